@@ -1,0 +1,435 @@
+//! An authority (a council or trust) and its local content.
+//!
+//! Holds the typed `authority.yaml`, and the parsed overrides, examples and
+//! local pages of one `local-overrides/<slug>/` folder. Parsing checks each
+//! file on its own (keys, types, required reasons); whether targets exist is
+//! the overlay's question, since only it sees the model. This module does not
+//! read folders (`load` does).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::frontmatter;
+use crate::markdown;
+use crate::page::{find_key, Page};
+
+/// Keys allowed at the top of `authority.yaml`.
+pub const AUTHORITY_KEYS: &[&str] = &[
+    "name",
+    "short_name",
+    "jurisdiction",
+    "service",
+    "notice",
+    "contacts",
+    "variables",
+    "terms",
+    "theme",
+    "accessibility",
+    "sources",
+];
+
+/// The four UK jurisdictions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Jurisdiction {
+    /// England.
+    England,
+    /// Scotland.
+    Scotland,
+    /// Wales.
+    Wales,
+    /// Northern Ireland.
+    NorthernIreland,
+}
+
+impl Jurisdiction {
+    /// The name readers see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Jurisdiction::England => "England",
+            Jurisdiction::Scotland => "Scotland",
+            Jurisdiction::Wales => "Wales",
+            Jurisdiction::NorthernIreland => "Northern Ireland",
+        }
+    }
+
+    /// Parses the word used on the command line and in `authority.yaml`.
+    pub fn from_word(word: &str) -> Option<Self> {
+        match word {
+            "england" => Some(Self::England),
+            "scotland" => Some(Self::Scotland),
+            "wales" => Some(Self::Wales),
+            "northern-ireland" => Some(Self::NorthernIreland),
+            _ => None,
+        }
+    }
+}
+
+/// Which social-care service an edition is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Service {
+    /// Adult social care.
+    Adults,
+    /// Children and families' social work.
+    ChildrenAndFamilies,
+    /// Both.
+    All,
+}
+
+impl Service {
+    /// The name readers see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::Adults => "adults",
+            Service::ChildrenAndFamilies => "children and families",
+            Service::All => "adults, children and families",
+        }
+    }
+}
+
+/// A team or service readers can contact.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// The team or service.
+    pub name: String,
+    /// Telephone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Email address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Opening hours.
+    #[serde(default)]
+    pub hours: Option<String>,
+    /// Anything else readers should know.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// An authority's look.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeSettings {
+    /// Brand colour, `#rrggbb`, used behind white text.
+    #[serde(default)]
+    pub colour: Option<String>,
+    /// Path of a logo under the authority's `static/` folder.
+    #[serde(default)]
+    pub logo: Option<String>,
+}
+
+/// Who to contact about accessibility, for the accessibility statement.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessibilityContact {
+    /// Email for accessibility problems and requests for other formats.
+    pub contact_email: String,
+    /// Telephone for the same.
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    /// When the statement was prepared.
+    pub statement_date: Date,
+    /// When the site was last tested.
+    #[serde(default)]
+    pub last_tested: Option<Date>,
+}
+
+/// A work cited by local content.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceWork {
+    /// The id examples cite it by.
+    pub id: String,
+    /// The full citation.
+    pub citation: String,
+}
+
+/// `authority.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityConfig {
+    /// The authority's full name.
+    pub name: String,
+    /// A short name for headers.
+    pub short_name: String,
+    /// Which law applies.
+    pub jurisdiction: Jurisdiction,
+    /// Which service the edition is for.
+    pub service: Service,
+    /// A notice shown on every page (for example, that the council is fictional).
+    #[serde(default)]
+    pub notice: Option<String>,
+    /// Teams and services to contact.
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    /// Values for `{{ vars.NAME }}`.
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    /// Model term → local term.
+    #[serde(default)]
+    pub terms: BTreeMap<String, String>,
+    /// Look.
+    #[serde(default)]
+    pub theme: ThemeSettings,
+    /// Accessibility contact.
+    pub accessibility: AccessibilityContact,
+    /// Works cited.
+    #[serde(default)]
+    pub sources: Vec<SourceWork>,
+}
+
+/// What an override does to its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Put the local text in place of the target.
+    Replace,
+    /// Add the local text at the end of the target.
+    Append,
+    /// Add the local text at the start of the target (after its heading).
+    Prepend,
+    /// Add the local text just before the target.
+    InsertBefore,
+    /// Add the local text just after the target.
+    InsertAfter,
+    /// Take the target out.
+    Remove,
+}
+
+impl Action {
+    /// The word used in front matter.
+    pub fn word(self) -> &'static str {
+        match self {
+            Action::Replace => "replace",
+            Action::Append => "append",
+            Action::Prepend => "prepend",
+            Action::InsertBefore => "insert-before",
+            Action::InsertAfter => "insert-after",
+            Action::Remove => "remove",
+        }
+    }
+
+    /// Whether the local text takes the model text's place.
+    pub fn covers_target(self) -> bool {
+        matches!(self, Action::Replace | Action::Remove)
+    }
+}
+
+/// Front matter keys of an override.
+pub const OVERRIDE_KEYS: &[&str] = &["target", "action", "reason", "model_fingerprint"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideMeta {
+    target: String,
+    action: Action,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    model_fingerprint: Option<String>,
+}
+
+/// `page-id` or `page-id#section-id`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Target {
+    /// The page.
+    pub page: String,
+    /// The section, if the target is a section.
+    pub section: Option<String>,
+}
+
+impl Target {
+    /// Parses `page` or `page#section`.
+    pub fn parse(text: &str) -> Self {
+        match text.split_once('#') {
+            Some((page, section)) => Self {
+                page: page.trim().to_string(),
+                section: Some(section.trim().to_string()),
+            },
+            None => Self {
+                page: text.trim().to_string(),
+                section: None,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.section {
+            Some(section) => write!(f, "{}#{}", self.page, section),
+            None => f.write_str(&self.page),
+        }
+    }
+}
+
+/// A local change to the model: an override file.
+#[derive(Debug)]
+pub struct Override {
+    /// What it changes.
+    pub target: Target,
+    /// How.
+    pub action: Action,
+    /// Why, for readers of the differences page.
+    pub reason: Option<String>,
+    /// The fingerprint of the model text it was last reviewed against.
+    pub model_fingerprint: Option<String>,
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// Byte range of the `target:` line, for errors about the target.
+    pub target_span: (usize, usize),
+    /// Byte range of the front matter YAML.
+    pub yaml: (usize, usize),
+    /// Byte offset where the local Markdown starts.
+    pub body_start: usize,
+}
+
+impl Override {
+    /// Parses an override file.
+    pub fn parse(file: Arc<SourceFile>) -> Result<Self, Diagnostic> {
+        let split = frontmatter::split(&file)?;
+        let meta: OverrideMeta = frontmatter::parse(&file, split.yaml, OVERRIDE_KEYS)?;
+        let target_span = find_key(&file, split.yaml, "target");
+        let needs_reason = meta.action.covers_target();
+        if needs_reason && meta.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            let at = find_key(&file, split.yaml, "action");
+            return Err(Diagnostic::error(
+                "missing-reason",
+                format!("a `{}` override needs a `reason`", meta.action.word()),
+            )
+            .at(&file, at.0, at.1)
+            .hint("add `reason: …` saying why your authority differs from the model here; readers see it on the differences page"));
+        }
+        let over = Self {
+            target: Target::parse(&meta.target),
+            action: meta.action,
+            reason: meta.reason,
+            model_fingerprint: meta.model_fingerprint,
+            file,
+            target_span,
+            yaml: split.yaml,
+            body_start: split.body_start,
+        };
+        if meta.action == Action::Remove && !over.body().trim().is_empty() {
+            return Err(Diagnostic::error(
+                "remove-with-text",
+                "a `remove` override takes the target out, but this file also has text",
+            )
+            .at(&over.file, over.body_start, over.file.text.len())
+            .hint("delete the text, or use `action: replace` to put it in place of the target"));
+        }
+        Ok(over)
+    }
+
+    /// The local Markdown.
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_start..]
+    }
+}
+
+/// Front matter keys of an example.
+pub const EXAMPLE_KEYS: &[&str] = &["id", "title", "attach", "summary", "source"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExampleMeta {
+    id: String,
+    title: String,
+    attach: Vec<String>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+/// A local practice example, shown on the pages it is attached to.
+#[derive(Debug)]
+pub struct Example {
+    /// Its id (also its anchor on the examples index).
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Ids of the pages it is shown on.
+    pub attach: Vec<String>,
+    /// One line.
+    pub summary: Option<String>,
+    /// The id of a work in `authority.yaml` `sources`.
+    pub source: Option<String>,
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// Byte range of the `attach:` setting, for errors.
+    pub attach_span: (usize, usize),
+    /// Byte range of the `source:` setting, for errors.
+    pub source_span: (usize, usize),
+    /// Byte offset where the Markdown starts.
+    pub body_start: usize,
+}
+
+impl Example {
+    /// Parses an example file.
+    pub fn parse(file: Arc<SourceFile>) -> Result<Self, Diagnostic> {
+        let split = frontmatter::split(&file)?;
+        let meta: ExampleMeta = frontmatter::parse(&file, split.yaml, EXAMPLE_KEYS)?;
+        if !markdown::is_valid_id(&meta.id) {
+            let at = find_key(&file, split.yaml, "id");
+            return Err(Diagnostic::error("bad-id", format!("`{}` is not a usable example id", meta.id))
+                .at(&file, at.0, at.1)
+                .hint("use lowercase letters, digits and single hyphens, such as `ex-panel-review`"));
+        }
+        let attach_span = find_key(&file, split.yaml, "attach");
+        if meta.attach.is_empty() {
+            return Err(Diagnostic::error("no-attach", "this example is attached to no page")
+                .at(&file, attach_span.0, attach_span.1)
+                .hint("list the ids of the pages it belongs on, such as `attach: [step-5]`"));
+        }
+        Ok(Self {
+            id: meta.id,
+            title: meta.title,
+            attach: meta.attach,
+            summary: meta.summary,
+            source: meta.source,
+            attach_span,
+            source_span: find_key(&file, split.yaml, "source"),
+            body_start: split.body_start,
+            file,
+        })
+    }
+
+    /// The example's Markdown.
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_start..]
+    }
+}
+
+/// One authority's folder, parsed.
+#[derive(Debug)]
+pub struct Authority {
+    /// The folder name, used in output paths and on the command line.
+    pub slug: String,
+    /// `authority.yaml`.
+    pub config: AuthorityConfig,
+    /// The `authority.yaml` file, for errors about its settings.
+    pub config_file: Arc<SourceFile>,
+    /// Overrides, sorted by file path.
+    pub overrides: Vec<Override>,
+    /// Examples, sorted by file path.
+    pub examples: Vec<Example>,
+    /// Local pages, sorted by file path.
+    pub pages: Vec<Page>,
+    /// The authority's folder on disk (for templates, static files and drift snapshots).
+    pub dir: PathBuf,
+}
+
+impl Authority {
+    /// The byte range of a top-level setting in `authority.yaml`.
+    pub fn setting_span(&self, key: &str) -> (usize, usize) {
+        find_key(&self.config_file, (0, self.config_file.text.len()), key)
+    }
+}

@@ -1,0 +1,33 @@
+//! Handbook publishes In Control's open model guidance for social-care staff,
+//! and each authority's local edition of it, as accessible static sites.
+//!
+//! A build is a pipeline of plain values, one module per stage:
+//!
+//! 1. [`load`] reads a handbook root into [`load::Sources`];
+//! 2. [`overlay`] applies one authority's overrides, examples and local pages
+//!    to the model, giving an [`overlay::Edition`];
+//! 3. [`link`] substitutes variables and resolves cross-references, giving a
+//!    [`link::LinkedEdition`];
+//! 4. [`render`] turns that into HTML and other files in memory;
+//! 5. [`write`] swaps the files into the output folder atomically.
+//!
+//! [`pipeline`] runs the stages; problems are gathered as
+//! [`diagnostic::Diagnostic`] values along the way and reported together.
+
+pub mod authority;
+pub mod diagnostic;
+pub mod differences;
+pub mod drift;
+pub mod frontmatter;
+pub mod governance;
+pub mod link;
+pub mod load;
+pub mod markdown;
+pub mod overlay;
+pub mod page;
+pub mod pipeline;
+pub mod render;
+pub mod scaffold;
+pub mod terms;
+pub mod theme;
+pub mod write;

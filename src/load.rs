@@ -1,0 +1,371 @@
+//! Stage 1, load: read a handbook root from disk into [`Sources`].
+//!
+//! Reads `content/handbook.yaml`, every model page under `content/`, and every
+//! authority folder under `local-overrides/`. Each file is checked on its own
+//! (UTF-8, size, front matter); problems go to the shared [`Diagnostics`] and
+//! the file is left out, so one run reports every broken file. Symbolic links
+//! that leave the root are refused. This is the only stage that reads content
+//! files; later stages work on the values it returns.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::authority::{Authority, AuthorityConfig, Example, Override, AUTHORITY_KEYS};
+use crate::diagnostic::{display_path, Diagnostic, Diagnostics, SourceFile};
+use crate::frontmatter;
+use crate::page::Page;
+
+/// Pages larger than this are refused.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// `content/handbook.yaml`: what the model is and how to credit it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandbookMeta {
+    /// The model's title.
+    pub title: String,
+    /// Its subtitle.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// Who publishes the model.
+    pub publisher: String,
+    /// Its version, such as "Draft 6".
+    pub version: String,
+    /// Its publication date.
+    pub date: Date,
+    /// Licence wording.
+    pub licence: String,
+    /// How to credit the model ("… by In Control").
+    pub attribution: String,
+    /// Where the original can be found.
+    #[serde(default)]
+    pub source_note: Option<String>,
+}
+
+/// Keys allowed in `handbook.yaml`.
+pub const HANDBOOK_KEYS: &[&str] = &[
+    "title",
+    "subtitle",
+    "publisher",
+    "version",
+    "date",
+    "licence",
+    "attribution",
+    "source_note",
+];
+
+impl HandbookMeta {
+    /// What applies when a root has no `handbook.yaml`.
+    pub fn fallback() -> Self {
+        Self {
+            title: "Handbook".into(),
+            subtitle: None,
+            publisher: "In Control".into(),
+            version: "unversioned".into(),
+            date: Date::constant(2009, 10, 8),
+            licence: "Open-source: may be borrowed or adapted; please credit In Control.".into(),
+            attribution: "Systems, Practice and Support of Professional Social Work under Self-Directed Support by In Control".into(),
+            source_note: None,
+        }
+    }
+}
+
+/// The model guidance, parsed once and shared by every edition.
+#[derive(Debug)]
+pub struct Model {
+    /// `handbook.yaml`.
+    pub meta: HandbookMeta,
+    /// Model pages by id.
+    pub pages: BTreeMap<String, Page>,
+}
+
+/// Everything read from a handbook root.
+#[derive(Debug)]
+pub struct Sources {
+    /// The root folder.
+    pub root: PathBuf,
+    /// The model.
+    pub model: Arc<Model>,
+    /// Authorities, by slug.
+    pub authorities: Vec<Authority>,
+    /// The theme folder (`themes/default`).
+    pub theme_dir: PathBuf,
+}
+
+/// Which authorities to load.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// Every folder under `local-overrides/`.
+    All,
+    /// Only these slugs (and no others).
+    Only(Vec<String>),
+}
+
+/// Reads a handbook root. Problems go to `diagnostics`; the returned value
+/// holds whatever could be read.
+pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> Sources {
+    let content = root.join("content");
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("no-content", format!("there is no `content` folder in {}", root.display()))
+                .hint("run handbook from a handbook root, or give one with `--root DIR`"),
+        );
+    }
+    let meta = load_meta(root, diagnostics);
+    let pages = load_pages(root, &content, diagnostics, |_| true);
+    let mut model_pages = BTreeMap::new();
+    for page in pages {
+        insert_unique(&mut model_pages, page, diagnostics);
+    }
+    let authorities = load_authorities(root, selection, diagnostics);
+    Sources {
+        root: root.to_path_buf(),
+        model: Arc::new(Model {
+            meta,
+            pages: model_pages,
+        }),
+        authorities,
+        theme_dir: root.join("themes").join("default"),
+    }
+}
+
+fn insert_unique(pages: &mut BTreeMap<String, Page>, page: Page, diagnostics: &Diagnostics) {
+    if let Some(existing) = pages.get(page.id()) {
+        diagnostics.push(
+            Diagnostic::error("duplicate-id", format!("two pages have the id `{}`", page.id()))
+                .in_file(&page.file)
+                .hint(format!("`{}` already uses it; give one of them another id", existing.file.path)),
+        );
+        return;
+    }
+    pages.insert(page.id().to_string(), page);
+}
+
+fn load_meta(root: &Path, diagnostics: &Diagnostics) -> HandbookMeta {
+    let path = root.join("content").join("handbook.yaml");
+    if !path.exists() {
+        return HandbookMeta::fallback();
+    }
+    match read_source(root, &path) {
+        Ok(file) => match frontmatter::parse_file::<HandbookMeta>(&file, HANDBOOK_KEYS) {
+            Ok(meta) => meta,
+            Err(d) => {
+                diagnostics.push(d);
+                HandbookMeta::fallback()
+            }
+        },
+        Err(d) => {
+            diagnostics.push(d);
+            HandbookMeta::fallback()
+        }
+    }
+}
+
+/// Reads a text file under `root` as UTF-8, refusing oversized files and
+/// links that leave the root. A byte-order mark and CR line endings are removed.
+pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let shown = display_path(root, path);
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::error("unreadable", format!("cannot read this file: {e}")).in_path(&shown)
+    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            "file-too-large",
+            format!("this file is {} MiB; the limit is {} MiB", meta.len() / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)),
+        )
+        .in_path(&shown)
+        .hint("split it into several pages"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("unreadable", format!("cannot read this file: {e}")).in_path(&shown)
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::error(
+            "not-utf8",
+            format!("this file is not UTF-8 text (a byte that is not UTF-8 is on line {line}, {offset} bytes in)"),
+        )
+        .in_path(format!("{shown}:{line}"))
+        .hint("save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8)")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    };
+    Ok(SourceFile::new(shown, text))
+}
+
+/// Markdown files under `dir`, sorted, with links leaving `root` refused.
+fn markdown_files(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let shown = e.path().map(|p| display_path(root, p)).unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::error("unreadable", format!("cannot read this folder entry: {e}"))
+                        .in_path(shown)
+                        .hint("check the file's permissions, or remove a link that loops"),
+                );
+                continue;
+            }
+        };
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') && entry.depth() > 0 {
+            continue;
+        }
+        if !entry.file_type().is_file() || !name.ends_with(".md") {
+            continue;
+        }
+        if entry.path_is_symlink() || entry.depth() > 0 {
+            let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+            if !real.starts_with(&canonical_root) {
+                diagnostics.push(
+                    Diagnostic::error("link-outside-root", "this file is a link to a file outside the handbook folder")
+                        .in_path(display_path(root, path))
+                        .hint("copy the file into the handbook folder instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        files.push(path.to_path_buf());
+    }
+    files
+}
+
+fn load_pages(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &Diagnostics,
+    keep: impl Fn(&Path) -> bool + Sync,
+) -> Vec<Page> {
+    markdown_files(root, dir, diagnostics)
+        .into_par_iter()
+        .filter(|p| keep(p))
+        .filter_map(|path| {
+            let file = match read_source(root, &path) {
+                Ok(file) => file,
+                Err(d) => {
+                    diagnostics.push(d);
+                    return None;
+                }
+            };
+            let mut problems = Vec::new();
+            let page = Page::parse(file, &mut problems);
+            diagnostics.extend(problems);
+            page.map_err(|d| diagnostics.push(d)).ok()
+        })
+        .collect()
+}
+
+fn parse_each<T: Send>(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &Diagnostics,
+    parse: impl Fn(Arc<SourceFile>) -> Result<T, Diagnostic> + Sync,
+) -> Vec<T> {
+    markdown_files(root, dir, diagnostics)
+        .into_par_iter()
+        .filter_map(|path| match read_source(root, &path).and_then(&parse) {
+            Ok(value) => Some(value),
+            Err(d) => {
+                diagnostics.push(d);
+                None
+            }
+        })
+        .collect()
+}
+
+/// The slugs of the authority folders under `local-overrides/`, sorted.
+pub fn authority_slugs(root: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join("local-overrides")) else {
+        return Vec::new();
+    };
+    let mut slugs: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("authority.yaml").is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|s| !s.starts_with('.'))
+        .collect();
+    slugs.sort();
+    slugs
+}
+
+fn load_authorities(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> Vec<Authority> {
+    let known = authority_slugs(root);
+    let slugs = match selection {
+        Selection::All => known.clone(),
+        Selection::Only(wanted) => {
+            for slug in wanted {
+                if !known.contains(slug) {
+                    diagnostics.push(
+                        Diagnostic::error("unknown-authority", format!("there is no authority `{slug}`"))
+                            .hint(crate::diagnostic::did_you_mean(
+                                slug,
+                                known.iter().map(String::as_str),
+                                "authorities are the folders under `local-overrides/` that hold an `authority.yaml`",
+                            )),
+                    );
+                }
+            }
+            wanted.iter().filter(|s| known.contains(s)).cloned().collect()
+        }
+    };
+    slugs
+        .par_iter()
+        .filter_map(|slug| load_authority(root, slug, diagnostics))
+        .collect()
+}
+
+fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<Authority> {
+    let dir = root.join("local-overrides").join(slug);
+    if !crate::markdown::is_valid_id(slug) {
+        diagnostics.push(
+            Diagnostic::error("bad-slug", format!("`{slug}` cannot be used as an authority folder name"))
+                .in_path(display_path(root, &dir))
+                .hint("use lowercase letters, digits and single hyphens, such as `exampleshire`"),
+        );
+        return None;
+    }
+    let config_file = match read_source(root, &dir.join("authority.yaml")) {
+        Ok(file) => file,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let config = match frontmatter::parse_file::<AuthorityConfig>(&config_file, AUTHORITY_KEYS) {
+        Ok(config) => config,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let overrides = parse_each(root, &dir.join("overrides"), diagnostics, Override::parse);
+    let examples = parse_each(root, &dir.join("examples"), diagnostics, Example::parse);
+    let pages = load_pages(root, &dir.join("pages"), diagnostics, |_| true);
+    Some(Authority {
+        slug: slug.to_string(),
+        config,
+        config_file,
+        overrides,
+        examples,
+        pages,
+        dir,
+    })
+}

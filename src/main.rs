@@ -1,0 +1,276 @@
+//! The `handbook` command: parses arguments, runs the pipeline and reports.
+//!
+//! Only argument handling, printing and exit codes live here; every piece of
+//! work is a library call.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use handbook::authority::Jurisdiction;
+use handbook::diagnostic::{Diagnostic, JsonDiagnostic, Severity};
+use handbook::pipeline::{self, Request, Run};
+
+/// Publishes the In Control model guidance, and each authority's edition of
+/// it, as accessible static sites.
+#[derive(Debug, Parser)]
+#[command(name = "handbook", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the model edition and every authority's edition into static sites.
+    Build {
+        /// The handbook root (holds content/, themes/, local-overrides/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Build only this authority's edition (repeat for several). With exactly one, it is written at the top of --out.
+        #[arg(long = "authority", value_name = "SLUG")]
+        authorities: Vec<String>,
+        /// Where to write the sites (default ROOT/public).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Report every problem in the handbook without writing anything.
+    Check {
+        /// The handbook root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check only this authority's edition (repeat for several).
+        #[arg(long = "authority", value_name = "SLUG")]
+        authorities: Vec<String>,
+        /// Fail on warnings (overdue reviews, stale overrides) as well as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// How to print problems.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Show how an authority's edition differs from the model.
+    Diff {
+        /// The authority's folder name under local-overrides/.
+        slug: String,
+        /// The handbook root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Record that the model's changes under an authority's overrides have been reviewed.
+    Accept {
+        /// The authority's folder name under local-overrides/.
+        slug: String,
+        /// The handbook root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a ready-to-edit folder for a new authority.
+    NewAuthority {
+        /// Folder name and id, such as `north-exampleshire`.
+        slug: String,
+        /// The authority's full name.
+        #[arg(long)]
+        name: String,
+        /// england, scotland, wales or northern-ireland.
+        #[arg(long)]
+        jurisdiction: String,
+        /// The handbook root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, authorities, out } => {
+            let started = Instant::now();
+            let out = out.unwrap_or_else(|| root.join("public"));
+            let request = Request {
+                root,
+                authorities,
+                today: pipeline::today(),
+            };
+            let run = match pipeline::build(&request, &out) {
+                Ok(run) => run,
+                Err(e) => {
+                    eprintln!("error: could not write {}: {e}", out.display());
+                    eprintln!("  hint: check that the folder is writable and the disk is not full; the previous output was left as it was");
+                    return ExitCode::FAILURE;
+                }
+            };
+            print_human(&run.diagnostics);
+            summary(&run, started, if run.output.is_some() { Some(&out) } else { None });
+            if run.has_errors() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Check {
+            root,
+            authorities,
+            deny_warnings,
+            format,
+        } => {
+            let started = Instant::now();
+            let run = pipeline::run(&Request {
+                root,
+                authorities,
+                today: pipeline::today(),
+            });
+            match format {
+                Format::Json => {
+                    let list: Vec<JsonDiagnostic> = run.diagnostics.iter().map(JsonDiagnostic::from).collect();
+                    println!("{}", serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into()));
+                }
+                Format::Human => {
+                    print_human(&run.diagnostics);
+                    summary(&run, started, None);
+                }
+            }
+            let warnings = run.diagnostics.iter().any(|d| d.severity == Severity::Warning);
+            if run.has_errors() || (deny_warnings && warnings) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Diff { slug, root } => handbook_diff(&root, &slug),
+        Command::Accept { slug, root } => accept(&root, &slug),
+        Command::NewAuthority {
+            slug,
+            name,
+            jurisdiction,
+            root,
+        } => {
+            let Some(jurisdiction) = Jurisdiction::from_word(&jurisdiction) else {
+                eprintln!("error: `{jurisdiction}` is not a jurisdiction");
+                eprintln!("  hint: use england, scotland, wales or northern-ireland");
+                return ExitCode::FAILURE;
+            };
+            match handbook::scaffold::new_authority(&root, &slug, &name, jurisdiction) {
+                Ok(files) => {
+                    println!("Created local-overrides/{slug}/ with:");
+                    for f in files {
+                        println!("  {}", handbook::diagnostic::display_path(&root, &f));
+                    }
+                    println!("Edit authority.yaml, then run `handbook check --authority {slug}`.");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn colour_wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+fn print_human(diagnostics: &[Diagnostic]) {
+    let handler = if colour_wanted() {
+        miette::GraphicalReportHandler::new()
+    } else {
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+    };
+    for d in diagnostics {
+        let report = d.to_report();
+        let mut out = String::new();
+        if handler.render_report(&mut out, report.as_ref()).is_err() {
+            out = d.to_string();
+        }
+        eprintln!("{out}");
+    }
+}
+
+fn summary(run: &Run, started: Instant, written: Option<&std::path::Path>) {
+    let count = |s| run.diagnostics.iter().filter(|d| d.severity == s).count();
+    let pages: usize = run.editions.iter().map(|e| e.pages).sum();
+    let verb = match (written, run.has_errors()) {
+        (_, true) => "Failed",
+        (Some(_), false) => "Built",
+        (None, false) => "Checked",
+    };
+    eprintln!(
+        "{verb} {} edition{} ({pages} pages) in {:.2} s: {} error{}, {} warning{}, {} note{}.{}",
+        run.editions.len(),
+        if run.editions.len() == 1 { "" } else { "s" },
+        started.elapsed().as_secs_f64(),
+        count(Severity::Error),
+        if count(Severity::Error) == 1 { "" } else { "s" },
+        count(Severity::Warning),
+        if count(Severity::Warning) == 1 { "" } else { "s" },
+        count(Severity::Note),
+        if count(Severity::Note) == 1 { "" } else { "s" },
+        match (written, run.has_errors()) {
+            (Some(out), false) => format!(" Written to {}.", out.display()),
+            (_, true) => " Nothing was written; the previous output is unchanged.".to_string(),
+            _ => String::new(),
+        }
+    );
+}
+
+fn handbook_diff(root: &std::path::Path, slug: &str) -> ExitCode {
+    let diagnostics = handbook::diagnostic::Diagnostics::new();
+    let sources = handbook::load::load(root, &handbook::load::Selection::Only(vec![slug.to_string()]), &diagnostics);
+    let Some(authority) = sources.authorities.first() else {
+        print_human(&diagnostics.into_sorted());
+        return ExitCode::FAILURE;
+    };
+    let edition = handbook::overlay::authority_edition(&sources.model, authority, &diagnostics);
+    let linked = handbook::link::link(edition, &diagnostics);
+    let problems = diagnostics.into_sorted();
+    if problems.iter().any(|d| d.severity == Severity::Error) {
+        print_human(&problems);
+        return ExitCode::FAILURE;
+    }
+    let colour = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    print!("{}", handbook::differences::to_terminal(&linked, colour));
+    ExitCode::SUCCESS
+}
+
+fn accept(root: &std::path::Path, slug: &str) -> ExitCode {
+    let diagnostics = handbook::diagnostic::Diagnostics::new();
+    let sources = handbook::load::load(root, &handbook::load::Selection::Only(vec![slug.to_string()]), &diagnostics);
+    let Some(authority) = sources.authorities.first() else {
+        print_human(&diagnostics.into_sorted());
+        return ExitCode::FAILURE;
+    };
+    let edition = handbook::overlay::authority_edition(&sources.model, authority, &diagnostics);
+    let problems = diagnostics.into_sorted();
+    if problems.iter().any(|d| d.severity == Severity::Error) {
+        print_human(&problems);
+        eprintln!("Nothing was recorded: fix the errors above first.");
+        return ExitCode::FAILURE;
+    }
+    match handbook::drift::accept(&edition) {
+        Ok(updated) if updated.is_empty() => {
+            println!("Every override of {slug} was already recorded as reviewed against the current model.");
+            ExitCode::SUCCESS
+        }
+        Ok(updated) => {
+            println!("Recorded the review of {} override(s) against the current model:", updated.len());
+            for path in updated {
+                println!("  {path}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: could not record the review: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The Markdown dialect of a handbook, in one place.
+//!
+//! Holds the pulldown-cmark options every stage parses with, finds the
+//! headings that make a page's sections (with their byte ranges, so the
+//! overlay can splice text and errors can point at lines), and makes heading
+//! ids. It does not resolve links or write HTML files; `link` and `render` do.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// The Markdown extensions a handbook uses.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_WIKILINKS
+}
+
+/// A heading found in Markdown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The id written as `{#id}`, if any.
+    pub explicit_id: Option<String>,
+    /// The heading's plain text.
+    pub text: String,
+    /// Byte range of the heading's source (the whole heading line).
+    pub range: (usize, usize),
+}
+
+/// Finds the headings of `text`, ignoring `#` lines inside code blocks.
+pub fn headings(text: &str) -> Vec<Heading> {
+    let mut found = Vec::new();
+    let mut current: Option<Heading> = None;
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                current = Some(Heading {
+                    level: level_number(level),
+                    explicit_id: id.map(|i| i.to_string()),
+                    text: String::new(),
+                    range: (range.start, range.end),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => found.extend(current.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The number of a heading level.
+pub fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// A URL- and id-safe slug of a heading: ASCII lowercase words joined by `-`.
+pub fn slug(text: &str) -> String {
+    let ascii = deunicode::deunicode(text);
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.is_empty() {
+        slug.push_str("section");
+    }
+    slug
+}
+
+/// Whether `id` is a well-formed id: lowercase ASCII letters, digits and
+/// single hyphens, starting with a letter.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id.len() <= 80
+}
+
+/// Plain text of Markdown (for summaries, search and word counts).
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_headings_with_ids_and_ranges() {
+        let text = "Intro\n\n## The role {#social-work-role}\n\nText\n\n```\n## not a heading\n```\n### Sub\n";
+        let found = headings(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].explicit_id.as_deref(), Some("social-work-role"));
+        assert_eq!(found[0].text, "The role");
+        assert_eq!(&text[found[0].range.0..found[0].range.0 + 2], "##");
+        assert_eq!(found[1].level, 3);
+    }
+
+    #[test]
+    fn slugs_are_ascii_and_hyphenated() {
+        assert_eq!(slug("Step Two: Making my Plan"), "step-two-making-my-plan");
+        assert_eq!(slug("Café – à la carte"), "cafe-a-la-carte");
+        assert_eq!(slug("!!!"), "section");
+    }
+
+    #[test]
+    fn ids_are_checked() {
+        assert!(is_valid_id("step-3"));
+        assert!(!is_valid_id("Step 3"));
+        assert!(!is_valid_id("../etc"));
+    }
+}

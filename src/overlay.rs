@@ -1,0 +1,599 @@
+//! Stage 2, overlay: the model plus one authority's local content makes an [`Edition`].
+//!
+//! For the `model` edition this passes the model through unchanged. For an
+//! authority it checks every override's target (the page and section must
+//! exist; two overrides must not fight over one piece of text), splices the
+//! local Markdown into the model's at the right places, adds local pages to
+//! the navigation tree and attaches examples to pages. The result is text in
+//! [`Chunk`]s that remember which file each piece came from, so later stages
+//! can point errors at the right line and tell model text from local text.
+//!
+//! It does not resolve links, substitute variables or write HTML.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::authority::{Action, Authority, Example, Override};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
+use crate::load::Model;
+use crate::page::{Page, PageMeta};
+
+/// The slug of the edition that is the model alone.
+pub const MODEL_SLUG: &str = "model";
+
+/// Ids the site's own pages use; content may not take them.
+pub const RESERVED_IDS: &[&str] = &[
+    "index",
+    "examples",
+    "differences",
+    "print",
+    "search",
+    "a-z",
+    "accessibility",
+    "changes",
+    "glossary",
+    "404",
+    "assets",
+];
+
+/// A piece of an edition page's Markdown and where it came from.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    /// The file the text is in.
+    pub file: Arc<SourceFile>,
+    /// The byte range of the text in the file.
+    pub range: (usize, usize),
+    /// Whether the text is the authority's own (not the model's).
+    pub local: bool,
+}
+
+impl Chunk {
+    /// The chunk's text.
+    pub fn text(&self) -> &str {
+        &self.file.text[self.range.0..self.range.1]
+    }
+}
+
+/// Where an edition page comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// Model text, unchanged.
+    Model,
+    /// Model text with local overrides.
+    Adapted,
+    /// A page only the authority has.
+    Local,
+}
+
+/// A page of an edition, before links are resolved.
+#[derive(Debug)]
+pub struct EditionPage<'s> {
+    /// Front matter (the model's, or the local page's).
+    pub meta: &'s PageMeta,
+    /// The page's own file.
+    pub file: Arc<SourceFile>,
+    /// Model, adapted or local.
+    pub origin: Origin,
+    /// The page's Markdown, in pieces.
+    pub chunks: Vec<Chunk>,
+    /// The parent in the navigation tree (`None` for `home`).
+    pub parent: Option<String>,
+    /// Examples shown on this page.
+    pub examples: Vec<&'s Example>,
+}
+
+impl EditionPage<'_> {
+    /// The page id.
+    pub fn id(&self) -> &str {
+        &self.meta.id
+    }
+}
+
+/// One override as applied, for the differences page and `handbook diff`.
+#[derive(Debug)]
+pub struct AppliedOverride<'s> {
+    /// The override.
+    pub over: &'s Override,
+    /// The target page's title.
+    pub page_title: String,
+    /// The target section's title, if a section.
+    pub section_title: Option<String>,
+    /// The model text it changes or sits beside.
+    pub model_text: String,
+}
+
+/// One built handbook: the model, or the model with an authority's overlay.
+/// Immutable once built.
+#[derive(Debug)]
+pub struct Edition<'s> {
+    /// `model` or the authority's slug.
+    pub slug: String,
+    /// The model it is built on.
+    pub model: &'s Model,
+    /// The authority, for authority editions.
+    pub authority: Option<&'s Authority>,
+    /// Pages in reading order (home first, then a depth-first walk of the tree).
+    pub pages: Vec<EditionPage<'s>>,
+    /// Overrides in the order of their files.
+    pub applied: Vec<AppliedOverride<'s>>,
+    /// All examples, in file order.
+    pub examples: Vec<&'s Example>,
+}
+
+impl<'s> Edition<'s> {
+    /// The edition's name as readers see it.
+    pub fn name(&self) -> &str {
+        match self.authority {
+            Some(a) => &a.config.name,
+            None => "Model guidance",
+        }
+    }
+
+    /// A page by id.
+    pub fn page(&self, id: &str) -> Option<&EditionPage<'s>> {
+        self.pages.iter().find(|p| p.id() == id)
+    }
+}
+
+/// The model edition: every model page, unchanged.
+pub fn model_edition<'s>(model: &'s Model, diagnostics: &Diagnostics) -> Edition<'s> {
+    build(model, None, diagnostics)
+}
+
+/// An authority's edition.
+pub fn authority_edition<'s>(
+    model: &'s Model,
+    authority: &'s Authority,
+    diagnostics: &Diagnostics,
+) -> Edition<'s> {
+    build(model, Some(authority), diagnostics)
+}
+
+fn whole(page: &Page) -> Chunk {
+    Chunk {
+        file: Arc::clone(&page.file),
+        range: (page.body_start, page.file.text.len()),
+        local: false,
+    }
+}
+
+fn build<'s>(model: &'s Model, authority: Option<&'s Authority>, diagnostics: &Diagnostics) -> Edition<'s> {
+    let mut problems = Vec::new();
+    for page in model.pages.values() {
+        check_reserved(page, &mut problems);
+    }
+    let planned = match authority {
+        Some(a) => plan_overrides(model, a, &mut problems),
+        None => Vec::new(),
+    };
+    let mut by_page: BTreeMap<&str, Vec<&Planned>> = BTreeMap::new();
+    for p in &planned {
+        by_page.entry(p.over.target.page.as_str()).or_default().push(p);
+    }
+
+    let mut pages: Vec<EditionPage<'s>> = Vec::new();
+    for page in model.pages.values() {
+        let edits = by_page.remove(page.id()).unwrap_or_default();
+        if edits.iter().any(|e| e.over.target.section.is_none() && e.over.action == Action::Remove) {
+            continue;
+        }
+        let (chunks, origin) = if edits.is_empty() {
+            (vec![whole(page)], Origin::Model)
+        } else {
+            (splice(page, &edits), Origin::Adapted)
+        };
+        pages.push(EditionPage {
+            meta: &page.meta,
+            file: Arc::clone(&page.file),
+            origin,
+            chunks,
+            parent: (page.id() != "home").then(|| "home".to_string()),
+            examples: Vec::new(),
+        });
+    }
+
+    if let Some(authority) = authority {
+        for page in &authority.pages {
+            check_reserved(page, &mut problems);
+            if let Some(model_page) = model.pages.get(page.id()) {
+                problems.push(
+                    Diagnostic::error("local-page-shadows-model", format!("the model already has a page with the id `{}`", page.id()))
+                        .in_file(&page.file)
+                        .hint(format!("give the local page another id, or change the model page `{}` with an override in `overrides/`", model_page.file.path)),
+                );
+                continue;
+            }
+            if pages.iter().any(|p| p.id() == page.id()) {
+                problems.push(
+                    Diagnostic::error("duplicate-id", format!("two local pages have the id `{}`", page.id()))
+                        .in_file(&page.file)
+                        .hint("give each page its own id"),
+                );
+                continue;
+            }
+            pages.push(EditionPage {
+                meta: &page.meta,
+                file: Arc::clone(&page.file),
+                origin: Origin::Local,
+                chunks: vec![Chunk {
+                    file: Arc::clone(&page.file),
+                    range: (page.body_start, page.file.text.len()),
+                    local: true,
+                }],
+                parent: Some(page.meta.parent.clone().unwrap_or_else(|| "home".to_string())),
+                examples: Vec::new(),
+            });
+        }
+    }
+
+    // Parents must exist; pages whose parent does not go under home.
+    let ids: HashSet<String> = pages.iter().map(|p| p.id().to_string()).collect();
+    for page in &mut pages {
+        if let Some(parent) = &page.parent {
+            if !ids.contains(parent) || parent == page.id() {
+                let at = crate::page::find_key(&page.file, (0, page.file.text.len()), "parent");
+                problems.push(
+                    Diagnostic::error("unknown-parent", format!("the parent page `{parent}` is not in this edition"))
+                        .at(&page.file, at.0, at.1)
+                        .hint(did_you_mean(parent, ids.iter().map(String::as_str), "use the id of an existing page, such as `home`")),
+                );
+                page.parent = Some("home".to_string());
+            }
+        }
+    }
+
+    let mut examples = Vec::new();
+    if let Some(authority) = authority {
+        attach_examples(authority, &mut pages, &mut examples, &mut problems);
+    }
+    let pages = reading_order(pages, &mut problems);
+    let applied = planned
+        .iter()
+        .map(|p| AppliedOverride {
+            over: p.over,
+            page_title: p.page.meta.title.clone(),
+            section_title: p.section.map(|s| p.page.sections[s].title.clone()),
+            model_text: p.model_text().to_string(),
+        })
+        .collect();
+    diagnostics.extend(problems);
+    Edition {
+        slug: authority.map_or(MODEL_SLUG.to_string(), |a| a.slug.clone()),
+        model,
+        authority,
+        pages,
+        applied,
+        examples,
+    }
+}
+
+fn check_reserved(page: &Page, problems: &mut Vec<Diagnostic>) {
+    if RESERVED_IDS.contains(&page.id()) {
+        problems.push(
+            Diagnostic::error("reserved-id", format!("`{}` is the name of one of the site's own pages", page.id()))
+                .in_file(&page.file)
+                .hint("choose another id for this page"),
+        );
+    }
+}
+
+/// An override whose target has been found.
+struct Planned<'s> {
+    over: &'s Override,
+    page: &'s Page,
+    /// Index into `page.sections`, for section targets.
+    section: Option<usize>,
+}
+
+impl Planned<'_> {
+    /// The byte range of the target in the page's file.
+    fn range(&self) -> (usize, usize) {
+        match self.section {
+            Some(i) => (self.page.sections[i].start, self.page.sections[i].end),
+            None => (self.page.body_start, self.page.file.text.len()),
+        }
+    }
+
+    fn model_text(&self) -> &str {
+        let (a, b) = self.range();
+        &self.page.file.text[a..b]
+    }
+
+    /// Where the local text goes, or the range it replaces.
+    fn edit(&self) -> Edit {
+        let (start, end) = self.range();
+        let after_heading = match self.section {
+            Some(i) => self.page.sections[i].heading_end,
+            None => start,
+        };
+        match self.over.action {
+            Action::Replace | Action::Remove => Edit::Cut(start, end),
+            Action::Append | Action::InsertAfter => Edit::Insert(end),
+            Action::Prepend => Edit::Insert(after_heading),
+            Action::InsertBefore => Edit::Insert(start),
+        }
+    }
+
+    /// Order of insertions at one position: text closing a section before text opening the next.
+    fn rank(&self) -> (u8, i16) {
+        let depth = self.section.map_or(0, |i| i16::from(self.page.sections[i].level));
+        match self.over.action {
+            Action::Append => (0, -depth),
+            Action::InsertAfter => (1, -depth),
+            Action::Replace | Action::Remove => (2, 0),
+            Action::InsertBefore => (3, depth),
+            Action::Prepend => (4, depth),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edit {
+    Insert(usize),
+    Cut(usize, usize),
+}
+
+fn plan_overrides<'s>(model: &'s Model, authority: &'s Authority, problems: &mut Vec<Diagnostic>) -> Vec<Planned<'s>> {
+    let mut planned: Vec<Planned<'s>> = Vec::new();
+    for over in &authority.overrides {
+        let target = &over.target;
+        let Some(page) = model.pages.get(&target.page) else {
+            let local = authority.pages.iter().any(|p| p.id() == target.page);
+            let hint = if local {
+                "overrides change model pages; edit the local page itself instead".to_string()
+            } else {
+                did_you_mean(&target.page, model.pages.keys().map(String::as_str), "use the id of a model page, such as `step-3`")
+            };
+            problems.push(
+                Diagnostic::error("unknown-target", format!("there is no model page `{}` to {}", target.page, over.action.word()))
+                    .at(&over.file, over.target_span.0, over.target_span.1)
+                    .hint(hint),
+            );
+            continue;
+        };
+        let section = match &target.section {
+            None => None,
+            Some(id) => match page.sections.iter().position(|s| &s.id == id) {
+                Some(i) => Some(i),
+                None => {
+                    problems.push(
+                        Diagnostic::error("unknown-target", format!("the page `{}` has no section `{id}`", page.id()))
+                            .at(&over.file, over.target_span.0, over.target_span.1)
+                            .hint(did_you_mean(
+                                id,
+                                page.sections.iter().map(|s| s.id.as_str()),
+                                &format!(
+                                    "its sections are: {}",
+                                    page.sections.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                                ),
+                            )),
+                    );
+                    continue;
+                }
+            },
+        };
+        if section.is_none() && matches!(over.action, Action::InsertBefore | Action::InsertAfter) {
+            problems.push(
+                Diagnostic::error("insert-needs-section", format!("`{}` needs a section to go next to", over.action.word()))
+                    .at(&over.file, over.target_span.0, over.target_span.1)
+                    .hint("target a section (`page-id#section-id`), or use `prepend`/`append` to add to the start or end of the page"),
+            );
+            continue;
+        }
+        if section.is_none() && over.action == Action::Replace && over.body().trim().is_empty() {
+            problems.push(
+                Diagnostic::error("empty-replace", "this override replaces a whole page with nothing")
+                    .at(&over.file, over.target_span.0, over.target_span.1)
+                    .hint("write the local text under the front matter, or use `action: remove`"),
+            );
+            continue;
+        }
+        planned.push(Planned { over, page, section });
+    }
+    reject_clashes(planned, problems)
+}
+
+/// Two overrides clash when one replaces or removes text the other changes.
+fn reject_clashes<'s>(planned: Vec<Planned<'s>>, problems: &mut Vec<Diagnostic>) -> Vec<Planned<'s>> {
+    let mut clashing = HashSet::new();
+    for (i, a) in planned.iter().enumerate() {
+        for (j, b) in planned.iter().enumerate().skip(i + 1) {
+            if a.page.id() != b.page.id() {
+                continue;
+            }
+            if clash(a, b) || clash(b, a) {
+                clashing.insert(i);
+                clashing.insert(j);
+                problems.push(
+                    Diagnostic::error(
+                        "override-clash",
+                        format!(
+                            "this override ({} `{}`) clashes with `{}` ({} `{}`)",
+                            a.over.action.word(),
+                            a.over.target,
+                            b.over.file.path,
+                            b.over.action.word(),
+                            b.over.target
+                        ),
+                    )
+                    .at(&a.over.file, a.over.target_span.0, a.over.target_span.1)
+                    .hint(format!(
+                        "both change the same text; merge `{}` and `{}` into one override",
+                        a.over.file.path, b.over.file.path
+                    )),
+                );
+            }
+        }
+    }
+    planned
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !clashing.contains(i))
+        .map(|(_, p)| p)
+        .collect()
+}
+
+fn clash(cutter: &Planned, other: &Planned) -> bool {
+    let Edit::Cut(start, end) = cutter.edit() else {
+        // Two insertions never clash, unless they are the same action on the same target.
+        return cutter.over.target == other.over.target && cutter.over.action == other.over.action;
+    };
+    if cutter.over.target == other.over.target {
+        return !matches!(other.over.action, Action::InsertBefore | Action::InsertAfter);
+    }
+    let (o_start, o_end) = other.range();
+    let inside = o_start >= start && o_end <= end;
+    match other.edit() {
+        Edit::Cut(..) => inside || (o_start < end && start < o_end),
+        Edit::Insert(pos) => inside && !matches!(other.over.action, Action::InsertBefore | Action::InsertAfter) || (pos > start && pos < end),
+    }
+}
+
+/// Builds a page's chunks from the model text and the overrides on it.
+fn splice(page: &Page, edits: &[&Planned]) -> Vec<Chunk> {
+    let mut ordered: Vec<&&Planned> = edits.iter().collect();
+    ordered.sort_by_key(|p| {
+        let pos = match p.edit() {
+            Edit::Insert(pos) | Edit::Cut(pos, _) => pos,
+        };
+        (pos, p.rank(), p.over.file.path.clone())
+    });
+    let file = &page.file;
+    let mut chunks = Vec::new();
+    let mut cursor = page.body_start;
+    let model = |from: usize, to: usize, chunks: &mut Vec<Chunk>| {
+        if to > from {
+            chunks.push(Chunk {
+                file: Arc::clone(file),
+                range: (from, to),
+                local: false,
+            });
+        }
+    };
+    for p in ordered {
+        let local = Chunk {
+            file: Arc::clone(&p.over.file),
+            range: (p.over.body_start, p.over.file.text.len()),
+            local: true,
+        };
+        match p.edit() {
+            Edit::Insert(pos) => {
+                model(cursor, pos.max(cursor), &mut chunks);
+                cursor = cursor.max(pos);
+                chunks.push(separator());
+                chunks.push(local);
+                chunks.push(separator());
+            }
+            Edit::Cut(start, end) => {
+                model(cursor, start.max(cursor), &mut chunks);
+                cursor = cursor.max(end);
+                if p.over.action == Action::Replace {
+                    chunks.push(separator());
+                    chunks.push(local);
+                    chunks.push(separator());
+                }
+            }
+        }
+    }
+    model(cursor, file.text.len(), &mut chunks);
+    chunks
+}
+
+fn separator() -> Chunk {
+    static BLANK: std::sync::OnceLock<Arc<SourceFile>> = std::sync::OnceLock::new();
+    let file = BLANK.get_or_init(|| SourceFile::new("(generated)", "\n\n"));
+    Chunk {
+        file: Arc::clone(file),
+        range: (0, 2),
+        local: false,
+    }
+}
+
+fn attach_examples<'s>(
+    authority: &'s Authority,
+    pages: &mut [EditionPage<'s>],
+    examples: &mut Vec<&'s Example>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let index: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.id().to_string(), i)).collect();
+    let mut seen = HashSet::new();
+    for example in &authority.examples {
+        if !seen.insert(example.id.as_str()) {
+            problems.push(
+                Diagnostic::error("duplicate-id", format!("two examples have the id `{}`", example.id))
+                    .in_file(&example.file)
+                    .hint("give each example its own id"),
+            );
+            continue;
+        }
+        if let Some(source) = &example.source {
+            if !authority.config.sources.iter().any(|s| &s.id == source) {
+                problems.push(
+                    Diagnostic::error("unknown-source", format!("`{source}` is not one of the sources in authority.yaml"))
+                        .at(&example.file, example.source_span.0, example.source_span.1)
+                        .hint(did_you_mean(
+                            source,
+                            authority.config.sources.iter().map(|s| s.id.as_str()),
+                            "add it under `sources:` in authority.yaml with its citation",
+                        )),
+                );
+            }
+        }
+        examples.push(example);
+        for target in &example.attach {
+            match index.get(target) {
+                Some(&i) => pages[i].examples.push(example),
+                None => problems.push(
+                    Diagnostic::error("unknown-attach", format!("this example is attached to `{target}`, which is not a page of this edition"))
+                        .at(&example.file, example.attach_span.0, example.attach_span.1)
+                        .hint(did_you_mean(target, index.keys().map(String::as_str), "use the id of a page, such as `step-5`")),
+                ),
+            }
+        }
+    }
+}
+
+/// Orders pages as a reader meets them: home, then each child by weight, depth first.
+fn reading_order<'s>(pages: Vec<EditionPage<'s>>, problems: &mut Vec<Diagnostic>) -> Vec<EditionPage<'s>> {
+    let mut children: BTreeMap<Option<String>, Vec<(i64, String)>> = BTreeMap::new();
+    for p in &pages {
+        children
+            .entry(p.parent.clone())
+            .or_default()
+            .push((p.meta.weight, p.id().to_string()));
+    }
+    for list in children.values_mut() {
+        list.sort();
+    }
+    let mut order: Vec<String> = Vec::with_capacity(pages.len());
+    let mut visited = HashSet::new();
+    let mut stack: Vec<String> = children
+        .get(&None)
+        .map(|roots| roots.iter().rev().map(|(_, id)| id.clone()).collect())
+        .unwrap_or_default();
+    while let Some(id) = stack.pop() {
+        if !visited.insert(id.clone()) {
+            continue;
+        }
+        if let Some(kids) = children.get(&Some(id.clone())) {
+            stack.extend(kids.iter().rev().map(|(_, k)| k.clone()));
+        }
+        order.push(id);
+    }
+    let mut by_id: HashMap<String, EditionPage<'s>> = pages.into_iter().map(|p| (p.id().to_string(), p)).collect();
+    let mut ordered: Vec<EditionPage<'s>> = order.iter().filter_map(|id| by_id.remove(id)).collect();
+    // Pages in a parent loop are unreachable from home: report and keep them.
+    let mut stranded: Vec<EditionPage<'s>> = by_id.into_values().collect();
+    stranded.sort_by(|a, b| a.id().cmp(b.id()));
+    for mut page in stranded {
+        problems.push(
+            Diagnostic::error("parent-loop", format!("the page `{}` cannot be reached from home: its parents form a loop", page.id()))
+                .in_file(&page.file)
+                .hint("set `parent:` so that following parents leads to `home`"),
+        );
+        page.parent = Some("home".to_string());
+        ordered.push(page);
+    }
+    ordered
+}

@@ -1,0 +1,266 @@
+//! A page of the handbook: its front matter, its Markdown body and its sections.
+//!
+//! [`Page`] is the one type for every page, model or local. It is built from
+//! a file by [`Page::parse`] and never changed afterwards: the overlay builds
+//! new text from pages, it does not edit them. This module does not read
+//! files or know about authorities.
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::frontmatter;
+use crate::markdown;
+
+/// Front matter keys a page may have.
+pub const PAGE_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "weight",
+    "parent",
+    "step",
+    "summary",
+    "glossary",
+    "owner",
+    "approved_by",
+    "last_reviewed",
+    "review_every",
+    "review_by",
+    "changes",
+];
+
+/// A page's front matter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    /// The stable id links and overrides use.
+    pub id: String,
+    /// The page title.
+    pub title: String,
+    /// Order among siblings, smallest first.
+    #[serde(default)]
+    pub weight: i64,
+    /// The page this one sits under in the navigation (local pages).
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// 1 to 7 on the seven step pages.
+    #[serde(default)]
+    pub step: Option<u8>,
+    /// One line describing the page.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Terms this page defines (the terminology page).
+    #[serde(default)]
+    pub glossary: Vec<GlossaryEntry>,
+    /// The team or role responsible for the page.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Who approved the current text.
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    /// When the page was last reviewed.
+    #[serde(default)]
+    pub last_reviewed: Option<Date>,
+    /// How often it must be reviewed, such as `12 months`.
+    #[serde(default)]
+    pub review_every: Option<String>,
+    /// The date by which it must be reviewed.
+    #[serde(default)]
+    pub review_by: Option<Date>,
+    /// Dated notes of what changed, any order.
+    #[serde(default)]
+    pub changes: Vec<Change>,
+}
+
+/// A term defined on a page, and the section that defines it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    /// The term as readers meet it in running text.
+    pub term: String,
+    /// The id of the section that defines it.
+    pub section: String,
+}
+
+/// One entry in a page's change history.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// When the change was made.
+    pub date: Date,
+    /// What changed, in a sentence.
+    pub note: String,
+}
+
+/// A section of a page: a heading and everything under it up to the next
+/// heading of the same or a higher level.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The section's id: written as `{#id}`, or a slug of its heading.
+    pub id: String,
+    /// The heading text.
+    pub title: String,
+    /// 2 for `##`, 3 for `###`, …
+    pub level: u8,
+    /// Byte offset in the file where the heading starts.
+    pub start: usize,
+    /// Byte offset in the file just after the heading line.
+    pub heading_end: usize,
+    /// Byte offset in the file where the section (with its subsections) ends.
+    pub end: usize,
+}
+
+/// A page read from a file.
+#[derive(Debug)]
+pub struct Page {
+    /// Its front matter.
+    pub meta: PageMeta,
+    /// The file it came from.
+    pub file: Arc<SourceFile>,
+    /// Byte offset in the file where the Markdown body starts.
+    pub body_start: usize,
+    /// Its sections, in order.
+    pub sections: Vec<Section>,
+}
+
+impl Page {
+    /// Parses a page file. Problems that do not stop the page from being
+    /// used (a duplicate section id) are pushed to `problems`.
+    pub fn parse(file: Arc<SourceFile>, problems: &mut Vec<Diagnostic>) -> Result<Self, Diagnostic> {
+        let split = frontmatter::split(&file)?;
+        let meta: PageMeta = frontmatter::parse(&file, split.yaml, PAGE_KEYS)?;
+        if !markdown::is_valid_id(&meta.id) {
+            let at = find_key(&file, split.yaml, "id");
+            return Err(Diagnostic::error(
+                "bad-id",
+                format!("`{}` is not a usable page id", meta.id),
+            )
+            .at(&file, at.0, at.1)
+            .hint("use lowercase letters, digits and single hyphens, starting with a letter, such as `local-panel`"));
+        }
+        if let Some(step) = meta.step {
+            if !(1..=7).contains(&step) {
+                let at = find_key(&file, split.yaml, "step");
+                problems.push(
+                    Diagnostic::error("bad-step", format!("`step: {step}` is not a step of the seven-step model"))
+                        .at(&file, at.0, at.1)
+                        .hint("use a number from 1 to 7, or remove `step:` from pages that are not one of the seven steps"),
+                );
+            }
+        }
+        let sections = sections_of(&file, split.body_start, problems);
+        Ok(Self {
+            meta,
+            file,
+            body_start: split.body_start,
+            sections,
+        })
+    }
+
+    /// The page's Markdown body.
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_start..]
+    }
+
+    /// The page's id.
+    pub fn id(&self) -> &str {
+        &self.meta.id
+    }
+
+    /// A section by id.
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// The Markdown of a section (heading included), or of the whole body.
+    pub fn text_of(&self, section: Option<&str>) -> Option<&str> {
+        match section {
+            None => Some(self.body()),
+            Some(id) => self.section(id).map(|s| &self.file.text[s.start..s.end]),
+        }
+    }
+}
+
+/// Finds the byte range of `key:` inside a YAML block, for pointing at a setting.
+pub fn find_key(file: &SourceFile, yaml: (usize, usize), key: &str) -> (usize, usize) {
+    let block = &file.text[yaml.0..yaml.1];
+    let mut offset = 0;
+    for line in block.split_inclusive('\n') {
+        if line.starts_with(key) && line[key.len()..].trim_start().starts_with(':') {
+            let end = yaml.0 + offset + line.trim_end().len();
+            return (yaml.0 + offset, end);
+        }
+        offset += line.len();
+    }
+    (yaml.0, yaml.0)
+}
+
+/// The sections of a body, with file offsets; ids de-duplicated.
+fn sections_of(file: &Arc<SourceFile>, body_start: usize, problems: &mut Vec<Diagnostic>) -> Vec<Section> {
+    let body = &file.text[body_start..];
+    let headings = markdown::headings(body);
+    let mut sections: Vec<Section> = Vec::with_capacity(headings.len());
+    let mut seen = std::collections::HashSet::new();
+    for (i, h) in headings.iter().enumerate() {
+        let end = headings[i + 1..]
+            .iter()
+            .find(|later| later.level <= h.level)
+            .map_or(body.len(), |later| later.range.0);
+        let mut id = h.explicit_id.clone().unwrap_or_else(|| markdown::slug(&h.text));
+        if !seen.insert(id.clone()) {
+            if h.explicit_id.is_some() {
+                problems.push(
+                    Diagnostic::error("duplicate-section", format!("two sections of this page have the id `{id}`"))
+                        .at(file, body_start + h.range.0, body_start + h.range.1)
+                        .hint("give each `{#id}` on a page a different name"),
+                );
+            }
+            let mut n = 2;
+            while !seen.insert(format!("{id}-{n}")) {
+                n += 1;
+            }
+            id = format!("{id}-{n}");
+        }
+        // The heading line ends at its newline (pulldown's range may include it).
+        let line_end = body[h.range.0..].find('\n').map_or(body.len(), |j| h.range.0 + j + 1);
+        sections.push(Section {
+            id,
+            title: h.text.trim().to_string(),
+            level: h.level,
+            start: body_start + h.range.0,
+            heading_end: body_start + line_end.min(end),
+            end: body_start + end,
+        });
+    }
+    sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_span_to_the_next_heading_of_same_level() {
+        let file = SourceFile::new(
+            "step-3.md",
+            "---\nid: step-3\ntitle: Step Three\n---\n## Role {#social-work-role}\nA\n## Systems {#systems-practice-support}\nB\n### Checklist {#good-plan-checklist}\nC\n",
+        );
+        let mut problems = Vec::new();
+        let page = Page::parse(file, &mut problems).unwrap();
+        assert!(problems.is_empty());
+        let ids: Vec<_> = page.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["social-work-role", "systems-practice-support", "good-plan-checklist"]);
+        assert_eq!(page.text_of(Some("social-work-role")).unwrap(), "## Role {#social-work-role}\nA\n");
+        assert!(page.text_of(Some("systems-practice-support")).unwrap().ends_with("C\n"));
+    }
+
+    #[test]
+    fn a_bad_id_is_refused_with_a_hint() {
+        let file = SourceFile::new("x.md", "---\nid: Step 3\ntitle: X\n---\n");
+        let err = Page::parse(file, &mut Vec::new()).unwrap_err();
+        assert_eq!(err.line_col().unwrap().0, 2);
+        assert!(err.hint.is_some());
+    }
+}

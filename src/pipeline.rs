@@ -1,0 +1,212 @@
+//! Runs the stages in order for `build` and `check`: load → overlay → link →
+//! render → write.
+//!
+//! This module only sequences the stages and decides which editions a run
+//! makes and where they go; each stage's work is in its own module. Editions
+//! are built in parallel. Nothing is written unless every edition built
+//! without errors.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{self, Selection, Sources};
+use crate::overlay::{self, Edition};
+use crate::render::{self, Content, OutputFile};
+use crate::theme::{Engine, TemplateFiles, Theme};
+use crate::write::Output;
+use crate::{drift, governance, link};
+
+/// What a run is asked to do.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The handbook root.
+    pub root: PathBuf,
+    /// Authorities named with `--authority`; empty for all (and the model).
+    pub authorities: Vec<String>,
+    /// The date reviews are judged against and pages are stamped with.
+    pub today: Date,
+}
+
+/// One edition's result.
+#[derive(Debug, Clone)]
+pub struct EditionSummary {
+    /// `model` or the authority slug.
+    pub slug: String,
+    /// The edition's name.
+    pub name: String,
+    /// How many content pages it has.
+    pub pages: usize,
+}
+
+/// The result of running the stages up to render.
+#[derive(Debug)]
+pub struct Run {
+    /// Everything found wrong, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The editions made.
+    pub editions: Vec<EditionSummary>,
+    /// The files to write, if there were no errors.
+    pub output: Option<Output>,
+}
+
+impl Run {
+    /// Whether any error was found.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    }
+}
+
+/// "Today" for a build: `HANDBOOK_TODAY` (YYYY-MM-DD) if set, so builds can be
+/// reproduced, otherwise the local date.
+pub fn today() -> Date {
+    std::env::var("HANDBOOK_TODAY")
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+}
+
+/// Loads a root and runs every stage but write.
+pub fn run(request: &Request) -> Run {
+    let diagnostics = Diagnostics::new();
+    let selection = if request.authorities.is_empty() {
+        Selection::All
+    } else {
+        Selection::Only(request.authorities.clone())
+    };
+    let sources = load::load(&request.root, &selection, &diagnostics);
+    let mut theme_problems = Vec::new();
+    let theme = Theme::load(&sources.root, &sources.theme_dir, &mut theme_problems);
+    diagnostics.extend(theme_problems);
+
+    let with_model = request.authorities.is_empty();
+    let results = make_editions(&sources, &theme, with_model, request.today, &diagnostics);
+
+    let editions: Vec<EditionSummary> = results.iter().map(|(s, _)| s.clone()).collect();
+    let output = if diagnostics.has_errors() {
+        None
+    } else {
+        let mut output = Output::default();
+        let single = request.authorities.len() == 1;
+        if single {
+            for (_, files) in results {
+                output.add("", files);
+            }
+        } else {
+            let list: Vec<(String, String)> = editions.iter().map(|e| (e.slug.clone(), e.name.clone())).collect();
+            match Engine::new(&theme, &TemplateFiles::default()) {
+                Ok(engine) => {
+                    if let Some(index) = render::editions_index(&list, &engine, &diagnostics) {
+                        output.add(
+                            "",
+                            vec![OutputFile {
+                                path: "index.html".into(),
+                                content: Content::Bytes(index),
+                            }],
+                        );
+                    }
+                }
+                Err(problems) => diagnostics.extend(problems),
+            }
+            output.add(
+                "",
+                theme
+                    .statics
+                    .iter()
+                    .map(|(name, path)| OutputFile {
+                        path: format!("assets/{name}"),
+                        content: Content::Copy(path.clone()),
+                    })
+                    .collect(),
+            );
+            for (summary, files) in results {
+                output.add(&summary.slug, files);
+            }
+        }
+        (!diagnostics.has_errors()).then_some(output)
+    };
+    Run {
+        diagnostics: diagnostics.into_sorted(),
+        editions,
+        output,
+    }
+}
+
+fn make_editions(
+    sources: &Sources,
+    theme: &Theme,
+    with_model: bool,
+    today: Date,
+    diagnostics: &Diagnostics,
+) -> Vec<(EditionSummary, Vec<OutputFile>)> {
+    let model = sources.model.as_ref();
+    let mut jobs: Vec<Option<usize>> = Vec::new();
+    if with_model {
+        jobs.push(None);
+    }
+    jobs.extend((0..sources.authorities.len()).map(Some));
+    jobs.par_iter()
+        .map(|job| {
+            let edition = match job {
+                None => overlay::model_edition(model, diagnostics),
+                Some(i) => overlay::authority_edition(model, &sources.authorities[*i], diagnostics),
+            };
+            build_edition(sources, theme, edition, today, diagnostics)
+        })
+        .collect()
+}
+
+fn build_edition(
+    sources: &Sources,
+    theme: &Theme,
+    edition: Edition,
+    today: Date,
+    diagnostics: &Diagnostics,
+) -> (EditionSummary, Vec<OutputFile>) {
+    let summary = EditionSummary {
+        slug: edition.slug.clone(),
+        name: edition.name().to_string(),
+        pages: edition.pages.len(),
+    };
+    diagnostics.extend(drift::check(&edition));
+    // Review dates of model pages are reported once, by the model edition.
+    for page in &edition.pages {
+        if edition.authority.is_none() || page.origin == overlay::Origin::Local {
+            diagnostics.extend(governance::check(page, today));
+        }
+    }
+    let linked = link::link(edition, diagnostics);
+    let mut problems = Vec::new();
+    let (local_templates, local_statics) = match linked.edition.authority {
+        Some(a) => (
+            TemplateFiles::authority(&sources.root, &a.dir, &mut problems),
+            crate::theme::static_files(&a.dir.join("static")),
+        ),
+        None => (TemplateFiles::default(), Default::default()),
+    };
+    diagnostics.extend(problems);
+    let engine = match Engine::new(theme, &local_templates) {
+        Ok(engine) => engine,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return (summary, Vec::new());
+        }
+    };
+    let mut statics = theme.statics.clone();
+    statics.extend(local_statics);
+    let files = render::render(&linked, &engine, &statics, today, diagnostics);
+    (summary, files)
+}
+
+/// Builds and writes. Returns the run; output is written only if it has no errors.
+pub fn build(request: &Request, out: &Path) -> std::io::Result<Run> {
+    let run = run(request);
+    if let Some(output) = &run.output {
+        crate::write::write_atomically(out, output)?;
+    }
+    Ok(run)
+}
