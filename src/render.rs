@@ -367,7 +367,7 @@ pub fn render(
         .map(|p| NavItem {
             id: p.page.id().to_string(),
             href: page_file(p.page.id()),
-            title: p.page.meta.title.clone(),
+            title: if p.page.id() == "home" { "Home".to_string() } else { p.page.meta.title.clone() },
             depth: depth_of(p.page.id()),
             step: p.page.meta.step,
             summary: p.page.meta.summary.clone(),

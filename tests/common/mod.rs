@@ -1,0 +1,144 @@
+//! Shared helpers for the integration tests: run the real `handbook` binary
+//! on the shipped handbook or on a temporary copy of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The date builds are judged against in tests, so review dates and stamps are stable.
+pub const TODAY: &str = "2026-11-24";
+
+/// The repository folder: the shipped handbook root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `handbook` with arguments, without colour, with a fixed "today".
+pub fn handbook(args: &[&str]) -> Output {
+    handbook_in(&repo(), args)
+}
+
+/// Runs `handbook` in a working folder.
+pub fn handbook_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HANDBOOK_TODAY", TODAY)
+        .output()
+        .expect("the handbook binary runs")
+}
+
+/// Standard error and output of a run, as one text.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Asserts a run succeeded, showing what it printed if not.
+pub fn assert_ok(output: &Output) {
+    assert!(output.status.success(), "handbook failed:\n{}", text(output));
+}
+
+/// Asserts a run failed cleanly: exit code 1, no panic.
+pub fn assert_fails(output: &Output) {
+    let all = text(output);
+    assert_eq!(output.status.code(), Some(1), "expected exit 1:\n{all}");
+    assert!(!all.contains("panicked"), "handbook panicked:\n{all}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of the shipped handbook root (content, themes, local overrides).
+pub fn copy_of_shipped() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["content", "themes", "local-overrides"] {
+        copy_dir(&repo().join(part), &dir.path().join(part));
+    }
+    dir
+}
+
+/// A temporary copy of the shipped model and theme only (no authorities).
+pub fn copy_of_model() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["content", "themes"] {
+        copy_dir(&repo().join(part), &dir.path().join(part));
+    }
+    dir
+}
+
+/// Writes a file under a root, creating folders.
+pub fn write(root: &Path, relative: &str, text: &str) {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The shipped handbook built once per test binary; returns the output folder.
+pub fn shipped_build() -> &'static Path {
+    static BUILT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, out) = BUILT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let run = handbook(&["build", "--out", out.to_str().unwrap()]);
+        assert_ok(&run);
+        (dir, out)
+    });
+    out
+}
+
+/// A built file's text.
+pub fn read(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Every HTML file under a folder, sorted.
+pub fn html_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Text with tags removed and whitespace collapsed, for "a reader sees" checks.
+pub fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let decoded = out
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
