@@ -31,6 +31,7 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "theme",
     "accessibility",
     "sources",
+    "changes",
 ];
 
 /// The four UK jurisdictions.
@@ -183,6 +184,9 @@ pub struct AuthorityConfig {
     /// Works cited.
     #[serde(default)]
     pub sources: Vec<SourceWork>,
+    /// Release notes for the whole edition, shown on "What's changed".
+    #[serde(default)]
+    pub changes: Vec<crate::page::Change>,
 }
 
 /// What an override does to its target.
@@ -379,15 +383,20 @@ impl Example {
         let meta: ExampleMeta = frontmatter::parse(&file, split.yaml, EXAMPLE_KEYS)?;
         if !markdown::is_valid_id(&meta.id) {
             let at = find_key(&file, split.yaml, "id");
-            return Err(Diagnostic::error("bad-id", format!("`{}` is not a usable example id", meta.id))
-                .at(&file, at.0, at.1)
-                .hint("use lowercase letters, digits and single hyphens, such as `ex-panel-review`"));
+            return Err(Diagnostic::error(
+                "bad-id",
+                format!("`{}` is not a usable example id", meta.id),
+            )
+            .at(&file, at.0, at.1)
+            .hint("use lowercase letters, digits and single hyphens, such as `ex-panel-review`"));
         }
         let attach_span = find_key(&file, split.yaml, "attach");
         if meta.attach.is_empty() {
-            return Err(Diagnostic::error("no-attach", "this example is attached to no page")
-                .at(&file, attach_span.0, attach_span.1)
-                .hint("list the ids of the pages it belongs on, such as `attach: [step-5]`"));
+            return Err(
+                Diagnostic::error("no-attach", "this example is attached to no page")
+                    .at(&file, attach_span.0, attach_span.1)
+                    .hint("list the ids of the pages it belongs on, such as `attach: [step-5]`"),
+            );
         }
         Ok(Self {
             id: meta.id,

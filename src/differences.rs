@@ -70,10 +70,13 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                 Some(section) => format!("{}: {}", applied.page_title, section),
                 None => applied.page_title.clone(),
             };
-            let still_there = linked.page(&over.target.page).is_some_and(|p| match &over.target.section {
-                Some(s) => p.sections.iter().any(|x| &x.id == s),
-                None => true,
-            });
+            let still_there =
+                linked
+                    .page(&over.target.page)
+                    .is_some_and(|p| match &over.target.section {
+                        Some(s) => p.sections.iter().any(|x| &x.id == s),
+                        None => true,
+                    });
             let href = still_there.then(|| match &over.target.section {
                 Some(s) => format!("{}#{s}", page_file(&over.target.page)),
                 None => page_file(&over.target.page),
@@ -117,13 +120,23 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
     };
     let mut out = String::new();
     let name = linked.edition.name();
-    let _ = writeln!(out, "{}", paint("1", &format!("How {name}'s edition differs from the model")));
+    let _ = writeln!(
+        out,
+        "{}",
+        paint("1", &format!("How {name}'s edition differs from the model"))
+    );
     let diffs = of(linked);
     if diffs.is_empty() {
         let _ = writeln!(out, "\nNo overrides.");
     }
     for d in &diffs {
-        let _ = writeln!(out, "\n{} {} ({})", paint("1", d.action), d.target, d.target_title);
+        let _ = writeln!(
+            out,
+            "\n{} {} ({})",
+            paint("1", d.action),
+            d.target,
+            d.target_title
+        );
         let _ = writeln!(out, "  file: {}", d.file);
         if let Some(reason) = &d.reason {
             let _ = writeln!(out, "  reason: {reason}");
@@ -153,7 +166,15 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
         let terms = linked.edition.authority.map(|a| &a.config.terms);
         for (model, pages) in &linked.term_uses {
             let local = terms.and_then(|t| t.get(model)).map_or("", String::as_str);
-            let _ = writeln!(out, "  \"{model}\" is shown as \"{local}\" on: {}", if pages.is_empty() { "(no page)".to_string() } else { pages.join(", ") });
+            let _ = writeln!(
+                out,
+                "  \"{model}\" is shown as \"{local}\" on: {}",
+                if pages.is_empty() {
+                    "(no page)".to_string()
+                } else {
+                    pages.join(", ")
+                }
+            );
         }
     }
     let examples = &linked.edition.examples;

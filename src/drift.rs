@@ -101,7 +101,8 @@ pub fn accept(edition: &Edition) -> std::io::Result<Vec<String>> {
         let over = applied.over;
         let now = fingerprint(&applied.model_text);
         let snapshot = snapshot_path(&authority.dir, applied);
-        let snapshot_current = std::fs::read_to_string(&snapshot).is_ok_and(|s| s == applied.model_text);
+        let snapshot_current =
+            std::fs::read_to_string(&snapshot).is_ok_and(|s| s == applied.model_text);
         if over.model_fingerprint.as_deref() == Some(now.as_str()) && snapshot_current {
             continue;
         }
@@ -110,7 +111,11 @@ pub fn accept(edition: &Edition) -> std::io::Result<Vec<String>> {
         }
         std::fs::write(&snapshot, &applied.model_text)?;
         let text = with_fingerprint(&over.file.text, over.yaml, &now);
-        let path = authority.dir.parent().and_then(Path::parent).map(|root| root.join(&over.file.path));
+        let path = authority
+            .dir
+            .parent()
+            .and_then(Path::parent)
+            .map(|root| root.join(&over.file.path));
         if let Some(path) = path {
             std::fs::write(path, text)?;
         }
@@ -156,8 +161,14 @@ mod tests {
     fn fingerprint_line_is_added_or_replaced() {
         let text = "---\ntarget: x\n---\nBody\n";
         let once = with_fingerprint(text, (4, 14), "b3:1");
-        assert_eq!(once, "---\ntarget: x\nmodel_fingerprint: \"b3:1\"\n---\nBody\n");
+        assert_eq!(
+            once,
+            "---\ntarget: x\nmodel_fingerprint: \"b3:1\"\n---\nBody\n"
+        );
         let twice = with_fingerprint(&once, (4, 40), "b3:2");
-        assert_eq!(twice, "---\ntarget: x\nmodel_fingerprint: \"b3:2\"\n---\nBody\n");
+        assert_eq!(
+            twice,
+            "---\ntarget: x\nmodel_fingerprint: \"b3:2\"\n---\nBody\n"
+        );
     }
 }

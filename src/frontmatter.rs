@@ -158,7 +158,10 @@ fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
             known_keys.iter().copied(),
             &format!("the settings allowed here are: {}", known_keys.join(", ")),
         );
-        return (format!("`{key}` is not a setting Handbook knows"), Some(hint));
+        return (
+            format!("`{key}` is not a setting Handbook knows"),
+            Some(hint),
+        );
     }
     if let Some(rest) = message.split("missing field `").nth(1) {
         let key = rest.split('`').next().unwrap_or(rest);
@@ -188,7 +191,10 @@ fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
                 &format!("use one of: {}", allowed.join(", ")),
             )
         };
-        return (format!("`{value}` is not an allowed value here"), Some(hint));
+        return (
+            format!("`{value}` is not an allowed value here"),
+            Some(hint),
+        );
     }
     if message.contains("budget") || message.contains("limit") {
         return (
@@ -197,7 +203,10 @@ fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
         );
     }
     let hint = if message.contains("invalid type") {
-        Some("check the value's form: text, a number, a list (`- item`) or a date (YYYY-MM-DD)".to_string())
+        Some(
+            "check the value's form: text, a number, a list (`- item`) or a date (YYYY-MM-DD)"
+                .to_string(),
+        )
     } else {
         Some("check the indentation and that each setting is written `name: value`".to_string())
     };

@@ -58,27 +58,40 @@ pub fn check(page: &EditionPage, today: Date) -> Vec<Diagnostic> {
         if parse_period(every).is_none() {
             let at = find_key(file, whole, "review_every");
             problems.push(
-                Diagnostic::error("bad-period", format!("`{every}` is not a review period Handbook understands"))
-                    .at(file, at.0, at.1)
-                    .hint("write a number and a unit, such as `12 months`, `2 years` or `6 weeks`"),
+                Diagnostic::error(
+                    "bad-period",
+                    format!("`{every}` is not a review period Handbook understands"),
+                )
+                .at(file, at.0, at.1)
+                .hint("write a number and a unit, such as `12 months`, `2 years` or `6 weeks`"),
             );
         } else if meta.last_reviewed.is_none() {
             let at = find_key(file, whole, "review_every");
             problems.push(
-                Diagnostic::error("no-last-reviewed", "`review_every` needs `last_reviewed` to count from")
-                    .at(file, at.0, at.1)
-                    .hint("add `last_reviewed: YYYY-MM-DD` with the date of the last review"),
+                Diagnostic::error(
+                    "no-last-reviewed",
+                    "`review_every` needs `last_reviewed` to count from",
+                )
+                .at(file, at.0, at.1)
+                .hint("add `last_reviewed: YYYY-MM-DD` with the date of the last review"),
             );
         }
     }
     if let Some(due) = due_date(meta) {
         if due < today {
-            let key = if meta.review_by.is_some() { "review_by" } else { "last_reviewed" };
+            let key = if meta.review_by.is_some() {
+                "review_by"
+            } else {
+                "last_reviewed"
+            };
             let at = find_key(file, whole, key);
             problems.push(
-                Diagnostic::warning("review-overdue", format!("`{}` was due for review on {due}", meta.id))
-                    .at(file, at.0, at.1)
-                    .hint("review the page, then set `last_reviewed:` to the date of the review"),
+                Diagnostic::warning(
+                    "review-overdue",
+                    format!("`{}` was due for review on {due}", meta.id),
+                )
+                .at(file, at.0, at.1)
+                .hint("review the page, then set `last_reviewed:` to the date of the review"),
             );
         }
     }

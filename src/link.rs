@@ -56,7 +56,10 @@ impl LinkedText {
 
     /// The file and byte offset a position of the joined Markdown came from.
     pub fn origin(&self, at: usize) -> Option<(&Arc<SourceFile>, usize)> {
-        let i = self.anchors.partition_point(|a| a.at <= at).checked_sub(1)?;
+        let i = self
+            .anchors
+            .partition_point(|a| a.at <= at)
+            .checked_sub(1)?;
         let anchor = &self.anchors[i];
         Some((&anchor.file, anchor.offset + (at - anchor.at)))
     }
@@ -92,7 +95,10 @@ impl Variables {
         let mut values = BTreeMap::new();
         if let Some(authority) = edition.authority {
             values.insert("authority.name".to_string(), authority.config.name.clone());
-            values.insert("authority.short_name".to_string(), authority.config.short_name.clone());
+            values.insert(
+                "authority.short_name".to_string(),
+                authority.config.short_name.clone(),
+            );
             for (k, v) in &authority.config.variables {
                 values.insert(format!("vars.{k}"), v.clone());
             }
@@ -101,7 +107,12 @@ impl Variables {
     }
 }
 
-fn substitute(chunk: &Chunk, vars: &Variables, out: &mut LinkedText, problems: &mut Vec<Diagnostic>) {
+fn substitute(
+    chunk: &Chunk,
+    vars: &Variables,
+    out: &mut LinkedText,
+    problems: &mut Vec<Diagnostic>,
+) {
     let text = chunk.text();
     let mut rest_start = 0;
     let anchor = |out: &mut LinkedText, offset: usize| {
@@ -136,9 +147,12 @@ fn substitute(chunk: &Chunk, vars: &Variables, out: &mut LinkedText, problems: &
                     )
                 };
                 problems.push(
-                    Diagnostic::error("unknown-variable", format!("`{{{{ {name} }}}}` names no variable"))
-                        .at(&chunk.file, chunk.range.0 + open, chunk.range.0 + close + 2)
-                        .hint(hint),
+                    Diagnostic::error(
+                        "unknown-variable",
+                        format!("`{{{{ {name} }}}}` names no variable"),
+                    )
+                    .at(&chunk.file, chunk.range.0 + open, chunk.range.0 + close + 2)
+                    .hint(hint),
                 );
                 out.markdown.push_str(&text[open..close + 2]);
             }
@@ -154,7 +168,10 @@ fn substitute(chunk: &Chunk, vars: &Variables, out: &mut LinkedText, problems: &
 fn escape_markdown(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -226,7 +243,8 @@ impl<'s> LinkedEdition<'s> {
 /// `step-3#x`, `#x`) rather than a file or an outside address.
 pub fn is_id_reference(dest: &str) -> bool {
     let (page, section) = dest.split_once('#').unwrap_or((dest, ""));
-    (page.is_empty() || markdown::is_valid_id(page)) && (section.is_empty() || !section.contains(['/', ':', ' ']))
+    (page.is_empty() || markdown::is_valid_id(page))
+        && (section.is_empty() || !section.contains(['/', ':', ' ']))
         && !(page.is_empty() && section.is_empty())
 }
 
@@ -251,7 +269,8 @@ pub fn link<'s>(mut edition: Edition<'s>, diagnostics: &Diagnostics) -> LinkedEd
                         range: (ex.body_start, ex.file.text.len()),
                         local: true,
                     };
-                    let linked = LinkedText::join(std::slice::from_ref(&chunk), &vars, &mut problems);
+                    let linked =
+                        LinkedText::join(std::slice::from_ref(&chunk), &vars, &mut problems);
                     references.extend(references_in(&linked, Some(references_len(&references))));
                     linked
                 })
@@ -284,9 +303,10 @@ pub fn link<'s>(mut edition: Edition<'s>, diagnostics: &Diagnostics) -> LinkedEd
                 Ok(r) => {
                     resolved.insert(reference.dest.clone(), r);
                 }
-                Err((message, hint)) => diagnostics.push(
-                    text.locate(Diagnostic::error("unknown-id", message).hint(hint), reference.range),
-                ),
+                Err((message, hint)) => diagnostics.push(text.locate(
+                    Diagnostic::error("unknown-id", message).hint(hint),
+                    reference.range,
+                )),
             }
         }
         resolved_all.push(resolved);
@@ -298,12 +318,17 @@ pub fn link<'s>(mut edition: Edition<'s>, diagnostics: &Diagnostics) -> LinkedEd
         let targets: BTreeSet<&str> = resolved
             .values()
             .filter_map(|r| match r {
-                Resolved::Page { page: target, .. } if target != page.page.id() => Some(target.as_str()),
+                Resolved::Page { page: target, .. } if target != page.page.id() => {
+                    Some(target.as_str())
+                }
                 _ => None,
             })
             .collect();
         for target in targets {
-            backlinks.entry(target.to_string()).or_default().push(page.page.id().to_string());
+            backlinks
+                .entry(target.to_string())
+                .or_default()
+                .push(page.page.id().to_string());
         }
         page.links = resolved;
         linked_pages.push(page);
@@ -337,15 +362,32 @@ impl Reference {
 }
 
 fn references_len(references: &[Reference]) -> usize {
-    references.iter().filter_map(|r| r.example).max().map_or(0, |m| m + 1)
+    references
+        .iter()
+        .filter_map(|r| r.example)
+        .max()
+        .map_or(0, |m| m + 1)
 }
 
 fn references_in(text: &LinkedText, example: Option<usize>) -> Vec<Reference> {
     let mut found = Vec::new();
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
-        if let Event::Start(Tag::Link { link_type, dest_url, .. }) = event {
+        if let Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        }) = event
+        {
             let wiki = matches!(link_type, LinkType::WikiLink { .. });
-            if wiki || (matches!(link_type, LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut) && is_id_reference(&dest_url)) {
+            if wiki
+                || (matches!(
+                    link_type,
+                    LinkType::Inline
+                        | LinkType::Reference
+                        | LinkType::Collapsed
+                        | LinkType::Shortcut
+                ) && is_id_reference(&dest_url))
+            {
                 found.push(Reference {
                     dest: dest_url.to_string(),
                     range: (range.start, range.end),
@@ -373,11 +415,18 @@ fn resolve(
         }
         return Err((
             format!("there is no page with the id `{page}`"),
-            did_you_mean(page, index.keys().copied(), "check the id on the page you mean (its `id:` line)"),
+            did_you_mean(
+                page,
+                index.keys().copied(),
+                "check the id on the page you mean (its `id:` line)",
+            ),
         ));
     };
     let Some(section) = section else {
-        return Ok(Resolved::Page { page: page.to_string(), section: None });
+        return Ok(Resolved::Page {
+            page: page.to_string(),
+            section: None,
+        });
     };
     if sections.iter().any(|s| s.id == section) {
         return Ok(Resolved::Page {
@@ -392,7 +441,10 @@ fn resolve(
         .is_some_and(|p| p.section(section).is_some());
     if in_model {
         // The authority removed this section: link to the page instead.
-        return Ok(Resolved::Page { page: page.to_string(), section: None });
+        return Ok(Resolved::Page {
+            page: page.to_string(),
+            section: None,
+        });
     }
     Err((
         format!("the page `{page}` has no section `{section}`"),
@@ -401,7 +453,11 @@ fn resolve(
             sections.iter().map(|s| s.id.as_str()),
             &format!(
                 "its sections are: {}",
-                sections.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                sections
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ),
     ))
@@ -414,7 +470,10 @@ pub fn sections_of(markdown_text: &str) -> Vec<SectionRef> {
     markdown::headings(markdown_text)
         .into_iter()
         .map(|h| {
-            let base = h.explicit_id.clone().unwrap_or_else(|| markdown::slug(&h.text));
+            let base = h
+                .explicit_id
+                .clone()
+                .unwrap_or_else(|| markdown::slug(&h.text));
             let mut id = base.clone();
             let mut n = 2;
             while !seen.insert(id.clone()) {
@@ -466,7 +525,10 @@ mod tests {
 
     #[test]
     fn variables_are_substituted_and_unknown_ones_reported_at_their_line() {
-        let file = SourceFile::new("o.md", "---\n---\nCall {{ vars.phone }} or {{ vars.fone }}.\n");
+        let file = SourceFile::new(
+            "o.md",
+            "---\n---\nCall {{ vars.phone }} or {{ vars.fone }}.\n",
+        );
         let chunk = Chunk {
             file: Arc::clone(&file),
             range: (8, file.text.len()),

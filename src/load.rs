@@ -112,8 +112,11 @@ pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> So
     let content = root.join("content");
     if !content.is_dir() {
         diagnostics.push(
-            Diagnostic::error("no-content", format!("there is no `content` folder in {}", root.display()))
-                .hint("run handbook from a handbook root, or give one with `--root DIR`"),
+            Diagnostic::error(
+                "no-content",
+                format!("there is no `content` folder in {}", root.display()),
+            )
+            .hint("run handbook from a handbook root, or give one with `--root DIR`"),
         );
     }
     let meta = load_meta(root, diagnostics);
@@ -137,9 +140,15 @@ pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> So
 fn insert_unique(pages: &mut BTreeMap<String, Page>, page: Page, diagnostics: &Diagnostics) {
     if let Some(existing) = pages.get(page.id()) {
         diagnostics.push(
-            Diagnostic::error("duplicate-id", format!("two pages have the id `{}`", page.id()))
-                .in_file(&page.file)
-                .hint(format!("`{}` already uses it; give one of them another id", existing.file.path)),
+            Diagnostic::error(
+                "duplicate-id",
+                format!("two pages have the id `{}`", page.id()),
+            )
+            .in_file(&page.file)
+            .hint(format!(
+                "`{}` already uses it; give one of them another id",
+                existing.file.path
+            )),
         );
         return;
     }
@@ -176,7 +185,11 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnost
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             "file-too-large",
-            format!("this file is {} MiB; the limit is {} MiB", meta.len() / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)),
+            format!(
+                "this file is {} MiB; the limit is {} MiB",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
         )
         .in_path(&shown)
         .hint("split it into several pages"));
@@ -211,7 +224,10 @@ fn markdown_files(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Pat
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -236,9 +252,12 @@ fn markdown_files(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Pat
             let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
             if !real.starts_with(&canonical_root) {
                 diagnostics.push(
-                    Diagnostic::error("link-outside-root", "this file is a link to a file outside the handbook folder")
-                        .in_path(display_path(root, path))
-                        .hint("copy the file into the handbook folder instead of linking to it"),
+                    Diagnostic::error(
+                        "link-outside-root",
+                        "this file is a link to a file outside the handbook folder",
+                    )
+                    .in_path(display_path(root, path))
+                    .hint("copy the file into the handbook folder instead of linking to it"),
                 );
                 continue;
             }
@@ -306,7 +325,11 @@ pub fn authority_slugs(root: &Path) -> Vec<String> {
     slugs
 }
 
-fn load_authorities(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> Vec<Authority> {
+fn load_authorities(
+    root: &Path,
+    selection: &Selection,
+    diagnostics: &Diagnostics,
+) -> Vec<Authority> {
     let known = authority_slugs(root);
     let slugs = match selection {
         Selection::All => known.clone(),
@@ -323,7 +346,11 @@ fn load_authorities(root: &Path, selection: &Selection, diagnostics: &Diagnostic
                     );
                 }
             }
-            wanted.iter().filter(|s| known.contains(s)).cloned().collect()
+            wanted
+                .iter()
+                .filter(|s| known.contains(s))
+                .cloned()
+                .collect()
         }
     };
     slugs
@@ -336,9 +363,12 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
     let dir = root.join("local-overrides").join(slug);
     if !crate::markdown::is_valid_id(slug) {
         diagnostics.push(
-            Diagnostic::error("bad-slug", format!("`{slug}` cannot be used as an authority folder name"))
-                .in_path(display_path(root, &dir))
-                .hint("use lowercase letters, digits and single hyphens, such as `exampleshire`"),
+            Diagnostic::error(
+                "bad-slug",
+                format!("`{slug}` cannot be used as an authority folder name"),
+            )
+            .in_path(display_path(root, &dir))
+            .hint("use lowercase letters, digits and single hyphens, such as `exampleshire`"),
         );
         return None;
     }

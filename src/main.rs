@@ -92,7 +92,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, authorities, out } => {
+        Command::Build {
+            root,
+            authorities,
+            out,
+        } => {
             let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("public"));
             let request = Request {
@@ -108,8 +112,22 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            print_human(&run.diagnostics);
-            summary(&run, started, if run.output.is_some() { Some(&out) } else { None });
+            let shown: Vec<Diagnostic> = run
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity != Severity::Note)
+                .cloned()
+                .collect();
+            print_human(&shown);
+            summary(
+                &run,
+                started,
+                if run.output.is_some() {
+                    Some(&out)
+                } else {
+                    None
+                },
+            );
             if run.has_errors() {
                 ExitCode::FAILURE
             } else {
@@ -130,15 +148,22 @@ fn main() -> ExitCode {
             });
             match format {
                 Format::Json => {
-                    let list: Vec<JsonDiagnostic> = run.diagnostics.iter().map(JsonDiagnostic::from).collect();
-                    println!("{}", serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into()));
+                    let list: Vec<JsonDiagnostic> =
+                        run.diagnostics.iter().map(JsonDiagnostic::from).collect();
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into())
+                    );
                 }
                 Format::Human => {
                     print_human(&run.diagnostics);
                     summary(&run, started, None);
                 }
             }
-            let warnings = run.diagnostics.iter().any(|d| d.severity == Severity::Warning);
+            let warnings = run
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Warning);
             if run.has_errors() || (deny_warnings && warnings) {
                 ExitCode::FAILURE
             } else {
@@ -212,7 +237,11 @@ fn summary(run: &Run, started: Instant, written: Option<&std::path::Path>) {
         count(Severity::Error),
         if count(Severity::Error) == 1 { "" } else { "s" },
         count(Severity::Warning),
-        if count(Severity::Warning) == 1 { "" } else { "s" },
+        if count(Severity::Warning) == 1 {
+            ""
+        } else {
+            "s"
+        },
         count(Severity::Note),
         if count(Severity::Note) == 1 { "" } else { "s" },
         match (written, run.has_errors()) {
@@ -225,7 +254,11 @@ fn summary(run: &Run, started: Instant, written: Option<&std::path::Path>) {
 
 fn handbook_diff(root: &std::path::Path, slug: &str) -> ExitCode {
     let diagnostics = handbook::diagnostic::Diagnostics::new();
-    let sources = handbook::load::load(root, &handbook::load::Selection::Only(vec![slug.to_string()]), &diagnostics);
+    let sources = handbook::load::load(
+        root,
+        &handbook::load::Selection::Only(vec![slug.to_string()]),
+        &diagnostics,
+    );
     let Some(authority) = sources.authorities.first() else {
         print_human(&diagnostics.into_sorted());
         return ExitCode::FAILURE;
@@ -244,7 +277,11 @@ fn handbook_diff(root: &std::path::Path, slug: &str) -> ExitCode {
 
 fn accept(root: &std::path::Path, slug: &str) -> ExitCode {
     let diagnostics = handbook::diagnostic::Diagnostics::new();
-    let sources = handbook::load::load(root, &handbook::load::Selection::Only(vec![slug.to_string()]), &diagnostics);
+    let sources = handbook::load::load(
+        root,
+        &handbook::load::Selection::Only(vec![slug.to_string()]),
+        &diagnostics,
+    );
     let Some(authority) = sources.authorities.first() else {
         print_human(&diagnostics.into_sorted());
         return ExitCode::FAILURE;
@@ -262,7 +299,10 @@ fn accept(root: &std::path::Path, slug: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(updated) => {
-            println!("Recorded the review of {} override(s) against the current model:", updated.len());
+            println!(
+                "Recorded the review of {} override(s) against the current model:",
+                updated.len()
+            );
             for path in updated {
                 println!("  {path}");
             }

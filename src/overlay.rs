@@ -158,7 +158,11 @@ fn whole(page: &Page) -> Chunk {
     }
 }
 
-fn build<'s>(model: &'s Model, authority: Option<&'s Authority>, diagnostics: &Diagnostics) -> Edition<'s> {
+fn build<'s>(
+    model: &'s Model,
+    authority: Option<&'s Authority>,
+    diagnostics: &Diagnostics,
+) -> Edition<'s> {
     let mut problems = Vec::new();
     for page in model.pages.values() {
         check_reserved(page, &mut problems);
@@ -169,13 +173,19 @@ fn build<'s>(model: &'s Model, authority: Option<&'s Authority>, diagnostics: &D
     };
     let mut by_page: BTreeMap<&str, Vec<&Planned>> = BTreeMap::new();
     for p in &planned {
-        by_page.entry(p.over.target.page.as_str()).or_default().push(p);
+        by_page
+            .entry(p.over.target.page.as_str())
+            .or_default()
+            .push(p);
     }
 
     let mut pages: Vec<EditionPage<'s>> = Vec::new();
     for page in model.pages.values() {
         let edits = by_page.remove(page.id()).unwrap_or_default();
-        if edits.iter().any(|e| e.over.target.section.is_none() && e.over.action == Action::Remove) {
+        if edits
+            .iter()
+            .any(|e| e.over.target.section.is_none() && e.over.action == Action::Remove)
+        {
             continue;
         }
         let (chunks, origin) = if edits.is_empty() {
@@ -206,9 +216,12 @@ fn build<'s>(model: &'s Model, authority: Option<&'s Authority>, diagnostics: &D
             }
             if pages.iter().any(|p| p.id() == page.id()) {
                 problems.push(
-                    Diagnostic::error("duplicate-id", format!("two local pages have the id `{}`", page.id()))
-                        .in_file(&page.file)
-                        .hint("give each page its own id"),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("two local pages have the id `{}`", page.id()),
+                    )
+                    .in_file(&page.file)
+                    .hint("give each page its own id"),
                 );
                 continue;
             }
@@ -221,7 +234,12 @@ fn build<'s>(model: &'s Model, authority: Option<&'s Authority>, diagnostics: &D
                     range: (page.body_start, page.file.text.len()),
                     local: true,
                 }],
-                parent: Some(page.meta.parent.clone().unwrap_or_else(|| "home".to_string())),
+                parent: Some(
+                    page.meta
+                        .parent
+                        .clone()
+                        .unwrap_or_else(|| "home".to_string()),
+                ),
                 examples: Vec::new(),
             });
         }
@@ -234,9 +252,16 @@ fn build<'s>(model: &'s Model, authority: Option<&'s Authority>, diagnostics: &D
             if !ids.contains(parent) || parent == page.id() {
                 let at = crate::page::find_key(&page.file, (0, page.file.text.len()), "parent");
                 problems.push(
-                    Diagnostic::error("unknown-parent", format!("the parent page `{parent}` is not in this edition"))
-                        .at(&page.file, at.0, at.1)
-                        .hint(did_you_mean(parent, ids.iter().map(String::as_str), "use the id of an existing page, such as `home`")),
+                    Diagnostic::error(
+                        "unknown-parent",
+                        format!("the parent page `{parent}` is not in this edition"),
+                    )
+                    .at(&page.file, at.0, at.1)
+                    .hint(did_you_mean(
+                        parent,
+                        ids.iter().map(String::as_str),
+                        "use the id of an existing page, such as `home`",
+                    )),
                 );
                 page.parent = Some("home".to_string());
             }
@@ -271,9 +296,12 @@ fn build<'s>(model: &'s Model, authority: Option<&'s Authority>, diagnostics: &D
 fn check_reserved(page: &Page, problems: &mut Vec<Diagnostic>) {
     if RESERVED_IDS.contains(&page.id()) {
         problems.push(
-            Diagnostic::error("reserved-id", format!("`{}` is the name of one of the site's own pages", page.id()))
-                .in_file(&page.file)
-                .hint("choose another id for this page"),
+            Diagnostic::error(
+                "reserved-id",
+                format!("`{}` is the name of one of the site's own pages", page.id()),
+            )
+            .in_file(&page.file)
+            .hint("choose another id for this page"),
         );
     }
 }
@@ -315,15 +343,21 @@ impl Planned<'_> {
         }
     }
 
-    /// Order of insertions at one position: text closing a section before text opening the next.
-    fn rank(&self) -> (u8, i16) {
-        let depth = self.section.map_or(0, |i| i16::from(self.page.sections[i].level));
+    /// Order of edits at one position, as a reader meets them: text
+    /// prepended after a heading first; then text closing sections, innermost
+    /// first, each section's appended text before the text inserted after it;
+    /// then text opening the next section, outermost first, the text inserted
+    /// before a section ahead of its replacement.
+    fn rank(&self) -> (u8, i16, u8) {
+        let depth = self
+            .section
+            .map_or(0, |i| i16::from(self.page.sections[i].level));
         match self.over.action {
-            Action::Append => (0, -depth),
-            Action::InsertAfter => (1, -depth),
-            Action::Replace | Action::Remove => (2, 0),
-            Action::InsertBefore => (3, depth),
-            Action::Prepend => (4, depth),
+            Action::Prepend => (0, depth, 0),
+            Action::Append => (1, -depth, 0),
+            Action::InsertAfter => (1, -depth, 1),
+            Action::InsertBefore => (2, depth, 0),
+            Action::Replace | Action::Remove => (2, depth, 1),
         }
     }
 }
@@ -334,7 +368,11 @@ enum Edit {
     Cut(usize, usize),
 }
 
-fn plan_overrides<'s>(model: &'s Model, authority: &'s Authority, problems: &mut Vec<Diagnostic>) -> Vec<Planned<'s>> {
+fn plan_overrides<'s>(
+    model: &'s Model,
+    authority: &'s Authority,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Planned<'s>> {
     let mut planned: Vec<Planned<'s>> = Vec::new();
     for over in &authority.overrides {
         let target = &over.target;
@@ -343,12 +381,23 @@ fn plan_overrides<'s>(model: &'s Model, authority: &'s Authority, problems: &mut
             let hint = if local {
                 "overrides change model pages; edit the local page itself instead".to_string()
             } else {
-                did_you_mean(&target.page, model.pages.keys().map(String::as_str), "use the id of a model page, such as `step-3`")
+                did_you_mean(
+                    &target.page,
+                    model.pages.keys().map(String::as_str),
+                    "use the id of a model page, such as `step-3`",
+                )
             };
             problems.push(
-                Diagnostic::error("unknown-target", format!("there is no model page `{}` to {}", target.page, over.action.word()))
-                    .at(&over.file, over.target_span.0, over.target_span.1)
-                    .hint(hint),
+                Diagnostic::error(
+                    "unknown-target",
+                    format!(
+                        "there is no model page `{}` to {}",
+                        target.page,
+                        over.action.word()
+                    ),
+                )
+                .at(&over.file, over.target_span.0, over.target_span.1)
+                .hint(hint),
             );
             continue;
         };
@@ -358,16 +407,23 @@ fn plan_overrides<'s>(model: &'s Model, authority: &'s Authority, problems: &mut
                 Some(i) => Some(i),
                 None => {
                     problems.push(
-                        Diagnostic::error("unknown-target", format!("the page `{}` has no section `{id}`", page.id()))
-                            .at(&over.file, over.target_span.0, over.target_span.1)
-                            .hint(did_you_mean(
-                                id,
-                                page.sections.iter().map(|s| s.id.as_str()),
-                                &format!(
-                                    "its sections are: {}",
-                                    page.sections.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
-                                ),
-                            )),
+                        Diagnostic::error(
+                            "unknown-target",
+                            format!("the page `{}` has no section `{id}`", page.id()),
+                        )
+                        .at(&over.file, over.target_span.0, over.target_span.1)
+                        .hint(did_you_mean(
+                            id,
+                            page.sections.iter().map(|s| s.id.as_str()),
+                            &format!(
+                                "its sections are: {}",
+                                page.sections
+                                    .iter()
+                                    .map(|s| s.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )),
                     );
                     continue;
                 }
@@ -383,19 +439,29 @@ fn plan_overrides<'s>(model: &'s Model, authority: &'s Authority, problems: &mut
         }
         if section.is_none() && over.action == Action::Replace && over.body().trim().is_empty() {
             problems.push(
-                Diagnostic::error("empty-replace", "this override replaces a whole page with nothing")
-                    .at(&over.file, over.target_span.0, over.target_span.1)
-                    .hint("write the local text under the front matter, or use `action: remove`"),
+                Diagnostic::error(
+                    "empty-replace",
+                    "this override replaces a whole page with nothing",
+                )
+                .at(&over.file, over.target_span.0, over.target_span.1)
+                .hint("write the local text under the front matter, or use `action: remove`"),
             );
             continue;
         }
-        planned.push(Planned { over, page, section });
+        planned.push(Planned {
+            over,
+            page,
+            section,
+        });
     }
     reject_clashes(planned, problems)
 }
 
 /// Two overrides clash when one replaces or removes text the other changes.
-fn reject_clashes<'s>(planned: Vec<Planned<'s>>, problems: &mut Vec<Diagnostic>) -> Vec<Planned<'s>> {
+fn reject_clashes<'s>(
+    planned: Vec<Planned<'s>>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Planned<'s>> {
     let mut clashing = HashSet::new();
     for (i, a) in planned.iter().enumerate() {
         for (j, b) in planned.iter().enumerate().skip(i + 1) {
@@ -440,13 +506,23 @@ fn clash(cutter: &Planned, other: &Planned) -> bool {
         return cutter.over.target == other.over.target && cutter.over.action == other.over.action;
     };
     if cutter.over.target == other.over.target {
-        return !matches!(other.over.action, Action::InsertBefore | Action::InsertAfter);
+        return !matches!(
+            other.over.action,
+            Action::InsertBefore | Action::InsertAfter
+        );
     }
     let (o_start, o_end) = other.range();
     let inside = o_start >= start && o_end <= end;
     match other.edit() {
         Edit::Cut(..) => inside || (o_start < end && start < o_end),
-        Edit::Insert(pos) => inside && !matches!(other.over.action, Action::InsertBefore | Action::InsertAfter) || (pos > start && pos < end),
+        Edit::Insert(pos) => {
+            inside
+                && !matches!(
+                    other.over.action,
+                    Action::InsertBefore | Action::InsertAfter
+                )
+                || (pos > start && pos < end)
+        }
     }
 }
 
@@ -516,27 +592,37 @@ fn attach_examples<'s>(
     examples: &mut Vec<&'s Example>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let index: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.id().to_string(), i)).collect();
+    let index: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id().to_string(), i))
+        .collect();
     let mut seen = HashSet::new();
     for example in &authority.examples {
         if !seen.insert(example.id.as_str()) {
             problems.push(
-                Diagnostic::error("duplicate-id", format!("two examples have the id `{}`", example.id))
-                    .in_file(&example.file)
-                    .hint("give each example its own id"),
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("two examples have the id `{}`", example.id),
+                )
+                .in_file(&example.file)
+                .hint("give each example its own id"),
             );
             continue;
         }
         if let Some(source) = &example.source {
             if !authority.config.sources.iter().any(|s| &s.id == source) {
                 problems.push(
-                    Diagnostic::error("unknown-source", format!("`{source}` is not one of the sources in authority.yaml"))
-                        .at(&example.file, example.source_span.0, example.source_span.1)
-                        .hint(did_you_mean(
-                            source,
-                            authority.config.sources.iter().map(|s| s.id.as_str()),
-                            "add it under `sources:` in authority.yaml with its citation",
-                        )),
+                    Diagnostic::error(
+                        "unknown-source",
+                        format!("`{source}` is not one of the sources in authority.yaml"),
+                    )
+                    .at(&example.file, example.source_span.0, example.source_span.1)
+                    .hint(did_you_mean(
+                        source,
+                        authority.config.sources.iter().map(|s| s.id.as_str()),
+                        "add it under `sources:` in authority.yaml with its citation",
+                    )),
                 );
             }
         }
@@ -555,7 +641,10 @@ fn attach_examples<'s>(
 }
 
 /// Orders pages as a reader meets them: home, then each child by weight, depth first.
-fn reading_order<'s>(pages: Vec<EditionPage<'s>>, problems: &mut Vec<Diagnostic>) -> Vec<EditionPage<'s>> {
+fn reading_order<'s>(
+    pages: Vec<EditionPage<'s>>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<EditionPage<'s>> {
     let mut children: BTreeMap<Option<String>, Vec<(i64, String)>> = BTreeMap::new();
     for p in &pages {
         children
@@ -581,16 +670,24 @@ fn reading_order<'s>(pages: Vec<EditionPage<'s>>, problems: &mut Vec<Diagnostic>
         }
         order.push(id);
     }
-    let mut by_id: HashMap<String, EditionPage<'s>> = pages.into_iter().map(|p| (p.id().to_string(), p)).collect();
-    let mut ordered: Vec<EditionPage<'s>> = order.iter().filter_map(|id| by_id.remove(id)).collect();
+    let mut by_id: HashMap<String, EditionPage<'s>> =
+        pages.into_iter().map(|p| (p.id().to_string(), p)).collect();
+    let mut ordered: Vec<EditionPage<'s>> =
+        order.iter().filter_map(|id| by_id.remove(id)).collect();
     // Pages in a parent loop are unreachable from home: report and keep them.
     let mut stranded: Vec<EditionPage<'s>> = by_id.into_values().collect();
     stranded.sort_by(|a, b| a.id().cmp(b.id()));
     for mut page in stranded {
         problems.push(
-            Diagnostic::error("parent-loop", format!("the page `{}` cannot be reached from home: its parents form a loop", page.id()))
-                .in_file(&page.file)
-                .hint("set `parent:` so that following parents leads to `home`"),
+            Diagnostic::error(
+                "parent-loop",
+                format!(
+                    "the page `{}` cannot be reached from home: its parents form a loop",
+                    page.id()
+                ),
+            )
+            .in_file(&page.file)
+            .hint("set `parent:` so that following parents leads to `home`"),
         );
         page.parent = Some("home".to_string());
         ordered.push(page);

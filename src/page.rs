@@ -85,7 +85,7 @@ pub struct GlossaryEntry {
 }
 
 /// One entry in a page's change history.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// When the change was made.
@@ -128,7 +128,10 @@ pub struct Page {
 impl Page {
     /// Parses a page file. Problems that do not stop the page from being
     /// used (a duplicate section id) are pushed to `problems`.
-    pub fn parse(file: Arc<SourceFile>, problems: &mut Vec<Diagnostic>) -> Result<Self, Diagnostic> {
+    pub fn parse(
+        file: Arc<SourceFile>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<Self, Diagnostic> {
         let split = frontmatter::split(&file)?;
         let meta: PageMeta = frontmatter::parse(&file, split.yaml, PAGE_KEYS)?;
         if !markdown::is_valid_id(&meta.id) {
@@ -198,7 +201,11 @@ pub fn find_key(file: &SourceFile, yaml: (usize, usize), key: &str) -> (usize, u
 }
 
 /// The sections of a body, with file offsets; ids de-duplicated.
-fn sections_of(file: &Arc<SourceFile>, body_start: usize, problems: &mut Vec<Diagnostic>) -> Vec<Section> {
+fn sections_of(
+    file: &Arc<SourceFile>,
+    body_start: usize,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Section> {
     let body = &file.text[body_start..];
     let headings = markdown::headings(body);
     let mut sections: Vec<Section> = Vec::with_capacity(headings.len());
@@ -208,13 +215,19 @@ fn sections_of(file: &Arc<SourceFile>, body_start: usize, problems: &mut Vec<Dia
             .iter()
             .find(|later| later.level <= h.level)
             .map_or(body.len(), |later| later.range.0);
-        let mut id = h.explicit_id.clone().unwrap_or_else(|| markdown::slug(&h.text));
+        let mut id = h
+            .explicit_id
+            .clone()
+            .unwrap_or_else(|| markdown::slug(&h.text));
         if !seen.insert(id.clone()) {
             if h.explicit_id.is_some() {
                 problems.push(
-                    Diagnostic::error("duplicate-section", format!("two sections of this page have the id `{id}`"))
-                        .at(file, body_start + h.range.0, body_start + h.range.1)
-                        .hint("give each `{#id}` on a page a different name"),
+                    Diagnostic::error(
+                        "duplicate-section",
+                        format!("two sections of this page have the id `{id}`"),
+                    )
+                    .at(file, body_start + h.range.0, body_start + h.range.1)
+                    .hint("give each `{#id}` on a page a different name"),
                 );
             }
             let mut n = 2;
@@ -224,7 +237,9 @@ fn sections_of(file: &Arc<SourceFile>, body_start: usize, problems: &mut Vec<Dia
             id = format!("{id}-{n}");
         }
         // The heading line ends at its newline (pulldown's range may include it).
-        let line_end = body[h.range.0..].find('\n').map_or(body.len(), |j| h.range.0 + j + 1);
+        let line_end = body[h.range.0..]
+            .find('\n')
+            .map_or(body.len(), |j| h.range.0 + j + 1);
         sections.push(Section {
             id,
             title: h.text.trim().to_string(),
@@ -251,9 +266,22 @@ mod tests {
         let page = Page::parse(file, &mut problems).unwrap();
         assert!(problems.is_empty());
         let ids: Vec<_> = page.sections.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["social-work-role", "systems-practice-support", "good-plan-checklist"]);
-        assert_eq!(page.text_of(Some("social-work-role")).unwrap(), "## Role {#social-work-role}\nA\n");
-        assert!(page.text_of(Some("systems-practice-support")).unwrap().ends_with("C\n"));
+        assert_eq!(
+            ids,
+            [
+                "social-work-role",
+                "systems-practice-support",
+                "good-plan-checklist"
+            ]
+        );
+        assert_eq!(
+            page.text_of(Some("social-work-role")).unwrap(),
+            "## Role {#social-work-role}\nA\n"
+        );
+        assert!(page
+            .text_of(Some("systems-practice-support"))
+            .unwrap()
+            .ends_with("C\n"));
     }
 
     #[test]

@@ -97,7 +97,10 @@ pub fn run(request: &Request) -> Run {
                 output.add("", files);
             }
         } else {
-            let list: Vec<(String, String)> = editions.iter().map(|e| (e.slug.clone(), e.name.clone())).collect();
+            let list: Vec<(String, String)> = editions
+                .iter()
+                .map(|e| (e.slug.clone(), e.name.clone()))
+                .collect();
             match Engine::new(&theme, &TemplateFiles::default()) {
                 Ok(engine) => {
                     if let Some(index) = render::editions_index(&list, &engine, &diagnostics) {
@@ -198,7 +201,22 @@ fn build_edition(
     };
     let mut statics = theme.statics.clone();
     statics.extend(local_statics);
-    let files = render::render(&linked, &engine, &statics, today, diagnostics);
+    let mut files = render::render(&linked, &engine, &statics, today, diagnostics);
+    match crate::search::index(&files) {
+        Ok(index) => files.extend(index),
+        Err(d) => diagnostics.push(d),
+    }
+    let (broken, outside) = crate::linkcheck::check(&summary.slug, &files);
+    diagnostics.extend(broken);
+    diagnostics.extend(outside.into_iter().map(|(url, pages)| {
+        let pages: Vec<String> = pages.into_iter().collect();
+        Diagnostic::note("outside-link", format!("outside link to {url}"))
+            .in_path(pages[0].clone())
+            .hint(format!(
+                "check that it still works and is still right; used on {}",
+                pages.join(", ")
+            ))
+    }));
     (summary, files)
 }
 

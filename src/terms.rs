@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn only_whole_words_match() {
-        assert_eq!(find_whole_words("a Personal Budget; Personal Budgets", "Personal Budget"), vec![2]);
+        assert_eq!(
+            find_whole_words("a Personal Budget; Personal Budgets", "Personal Budget"),
+            vec![2]
+        );
     }
 
     #[test]
@@ -82,6 +85,12 @@ mod tests {
             ("Personal Budget".to_string(), "PB".to_string()),
         ];
         let pieces = apply("my Personal Budget", &terms);
-        assert_eq!(pieces[1], Piece::Term { model: "Personal Budget", local: "PB" });
+        assert_eq!(
+            pieces[1],
+            Piece::Term {
+                model: "Personal Budget",
+                local: "PB"
+            }
+        );
     }
 }

@@ -87,7 +87,11 @@ pub fn static_files(dir: &Path) -> StaticFiles {
     if !dir.is_dir() {
         return files;
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if !entry.file_type().is_file() {
             continue;
         }
@@ -108,7 +112,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("templates", &self.files.keys()).finish()
+        f.debug_struct("Engine")
+            .field("templates", &self.files.keys())
+            .finish()
     }
 }
 
@@ -140,7 +146,9 @@ impl Engine {
 
     /// Renders a template with values.
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(template, context).map_err(|e| template_error(&self.files, &e))
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(&self.files, &e))
     }
 
     /// Whether a template of that name exists (the authority's or the theme's).
@@ -164,8 +172,11 @@ fn template_error(files: &BTreeMap<String, Arc<SourceFile>>, error: &tera::Error
             }
         }
         tera::ErrorKind::MissingParent { current, parent } => {
-            let diagnostic = Diagnostic::error("template", format!("this template extends `{parent}`, which does not exist"))
-                .hint("theme templates are named `theme/page.html`, `theme/base.html`, …");
+            let diagnostic = Diagnostic::error(
+                "template",
+                format!("this template extends `{parent}`, which does not exist"),
+            )
+            .hint("theme templates are named `theme/page.html`, `theme/base.html`, …");
             match files.get(current) {
                 Some(file) => diagnostic.in_file(file),
                 None => diagnostic,

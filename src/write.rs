@@ -23,7 +23,8 @@ pub struct Output {
 impl Output {
     /// Adds an edition's files under `folder` (`""` for the root).
     pub fn add(&mut self, folder: &str, files: Vec<OutputFile>) {
-        self.files.extend(files.into_iter().map(|f| (folder.to_string(), f)));
+        self.files
+            .extend(files.into_iter().map(|f| (folder.to_string(), f)));
     }
 }
 
@@ -70,7 +71,12 @@ fn write_tree(dir: &Path, output: &Output) -> io::Result<()> {
     let mut folders: Vec<PathBuf> = output
         .files
         .iter()
-        .filter_map(|(folder, file)| dir.join(folder).join(&file.path).parent().map(Path::to_path_buf))
+        .filter_map(|(folder, file)| {
+            dir.join(folder)
+                .join(&file.path)
+                .parent()
+                .map(Path::to_path_buf)
+        })
         .collect();
     folders.sort();
     folders.dedup();
@@ -120,7 +126,10 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 #[cfg(test)]
@@ -139,12 +148,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let mut first = Output::default();
-        first.add("model", vec![file("index.html", "one"), file("old.html", "x")]);
+        first.add(
+            "model",
+            vec![file("index.html", "one"), file("old.html", "x")],
+        );
         write_atomically(&out, &first).unwrap();
         let mut second = Output::default();
         second.add("model", vec![file("index.html", "two")]);
         write_atomically(&out, &second).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("model/index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(out.join("model/index.html")).unwrap(),
+            "two"
+        );
         assert!(!out.join("model/old.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);

@@ -6,7 +6,10 @@ mod common;
 use common::*;
 
 const MODEL_PAGES: &[(&str, &str)] = &[
-    ("index.html", "Systems, Practice and Support of Professional Social Work under Self-Directed Support"),
+    (
+        "index.html",
+        "Systems, Practice and Support of Professional Social Work under Self-Directed Support",
+    ),
     ("about.html", "About this guidance"),
     ("terminology.html", "Terminology"),
     ("step-1.html", "Step One: My money, finding out how much"),
@@ -25,17 +28,27 @@ fn every_model_page_is_built_with_its_title_as_the_heading() {
     let model = shipped_build().join("model");
     for (file, title) in MODEL_PAGES {
         let html = read(model.join(file));
-        let h1_start = html.find("<h1").unwrap_or_else(|| panic!("{file} has no h1"));
+        let h1_start = html
+            .find("<h1")
+            .unwrap_or_else(|| panic!("{file} has no h1"));
         let h1 = visible_text(&html[h1_start..html[h1_start..].find("</h1>").unwrap() + h1_start]);
-        assert!(h1.contains(title), "{file}: h1 is {h1:?}, expected {title:?}");
-        assert!(html.contains("<html lang=\"en-GB\">"), "{file} is not marked as British English");
+        assert!(
+            h1.contains(title),
+            "{file}: h1 is {h1:?}, expected {title:?}"
+        );
+        assert!(
+            html.contains("<html lang=\"en-GB\">"),
+            "{file} is not marked as British English"
+        );
     }
 }
 
 #[test]
 fn the_home_page_shows_the_seven_steps_in_order() {
     let home = read(shipped_build().join("model/index.html"));
-    let glance = &home[home.find("The seven steps at a glance").expect("steps at a glance")..];
+    let glance = &home[home
+        .find("The seven steps at a glance")
+        .expect("steps at a glance")..];
     let mut last = 0;
     for step in 1..=7 {
         let at = glance
@@ -53,7 +66,10 @@ fn step_pages_link_to_the_previous_and_next_step() {
     assert!(step4.contains("href=\"step-3.html\" rel=\"prev\""));
     assert!(step4.contains("href=\"step-5.html\" rel=\"next\""));
     let step1 = read(model.join("step-1.html"));
-    assert!(!step1.contains("rel=\"prev\""), "step 1 has no previous step");
+    assert!(
+        !step1.contains("rel=\"prev\""),
+        "step 1 has no previous step"
+    );
     let step7 = read(model.join("step-7.html"));
     assert!(!step7.contains("rel=\"next\""), "step 7 has no next step");
 }
@@ -64,7 +80,10 @@ fn step_pages_have_the_stable_section_ids() {
     for step in 1..=7 {
         let html = read(model.join(format!("step-{step}.html")));
         assert!(html.contains("id=\"social-work-role\""), "step {step}");
-        assert!(html.contains("id=\"systems-practice-support\""), "step {step}");
+        assert!(
+            html.contains("id=\"systems-practice-support\""),
+            "step {step}"
+        );
     }
     assert!(read(model.join("step-3.html")).contains("id=\"good-plan-checklist\""));
     let safe = read(model.join("staying-safe.html"));
@@ -82,8 +101,16 @@ fn every_page_of_every_edition_credits_in_control_and_links_to_credits() {
         }
         let html = read(&page);
         let text = visible_text(&html);
-        assert!(text.contains("by In Control"), "{} does not credit In Control", page.display());
-        assert!(html.contains("href=\"credits.html\""), "{} has no link to the credits page", page.display());
+        assert!(
+            text.contains("by In Control"),
+            "{} does not credit In Control",
+            page.display()
+        );
+        assert!(
+            html.contains("href=\"credits.html\""),
+            "{} has no link to the credits page",
+            page.display()
+        );
     }
 }
 
@@ -109,13 +136,25 @@ fn links_and_assets_are_relative_and_nothing_is_loaded_from_outside() {
         for attr in ["href=\"", "src=\""] {
             for piece in html.split(attr).skip(1) {
                 let url = &piece[..piece.find('"').unwrap()];
-                assert!(!url.starts_with('/'), "{}: absolute link {url}", page.display());
+                assert!(
+                    !url.starts_with('/'),
+                    "{}: absolute link {url}",
+                    page.display()
+                );
                 if attr == "src=\"" {
-                    assert!(!url.contains("://"), "{}: outside resource {url}", page.display());
+                    assert!(
+                        !url.contains("://"),
+                        "{}: outside resource {url}",
+                        page.display()
+                    );
                 }
             }
         }
-        assert!(!html.contains("<link rel=\"stylesheet\" href=\"http"), "{}", page.display());
+        assert!(
+            !html.contains("<link rel=\"stylesheet\" href=\"http"),
+            "{}",
+            page.display()
+        );
     }
 }
 
@@ -123,8 +162,16 @@ fn links_and_assets_are_relative_and_nothing_is_loaded_from_outside() {
 fn pages_have_no_inline_scripts_or_styles() {
     for page in html_files(shipped_build()) {
         let html = read(&page);
-        assert!(!html.contains("<style"), "{}: inline style element", page.display());
-        assert!(!html.contains(" style=\""), "{}: inline style attribute", page.display());
+        assert!(
+            !html.contains("<style"),
+            "{}: inline style element",
+            page.display()
+        );
+        assert!(
+            !html.contains(" style=\""),
+            "{}: inline style attribute",
+            page.display()
+        );
         for piece in html.split("<script").skip(1) {
             let tag = &piece[..piece.find('>').unwrap()];
             assert!(tag.contains("src="), "{}: inline script", page.display());
@@ -160,7 +207,12 @@ fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect();
@@ -174,11 +226,19 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let out = root.path().join("public");
     assert_ok(&handbook_in(root.path(), &["build"]));
     let before = snapshot(&out);
-    write(root.path(), "content/step-2.md", "---\nid: step-2\ntitle: [broken\n---\nText\n");
+    write(
+        root.path(),
+        "content/step-2.md",
+        "---\nid: step-2\ntitle: [broken\n---\nText\n",
+    );
     let run = handbook_in(root.path(), &["build"]);
     assert_fails(&run);
     assert!(text(&run).contains("content/step-2.md:3"), "{}", text(&run));
-    assert_eq!(before, snapshot(&out), "the failed build changed the output");
+    assert_eq!(
+        before,
+        snapshot(&out),
+        "the failed build changed the output"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(root.path())
         .unwrap()
         .filter_map(Result::ok)
@@ -193,7 +253,10 @@ fn build_writes_public_by_default_with_an_index_of_editions() {
     assert_ok(&handbook_in(root.path(), &["build"]));
     let out = root.path().join("public");
     for edition in ["model", "exampleshire", "kinloch-vale"] {
-        assert!(out.join(edition).join("index.html").is_file(), "{edition} missing");
+        assert!(
+            out.join(edition).join("index.html").is_file(),
+            "{edition} missing"
+        );
     }
     let index = read(out.join("index.html"));
     assert!(index.contains("href=\"model/index.html\""));
@@ -249,7 +312,9 @@ fn the_model_edition_publishes_the_seed_guidance_faithfully() {
             paragraphs.push(ws);
         }
     }
-    let published = words(&visible_text(&read(shipped_build().join("model/print.html"))));
+    let published = words(&visible_text(&read(
+        shipped_build().join("model/print.html"),
+    )));
     let total: usize = paragraphs.iter().map(Vec::len).sum();
     let mut matched = 0;
     let mut worst: Vec<(usize, String)> = Vec::new();
@@ -262,7 +327,10 @@ fn the_model_edition_publishes_the_seed_guidance_faithfully() {
     }
     worst.sort_by(|a, b| b.0.cmp(&a.0));
     let share = matched as f64 / total as f64;
-    assert!(total > 3500, "the seed was not read properly ({total} words)");
+    assert!(
+        total > 3500,
+        "the seed was not read properly ({total} words)"
+    );
     assert!(
         share >= 0.99,
         "only {:.2}% of the seed's {total} words appear in order; most missed:\n{:#?}",

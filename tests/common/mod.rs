@@ -41,7 +41,11 @@ pub fn text(output: &Output) -> String {
 
 /// Asserts a run succeeded, showing what it printed if not.
 pub fn assert_ok(output: &Output) {
-    assert!(output.status.success(), "handbook failed:\n{}", text(output));
+    assert!(
+        output.status.success(),
+        "handbook failed:\n{}",
+        text(output)
+    );
 }
 
 /// Asserts a run failed cleanly: exit code 1, no panic.

@@ -1,6 +1,7 @@
 // Handbook: small enhancements. Every page works without this file.
 (function () {
   "use strict";
+
   // Print controls are hidden until JavaScript can make them work.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     var holder = button.closest(".print-control");
@@ -11,4 +12,112 @@
       window.print();
     });
   });
+
+  // Search results, on the search page only. The index is in pagefind/,
+  // beside search.html; result addresses are made relative to it so an
+  // edition works under any sub-path.
+  var results = document.getElementById("hb-search-results");
+  if (!results) {
+    return;
+  }
+  var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+  var input = document.getElementById("hb-search-page");
+  if (input) {
+    input.value = query;
+  }
+  var help = document.getElementById("hb-search-help");
+  if (help) {
+    help.textContent = "Can't find what you need? The A to Z below lists every page and section.";
+  }
+  if (!query) {
+    return;
+  }
+
+  function relative(url) {
+    return url.replace(/^\/+/, "");
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function excerpt(html) {
+    // Excerpts come from this handbook's own index; only <mark> is kept.
+    var p = element("p", "search-results__excerpt");
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    holder.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        p.appendChild(element("mark", "", node.textContent));
+      } else {
+        p.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return p;
+  }
+
+  function show(found, data) {
+    results.textContent = "";
+    var status = element("p", "search-results__status",
+      found === 0 ? "No results for “" + query + "”." :
+        found + (found === 1 ? " result" : " results") + " for “" + query + "”.");
+    status.id = "hb-search-status";
+    results.appendChild(status);
+    var list = element("ol", "search-results__list");
+    data.forEach(function (page) {
+      var item = element("li", "search-results__item");
+      var heading = element("h2", "search-results__title");
+      var link = element("a", "", page.meta.title || page.url);
+      link.href = relative(page.url);
+      heading.appendChild(link);
+      item.appendChild(heading);
+      item.appendChild(excerpt(page.excerpt));
+      var subs = (page.sub_results || []).filter(function (sub) {
+        return sub.url !== page.url;
+      }).slice(0, 3);
+      if (subs.length) {
+        var sections = element("ul", "search-results__sections");
+        subs.forEach(function (sub) {
+          var li = element("li");
+          var a = element("a", "", sub.title);
+          a.href = relative(sub.url);
+          li.appendChild(a);
+          li.appendChild(excerpt(sub.excerpt));
+          sections.appendChild(li);
+        });
+        item.appendChild(sections);
+      }
+      list.appendChild(item);
+    });
+    results.appendChild(list);
+    results.hidden = false;
+  }
+
+  var bundle = new URL("pagefind/pagefind.js", document.baseURI).href;
+  import(bundle)
+    .then(function (pagefind) {
+      return pagefind.options({ baseUrl: "/" }).then(function () {
+        return pagefind.init();
+      }).then(function () {
+        return pagefind.search(query);
+      });
+    })
+    .then(function (search) {
+      return Promise.all(search.results.slice(0, 10).map(function (r) {
+        return r.data();
+      })).then(function (data) {
+        show(search.results.length, data);
+      });
+    })
+    .catch(function () {
+      results.hidden = false;
+      results.textContent = "Search is not available here (it needs the handbook to be served by a web server). Use the A to Z below.";
+    });
 })();

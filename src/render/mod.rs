@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use jiff::civil::Date;
-use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -22,11 +21,15 @@ use crate::authority::{Action, Contact};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::differences::{self, Difference};
 use crate::governance;
-use crate::link::{LinkedEdition, LinkedPage, LinkedText, Resolved, SectionRef};
-use crate::markdown;
+use crate::link::{LinkedEdition, LinkedPage, SectionRef};
 use crate::overlay::{Origin, MODEL_SLUG};
-use crate::terms::{self, Piece};
 use crate::theme::{Engine, StaticFiles};
+
+mod feeds;
+mod html;
+
+pub use html::{escape, find_term};
+use html::{to_html, GlossaryLink, HtmlOptions};
 
 /// What a file of the output holds.
 #[derive(Debug, Clone)]
@@ -150,177 +153,6 @@ struct PageContext {
     credit: String,
 }
 
-/// How a page's Markdown becomes HTML.
-struct HtmlOptions<'a> {
-    /// Titles of pages and their sections, by id.
-    titles: &'a HashMap<String, (String, HashMap<String, String>)>,
-    /// Local terms, model → local.
-    terms: &'a [(String, String)],
-    /// In the print view every id is prefixed with its page id.
-    print_page: Option<&'a str>,
-}
-
-fn href_for(resolved: &Resolved, options: &HtmlOptions) -> Option<String> {
-    match resolved {
-        Resolved::Removed => None,
-        Resolved::Page { page, section } => Some(match (options.print_page, section) {
-            (Some(_), Some(s)) => format!("#{page}--{s}"),
-            (Some(_), None) => format!("#{page}"),
-            (None, Some(s)) => format!("{}#{s}", page_file(page)),
-            (None, None) => page_file(page),
-        }),
-    }
-}
-
-fn title_for(resolved: &Resolved, options: &HtmlOptions) -> Option<String> {
-    let Resolved::Page { page, section } = resolved else {
-        return None;
-    };
-    let (title, sections) = options.titles.get(page)?;
-    match section {
-        Some(s) => sections.get(s).cloned(),
-        None => Some(title.clone()),
-    }
-}
-
-/// Markdown of a linked text to HTML.
-fn to_html(
-    text: &LinkedText,
-    sections: Option<&[SectionRef]>,
-    links: &HashMap<String, Resolved>,
-    options: &HtmlOptions,
-) -> String {
-    let mut events: Vec<Event> = Vec::new();
-    let mut heading_index = 0;
-    let mut in_code = false;
-    // While inside a link whose text is replaced by a title, or whose tag is dropped.
-    let mut replacing_text = false;
-    let mut dropped_links: Vec<bool> = Vec::new();
-    let prefix = |id: &str| match options.print_page {
-        Some(page) => format!("{page}--{id}"),
-        None => id.to_string(),
-    };
-    for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                let given = sections
-                    .and_then(|s| s.get(heading_index))
-                    .map(|s| s.id.clone())
-                    .or_else(|| id.map(|i| i.to_string()))
-                    .unwrap_or_else(|| format!("section-{heading_index}"));
-                heading_index += 1;
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: Some(CowStr::from(prefix(&given))),
-                    classes,
-                    attrs,
-                }));
-            }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let internal = matches!(link_type, LinkType::WikiLink { .. }) || links.contains_key(dest_url.as_ref());
-                if !internal {
-                    dropped_links.push(false);
-                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-                    continue;
-                }
-                let Some(resolved) = links.get(dest_url.as_ref()) else {
-                    dropped_links.push(true);
-                    continue;
-                };
-                match href_for(resolved, options) {
-                    Some(href) => {
-                        dropped_links.push(false);
-                        if matches!(link_type, LinkType::WikiLink { has_pothole: false }) {
-                            if let Some(t) = title_for(resolved, options) {
-                                replacing_text = true;
-                                events.push(Event::Start(Tag::Link {
-                                    link_type: LinkType::Inline,
-                                    dest_url: href.into(),
-                                    title,
-                                    id,
-                                }));
-                                events.push(Event::Text(t.into()));
-                                continue;
-                            }
-                        }
-                        events.push(Event::Start(Tag::Link {
-                            link_type: LinkType::Inline,
-                            dest_url: href.into(),
-                            title,
-                            id,
-                        }));
-                    }
-                    None => dropped_links.push(true),
-                }
-            }
-            Event::End(TagEnd::Link) => {
-                replacing_text = false;
-                if !dropped_links.pop().unwrap_or(false) {
-                    events.push(Event::End(TagEnd::Link));
-                }
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                in_code = true;
-                events.push(Event::Start(Tag::CodeBlock(kind)));
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                events.push(Event::End(TagEnd::CodeBlock));
-            }
-            Event::FootnoteReference(label) if options.print_page.is_some() => {
-                events.push(Event::FootnoteReference(prefix(&label).into()));
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) if options.print_page.is_some() => {
-                events.push(Event::Start(Tag::FootnoteDefinition(prefix(&label).into())));
-            }
-            Event::Text(t) => {
-                if replacing_text {
-                    continue;
-                }
-                if in_code || options.terms.is_empty() || text.is_local(range.start) {
-                    events.push(Event::Text(t));
-                    continue;
-                }
-                for piece in terms::apply(&t, options.terms) {
-                    match piece {
-                        Piece::Plain(p) => events.push(Event::Text(CowStr::from(p.to_string()))),
-                        Piece::Term { model, local } => events.push(Event::InlineHtml(CowStr::from(format!(
-                            "<span class=\"local-term\" title=\"Model guidance term: {}\">{}</span>",
-                            escape(model),
-                            escape(local)
-                        )))),
-                    }
-                }
-            }
-            other => {
-                if replacing_text && matches!(other, Event::Code(_)) {
-                    continue;
-                }
-                events.push(other);
-            }
-        }
-    }
-    let mut html = String::with_capacity(text.markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
-}
-
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Renders an edition into files. Problems go to `diagnostics`.
 pub fn render(
     linked: &LinkedEdition,
@@ -333,20 +165,44 @@ pub fn render(
     let authority = edition.authority;
     let model = edition.model;
     let terms: Vec<(String, String)> = authority
-        .map(|a| a.config.terms.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .map(|a| {
+            a.config
+                .terms
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
         .unwrap_or_default();
     let titles: HashMap<String, (String, HashMap<String, String>)> = linked
         .pages
         .iter()
         .map(|p| {
-            let sections = p.sections.iter().map(|s| (s.id.clone(), s.title.clone())).collect();
-            (p.page.id().to_string(), (p.page.meta.title.clone(), sections))
+            let sections = p
+                .sections
+                .iter()
+                .map(|s| (s.id.clone(), s.title.clone()))
+                .collect();
+            (
+                p.page.id().to_string(),
+                (p.page.meta.title.clone(), sections),
+            )
+        })
+        .collect();
+    let glossary = crate::glossary::of(linked, diagnostics);
+    let glossary_links: Vec<GlossaryLink> = glossary
+        .iter()
+        .map(|t| GlossaryLink {
+            term: t.term.clone(),
+            href: format!("glossary.html#{}", t.anchor),
+            defined_on: t.defined_on.clone(),
         })
         .collect();
     let options = HtmlOptions {
         titles: &titles,
         terms: &terms,
         print_page: None,
+        glossary: &glossary_links,
+        page_id: "",
     };
 
     let depth_of = |id: &str| {
@@ -367,7 +223,11 @@ pub fn render(
         .map(|p| NavItem {
             id: p.page.id().to_string(),
             href: page_file(p.page.id()),
-            title: if p.page.id() == "home" { "Home".to_string() } else { p.page.meta.title.clone() },
+            title: if p.page.id() == "home" {
+                "Home".to_string()
+            } else {
+                p.page.meta.title.clone()
+            },
             depth: depth_of(p.page.id()),
             step: p.page.meta.step,
             summary: p.page.meta.summary.clone(),
@@ -380,7 +240,10 @@ pub fn render(
     let site = SiteContext {
         slug: edition.slug.clone(),
         name: edition.name().to_string(),
-        short_name: authority.map_or_else(|| "Model guidance".to_string(), |a| a.config.short_name.clone()),
+        short_name: authority.map_or_else(
+            || "Model guidance".to_string(),
+            |a| a.config.short_name.clone(),
+        ),
         is_model: authority.is_none(),
         notice: authority.and_then(|a| a.config.notice.clone()),
         jurisdiction: authority.map(|a| a.config.jurisdiction.label()),
@@ -396,7 +259,9 @@ pub fn render(
         build_date: long_date(today),
         nav,
         steps,
-        contacts: authority.map(|a| a.config.contacts.clone()).unwrap_or_default(),
+        contacts: authority
+            .map(|a| a.config.contacts.clone())
+            .unwrap_or_default(),
         has_examples: !edition.examples.is_empty(),
         has_differences: authority.is_some(),
         accessibility_email: authority.map(|a| a.config.accessibility.contact_email.clone()),
@@ -405,7 +270,10 @@ pub fn render(
         last_tested: authority.and_then(|a| a.config.accessibility.last_tested.map(long_date)),
         has_edition_css: authority.is_some_and(|a| a.config.theme.colour.is_some()),
         credit: match authority {
-            Some(a) => format!("Based on {}, adapted by {}.", model.meta.attribution, a.config.name),
+            Some(a) => format!(
+                "Based on {}, adapted by {}.",
+                model.meta.attribution, a.config.name
+            ),
             None => format!("From {}.", model.meta.attribution),
         },
     };
@@ -431,6 +299,10 @@ pub fn render(
     let page_context = |p: &LinkedPage| -> PageContext {
         let meta = p.page.meta;
         let id = meta.id.as_str();
+        let options = HtmlOptions {
+            page_id: id,
+            ..options
+        };
         let mut breadcrumbs = Vec::new();
         let mut current = p.page.parent.clone();
         while let Some(parent) = current {
@@ -440,7 +312,11 @@ pub fn render(
             match linked.page(&parent) {
                 Some(pp) => {
                     breadcrumbs.push(LinkItem {
-                        title: if parent == "home" { "Home".to_string() } else { pp.page.meta.title.clone() },
+                        title: if parent == "home" {
+                            "Home".to_string()
+                        } else {
+                            pp.page.meta.title.clone()
+                        },
                         href: page_file(&parent),
                     });
                     current = pp.page.parent.clone();
@@ -451,8 +327,14 @@ pub fn render(
         breadcrumbs.reverse();
         let (previous, next) = match meta.step {
             Some(step) => (
-                site.steps.iter().find(|s| s.step == Some(step - 1)).and_then(|s| link_item(&s.id)),
-                site.steps.iter().find(|s| s.step == Some(step + 1)).and_then(|s| link_item(&s.id)),
+                site.steps
+                    .iter()
+                    .find(|s| s.step == Some(step - 1))
+                    .and_then(|s| link_item(&s.id)),
+                site.steps
+                    .iter()
+                    .find(|s| s.step == Some(step + 1))
+                    .and_then(|s| link_item(&s.id)),
             ),
             None => (None, None),
         };
@@ -469,7 +351,15 @@ pub fn render(
             .map(|(ex, text)| ExampleContext {
                 id: ex.id.clone(),
                 title: ex.title.clone(),
-                html: to_html(text, None, &p.links, &options),
+                html: to_html(
+                    text,
+                    None,
+                    &p.links,
+                    &HtmlOptions {
+                        glossary: &[],
+                        ..options
+                    },
+                ),
                 summary: ex.summary.clone(),
                 citation: citation(&ex.source),
                 pages: ex.attach.iter().filter_map(|a| link_item(a)).collect(),
@@ -494,7 +384,12 @@ pub fn render(
             summary: meta.summary.clone(),
             step: meta.step,
             origin: p.page.origin,
-            sections: p.sections.iter().filter(|s| s.level <= 3).cloned().collect(),
+            sections: p
+                .sections
+                .iter()
+                .filter(|s| s.level <= 3)
+                .cloned()
+                .collect(),
             breadcrumbs,
             previous,
             next,
@@ -517,26 +412,31 @@ pub fn render(
         }
     };
 
-    let render_one = |template: &str, extra: &[(&'static str, &dyn erased::Value)]| -> Option<Vec<u8>> {
-        let mut context = base.clone();
-        for (k, v) in extra {
-            v.insert_into(&mut context, k);
-        }
-        match engine.render(template, &context) {
-            Ok(html) => Some(html.into_bytes()),
-            Err(d) => {
-                diagnostics.push(d);
-                None
+    let render_one =
+        |template: &str, extra: &[(&'static str, &dyn erased::Value)]| -> Option<Vec<u8>> {
+            let mut context = base.clone();
+            for (k, v) in extra {
+                v.insert_into(&mut context, k);
             }
-        }
-    };
+            match engine.render(template, &context) {
+                Ok(html) => Some(html.into_bytes()),
+                Err(d) => {
+                    diagnostics.push(d);
+                    None
+                }
+            }
+        };
 
     let mut files: Vec<OutputFile> = linked
         .pages
         .par_iter()
         .filter_map(|p| {
             let context = page_context(p);
-            let template = if p.page.id() == "home" { "home.html" } else { "page.html" };
+            let template = if p.page.id() == "home" {
+                "home.html"
+            } else {
+                "page.html"
+            };
             render_one(template, &[("page", &context)]).map(|bytes| OutputFile {
                 path: page_file(p.page.id()),
                 content: Content::Bytes(bytes),
@@ -551,6 +451,7 @@ pub fn render(
         .map(|p| {
             let print_options = HtmlOptions {
                 print_page: Some(p.page.id()),
+                page_id: p.page.id(),
                 ..options
             };
             PrintPage {
@@ -560,17 +461,73 @@ pub fn render(
             }
         })
         .collect();
-    let mut site_pages: Vec<(&str, String, Vec<(&'static str, Box<dyn erased::Value + '_>)>)> = vec![
-        ("print.html", "print.html".into(), vec![("pages", Box::new(print_pages))]),
+    let mut site_pages: Vec<(
+        &str,
+        String,
+        Vec<(&'static str, Box<dyn erased::Value + '_>)>,
+    )> = vec![
+        (
+            "print.html",
+            "print.html".into(),
+            vec![("pages", Box::new(print_pages))],
+        ),
         ("accessibility.html", "accessibility.html".into(), vec![]),
         ("404.html", "404.html".into(), vec![]),
     ];
+    let changes = change_entries(linked);
+    let az = a_to_z(linked);
+    let glossary_context: Vec<GlossaryContext> = glossary
+        .iter()
+        .map(|t| GlossaryContext {
+            term: t.term.clone(),
+            anchor: t.anchor.clone(),
+            definition: t.definition.clone(),
+            defined_at: t.defined_at.clone(),
+            defined_on_title: t.defined_on_title.clone(),
+            model_term: t.model_term.clone(),
+            used_on: t
+                .used_on
+                .iter()
+                .map(|(id, title)| LinkItem {
+                    title: title.clone(),
+                    href: page_file(id),
+                })
+                .collect(),
+        })
+        .collect();
+    site_pages.push((
+        "glossary.html",
+        "glossary.html".into(),
+        vec![("terms", Box::new(glossary_context))],
+    ));
+    site_pages.push((
+        "a-z.html",
+        "a-z.html".into(),
+        vec![("letters", Box::new(az))],
+    ));
+    site_pages.push((
+        "search.html",
+        "search.html".into(),
+        vec![("letters", Box::new(a_to_z(linked)))],
+    ));
+    site_pages.push((
+        "changes.html",
+        "changes.html".into(),
+        vec![("changes", Box::new(changes.clone()))],
+    ));
+    files.push(OutputFile {
+        path: "changes.xml".into(),
+        content: Content::Bytes(feeds::atom(linked, edition.name(), &changes).into_bytes()),
+    });
     if !edition.examples.is_empty() {
         let all: Vec<ExampleContext> = edition
             .examples
             .iter()
             .map(|ex| {
-                let page = linked.pages.iter().find(|p| p.page.examples.iter().any(|e| e.id == ex.id));
+                let page = linked
+                    .pages
+                    .iter()
+                    .find(|p| p.page.examples.iter().any(|e| e.id == ex.id));
                 let html = page
                     .and_then(|p| {
                         p.page
@@ -590,7 +547,11 @@ pub fn render(
                 }
             })
             .collect();
-        site_pages.push(("examples.html", "examples.html".into(), vec![("examples", Box::new(all))]));
+        site_pages.push((
+            "examples.html",
+            "examples.html".into(),
+            vec![("examples", Box::new(all))],
+        ));
     }
     if authority.is_some() {
         let diffs: Vec<Difference> = differences::of(linked);
@@ -599,11 +560,18 @@ pub fn render(
             .iter()
             .map(|(model_term, ids)| TermUse {
                 model: model_term.clone(),
-                local: terms.iter().find(|(m, _)| m == model_term).map(|(_, l)| l.clone()).unwrap_or_default(),
+                local: terms
+                    .iter()
+                    .find(|(m, _)| m == model_term)
+                    .map(|(_, l)| l.clone())
+                    .unwrap_or_default(),
                 pages: ids.iter().filter_map(|id| link_item(id)).collect(),
             })
             .collect();
-        let removed: Vec<&Difference> = diffs.iter().filter(|d| d.action == Action::Remove.word()).collect();
+        let removed: Vec<&Difference> = diffs
+            .iter()
+            .filter(|d| d.action == Action::Remove.word())
+            .collect();
         let removed: Vec<Difference> = removed.into_iter().cloned().collect();
         let local_pages: Vec<LinkItem> = linked
             .pages
@@ -623,7 +591,8 @@ pub fn render(
         ));
     }
     for (template, path, values) in &site_pages {
-        let extra: Vec<(&'static str, &dyn erased::Value)> = values.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        let extra: Vec<(&'static str, &dyn erased::Value)> =
+            values.iter().map(|(k, v)| (*k, v.as_ref())).collect();
         if let Some(bytes) = render_one(template, &extra) {
             files.push(OutputFile {
                 path: path.clone(),
@@ -634,21 +603,26 @@ pub fn render(
 
     files.push(OutputFile {
         path: "sitemap.xml".into(),
-        content: Content::Bytes(sitemap(linked).into_bytes()),
+        content: Content::Bytes(feeds::sitemap(linked).into_bytes()),
     });
     if let Some(colour) = authority.and_then(|a| a.config.theme.colour.as_deref()) {
         match valid_colour(colour) {
             Some(colour) => files.push(OutputFile {
                 path: "assets/edition.css".into(),
-                content: Content::Bytes(format!(":root {{\n  --brand: {colour};\n}}\n").into_bytes()),
+                content: Content::Bytes(
+                    format!(":root {{\n  --brand: {colour};\n}}\n").into_bytes(),
+                ),
             }),
             None => {
                 let a = authority.expect("colour comes from an authority");
                 let at = a.setting_span("theme");
                 diagnostics.push(
-                    Diagnostic::error("bad-colour", format!("`{colour}` is not a colour Handbook can use"))
-                        .at(&a.config_file, at.0, at.1)
-                        .hint("write the colour as `#` and six hexadecimal digits, such as `#1d5c3a`"),
+                    Diagnostic::error(
+                        "bad-colour",
+                        format!("`{colour}` is not a colour Handbook can use"),
+                    )
+                    .at(&a.config_file, at.0, at.1)
+                    .hint("write the colour as `#` and six hexadecimal digits, such as `#1d5c3a`"),
                 );
             }
         }
@@ -661,6 +635,139 @@ pub fn render(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
+}
+
+/// One entry of "What's changed".
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeEntry {
+    /// The date as readers see it.
+    pub date: String,
+    /// The date as `YYYY-MM-DD`.
+    pub iso_date: String,
+    /// The page's title, or the edition's name for edition-wide notes.
+    pub title: String,
+    /// Link to the page.
+    pub href: String,
+    /// What changed.
+    pub note: String,
+}
+
+/// Every dated change of an edition, newest first.
+fn change_entries(linked: &LinkedEdition) -> Vec<ChangeEntry> {
+    let mut entries: Vec<(jiff::civil::Date, usize, ChangeEntry)> = Vec::new();
+    let mut order = 0;
+    if let Some(authority) = linked.edition.authority {
+        for c in &authority.config.changes {
+            order += 1;
+            entries.push((
+                c.date,
+                order,
+                ChangeEntry {
+                    date: long_date(c.date),
+                    iso_date: c.date.to_string(),
+                    title: authority.config.name.clone(),
+                    href: "index.html".into(),
+                    note: c.note.clone(),
+                },
+            ));
+        }
+    }
+    for p in &linked.pages {
+        for c in &p.page.meta.changes {
+            order += 1;
+            entries.push((
+                c.date,
+                order,
+                ChangeEntry {
+                    date: long_date(c.date),
+                    iso_date: c.date.to_string(),
+                    title: p.page.meta.title.clone(),
+                    href: page_file(p.page.id()),
+                    note: c.note.clone(),
+                },
+            ));
+        }
+    }
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    entries.into_iter().map(|(_, _, e)| e).collect()
+}
+
+#[derive(Debug, Serialize)]
+struct GlossaryContext {
+    term: String,
+    anchor: String,
+    definition: String,
+    defined_at: String,
+    defined_on_title: String,
+    model_term: Option<String>,
+    used_on: Vec<LinkItem>,
+}
+
+#[derive(Debug, Serialize)]
+struct AzLetter {
+    letter: String,
+    entries: Vec<AzEntry>,
+}
+
+#[derive(Debug, Serialize)]
+struct AzEntry {
+    title: String,
+    href: String,
+    within: Option<String>,
+}
+
+/// Every page and section, alphabetically, grouped by first letter: the
+/// search that needs no JavaScript.
+fn a_to_z(linked: &LinkedEdition) -> Vec<AzLetter> {
+    let mut entries: Vec<AzEntry> = Vec::new();
+    for p in &linked.pages {
+        let title = if p.page.id() == "home" {
+            "Home".to_string()
+        } else {
+            p.page.meta.title.clone()
+        };
+        entries.push(AzEntry {
+            title: title.clone(),
+            href: page_file(p.page.id()),
+            within: None,
+        });
+        for s in p.sections.iter().filter(|s| s.level <= 3) {
+            entries.push(AzEntry {
+                title: s.title.clone(),
+                href: format!("{}#{}", page_file(p.page.id()), s.id),
+                within: Some(title.clone()),
+            });
+        }
+    }
+    let key = |e: &AzEntry| {
+        let t: String = e
+            .title
+            .chars()
+            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+            .collect();
+        (deunicode::deunicode(&t).to_lowercase(), e.href.clone())
+    };
+    entries.sort_by_key(key);
+    let mut letters: Vec<AzLetter> = Vec::new();
+    for entry in entries {
+        let first = deunicode::deunicode(&entry.title)
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map_or('#', |c| c.to_ascii_uppercase());
+        let letter = if first.is_ascii_alphabetic() {
+            first.to_string()
+        } else {
+            "0–9".to_string()
+        };
+        match letters.last_mut() {
+            Some(last) if last.letter == letter => last.entries.push(entry),
+            _ => letters.push(AzLetter {
+                letter,
+                entries: vec![entry],
+            }),
+        }
+    }
+    letters
 }
 
 fn valid_colour(colour: &str) -> Option<&str> {
@@ -682,25 +789,12 @@ struct TermUse {
     pages: Vec<LinkItem>,
 }
 
-/// A sitemap of the edition's pages. Locations are relative, since the
-/// address an edition is served from is not known when it is built.
-fn sitemap(linked: &LinkedEdition) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for p in &linked.pages {
-        xml.push_str("  <url><loc>");
-        xml.push_str(&escape(&page_file(p.page.id())));
-        xml.push_str("</loc>");
-        if let Some(date) = governance::last_updated(p.page.meta) {
-            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
-        }
-        xml.push_str("</url>\n");
-    }
-    xml.push_str("</urlset>\n");
-    xml
-}
-
 /// The list of editions written at the top of a multi-edition output.
-pub fn editions_index(editions: &[(String, String)], engine: &Engine, diagnostics: &Diagnostics) -> Option<Vec<u8>> {
+pub fn editions_index(
+    editions: &[(String, String)],
+    engine: &Engine,
+    diagnostics: &Diagnostics,
+) -> Option<Vec<u8>> {
     #[derive(Serialize)]
     struct EditionLink<'a> {
         slug: &'a str,

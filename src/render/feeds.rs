@@ -1,0 +1,69 @@
+//! Machine-readable files of an edition: the sitemap and the Atom feed of
+//! changes. Both use relative addresses, since the address an edition is
+//! served from is not known when it is built.
+
+use super::{escape, page_file, ChangeEntry};
+use crate::governance;
+use crate::link::LinkedEdition;
+
+/// A sitemap of the edition's pages. Locations are relative, since the
+/// address an edition is served from is not known when it is built.
+pub fn sitemap(linked: &LinkedEdition) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in &linked.pages {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&escape(&page_file(p.page.id())));
+        xml.push_str("</loc>");
+        if let Some(date) = governance::last_updated(p.page.meta) {
+            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// An Atom feed of the edition's changes, newest first.
+pub fn atom(linked: &LinkedEdition, title: &str, changes: &[ChangeEntry]) -> String {
+    let updated = changes.first().map_or_else(
+        || linked.edition.model.meta.date.to_string(),
+        |c| c.iso_date.clone(),
+    );
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    xml.push_str(&format!(
+        "  <title>{}</title>\n",
+        escape(&format!("What's changed: {title}"))
+    ));
+    xml.push_str(&format!(
+        "  <id>tag:handbook,2009:{}/changes</id>\n",
+        escape(&linked.edition.slug)
+    ));
+    xml.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
+    xml.push_str("  <link rel=\"alternate\" href=\"changes.html\"/>\n");
+    xml.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        escape(title)
+    ));
+    for (n, change) in changes.iter().enumerate() {
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <title>{}</title>\n", escape(&change.title)));
+        xml.push_str(&format!(
+            "    <id>tag:handbook,2009:{}/changes/{}/{}</id>\n",
+            escape(&linked.edition.slug),
+            change.iso_date,
+            changes.len() - n
+        ));
+        xml.push_str(&format!(
+            "    <updated>{}T00:00:00Z</updated>\n",
+            change.iso_date
+        ));
+        xml.push_str(&format!("    <link href=\"{}\"/>\n", escape(&change.href)));
+        xml.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            escape(&change.note)
+        ));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
