@@ -1,0 +1,402 @@
+//! What staff meet when they read: cross-references, backlinks, glossary,
+//! A to Z, print view, what's changed, reviews, site pages and the link check.
+
+mod common;
+
+use common::*;
+
+fn model(file: &str) -> String {
+    read(shipped_build().join("model").join(file))
+}
+
+#[test]
+fn the_models_own_cross_references_are_links() {
+    let step1 = model("step-1.html");
+    assert!(
+        step1.contains("<a href=\"step-2.html\">steps two</a>"),
+        "step 1 should link 'steps two'"
+    );
+    assert!(step1.contains("<a href=\"step-3.html\">three</a>"));
+    let safe = model("staying-safe.html");
+    assert!(safe.contains("<a href=\"about.html#social-workers-contribution\">the above table</a>"));
+}
+
+#[test]
+fn a_bare_cross_reference_takes_the_targets_title() {
+    let about = model("about.html");
+    assert!(
+        about.contains("<a href=\"step-1.html\">Step One: My money, finding out how much</a>"),
+        "[[step-1]] on the about page should show step 1's title"
+    );
+}
+
+#[test]
+fn pages_list_the_pages_that_refer_to_them() {
+    let step2 = model("step-2.html");
+    let referenced = &step2[step2.find("Referenced by").expect("step 2 has backlinks")..];
+    assert!(
+        referenced.contains("href=\"step-1.html\""),
+        "step 1 links to step 2"
+    );
+}
+
+#[test]
+fn an_unknown_cross_reference_fails_build_and_check_with_its_line_and_a_suggestion() {
+    let root = copy_of_model();
+    let path = root.path().join("content/step-4.md");
+    let text = read(&path);
+    let lines_before = text[..text.find("## The social work role").unwrap()]
+        .lines()
+        .count();
+    let broken = text.replacen(
+        "## The social work role",
+        "See [[step-33]] first.\n\n## The social work role",
+        1,
+    );
+    std::fs::write(&path, broken).unwrap();
+    for command in ["build", "check"] {
+        let run = handbook_in(root.path(), &[command]);
+        assert_fails(&run);
+        let all = text_of(&run);
+        let expected = format!("content/step-4.md:{}:", lines_before + 1);
+        assert!(
+            all.contains(&expected),
+            "{command}: expected {expected} in\n{all}"
+        );
+        assert!(
+            all.contains("step-33") && all.contains("`step-3`"),
+            "{command}: no suggestion in\n{all}"
+        );
+    }
+    assert!(
+        !root.path().join("public").exists(),
+        "a failed build wrote output"
+    );
+}
+
+fn text_of(run: &std::process::Output) -> String {
+    text(run)
+}
+
+#[test]
+fn an_unknown_section_is_an_error_listing_the_pages_sections() {
+    let root = copy_of_model();
+    let path = root.path().join("content/about.md");
+    let text = read(&path) + "\nSee [[step-3#good-plan-checklst]].\n";
+    std::fs::write(&path, text).unwrap();
+    let run = handbook_in(root.path(), &["check"]);
+    assert_fails(&run);
+    let all = text_of(&run);
+    assert!(all.contains("content/about.md:"), "{all}");
+    assert!(all.contains("good-plan-checklist"), "{all}");
+}
+
+#[test]
+fn glossary_terms_link_from_their_first_use_on_each_page() {
+    let step1 = model("step-1.html");
+    let links = step1
+        .matches("class=\"glossary-term\" href=\"glossary.html#term-social-worker\"")
+        .count();
+    assert_eq!(
+        links, 1,
+        "the first use of 'social worker' on step 1 links to the glossary, once"
+    );
+    let terminology = model("terminology.html");
+    assert!(
+        !terminology.contains("glossary-term"),
+        "the defining page does not link its own terms"
+    );
+}
+
+#[test]
+fn the_glossary_lists_each_term_with_its_definition_and_the_pages_using_it() {
+    let glossary = visible_text(&model("glossary.html"));
+    assert!(glossary.contains("social worker"));
+    assert!(glossary.contains("A social worker is a qualified professional"));
+    let html = model("glossary.html");
+    let entry = &html[html.find("id=\"term-social-worker\"").unwrap()..];
+    let entry = &entry[..entry.find("</dd>").unwrap()];
+    assert!(
+        entry.contains("href=\"step-1.html\""),
+        "step 1 uses 'social worker'"
+    );
+    assert!(entry.contains("href=\"terminology.html#social-worker\""));
+}
+
+#[test]
+fn local_terms_are_in_an_authoritys_glossary() {
+    let glossary = read(shipped_build().join("exampleshire/glossary.html"));
+    assert!(
+        visible_text(&glossary).contains("Personal Budget"),
+        "the local term is listed"
+    );
+}
+
+#[test]
+fn the_a_to_z_lists_every_page_and_section_alphabetically() {
+    let az = model("a-z.html");
+    for expected in [
+        "href=\"step-3.html#good-plan-checklist\"",
+        "href=\"staying-safe.html#six-ways\"",
+        "href=\"credits.html\"",
+    ] {
+        assert!(az.contains(expected), "A to Z lacks {expected}");
+    }
+    let about = az.find(">About this guidance<").unwrap();
+    let terminology = az.find(">Terminology<").unwrap();
+    assert!(about < terminology, "A to Z is not alphabetical");
+    let search = model("search.html");
+    assert!(
+        search.contains("href=\"step-3.html#good-plan-checklist\""),
+        "search page carries the A to Z for readers without JavaScript"
+    );
+}
+
+#[test]
+fn every_page_has_a_search_box_and_the_edition_has_its_own_index() {
+    for page in html_files(&shipped_build().join("kinloch-vale")) {
+        let html = read(&page);
+        assert!(
+            html.contains("type=\"search\""),
+            "{} has no search box",
+            page.display()
+        );
+    }
+    for edition in ["model", "exampleshire", "kinloch-vale"] {
+        let dir = shipped_build().join(edition).join("pagefind");
+        assert!(
+            dir.join("pagefind.js").is_file(),
+            "{edition} has no search index"
+        );
+        assert!(dir.join("pagefind-entry.json").is_file());
+    }
+}
+
+#[test]
+fn the_print_view_has_every_page_in_order_stamped_and_dated() {
+    let print = model("print.html");
+    let text = visible_text(&print);
+    let mut last = 0;
+    for step in 1..=7 {
+        let at = print
+            .find(&format!("id=\"step-{step}\""))
+            .unwrap_or_else(|| panic!("step {step} missing"));
+        assert!(at > last, "step {step} out of order");
+        last = at;
+    }
+    assert!(text.contains("Draft 6"), "version");
+    assert!(text.contains("24 November 2026"), "build date");
+    assert!(text.contains("Printed copies may be out of date"));
+    assert!(print.contains("data-print"), "a print button");
+    assert!(
+        print.contains("id=\"step-3--good-plan-checklist\""),
+        "section ids are unique in the print view"
+    );
+}
+
+#[test]
+fn pages_offer_a_print_button_only_with_javascript() {
+    let step = model("step-5.html");
+    assert!(
+        step.contains("<p class=\"print-control\" hidden>"),
+        "hidden until the script shows it"
+    );
+    let script = read(shipped_build().join("model/assets/handbook.js"));
+    assert!(script.contains("window.print()"));
+}
+
+#[test]
+fn site_pages_exist_at_each_editions_root() {
+    for edition in ["model", "exampleshire", "kinloch-vale"] {
+        let dir = shipped_build().join(edition);
+        for file in [
+            "404.html",
+            "sitemap.xml",
+            "accessibility.html",
+            "changes.html",
+            "changes.xml",
+            "glossary.html",
+            "a-z.html",
+            "search.html",
+            "print.html",
+        ] {
+            assert!(dir.join(file).is_file(), "{edition} lacks {file}");
+        }
+        let sitemap = read(dir.join("sitemap.xml"));
+        assert!(sitemap.contains("<loc>step-3.html</loc>"));
+    }
+    for page in html_files(shipped_build()) {
+        if page.parent() == Some(shipped_build()) {
+            continue;
+        }
+        assert!(
+            read(&page).contains("href=\"accessibility.html\""),
+            "{} has no accessibility link",
+            page.display()
+        );
+    }
+}
+
+#[test]
+fn the_accessibility_statement_follows_the_govuk_sample_and_names_the_authority() {
+    let text = visible_text(&read(
+        shipped_build().join("exampleshire/accessibility.html"),
+    ));
+    for heading in [
+        "How accessible this website is",
+        "Feedback and contact information",
+        "Reporting accessibility problems with this website",
+        "Enforcement procedure",
+        "Technical information about this website's accessibility",
+        "Compliance status",
+        "Preparation of this accessibility statement",
+    ] {
+        assert!(text.contains(heading), "statement lacks {heading:?}");
+    }
+    assert!(text.contains("accessibility@exampleshire.example"));
+    assert!(text.contains("This statement was prepared on"));
+}
+
+fn with_review(root: &std::path::Path, front: &str) {
+    let path = root.join("content/step-7.md");
+    let text = read(&path).replacen("---\n", &format!("---\n{front}"), 1);
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn an_overdue_page_carries_a_banner_and_check_warns() {
+    let root = copy_of_model();
+    with_review(
+        root.path(),
+        "owner: Practice development team\nlast_reviewed: 2024-01-10\nreview_every: 12 months\n",
+    );
+    let run = handbook_in(root.path(), &["build"]);
+    assert_ok(&run);
+    let html = read(root.path().join("public/model/step-7.html"));
+    assert!(
+        html.contains("This page is overdue for review"),
+        "no banner"
+    );
+    assert!(
+        visible_text(&html).contains("10 January 2025"),
+        "due date shown"
+    );
+    assert!(
+        visible_text(&html).contains("Practice development team"),
+        "owner shown"
+    );
+
+    let check = handbook_in(root.path(), &["check"]);
+    assert_ok(&check);
+    assert!(
+        text(&check).contains("content/step-7.md:"),
+        "{}",
+        text(&check)
+    );
+    assert!(text(&check).contains("due for review"), "{}", text(&check));
+    assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+}
+
+#[test]
+fn check_gives_overdue_reviews_to_scripts_as_json() {
+    let root = copy_of_model();
+    with_review(root.path(), "review_by: 2026-01-01\n");
+    let run = handbook_in(root.path(), &["check", "--format", "json"]);
+    assert_ok(&run);
+    let list: serde_json::Value = serde_json::from_slice(&run.stdout).expect("valid JSON");
+    let overdue = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "review-overdue")
+        .expect("an overdue warning");
+    assert_eq!(overdue["severity"], "warning");
+    assert_eq!(overdue["file"], "content/step-7.md");
+    assert_eq!(overdue["line"], 2);
+}
+
+#[test]
+fn a_page_not_yet_due_has_no_banner() {
+    let root = copy_of_model();
+    with_review(
+        root.path(),
+        "last_reviewed: 2026-06-01\nreview_every: 12 months\n",
+    );
+    assert_ok(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+    assert_ok(&handbook_in(root.path(), &["build"]));
+    let html = read(root.path().join("public/model/step-7.html"));
+    assert!(!html.contains("overdue for review"));
+    assert!(
+        visible_text(&html).contains("1 June 2027"),
+        "next review date shown"
+    );
+}
+
+#[test]
+fn an_unreadable_review_period_is_an_error_with_a_hint() {
+    let root = copy_of_model();
+    with_review(
+        root.path(),
+        "last_reviewed: 2026-06-01\nreview_every: yearly\n",
+    );
+    let run = handbook_in(root.path(), &["check"]);
+    assert_fails(&run);
+    assert!(text(&run).contains("content/step-7.md:3"), "{}", text(&run));
+    assert!(text(&run).contains("12 months"), "{}", text(&run));
+}
+
+#[test]
+fn whats_changed_lists_changes_newest_first_with_a_feed() {
+    let root = copy_of_model();
+    with_review(
+        root.path(),
+        "changes:\n  - { date: 2026-03-01, note: \"Older note.\" }\n  - { date: 2026-09-15, note: \"Newer note.\" }\n",
+    );
+    assert_ok(&handbook_in(root.path(), &["build"]));
+    let out = root.path().join("public/model");
+    let changes = read(out.join("changes.html"));
+    let newer = changes.find("Newer note.").expect("newer change listed");
+    let older = changes.find("Older note.").expect("older change listed");
+    assert!(newer < older, "changes are not newest first");
+    let feed = read(out.join("changes.xml"));
+    assert!(
+        feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">")
+    );
+    assert_eq!(feed.matches("<entry>").count(), 2);
+    assert!(feed.contains("<updated>2026-09-15T00:00:00Z</updated>"));
+    let step = read(out.join("step-7.html"));
+    assert!(
+        visible_text(&step).contains("Last updated 15 September 2026"),
+        "last updated on the page"
+    );
+}
+
+#[test]
+fn a_broken_link_in_a_template_fails_the_build() {
+    let root = copy_of_model();
+    let path = root.path().join("themes/default/templates/page.html");
+    let text = read(&path).replacen(
+        "<div class=\"prose\">",
+        "<a href=\"missing-page.html\">x</a><div class=\"prose\">",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let run = handbook_in(root.path(), &["build"]);
+    assert_fails(&run);
+    assert!(
+        text_of(&run).contains("missing-page.html"),
+        "{}",
+        text_of(&run)
+    );
+}
+
+#[test]
+fn outside_links_are_listed_as_notes_for_review_by_check() {
+    let run = handbook(&["check"]);
+    assert_ok(&run);
+    assert!(
+        text(&run).contains("outside link to http://www.cqc.org.uk/"),
+        "{}",
+        text(&run)
+    );
+}
