@@ -432,6 +432,8 @@ pub struct Authority {
     pub examples: Vec<Example>,
     /// Local pages, sorted by file path.
     pub pages: Vec<Page>,
+    /// Ids of local pages whose files could not be read (already reported).
+    pub broken_page_ids: std::collections::BTreeSet<String>,
     /// The authority's folder on disk (for templates, static files and drift snapshots).
     pub dir: PathBuf,
 }

@@ -109,15 +109,15 @@ pub struct Diagnostic {
     /// A short stable code, such as `unknown-id`, for scripts and documentation.
     pub code: &'static str,
     /// What is wrong, in plain words.
-    pub message: String,
+    pub message: Box<str>,
     /// What to do about it.
-    pub hint: Option<String>,
+    pub hint: Option<Box<str>>,
     /// Where it is. `None` for problems that belong to no file (a missing folder).
     pub location: Option<Location>,
     /// A file path to name when there is no text to point into (a file that is not UTF-8).
-    pub path: Option<String>,
+    pub path: Option<Box<str>>,
     /// Extra text shown after the message, such as a diff.
-    pub detail: Option<String>,
+    pub detail: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -140,7 +140,7 @@ impl Diagnostic {
         Self {
             severity,
             code,
-            message: message.into(),
+            message: message.into().into_boxed_str(),
             hint: None,
             location: None,
             path: None,
@@ -168,19 +168,19 @@ impl Diagnostic {
 
     /// Names a file whose text could not be read.
     pub fn in_path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
+        self.path = Some(path.into().into_boxed_str());
         self
     }
 
     /// Adds advice on how to fix the problem.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(hint.into().into_boxed_str());
         self
     }
 
     /// Adds extra text shown under the message (a diff, a list).
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.detail = Some(detail.into().into_boxed_str());
         self
     }
 
@@ -370,7 +370,7 @@ impl Diagnostics {
                     d.file_path().map(str::to_owned),
                     d.location.as_ref().and_then(|l| l.span).map(|s| s.0),
                     std::cmp::Reverse(d.severity),
-                    d.message.clone(),
+                    d.message.to_string(),
                 )
             };
             key(a).cmp(&key(b))

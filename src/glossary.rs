@@ -101,7 +101,7 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
             .map(|p| (p.page.id().to_string(), p.page.meta.title.clone()))
             .collect();
     }
-    terms.sort_by(|a, b| a.term.to_lowercase().cmp(&b.term.to_lowercase()));
+    terms.sort_by_key(|t| t.term.to_lowercase());
     terms.dedup_by(|a, b| a.anchor == b.anchor);
     terms
 }

@@ -410,7 +410,12 @@ fn resolve(
         None => (dest, None),
     };
     let Some(sections) = index.get(page) else {
-        if edition.model.pages.contains_key(page) {
+        let broken = edition.model.broken_ids.contains(page)
+            || edition
+                .authority
+                .is_some_and(|a| a.broken_page_ids.contains(page));
+        if edition.model.pages.contains_key(page) || broken {
+            // Removed by this edition, or in a file whose own error is already reported.
             return Ok(Resolved::Removed);
         }
         return Err((

@@ -7,7 +7,7 @@
 //! that leave the root are refused. This is the only stage that reads content
 //! files; later stages work on the values it returns.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -82,6 +82,9 @@ pub struct Model {
     pub meta: HandbookMeta,
     /// Model pages by id.
     pub pages: BTreeMap<String, Page>,
+    /// Ids of model pages whose files could not be read (already reported),
+    /// so links to them are not reported again as unknown.
+    pub broken_ids: BTreeSet<String>,
 }
 
 /// Everything read from a handbook root.
@@ -120,7 +123,8 @@ pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> So
         );
     }
     let meta = load_meta(root, diagnostics);
-    let pages = load_pages(root, &content, diagnostics, |_| true);
+    let broken = std::sync::Mutex::new(BTreeSet::new());
+    let pages = load_pages(root, &content, diagnostics, &broken);
     let mut model_pages = BTreeMap::new();
     for page in pages {
         insert_unique(&mut model_pages, page, diagnostics);
@@ -131,6 +135,7 @@ pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> So
         model: Arc::new(Model {
             meta,
             pages: model_pages,
+            broken_ids: broken.into_inner().unwrap_or_else(|e| e.into_inner()),
         }),
         authorities,
         theme_dir: root.join("themes").join("default"),
@@ -271,11 +276,10 @@ fn load_pages(
     root: &Path,
     dir: &Path,
     diagnostics: &Diagnostics,
-    keep: impl Fn(&Path) -> bool + Sync,
+    broken: &std::sync::Mutex<BTreeSet<String>>,
 ) -> Vec<Page> {
     markdown_files(root, dir, diagnostics)
         .into_par_iter()
-        .filter(|p| keep(p))
         .filter_map(|path| {
             let file = match read_source(root, &path) {
                 Ok(file) => file,
@@ -285,11 +289,25 @@ fn load_pages(
                 }
             };
             let mut problems = Vec::new();
-            let page = Page::parse(file, &mut problems);
+            let page = Page::parse(Arc::clone(&file), &mut problems);
             diagnostics.extend(problems);
+            if page.is_err() {
+                if let Some(id) = salvage_id(&file.text) {
+                    broken.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
+                }
+            }
             page.map_err(|d| diagnostics.push(d)).ok()
         })
         .collect()
+}
+
+/// The `id:` of a page whose front matter could not be parsed, if a line gives it plainly.
+fn salvage_id(text: &str) -> Option<String> {
+    text.lines()
+        .take(60)
+        .find_map(|line| line.strip_prefix("id:"))
+        .map(|id| id.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|id| crate::markdown::is_valid_id(id))
 }
 
 fn parse_each<T: Send>(
@@ -388,7 +406,8 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
     };
     let overrides = parse_each(root, &dir.join("overrides"), diagnostics, Override::parse);
     let examples = parse_each(root, &dir.join("examples"), diagnostics, Example::parse);
-    let pages = load_pages(root, &dir.join("pages"), diagnostics, |_| true);
+    let broken = std::sync::Mutex::new(BTreeSet::new());
+    let pages = load_pages(root, &dir.join("pages"), diagnostics, &broken);
     Some(Authority {
         slug: slug.to_string(),
         config,
@@ -396,6 +415,7 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
         overrides,
         examples,
         pages,
+        broken_page_ids: broken.into_inner().unwrap_or_else(|e| e.into_inner()),
         dir,
     })
 }

@@ -11,7 +11,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use handbook::authority::Jurisdiction;
 use handbook::diagnostic::{Diagnostic, JsonDiagnostic, Severity};
-use handbook::pipeline::{self, Request, Run};
+use handbook::pipeline::{self, Editions, Request, Run};
 
 /// Publishes the In Control model guidance, and each authority's edition of
 /// it, as accessible static sites.
@@ -57,6 +57,21 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Preview one edition on this computer; pages rebuild and reload as you save.
+    Serve {
+        /// The handbook root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Preview this authority's edition (the model's if not given).
+        #[arg(long = "authority", value_name = "SLUG")]
+        authority: Option<String>,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on. Only this computer can connect unless you change it.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// Show how an authority's edition differs from the model.
     Diff {
         /// The authority's folder name under local-overrides/.
@@ -101,7 +116,7 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| root.join("public"));
             let request = Request {
                 root,
-                authorities,
+                editions: Editions::from_slugs(authorities),
                 today: pipeline::today(),
             };
             let run = match pipeline::build(&request, &out) {
@@ -143,7 +158,7 @@ fn main() -> ExitCode {
             let started = Instant::now();
             let run = pipeline::run(&Request {
                 root,
-                authorities,
+                editions: Editions::from_slugs(authorities),
                 today: pipeline::today(),
             });
             match format {
@@ -170,6 +185,23 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Command::Serve {
+            root,
+            authority,
+            port,
+            bind,
+        } => match handbook::serve::serve(handbook::serve::Options {
+            root,
+            authority,
+            bind,
+            port,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Diff { slug, root } => handbook_diff(&root, &slug),
         Command::Accept { slug, root } => accept(&root, &slug),
         Command::NewAuthority {

@@ -515,14 +515,8 @@ fn clash(cutter: &Planned, other: &Planned) -> bool {
     let inside = o_start >= start && o_end <= end;
     match other.edit() {
         Edit::Cut(..) => inside || (o_start < end && start < o_end),
-        Edit::Insert(pos) => {
-            inside
-                && !matches!(
-                    other.over.action,
-                    Action::InsertBefore | Action::InsertAfter
-                )
-                || (pos > start && pos < end)
-        }
+        // Text added to, or next to, something inside the cut text has nowhere to go.
+        Edit::Insert(pos) => inside || (pos > start && pos < end),
     }
 }
 

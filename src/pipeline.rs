@@ -24,10 +24,40 @@ use crate::{drift, governance, link};
 pub struct Request {
     /// The handbook root.
     pub root: PathBuf,
-    /// Authorities named with `--authority`; empty for all (and the model).
-    pub authorities: Vec<String>,
+    /// Which editions to make.
+    pub editions: Editions,
     /// The date reviews are judged against and pages are stamped with.
     pub today: Date,
+}
+
+/// Which editions a run makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Editions {
+    /// The model and every authority, each in its own folder, with a list of them.
+    Every,
+    /// The model alone, at the top of the output.
+    Model,
+    /// These authorities; one alone is written at the top of the output.
+    Authorities(Vec<String>),
+}
+
+impl Editions {
+    /// Every edition when `slugs` is empty, else those authorities.
+    pub fn from_slugs(slugs: Vec<String>) -> Self {
+        if slugs.is_empty() {
+            Editions::Every
+        } else {
+            Editions::Authorities(slugs)
+        }
+    }
+
+    fn single(&self) -> bool {
+        match self {
+            Editions::Every => false,
+            Editions::Model => true,
+            Editions::Authorities(slugs) => slugs.len() == 1,
+        }
+    }
 }
 
 /// One edition's result.
@@ -73,17 +103,17 @@ pub fn today() -> Date {
 /// Loads a root and runs every stage but write.
 pub fn run(request: &Request) -> Run {
     let diagnostics = Diagnostics::new();
-    let selection = if request.authorities.is_empty() {
-        Selection::All
-    } else {
-        Selection::Only(request.authorities.clone())
+    let selection = match &request.editions {
+        Editions::Every => Selection::All,
+        Editions::Model => Selection::Only(Vec::new()),
+        Editions::Authorities(slugs) => Selection::Only(slugs.clone()),
     };
     let sources = load::load(&request.root, &selection, &diagnostics);
     let mut theme_problems = Vec::new();
     let theme = Theme::load(&sources.root, &sources.theme_dir, &mut theme_problems);
     diagnostics.extend(theme_problems);
 
-    let with_model = request.authorities.is_empty();
+    let with_model = matches!(request.editions, Editions::Every | Editions::Model);
     let results = make_editions(&sources, &theme, with_model, request.today, &diagnostics);
 
     let editions: Vec<EditionSummary> = results.iter().map(|(s, _)| s.clone()).collect();
@@ -91,8 +121,7 @@ pub fn run(request: &Request) -> Run {
         None
     } else {
         let mut output = Output::default();
-        let single = request.authorities.len() == 1;
-        if single {
+        if request.editions.single() {
             for (_, files) in results {
                 output.add("", files);
             }

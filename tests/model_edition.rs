@@ -325,7 +325,7 @@ fn the_model_edition_publishes_the_seed_guidance_faithfully() {
             worst.push((para.len() - m, para.join(" ")));
         }
     }
-    worst.sort_by(|a, b| b.0.cmp(&a.0));
+    worst.sort_by_key(|w| std::cmp::Reverse(w.0));
     let share = matched as f64 / total as f64;
     assert!(
         total > 3500,

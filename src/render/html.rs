@@ -232,11 +232,17 @@ pub fn to_html(
                 in_code = false;
                 events.push(Event::End(TagEnd::CodeBlock));
             }
-            Event::FootnoteReference(label) if options.print_page.is_some() => {
-                events.push(Event::FootnoteReference(prefix(&label).into()));
+            // Footnote ids start with a letter ("fn-1", not "1"): valid in CSS
+            // selectors and apart from section ids.
+            Event::FootnoteReference(label) => {
+                events.push(Event::FootnoteReference(
+                    prefix(&format!("fn-{label}")).into(),
+                ));
             }
-            Event::Start(Tag::FootnoteDefinition(label)) if options.print_page.is_some() => {
-                events.push(Event::Start(Tag::FootnoteDefinition(prefix(&label).into())));
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                events.push(Event::Start(Tag::FootnoteDefinition(
+                    prefix(&format!("fn-{label}")).into(),
+                )));
             }
             Event::Text(t) => {
                 if replacing_text {

@@ -367,7 +367,7 @@ pub fn render(
             .collect();
         let due = governance::due_date(meta);
         let mut changes: Vec<_> = meta.changes.iter().collect();
-        changes.sort_by(|a, b| b.date.cmp(&a.date));
+        changes.sort_by_key(|c| std::cmp::Reverse(c.date));
         let credit = match (authority, p.page.origin) {
             (None, _) => format!("From {}.", model.meta.attribution),
             (Some(a), Origin::Local) => format!(
@@ -461,11 +461,7 @@ pub fn render(
             }
         })
         .collect();
-    let mut site_pages: Vec<(
-        &str,
-        String,
-        Vec<(&'static str, Box<dyn erased::Value + '_>)>,
-    )> = vec![
+    let mut site_pages: Vec<(&str, String, TemplateValues<'_>)> = vec![
         (
             "print.html",
             "print.html".into(),
@@ -820,6 +816,9 @@ pub fn editions_index(
         }
     }
 }
+
+/// Values a site page's template sees, by name.
+type TemplateValues<'a> = Vec<(&'static str, Box<dyn erased::Value + 'a>)>;
 
 /// Serialisable values of different types in one list.
 mod erased {

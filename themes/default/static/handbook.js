@@ -13,6 +13,48 @@
     });
   });
 
+  // Wide tables scroll sideways in a box of their own. While a table is too
+  // wide for its box, the box is a named keyboard stop so it can be scrolled
+  // without a mouse (WCAG 2.1.1); a table that fits adds no stop.
+  function tableName(table) {
+    var caption = table.caption ? table.caption.textContent.trim() : "";
+    var heading = "";
+    for (var node = table; node && !heading && node !== document.body; node = node.parentElement) {
+      for (var before = node.previousElementSibling; before && !heading; before = before.previousElementSibling) {
+        if (/^H[1-6]$/.test(before.tagName)) {
+          heading = before.textContent.replace(/\s+/g, " ").trim();
+        }
+      }
+    }
+    return "Table: " + ([heading, caption].filter(Boolean).join(", ") || "scroll sideways to see all of it");
+  }
+  var scrollBoxes = [];
+  document.querySelectorAll("main table").forEach(function (table) {
+    var box = document.createElement("div");
+    box.className = "table-scroll";
+    box.dataset.name = tableName(table);
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+    scrollBoxes.push(box);
+  });
+  function markScrollingTables() {
+    scrollBoxes.forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", box.dataset.name);
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  if (scrollBoxes.length) {
+    markScrollingTables();
+    window.addEventListener("resize", markScrollingTables);
+  }
+
   // Search results, on the search page only. The index is in pagefind/,
   // beside search.html; result addresses are made relative to it so an
   // edition works under any sub-path.

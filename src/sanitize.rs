@@ -1,0 +1,572 @@
+//! Raw HTML written in Markdown, made safe. This is the one module that talks
+//! to the sanitiser (ammonia), so a swap touches one file.
+//!
+//! Authors may write HTML inside Markdown (model pages, overrides, examples,
+//! local pages). [`clean`] passes the HTML of a page body through an
+//! allow-list: plain formatting survives, and so does everything the renderer
+//! itself writes (links, headings with ids, glossary links, local terms,
+//! footnotes, tables, definition lists); scripts, event handlers (`onclick`…),
+//! `javascript:`, `data:` and `vbscript:` addresses, frames, embedded objects,
+//! `<style>`, `style` attributes, forms, SVG, MathML and images from outside
+//! hosts are removed. [`check_fragment`] says what would be removed from one
+//! piece of an author's HTML, so `check` can warn where it was written;
+//! [`unsafe_scheme`] and [`is_outside_resource`] judge addresses.
+//!
+//! It reports nothing itself and knows nothing of files: the link stage turns
+//! what it finds into diagnostics.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use ammonia::Builder;
+
+/// Elements removed together with everything inside them.
+const REMOVED_WITH_CONTENT: &[&str] = &[
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "template",
+    "noembed",
+    "noframes",
+    "xmp",
+    "plaintext",
+];
+
+/// Attributes the renderer writes that the sanitiser's defaults do not allow.
+const RENDERER_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("h1", &["id"]),
+    ("h2", &["id"]),
+    ("h3", &["id"]),
+    ("h4", &["id"]),
+    ("h5", &["id"]),
+    ("h6", &["id"]),
+    ("div", &["id", "class"]),
+    ("sup", &["class"]),
+    ("a", &["class"]),
+    ("span", &["class"]),
+    ("code", &["class"]),
+    ("blockquote", &["class"]),
+    ("th", &["style"]),
+    ("td", &["style"]),
+];
+
+/// Schemes an address may never use, in a link or anywhere else.
+const UNSAFE_SCHEMES: &[&str] = &["javascript", "vbscript", "data"];
+
+/// Elements the lenient twin of the sanitiser always keeps, so that removing
+/// them shows up as a difference.
+const ALWAYS_NOTICED: &[&str] = &[
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "param",
+    "svg",
+    "math",
+    "template",
+    "noembed",
+    "noframes",
+    "xmp",
+    "plaintext",
+    "form",
+    "input",
+    "button",
+    "select",
+    "option",
+    "textarea",
+    "label",
+    "fieldset",
+    "legend",
+    "base",
+    "link",
+    "meta",
+    "title",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "picture",
+    "canvas",
+    "dialog",
+    "marquee",
+    "noscript",
+    "font",
+    "portal",
+    "image",
+];
+
+/// Whether the renderer may give an element this class.
+fn class_allowed(element: &str, class: &str) -> bool {
+    match element {
+        "a" => class == "glossary-term",
+        "span" => matches!(
+            class,
+            "local-term" | "math" | "math-inline" | "math-display"
+        ),
+        "sup" => matches!(class, "footnote-reference" | "footnote-definition-label"),
+        "div" => class == "footnote-definition",
+        "code" => class.starts_with("language-"),
+        "blockquote" => class.starts_with("markdown-alert-"),
+        _ => false,
+    }
+}
+
+/// The allow-list's second look at the attributes it let through: classes
+/// only where the renderer writes them, `style` only as the renderer's table
+/// alignment, and (when asked) no image from an outside host.
+fn filter_attribute<'u>(
+    element: &str,
+    attribute: &str,
+    value: &'u str,
+    drop_outside: bool,
+) -> Option<Cow<'u, str>> {
+    match attribute {
+        "class" => {
+            let kept: Vec<&str> = value
+                .split_ascii_whitespace()
+                .filter(|c| class_allowed(element, c))
+                .collect();
+            if kept.is_empty() {
+                None
+            } else if kept.join(" ") == value {
+                Some(Cow::Borrowed(value))
+            } else {
+                Some(Cow::Owned(kept.join(" ")))
+            }
+        }
+        "style" => matches!(
+            value,
+            "text-align: left" | "text-align: center" | "text-align: right"
+        )
+        .then_some(Cow::Borrowed(value)),
+        "src" | "srcset" if drop_outside && is_outside_resource(value) => None,
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+fn strict(drop_outside: bool) -> Builder<'static> {
+    let mut builder = Builder::default();
+    builder
+        .link_rel(None)
+        .add_clean_content_tags(REMOVED_WITH_CONTENT)
+        .attribute_filter(move |element, attribute, value| {
+            filter_attribute(element, attribute, value, drop_outside)
+        });
+    for (tag, attributes) in RENDERER_ATTRIBUTES {
+        builder.add_tag_attributes(*tag, *attributes);
+    }
+    builder
+}
+
+/// The allow-list pages are published with.
+static STRICT: LazyLock<Builder<'static>> = LazyLock::new(|| strict(true));
+/// The same, keeping outside images (those are reported as errors instead).
+static STRICT_KEEPING_OUTSIDE: LazyLock<Builder<'static>> = LazyLock::new(|| strict(false));
+
+/// A page body's HTML with everything outside the allow-list removed.
+pub fn clean(html: &str) -> String {
+    STRICT.clean(html).to_string()
+}
+
+/// Something the allow-list removes from an author's HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    /// What it is, in words: "the `<script>` element", "the `onclick` attribute".
+    pub what: String,
+    /// Byte offset in the fragment where it was found (0 when unknown).
+    pub at: usize,
+}
+
+/// What [`check_fragment`] found in a piece of an author's HTML.
+#[derive(Debug, Default, Clone)]
+pub struct FragmentCheck {
+    /// Parts the allow-list removes.
+    pub removed: Vec<Removal>,
+    /// Addresses of images on outside hosts, with where they were found.
+    pub outside_images: Vec<(String, usize)>,
+}
+
+/// What the allow-list would remove from `fragment`, a piece of HTML an
+/// author wrote, and which images it would load from outside hosts.
+pub fn check_fragment(fragment: &str) -> FragmentCheck {
+    let mut found = FragmentCheck::default();
+    let lower = fragment.to_ascii_lowercase();
+    // A lenient twin of the allow-list: every element and attribute in the
+    // fragment is kept, so whatever differs is what the strict one removes.
+    let names = element_names(fragment);
+    let schemes = scheme_names(fragment);
+    let mut lenient = Builder::default();
+    lenient
+        .link_rel(None)
+        .clean_content_tags(HashSet::new())
+        .add_tags(ALWAYS_NOTICED)
+        .add_tags(names.iter().map(String::as_str))
+        .generic_attribute_prefixes(HashSet::from([""]))
+        .add_url_schemes(UNSAFE_SCHEMES)
+        .add_url_schemes(schemes.iter().map(String::as_str))
+        .attribute_filter(|element, attribute, value| {
+            if attribute == "class" {
+                filter_attribute(element, attribute, value, false)
+            } else {
+                Some(Cow::Borrowed(value))
+            }
+        });
+    let kept = lenient.clean(fragment).to_string();
+    let allowed = STRICT_KEEPING_OUTSIDE.clean(fragment).to_string();
+    let tags = tags_of(&kept);
+    for tag in &tags {
+        if tag.name == "img" {
+            for (attribute, value) in &tag.attributes {
+                if matches!(attribute.as_str(), "src" | "srcset")
+                    && is_outside_resource(value)
+                    && unsafe_scheme(value).is_none()
+                {
+                    found
+                        .outside_images
+                        .push((value.clone(), position(&lower, value, 0)));
+                }
+            }
+        }
+    }
+    if kept == allowed {
+        return found;
+    }
+    let allowed_tags = STRICT.clone_tags();
+    let tag_attributes = STRICT.clone_tag_attributes();
+    let generic = STRICT.clone_generic_attributes();
+    let schemes_allowed = STRICT.clone_url_schemes();
+    let mut seen = HashSet::new();
+    let mut note = |what: String, needle: &str, found: &mut FragmentCheck| {
+        if seen.insert(what.clone()) {
+            let at = position(&lower, needle, 0);
+            found.removed.push(Removal { what, at });
+        }
+    };
+    for tag in &tags {
+        if !allowed_tags.contains(tag.name.as_str()) {
+            note(
+                format!("the `<{}>` element", tag.name),
+                &format!("<{}", tag.name.to_ascii_lowercase()),
+                &mut found,
+            );
+            continue;
+        }
+        for (attribute, value) in &tag.attributes {
+            let listed = generic.contains(attribute.as_str())
+                || tag_attributes
+                    .get(tag.name.as_str())
+                    .is_some_and(|a| a.contains(attribute.as_str()));
+            if !listed
+                || (attribute == "style"
+                    && filter_attribute(&tag.name, "style", value, false).is_none())
+            {
+                note(
+                    format!("the `{attribute}` attribute"),
+                    &attribute.to_ascii_lowercase(),
+                    &mut found,
+                );
+            } else if let Some(scheme) = scheme_of(value) {
+                if !schemes_allowed.contains(scheme.as_str()) {
+                    note(format!("a `{scheme}:` address"), &scheme, &mut found);
+                }
+            }
+        }
+    }
+    if found.removed.is_empty() {
+        found.removed.push(Removal {
+            what: "HTML that is not allowed".to_string(),
+            at: 0,
+        });
+    }
+    found.removed.sort_by_key(|r| r.at);
+    found
+}
+
+/// Where `needle` first occurs in `lower` (a lowercased text), or `fallback`.
+fn position(lower: &str, needle: &str, fallback: usize) -> usize {
+    lower.find(&needle.to_ascii_lowercase()).unwrap_or(fallback)
+}
+
+/// Every name after a `<` in a text: the elements it may hold, as written and lowercased.
+fn element_names(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (at, _) in text.match_indices('<') {
+        let name: String = text[at + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '_'))
+            .collect();
+        if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            names.push(name.to_ascii_lowercase());
+            names.push(name);
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Every `scheme:` a text may hold, lowercased.
+fn scheme_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-' | ':')))
+        .filter_map(|word| {
+            let (scheme, _) = word.split_once(':')?;
+            scheme_of(&format!("{scheme}:"))
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// An address as a browser reads it: without surrounding spaces and control
+/// characters, without tabs and line breaks inside, `\` read as `/`.
+fn normalise_address(url: &str) -> String {
+    url.trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect()
+}
+
+/// The scheme of an address (`https`, `mailto`, …), lowercased, if it has one.
+pub fn scheme_of(url: &str) -> Option<String> {
+    let url = normalise_address(url);
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
+/// The scheme of an address that may never be published (`javascript`,
+/// `vbscript`, `data`), if it uses one.
+pub fn unsafe_scheme(url: &str) -> Option<String> {
+    scheme_of(url).filter(|s| UNSAFE_SCHEMES.contains(&s.as_str()))
+}
+
+/// Whether loading `url` as a resource (an image, a script, a style sheet)
+/// would make a request to another host, or to anything but a file of the
+/// edition: it has a scheme (`https:`…) or starts with `//`.
+pub fn is_outside_resource(url: &str) -> bool {
+    let url = normalise_address(url);
+    url.starts_with("//") || scheme_of(&url).is_some()
+}
+
+/// An element as the sanitiser writes it: its name and attributes.
+#[derive(Debug)]
+struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
+}
+
+/// The elements of HTML as the sanitiser serialises it (names lowercased,
+/// every value in double quotes, `<` in text escaped), in order.
+fn tags_of(html: &str) -> Vec<Element> {
+    const RAW_TEXT: &[&str] = &[
+        "script",
+        "style",
+        "xmp",
+        "iframe",
+        "noembed",
+        "noframes",
+        "plaintext",
+        "noscript",
+    ];
+    let bytes = html.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(open) = html[i..].find('<').map(|o| i + o) {
+        i = open + 1;
+        if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let name_end = html[i..]
+            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+            .map_or(html.len(), |e| i + e);
+        let name = html[i..name_end].to_string();
+        i = name_end;
+        let mut attributes = Vec::new();
+        loop {
+            while bytes
+                .get(i)
+                .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
+            {
+                i += 1;
+            }
+            if i >= bytes.len() || bytes[i] == b'>' {
+                i += 1;
+                break;
+            }
+            let attribute_end = html[i..]
+                .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>')
+                .map_or(html.len(), |e| i + e);
+            let attribute = html[i..attribute_end].to_string();
+            i = attribute_end;
+            let mut value = String::new();
+            if html[i..].starts_with("=\"") {
+                let start = i + 2;
+                let end = html[start..].find('"').map_or(html.len(), |e| start + e);
+                value = html[start..end]
+                    .replace("&quot;", "\"")
+                    .replace("&nbsp;", "\u{a0}")
+                    .replace("&amp;", "&");
+                i = (end + 1).min(html.len());
+            }
+            attributes.push((attribute, value));
+        }
+        if RAW_TEXT.contains(&name.as_str()) {
+            let close = format!("</{name}");
+            i = html[i.min(html.len())..]
+                .find(&close)
+                .map_or(html.len(), |c| i + c);
+        }
+        found.push(Element { name, attributes });
+        if i >= html.len() {
+            break;
+        }
+    }
+    found
+}
+
+/// The elements the allow-list keeps, for documentation and tests.
+pub fn allowed_elements() -> Vec<&'static str> {
+    let mut tags: Vec<&str> = STRICT.clone_tags().into_iter().collect();
+    tags.sort_unstable();
+    tags
+}
+
+/// The attributes the allow-list keeps on an element, besides `lang` and `title`.
+pub fn allowed_attributes(element: &str) -> Vec<&'static str> {
+    let map: HashMap<&str, HashSet<&str>> = STRICT.clone_tag_attributes();
+    let mut attributes: Vec<&str> = map
+        .get(element)
+        .map(|a| a.iter().copied().collect())
+        .unwrap_or_default();
+    attributes.sort_unstable();
+    attributes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_the_renderer_writes_survives_unchanged() {
+        let html = concat!(
+            "<h2 id=\"social-work-role\">The role</h2>\n",
+            "<p>See <a href=\"step-3.html#good-plan-checklist\">Step 3</a> and ",
+            "<a class=\"glossary-term\" href=\"glossary.html#support-plan\">support plan</a>, ",
+            "<span class=\"local-term\" title=\"Model guidance term: Personal Budget\">Individual Budget</span>",
+            "<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup>.</p>\n",
+            "<table><thead><tr><th style=\"text-align: center\">A</th><th>B</th></tr></thead><tbody>\n",
+            "<tr><td style=\"text-align: right\">1</td><td>2</td></tr>\n</tbody></table>\n",
+            "<dl>\n<dt>Term</dt>\n<dd>Meaning</dd>\n</dl>\n",
+            "<pre><code class=\"language-text\">x &lt; y\n</code></pre>\n",
+            "<div class=\"footnote-definition\" id=\"1\"><sup class=\"footnote-definition-label\">1</sup>\n",
+            "<p>Note <em>a</em> <strong>b</strong> <del>c</del> <code>d</code> <a href=\"https://example.org/\">e</a></p>\n</div>\n",
+            "<blockquote>\n<p>Quote</p>\n</blockquote>\n<ul>\n<li>One</li>\n</ul>\n<ol start=\"3\">\n<li>Three</li>\n</ol>\n",
+            "<img src=\"assets/logo.png\" alt=\"Logo\">"
+        );
+        assert_eq!(clean(html), html);
+    }
+
+    #[test]
+    fn dangerous_html_is_removed() {
+        let cases = [
+            ("<script>alert(1)</script><p>ok</p>", "<p>ok</p>"),
+            ("<p onclick=\"alert(1)\">ok</p>", "<p>ok</p>"),
+            ("<a href=\"javascript:alert(1)\">x</a>", "<a>x</a>"),
+            ("<a href=\"  JaVa&#x09;script:alert(1)\">x</a>", "<a>x</a>"),
+            (
+                "<img src=\"data:image/png;base64,AAAA\" alt=\"a\">",
+                "<img alt=\"a\">",
+            ),
+            ("<a href=\"vbscript:msgbox\">x</a>", "<a>x</a>"),
+            ("<iframe src=\"https://example.org\"></iframe>ok", "ok"),
+            (
+                "<object data=\"x.swf\"></object><embed src=\"x.swf\">ok",
+                "ok",
+            ),
+            ("<style>body{display:none}</style>ok", "ok"),
+            ("<p style=\"color: red\">ok</p>", "<p>ok</p>"),
+            (
+                "<form action=\"/x\"><input name=\"a\"><button>Go</button></form>",
+                "Go",
+            ),
+            ("<svg><circle r=\"5\"></circle></svg>ok", "ok"),
+            ("<math><mi>x</mi></math>ok", "ok"),
+            (
+                "<img src=\"https://tracker.example/x.png\" alt=\"t\">",
+                "<img alt=\"t\">",
+            ),
+            ("<div class=\"skip-link\">x</div>", "<div>x</div>"),
+            (
+                "<h2 id=\"a\" onmouseover=\"x()\">A</h2>",
+                "<h2 id=\"a\">A</h2>",
+            ),
+        ];
+        for (dirty, expected) in cases {
+            assert_eq!(clean(dirty), expected, "{dirty}");
+        }
+    }
+
+    #[test]
+    fn fragments_say_what_is_removed_and_where() {
+        let check = check_fragment("<p>Hi</p>\n<p onclick=\"steal()\">x</p>");
+        assert_eq!(check.removed.len(), 1);
+        assert_eq!(check.removed[0].what, "the `onclick` attribute");
+        assert_eq!(check.removed[0].at, 13);
+        let check = check_fragment("<script>alert(1)</script>");
+        assert_eq!(check.removed[0].what, "the `<script>` element");
+        let check = check_fragment("<a href=\"javascript:alert(1)\">x</a>");
+        assert_eq!(check.removed[0].what, "a `javascript:` address");
+        let check = check_fragment("<span title=\"x\">fine</span><!-- a comment -->");
+        assert!(check.removed.is_empty(), "{check:?}");
+        let check = check_fragment("<img src=\"https://tracker.example/p.gif\" alt=\"\">");
+        assert!(check.removed.is_empty(), "{check:?}");
+        assert_eq!(check.outside_images[0].0, "https://tracker.example/p.gif");
+        assert!(check_fragment("<span onclick=\"x\">").removed.len() == 1);
+        assert!(check_fragment("</span>").removed.is_empty());
+    }
+
+    #[test]
+    fn addresses_are_judged() {
+        assert_eq!(
+            unsafe_scheme(" javascript:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(
+            unsafe_scheme("java\tscript:x").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(unsafe_scheme("DATA:text/html,x").as_deref(), Some("data"));
+        assert_eq!(unsafe_scheme("https://example.org"), None);
+        assert_eq!(unsafe_scheme("step-1.html#a:b"), None);
+        assert!(is_outside_resource("https://example.org/x.png"));
+        assert!(is_outside_resource("//example.org/x.png"));
+        assert!(is_outside_resource("\\\\example.org/x.png"));
+        assert!(!is_outside_resource("assets/x.png"));
+        assert!(!is_outside_resource("../assets/x.png"));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = "<blockquote>".repeat(50_000) + "x" + &"</blockquote>".repeat(50_000);
+        assert!(clean(&html).contains('x'));
+        let _ = check_fragment(&html);
+    }
+}

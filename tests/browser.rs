@@ -1,0 +1,70 @@
+//! The real-browser gate (issue 5): the shipped handbook, built by the real
+//! binary, checked page by page in Debian's Chromium by `tests/browser/run.mjs`
+//! (axe-core WCAG 2.2 AA at 1280 and 320 px, html-validate, keyboard,
+//! cross-reference, print and search journeys, screenshots).
+//!
+//! Needs Node packages (`npm ci`) and `/usr/bin/chromium`; `.ci/run` installs
+//! both. When either is missing this test fails: it never skips.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SETUP: &str = "run `.ci/run` (it installs Debian's chromium and runs `npm ci`), \
+                     or `npm ci` in the repository and `apt-get install chromium`";
+
+fn chromium() -> PathBuf {
+    std::env::var_os("HANDBOOK_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// Fails, with what to do, unless Node, the pinned packages and Chromium are there.
+fn require_tools(repo: &Path) {
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.as_ref().is_ok_and(|o| o.status.success()),
+        "the browser tests need Node.js (`node` is not on PATH): {SETUP}"
+    );
+    for package in ["playwright-core", "axe-core", "html-validate"] {
+        let dir = repo.join("node_modules").join(package);
+        assert!(
+            dir.join("package.json").is_file(),
+            "the browser tests need the npm package {package} ({} is missing): {SETUP}",
+            dir.display()
+        );
+    }
+    let browser = chromium();
+    assert!(
+        browser.is_file(),
+        "the browser tests need Chromium at {} (missing): {SETUP}",
+        browser.display()
+    );
+}
+
+#[test]
+fn every_page_of_every_edition_passes_the_browser_gate() {
+    let repo = common::repo();
+    require_tools(&repo);
+    let out = common::shipped_build();
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser/run.mjs"))
+        .arg(out)
+        .current_dir(&repo)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("node runs");
+    let printed = common::text(&run);
+    assert!(
+        run.status.success(),
+        "browser gate failed (exit {:?}); screenshots in target/browser-screenshots/\n{printed}",
+        run.status.code()
+    );
+    // Shown with `cargo test -- --nocapture`: the counts of the run.
+    println!("{printed}");
+    assert!(
+        printed.contains("checks: ") && printed.contains(" passed, 0 failed"),
+        "browser gate printed no summary:\n{printed}"
+    );
+}

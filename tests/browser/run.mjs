@@ -1,0 +1,579 @@
+#!/usr/bin/env node
+// Real-browser gate for built handbook sites (issue 5).
+//
+//   node tests/browser/run.mjs OUT_DIR
+//
+// OUT_DIR is the output of `handbook build`: OUT/index.html plus one folder per
+// edition (model, exampleshire, ...). The script serves OUT on 127.0.0.1 with a
+// tiny static server of its own and, in Debian's Chromium driven by
+// playwright-core, checks every HTML page of every edition:
+//   - axe-core (WCAG 2.0/2.1 A+AA, 2.2 AA tags) at 1280 and 320 px wide;
+//   - no horizontal scrolling at 320 px (WCAG 1.4.10 reflow);
+//   - html-validate (recommended rules), on the files as served;
+//   - no script errors and no request to any host but the local server;
+// and, per edition, the reader journeys: keyboard (skip link, visible focus on
+// every Tab stop), cross-references (model), print view and print stylesheet,
+// search (only when a search box exists: otherwise it says SKIPPED on stderr).
+// Screenshots go to target/browser-screenshots/. Exit status 1 on any failure.
+//
+// No browser is ever downloaded: the browser is /usr/bin/chromium
+// (HANDBOOK_CHROMIUM overrides the path), installed by .ci/run with apt-get.
+
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { HtmlValidate, StaticConfigLoader } from "html-validate";
+import { isFile, serve } from "./serve.mjs";
+
+const require = createRequire(import.meta.url);
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const CHROMIUM = process.env.HANDBOOK_CHROMIUM || "/usr/bin/chromium";
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--headless",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const AXE_PATH = require.resolve("axe-core/axe.min.js");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const WIDTHS = [1280, 320];
+const HEIGHT = 800;
+const SHOTS = path.join(REPO, "target", "browser-screenshots");
+const WORKERS = 2;
+
+// html-validate: the recommended preset, minus rules that contradict a
+// deliberate choice of the theme (each one says why).
+const HTML_VALIDATE_CONFIG = {
+  root: true,
+  extends: ["html-validate:recommended"],
+  rules: {
+    // Pages come out of tera templates whose {% if %} lines leave
+    // indentation behind; whitespace between tags changes nothing a reader
+    // gets, and stripping it would make the templates unreadable.
+    "no-trailing-whitespace": "off",
+    // Titles are "page title – edition name" (GOV.UK's pattern, WCAG 2.4.2);
+    // the model's own page titles and council names are long, and cutting
+    // them to 70 characters (a search-engine display limit) would make
+    // titles less descriptive, not more.
+    "long-title": "off",
+  },
+};
+
+// ---------------------------------------------------------------- bookkeeping
+
+const counts = {
+  pages: 0,
+  axeRuns: 0,
+  axeViolations: 0,
+  axeViolationNodes: 0,
+  axeIncomplete: new Map(),
+  validated: 0,
+  validationErrors: 0,
+  validationWarnings: 0,
+  reflowChecks: 0,
+  tabStops: 0,
+  journeys: 0,
+  skipped: [],
+  screenshots: 0,
+  passed: 0,
+};
+const failures = [];
+
+function pass() {
+  counts.passed += 1;
+}
+
+function fail(check, where, detail) {
+  failures.push({ check, where, detail });
+  console.log(`FAIL ${check}: ${where}\n${indent(detail)}`);
+}
+
+function indent(text) {
+  return String(text)
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
+}
+
+// ---------------------------------------------------------------- the pages
+
+function htmlFiles(dir) {
+  const found = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && entry.name.endsWith(".html")) found.push(full);
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+/** Editions: folders of OUT holding an index.html. */
+function editionsOf(out) {
+  return fs
+    .readdirSync(out, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && isFile(path.join(out, e.name, "index.html")))
+    .map((e) => e.name)
+    .sort((a, b) => (a === "model" ? -1 : b === "model" ? 1 : a.localeCompare(b)));
+}
+
+// ---------------------------------------------------------------- browser helpers
+
+/** A page that records script errors and requests that leave the local server. */
+async function newPage(context, origin, label) {
+  const page = await context.newPage();
+  page.on("pageerror", (error) => fail("script error", label(), error.message));
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(`${origin}/`) && !/^(data|blob|about):/.test(url)) {
+      fail("outside request", label(), `${request.method()} ${url}`);
+    }
+  });
+  return page;
+}
+
+async function open(page, url, width) {
+  await page.setViewportSize({ width, height: HEIGHT });
+  const response = await page.goto(url, { waitUntil: "load" });
+  return response;
+}
+
+async function runAxe(page, where) {
+  const hasAxe = await page.evaluate(() => typeof window.axe !== "undefined");
+  if (!hasAxe) await page.addScriptTag({ path: AXE_PATH });
+  const results = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    AXE_TAGS,
+  );
+  counts.axeRuns += 1;
+  for (const item of results.incomplete) {
+    counts.axeIncomplete.set(item.id, (counts.axeIncomplete.get(item.id) || 0) + item.nodes.length);
+    for (const n of item.nodes) {
+      const why = (n.any[0] && n.any[0].message) || "";
+      console.log(`review (axe could not decide; not a failure) ${where}: ${item.id} at ${n.target.join(" ")}: ${why}`);
+    }
+  }
+  if (results.violations.length === 0) {
+    pass();
+    return;
+  }
+  for (const v of results.violations) {
+    counts.axeViolations += 1;
+    counts.axeViolationNodes += v.nodes.length;
+    const nodes = v.nodes
+      .map((n) => `target: ${n.target.join(" ")}\n  ${(n.failureSummary || "").replace(/\n/g, "\n  ")}`)
+      .join("\n");
+    fail("axe", where, `${v.id} (${v.impact}): ${v.help}\n${v.helpUrl}\n${nodes}`);
+  }
+}
+
+async function checkReflow(page, where) {
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return null;
+    const wide = [];
+    for (const el of document.body.querySelectorAll("*")) {
+      const rect = el.getBoundingClientRect();
+      if (rect.right > width + 1 && rect.width > 0) {
+        wide.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className && typeof el.className === "string" ? `.${el.className.trim().split(/\s+/).join(".")}` : ""} (right edge ${Math.round(rect.right)}px)`);
+      }
+      if (wide.length >= 5) break;
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
+  });
+  counts.reflowChecks += 1;
+  if (overflow) {
+    fail("reflow", where, `page scrolls sideways: ${overflow.scrollWidth}px wide in a ${overflow.width}px viewport\n${overflow.wide.join("\n")}`);
+  } else {
+    pass();
+  }
+}
+
+async function validateHtml(validator, file, where) {
+  const report = await validator.validateString(fs.readFileSync(file, "utf8"), where);
+  counts.validated += 1;
+  const messages = report.results.flatMap((r) => r.messages);
+  const errors = messages.filter((m) => m.severity === 2);
+  counts.validationErrors += errors.length;
+  counts.validationWarnings += messages.length - errors.length;
+  if (errors.length === 0) {
+    pass();
+    return;
+  }
+  fail(
+    "html-validate",
+    where,
+    errors.map((m) => `${where}:${m.line}:${m.column} ${m.ruleId}: ${m.message}${m.selector ? ` [${m.selector}]` : ""}`).join("\n"),
+  );
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  counts.screenshots += 1;
+}
+
+/** Text of the h1 without its "Step N of 7" caption. */
+async function pageTitle(page) {
+  return page.evaluate(() => {
+    const h1 = document.querySelector("h1");
+    if (!h1) return "";
+    const copy = h1.cloneNode(true);
+    copy.querySelectorAll(".caption").forEach((c) => c.remove());
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  });
+}
+
+function check(condition, name, where, detail) {
+  if (condition) pass();
+  else fail(name, where, detail);
+  return condition;
+}
+
+// ---------------------------------------------------------------- journeys
+
+/** Records, in the page, how everything that can take focus looks unfocused. */
+async function snapshotUnfocused(page) {
+  await page.evaluate(() => {
+    // What a focus indicator is made of: outline and box-shadow.
+    window.__hbFocusStyle = (el) => {
+      const s = getComputedStyle(el);
+      const outline =
+        s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0
+          ? [s.outlineStyle, s.outlineWidth, s.outlineColor, s.outlineOffset].join(" ")
+          : "none";
+      return { outline, boxShadow: s.boxShadow };
+    };
+    window.__hbUnfocused = new Map();
+    document
+      .querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])")
+      .forEach((el) => window.__hbUnfocused.set(el, window.__hbFocusStyle(el)));
+  });
+}
+
+/** The focused element: what it is, where, and whether focus shows on it. */
+function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body || el === document.documentElement) return null;
+    const rect = el.getBoundingClientRect();
+    const before = window.__hbUnfocused.get(el);
+    const now = window.__hbFocusStyle(el);
+    const main = document.getElementById("main");
+    const name = (el.textContent || el.value || "").replace(/\s+/g, " ").trim().slice(0, 50);
+    const classes = typeof el.className === "string" && el.className.trim() ? `.${el.className.trim().split(/\s+/).join(".")}` : "";
+    return {
+      el: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${classes} "${name}"`,
+      isSkipLink: el.matches("a.skip-link[href='#main']"),
+      isMain: el === main,
+      inMain: !!main && main.contains(el),
+      indicator: !before || now.outline !== before.outline || now.boxShadow !== before.boxShadow,
+      before,
+      now,
+      onScreen:
+        rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0 && rect.top < innerHeight && rect.left < innerWidth,
+      hash: location.hash,
+    };
+  });
+}
+
+async function keyboardJourney(page, base, edition, width) {
+  const where = `${edition}/step-1.html @${width}px`;
+  await open(page, `${base}/${edition}/step-1.html`, width);
+  await snapshotUnfocused(page);
+
+  await page.keyboard.press("Tab");
+  let f = await focused(page);
+  const onSkipLink = check(f && f.isSkipLink, "keyboard: first Tab reaches the skip link", where, `focused: ${f ? f.el : "nothing"}`);
+  if (f) {
+    check(f.onScreen, "keyboard: first Tab stop is shown when focused", where, f.el);
+    check(f.indicator, "keyboard: first Tab stop has a visible focus indicator", where, `unfocused ${JSON.stringify(f.before)}, focused ${JSON.stringify(f.now)}`);
+  }
+  if (onSkipLink) await page.keyboard.press("Enter");
+  else fail("keyboard: skip link moves focus to main content", where, "not tried: no skip link was focused");
+  if (onSkipLink) {
+  f = await focused(page);
+  check(
+    f && (f.isMain || f.inMain) && f.hash === "#main",
+    "keyboard: skip link moves focus to main content",
+    where,
+    `focused: ${f ? f.el : "nothing"}, hash ${f ? f.hash : ""}`,
+  );
+  await page.keyboard.press("Tab");
+  f = await focused(page);
+  check(f && f.inMain, "keyboard: Tab after the skip link goes on in main content", where, `focused: ${f ? f.el : "nothing"}`);
+  }
+
+  // Every Tab stop of the page, from the top: focus always visible.
+  await open(page, `${base}/${edition}/step-1.html`, width);
+  await snapshotUnfocused(page);
+  let stops = 0;
+  const invisible = [];
+  for (let i = 0; i < 500; i += 1) {
+    await page.keyboard.press("Tab");
+    f = await focused(page);
+    if (!f || (stops > 0 && f.isSkipLink)) break; // past the last stop, or round to the first
+    stops += 1;
+    if (!f.onScreen) invisible.push(`${f.el}: off screen when focused`);
+    else if (!f.indicator) invisible.push(`${f.el}: no visible change (outline ${f.now.outline}, box-shadow ${f.now.boxShadow})`);
+  }
+  counts.tabStops += stops;
+  check(stops > 5, "keyboard: page has Tab stops", where, `only ${stops} Tab stops`);
+  check(invisible.length === 0, "keyboard: focus is always visible", where, invisible.join("\n"));
+  counts.journeys += 1;
+}
+
+async function crossReferenceJourney(page, base, width) {
+  const where = `model/step-1.html @${width}px`;
+  await open(page, `${base}/model/step-1.html`, width);
+  const link = page.locator("#main").getByRole("link", { name: "steps two", exact: true });
+  if (!check((await link.count()) > 0, "cross-reference: step 1 links to step 2 (\"steps two\")", where, "no such link in main")) return;
+  await link.first().click();
+  await page.waitForURL(/\/model\/step-2\.html$/);
+  const h1 = await page.locator("h1").innerText();
+  check(/Step 2 of 7/.test(h1), "cross-reference: link opens step 2", where, `h1: ${h1}`);
+  await page.locator("nav.breadcrumbs").getByRole("link", { name: "Home", exact: true }).click();
+  await page.waitForURL(/\/model\/index\.html$/);
+  pass();
+  await page.locator("#main a[href='step-1.html']").first().click();
+  await page.waitForURL(/\/model\/step-1\.html$/);
+  const back = await page.locator("h1").innerText();
+  check(/Step 1 of 7/.test(back), "cross-reference: back to step 1 via Home", where, `h1: ${back}`);
+  counts.journeys += 1;
+}
+
+async function printJourney(page, base, edition) {
+  const where = `${edition}/print.html`;
+  const titles = [];
+  for (let n = 1; n <= 7; n += 1) {
+    await open(page, `${base}/${edition}/step-${n}.html`, 1280);
+    titles.push(await pageTitle(page));
+  }
+  await open(page, `${base}/${edition}/print.html`, 1280);
+  const printed = await page.evaluate(() =>
+    [...document.querySelectorAll(".print-page")].map((s) => ({
+      id: s.id,
+      title: (s.querySelector("h2") || s).textContent.replace(/\s+/g, " ").trim(),
+      length: s.textContent.length,
+    })),
+  );
+  const missing = titles.filter((t, i) => !printed.some((p) => p.id === `step-${i + 1}` && p.title === t && p.length > 500));
+  check(titles.every(Boolean) && missing.length === 0, "print: print view contains all seven steps", where, `missing: ${missing.join("; ") || "(step titles not found)"}`);
+
+  // Print stylesheet: navigation shown on screen, hidden in print.
+  const shown = (selector) =>
+    page.evaluate((sel) => [...document.querySelectorAll(sel)].map((el) => getComputedStyle(el).display !== "none"), selector);
+  await open(page, `${base}/${edition}/step-1.html`, 1280);
+  const hidden = [".site-nav", ".breadcrumbs", ".skip-link", ".pagination"];
+  for (const sel of [".site-nav", ".breadcrumbs"]) {
+    const screen = await shown(sel);
+    check(screen.length > 0 && screen.every(Boolean), `print: ${sel} shown on screen`, `${edition}/step-1.html`, JSON.stringify(screen));
+  }
+  await page.emulateMedia({ media: "print" });
+  for (const sel of hidden) {
+    const inPrint = await shown(sel);
+    check(inPrint.every((s) => !s), `print: ${sel} hidden in print`, `${edition}/step-1.html`, JSON.stringify(inPrint));
+  }
+  await page.goto(`${base}/${edition}/print.html`);
+  for (const sel of hidden) {
+    const inPrint = await shown(sel);
+    check(inPrint.every((s) => !s), `print: ${sel} hidden in print`, where, JSON.stringify(inPrint));
+  }
+  const pages = await shown(".print-page");
+  check(pages.length >= 7 && pages.every(Boolean), "print: every page shown in print", where, JSON.stringify(pages));
+  await page.emulateMedia({ media: null });
+  counts.journeys += 1;
+}
+
+// Links in whatever shows the search results (Pagefind's UI or our own).
+const RESULT_LINKS = ':is([id*="result" i], [class*="result" i]) a[href]';
+
+async function searchJourney(page, base, edition) {
+  const home = `${base}/${edition}/index.html`;
+  await open(page, home, 1280);
+  const box = page.locator("input[type=search]");
+  if ((await box.count()) === 0) {
+    console.error(`SKIPPED search journey: no search box (${edition}/index.html)`);
+    counts.skipped.push(`search journey (${edition}): no search box`);
+    return;
+  }
+  for (const width of WIDTHS) {
+    const where = `${edition} search @${width}px`;
+    await open(page, home, width);
+    await box.first().click();
+    await box.first().pressSequentially("support plan", { delay: 20 });
+    let results = page.locator(RESULT_LINKS).filter({ visible: true });
+    try {
+      await results.first().waitFor({ timeout: 5000 });
+    } catch {
+      // No results as you type: submit the search form.
+      await box.first().press("Enter");
+      await page.waitForLoadState("load");
+      results = page.locator(RESULT_LINKS).filter({ visible: true });
+      try {
+        await results.first().waitFor({ timeout: 10000 });
+      } catch {
+        fail("search: results appear for \"support plan\"", where, `no result links (${RESULT_LINKS}) at ${page.url()}`);
+        continue;
+      }
+    }
+    pass();
+    if (edition === "model") await screenshot(page, `${edition}-search-results-${width}`);
+    await runAxe(page, `${where} (results shown)`);
+    const hrefs = await results.evaluateAll((links) => links.map((a) => a.href));
+    const index = hrefs.findIndex((h) => /\/step-3\.html(#.*)?$/.test(h));
+    if (!check(index >= 0, "search: step 3 is among the results", where, hrefs.join("\n"))) continue;
+    await results.nth(index).click();
+    await page.waitForURL(/\/step-3\.html(#.*)?$/);
+    const h1 = await page.locator("h1").innerText();
+    check(/Step 3 of 7/.test(h1), "search: first step 3 result opens step 3", where, `h1: ${h1}`);
+  }
+  counts.journeys += 1;
+}
+
+async function notFound(base, edition) {
+  const response = await fetch(`${base}/${edition}/no-such-page.html`);
+  const body = await response.text();
+  check(response.status === 404 && /Page not found/.test(body), "server: missing page gives the edition's 404 page", `${edition}/no-such-page.html`, `status ${response.status}`);
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const outArg = process.argv[2];
+  if (!outArg) {
+    console.error("usage: node tests/browser/run.mjs OUT_DIR   (OUT_DIR: output of `handbook build`)");
+    return 2;
+  }
+  const out = fs.realpathSync(path.resolve(outArg));
+  if (!isFile(CHROMIUM)) {
+    console.error(`${CHROMIUM} is missing: install Debian's chromium (run .ci/run, which does it with apt-get).`);
+    return 2;
+  }
+  const editions = editionsOf(out);
+  if (!editions.includes("model") || !isFile(path.join(out, "index.html"))) {
+    console.error(`${out} does not look like a full build: expected index.html and model/ (found: ${editions.join(", ") || "nothing"}).`);
+    return 2;
+  }
+  fs.rmSync(SHOTS, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+
+  const files = htmlFiles(out);
+  counts.pages = files.length;
+  const validator = new HtmlValidate(new StaticConfigLoader(HTML_VALIDATE_CONFIG));
+
+  const server = await serve(out);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "handbook-chromium-"));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      // axe is injected as an inline script; the pages' own policy forbids those.
+      bypassCSP: true,
+      viewport: { width: WIDTHS[0], height: HEIGHT },
+      reducedMotion: "reduce",
+    });
+    console.log(`Browser gate: ${files.length} pages in ${editions.length} editions (${editions.join(", ")}) + index.html, served at ${base}, Chromium ${context.browser()?.version() ?? ""}`.trim());
+
+    // Every page: html-validate, then axe and reflow at each width.
+    const queue = files.map((file) => path.relative(out, file).split(path.sep).join("/"));
+    const worker = async () => {
+      let current = "";
+      const page = await newPage(context, base, () => current);
+      for (let rel = queue.shift(); rel !== undefined; rel = queue.shift()) {
+        current = rel;
+        await validateHtml(validator, path.join(out, rel), rel);
+        for (const width of WIDTHS) {
+          const where = `${rel} @${width}px`;
+          current = where;
+          const response = await open(page, `${base}/${rel}`, width);
+          if (!check(response && response.status() === 200, "page loads", where, `status ${response && response.status()}`)) continue;
+          await runAxe(page, where);
+          if (width <= 320) await checkReflow(page, where);
+        }
+      }
+      await page.close();
+    };
+    await Promise.all(Array.from({ length: WORKERS }, worker));
+
+    // Journeys.
+    let current = "journeys";
+    const page = await newPage(context, base, () => current);
+    // A journey that breaks off (a missing element, a wrong page) is a
+    // failure of that journey; the others still run.
+    const attempt = async (name, journey) => {
+      try {
+        await journey();
+      } catch (error) {
+        fail(name, current, error && error.message ? error.message : String(error));
+        await page.emulateMedia({ media: null }).catch(() => {});
+      }
+    };
+    for (const edition of editions) {
+      current = `${edition} journeys`;
+      await attempt("server: 404", () => notFound(base, edition));
+      for (const width of WIDTHS) {
+        await attempt(`keyboard journey @${width}px`, () => keyboardJourney(page, base, edition, width));
+      }
+      await attempt("print journey", () => printJourney(page, base, edition));
+      await attempt("search journey", () => searchJourney(page, base, edition));
+      await attempt("screenshots", async () => {
+        for (const width of WIDTHS) {
+          await open(page, `${base}/${edition}/index.html`, width);
+          await screenshot(page, `${edition}-home-${width}`);
+          await open(page, `${base}/${edition}/step-3.html`, width);
+          await screenshot(page, `${edition}-step-3-${width}`);
+        }
+      });
+    }
+    current = "model journeys";
+    for (const width of WIDTHS) {
+      await attempt(`cross-reference journey @${width}px`, () => crossReferenceJourney(page, base, width));
+    }
+    await attempt("screenshots", async () => {
+      await open(page, `${base}/index.html`, 1280);
+      await screenshot(page, "editions-index-1280");
+    });
+    await page.close();
+  } finally {
+    if (context) await context.close();
+    server.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+
+  const incomplete = [...counts.axeIncomplete].map(([id, n]) => `${id} ×${n}`).join(", ");
+  console.log("");
+  console.log("Browser gate summary");
+  console.log(`  pages checked:       ${counts.pages} (${editions.join(", ")} and the editions index)`);
+  console.log(`  axe runs:            ${counts.axeRuns} (tags ${AXE_TAGS.join(", ")}; widths ${WIDTHS.join(" and ")} px)`);
+  console.log(`  axe violations:      ${counts.axeViolations} (${counts.axeViolationNodes} elements)`);
+  console.log(`  axe needs review:    ${incomplete || "none"} (not failures; for a person to look at)`);
+  console.log(`  reflow at 320 px:    ${counts.reflowChecks} pages checked`);
+  console.log(`  html-validate:       ${counts.validated} pages, ${counts.validationErrors} errors, ${counts.validationWarnings} warnings`);
+  console.log(`  journeys:            ${counts.journeys} (keyboard with ${counts.tabStops} Tab stops, cross-reference, print, search)`);
+  for (const s of counts.skipped) console.log(`  SKIPPED:             ${s}`);
+  console.log(`  screenshots:         ${counts.screenshots} in ${path.relative(REPO, SHOTS)}/`);
+  console.log(`  failures:            ${failures.length}`);
+  console.log(`checks: ${counts.passed} passed, ${failures.length} failed`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(`browser gate crashed: ${error && error.stack ? error.stack : error}`);
+    process.exitCode = 2;
+  },
+);

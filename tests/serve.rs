@@ -1,0 +1,229 @@
+//! `handbook serve` as a policy lead uses it: a real server on a free port,
+//! real file saves, real HTTP requests.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A running `handbook serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path, extra: &[&str]) -> Server {
+    let mut args = vec!["serve", "--port", "0"];
+    args.extend_from_slice(extra);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(&args)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .env("HANDBOOK_TODAY", TODAY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    assert!(
+        address.starts_with("127.0.0.1:"),
+        "serve must listen on 127.0.0.1 by default, said {line:?}"
+    );
+    Server { child, address }
+}
+
+/// GETs a path; returns the status code and body.
+fn get(server: &Server, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Polls until `test` holds for the body of `path`, or the deadline passes.
+fn wait_for(
+    server: &Server,
+    path: &str,
+    deadline: Duration,
+    test: impl Fn(&str) -> bool,
+) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < deadline {
+        let (_, body) = get(server, path);
+        if test(&body) {
+            return Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+fn edit(root: &std::path::Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = read(&path);
+    assert!(text.contains(from), "{file} does not contain {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn a_save_is_served_a_broken_save_shows_the_error_and_a_fix_recovers() {
+    let root = copy_of_model();
+    let server = start(root.path(), &[]);
+    let (status, body) = get(&server, "/step-1.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("Step One: My money"));
+    assert!(
+        body.contains("/__handbook/live.js"),
+        "pages carry the reload script"
+    );
+
+    // A save shows up within 2 seconds.
+    edit(
+        root.path(),
+        "content/step-1.md",
+        "holistic view",
+        "whole-person view",
+    );
+    let took = wait_for(&server, "/step-1.html", Duration::from_secs(2), |b| {
+        b.contains("whole-person view")
+    });
+    assert!(took.is_some(), "the edit was not served within 2 s");
+
+    // A broken save: the error is shown, and the last good pages still serve.
+    edit(
+        root.path(),
+        "content/step-2.md",
+        "title: ",
+        "title: [unclosed ",
+    );
+    let shown = wait_for(&server, "/step-1.html", Duration::from_secs(5), |b| {
+        b.contains("hb-build-error")
+    });
+    assert!(shown.is_some(), "the build error is not shown in the page");
+    let (status, body) = get(&server, "/step-1.html");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("content/step-2.md:3"),
+        "the error names the file and line"
+    );
+    assert!(body.contains("How to fix it"), "the error carries a hint");
+    assert!(
+        body.contains("whole-person view"),
+        "the last good page still serves"
+    );
+    let (_, step2) = get(&server, "/step-2.html");
+    assert!(
+        step2.contains("Step Two: Making my Plan"),
+        "the broken page's last good version still serves"
+    );
+
+    // The next good save recovers.
+    edit(
+        root.path(),
+        "content/step-2.md",
+        "title: [unclosed ",
+        "title: ",
+    );
+    let recovered = wait_for(&server, "/step-1.html", Duration::from_secs(5), |b| {
+        !b.contains("hb-build-error")
+    });
+    assert!(
+        recovered.is_some(),
+        "the page did not recover after the fix"
+    );
+}
+
+#[test]
+fn requests_outside_the_edition_are_not_found() {
+    let root = copy_of_model();
+    std::fs::write(root.path().join("secret.txt"), "do not serve").unwrap();
+    let server = start(root.path(), &[]);
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/assets/%2E%2E/%2E%2E/secret.txt",
+        "/..%2fsecret.txt",
+        "/%5c..%5csecret.txt",
+    ] {
+        let (status, body) = get(&server, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("do not serve"), "{path} leaked a file");
+    }
+    let (status, body) = get(&server, "/no-such-page.html");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("Page not found"),
+        "the edition's 404 page is served"
+    );
+}
+
+#[test]
+fn an_authority_edition_is_served_at_the_root() {
+    let root = copy_of_shipped();
+    let server = start(root.path(), &["--authority", "kinloch-vale"]);
+    let (status, body) = get(&server, "/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Kinloch Vale Council"));
+    let (status, _) = get(&server, "/differences.html");
+    assert_eq!(status, 200);
+    let (status, css) = get(&server, "/assets/handbook.css");
+    assert_eq!(status, 200);
+    assert!(css.contains("--brand"));
+}
+
+#[test]
+fn editor_temporary_files_do_not_break_the_preview() {
+    let root = copy_of_model();
+    let server = start(root.path(), &[]);
+    // Editors write swap files beside the page; they are not pages.
+    std::fs::write(
+        root.path().join("content/.step-1.md.swp"),
+        "\0\0binary swap",
+    )
+    .unwrap();
+    std::fs::write(root.path().join("content/step-1.md~"), "backup").unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    let (_, body) = get(&server, "/step-1.html");
+    assert!(
+        !body.contains("hb-build-error"),
+        "a swap file broke the build:\n{body}"
+    );
+}
