@@ -158,7 +158,7 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
     if !local.is_empty() {
         let _ = writeln!(out, "\n{}", paint("1", "Local pages"));
         for p in local {
-            let _ = writeln!(out, "  {} ({})", p.page.meta.title, p.page.id());
+            let _ = writeln!(out, "  {} ({})", p.title, p.page.id());
         }
     }
     if !linked.term_uses.is_empty() {

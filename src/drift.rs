@@ -28,11 +28,15 @@ pub fn fingerprint(text: &str) -> String {
 }
 
 fn snapshot_path(authority_dir: &Path, applied: &AppliedOverride) -> PathBuf {
-    let name = Path::new(&applied.over.file.path)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "override.md".to_string());
-    authority_dir.join(SNAPSHOT_DIR).join(name)
+    // Named by the override's path under `overrides/`, so files of the same
+    // name in different subfolders keep separate snapshots.
+    let path = &applied.over.file.path;
+    let relative = path
+        .split_once("/overrides/")
+        .map_or(path.as_str(), |(_, rest)| rest);
+    authority_dir
+        .join(SNAPSHOT_DIR)
+        .join(relative.replace('/', "__"))
 }
 
 /// Warnings for the overrides of an edition whose model text changed since their last review.

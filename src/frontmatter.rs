@@ -196,6 +196,18 @@ fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
             Some(hint),
         );
     }
+    let lower = message.to_lowercase();
+    if (lower.contains("year")
+        || lower.contains("month")
+        || lower.contains("day")
+        || lower.contains("date"))
+        && (lower.contains("parse") || lower.contains("invalid"))
+    {
+        return (
+            "this is not a date Handbook can read".to_string(),
+            Some("write dates as YYYY-MM-DD, such as 2026-11-24".to_string()),
+        );
+    }
     if message.contains("budget") || message.contains("limit") {
         return (
             format!("this YAML is too large or too deeply nested to read safely ({message})"),

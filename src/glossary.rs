@@ -64,7 +64,7 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
                 anchor: format!("term-{}", markdown::slug(&entry.term)),
                 definition,
                 defined_at: format!("{}#{}", page_file(page.page.id()), entry.section),
-                defined_on_title: page.page.meta.title.clone(),
+                defined_on_title: page.title.clone(),
                 defined_on: page.page.id().to_string(),
                 model_term: None,
                 used_on: Vec::new(),
@@ -98,7 +98,7 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
                 crate::render::find_term(&markdown::plain_text(&p.text.markdown), &search_for)
                     .is_some()
             })
-            .map(|p| (p.page.id().to_string(), p.page.meta.title.clone()))
+            .map(|p| (p.page.id().to_string(), p.title.clone()))
             .collect();
     }
     terms.sort_by_key(|t| t.term.to_lowercase());

@@ -6,7 +6,11 @@
 //! `[[id#section|text]]`, `[text](id)`) against the edition's pages and
 //! sections. Unknown names and ids are errors pointing at the file and line
 //! they were written on, with the closest names suggested. It also records
-//! backlinks and where local terms are used.
+//! backlinks and where local terms are used, and looks at what each text
+//! would put into a reader's browser: `javascript:`, `data:` and `vbscript:`
+//! addresses, images from outside hosts and runaway nesting are errors; raw
+//! HTML that the sanitiser trims when the page is rendered is a warning at
+//! the line it was written on.
 //!
 //! It does not produce HTML (`render` does), and changes no page's text
 //! beyond variable substitution.
@@ -14,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, LinkType, Parser, Tag};
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
@@ -86,14 +90,72 @@ impl LinkedText {
 #[derive(Debug, Default)]
 pub struct Variables {
     values: BTreeMap<String, String>,
+    /// The authority's local terms, model → local.
+    terms: Vec<(String, String)>,
 }
 
 impl Variables {
+    /// A one-line setting (a title, a summary) with variables substituted
+    /// and, on model pages, the authority's local terms applied. Unknown
+    /// variables are reported at the setting's line.
+    fn plain(
+        &self,
+        text: &str,
+        page: &EditionPage,
+        key: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find("{{") {
+            let Some(close) = rest[open..].find("}}").map(|i| open + i) else {
+                break;
+            };
+            out.push_str(&rest[..open]);
+            let name = rest[open + 2..close].trim();
+            match self.values.get(name) {
+                Some(value) => out.push_str(value),
+                None => {
+                    let at = crate::page::find_key(&page.file, (0, page.file.text.len()), key);
+                    problems.push(
+                        Diagnostic::error("unknown-variable", format!("`{{{{ {name} }}}}` names no variable"))
+                            .at(&page.file, at.0, at.1)
+                            .hint(did_you_mean(
+                                name,
+                                self.values.keys().map(String::as_str),
+                                "use `authority.name`, `authority.short_name` or `vars.NAME` with a NAME listed under `variables:` in authority.yaml",
+                            )),
+                    );
+                    out.push_str(&rest[open..close + 2]);
+                }
+            }
+            rest = &rest[close + 2..];
+        }
+        out.push_str(rest);
+        if page.origin == crate::overlay::Origin::Local || self.terms.is_empty() {
+            return out;
+        }
+        crate::terms::apply(&out, &self.terms)
+            .into_iter()
+            .map(|piece| match piece {
+                crate::terms::Piece::Plain(p) => p,
+                crate::terms::Piece::Term { local, .. } => local,
+            })
+            .collect()
+    }
+
     /// The variables of an edition: `authority.name`, `authority.short_name`
     /// and `vars.NAME` for each entry of `variables:`.
     pub fn of(edition: &Edition) -> Self {
         let mut values = BTreeMap::new();
+        let mut terms = Vec::new();
         if let Some(authority) = edition.authority {
+            terms = authority
+                .config
+                .terms
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             values.insert("authority.name".to_string(), authority.config.name.clone());
             values.insert(
                 "authority.short_name".to_string(),
@@ -103,7 +165,7 @@ impl Variables {
                 values.insert(format!("vars.{k}"), v.clone());
             }
         }
-        Self { values }
+        Self { values, terms }
     }
 }
 
@@ -217,6 +279,10 @@ pub struct LinkedPage<'s> {
     pub links: HashMap<String, Resolved>,
     /// Examples shown on this page, linked.
     pub examples: Vec<LinkedText>,
+    /// The title readers see: variables substituted and, on model pages, local terms applied.
+    pub title: String,
+    /// The one-line summary, treated the same way.
+    pub summary: Option<String>,
 }
 
 /// An edition whose cross-references all resolve.
@@ -259,7 +325,7 @@ pub fn link<'s>(mut edition: Edition<'s>, diagnostics: &Diagnostics) -> LinkedEd
             let mut problems = Vec::new();
             let text = LinkedText::join(&page.chunks, &vars, &mut problems);
             let sections = sections_of(&text.markdown);
-            let mut references = references_in(&text, None);
+            let mut references = references_in(&text, None, &mut problems);
             let examples = page
                 .examples
                 .iter()
@@ -271,21 +337,26 @@ pub fn link<'s>(mut edition: Edition<'s>, diagnostics: &Diagnostics) -> LinkedEd
                     };
                     let linked =
                         LinkedText::join(std::slice::from_ref(&chunk), &vars, &mut problems);
-                    references.extend(references_in(&linked, Some(references_len(&references))));
+                    let example = Some(references_len(&references));
+                    references.extend(references_in(&linked, example, &mut problems));
                     linked
                 })
                 .collect();
+            let linked = LinkedPage {
+                title: vars.plain(&page.meta.title, &page, "title", &mut problems),
+                summary: page
+                    .meta
+                    .summary
+                    .as_ref()
+                    .map(|s| vars.plain(s, &page, "summary", &mut problems)),
+                page,
+                text,
+                sections,
+                links: HashMap::new(),
+                examples,
+            };
             diagnostics.extend(problems);
-            (
-                LinkedPage {
-                    page,
-                    text,
-                    sections,
-                    links: HashMap::new(),
-                    examples,
-                },
-                references,
-            )
+            (linked, references)
         })
         .collect();
 
@@ -369,9 +440,15 @@ fn references_len(references: &[Reference]) -> usize {
         .map_or(0, |m| m + 1)
 }
 
-fn references_in(text: &LinkedText, example: Option<usize>) -> Vec<Reference> {
+fn references_in(
+    text: &LinkedText,
+    example: Option<usize>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Reference> {
     let mut found = Vec::new();
+    let mut safety = SafetyCheck::default();
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
+        safety.see(text, &event, (range.start, range.end), problems);
         if let Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -397,6 +474,140 @@ fn references_in(text: &LinkedText, example: Option<usize>) -> Vec<Reference> {
         }
     }
     found
+}
+
+/// Looks at what one text would put into a reader's browser, event by event.
+#[derive(Default)]
+struct SafetyCheck {
+    /// The raw HTML block being read: where each piece starts in the joined
+    /// Markdown, and its text (a block arrives a line at a time).
+    block: Option<Vec<(usize, String)>>,
+    nesting: markdown::Nesting,
+    /// Fragments already looked at, with what was found, so repeated tags cost nothing.
+    seen: HashMap<String, crate::sanitize::FragmentCheck>,
+}
+
+impl SafetyCheck {
+    fn see(
+        &mut self,
+        text: &LinkedText,
+        event: &Event,
+        range: (usize, usize),
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        if self.nesting.too_deep() {
+            return;
+        }
+        self.nesting.see(event);
+        if self.nesting.too_deep() {
+            problems.push(text.locate(
+                Diagnostic::error(
+                    "nested-too-deeply",
+                    format!(
+                        "the text here is nested more than {} levels deep (block quotes, lists or HTML elements inside each other)",
+                        markdown::MAX_NESTING
+                    ),
+                )
+                .hint("a `>` or an indented `-` starts a new level; check for a run of them, or for HTML tags that are opened and never closed"),
+                (range.0, range.0 + 1),
+            ));
+            return;
+        }
+        match event {
+            Event::Start(Tag::HtmlBlock) => self.block = Some(Vec::new()),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(pieces) = self.block.take() {
+                    self.check_html(text, &pieces, problems);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => match self.block.as_mut() {
+                Some(pieces) => pieces.push((range.0, html.to_string())),
+                None => self.check_html(text, &[(range.0, html.to_string())], problems),
+            },
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(scheme) = crate::sanitize::unsafe_scheme(dest_url) {
+                    problems.push(text.locate(unsafe_address(&scheme, "link"), range));
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if let Some(scheme) = crate::sanitize::unsafe_scheme(dest_url) {
+                    problems.push(text.locate(unsafe_address(&scheme, "image"), range));
+                } else if crate::sanitize::is_outside_resource(dest_url) {
+                    problems.push(text.locate(outside_image(dest_url), range));
+                }
+            }
+            Event::Start(Tag::Heading { attrs, .. }) => {
+                for (name, _) in attrs {
+                    problems.push(text.locate(
+                        Diagnostic::warning(
+                            "unsafe-html-removed",
+                            format!("the heading attribute `{name}` is removed when the page is published"),
+                        )
+                        .hint("headings may carry an id (`{#id}`) and nothing else; remove the attribute"),
+                        range,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Reports what the sanitiser will remove from a piece of raw HTML, and
+    /// the outside images it would load.
+    fn check_html(
+        &mut self,
+        text: &LinkedText,
+        pieces: &[(usize, String)],
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        let fragment: String = pieces.iter().map(|(_, t)| t.as_str()).collect();
+        let check = self
+            .seen
+            .entry(fragment)
+            .or_insert_with_key(|f| crate::sanitize::check_fragment(f));
+        // A position in the fragment, as a position in the joined Markdown.
+        let place = |at: usize| {
+            let mut piece_start = 0;
+            for (start, piece) in pieces {
+                if at < piece_start + piece.len() {
+                    return start + (at - piece_start);
+                }
+                piece_start += piece.len();
+            }
+            pieces.first().map_or(0, |(start, _)| *start)
+        };
+        for removal in &check.removed {
+            let at = place(removal.at);
+            problems.push(text.locate(
+                Diagnostic::warning(
+                    "unsafe-html-removed",
+                    format!("{} in this HTML is removed when the page is published", removal.what),
+                )
+                .hint("only plain formatting is published from HTML written in a page: scripts, event handlers such as `onclick`, `style`, frames, forms, embedded objects, SVG and MathML are taken out. Write it in Markdown instead, or remove it"),
+                (at, at + 1),
+            ));
+        }
+        for (url, at) in &check.outside_images {
+            let at = place(*at);
+            problems.push(text.locate(outside_image(url), (at, at + url.len())));
+        }
+    }
+}
+
+fn unsafe_address(scheme: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        "unsafe-address",
+        format!("this {what} uses a `{scheme}:` address, which could run code or hide content in a reader's browser"),
+    )
+    .hint("link to a page by its id (`[[step-3]]`) or to a web address (`https://…`); put images in the `static/` folder and use `assets/NAME`")
+}
+
+fn outside_image(url: &str) -> Diagnostic {
+    Diagnostic::error(
+        "outside-image",
+        format!("this image would be loaded from another site ({url})"),
+    )
+    .hint("an edition makes no request to any outside host: save the image in `static/` (the theme's, or the authority's `local-overrides/<slug>/static/`) and use `assets/NAME`; a link to the page on the other site is fine")
 }
 
 fn resolve(
@@ -541,7 +752,10 @@ mod tests {
         };
         let mut values = BTreeMap::new();
         values.insert("vars.phone".to_string(), "01632 960000".to_string());
-        let vars = Variables { values };
+        let vars = Variables {
+            values,
+            terms: Vec::new(),
+        };
         let mut problems = Vec::new();
         let text = LinkedText::join(&[chunk], &vars, &mut problems);
         assert!(text.markdown.starts_with("Call 01632 960000 or"));

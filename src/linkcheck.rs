@@ -4,8 +4,11 @@
 //! that is not an outside address points to a file of the same edition (an
 //! edition may be deployed alone, so it never links outside itself) and that
 //! every `#fragment` names an `id` on the target page. A broken link fails the
-//! build. It also lists outside links as notes for review. It reads rendered
-//! files only; it changes nothing.
+//! build. It also lists outside links as notes for review. Anything that
+//! would make a reader's browser fetch from another host (an image, script or
+//! frame `src`, a `<link>` to a style sheet or font, a `url(…)` or `@import`
+//! in a style sheet) is an error: an edition requests nothing from outside.
+//! It reads rendered and static files only; it changes nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -77,7 +80,41 @@ pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLi
     }
     let mut problems = Vec::new();
     let mut outside = OutsideLinks::new();
+    for file in files {
+        if file.path.ends_with(".css") {
+            let text = match &file.content {
+                Content::Bytes(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+                Content::Copy(from) => std::fs::read_to_string(from).unwrap_or_default(),
+            };
+            let shown = match &file.content {
+                Content::Copy(from) => from.display().to_string(),
+                Content::Bytes(_) => format!("{edition}/{}", file.path),
+            };
+            for url in outside_in_css(&text) {
+                problems.push(outside_resource(&shown, &url));
+            }
+        }
+    }
     for (path, html) in pages {
+        let mut resources: Vec<&str> = ["src", "poster", "data"]
+            .iter()
+            .flat_map(|a| attribute_values(html, a))
+            .collect();
+        resources.extend(
+            attribute_values(html, "srcset")
+                .into_iter()
+                .flat_map(|set| set.split(','))
+                .filter_map(|candidate| candidate.split_whitespace().next()),
+        );
+        resources.extend(link_element_hrefs(html));
+        for raw in resources {
+            let url = decode(raw);
+            if crate::sanitize::is_outside_resource(&url)
+                && crate::sanitize::scheme_of(&url).as_deref() != Some("data")
+            {
+                problems.push(outside_resource(&format!("{edition}/{path}"), &url));
+            }
+        }
         let mut urls = attribute_values(html, "href");
         urls.extend(attribute_values(html, "src"));
         for raw in urls {
@@ -125,6 +162,53 @@ pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLi
     (problems, outside)
 }
 
+fn outside_resource(shown: &str, url: &str) -> Diagnostic {
+    Diagnostic::error(
+        "outside-resource",
+        format!("`{shown}` would make readers' browsers fetch `{url}` from another site"),
+    )
+    .in_path(shown.to_string())
+    .hint("an edition makes no request to any outside host: save the file in the theme's or the authority's `static/` folder and refer to it as `assets/NAME`")
+}
+
+/// The `href` of every `<link>` element (style sheets, fonts, icons).
+fn link_element_hrefs(html: &str) -> Vec<&str> {
+    html.match_indices("<link")
+        .filter_map(|(at, _)| {
+            let end = html[at..].find('>').map_or(html.len(), |e| at + e);
+            attribute_values(&html[at..end], "href").into_iter().next()
+        })
+        .collect()
+}
+
+/// Addresses on other hosts that a style sheet loads (`url(…)`, `@import "…"`).
+fn outside_in_css(css: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let lower = css.to_ascii_lowercase();
+    let mut take = |rest: &str| {
+        let rest = rest.trim_start();
+        let url = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+            _ => rest.split(')').next().unwrap_or("").trim(),
+        };
+        if crate::sanitize::is_outside_resource(url)
+            && crate::sanitize::scheme_of(url).as_deref() != Some("data")
+        {
+            found.push(url.to_string());
+        }
+    };
+    for (at, _) in lower.match_indices("url(") {
+        take(&css[at + 4..]);
+    }
+    for (at, _) in lower.match_indices("@import") {
+        let rest = css[at + 7..].trim_start();
+        if rest.starts_with(['"', '\'']) {
+            take(rest);
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +233,23 @@ mod tests {
         assert!(messages.iter().any(|m| m.contains("#nope")));
         assert!(messages.iter().any(|m| m.contains("outside its edition")));
         assert!(outside.contains_key("https://example.org/"));
+    }
+
+    #[test]
+    fn outside_resources_are_errors() {
+        let files = vec![page(
+            "index.html",
+            "<link rel=\"stylesheet\" href=\"https://fonts.example/css\"><script src=\"//cdn.example/x.js\"></script><img src=\"assets/a.png\"><a href=\"https://example.org/\">ok</a><link rel=\"icon\" href=\"data:,\">",
+        ), page("assets/a.png", "")];
+        let (problems, outside) = check("model", &files);
+        let messages: Vec<_> = problems.iter().map(|p| p.message.to_string()).collect();
+        assert_eq!(problems.len(), 2, "{messages:#?}");
+        assert!(messages.iter().all(|m| m.contains("another site")));
+        assert!(outside.contains_key("https://example.org/"));
+        assert_eq!(
+            outside_in_css("a{background:url( 'https://x.example/a.png' )} @import \"//y.example/b.css\"; b{background:url(img.png)} c{src:url(data:font/woff2;base64,AA)}"),
+            vec!["https://x.example/a.png", "//y.example/b.css"]
+        );
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //!
 //! Reads `content/handbook.yaml`, every model page under `content/`, and every
 //! authority folder under `local-overrides/`. Each file is checked on its own
-//! (UTF-8, size, front matter); problems go to the shared [`Diagnostics`] and
+//! (UTF-8 without NUL bytes, size, front matter; a byte-order mark and CRLF
+//! line endings are accepted); problems go to the shared [`Diagnostics`] and
 //! the file is left out, so one run reports every broken file. Symbolic links
-//! that leave the root are refused. This is the only stage that reads content
-//! files; later stages work on the values it returns.
+//! that leave the root, and anything that is not a plain file, are refused.
+//! This is the only stage that reads content files; later stages work on the
+//! values it returns.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -180,13 +182,37 @@ fn load_meta(root: &Path, diagnostics: &Diagnostics) -> HandbookMeta {
     }
 }
 
-/// Reads a text file under `root` as UTF-8, refusing oversized files and
-/// links that leave the root. A byte-order mark and CR line endings are removed.
+/// Reads a text file under `root` as UTF-8, refusing oversized files, links
+/// that leave the root, anything that is not a plain file, and NUL bytes. A
+/// byte-order mark and CR line endings are removed.
 pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
     let shown = display_path(root, path);
     let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error("unreadable", format!("cannot read this file: {e}")).in_path(&shown)
+        Diagnostic::error("unreadable", format!("cannot read this file: {e}"))
+            .in_path(&shown)
+            .hint("check that the file exists and that its permissions let you read it")
     })?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(
+            "not-a-file",
+            "this is not a plain file (it is a folder, a device or a pipe), so it cannot be read as a page or settings",
+        )
+        .in_path(&shown)
+        .hint("rename or remove it; pages and settings are plain text files"));
+    }
+    if let (Ok(real), Ok(real_root)) = (path.canonicalize(), root.canonicalize()) {
+        if !real.starts_with(&real_root) {
+            return Err(Diagnostic::error(
+                "link-outside-root",
+                format!(
+                    "this file is a link to {}, outside the handbook folder",
+                    real.display()
+                ),
+            )
+            .in_path(&shown)
+            .hint("copy the file into the handbook folder instead of linking to it"));
+        }
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             "file-too-large",
@@ -199,9 +225,36 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnost
         .in_path(&shown)
         .hint("split it into several pages"));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("unreadable", format!("cannot read this file: {e}")).in_path(&shown)
-    })?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| {
+            Diagnostic::error("unreadable", format!("cannot read this file: {e}"))
+                .in_path(&shown)
+                .hint("check the file's permissions (it must be readable by you)")
+        })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            "file-too-large",
+            format!(
+                "this file grew past the limit of {} MiB while it was read",
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        )
+        .in_path(&shown)
+        .hint("split it into several pages"));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(Diagnostic::error(
+            "nul-byte",
+            format!("this file contains a NUL byte (line {line}, {at} bytes in), so it is not a text file"),
+        )
+        .in_path(format!("{shown}:{line}"))
+        .hint("the file may be damaged or saved in another format (such as UTF-16 or a word-processor file); save it as plain UTF-8 text"));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
@@ -251,6 +304,24 @@ fn markdown_files(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Pat
             continue;
         }
         if !entry.file_type().is_file() || !name.ends_with(".md") {
+            if name.ends_with(".md") && entry.depth() > 0 {
+                let shown = display_path(root, path);
+                diagnostics.push(if entry.file_type().is_dir() {
+                    Diagnostic::warning(
+                        "folder-named-like-page",
+                        "this is a folder whose name ends in `.md`; it is read as a folder, not as a page",
+                    )
+                    .in_path(shown)
+                    .hint("rename the folder (without `.md`), or, if it should be a page, make it a file")
+                } else {
+                    Diagnostic::error(
+                        "not-a-file",
+                        "this is not a plain file (it is a device, a pipe or a socket), so it cannot be read as a page",
+                    )
+                    .in_path(shown)
+                    .hint("remove it; pages are plain text files")
+                });
+            }
             continue;
         }
         if entry.path_is_symlink() || entry.depth() > 0 {
@@ -379,14 +450,14 @@ fn load_authorities(
 
 fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<Authority> {
     let dir = root.join("local-overrides").join(slug);
-    if !crate::markdown::is_valid_id(slug) {
+    if !crate::markdown::is_valid_id(slug) || crate::write::unsafe_name(slug).is_some() {
         diagnostics.push(
             Diagnostic::error(
                 "bad-slug",
                 format!("`{slug}` cannot be used as an authority folder name"),
             )
             .in_path(display_path(root, &dir))
-            .hint("use lowercase letters, digits and single hyphens, such as `exampleshire`"),
+            .hint("use lowercase letters, digits and single hyphens, such as `exampleshire` (not a name Windows reserves, such as `con` or `aux`)"),
         );
         return None;
     }

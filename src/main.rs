@@ -119,7 +119,16 @@ fn main() -> ExitCode {
                 editions: Editions::from_slugs(authorities),
                 today: pipeline::today(),
             };
-            let run = match pipeline::build(&request, &out) {
+            let show = std::io::stderr().is_terminal();
+            let progress = |done: usize, total: usize| {
+                if show && total > 1 {
+                    eprint!("\rBuilding editions: {done} of {total}");
+                    if done == total {
+                        eprint!("\r\x1b[K");
+                    }
+                }
+            };
+            let run = match pipeline::build(&request, &out, &progress) {
                 Ok(run) => run,
                 Err(e) => {
                     eprintln!("error: could not write {}: {e}", out.display());
@@ -220,6 +229,10 @@ fn main() -> ExitCode {
                     println!("Created local-overrides/{slug}/ with:");
                     for f in files {
                         println!("  {}", handbook::diagnostic::display_path(&root, &f));
+                    }
+                    // The example override was written against today's model: record that.
+                    if accept(&root, &slug) != ExitCode::SUCCESS {
+                        return ExitCode::FAILURE;
                     }
                     println!("Edit authority.yaml, then run `handbook check --authority {slug}`.");
                     ExitCode::SUCCESS

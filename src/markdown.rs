@@ -2,8 +2,10 @@
 //!
 //! Holds the pulldown-cmark options every stage parses with, finds the
 //! headings that make a page's sections (with their byte ranges, so the
-//! overlay can splice text and errors can point at lines), and makes heading
-//! ids. It does not resolve links or write HTML files; `link` and `render` do.
+//! overlay can splice text and errors can point at lines), makes heading
+//! ids, and measures how deeply text nests ([`Nesting`]), so that runaway
+//! nesting is refused before it reaches slower stages. It does not resolve
+//! links or write HTML files; `link` and `render` do.
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -99,6 +101,43 @@ pub fn is_valid_id(id: &str) -> bool {
         && !id.ends_with('-')
         && !id.contains("--")
         && id.len() <= 80
+}
+
+/// Text nested deeper than this (block quotes, lists, raw HTML elements,
+/// counted together) is refused: real guidance never comes close, and the
+/// HTML stages slow down badly on deep trees.
+pub const MAX_NESTING: usize = 100;
+
+/// How deeply a text nests, measured while its events go by.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Nesting {
+    markdown: usize,
+    html: isize,
+    /// The deepest point so far.
+    pub deepest: usize,
+}
+
+impl Nesting {
+    /// Takes one more event into account.
+    pub fn see(&mut self, event: &Event) {
+        match event {
+            Event::Start(_) => self.markdown += 1,
+            Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let (change, deepest) = crate::sanitize::nesting_change(html);
+                let peak = (self.html + deepest).max(0) as usize;
+                self.deepest = self.deepest.max(self.markdown + peak);
+                self.html = (self.html + change).max(0);
+            }
+            _ => {}
+        }
+        self.deepest = self.deepest.max(self.markdown + self.html as usize);
+    }
+
+    /// Whether the text has gone deeper than [`MAX_NESTING`].
+    pub fn too_deep(&self) -> bool {
+        self.deepest > MAX_NESTING
+    }
 }
 
 /// Plain text of Markdown (for summaries, search and word counts).

@@ -143,6 +143,15 @@ impl Page {
             .at(&file, at.0, at.1)
             .hint("use lowercase letters, digits and single hyphens, starting with a letter, such as `local-panel`"));
         }
+        if let Some(why) = crate::write::unsafe_name(&meta.id) {
+            let at = find_key(&file, split.yaml, "id");
+            return Err(Diagnostic::error(
+                "bad-id",
+                format!("`{}` cannot be a page id: the page is written to a file of that name, and {why}", meta.id),
+            )
+            .at(&file, at.0, at.1)
+            .hint("choose another id, such as `local-panel`; editions must work when copied to Windows file shares"));
+        }
         if let Some(step) = meta.step {
             if !(1..=7).contains(&step) {
                 let at = find_key(&file, split.yaml, "step");

@@ -43,7 +43,9 @@ pub enum Editions {
 
 impl Editions {
     /// Every edition when `slugs` is empty, else those authorities.
-    pub fn from_slugs(slugs: Vec<String>) -> Self {
+    pub fn from_slugs(mut slugs: Vec<String>) -> Self {
+        let mut seen = std::collections::HashSet::new();
+        slugs.retain(|s| seen.insert(s.clone()));
         if slugs.is_empty() {
             Editions::Every
         } else {
@@ -102,6 +104,11 @@ pub fn today() -> Date {
 
 /// Loads a root and runs every stage but write.
 pub fn run(request: &Request) -> Run {
+    run_with_progress(request, &|_, _| {})
+}
+
+/// Like [`run`], calling `progress(done, total)` as each edition is made.
+pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Run {
     let diagnostics = Diagnostics::new();
     let selection = match &request.editions {
         Editions::Every => Selection::All,
@@ -114,7 +121,14 @@ pub fn run(request: &Request) -> Run {
     diagnostics.extend(theme_problems);
 
     let with_model = matches!(request.editions, Editions::Every | Editions::Model);
-    let results = make_editions(&sources, &theme, with_model, request.today, &diagnostics);
+    let results = make_editions(
+        &sources,
+        &theme,
+        with_model,
+        request.today,
+        &diagnostics,
+        progress,
+    );
 
     let editions: Vec<EditionSummary> = results.iter().map(|(s, _)| s.clone()).collect();
     let output = if diagnostics.has_errors() {
@@ -174,8 +188,10 @@ fn make_editions(
     with_model: bool,
     today: Date,
     diagnostics: &Diagnostics,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<(EditionSummary, Vec<OutputFile>)> {
     let model = sources.model.as_ref();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let mut jobs: Vec<Option<usize>> = Vec::new();
     if with_model {
         jobs.push(None);
@@ -187,7 +203,10 @@ fn make_editions(
                 None => overlay::model_edition(model, diagnostics),
                 Some(i) => overlay::authority_edition(model, &sources.authorities[*i], diagnostics),
             };
-            build_edition(sources, theme, edition, today, diagnostics)
+            let result = build_edition(sources, theme, edition, today, diagnostics);
+            let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(finished, jobs.len());
+            result
         })
         .collect()
 }
@@ -216,7 +235,7 @@ fn build_edition(
     let (local_templates, local_statics) = match linked.edition.authority {
         Some(a) => (
             TemplateFiles::authority(&sources.root, &a.dir, &mut problems),
-            crate::theme::static_files(&a.dir.join("static")),
+            crate::theme::static_files(&sources.root, &a.dir.join("static"), &mut problems),
         ),
         None => (TemplateFiles::default(), Default::default()),
     };
@@ -231,6 +250,11 @@ fn build_edition(
     let mut statics = theme.statics.clone();
     statics.extend(local_statics);
     let mut files = render::render(&linked, &engine, &statics, today, diagnostics);
+    if diagnostics.has_errors() {
+        // The output will not be written; checking the links of incomplete
+        // pages would only repeat the errors already found.
+        return (summary, files);
+    }
     match crate::search::index(&files) {
         Ok(index) => files.extend(index),
         Err(d) => diagnostics.push(d),
@@ -250,8 +274,12 @@ fn build_edition(
 }
 
 /// Builds and writes. Returns the run; output is written only if it has no errors.
-pub fn build(request: &Request, out: &Path) -> std::io::Result<Run> {
-    let run = run(request);
+pub fn build(
+    request: &Request,
+    out: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> std::io::Result<Run> {
+    let run = run_with_progress(request, progress);
     if let Some(output) = &run.output {
         crate::write::write_atomically(out, output)?;
     }

@@ -294,6 +294,43 @@ pub fn check_fragment(fragment: &str) -> FragmentCheck {
     found
 }
 
+/// How a piece of HTML changes the depth of open elements: the change once
+/// it is read, and the deepest it goes on the way (both counted from where it
+/// starts). An estimate that errs deep: every start tag that is not a void
+/// element opens one, every end tag closes one.
+pub fn nesting_change(fragment: &str) -> (isize, isize) {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    let bytes = fragment.as_bytes();
+    let (mut depth, mut deepest) = (0isize, 0isize);
+    for (at, _) in fragment.match_indices('<') {
+        let closing = bytes.get(at + 1) == Some(&b'/');
+        let start = at + 1 + usize::from(closing);
+        let name_len = bytes[start.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        if closing {
+            depth -= 1;
+            continue;
+        }
+        let name = fragment[start..start + name_len].to_ascii_lowercase();
+        let self_closing = fragment[start..]
+            .find('>')
+            .is_some_and(|end| fragment[start..start + end].ends_with('/'));
+        if !VOID.contains(&name.as_str()) && !self_closing {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    (depth, deepest)
+}
+
 /// Where `needle` first occurs in `lower` (a lowercased text), or `fallback`.
 fn position(lower: &str, needle: &str, fallback: usize) -> usize {
     lower.find(&needle.to_ascii_lowercase()).unwrap_or(fallback)

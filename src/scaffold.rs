@@ -143,6 +143,14 @@ pub fn new_authority(
                 .to_string(),
         ),
         (
+            "templates/page.html",
+            "{# This file replaces the theme's page template in this edition only. It extends the\n\
+             \x20  theme's template and replaces one block; delete it to use the theme's as it is. #}\n\
+             {% extends \"theme/page.html\" %}\n\
+             {% block pagination %}{{ super() }}{% endblock pagination %}\n"
+                .to_string(),
+        ),
+        (
             "pages/local-contacts.md",
             format!(
                 "---\n\

@@ -4,8 +4,10 @@
 //! `local-overrides/<slug>/templates/*` under their plain names, so that an
 //! authority's `page.html` wins and may `{% extends "theme/page.html" %}` to
 //! replace one block (tera's fallback prefixes). Static files work the same
-//! way: the authority's `static/` wins over the theme's. Template errors
-//! become diagnostics naming the template file and line.
+//! way: the authority's `static/` wins over the theme's; a static file whose
+//! name is unsafe on Windows file shares, or a link leaving the handbook
+//! root, is refused with an error naming it. Template errors become
+//! diagnostics naming the template file and line.
 //!
 //! This is the one module that talks to tera. It does not decide what goes
 //! into a page (`render` does).
@@ -48,7 +50,7 @@ impl Theme {
         }
         Self {
             templates,
-            statics: static_files(&theme_dir.join("static")),
+            statics: static_files(root, &theme_dir.join("static"), problems),
         }
     }
 }
@@ -62,7 +64,7 @@ impl TemplateFiles {
     }
 
     fn read_dir(&mut self, root: &Path, dir: &Path, prefix: &str, problems: &mut Vec<Diagnostic>) {
-        for (name, path) in static_files(dir) {
+        for (name, path) in static_files(root, dir, problems) {
             if !(name.ends_with(".html") || name.ends_with(".xml")) {
                 continue;
             }
@@ -82,21 +84,64 @@ impl TemplateFiles {
 }
 
 /// Files under `dir`, by their `/`-separated path relative to it, sorted.
-pub fn static_files(dir: &Path) -> StaticFiles {
+///
+/// Files whose names would be unsafe in the output (names Windows reserves or
+/// cannot hold) and links that leave `root` are left out and reported to
+/// `problems`, naming the file.
+pub fn static_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> StaticFiles {
     let mut files = BTreeMap::new();
     if !dir.is_dir() {
         return files;
     }
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
     {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let shown = e.path().map(|p| display_path(root, p)).unwrap_or_default();
+                problems.push(
+                    Diagnostic::error("unreadable", format!("cannot read this folder entry: {e}"))
+                        .in_path(shown)
+                        .hint("check the file's permissions, or remove a link that loops or points nowhere"),
+                );
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
         let name = display_path(dir, entry.path());
         if name.split('/').any(|part| part.starts_with('.')) {
+            continue;
+        }
+        let shown = display_path(root, entry.path());
+        let real = entry
+            .path()
+            .canonicalize()
+            .unwrap_or_else(|_| entry.path().to_path_buf());
+        if !real.starts_with(&real_root) {
+            problems.push(
+                Diagnostic::error(
+                    "link-outside-root",
+                    format!(
+                        "this file is a link to {}, outside the handbook folder",
+                        real.display()
+                    ),
+                )
+                .in_path(shown)
+                .hint("copy the file into the handbook folder instead of linking to it"),
+            );
+            continue;
+        }
+        if let Some(why) = name.split('/').find_map(crate::write::unsafe_name) {
+            problems.push(
+                Diagnostic::error("unsafe-file-name", format!("this file cannot be published under its name: {why}"))
+                    .in_path(shown)
+                    .hint("rename it with letters, digits, `-`, `_` and `.` only, such as `logo-2026.png`; editions must work when copied to Windows file shares"),
+            );
             continue;
         }
         files.insert(name, entry.path().to_path_buf());
@@ -161,7 +206,7 @@ fn template_error(files: &BTreeMap<String, Arc<SourceFile>>, error: &tera::Error
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let diagnostic = Diagnostic::error("template", format!("template problem: {}", report.message()))
-                .hint("check the `{{ }}` and `{% %}` tags near this line; names of values are in the theme's README");
+                .hint("check the `{{ }}` and `{% %}` tags near this line; the values templates can use are listed in themes/default/README.md");
             match files.get(report.filename()) {
                 Some(file) => {
                     let range = &report.span().range;

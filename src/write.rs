@@ -4,7 +4,11 @@
 //! folder, which is then swapped in with one atomic rename (an exchange on
 //! Linux, so the old output is never missing, even for a moment). If any
 //! write fails, or the process is killed, the previous output is untouched
-//! and the temporary folder is removed. This is the only stage that writes.
+//! and the temporary folder is removed (a killed build's folder by the next
+//! build: each is named after the process that made it). Every output path is
+//! checked once more: nothing lands outside the output folder, and every name
+//! is safe on Windows file shares ([`unsafe_name`]). This is the only stage
+//! that writes.
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -36,6 +40,113 @@ fn is_safe_relative(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// Why `name`, one part of an output path, would be unsafe on a Windows file
+/// share, if it would be: a name Windows reserves for a device (`CON`, `PRN`,
+/// `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, in any case, with or without an
+/// extension), a character Windows refuses (`<>:"|?*\` or a control
+/// character), or a dot or space at the end.
+pub fn unsafe_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("the name is empty".to_string());
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Some(format!(
+            "it contains the control character U+{:04X}",
+            u32::from(c)
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| "<>:\"|?*\\".contains(*c)) {
+        return Some(format!(
+            "it contains `{c}`, which Windows does not allow in file names"
+        ));
+    }
+    if name.ends_with('.') || name.ends_with(' ') {
+        return Some(
+            "it ends with a dot or a space, which Windows drops from file names".to_string(),
+        );
+    }
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let upper = stem.to_uppercase();
+    let numbered = |prefix: &str| {
+        upper.strip_prefix(prefix).is_some_and(|n| {
+            matches!(
+                n,
+                "1" | "2"
+                    | "3"
+                    | "4"
+                    | "5"
+                    | "6"
+                    | "7"
+                    | "8"
+                    | "9"
+                    | "\u{b9}"
+                    | "\u{b2}"
+                    | "\u{b3}"
+            )
+        })
+    };
+    if matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || numbered("COM")
+        || numbered("LPT")
+    {
+        return Some(format!(
+            "`{stem}` is a name Windows reserves for a device, with or without an extension"
+        ));
+    }
+    None
+}
+
+/// Removes temporary folders that builds which no longer run left beside the
+/// output (`.public.new-<process>-…`, `.public.old-<process>-…`). Folders of
+/// a running build, this one included, are left alone.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.new-"), format!(".{name}.old-")];
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+        else {
+            continue;
+        };
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        if !meta.is_dir() {
+            continue;
+        }
+        let stale = match rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) {
+            Some(pid) => pid != std::process::id() && !process_is_running(pid),
+            // A folder from before folders were named after their process.
+            None => meta
+                .modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 600),
+        };
+        if stale {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn process_is_running(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_is_running(_: u32) -> bool {
+    // Without a cheap way to ask, assume it runs: leaving a folder is safer
+    // than removing a running build's.
+    true
+}
+
 /// Writes `output` to `out`, replacing what was there only once everything is written.
 pub fn write_atomically(out: &Path, output: &Output) -> io::Result<()> {
     let parent = match out.parent() {
@@ -47,8 +158,9 @@ pub fn write_atomically(out: &Path, output: &Output) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".to_string());
+    remove_stale_staging(&parent, &name);
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
+        .prefix(&format!(".{name}.new-{}-", std::process::id()))
         .tempdir_in(&parent)?;
     write_tree(staging.path(), output)?;
     swap_in(staging, out, &parent, &name)
@@ -65,6 +177,12 @@ fn write_tree(dir: &Path, output: &Output) -> io::Result<()> {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!("refusing to write `{relative}`: it would land outside the output folder"),
+            ));
+        }
+        if let Some(why) = relative.split('/').find_map(unsafe_name) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write `{relative}`: {why}"),
             ));
         }
     }
@@ -105,7 +223,7 @@ fn swap_in(staging: tempfile::TempDir, out: &Path, parent: &Path, name: &str) ->
     }
     // No atomic exchange here: move the old output aside, then the new one in.
     let old = tempfile::Builder::new()
-        .prefix(&format!(".{name}.old-"))
+        .prefix(&format!(".{name}.old-{}-", std::process::id()))
         .tempdir_in(parent)?;
     let old_path = old.path().join("previous");
     std::fs::rename(out, &old_path)?;
@@ -169,10 +287,88 @@ mod tests {
     fn refuses_paths_that_leave_the_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let mut bad = Output::default();
-        bad.add("", vec![file("../escape.html", "x")]);
-        assert!(write_atomically(&out, &bad).is_err());
+        for path in [
+            "../escape.html",
+            "/tmp/escape.html",
+            "a/../../escape.html",
+            "./x.html",
+            "",
+            "con.html",
+            "assets/a:b.png",
+        ] {
+            let mut bad = Output::default();
+            bad.add("", vec![file(path, "x")]);
+            let err = write_atomically(&out, &bad).unwrap_err();
+            assert!(
+                err.to_string().contains("refusing to write"),
+                "{path}: {err}"
+            );
+        }
         assert!(!dir.path().join("escape.html").exists());
         assert!(!out.exists());
+        // Nothing is left beside the output either.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn names_unsafe_on_windows_are_recognised() {
+        for bad in [
+            "CON",
+            "con.html",
+            "Nul.tar.gz",
+            "aux",
+            "PRN.txt",
+            "com1",
+            "LPT9.png",
+            "COM\u{b9}",
+            "a<b",
+            "a>b",
+            "a:b",
+            "a\"b",
+            "a|b",
+            "a?b",
+            "a*b",
+            "a\\b",
+            "tab\there",
+            "x\u{1}",
+            "ends.",
+            "ends ",
+            "",
+        ] {
+            assert!(unsafe_name(bad).is_some(), "{bad:?}");
+        }
+        for good in [
+            "index.html",
+            "console.html",
+            "com10.html",
+            "lpt.css",
+            "nullable.js",
+            "step-1.html",
+            "a b.png",
+        ] {
+            assert_eq!(unsafe_name(good), None, "{good:?}");
+        }
+    }
+
+    #[test]
+    fn folders_left_by_killed_builds_are_removed_and_running_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // No process has this id (ids are far smaller on every system we build on).
+        let dead = dir.path().join(".public.new-4000000000-abc");
+        std::fs::create_dir_all(dead.join("model")).unwrap();
+        std::fs::write(dead.join("model/index.html"), "half").unwrap();
+        let running = dir
+            .path()
+            .join(format!(".public.new-{}-abc", std::process::id()));
+        std::fs::create_dir_all(&running).unwrap();
+        let other = dir.path().join(".elsewhere.new-4000000000-abc");
+        std::fs::create_dir_all(&other).unwrap();
+        let mut output = Output::default();
+        output.add("", vec![file("index.html", "new")]);
+        write_atomically(&out, &output).unwrap();
+        assert!(!dead.exists());
+        assert!(running.exists());
+        assert!(other.exists());
     }
 }

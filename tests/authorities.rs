@@ -1275,3 +1275,63 @@ fn kinloch_vale_explains_the_four_options_and_cites_social_work_scotland() {
 fn shipped_content_checks_clean() {
     assert_ok(&handbook(&["check", "--deny-warnings"]));
 }
+
+#[test]
+fn variables_and_local_terms_apply_to_titles_too() {
+    let page = "---\nid: local-panel\ntitle: \"{{ authority.short_name }} panel\"\nparent: step-3\nweight: 5\n---\nText.\n";
+    let dir = testshire(&[("pages/local-panel.md", page)]);
+    let out = built(dir.path());
+    let html = read(out.join("local-panel.html"));
+    assert!(
+        html.contains("<title>Testshire panel"),
+        "variables in a title are substituted"
+    );
+    assert!(!html.contains("{{"), "no raw braces left");
+    let nav = read(out.join("index.html"));
+    assert!(
+        nav.contains("Testshire panel"),
+        "the navigation uses the substituted title"
+    );
+}
+
+#[test]
+fn a_new_authority_checks_clean_even_with_deny_warnings() {
+    let dir = copy_of_model();
+    let root = dir.path();
+    assert_ok(&handbook_in(
+        root,
+        &[
+            "new-authority",
+            "demo",
+            "--name",
+            "Demo Council",
+            "--jurisdiction",
+            "england",
+        ],
+    ));
+    assert!(
+        root.join("local-overrides/demo/templates/page.html")
+            .is_file(),
+        "a template example is made"
+    );
+    assert_ok(&handbook_in(root, &["check", "--deny-warnings"]));
+}
+
+#[test]
+fn naming_an_authority_twice_builds_it_once() {
+    let dir = testshire(&[]);
+    let run = handbook_in(
+        dir.path(),
+        &[
+            "build",
+            "--authority",
+            SLUG,
+            "--authority",
+            SLUG,
+            "--out",
+            "out",
+        ],
+    );
+    assert_ok(&run);
+    assert!(text(&run).contains("Built 1 edition "), "{}", text(&run));
+}

@@ -1,6 +1,8 @@
 //! Markdown of one page to HTML: cross-references become relative links,
 //! local terms show the model's term in a `title`, the first use of each
-//! glossary term links to the glossary, and headings get their ids.
+//! glossary term links to the glossary, and headings get their ids. The
+//! HTML is then passed through the sanitiser's allow-list, so raw HTML an
+//! author wrote can carry no script, outside image or other unsafe part.
 //!
 //! It knows nothing of templates or files; `render` puts the HTML in pages.
 
@@ -142,7 +144,13 @@ pub fn to_html(
         Some(page) => format!("{page}--{id}"),
         None => id.to_string(),
     };
+    let mut nesting = markdown::Nesting::default();
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
+        nesting.see(&event);
+        if nesting.too_deep() {
+            // The link stage has reported it as an error, so this is never published.
+            return "<p>This text is nested too deeply to show.</p>\n".to_string();
+        }
         match event {
             Event::End(TagEnd::Heading(level)) => {
                 in_heading = false;
@@ -281,7 +289,9 @@ pub fn to_html(
     }
     let mut html = String::with_capacity(text.markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+    // Raw HTML the author wrote goes through the allow-list; what the
+    // renderer wrote passes it unchanged.
+    crate::sanitize::clean(&html)
 }
 
 /// Escapes text for HTML.

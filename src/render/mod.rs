@@ -182,10 +182,7 @@ pub fn render(
                 .iter()
                 .map(|s| (s.id.clone(), s.title.clone()))
                 .collect();
-            (
-                p.page.id().to_string(),
-                (p.page.meta.title.clone(), sections),
-            )
+            (p.page.id().to_string(), (p.title.clone(), sections))
         })
         .collect();
     let glossary = crate::glossary::of(linked, diagnostics);
@@ -226,11 +223,11 @@ pub fn render(
             title: if p.page.id() == "home" {
                 "Home".to_string()
             } else {
-                p.page.meta.title.clone()
+                p.title.clone()
             },
             depth: depth_of(p.page.id()),
             step: p.page.meta.step,
-            summary: p.page.meta.summary.clone(),
+            summary: p.summary.clone(),
             local: p.page.origin == Origin::Local,
         })
         .collect();
@@ -291,7 +288,7 @@ pub fn render(
     };
     let link_item = |id: &str| -> Option<LinkItem> {
         linked.page(id).map(|p| LinkItem {
-            title: p.page.meta.title.clone(),
+            title: p.title.clone(),
             href: page_file(id),
         })
     };
@@ -315,7 +312,7 @@ pub fn render(
                         title: if parent == "home" {
                             "Home".to_string()
                         } else {
-                            pp.page.meta.title.clone()
+                            pp.title.clone()
                         },
                         href: page_file(&parent),
                     });
@@ -378,10 +375,10 @@ pub fn render(
         };
         PageContext {
             id: id.to_string(),
-            title: meta.title.clone(),
+            title: p.title.clone(),
             href: page_file(id),
             html: to_html(&p.text, Some(&p.sections), &p.links, &options),
-            summary: meta.summary.clone(),
+            summary: p.summary.clone(),
             step: meta.step,
             origin: p.page.origin,
             sections: p
@@ -456,7 +453,7 @@ pub fn render(
             };
             PrintPage {
                 id: p.page.id().to_string(),
-                title: p.page.meta.title.clone(),
+                title: p.title.clone(),
                 html: to_html(&p.text, Some(&p.sections), &p.links, &print_options),
             }
         })
@@ -677,7 +674,7 @@ fn change_entries(linked: &LinkedEdition) -> Vec<ChangeEntry> {
                 ChangeEntry {
                     date: long_date(c.date),
                     iso_date: c.date.to_string(),
-                    title: p.page.meta.title.clone(),
+                    title: p.title.clone(),
                     href: page_file(p.page.id()),
                     note: c.note.clone(),
                 },
@@ -720,7 +717,7 @@ fn a_to_z(linked: &LinkedEdition) -> Vec<AzLetter> {
         let title = if p.page.id() == "home" {
             "Home".to_string()
         } else {
-            p.page.meta.title.clone()
+            p.title.clone()
         };
         entries.push(AzEntry {
             title: title.clone(),

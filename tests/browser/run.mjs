@@ -78,7 +78,7 @@ const counts = {
   validationWarnings: 0,
   reflowChecks: 0,
   tabStops: 0,
-  journeys: 0,
+  journeys: { keyboard: 0, "cross-reference": 0, print: 0, search: 0 },
   skipped: [],
   screenshots: 0,
   passed: 0,
@@ -327,7 +327,7 @@ async function keyboardJourney(page, base, edition, width) {
   counts.tabStops += stops;
   check(stops > 5, "keyboard: page has Tab stops", where, `only ${stops} Tab stops`);
   check(invisible.length === 0, "keyboard: focus is always visible", where, invisible.join("\n"));
-  counts.journeys += 1;
+  counts.journeys["keyboard"] += 1;
 }
 
 async function crossReferenceJourney(page, base, width) {
@@ -346,7 +346,7 @@ async function crossReferenceJourney(page, base, width) {
   await page.waitForURL(/\/model\/step-1\.html$/);
   const back = await page.locator("h1").innerText();
   check(/Step 1 of 7/.test(back), "cross-reference: back to step 1 via Home", where, `h1: ${back}`);
-  counts.journeys += 1;
+  counts.journeys["cross-reference"] += 1;
 }
 
 async function printJourney(page, base, edition) {
@@ -389,7 +389,7 @@ async function printJourney(page, base, edition) {
   const pages = await shown(".print-page");
   check(pages.length >= 7 && pages.every(Boolean), "print: every page shown in print", where, JSON.stringify(pages));
   await page.emulateMedia({ media: null });
-  counts.journeys += 1;
+  counts.journeys["print"] += 1;
 }
 
 // Links in whatever shows the search results (Pagefind's UI or our own).
@@ -435,7 +435,7 @@ async function searchJourney(page, base, edition) {
     const h1 = await page.locator("h1").innerText();
     check(/Step 3 of 7/.test(h1), "search: first step 3 result opens step 3", where, `h1: ${h1}`);
   }
-  counts.journeys += 1;
+  counts.journeys["search"] += 1;
 }
 
 async function notFound(base, edition) {
@@ -560,7 +560,8 @@ async function main() {
   console.log(`  axe needs review:    ${incomplete || "none"} (not failures; for a person to look at)`);
   console.log(`  reflow at 320 px:    ${counts.reflowChecks} pages checked`);
   console.log(`  html-validate:       ${counts.validated} pages, ${counts.validationErrors} errors, ${counts.validationWarnings} warnings`);
-  console.log(`  journeys:            ${counts.journeys} (keyboard with ${counts.tabStops} Tab stops, cross-reference, print, search)`);
+  const j = counts.journeys;
+  console.log(`  journeys completed:  keyboard ${j.keyboard} (${counts.tabStops} Tab stops), cross-reference ${j["cross-reference"]}, print ${j.print}, search ${j.search}`);
   for (const s of counts.skipped) console.log(`  SKIPPED:             ${s}`);
   console.log(`  screenshots:         ${counts.screenshots} in ${path.relative(REPO, SHOTS)}/`);
   console.log(`  failures:            ${failures.length}`);
