@@ -59,6 +59,9 @@ const LIVE_JS: &str = r#"// Reloads the page when `handbook serve` has rebuilt t
 (function () {
   "use strict";
   var source = new EventSource("/__handbook/events");
+  source.addEventListener("open", function () {
+    document.documentElement.setAttribute("data-live-reload", "connected");
+  });
   source.addEventListener("reload", function () {
     window.location.reload();
   });

@@ -68,3 +68,26 @@ fn every_page_of_every_edition_passes_the_browser_gate() {
         "browser gate printed no summary:\n{printed}"
     );
 }
+
+#[test]
+fn an_open_tab_reloads_itself_after_a_save() {
+    let repo = common::repo();
+    require_tools(&repo);
+    let root = common::copy_of_model();
+    let server = common::start(root.path(), &[]);
+    let file = root.path().join("content/step-4.md");
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser/live-reload.mjs"))
+        .arg(format!("http://{}/step-4.html", server.address))
+        .arg(&file)
+        .arg("Organising my money")
+        .arg("Organising the money")
+        .current_dir(&repo)
+        .output()
+        .expect("node runs");
+    assert!(
+        run.status.success(),
+        "live reload failed:\n{}",
+        common::text(&run)
+    );
+}

@@ -2,9 +2,12 @@
 //! on the shipped handbook or on a temporary copy of it.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
+use std::time::Duration;
 
 /// The date builds are judged against in tests, so review dates and stamps are stable.
 pub const TODAY: &str = "2026-11-24";
@@ -145,4 +148,73 @@ pub fn visible_text(html: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">");
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A running `handbook serve` on a free port, stopped when dropped.
+pub struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    pub address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start(root: &std::path::Path, extra: &[&str]) -> Server {
+    let mut args = vec!["serve", "--port", "0"];
+    args.extend_from_slice(extra);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(&args)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .env("HANDBOOK_TODAY", TODAY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    assert!(
+        address.starts_with("127.0.0.1:"),
+        "serve must listen on 127.0.0.1 by default, said {line:?}"
+    );
+    Server { child, address }
+}
+
+/// GETs a path; returns the status code and body.
+pub fn get(server: &Server, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
 }
