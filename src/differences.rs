@@ -10,7 +10,7 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::authority::Action;
 use crate::link::LinkedEdition;
-use crate::render::page_file;
+use crate::render::file_of;
 
 /// One line of a comparison.
 #[derive(Debug, Clone, Serialize)]
@@ -78,8 +78,8 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                         None => true,
                     });
             let href = still_there.then(|| match &over.target.section {
-                Some(s) => format!("{}#{s}", page_file(&over.target.page)),
-                None => page_file(&over.target.page),
+                Some(s) => format!("{}#{s}", file_of(&linked.edition.home, &over.target.page)),
+                None => file_of(&linked.edition.home, &over.target.page),
             });
             let (model, local) = match over.action {
                 Action::Replace => (applied.model_text.as_str(), over.body()),

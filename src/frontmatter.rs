@@ -256,6 +256,39 @@ mod tests {
     }
 
     #[test]
+    fn alias_bombs_and_deep_nesting_are_refused_quickly() {
+        use std::collections::BTreeMap;
+        let started = std::time::Instant::now();
+        let mut bomb = String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+        for i in 1..=12 {
+            let p = i - 1;
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let file = SourceFile::new("bomb.yaml", bomb);
+        let err = parse_file::<BTreeMap<String, serde::de::IgnoredAny>>(&file, &[]).unwrap_err();
+        assert!(err.message.contains("too large"), "{err}");
+        let deep = format!("x: {}1{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        let file = SourceFile::new("deep.yaml", deep);
+        let err = parse_file::<BTreeMap<String, serde::de::IgnoredAny>>(&file, &[]).unwrap_err();
+        assert!(err.message.contains("too large"), "{err}");
+        let deep = format!(
+            "x:\n{}",
+            (0..5_000)
+                .map(|i| format!("{}- \n", "  ".repeat(i)))
+                .collect::<String>()
+        );
+        let file = SourceFile::new("deep-block.yaml", deep);
+        assert!(parse_file::<BTreeMap<String, serde::de::IgnoredAny>>(&file, &[]).is_err());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
     fn syntax_error_line_is_mapped_into_the_file() {
         let file = SourceFile::new("p.md", "---\nid: a\ntitle: [unclosed\n---\n");
         let split = split(&file).unwrap();

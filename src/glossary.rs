@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::link::LinkedEdition;
 use crate::markdown;
-use crate::render::page_file;
+use crate::render::file_of;
 
 /// One glossary term.
 #[derive(Debug, Clone, Serialize)]
@@ -63,7 +63,11 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
                 term: entry.term.clone(),
                 anchor: format!("term-{}", markdown::slug(&entry.term)),
                 definition,
-                defined_at: format!("{}#{}", page_file(page.page.id()), entry.section),
+                defined_at: format!(
+                    "{}#{}",
+                    file_of(&linked.edition.home, page.page.id()),
+                    entry.section
+                ),
                 defined_on_title: page.title.clone(),
                 defined_on: page.page.id().to_string(),
                 model_term: None,

@@ -283,6 +283,98 @@ pub struct LinkedPage<'s> {
     pub title: String,
     /// The one-line summary, treated the same way.
     pub summary: Option<String>,
+    /// A fingerprint of the linked text, title, summary and examples, made
+    /// when linking with a [`Memo`]; render uses it to reuse HTML.
+    pub fingerprint: Option<[u8; 16]>,
+}
+
+/// What linking remembers between builds of one edition (for `serve`): each
+/// page's first-pass results, with the inputs they were made from, so a
+/// save re-reads only the pages whose text or variables changed.
+#[derive(Debug, Default)]
+pub struct Memo {
+    pages: std::sync::Mutex<HashMap<String, Arc<Remembered>>>,
+}
+
+/// One page's first-pass results and what they were made from.
+#[derive(Debug)]
+struct Remembered {
+    inputs: Inputs,
+    text: LinkedText,
+    sections: Vec<SectionRef>,
+    references: Vec<Reference>,
+    examples: Vec<LinkedText>,
+    title: String,
+    summary: Option<String>,
+    problems: Vec<Diagnostic>,
+    fingerprint: [u8; 16],
+}
+
+/// The inputs of a page's first pass: the very files (kept alive here, so
+/// compared by identity) and byte ranges of its text and examples, and the
+/// edition's variables.
+#[derive(Debug)]
+struct Inputs {
+    pieces: Vec<(Arc<SourceFile>, (usize, usize), bool)>,
+    variables: [u8; 16],
+}
+
+impl Inputs {
+    fn of(page: &EditionPage, variables: [u8; 16]) -> Self {
+        let mut pieces = vec![(Arc::clone(&page.file), (0, 0), false)];
+        pieces.extend(
+            page.chunks
+                .iter()
+                .map(|c| (Arc::clone(&c.file), c.range, c.local)),
+        );
+        pieces.extend(
+            page.examples
+                .iter()
+                .map(|ex| (Arc::clone(&ex.file), (ex.body_start, usize::MAX), true)),
+        );
+        Self { pieces, variables }
+    }
+
+    fn same(&self, other: &Inputs) -> bool {
+        self.variables == other.variables
+            && self.pieces.len() == other.pieces.len()
+            && self
+                .pieces
+                .iter()
+                .zip(&other.pieces)
+                .all(|(a, b)| Arc::ptr_eq(&a.0, &b.0) && a.1 == b.1 && a.2 == b.2)
+    }
+}
+
+/// A 128-bit fingerprint of whatever is written into it.
+#[derive(Default)]
+pub struct Fingerprint(blake3::Hasher);
+
+impl Fingerprint {
+    /// Adds a piece of text (its length first, so pieces cannot run together).
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        self.bytes(text.as_bytes())
+    }
+
+    /// Adds bytes (their length first).
+    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// Adds a number.
+    pub fn number(&mut self, n: u64) -> &mut Self {
+        self.0.update(&n.to_le_bytes());
+        self
+    }
+
+    /// The fingerprint.
+    pub fn finish(&self) -> [u8; 16] {
+        let mut out = [0; 16];
+        out.copy_from_slice(&self.0.finalize().as_bytes()[..16]);
+        out
+    }
 }
 
 /// An edition whose cross-references all resolve.
@@ -296,12 +388,19 @@ pub struct LinkedEdition<'s> {
     pub backlinks: HashMap<String, Vec<String>>,
     /// For each local term, the ids of the pages where it replaced the model term.
     pub term_uses: BTreeMap<String, Vec<String>>,
+    /// Index in `pages` of each page id.
+    by_id: HashMap<String, usize>,
 }
 
 impl<'s> LinkedEdition<'s> {
     /// A page by id.
     pub fn page(&self, id: &str) -> Option<&LinkedPage<'s>> {
-        self.pages.iter().find(|p| p.page.id() == id)
+        self.index_of(id).map(|i| &self.pages[i])
+    }
+
+    /// Where a page is in reading order (its index in `pages`), by id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
     }
 }
 
@@ -315,52 +414,146 @@ pub fn is_id_reference(dest: &str) -> bool {
 }
 
 /// Links an edition.
-pub fn link<'s>(mut edition: Edition<'s>, diagnostics: &Diagnostics) -> LinkedEdition<'s> {
+pub fn link<'s>(edition: Edition<'s>, diagnostics: &Diagnostics) -> LinkedEdition<'s> {
+    link_with(edition, diagnostics, None)
+}
+
+/// Links an edition, reusing the first-pass results `memo` holds for pages
+/// whose text and variables did not change since it last saw them, and
+/// remembering the others.
+pub fn link_with<'s>(
+    mut edition: Edition<'s>,
+    diagnostics: &Diagnostics,
+    memo: Option<&Memo>,
+) -> LinkedEdition<'s> {
     let vars = Variables::of(&edition);
+    let variables = {
+        let mut f = Fingerprint::default();
+        for (k, v) in &vars.values {
+            f.text(k).text(v);
+        }
+        for (k, v) in &vars.terms {
+            f.text(k).text(v);
+        }
+        f.finish()
+    };
     let pages = std::mem::take(&mut edition.pages);
     // Pass 1: join text, substitute variables, find headings and references.
     let prepared: Vec<(LinkedPage<'s>, Vec<Reference>)> = pages
         .into_par_iter()
         .map(|page| {
-            let mut problems = Vec::new();
-            let text = LinkedText::join(&page.chunks, &vars, &mut problems);
-            let sections = sections_of(&text.markdown);
-            let mut references = references_in(&text, None, &mut problems);
-            let examples = page
-                .examples
-                .iter()
-                .map(|ex| {
-                    let chunk = Chunk {
-                        file: Arc::clone(&ex.file),
-                        range: (ex.body_start, ex.file.text.len()),
-                        local: true,
-                    };
-                    let linked =
-                        LinkedText::join(std::slice::from_ref(&chunk), &vars, &mut problems);
-                    let example = Some(references_len(&references));
-                    references.extend(references_in(&linked, example, &mut problems));
-                    linked
-                })
-                .collect();
-            let linked = LinkedPage {
-                title: vars.plain(&page.meta.title, &page, "title", &mut problems),
-                summary: page
-                    .meta
-                    .summary
-                    .as_ref()
-                    .map(|s| vars.plain(s, &page, "summary", &mut problems)),
-                page,
-                text,
-                sections,
-                links: HashMap::new(),
-                examples,
+            let Some(memo) = memo else {
+                return first_pass(page, &vars, diagnostics);
             };
-            diagnostics.extend(problems);
+            let inputs = Inputs::of(&page, variables);
+            let known = memo
+                .pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(page.id())
+                .filter(|r| r.inputs.same(&inputs))
+                .cloned();
+            if let Some(r) = known {
+                diagnostics.extend(r.problems.iter().cloned());
+                let linked = LinkedPage {
+                    page,
+                    text: r.text.clone(),
+                    sections: r.sections.clone(),
+                    links: HashMap::new(),
+                    examples: r.examples.clone(),
+                    title: r.title.clone(),
+                    summary: r.summary.clone(),
+                    fingerprint: Some(r.fingerprint),
+                };
+                return (linked, r.references.clone());
+            }
+            let problems = Diagnostics::new();
+            let (mut linked, references) = first_pass(page, &vars, &problems);
+            let problems = problems.into_sorted();
+            diagnostics.extend(problems.iter().cloned());
+            let mut f = Fingerprint::default();
+            f.text(&linked.text.markdown).text(&linked.title);
+            f.text(linked.summary.as_deref().unwrap_or("\0"));
+            for &(a, b) in &linked.text.local_ranges {
+                f.number(a as u64).number(b as u64);
+            }
+            for ex in &linked.examples {
+                f.text(&ex.markdown);
+            }
+            let fingerprint = f.finish();
+            linked.fingerprint = Some(fingerprint);
+            let remembered = Remembered {
+                inputs,
+                text: linked.text.clone(),
+                sections: linked.sections.clone(),
+                references: references.clone(),
+                examples: linked.examples.clone(),
+                title: linked.title.clone(),
+                summary: linked.summary.clone(),
+                problems,
+                fingerprint,
+            };
+            memo.pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(linked.page.id().to_string(), Arc::new(remembered));
             (linked, references)
         })
         .collect();
+    resolve_all(edition, prepared, diagnostics)
+}
 
-    // Pass 2: resolve references against every page's sections.
+/// Pass 1 for one page: join its text, substitute variables, find its
+/// headings and references.
+fn first_pass<'s>(
+    page: EditionPage<'s>,
+    vars: &Variables,
+    diagnostics: &Diagnostics,
+) -> (LinkedPage<'s>, Vec<Reference>) {
+    let mut problems = Vec::new();
+    let text = LinkedText::join(&page.chunks, vars, &mut problems);
+    let sections = sections_of(&text.markdown);
+    let mut references = references_in(&text, None, &mut problems);
+    let examples = page
+        .examples
+        .iter()
+        .map(|ex| {
+            let chunk = Chunk {
+                file: Arc::clone(&ex.file),
+                range: (ex.body_start, ex.file.text.len()),
+                local: true,
+            };
+            let linked = LinkedText::join(std::slice::from_ref(&chunk), vars, &mut problems);
+            let example = Some(references_len(&references));
+            references.extend(references_in(&linked, example, &mut problems));
+            linked
+        })
+        .collect();
+    let linked = LinkedPage {
+        title: vars.plain(&page.meta.title, &page, "title", &mut problems),
+        summary: page
+            .meta
+            .summary
+            .as_ref()
+            .map(|s| vars.plain(s, &page, "summary", &mut problems)),
+        page,
+        text,
+        sections,
+        links: HashMap::new(),
+        examples,
+        fingerprint: None,
+    };
+    diagnostics.extend(problems);
+    (linked, references)
+}
+
+/// Pass 2: resolves every page's references against every page's sections,
+/// and records backlinks and where local terms are used.
+fn resolve_all<'s>(
+    edition: Edition<'s>,
+    prepared: Vec<(LinkedPage<'s>, Vec<Reference>)>,
+    diagnostics: &Diagnostics,
+) -> LinkedEdition<'s> {
     let index: HashMap<&str, &[SectionRef]> = prepared
         .iter()
         .map(|(p, _)| (p.page.id(), p.sections.as_slice()))
@@ -406,16 +599,22 @@ pub fn link<'s>(mut edition: Edition<'s>, diagnostics: &Diagnostics) -> LinkedEd
     }
 
     let term_uses = term_uses(&edition, &linked_pages);
+    let by_id = linked_pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.page.id().to_string(), i))
+        .collect();
     LinkedEdition {
         edition,
         pages: linked_pages,
         backlinks,
         term_uses,
+        by_id,
     }
 }
 
 /// A cross-reference found in text: its destination and where it is.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Reference {
     dest: String,
     range: (usize, usize),

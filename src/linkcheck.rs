@@ -8,28 +8,127 @@
 //! would make a reader's browser fetch from another host (an image, script or
 //! frame `src`, a `<link>` to a style sheet or font, a `url(…)` or `@import`
 //! in a style sheet) is an error: an edition requests nothing from outside.
-//! It reads rendered and static files only; it changes nothing.
+//! So is a page without the theme's Content-Security-Policy, or with one that
+//! lets in inline script or outside hosts. It reads rendered and static files
+//! only; it changes nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::render::{Content, OutputFile};
 
+/// Every attribute of every element in HTML, as `(where the element starts,
+/// element, name, value)`,
+/// read from tags only: text such as `src="…"` written in a code span, and
+/// the insides of comments, scripts and style elements, are not attributes.
+fn attributes(html: &str) -> Vec<(usize, &str, &str, &str)> {
+    const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp"];
+    let bytes = html.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(open) = html[i..].find('<').map(|o| i + o) {
+        i = open + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(html.len(), |e| i + e + 3);
+            continue;
+        }
+        if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let name_end = html[i..]
+            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+            .map_or(html.len(), |e| i + e);
+        let element = &html[i..name_end];
+        let number = open;
+        i = name_end;
+        loop {
+            while bytes
+                .get(i)
+                .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
+            {
+                i += 1;
+            }
+            if i >= bytes.len() || bytes[i] == b'>' {
+                i += 1;
+                break;
+            }
+            let first = html[i..].chars().next().map_or(1, char::len_utf8);
+            let name_end = html[i + first..]
+                .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>' || c == '/')
+                .map_or(html.len(), |e| i + first + e);
+            let name = &html[i..name_end];
+            i = name_end;
+            while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                i += 1;
+            }
+            let mut value = "";
+            if bytes.get(i) == Some(&b'=') {
+                i += 1;
+                while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                    i += 1;
+                }
+                match bytes.get(i) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        let start = i + 1;
+                        let end = html[start..]
+                            .find(char::from(q))
+                            .map_or(html.len(), |e| start + e);
+                        value = &html[start..end];
+                        i = (end + 1).min(html.len());
+                    }
+                    _ => {
+                        let end = html[i..]
+                            .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                            .map_or(html.len(), |e| i + e);
+                        value = &html[i..end];
+                        i = end;
+                    }
+                }
+            }
+            found.push((number, element, name, value));
+        }
+        if let Some(raw) = RAW_TEXT.iter().find(|r| element.eq_ignore_ascii_case(r)) {
+            let close = format!("</{raw}");
+            i = html[i.min(html.len())..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .map_or(html.len(), |c| i + c);
+        }
+        if i >= html.len() {
+            break;
+        }
+    }
+    found
+}
+
 /// The values of one attribute in HTML, such as every `href="…"`.
+#[cfg(test)]
 fn attribute_values<'a>(html: &'a str, attribute: &str) -> Vec<&'a str> {
-    let needle = format!(" {attribute}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(at, _)| {
-            let start = at + needle.len();
-            html[start..].find('"').map(|end| &html[start..start + end])
-        })
+    values_of(&attributes(html), attribute)
+}
+
+/// One attribute of one element, as [`attributes`] finds them.
+type Attribute<'a> = (usize, &'a str, &'a str, &'a str);
+
+/// The values of one attribute among a page's attributes.
+fn values_of<'a>(all: &[Attribute<'a>], attribute: &str) -> Vec<&'a str> {
+    all.iter()
+        .filter(|(_, _, name, _)| name.eq_ignore_ascii_case(attribute))
+        .map(|(_, _, _, value)| *value)
         .collect()
 }
 
-fn decode(url: &str) -> String {
-    url.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
+fn decode(url: &str) -> std::borrow::Cow<'_, str> {
+    if !url.contains('&') {
+        return std::borrow::Cow::Borrowed(url);
+    }
+    std::borrow::Cow::Owned(
+        url.replace("&amp;", "&")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'"),
+    )
 }
 
 /// Whether a URL names an outside address (`https:`, `mailto:`, `data:`…) rather than a file.
@@ -39,7 +138,16 @@ pub fn is_outside(url: &str) -> bool {
 }
 
 /// Resolves `url` against the folder of `from`, both inside an edition.
-fn resolve(from: &str, url: &str) -> Option<String> {
+fn resolve<'a>(from: &str, url: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+    // Most links are to a file beside a page at the top of the edition.
+    let plain = !from.contains('/')
+        && !url.contains('/')
+        && url != "."
+        && url != ".."
+        && !url.is_empty();
+    if plain {
+        return Some(std::borrow::Cow::Borrowed(url));
+    }
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     for piece in url.split('/') {
@@ -51,7 +159,7 @@ fn resolve(from: &str, url: &str) -> Option<String> {
             p => parts.push(p),
         }
     }
-    Some(parts.join("/"))
+    Some(std::borrow::Cow::Owned(parts.join("/")))
 }
 
 /// Outside links found, by address, with the pages that use them.
@@ -61,23 +169,27 @@ pub type OutsideLinks = BTreeMap<String, BTreeSet<String>>;
 /// and the outside links found.
 pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLinks) {
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
-    let mut pages: Vec<(&str, &str)> = Vec::new();
-    for file in files {
-        if let Content::Bytes(bytes) = &file.content {
-            if file.path.ends_with(".html") {
-                let html = std::str::from_utf8(bytes).unwrap_or("");
-                ids.insert(
-                    &file.path,
-                    attribute_values(html, "id")
-                        .into_iter()
-                        .map(decode)
-                        .collect(),
-                );
-                pages.push((&file.path, html));
+    let pages: Vec<(&str, &str)> = files
+        .iter()
+        .filter_map(|file| match &file.content {
+            Content::Bytes(bytes) if file.path.ends_with(".html") => {
+                Some((file.path.as_str(), std::str::from_utf8(bytes).unwrap_or("")))
             }
-        }
-    }
+            _ => None,
+        })
+        .collect();
+    // Pages are read in parallel, twice (for their ids, then for their
+    // links), so that only a few pages' attributes are held at once.
+    let ids: HashMap<&str, HashSet<String>> = pages
+        .par_iter()
+        .map(|(path, html)| {
+            let ids = values_of(&attributes(html), "id")
+                .into_iter()
+                .map(|id| decode(id).into_owned())
+                .collect();
+            (*path, ids)
+        })
+        .collect();
     let mut problems = Vec::new();
     let mut outside = OutsideLinks::new();
     for file in files {
@@ -95,68 +207,97 @@ pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLi
             }
         }
     }
-    for (path, html) in pages {
-        let mut resources: Vec<&str> = ["src", "poster", "data"]
-            .iter()
-            .flat_map(|a| attribute_values(html, a))
-            .collect();
-        resources.extend(
-            attribute_values(html, "srcset")
-                .into_iter()
-                .flat_map(|set| set.split(','))
-                .filter_map(|candidate| candidate.split_whitespace().next()),
-        );
-        resources.extend(link_element_hrefs(html));
-        for raw in resources {
-            let url = decode(raw);
-            if crate::sanitize::is_outside_resource(&url)
-                && crate::sanitize::scheme_of(&url).as_deref() != Some("data")
-            {
-                problems.push(outside_resource(&format!("{edition}/{path}"), &url));
-            }
+    // Each page's problems and outside links, pages in parallel, gathered in order.
+    let found: Vec<(Vec<Diagnostic>, Vec<(String, String)>)> = pages
+        .par_iter()
+        .map(|(path, html)| check_page(edition, path, &attributes(html), &paths, &ids))
+        .collect();
+    for (page_problems, page_outside) in found {
+        problems.extend(page_problems);
+        for (url, page) in page_outside {
+            outside.entry(url).or_default().insert(page);
         }
-        let mut urls = attribute_values(html, "href");
-        urls.extend(attribute_values(html, "src"));
-        for raw in urls {
-            let url = decode(raw);
-            if is_outside(&url) {
-                if url.starts_with("http") {
-                    outside
-                        .entry(url)
-                        .or_default()
-                        .insert(format!("{edition}/{path}"));
-                }
-                continue;
+    }
+    (problems, outside)
+}
+
+/// The problems of one page's links, and the outside links it has (address, page).
+fn check_page(
+    edition: &str,
+    path: &str,
+    all: &[Attribute],
+    paths: &HashSet<&str>,
+    ids: &HashMap<&str, HashSet<String>>,
+) -> (Vec<Diagnostic>, Vec<(String, String)>) {
+    let mut problems = Vec::new();
+    let mut outside = Vec::new();
+    if let Some(why) = csp_problem_in(all) {
+        problems.push(
+            Diagnostic::error(
+                "content-security-policy",
+                format!("`{edition}/{path}` {why}"),
+            )
+            .in_path(format!("{edition}/{path}"))
+            .hint("every page keeps the theme's `<meta http-equiv=\"Content-Security-Policy\" …>`, which forbids inline script and outside hosts: let templates extend `theme/base.html` rather than replace it"),
+        );
+    }
+    let mut resources: Vec<&str> = ["src", "poster", "data"]
+        .iter()
+        .flat_map(|a| values_of(all, a))
+        .collect();
+    resources.extend(
+        values_of(all, "srcset")
+            .into_iter()
+            .flat_map(|set| set.split(','))
+            .filter_map(|candidate| candidate.split_whitespace().next()),
+    );
+    resources.extend(link_element_hrefs_in(all));
+    for raw in resources {
+        let url = decode(raw);
+        if crate::sanitize::is_outside_resource(&url)
+            && crate::sanitize::scheme_of(&url).as_deref() != Some("data")
+        {
+            problems.push(outside_resource(&format!("{edition}/{path}"), &url));
+        }
+    }
+    let mut urls = values_of(all, "href");
+    urls.extend(values_of(all, "src"));
+    for raw in urls {
+        let url = decode(raw);
+        if is_outside(&url) {
+            if url.starts_with("http") {
+                outside.push((url.into_owned(), format!("{edition}/{path}")));
             }
-            let (target, fragment) = match url.split_once('#') {
-                Some((t, f)) => (t, Some(f)),
-                None => (url.as_str(), None),
-            };
-            let target = target.split('?').next().unwrap_or("");
-            let resolved = if target.is_empty() {
-                Some(path.to_string())
-            } else {
-                resolve(path, target)
-            };
-            let broken = match &resolved {
-                None => Some("points outside its edition".to_string()),
-                Some(r) if !paths.contains(r.as_str()) => {
-                    Some(format!("points to `{r}`, which is not in the edition"))
-                }
-                Some(r) => match (fragment, ids.get(r.as_str())) {
-                    (Some(f), Some(known)) if !f.is_empty() && !known.contains(f) => {
-                        Some(format!("points to `#{f}`, which is not an id on `{r}`"))
-                    }
-                    _ => None,
-                },
-            };
-            if let Some(why) = broken {
-                problems.push(
-                    Diagnostic::error("broken-link", format!("a link on `{edition}/{path}` to `{url}` {why}"))
-                        .in_path(format!("{edition}/{path}"))
-                        .hint("if the link is in a theme or authority template, correct its address; if it is in content, use a cross-reference such as [[step-3]]"),
-                );
+            continue;
+        }
+        let (target, fragment) = match url.split_once('#') {
+            Some((t, f)) => (t, Some(f)),
+            None => (url.as_ref(), None),
+        };
+        let target = target.split('?').next().unwrap_or("");
+        let resolved = if target.is_empty() {
+            Some(std::borrow::Cow::Borrowed(path))
+        } else {
+            resolve(path, target)
+        };
+        let broken = match &resolved {
+            None => Some("points outside its edition".to_string()),
+            Some(r) if !paths.contains(r.as_ref()) => {
+                Some(format!("points to `{r}`, which is not in the edition"))
             }
+            Some(r) => match (fragment, ids.get(r.as_ref())) {
+                (Some(f), Some(known)) if !f.is_empty() && !known.contains(f) => {
+                    Some(format!("points to `#{f}`, which is not an id on `{r}`"))
+                }
+                _ => None,
+            },
+        };
+        if let Some(why) = broken {
+            problems.push(
+                Diagnostic::error("broken-link", format!("a link on `{edition}/{path}` to `{url}` {why}"))
+                    .in_path(format!("{edition}/{path}"))
+                    .hint("if the link is in a theme or authority template, correct its address; if it is in content, use a cross-reference such as [[step-3]]"),
+            );
         }
     }
     (problems, outside)
@@ -171,13 +312,66 @@ fn outside_resource(shown: &str, url: &str) -> Diagnostic {
     .hint("an edition makes no request to any outside host: save the file in the theme's or the authority's `static/` folder and refer to it as `assets/NAME`")
 }
 
-/// The `href` of every `<link>` element (style sheets, fonts, icons).
-fn link_element_hrefs(html: &str) -> Vec<&str> {
-    html.match_indices("<link")
-        .filter_map(|(at, _)| {
-            let end = html[at..].find('>').map_or(html.len(), |e| at + e);
-            attribute_values(&html[at..end], "href").into_iter().next()
+/// What is wrong with a page's Content-Security-Policy, if anything: it
+/// must be there, and must not let in inline script or outside hosts.
+#[cfg(test)]
+fn csp_problem(html: &str) -> Option<&'static str> {
+    csp_problem_in(&attributes(html))
+}
+
+/// What is wrong with a page's Content-Security-Policy, from its attributes.
+fn csp_problem_in(all: &[Attribute]) -> Option<&'static str> {
+    let policy = all.iter().find_map(|(at, element, name, value)| {
+        let is_csp = element.eq_ignore_ascii_case("meta")
+            && name.eq_ignore_ascii_case("http-equiv")
+            && value.eq_ignore_ascii_case("Content-Security-Policy");
+        is_csp.then(|| {
+            all.iter()
+                .find(|(other, _, n, _)| other == at && n.eq_ignore_ascii_case("content"))
+                .map(|(_, _, _, v)| decode(v).to_ascii_lowercase())
+                .unwrap_or_default()
         })
+    });
+    let Some(policy) = policy else {
+        return Some("has no Content-Security-Policy");
+    };
+    let lets_in = |directive: &str, what: &str| {
+        policy
+            .split(';')
+            .map(str::trim)
+            .any(|d| d.split_whitespace().next() == Some(directive) && d.contains(what))
+    };
+    let has = |directive: &str| {
+        policy
+            .split(';')
+            .any(|d| d.split_whitespace().next() == Some(directive))
+    };
+    let script_directive = match (has("script-src"), has("default-src")) {
+        (true, _) => "script-src",
+        (false, true) => "default-src",
+        (false, false) => {
+            return Some("has a Content-Security-Policy that does not restrict scripts")
+        }
+    };
+    if lets_in(script_directive, "'unsafe-inline'") {
+        return Some("has a Content-Security-Policy that lets in inline script");
+    }
+    if policy
+        .split_whitespace()
+        .any(|source| source == "*" || source.starts_with("http:") || source.starts_with("https:"))
+    {
+        return Some("has a Content-Security-Policy that lets in outside hosts");
+    }
+    None
+}
+
+/// The `href` of every `<link>` element (style sheets, fonts, icons).
+fn link_element_hrefs_in<'a>(all: &[Attribute<'a>]) -> Vec<&'a str> {
+    all.iter()
+        .filter(|(_, element, name, _)| {
+            element.eq_ignore_ascii_case("link") && name.eq_ignore_ascii_case("href")
+        })
+        .map(|(_, _, _, value)| *value)
         .collect()
 }
 
@@ -213,10 +407,12 @@ fn outside_in_css(css: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self'\">";
+
     fn page(path: &str, html: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
-            content: Content::Bytes(html.as_bytes().to_vec()),
+            content: Content::Bytes(format!("{CSP}{html}").into_bytes()),
         }
     }
 
@@ -250,6 +446,32 @@ mod tests {
             outside_in_css("a{background:url( 'https://x.example/a.png' )} @import \"//y.example/b.css\"; b{background:url(img.png)} c{src:url(data:font/woff2;base64,AA)}"),
             vec!["https://x.example/a.png", "//y.example/b.css"]
         );
+    }
+
+    #[test]
+    fn attributes_are_read_from_tags_only() {
+        // Found by fuzzing: sanitised text keeps `"`, so `src="…"` in a code
+        // span once read as an image from another site.
+        let html = "<p>Write <code>&lt;img src=\"https://x.example/a.png\"&gt;</code> or href=\"nope.html\".</p>\
+            <!-- <img src=\"https://y.example\"> --><script>var a = '<img src=\"https://z.example\">';</script>\
+            <a title=\"a > b\" href='step-1.html' data-x=1 hidden>x</a><img src=assets/a.png alt=\"\">";
+        assert_eq!(attribute_values(html, "src"), vec!["assets/a.png"]);
+        assert_eq!(attribute_values(html, "href"), vec!["step-1.html"]);
+        assert_eq!(attribute_values(html, "title"), vec!["a > b"]);
+        assert_eq!(attribute_values(html, "hidden"), vec![""]);
+        assert_eq!(attribute_values("<td =tyle=\"x\">", "=tyle"), vec!["x"]);
+    }
+
+    #[test]
+    fn every_page_keeps_a_strict_content_security_policy() {
+        assert_eq!(csp_problem(CSP), None);
+        assert!(csp_problem("<p>no policy</p>").is_some());
+        assert!(csp_problem("<meta http-equiv=\"content-security-policy\" content=\"script-src 'self' 'unsafe-inline'\">").is_some());
+        assert!(csp_problem("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self' https://cdn.example\">").is_some());
+        assert!(csp_problem(
+            "<meta name=\"x\" content=\"y\"><meta http-equiv=\"Content-Security-Policy\">"
+        )
+        .is_some());
     }
 
     #[test]

@@ -8,8 +8,14 @@
 //! that leave the root, and anything that is not a plain file, are refused.
 //! This is the only stage that reads content files; later stages work on the
 //! values it returns.
+//!
+//! Any folder of Markdown pages makes a model: each folder's `_index.md` is
+//! the page the folder's other pages (and its subfolders' `_index.md` pages)
+//! sit under, `content/_index.md` is home, and `handbook.yaml` is optional.
+//! A home page and a credits page are made from `handbook.yaml` (or its
+//! defaults) when the root has none.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -98,7 +104,8 @@ pub struct Sources {
     pub model: Arc<Model>,
     /// Authorities, by slug.
     pub authorities: Vec<Authority>,
-    /// The theme folder (`themes/default`).
+    /// The theme folder (`themes/default`); when the root has no `themes/`
+    /// folder, the theme built into Handbook is used instead.
     pub theme_dir: PathBuf,
 }
 
@@ -126,11 +133,13 @@ pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> So
     }
     let meta = load_meta(root, diagnostics);
     let broken = std::sync::Mutex::new(BTreeSet::new());
-    let pages = load_pages(root, &content, diagnostics, &broken);
+    let mut pages = load_pages(root, &content, diagnostics, &broken);
+    set_folder_parents(&mut pages);
     let mut model_pages = BTreeMap::new();
     for page in pages {
         insert_unique(&mut model_pages, page, diagnostics);
     }
+    add_missing_site_pages(&mut model_pages, &meta);
     let authorities = load_authorities(root, selection, diagnostics);
     Sources {
         root: root.to_path_buf(),
@@ -141,6 +150,99 @@ pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> So
         }),
         authorities,
         theme_dir: root.join("themes").join("default"),
+    }
+}
+
+/// The file that makes a folder's own page.
+pub const FOLDER_INDEX: &str = "_index.md";
+
+/// Where a model page file sits under `content/`: its folder (`""` for
+/// `content/` itself) and its file name.
+fn place_in_content(page: &Page) -> Option<(&str, &str)> {
+    let relative = page.file.path.strip_prefix("content/")?;
+    Some(relative.rsplit_once('/').unwrap_or(("", relative)))
+}
+
+/// The folder above `folder`, or `None` above `content/`.
+fn folder_above(folder: &str) -> Option<&str> {
+    if folder.is_empty() {
+        return None;
+    }
+    Some(folder.rsplit_once('/').map_or("", |(above, _)| above))
+}
+
+/// Gives each model page the id of the `_index.md` it sits under: its own
+/// folder's for an ordinary page, the nearest folder above's for an `_index.md`.
+fn set_folder_parents(pages: &mut [Page]) {
+    let mut index_of: HashMap<String, String> = HashMap::new();
+    for page in pages.iter() {
+        if let Some((folder, FOLDER_INDEX)) = place_in_content(page) {
+            index_of.insert(folder.to_string(), page.id().to_string());
+        }
+    }
+    for page in pages.iter_mut() {
+        let Some((folder, name)) = place_in_content(page) else {
+            continue;
+        };
+        let mut at = if name == FOLDER_INDEX {
+            folder_above(folder)
+        } else {
+            Some(folder)
+        };
+        let mut parent = None;
+        while let Some(folder) = at {
+            match index_of.get(folder) {
+                Some(id) if id != page.id() => {
+                    parent = Some(id.clone());
+                    break;
+                }
+                _ => at = folder_above(folder),
+            }
+        }
+        page.folder_parent = parent;
+    }
+}
+
+/// A page the site needs that the root does not have: a home page when there
+/// is no `content/_index.md` and no page `home`, and the credits page every
+/// footer links to (the theme adds the model's details and licence to it).
+fn add_missing_site_pages(pages: &mut BTreeMap<String, Page>, meta: &HandbookMeta) {
+    let has_root_index = pages.values().any(|p| p.file.path == ROOT_INDEX);
+    let quote = |text: &str| serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+    let mut wanted = Vec::new();
+    if !has_root_index && !pages.contains_key("home") {
+        wanted.push((
+            "home",
+            format!("---\nid: home\ntitle: {}\nweight: 0\n---\n", quote(&meta.title)),
+        ));
+    }
+    if !pages.contains_key("credits") {
+        wanted.push((
+            "credits",
+            format!(
+                "---\nid: credits\ntitle: \"Credits and licence\"\nweight: {}\n---\n",
+                i64::MAX
+            ),
+        ));
+    }
+    for (id, text) in wanted {
+        let file = SourceFile::new(format!("(built-in)/{id}.md"), text);
+        if let Ok(page) = Page::parse(file, &mut Vec::new()) {
+            pages.insert(id.to_string(), page);
+        }
+    }
+}
+
+/// The display path of the root folder's own page.
+const ROOT_INDEX: &str = "content/_index.md";
+
+impl Model {
+    /// The id of the home page: the root `content/_index.md`'s, else `home`.
+    pub fn home(&self) -> &str {
+        self.pages
+            .values()
+            .find(|p| p.file.path == ROOT_INDEX)
+            .map_or("home", |p| p.id())
     }
 }
 
@@ -406,7 +508,9 @@ pub fn authority_slugs(root: &Path) -> Vec<String> {
     };
     let mut slugs: Vec<String> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.path().join("authority.yaml").is_file())
+        // Anything named `authority.yaml` makes an authority, so that one that
+        // cannot be read (a folder, a pipe, a broken link) is reported, not skipped.
+        .filter(|e| e.path().join("authority.yaml").symlink_metadata().is_ok())
         .filter_map(|e| e.file_name().to_str().map(str::to_owned))
         .filter(|s| !s.starts_with('.'))
         .collect();
@@ -489,4 +593,95 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
         broken_page_ids: broken.into_inner().unwrap_or_else(|e| e.into_inner()),
         dir,
     })
+}
+
+/// Re-reads changed files into `sources` in place, for a preview that
+/// rebuilds on save. Handles files that were read before and are still
+/// there, still valid and keep their ids (pages, overrides and examples,
+/// which is what an edit is); returns `false`, changing nothing, for
+/// anything else (a new, deleted or broken file, a changed id, settings,
+/// templates), when the caller must load the root again.
+pub fn reload(sources: &mut Sources, changed: &[PathBuf]) -> bool {
+    let root = sources.root.clone();
+    let mut read = Vec::with_capacity(changed.len());
+    for path in changed {
+        let shown = display_path(&root, path);
+        if !shown.ends_with(".md") || !path.is_file() {
+            return false;
+        }
+        match read_source(&root, path) {
+            Ok(file) => read.push((shown, file)),
+            Err(_) => return false,
+        }
+    }
+    // Parse everything first, so a failure leaves `sources` as it was.
+    enum Parsed {
+        ModelPage(Page),
+        Override(usize, usize, Override),
+        Example(usize, usize, Example),
+        LocalPage(usize, usize, Page),
+    }
+    let parse_page = |file: Arc<SourceFile>, id: &str| {
+        let mut problems = Vec::new();
+        Page::parse(file, &mut problems)
+            .ok()
+            .filter(|p| problems.is_empty() && p.id() == id)
+    };
+    let mut parsed = Vec::with_capacity(read.len());
+    for (shown, file) in read {
+        if let Some(old) = sources.model.pages.values().find(|p| p.file.path == shown) {
+            let Some(mut page) = parse_page(file, old.id()) else {
+                return false;
+            };
+            page.folder_parent = old.folder_parent.clone();
+            parsed.push(Parsed::ModelPage(page));
+            continue;
+        }
+        let mut found = None;
+        for (a, authority) in sources.authorities.iter().enumerate() {
+            if let Some(i) = authority.overrides.iter().position(|o| o.file.path == shown) {
+                found = Override::parse(file.clone())
+                    .ok()
+                    .map(|o| Parsed::Override(a, i, o));
+            } else if let Some(i) = authority.examples.iter().position(|e| e.file.path == shown) {
+                found = Example::parse(file.clone())
+                    .ok()
+                    .filter(|e| e.id == authority.examples[i].id)
+                    .map(|e| Parsed::Example(a, i, e));
+            } else if let Some(i) = authority.pages.iter().position(|p| p.file.path == shown) {
+                found = parse_page(file.clone(), authority.pages[i].id())
+                    .map(|p| Parsed::LocalPage(a, i, p));
+            } else {
+                continue;
+            }
+            break;
+        }
+        match found {
+            Some(p) => parsed.push(p),
+            // A file of an authority this preview does not show changes nothing.
+            None if shown.starts_with("local-overrides/")
+                && !sources
+                    .authorities
+                    .iter()
+                    .any(|a| shown.starts_with(&format!("local-overrides/{}/", a.slug))) => {}
+            None => return false,
+        }
+    }
+    let has_model_pages = parsed.iter().any(|p| matches!(p, Parsed::ModelPage(_)));
+    if has_model_pages && Arc::get_mut(&mut sources.model).is_none() {
+        return false;
+    }
+    for p in parsed {
+        match p {
+            Parsed::ModelPage(page) => {
+                if let Some(model) = Arc::get_mut(&mut sources.model) {
+                    model.pages.insert(page.id().to_string(), page);
+                }
+            }
+            Parsed::Override(a, i, o) => sources.authorities[a].overrides[i] = o,
+            Parsed::Example(a, i, e) => sources.authorities[a].examples[i] = e,
+            Parsed::LocalPage(a, i, p) => sources.authorities[a].pages[i] = p,
+        }
+    }
+    true
 }

@@ -41,6 +41,9 @@ enum Command {
         /// Where to write the sites (default ROOT/public).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Leave out the search index (faster; the search page then offers only the A to Z).
+        #[arg(long)]
+        no_search: bool,
     },
     /// Report every problem in the handbook without writing anything.
     Check {
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
             root,
             authorities,
             out,
+            no_search,
         } => {
             let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("public"));
@@ -118,6 +122,7 @@ fn main() -> ExitCode {
                 root,
                 editions: Editions::from_slugs(authorities),
                 today: pipeline::today(),
+                search: !no_search,
             };
             let show = std::io::stderr().is_terminal();
             let progress = |done: usize, total: usize| {
@@ -169,6 +174,7 @@ fn main() -> ExitCode {
                 root,
                 editions: Editions::from_slugs(authorities),
                 today: pipeline::today(),
+                search: true,
             });
             match format {
                 Format::Json => {

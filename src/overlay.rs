@@ -77,7 +77,7 @@ pub struct EditionPage<'s> {
     pub origin: Origin,
     /// The page's Markdown, in pieces.
     pub chunks: Vec<Chunk>,
-    /// The parent in the navigation tree (`None` for `home`).
+    /// The parent in the navigation tree (`None` for the home page).
     pub parent: Option<String>,
     /// Examples shown on this page.
     pub examples: Vec<&'s Example>,
@@ -113,6 +113,8 @@ pub struct Edition<'s> {
     pub model: &'s Model,
     /// The authority, for authority editions.
     pub authority: Option<&'s Authority>,
+    /// The id of the home page (see [`Model::home`]).
+    pub home: String,
     /// Pages in reading order (home first, then a depth-first walk of the tree).
     pub pages: Vec<EditionPage<'s>>,
     /// Overrides in the order of their files.
@@ -150,6 +152,18 @@ pub fn authority_edition<'s>(
     build(model, Some(authority), diagnostics)
 }
 
+/// Where a model page sits in the navigation: under its `parent:`, else
+/// under its folder's `_index.md`, else under home; `None` for home itself.
+fn model_parent(page: &Page, home: &str) -> Option<String> {
+    (page.id() != home).then(|| {
+        page.meta
+            .parent
+            .clone()
+            .or_else(|| page.folder_parent.clone())
+            .unwrap_or_else(|| home.to_string())
+    })
+}
+
 fn whole(page: &Page) -> Chunk {
     Chunk {
         file: Arc::clone(&page.file),
@@ -164,6 +178,7 @@ fn build<'s>(
     diagnostics: &Diagnostics,
 ) -> Edition<'s> {
     let mut problems = Vec::new();
+    let home = model.home().to_string();
     for page in model.pages.values() {
         check_reserved(page, &mut problems);
     }
@@ -198,7 +213,7 @@ fn build<'s>(
             file: Arc::clone(&page.file),
             origin,
             chunks,
-            parent: (page.id() != "home").then(|| "home".to_string()),
+            parent: model_parent(page, &home),
             examples: Vec::new(),
         });
     }
@@ -234,20 +249,29 @@ fn build<'s>(
                     range: (page.body_start, page.file.text.len()),
                     local: true,
                 }],
-                parent: Some(
-                    page.meta
-                        .parent
-                        .clone()
-                        .unwrap_or_else(|| "home".to_string()),
-                ),
+                parent: Some(page.meta.parent.clone().unwrap_or_else(|| home.clone())),
                 examples: Vec::new(),
             });
         }
     }
 
-    // Parents must exist; pages whose parent does not go under home.
+    // Parents must exist; pages whose parent does not go under home. A model
+    // page whose parent this edition removed goes under the removed page's parent.
     let ids: HashSet<String> = pages.iter().map(|p| p.id().to_string()).collect();
     for page in &mut pages {
+        if page.origin != Origin::Local {
+            let mut hops = 0;
+            while let Some(parent) = page.parent.as_deref() {
+                if ids.contains(parent) || hops > 64 {
+                    break;
+                }
+                let Some(removed) = model.pages.get(parent) else {
+                    break;
+                };
+                page.parent = model_parent(removed, &home);
+                hops += 1;
+            }
+        }
         if let Some(parent) = &page.parent {
             if !ids.contains(parent) || parent == page.id() {
                 let at = crate::page::find_key(&page.file, (0, page.file.text.len()), "parent");
@@ -263,7 +287,7 @@ fn build<'s>(
                         "use the id of an existing page, such as `home`",
                     )),
                 );
-                page.parent = Some("home".to_string());
+                page.parent = Some(home.clone());
             }
         }
     }
@@ -272,7 +296,7 @@ fn build<'s>(
     if let Some(authority) = authority {
         attach_examples(authority, &mut pages, &mut examples, &mut problems);
     }
-    let pages = reading_order(pages, &mut problems);
+    let pages = reading_order(pages, &home, &mut problems);
     let applied = planned
         .iter()
         .map(|p| AppliedOverride {
@@ -287,6 +311,7 @@ fn build<'s>(
         slug: authority.map_or(MODEL_SLUG.to_string(), |a| a.slug.clone()),
         model,
         authority,
+        home,
         pages,
         applied,
         examples,
@@ -637,6 +662,7 @@ fn attach_examples<'s>(
 /// Orders pages as a reader meets them: home, then each child by weight, depth first.
 fn reading_order<'s>(
     pages: Vec<EditionPage<'s>>,
+    home: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<EditionPage<'s>> {
     let mut children: BTreeMap<Option<String>, Vec<(i64, String)>> = BTreeMap::new();
@@ -683,7 +709,7 @@ fn reading_order<'s>(
             .in_file(&page.file)
             .hint("set `parent:` so that following parents leads to `home`"),
         );
-        page.parent = Some("home".to_string());
+        page.parent = Some(home.to_string());
         ordered.push(page);
     }
     ordered

@@ -123,6 +123,11 @@ pub struct Page {
     pub body_start: usize,
     /// Its sections, in order.
     pub sections: Vec<Section>,
+    /// The page it sits under by its place in `content/`: the `_index.md` of
+    /// its folder (for an `_index.md`, of the nearest folder above). Filled
+    /// in by `load` for model pages; `None` for the root `_index.md` and for
+    /// pages outside `content/`. Front matter `parent` wins over it.
+    pub folder_parent: Option<String>,
 }
 
 impl Page {
@@ -168,6 +173,7 @@ impl Page {
             file,
             body_start: split.body_start,
             sections,
+            folder_parent: None,
         })
     }
 

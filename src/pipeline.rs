@@ -28,6 +28,8 @@ pub struct Request {
     pub editions: Editions,
     /// The date reviews are judged against and pages are stamped with.
     pub today: Date,
+    /// Whether to build each edition's search index (`build --no-search` leaves it out).
+    pub search: bool,
 }
 
 /// Which editions a run makes.
@@ -115,20 +117,22 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
         Editions::Model => Selection::Only(Vec::new()),
         Editions::Authorities(slugs) => Selection::Only(slugs.clone()),
     };
-    let sources = load::load(&request.root, &selection, &diagnostics);
+    let sources = timed("all", "load", || {
+        load::load(&request.root, &selection, &diagnostics)
+    });
     let mut theme_problems = Vec::new();
     let theme = Theme::load(&sources.root, &sources.theme_dir, &mut theme_problems);
     diagnostics.extend(theme_problems);
 
     let with_model = matches!(request.editions, Editions::Every | Editions::Model);
-    let results = make_editions(
-        &sources,
-        &theme,
-        with_model,
-        request.today,
-        &diagnostics,
-        progress,
-    );
+    let shared = Shared {
+        sources: &sources,
+        theme: &theme,
+        today: request.today,
+        search: request.search,
+        engine: std::sync::OnceLock::new(),
+    };
+    let results = make_editions(&shared, with_model, &diagnostics, progress);
 
     let editions: Vec<EditionSummary> = results.iter().map(|(s, _)| s.clone()).collect();
     let output = if diagnostics.has_errors() {
@@ -163,9 +167,9 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
                 theme
                     .statics
                     .iter()
-                    .map(|(name, path)| OutputFile {
+                    .map(|(name, file)| OutputFile {
                         path: format!("assets/{name}"),
-                        content: Content::Copy(path.clone()),
+                        content: file.content(),
                     })
                     .collect(),
             );
@@ -182,14 +186,24 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
     }
 }
 
-fn make_editions(
-    sources: &Sources,
-    theme: &Theme,
-    with_model: bool,
+/// What every edition of a run shares.
+struct Shared<'a> {
+    sources: &'a Sources,
+    theme: &'a Theme,
     today: Date,
+    search: bool,
+    /// The template engine of the editions that have no templates of their
+    /// own, compiled once for all of them.
+    engine: std::sync::OnceLock<Result<Engine, Vec<Diagnostic>>>,
+}
+
+fn make_editions(
+    shared: &Shared,
+    with_model: bool,
     diagnostics: &Diagnostics,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<(EditionSummary, Vec<OutputFile>)> {
+    let sources = shared.sources;
     let model = sources.model.as_ref();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let mut jobs: Vec<Option<usize>> = Vec::new();
@@ -199,11 +213,11 @@ fn make_editions(
     jobs.extend((0..sources.authorities.len()).map(Some));
     jobs.par_iter()
         .map(|job| {
-            let edition = match job {
+            let edition = timed("each", "overlay", || match job {
                 None => overlay::model_edition(model, diagnostics),
                 Some(i) => overlay::authority_edition(model, &sources.authorities[*i], diagnostics),
-            };
-            let result = build_edition(sources, theme, edition, today, diagnostics);
+            });
+            let result = build_edition(shared, edition, diagnostics);
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(finished, jobs.len());
             result
@@ -212,25 +226,24 @@ fn make_editions(
 }
 
 fn build_edition(
-    sources: &Sources,
-    theme: &Theme,
+    shared: &Shared,
     edition: Edition,
-    today: Date,
     diagnostics: &Diagnostics,
 ) -> (EditionSummary, Vec<OutputFile>) {
+    let (sources, theme, today) = (shared.sources, shared.theme, shared.today);
     let summary = EditionSummary {
         slug: edition.slug.clone(),
         name: edition.name().to_string(),
         pages: edition.pages.len(),
     };
-    diagnostics.extend(drift::check(&edition));
+    diagnostics.extend(timed(&summary.slug, "drift", || drift::check(&edition)));
     // Review dates of model pages are reported once, by the model edition.
     for page in &edition.pages {
         if edition.authority.is_none() || page.origin == overlay::Origin::Local {
             diagnostics.extend(governance::check(page, today));
         }
     }
-    let linked = link::link(edition, diagnostics);
+    let linked = timed(&summary.slug, "link", || link::link(edition, diagnostics));
     let mut problems = Vec::new();
     let (local_templates, local_statics) = match linked.edition.authority {
         Some(a) => (
@@ -240,26 +253,73 @@ fn build_edition(
         None => (TemplateFiles::default(), Default::default()),
     };
     diagnostics.extend(problems);
-    let engine = match Engine::new(theme, &local_templates) {
+    let own_engine;
+    let engine = if local_templates.is_empty() {
+        shared
+            .engine
+            .get_or_init(|| timed("all", "templates", || Engine::new(theme, &local_templates)))
+            .as_ref()
+    } else {
+        own_engine = timed(&summary.slug, "templates", || {
+            Engine::new(theme, &local_templates)
+        });
+        own_engine.as_ref()
+    };
+    let engine = match engine {
         Ok(engine) => engine,
         Err(problems) => {
-            diagnostics.extend(problems);
+            diagnostics.extend(problems.iter().cloned());
             return (summary, Vec::new());
         }
     };
     let mut statics = theme.statics.clone();
     statics.extend(local_statics);
-    let mut files = render::render(&linked, &engine, &statics, today, diagnostics);
+    let mut files = timed(&summary.slug, "render", || {
+        render::render(&linked, engine, &statics, today, diagnostics)
+    });
     if diagnostics.has_errors() {
         // The output will not be written; checking the links of incomplete
         // pages would only repeat the errors already found.
         return (summary, files);
     }
-    match crate::search::index(&files) {
-        Ok(index) => files.extend(index),
-        Err(d) => diagnostics.push(d),
+    // The search index is built on one thread while links are checked on
+    // another. The checker sees the index's fixed file names as empty
+    // stand-ins; the files themselves are added when both are done.
+    let stand_ins = if shared.search {
+        crate::search::FIXED_FILES.len()
+    } else {
+        0
+    };
+    files.extend(
+        crate::search::FIXED_FILES[..stand_ins]
+            .iter()
+            .map(|name| OutputFile {
+                path: format!("{}/{name}", crate::search::INDEX_DIR),
+                content: Content::Bytes(Vec::new()),
+            }),
+    );
+    let (index, (broken, outside)) = {
+        let all = &files;
+        let pages = &all[..all.len() - stand_ins];
+        rayon::join(
+            || {
+                shared.search.then(|| {
+                    timed(&summary.slug, "search index", || crate::search::index(pages))
+                })
+            },
+            || {
+                timed(&summary.slug, "link check", || {
+                    crate::linkcheck::check(&summary.slug, all)
+                })
+            },
+        )
+    };
+    files.truncate(files.len() - stand_ins);
+    match index {
+        Some(Ok(index)) => files.extend(index),
+        Some(Err(d)) => diagnostics.push(d),
+        None => {}
     }
-    let (broken, outside) = crate::linkcheck::check(&summary.slug, &files);
     diagnostics.extend(broken);
     diagnostics.extend(outside.into_iter().map(|(url, pages)| {
         let pages: Vec<String> = pages.into_iter().collect();
@@ -281,7 +341,32 @@ pub fn build(
 ) -> std::io::Result<Run> {
     let run = run_with_progress(request, progress);
     if let Some(output) = &run.output {
-        crate::write::write_atomically(out, output)?;
+        timed("all", "write", || crate::write::write_atomically(out, output))?;
     }
     Ok(run)
+}
+
+/// Runs `stage`; with `HANDBOOK_TIMINGS` set in the environment, prints how
+/// long it took (for profiling builds; see `bench/`).
+pub fn timed<T>(edition: &str, stage: &str, work: impl FnOnce() -> T) -> T {
+    static WANTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*WANTED.get_or_init(|| std::env::var_os("HANDBOOK_TIMINGS").is_some()) {
+        return work();
+    }
+    let started = std::time::Instant::now();
+    let result = work();
+    // The process's peak memory so far, where the system tells it (Linux).
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_default();
+    eprintln!(
+        "timing: {edition}: {stage} {:.1} ms (peak memory {peak})",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    result
 }

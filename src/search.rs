@@ -13,9 +13,65 @@ use crate::render::{Content, OutputFile};
 /// The folder of an edition that holds the index.
 pub const INDEX_DIR: &str = "pagefind";
 
+/// Files of the index whose names do not change, which pages may refer to.
+pub const FIXED_FILES: &[&str] = &[
+    "pagefind-entry.json",
+    "pagefind-worker.js",
+    "pagefind.js",
+    "wasm.en.pagefind",
+    "wasm.unknown.pagefind",
+];
+
 /// Parts of Pagefind's bundle a handbook does not use (its own ready-made interfaces).
 fn unused(name: &str) -> bool {
     name.contains("-ui") || name.starts_with("playground") || name.contains("highlight")
+}
+
+/// The part of a page Pagefind reads: the element marked `data-pagefind-body`,
+/// in an otherwise empty document (the navigation, header and footer are
+/// never indexed, and leaving them out saves parsing them). `None` for pages
+/// without such an element; the whole page if the element cannot be cut out.
+fn indexed_part(html: &str) -> Option<String> {
+    let marker = html.find("data-pagefind-body")?;
+    let whole = || Some(html.to_string());
+    let Some(open) = html[..marker].rfind('<') else {
+        return whole();
+    };
+    let name: String = html[open + 1..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    if name.is_empty() {
+        return whole();
+    }
+    let (start_tag, end_tag) = (format!("<{name}"), format!("</{name}>"));
+    let mut depth = 0usize;
+    let mut at = open;
+    loop {
+        let next_start = html[at..].find(&start_tag).map(|i| at + i);
+        let next_end = html[at..].find(&end_tag).map(|i| at + i);
+        match (next_start, next_end) {
+            (Some(s), Some(e)) if s < e => {
+                let after = html[s + start_tag.len()..].chars().next();
+                if matches!(after, Some(c) if c.is_ascii_whitespace() || c == '>' || c == '/') {
+                    depth += 1;
+                }
+                at = s + start_tag.len();
+            }
+            (_, Some(e)) => {
+                depth = depth.saturating_sub(1);
+                at = e + end_tag.len();
+                if depth == 0 {
+                    let mut out = String::with_capacity(at - open + 64);
+                    out.push_str("<!DOCTYPE html><html><body>");
+                    out.push_str(&html[open..at]);
+                    out.push_str("</body></html>");
+                    return Some(out);
+                }
+            }
+            _ => return whole(),
+        }
+    }
 }
 
 /// Builds the search index of an edition from its rendered files.
@@ -41,11 +97,11 @@ pub fn index(files: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostic> {
                 continue;
             }
             let html = String::from_utf8_lossy(bytes);
-            if !html.contains("data-pagefind-body") {
+            let Some(body) = indexed_part(&html) else {
                 continue;
-            }
+            };
             index
-                .add_html_file(None, Some(format!("/{}", file.path)), html.into_owned())
+                .add_html_file(None, Some(format!("/{}", file.path)), body)
                 .await
                 .map_err(|e| failed(&e))?;
         }

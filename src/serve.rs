@@ -113,6 +113,7 @@ fn build(
             None => Editions::Model,
         },
         today: pipeline::today(),
+        search: true,
     };
     let run = pipeline::run(&request);
     let problems: Vec<Diagnostic> = run

@@ -9,6 +9,10 @@
 //! root, is refused with an error naming it. Template errors become
 //! diagnostics naming the template file and line.
 //!
+//! A root without a `themes/` folder uses the default theme built into the
+//! binary (the repository's `themes/default`, included at compile time), so
+//! a bare folder of content builds.
+//!
 //! This is the one module that talks to tera. It does not decide what goes
 //! into a page (`render` does).
 
@@ -26,7 +30,30 @@ pub struct TemplateFiles {
 }
 
 /// Static files by the path they are written to under `assets/`.
-pub type StaticFiles = BTreeMap<String, PathBuf>;
+pub type StaticFiles = BTreeMap<String, StaticFile>;
+
+/// Where a static file's bytes are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticFile {
+    /// A file on disk, copied as it is.
+    Path(PathBuf),
+    /// A file of the theme built into Handbook.
+    BuiltIn(&'static [u8]),
+}
+
+impl StaticFile {
+    /// The file as output.
+    pub fn content(&self) -> crate::render::Content {
+        match self {
+            StaticFile::Path(path) => crate::render::Content::Copy(path.clone()),
+            StaticFile::BuiltIn(bytes) => crate::render::Content::Bytes(bytes.to_vec()),
+        }
+    }
+}
+
+mod built_in {
+    include!(concat!(env!("OUT_DIR"), "/built_in_theme.rs"));
+}
 
 /// The theme shared by every edition.
 #[derive(Debug)]
@@ -38,8 +65,12 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Reads `themes/default` under `root`.
+    /// Reads `themes/default` under `root`, or takes the built-in theme when
+    /// `root` has no `themes/` folder.
     pub fn load(root: &Path, theme_dir: &Path, problems: &mut Vec<Diagnostic>) -> Self {
+        if !root.join("themes").exists() {
+            return Self::built_in();
+        }
         let mut templates = TemplateFiles::default();
         templates.read_dir(root, &theme_dir.join("templates"), "theme/", problems);
         if templates.files.is_empty() {
@@ -53,6 +84,24 @@ impl Theme {
             statics: static_files(root, &theme_dir.join("static"), problems),
         }
     }
+
+    /// The default theme as built into Handbook.
+    pub fn built_in() -> Self {
+        let mut templates = TemplateFiles::default();
+        let mut statics = StaticFiles::new();
+        for &(name, bytes) in built_in::FILES {
+            if let Some(template) = name.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                templates.files.insert(
+                    format!("theme/{template}"),
+                    SourceFile::new(format!("(built-in theme)/{name}"), text),
+                );
+            } else if let Some(file) = name.strip_prefix("static/") {
+                statics.insert(file.to_string(), StaticFile::BuiltIn(bytes));
+            }
+        }
+        Self { templates, statics }
+    }
 }
 
 impl TemplateFiles {
@@ -64,7 +113,10 @@ impl TemplateFiles {
     }
 
     fn read_dir(&mut self, root: &Path, dir: &Path, prefix: &str, problems: &mut Vec<Diagnostic>) {
-        for (name, path) in static_files(root, dir, problems) {
+        for (name, file) in static_files(root, dir, problems) {
+            let StaticFile::Path(path) = file else {
+                continue;
+            };
             if !(name.ends_with(".html") || name.ends_with(".xml")) {
                 continue;
             }
@@ -144,7 +196,7 @@ pub fn static_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> 
             );
             continue;
         }
-        files.insert(name, entry.path().to_path_buf());
+        files.insert(name, StaticFile::Path(entry.path().to_path_buf()));
     }
     files
 }

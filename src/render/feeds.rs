@@ -2,7 +2,7 @@
 //! changes. Both use relative addresses, since the address an edition is
 //! served from is not known when it is built.
 
-use super::{escape, page_file, ChangeEntry};
+use super::{escape, file_of, ChangeEntry};
 use crate::governance;
 use crate::link::LinkedEdition;
 
@@ -12,7 +12,7 @@ pub fn sitemap(linked: &LinkedEdition) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for p in &linked.pages {
         xml.push_str("  <url><loc>");
-        xml.push_str(&escape(&page_file(p.page.id())));
+        xml.push_str(&escape(&file_of(&linked.edition.home, p.page.id())));
         xml.push_str("</loc>");
         if let Some(date) = governance::last_updated(p.page.meta) {
             xml.push_str(&format!("<lastmod>{date}</lastmod>"));

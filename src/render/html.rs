@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use super::page_file;
+use super::file_of;
 use crate::link::{LinkedText, Resolved, SectionRef};
 use crate::markdown;
 use crate::terms::{self, Piece};
@@ -28,6 +28,8 @@ pub struct HtmlOptions<'a> {
     pub glossary: &'a [GlossaryLink],
     /// The page being rendered (its own terms are not linked to itself).
     pub page_id: &'a str,
+    /// The id of the edition's home page, which is written as `index.html`.
+    pub home: &'a str,
 }
 
 /// A glossary term as the HTML writer links it.
@@ -107,8 +109,8 @@ fn href_for(resolved: &Resolved, options: &HtmlOptions) -> Option<String> {
         Resolved::Page { page, section } => Some(match (options.print_page, section) {
             (Some(_), Some(s)) => format!("#{page}--{s}"),
             (Some(_), None) => format!("#{page}"),
-            (None, Some(s)) => format!("{}#{s}", page_file(page)),
-            (None, None) => page_file(page),
+            (None, Some(s)) => format!("{}#{s}", file_of(options.home, page)),
+            (None, None) => file_of(options.home, page),
         }),
     }
 }

@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -21,12 +22,13 @@ use crate::authority::{Action, Contact};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::differences::{self, Difference};
 use crate::governance;
-use crate::link::{LinkedEdition, LinkedPage, SectionRef};
+use crate::link::{Fingerprint, LinkedEdition, LinkedPage, SectionRef};
 use crate::overlay::{Origin, MODEL_SLUG};
 use crate::theme::{Engine, StaticFiles};
 
 mod feeds;
 mod html;
+mod nav;
 
 pub use html::{escape, find_term};
 use html::{to_html, GlossaryLink, HtmlOptions};
@@ -49,9 +51,15 @@ pub struct OutputFile {
     pub content: Content,
 }
 
-/// The file a page id is written to.
+/// The file a page id is written to, in an edition whose home page is `home`.
 pub fn page_file(id: &str) -> String {
-    if id == "home" {
+    file_of("home", id)
+}
+
+/// The file a page id is written to in an edition whose home page has the
+/// id `home`: `index.html` for home, `ID.html` for every other page.
+pub fn file_of(home: &str, id: &str) -> String {
+    if id == home {
         "index.html".to_string()
     } else {
         format!("{id}.html")
@@ -153,6 +161,26 @@ struct PageContext {
     credit: String,
 }
 
+/// What render remembers between builds of one edition (for `serve`): a
+/// fingerprint of everything each output file was made from, and the HTML
+/// of each page's text, so a save re-renders only the files it changes.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// Output path → fingerprint of its inputs when it was last made.
+    files: std::sync::Mutex<HashMap<String, [u8; 16]>>,
+    /// Fingerprint of a text's inputs → its HTML.
+    html: std::sync::Mutex<HashMap<[u8; 16], Arc<String>>>,
+}
+
+/// The files of an edition rendered with a [`Memo`].
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Files that are new or differ from the last build.
+    pub files: Vec<OutputFile>,
+    /// Files that are the same as in the last build (not made again).
+    pub unchanged: Vec<String>,
+}
+
 /// Renders an edition into files. Problems go to `diagnostics`.
 pub fn render(
     linked: &LinkedEdition,
@@ -161,9 +189,24 @@ pub fn render(
     today: Date,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
+    render_with(linked, engine, statics, today, diagnostics, None).files
+}
+
+/// Renders an edition, making again only the files whose inputs changed
+/// since `memo` last saw them (every file when `memo` is `None`).
+pub fn render_with(
+    linked: &LinkedEdition,
+    engine: &Engine,
+    statics: &StaticFiles,
+    today: Date,
+    diagnostics: &Diagnostics,
+    memo: Option<&Memo>,
+) -> Rendered {
     let edition = &linked.edition;
     let authority = edition.authority;
     let model = edition.model;
+    let home = edition.home.as_str();
+    let page_file = |id: &str| file_of(home, id);
     let terms: Vec<(String, String)> = authority
         .map(|a| {
             a.config
@@ -200,37 +243,161 @@ pub fn render(
         print_page: None,
         glossary: &glossary_links,
         page_id: "",
+        home,
     };
 
-    let depth_of = |id: &str| {
-        let mut depth = 0;
-        let mut current = linked.page(id).and_then(|p| p.page.parent.clone());
-        while let Some(parent) = current {
-            depth += 1;
-            if depth > 20 {
-                break;
-            }
-            current = linked.page(&parent).and_then(|p| p.page.parent.clone());
+    // With a memo: fingerprints of what each output is made from.
+    let settings_fingerprint = memo.map(|_| {
+        let mut f = Fingerprint::default();
+        f.text(home);
+        for (model_term, local) in &terms {
+            f.text(model_term).text(local);
         }
-        depth
+        for g in &glossary_links {
+            f.text(&g.term).text(&g.href).text(&g.defined_on);
+        }
+        f.finish()
+    });
+    // The fingerprint of one text's HTML: the text itself (fingerprinted by
+    // the link stage), where its links go and the titles they show, and the
+    // settings above. `None` when nothing is remembered.
+    let html_key = |p: &LinkedPage, part: &str, options: &HtmlOptions| -> Option<[u8; 16]> {
+        let mut f = Fingerprint::default();
+        f.bytes(&settings_fingerprint?).bytes(&p.fingerprint?);
+        f.text(part).text(options.page_id);
+        f.text(options.print_page.unwrap_or("\0"));
+        f.number(options.glossary.len() as u64);
+        let mut links: Vec<(&String, &crate::link::Resolved)> = p.links.iter().collect();
+        links.sort_by(|a, b| a.0.cmp(b.0));
+        for (dest, resolved) in links {
+            f.text(dest);
+            if let crate::link::Resolved::Page { page, section } = resolved {
+                f.text(page).text(section.as_deref().unwrap_or("\0"));
+                if let Some((title, sections)) = titles.get(page) {
+                    f.text(title);
+                    if let Some(s) = section {
+                        f.text(sections.get(s).map_or("\0", String::as_str));
+                    }
+                }
+            } else {
+                f.text("\0removed");
+            }
+        }
+        Some(f.finish())
     };
+    let kept_html: std::sync::Mutex<HashMap<[u8; 16], Arc<String>>> = Default::default();
+    // A text's HTML, remembered by `key` when there is one.
+    let html_of = |key: Option<[u8; 16]>, make: &dyn Fn() -> String| -> String {
+        let (Some(memo), Some(key)) = (memo, key) else {
+            return make();
+        };
+        let known = memo
+            .html
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let html = known.unwrap_or_else(|| Arc::new(make()));
+        let text = html.as_ref().clone();
+        kept_html
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, html);
+        text
+    };
+    let unchanged: std::sync::Mutex<Vec<String>> = Default::default();
+    let made: std::sync::Mutex<HashMap<String, [u8; 16]>> = Default::default();
+    // An output file: made again only if its fingerprint differs from the
+    // last build's (always without a memo).
+    let emit = |path: String,
+                key: Option<[u8; 16]>,
+                make: &mut dyn FnMut() -> Option<Vec<u8>>|
+     -> Option<OutputFile> {
+        if let (Some(memo), Some(key)) = (memo, key) {
+            let before = memo
+                .files
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&path)
+                .copied();
+            if before == Some(key) {
+                made.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(path.clone(), key);
+                unchanged
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(path);
+                return None;
+            }
+            let bytes = make()?;
+            made.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path.clone(), key);
+            return Some(OutputFile {
+                path,
+                content: Content::Bytes(bytes),
+            });
+        }
+        make().map(|bytes| OutputFile {
+            path,
+            content: Content::Bytes(bytes),
+        })
+    };
+    let fingerprint_of = |parts: &[&[u8]]| -> Option<[u8; 16]> {
+        memo?;
+        let mut f = Fingerprint::default();
+        for part in parts {
+            f.bytes(part);
+        }
+        Some(f.finish())
+    };
+
+    // Parents come before their children in reading order, so one pass gives
+    // every page's depth (pages stranded by a parent loop count as depth 1).
+    let parents: Vec<Option<usize>> = linked
+        .pages
+        .iter()
+        .map(|p| p.page.parent.as_deref().and_then(|id| linked.index_of(id)))
+        .collect();
+    let mut depths = vec![0usize; linked.pages.len()];
+    for (i, parent) in parents.iter().enumerate() {
+        depths[i] = match parent {
+            Some(p) if *p < i => (depths[*p] + 1).min(21),
+            Some(_) => 1,
+            None => 0,
+        };
+    }
     let nav: Vec<NavItem> = linked
         .pages
         .iter()
-        .map(|p| NavItem {
+        .zip(&depths)
+        .map(|(p, &depth)| NavItem {
             id: p.page.id().to_string(),
             href: page_file(p.page.id()),
-            title: if p.page.id() == "home" {
+            title: if p.page.id() == home {
                 "Home".to_string()
             } else {
                 p.title.clone()
             },
-            depth: depth_of(p.page.id()),
+            depth,
             step: p.page.meta.step,
             summary: p.summary.clone(),
             local: p.page.origin == Origin::Local,
         })
         .collect();
+    let contents = nav::Nav::new(
+        nav.iter()
+            .zip(&parents)
+            .map(|(item, &parent)| nav::Entry {
+                href: item.href.clone(),
+                title: item.title.clone(),
+                depth: item.depth,
+                step: item.step,
+                parent,
+            })
+            .collect(),
+    );
     let mut steps: Vec<NavItem> = nav.iter().filter(|n| n.step.is_some()).cloned().collect();
     steps.sort_by_key(|n| n.step);
 
@@ -276,6 +443,13 @@ pub fn render(
     };
     let mut base = tera::Context::new();
     base.insert("site", &site);
+    let site_fingerprint = memo
+        .map(|_| {
+            let mut f = Fingerprint::default();
+            f.bytes(&serde_json::to_vec(&site).unwrap_or_default());
+            f.finish()
+        })
+        .unwrap_or_default();
 
     let citation = |source: &Option<String>| -> Option<String> {
         let source = source.as_ref()?;
@@ -309,7 +483,7 @@ pub fn render(
             match linked.page(&parent) {
                 Some(pp) => {
                     breadcrumbs.push(LinkItem {
-                        title: if parent == "home" {
+                        title: if parent == home {
                             "Home".to_string()
                         } else {
                             pp.title.clone()
@@ -340,22 +514,22 @@ pub fn render(
             .get(id)
             .map(|ids| ids.iter().filter_map(|b| link_item(b)).collect())
             .unwrap_or_default();
+        let example_options = HtmlOptions {
+            glossary: &[],
+            ..options
+        };
         let examples = p
             .page
             .examples
             .iter()
             .zip(&p.examples)
-            .map(|(ex, text)| ExampleContext {
+            .enumerate()
+            .map(|(i, (ex, text))| ExampleContext {
                 id: ex.id.clone(),
                 title: ex.title.clone(),
-                html: to_html(
-                    text,
-                    None,
-                    &p.links,
-                    &HtmlOptions {
-                        glossary: &[],
-                        ..options
-                    },
+                html: html_of(
+                    html_key(p, &format!("example {i}"), &example_options),
+                    &|| to_html(text, None, &p.links, &example_options),
                 ),
                 summary: ex.summary.clone(),
                 citation: citation(&ex.source),
@@ -377,7 +551,8 @@ pub fn render(
             id: id.to_string(),
             title: p.title.clone(),
             href: page_file(id),
-            html: to_html(&p.text, Some(&p.sections), &p.links, &options),
+            // Filled in by the caller, once it knows the page is to be made.
+            html: String::new(),
             summary: p.summary.clone(),
             step: meta.step,
             origin: p.page.origin,
@@ -409,66 +584,115 @@ pub fn render(
         }
     };
 
-    let render_one =
-        |template: &str, extra: &[(&'static str, &dyn erased::Value)]| -> Option<Vec<u8>> {
-            let mut context = base.clone();
-            for (k, v) in extra {
-                v.insert_into(&mut context, k);
+    // `current` is the index of the page being rendered, for the contents list.
+    let render_one = |template: &str,
+                      current: Option<usize>,
+                      extra: &[(&'static str, &dyn erased::Value)]|
+     -> Option<Vec<u8>> {
+        // Cloning shares the site values (tera values are reference-counted).
+        let mut context = base.clone();
+        context.insert("nav_html", &contents.html_for(current));
+        for (k, v) in extra {
+            v.insert_into(&mut context, k);
+        }
+        match engine.render(template, &context) {
+            Ok(html) => Some(html.into_bytes()),
+            Err(d) => {
+                diagnostics.push(d);
+                None
             }
-            match engine.render(template, &context) {
-                Ok(html) => Some(html.into_bytes()),
-                Err(d) => {
-                    diagnostics.push(d);
-                    None
-                }
-            }
-        };
+        }
+    };
 
     let mut files: Vec<OutputFile> = linked
         .pages
         .par_iter()
-        .filter_map(|p| {
-            let context = page_context(p);
-            let template = if p.page.id() == "home" {
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let mut context = page_context(p);
+            let template = if p.page.id() == home {
                 "home.html"
             } else {
                 "page.html"
             };
-            render_one(template, &[("page", &context)]).map(|bytes| OutputFile {
-                path: page_file(p.page.id()),
-                content: Content::Bytes(bytes),
+            let options = HtmlOptions {
+                page_id: p.page.id(),
+                ..options
+            };
+            let text_key = html_key(p, "text", &options);
+            let key = text_key.and_then(|text_key| {
+                fingerprint_of(&[
+                    &site_fingerprint,
+                    &contents.fingerprint_for(Some(i)),
+                    template.as_bytes(),
+                    &text_key,
+                    &serde_json::to_vec(&context).unwrap_or_default(),
+                ])
+            });
+            emit(page_file(p.page.id()), key, &mut || {
+                context.html = html_of(text_key, &|| {
+                    to_html(&p.text, Some(&p.sections), &p.links, &options)
+                });
+                render_one(template, Some(i), &[("page", &context)])
             })
         })
         .collect();
 
     // The print view: every page in reading order, ids prefixed by page.
-    let print_pages: Vec<PrintPage> = linked
+    let print_keys: Vec<Option<[u8; 16]>> = linked
         .pages
-        .iter()
+        .par_iter()
         .map(|p| {
             let print_options = HtmlOptions {
                 print_page: Some(p.page.id()),
                 page_id: p.page.id(),
                 ..options
             };
-            PrintPage {
-                id: p.page.id().to_string(),
-                title: p.title.clone(),
-                html: to_html(&p.text, Some(&p.sections), &p.links, &print_options),
-            }
+            html_key(p, "print", &print_options)
         })
         .collect();
+    let print_key = print_keys.iter().all(Option::is_some).then(|| {
+        let mut parts: Vec<&[u8]> = vec![
+            &site_fingerprint,
+            b"print.html",
+        ];
+        let nav = contents.fingerprint_for(None);
+        parts.push(&nav);
+        for (p, key) in linked.pages.iter().zip(&print_keys) {
+            parts.push(p.page.id().as_bytes());
+            parts.push(p.title.as_bytes());
+            parts.extend(key.as_ref().map(|k| k.as_slice()));
+        }
+        fingerprint_of(&parts)
+    });
+    files.extend(emit("print.html".into(), print_key.flatten(), &mut || {
+        let print_pages: Vec<PrintPage> = linked
+            .pages
+            .par_iter()
+            .zip(&print_keys)
+            .map(|(p, key)| {
+                let print_options = HtmlOptions {
+                    print_page: Some(p.page.id()),
+                    page_id: p.page.id(),
+                    ..options
+                };
+                PrintPage {
+                    id: p.page.id().to_string(),
+                    title: p.title.clone(),
+                    html: html_of(*key, &|| {
+                        to_html(&p.text, Some(&p.sections), &p.links, &print_options)
+                    }),
+                }
+            })
+            .collect();
+        render_one("print.html", None, &[("pages", &print_pages)])
+    }));
+    let az = a_to_z(linked);
     let mut site_pages: Vec<(&str, String, TemplateValues<'_>)> = vec![
-        (
-            "print.html",
-            "print.html".into(),
-            vec![("pages", Box::new(print_pages))],
-        ),
         ("accessibility.html", "accessibility.html".into(), vec![]),
         ("404.html", "404.html".into(), vec![]),
     ];
     let changes = change_entries(linked);
-    let az = a_to_z(linked);
     let glossary_context: Vec<GlossaryContext> = glossary
         .iter()
         .map(|t| GlossaryContext {
@@ -496,38 +720,42 @@ pub fn render(
     site_pages.push((
         "a-z.html",
         "a-z.html".into(),
-        vec![("letters", Box::new(az))],
+        vec![("letters", Box::new(&az))],
     ));
     site_pages.push((
         "search.html",
         "search.html".into(),
-        vec![("letters", Box::new(a_to_z(linked)))],
+        vec![("letters", Box::new(&az))],
     ));
     site_pages.push((
         "changes.html",
         "changes.html".into(),
         vec![("changes", Box::new(changes.clone()))],
     ));
-    files.push(OutputFile {
-        path: "changes.xml".into(),
-        content: Content::Bytes(feeds::atom(linked, edition.name(), &changes).into_bytes()),
-    });
+    let feed = feeds::atom(linked, edition.name(), &changes).into_bytes();
+    files.extend(emit(
+        "changes.xml".into(),
+        fingerprint_of(&[&feed]),
+        &mut || Some(feed.clone()),
+    ));
     if !edition.examples.is_empty() {
+        // Where each example is first shown: its page, and its place there.
+        let mut shown_on: HashMap<&str, (&LinkedPage, usize)> = HashMap::new();
+        for p in &linked.pages {
+            for (i, ex) in p.page.examples.iter().enumerate() {
+                shown_on.entry(ex.id.as_str()).or_insert((p, i));
+            }
+        }
         let all: Vec<ExampleContext> = edition
             .examples
             .iter()
             .map(|ex| {
-                let page = linked
-                    .pages
-                    .iter()
-                    .find(|p| p.page.examples.iter().any(|e| e.id == ex.id));
-                let html = page
-                    .and_then(|p| {
-                        p.page
-                            .examples
-                            .iter()
-                            .position(|e| e.id == ex.id)
-                            .map(|i| to_html(&p.examples[i], None, &p.links, &options))
+                let html = shown_on
+                    .get(ex.id.as_str())
+                    .map(|&(p, i)| {
+                        html_of(html_key(p, &format!("examples page {i}"), &options), &|| {
+                            to_html(&p.examples[i], None, &p.links, &options)
+                        })
                     })
                     .unwrap_or_default();
                 ExampleContext {
@@ -583,29 +811,41 @@ pub fn render(
             ],
         ));
     }
-    for (template, path, values) in &site_pages {
+    let nav_fingerprint = contents.fingerprint_for(None);
+    files.par_extend(site_pages.par_iter().filter_map(|(template, path, values)| {
         let extra: Vec<(&'static str, &dyn erased::Value)> =
             values.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-        if let Some(bytes) = render_one(template, &extra) {
-            files.push(OutputFile {
-                path: path.clone(),
-                content: Content::Bytes(bytes),
-            });
-        }
-    }
+        let key = memo.and_then(|_| {
+            let mut parts: Vec<Vec<u8>> = vec![
+                site_fingerprint.to_vec(),
+                nav_fingerprint.to_vec(),
+                template.as_bytes().to_vec(),
+            ];
+            for (k, v) in &extra {
+                parts.push(k.as_bytes().to_vec());
+                parts.push(v.json());
+            }
+            fingerprint_of(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())
+        });
+        emit(path.clone(), key, &mut || render_one(template, None, &extra))
+    }));
 
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        content: Content::Bytes(feeds::sitemap(linked).into_bytes()),
-    });
+    let sitemap = feeds::sitemap(linked).into_bytes();
+    files.extend(emit(
+        "sitemap.xml".into(),
+        fingerprint_of(&[&sitemap]),
+        &mut || Some(sitemap.clone()),
+    ));
     if let Some(colour) = authority.and_then(|a| a.config.theme.colour.as_deref()) {
         match valid_colour(colour) {
-            Some(colour) => files.push(OutputFile {
-                path: "assets/edition.css".into(),
-                content: Content::Bytes(
-                    format!(":root {{\n  --brand: {colour};\n}}\n").into_bytes(),
-                ),
-            }),
+            Some(colour) => {
+                let css = format!(":root {{\n  --brand: {colour};\n}}\n").into_bytes();
+                files.extend(emit(
+                    "assets/edition.css".into(),
+                    fingerprint_of(&[&css]),
+                    &mut || Some(css.clone()),
+                ));
+            }
             None => {
                 let a = authority.expect("colour comes from an authority");
                 let at = a.setting_span("theme");
@@ -620,14 +860,33 @@ pub fn render(
             }
         }
     }
-    for (name, path) in statics {
+    for (name, file) in statics {
+        let key = match file {
+            crate::theme::StaticFile::Path(path) => {
+                fingerprint_of(&[name.as_bytes(), path.as_os_str().as_encoded_bytes()])
+            }
+            crate::theme::StaticFile::BuiltIn(bytes) => fingerprint_of(&[name.as_bytes(), bytes]),
+        };
+        let path = format!("assets/{name}");
+        if key.is_some() && emit(path.clone(), key, &mut || Some(Vec::new())).is_none() {
+            continue;
+        }
         files.push(OutputFile {
-            path: format!("assets/{name}"),
-            content: Content::Copy(path.clone()),
+            path,
+            content: file.content(),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    if let Some(memo) = memo {
+        *memo.files.lock().unwrap_or_else(|e| e.into_inner()) =
+            made.into_inner().unwrap_or_else(|e| e.into_inner());
+        *memo.html.lock().unwrap_or_else(|e| e.into_inner()) =
+            kept_html.into_inner().unwrap_or_else(|e| e.into_inner());
+    }
+    Rendered {
+        files,
+        unchanged: unchanged.into_inner().unwrap_or_else(|e| e.into_inner()),
+    }
 }
 
 /// One entry of "What's changed".
@@ -647,6 +906,7 @@ pub struct ChangeEntry {
 
 /// Every dated change of an edition, newest first.
 fn change_entries(linked: &LinkedEdition) -> Vec<ChangeEntry> {
+    let page_file = |id: &str| file_of(&linked.edition.home, id);
     let mut entries: Vec<(jiff::civil::Date, usize, ChangeEntry)> = Vec::new();
     let mut order = 0;
     if let Some(authority) = linked.edition.authority {
@@ -712,9 +972,10 @@ struct AzEntry {
 /// Every page and section, alphabetically, grouped by first letter: the
 /// search that needs no JavaScript.
 fn a_to_z(linked: &LinkedEdition) -> Vec<AzLetter> {
+    let page_file = |id: &str| file_of(&linked.edition.home, id);
     let mut entries: Vec<AzEntry> = Vec::new();
     for p in &linked.pages {
-        let title = if p.page.id() == "home" {
+        let title = if p.page.id() == linked.edition.home {
             "Home".to_string()
         } else {
             p.title.clone()
@@ -822,11 +1083,17 @@ mod erased {
     /// A value that can put itself into a template context.
     pub trait Value: Sync {
         fn insert_into(&self, context: &mut tera::Context, key: &'static str);
+        /// The value as JSON, for fingerprints.
+        fn json(&self) -> Vec<u8>;
     }
 
     impl<T: serde::Serialize + Sync> Value for T {
         fn insert_into(&self, context: &mut tera::Context, key: &'static str) {
             context.insert(key, self);
+        }
+
+        fn json(&self) -> Vec<u8> {
+            serde_json::to_vec(self).unwrap_or_default()
         }
     }
 }
