@@ -140,11 +140,8 @@ pub fn is_outside(url: &str) -> bool {
 /// Resolves `url` against the folder of `from`, both inside an edition.
 fn resolve<'a>(from: &str, url: &'a str) -> Option<std::borrow::Cow<'a, str>> {
     // Most links are to a file beside a page at the top of the edition.
-    let plain = !from.contains('/')
-        && !url.contains('/')
-        && url != "."
-        && url != ".."
-        && !url.is_empty();
+    let plain =
+        !from.contains('/') && !url.contains('/') && url != "." && url != ".." && !url.is_empty();
     if plain {
         return Some(std::borrow::Cow::Borrowed(url));
     }
@@ -208,7 +205,7 @@ pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLi
         }
     }
     // Each page's problems and outside links, pages in parallel, gathered in order.
-    let found: Vec<(Vec<Diagnostic>, Vec<(String, String)>)> = pages
+    let found: Vec<PageFindings> = pages
         .par_iter()
         .map(|(path, html)| check_page(edition, path, &attributes(html), &paths, &ids))
         .collect();
@@ -221,14 +218,17 @@ pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLi
     (problems, outside)
 }
 
-/// The problems of one page's links, and the outside links it has (address, page).
+/// One page's link problems, and its outside links as `(address, page)`.
+type PageFindings = (Vec<Diagnostic>, Vec<(String, String)>);
+
+/// The problems of one page's links, and the outside links it has.
 fn check_page(
     edition: &str,
     path: &str,
     all: &[Attribute],
     paths: &HashSet<&str>,
     ids: &HashMap<&str, HashSet<String>>,
-) -> (Vec<Diagnostic>, Vec<(String, String)>) {
+) -> PageFindings {
     let mut problems = Vec::new();
     let mut outside = Vec::new();
     if let Some(why) = csp_problem_in(all) {

@@ -213,7 +213,10 @@ fn add_missing_site_pages(pages: &mut BTreeMap<String, Page>, meta: &HandbookMet
     if !has_root_index && !pages.contains_key("home") {
         wanted.push((
             "home",
-            format!("---\nid: home\ntitle: {}\nweight: 0\n---\n", quote(&meta.title)),
+            format!(
+                "---\nid: home\ntitle: {}\nweight: 0\n---\n",
+                quote(&meta.title)
+            ),
         ));
     }
     if !pages.contains_key("credits") {
@@ -639,7 +642,11 @@ pub fn reload(sources: &mut Sources, changed: &[PathBuf]) -> bool {
         }
         let mut found = None;
         for (a, authority) in sources.authorities.iter().enumerate() {
-            if let Some(i) = authority.overrides.iter().position(|o| o.file.path == shown) {
+            if let Some(i) = authority
+                .overrides
+                .iter()
+                .position(|o| o.file.path == shown)
+            {
                 found = Override::parse(file.clone())
                     .ok()
                     .map(|o| Parsed::Override(a, i, o));

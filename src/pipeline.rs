@@ -304,7 +304,9 @@ fn build_edition(
         rayon::join(
             || {
                 shared.search.then(|| {
-                    timed(&summary.slug, "search index", || crate::search::index(pages))
+                    timed(&summary.slug, "search index", || {
+                        crate::search::index(pages)
+                    })
                 })
             },
             || {
@@ -341,7 +343,9 @@ pub fn build(
 ) -> std::io::Result<Run> {
     let run = run_with_progress(request, progress);
     if let Some(output) = &run.output {
-        timed("all", "write", || crate::write::write_atomically(out, output))?;
+        timed("all", "write", || {
+            crate::write::write_atomically(out, output)
+        })?;
     }
     Ok(run)
 }

@@ -74,33 +74,6 @@ fn run(root: &Path, args: &[&str]) -> Ran {
     }
 }
 
-/// Every file under a folder, by relative path, with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The good output of the shipped model alone, built once.
 fn model_build() -> &'static Path {
     static BUILT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
@@ -137,7 +110,7 @@ impl Case {
             Start::Shipped => (copy_of_shipped(), shipped_build()),
         };
         let out = root.path().join("public");
-        copy_tree(good, &out);
+        copy_dir(good, &out);
         let before = snapshot(&out);
         assert!(!before.is_empty());
         Self { root, out, before }
@@ -584,7 +557,7 @@ fn a_windows_reserved_page_id() {
 #[test]
 fn a_windows_reserved_authority_folder() {
     let case = Case::new(Start::Shipped);
-    copy_tree(
+    copy_dir(
         &case.path().join("local-overrides/exampleshire"),
         &case.path().join("local-overrides/aux"),
     );
@@ -594,7 +567,7 @@ fn a_windows_reserved_authority_folder() {
 #[test]
 fn an_authority_folder_with_bad_characters() {
     let case = Case::new(Start::Shipped);
-    copy_tree(
+    copy_dir(
         &case.path().join("local-overrides/exampleshire"),
         &case.path().join("local-overrides/North Shire: \"Adults\""),
     );

@@ -197,27 +197,12 @@ fn two_builds_of_the_same_input_are_byte_identical() {
     assert_eq!(files_a.len(), files_b.len());
     for ((path_a, bytes_a), (path_b, bytes_b)) in files_a.iter().zip(&files_b) {
         assert_eq!(path_a, path_b);
-        assert!(bytes_a == bytes_b, "{path_a} differs between two builds");
+        assert!(
+            bytes_a == bytes_b,
+            "{} differs between two builds",
+            path_a.display()
+        );
     }
-}
-
-fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]

@@ -652,10 +652,7 @@ pub fn render_with(
         })
         .collect();
     let print_key = print_keys.iter().all(Option::is_some).then(|| {
-        let mut parts: Vec<&[u8]> = vec![
-            &site_fingerprint,
-            b"print.html",
-        ];
+        let mut parts: Vec<&[u8]> = vec![&site_fingerprint, b"print.html"];
         let nav = contents.fingerprint_for(None);
         parts.push(&nav);
         for (p, key) in linked.pages.iter().zip(&print_keys) {
@@ -753,9 +750,10 @@ pub fn render_with(
                 let html = shown_on
                     .get(ex.id.as_str())
                     .map(|&(p, i)| {
-                        html_of(html_key(p, &format!("examples page {i}"), &options), &|| {
-                            to_html(&p.examples[i], None, &p.links, &options)
-                        })
+                        html_of(
+                            html_key(p, &format!("examples page {i}"), &options),
+                            &|| to_html(&p.examples[i], None, &p.links, &options),
+                        )
                     })
                     .unwrap_or_default();
                 ExampleContext {
@@ -812,23 +810,29 @@ pub fn render_with(
         ));
     }
     let nav_fingerprint = contents.fingerprint_for(None);
-    files.par_extend(site_pages.par_iter().filter_map(|(template, path, values)| {
-        let extra: Vec<(&'static str, &dyn erased::Value)> =
-            values.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-        let key = memo.and_then(|_| {
-            let mut parts: Vec<Vec<u8>> = vec![
-                site_fingerprint.to_vec(),
-                nav_fingerprint.to_vec(),
-                template.as_bytes().to_vec(),
-            ];
-            for (k, v) in &extra {
-                parts.push(k.as_bytes().to_vec());
-                parts.push(v.json());
-            }
-            fingerprint_of(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())
-        });
-        emit(path.clone(), key, &mut || render_one(template, None, &extra))
-    }));
+    files.par_extend(
+        site_pages
+            .par_iter()
+            .filter_map(|(template, path, values)| {
+                let extra: Vec<(&'static str, &dyn erased::Value)> =
+                    values.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+                let key = memo.and_then(|_| {
+                    let mut parts: Vec<Vec<u8>> = vec![
+                        site_fingerprint.to_vec(),
+                        nav_fingerprint.to_vec(),
+                        template.as_bytes().to_vec(),
+                    ];
+                    for (k, v) in &extra {
+                        parts.push(k.as_bytes().to_vec());
+                        parts.push(v.json());
+                    }
+                    fingerprint_of(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())
+                });
+                emit(path.clone(), key, &mut || {
+                    render_one(template, None, &extra)
+                })
+            }),
+    );
 
     let sitemap = feeds::sitemap(linked).into_bytes();
     files.extend(emit(

@@ -200,14 +200,19 @@ mod tests {
         }
         entries.push(entry("b.html", 1, Some(0)));
         let b = entries.len() - 1;
-        let big: Vec<String> = (0..=OPEN_BRANCH_PAGES).map(|i| format!("b{i}.html")).collect();
+        let big: Vec<String> = (0..=OPEN_BRANCH_PAGES)
+            .map(|i| format!("b{i}.html"))
+            .collect();
         for href in &big {
             entries.push(entry(href, 2, Some(b)));
         }
         let nav = Nav::new(entries);
         let home = nav.html_for(Some(0));
         assert!(home.contains("a1.html") && home.contains("b.html"));
-        assert!(!home.contains("b0.html"), "a large branch is closed away from it");
+        assert!(
+            !home.contains("b0.html"),
+            "a large branch is closed away from it"
+        );
         assert!(home.contains("<a href=\"index.html\" aria-current=\"page\">"));
         let inside = nav.html_for(Some(b + 1));
         assert!(inside.contains("b0.html") && inside.contains("a2.html"));
