@@ -6,6 +6,7 @@
 //! exists. It does not decide how terms are linked in running text; the HTML
 //! writer does that from the list this module returns.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
@@ -92,17 +93,29 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
             });
         }
     }
+    // Each page's plain text, in lowercase, made once for all the terms.
+    let plain: Vec<String> = if terms.is_empty() {
+        Vec::new()
+    } else {
+        linked
+            .pages
+            .par_iter()
+            .map(|p| markdown::plain_text(&p.text.markdown).to_ascii_lowercase())
+            .collect()
+    };
     for term in &mut terms {
-        let search_for = term.model_term.clone().unwrap_or_else(|| term.term.clone());
+        let search_for = term
+            .model_term
+            .as_deref()
+            .unwrap_or(&term.term)
+            .to_ascii_lowercase();
         term.used_on = linked
             .pages
             .iter()
-            .filter(|p| p.page.id() != term.defined_on)
-            .filter(|p| {
-                crate::render::find_term(&markdown::plain_text(&p.text.markdown), &search_for)
-                    .is_some()
-            })
-            .map(|p| (p.page.id().to_string(), p.title.clone()))
+            .zip(&plain)
+            .filter(|(p, _)| p.page.id() != term.defined_on)
+            .filter(|(_, text)| crate::render::find_lowercase_term(text, &search_for).is_some())
+            .map(|(p, _)| (p.page.id().to_string(), p.title.clone()))
             .collect();
     }
     terms.sort_by_key(|t| t.term.to_lowercase());

@@ -12,6 +12,9 @@
 //! HTML that the sanitiser trims when the page is rendered is a warning at
 //! the line it was written on.
 //!
+//! For `serve`, a [`Memo`] keeps each page's first-pass results between
+//! builds, and [`relink`] links one edited page against the rest.
+//!
 //! It does not produce HTML (`render` does), and changes no page's text
 //! beyond variable substitution.
 
@@ -21,6 +24,7 @@ use std::sync::Arc;
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
+use crate::authority::Authority;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::markdown;
 use crate::overlay::{Chunk, Edition, EditionPage};
@@ -147,9 +151,13 @@ impl Variables {
     /// The variables of an edition: `authority.name`, `authority.short_name`
     /// and `vars.NAME` for each entry of `variables:`.
     pub fn of(edition: &Edition) -> Self {
+        Self::of_authority(edition.authority)
+    }
+
+    fn of_authority(authority: Option<&Authority>) -> Self {
         let mut values = BTreeMap::new();
         let mut terms = Vec::new();
-        if let Some(authority) = edition.authority {
+        if let Some(authority) = authority {
             terms = authority
                 .config
                 .terms
@@ -427,16 +435,7 @@ pub fn link_with<'s>(
     memo: Option<&Memo>,
 ) -> LinkedEdition<'s> {
     let vars = Variables::of(&edition);
-    let variables = {
-        let mut f = Fingerprint::default();
-        for (k, v) in &vars.values {
-            f.text(k).text(v);
-        }
-        for (k, v) in &vars.terms {
-            f.text(k).text(v);
-        }
-        f.finish()
-    };
+    let variables = vars.fingerprint();
     let pages = std::mem::take(&mut edition.pages);
     // Pass 1: join text, substitute variables, find headings and references.
     let prepared: Vec<(LinkedPage<'s>, Vec<Reference>)> = pages
@@ -471,16 +470,7 @@ pub fn link_with<'s>(
             let (mut linked, references) = first_pass(page, &vars, &problems);
             let problems = problems.into_sorted();
             diagnostics.extend(problems.iter().cloned());
-            let mut f = Fingerprint::default();
-            f.text(&linked.text.markdown).text(&linked.title);
-            f.text(linked.summary.as_deref().unwrap_or("\0"));
-            for &(a, b) in &linked.text.local_ranges {
-                f.number(a as u64).number(b as u64);
-            }
-            for ex in &linked.examples {
-                f.text(&ex.markdown);
-            }
-            let fingerprint = f.finish();
+            let fingerprint = fingerprint_of_page(&linked);
             linked.fingerprint = Some(fingerprint);
             let remembered = Remembered {
                 inputs,
@@ -500,6 +490,15 @@ pub fn link_with<'s>(
             (linked, references)
         })
         .collect();
+    if let Some(memo) = memo {
+        // Forget pages the edition no longer has.
+        let ids: std::collections::HashSet<&str> =
+            prepared.iter().map(|(p, _)| p.page.id()).collect();
+        memo.pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|id, _| ids.contains(id.as_str()));
+    }
     resolve_all(edition, prepared, diagnostics)
 }
 
@@ -563,7 +562,11 @@ fn resolve_all<'s>(
         let mut resolved = HashMap::new();
         for reference in references {
             let text = reference.text(page);
-            match resolve(&reference.dest, page.page.id(), &index, &edition) {
+            let sides = Sides {
+                model: edition.model,
+                authority: edition.authority,
+            };
+            match resolve(&reference.dest, page.page.id(), &index, sides) {
                 Ok(r) => {
                     resolved.insert(reference.dest.clone(), r);
                 }
@@ -611,6 +614,108 @@ fn resolve_all<'s>(
         term_uses,
         by_id,
     }
+}
+
+/// The model and authority an edition is made of, for resolving references.
+#[derive(Clone, Copy)]
+struct Sides<'a> {
+    model: &'a crate::load::Model,
+    authority: Option<&'a Authority>,
+}
+
+impl Variables {
+    /// A fingerprint of the variables and local terms.
+    fn fingerprint(&self) -> [u8; 16] {
+        let mut f = Fingerprint::default();
+        for (k, v) in &self.values {
+            f.text(k).text(v);
+        }
+        for (k, v) in &self.terms {
+            f.text(k).text(v);
+        }
+        f.finish()
+    }
+}
+
+/// Links one page again when only its Markdown changed (for `serve`),
+/// against the rest of the edition as `memo` last saw it, and remembers it.
+/// `None` when that cannot stand in for linking the edition again: `memo`
+/// does not know the page, its headings, title or summary changed, or its
+/// text has problems (which linking the edition will report).
+pub fn relink<'s>(
+    memo: &Memo,
+    page: EditionPage<'s>,
+    model: &'s crate::load::Model,
+    authority: Option<&'s Authority>,
+) -> Option<LinkedPage<'s>> {
+    let vars = Variables::of_authority(authority);
+    let inputs = Inputs::of(&page, vars.fingerprint());
+    let old = memo
+        .pages
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(page.id())
+        .cloned()?;
+    let problems = Diagnostics::new();
+    let (mut linked, references) = first_pass(page, &vars, &problems);
+    let same_headings = linked.sections.len() == old.sections.len()
+        && linked
+            .sections
+            .iter()
+            .zip(&old.sections)
+            .all(|(a, b)| a.id == b.id && a.title == b.title && a.level == b.level);
+    if problems.has_errors()
+        || problems.count(crate::diagnostic::Severity::Warning) > 0
+        || !same_headings
+        || linked.title != old.title
+        || linked.summary != old.summary
+    {
+        return None;
+    }
+    let sides = Sides { model, authority };
+    {
+        let pages = memo.pages.lock().unwrap_or_else(|e| e.into_inner());
+        let index: HashMap<&str, &[SectionRef]> = pages
+            .iter()
+            .map(|(id, r)| (id.as_str(), r.sections.as_slice()))
+            .collect();
+        for reference in &references {
+            let resolved = resolve(&reference.dest, linked.page.id(), &index, sides).ok()?;
+            linked.links.insert(reference.dest.clone(), resolved);
+        }
+    }
+    let fingerprint = fingerprint_of_page(&linked);
+    linked.fingerprint = Some(fingerprint);
+    let remembered = Remembered {
+        inputs,
+        text: linked.text.clone(),
+        sections: linked.sections.clone(),
+        references,
+        examples: linked.examples.clone(),
+        title: linked.title.clone(),
+        summary: linked.summary.clone(),
+        problems: Vec::new(),
+        fingerprint,
+    };
+    memo.pages
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(linked.page.id().to_string(), Arc::new(remembered));
+    Some(linked)
+}
+
+/// A fingerprint of what pass 1 made of a page.
+fn fingerprint_of_page(linked: &LinkedPage) -> [u8; 16] {
+    let mut f = Fingerprint::default();
+    f.text(&linked.text.markdown).text(&linked.title);
+    f.text(linked.summary.as_deref().unwrap_or("\0"));
+    for &(a, b) in &linked.text.local_ranges {
+        f.number(a as u64).number(b as u64);
+    }
+    for ex in &linked.examples {
+        f.text(&ex.markdown);
+    }
+    f.finish()
 }
 
 /// A cross-reference found in text: its destination and where it is.
@@ -813,7 +918,7 @@ fn resolve(
     dest: &str,
     from: &str,
     index: &HashMap<&str, &[SectionRef]>,
-    edition: &Edition,
+    edition: Sides,
 ) -> Result<Resolved, (String, String)> {
     let (page, section) = match dest.split_once('#') {
         Some((page, section)) => (if page.is_empty() { from } else { page }, Some(section)),

@@ -9,8 +9,9 @@
 //! frame `src`, a `<link>` to a style sheet or font, a `url(…)` or `@import`
 //! in a style sheet) is an error: an edition requests nothing from outside.
 //! So is a page without the theme's Content-Security-Policy, or with one that
-//! lets in inline script or outside hosts. It reads rendered and static files
-//! only; it changes nothing.
+//! lets in inline script or outside hosts. Pages are checked in parallel,
+//! each read twice (its ids, then its links) so that few are held parsed at
+//! once. It reads rendered and static files only; it changes nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -166,20 +167,18 @@ pub type OutsideLinks = BTreeMap<String, BTreeSet<String>>;
 /// and the outside links found.
 pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLinks) {
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let pages: Vec<(&str, &str)> = files
+    let pages: Vec<(&str, &Content)> = files
         .iter()
-        .filter_map(|file| match &file.content {
-            Content::Bytes(bytes) if file.path.ends_with(".html") => {
-                Some((file.path.as_str(), std::str::from_utf8(bytes).unwrap_or("")))
-            }
-            _ => None,
-        })
+        .filter(|file| file.path.ends_with(".html") && file.content.bytes().is_some())
+        .map(|file| (file.path.as_str(), &file.content))
         .collect();
     // Pages are read in parallel, twice (for their ids, then for their
     // links), so that only a few pages' attributes are held at once.
     let ids: HashMap<&str, HashSet<String>> = pages
         .par_iter()
-        .map(|(path, html)| {
+        .map(|(path, content)| {
+            let bytes = content.bytes().unwrap_or_default();
+            let html = std::str::from_utf8(&bytes).unwrap_or("");
             let ids = values_of(&attributes(html), "id")
                 .into_iter()
                 .map(|id| decode(id).into_owned())
@@ -192,12 +191,12 @@ pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLi
     for file in files {
         if file.path.ends_with(".css") {
             let text = match &file.content {
-                Content::Bytes(bytes) => String::from_utf8_lossy(bytes).into_owned(),
                 Content::Copy(from) => std::fs::read_to_string(from).unwrap_or_default(),
+                made => String::from_utf8_lossy(&made.bytes().unwrap_or_default()).into_owned(),
             };
             let shown = match &file.content {
                 Content::Copy(from) => from.display().to_string(),
-                Content::Bytes(_) => format!("{edition}/{}", file.path),
+                _ => format!("{edition}/{}", file.path),
             };
             for url in outside_in_css(&text) {
                 problems.push(outside_resource(&shown, &url));
@@ -207,7 +206,11 @@ pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLi
     // Each page's problems and outside links, pages in parallel, gathered in order.
     let found: Vec<PageFindings> = pages
         .par_iter()
-        .map(|(path, html)| check_page(edition, path, &attributes(html), &paths, &ids))
+        .map(|(path, content)| {
+            let bytes = content.bytes().unwrap_or_default();
+            let html = std::str::from_utf8(&bytes).unwrap_or("");
+            check_page(edition, path, &attributes(html), &paths, &ids)
+        })
         .collect();
     for (page_problems, page_outside) in found {
         problems.extend(page_problems);
@@ -218,10 +221,10 @@ pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLi
     (problems, outside)
 }
 
+/// The problems of one page's links, and the outside links it has (address, page).
 /// One page's link problems, and its outside links as `(address, page)`.
 type PageFindings = (Vec<Diagnostic>, Vec<(String, String)>);
 
-/// The problems of one page's links, and the outside links it has.
 fn check_page(
     edition: &str,
     path: &str,

@@ -13,7 +13,8 @@
 //! the page the folder's other pages (and its subfolders' `_index.md` pages)
 //! sit under, `content/_index.md` is home, and `handbook.yaml` is optional.
 //! A home page and a credits page are made from `handbook.yaml` (or its
-//! defaults) when the root has none.
+//! defaults) when the root has none. For `serve`, [`reload`] re-reads saved
+//! files into the sources already loaded.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -598,23 +599,38 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
     })
 }
 
+/// What [`reload`] re-read.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Reloaded {
+    /// Ids of pages (model or local) whose front matter is as it was: only
+    /// their Markdown changed.
+    pub bodies: Vec<String>,
+    /// Whether anything else changed (front matter, overrides, examples).
+    pub more: bool,
+}
+
 /// Re-reads changed files into `sources` in place, for a preview that
 /// rebuilds on save. Handles files that were read before and are still
 /// there, still valid and keep their ids (pages, overrides and examples,
-/// which is what an edit is); returns `false`, changing nothing, for
+/// which is what an edit is); returns `None`, changing nothing, for
 /// anything else (a new, deleted or broken file, a changed id, settings,
 /// templates), when the caller must load the root again.
-pub fn reload(sources: &mut Sources, changed: &[PathBuf]) -> bool {
+pub fn reload(sources: &mut Sources, changed: &[PathBuf]) -> Option<Reloaded> {
     let root = sources.root.clone();
     let mut read = Vec::with_capacity(changed.len());
     for path in changed {
+        // A folder's own change (a file added to it or taken out) comes with
+        // the file's, which decides.
+        if path.is_dir() {
+            continue;
+        }
         let shown = display_path(&root, path);
         if !shown.ends_with(".md") || !path.is_file() {
-            return false;
+            return None;
         }
         match read_source(&root, path) {
             Ok(file) => read.push((shown, file)),
-            Err(_) => return false,
+            Err(_) => return None,
         }
     }
     // Parse everything first, so a failure leaves `sources` as it was.
@@ -633,9 +649,7 @@ pub fn reload(sources: &mut Sources, changed: &[PathBuf]) -> bool {
     let mut parsed = Vec::with_capacity(read.len());
     for (shown, file) in read {
         if let Some(old) = sources.model.pages.values().find(|p| p.file.path == shown) {
-            let Some(mut page) = parse_page(file, old.id()) else {
-                return false;
-            };
+            let mut page = parse_page(file, old.id())?;
             page.folder_parent = old.folder_parent.clone();
             parsed.push(Parsed::ModelPage(page));
             continue;
@@ -671,24 +685,46 @@ pub fn reload(sources: &mut Sources, changed: &[PathBuf]) -> bool {
                     .authorities
                     .iter()
                     .any(|a| shown.starts_with(&format!("local-overrides/{}/", a.slug))) => {}
-            None => return false,
+            None => return None,
         }
     }
     let has_model_pages = parsed.iter().any(|p| matches!(p, Parsed::ModelPage(_)));
     if has_model_pages && Arc::get_mut(&mut sources.model).is_none() {
-        return false;
+        return None;
     }
+    let same_front =
+        |old: &Page, new: &Page| old.file.text[..old.body_start] == new.file.text[..new.body_start];
+    let mut reloaded = Reloaded::default();
+    let body_only = |reloaded: &mut Reloaded, old: &Page, new: &Page| {
+        if same_front(old, new) {
+            reloaded.bodies.push(new.id().to_string());
+        } else {
+            reloaded.more = true;
+        }
+    };
     for p in parsed {
         match p {
             Parsed::ModelPage(page) => {
                 if let Some(model) = Arc::get_mut(&mut sources.model) {
+                    if let Some(old) = model.pages.get(page.id()) {
+                        body_only(&mut reloaded, old, &page);
+                    }
                     model.pages.insert(page.id().to_string(), page);
                 }
             }
-            Parsed::Override(a, i, o) => sources.authorities[a].overrides[i] = o,
-            Parsed::Example(a, i, e) => sources.authorities[a].examples[i] = e,
-            Parsed::LocalPage(a, i, p) => sources.authorities[a].pages[i] = p,
+            Parsed::Override(a, i, o) => {
+                reloaded.more = true;
+                sources.authorities[a].overrides[i] = o;
+            }
+            Parsed::Example(a, i, e) => {
+                reloaded.more = true;
+                sources.authorities[a].examples[i] = e;
+            }
+            Parsed::LocalPage(a, i, p) => {
+                body_only(&mut reloaded, &sources.authorities[a].pages[i], &p);
+                sources.authorities[a].pages[i] = p;
+            }
         }
     }
-    true
+    Some(reloaded)
 }

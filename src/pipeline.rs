@@ -3,8 +3,15 @@
 //!
 //! This module only sequences the stages and decides which editions a run
 //! makes and where they go; each stage's work is in its own module. Editions
-//! are built in parallel. Nothing is written unless every edition built
-//! without errors.
+//! are built in parallel (one pool of threads for editions and their pages),
+//! and within an edition the search index is built while the links are
+//! checked. Editions without templates of their own share one compiled
+//! template engine. Nothing is written unless every edition built without
+//! errors. With `HANDBOOK_TIMINGS` set, each stage's time is printed.
+//!
+//! For `serve`, [`preview`] builds one edition reusing what the last build
+//! remembered ([`PreviewMemo`]), and leaves the search index and link check
+//! to be made afterwards.
 
 use std::path::{Path, PathBuf};
 
@@ -373,4 +380,183 @@ pub fn timed<T>(edition: &str, stage: &str, work: impl FnOnce() -> T) -> T {
         started.elapsed().as_secs_f64() * 1000.0
     );
     result
+}
+
+/// Makes again only the pages whose text alone changed, from what the last
+/// preview kept; `None` when the edit needs the edition built again.
+fn preview_edit(
+    sources: &Sources,
+    authority: Option<&str>,
+    today: Date,
+    edited: &[String],
+    memo: &PreviewMemo,
+) -> Option<Preview> {
+    let engine = memo.engine.get()?.as_ref().ok()?;
+    let model = sources.model.as_ref();
+    let authority = match authority {
+        None => None,
+        Some(slug) => Some(sources.authorities.iter().find(|a| a.slug == slug)?),
+    };
+    let mut pages = Vec::with_capacity(edited.len());
+    for id in edited {
+        let (page, origin) = match authority.and_then(|a| a.pages.iter().find(|p| p.id() == id)) {
+            Some(local) => (local, overlay::Origin::Local),
+            None => (model.pages.get(id)?, overlay::Origin::Model),
+        };
+        // A model page changed by an override, or with examples, is made by the overlay.
+        if let Some(a) = authority {
+            let touched = a.overrides.iter().any(|o| &o.target.page == id)
+                || a.examples.iter().any(|e| e.attach.iter().any(|t| t == id));
+            if touched && origin == overlay::Origin::Model {
+                return None;
+            }
+        }
+        let page = overlay::EditionPage {
+            meta: &page.meta,
+            file: std::sync::Arc::clone(&page.file),
+            origin,
+            chunks: vec![overlay::Chunk {
+                file: std::sync::Arc::clone(&page.file),
+                range: (page.body_start, page.file.text.len()),
+                local: origin == overlay::Origin::Local,
+            }],
+            parent: memo.render.parent_of(id)?,
+            examples: Vec::new(),
+        };
+        pages.push(link::relink(&memo.link, page, model, authority)?);
+    }
+    let rendered = render::rerender(&memo.render, engine, &pages, today)?;
+    Some(Preview {
+        files: rendered.files,
+        unchanged: rendered.unchanged,
+        diagnostics: Vec::new(),
+    })
+}
+
+/// What a preview of one edition keeps between builds (see [`preview`]).
+#[derive(Default)]
+pub struct PreviewMemo {
+    link: link::Memo,
+    render: render::Memo,
+    engine: std::sync::OnceLock<Result<Engine, Vec<Diagnostic>>>,
+}
+
+impl PreviewMemo {
+    /// Forgets which files were made last time (keeping the rest), so the
+    /// next preview makes every file: for when the last one was not served.
+    pub fn forget_outputs(&self) {
+        self.render.forget_files();
+    }
+}
+
+impl std::fmt::Debug for PreviewMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreviewMemo").finish_non_exhaustive()
+    }
+}
+
+/// One edition built for the preview.
+#[derive(Debug, Default)]
+pub struct Preview {
+    /// Files that are new or changed since the last preview with the same memo.
+    pub files: Vec<OutputFile>,
+    /// Files that are as they were.
+    pub unchanged: Vec<String>,
+    /// Everything found wrong, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Builds one edition (`authority`, or the model's) for `serve`, reusing
+/// what `memo` remembers from the last build so that a save makes again only
+/// what it changed. When `edited` names the pages of which only the text
+/// changed since then (and nothing else changed), those pages are made again
+/// on their own if the edit allows it. It stops before the search index and
+/// the link check, which the preview makes afterwards, off the path from
+/// save to reload. `memo` must be new whenever the sources are loaded afresh.
+pub fn preview(
+    sources: &Sources,
+    theme: &Theme,
+    authority: Option<&str>,
+    today: Date,
+    edited: Option<&[String]>,
+    memo: &PreviewMemo,
+) -> Preview {
+    if let Some(edited) = edited {
+        let quick = timed("preview", "one-page edit", || {
+            preview_edit(sources, authority, today, edited, memo)
+        });
+        if let Some(preview) = quick {
+            return preview;
+        }
+    }
+    let diagnostics = Diagnostics::new();
+    let model = sources.model.as_ref();
+    let authority = match authority {
+        None => None,
+        Some(slug) => match sources.authorities.iter().find(|a| a.slug == slug) {
+            Some(a) => Some(a),
+            None => {
+                diagnostics.push(Diagnostic::error(
+                    "unknown-authority",
+                    format!("there is no authority `{slug}`"),
+                ));
+                return Preview {
+                    diagnostics: diagnostics.into_sorted(),
+                    ..Preview::default()
+                };
+            }
+        },
+    };
+    let edition = timed("preview", "overlay", || match authority {
+        None => overlay::model_edition(model, &diagnostics),
+        Some(a) => overlay::authority_edition(model, a, &diagnostics),
+    });
+    diagnostics.extend(drift::check(&edition));
+    for page in &edition.pages {
+        if edition.authority.is_none() || page.origin == overlay::Origin::Local {
+            diagnostics.extend(governance::check(page, today));
+        }
+    }
+    let linked = timed("preview", "link", || {
+        link::link_with(edition, &diagnostics, Some(&memo.link))
+    });
+    let mut problems = Vec::new();
+    let (local_templates, local_statics) = match linked.edition.authority {
+        Some(a) => (
+            TemplateFiles::authority(&sources.root, &a.dir, &mut problems),
+            crate::theme::static_files(&sources.root, &a.dir.join("static"), &mut problems),
+        ),
+        None => (TemplateFiles::default(), Default::default()),
+    };
+    diagnostics.extend(problems);
+    let engine = memo
+        .engine
+        .get_or_init(|| Engine::new(theme, &local_templates));
+    let engine = match engine {
+        Ok(engine) => engine,
+        Err(problems) => {
+            diagnostics.extend(problems.iter().cloned());
+            return Preview {
+                diagnostics: diagnostics.into_sorted(),
+                ..Preview::default()
+            };
+        }
+    };
+    let mut statics = theme.statics.clone();
+    statics.extend(local_statics);
+    let rendered = timed("preview", "render", || {
+        render::render_with(
+            &linked,
+            engine,
+            &statics,
+            today,
+            &diagnostics,
+            Some(&memo.render),
+        )
+    });
+    Preview {
+        files: rendered.files,
+        unchanged: rendered.unchanged,
+        diagnostics: diagnostics.into_sorted(),
+    }
 }

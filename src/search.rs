@@ -4,8 +4,11 @@
 //! `data-pagefind-body`, so navigation and footers are not indexed) and
 //! returns the index files to publish under `pagefind/`. Results come back
 //! by section, with highlighted excerpts, in the browser. The A to Z page is
-//! the fallback without JavaScript. This is the one module that talks to
-//! Pagefind; it does not render or write.
+//! the fallback without JavaScript. Only the marked element of each page is
+//! handed to Pagefind (the index is the same; the rest need not be parsed).
+//! For `serve`, a [`LiveIndex`] keeps the pages it has read between builds,
+//! so a save re-reads only the pages it changed. This is the one module that
+//! talks to Pagefind; it does not render or write.
 
 use crate::diagnostic::Diagnostic;
 use crate::render::{Content, OutputFile};
@@ -76,47 +79,107 @@ fn indexed_part(html: &str) -> Option<String> {
 
 /// Builds the search index of an edition from its rendered files.
 pub fn index(files: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostic> {
-    let failed = |e: &dyn std::fmt::Display| {
-        Diagnostic::error("search-index", format!("the search index could not be built: {e}"))
-            .hint("this is a fault in Handbook or its search library, not in your content; please report it")
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| failed(&e))?;
-    runtime.block_on(async {
+    let mut live = LiveIndex::new()?;
+    live.add(files)?;
+    live.files()
+}
+
+fn failed(e: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        "search-index",
+        format!("the search index could not be built: {e}"),
+    )
+    .hint(
+        "this is a fault in Handbook or its search library, not in your content; please report it",
+    )
+}
+
+/// A search index kept between builds, for `serve`: pages are added (a page
+/// added again replaces itself, by address) and the index files are made
+/// again from every page added so far. A page cannot be taken out: start a
+/// new one when pages are removed.
+pub struct LiveIndex {
+    runtime: tokio::runtime::Runtime,
+    index: pagefind::api::PagefindIndex,
+}
+
+impl std::fmt::Debug for LiveIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveIndex").finish_non_exhaustive()
+    }
+}
+
+impl LiveIndex {
+    /// An empty index.
+    pub fn new() -> Result<Self, Diagnostic> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| failed(&e))?;
         let config = pagefind::options::PagefindServiceConfig::builder()
             .keep_index_url(true)
             .force_language("en".to_string())
             .build();
-        let mut index = pagefind::api::PagefindIndex::new(Some(config)).map_err(|e| failed(&e))?;
-        for file in files {
-            let Content::Bytes(bytes) = &file.content else {
-                continue;
-            };
-            if !file.path.ends_with(".html") {
-                continue;
+        let index = pagefind::api::PagefindIndex::new(Some(config)).map_err(|e| failed(&e))?;
+        Ok(Self { runtime, index })
+    }
+
+    /// Adds the pages among `files` that have a part to index.
+    pub fn add(&mut self, files: &[OutputFile]) -> Result<(), Diagnostic> {
+        let index = &mut self.index;
+        self.runtime.block_on(async {
+            for file in files {
+                if !file.path.ends_with(".html") {
+                    continue;
+                }
+                let Some(bytes) = file.content.bytes() else {
+                    continue;
+                };
+                let html = String::from_utf8_lossy(&bytes);
+                let Some(body) = indexed_part(&html) else {
+                    continue;
+                };
+                index
+                    .add_html_file(None, Some(format!("/{}", file.path)), body)
+                    .await
+                    .map_err(|e| failed(&e))?;
             }
-            let html = String::from_utf8_lossy(bytes);
-            let Some(body) = indexed_part(&html) else {
-                continue;
-            };
-            index
-                .add_html_file(None, Some(format!("/{}", file.path)), body)
-                .await
-                .map_err(|e| failed(&e))?;
-        }
-        let bundle = index.get_files().await.map_err(|e| failed(&e))?;
-        let mut out: Vec<OutputFile> = bundle
-            .into_iter()
-            .filter_map(|f| {
-                let name = f.filename.to_string_lossy().replace('\\', "/");
-                (!unused(&name)).then(|| OutputFile {
-                    path: format!("{INDEX_DIR}/{name}"),
-                    content: Content::Bytes(f.contents),
+            Ok(())
+        })
+    }
+
+    /// The index files, under `pagefind/`, made from every page added so far.
+    pub fn files(&mut self) -> Result<Vec<OutputFile>, Diagnostic> {
+        let index = &mut self.index;
+        self.runtime.block_on(async {
+            let bundle = index.get_files().await.map_err(|e| failed(&e))?;
+            let mut out: Vec<OutputFile> = bundle
+                .into_iter()
+                .filter_map(|f| {
+                    let name = f.filename.to_string_lossy().replace('\\', "/");
+                    (!unused(&name)).then(|| OutputFile {
+                        path: format!("{INDEX_DIR}/{name}"),
+                        content: Content::Bytes(f.contents),
+                    })
                 })
-            })
-            .collect();
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
-    })
+                .collect();
+            out.sort_by(|a, b| a.path.cmp(&b.path));
+            Ok(out)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_marked_element_is_indexed() {
+        let page = "<html><body><nav><div>menu</div></nav><div class=\"home\" data-pagefind-body><div>a</div><p>b</p></div><footer>f</footer></body></html>";
+        let part = indexed_part(page).unwrap();
+        assert_eq!(
+            part,
+            "<!DOCTYPE html><html><body><div class=\"home\" data-pagefind-body><div>a</div><p>b</p></div></body></html>"
+        );
+        assert!(indexed_part("<html><body><p>no marker</p></body></html>").is_none());
+    }
 }

@@ -3,10 +3,13 @@
 //! A thin loop over the same pipeline `build` uses. It builds one edition
 //! into memory, serves it from 127.0.0.1 (axum), watches `content/`,
 //! `themes/` and `local-overrides/` (notify, debounced, editor temporary
-//! files ignored) and rebuilds after each save. Open pages reload themselves
-//! through Server-Sent Events. When a save breaks the build, the last good
-//! pages stay served with the problems shown at the top of each page until
-//! the next good save. Nothing is written to disk.
+//! files ignored) and rebuilds after each save. A rebuild re-reads only the
+//! saved files and makes again only the pages they change (the pipeline's
+//! [`pipeline::preview`]); the new pages are served at once, and the search
+//! index and link check follow on a background thread. Open pages reload
+//! themselves through Server-Sent Events. When a save breaks the build, the
+//! last good pages stay served with the problems shown at the top of each
+//! page until the next good save. Nothing is written to disk.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -26,8 +29,8 @@ use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, Debo
 use tokio::sync::broadcast;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::pipeline::{self, Editions, Request};
-use crate::render::{escape, Content};
+use crate::pipeline;
+use crate::render::{escape, Content, OutputFile, Piece};
 
 /// What `serve` is asked to do.
 #[derive(Debug, Clone)]
@@ -45,9 +48,11 @@ pub struct Options {
 /// The pages being served, and the problems of the latest build if it failed.
 #[derive(Debug, Default)]
 struct Site {
-    files: HashMap<String, Arc<Vec<u8>>>,
+    files: HashMap<String, Arc<[u8]>>,
     problems: Vec<Diagnostic>,
     has_good_build: bool,
+    /// Counts good builds, so late background work for an older one is dropped.
+    generation: u64,
 }
 
 struct Shared {
@@ -101,60 +106,185 @@ fn mime(path: &str) -> &'static str {
     }
 }
 
-/// Builds the edition into memory: its files, or the problems that stopped it.
-fn build(
-    root: &Path,
-    authority: &Option<String>,
-) -> Result<HashMap<String, Arc<Vec<u8>>>, Vec<Diagnostic>> {
-    let request = Request {
-        root: root.to_path_buf(),
-        editions: match authority {
-            Some(slug) => Editions::Authorities(vec![slug.clone()]),
-            None => Editions::Model,
-        },
-        today: pipeline::today(),
-        search: true,
-    };
-    let run = pipeline::run(&request);
-    let problems: Vec<Diagnostic> = run
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    let Some(output) = run.output else {
-        return Err(problems);
-    };
-    let mut files = HashMap::new();
-    for (folder, file) in output.files {
-        let path = if folder.is_empty() {
-            file.path
-        } else {
-            format!("{folder}/{}", file.path)
-        };
-        let bytes = match file.content {
-            Content::Bytes(bytes) => bytes,
-            Content::Copy(from) => std::fs::read(&from).map_err(|e| {
-                vec![Diagnostic::error(
-                    "unreadable",
-                    format!("cannot read {}: {e}", from.display()),
-                )]
-            })?,
-        };
-        files.insert(path, Arc::new(bytes));
-    }
-    Ok(files)
+/// What the preview keeps between builds: the sources as last read and
+/// what the pipeline remembers, so that a save re-reads only the files it
+/// changed and makes again only the pages they change.
+struct Session {
+    root: PathBuf,
+    authority: Option<String>,
+    loaded: Option<Loaded>,
+    memo: pipeline::PreviewMemo,
 }
 
-fn rebuild(shared: &Shared, root: &Path, authority: &Option<String>) {
+/// Sources and theme as last read, and the problems found reading them.
+struct Loaded {
+    sources: crate::load::Sources,
+    theme: crate::theme::Theme,
+    problems: Vec<Diagnostic>,
+}
+
+/// One build of the preview: its files, or the problems that stopped it.
+struct Built {
+    /// New or changed files, by path.
+    files: Vec<(String, Vec<u8>)>,
+    /// Paths of files that are as they were.
+    unchanged: Vec<String>,
+    /// Whether the sources were read afresh (pages may have gone).
+    reloaded: bool,
+}
+
+impl Session {
+    fn new(root: PathBuf, authority: Option<String>) -> Self {
+        Self {
+            root,
+            authority,
+            loaded: None,
+            memo: pipeline::PreviewMemo::default(),
+        }
+    }
+
+    /// Builds the edition after `changed` files were saved (everything is
+    /// read when `changed` is `None`, or the files cannot be re-read alone).
+    fn build(&mut self, changed: Option<&[PathBuf]>) -> Result<Built, Vec<Diagnostic>> {
+        let reloaded = match (&mut self.loaded, changed) {
+            (Some(loaded), Some(changed)) if loaded.problems.is_empty() => {
+                crate::load::reload(&mut loaded.sources, changed)
+            }
+            _ => None,
+        };
+        let incremental = reloaded.is_some();
+        // Pages of which only the text changed can be made again on their own.
+        let edited = reloaded.filter(|r| !r.more).map(|r| r.bodies);
+        if !incremental {
+            let diagnostics = crate::diagnostic::Diagnostics::new();
+            let selection = crate::load::Selection::Only(self.authority.iter().cloned().collect());
+            let sources = crate::load::load(&self.root, &selection, &diagnostics);
+            let mut problems = Vec::new();
+            let theme = crate::theme::Theme::load(&sources.root, &sources.theme_dir, &mut problems);
+            diagnostics.extend(problems);
+            let problems: Vec<Diagnostic> = diagnostics
+                .into_sorted()
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect();
+            self.loaded = Some(Loaded {
+                sources,
+                theme,
+                problems,
+            });
+            self.memo = pipeline::PreviewMemo::default();
+        }
+        let loaded = self.loaded.as_ref().expect("loaded above");
+        let preview = pipeline::preview(
+            &loaded.sources,
+            &loaded.theme,
+            self.authority.as_deref(),
+            pipeline::today(),
+            edited.as_deref(),
+            &self.memo,
+        );
+        let mut problems = loaded.problems.clone();
+        problems.extend(
+            preview
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error),
+        );
+        if !problems.is_empty() {
+            // The pages made were not served: make them all again next time.
+            self.memo.forget_outputs();
+            return Err(problems);
+        }
+        let mut files = Vec::with_capacity(preview.files.len());
+        for file in preview.files {
+            let bytes = match file.content {
+                Content::Bytes(bytes) => bytes,
+                Content::Copy(from) => std::fs::read(&from).map_err(|e| {
+                    vec![Diagnostic::error(
+                        "unreadable",
+                        format!("cannot read {}: {e}", from.display()),
+                    )]
+                })?,
+                made @ Content::Pieces(_) => made.bytes().unwrap_or_default().into_owned(),
+            };
+            files.push((file.path, bytes));
+        }
+        Ok(Built {
+            files,
+            unchanged: preview.unchanged,
+            reloaded: !incremental,
+        })
+    }
+}
+
+/// Work for the background thread after a build: pages whose search
+/// entries to renew, and the whole site to check the links of.
+struct Followup {
+    /// The edition's name in messages: `model` or the authority's slug.
+    edition: String,
+    generation: u64,
+    pages: Vec<(String, Arc<[u8]>)>,
+    site: HashMap<String, Arc<[u8]>>,
+    fresh_index: bool,
+}
+
+fn rebuild(
+    shared: &Shared,
+    session: &mut Session,
+    changed: Option<&[PathBuf]>,
+    followups: &std::sync::mpsc::Sender<Followup>,
+) {
     let started = Instant::now();
-    let result = build(root, authority);
+    let result = session.build(changed);
     let mut site = shared.site.write().unwrap_or_else(|e| e.into_inner());
     match result {
-        Ok(files) => {
+        Ok(built) => {
+            let mut files = HashMap::with_capacity(built.unchanged.len() + built.files.len() + 64);
+            let mut missing = false;
+            for path in built.unchanged {
+                match site.files.get(&path) {
+                    Some(bytes) => {
+                        files.insert(path, Arc::clone(bytes));
+                    }
+                    None => missing = true,
+                }
+            }
+            let mut pages = Vec::new();
+            for (path, bytes) in built.files {
+                let bytes: Arc<[u8]> = bytes.into();
+                if path.ends_with(".html") {
+                    pages.push((path.clone(), Arc::clone(&bytes)));
+                }
+                files.insert(path, bytes);
+            }
+            if missing {
+                // Should not happen; make everything again to be sure.
+                session.memo.forget_outputs();
+                drop(site);
+                return rebuild(shared, session, None, followups);
+            }
+            // The search index stays until the background thread renews it.
+            let prefix = format!("{}/", crate::search::INDEX_DIR);
+            for (path, bytes) in &site.files {
+                if path.starts_with(&prefix) {
+                    files.insert(path.clone(), Arc::clone(bytes));
+                }
+            }
             site.files = files;
             site.problems.clear();
             site.has_good_build = true;
+            site.generation += 1;
             eprintln!("Rebuilt in {} ms.", started.elapsed().as_millis());
+            let _ = followups.send(Followup {
+                edition: session
+                    .authority
+                    .clone()
+                    .unwrap_or_else(|| crate::overlay::MODEL_SLUG.to_string()),
+                generation: site.generation,
+                pages,
+                site: site.files.clone(),
+                fresh_index: built.reloaded,
+            });
         }
         Err(problems) => {
             eprintln!("The build failed; still serving the last good pages:");
@@ -166,6 +296,94 @@ fn rebuild(shared: &Shared, root: &Path, authority: &Option<String>) {
     }
     drop(site);
     let _ = shared.reload.send(started.elapsed().as_millis() as u64);
+}
+
+/// The background thread: renews the search index from the pages each build
+/// changed, and checks the links of the latest build, after the pages are
+/// already served. Work for a build that a newer one replaced is merged into
+/// the newer one's.
+fn follow_up(shared: &Shared, queue: std::sync::mpsc::Receiver<Followup>) {
+    let mut index: Option<crate::search::LiveIndex> = None;
+    while let Ok(mut job) = queue.recv() {
+        let mut pages: HashMap<String, Arc<[u8]>> = job.pages.drain(..).collect();
+        let mut fresh = job.fresh_index;
+        while let Ok(newer) = queue.try_recv() {
+            fresh |= newer.fresh_index;
+            if newer.fresh_index {
+                pages.clear();
+            }
+            pages.extend(newer.pages);
+            job = Followup {
+                pages: Vec::new(),
+                ..newer
+            };
+        }
+        let started = Instant::now();
+        if fresh || index.is_none() {
+            index = crate::search::LiveIndex::new().ok();
+            // A new index reads every page of the site.
+            pages = job
+                .site
+                .iter()
+                .filter(|(p, _)| p.ends_with(".html"))
+                .map(|(p, b)| (p.clone(), Arc::clone(b)))
+                .collect();
+        }
+        // The served bytes themselves, shared, not copied.
+        let as_output = |path: &String, bytes: &Arc<[u8]>| OutputFile {
+            path: path.clone(),
+            content: Content::Pieces(vec![Piece::shared(bytes, 0..bytes.len())]),
+        };
+        let mut changed: Vec<OutputFile> = pages.iter().map(|(p, b)| as_output(p, b)).collect();
+        changed.sort_by(|a, b| a.path.cmp(&b.path));
+        let search = index.as_mut().map(|live| {
+            live.add(&changed)?;
+            live.files()
+        });
+        drop(changed);
+        let mut all: Vec<OutputFile> = job
+            .site
+            .iter()
+            .filter(|(p, _)| !p.starts_with(&format!("{}/", crate::search::INDEX_DIR)))
+            .map(|(p, b)| as_output(p, b))
+            .collect();
+        if let Some(Ok(search)) = &search {
+            all.extend(search.iter().map(|f| OutputFile {
+                path: f.path.clone(),
+                content: Content::Bytes(Vec::new()),
+            }));
+        }
+        let (broken, _) = crate::linkcheck::check(&job.edition, &all);
+        drop(all);
+        let mut site = shared.site.write().unwrap_or_else(|e| e.into_inner());
+        if site.generation != job.generation {
+            // A newer build is served; its own follow-up will come.
+            continue;
+        }
+        let mut problems: Vec<Diagnostic> = broken;
+        match search {
+            Some(Ok(search)) => {
+                let prefix = format!("{}/", crate::search::INDEX_DIR);
+                site.files.retain(|p, _| !p.starts_with(&prefix));
+                for f in search {
+                    if let Content::Bytes(bytes) = f.content {
+                        site.files.insert(f.path, bytes.into());
+                    }
+                }
+            }
+            Some(Err(d)) => problems.push(d),
+            None => {}
+        }
+        eprintln!(
+            "Search index and link check updated in {} ms.",
+            started.elapsed().as_millis()
+        );
+        if !problems.is_empty() {
+            site.problems = problems;
+            drop(site);
+            let _ = shared.reload.send(0);
+        }
+    }
 }
 
 /// The problems of a failed build, as HTML for the top of a page.
@@ -278,7 +496,7 @@ async fn file(shared: Arc<Shared>, uri: Uri) -> Response<Body> {
             mime(&path),
             decorate(&bytes, problems.as_deref()),
         ),
-        Some((path, bytes)) => respond(StatusCode::OK, mime(&path), bytes.as_ref().clone()),
+        Some((path, bytes)) => respond(StatusCode::OK, mime(&path), bytes.to_vec()),
         None => {
             let body = site
                 .files
@@ -333,23 +551,24 @@ impl Stamps {
         Self(stamps)
     }
 
-    /// Records the current stamps of `paths`; true if any differs from before.
-    fn changed<'a>(&mut self, paths: impl Iterator<Item = &'a Path>) -> bool {
-        let mut changed = false;
+    /// Records the current stamps of `paths`; returns those that differ from before.
+    fn changed<'a>(&mut self, paths: impl Iterator<Item = &'a Path>) -> Vec<PathBuf> {
+        let mut changed = Vec::new();
         for path in paths {
             let now = Self::stamp(path);
             if self.0.insert(path.to_path_buf(), now) != Some(now) {
-                changed = true;
+                changed.push(path.to_path_buf());
             }
         }
         changed
     }
 }
 
-/// Watches the root's source folders; each batch of real changes calls `on_change`.
+/// Watches the root's source folders; each batch of real changes calls
+/// `on_change` with the files that changed.
 fn watch(
     root: &Path,
-    on_change: impl Fn() + Send + Sync + 'static,
+    on_change: impl Fn(Vec<PathBuf>) + Send + Sync + 'static,
 ) -> Result<Box<dyn std::any::Any + Send>, String> {
     let folders: Vec<PathBuf> = ["content", "themes", "local-overrides"]
         .iter()
@@ -362,13 +581,17 @@ fn watch(
             let real: Vec<&DebouncedEvent> =
                 events.iter().filter(|e| !is_temporary(&e.path)).collect();
             let mut stamps = stamps.lock().unwrap_or_else(|e| e.into_inner());
-            if stamps.changed(real.iter().map(|e| e.path.as_path())) {
-                on_change();
+            let changed = stamps.changed(real.iter().map(|e| e.path.as_path()));
+            if !changed.is_empty() {
+                on_change(changed);
             }
         }
         Err(e) => eprintln!("warning: watching for changes failed: {e}"),
     };
-    let config = Config::default().with_timeout(Duration::from_millis(80));
+    // A save is seen 15 ms after the editor's last write to the file.
+    let config = Config::default()
+        .with_timeout(Duration::from_millis(15))
+        .with_batch_mode(false);
     let handler = Arc::new(handler);
     let h = Arc::clone(&handler);
     match new_debouncer_opt::<_, notify::RecommendedWatcher>(config, move |r| h(r)) {
@@ -424,24 +647,32 @@ pub fn serve(options: Options) -> Result<(), String> {
         site: RwLock::new(Site::default()),
         reload,
     });
-    rebuild(&shared, &options.root, &options.authority);
+    let mut session = Session::new(options.root.clone(), options.authority.clone());
+    let (followups, followup_queue) = std::sync::mpsc::channel::<Followup>();
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || follow_up(&shared, followup_queue));
+    }
+    rebuild(&shared, &mut session, None, &followups);
     runtime.block_on(async move {
         // Saves arrive on the watcher's thread; rebuilds run one at a time on their own thread.
-        let (changed, queue) = std::sync::mpsc::channel::<()>();
+        let (changed, queue) = std::sync::mpsc::channel::<Vec<PathBuf>>();
         let changed = std::sync::Mutex::new(changed);
-        let _watcher = watch(&options.root, move || {
+        let _watcher = watch(&options.root, move |paths| {
             if let Ok(sender) = changed.lock() {
-                let _ = sender.send(());
+                let _ = sender.send(paths);
             }
         })?;
         {
             let shared = Arc::clone(&shared);
-            let root = options.root.clone();
-            let authority = options.authority.clone();
             std::thread::spawn(move || {
-                while queue.recv().is_ok() {
-                    while queue.try_recv().is_ok() {}
-                    rebuild(&shared, &root, &authority);
+                while let Ok(mut paths) = queue.recv() {
+                    while let Ok(more) = queue.try_recv() {
+                        paths.extend(more);
+                    }
+                    paths.sort();
+                    paths.dedup();
+                    rebuild(&shared, &mut session, Some(&paths), &followups);
                 }
             });
         }

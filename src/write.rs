@@ -206,6 +206,16 @@ fn write_tree(dir: &Path, output: &Output) -> io::Result<()> {
         match &file.content {
             Content::Bytes(bytes) => std::fs::write(&path, bytes),
             Content::Copy(from) => std::fs::copy(from, &path).map(|_| ()),
+            Content::Pieces(pieces) => {
+                use std::io::Write;
+                let mut out =
+                    io::BufWriter::with_capacity(64 * 1024, std::fs::File::create(&path)?);
+                for piece in pieces {
+                    out.write_all(piece.as_bytes())?;
+                }
+                out.into_inner().map_err(io::IntoInnerError::into_error)?;
+                Ok(())
+            }
         }
     })
 }

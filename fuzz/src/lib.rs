@@ -238,13 +238,14 @@ pub fn page_pipeline(data: &[u8]) {
 
 /// What no published page may hold, whatever the input.
 fn check_output(file: &OutputFile) {
-    let Content::Bytes(bytes) = &file.content else {
+    // Pages come in pieces (their contents list is shared): check them joined.
+    let Some(bytes) = file.content.bytes() else {
         return;
     };
     if !file.path.ends_with(".html") {
         return;
     }
-    let html = String::from_utf8_lossy(bytes);
+    let html = String::from_utf8_lossy(&bytes);
     // Inline script is never published: the theme's scripts are files.
     for (at, _) in html.match_indices("<script") {
         let tag_end = html[at..].find('>').map_or(html.len(), |e| at + e);

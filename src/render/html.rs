@@ -46,10 +46,17 @@ pub struct GlossaryLink {
 /// The first whole-word, case-insensitive use of `term` in `text` (a plural
 /// `s` included), as a byte range.
 pub fn find_term(text: &str, term: &str) -> Option<(usize, usize)> {
-    let lower = text.to_ascii_lowercase();
-    let wanted = term.to_ascii_lowercase();
+    find_lowercase_term(&text.to_ascii_lowercase(), &term.to_ascii_lowercase())
+}
+
+/// [`find_term`] in text and a term already in ASCII lowercase (which keeps
+/// every byte offset), for searching one text for many terms.
+pub fn find_lowercase_term(lower: &str, wanted: &str) -> Option<(usize, usize)> {
+    if wanted.is_empty() {
+        return None;
+    }
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    for (at, _) in lower.match_indices(&wanted) {
+    for (at, _) in lower.match_indices(wanted) {
         let mut end = at + wanted.len();
         if lower[end..].starts_with('s') && !is_word(lower[end + 1..].chars().next()) {
             end += 1;
@@ -69,13 +76,19 @@ fn link_terms<'e>(
     events: &mut Vec<Event<'e>>,
 ) {
     let mut rest = text;
+    let terms: Vec<String> = options
+        .glossary
+        .iter()
+        .map(|g| g.term.to_ascii_lowercase())
+        .collect();
     loop {
+        let lower = rest.to_ascii_lowercase();
         let next = options
             .glossary
             .iter()
             .enumerate()
             .filter(|(i, g)| !used.contains(i) && g.defined_on != options.page_id)
-            .filter_map(|(i, g)| find_term(rest, &g.term).map(|r| (r, i)))
+            .filter_map(|(i, _)| find_lowercase_term(&lower, &terms[i]).map(|r| (r, i)))
             .min_by_key(|((start, end), _)| (*start, std::cmp::Reverse(*end)));
         let Some(((start, end), i)) = next else {
             if !rest.is_empty() {
@@ -85,8 +98,8 @@ fn link_terms<'e>(
         };
         // Every term inside the matched words counts as used too.
         let matched = &rest[start..end];
-        for (j, g) in options.glossary.iter().enumerate() {
-            if find_term(matched, &g.term).is_some() {
+        for (j, term) in terms.iter().enumerate() {
+            if find_lowercase_term(&lower[start..end], term).is_some() {
                 used.insert(j);
             }
         }

@@ -7,6 +7,14 @@
 //! theme's templates. It also makes the site pages: home, examples index,
 //! differences, print view, accessibility statement, 404 and sitemap.
 //!
+//! The contents list is made once per branch of the tree (see `nav`), and a
+//! page's file holds it as a piece shared with the other pages of its
+//! folder ([`Content::Pieces`]), so a large handbook neither renders nor
+//! holds thousands of copies of it. For `serve`, a [`Memo`] remembers what
+//! each file was made from, so that a rebuild makes only the files whose
+//! inputs changed, and [`rerender`] makes again just the pages an edit of one
+//! page's text changes.
+//!
 //! All links are relative, so an edition works under any sub-path. It writes
 //! nothing to disk (`write` does).
 
@@ -26,11 +34,14 @@ use crate::link::{Fingerprint, LinkedEdition, LinkedPage, SectionRef};
 use crate::overlay::{Origin, MODEL_SLUG};
 use crate::theme::{Engine, StaticFiles};
 
+mod edit;
 mod feeds;
 mod html;
 mod nav;
 
-pub use html::{escape, find_term};
+pub use edit::rerender;
+
+pub use html::{escape, find_lowercase_term, find_term};
 use html::{to_html, GlossaryLink, HtmlOptions};
 
 /// What a file of the output holds.
@@ -40,6 +51,58 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// A static file copied as it is.
     Copy(PathBuf),
+    /// Bytes made by the build, in pieces that several files share (the
+    /// contents list that every page of a folder shows), to be joined in order.
+    Pieces(Vec<Piece>),
+}
+
+/// A stretch of bytes that several files may share.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    bytes: Arc<[u8]>,
+    range: std::ops::Range<usize>,
+}
+
+impl Piece {
+    /// A piece of its own.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        let range = 0..bytes.len();
+        Self {
+            bytes: bytes.into(),
+            range,
+        }
+    }
+
+    /// Part of shared bytes.
+    pub fn shared(bytes: &Arc<[u8]>, range: std::ops::Range<usize>) -> Self {
+        Self {
+            bytes: Arc::clone(bytes),
+            range,
+        }
+    }
+
+    /// Its bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[self.range.clone()]
+    }
+}
+
+impl Content {
+    /// The bytes made by the build, joined if in pieces; `None` for a file
+    /// copied from disk.
+    pub fn bytes(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Content::Bytes(bytes) => Some(std::borrow::Cow::Borrowed(bytes)),
+            Content::Copy(_) => None,
+            Content::Pieces(pieces) => {
+                let mut joined = Vec::with_capacity(pieces.iter().map(|p| p.range.len()).sum());
+                for piece in pieces {
+                    joined.extend_from_slice(piece.as_bytes());
+                }
+                Some(std::borrow::Cow::Owned(joined))
+            }
+        }
+    }
 }
 
 /// One file of an edition, by its `/`-separated path inside the edition.
@@ -114,13 +177,13 @@ struct NavItem {
     local: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct LinkItem {
     title: String,
     href: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct ExampleContext {
     id: String,
     title: String,
@@ -130,13 +193,13 @@ struct ExampleContext {
     pages: Vec<LinkItem>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct ChangeContext {
     date: String,
     note: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct PageContext {
     id: String,
     title: String,
@@ -170,6 +233,54 @@ pub struct Memo {
     files: std::sync::Mutex<HashMap<String, [u8; 16]>>,
     /// Fingerprint of a text's inputs → its HTML.
     html: std::sync::Mutex<HashMap<[u8; 16], Arc<String>>>,
+    /// What the last render kept to make single pages again ([`rerender`]).
+    state: std::sync::Mutex<Option<edit::State>>,
+}
+
+/// Titles of pages and of their sections, by id.
+type Titles = HashMap<String, (String, HashMap<String, String>)>;
+
+/// The fingerprint of one text's HTML: the text itself (fingerprinted by the
+/// link stage), where its links go and the titles they show, and the
+/// edition's settings for HTML. `None` when either fingerprint is unknown.
+fn text_key(
+    settings: Option<[u8; 16]>,
+    titles: &Titles,
+    p: &LinkedPage,
+    part: &str,
+    options: &HtmlOptions,
+) -> Option<[u8; 16]> {
+    let mut f = Fingerprint::default();
+    f.bytes(&settings?).bytes(&p.fingerprint?);
+    f.text(part).text(options.page_id);
+    f.text(options.print_page.unwrap_or("\0"));
+    f.number(options.glossary.len() as u64);
+    let mut links: Vec<(&String, &crate::link::Resolved)> = p.links.iter().collect();
+    links.sort_by(|a, b| a.0.cmp(b.0));
+    for (dest, resolved) in links {
+        f.text(dest);
+        if let crate::link::Resolved::Page { page, section } = resolved {
+            f.text(page).text(section.as_deref().unwrap_or("\0"));
+            if let Some((title, sections)) = titles.get(page) {
+                f.text(title);
+                if let Some(s) = section {
+                    f.text(sections.get(s).map_or("\0", String::as_str));
+                }
+            }
+        } else {
+            f.text("\0removed");
+        }
+    }
+    Some(f.finish())
+}
+
+impl Memo {
+    /// Forgets which files were made, so the next render makes them all
+    /// (and no page is made again on its own until then).
+    pub fn forget_files(&self) {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 /// The files of an edition rendered with a [`Memo`].
@@ -261,35 +372,14 @@ pub fn render_with(
     // The fingerprint of one text's HTML: the text itself (fingerprinted by
     // the link stage), where its links go and the titles they show, and the
     // settings above. `None` when nothing is remembered.
-    let html_key = |p: &LinkedPage, part: &str, options: &HtmlOptions| -> Option<[u8; 16]> {
-        let mut f = Fingerprint::default();
-        f.bytes(&settings_fingerprint?).bytes(&p.fingerprint?);
-        f.text(part).text(options.page_id);
-        f.text(options.print_page.unwrap_or("\0"));
-        f.number(options.glossary.len() as u64);
-        let mut links: Vec<(&String, &crate::link::Resolved)> = p.links.iter().collect();
-        links.sort_by(|a, b| a.0.cmp(b.0));
-        for (dest, resolved) in links {
-            f.text(dest);
-            if let crate::link::Resolved::Page { page, section } = resolved {
-                f.text(page).text(section.as_deref().unwrap_or("\0"));
-                if let Some((title, sections)) = titles.get(page) {
-                    f.text(title);
-                    if let Some(s) = section {
-                        f.text(sections.get(s).map_or("\0", String::as_str));
-                    }
-                }
-            } else {
-                f.text("\0removed");
-            }
-        }
-        Some(f.finish())
+    let html_key = |p: &LinkedPage, part: &str, options: &HtmlOptions| {
+        text_key(settings_fingerprint, &titles, p, part, options)
     };
     let kept_html: std::sync::Mutex<HashMap<[u8; 16], Arc<String>>> = Default::default();
     // A text's HTML, remembered by `key` when there is one.
-    let html_of = |key: Option<[u8; 16]>, make: &dyn Fn() -> String| -> String {
+    let shared_html_of = |key: Option<[u8; 16]>, make: &dyn Fn() -> String| -> Arc<String> {
         let (Some(memo), Some(key)) = (memo, key) else {
-            return make();
+            return Arc::new(make());
         };
         let known = memo
             .html
@@ -298,12 +388,17 @@ pub fn render_with(
             .get(&key)
             .cloned();
         let html = known.unwrap_or_else(|| Arc::new(make()));
-        let text = html.as_ref().clone();
         kept_html
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key, html);
-        text
+            .insert(key, Arc::clone(&html));
+        html
+    };
+    let html_of = |key: Option<[u8; 16]>, make: &dyn Fn() -> String| -> String {
+        if memo.is_none() {
+            return make();
+        }
+        shared_html_of(key, make).as_ref().clone()
     };
     let unchanged: std::sync::Mutex<Vec<String>> = Default::default();
     let made: std::sync::Mutex<HashMap<String, [u8; 16]>> = Default::default();
@@ -311,7 +406,7 @@ pub fn render_with(
     // last build's (always without a memo).
     let emit = |path: String,
                 key: Option<[u8; 16]>,
-                make: &mut dyn FnMut() -> Option<Vec<u8>>|
+                make: &mut dyn FnMut() -> Option<Content>|
      -> Option<OutputFile> {
         if let (Some(memo), Some(key)) = (memo, key) {
             let before = memo
@@ -330,19 +425,13 @@ pub fn render_with(
                     .push(path);
                 return None;
             }
-            let bytes = make()?;
+            let content = make()?;
             made.lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(path.clone(), key);
-            return Some(OutputFile {
-                path,
-                content: Content::Bytes(bytes),
-            });
+            return Some(OutputFile { path, content });
         }
-        make().map(|bytes| OutputFile {
-            path,
-            content: Content::Bytes(bytes),
-        })
+        make().map(|content| OutputFile { path, content })
     };
     let fingerprint_of = |parts: &[&[u8]]| -> Option<[u8; 16]> {
         memo?;
@@ -588,27 +677,48 @@ pub fn render_with(
     let render_one = |template: &str,
                       current: Option<usize>,
                       extra: &[(&'static str, &dyn erased::Value)]|
-     -> Option<Vec<u8>> {
+     -> Option<Content> {
         // Cloning shares the site values (tera values are reference-counted).
         let mut context = base.clone();
-        context.insert("nav_html", &contents.html_for(current));
+        // The contents list goes in as a stand-in, replaced afterwards by the
+        // list's shared pieces: it is neither copied through the template
+        // engine nor held once per page.
+        context.insert("nav_html", NAV_STAND_IN);
         for (k, v) in extra {
             v.insert_into(&mut context, k);
         }
-        match engine.render(template, &context) {
-            Ok(html) => Some(html.into_bytes()),
+        let rendered = |context: &tera::Context| match engine.render(template, context) {
+            Ok(html) => Some(html),
             Err(d) => {
                 diagnostics.push(d);
                 None
             }
+        };
+        let html = rendered(&context)?;
+        let mut found = html.match_indices(NAV_STAND_IN).map(|(at, _)| at);
+        match (found.next(), found.next()) {
+            (Some(at), None) => {
+                let mut pieces = vec![Piece::new(html.as_bytes()[..at].to_vec())];
+                pieces.extend(contents.pieces_for(current));
+                pieces.push(Piece::new(
+                    html.as_bytes()[at + NAV_STAND_IN.len()..].to_vec(),
+                ));
+                Some(Content::Pieces(pieces))
+            }
+            (None, _) if !html.contains('\u{1}') => Some(Content::Bytes(html.into_bytes())),
+            // The template does more than print the list: give it the list itself.
+            _ => {
+                context.insert("nav_html", &contents.html_for(current));
+                rendered(&context).map(|html| Content::Bytes(html.into_bytes()))
+            }
         }
     };
 
-    let mut files: Vec<OutputFile> = linked
+    let made_pages: Vec<(Option<OutputFile>, Option<edit::PageState>)> = linked
         .pages
         .par_iter()
         .enumerate()
-        .filter_map(|(i, p)| {
+        .map(|(i, p)| {
             let mut context = page_context(p);
             let template = if p.page.id() == home {
                 "home.html"
@@ -629,14 +739,18 @@ pub fn render_with(
                     &serde_json::to_vec(&context).unwrap_or_default(),
                 ])
             });
-            emit(page_file(p.page.id()), key, &mut || {
+            let state = memo.map(|_| edit::PageState::of(p, template, &context, text_key));
+            let file = emit(page_file(p.page.id()), key, &mut || {
                 context.html = html_of(text_key, &|| {
                     to_html(&p.text, Some(&p.sections), &p.links, &options)
                 });
                 render_one(template, Some(i), &[("page", &context)])
-            })
+            });
+            (file, state)
         })
         .collect();
+    let (files, page_states): (Vec<_>, Vec<_>) = made_pages.into_iter().unzip();
+    let mut files: Vec<OutputFile> = files.into_iter().flatten().collect();
 
     // The print view: every page in reading order, ids prefixed by page.
     let print_keys: Vec<Option<[u8; 16]>> = linked
@@ -662,8 +776,9 @@ pub fn render_with(
         }
         fingerprint_of(&parts)
     });
+    let print_skeleton: std::sync::Mutex<Option<Vec<u8>>> = Default::default();
     files.extend(emit("print.html".into(), print_key.flatten(), &mut || {
-        let print_pages: Vec<PrintPage> = linked
+        let htmls: Vec<Arc<String>> = linked
             .pages
             .par_iter()
             .zip(&print_keys)
@@ -673,16 +788,41 @@ pub fn render_with(
                     page_id: p.page.id(),
                     ..options
                 };
-                PrintPage {
-                    id: p.page.id().to_string(),
-                    title: p.title.clone(),
-                    html: html_of(*key, &|| {
-                        to_html(&p.text, Some(&p.sections), &p.links, &print_options)
-                    }),
-                }
+                shared_html_of(*key, &|| {
+                    to_html(&p.text, Some(&p.sections), &p.links, &print_options)
+                })
             })
             .collect();
-        render_one("print.html", None, &[("pages", &print_pages)])
+        let page = |p: &LinkedPage, html: String| PrintPage {
+            id: p.page.id().to_string(),
+            title: p.title.clone(),
+            html,
+        };
+        // The template is rendered with a stand-in for each page's HTML,
+        // which is then put in its place: the whole handbook's HTML is not
+        // copied through the template engine. A template that does anything
+        // but print each page's HTML as it is gets the HTML itself.
+        let stand_ins: Vec<PrintPage> = linked
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| page(p, print_stand_in(i)))
+            .collect();
+        let skeleton = render_one("print.html", None, &[("pages", &stand_ins)])?;
+        let skeleton = skeleton.bytes()?.into_owned();
+        if let Some(whole) = fill_print(&skeleton, &htmls) {
+            if memo.is_some() {
+                *print_skeleton.lock().unwrap_or_else(|e| e.into_inner()) = Some(skeleton);
+            }
+            return Some(Content::Bytes(whole));
+        }
+        let pages: Vec<PrintPage> = linked
+            .pages
+            .iter()
+            .zip(&htmls)
+            .map(|(p, html)| page(p, html.as_ref().clone()))
+            .collect();
+        render_one("print.html", None, &[("pages", &pages)])
     }));
     let az = a_to_z(linked);
     let mut site_pages: Vec<(&str, String, TemplateValues<'_>)> = vec![
@@ -733,7 +873,7 @@ pub fn render_with(
     files.extend(emit(
         "changes.xml".into(),
         fingerprint_of(&[&feed]),
-        &mut || Some(feed.clone()),
+        &mut || Some(Content::Bytes(feed.clone())),
     ));
     if !edition.examples.is_empty() {
         // Where each example is first shown: its page, and its place there.
@@ -838,7 +978,7 @@ pub fn render_with(
     files.extend(emit(
         "sitemap.xml".into(),
         fingerprint_of(&[&sitemap]),
-        &mut || Some(sitemap.clone()),
+        &mut || Some(Content::Bytes(sitemap.clone())),
     ));
     if let Some(colour) = authority.and_then(|a| a.config.theme.colour.as_deref()) {
         match valid_colour(colour) {
@@ -847,7 +987,7 @@ pub fn render_with(
                 files.extend(emit(
                     "assets/edition.css".into(),
                     fingerprint_of(&[&css]),
-                    &mut || Some(css.clone()),
+                    &mut || Some(Content::Bytes(css.clone())),
                 ));
             }
             None => {
@@ -872,7 +1012,9 @@ pub fn render_with(
             crate::theme::StaticFile::BuiltIn(bytes) => fingerprint_of(&[name.as_bytes(), bytes]),
         };
         let path = format!("assets/{name}");
-        if key.is_some() && emit(path.clone(), key, &mut || Some(Vec::new())).is_none() {
+        if key.is_some()
+            && emit(path.clone(), key, &mut || Some(Content::Bytes(Vec::new()))).is_none()
+        {
             continue;
         }
         files.push(OutputFile {
@@ -884,8 +1026,70 @@ pub fn render_with(
     if let Some(memo) = memo {
         *memo.files.lock().unwrap_or_else(|e| e.into_inner()) =
             made.into_inner().unwrap_or_else(|e| e.into_inner());
-        *memo.html.lock().unwrap_or_else(|e| e.into_inner()) =
-            kept_html.into_inner().unwrap_or_else(|e| e.into_inner());
+        let page_states: Vec<edit::PageState> = page_states.into_iter().flatten().collect();
+        // Keep the HTML of every text this build could need again.
+        let mut html = kept_html.into_inner().unwrap_or_else(|e| e.into_inner());
+        {
+            let old = memo.html.lock().unwrap_or_else(|e| e.into_inner());
+            let wanted = page_states
+                .iter()
+                .filter_map(edit::PageState::text_key)
+                .chain(print_keys.iter().flatten().copied());
+            for key in wanted {
+                if let Some(found) = old.get(&key) {
+                    html.entry(key).or_insert_with(|| Arc::clone(found));
+                }
+            }
+        }
+        *memo.html.lock().unwrap_or_else(|e| e.into_inner()) = html;
+        let unchanged_print = unchanged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|p| p == "print.html");
+        let mut state = memo.state.lock().unwrap_or_else(|e| e.into_inner());
+        let skeleton = print_skeleton
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .or_else(|| {
+                // The print view was as it was: so is its skeleton.
+                state
+                    .take()
+                    .filter(|_| unchanged_print)
+                    .and_then(|s| s.print_skeleton)
+            });
+        let index = page_states
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id().to_string(), i))
+            .collect();
+        *state = (page_states.len() == linked.pages.len()).then(|| edit::State {
+            today,
+            site_fingerprint,
+            settings_fingerprint,
+            base: base.clone(),
+            contents,
+            titles,
+            terms: terms.clone(),
+            glossary_links,
+            glossary: glossary
+                .iter()
+                .map(|t| {
+                    (
+                        t.model_term.clone().unwrap_or_else(|| t.term.clone()),
+                        t.defined_on.clone(),
+                        t.used_on.iter().map(|(id, _)| id.clone()).collect(),
+                    )
+                })
+                .collect(),
+            term_uses: linked.term_uses.clone(),
+            home: home.to_string(),
+            pages: page_states,
+            index,
+            backlinks: linked.backlinks.clone(),
+            print_keys,
+            print_skeleton: skeleton,
+        });
     }
     Rendered {
         files,
@@ -1033,6 +1237,41 @@ fn valid_colour(colour: &str) -> Option<&str> {
     (hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit())).then_some(colour)
 }
 
+/// What stands in a page's template for its contents list (see `nav_html`).
+const NAV_STAND_IN: &str = "\u{1}hb&nav\u{1}";
+
+/// What stands in the print view's template for the HTML of page `i`:
+/// text no page can contain, which escaping would change.
+fn print_stand_in(i: usize) -> String {
+    format!("\u{1}hb&print:{i}\u{1}")
+}
+
+/// The print view from its template's output with stand-ins, each stand-in
+/// replaced by its page's HTML; `None` unless every stand-in is there once,
+/// in order.
+fn fill_print(skeleton: &[u8], htmls: &[Arc<String>]) -> Option<Vec<u8>> {
+    let total: usize = htmls.iter().map(|h| h.len()).sum();
+    let mut out = Vec::with_capacity(skeleton.len() + total);
+    let mut rest = skeleton;
+    for (i, html) in htmls.iter().enumerate() {
+        let stand_in = print_stand_in(i);
+        let at = rest
+            .windows(stand_in.len())
+            .position(|w| w == stand_in.as_bytes())?;
+        if rest[..at].contains(&1) {
+            return None;
+        }
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(html.as_bytes());
+        rest = &rest[at + stand_in.len()..];
+    }
+    if rest.contains(&1) {
+        return None;
+    }
+    out.extend_from_slice(rest);
+    Some(out)
+}
+
 #[derive(Debug, Serialize)]
 struct PrintPage {
     id: String,
@@ -1099,5 +1338,39 @@ mod erased {
         fn json(&self) -> Vec<u8> {
             serde_json::to_vec(self).unwrap_or_default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_print_view_is_filled_in_only_when_each_stand_in_is_there_once() {
+        let htmls = vec![
+            Arc::new("<p>one</p>".to_string()),
+            Arc::new("<p>two</p>".to_string()),
+        ];
+        let skeleton = format!("<main>{}|{}</main>", print_stand_in(0), print_stand_in(1));
+        assert_eq!(
+            fill_print(skeleton.as_bytes(), &htmls).unwrap(),
+            b"<main><p>one</p>|<p>two</p></main>"
+        );
+        let twice = format!("{0}{0}{1}", print_stand_in(0), print_stand_in(1));
+        assert!(fill_print(twice.as_bytes(), &htmls).is_none());
+        let missing = print_stand_in(0);
+        assert!(fill_print(missing.as_bytes(), &htmls).is_none());
+    }
+
+    #[test]
+    fn pieces_join_in_order() {
+        let shared: Arc<[u8]> = b"abcdef".as_slice().into();
+        let content = Content::Pieces(vec![
+            Piece::new(b"<".to_vec()),
+            Piece::shared(&shared, 1..3),
+            Piece::shared(&shared, 4..6),
+        ]);
+        assert_eq!(content.bytes().unwrap().as_ref(), b"<bcef");
+        assert!(Content::Copy("x".into()).bytes().is_none());
     }
 }

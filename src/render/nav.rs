@@ -38,6 +38,8 @@ pub struct Entry {
 #[derive(Debug)]
 struct Rendered {
     html: String,
+    /// The same, to share with output files.
+    bytes: Arc<[u8]>,
     marks: HashMap<usize, usize>,
     fingerprint: [u8; 16],
 }
@@ -53,6 +55,9 @@ pub struct Nav {
 }
 
 const CURRENT: &str = " aria-current=\"page\"";
+
+static CURRENT_BYTES: std::sync::LazyLock<Arc<[u8]>> =
+    std::sync::LazyLock::new(|| CURRENT.as_bytes().into());
 
 impl Nav {
     /// A contents list of entries in reading order.
@@ -85,6 +90,21 @@ impl Nav {
         html.push_str(CURRENT);
         html.push_str(&rendered.html[at..]);
         html
+    }
+
+    /// The list as [`Nav::html_for`] makes it, in pieces that the pages
+    /// showing the same branches share.
+    pub fn pieces_for(&self, current: Option<usize>) -> Vec<super::Piece> {
+        let rendered = self.rendered_for(self.open_for(current));
+        let whole = 0..rendered.bytes.len();
+        match current.and_then(|i| rendered.marks.get(&i).copied()) {
+            None => vec![super::Piece::shared(&rendered.bytes, whole)],
+            Some(at) => vec![
+                super::Piece::shared(&rendered.bytes, 0..at),
+                super::Piece::shared(&CURRENT_BYTES, 0..CURRENT.len()),
+                super::Piece::shared(&rendered.bytes, at..whole.end),
+            ],
+        }
     }
 
     /// The branch a page opens. Pages whose open branches are the same share
@@ -161,6 +181,7 @@ impl Nav {
         let mut f = crate::link::Fingerprint::default();
         f.text(&html);
         Rendered {
+            bytes: html.as_bytes().into(),
             html,
             marks,
             fingerprint: f.finish(),

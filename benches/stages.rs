@@ -1,0 +1,200 @@
+//! The hot stages of a build, timed in memory (nothing is written):
+//! `cargo bench`. A plain harness, so it needs nothing beyond Handbook's own
+//! dependencies; each case prints its median, fastest and slowest time.
+//!
+//! 1. overlay + link + render of the real model: every shipped edition;
+//! 2. render of 1,000 generated pages in 20 folders (one edition, already
+//!    linked);
+//! 3. the search index of those 1,000 pages (Pagefind), measured apart.
+//!
+//! The whole-site comparison with other tools is `bench/run.sh`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use handbook::diagnostic::Diagnostics;
+use handbook::load::{load, Selection};
+use handbook::theme::{Engine, TemplateFiles, Theme};
+use handbook::{link, overlay, render};
+
+// The allocator the `handbook` binary uses.
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+fn bench(name: &str, runs: usize, mut work: impl FnMut()) {
+    work();
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            work();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "{name}: median {:.2} ms (fastest {:.2} ms, slowest {:.2} ms, {runs} runs)",
+        times[runs / 2].as_secs_f64() * 1000.0,
+        times[0].as_secs_f64() * 1000.0,
+        times[runs - 1].as_secs_f64() * 1000.0,
+    );
+}
+
+/// Deterministic words: a small linear congruential generator over syllables.
+struct Words(u64);
+
+impl Words {
+    fn word(&mut self) -> String {
+        const SYLLABLES: &[&str] = &[
+            "ca", "re", "plan", "sup", "port", "as", "sess", "ment", "per", "son", "bud", "get",
+            "risk", "safe", "guard", "view", "out", "come", "fam", "ily", "ser", "vice", "team",
+        ];
+        let mut word = String::new();
+        for _ in 0..2 + self.next() % 2 {
+            word.push_str(SYLLABLES[(self.next() % SYLLABLES.len() as u64) as usize]);
+        }
+        word
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn paragraph(&mut self, n: usize) -> String {
+        let words: Vec<String> = (0..n).map(|_| self.word()).collect();
+        format!("{}.", words.join(" "))
+    }
+}
+
+/// 1,000 pages of about 1,000 words in 20 folders, each with headings, a
+/// list, a table and three cross-references (like `bench/corpus.py`).
+fn generate(root: &Path, pages: usize) {
+    let mut w = Words(7);
+    let write = |path: &Path, text: String| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let content = root.join("content");
+    write(
+        &content.join("_index.md"),
+        "---\nid: home\ntitle: Benchmark\nweight: 0\n---\nHome.\n".into(),
+    );
+    for s in 0..20 {
+        write(
+            &content.join(format!("s{s:02}/_index.md")),
+            format!(
+                "---\nid: s{s:02}\ntitle: Section {s}\nweight: {s}\n---\n{}\n",
+                w.paragraph(50)
+            ),
+        );
+    }
+    for i in 0..pages {
+        let refs = [
+            (i * 7 + 1) % pages,
+            (i * 13 + 5) % pages,
+            (i * 31 + 11) % pages,
+        ];
+        let mut body = String::new();
+        body.push_str(&format!(
+            "{}\n\n## Overview {{#overview}}\n\n",
+            w.paragraph(150)
+        ));
+        body.push_str(&format!(
+            "{} See [[p{:05}]].\n\n",
+            w.paragraph(200),
+            refs[0]
+        ));
+        for _ in 0..5 {
+            body.push_str(&format!("- {}\n", w.paragraph(8)));
+        }
+        body.push_str(&format!(
+            "\n## Practice {{#practice}}\n\n{} Also [[p{:05}]].\n\n",
+            w.paragraph(250),
+            refs[1]
+        ));
+        body.push_str("| Task | Who | When |\n| --- | --- | --- |\n");
+        for _ in 0..5 {
+            body.push_str(&format!("| {} | {} | {} |\n", w.word(), w.word(), w.word()));
+        }
+        body.push_str(&format!(
+            "\n### Checklist\n\n{} Compare [[p{:05}]].\n",
+            w.paragraph(300),
+            refs[2]
+        ));
+        write(
+            &content.join(format!("s{:02}/p{i:05}.md", i * 20 / pages)),
+            format!("---\nid: p{i:05}\ntitle: Page {i}\nweight: {i}\n---\n{body}"),
+        );
+    }
+}
+
+fn main() {
+    let today = jiff::civil::Date::constant(2026, 11, 24);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+
+    // 1. The real model and the shipped authorities.
+    let diagnostics = Diagnostics::new();
+    let sources = load(repo, &Selection::All, &diagnostics);
+    let mut problems = Vec::new();
+    let theme = Theme::load(&sources.root, &sources.theme_dir, &mut problems);
+    let engines: Vec<Engine> = std::iter::once(None)
+        .chain(sources.authorities.iter().map(Some))
+        .map(|a| {
+            let local = match a {
+                Some(a) => TemplateFiles::authority(&sources.root, &a.dir, &mut problems),
+                None => TemplateFiles::default(),
+            };
+            Engine::new(&theme, &local).expect("the theme compiles")
+        })
+        .collect();
+    let editions = 1 + sources.authorities.len();
+    bench(
+        &format!("real model: overlay + link + render, {editions} editions"),
+        30,
+        || {
+            let diagnostics = Diagnostics::new();
+            for (i, engine) in engines.iter().enumerate() {
+                let edition = match i {
+                    0 => overlay::model_edition(&sources.model, &diagnostics),
+                    _ => overlay::authority_edition(
+                        &sources.model,
+                        &sources.authorities[i - 1],
+                        &diagnostics,
+                    ),
+                };
+                let linked = link::link(edition, &diagnostics);
+                let files = render::render(&linked, engine, &theme.statics, today, &diagnostics);
+                std::hint::black_box(files);
+            }
+        },
+    );
+
+    // 2. and 3. 1,000 generated pages.
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), 1000);
+    let diagnostics = Diagnostics::new();
+    let sources = load(dir.path(), &Selection::All, &diagnostics);
+    let theme = Theme::load(&sources.root, &sources.theme_dir, &mut Vec::new());
+    let engine = Engine::new(&theme, &TemplateFiles::default()).expect("the theme compiles");
+    let linked = link::link(
+        overlay::model_edition(&sources.model, &diagnostics),
+        &diagnostics,
+    );
+    assert!(!diagnostics.has_errors(), "the generated pages link");
+    bench("render 1,000 generated pages", 10, || {
+        let files = render::render(&linked, &engine, &theme.statics, today, &diagnostics);
+        std::hint::black_box(files);
+    });
+    let files = render::render(&linked, &engine, &theme.statics, today, &diagnostics);
+    bench(
+        "search index of 1,000 generated pages (Pagefind)",
+        3,
+        || {
+            std::hint::black_box(handbook::search::index(&files).expect("the index builds"));
+        },
+    );
+}
