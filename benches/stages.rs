@@ -173,6 +173,25 @@ fn main() {
         },
     );
 
+    // The search index of one edition of the real model, and of no pages at
+    // all (what every edition pays, whatever its size).
+    let diagnostics = Diagnostics::new();
+    let model = link::link(
+        overlay::model_edition(&sources.model, &diagnostics),
+        &diagnostics,
+    );
+    let model_files = render::render(&model, &engines[0], &theme.statics, today, &diagnostics);
+    bench("search index of the model edition (Pagefind)", 20, || {
+        std::hint::black_box(handbook::search::index(&model_files).expect("the index builds"));
+    });
+    bench(
+        "search index of no pages (Pagefind's fixed cost)",
+        20,
+        || {
+            std::hint::black_box(handbook::search::index(&[]).expect("the index builds"));
+        },
+    );
+
     // 2. and 3. 1,000 generated pages.
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path(), 1000);

@@ -430,6 +430,7 @@ fn preview_edit(
         files: rendered.files,
         unchanged: rendered.unchanged,
         diagnostics: Vec::new(),
+        print: rendered.print,
     })
 }
 
@@ -464,6 +465,9 @@ pub struct Preview {
     pub unchanged: Vec<String>,
     /// Everything found wrong, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// A print view left to be put together after the files are served
+    /// (see [`render::Rendered::print`]).
+    pub print: Option<render::PrintView>,
 }
 
 /// Builds one edition (`authority`, or the model's) for `serve`, reusing
@@ -558,5 +562,6 @@ pub fn preview(
         files: rendered.files,
         unchanged: rendered.unchanged,
         diagnostics: diagnostics.into_sorted(),
+        print: rendered.print,
     }
 }

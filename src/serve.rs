@@ -57,7 +57,17 @@ struct Site {
 
 struct Shared {
     site: RwLock<Site>,
-    reload: broadcast::Sender<u64>,
+    reload: broadcast::Sender<Reload>,
+}
+
+/// What open pages are told after a build.
+#[derive(Debug, Clone)]
+enum Reload {
+    /// Every open page reloads.
+    Every,
+    /// Only the open page with this path reloads (the print view, put
+    /// together after the pages it shows were served).
+    Page(&'static str),
 }
 
 const LIVE_JS: &str = r#"// Reloads the page when `handbook serve` has rebuilt the handbook.
@@ -69,6 +79,12 @@ const LIVE_JS: &str = r#"// Reloads the page when `handbook serve` has rebuilt t
   });
   source.addEventListener("reload", function () {
     window.location.reload();
+  });
+  source.addEventListener("reload-page", function (event) {
+    var name = window.location.pathname.split("/").pop() || "index.html";
+    if (name === event.data) {
+      window.location.reload();
+    }
   });
 })();
 "#;
@@ -131,6 +147,8 @@ struct Built {
     unchanged: Vec<String>,
     /// Whether the sources were read afresh (pages may have gone).
     reloaded: bool,
+    /// A new print view to put together once the files are served.
+    print: Option<crate::render::PrintView>,
 }
 
 impl Session {
@@ -213,6 +231,7 @@ impl Session {
             files,
             unchanged: preview.unchanged,
             reloaded: !incremental,
+            print: preview.print,
         })
     }
 }
@@ -237,65 +256,84 @@ fn rebuild(
     let started = Instant::now();
     let result = session.build(changed);
     let mut site = shared.site.write().unwrap_or_else(|e| e.into_inner());
-    match result {
-        Ok(built) => {
-            let mut files = HashMap::with_capacity(built.unchanged.len() + built.files.len() + 64);
-            let mut missing = false;
-            for path in built.unchanged {
-                match site.files.get(&path) {
-                    Some(bytes) => {
-                        files.insert(path, Arc::clone(bytes));
-                    }
-                    None => missing = true,
-                }
-            }
-            let mut pages = Vec::new();
-            for (path, bytes) in built.files {
-                let bytes: Arc<[u8]> = bytes.into();
-                if path.ends_with(".html") {
-                    pages.push((path.clone(), Arc::clone(&bytes)));
-                }
-                files.insert(path, bytes);
-            }
-            if missing {
-                // Should not happen; make everything again to be sure.
-                session.memo.forget_outputs();
-                drop(site);
-                return rebuild(shared, session, None, followups);
-            }
-            // The search index stays until the background thread renews it.
-            let prefix = format!("{}/", crate::search::INDEX_DIR);
-            for (path, bytes) in &site.files {
-                if path.starts_with(&prefix) {
-                    files.insert(path.clone(), Arc::clone(bytes));
-                }
-            }
-            site.files = files;
-            site.problems.clear();
-            site.has_good_build = true;
-            site.generation += 1;
-            eprintln!("Rebuilt in {} ms.", started.elapsed().as_millis());
-            let _ = followups.send(Followup {
-                edition: session
-                    .authority
-                    .clone()
-                    .unwrap_or_else(|| crate::overlay::MODEL_SLUG.to_string()),
-                generation: site.generation,
-                pages,
-                site: site.files.clone(),
-                fresh_index: built.reloaded,
-            });
-        }
+    let built = match result {
+        Ok(built) => built,
         Err(problems) => {
             eprintln!("The build failed; still serving the last good pages:");
             for p in &problems {
                 eprintln!("{p}");
             }
             site.problems = problems;
+            drop(site);
+            let _ = shared.reload.send(Reload::Every);
+            return;
+        }
+    };
+    let mut files = HashMap::with_capacity(built.unchanged.len() + built.files.len() + 64);
+    let mut missing = false;
+    for path in built.unchanged {
+        match site.files.get(&path) {
+            Some(bytes) => {
+                files.insert(path, Arc::clone(bytes));
+            }
+            None => missing = true,
         }
     }
+    let mut pages = Vec::new();
+    for (path, bytes) in built.files {
+        let bytes: Arc<[u8]> = bytes.into();
+        if path.ends_with(".html") {
+            pages.push((path.clone(), Arc::clone(&bytes)));
+        }
+        files.insert(path, bytes);
+    }
+    if missing {
+        // Should not happen; make everything again to be sure.
+        session.memo.forget_outputs();
+        drop(site);
+        return rebuild(shared, session, None, followups);
+    }
+    // The search index stays until the background thread renews it.
+    let prefix = format!("{}/", crate::search::INDEX_DIR);
+    for (path, bytes) in &site.files {
+        if path.starts_with(&prefix) {
+            files.insert(path.clone(), Arc::clone(bytes));
+        }
+    }
+    site.files = files;
+    site.problems.clear();
+    site.has_good_build = true;
+    site.generation += 1;
     drop(site);
-    let _ = shared.reload.send(started.elapsed().as_millis() as u64);
+    eprintln!("Rebuilt in {} ms.", started.elapsed().as_millis());
+    let _ = shared.reload.send(Reload::Every);
+    if let Some(print) = built.print {
+        // The print view shows every page: at thousands of pages it takes
+        // longer to put together than the edited pages, so it follows them.
+        let Some(whole) = print.make() else {
+            session.memo.forget_outputs();
+            return rebuild(shared, session, None, followups);
+        };
+        let mut site = shared.site.write().unwrap_or_else(|e| e.into_inner());
+        site.files
+            .insert(crate::render::PrintView::PATH.into(), whole.into());
+        site.generation += 1;
+        drop(site);
+        let _ = shared
+            .reload
+            .send(Reload::Page(crate::render::PrintView::PATH));
+    }
+    let site = shared.site.read().unwrap_or_else(|e| e.into_inner());
+    let _ = followups.send(Followup {
+        edition: session
+            .authority
+            .clone()
+            .unwrap_or_else(|| crate::overlay::MODEL_SLUG.to_string()),
+        generation: site.generation,
+        pages,
+        site: site.files.clone(),
+        fresh_index: built.reloaded,
+    });
 }
 
 /// The background thread: renews the search index from the pages each build
@@ -381,7 +419,7 @@ fn follow_up(shared: &Shared, queue: std::sync::mpsc::Receiver<Followup>) {
         if !problems.is_empty() {
             site.problems = problems;
             drop(site);
-            let _ = shared.reload.send(0);
+            let _ = shared.reload.send(Reload::Every);
         }
     }
 }
@@ -513,8 +551,11 @@ async fn events(shared: Arc<Shared>) -> impl IntoResponse {
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         loop {
             match receiver.recv().await {
-                Ok(n) => {
-                    let event = Event::default().event("reload").data(n.to_string());
+                Ok(reload) => {
+                    let event = match reload {
+                        Reload::Every => Event::default().event("reload").data(""),
+                        Reload::Page(path) => Event::default().event("reload-page").data(path),
+                    };
                     return Some((Ok::<Event, Infallible>(event), receiver));
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,

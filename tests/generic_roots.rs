@@ -232,11 +232,22 @@ fn edits_in_the_preview_match_a_fresh_build() {
         // A new heading changes the page's sections.
         text.replace("Once a year", "## Every year {#every-year}\n\nOnce a year"),
     ];
-    let marks = ["New words.", "Newer words.", "id=\"every-year\""];
-    for (edit, mark) in edits.iter().zip(marks) {
+    // What shows each edit on the page, and in the print view.
+    let marks = [
+        ("New words.", "New words."),
+        ("Newer words.", "Newer words."),
+        ("id=\"every-year\"", "Every year"),
+    ];
+    for (edit, (mark, print_mark)) in edits.iter().zip(marks) {
         std::fs::write(&file, edit).unwrap();
         let page = served(&server, "/annual.html", |b| b.contains(mark));
         assert!(page.contains(mark), "the edit was not served");
+        // The print view follows the pages it shows.
+        let print = served(&server, "/print.html", |b| b.contains(print_mark));
+        assert!(
+            print.contains(print_mark),
+            "the print view did not follow the edit"
+        );
         let out = build(root, &["--no-search"]);
         for path in [
             "annual.html",

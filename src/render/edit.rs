@@ -14,7 +14,7 @@ use std::sync::Arc;
 use super::html::{to_html, GlossaryLink, HtmlOptions};
 use super::nav::Nav;
 use super::{
-    file_of, fill_print, text_key, Content, LinkItem, Memo, OutputFile, PageContext, Rendered,
+    file_of, text_key, Content, LinkItem, Memo, OutputFile, PageContext, PrintView, Rendered,
     Titles,
 };
 use crate::link::{Fingerprint, LinkedPage, Resolved};
@@ -106,7 +106,7 @@ pub(super) struct State {
     pub(super) index: HashMap<String, usize>,
     pub(super) backlinks: HashMap<String, Vec<String>>,
     pub(super) print_keys: Vec<Option<[u8; 16]>>,
-    pub(super) print_skeleton: Option<Vec<u8>>,
+    pub(super) print_skeleton: Option<Arc<[u8]>>,
 }
 
 impl Memo {
@@ -277,35 +277,34 @@ pub fn rerender(
         };
         state.pages[i].context = kept_context;
     }
-    // The print view, when it can be filled in without its template.
-    if let Some(skeleton) = &state.print_skeleton {
-        let mut htmls = Vec::with_capacity(state.pages.len());
-        for (i, key) in state.print_keys.iter().enumerate() {
-            let html = match new_print.get(&i) {
-                Some(html) => Arc::clone(html),
-                None => html_cache.get(&(*key)?).cloned()?,
-            };
-            htmls.push(html);
-        }
-        let whole = fill_print(skeleton, &htmls)?;
-        let mut f = Fingerprint::default();
-        f.bytes(&state.site_fingerprint).bytes(b"print.html");
-        f.bytes(&state.contents.fingerprint_for(None));
-        for (page, key) in state.pages.iter().zip(&state.print_keys) {
-            f.bytes(page.id.as_bytes());
-            f.bytes(page.context.title.as_bytes());
-            if let Some(key) = key {
-                f.bytes(key);
-            }
-        }
-        files.push(OutputFile {
-            path: "print.html".into(),
-            content: Content::Bytes(whole),
-        });
-        made.push(("print.html".into(), f.finish()));
-    } else {
+    // The print view, put together by the caller (see `Rendered::print`).
+    let Some(skeleton) = &state.print_skeleton else {
         return None;
+    };
+    let mut htmls = Vec::with_capacity(state.pages.len());
+    for (i, key) in state.print_keys.iter().enumerate() {
+        let html = match new_print.get(&i) {
+            Some(html) => Arc::clone(html),
+            None => html_cache.get(&(*key)?).cloned()?,
+        };
+        htmls.push(html);
     }
+    let print = PrintView {
+        skeleton: Arc::clone(skeleton),
+        htmls,
+    };
+    let mut f = Fingerprint::default();
+    f.bytes(&state.site_fingerprint)
+        .bytes(PrintView::PATH.as_bytes());
+    f.bytes(&state.contents.fingerprint_for(None));
+    for (page, key) in state.pages.iter().zip(&state.print_keys) {
+        f.bytes(page.id.as_bytes());
+        f.bytes(page.context.title.as_bytes());
+        if let Some(key) = key {
+            f.bytes(key);
+        }
+    }
+    made.push((PrintView::PATH.into(), f.finish()));
     drop(guard);
     let mut known = memo.files.lock().unwrap_or_else(|e| e.into_inner());
     for (path, key) in made {
@@ -322,5 +321,9 @@ pub fn rerender(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .extend(new_html);
-    Some(Rendered { files, unchanged })
+    Some(Rendered {
+        files,
+        unchanged,
+        print: Some(print),
+    })
 }

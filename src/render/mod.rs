@@ -290,6 +290,32 @@ pub struct Rendered {
     pub files: Vec<OutputFile>,
     /// Files that are the same as in the last build (not made again).
     pub unchanged: Vec<String>,
+    /// A new print view that [`rerender`] left to be put together by the
+    /// caller, after the edited pages are served. Until then the last one
+    /// stands: `print.html` is listed in `unchanged`.
+    pub print: Option<PrintView>,
+}
+
+/// The print view of an edition, ready to be put together: the output of
+/// its template with a stand-in for each page, and each page's HTML. At
+/// 10,000 pages it is tens of megabytes, so a one-page edit under `serve`
+/// leaves it until the page itself is served.
+#[derive(Debug)]
+pub struct PrintView {
+    skeleton: Arc<[u8]>,
+    htmls: Vec<Arc<String>>,
+}
+
+impl PrintView {
+    /// The file's path in the edition.
+    pub const PATH: &'static str = "print.html";
+
+    /// The whole print view; `None` if the template's output has lost its
+    /// stand-ins (it never has: the skeleton is kept only once it has
+    /// been filled in).
+    pub fn make(&self) -> Option<Vec<u8>> {
+        fill_print(&self.skeleton, &self.htmls)
+    }
 }
 
 /// Renders an edition into files. Problems go to `diagnostics`.
@@ -776,54 +802,59 @@ pub fn render_with(
         }
         fingerprint_of(&parts)
     });
-    let print_skeleton: std::sync::Mutex<Option<Vec<u8>>> = Default::default();
-    files.extend(emit("print.html".into(), print_key.flatten(), &mut || {
-        let htmls: Vec<Arc<String>> = linked
-            .pages
-            .par_iter()
-            .zip(&print_keys)
-            .map(|(p, key)| {
-                let print_options = HtmlOptions {
-                    print_page: Some(p.page.id()),
-                    page_id: p.page.id(),
-                    ..options
-                };
-                shared_html_of(*key, &|| {
-                    to_html(&p.text, Some(&p.sections), &p.links, &print_options)
+    let print_skeleton: std::sync::Mutex<Option<Arc<[u8]>>> = Default::default();
+    files.extend(emit(
+        PrintView::PATH.into(),
+        print_key.flatten(),
+        &mut || {
+            let htmls: Vec<Arc<String>> = linked
+                .pages
+                .par_iter()
+                .zip(&print_keys)
+                .map(|(p, key)| {
+                    let print_options = HtmlOptions {
+                        print_page: Some(p.page.id()),
+                        page_id: p.page.id(),
+                        ..options
+                    };
+                    shared_html_of(*key, &|| {
+                        to_html(&p.text, Some(&p.sections), &p.links, &print_options)
+                    })
                 })
-            })
-            .collect();
-        let page = |p: &LinkedPage, html: String| PrintPage {
-            id: p.page.id().to_string(),
-            title: p.title.clone(),
-            html,
-        };
-        // The template is rendered with a stand-in for each page's HTML,
-        // which is then put in its place: the whole handbook's HTML is not
-        // copied through the template engine. A template that does anything
-        // but print each page's HTML as it is gets the HTML itself.
-        let stand_ins: Vec<PrintPage> = linked
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| page(p, print_stand_in(i)))
-            .collect();
-        let skeleton = render_one("print.html", None, &[("pages", &stand_ins)])?;
-        let skeleton = skeleton.bytes()?.into_owned();
-        if let Some(whole) = fill_print(&skeleton, &htmls) {
-            if memo.is_some() {
-                *print_skeleton.lock().unwrap_or_else(|e| e.into_inner()) = Some(skeleton);
+                .collect();
+            let page = |p: &LinkedPage, html: String| PrintPage {
+                id: p.page.id().to_string(),
+                title: p.title.clone(),
+                html,
+            };
+            // The template is rendered with a stand-in for each page's HTML,
+            // which is then put in its place: the whole handbook's HTML is not
+            // copied through the template engine. A template that does anything
+            // but print each page's HTML as it is gets the HTML itself.
+            let stand_ins: Vec<PrintPage> = linked
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| page(p, print_stand_in(i)))
+                .collect();
+            let skeleton = render_one("print.html", None, &[("pages", &stand_ins)])?;
+            let skeleton = skeleton.bytes()?.into_owned();
+            if let Some(whole) = fill_print(&skeleton, &htmls) {
+                if memo.is_some() {
+                    *print_skeleton.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(skeleton.into());
+                }
+                return Some(Content::Bytes(whole));
             }
-            return Some(Content::Bytes(whole));
-        }
-        let pages: Vec<PrintPage> = linked
-            .pages
-            .iter()
-            .zip(&htmls)
-            .map(|(p, html)| page(p, html.as_ref().clone()))
-            .collect();
-        render_one("print.html", None, &[("pages", &pages)])
-    }));
+            let pages: Vec<PrintPage> = linked
+                .pages
+                .iter()
+                .zip(&htmls)
+                .map(|(p, html)| page(p, html.as_ref().clone()))
+                .collect();
+            render_one("print.html", None, &[("pages", &pages)])
+        },
+    ));
     let az = a_to_z(linked);
     let mut site_pages: Vec<(&str, String, TemplateValues<'_>)> = vec![
         ("accessibility.html", "accessibility.html".into(), vec![]),
@@ -1094,6 +1125,7 @@ pub fn render_with(
     Rendered {
         files,
         unchanged: unchanged.into_inner().unwrap_or_else(|e| e.into_inner()),
+        print: None,
     }
 }
 
