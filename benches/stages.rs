@@ -5,7 +5,9 @@
 //! 1. overlay + link + render of the real model: every shipped edition;
 //! 2. render of 1,000 generated pages in 20 folders (one edition, already
 //!    linked);
-//! 3. the search index of those 1,000 pages (Pagefind), measured apart.
+//! 3. the link check of those 1,000 pages;
+//! 4. the search index of those 1,000 pages (Pagefind), measured apart,
+//!    and of the real model, and of no pages (Pagefind's fixed cost).
 //!
 //! The whole-site comparison with other tools is `bench/run.sh`.
 
@@ -209,6 +211,9 @@ fn main() {
         std::hint::black_box(files);
     });
     let files = render::render(&linked, &engine, &theme.statics, today, &diagnostics);
+    bench("link check of 1,000 generated pages", 10, || {
+        std::hint::black_box(handbook::linkcheck::check("bench", &files));
+    });
     bench(
         "search index of 1,000 generated pages (Pagefind)",
         3,

@@ -24,25 +24,32 @@ use crate::render::{Content, OutputFile};
 /// element, name, value)`,
 /// read from tags only: text such as `src="…"` written in a code span, and
 /// the insides of comments, scripts and style elements, are not attributes.
+/// It reads bytes: every character that ends a name or value is ASCII, and
+/// no byte of a longer UTF-8 character is ASCII.
 fn attributes(html: &str) -> Vec<(usize, &str, &str, &str)> {
     const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp"];
     let bytes = html.as_bytes();
+    let len = bytes.len();
+    // The first byte at or after `from` that `stop` accepts, or the end.
+    let until = |from: usize, stop: &dyn Fn(u8) -> bool| {
+        bytes[from.min(len)..]
+            .iter()
+            .position(|&b| stop(b))
+            .map_or(len, |at| from + at)
+    };
     let mut found = Vec::new();
     let mut i = 0;
-    while let Some(open) = html[i..].find('<').map(|o| i + o) {
+    while let Some(open) = memchr(b'<', bytes, i) {
         i = open + 1;
-        if html[i..].starts_with("!--") {
-            i = html[i..].find("-->").map_or(html.len(), |e| i + e + 3);
+        if bytes[i..].starts_with(b"!--") {
+            i = find(bytes, b"-->", i).map_or(len, |end| end + 3);
             continue;
         }
         if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
-        let name_end = html[i..]
-            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
-            .map_or(html.len(), |e| i + e);
+        let name_end = until(i, &|b| b.is_ascii_whitespace() || b == b'>' || b == b'/');
         let element = &html[i..name_end];
-        let number = open;
         i = name_end;
         loop {
             while bytes
@@ -51,14 +58,15 @@ fn attributes(html: &str) -> Vec<(usize, &str, &str, &str)> {
             {
                 i += 1;
             }
-            if i >= bytes.len() || bytes[i] == b'>' {
+            if i >= len || bytes[i] == b'>' {
                 i += 1;
                 break;
             }
+            // The first character belongs to the name, whatever it is (`=x`).
             let first = html[i..].chars().next().map_or(1, char::len_utf8);
-            let name_end = html[i + first..]
-                .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>' || c == '/')
-                .map_or(html.len(), |e| i + first + e);
+            let name_end = until(i + first, &|b| {
+                b.is_ascii_whitespace() || b == b'=' || b == b'>' || b == b'/'
+            });
             let name = &html[i..name_end];
             i = name_end;
             while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
@@ -73,35 +81,51 @@ fn attributes(html: &str) -> Vec<(usize, &str, &str, &str)> {
                 match bytes.get(i) {
                     Some(&q @ (b'"' | b'\'')) => {
                         let start = i + 1;
-                        let end = html[start..]
-                            .find(char::from(q))
-                            .map_or(html.len(), |e| start + e);
+                        let end = memchr(q, bytes, start).unwrap_or(len);
                         value = &html[start..end];
-                        i = (end + 1).min(html.len());
+                        i = (end + 1).min(len);
                     }
                     _ => {
-                        let end = html[i..]
-                            .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                            .map_or(html.len(), |e| i + e);
+                        let end = until(i, &|b| b.is_ascii_whitespace() || b == b'>');
                         value = &html[i..end];
                         i = end;
                     }
                 }
             }
-            found.push((number, element, name, value));
+            found.push((open, element, name, value));
         }
         if let Some(raw) = RAW_TEXT.iter().find(|r| element.eq_ignore_ascii_case(r)) {
-            let close = format!("</{raw}");
-            i = html[i.min(html.len())..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(html.len(), |c| i + c);
+            // The element's text runs to its end tag, in any case.
+            let mut at = i.min(len);
+            i = loop {
+                match find(bytes, b"</", at) {
+                    Some(close)
+                        if bytes[close + 2..]
+                            .get(..raw.len())
+                            .is_some_and(|n| n.eq_ignore_ascii_case(raw.as_bytes())) =>
+                    {
+                        break close;
+                    }
+                    Some(close) => at = close + 2,
+                    None => break len,
+                }
+            };
         }
-        if i >= html.len() {
+        if i >= len {
             break;
         }
     }
     found
+}
+
+/// Where byte `b` first appears in `bytes` at or after `from`.
+fn memchr(b: u8, bytes: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr(b, bytes.get(from..)?).map(|at| from + at)
+}
+
+/// Where `needle` first appears in `bytes` at or after `from`.
+fn find(bytes: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    memchr::memmem::find(bytes.get(from..)?, needle).map(|at| from + at)
 }
 
 /// The values of one attribute in HTML, such as every `href="…"`.
