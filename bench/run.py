@@ -193,7 +193,8 @@ def main():
         hb = lambda search: ([handbook, "build", "--root", hb_root, "--out", out]
                              + ([] if search else ["--no-search"]))
         tools = [("Handbook, search off", hb(False), None, handbook_env(), out),
-                 ("Handbook, search on", hb(True), None, handbook_env(), out)]
+                 ("Handbook, search on", hb(True), None, handbook_env(), out),
+                 ("Handbook check", [handbook, "check", "--root", hb_root], None, handbook_env(), None)]
         if hugo:
             tools.append(("Hugo", [hugo, "--quiet", "-d", out], os.path.join(base, "hugo"), None, out))
         if mdbook and (not large or args.mdbook_large):
@@ -213,6 +214,7 @@ def main():
         else:
             rows.append((f"{pages:,} pages, search off", off, None, None))
             rows.append((f"{pages:,} pages, search on", on, None, None))
+        rows.append((f"{pages:,} pages, handbook check (no output)", m["Handbook check"], None, None))
         if "mdBook, search off" in m:
             rows.append((f"{pages:,} pages, search off vs mdBook (search off)", off, "mdBook", m["mdBook, search off"]))
             rows.append((f"{pages:,} pages, search on vs mdBook (search on)", on, "mdBook", m["mdBook, search on"]))

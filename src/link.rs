@@ -470,23 +470,7 @@ pub fn link_with<'s>(
             let (mut linked, references) = first_pass(page, &vars, &problems);
             let problems = problems.into_sorted();
             diagnostics.extend(problems.iter().cloned());
-            let fingerprint = fingerprint_of_page(&linked);
-            linked.fingerprint = Some(fingerprint);
-            let remembered = Remembered {
-                inputs,
-                text: linked.text.clone(),
-                sections: linked.sections.clone(),
-                references: references.clone(),
-                examples: linked.examples.clone(),
-                title: linked.title.clone(),
-                summary: linked.summary.clone(),
-                problems,
-                fingerprint,
-            };
-            memo.pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(linked.page.id().to_string(), Arc::new(remembered));
+            memo.remember(&mut linked, inputs, references.clone(), problems);
             (linked, references)
         })
         .collect();
@@ -684,24 +668,38 @@ pub fn relink<'s>(
             linked.links.insert(reference.dest.clone(), resolved);
         }
     }
-    let fingerprint = fingerprint_of_page(&linked);
-    linked.fingerprint = Some(fingerprint);
-    let remembered = Remembered {
-        inputs,
-        text: linked.text.clone(),
-        sections: linked.sections.clone(),
-        references,
-        examples: linked.examples.clone(),
-        title: linked.title.clone(),
-        summary: linked.summary.clone(),
-        problems: Vec::new(),
-        fingerprint,
-    };
-    memo.pages
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(linked.page.id().to_string(), Arc::new(remembered));
+    memo.remember(&mut linked, inputs, references, Vec::new());
     Some(linked)
+}
+
+impl Memo {
+    /// Keeps what pass 1 made of a page, with the inputs it was made from,
+    /// and stamps the page with its fingerprint.
+    fn remember(
+        &self,
+        linked: &mut LinkedPage,
+        inputs: Inputs,
+        references: Vec<Reference>,
+        problems: Vec<Diagnostic>,
+    ) {
+        let fingerprint = fingerprint_of_page(linked);
+        linked.fingerprint = Some(fingerprint);
+        let remembered = Remembered {
+            inputs,
+            text: linked.text.clone(),
+            sections: linked.sections.clone(),
+            references,
+            examples: linked.examples.clone(),
+            title: linked.title.clone(),
+            summary: linked.summary.clone(),
+            problems,
+            fingerprint,
+        };
+        self.pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(linked.page.id().to_string(), Arc::new(remembered));
+    }
 }
 
 /// A fingerprint of what pass 1 made of a page.

@@ -243,23 +243,11 @@ fn build_edition(
         name: edition.name().to_string(),
         pages: edition.pages.len(),
     };
-    diagnostics.extend(timed(&summary.slug, "drift", || drift::check(&edition)));
-    // Review dates of model pages are reported once, by the model edition.
-    for page in &edition.pages {
-        if edition.authority.is_none() || page.origin == overlay::Origin::Local {
-            diagnostics.extend(governance::check(page, today));
-        }
-    }
+    timed(&summary.slug, "drift", || {
+        check_sources(&edition, today, diagnostics)
+    });
     let linked = timed(&summary.slug, "link", || link::link(edition, diagnostics));
-    let mut problems = Vec::new();
-    let (local_templates, local_statics) = match linked.edition.authority {
-        Some(a) => (
-            TemplateFiles::authority(&sources.root, &a.dir, &mut problems),
-            crate::theme::static_files(&sources.root, &a.dir.join("static"), &mut problems),
-        ),
-        None => (TemplateFiles::default(), Default::default()),
-    };
-    diagnostics.extend(problems);
+    let (local_templates, local_statics) = authority_theme(sources, &linked, diagnostics);
     let own_engine;
     let engine = if local_templates.is_empty() {
         shared
@@ -340,6 +328,35 @@ fn build_edition(
             ))
     }));
     (summary, files)
+}
+
+/// Reports an edition's overrides whose model text changed (drift) and its
+/// overdue reviews; those of model pages once, by the model edition.
+fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagnostics) {
+    diagnostics.extend(drift::check(edition));
+    for page in &edition.pages {
+        if edition.authority.is_none() || page.origin == overlay::Origin::Local {
+            diagnostics.extend(governance::check(page, today));
+        }
+    }
+}
+
+/// The templates and static files of an edition's authority (none for the model's).
+fn authority_theme(
+    sources: &Sources,
+    linked: &link::LinkedEdition,
+    diagnostics: &Diagnostics,
+) -> (TemplateFiles, crate::theme::StaticFiles) {
+    let mut problems = Vec::new();
+    let own = match linked.edition.authority {
+        Some(a) => (
+            TemplateFiles::authority(&sources.root, &a.dir, &mut problems),
+            crate::theme::static_files(&sources.root, &a.dir.join("static"), &mut problems),
+        ),
+        None => (TemplateFiles::default(), Default::default()),
+    };
+    diagnostics.extend(problems);
+    own
 }
 
 /// Builds and writes. Returns the run; output is written only if it has no errors.
@@ -515,24 +532,11 @@ pub fn preview(
         None => overlay::model_edition(model, &diagnostics),
         Some(a) => overlay::authority_edition(model, a, &diagnostics),
     });
-    diagnostics.extend(drift::check(&edition));
-    for page in &edition.pages {
-        if edition.authority.is_none() || page.origin == overlay::Origin::Local {
-            diagnostics.extend(governance::check(page, today));
-        }
-    }
+    check_sources(&edition, today, &diagnostics);
     let linked = timed("preview", "link", || {
         link::link_with(edition, &diagnostics, Some(&memo.link))
     });
-    let mut problems = Vec::new();
-    let (local_templates, local_statics) = match linked.edition.authority {
-        Some(a) => (
-            TemplateFiles::authority(&sources.root, &a.dir, &mut problems),
-            crate::theme::static_files(&sources.root, &a.dir.join("static"), &mut problems),
-        ),
-        None => (TemplateFiles::default(), Default::default()),
-    };
-    diagnostics.extend(problems);
+    let (local_templates, local_statics) = authority_theme(sources, &linked, &diagnostics);
     let engine = memo
         .engine
         .get_or_init(|| Engine::new(theme, &local_templates));

@@ -9,6 +9,13 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
+/// Writes each `(path, text)` under `root`.
+fn write_all(root: &Path, files: &[(&str, String)]) {
+    for (path, text) in files {
+        write(root, path, text);
+    }
+}
+
 fn page(id: &str, title: &str, weight: i64, body: &str) -> String {
     format!("---\nid: {id}\ntitle: \"{title}\"\nweight: {weight}\n---\n\n{body}\n")
 }
@@ -16,51 +23,48 @@ fn page(id: &str, title: &str, weight: i64, body: &str) -> String {
 /// A root of two sections with a few pages each, and nothing else.
 fn bare_root() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    write(
-        root,
-        "content/_index.md",
-        &page("start", "Start here", 0, "Welcome. See [[assessing]]."),
-    );
-    write(
-        root,
-        "content/assessment/_index.md",
-        &page("assessment", "Assessment", 10, "How we assess."),
-    );
-    write(
-        root,
-        "content/assessment/assessing.md",
-        &page(
-            "assessing",
-            "Assessing needs",
-            1,
-            "## Before the visit {#before}\n\nRead [[planning]] first.",
-        ),
-    );
-    write(
-        root,
-        "content/assessment/eligibility.md",
-        &page("eligibility", "Eligibility", 2, "Who is eligible."),
-    );
-    write(
-        root,
-        "content/planning/_index.md",
-        &page("planning", "Planning", 20, "Making a plan."),
-    );
-    write(
-        root,
-        "content/planning/reviews/_index.md",
-        &page("reviews", "Reviews", 5, "Reviewing plans."),
-    );
-    write(
-        root,
-        "content/planning/reviews/annual.md",
-        &page(
-            "annual",
-            "Annual review",
-            1,
-            "Once a year, see [[assessing#before]].",
-        ),
+    write_all(
+        dir.path(),
+        &[
+            (
+                "content/_index.md",
+                page("start", "Start here", 0, "Welcome. See [[assessing]]."),
+            ),
+            (
+                "content/assessment/_index.md",
+                page("assessment", "Assessment", 10, "How we assess."),
+            ),
+            (
+                "content/assessment/assessing.md",
+                page(
+                    "assessing",
+                    "Assessing needs",
+                    1,
+                    "## Before the visit {#before}\n\nRead [[planning]] first.",
+                ),
+            ),
+            (
+                "content/assessment/eligibility.md",
+                page("eligibility", "Eligibility", 2, "Who is eligible."),
+            ),
+            (
+                "content/planning/_index.md",
+                page("planning", "Planning", 20, "Making a plan."),
+            ),
+            (
+                "content/planning/reviews/_index.md",
+                page("reviews", "Reviews", 5, "Reviewing plans."),
+            ),
+            (
+                "content/planning/reviews/annual.md",
+                page(
+                    "annual",
+                    "Annual review",
+                    1,
+                    "Once a year, see [[assessing#before]].",
+                ),
+            ),
+        ],
     );
     dir
 }
@@ -153,25 +157,23 @@ fn no_search_leaves_the_index_out() {
 fn a_large_section_is_listed_only_on_its_own_pages() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
+    write_all(
         root,
-        "content/_index.md",
-        &page("home", "Home page", 0, "Hello."),
-    );
-    write(
-        root,
-        "content/big/_index.md",
-        &page("big", "Big section", 1, "Many pages."),
-    );
-    write(
-        root,
-        "content/small/_index.md",
-        &page("small", "Small section", 2, "Few pages."),
-    );
-    write(
-        root,
-        "content/small/only.md",
-        &page("only", "The only one", 1, "Alone."),
+        &[
+            ("content/_index.md", page("home", "Home page", 0, "Hello.")),
+            (
+                "content/big/_index.md",
+                page("big", "Big section", 1, "Many pages."),
+            ),
+            (
+                "content/small/_index.md",
+                page("small", "Small section", 2, "Few pages."),
+            ),
+            (
+                "content/small/only.md",
+                page("only", "The only one", 1, "Alone."),
+            ),
+        ],
     );
     for i in 0..12 {
         write(
