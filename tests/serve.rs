@@ -156,3 +156,70 @@ fn editor_temporary_files_do_not_break_the_preview() {
         "a swap file broke the build:\n{body}"
     );
 }
+
+#[test]
+fn every_kind_of_edit_serves_what_a_fresh_build_makes() {
+    let root = copy_of_shipped();
+    let server = start(root.path(), &["--authority", "exampleshire"]);
+    served(&server, "/step-5.html", |b| {
+        b.contains("Organising my support")
+    });
+    let fresh = root.path().join("fresh");
+    // (file, from, to, a page showing it, what shows it there); the print
+    // view shows each but the example.
+    let edits = [
+        (
+            "content/step-5.md",
+            "This may be especially important",
+            "This may be most important (see [[step-2]])",
+            "step-5.html",
+            "most important",
+        ),
+        (
+            "local-overrides/exampleshire/overrides/step-3-local-panel.md",
+            "team managers agree most support plans",
+            "team managers agree nearly all support plans",
+            "step-3.html",
+            "nearly all support plans",
+        ),
+        (
+            "local-overrides/exampleshire/pages/resource-allocation-panel.md",
+            "The panel does not repeat the assessment",
+            "The panel never repeats the assessment",
+            "resource-allocation-panel.html",
+            "never repeats the assessment",
+        ),
+        (
+            "local-overrides/exampleshire/examples/ex-review-with-dementia.md",
+            "the best part of my week",
+            "the highlight of my week",
+            "step-7.html",
+            "the highlight of my week",
+        ),
+    ];
+    for (file, from, to, page, mark) in edits {
+        edit(root.path(), file, from, to);
+        let body = served(&server, &format!("/{page}"), |b| b.contains(mark));
+        assert!(body.contains(mark), "{file}: the edit is not on {page}");
+        if !file.contains("/examples/") {
+            let print = served(&server, "/print.html", |b| b.contains(mark));
+            assert!(
+                print.contains(mark),
+                "{file}: the print view did not follow"
+            );
+        }
+        let out = handbook_in(
+            root.path(),
+            &[
+                "build",
+                "--authority",
+                "exampleshire",
+                "--no-search",
+                "--out",
+                fresh.to_str().unwrap(),
+            ],
+        );
+        assert_ok(&out);
+        assert_served_as_built(&server, &fresh);
+    }
+}

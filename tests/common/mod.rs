@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The date builds are judged against in tests, so review dates and stamps are stable.
 pub const TODAY: &str = "2026-11-24";
@@ -234,4 +234,43 @@ pub fn get(server: &Server, path: &str) -> (u16, String) {
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
     (status, body)
+}
+
+/// Polls a served page until `ok` holds for its body, or 20 seconds pass;
+/// returns the last body.
+pub fn served(server: &Server, path: &str, ok: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let (_, body) = get(server, path);
+        if ok(&body) || started.elapsed() > Duration::from_secs(20) {
+            return body;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Asserts that the server serves every HTML page of the build in `out` as
+/// the build wrote it, but for the preview's live-reload script. The search
+/// page is left out: a build without the index writes it without the search
+/// box.
+pub fn assert_served_as_built(server: &Server, out: &Path) {
+    let pages = html_files(out);
+    assert!(pages.len() > 3, "the build wrote no pages");
+    for file in pages {
+        let path = file
+            .strip_prefix(out)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if path == "search.html" {
+            continue;
+        }
+        let (status, body) = get(server, &format!("/{path}"));
+        let body = body.replace("<script src=\"/__handbook/live.js\"></script>", "");
+        assert_eq!(status, 200, "{path} is not served");
+        assert!(
+            body == read(&file),
+            "{path} as served differs from a fresh build"
+        );
+    }
 }
