@@ -553,7 +553,8 @@ async fn events(shared: Arc<Shared>) -> impl IntoResponse {
             match receiver.recv().await {
                 Ok(reload) => {
                     let event = match reload {
-                        Reload::Every => Event::default().event("reload").data(""),
+                        // A browser drops an event without data.
+                        Reload::Every => Event::default().event("reload").data("every"),
                         Reload::Page(path) => Event::default().event("reload-page").data(path),
                     };
                     return Some((Ok::<Event, Infallible>(event), receiver));

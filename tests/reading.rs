@@ -195,6 +195,32 @@ fn the_print_view_has_every_page_in_order_stamped_and_dated() {
 }
 
 #[test]
+fn the_print_view_of_an_authority_has_its_local_examples_under_their_pages() {
+    let print = read(shipped_build().join("exampleshire").join("print.html"));
+    let step7 = print.find("id=\"step-7\"").expect("step 7 is printed");
+    let example = print
+        .find("id=\"step-7--ex-review-with-dementia\"")
+        .expect("the example attached to step 7 is printed");
+    let next = print[step7 + 1..]
+        .find("class=\"print-page\"")
+        .map_or(print.len(), |at| step7 + 1 + at);
+    assert!(
+        step7 < example && example < next,
+        "the example is printed with its page"
+    );
+    let text = visible_text(&print[example..next]);
+    assert!(text.contains("A review that looked to the future"));
+    assert!(
+        print[example..next].contains("href=\"#step-3\""),
+        "an example's cross-reference points within the print view"
+    );
+    assert!(
+        !model("print.html").contains("Local practice examples"),
+        "the model has no local examples"
+    );
+}
+
+#[test]
 fn pages_offer_a_print_button_only_with_javascript() {
     let step = model("step-5.html");
     assert!(

@@ -166,7 +166,7 @@ fn every_kind_of_edit_serves_what_a_fresh_build_makes() {
     });
     let fresh = root.path().join("fresh");
     // (file, from, to, a page showing it, what shows it there); the print
-    // view shows each but the example.
+    // view shows each too.
     let edits = [
         (
             "content/step-5.md",
@@ -201,13 +201,11 @@ fn every_kind_of_edit_serves_what_a_fresh_build_makes() {
         edit(root.path(), file, from, to);
         let body = served(&server, &format!("/{page}"), |b| b.contains(mark));
         assert!(body.contains(mark), "{file}: the edit is not on {page}");
-        if !file.contains("/examples/") {
-            let print = served(&server, "/print.html", |b| b.contains(mark));
-            assert!(
-                print.contains(mark),
-                "{file}: the print view did not follow"
-            );
-        }
+        let print = served(&server, "/print.html", |b| b.contains(mark));
+        assert!(
+            print.contains(mark),
+            "{file}: the print view did not follow"
+        );
         let out = handbook_in(
             root.path(),
             &[

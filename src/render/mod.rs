@@ -581,14 +581,42 @@ pub fn render_with(
             href: page_file(id),
         })
     };
+    // The local examples a page shows, on the page itself or, when
+    // `print` is set, in the print view (ids and links made for it).
+    let examples_of = |p: &LinkedPage, print: bool| -> Vec<ExampleContext> {
+        let example_options = HtmlOptions {
+            glossary: &[],
+            page_id: p.page.id(),
+            print_page: print.then(|| p.page.id()),
+            ..options
+        };
+        let part = if print { "print example" } else { "example" };
+        p.page
+            .examples
+            .iter()
+            .zip(&p.examples)
+            .enumerate()
+            .map(|(i, (ex, text))| ExampleContext {
+                id: if print {
+                    format!("{}--{}", p.page.id(), ex.id)
+                } else {
+                    ex.id.clone()
+                },
+                title: ex.title.clone(),
+                html: html_of(
+                    html_key(p, &format!("{part} {i}"), &example_options),
+                    &|| to_html(text, None, &p.links, &example_options),
+                ),
+                summary: ex.summary.clone(),
+                citation: citation(&ex.source),
+                pages: ex.attach.iter().filter_map(|a| link_item(a)).collect(),
+            })
+            .collect()
+    };
 
     let page_context = |p: &LinkedPage| -> PageContext {
         let meta = p.page.meta;
         let id = meta.id.as_str();
-        let options = HtmlOptions {
-            page_id: id,
-            ..options
-        };
         let mut breadcrumbs = Vec::new();
         let mut current = p.page.parent.clone();
         while let Some(parent) = current {
@@ -629,28 +657,7 @@ pub fn render_with(
             .get(id)
             .map(|ids| ids.iter().filter_map(|b| link_item(b)).collect())
             .unwrap_or_default();
-        let example_options = HtmlOptions {
-            glossary: &[],
-            ..options
-        };
-        let examples = p
-            .page
-            .examples
-            .iter()
-            .zip(&p.examples)
-            .enumerate()
-            .map(|(i, (ex, text))| ExampleContext {
-                id: ex.id.clone(),
-                title: ex.title.clone(),
-                html: html_of(
-                    html_key(p, &format!("example {i}"), &example_options),
-                    &|| to_html(text, None, &p.links, &example_options),
-                ),
-                summary: ex.summary.clone(),
-                citation: citation(&ex.source),
-                pages: ex.attach.iter().filter_map(|a| link_item(a)).collect(),
-            })
-            .collect();
+        let examples = examples_of(p, false);
         let due = governance::due_date(meta);
         let mut changes: Vec<_> = meta.changes.iter().collect();
         changes.sort_by_key(|c| std::cmp::Reverse(c.date));
@@ -799,6 +806,12 @@ pub fn render_with(
             parts.push(p.page.id().as_bytes());
             parts.push(p.title.as_bytes());
             parts.extend(key.as_ref().map(|k| k.as_slice()));
+            // The examples' own text is in the page's key; their settings are not.
+            for ex in &p.page.examples {
+                parts.push(ex.id.as_bytes());
+                parts.push(ex.title.as_bytes());
+                parts.push(ex.source.as_deref().unwrap_or("\0").as_bytes());
+            }
         }
         fingerprint_of(&parts)
     });
@@ -822,10 +835,16 @@ pub fn render_with(
                     })
                 })
                 .collect();
-            let page = |p: &LinkedPage, html: String| PrintPage {
+            let examples: Vec<Vec<ExampleContext>> = linked
+                .pages
+                .par_iter()
+                .map(|p| examples_of(p, true))
+                .collect();
+            let page = |i: usize, p: &LinkedPage, html: String| PrintPage {
                 id: p.page.id().to_string(),
                 title: p.title.clone(),
                 html,
+                examples: &examples[i],
             };
             // The template is rendered with a stand-in for each page's HTML,
             // which is then put in its place: the whole handbook's HTML is not
@@ -835,7 +854,7 @@ pub fn render_with(
                 .pages
                 .iter()
                 .enumerate()
-                .map(|(i, p)| page(p, print_stand_in(i)))
+                .map(|(i, p)| page(i, p, print_stand_in(i)))
                 .collect();
             let skeleton = render_one("print.html", None, &[("pages", &stand_ins)])?;
             let skeleton = skeleton.bytes()?.into_owned();
@@ -850,7 +869,8 @@ pub fn render_with(
                 .pages
                 .iter()
                 .zip(&htmls)
-                .map(|(p, html)| page(p, html.as_ref().clone()))
+                .enumerate()
+                .map(|(i, (p, html))| page(i, p, html.as_ref().clone()))
                 .collect();
             render_one("print.html", None, &[("pages", &pages)])
         },
@@ -1305,10 +1325,11 @@ fn fill_print(skeleton: &[u8], htmls: &[Arc<String>]) -> Option<Vec<u8>> {
 }
 
 #[derive(Debug, Serialize)]
-struct PrintPage {
+struct PrintPage<'a> {
     id: String,
     title: String,
     html: String,
+    examples: &'a [ExampleContext],
 }
 
 #[derive(Debug, Serialize)]
