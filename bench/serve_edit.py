@@ -7,7 +7,8 @@ page N times. Each time it measures, from outside, the time from the save
 (the file written and closed) until the server answers that page's address
 with the new text, polling over HTTP every millisecond. Between edits it
 waits for the background work of the last save to finish, so each edit is
-measured on a quiet server. Prints one JSON object: the times in
+measured on a quiet server (or, with --gap, saves every few seconds while
+it is still busy). Prints one JSON object: the times in
 milliseconds, their median, and the server's peak memory (VmHWM).
 
     python3 bench/serve_edit.py --handbook target/release/handbook --root /tmp/hb \
@@ -56,6 +57,9 @@ def main():
     ap.add_argument("--edits", type=int, default=15)
     ap.add_argument("--settle", type=float, default=600.0,
                     help="seconds to wait at most for background work between edits")
+    ap.add_argument("--gap", type=float, default=None,
+                    help="save every GAP seconds instead of waiting for the background work "
+                         "(a policy lead saving often, with the search index still being renewed)")
     args = ap.parse_args()
 
     env = dict(os.environ, NO_COLOR="1")
@@ -100,7 +104,10 @@ def main():
                         sys.exit(f"edit {n} never showed")
                     time.sleep(0.001)
                 times.append((time.perf_counter() - started) * 1000)
-                followups.acquire(timeout=args.settle)
+                if args.gap is None:
+                    followups.acquire(timeout=args.settle)
+                else:
+                    time.sleep(max(0.0, args.gap - (time.perf_counter() - started)))
         finally:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
