@@ -181,7 +181,10 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
     if !examples.is_empty() {
         let _ = writeln!(out, "\n{}", paint("1", "Local practice examples"));
         for ex in examples {
-            let _ = writeln!(out, "  {} (on {})", ex.title, ex.attach.join(", "));
+            let title = linked
+                .example_settings(&ex.id)
+                .map_or(ex.title.as_str(), |s| s.title.as_str());
+            let _ = writeln!(out, "  {title} (on {})", ex.attach.join(", "));
         }
     }
     out

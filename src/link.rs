@@ -105,7 +105,8 @@ impl Variables {
     fn plain(
         &self,
         text: &str,
-        page: &EditionPage,
+        file: &Arc<SourceFile>,
+        local: bool,
         key: &str,
         problems: &mut Vec<Diagnostic>,
     ) -> String {
@@ -120,10 +121,10 @@ impl Variables {
             match self.values.get(name) {
                 Some(value) => out.push_str(value),
                 None => {
-                    let at = crate::page::find_key(&page.file, (0, page.file.text.len()), key);
+                    let at = crate::page::find_key(file, (0, file.text.len()), key);
                     problems.push(
                         Diagnostic::error("unknown-variable", format!("`{{{{ {name} }}}}` names no variable"))
-                            .at(&page.file, at.0, at.1)
+                            .at(file, at.0, at.1)
                             .hint(did_you_mean(
                                 name,
                                 self.values.keys().map(String::as_str),
@@ -136,7 +137,7 @@ impl Variables {
             rest = &rest[close + 2..];
         }
         out.push_str(rest);
-        if page.origin == crate::overlay::Origin::Local || self.terms.is_empty() {
+        if local || self.terms.is_empty() {
             return out;
         }
         crate::terms::apply(&out, &self.terms)
@@ -287,6 +288,8 @@ pub struct LinkedPage<'s> {
     pub links: HashMap<String, Resolved>,
     /// Examples shown on this page, linked.
     pub examples: Vec<LinkedText>,
+    /// The title and summary of each of those examples as readers see them.
+    pub example_settings: Vec<ExampleSettings>,
     /// The title readers see: variables substituted and, on model pages, local terms applied.
     pub title: String,
     /// The one-line summary, treated the same way.
@@ -294,6 +297,15 @@ pub struct LinkedPage<'s> {
     /// A fingerprint of the linked text, title, summary and examples, made
     /// when linking with a [`Memo`]; render uses it to reuse HTML.
     pub fingerprint: Option<[u8; 16]>,
+}
+
+/// An example's title and summary with variables substituted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleSettings {
+    /// Its title.
+    pub title: String,
+    /// Its one-line summary.
+    pub summary: Option<String>,
 }
 
 /// What linking remembers between builds of one edition (for `serve`): each
@@ -312,6 +324,7 @@ struct Remembered {
     sections: Vec<SectionRef>,
     references: Vec<Reference>,
     examples: Vec<LinkedText>,
+    example_settings: Vec<ExampleSettings>,
     title: String,
     summary: Option<String>,
     problems: Vec<Diagnostic>,
@@ -406,6 +419,15 @@ impl<'s> LinkedEdition<'s> {
         self.index_of(id).map(|i| &self.pages[i])
     }
 
+    /// An example's title and summary as readers see them, from the first
+    /// page that shows it; `None` if no page does.
+    pub fn example_settings(&self, id: &str) -> Option<&ExampleSettings> {
+        self.pages.iter().find_map(|p| {
+            let at = p.page.examples.iter().position(|ex| ex.id == id)?;
+            p.example_settings.get(at)
+        })
+    }
+
     /// Where a page is in reading order (its index in `pages`), by id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
@@ -460,6 +482,7 @@ pub fn link_with<'s>(
                     sections: r.sections.clone(),
                     links: HashMap::new(),
                     examples: r.examples.clone(),
+                    example_settings: r.example_settings.clone(),
                     title: r.title.clone(),
                     summary: r.summary.clone(),
                     fingerprint: Some(r.fingerprint),
@@ -512,13 +535,27 @@ fn first_pass<'s>(
             linked
         })
         .collect();
+    let local = page.origin == crate::overlay::Origin::Local;
+    // Examples are the authority's own writing: no local terms.
+    let example_settings = page
+        .examples
+        .iter()
+        .map(|ex| ExampleSettings {
+            title: vars.plain(&ex.title, &ex.file, true, "title", &mut problems),
+            summary: ex
+                .summary
+                .as_ref()
+                .map(|s| vars.plain(s, &ex.file, true, "summary", &mut problems)),
+        })
+        .collect();
     let linked = LinkedPage {
-        title: vars.plain(&page.meta.title, &page, "title", &mut problems),
+        title: vars.plain(&page.meta.title, &page.file, local, "title", &mut problems),
         summary: page
             .meta
             .summary
             .as_ref()
-            .map(|s| vars.plain(s, &page, "summary", &mut problems)),
+            .map(|s| vars.plain(s, &page.file, local, "summary", &mut problems)),
+        example_settings,
         page,
         text,
         sections,
@@ -690,6 +727,7 @@ impl Memo {
             sections: linked.sections.clone(),
             references,
             examples: linked.examples.clone(),
+            example_settings: linked.example_settings.clone(),
             title: linked.title.clone(),
             summary: linked.summary.clone(),
             problems,
@@ -712,6 +750,10 @@ fn fingerprint_of_page(linked: &LinkedPage) -> [u8; 16] {
     }
     for ex in &linked.examples {
         f.text(&ex.markdown);
+    }
+    for ex in &linked.example_settings {
+        f.text(&ex.title)
+            .text(ex.summary.as_deref().unwrap_or("\0"));
     }
     f.finish()
 }

@@ -1279,6 +1279,26 @@ fn variables_and_local_terms_apply_to_titles_too() {
 }
 
 #[test]
+fn variables_apply_to_example_titles_and_summaries() {
+    let example = "---\nid: ex-duty\ntitle: \"Calling the {{ vars.team_name }}\"\nattach: [step-4]\nsummary: \"How {{ authority.short_name }} answers.\"\n---\nText.\n";
+    let dir = testshire(&[("examples/ex-duty.md", example)]);
+    let out = built(dir.path());
+    for file in ["step-4.html", "examples.html", "print.html"] {
+        let html = read(out.join(file));
+        assert!(
+            html.contains("Calling the Testshire Duty Team"),
+            "{file}: the example's title has its variable substituted"
+        );
+        assert!(!html.contains("{{"), "{file}: no raw braces left");
+    }
+    assert!(read(out.join("examples.html")).contains("How Testshire answers."));
+    let typo = "---\nid: ex-duty\ntitle: \"Calling the {{ vars.team_nme }}\"\nattach: [step-4]\n---\nText.\n";
+    let message = failed_build(&[("examples/ex-duty.md", typo)]);
+    assert_points_at(&message, "examples/ex-duty.md", 3);
+    assert!(message.contains("vars.team_name"), "{message}");
+}
+
+#[test]
 fn a_new_authority_checks_clean_even_with_deny_warnings() {
     let dir = copy_of_model();
     let root = dir.path();

@@ -594,20 +594,20 @@ pub fn render_with(
         p.page
             .examples
             .iter()
-            .zip(&p.examples)
+            .zip(p.examples.iter().zip(&p.example_settings))
             .enumerate()
-            .map(|(i, (ex, text))| ExampleContext {
+            .map(|(i, (ex, (text, settings)))| ExampleContext {
                 id: if print {
                     format!("{}--{}", p.page.id(), ex.id)
                 } else {
                     ex.id.clone()
                 },
-                title: ex.title.clone(),
+                title: settings.title.clone(),
                 html: html_of(
                     html_key(p, &format!("{part} {i}"), &example_options),
                     &|| to_html(text, None, &p.links, &example_options),
                 ),
-                summary: ex.summary.clone(),
+                summary: settings.summary.clone(),
                 citation: citation(&ex.source),
                 pages: ex.attach.iter().filter_map(|a| link_item(a)).collect(),
             })
@@ -807,9 +807,9 @@ pub fn render_with(
             parts.push(p.title.as_bytes());
             parts.extend(key.as_ref().map(|k| k.as_slice()));
             // The examples' own text is in the page's key; their settings are not.
-            for ex in &p.page.examples {
+            for (ex, settings) in p.page.examples.iter().zip(&p.example_settings) {
                 parts.push(ex.id.as_bytes());
-                parts.push(ex.title.as_bytes());
+                parts.push(settings.title.as_bytes());
                 parts.push(ex.source.as_deref().unwrap_or("\0").as_bytes());
             }
         }
@@ -938,8 +938,8 @@ pub fn render_with(
             .examples
             .iter()
             .map(|ex| {
-                let html = shown_on
-                    .get(ex.id.as_str())
+                let shown = shown_on.get(ex.id.as_str());
+                let html = shown
                     .map(|&(p, i)| {
                         html_of(
                             html_key(p, &format!("examples page {i}"), &options),
@@ -947,11 +947,12 @@ pub fn render_with(
                         )
                     })
                     .unwrap_or_default();
+                let settings = linked.example_settings(&ex.id);
                 ExampleContext {
                     id: ex.id.clone(),
-                    title: ex.title.clone(),
+                    title: settings.map_or_else(|| ex.title.clone(), |s| s.title.clone()),
                     html,
-                    summary: ex.summary.clone(),
+                    summary: settings.map_or_else(|| ex.summary.clone(), |s| s.summary.clone()),
                     citation: citation(&ex.source),
                     pages: ex.attach.iter().filter_map(|a| link_item(a)).collect(),
                 }
