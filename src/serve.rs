@@ -279,12 +279,23 @@ fn rebuild(
             None => missing = true,
         }
     }
+    // Pages made again come out the same when a change did not reach them
+    // (a page's summary changes the fingerprint of every page, as any
+    // template may show it): only those that differ are searched again.
     let mut pages = Vec::new();
+    let mut changed = 0;
     for (path, bytes) in built.files {
-        let bytes: Arc<[u8]> = bytes.into();
-        if path.ends_with(".html") {
-            pages.push((path.clone(), Arc::clone(&bytes)));
-        }
+        let bytes: Arc<[u8]> = match site.files.get(&path) {
+            Some(old) if **old == *bytes => Arc::clone(old),
+            _ => {
+                changed += 1;
+                let bytes: Arc<[u8]> = bytes.into();
+                if path.ends_with(".html") {
+                    pages.push((path.clone(), Arc::clone(&bytes)));
+                }
+                bytes
+            }
+        };
         files.insert(path, bytes);
     }
     if missing {
@@ -305,7 +316,11 @@ fn rebuild(
     site.has_good_build = true;
     site.generation += 1;
     drop(site);
-    eprintln!("Rebuilt in {} ms.", started.elapsed().as_millis());
+    eprintln!(
+        "Rebuilt in {} ms ({changed} {} changed).",
+        started.elapsed().as_millis(),
+        if changed == 1 { "file" } else { "files" }
+    );
     let _ = shared.reload.send(Reload::Every);
     if let Some(print) = built.print {
         // The print view shows every page: at thousands of pages it takes
@@ -374,15 +389,19 @@ fn follow_up(shared: &Shared, queue: std::sync::mpsc::Receiver<Followup>) {
         };
         let mut changed: Vec<OutputFile> = pages.iter().map(|(p, b)| as_output(p, b)).collect();
         changed.sort_by(|a, b| a.path.cmp(&b.path));
-        let search = index.as_mut().map(|live| {
+        // With no page changed, the index being served is still right.
+        let search = index.as_mut().filter(|_| !changed.is_empty()).map(|live| {
             live.add(&changed)?;
             live.files()
         });
         drop(changed);
+        // The index files checked against: the new ones, or those served.
+        let renewed = matches!(&search, Some(Ok(_)));
+        let index_prefix = format!("{}/", crate::search::INDEX_DIR);
         let mut all: Vec<OutputFile> = job
             .site
             .iter()
-            .filter(|(p, _)| !p.starts_with(&format!("{}/", crate::search::INDEX_DIR)))
+            .filter(|(p, _)| !(renewed && p.starts_with(&index_prefix)))
             .map(|(p, b)| as_output(p, b))
             .collect();
         if let Some(Ok(search)) = &search {

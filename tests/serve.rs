@@ -221,3 +221,29 @@ fn every_kind_of_edit_serves_what_a_fresh_build_makes() {
         assert_served_as_built(&server, &fresh);
     }
 }
+
+#[test]
+fn a_save_that_changes_no_page_keeps_the_search_index_and_reports_nothing() {
+    let root = copy_of_model();
+    let server = start(root.path(), &[]);
+    let ready = server
+        .wait_for_line("Search index and link check updated", 0)
+        .expect("the first build's index");
+    // Blank lines at the end of a page change no page.
+    let file = root.path().join("content/step-5.md");
+    let text = read(&file);
+    std::fs::write(&file, format!("{text}\n\n\n")).unwrap();
+    let rebuilt = server
+        .wait_for_line("Rebuilt in", ready)
+        .expect("the save is rebuilt");
+    let log = server.wait_for_line("(0 files changed)", ready);
+    assert!(log.is_some(), "the save changed no page");
+    server
+        .wait_for_line("Search index and link check updated", rebuilt - 1)
+        .expect("the background work after the save");
+    let (status, entry) = get(&server, "/pagefind/pagefind-entry.json");
+    assert_eq!(status, 200, "the search index is still served");
+    assert!(entry.contains("\"languages\""));
+    let (_, page) = get(&server, "/step-5.html");
+    assert!(!page.contains("hb-build-error"), "no problem is reported");
+}

@@ -172,6 +172,32 @@ pub struct Server {
     child: Child,
     /// `127.0.0.1:PORT`.
     pub address: String,
+    /// What it has written to standard error so far, line by line.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Waits up to 60 seconds for the server to write a line containing
+    /// `text` after its first `after` lines; returns how many lines it has
+    /// written by then, or `None` if it never did.
+    pub fn wait_for_line(&self, text: &str, after: usize) -> Option<usize> {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            {
+                let log = self.log.lock().unwrap();
+                if log.iter().skip(after).any(|l| l.contains(text)) {
+                    return Some(log.len());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// How many lines it has written to standard error.
+    pub fn lines(&self) -> usize {
+        self.log.lock().unwrap().len()
+    }
 }
 
 impl Drop for Server {
@@ -190,9 +216,19 @@ pub fn start(root: &std::path::Path, extra: &[&str]) -> Server {
         .env("NO_COLOR", "1")
         .env("HANDBOOK_TODAY", TODAY)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("serve starts");
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    {
+        let log = std::sync::Arc::clone(&log);
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                log.lock().unwrap().push(line);
+            }
+        });
+    }
     let stdout = child.stdout.take().unwrap();
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).unwrap();
@@ -206,7 +242,11 @@ pub fn start(root: &std::path::Path, extra: &[&str]) -> Server {
         address.starts_with("127.0.0.1:"),
         "serve must listen on 127.0.0.1 by default, said {line:?}"
     );
-    Server { child, address }
+    Server {
+        child,
+        address,
+        log,
+    }
 }
 
 /// GETs a path; returns the status code and body.
