@@ -5,8 +5,9 @@
 //! `themes/` and `local-overrides/` (notify, debounced, editor temporary
 //! files ignored) and rebuilds after each save. A rebuild re-reads only the
 //! saved files and makes again only the pages they change (the pipeline's
-//! [`pipeline::preview`]); the new pages are served at once, and the search
-//! index and link check follow on a background thread. Open pages reload
+//! [`pipeline::preview`]); the new pages are served at once, then the print
+//! view (which shows every page), and the search index and link check
+//! follow on a background thread, for the pages whose bytes changed. Open pages reload
 //! themselves through Server-Sent Events. When a save breaks the build, the
 //! last good pages stay served with the problems shown at the top of each
 //! page until the next good save. Nothing is written to disk.
