@@ -30,11 +30,7 @@ struct Ran {
 
 /// Runs `handbook` on a root, killing it if it runs past [`TIME_LIMIT`].
 fn run(root: &Path, args: &[&str]) -> Ran {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .env("HANDBOOK_TODAY", TODAY)
+    let mut child = handbook_command(root, args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -125,6 +121,17 @@ impl Case {
         let text = read(&path);
         assert!(text.contains(from), "{file} lacks {from:?}");
         std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// Puts a paragraph of `text` in step 4 of the model, before its
+    /// social-work-role section.
+    fn insert_in_step_4(&self, text: &str) {
+        let heading = "## The social work role";
+        self.replace(
+            "content/step-4.md",
+            heading,
+            &format!("{text}\n\n{heading}"),
+        );
     }
 
     fn write(&self, file: &str, text: &str) {
@@ -788,11 +795,7 @@ fn a_page_of_many_raw_tags() {
 #[test]
 fn a_script_element() {
     let case = Case::new(Start::Model);
-    case.replace(
-        "content/step-4.md",
-        "## The social work role",
-        "<script>alert('stolen')</script>\n\n## The social work role",
-    );
+    case.insert_in_step_4("<script>alert('stolen')</script>");
     case.warned(
         &["content/step-4.md:", "`<script>` element"],
         &["alert('stolen')"],
@@ -846,33 +849,21 @@ fn an_event_handler_in_an_example() {
 #[test]
 fn a_javascript_link_in_markdown() {
     let case = Case::new(Start::Model);
-    case.replace(
-        "content/step-4.md",
-        "## The social work role",
-        "[Click here](javascript:alert(document.cookie))\n\n## The social work role",
-    );
+    case.insert_in_step_4("[Click here](javascript:alert(document.cookie))");
     case.refused(&["content/step-4.md:", "`javascript:` address"]);
 }
 
 #[test]
 fn an_encoded_javascript_link_in_markdown() {
     let case = Case::new(Start::Model);
-    case.replace(
-        "content/step-4.md",
-        "## The social work role",
-        "[Click here](&#x6A;avascript&#58;alert(1)) and <JAVASCRIPT:alert(2)>\n\n## The social work role",
-    );
+    case.insert_in_step_4("[Click here](&#x6A;avascript&#58;alert(1)) and <JAVASCRIPT:alert(2)>");
     case.refused(&["content/step-4.md:", "`javascript:` address"]);
 }
 
 #[test]
 fn a_javascript_link_in_raw_html() {
     let case = Case::new(Start::Model);
-    case.replace(
-        "content/step-4.md",
-        "## The social work role",
-        "<a href=\" jav&#x09;ascript:alert(1)\">Click</a>\n\n## The social work role",
-    );
+    case.insert_in_step_4("<a href=\" jav&#x09;ascript:alert(1)\">Click</a>");
     case.warned(
         &["content/step-4.md:", "`javascript:` address"],
         &["alert(1)"],
@@ -882,11 +873,7 @@ fn a_javascript_link_in_raw_html() {
 #[test]
 fn a_data_image_and_a_vbscript_link() {
     let case = Case::new(Start::Model);
-    case.replace(
-        "content/step-4.md",
-        "## The social work role",
-        "![x](data:image/svg+xml;base64,PHN2Zz4=) [y](vbscript:msgbox)\n\n## The social work role",
-    );
+    case.insert_in_step_4("![x](data:image/svg+xml;base64,PHN2Zz4=) [y](vbscript:msgbox)");
     case.refused(&[
         "content/step-4.md:",
         "`data:` address",
@@ -897,11 +884,7 @@ fn a_data_image_and_a_vbscript_link() {
 #[test]
 fn an_iframe() {
     let case = Case::new(Start::Model);
-    case.replace(
-        "content/step-4.md",
-        "## The social work role",
-        "<iframe src=\"https://evil.example/\"></iframe>\n\n## The social work role",
-    );
+    case.insert_in_step_4("<iframe src=\"https://evil.example/\"></iframe>");
     case.warned(
         &["content/step-4.md:", "`<iframe>` element"],
         &["evil.example"],
@@ -911,11 +894,7 @@ fn an_iframe() {
 #[test]
 fn objects_embeds_forms_svg_and_math() {
     let case = Case::new(Start::Model);
-    case.replace(
-        "content/step-4.md",
-        "## The social work role",
-        "<object data=\"x.swf\"></object>\n<embed src=\"y.swf\">\n<form action=\"/steal\"><input name=\"password\"></form>\n<svg onload=\"steal()\"><circle r=\"4\"/></svg>\n<math><mi>x</mi></math>\n\n## The social work role",
-    );
+    case.insert_in_step_4("<object data=\"x.swf\"></object>\n<embed src=\"y.swf\">\n<form action=\"/steal\"><input name=\"password\"></form>\n<svg onload=\"steal()\"><circle r=\"4\"/></svg>\n<math><mi>x</mi></math>");
     case.warned(
         &[
             "`<object>` element",
@@ -931,11 +910,7 @@ fn objects_embeds_forms_svg_and_math() {
 #[test]
 fn style_attributes_and_elements() {
     let case = Case::new(Start::Model);
-    case.replace(
-        "content/step-4.md",
-        "## The social work role",
-        "<p style=\"position:fixed;top:0\">Fake login</p>\n\n<style>body { display: none; color: #123456 }</style>\n\n## The social work role",
-    );
+    case.insert_in_step_4("<p style=\"position:fixed;top:0\">Fake login</p>\n\n<style>body { display: none; color: #123456 }</style>");
     case.warned(
         &[
             "content/step-4.md:",
@@ -963,11 +938,7 @@ fn a_heading_attribute() {
 #[test]
 fn an_outside_image_in_markdown() {
     let case = Case::new(Start::Model);
-    case.replace(
-        "content/step-4.md",
-        "## The social work role",
-        "![Tracker](https://tracker.example/pixel.gif)\n\n## The social work role",
-    );
+    case.insert_in_step_4("![Tracker](https://tracker.example/pixel.gif)");
     case.refused(&["content/step-4.md:", "https://tracker.example/pixel.gif"]);
 }
 
@@ -976,11 +947,7 @@ fn html_written_as_text_is_not_an_image_or_a_link() {
     // Found by fuzzing: published text keeps its `"`, so `src="…"` shown in
     // a code span once counted as an image from another site.
     let case = Case::new(Start::Model);
-    case.replace(
-        "content/step-4.md",
-        "## The social work role",
-        "Write `<img src=\"https://example.org/a.png\">` or <code>href=\"nowhere.html\"</code>; never a tracker.\n\n## The social work role",
-    );
+    case.insert_in_step_4("Write `<img src=\"https://example.org/a.png\">` or <code>href=\"nowhere.html\"</code>; never a tracker.");
     let ran = case.build();
     assert_eq!(ran.code, Some(0), "{}", ran.text);
     let html = read(case.out.join("model/step-4.html"));
@@ -1101,10 +1068,7 @@ fn a_killed_build_leaves_the_old_or_the_new_output_never_a_mix() {
         full * 11 / 10,
     ];
     for delay in delays {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
-            .args(["build", "--out", out.to_str().unwrap()])
-            .current_dir(root.path())
-            .env("HANDBOOK_TODAY", TODAY)
+        let mut child = handbook_command(root.path(), &["build", "--out", out.to_str().unwrap()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

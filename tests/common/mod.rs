@@ -23,13 +23,20 @@ pub fn handbook(args: &[&str]) -> Output {
     handbook_in(&repo(), args)
 }
 
-/// Runs `handbook` in a working folder.
-pub fn handbook_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handbook"))
+/// The `handbook` command in a working folder, without colour, with a fixed "today".
+pub fn handbook_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_handbook"));
+    command
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env("HANDBOOK_TODAY", TODAY)
+        .env("HANDBOOK_TODAY", TODAY);
+    command
+}
+
+/// Runs `handbook` in a working folder.
+pub fn handbook_in(dir: &Path, args: &[&str]) -> Output {
+    handbook_command(dir, args)
         .output()
         .expect("the handbook binary runs")
 }
@@ -210,11 +217,7 @@ impl Drop for Server {
 pub fn start(root: &std::path::Path, extra: &[&str]) -> Server {
     let mut args = vec!["serve", "--port", "0"];
     args.extend_from_slice(extra);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(&args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .env("HANDBOOK_TODAY", TODAY)
+    let mut child = handbook_command(root, &args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
