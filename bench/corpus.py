@@ -155,20 +155,28 @@ def yaml_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def handbook(c, root, authorities):
-    if os.path.exists(root):
-        shutil.rmtree(root)
-    content = os.path.join(root, "content")
+def sectioned_content(c, content, with_ids, body_of, page_weight_offset):
+    """The home page, one `_index.md` a section and the pages, with YAML front
+    matter (ids only for Handbook), as both Handbook and Hugo read them."""
+    def front(title, weight, id_):
+        ids = f"id: {id_}\n" if with_ids else ""
+        return f"---\n{ids}title: {yaml_str(title)}\nweight: {weight}\n---\n\n"
+
     write(os.path.join(content, "_index.md"),
-          "---\nid: home\ntitle: \"Benchmark handbook\"\nweight: 0\n---\n\n"
-          "A generated handbook for measuring build times.\n")
+          front("Benchmark handbook", 0, "home") + "A generated handbook for measuring build times.\n")
     for s in c.sections:
         write(os.path.join(content, s["id"], "_index.md"),
-              f"---\nid: {s['id']}\ntitle: {yaml_str(s['title'])}\nweight: {s['weight']}\n---\n\n{s['intro']}\n")
+              front(s["title"], s["weight"], s["id"]) + f"{s['intro']}\n")
     for p in c.pages:
         sec = c.sections[p["section"]]["id"]
         write(os.path.join(content, sec, p["id"] + ".md"),
-              f"---\nid: {p['id']}\ntitle: {yaml_str(p['title'])}\nweight: {p['weight']}\n---\n\n{p['body']}")
+              front(p["title"], p["weight"] + page_weight_offset, p["id"]) + body_of(p))
+
+
+def handbook(c, root, authorities):
+    if os.path.exists(root):
+        shutil.rmtree(root)
+    sectioned_content(c, os.path.join(root, "content"), True, lambda p: p["body"], 0)
     for k in range(authorities):
         slug = f"council-{k + 1:03d}"
         base = os.path.join(root, "local-overrides", slug)
@@ -290,17 +298,8 @@ def hugo(c, root):
     write(os.path.join(root, "layouts", "_default", "list.html"), HUGO_LIST)
     write(os.path.join(root, "layouts", "index.html"), HUGO_LIST)
     write(os.path.join(root, "static", "handbook.css"), "body { font-family: sans-serif; }\n")
-    content = os.path.join(root, "content")
-    write(os.path.join(content, "_index.md"),
-          "---\ntitle: \"Benchmark handbook\"\nweight: 0\n---\n\nA generated handbook for measuring build times.\n")
-    for s in c.sections:
-        write(os.path.join(content, s["id"], "_index.md"),
-              f"---\ntitle: {yaml_str(s['title'])}\nweight: {s['weight']}\n---\n\n{s['intro']}\n")
-    for p in c.pages:
-        sec = c.sections[p["section"]]["id"]
-        body = replace_refs(c, p, lambda r: hugo_link(c, r))
-        write(os.path.join(content, sec, p["id"] + ".md"),
-              f"---\ntitle: {yaml_str(p['title'])}\nweight: {p['weight'] + 1}\n---\n\n{body}")
+    sectioned_content(c, os.path.join(root, "content"), False,
+                      lambda p: replace_refs(c, p, lambda r: hugo_link(c, r)), 1)
 
 
 def mdbook(c, root, search):
