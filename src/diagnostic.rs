@@ -9,6 +9,7 @@
 //! This module only holds and prints problems; it never decides whether a
 //! build goes ahead (the caller asks [`Diagnostics::has_errors`]).
 
+use crate::lock::Locked;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -334,15 +335,12 @@ impl Diagnostics {
 
     /// Records a problem.
     pub fn push(&self, diagnostic: Diagnostic) {
-        self.items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(diagnostic);
+        self.items.locked().push(diagnostic);
     }
 
     /// Records several problems.
     pub fn extend(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        let mut items = self.items.locked();
         items.extend(diagnostics);
     }
 
@@ -354,8 +352,7 @@ impl Diagnostics {
     /// How many problems of one severity have been recorded.
     pub fn count(&self, severity: Severity) -> usize {
         self.items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .locked()
             .iter()
             .filter(|d| d.severity == severity)
             .count()
@@ -363,7 +360,7 @@ impl Diagnostics {
 
     /// All problems, sorted by file and position, duplicates removed.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
-        let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut items = self.items.into_value();
         items.sort_by(|a, b| {
             let key = |d: &Diagnostic| {
                 (

@@ -24,6 +24,7 @@ pub mod governance;
 pub mod link;
 pub mod linkcheck;
 pub mod load;
+pub mod lock;
 pub mod markdown;
 pub mod overlay;
 pub mod page;

@@ -18,6 +18,7 @@
 //! It does not produce HTML (`render` does), and changes no page's text
 //! beyond variable substitution.
 
+use crate::lock::Locked;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -469,8 +470,7 @@ pub fn link_with<'s>(
             let inputs = Inputs::of(&page, variables);
             let known = memo
                 .pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
+                .locked()
                 .get(page.id())
                 .filter(|r| r.inputs.same(&inputs))
                 .cloned();
@@ -502,8 +502,7 @@ pub fn link_with<'s>(
         let ids: std::collections::HashSet<&str> =
             prepared.iter().map(|(p, _)| p.page.id()).collect();
         memo.pages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .locked()
             .retain(|id, _| ids.contains(id.as_str()));
     }
     resolve_all(edition, prepared, diagnostics)
@@ -671,12 +670,7 @@ pub fn relink<'s>(
 ) -> Option<LinkedPage<'s>> {
     let vars = Variables::of_authority(authority);
     let inputs = Inputs::of(&page, vars.fingerprint());
-    let old = memo
-        .pages
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(page.id())
-        .cloned()?;
+    let old = memo.pages.locked().get(page.id()).cloned()?;
     let problems = Diagnostics::new();
     let (mut linked, references) = first_pass(page, &vars, &problems);
     let same_headings = linked.sections.len() == old.sections.len()
@@ -695,7 +689,7 @@ pub fn relink<'s>(
     }
     let sides = Sides { model, authority };
     {
-        let pages = memo.pages.lock().unwrap_or_else(|e| e.into_inner());
+        let pages = memo.pages.locked();
         let index: HashMap<&str, &[SectionRef]> = pages
             .iter()
             .map(|(id, r)| (id.as_str(), r.sections.as_slice()))
@@ -734,8 +728,7 @@ impl Memo {
             fingerprint,
         };
         self.pages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .locked()
             .insert(linked.page.id().to_string(), Arc::new(remembered));
     }
 }

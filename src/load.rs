@@ -16,6 +16,7 @@
 //! defaults) when the root has none. For `serve`, [`reload`] re-reads saved
 //! files into the sources already loaded.
 
+use crate::lock::Locked;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -147,7 +148,7 @@ pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> So
         model: Arc::new(Model {
             meta,
             pages: model_pages,
-            broken_ids: broken.into_inner().unwrap_or_else(|e| e.into_inner()),
+            broken_ids: broken.into_value(),
         }),
         authorities,
         theme_dir: root.join("themes").join("default"),
@@ -470,7 +471,7 @@ fn load_pages(
             diagnostics.extend(problems);
             if page.is_err() {
                 if let Some(id) = salvage_id(&file.text) {
-                    broken.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
+                    broken.locked().insert(id);
                 }
             }
             page.map_err(|d| diagnostics.push(d)).ok()
@@ -594,7 +595,7 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
         overrides,
         examples,
         pages,
-        broken_page_ids: broken.into_inner().unwrap_or_else(|e| e.into_inner()),
+        broken_page_ids: broken.into_value(),
         dir,
     })
 }

@@ -12,6 +12,7 @@
 //! last good pages stay served with the problems shown at the top of each
 //! page until the next good save. Nothing is written to disk.
 
+use crate::lock::{Locked, ReadWrite};
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -256,7 +257,7 @@ fn rebuild(
 ) {
     let started = Instant::now();
     let result = session.build(changed);
-    let mut site = shared.site.write().unwrap_or_else(|e| e.into_inner());
+    let mut site = shared.site.writing();
     let built = match result {
         Ok(built) => built,
         Err(problems) => {
@@ -330,7 +331,7 @@ fn rebuild(
             session.memo.forget_outputs();
             return rebuild(shared, session, None, followups);
         };
-        let mut site = shared.site.write().unwrap_or_else(|e| e.into_inner());
+        let mut site = shared.site.writing();
         site.files
             .insert(crate::render::PrintView::PATH.into(), whole.into());
         site.generation += 1;
@@ -339,7 +340,7 @@ fn rebuild(
             .reload
             .send(Reload::Page(crate::render::PrintView::PATH));
     }
-    let site = shared.site.read().unwrap_or_else(|e| e.into_inner());
+    let site = shared.site.reading();
     let _ = followups.send(Followup {
         edition: session
             .authority
@@ -413,7 +414,7 @@ fn follow_up(shared: &Shared, queue: std::sync::mpsc::Receiver<Followup>) {
         }
         let (broken, _) = crate::linkcheck::check(&job.edition, &all);
         drop(all);
-        let mut site = shared.site.write().unwrap_or_else(|e| e.into_inner());
+        let mut site = shared.site.writing();
         if site.generation != job.generation {
             // A newer build is served; its own follow-up will come.
             continue;
@@ -523,7 +524,7 @@ fn respond(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Res
 }
 
 async fn file(shared: Arc<Shared>, uri: Uri) -> Response<Body> {
-    let site = shared.site.read().unwrap_or_else(|e| e.into_inner());
+    let site = shared.site.reading();
     let problems =
         (!site.problems.is_empty()).then(|| problems_html(&site.problems, site.has_good_build));
     if !site.has_good_build {
@@ -642,7 +643,7 @@ fn watch(
         Ok(events) => {
             let real: Vec<&DebouncedEvent> =
                 events.iter().filter(|e| !is_temporary(&e.path)).collect();
-            let mut stamps = stamps.lock().unwrap_or_else(|e| e.into_inner());
+            let mut stamps = stamps.locked();
             let changed = stamps.changed(real.iter().map(|e| e.path.as_path()));
             if !changed.is_empty() {
                 on_change(changed);

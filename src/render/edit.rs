@@ -8,6 +8,7 @@
 //! change (headings, title, front matter, glossary or local-term uses,
 //! examples) makes [`rerender`] decline, and the caller renders the edition.
 
+use crate::lock::Locked;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -112,7 +113,7 @@ pub(super) struct State {
 impl Memo {
     /// The parent the last render gave a page, if it knows the page.
     pub fn parent_of(&self, id: &str) -> Option<Option<String>> {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let state = self.state.locked();
         let state = state.as_ref()?;
         state.index.get(id).map(|&i| state.pages[i].parent.clone())
     }
@@ -128,12 +129,12 @@ pub fn rerender(
     pages: &[LinkedPage],
     today: jiff::civil::Date,
 ) -> Option<Rendered> {
-    let mut guard = memo.state.lock().unwrap_or_else(|e| e.into_inner());
+    let mut guard = memo.state.locked();
     let state = guard.as_mut()?;
     if state.today != today {
         return None;
     }
-    let html_cache = memo.html.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let html_cache = memo.html.locked().clone();
     let mut new_html: HashMap<[u8; 16], Arc<String>> = HashMap::new();
     let mut remade: BTreeSet<usize> = BTreeSet::new();
     let mut new_print: HashMap<usize, Arc<String>> = HashMap::new();
@@ -306,7 +307,7 @@ pub fn rerender(
     }
     made.push((PrintView::PATH.into(), f.finish()));
     drop(guard);
-    let mut known = memo.files.lock().unwrap_or_else(|e| e.into_inner());
+    let mut known = memo.files.locked();
     for (path, key) in made {
         known.insert(path, key);
     }
@@ -317,10 +318,7 @@ pub fn rerender(
         .cloned()
         .collect();
     drop(known);
-    memo.html
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .extend(new_html);
+    memo.html.locked().extend(new_html);
     Some(Rendered {
         files,
         unchanged,

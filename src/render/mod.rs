@@ -18,6 +18,7 @@
 //! All links are relative, so an edition works under any sub-path. It writes
 //! nothing to disk (`write` does).
 
+use crate::lock::Locked;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -278,8 +279,8 @@ impl Memo {
     /// Forgets which files were made, so the next render makes them all
     /// (and no page is made again on its own until then).
     pub fn forget_files(&self) {
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.files.locked().clear();
+        *self.state.locked() = None;
     }
 }
 
@@ -407,17 +408,9 @@ pub fn render_with(
         let (Some(memo), Some(key)) = (memo, key) else {
             return Arc::new(make());
         };
-        let known = memo
-            .html
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .cloned();
+        let known = memo.html.locked().get(&key).cloned();
         let html = known.unwrap_or_else(|| Arc::new(make()));
-        kept_html
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, Arc::clone(&html));
+        kept_html.locked().insert(key, Arc::clone(&html));
         html
     };
     let html_of = |key: Option<[u8; 16]>, make: &dyn Fn() -> String| -> String {
@@ -435,26 +428,14 @@ pub fn render_with(
                 make: &mut dyn FnMut() -> Option<Content>|
      -> Option<OutputFile> {
         if let (Some(memo), Some(key)) = (memo, key) {
-            let before = memo
-                .files
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(&path)
-                .copied();
+            let before = memo.files.locked().get(&path).copied();
             if before == Some(key) {
-                made.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(path.clone(), key);
-                unchanged
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(path);
+                made.locked().insert(path.clone(), key);
+                unchanged.locked().push(path);
                 return None;
             }
             let content = make()?;
-            made.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(path.clone(), key);
+            made.locked().insert(path.clone(), key);
             return Some(OutputFile { path, content });
         }
         make().map(|content| OutputFile { path, content })
@@ -860,8 +841,7 @@ pub fn render_with(
             let skeleton = skeleton.bytes()?.into_owned();
             if let Some(whole) = fill_print(&skeleton, &htmls) {
                 if memo.is_some() {
-                    *print_skeleton.lock().unwrap_or_else(|e| e.into_inner()) =
-                        Some(skeleton.into());
+                    *print_skeleton.locked() = Some(skeleton.into());
                 }
                 return Some(Content::Bytes(whole));
             }
@@ -1076,13 +1056,12 @@ pub fn render_with(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(memo) = memo {
-        *memo.files.lock().unwrap_or_else(|e| e.into_inner()) =
-            made.into_inner().unwrap_or_else(|e| e.into_inner());
+        *memo.files.locked() = made.into_value();
         let page_states: Vec<edit::PageState> = page_states.into_iter().flatten().collect();
         // Keep the HTML of every text this build could need again.
-        let mut html = kept_html.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut html = kept_html.into_value();
         {
-            let old = memo.html.lock().unwrap_or_else(|e| e.into_inner());
+            let old = memo.html.locked();
             let wanted = page_states
                 .iter()
                 .filter_map(edit::PageState::text_key)
@@ -1093,23 +1072,16 @@ pub fn render_with(
                 }
             }
         }
-        *memo.html.lock().unwrap_or_else(|e| e.into_inner()) = html;
-        let unchanged_print = unchanged
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .any(|p| p == "print.html");
-        let mut state = memo.state.lock().unwrap_or_else(|e| e.into_inner());
-        let skeleton = print_skeleton
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-            .or_else(|| {
-                // The print view was as it was: so is its skeleton.
-                state
-                    .take()
-                    .filter(|_| unchanged_print)
-                    .and_then(|s| s.print_skeleton)
-            });
+        *memo.html.locked() = html;
+        let unchanged_print = unchanged.locked().iter().any(|p| p == "print.html");
+        let mut state = memo.state.locked();
+        let skeleton = print_skeleton.into_value().or_else(|| {
+            // The print view was as it was: so is its skeleton.
+            state
+                .take()
+                .filter(|_| unchanged_print)
+                .and_then(|s| s.print_skeleton)
+        });
         let index = page_states
             .iter()
             .enumerate()
@@ -1145,7 +1117,7 @@ pub fn render_with(
     }
     Rendered {
         files,
-        unchanged: unchanged.into_inner().unwrap_or_else(|e| e.into_inner()),
+        unchanged: unchanged.into_value(),
         print: None,
     }
 }

@@ -10,6 +10,7 @@
 //! current page is marked by inserting `aria-current` at a recorded offset.
 //! The HTML is what the theme's navigation block wrote item by item.
 
+use crate::lock::Locked;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -119,21 +120,11 @@ impl Nav {
     }
 
     fn rendered_for(&self, open: Option<usize>) -> Arc<Rendered> {
-        if let Some(found) = self
-            .rendered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&open)
-        {
+        if let Some(found) = self.rendered.locked().get(&open) {
             return Arc::clone(found);
         }
         let made = Arc::new(self.render(open));
-        self.rendered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(open)
-            .or_insert(made)
-            .clone()
+        self.rendered.locked().entry(open).or_insert(made).clone()
     }
 
     fn render(&self, open: Option<usize>) -> Rendered {
