@@ -744,9 +744,10 @@ fn fingerprint_of_page(linked: &LinkedPage) -> [u8; 16] {
     for ex in &linked.examples {
         f.text(&ex.markdown);
     }
-    for ex in &linked.example_settings {
-        f.text(&ex.title)
-            .text(ex.summary.as_deref().unwrap_or("\0"));
+    for (ex, settings) in linked.page.examples.iter().zip(&linked.example_settings) {
+        f.text(&ex.id).text(ex.source.as_deref().unwrap_or("\0"));
+        f.text(&settings.title)
+            .text(settings.summary.as_deref().unwrap_or("\0"));
     }
     f.finish()
 }

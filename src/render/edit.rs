@@ -15,8 +15,8 @@ use std::sync::Arc;
 use super::html::{to_html, GlossaryLink, HtmlOptions};
 use super::nav::Nav;
 use super::{
-    file_of, text_key, Content, LinkItem, Memo, OutputFile, PageContext, PrintView, Rendered,
-    Titles,
+    file_of, print_fingerprint, text_key, Content, LinkItem, Memo, OutputFile, PageContext,
+    PrintView, Rendered, Titles,
 };
 use crate::link::{Fingerprint, LinkedPage, Resolved};
 use crate::overlay::Origin;
@@ -134,7 +134,8 @@ pub fn rerender(
     if state.today != today {
         return None;
     }
-    let html_cache = memo.html.locked().clone();
+    // Read in place (it holds every page's HTML); new entries join it at the end.
+    let html_cache = memo.html.locked();
     let mut new_html: HashMap<[u8; 16], Arc<String>> = HashMap::new();
     let mut remade: BTreeSet<usize> = BTreeSet::new();
     let mut new_print: HashMap<usize, Arc<String>> = HashMap::new();
@@ -294,18 +295,19 @@ pub fn rerender(
         skeleton: Arc::clone(skeleton),
         htmls,
     };
-    let mut f = Fingerprint::default();
-    f.bytes(&state.site_fingerprint)
-        .bytes(PrintView::PATH.as_bytes());
-    f.bytes(&state.contents.fingerprint_for(None));
-    for (page, key) in state.pages.iter().zip(&state.print_keys) {
-        f.bytes(page.id.as_bytes());
-        f.bytes(page.context.title.as_bytes());
-        if let Some(key) = key {
-            f.bytes(key);
-        }
-    }
-    made.push((PrintView::PATH.into(), f.finish()));
+    let key = print_fingerprint(
+        &state.site_fingerprint,
+        &state.contents.fingerprint_for(None),
+        state
+            .pages
+            .iter()
+            .zip(&state.print_keys)
+            .filter_map(|(page, key)| {
+                Some((page.id.as_str(), page.context.title.as_str(), key.as_ref()?))
+            }),
+    );
+    made.push((PrintView::PATH.into(), key));
+    drop(html_cache);
     drop(guard);
     let mut known = memo.files.locked();
     for (path, key) in made {

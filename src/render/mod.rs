@@ -779,82 +779,72 @@ pub fn render_with(
             html_key(p, "print", &print_options)
         })
         .collect();
-    let print_key = print_keys.iter().all(Option::is_some).then(|| {
-        let mut parts: Vec<&[u8]> = vec![&site_fingerprint, b"print.html"];
-        let nav = contents.fingerprint_for(None);
-        parts.push(&nav);
-        for (p, key) in linked.pages.iter().zip(&print_keys) {
-            parts.push(p.page.id().as_bytes());
-            parts.push(p.title.as_bytes());
-            parts.extend(key.as_ref().map(|k| k.as_slice()));
-            // The examples' own text is in the page's key; their settings are not.
-            for (ex, settings) in p.page.examples.iter().zip(&p.example_settings) {
-                parts.push(ex.id.as_bytes());
-                parts.push(settings.title.as_bytes());
-                parts.push(ex.source.as_deref().unwrap_or("\0").as_bytes());
-            }
-        }
-        fingerprint_of(&parts)
+    let print_key = (memo.is_some() && print_keys.iter().all(Option::is_some)).then(|| {
+        print_fingerprint(
+            &site_fingerprint,
+            &contents.fingerprint_for(None),
+            linked
+                .pages
+                .iter()
+                .zip(&print_keys)
+                .filter_map(|(p, key)| Some((p.page.id(), p.title.as_str(), key.as_ref()?))),
+        )
     });
     let print_skeleton: std::sync::Mutex<Option<Arc<[u8]>>> = Default::default();
-    files.extend(emit(
-        PrintView::PATH.into(),
-        print_key.flatten(),
-        &mut || {
-            let htmls: Vec<Arc<String>> = linked
-                .pages
-                .par_iter()
-                .zip(&print_keys)
-                .map(|(p, key)| {
-                    let print_options = HtmlOptions {
-                        print_page: Some(p.page.id()),
-                        page_id: p.page.id(),
-                        ..options
-                    };
-                    shared_html_of(*key, &|| {
-                        to_html(&p.text, Some(&p.sections), &p.links, &print_options)
-                    })
+    files.extend(emit(PrintView::PATH.into(), print_key, &mut || {
+        let htmls: Vec<Arc<String>> = linked
+            .pages
+            .par_iter()
+            .zip(&print_keys)
+            .map(|(p, key)| {
+                let print_options = HtmlOptions {
+                    print_page: Some(p.page.id()),
+                    page_id: p.page.id(),
+                    ..options
+                };
+                shared_html_of(*key, &|| {
+                    to_html(&p.text, Some(&p.sections), &p.links, &print_options)
                 })
-                .collect();
-            let examples: Vec<Vec<ExampleContext>> = linked
-                .pages
-                .par_iter()
-                .map(|p| examples_of(p, true))
-                .collect();
-            let page = |i: usize, p: &LinkedPage, html: String| PrintPage {
-                id: p.page.id().to_string(),
-                title: p.title.clone(),
-                html,
-                examples: &examples[i],
-            };
-            // The template is rendered with a stand-in for each page's HTML,
-            // which is then put in its place: the whole handbook's HTML is not
-            // copied through the template engine. A template that does anything
-            // but print each page's HTML as it is gets the HTML itself.
-            let stand_ins: Vec<PrintPage> = linked
-                .pages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| page(i, p, print_stand_in(i)))
-                .collect();
-            let skeleton = render_one("print.html", None, &[("pages", &stand_ins)])?;
-            let skeleton = skeleton.bytes()?.into_owned();
-            if let Some(whole) = fill_print(&skeleton, &htmls) {
-                if memo.is_some() {
-                    *print_skeleton.locked() = Some(skeleton.into());
-                }
-                return Some(Content::Bytes(whole));
+            })
+            .collect();
+        let examples: Vec<Vec<ExampleContext>> = linked
+            .pages
+            .par_iter()
+            .map(|p| examples_of(p, true))
+            .collect();
+        let page = |i: usize, p: &LinkedPage, html: String| PrintPage {
+            id: p.page.id().to_string(),
+            title: p.title.clone(),
+            html,
+            examples: &examples[i],
+        };
+        // The template is rendered with a stand-in for each page's HTML,
+        // which is then put in its place: the whole handbook's HTML is not
+        // copied through the template engine. A template that does anything
+        // but print each page's HTML as it is gets the HTML itself.
+        let stand_ins: Vec<PrintPage> = linked
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| page(i, p, print_stand_in(i)))
+            .collect();
+        let skeleton = render_one("print.html", None, &[("pages", &stand_ins)])?;
+        let skeleton = skeleton.bytes()?.into_owned();
+        if let Some(whole) = fill_print(&skeleton, &htmls) {
+            if memo.is_some() {
+                *print_skeleton.locked() = Some(skeleton.into());
             }
-            let pages: Vec<PrintPage> = linked
-                .pages
-                .iter()
-                .zip(&htmls)
-                .enumerate()
-                .map(|(i, (p, html))| page(i, p, html.as_ref().clone()))
-                .collect();
-            render_one("print.html", None, &[("pages", &pages)])
-        },
-    ));
+            return Some(Content::Bytes(whole));
+        }
+        let pages: Vec<PrintPage> = linked
+            .pages
+            .iter()
+            .zip(&htmls)
+            .enumerate()
+            .map(|(i, (p, html))| page(i, p, html.as_ref().clone()))
+            .collect();
+        render_one("print.html", None, &[("pages", &pages)])
+    }));
     let az = a_to_z(linked);
     let mut site_pages: Vec<(&str, String, TemplateValues<'_>)> = vec![
         ("accessibility.html", "accessibility.html".into(), vec![]),
@@ -1269,6 +1259,21 @@ const NAV_STAND_IN: &str = "\u{1}hb&nav\u{1}";
 /// text no page can contain, which escaping would change.
 fn print_stand_in(i: usize) -> String {
     format!("\u{1}hb&print:{i}\u{1}")
+}
+
+/// The fingerprint of an edition's print view: the site's settings, the
+/// contents list, and each page's id, title and print HTML key, in order.
+fn print_fingerprint<'a>(
+    site: &[u8; 16],
+    nav: &[u8; 16],
+    pages: impl Iterator<Item = (&'a str, &'a str, &'a [u8; 16])>,
+) -> [u8; 16] {
+    let mut f = Fingerprint::default();
+    f.bytes(site).bytes(PrintView::PATH.as_bytes()).bytes(nav);
+    for (id, title, key) in pages {
+        f.bytes(id.as_bytes()).bytes(title.as_bytes()).bytes(key);
+    }
+    f.finish()
 }
 
 /// The print view from its template's output with stand-ins, each stand-in
