@@ -149,16 +149,15 @@ fn main() {
     // 1. The real model and the shipped authorities.
     let diagnostics = Diagnostics::new();
     let sources = load(repo, &Selection::All, &diagnostics);
-    let mut problems = Vec::new();
-    let theme = Theme::load(&sources.root, &sources.theme_dir, &mut problems);
+    let theme = Theme::load(&sources.root, &sources.theme_dir, &diagnostics);
     let engines: Vec<Engine> = std::iter::once(None)
         .chain(sources.authorities.iter().map(Some))
         .map(|a| {
             let local = match a {
-                Some(a) => TemplateFiles::authority(&sources.root, &a.dir, &mut problems),
+                Some(a) => TemplateFiles::authority(&sources.root, &a.dir, &diagnostics),
                 None => TemplateFiles::default(),
             };
-            Engine::new(&theme, &local).expect("the theme compiles")
+            Engine::new(&theme, &local, &diagnostics).expect("the theme compiles")
         })
         .collect();
     let editions = 1 + sources.authorities.len();
@@ -208,8 +207,9 @@ fn main() {
     generate(dir.path(), pages);
     let diagnostics = Diagnostics::new();
     let sources = load(dir.path(), &Selection::All, &diagnostics);
-    let theme = Theme::load(&sources.root, &sources.theme_dir, &mut Vec::new());
-    let engine = Engine::new(&theme, &TemplateFiles::default()).expect("the theme compiles");
+    let theme = Theme::load(&sources.root, &sources.theme_dir, &diagnostics);
+    let engine =
+        Engine::new(&theme, &TemplateFiles::default(), &diagnostics).expect("the theme compiles");
     let linked = link::link(
         overlay::model_edition(&sources.model, &diagnostics),
         &diagnostics,
@@ -224,7 +224,7 @@ fn main() {
         &format!("link check of {pages} generated pages"),
         10,
         || {
-            std::hint::black_box(handbook::linkcheck::check("bench", &files));
+            std::hint::black_box(handbook::linkcheck::check("bench", &files, &[]));
         },
     );
     bench(

@@ -10,7 +10,7 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::authority::Action;
 use crate::link::LinkedEdition;
-use crate::render::file_of;
+use crate::url::file_of;
 
 /// One line of a comparison.
 #[derive(Debug, Clone, Serialize)]

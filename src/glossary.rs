@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::link::LinkedEdition;
 use crate::markdown;
-use crate::render::file_of;
+use crate::url::file_of;
 
 /// One glossary term.
 #[derive(Debug, Clone, Serialize)]
@@ -114,7 +114,7 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
             .iter()
             .zip(&plain)
             .filter(|(p, _)| p.page.id() != term.defined_on)
-            .filter(|(_, text)| crate::render::find_lowercase_term(text, &search_for).is_some())
+            .filter(|(_, text)| crate::terms::find_lowercase_term(text, &search_for).is_some())
             .map(|(p, _)| (p.page.id().to_string(), p.title.clone()))
             .collect();
     }

@@ -18,6 +18,7 @@
 //! It does not produce HTML (`render` does), and changes no page's text
 //! beyond variable substitution.
 
+use crate::fingerprint::Fingerprint;
 use crate::lock::Locked;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -365,37 +366,6 @@ impl Inputs {
                 .iter()
                 .zip(&other.pieces)
                 .all(|(a, b)| Arc::ptr_eq(&a.0, &b.0) && a.1 == b.1 && a.2 == b.2)
-    }
-}
-
-/// A 128-bit fingerprint of whatever is written into it.
-#[derive(Default)]
-pub struct Fingerprint(blake3::Hasher);
-
-impl Fingerprint {
-    /// Adds a piece of text (its length first, so pieces cannot run together).
-    pub fn text(&mut self, text: &str) -> &mut Self {
-        self.bytes(text.as_bytes())
-    }
-
-    /// Adds bytes (their length first).
-    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-        self
-    }
-
-    /// Adds a number.
-    pub fn number(&mut self, n: u64) -> &mut Self {
-        self.0.update(&n.to_le_bytes());
-        self
-    }
-
-    /// The fingerprint.
-    pub fn finish(&self) -> [u8; 16] {
-        let mut out = [0; 16];
-        out.copy_from_slice(&self.0.finalize().as_bytes()[..16]);
-        out
     }
 }
 

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::render::{Content, OutputFile};
+use crate::output::{Content, OutputFile};
 
 /// Every attribute of every element in HTML, as `(where the element starts,
 /// element, name, value)`,
@@ -187,10 +187,16 @@ fn resolve<'a>(from: &str, url: &'a str) -> Option<std::borrow::Cow<'a, str>> {
 /// Outside links found, by address, with the pages that use them.
 pub type OutsideLinks = BTreeMap<String, BTreeSet<String>>;
 
-/// Checks the links of one edition's files. Returns errors for broken links
-/// and the outside links found.
-pub fn check(edition: &str, files: &[OutputFile]) -> (Vec<Diagnostic>, OutsideLinks) {
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+/// Checks the links of one edition's files, where the paths in `also` are
+/// files that will be there too (the search index's, made at the same time).
+/// Returns errors for broken links and the outside links found.
+pub fn check(
+    edition: &str,
+    files: &[OutputFile],
+    also: &[String],
+) -> (Vec<Diagnostic>, OutsideLinks) {
+    let mut paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    paths.extend(also.iter().map(String::as_str));
     let pages: Vec<(&str, &Content)> = files
         .iter()
         .filter(|file| file.path.ends_with(".html") && file.content.bytes().is_some())
@@ -449,7 +455,7 @@ mod tests {
             page("index.html", "<a href=\"step-1.html#role\">x</a> <a href=\"https://example.org/\">y</a>"),
             page("step-1.html", "<h2 id=\"role\">Role</h2><a href=\"step-9.html\">z</a><a href=\"#nope\">w</a><img src=\"../x.png\">"),
         ];
-        let (problems, outside) = check("model", &files);
+        let (problems, outside) = check("model", &files, &[]);
         let messages: Vec<_> = problems.iter().map(|p| p.message.clone()).collect();
         assert_eq!(problems.len(), 3, "{messages:#?}");
         assert!(messages.iter().any(|m| m.contains("step-9.html")));
@@ -464,7 +470,7 @@ mod tests {
             "index.html",
             "<link rel=\"stylesheet\" href=\"https://fonts.example/css\"><script src=\"//cdn.example/x.js\"></script><img src=\"assets/a.png\"><a href=\"https://example.org/\">ok</a><link rel=\"icon\" href=\"data:,\">",
         ), page("assets/a.png", "")];
-        let (problems, outside) = check("model", &files);
+        let (problems, outside) = check("model", &files, &[]);
         let messages: Vec<_> = problems.iter().map(|p| p.message.to_string()).collect();
         assert_eq!(problems.len(), 2, "{messages:#?}");
         assert!(messages.iter().all(|m| m.contains("another site")));

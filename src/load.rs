@@ -29,9 +29,7 @@ use crate::authority::{Authority, AuthorityConfig, Example, Override, AUTHORITY_
 use crate::diagnostic::{display_path, Diagnostic, Diagnostics, SourceFile};
 use crate::frontmatter;
 use crate::page::Page;
-
-/// Pages larger than this are refused.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+use crate::source::{self, read_source};
 
 /// `content/handbook.yaml`: what the model is and how to credit it.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -289,163 +287,34 @@ fn load_meta(root: &Path, diagnostics: &Diagnostics) -> HandbookMeta {
     }
 }
 
-/// Reads a text file under `root` as UTF-8, refusing oversized files, links
-/// that leave the root, anything that is not a plain file, and NUL bytes. A
-/// byte-order mark and CR line endings are removed.
-pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
-    let shown = display_path(root, path);
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error("unreadable", format!("cannot read this file: {e}"))
-            .in_path(&shown)
-            .hint("check that the file exists and that its permissions let you read it")
-    })?;
-    if !meta.is_file() {
-        return Err(Diagnostic::error(
-            "not-a-file",
-            "this is not a plain file (it is a folder, a device or a pipe), so it cannot be read as a page or settings",
-        )
-        .in_path(&shown)
-        .hint("rename or remove it; pages and settings are plain text files"));
-    }
-    if let (Ok(real), Ok(real_root)) = (path.canonicalize(), root.canonicalize()) {
-        if !real.starts_with(&real_root) {
-            return Err(Diagnostic::error(
-                "link-outside-root",
-                format!(
-                    "this file is a link to {}, outside the handbook folder",
-                    real.display()
-                ),
-            )
-            .in_path(&shown)
-            .hint("copy the file into the handbook folder instead of linking to it"));
-        }
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            "file-too-large",
-            format!(
-                "this file is {} MiB; the limit is {} MiB",
-                meta.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        )
-        .in_path(&shown)
-        .hint("split it into several pages"));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| {
-            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
-        })
-        .map_err(|e| {
-            Diagnostic::error("unreadable", format!("cannot read this file: {e}"))
-                .in_path(&shown)
-                .hint("check the file's permissions (it must be readable by you)")
-        })?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            "file-too-large",
-            format!(
-                "this file grew past the limit of {} MiB while it was read",
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        )
-        .in_path(&shown)
-        .hint("split it into several pages"));
-    }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err(Diagnostic::error(
-            "nul-byte",
-            format!("this file contains a NUL byte (line {line}, {at} bytes in), so it is not a text file"),
-        )
-        .in_path(format!("{shown}:{line}"))
-        .hint("the file may be damaged or saved in another format (such as UTF-16 or a word-processor file); save it as plain UTF-8 text"));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let bytes = e.as_bytes();
-        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        Diagnostic::error(
-            "not-utf8",
-            format!("this file is not UTF-8 text (a byte that is not UTF-8 is on line {line}, {offset} bytes in)"),
-        )
-        .in_path(format!("{shown}:{line}"))
-        .hint("save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8)")
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_string()
-    };
-    Ok(SourceFile::new(shown, text))
-}
-
-/// Markdown files under `dir`, sorted, with links leaving `root` refused.
+/// Markdown files under `dir`, sorted (see [`source::walk`] for what is
+/// left out or refused). A folder whose name ends in `.md` is a warning; a
+/// device or pipe so named is an error.
 fn markdown_files(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<PathBuf> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let shown = e.path().map(|p| display_path(root, p)).unwrap_or_default();
-                diagnostics.push(
-                    Diagnostic::error("unreadable", format!("cannot read this folder entry: {e}"))
-                        .in_path(shown)
-                        .hint("check the file's permissions, or remove a link that loops"),
-                );
-                continue;
-            }
-        };
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') && entry.depth() > 0 {
+    for entry in source::walk(root, dir, diagnostics) {
+        if !entry.name.ends_with(".md") {
             continue;
         }
-        if !entry.file_type().is_file() || !name.ends_with(".md") {
-            if name.ends_with(".md") && entry.depth() > 0 {
-                let shown = display_path(root, path);
-                diagnostics.push(if entry.file_type().is_dir() {
-                    Diagnostic::warning(
-                        "folder-named-like-page",
-                        "this is a folder whose name ends in `.md`; it is read as a folder, not as a page",
-                    )
-                    .in_path(shown)
-                    .hint("rename the folder (without `.md`), or, if it should be a page, make it a file")
-                } else {
-                    Diagnostic::error(
-                        "not-a-file",
-                        "this is not a plain file (it is a device, a pipe or a socket), so it cannot be read as a page",
-                    )
-                    .in_path(shown)
-                    .hint("remove it; pages are plain text files")
-                });
-            }
-            continue;
+        match entry.kind {
+            source::Kind::File => files.push(entry.path),
+            source::Kind::Folder => diagnostics.push(
+                Diagnostic::warning(
+                    "folder-named-like-page",
+                    "this is a folder whose name ends in `.md`; it is read as a folder, not as a page",
+                )
+                .in_path(display_path(root, &entry.path))
+                .hint("rename the folder (without `.md`), or, if it should be a page, make it a file"),
+            ),
+            source::Kind::Other => diagnostics.push(
+                Diagnostic::error(
+                    "not-a-file",
+                    "this is not a plain file (it is a device, a pipe or a socket), so it cannot be read as a page",
+                )
+                .in_path(display_path(root, &entry.path))
+                .hint("remove it; pages are plain text files"),
+            ),
         }
-        if entry.path_is_symlink() || entry.depth() > 0 {
-            let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-            if !real.starts_with(&canonical_root) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "link-outside-root",
-                        "this file is a link to a file outside the handbook folder",
-                    )
-                    .in_path(display_path(root, path))
-                    .hint("copy the file into the handbook folder instead of linking to it"),
-                );
-                continue;
-            }
-        }
-        files.push(path.to_path_buf());
     }
     files
 }
@@ -559,7 +428,7 @@ fn load_authorities(
 
 fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<Authority> {
     let dir = root.join("local-overrides").join(slug);
-    if !crate::markdown::is_valid_id(slug) || crate::write::unsafe_name(slug).is_some() {
+    if !crate::markdown::is_valid_id(slug) || crate::names::unsafe_name(slug).is_some() {
         diagnostics.push(
             Diagnostic::error(
                 "bad-slug",

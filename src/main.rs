@@ -119,110 +119,33 @@ fn main() -> ExitCode {
             authorities,
             out,
             no_search,
-        } => {
-            let started = Instant::now();
-            let out = out.unwrap_or_else(|| root.join("public"));
-            let request = Request {
-                root,
-                editions: Editions::from_slugs(authorities),
-                today: pipeline::today(),
-                search: !no_search,
-            };
-            let show = std::io::stderr().is_terminal();
-            let progress = |done: usize, total: usize| {
-                if show && total > 1 {
-                    eprint!("\rBuilding editions: {done} of {total}");
-                    if done == total {
-                        eprint!("\r\x1b[K");
-                    }
-                }
-            };
-            let run = match pipeline::build(&request, &out, &progress) {
-                Ok(run) => run,
-                Err(e) => {
-                    eprintln!("error: could not write {}: {e}", out.display());
-                    eprintln!("  hint: check that the folder is writable and the disk is not full; the previous output was left as it was");
-                    return ExitCode::FAILURE;
-                }
-            };
-            let shown: Vec<Diagnostic> = run
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity != Severity::Note)
-                .cloned()
-                .collect();
-            print_human(&shown);
-            summary(
-                &run,
-                started,
-                if run.output.is_some() {
-                    Some(&out)
-                } else {
-                    None
-                },
-            );
-            if run.has_errors() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
+        } => build(root, authorities, out, no_search),
         Command::Check {
             root,
             authorities,
             deny_warnings,
             format,
-        } => {
-            let started = Instant::now();
-            let run = pipeline::run(&Request {
-                root,
-                editions: Editions::from_slugs(authorities),
-                today: pipeline::today(),
-                // The search index finds nothing wrong with content; making
-                // it is most of a large build's time.
-                search: false,
-            });
-            match format {
-                Format::Json => {
-                    let list: Vec<JsonDiagnostic> =
-                        run.diagnostics.iter().map(JsonDiagnostic::from).collect();
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into())
-                    );
-                }
-                Format::Human => {
-                    print_human(&run.diagnostics);
-                    summary(&run, started, None);
-                }
-            }
-            let warnings = run
-                .diagnostics
-                .iter()
-                .any(|d| d.severity == Severity::Warning);
-            if run.has_errors() || (deny_warnings && warnings) {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
+        } => check(root, authorities, deny_warnings, format),
         Command::Serve {
             root,
             authority,
             port,
             bind,
-        } => match handbook::serve::serve(handbook::serve::Options {
-            root,
-            authority,
-            bind,
-            port,
-        }) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
+        } => {
+            let options = handbook::serve::Options {
+                root,
+                authority,
+                bind,
+                port,
+            };
+            match handbook::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         Command::Diff { slug, root } => handbook_diff(&root, &slug),
         Command::Accept { slug, root } => accept(&root, &slug),
         Command::NewAuthority {
@@ -230,31 +153,114 @@ fn main() -> ExitCode {
             name,
             jurisdiction,
             root,
-        } => {
-            let Some(jurisdiction) = Jurisdiction::from_word(&jurisdiction) else {
-                eprintln!("error: `{jurisdiction}` is not a jurisdiction");
-                eprintln!("  hint: use england, scotland, wales or northern-ireland");
-                return ExitCode::FAILURE;
-            };
-            match handbook::scaffold::new_authority(&root, &slug, &name, jurisdiction) {
-                Ok(files) => {
-                    println!("Created local-overrides/{slug}/ with:");
-                    for f in files {
-                        println!("  {}", handbook::diagnostic::display_path(&root, &f));
-                    }
-                    // The example override was written against today's model: record that.
-                    if accept(&root, &slug) != ExitCode::SUCCESS {
-                        return ExitCode::FAILURE;
-                    }
-                    println!("Edit authority.yaml, then run `handbook check --authority {slug}`.");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
+        } => new_authority(&root, &slug, &name, &jurisdiction),
+    }
+}
+
+fn build(
+    root: PathBuf,
+    authorities: Vec<String>,
+    out: Option<PathBuf>,
+    no_search: bool,
+) -> ExitCode {
+    let started = Instant::now();
+    let out = out.unwrap_or_else(|| root.join("public"));
+    let request = Request {
+        root,
+        editions: Editions::from_slugs(authorities),
+        today: pipeline::today(),
+        search: !no_search,
+    };
+    let show = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if show && total > 1 {
+            eprint!("\rBuilding editions: {done} of {total}");
+            if done == total {
+                eprint!("\r\x1b[K");
             }
         }
+    };
+    let run = match pipeline::build(&request, &out, &progress) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("error: could not write {}: {e}", out.display());
+            eprintln!("  hint: check that the folder is writable and the disk is not full; the previous output was left as it was");
+            return ExitCode::FAILURE;
+        }
+    };
+    let shown: Vec<Diagnostic> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Note)
+        .cloned()
+        .collect();
+    print_human(&shown);
+    summary(&run, started, run.output.is_some().then_some(out.as_path()));
+    exit_code(run.has_errors())
+}
+
+fn check(root: PathBuf, authorities: Vec<String>, deny_warnings: bool, format: Format) -> ExitCode {
+    let started = Instant::now();
+    let run = pipeline::run(&Request {
+        root,
+        editions: Editions::from_slugs(authorities),
+        today: pipeline::today(),
+        // The search index finds nothing wrong with content; making
+        // it is most of a large build's time.
+        search: false,
+    });
+    match format {
+        Format::Json => {
+            let list: Vec<JsonDiagnostic> =
+                run.diagnostics.iter().map(JsonDiagnostic::from).collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into())
+            );
+        }
+        Format::Human => {
+            print_human(&run.diagnostics);
+            summary(&run, started, None);
+        }
+    }
+    let warnings = run
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Warning);
+    exit_code(run.has_errors() || (deny_warnings && warnings))
+}
+
+fn new_authority(root: &std::path::Path, slug: &str, name: &str, jurisdiction: &str) -> ExitCode {
+    let Some(jurisdiction) = Jurisdiction::from_word(jurisdiction) else {
+        eprintln!("error: `{jurisdiction}` is not a jurisdiction");
+        eprintln!("  hint: use england, scotland, wales or northern-ireland");
+        return ExitCode::FAILURE;
+    };
+    match handbook::scaffold::new_authority(root, slug, name, jurisdiction) {
+        Ok(files) => {
+            println!("Created local-overrides/{slug}/ with:");
+            for f in files {
+                println!("  {}", handbook::diagnostic::display_path(root, &f));
+            }
+            // The example override was written against today's model: record that.
+            if accept(root, slug) != ExitCode::SUCCESS {
+                return ExitCode::FAILURE;
+            }
+            println!("Edit authority.yaml, then run `handbook check --authority {slug}`.");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn exit_code(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -310,47 +316,33 @@ fn summary(run: &Run, started: Instant, written: Option<&std::path::Path>) {
 }
 
 fn handbook_diff(root: &std::path::Path, slug: &str) -> ExitCode {
-    let diagnostics = handbook::diagnostic::Diagnostics::new();
-    let sources = handbook::load::load(
-        root,
-        &handbook::load::Selection::Only(vec![slug.to_string()]),
-        &diagnostics,
-    );
-    let Some(authority) = sources.authorities.first() else {
-        print_human(&diagnostics.into_sorted());
-        return ExitCode::FAILURE;
-    };
-    let edition = handbook::overlay::authority_edition(&sources.model, authority, &diagnostics);
-    let linked = handbook::link::link(edition, &diagnostics);
-    let problems = diagnostics.into_sorted();
-    if problems.iter().any(|d| d.severity == Severity::Error) {
-        print_human(&problems);
-        return ExitCode::FAILURE;
-    }
     let colour = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-    print!("{}", handbook::differences::to_terminal(&linked, colour));
-    ExitCode::SUCCESS
+    match pipeline::with_edition(root, slug, |linked| {
+        handbook::differences::to_terminal(linked, colour)
+    }) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            print_human(&problems);
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn accept(root: &std::path::Path, slug: &str) -> ExitCode {
-    let diagnostics = handbook::diagnostic::Diagnostics::new();
-    let sources = handbook::load::load(
-        root,
-        &handbook::load::Selection::Only(vec![slug.to_string()]),
-        &diagnostics,
-    );
-    let Some(authority) = sources.authorities.first() else {
-        print_human(&diagnostics.into_sorted());
-        return ExitCode::FAILURE;
+    let accepted = match pipeline::with_edition(root, slug, |linked| {
+        handbook::drift::accept(&linked.edition)
+    }) {
+        Ok(accepted) => accepted,
+        Err(problems) => {
+            print_human(&problems);
+            eprintln!("Nothing was recorded: fix the errors above first.");
+            return ExitCode::FAILURE;
+        }
     };
-    let edition = handbook::overlay::authority_edition(&sources.model, authority, &diagnostics);
-    let problems = diagnostics.into_sorted();
-    if problems.iter().any(|d| d.severity == Severity::Error) {
-        print_human(&problems);
-        eprintln!("Nothing was recorded: fix the errors above first.");
-        return ExitCode::FAILURE;
-    }
-    match handbook::drift::accept(&edition) {
+    match accepted {
         Ok(updated) if updated.is_empty() => {
             println!("Every override of {slug} was already recorded as reviewed against the current model.");
             ExitCode::SUCCESS

@@ -21,21 +21,6 @@ use crate::page::{Page, PageMeta};
 /// The slug of the edition that is the model alone.
 pub const MODEL_SLUG: &str = "model";
 
-/// Ids the site's own pages use; content may not take them.
-pub const RESERVED_IDS: &[&str] = &[
-    "index",
-    "examples",
-    "differences",
-    "print",
-    "search",
-    "a-z",
-    "accessibility",
-    "changes",
-    "glossary",
-    "404",
-    "assets",
-];
-
 /// A piece of an edition page's Markdown and where it came from.
 #[derive(Debug, Clone)]
 pub struct Chunk {
@@ -319,14 +304,17 @@ fn build<'s>(
 }
 
 fn check_reserved(page: &Page, problems: &mut Vec<Diagnostic>) {
-    if RESERVED_IDS.contains(&page.id()) {
+    if crate::url::is_reserved(page.id()) {
         problems.push(
             Diagnostic::error(
                 "reserved-id",
                 format!("`{}` is the name of one of the site's own pages", page.id()),
             )
             .in_file(&page.file)
-            .hint("choose another id for this page"),
+            .hint(format!(
+                "choose another id for this page; the site's own pages use {}",
+                crate::url::reserved_ids().join(", ")
+            )),
         );
     }
 }

@@ -148,7 +148,7 @@ impl Page {
             .at(&file, at.0, at.1)
             .hint("use lowercase letters, digits and single hyphens, starting with a letter, such as `local-panel`"));
         }
-        if let Some(why) = crate::write::unsafe_name(&meta.id) {
+        if let Some(why) = crate::names::unsafe_name(&meta.id) {
             let at = find_key(&file, split.yaml, "id");
             return Err(Diagnostic::error(
                 "bad-id",

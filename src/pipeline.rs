@@ -9,20 +9,25 @@
 //! template engine. Nothing is written unless every edition built without
 //! errors. With `HANDBOOK_TIMINGS` set, each stage's time is printed.
 //!
-//! For `serve`, [`preview`] builds one edition reusing what the last build
-//! remembered ([`PreviewMemo`]), and leaves the search index and link check
-//! to be made afterwards.
+//! For `serve`, a [`Preview`] builds one edition again and again as files
+//! are saved, through the same stages and the same renderer, keeping what
+//! each stage can reuse: the sources (re-reading only the files saved), the
+//! link stage's per-page results, and the render [`Cache`]. It leaves the
+//! search index and link check to the caller, off the path from save to
+//! reload. [`with_edition`] gives `diff` and `accept` one authority's
+//! edition.
 
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::load::{self, Selection, Sources};
+use crate::output::{Content, OutputFile};
 use crate::overlay::{self, Edition};
-use crate::render::{self, Content, OutputFile};
-use crate::theme::{Engine, TemplateFiles, Theme};
+use crate::render::{self, Cache, Made, Renderer};
+use crate::theme::{Engine, StaticFiles, TemplateFiles, Theme};
 use crate::write::Output;
 use crate::{drift, governance, link};
 
@@ -127,10 +132,7 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
     let sources = timed("all", "load", || {
         load::load(&request.root, &selection, &diagnostics)
     });
-    let mut theme_problems = Vec::new();
-    let theme = Theme::load(&sources.root, &sources.theme_dir, &mut theme_problems);
-    diagnostics.extend(theme_problems);
-
+    let theme = Theme::load(&sources.root, &sources.theme_dir, &diagnostics);
     let with_model = matches!(request.editions, Editions::Every | Editions::Model);
     let shared = Shared {
         sources: &sources,
@@ -140,57 +142,54 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
         engine: std::sync::OnceLock::new(),
     };
     let results = make_editions(&shared, with_model, &diagnostics, progress);
-
     let editions: Vec<EditionSummary> = results.iter().map(|(s, _)| s.clone()).collect();
-    let output = if diagnostics.has_errors() {
-        None
-    } else {
-        let mut output = Output::default();
-        if request.editions.single() {
-            for (_, files) in results {
-                output.add("", files);
-            }
-        } else {
-            let list: Vec<(String, String)> = editions
-                .iter()
-                .map(|e| (e.slug.clone(), e.name.clone()))
-                .collect();
-            match Engine::new(&theme, &TemplateFiles::default()) {
-                Ok(engine) => {
-                    if let Some(index) = render::editions_index(&list, &engine, &diagnostics) {
-                        output.add(
-                            "",
-                            vec![OutputFile {
-                                path: "index.html".into(),
-                                content: Content::Bytes(index),
-                            }],
-                        );
-                    }
-                }
-                Err(problems) => diagnostics.extend(problems),
-            }
-            output.add(
-                "",
-                theme
-                    .statics
-                    .iter()
-                    .map(|(name, file)| OutputFile {
-                        path: format!("assets/{name}"),
-                        content: file.content(),
-                    })
-                    .collect(),
-            );
-            for (summary, files) in results {
-                output.add(&summary.slug, files);
-            }
-        }
-        (!diagnostics.has_errors()).then_some(output)
-    };
+    let output = (!diagnostics.has_errors())
+        .then(|| assemble(request, &theme, results, &diagnostics))
+        .filter(|_| !diagnostics.has_errors());
     Run {
         diagnostics: diagnostics.into_sorted(),
         editions,
         output,
     }
+}
+
+/// The files of every edition, placed: one edition alone at the top of the
+/// output, or each in its folder under a list of them.
+fn assemble(
+    request: &Request,
+    theme: &Theme,
+    results: Vec<(EditionSummary, Vec<OutputFile>)>,
+    diagnostics: &Diagnostics,
+) -> Output {
+    let mut output = Output::default();
+    if request.editions.single() {
+        for (_, files) in results {
+            output.add("", files);
+        }
+        return output;
+    }
+    let list: Vec<(String, String)> = results
+        .iter()
+        .map(|(e, _)| (e.slug.clone(), e.name.clone()))
+        .collect();
+    let index = Engine::new(theme, &TemplateFiles::default(), diagnostics)
+        .and_then(|engine| render::editions_index(&list, &engine, diagnostics));
+    if let Some(index) = index {
+        let file = OutputFile {
+            path: "index.html".into(),
+            content: Content::Bytes(index),
+        };
+        output.add("", vec![file]);
+    }
+    let statics = theme.statics.iter().map(|(name, file)| OutputFile {
+        path: format!("assets/{name}"),
+        content: file.content(),
+    });
+    output.add("", statics.collect());
+    for (summary, files) in results {
+        output.add(&summary.slug, files);
+    }
+    output
 }
 
 /// What every edition of a run shares.
@@ -201,7 +200,7 @@ struct Shared<'a> {
     search: bool,
     /// The template engine of the editions that have no templates of their
     /// own, compiled once for all of them.
-    engine: std::sync::OnceLock<Result<Engine, Vec<Diagnostic>>>,
+    engine: std::sync::OnceLock<Option<Engine>>,
 }
 
 fn make_editions(
@@ -211,20 +210,22 @@ fn make_editions(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<(EditionSummary, Vec<OutputFile>)> {
     let sources = shared.sources;
-    let model = sources.model.as_ref();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let mut jobs: Vec<Option<usize>> = Vec::new();
+    let mut jobs: Vec<Option<&str>> = Vec::new();
     if with_model {
         jobs.push(None);
     }
-    jobs.extend((0..sources.authorities.len()).map(Some));
+    jobs.extend(sources.authorities.iter().map(|a| Some(a.slug.as_str())));
     jobs.par_iter()
-        .map(|job| {
-            let edition = timed("each", "overlay", || match job {
-                None => overlay::model_edition(model, diagnostics),
-                Some(i) => overlay::authority_edition(model, &sources.authorities[*i], diagnostics),
+        .map(|&slug| {
+            let edition = timed("each", "overlay", || {
+                overlay_edition(sources, slug, diagnostics)
             });
-            let result = build_edition(shared, edition, diagnostics);
+            let result = build_edition(
+                shared,
+                edition.expect("the slug is a loaded authority's"),
+                diagnostics,
+            );
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(finished, jobs.len());
             result
@@ -232,86 +233,114 @@ fn make_editions(
         .collect()
 }
 
+/// The edition of the authority `slug` (the model's when `None`), with its
+/// drift and review checks reported; `None` if no such authority was loaded.
+fn overlay_edition<'s>(
+    sources: &'s Sources,
+    slug: Option<&str>,
+    diagnostics: &Diagnostics,
+) -> Option<Edition<'s>> {
+    let model = sources.model.as_ref();
+    let edition = match slug {
+        None => overlay::model_edition(model, diagnostics),
+        Some(slug) => {
+            let authority = sources.authorities.iter().find(|a| a.slug == slug)?;
+            overlay::authority_edition(model, authority, diagnostics)
+        }
+    };
+    Some(edition)
+}
+
+/// The template engine and static files of an edition: its authority's own
+/// over the theme's. `None` when a template fails (reported).
+fn edition_theme<'e>(
+    shared_engine: &'e std::sync::OnceLock<Option<Engine>>,
+    own_engine: &'e mut Option<Option<Engine>>,
+    sources: &Sources,
+    theme: &Theme,
+    linked: &link::LinkedEdition,
+    diagnostics: &Diagnostics,
+) -> Option<(&'e Engine, StaticFiles)> {
+    let (templates, own_statics) = match linked.edition.authority {
+        Some(a) => (
+            TemplateFiles::authority(&sources.root, &a.dir, diagnostics),
+            crate::theme::static_files(&sources.root, &a.dir.join("static"), diagnostics),
+        ),
+        None => (TemplateFiles::default(), StaticFiles::default()),
+    };
+    let engine = if templates.is_empty() {
+        shared_engine.get_or_init(|| {
+            timed("all", "templates", || {
+                Engine::new(theme, &templates, diagnostics)
+            })
+        })
+    } else {
+        own_engine.insert(Engine::new(theme, &templates, diagnostics))
+    };
+    let mut statics = theme.statics.clone();
+    statics.extend(own_statics);
+    Some((engine.as_ref()?, statics))
+}
+
 fn build_edition(
     shared: &Shared,
     edition: Edition,
     diagnostics: &Diagnostics,
 ) -> (EditionSummary, Vec<OutputFile>) {
-    let (sources, theme, today) = (shared.sources, shared.theme, shared.today);
     let summary = EditionSummary {
         slug: edition.slug.clone(),
         name: edition.name().to_string(),
         pages: edition.pages.len(),
     };
-    timed(&summary.slug, "drift", || {
-        check_sources(&edition, today, diagnostics)
+    let slug = summary.slug.as_str();
+    timed(slug, "drift", || {
+        check_sources(&edition, shared.today, diagnostics)
     });
-    let linked = timed(&summary.slug, "link", || link::link(edition, diagnostics));
-    let (local_templates, local_statics) = authority_theme(sources, &linked, diagnostics);
-    let own_engine;
-    let engine = if local_templates.is_empty() {
-        shared
-            .engine
-            .get_or_init(|| timed("all", "templates", || Engine::new(theme, &local_templates)))
-            .as_ref()
-    } else {
-        own_engine = timed(&summary.slug, "templates", || {
-            Engine::new(theme, &local_templates)
-        });
-        own_engine.as_ref()
+    let linked = timed(slug, "link", || link::link(edition, diagnostics));
+    let mut own = None;
+    let Some((engine, statics)) = edition_theme(
+        &shared.engine,
+        &mut own,
+        shared.sources,
+        shared.theme,
+        &linked,
+        diagnostics,
+    ) else {
+        return (summary, Vec::new());
     };
-    let engine = match engine {
-        Ok(engine) => engine,
-        Err(problems) => {
-            diagnostics.extend(problems.iter().cloned());
-            return (summary, Vec::new());
-        }
-    };
-    let mut statics = theme.statics.clone();
-    statics.extend(local_statics);
-    let mut files = timed(&summary.slug, "render", || {
-        render::render(&linked, engine, &statics, today, diagnostics)
+    let files = timed(slug, "render", || {
+        render::render(&linked, engine, &statics, shared.today, diagnostics)
     });
     if diagnostics.has_errors() {
         // The output will not be written; checking the links of incomplete
         // pages would only repeat the errors already found.
         return (summary, files);
     }
-    // The search index is built on one thread while links are checked on
-    // another. The checker sees the index's fixed file names as empty
-    // stand-ins; the files themselves are added when both are done.
-    let stand_ins = if shared.search {
-        crate::search::FIXED_FILES.len()
-    } else {
-        0
-    };
-    files.extend(
-        crate::search::FIXED_FILES[..stand_ins]
-            .iter()
-            .map(|name| OutputFile {
-                path: format!("{}/{name}", crate::search::INDEX_DIR),
-                content: Content::Bytes(Vec::new()),
-            }),
+    let files = index_and_check(slug, files, shared.search, diagnostics);
+    (summary, files)
+}
+
+/// Builds an edition's search index (unless `search` is off) on one thread
+/// while its links are checked on another, and adds the index's files.
+fn index_and_check(
+    slug: &str,
+    mut files: Vec<OutputFile>,
+    search: bool,
+    diagnostics: &Diagnostics,
+) -> Vec<OutputFile> {
+    let (index, (broken, outside)) = rayon::join(
+        || search.then(|| timed(slug, "search index", || crate::search::index(&files))),
+        || {
+            let index_files = if search {
+                crate::search::fixed_paths()
+            } else {
+                Vec::new()
+            };
+            timed(slug, "link check", || {
+                crate::linkcheck::check(slug, &files, &index_files)
+            })
+        },
     );
-    let (index, (broken, outside)) = {
-        let all = &files;
-        let pages = &all[..all.len() - stand_ins];
-        rayon::join(
-            || {
-                shared.search.then(|| {
-                    timed(&summary.slug, "search index", || {
-                        crate::search::index(pages)
-                    })
-                })
-            },
-            || {
-                timed(&summary.slug, "link check", || {
-                    crate::linkcheck::check(&summary.slug, all)
-                })
-            },
-        )
-    };
-    files.truncate(files.len() - stand_ins);
     match index {
         Some(Ok(index)) => files.extend(index),
         Some(Err(d)) => diagnostics.push(d),
@@ -327,7 +356,7 @@ fn build_edition(
                 pages.join(", ")
             ))
     }));
-    (summary, files)
+    files
 }
 
 /// Reports an edition's overrides whose model text changed (drift) and its
@@ -339,24 +368,6 @@ fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagnostics) {
             diagnostics.extend(governance::check(page, today));
         }
     }
-}
-
-/// The templates and static files of an edition's authority (none for the model's).
-fn authority_theme(
-    sources: &Sources,
-    linked: &link::LinkedEdition,
-    diagnostics: &Diagnostics,
-) -> (TemplateFiles, crate::theme::StaticFiles) {
-    let mut problems = Vec::new();
-    let own = match linked.edition.authority {
-        Some(a) => (
-            TemplateFiles::authority(&sources.root, &a.dir, &mut problems),
-            crate::theme::static_files(&sources.root, &a.dir.join("static"), &mut problems),
-        ),
-        None => (TemplateFiles::default(), Default::default()),
-    };
-    diagnostics.extend(problems);
-    own
 }
 
 /// Builds and writes. Returns the run; output is written only if it has no errors.
@@ -372,6 +383,25 @@ pub fn build(
         })?;
     }
     Ok(run)
+}
+
+/// Loads `root` with the one authority `slug`, overlays and links its
+/// edition, and gives it to `work` with the diagnostics gathered so far
+/// (for `diff` and `accept`). `Err` with every problem when the edition has
+/// errors.
+pub fn with_edition<T>(
+    root: &Path,
+    slug: &str,
+    work: impl FnOnce(&link::LinkedEdition) -> T,
+) -> Result<T, Vec<Diagnostic>> {
+    let diagnostics = Diagnostics::new();
+    let sources = load::load(root, &Selection::Only(vec![slug.to_string()]), &diagnostics);
+    let edition = overlay_edition(&sources, Some(slug), &diagnostics);
+    let linked = edition.map(|edition| link::link(edition, &diagnostics));
+    match linked {
+        Some(linked) if !diagnostics.has_errors() => Ok(work(&linked)),
+        _ => Err(diagnostics.into_sorted()),
+    }
 }
 
 /// Runs `stage`; with `HANDBOOK_TIMINGS` set in the environment, prints how
@@ -399,173 +429,152 @@ pub fn timed<T>(edition: &str, stage: &str, work: impl FnOnce() -> T) -> T {
     result
 }
 
-/// Makes again only the pages whose text alone changed, from what the last
-/// preview kept; `None` when the edit needs the edition built again.
-fn preview_edit(
-    sources: &Sources,
-    authority: Option<&str>,
-    today: Date,
-    edited: &[String],
-    memo: &PreviewMemo,
-) -> Option<Preview> {
-    let engine = memo.engine.get()?.as_ref().ok()?;
-    let model = sources.model.as_ref();
-    let authority = match authority {
-        None => None,
-        Some(slug) => Some(sources.authorities.iter().find(|a| a.slug == slug)?),
-    };
-    let mut pages = Vec::with_capacity(edited.len());
-    for id in edited {
-        let (page, origin) = match authority.and_then(|a| a.pages.iter().find(|p| p.id() == id)) {
-            Some(local) => (local, overlay::Origin::Local),
-            None => (model.pages.get(id)?, overlay::Origin::Model),
-        };
-        // A model page changed by an override, or with examples, is made by the overlay.
-        if let Some(a) = authority {
-            let touched = a.overrides.iter().any(|o| &o.target.page == id)
-                || a.examples.iter().any(|e| e.attach.iter().any(|t| t == id));
-            if touched && origin == overlay::Origin::Model {
-                return None;
-            }
-        }
-        let page = overlay::EditionPage {
-            meta: &page.meta,
-            file: std::sync::Arc::clone(&page.file),
-            origin,
-            chunks: vec![overlay::Chunk {
-                file: std::sync::Arc::clone(&page.file),
-                range: (page.body_start, page.file.text.len()),
-                local: origin == overlay::Origin::Local,
-            }],
-            parent: memo.render.parent_of(id)?,
-            examples: Vec::new(),
-        };
-        pages.push(link::relink(&memo.link, page, model, authority)?);
-    }
-    let rendered = render::rerender(&memo.render, engine, &pages, today)?;
-    Some(Preview {
-        files: rendered.files,
-        unchanged: rendered.unchanged,
-        diagnostics: Vec::new(),
-        print: rendered.print,
-    })
-}
-
-/// What a preview of one edition keeps between builds (see [`preview`]).
-#[derive(Default)]
-pub struct PreviewMemo {
-    link: link::Memo,
-    render: render::Memo,
-    engine: std::sync::OnceLock<Result<Engine, Vec<Diagnostic>>>,
-}
-
-impl PreviewMemo {
-    /// Forgets which files were made last time (keeping the rest), so the
-    /// next preview makes every file: for when the last one was not served.
-    pub fn forget_outputs(&self) {
-        self.render.forget_files();
-    }
-}
-
-impl std::fmt::Debug for PreviewMemo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PreviewMemo").finish_non_exhaustive()
-    }
-}
-
-/// One edition built for the preview.
-#[derive(Debug, Default)]
+/// One edition built again and again for `serve`, through the same stages
+/// as `build`, keeping what each stage can reuse between saves.
 pub struct Preview {
-    /// Files that are new or changed since the last preview with the same memo.
-    pub files: Vec<OutputFile>,
-    /// Files that are as they were.
-    pub unchanged: Vec<String>,
-    /// Everything found wrong, sorted.
-    pub diagnostics: Vec<Diagnostic>,
-    /// A print view left to be put together after the files are served
-    /// (see [`render::Rendered::print`]).
-    pub print: Option<render::PrintView>,
+    root: PathBuf,
+    authority: Option<String>,
+    /// The sources as last read, if they had no errors.
+    sources: Option<Sources>,
+    theme: Option<Theme>,
+    engine: std::sync::OnceLock<Option<Engine>>,
+    link: link::Memo,
+    cache: Cache,
 }
 
-/// Builds one edition (`authority`, or the model's) for `serve`, reusing
-/// what `memo` remembers from the last build so that a save makes again only
-/// what it changed. When `edited` names the pages of which only the text
-/// changed since then (and nothing else changed), those pages are made again
-/// on their own if the edit allows it. It stops before the search index and
-/// the link check, which the preview makes afterwards, off the path from
-/// save to reload. `memo` must be new whenever the sources are loaded afresh.
-pub fn preview(
-    sources: &Sources,
-    theme: &Theme,
-    authority: Option<&str>,
-    today: Date,
-    edited: Option<&[String]>,
-    memo: &PreviewMemo,
-) -> Preview {
-    if let Some(edited) = edited {
-        let quick = timed("preview", "one-page edit", || {
-            preview_edit(sources, authority, today, edited, memo)
-        });
-        if let Some(preview) = quick {
-            return preview;
+/// What one build of a [`Preview`] made, handed over in two steps.
+#[derive(Debug)]
+pub enum Step {
+    /// Every output but the print view: the pages to serve at once.
+    Pages(Made),
+    /// The print view, made after the pages are served (at thousands of
+    /// pages it takes longer to put together than the pages a save changed).
+    Print(Made),
+}
+
+impl Preview {
+    /// A preview of the edition of `authority` (the model's when `None`) of
+    /// the root at `root`. Nothing is read until [`Preview::build`].
+    pub fn new(root: PathBuf, authority: Option<String>) -> Self {
+        Self {
+            root,
+            authority,
+            sources: None,
+            theme: None,
+            engine: std::sync::OnceLock::new(),
+            link: link::Memo::default(),
+            cache: Cache::default(),
         }
     }
-    let diagnostics = Diagnostics::new();
-    let model = sources.model.as_ref();
-    let authority = match authority {
-        None => None,
-        Some(slug) => match sources.authorities.iter().find(|a| a.slug == slug) {
-            Some(a) => Some(a),
-            None => {
-                diagnostics.push(Diagnostic::error(
-                    "unknown-authority",
-                    format!("there is no authority `{slug}`"),
-                ));
-                return Preview {
-                    diagnostics: diagnostics.into_sorted(),
-                    ..Preview::default()
-                };
-            }
-        },
-    };
-    let edition = timed("preview", "overlay", || match authority {
-        None => overlay::model_edition(model, &diagnostics),
-        Some(a) => overlay::authority_edition(model, a, &diagnostics),
-    });
-    check_sources(&edition, today, &diagnostics);
-    let linked = timed("preview", "link", || {
-        link::link_with(edition, &diagnostics, Some(&memo.link))
-    });
-    let (local_templates, local_statics) = authority_theme(sources, &linked, &diagnostics);
-    let engine = memo
-        .engine
-        .get_or_init(|| Engine::new(theme, &local_templates));
-    let engine = match engine {
-        Ok(engine) => engine,
-        Err(problems) => {
-            diagnostics.extend(problems.iter().cloned());
-            return Preview {
-                diagnostics: diagnostics.into_sorted(),
-                ..Preview::default()
-            };
-        }
-    };
-    let mut statics = theme.statics.clone();
-    statics.extend(local_statics);
-    let rendered = timed("preview", "render", || {
-        render::render_with(
+
+    /// Builds the edition after `changed` files were saved (everything is
+    /// read again when `changed` is `None`, or when the files cannot be
+    /// re-read alone), giving what it made to `hand_over` in two steps. The
+    /// errors that stopped it are returned as `Err`, and nothing is handed
+    /// over.
+    pub fn build(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        hand_over: &mut dyn FnMut(Step),
+    ) -> Result<(), Vec<Diagnostic>> {
+        let diagnostics = Diagnostics::new();
+        self.read(changed, &diagnostics);
+        let (Some(sources), Some(theme)) = (&self.sources, &self.theme) else {
+            return Err(errors(diagnostics));
+        };
+        let slug = self.authority.as_deref();
+        let Some(edition) = overlay_edition(sources, slug, &diagnostics) else {
+            diagnostics.push(Diagnostic::error(
+                "unknown-authority",
+                format!(
+                    "there is no authority `{}` (or its authority.yaml could not be read)",
+                    slug.unwrap_or_default()
+                ),
+            ));
+            return Err(errors(diagnostics));
+        };
+        let today = today();
+        check_sources(&edition, today, &diagnostics);
+        let linked = timed("preview", "link", || {
+            link::link_with(edition, &diagnostics, Some(&self.link))
+        });
+        let mut own = None;
+        let themed = edition_theme(
+            &self.engine,
+            &mut own,
+            sources,
+            theme,
+            &linked,
+            &diagnostics,
+        );
+        let Some((engine, statics)) = themed else {
+            return Err(errors(diagnostics));
+        };
+        let renderer = Renderer::new(
             &linked,
             engine,
             &statics,
             today,
             &diagnostics,
-            Some(&memo.render),
-        )
-    });
-    Preview {
-        files: rendered.files,
-        unchanged: rendered.unchanged,
-        diagnostics: diagnostics.into_sorted(),
-        print: rendered.print,
+            Some(self.cache.texts()),
+        );
+        let outputs = renderer.outputs();
+        let (print, pages): (Vec<_>, Vec<_>) =
+            outputs.iter().partition(|o| **o == render::Output::Print);
+        let made = timed("preview", "render", || self.cache.render(&renderer, &pages));
+        let made = made.map_err(|(path, e)| {
+            vec![Diagnostic::error(
+                "unreadable",
+                format!("cannot read {path}: {e}"),
+            )]
+        })?;
+        if diagnostics.has_errors() {
+            return Err(errors(diagnostics));
+        }
+        hand_over(Step::Pages(made));
+        if let Ok(made) = self.cache.render(&renderer, &print) {
+            hand_over(Step::Print(made));
+        }
+        let paths: Vec<String> = outputs.iter().map(|o| renderer.path(*o)).collect();
+        self.cache
+            .keep_only(&paths.iter().map(String::as_str).collect());
+        Ok(())
     }
+
+    /// Brings the sources up to date: re-reads just `changed` where it can,
+    /// else reads the root again and starts afresh.
+    fn read(&mut self, changed: Option<&[PathBuf]>, diagnostics: &Diagnostics) {
+        if let (Some(sources), Some(changed)) = (&mut self.sources, changed) {
+            if load::reload(sources, changed).is_some() {
+                return;
+            }
+        }
+        let selection = Selection::Only(self.authority.iter().cloned().collect());
+        let sources = load::load(&self.root, &selection, diagnostics);
+        let theme = Theme::load(&sources.root, &sources.theme_dir, diagnostics);
+        let good = !diagnostics.has_errors();
+        *self = Self::new(self.root.clone(), self.authority.clone());
+        if good {
+            self.sources = Some(sources);
+            self.theme = Some(theme);
+        }
+    }
+}
+
+impl std::fmt::Debug for Preview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Preview")
+            .field("root", &self.root)
+            .field("authority", &self.authority)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The errors among `diagnostics`, sorted.
+fn errors(diagnostics: Diagnostics) -> Vec<Diagnostic> {
+    diagnostics
+        .into_sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect()
 }

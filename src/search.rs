@@ -11,7 +11,7 @@
 //! talks to Pagefind; it does not render or write.
 
 use crate::diagnostic::Diagnostic;
-use crate::render::{Content, OutputFile};
+use crate::output::{Content, OutputFile};
 
 /// The folder of an edition that holds the index.
 pub const INDEX_DIR: &str = "pagefind";
@@ -24,6 +24,14 @@ pub const FIXED_FILES: &[&str] = &[
     "wasm.en.pagefind",
     "wasm.unknown.pagefind",
 ];
+
+/// The paths in an edition of [`FIXED_FILES`].
+pub fn fixed_paths() -> Vec<String> {
+    FIXED_FILES
+        .iter()
+        .map(|name| format!("{INDEX_DIR}/{name}"))
+        .collect()
+}
 
 /// Parts of Pagefind's bundle a handbook does not use (its own ready-made interfaces).
 fn unused(name: &str) -> bool {

@@ -5,20 +5,45 @@
 //! model's (`terms: { "Personal Budget": "Individual Budget" }`). Only model
 //! text is ever changed; deciding which text is model text is the caller's job.
 
-/// Byte offsets of whole-word uses of `term` in `text`.
-pub fn find_whole_words(text: &str, term: &str) -> Vec<usize> {
-    if term.is_empty() {
-        return Vec::new();
-    }
+/// Every whole-word use of `term` in `text`, as byte ranges, in order:
+/// the one term finder of Handbook. A use is whole when no letter, digit or
+/// `_` touches it; with `plural`, a following `s` belongs to it. Matching
+/// is exact: to ignore case, pass both in ASCII lowercase (which keeps every
+/// byte offset).
+pub fn whole_words<'t>(
+    text: &'t str,
+    term: &'t str,
+    plural: bool,
+) -> impl Iterator<Item = (usize, usize)> + 't {
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     text.match_indices(term)
-        .filter(|(at, _)| {
-            let before = text[..*at].chars().next_back();
-            let after = text[at + term.len()..].chars().next();
-            !is_word(before) && !is_word(after)
+        .filter(move |_| !term.is_empty())
+        .filter_map(move |(at, _)| {
+            let mut end = at + term.len();
+            if plural && text[end..].starts_with('s') && !is_word(text[end + 1..].chars().next()) {
+                end += 1;
+            }
+            let whole =
+                !is_word(text[..at].chars().next_back()) && !is_word(text[end..].chars().next());
+            whole.then_some((at, end))
         })
-        .map(|(at, _)| at)
-        .collect()
+}
+
+/// Where each whole-word, case-sensitive use of `term` in `text` starts.
+pub fn find_whole_words(text: &str, term: &str) -> Vec<usize> {
+    whole_words(text, term, false).map(|(at, _)| at).collect()
+}
+
+/// The first whole-word, case-insensitive use of `term` in `text` (a plural
+/// `s` included), as a byte range.
+pub fn find_term(text: &str, term: &str) -> Option<(usize, usize)> {
+    find_lowercase_term(&text.to_ascii_lowercase(), &term.to_ascii_lowercase())
+}
+
+/// [`find_term`] in text and a term already in ASCII lowercase, for
+/// searching one text for many terms.
+pub fn find_lowercase_term(lower: &str, wanted: &str) -> Option<(usize, usize)> {
+    whole_words(lower, wanted, true).next()
 }
 
 /// A piece of text after local terms are applied.

@@ -20,8 +20,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::{display_path, Diagnostic, SourceFile};
-use crate::load::read_source;
+use crate::diagnostic::{display_path, Diagnostic, Diagnostics, SourceFile};
+use crate::source::{self, read_source};
 
 /// Template files by the name templates use (`theme/page.html` or `page.html`).
 #[derive(Debug, Default, Clone)]
@@ -43,10 +43,10 @@ pub enum StaticFile {
 
 impl StaticFile {
     /// The file as output.
-    pub fn content(&self) -> crate::render::Content {
+    pub fn content(&self) -> crate::output::Content {
         match self {
-            StaticFile::Path(path) => crate::render::Content::Copy(path.clone()),
-            StaticFile::BuiltIn(bytes) => crate::render::Content::Bytes(bytes.to_vec()),
+            StaticFile::Path(path) => crate::output::Content::Copy(path.clone()),
+            StaticFile::BuiltIn(bytes) => crate::output::Content::Bytes(bytes.to_vec()),
         }
     }
 }
@@ -67,21 +67,21 @@ pub struct Theme {
 impl Theme {
     /// Reads `themes/default` under `root`, or takes the built-in theme when
     /// `root` has no `themes/` folder.
-    pub fn load(root: &Path, theme_dir: &Path, problems: &mut Vec<Diagnostic>) -> Self {
+    pub fn load(root: &Path, theme_dir: &Path, diagnostics: &Diagnostics) -> Self {
         if !root.join("themes").exists() {
             return Self::built_in();
         }
         let mut templates = TemplateFiles::default();
-        templates.read_dir(root, &theme_dir.join("templates"), "theme/", problems);
+        templates.read_dir(root, &theme_dir.join("templates"), "theme/", diagnostics);
         if templates.files.is_empty() {
-            problems.push(
+            diagnostics.push(
                 Diagnostic::error("no-theme", format!("there are no templates in {}", display_path(root, &theme_dir.join("templates"))))
                     .hint("a handbook root needs `themes/default/templates/`; copy it from the Handbook repository"),
             );
         }
         Self {
             templates,
-            statics: static_files(root, &theme_dir.join("static"), problems),
+            statics: static_files(root, &theme_dir.join("static"), diagnostics),
         }
     }
 
@@ -106,14 +106,14 @@ impl Theme {
 
 impl TemplateFiles {
     /// Reads an authority's `templates/` folder (names without prefix).
-    pub fn authority(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Self {
+    pub fn authority(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Self {
         let mut templates = Self::default();
-        templates.read_dir(root, &dir.join("templates"), "", problems);
+        templates.read_dir(root, &dir.join("templates"), "", diagnostics);
         templates
     }
 
-    fn read_dir(&mut self, root: &Path, dir: &Path, prefix: &str, problems: &mut Vec<Diagnostic>) {
-        for (name, file) in static_files(root, dir, problems) {
+    fn read_dir(&mut self, root: &Path, dir: &Path, prefix: &str, diagnostics: &Diagnostics) {
+        for (name, file) in static_files(root, dir, diagnostics) {
             let StaticFile::Path(path) = file else {
                 continue;
             };
@@ -124,7 +124,7 @@ impl TemplateFiles {
                 Ok(file) => {
                     self.files.insert(format!("{prefix}{name}"), file);
                 }
-                Err(d) => problems.push(d),
+                Err(d) => diagnostics.push(d),
             }
         }
     }
@@ -135,68 +135,25 @@ impl TemplateFiles {
     }
 }
 
-/// Files under `dir`, by their `/`-separated path relative to it, sorted.
-///
-/// Files whose names would be unsafe in the output (names Windows reserves or
-/// cannot hold) and links that leave `root` are left out and reported to
-/// `problems`, naming the file.
-pub fn static_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> StaticFiles {
+/// Files under `dir`, by their `/`-separated path relative to it, sorted
+/// (see [`source::walk`] for what is left out or refused). A file whose name
+/// would be unsafe in the output (names Windows reserves or cannot hold) is
+/// left out and reported, naming the file.
+pub fn static_files(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> StaticFiles {
     let mut files = BTreeMap::new();
-    if !dir.is_dir() {
-        return files;
-    }
-    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let shown = e.path().map(|p| display_path(root, p)).unwrap_or_default();
-                problems.push(
-                    Diagnostic::error("unreadable", format!("cannot read this folder entry: {e}"))
-                        .in_path(shown)
-                        .hint("check the file's permissions, or remove a link that loops or points nowhere"),
-                );
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
+    for entry in source::walk(root, dir, diagnostics) {
+        if entry.kind != source::Kind::File {
             continue;
         }
-        let name = display_path(dir, entry.path());
-        if name.split('/').any(|part| part.starts_with('.')) {
-            continue;
-        }
-        let shown = display_path(root, entry.path());
-        let real = entry
-            .path()
-            .canonicalize()
-            .unwrap_or_else(|_| entry.path().to_path_buf());
-        if !real.starts_with(&real_root) {
-            problems.push(
-                Diagnostic::error(
-                    "link-outside-root",
-                    format!(
-                        "this file is a link to {}, outside the handbook folder",
-                        real.display()
-                    ),
-                )
-                .in_path(shown)
-                .hint("copy the file into the handbook folder instead of linking to it"),
-            );
-            continue;
-        }
-        if let Some(why) = name.split('/').find_map(crate::write::unsafe_name) {
-            problems.push(
+        if let Some(why) = entry.name.split('/').find_map(crate::names::unsafe_name) {
+            diagnostics.push(
                 Diagnostic::error("unsafe-file-name", format!("this file cannot be published under its name: {why}"))
-                    .in_path(shown)
+                    .in_path(display_path(root, &entry.path))
                     .hint("rename it with letters, digits, `-`, `_` and `.` only, such as `logo-2026.png`; editions must work when copied to Windows file shares"),
             );
             continue;
         }
-        files.insert(name, StaticFile::Path(entry.path().to_path_buf()));
+        files.insert(entry.name, StaticFile::Path(entry.path));
     }
     files
 }
@@ -216,8 +173,21 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// Compiles the theme's templates and an authority's. Errors name the template file and line.
-    pub fn new(theme: &Theme, local: &TemplateFiles) -> Result<Self, Vec<Diagnostic>> {
+    /// Compiles the theme's templates and an authority's; `None` when any
+    /// fails, each failure reported to `diagnostics` naming the template
+    /// file and line.
+    pub fn new(theme: &Theme, local: &TemplateFiles, diagnostics: &Diagnostics) -> Option<Self> {
+        let compiled = Self::compile(theme, local);
+        match compiled {
+            Ok(engine) => Some(engine),
+            Err(problems) => {
+                diagnostics.extend(problems);
+                None
+            }
+        }
+    }
+
+    fn compile(theme: &Theme, local: &TemplateFiles) -> Result<Self, Vec<Diagnostic>> {
         let mut tera = tera::Tera::new();
         tera.set_fallback_prefixes(["theme/"])
             .map_err(|e| vec![Diagnostic::error("template", e.to_string())])?;

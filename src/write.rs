@@ -7,7 +7,7 @@
 //! and the temporary folder is removed (a killed build's folder by the next
 //! build: each is named after the process that made it). Every output path is
 //! checked once more: nothing lands outside the output folder, and every name
-//! is safe on Windows file shares ([`unsafe_name`]). This is the only stage
+//! is safe on Windows file shares ([`unsafe_name`](crate::names::unsafe_name)). This is the only stage
 //! that writes.
 
 use std::io;
@@ -15,7 +15,8 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::render::{Content, OutputFile};
+use crate::names::unsafe_name;
+use crate::output::{Content, OutputFile};
 
 /// Files to write, by the folder (relative to the output root) they go in.
 #[derive(Debug, Default)]
@@ -38,64 +39,6 @@ fn is_safe_relative(path: &str) -> bool {
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
-}
-
-/// Why `name`, one part of an output path, would be unsafe on a Windows file
-/// share, if it would be: a name Windows reserves for a device (`CON`, `PRN`,
-/// `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, in any case, with or without an
-/// extension), a character Windows refuses (`<>:"|?*\` or a control
-/// character), or a dot or space at the end.
-pub fn unsafe_name(name: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some("the name is empty".to_string());
-    }
-    if let Some(c) = name.chars().find(|c| c.is_control()) {
-        return Some(format!(
-            "it contains the control character U+{:04X}",
-            u32::from(c)
-        ));
-    }
-    if let Some(c) = name.chars().find(|c| "<>:\"|?*\\".contains(*c)) {
-        return Some(format!(
-            "it contains `{c}`, which Windows does not allow in file names"
-        ));
-    }
-    if name.ends_with('.') || name.ends_with(' ') {
-        return Some(
-            "it ends with a dot or a space, which Windows drops from file names".to_string(),
-        );
-    }
-    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
-    let upper = stem.to_uppercase();
-    let numbered = |prefix: &str| {
-        upper.strip_prefix(prefix).is_some_and(|n| {
-            matches!(
-                n,
-                "1" | "2"
-                    | "3"
-                    | "4"
-                    | "5"
-                    | "6"
-                    | "7"
-                    | "8"
-                    | "9"
-                    | "\u{b9}"
-                    | "\u{b2}"
-                    | "\u{b3}"
-            )
-        })
-    };
-    if matches!(
-        upper.as_str(),
-        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
-    ) || numbered("COM")
-        || numbered("LPT")
-    {
-        return Some(format!(
-            "`{stem}` is a name Windows reserves for a device, with or without an extension"
-        ));
-    }
-    None
 }
 
 /// Removes temporary folders that builds which no longer run left beside the
@@ -206,7 +149,7 @@ fn write_tree(dir: &Path, output: &Output) -> io::Result<()> {
         match &file.content {
             Content::Bytes(bytes) => std::fs::write(&path, bytes),
             Content::Copy(from) => std::fs::copy(from, &path).map(|_| ()),
-            Content::Pieces(pieces) => {
+            Content::Parts(pieces) => {
                 use std::io::Write;
                 let mut out =
                     io::BufWriter::with_capacity(64 * 1024, std::fs::File::create(&path)?);

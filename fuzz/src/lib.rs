@@ -16,7 +16,7 @@ use handbook::authority::{Authority, AuthorityConfig, Example, Override, AUTHORI
 use handbook::diagnostic::{Diagnostic, Diagnostics, JsonDiagnostic, SourceFile};
 use handbook::load::{HandbookMeta, Model, HANDBOOK_KEYS};
 use handbook::page::Page;
-use handbook::render::{Content, OutputFile};
+use handbook::output::{Content, OutputFile};
 use handbook::theme::{Engine, TemplateFiles, Theme};
 use handbook::{drift, frontmatter, governance, link, linkcheck, overlay, render, sanitize};
 
@@ -118,10 +118,11 @@ fn engine() -> &'static (Theme, Engine) {
     static ENGINE: OnceLock<(Theme, Engine)> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut problems = Vec::new();
-        let theme = Theme::load(&root, &root.join("themes/default"), &mut problems);
-        assert!(problems.is_empty(), "{problems:?}");
-        let engine = Engine::new(&theme, &TemplateFiles::default()).expect("the theme compiles");
+        let diagnostics = Diagnostics::new();
+        let theme = Theme::load(&root, &root.join("themes/default"), &diagnostics);
+        assert!(!diagnostics.has_errors(), "{:?}", diagnostics.into_sorted());
+        let diagnostics = Diagnostics::new();
+        let engine = Engine::new(&theme, &TemplateFiles::default(), &diagnostics).expect("the theme compiles");
         (theme, engine)
     })
 }
@@ -214,7 +215,7 @@ pub fn page_pipeline(data: &[u8]) {
         }
         let linked = link::link(edition, &diagnostics);
         let files = render::render(&linked, engine, &theme.statics, today, &diagnostics);
-        let (problems, _outside) = linkcheck::check(&slug, &files);
+        let (problems, _outside) = linkcheck::check(&slug, &files, &[]);
         for d in &problems {
             assert_ne!(
                 d.code, "outside-resource",
@@ -223,7 +224,7 @@ pub fn page_pipeline(data: &[u8]) {
         }
         for file in &files {
             assert!(
-                handbook::write::unsafe_name(file.path.rsplit('/').next().unwrap_or("")).is_none()
+                handbook::names::unsafe_name(file.path.rsplit('/').next().unwrap_or("")).is_none()
                     || matches!(file.content, Content::Copy(_)),
                 "unsafe output name {}",
                 file.path

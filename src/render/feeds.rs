@@ -2,9 +2,10 @@
 //! changes. Both use relative addresses, since the address an edition is
 //! served from is not known when it is built.
 
-use super::{escape, file_of, ChangeEntry};
+use super::{escape, ChangeEntry};
 use crate::governance;
 use crate::link::LinkedEdition;
+use crate::url::file_of;
 
 /// A sitemap of the edition's pages. Locations are relative, since the
 /// address an edition is served from is not known when it is built.

@@ -10,10 +10,10 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use super::file_of;
 use crate::link::{LinkedText, Resolved, SectionRef};
 use crate::markdown;
-use crate::terms::{self, Piece};
+use crate::terms::{self, find_lowercase_term, Piece};
+use crate::url::file_of;
 
 /// How a page's Markdown becomes HTML.
 #[derive(Clone, Copy)]
@@ -41,31 +41,6 @@ pub struct GlossaryLink {
     pub href: String,
     /// The page that defines it, where it is not linked.
     pub defined_on: String,
-}
-
-/// The first whole-word, case-insensitive use of `term` in `text` (a plural
-/// `s` included), as a byte range.
-pub fn find_term(text: &str, term: &str) -> Option<(usize, usize)> {
-    find_lowercase_term(&text.to_ascii_lowercase(), &term.to_ascii_lowercase())
-}
-
-/// [`find_term`] in text and a term already in ASCII lowercase (which keeps
-/// every byte offset), for searching one text for many terms.
-pub fn find_lowercase_term(lower: &str, wanted: &str) -> Option<(usize, usize)> {
-    if wanted.is_empty() {
-        return None;
-    }
-    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    for (at, _) in lower.match_indices(wanted) {
-        let mut end = at + wanted.len();
-        if lower[end..].starts_with('s') && !is_word(lower[end + 1..].chars().next()) {
-            end += 1;
-        }
-        if !is_word(lower[..at].chars().next_back()) && !is_word(lower[end..].chars().next()) {
-            return Some((at, end));
-        }
-    }
-    None
 }
 
 /// Links the first use of each glossary term in `text`, emitting events.

@@ -95,15 +95,15 @@ impl Nav {
 
     /// The list as [`Nav::html_for`] makes it, in pieces that the pages
     /// showing the same branches share.
-    pub fn pieces_for(&self, current: Option<usize>) -> Vec<super::Piece> {
+    pub fn pieces_for(&self, current: Option<usize>) -> Vec<crate::output::Part> {
         let rendered = self.rendered_for(self.open_for(current));
         let whole = 0..rendered.bytes.len();
         match current.and_then(|i| rendered.marks.get(&i).copied()) {
-            None => vec![super::Piece::shared(&rendered.bytes, whole)],
+            None => vec![crate::output::Part::shared(&rendered.bytes, whole)],
             Some(at) => vec![
-                super::Piece::shared(&rendered.bytes, 0..at),
-                super::Piece::shared(&CURRENT_BYTES, 0..CURRENT.len()),
-                super::Piece::shared(&rendered.bytes, at..whole.end),
+                crate::output::Part::shared(&rendered.bytes, 0..at),
+                crate::output::Part::shared(&CURRENT_BYTES, 0..CURRENT.len()),
+                crate::output::Part::shared(&rendered.bytes, at..whole.end),
             ],
         }
     }
@@ -169,7 +169,7 @@ impl Nav {
             html.push_str(&escape(&entry.title));
             html.push_str("</a></li>\n    ");
         }
-        let mut f = crate::link::Fingerprint::default();
+        let mut f = crate::fingerprint::Fingerprint::default();
         f.text(&html);
         Rendered {
             bytes: html.as_bytes().into(),
@@ -182,7 +182,7 @@ impl Nav {
     /// A fingerprint of the list as page `current` shows it (see [`Nav::html_for`]).
     pub fn fingerprint_for(&self, current: Option<usize>) -> [u8; 16] {
         let rendered = self.rendered_for(self.open_for(current));
-        let mut f = crate::link::Fingerprint::default();
+        let mut f = crate::fingerprint::Fingerprint::default();
         f.bytes(&rendered.fingerprint);
         let mark = current.and_then(|i| rendered.marks.get(&i).copied());
         f.number(mark.map_or(u64::MAX, |m| m as u64));

@@ -1,0 +1,62 @@
+//! Safe names: whether a page id or file name can be published as one part
+//! of an output path on every system councils copy editions to.
+//!
+//! A leaf: it imports nothing from the pipeline and touches no files.
+
+/// Why `name`, one part of an output path, would be unsafe on a Windows file
+/// share, if it would be: a name Windows reserves for a device (`CON`, `PRN`,
+/// `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, in any case, with or without an
+/// extension), a character Windows refuses (`<>:"|?*\` or a control
+/// character), or a dot or space at the end.
+pub fn unsafe_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("the name is empty".to_string());
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Some(format!(
+            "it contains the control character U+{:04X}",
+            u32::from(c)
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| "<>:\"|?*\\".contains(*c)) {
+        return Some(format!(
+            "it contains `{c}`, which Windows does not allow in file names"
+        ));
+    }
+    if name.ends_with('.') || name.ends_with(' ') {
+        return Some(
+            "it ends with a dot or a space, which Windows drops from file names".to_string(),
+        );
+    }
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let upper = stem.to_uppercase();
+    let numbered = |prefix: &str| {
+        upper.strip_prefix(prefix).is_some_and(|n| {
+            matches!(
+                n,
+                "1" | "2"
+                    | "3"
+                    | "4"
+                    | "5"
+                    | "6"
+                    | "7"
+                    | "8"
+                    | "9"
+                    | "\u{b9}"
+                    | "\u{b2}"
+                    | "\u{b3}"
+            )
+        })
+    };
+    if matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || numbered("COM")
+        || numbered("LPT")
+    {
+        return Some(format!(
+            "`{stem}` is a name Windows reserves for a device, with or without an extension"
+        ));
+    }
+    None
+}

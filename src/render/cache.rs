@@ -1,0 +1,139 @@
+//! Incremental rendering: a cache around the [`Renderer`], for `serve`.
+//!
+//! It remembers, for each output, the key it was made from and its bytes,
+//! and makes again only the outputs whose key changed; it also remembers the
+//! HTML of each page text by its key ([`TextMemo`]), so that a page made
+//! again for a change elsewhere (its "Referenced by" list, say) does not
+//! turn its Markdown into HTML again. It renders nothing itself: every byte
+//! comes from the same [`Renderer`] methods `build` uses.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use super::{Key, Output, Renderer};
+use crate::lock::Locked;
+use crate::output::Content;
+
+/// The HTML of page texts, by the key of what each was made from.
+#[derive(Debug, Default)]
+pub struct TextMemo {
+    html: Mutex<HashMap<Key, Arc<String>>>,
+    used: Mutex<HashSet<Key>>,
+}
+
+impl TextMemo {
+    /// The HTML remembered for `key`, or `make`'s, remembered.
+    pub(super) fn get_or_make(&self, key: Key, make: &(dyn Fn() -> String + Sync)) -> Arc<String> {
+        self.used.locked().insert(key);
+        if let Some(html) = self.html.locked().get(&key) {
+            return Arc::clone(html);
+        }
+        let html = Arc::new(make());
+        self.html.locked().insert(key, Arc::clone(&html));
+        html
+    }
+
+    /// Forgets every text not used since the last call.
+    fn keep_used(&self) {
+        let used = std::mem::take(&mut *self.used.locked());
+        self.html.locked().retain(|key, _| used.contains(key));
+    }
+}
+
+/// An output as last made: the key it was made from, and its bytes.
+type Kept = (Key, Arc<[u8]>);
+
+/// One output's result: its key, its bytes, and whether it was made again.
+type Outcome = Option<(Key, Arc<[u8]>, bool)>;
+
+/// The outputs of one edition as last made, and the HTML of its texts.
+#[derive(Debug, Default)]
+pub struct Cache {
+    files: Mutex<HashMap<String, Kept>>,
+    texts: TextMemo,
+}
+
+/// What [`Cache::render`] made.
+#[derive(Debug, Default)]
+pub struct Made {
+    /// Every output asked for that could be made, by path, with its bytes.
+    pub files: Vec<(String, Arc<[u8]>)>,
+    /// The paths of those made again (their bytes may still be the same).
+    pub changed: Vec<String>,
+}
+
+impl Cache {
+    /// The memo of page texts, for [`Renderer::new`].
+    pub fn texts(&self) -> &TextMemo {
+        &self.texts
+    }
+
+    /// Makes `outputs` with `renderer`, each again only if its key changed
+    /// since this cache last made it. An output whose template fails is
+    /// left out (the renderer reported it) and forgotten. A file the
+    /// renderer only names (a static file) is read here; one that cannot be
+    /// read is reported as `Err` with the path and the reason.
+    pub fn render(
+        &self,
+        renderer: &Renderer,
+        outputs: &[Output],
+    ) -> Result<Made, (String, std::io::Error)> {
+        let known = self.files.locked().clone();
+        let results: Vec<(String, Outcome)> = outputs
+            .par_iter()
+            .map(|&output| {
+                let prepared = renderer.prepare(output);
+                let path = prepared.path.clone();
+                let key = renderer.key(&prepared);
+                if let (Some(key), Some((before, bytes))) = (key, known.get(&path)) {
+                    if key == *before {
+                        return Ok((path, Some((key, Arc::clone(bytes), false))));
+                    }
+                }
+                let made = match renderer.make(prepared) {
+                    Some(content) => Some(bytes_of(content).map_err(|e| (path.clone(), e))?),
+                    None => None,
+                };
+                // Without a key, the output is made every time.
+                Ok((
+                    path,
+                    made.map(|bytes| (key.unwrap_or_default(), bytes, true)),
+                ))
+            })
+            .collect::<Result<_, _>>()?;
+        let mut made = Made::default();
+        let mut files = self.files.locked();
+        for (path, result) in results {
+            let Some((key, bytes, fresh)) = result else {
+                files.remove(&path);
+                continue;
+            };
+            if fresh {
+                made.changed.push(path.clone());
+            }
+            files.insert(path.clone(), (key, Arc::clone(&bytes)));
+            made.files.push((path, bytes));
+        }
+        Ok(made)
+    }
+
+    /// Forgets every output but those at `paths`, and every text not used
+    /// since the last call: for after an edition's outputs are all made.
+    pub fn keep_only(&self, paths: &HashSet<&str>) {
+        self.files
+            .locked()
+            .retain(|path, _| paths.contains(path.as_str()));
+        self.texts.keep_used();
+    }
+}
+
+/// An output's bytes, read from disk for a copied file.
+fn bytes_of(content: Content) -> std::io::Result<Arc<[u8]>> {
+    Ok(match content {
+        Content::Copy(from) => std::fs::read(from)?.into(),
+        Content::Bytes(bytes) => bytes.into(),
+        parts @ Content::Parts(_) => parts.bytes().unwrap_or_default().into_owned().into(),
+    })
+}

@@ -1,0 +1,319 @@
+//! The values templates see: the edition's own (`site`), and one page's
+//! (`page`), made from a linked edition. The names and fields are the
+//! template contract listed in `themes/default/README.md`.
+//!
+//! It only gathers values; it renders nothing and knows no file but by its
+//! link (`url`).
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::authority::Contact;
+use crate::governance;
+use crate::link::{LinkedEdition, LinkedPage, SectionRef};
+use crate::overlay::Origin;
+use crate::url::file_of;
+
+/// Titles of pages and of their sections, by id.
+pub(super) type Titles = HashMap<String, (String, HashMap<String, String>)>;
+
+/// A date as readers see it: `8 October 2009`.
+pub fn long_date(date: Date) -> String {
+    date.strftime("%-d %B %Y").to_string()
+}
+
+/// Values every page of an edition shares.
+#[derive(Debug, Serialize)]
+pub(super) struct SiteContext {
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+    pub is_model: bool,
+    pub notice: Option<String>,
+    pub jurisdiction: Option<&'static str>,
+    pub service: Option<&'static str>,
+    pub model_title: String,
+    pub model_subtitle: Option<String>,
+    pub model_version: String,
+    pub model_date: String,
+    pub publisher: String,
+    pub licence: String,
+    pub attribution: String,
+    pub source_note: Option<String>,
+    pub build_date: String,
+    pub nav: Vec<NavItem>,
+    pub steps: Vec<NavItem>,
+    pub contacts: Vec<Contact>,
+    pub has_examples: bool,
+    pub has_differences: bool,
+    pub accessibility_email: Option<String>,
+    pub accessibility_phone: Option<String>,
+    pub statement_date: Option<String>,
+    pub last_tested: Option<String>,
+    pub has_edition_css: bool,
+    pub credit: String,
+}
+
+/// One entry of the contents list as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct NavItem {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    pub depth: usize,
+    pub step: Option<u8>,
+    pub summary: Option<String>,
+    pub local: bool,
+}
+
+/// A link: its text and where it goes.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct LinkItem {
+    pub title: String,
+    pub href: String,
+}
+
+/// A local practice example as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ExampleContext {
+    pub id: String,
+    pub title: String,
+    pub html: String,
+    pub summary: Option<String>,
+    pub citation: Option<String>,
+    pub pages: Vec<LinkItem>,
+}
+
+/// One dated change of a page.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ChangeContext {
+    pub date: String,
+    pub note: String,
+}
+
+/// One page's values (`page` in `page.html` and `home.html`).
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct PageContext {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub html: String,
+    pub summary: Option<String>,
+    pub step: Option<u8>,
+    pub origin: Origin,
+    pub sections: Vec<SectionRef>,
+    pub breadcrumbs: Vec<LinkItem>,
+    pub previous: Option<LinkItem>,
+    pub next: Option<LinkItem>,
+    pub backlinks: Vec<LinkItem>,
+    pub examples: Vec<ExampleContext>,
+    pub owner: Option<String>,
+    pub approved_by: Option<String>,
+    pub last_reviewed: Option<String>,
+    pub review_due: Option<String>,
+    pub overdue: bool,
+    pub last_updated: String,
+    pub changes: Vec<ChangeContext>,
+    pub credit: String,
+}
+
+/// The title the contents list, breadcrumbs and A to Z give a page: "Home"
+/// for the home page, else its own.
+pub(super) fn nav_title(linked: &LinkedEdition, p: &LinkedPage) -> String {
+    if p.page.id() == linked.edition.home {
+        "Home".to_string()
+    } else {
+        p.title.clone()
+    }
+}
+
+/// The contents list's entries, in reading order, with each entry's parent.
+pub(super) fn nav_items(linked: &LinkedEdition) -> (Vec<NavItem>, Vec<Option<usize>>) {
+    // Parents come before their children in reading order, so one pass gives
+    // every page's depth (pages stranded by a parent loop count as depth 1).
+    let parents: Vec<Option<usize>> = linked
+        .pages
+        .iter()
+        .map(|p| p.page.parent.as_deref().and_then(|id| linked.index_of(id)))
+        .collect();
+    let mut depths = vec![0usize; linked.pages.len()];
+    for (i, parent) in parents.iter().enumerate() {
+        depths[i] = match parent {
+            Some(p) if *p < i => (depths[*p] + 1).min(21),
+            Some(_) => 1,
+            None => 0,
+        };
+    }
+    let items = linked
+        .pages
+        .iter()
+        .zip(&depths)
+        .map(|(p, &depth)| NavItem {
+            id: p.page.id().to_string(),
+            href: file_of(&linked.edition.home, p.page.id()),
+            title: nav_title(linked, p),
+            depth,
+            step: p.page.meta.step,
+            summary: p.summary.clone(),
+            local: p.page.origin == Origin::Local,
+        })
+        .collect();
+    (items, parents)
+}
+
+/// The credit line of a page (or, with `origin` `None`, of the edition).
+pub(super) fn credit(linked: &LinkedEdition, origin: Option<Origin>) -> String {
+    let attribution = &linked.edition.model.meta.attribution;
+    match (linked.edition.authority, origin) {
+        (None, _) => format!("From {attribution}."),
+        (Some(a), Some(Origin::Local)) => format!(
+            "This page is local content written by {}. The rest of this handbook is based on {attribution}.",
+            a.config.name
+        ),
+        (Some(a), _) => format!("Based on {attribution}, adapted by {}.", a.config.name),
+    }
+}
+
+/// The values every page of an edition shares.
+pub(super) fn site(linked: &LinkedEdition, today: Date, nav: Vec<NavItem>) -> SiteContext {
+    let edition = &linked.edition;
+    let authority = edition.authority;
+    let model = edition.model;
+    let mut steps: Vec<NavItem> = nav.iter().filter(|n| n.step.is_some()).cloned().collect();
+    steps.sort_by_key(|n| n.step);
+    let config = authority.map(|a| &a.config);
+    SiteContext {
+        slug: edition.slug.clone(),
+        name: edition.name().to_string(),
+        short_name: config.map_or_else(|| "Model guidance".to_string(), |c| c.short_name.clone()),
+        is_model: authority.is_none(),
+        notice: config.and_then(|c| c.notice.clone()),
+        jurisdiction: config.map(|c| c.jurisdiction.label()),
+        service: config.map(|c| c.service.label()),
+        model_title: model.meta.title.clone(),
+        model_subtitle: model.meta.subtitle.clone(),
+        model_version: model.meta.version.clone(),
+        model_date: long_date(model.meta.date),
+        publisher: model.meta.publisher.clone(),
+        licence: model.meta.licence.clone(),
+        attribution: model.meta.attribution.clone(),
+        source_note: model.meta.source_note.clone(),
+        build_date: long_date(today),
+        nav,
+        steps,
+        contacts: config.map(|c| c.contacts.clone()).unwrap_or_default(),
+        has_examples: !edition.examples.is_empty(),
+        has_differences: authority.is_some(),
+        accessibility_email: config.map(|c| c.accessibility.contact_email.clone()),
+        accessibility_phone: config.and_then(|c| c.accessibility.contact_phone.clone()),
+        statement_date: config.map(|c| long_date(c.accessibility.statement_date)),
+        last_tested: config.and_then(|c| c.accessibility.last_tested.map(long_date)),
+        has_edition_css: config.is_some_and(|c| c.theme.colour.is_some()),
+        credit: credit(linked, None),
+    }
+}
+
+/// A link to a page by id, with its title; `None` if the edition lacks it.
+pub(super) fn link_item(linked: &LinkedEdition, id: &str) -> Option<LinkItem> {
+    linked.page(id).map(|p| LinkItem {
+        title: p.title.clone(),
+        href: file_of(&linked.edition.home, id),
+    })
+}
+
+/// The pages above `p` in the navigation tree, top first.
+pub(super) fn breadcrumbs(linked: &LinkedEdition, p: &LinkedPage) -> Vec<LinkItem> {
+    let mut crumbs = Vec::new();
+    let mut current = p.page.parent.as_deref();
+    while let Some(parent) = current {
+        let Some(pp) = linked.page(parent).filter(|_| crumbs.len() <= 20) else {
+            break;
+        };
+        crumbs.push(LinkItem {
+            title: nav_title(linked, pp),
+            href: file_of(&linked.edition.home, parent),
+        });
+        current = pp.page.parent.as_deref();
+    }
+    crumbs.reverse();
+    crumbs
+}
+
+/// The previous and next steps around a step page.
+pub(super) fn step_neighbours(
+    linked: &LinkedEdition,
+    site: &SiteContext,
+    step: Option<u8>,
+) -> (Option<LinkItem>, Option<LinkItem>) {
+    let Some(step) = step else {
+        return (None, None);
+    };
+    let find = |n: u8| {
+        site.steps
+            .iter()
+            .find(|s| s.step == Some(n))
+            .and_then(|s| link_item(linked, &s.id))
+    };
+    (
+        step.checked_sub(1).and_then(find),
+        step.checked_add(1).and_then(find),
+    )
+}
+
+/// A page's values, without its HTML (filled in once the page is made)
+/// and with the given examples.
+pub(super) fn page(
+    linked: &LinkedEdition,
+    site: &SiteContext,
+    p: &LinkedPage,
+    examples: Vec<ExampleContext>,
+    today: Date,
+) -> PageContext {
+    let meta = p.page.meta;
+    let id = meta.id.as_str();
+    let (previous, next) = step_neighbours(linked, site, meta.step);
+    let due = governance::due_date(meta);
+    let mut changes: Vec<_> = meta.changes.iter().collect();
+    changes.sort_by_key(|c| std::cmp::Reverse(c.date));
+    let model_date = linked.edition.model.meta.date;
+    PageContext {
+        id: id.to_string(),
+        title: p.title.clone(),
+        href: file_of(&linked.edition.home, id),
+        html: String::new(),
+        summary: p.summary.clone(),
+        step: meta.step,
+        origin: p.page.origin,
+        sections: p
+            .sections
+            .iter()
+            .filter(|s| s.level <= 3)
+            .cloned()
+            .collect(),
+        breadcrumbs: breadcrumbs(linked, p),
+        previous,
+        next,
+        backlinks: linked
+            .backlinks
+            .get(id)
+            .map(|ids| ids.iter().filter_map(|b| link_item(linked, b)).collect())
+            .unwrap_or_default(),
+        examples,
+        owner: meta.owner.clone(),
+        approved_by: meta.approved_by.clone(),
+        last_reviewed: meta.last_reviewed.map(long_date),
+        review_due: due.map(long_date),
+        overdue: due.is_some_and(|d| d < today),
+        last_updated: long_date(governance::last_updated(meta).unwrap_or(model_date)),
+        changes: changes
+            .into_iter()
+            .map(|c| ChangeContext {
+                date: long_date(c.date),
+                note: c.note.clone(),
+            })
+            .collect(),
+        credit: credit(linked, Some(p.page.origin)),
+    }
+}

@@ -1,0 +1,232 @@
+//! The values of the site pages Handbook makes itself (`url::SITE_PAGES`):
+//! the glossary, the A to Z (also the search page's no-JavaScript
+//! fallback), what's changed, the examples index and the differences page;
+//! and the list of editions written above several editions.
+//!
+//! It gathers values only; the renderer puts them through the templates.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::context::{link_item, long_date, nav_title, LinkItem};
+use crate::authority::Action;
+use crate::differences::{self, Difference};
+use crate::glossary::Term;
+use crate::link::LinkedEdition;
+use crate::overlay::Origin;
+use crate::url::file_of;
+
+/// One entry of "What's changed".
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeEntry {
+    /// The date as readers see it.
+    pub date: String,
+    /// The date as `YYYY-MM-DD`.
+    pub iso_date: String,
+    /// The page's title, or the edition's name for edition-wide notes.
+    pub title: String,
+    /// Link to the page.
+    pub href: String,
+    /// What changed.
+    pub note: String,
+}
+
+/// Every dated change of an edition, newest first.
+pub(super) fn change_entries(linked: &LinkedEdition) -> Vec<ChangeEntry> {
+    let entry = |c: &crate::page::Change, title: &str, href: String| ChangeEntry {
+        date: long_date(c.date),
+        iso_date: c.date.to_string(),
+        title: title.to_string(),
+        href,
+        note: c.note.clone(),
+    };
+    let mut entries: Vec<(jiff::civil::Date, ChangeEntry)> = Vec::new();
+    if let Some(authority) = linked.edition.authority {
+        for c in &authority.config.changes {
+            entries.push((
+                c.date,
+                entry(c, &authority.config.name, "index.html".into()),
+            ));
+        }
+    }
+    for p in &linked.pages {
+        for c in &p.page.meta.changes {
+            let href = file_of(&linked.edition.home, p.page.id());
+            entries.push((c.date, entry(c, &p.title, href)));
+        }
+    }
+    // Newest first; a stable sort keeps file order within a day.
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
+    entries.into_iter().map(|(_, e)| e).collect()
+}
+
+/// A glossary term as the glossary page shows it.
+#[derive(Debug, Serialize)]
+pub(super) struct GlossaryContext {
+    term: String,
+    anchor: String,
+    definition: String,
+    defined_at: String,
+    defined_on_title: String,
+    model_term: Option<String>,
+    used_on: Vec<LinkItem>,
+}
+
+/// The glossary page's terms.
+pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryContext> {
+    terms
+        .iter()
+        .map(|t| GlossaryContext {
+            term: t.term.clone(),
+            anchor: t.anchor.clone(),
+            definition: t.definition.clone(),
+            defined_at: t.defined_at.clone(),
+            defined_on_title: t.defined_on_title.clone(),
+            model_term: t.model_term.clone(),
+            used_on: t
+                .used_on
+                .iter()
+                .map(|(id, title)| LinkItem {
+                    title: title.clone(),
+                    href: file_of(&linked.edition.home, id),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// One letter of the A to Z.
+#[derive(Debug, Serialize)]
+pub(super) struct AzLetter {
+    letter: String,
+    entries: Vec<AzEntry>,
+}
+
+#[derive(Debug, Serialize)]
+struct AzEntry {
+    title: String,
+    href: String,
+    within: Option<String>,
+}
+
+/// Every page and section, alphabetically, grouped by first letter: the
+/// search that needs no JavaScript.
+pub(super) fn a_to_z(linked: &LinkedEdition) -> Vec<AzLetter> {
+    let mut entries: Vec<AzEntry> = Vec::new();
+    for p in &linked.pages {
+        let title = nav_title(linked, p);
+        let href = file_of(&linked.edition.home, p.page.id());
+        for s in p.sections.iter().filter(|s| s.level <= 3) {
+            entries.push(AzEntry {
+                title: s.title.clone(),
+                href: format!("{href}#{}", s.id),
+                within: Some(title.clone()),
+            });
+        }
+        entries.push(AzEntry {
+            title,
+            href,
+            within: None,
+        });
+    }
+    let key = |e: &AzEntry| {
+        let t: String = e
+            .title
+            .chars()
+            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+            .collect();
+        (deunicode::deunicode(&t).to_lowercase(), e.href.clone())
+    };
+    entries.sort_by_key(key);
+    let mut letters: Vec<AzLetter> = Vec::new();
+    for entry in entries {
+        let first = deunicode::deunicode(&entry.title)
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map_or('#', |c| c.to_ascii_uppercase());
+        let letter = if first.is_ascii_alphabetic() {
+            first.to_string()
+        } else {
+            "0–9".to_string()
+        };
+        match letters.last_mut() {
+            Some(last) if last.letter == letter => last.entries.push(entry),
+            _ => letters.push(AzLetter {
+                letter,
+                entries: vec![entry],
+            }),
+        }
+    }
+    letters
+}
+
+/// Where each example is first shown: its page's index and its place there.
+pub(super) fn first_showings<'l>(linked: &'l LinkedEdition) -> HashMap<&'l str, (usize, usize)> {
+    let mut shown_on = HashMap::new();
+    for (i, p) in linked.pages.iter().enumerate() {
+        for (at, ex) in p.page.examples.iter().enumerate() {
+            shown_on.entry(ex.id.as_str()).or_insert((i, at));
+        }
+    }
+    shown_on
+}
+
+/// A local term as the differences page lists it.
+#[derive(Debug, Serialize)]
+pub(super) struct TermUse {
+    model: String,
+    local: String,
+    pages: Vec<LinkItem>,
+}
+
+/// The differences page's values, by name.
+pub(super) struct DifferencesValues {
+    pub differences: Vec<Difference>,
+    pub removed: Vec<Difference>,
+    pub terms: Vec<TermUse>,
+    pub local_pages: Vec<LinkItem>,
+}
+
+/// What the differences page lists.
+pub(super) fn differences(linked: &LinkedEdition, terms: &[(String, String)]) -> DifferencesValues {
+    let differences: Vec<Difference> = differences::of(linked);
+    let removed = differences
+        .iter()
+        .filter(|d| d.action == Action::Remove.word())
+        .cloned()
+        .collect();
+    let terms = linked
+        .term_uses
+        .iter()
+        .map(|(model_term, ids)| TermUse {
+            model: model_term.clone(),
+            local: terms
+                .iter()
+                .find(|(m, _)| m == model_term)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default(),
+            pages: ids.iter().filter_map(|id| link_item(linked, id)).collect(),
+        })
+        .collect();
+    let local_pages = linked
+        .pages
+        .iter()
+        .filter(|p| p.page.origin == Origin::Local)
+        .filter_map(|p| link_item(linked, p.page.id()))
+        .collect();
+    DifferencesValues {
+        differences,
+        removed,
+        terms,
+        local_pages,
+    }
+}
+
+/// One edition in the list of editions.
+#[derive(Debug, Serialize)]
+pub(super) struct EditionLink<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub href: String,
+}

@@ -1,0 +1,126 @@
+//! The preview's background work after each build: renewing the search
+//! index from the pages the build changed, and checking the links of the
+//! whole site, after the pages are already served. Work for a build that a
+//! newer one replaced is merged into the newer one's.
+//!
+//! It changes only the search index's files and the problems shown.
+
+use std::collections::HashMap;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::{Reload, Shared};
+use crate::diagnostic::Diagnostic;
+use crate::lock::ReadWrite;
+use crate::output::{Content, OutputFile, Part};
+
+/// Starts the background thread; builds send it their work.
+pub(super) fn start(shared: Arc<Shared>) -> Sender<Followup> {
+    let (sender, queue) = channel::<Followup>();
+    std::thread::spawn(move || follow_up(&shared, queue));
+    sender
+}
+
+/// Work for the background thread after a build: pages whose search
+/// entries to renew, and the whole site to check the links of.
+pub(super) struct Followup {
+    /// The edition's name in messages: `model` or the authority's slug.
+    pub edition: String,
+    pub generation: u64,
+    pub pages: Vec<(String, Arc<[u8]>)>,
+    pub site: HashMap<String, Arc<[u8]>>,
+    pub fresh_index: bool,
+}
+
+/// The background thread: renews the search index from the pages each build
+/// changed, and checks the links of the latest build, after the pages are
+/// already served. Work for a build that a newer one replaced is merged into
+/// the newer one's.
+fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
+    let mut index: Option<crate::search::LiveIndex> = None;
+    while let Ok(mut job) = queue.recv() {
+        let mut pages: HashMap<String, Arc<[u8]>> = job.pages.drain(..).collect();
+        let mut fresh = job.fresh_index;
+        while let Ok(newer) = queue.try_recv() {
+            fresh |= newer.fresh_index;
+            if newer.fresh_index {
+                pages.clear();
+            }
+            pages.extend(newer.pages);
+            job = Followup {
+                pages: Vec::new(),
+                ..newer
+            };
+        }
+        let started = Instant::now();
+        if fresh || index.is_none() {
+            index = crate::search::LiveIndex::new().ok();
+            // A new index reads every page of the site.
+            pages = job
+                .site
+                .iter()
+                .filter(|(p, _)| p.ends_with(".html"))
+                .map(|(p, b)| (p.clone(), Arc::clone(b)))
+                .collect();
+        }
+        // The served bytes themselves, shared, not copied.
+        let as_output = |path: &String, bytes: &Arc<[u8]>| OutputFile {
+            path: path.clone(),
+            content: Content::Parts(vec![Part::shared(bytes, 0..bytes.len())]),
+        };
+        let mut changed: Vec<OutputFile> = pages.iter().map(|(p, b)| as_output(p, b)).collect();
+        changed.sort_by(|a, b| a.path.cmp(&b.path));
+        // With no page changed, the index being served is still right.
+        let search = index.as_mut().filter(|_| !changed.is_empty()).map(|live| {
+            live.add(&changed)?;
+            live.files()
+        });
+        drop(changed);
+        // The index files checked against: the new ones, or those served.
+        let renewed = matches!(&search, Some(Ok(_)));
+        let index_prefix = format!("{}/", crate::search::INDEX_DIR);
+        let mut all: Vec<OutputFile> = job
+            .site
+            .iter()
+            .filter(|(p, _)| !(renewed && p.starts_with(&index_prefix)))
+            .map(|(p, b)| as_output(p, b))
+            .collect();
+        if let Some(Ok(search)) = &search {
+            all.extend(search.iter().map(|f| OutputFile {
+                path: f.path.clone(),
+                content: Content::Bytes(Vec::new()),
+            }));
+        }
+        let (broken, _) = crate::linkcheck::check(&job.edition, &all, &[]);
+        drop(all);
+        let mut site = shared.site.writing();
+        if site.generation != job.generation {
+            // A newer build is served; its own follow-up will come.
+            continue;
+        }
+        let mut problems: Vec<Diagnostic> = broken;
+        match search {
+            Some(Ok(search)) => {
+                let prefix = format!("{}/", crate::search::INDEX_DIR);
+                site.files.retain(|p, _| !p.starts_with(&prefix));
+                for f in search {
+                    if let Content::Bytes(bytes) = f.content {
+                        site.files.insert(f.path, bytes.into());
+                    }
+                }
+            }
+            Some(Err(d)) => problems.push(d),
+            None => {}
+        }
+        eprintln!(
+            "Search index and link check updated in {} ms.",
+            started.elapsed().as_millis()
+        );
+        if !problems.is_empty() {
+            site.problems = problems;
+            drop(site);
+            let _ = shared.reload.send(Reload::Every);
+        }
+    }
+}
