@@ -129,9 +129,8 @@ fn section_text(markdown_text: &str, id: &str) -> Option<String> {
     let sections = crate::link::sections_of(markdown_text);
     let index = sections.iter().position(|s| s.id == id)?;
     let heading = &headings[index];
-    let start = markdown_text[heading.range.0..]
-        .find('\n')
-        .map_or(markdown_text.len(), |i| heading.range.0 + i);
+    // After the heading, with a setext heading's underline.
+    let start = heading.range.1;
     let end = headings[index + 1..]
         .iter()
         .find(|h| h.level <= heading.level)

@@ -28,11 +28,14 @@ pub struct Heading {
     pub explicit_id: Option<String>,
     /// The heading's plain text.
     pub text: String,
-    /// Byte range of the heading's source (the whole heading line).
+    /// Byte range of the heading's source: its line, or for a setext
+    /// heading its lines and underline.
     pub range: (usize, usize),
 }
 
-/// Finds the headings of `text`, ignoring `#` lines inside code blocks.
+/// Finds the headings of `text` as the Markdown parser does: `#` headings
+/// and setext headings (a line underlined with `===` or `---`), never `#`
+/// lines inside code blocks.
 pub fn headings(text: &str) -> Vec<Heading> {
     let mut found = Vec::new();
     let mut current: Option<Heading> = None;
@@ -50,6 +53,11 @@ pub fn headings(text: &str) -> Vec<Heading> {
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push(' ');
                 }
             }
             _ => {}

@@ -106,7 +106,8 @@ pub struct Section {
     pub level: u8,
     /// Byte offset in the file where the heading starts.
     pub start: usize,
-    /// Byte offset in the file just after the heading line.
+    /// Byte offset in the file just after the heading (after a setext
+    /// heading's underline).
     pub heading_end: usize,
     /// Byte offset in the file where the section (with its subsections) ends.
     pub end: usize,
@@ -251,10 +252,15 @@ fn sections_of(
             }
             id = format!("{id}-{n}");
         }
-        // The heading line ends at its newline (pulldown's range may include it).
-        let line_end = body[h.range.0..]
-            .find('\n')
-            .map_or(body.len(), |j| h.range.0 + j + 1);
+        // The heading, with a setext heading's underline, ends at the end
+        // of its last line (the parser's range may stop before the newline).
+        let line_end = if body[..h.range.1].ends_with('\n') {
+            h.range.1
+        } else {
+            body[h.range.1..]
+                .find('\n')
+                .map_or(body.len(), |j| h.range.1 + j + 1)
+        };
         sections.push(Section {
             id,
             title: h.text.trim().to_string(),
