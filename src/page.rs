@@ -61,13 +61,13 @@ pub struct PageMeta {
     #[serde(default)]
     pub approved_by: Option<String>,
     /// When the page was last reviewed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
     pub last_reviewed: Option<Date>,
     /// How often it must be reviewed, such as `12 months`.
     #[serde(default)]
     pub review_every: Option<String>,
     /// The date by which it must be reviewed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
     pub review_by: Option<Date>,
     /// Dated notes of what changed, any order.
     #[serde(default)]
@@ -89,6 +89,7 @@ pub struct GlossaryEntry {
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// When the change was made.
+    #[serde(deserialize_with = "crate::frontmatter::date")]
     pub date: Date,
     /// What changed, in a sentence.
     pub note: String,
