@@ -434,3 +434,315 @@ fn a_table_row_with_more_cells_than_columns_warns() {
     assert_has(&all, "3 cells but the table has 2 columns");
     assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
 }
+
+// ---------------------------------------------------------------------------
+// Kind 8: nothing meant to stay private is published.
+
+#[test]
+fn an_html_comment_in_an_override_is_published_nowhere() {
+    let root = shipped();
+    let note = "Internal note: check with Jo before the panel meets";
+    exampleshire_override(
+        root.path(),
+        "noted",
+        "step-2#social-work-role",
+        "replace",
+        &format!("## The social work role {{#social-work-role}}\n\n<!-- {note} -->\n\nLocal text, with a note <!-- {note} inline --> in it.\n\n<!--\n{note} over\nlines\n-->\n\nShown: `<!-- in code -->`.\n"),
+    );
+    let out = built(root.path());
+    for file in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if file.file_type().is_file() {
+            let bytes = std::fs::read(file.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert_lacks(&text, "Internal note");
+        }
+    }
+    let differences = read(out.join("exampleshire/differences.html"));
+    assert_has(&differences, "Local text, with a note");
+    assert_has(&differences, "in code");
+    let diff = handbook_in(root.path(), &["diff", "exampleshire"]);
+    assert_ok(&diff);
+    assert_lacks(&text(&diff), "Internal note");
+    assert_has(&text(&diff), "Local text, with a note");
+}
+
+// ---------------------------------------------------------------------------
+// Kind 9: nothing is dropped silently.
+
+#[test]
+fn an_authority_folder_without_its_settings_is_an_error_naming_it() {
+    let root = shipped();
+    std::fs::remove_file(
+        root.path()
+            .join("local-overrides/exampleshire/authority.yaml"),
+    )
+    .unwrap();
+    let run = build(root.path());
+    assert_fails(&run);
+    let all = text(&run);
+    assert_has(&all, "local-overrides/exampleshire/");
+    assert_has(&all, "`exampleshire` has `overrides/`");
+    assert_has(&all, "no `authority.yaml`");
+    assert_has(&all, "add `local-overrides/exampleshire/authority.yaml`");
+}
+
+#[test]
+fn a_misspelt_authority_settings_file_is_an_error_saying_how_to_name_it() {
+    let root = shipped();
+    std::fs::rename(
+        root.path()
+            .join("local-overrides/exampleshire/authority.yaml"),
+        root.path()
+            .join("local-overrides/exampleshire/authority.yml"),
+    )
+    .unwrap();
+    for args in [
+        &["build", "--out", "out"][..],
+        &["check"],
+        &["build", "--authority", "exampleshire", "--out", "one"],
+    ] {
+        let run = handbook_in(root.path(), args);
+        assert_fails(&run);
+        let all = text(&run);
+        assert_has(
+            &all,
+            "`exampleshire` has `authority.yml` but no `authority.yaml`",
+        );
+        assert_has(&all, "rename `authority.yml` to `authority.yaml`");
+    }
+}
+
+#[test]
+fn an_empty_folder_under_local_overrides_is_a_warning() {
+    let root = shipped();
+    std::fs::create_dir_all(root.path().join("local-overrides/new-council")).unwrap();
+    let run = handbook_in(root.path(), &["check"]);
+    assert_ok(&run);
+    assert_has(
+        &text(&run),
+        "`new-council` under `local-overrides/` has no `authority.yaml`",
+    );
+    assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+}
+
+// ---------------------------------------------------------------------------
+// Kind 13: dates are dates.
+
+/// `check` on a root where `file` has `from` replaced by `to`: the output.
+fn check_with(file: &str, from: &str, to: &str) -> String {
+    let root = shipped();
+    replace(root.path(), file, from, to);
+    let run = handbook_in(root.path(), &["check"]);
+    assert_fails(&run);
+    text(&run)
+}
+
+const PANEL_PAGE: &str = "local-overrides/exampleshire/pages/resource-allocation-panel.md";
+const DATE_ONLY: &str = "a date here is a date only, written YYYY-MM-DD, with no time or time zone";
+
+#[test]
+fn a_date_with_a_time_is_refused_in_either_form_with_the_same_words() {
+    for with_time in [
+        "2026-10-01 09:00",
+        "2026-10-01T09:00:00Z",
+        "\"2026-10-01T09:00\"",
+    ] {
+        let all = check_with(
+            PANEL_PAGE,
+            "last_reviewed: 2026-11-02",
+            &format!("last_reviewed: {with_time}"),
+        );
+        assert_has(&all, &format!("{PANEL_PAGE}:9:16: {DATE_ONLY}"));
+        assert_has(&all, "write `2026-10-01`");
+    }
+}
+
+#[test]
+fn a_date_with_a_one_digit_day_gets_a_hint_about_dates() {
+    let all = check_with(
+        PANEL_PAGE,
+        "last_reviewed: 2026-11-02",
+        "last_reviewed: 2026-10-1",
+    );
+    assert_has(
+        &all,
+        &format!("{PANEL_PAGE}:9:16: `2026-10-1` is not a date written YYYY-MM-DD"),
+    );
+    assert_has(&all, "`2026-10-01`");
+    assert_lacks(&all, "indentation");
+}
+
+#[test]
+fn every_date_setting_takes_a_date_only() {
+    let yaml = "local-overrides/exampleshire/authority.yaml";
+    for (file, from, to) in [
+        (
+            PANEL_PAGE,
+            "  - date: 2026-06-15",
+            "  - date: 2026-06-15 10:00",
+        ),
+        (
+            yaml,
+            "statement_date: 2026-11-01",
+            "statement_date: 2026-11-01T10:00:00Z",
+        ),
+        (
+            yaml,
+            "last_tested: 2026-11-01",
+            "last_tested: 2026-11-01 10:00",
+        ),
+        (
+            "content/handbook.yaml",
+            "date: 2009-10-08",
+            "date: 2009-10-08 10:00",
+        ),
+        (
+            "content/step-3.md",
+            "weight:",
+            "review_by: 2027-01-01 12:00\nweight:",
+        ),
+    ] {
+        let all = check_with(file, from, to);
+        assert_has(&all, file);
+        assert_has(&all, DATE_ONLY);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Kind 14: a mistake in YAML is reported where it was made, in plain words.
+
+const FIRST_CONTACT: &str = "local-overrides/exampleshire/overrides/step-1-local-first-contact.md";
+
+#[test]
+fn an_unclosed_quote_in_front_matter_is_reported_where_it_opened() {
+    let all = check_with(
+        FIRST_CONTACT,
+        "action: insert-after\n",
+        "action: insert-after\nreason: \"Exampleshire has a contact centre.\n",
+    );
+    assert_has(
+        &all,
+        &format!("{FIRST_CONTACT}:4:9: this double quote (`\"`) is never closed"),
+    );
+    assert_lacks(&all, "indentation");
+    let all = check_with(
+        FIRST_CONTACT,
+        "action: insert-after\n",
+        "action: insert-after\nreason: 'Exampleshire has a contact centre.\n",
+    );
+    assert_has(
+        &all,
+        &format!("{FIRST_CONTACT}:4:9: this single quote (`'`) is never closed"),
+    );
+}
+
+#[test]
+fn an_unclosed_quote_in_authority_yaml_is_reported_at_its_line() {
+    let yaml = "local-overrides/exampleshire/authority.yaml";
+    let line = read(repo().join(yaml))
+        .lines()
+        .position(|l| l.contains("phone: \"01632 960400\""))
+        .unwrap()
+        + 1;
+    let all = check_with(yaml, "phone: \"01632 960400\"", "phone: \"01632 960400");
+    assert_has(
+        &all,
+        &format!("{yaml}:{line}:12: this double quote (`\"`) is never closed"),
+    );
+}
+
+#[test]
+fn a_tab_that_indents_is_reported_at_the_tab() {
+    let yaml = "local-overrides/exampleshire/authority.yaml";
+    let line = read(repo().join(yaml))
+        .lines()
+        .position(|l| l.contains("phone: \"01632 960400\""))
+        .unwrap()
+        + 1;
+    let all = check_with(
+        yaml,
+        "    phone: \"01632 960400\"",
+        "  \tphone: \"01632 960400\"",
+    );
+    assert_has(
+        &all,
+        &format!("{yaml}:{line}:3: a tab is used to indent this line"),
+    );
+    assert_has(&all, "use spaces, not a tab, to indent");
+}
+
+#[test]
+fn other_yaml_mistakes_are_named_at_their_line() {
+    let cases = [
+        ("reason: [a, b\n", "4:9: this `[` is never closed"),
+        ("reason: { a: b\n", "4:9: this `{` is never closed"),
+        (
+            "reason Exampleshire has its own\n",
+            "4:1: this line is not a setting: there is no `:` after its name",
+        ),
+        ("target: step-2\n", "4:1: `target` is set twice"),
+    ];
+    for (line, wanted) in cases {
+        let all = check_with(
+            FIRST_CONTACT,
+            "action: insert-after\n",
+            &format!("action: insert-after\n{line}"),
+        );
+        assert_has(&all, &format!("{FIRST_CONTACT}:{wanted}"));
+    }
+}
+
+#[test]
+fn quoted_text_over_several_lines_is_still_fine() {
+    let root = shipped();
+    replace(
+        root.path(),
+        FIRST_CONTACT,
+        "action: insert-after\n",
+        "action: insert-after\nreason: \"Exampleshire has\n  a contact centre.\"\n",
+    );
+    assert_ok(&handbook_in(root.path(), &["check"]));
+}
+
+// ---------------------------------------------------------------------------
+// Kind 15: a local term never changes what a definition says.
+
+#[test]
+fn a_local_term_leaves_the_models_definitions_as_written_and_check_warns() {
+    let root = shipped();
+    std::fs::remove_file(
+        root.path()
+            .join("local-overrides/exampleshire/overrides/terminology-citizen.md"),
+    )
+    .unwrap();
+    let run = handbook_in(root.path(), &["check"]);
+    let all = text(&run);
+    assert_has(
+        &all,
+        "local-overrides/exampleshire/authority.yaml:50:3: with the local terms, the model's “Individual Budget Holder” reads “Personal Budget Holder”, the same as “Personal Budget Holder”",
+    );
+    assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+    let out = built(root.path());
+    let page = visible_text(&read(out.join("exampleshire/terminology.html")));
+    assert_has(
+        &page,
+        "are Personal Budget Holders ; they are Individual Budget Holders if they receive",
+    );
+    let glossary = visible_text(&read(out.join("exampleshire/glossary.html")));
+    assert_has(&glossary, "they are Individual Budget Holders if");
+    // Elsewhere, model text still shows the local term.
+    assert_has(
+        &read(out.join("exampleshire/step-4.html")),
+        "Personal Budget",
+    );
+}
+
+#[test]
+fn the_shipped_authority_which_rewrites_the_definition_gets_no_warning() {
+    let run = handbook(&["check"]);
+    assert_ok(&run);
+    assert_lacks(&text(&run), "reads “Personal Budget Holder”");
+}
