@@ -136,9 +136,10 @@ pub struct AccessibilityContact {
     #[serde(default)]
     pub contact_phone: Option<String>,
     /// When the statement was prepared.
+    #[serde(deserialize_with = "crate::frontmatter::date")]
     pub statement_date: Date,
     /// When the site was last tested.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
     pub last_tested: Option<Date>,
 }
 

@@ -1,7 +1,8 @@
 //! How an authority's edition differs from the model, as data.
 //!
 //! Lists each override with its target, action, reason and a line-by-line
-//! comparison of the model text and the local text. The same data feeds the
+//! comparison of the model text and the local text (without HTML comments,
+//! which are notes to colleagues and never published). The same data feeds the
 //! edition's differences page and `handbook diff` in the terminal. It does
 //! not render HTML or print; callers choose how to show it.
 
@@ -10,6 +11,7 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::authority::Action;
 use crate::link::LinkedEdition;
+use crate::markdown;
 use crate::url::file_of;
 
 /// One line of a comparison.
@@ -66,7 +68,15 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
         .iter()
         .map(|applied| {
             let over = applied.over;
-            let target_title = match &applied.section_title {
+            // The section's name as the edition shows it, if it is still there.
+            let section_title = over.target.section.as_ref().and_then(|id| {
+                let page = linked.page(&over.target.page)?;
+                page.sections
+                    .iter()
+                    .find(|s| &s.id == id)
+                    .map(|s| s.title.clone())
+            });
+            let target_title = match section_title.as_ref().or(applied.section_title.as_ref()) {
                 Some(section) => format!("{}: {}", applied.page_title, section),
                 None => applied.page_title.clone(),
             };
@@ -81,10 +91,13 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                 Some(s) => format!("{}#{s}", file_of(&linked.edition.home, &over.target.page)),
                 None => file_of(&linked.edition.home, &over.target.page),
             });
+            // HTML comments are notes to colleagues, never published.
+            let model_text = markdown::without_comments(&applied.model_text);
+            let body = markdown::without_comments(over.body());
             let (model, local) = match over.action {
-                Action::Replace => (applied.model_text.as_str(), over.body()),
-                Action::Remove => (applied.model_text.as_str(), ""),
-                _ => ("", over.body()),
+                Action::Replace => (model_text.as_str(), body.as_str()),
+                Action::Remove => (model_text.as_str(), ""),
+                _ => ("", body.as_str()),
             };
             let action_text = match over.action {
                 Action::Replace => "The model text is replaced by local text.",

@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use jiff::civil::Date;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, SourceFile};
@@ -108,6 +109,67 @@ pub fn parse_file<T: DeserializeOwned>(
     parse(file, (0, file.text.len()), known_keys)
 }
 
+/// Marks a date's error message, so [`explain`] can put it in plain words.
+const DATE_ERROR: &str = "handbook-date:";
+
+/// Reads a date written `YYYY-MM-DD` and nothing else, for every date
+/// setting (`#[serde(deserialize_with = "crate::frontmatter::date")]`): a
+/// time, a time zone or a one-digit month or day is refused, not dropped.
+pub fn date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+    struct DateOnly;
+    impl serde::de::Visitor<'_> for DateOnly {
+        type Value = Date;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date written YYYY-MM-DD")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Date, E> {
+            date_only(text).map_err(|why| E::custom(format!("{DATE_ERROR}{why}|{text}")))
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Date, E> {
+            self.visit_str(&n.to_string())
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Date, E> {
+            self.visit_str(&n.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Date, E> {
+            self.visit_str(&n.to_string())
+        }
+    }
+    deserializer.deserialize_str(DateOnly)
+}
+
+/// [`date`] for a setting that may be left out.
+pub fn optional_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Date>, D::Error> {
+    date(deserializer).map(Some)
+}
+
+/// A date written `YYYY-MM-DD`, or why the text is not one: `time` (it
+/// has a time or a zone), `form` (not four, two and two digits) or
+/// `calendar` (no such day).
+fn date_only(text: &str) -> Result<Date, &'static str> {
+    let text = text.trim();
+    let head: String = text.chars().take(10).collect();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = head.split('-').collect();
+    let well_formed = head.len() == 10
+        && parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| digits(p));
+    if well_formed && text.len() > 10 {
+        return Err("time");
+    }
+    if !well_formed {
+        return Err("form");
+    }
+    let number = |s: &str| s.parse::<i16>().map_err(|_| "form");
+    let (year, month, day) = (number(parts[0])?, number(parts[1])?, number(parts[2])?);
+    Date::new(year, month as i8, day as i8).map_err(|_| "calendar")
+}
+
 /// The byte offset in `file` of a YAML location inside a block that starts at `base`.
 pub fn offset_in_file(file: &SourceFile, base: usize, line: u64, column: u64) -> usize {
     let (base_line, _) = file.line_col(base);
@@ -127,17 +189,285 @@ fn yaml_error(
         Some(loc) if loc.line() > 0 => offset_in_file(file, base, loc.line(), loc.column()),
         _ => base,
     };
+    if is_syntax_error(&message) {
+        // The parser notices a mistake where it can no longer go on, which
+        // may be lines later: look for where it was made.
+        let block_end = block_end(file, base);
+        // The end of the line the parser stopped on.
+        let upto = match err.location() {
+            Some(loc) if loc.line() > 0 => file.text[start..]
+                .find('\n')
+                .map_or(file.text.len(), |i| start + i),
+            _ => block_end,
+        };
+        if let Some(mistake) = find_mistake(&file.text[base..block_end]) {
+            // A tab that indents is a mistake wherever the parser stopped.
+            if base + mistake.at <= upto || mistake.anywhere {
+                let at = base + mistake.at;
+                return Diagnostic::error("yaml", mistake.message)
+                    .at(file, at, (at + mistake.len).min(file.text.len()))
+                    .hint(mistake.hint);
+            }
+        }
+    }
     let end = file.text[start..]
         .find(['\n', ':'])
         .map_or(file.text.len(), |i| start + i)
         .max(start + 1)
         .min(file.text.len());
     let (message, hint) = explain(&message, known_keys);
+    let (message, hint) = match plain_syntax(&message, file, start) {
+        Some((message, hint)) => (message, Some(hint)),
+        None => (message, hint),
+    };
     let diagnostic = Diagnostic::error("yaml", message).at(file, start, end);
     match hint {
         Some(hint) => diagnostic.hint(hint),
         None => diagnostic,
     }
+}
+
+/// Whether the YAML library's message is about how the YAML is written
+/// (rather than a setting's name, type or value).
+fn is_syntax_error(message: &str) -> bool {
+    ![
+        "unknown field",
+        "missing field",
+        "unknown variant",
+        "invalid type",
+        "invalid value",
+        DATE_ERROR,
+        "budget",
+        "limit",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
+}
+
+/// Where the YAML block starting at `base` ends: at the front matter's
+/// closing `---`, or the end of the file.
+fn block_end(file: &SourceFile, base: usize) -> usize {
+    let mut pos = base;
+    for line in file.text[base..].split_inclusive('\n') {
+        if base > 0 && matches!(line.trim_end(), "---" | "...") {
+            return pos;
+        }
+        pos += line.len();
+    }
+    file.text.len()
+}
+
+/// A mistake found in YAML text, in plain words.
+struct Mistake {
+    /// Byte offset in the text where it was made, and how long it is.
+    at: usize,
+    len: usize,
+    message: String,
+    hint: String,
+    /// Whether it is a mistake wherever the parser stopped.
+    anywhere: bool,
+}
+
+/// Looks through YAML that failed to parse for the first mistake of a kind
+/// a person makes: a tab used to indent, a quote or a `[`/`{` opened and
+/// never closed. A quoted text or a list may run over several lines; it is a
+/// mistake when it runs into the next setting or to the end.
+fn find_mistake(yaml: &str) -> Option<Mistake> {
+    let mut offset = 0;
+    // An open quote: its character and where it opened.
+    let mut quote: Option<(char, usize)> = None;
+    // Open `[` and `{`, with where each opened.
+    let mut brackets: Vec<(char, usize)> = Vec::new();
+    let mut setting_indent = None;
+    for line in yaml.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        if quote.is_none() {
+            let indent: &str = &content[..content.len() - content.trim_start().len()];
+            if let Some(tab) = indent.find('\t') {
+                return Some(Mistake {
+                    at: line_start + tab,
+                    len: 1,
+                    message: "a tab is used to indent this line".to_string(),
+                    hint: "use spaces, not a tab, to indent: YAML counts spaces, and a tab looks like spaces in most editors".to_string(),
+                    anywhere: true,
+                });
+            }
+            let trimmed = content.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let starts_setting = is_setting_line(trimmed);
+            let indent = indent.len();
+            if let Some(&(open, at)) = brackets.first() {
+                if starts_setting && setting_indent.is_some_and(|i| indent <= i) {
+                    return Some(unclosed_bracket(open, at));
+                }
+            }
+            if brackets.is_empty() {
+                setting_indent = Some(indent);
+            }
+        }
+        if let Some(found) = scan_line(content, line_start, &mut quote, &mut brackets) {
+            return Some(found);
+        }
+    }
+    if let Some((q, at)) = quote {
+        return Some(unclosed_quote(q, at));
+    }
+    if let Some(&(open, at)) = brackets.first() {
+        return Some(unclosed_bracket(open, at));
+    }
+    None
+}
+
+/// Whether a line (without its indentation) starts a setting: `name:` or `- `.
+fn is_setting_line(trimmed: &str) -> bool {
+    if trimmed.starts_with("- ") || trimmed == "-" {
+        return true;
+    }
+    let name_end = trimmed
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(trimmed.len());
+    name_end > 0 && trimmed[name_end..].starts_with(':')
+}
+
+/// Reads one line's quotes, brackets and comments, carrying an open quote
+/// or bracket over to the next line. Returns a mistake when a quote that
+/// ran over lines closes with more text after it on the line.
+fn scan_line(
+    content: &str,
+    line_start: usize,
+    quote: &mut Option<(char, usize)>,
+    brackets: &mut Vec<(char, usize)>,
+) -> Option<Mistake> {
+    let mut chars = content.char_indices().peekable();
+    // Whether a quote here would start a quoted value (not be part of a word).
+    let mut value_start = true;
+    while let Some((i, c)) = chars.next() {
+        if let Some((q, opened)) = *quote {
+            match c {
+                '\\' if q == '"' => {
+                    chars.next();
+                }
+                '\'' if q == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') => {
+                    chars.next();
+                }
+                c if c == q => {
+                    *quote = None;
+                    let after = content[i + 1..].trim_start();
+                    let fine = after.is_empty() || after.starts_with(['#', ',', ']', '}', ':']);
+                    let same_line = opened >= line_start;
+                    if !fine && !same_line {
+                        return Some(unclosed_quote(q, opened));
+                    }
+                    value_start = false;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' if value_start => *quote = Some((c, line_start + i)),
+            '[' | '{' if value_start => brackets.push((c, line_start + i)),
+            ']' | '}' => {
+                brackets.pop();
+                value_start = false;
+            }
+            '#' if i == 0 || content[..i].ends_with([' ', '\t']) => break,
+            ' ' | '\t' => {}
+            ',' => value_start = true,
+            ':' | '-' if content[i + 1..].starts_with([' ', '\t']) || i + 1 == content.len() => {
+                value_start = true;
+            }
+            _ => value_start = false,
+        }
+    }
+    None
+}
+
+fn unclosed_quote(q: char, at: usize) -> Mistake {
+    let name = if q == '"' {
+        "double quote"
+    } else {
+        "single quote"
+    };
+    Mistake {
+        at,
+        len: 1,
+        message: format!("this {name} (`{q}`) is never closed"),
+        hint: format!("end the text with a `{q}` on the same line, or take out this `{q}`"),
+        anywhere: false,
+    }
+}
+
+fn unclosed_bracket(open: char, at: usize) -> Mistake {
+    let (close, what, example) = if open == '[' {
+        (']', "list", "[step-3, step-5]")
+    } else {
+        (
+            '}',
+            "group of settings",
+            "{ date: 2026-11-24, note: \"…\" }",
+        )
+    };
+    Mistake {
+        at,
+        len: 1,
+        message: format!("this `{open}` is never closed"),
+        hint: format!("end the {what} with `{close}`, such as `{example}`"),
+        anywhere: false,
+    }
+}
+
+/// Plain words for the syntax errors the YAML library reports where the
+/// mistake is: a line with no `:` after its name, and a setting given twice.
+fn plain_syntax(message: &str, file: &SourceFile, at: usize) -> Option<(String, String)> {
+    if message.contains("duplicate mapping key") || message.contains("duplicate key") {
+        let key = message
+            .split("key:")
+            .nth(1)
+            .and_then(|k| k.split(',').next())
+            .map(|k| k.trim().trim_matches(['`', '"', '\'']).to_string())
+            .unwrap_or_default();
+        let (line, _) = file.line_col(at);
+        let first = file
+            .text
+            .lines()
+            .take(line.saturating_sub(1))
+            .position(|l| {
+                let t = l.trim_start().trim_start_matches("- ");
+                t.strip_prefix(key.as_str())
+                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            })
+            .map(|i| i + 1);
+        let message = format!("`{key}` is set twice");
+        let hint = match first {
+            Some(first) => format!("keep one `{key}:` line: it is also set on line {first}"),
+            None => format!("keep one `{key}:` line and delete the other"),
+        };
+        return Some((message, hint));
+    }
+    if message.contains("expected ':'") || message.contains("simple key") {
+        return Some((
+            "this line is not a setting: there is no `:` after its name".to_string(),
+            "write each setting as `name: value`, with a space after the colon; text that goes on over several lines must be indented under its setting".to_string(),
+        ));
+    }
+    if message.contains("tab") {
+        return Some((
+            "a tab is used here".to_string(),
+            "use spaces, not a tab, to indent".to_string(),
+        ));
+    }
+    if message.contains("unclosed quote") {
+        return Some((
+            "a quote here is never closed".to_string(),
+            "end the quoted text with the same quote mark it starts with".to_string(),
+        ));
+    }
+    None
 }
 
 fn first_line(text: &str) -> String {
@@ -196,6 +526,9 @@ fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
             Some(hint),
         );
     }
+    if let Some(rest) = message.split(DATE_ERROR).nth(1) {
+        return explain_date(rest);
+    }
     let lower = message.to_lowercase();
     if (lower.contains("year")
         || lower.contains("month")
@@ -223,6 +556,45 @@ fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
         Some("check the indentation and that each setting is written `name: value`".to_string())
     };
     (format!("this YAML cannot be read: {message}"), hint)
+}
+
+/// The plain words for a date that is not one: `WHY|TEXT` from [`date`].
+fn explain_date(detail: &str) -> (String, Option<String>) {
+    let (why, text) = detail.split_once('|').unwrap_or((detail, ""));
+    let text = text.trim();
+    match why {
+        "time" => (
+            "a date here is a date only, written YYYY-MM-DD, with no time or time zone".to_string(),
+            Some(format!(
+                "write `{}`",
+                text.chars().take(10).collect::<String>()
+            )),
+        ),
+        "calendar" => (
+            format!("`{text}` is not a day of the calendar"),
+            Some("check the month (01 to 12) and the day of the month".to_string()),
+        ),
+        _ => {
+            let padded: Vec<String> = text
+                .split('-')
+                .enumerate()
+                .map(|(i, part)| match i {
+                    1 | 2 if part.len() == 1 => format!("0{part}"),
+                    _ => part.to_string(),
+                })
+                .collect();
+            let example = padded.join("-");
+            let hint = if date_only(&example).is_ok() {
+                format!("write dates as YYYY-MM-DD, with two digits for the month and the day: `{example}`")
+            } else {
+                "write dates as YYYY-MM-DD, such as 2026-11-24".to_string()
+            };
+            (
+                format!("`{text}` is not a date written YYYY-MM-DD"),
+                Some(hint),
+            )
+        }
+    }
 }
 
 #[cfg(test)]

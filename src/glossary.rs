@@ -77,6 +77,7 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
         }
     }
     if let Some(authority) = linked.edition.authority {
+        diagnostics.extend(terms_that_merge(linked, authority));
         for (model_term, local_term) in &authority.config.terms {
             terms.push(Term {
                 term: local_term.clone(),
@@ -123,15 +124,117 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
     terms
 }
 
+/// Warnings for local terms that make two different model terms read the
+/// same: a model term defined in a glossary that, with the local terms
+/// applied, reads as another defined model term (or two model terms given
+/// one local term). A term whose definition the authority has replaced with
+/// its own is left alone: the authority explains it there.
+fn terms_that_merge(
+    linked: &LinkedEdition,
+    authority: &crate::authority::Authority,
+) -> Vec<Diagnostic> {
+    let terms: Vec<(String, String)> = authority
+        .config
+        .terms
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let shown = |text: &str| -> String {
+        crate::terms::apply(text, &terms)
+            .into_iter()
+            .map(|piece| match piece {
+                crate::terms::Piece::Plain(p) => p,
+                crate::terms::Piece::Term { local, .. } => local,
+            })
+            .collect()
+    };
+    let redefined = |page: &str, section: &str| {
+        linked.edition.applied.iter().any(|a| {
+            a.over.target.page == page
+                && a.over.action.covers_target()
+                && a.over
+                    .target
+                    .section
+                    .as_deref()
+                    .is_none_or(|s| s == section)
+        })
+    };
+    let mut defined: Vec<(String, String, &str)> = Vec::new();
+    for page in &linked.pages {
+        if page.page.origin == crate::overlay::Origin::Local {
+            continue;
+        }
+        for entry in &page.page.meta.glossary {
+            defined.push((entry.term.clone(), entry.section.clone(), page.page.id()));
+        }
+    }
+    let mut merged: Vec<(String, String, String)> = Vec::new();
+    for (term, section, page) in &defined {
+        let reads = shown(term);
+        if reads == *term || redefined(page, section) {
+            continue;
+        }
+        for (other, _, _) in &defined {
+            if other != term && shown(other).eq_ignore_ascii_case(&reads) {
+                merged.push((term.clone(), other.clone(), format!("{page}#{section}")));
+            }
+        }
+    }
+    for (i, (model_a, local_a)) in terms.iter().enumerate() {
+        for (model_b, local_b) in &terms[i + 1..] {
+            if local_a.eq_ignore_ascii_case(local_b) {
+                merged.push((model_a.clone(), model_b.clone(), String::new()));
+            }
+        }
+    }
+    let terms_at = authority.setting_span("terms");
+    let text = &authority.config_file.text;
+    // The line under `terms:` that gives the local term a model term uses.
+    let line_of = |term: &str| -> (usize, usize) {
+        terms
+            .iter()
+            .filter(|(model, _)| term.contains(model.as_str()))
+            .find_map(|(model, _)| text[terms_at.0..].find(model.as_str()))
+            .map(|i| {
+                let start = text[..terms_at.0 + i].rfind('\n').map_or(0, |n| n + 1);
+                let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+                (
+                    start + (text[start..end].len() - text[start..end].trim_start().len()),
+                    end,
+                )
+            })
+            .unwrap_or(terms_at)
+    };
+    merged
+        .into_iter()
+        .map(|(term, other, target)| {
+            let at = line_of(&term);
+            let hint = if target.is_empty() {
+                "give each model term its own local term, or remove one of them".to_string()
+            } else {
+                format!("choose a local term that does not make one model term read as another, or replace the model's definition (`{target}`) with an override that explains the term {} uses", authority.config.short_name)
+            };
+            Diagnostic::warning(
+                "terms-merge",
+                format!(
+                    "with the local terms, the model's “{term}” reads “{}”, the same as “{other}”, which the model uses for something else",
+                    shown(&term)
+                ),
+            )
+            .at(&authority.config_file, at.0, at.1)
+            .hint(hint)
+        })
+        .collect()
+}
+
 /// The plain text of a section (without its heading), found by id.
 fn section_text(markdown_text: &str, id: &str) -> Option<String> {
     let headings = markdown::headings(markdown_text);
     let sections = crate::link::sections_of(markdown_text);
     let index = sections.iter().position(|s| s.id == id)?;
     let heading = &headings[index];
-    let start = markdown_text[heading.range.0..]
-        .find('\n')
-        .map_or(markdown_text.len(), |i| heading.range.0 + i);
+    // After the heading, with a setext heading's underline.
+    let start = heading.range.1;
     let end = headings[index + 1..]
         .iter()
         .find(|h| h.level <= heading.level)

@@ -1,8 +1,11 @@
 //! Stage 3, link: resolve what Markdown text refers to, across one edition.
 //!
 //! Joins each page's chunks into one Markdown text (remembering where every
-//! byte came from), substitutes `{{ authority.name }}` and `{{ vars.NAME }}`,
-//! gives every heading an id, and checks every cross-reference (`[[id]]`,
+//! byte came from), substitutes `{{ authority.name }}` and `{{ vars.NAME }}`
+//! so that each value reads as written where it stands (text, raw HTML, an
+//! autolink, a link's address; code and `\{{` are left as written), gives
+//! every heading an id and the name it shows (a `[[id]]` in it read as the
+//! title it links to), and checks every cross-reference (`[[id]]`,
 //! `[[id#section|text]]`, `[text](id)`) against the edition's pages and
 //! sections. Unknown names and ids are errors pointing at the file and line
 //! they were written on, with the closest names suggested. It also records
@@ -16,7 +19,8 @@
 //! builds, and [`relink`] links one edited page against the rest.
 //!
 //! It does not produce HTML (`render` does), and changes no page's text
-//! beyond variable substitution.
+//! beyond variable substitution and writing a `[[id|text]]` in a table row
+//! as `[text](id)` (a table would take its `|` for a cell border).
 
 use crate::fingerprint::Fingerprint;
 use crate::lock::Locked;
@@ -47,6 +51,9 @@ pub struct LinkedText {
     pub markdown: String,
     /// Byte ranges of `markdown` that are the authority's own text.
     pub local_ranges: Vec<(usize, usize)>,
+    /// Byte ranges of model text that local terms never change: the
+    /// sections where the model defines its terms (its `glossary:`).
+    pub definitions: Vec<(usize, usize)>,
     anchors: Vec<Anchor>,
 }
 
@@ -86,9 +93,13 @@ impl LinkedText {
         }
     }
 
-    /// Whether a position is inside the authority's own text.
+    /// Whether a position is inside the authority's own text, or inside a
+    /// model definition: local terms apply to neither.
     pub fn is_local(&self, at: usize) -> bool {
-        self.local_ranges.iter().any(|&(a, b)| at >= a && at < b)
+        self.local_ranges
+            .iter()
+            .chain(&self.definitions)
+            .any(|&(a, b)| at >= a && at < b)
     }
 }
 
@@ -118,21 +129,20 @@ impl Variables {
             let Some(close) = rest[open..].find("}}").map(|i| open + i) else {
                 break;
             };
+            if rest[..open].ends_with('\\') {
+                // `\{{` shows `{{` as written.
+                out.push_str(&rest[..open - 1]);
+                out.push_str("{{");
+                rest = &rest[open + 2..];
+                continue;
+            }
             out.push_str(&rest[..open]);
             let name = rest[open + 2..close].trim();
             match self.values.get(name) {
                 Some(value) => out.push_str(value),
                 None => {
                     let at = crate::page::find_key(file, (0, file.text.len()), key);
-                    problems.push(
-                        Diagnostic::error("unknown-variable", format!("`{{{{ {name} }}}}` names no variable"))
-                            .at(file, at.0, at.1)
-                            .hint(did_you_mean(
-                                name,
-                                self.values.keys().map(String::as_str),
-                                "use `authority.name`, `authority.short_name` or `vars.NAME` with a NAME listed under `variables:` in authority.yaml",
-                            )),
-                    );
+                    problems.push(unknown_variable(self, name).at(file, at.0, at.1));
                     out.push_str(&rest[open..close + 2]);
                 }
             }
@@ -196,45 +206,264 @@ fn substitute(
         });
     };
     anchor(out, 0);
+    let places = if text.contains("{{") || text.contains("[[") {
+        literal_places(text)
+    } else {
+        Places::default()
+    };
     let mut search = 0;
-    while let Some(open) = text[search..].find("{{").map(|i| search + i) {
-        let Some(close) = text[open..].find("}}").map(|i| open + i) else {
-            break;
+    while let Some(open) = next_marker(text, search) {
+        let found = if text[open..].starts_with("{{") {
+            variable_at(text, open, &places).map(|(end, name, context)| {
+                let replacement = match vars.values.get(name) {
+                    Some(value) => insert_value(value, context),
+                    None => {
+                        problems.push(unknown_variable(vars, name).at(
+                            &chunk.file,
+                            chunk.range.0 + open,
+                            chunk.range.0 + end,
+                        ));
+                        text[open..end].to_string()
+                    }
+                };
+                (end, replacement)
+            })
+        } else {
+            table_link_at(text, open, &places)
         };
-        let name = text[open + 2..close].trim();
-        if name.contains('\n') || name.len() > 100 {
+        let Some((end, replacement)) = found else {
             search = open + 2;
             continue;
-        }
+        };
         out.markdown.push_str(&text[rest_start..open]);
-        match vars.values.get(name) {
-            Some(value) => out.markdown.push_str(&escape_markdown(value)),
-            None => {
-                let hint = if vars.values.is_empty() {
-                    "variables belong to an authority's edition; the model has none".to_string()
-                } else {
-                    did_you_mean(
-                        name,
-                        vars.values.keys().map(String::as_str),
-                        "use `authority.name`, `authority.short_name` or `vars.NAME` with a NAME listed under `variables:` in authority.yaml",
-                    )
-                };
-                problems.push(
-                    Diagnostic::error(
-                        "unknown-variable",
-                        format!("`{{{{ {name} }}}}` names no variable"),
-                    )
-                    .at(&chunk.file, chunk.range.0 + open, chunk.range.0 + close + 2)
-                    .hint(hint),
-                );
-                out.markdown.push_str(&text[open..close + 2]);
-            }
-        }
-        rest_start = close + 2;
-        search = rest_start;
+        out.markdown.push_str(&replacement);
+        rest_start = end;
+        search = end;
         anchor(out, rest_start);
     }
     out.markdown.push_str(&text[rest_start..]);
+}
+
+/// The next `{{` or `[[` at or after `from`.
+fn next_marker(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at + 1 < bytes.len() {
+        let i = at + memchr::memchr2(b'{', b'[', &bytes[at..bytes.len() - 1])?;
+        if bytes[i + 1] == bytes[i] {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
+/// The `{{ NAME }}` at `open`: where it ends, the name and its context;
+/// `None` if it is not one to substitute (code, `\{{`, no closing `}}`).
+fn variable_at<'t>(
+    text: &'t str,
+    open: usize,
+    places: &Places,
+) -> Option<(usize, &'t str, Context)> {
+    let close = text[open..].find("}}").map(|i| open + i)?;
+    let name = text[open + 2..close].trim();
+    let context = context_of(text, &places.literal, open, close + 2);
+    if name.contains('\n') || name.len() > 100 || context == Context::AsWritten {
+        return None;
+    }
+    Some((close + 2, name, context))
+}
+
+/// A cross-reference with its own text whose `|` a table would take for a
+/// cell border: `[[id\\|text]]` anywhere, or `[[id|text]]` in a table row.
+/// Returns where it ends and the same link written `[text](id)`.
+fn table_link_at(text: &str, open: usize, places: &Places) -> Option<(usize, String)> {
+    let line_end = text[open..].find('\n').map_or(text.len(), |i| open + i);
+    let close = text[open..line_end].find("]]").map(|i| open + i)?;
+    let inner = &text[open + 2..close];
+    if places
+        .literal
+        .iter()
+        .any(|&(a, b, _)| a <= open && open < b)
+    {
+        return None;
+    }
+    let (dest, label) = match inner.split_once("\\|") {
+        Some(split) => split,
+        None if places.tables.iter().any(|&(a, b)| a <= open && open < b) => {
+            inner.split_once('|')?
+        }
+        None => return None,
+    };
+    let dest = dest.trim();
+    if dest.is_empty() || dest.contains(['[', ']', '(', ')', ' ', '<', '>']) {
+        return None;
+    }
+    Some((close + 2, format!("[{}]({dest})", label.trim())))
+}
+
+/// The error for a `{{ … }}` that names no variable of the edition.
+fn unknown_variable(vars: &Variables, name: &str) -> Diagnostic {
+    let hint = if vars.values.is_empty() {
+        "variables belong to an authority's edition; the model has none. To show `{{` as written, write `\\{{`, or put it in code (`…`)".to_string()
+    } else {
+        did_you_mean(
+            name,
+            vars.values.keys().map(String::as_str),
+            "use `authority.name`, `authority.short_name` or `vars.NAME` with a NAME listed under `variables:` in authority.yaml; to show `{{` as written, write `\\{{`",
+        )
+    };
+    Diagnostic::error(
+        "unknown-variable",
+        format!("`{{{{ {name} }}}}` names no variable"),
+    )
+    .hint(hint)
+}
+
+/// Where a `{{ … }}` was written, which decides how its value goes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// Markdown text: the value is escaped so it reads as written.
+    Text,
+    /// Code, or a `{{` escaped as `\{{`: nothing is substituted.
+    AsWritten,
+    /// Raw HTML: the value is escaped for HTML.
+    Html,
+    /// Inside `<…>`: an autolink, where escapes are not processed.
+    Autolink,
+    /// A link's destination: a web address, where spaces break the link.
+    Destination,
+}
+
+/// Where, in a Markdown text, `{{` and `[[` are not plain text.
+#[derive(Debug, Default)]
+struct Places {
+    /// Byte ranges that are code or raw HTML, with their context.
+    literal: Vec<(usize, usize, Context)>,
+    /// Byte ranges of tables.
+    tables: Vec<(usize, usize)>,
+}
+
+/// Finds the code, raw HTML and tables of a Markdown text as the parser
+/// sees them (the text is a whole chunk: a page body, an override's text or
+/// a stretch of model text between sections).
+fn literal_places(text: &str) -> Places {
+    let mut places = Places::default();
+    let mut open: Option<(usize, Context)> = None;
+    for (event, range) in Parser::new_ext(text, markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Table(_)) => places.tables.push((range.start, range.end)),
+            Event::Start(Tag::CodeBlock(_)) if open.is_none() => {
+                open = Some((range.start, Context::AsWritten));
+            }
+            Event::Start(Tag::HtmlBlock) if open.is_none() => {
+                open = Some((range.start, Context::Html));
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock) => {
+                if let Some((start, context)) = open.take() {
+                    places.literal.push((start, range.end, context));
+                }
+            }
+            Event::Code(_) => places
+                .literal
+                .push((range.start, range.end, Context::AsWritten)),
+            Event::InlineHtml(_) | Event::Html(_) if open.is_none() => {
+                places.literal.push((range.start, range.end, Context::Html));
+            }
+            _ => {}
+        }
+    }
+    places
+}
+
+/// The context of the `{{ … }}` at `open..close` of `text`.
+fn context_of(
+    text: &str,
+    places: &[(usize, usize, Context)],
+    open: usize,
+    close: usize,
+) -> Context {
+    if let Some(&(_, _, context)) = places.iter().find(|&&(a, b, _)| a <= open && open < b) {
+        return context;
+    }
+    let before = &text[text[..open].rfind('\n').map_or(0, |i| i + 1)..open];
+    let after = &text[close..text[close..].find('\n').map_or(text.len(), |i| close + i)];
+    if before.ends_with('\\') && !before.ends_with("\\\\") {
+        return Context::AsWritten;
+    }
+    // The address written around the `{{ … }}`, up to the nearest space.
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace())
+        .map_or(0, |i| i + 1);
+    let word = &before[word_start..];
+    let tail_end = after
+        .find(|c: char| c.is_whitespace())
+        .unwrap_or(after.len());
+    let tail = &after[..tail_end];
+    if word.rfind('<').is_some_and(|i| !word[i..].contains('>'))
+        && tail.find('>').is_some_and(|i| !tail[..i].contains('<'))
+    {
+        return Context::Autolink;
+    }
+    let in_inline_link = word
+        .rfind("](")
+        .is_some_and(|i| !word[i + 2..].contains(')'));
+    let definition = before[..word_start].trim_start();
+    let in_definition =
+        definition.starts_with('[') && definition.trim_end().ends_with("]:") && word_start > 0;
+    if in_inline_link || in_definition {
+        return Context::Destination;
+    }
+    Context::Text
+}
+
+/// A variable's value as Markdown that shows it as written in its context.
+fn insert_value(value: &str, context: Context) -> String {
+    match context {
+        Context::Text | Context::AsWritten => escape_markdown(value),
+        Context::Html => escape_html(value),
+        Context::Autolink
+            if !value.contains(|c: char| c.is_whitespace() || c == '<' || c == '>') =>
+        {
+            value.to_string()
+        }
+        Context::Autolink => escape_markdown(value),
+        Context::Destination => {
+            let mut out = String::with_capacity(value.len());
+            for c in value.chars() {
+                match c {
+                    ' ' => out.push_str("%20"),
+                    c if c.is_whitespace() => {
+                        for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                            out.push_str(&format!("%{byte:02X}"));
+                        }
+                    }
+                    '\\' | '(' | ')' | '<' | '>' => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Escapes text for raw HTML.
+fn escape_html(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes the characters that would make a variable's value act as Markdown.
@@ -243,7 +472,7 @@ fn escape_markdown(value: &str) -> String {
     for c in value.chars() {
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}' | '&' | '~'
         ) {
             out.push('\\');
         }
@@ -486,8 +715,20 @@ fn first_pass<'s>(
     diagnostics: &Diagnostics,
 ) -> (LinkedPage<'s>, Vec<Reference>) {
     let mut problems = Vec::new();
-    let text = LinkedText::join(&page.chunks, vars, &mut problems);
-    let sections = sections_of(&text.markdown);
+    let mut text = LinkedText::join(&page.chunks, vars, &mut problems);
+    if !page.meta.glossary.is_empty() {
+        keep_definitions(&mut text, &page.meta.glossary);
+    }
+    let mut sections = sections_of(&text.markdown);
+    if !vars.terms.is_empty() {
+        name_sections(
+            &text,
+            &mut sections,
+            &vars.terms,
+            &HashMap::new(),
+            &|_, _| None,
+        );
+    }
     let mut references = references_in(&text, None, &mut problems);
     let examples = page
         .examples
@@ -568,10 +809,37 @@ fn resolve_all<'s>(
         }
         resolved_all.push(resolved);
     }
+    let terms = edition_terms(edition.authority);
+    let titles: HashMap<&str, (&str, &[SectionRef])> = prepared
+        .iter()
+        .map(|(p, _)| (p.page.id(), (p.title.as_str(), p.sections.as_slice())))
+        .collect();
+    let renamed: Vec<Option<Vec<SectionRef>>> = prepared
+        .iter()
+        .zip(&resolved_all)
+        .map(|((page, references), resolved)| {
+            if !references.iter().any(|r| r.names_heading) {
+                return None;
+            }
+            let mut sections = page.sections.clone();
+            name_sections(
+                &page.text,
+                &mut sections,
+                &terms,
+                resolved,
+                &|id, section| title_in(&titles, id, section),
+            );
+            Some(sections)
+        })
+        .collect();
 
     let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
     let mut linked_pages = Vec::with_capacity(prepared.len());
-    for ((mut page, _), resolved) in prepared.into_iter().zip(resolved_all) {
+    for (((mut page, _), resolved), renamed) in prepared.into_iter().zip(resolved_all).zip(renamed)
+    {
+        if let Some(sections) = renamed {
+            page.sections = sections;
+        }
         let targets: BTreeSet<&str> = resolved
             .values()
             .filter_map(|r| match r {
@@ -654,6 +922,8 @@ pub fn relink<'s>(
         || !same_headings
         || linked.title != old.title
         || linked.summary != old.summary
+        // A heading named by a cross-reference is named in pass 2.
+        || references.iter().any(|r| r.names_heading)
     {
         return None;
     }
@@ -708,7 +978,12 @@ fn fingerprint_of_page(linked: &LinkedPage) -> [u8; 16] {
     let mut f = Fingerprint::default();
     f.text(&linked.text.markdown).text(&linked.title);
     f.text(linked.summary.as_deref().unwrap_or("\0"));
-    for &(a, b) in &linked.text.local_ranges {
+    for &(a, b) in linked
+        .text
+        .local_ranges
+        .iter()
+        .chain(&linked.text.definitions)
+    {
         f.number(a as u64).number(b as u64);
     }
     for ex in &linked.examples {
@@ -729,6 +1004,8 @@ struct Reference {
     range: (usize, usize),
     /// `None` for the page body, `Some(i)` for the i-th example.
     example: Option<usize>,
+    /// Whether it is a `[[id]]` in a heading, which names the heading.
+    names_heading: bool,
 }
 
 impl Reference {
@@ -755,8 +1032,19 @@ fn references_in(
 ) -> Vec<Reference> {
     let mut found = Vec::new();
     let mut safety = SafetyCheck::default();
+    let mut in_heading = false;
+    let mut columns = 0;
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
         safety.see(text, &event, (range.start, range.end), problems);
+        match &event {
+            Event::Start(Tag::Heading { .. }) => in_heading = true,
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Start(Tag::Table(alignments)) => columns = alignments.len(),
+            Event::Start(Tag::TableRow) => {
+                check_row(text, (range.start, range.end), columns, problems);
+            }
+            _ => {}
+        }
         if let Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -777,11 +1065,53 @@ fn references_in(
                     dest: dest_url.to_string(),
                     range: (range.start, range.end),
                     example,
+                    names_heading: in_heading
+                        && example.is_none()
+                        && matches!(link_type, LinkType::WikiLink { has_pothole: false }),
                 });
             }
         }
     }
     found
+}
+
+/// Warns about a table row with more cells than its table has columns:
+/// the parser drops the extra cells, and their text with them.
+fn check_row(
+    text: &LinkedText,
+    range: (usize, usize),
+    columns: usize,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let row = text.markdown[range.0..range.1].trim();
+    let mut cells = 1;
+    let mut in_code = false;
+    let mut escaped = false;
+    for c in row.trim_start_matches('|').chars() {
+        match c {
+            '\\' if !escaped => {
+                escaped = true;
+                continue;
+            }
+            '`' => in_code = !in_code,
+            '|' if !escaped && !in_code => cells += 1,
+            _ => {}
+        }
+        escaped = false;
+    }
+    if row.ends_with('|') && !row.ends_with("\\|") && row.len() > 1 {
+        cells -= 1;
+    }
+    if cells > columns && columns > 0 {
+        problems.push(text.locate(
+            Diagnostic::warning(
+                "table-row-too-long",
+                format!("this table row has {cells} cells but the table has {columns} columns, so the text of the last {} is not shown", cells - columns),
+            )
+            .hint("write a `|` that is part of a cell's text as `\\|`, or add the column to the table's first two lines"),
+            (range.0, range.0 + row.len().max(1)),
+        ));
+    }
 }
 
 /// Looks at what one text would put into a reader's browser, event by event.
@@ -985,6 +1315,117 @@ fn resolve(
             ),
         ),
     ))
+}
+
+/// An edition's local terms, model → local.
+fn edition_terms(authority: Option<&Authority>) -> Vec<(String, String)> {
+    authority
+        .map(|a| {
+            a.config
+                .terms
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The title of a page, or of one of its sections, by id.
+fn title_in(
+    titles: &HashMap<&str, (&str, &[SectionRef])>,
+    page: &str,
+    section: Option<&str>,
+) -> Option<String> {
+    let (title, sections) = titles.get(page)?;
+    match section {
+        None => Some(title.to_string()),
+        Some(id) => sections
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.title.clone()),
+    }
+}
+
+/// Names each section as its heading reads on the page: local terms
+/// applied to model text, and a `[[id]]` shown as the title of what it links
+/// to (`title_of(page, section)`), so that "On this page", cross-references,
+/// the A to Z and the print contents use the name the heading shows.
+fn name_sections(
+    text: &LinkedText,
+    sections: &mut [SectionRef],
+    terms: &[(String, String)],
+    links: &HashMap<String, Resolved>,
+    title_of: &dyn Fn(&str, Option<&str>) -> Option<String>,
+) {
+    let mut names: Vec<String> = Vec::with_capacity(sections.len());
+    let mut current: Option<String> = None;
+    // Inside a link whose text is replaced by a title.
+    let mut replaced = false;
+    for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => names.extend(current.take()),
+            _ if current.is_none() => {}
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole: false },
+                dest_url,
+                ..
+            }) => {
+                let title = match links.get(dest_url.as_ref()) {
+                    Some(Resolved::Page { page, section }) => title_of(page, section.as_deref()),
+                    _ => None,
+                };
+                if let (Some(title), Some(name)) = (title, current.as_mut()) {
+                    name.push_str(&title);
+                    replaced = true;
+                }
+            }
+            Event::End(TagEnd::Link) => replaced = false,
+            Event::Text(_) | Event::Code(_) if replaced => {}
+            Event::Text(t) => {
+                let name = current.get_or_insert_with(String::new);
+                if text.is_local(range.start) {
+                    name.push_str(&t);
+                    continue;
+                }
+                for piece in crate::terms::apply(&t, terms) {
+                    name.push_str(match piece {
+                        crate::terms::Piece::Plain(p) => p,
+                        crate::terms::Piece::Term { local, .. } => local,
+                    });
+                }
+            }
+            Event::Code(t) => current.get_or_insert_with(String::new).push_str(&t),
+            Event::SoftBreak | Event::HardBreak => {
+                current.get_or_insert_with(String::new).push(' ');
+            }
+            _ => {}
+        }
+    }
+    if names.len() != sections.len() {
+        return;
+    }
+    for (section, name) in sections.iter_mut().zip(names) {
+        section.title = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+}
+
+/// Marks the sections that define the model's terms (a page's `glossary:`)
+/// as kept as written: a local term never changes what a definition says.
+fn keep_definitions(text: &mut LinkedText, glossary: &[crate::page::GlossaryEntry]) {
+    let headings = markdown::headings(&text.markdown);
+    let sections = sections_of(&text.markdown);
+    for (i, section) in sections.iter().enumerate() {
+        if !glossary.iter().any(|g| g.section == section.id) {
+            continue;
+        }
+        let start = headings[i].range.0;
+        let end = headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= headings[i].level)
+            .map_or(text.markdown.len(), |h| h.range.0);
+        text.definitions.push((start, end));
+    }
 }
 
 /// The headings of joined Markdown with the ids they get: the written

@@ -4,7 +4,9 @@
 //! authority folder under `local-overrides/`. Each file is checked on its own
 //! (UTF-8 without NUL bytes, size, front matter; a byte-order mark and CRLF
 //! line endings are accepted); problems go to the shared [`Diagnostics`] and
-//! the file is left out, so one run reports every broken file. Symbolic links
+//! the file is left out, so one run reports every broken file. A folder
+//! under `local-overrides/` without `authority.yaml` is reported, never
+//! skipped silently. Symbolic links
 //! that leave the root, and anything that is not a plain file, are refused.
 //! This is the only stage that reads content files; later stages work on the
 //! values it returns.
@@ -45,6 +47,7 @@ pub struct HandbookMeta {
     /// Its version, such as "Draft 6".
     pub version: String,
     /// Its publication date.
+    #[serde(deserialize_with = "crate::frontmatter::date")]
     pub date: Date,
     /// Licence wording.
     pub licence: String,
@@ -399,10 +402,18 @@ fn load_authorities(
 ) -> Vec<Authority> {
     let known = authority_slugs(root);
     let slugs = match selection {
-        Selection::All => known.clone(),
+        Selection::All => {
+            for slug in folders_without_settings(root, &known) {
+                report_folder_without_settings(root, &slug, diagnostics);
+            }
+            known.clone()
+        }
         Selection::Only(wanted) => {
+            let unset = folders_without_settings(root, &known);
             for slug in wanted {
-                if !known.contains(slug) {
+                if unset.contains(slug) {
+                    report_folder_without_settings(root, slug, diagnostics);
+                } else if !known.contains(slug) {
                     diagnostics.push(
                         Diagnostic::error("unknown-authority", format!("there is no authority `{slug}`"))
                             .hint(crate::diagnostic::did_you_mean(
@@ -424,6 +435,78 @@ fn load_authorities(
         .par_iter()
         .filter_map(|slug| load_authority(root, slug, diagnostics))
         .collect()
+}
+
+/// The folders under `local-overrides/` that hold no `authority.yaml`
+/// (hidden folders and plain files aside), sorted.
+fn folders_without_settings(root: &Path, known: &[String]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join("local-overrides")) else {
+        return Vec::new();
+    };
+    let mut slugs: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|s| !s.starts_with('.') && !known.contains(s))
+        .collect();
+    slugs.sort();
+    slugs
+}
+
+/// Reports a folder under `local-overrides/` that has no `authority.yaml`:
+/// an error when it holds an authority's files (its edition would be
+/// silently missing), a warning when it holds nothing an authority has.
+fn report_folder_without_settings(root: &Path, slug: &str, diagnostics: &Diagnostics) {
+    let dir = root.join("local-overrides").join(slug);
+    let shown = format!("{}/", display_path(root, &dir));
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                .filter(|n| !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    let misnamed = names.iter().find(|n| {
+        let lower = n.to_ascii_lowercase();
+        lower.starts_with("authority.") || lower.starts_with("authority-") || lower == "authority"
+    });
+    const PARTS: &[&str] = &[
+        "overrides",
+        "examples",
+        "pages",
+        "templates",
+        "static",
+        "model-snapshots",
+    ];
+    let parts: Vec<&String> = names
+        .iter()
+        .filter(|n| PARTS.contains(&n.as_str()))
+        .collect();
+    let diagnostic = if let Some(misnamed) = misnamed {
+        Diagnostic::error(
+            "no-authority-settings",
+            format!("the authority folder `{slug}` has `{misnamed}` but no `authority.yaml`, so its edition cannot be built"),
+        )
+        .hint(format!("rename `{misnamed}` to `authority.yaml` (all lowercase, ending `.yaml`)"))
+    } else if !parts.is_empty() {
+        Diagnostic::error(
+            "no-authority-settings",
+            format!(
+                "the authority folder `{slug}` has {} but no `authority.yaml`, so its edition cannot be built",
+                parts.iter().map(|p| format!("`{p}/`")).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .hint(format!("add `local-overrides/{slug}/authority.yaml` with the authority's name, jurisdiction, service and accessibility contact (`handbook new-authority` writes one to copy from), or move the folder out of `local-overrides/` if it is not an authority"))
+    } else {
+        Diagnostic::warning(
+            "no-authority-settings",
+            format!("the folder `{slug}` under `local-overrides/` has no `authority.yaml`, so it is not an authority and makes no edition"),
+        )
+        .hint("remove the folder, or add an `authority.yaml` to make it an authority's edition")
+    };
+    diagnostics.push(diagnostic.in_path(shown));
 }
 
 fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<Authority> {

@@ -4,7 +4,8 @@
 //! headings that make a page's sections (with their byte ranges, so the
 //! overlay can splice text and errors can point at lines), makes heading
 //! ids, and measures how deeply text nests ([`Nesting`]), so that runaway
-//! nesting is refused before it reaches slower stages. It does not resolve
+//! nesting is refused before it reaches slower stages, and takes out the HTML
+//! comments that are notes to colleagues. It does not resolve
 //! links or write HTML files; `link` and `render` do.
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -28,11 +29,14 @@ pub struct Heading {
     pub explicit_id: Option<String>,
     /// The heading's plain text.
     pub text: String,
-    /// Byte range of the heading's source (the whole heading line).
+    /// Byte range of the heading's source: its line, or for a setext
+    /// heading its lines and underline.
     pub range: (usize, usize),
 }
 
-/// Finds the headings of `text`, ignoring `#` lines inside code blocks.
+/// Finds the headings of `text` as the Markdown parser does: `#` headings
+/// and setext headings (a line underlined with `===` or `---`), never `#`
+/// lines inside code blocks.
 pub fn headings(text: &str) -> Vec<Heading> {
     let mut found = Vec::new();
     let mut current: Option<Heading> = None;
@@ -50,6 +54,11 @@ pub fn headings(text: &str) -> Vec<Heading> {
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push(' ');
                 }
             }
             _ => {}
@@ -137,6 +146,54 @@ impl Nesting {
     /// Whether the text has gone deeper than [`MAX_NESTING`].
     pub fn too_deep(&self) -> bool {
         self.deepest > MAX_NESTING
+    }
+}
+
+/// Markdown without its HTML comments (`<!-- … -->`, the notes authors
+/// leave for colleagues), as the parser finds them: a comment written in
+/// code is code and stays. A line left empty by a comment goes too.
+pub fn without_comments(text: &str) -> String {
+    if !text.contains("<!--") {
+        return text.to_string();
+    }
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let in_html = matches!(
+            event,
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) | Event::Html(_)
+        );
+        if !in_html || cuts.last().is_some_and(|&(_, end)| range.start < end) {
+            continue;
+        }
+        let mut at = range.start;
+        while let Some(open) = text[at..range.end].find("<!--").map(|i| at + i) {
+            let close = text[open + 4..range.end]
+                .find("-->")
+                .map_or(range.end, |i| open + 4 + i + 3);
+            cuts.push(whole_lines(text, open, close));
+            at = close;
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut cursor = 0;
+    for (start, end) in cuts {
+        if start >= cursor {
+            out.push_str(&text[cursor..start]);
+            cursor = end;
+        }
+    }
+    out.push_str(&text[cursor..]);
+    out
+}
+
+/// `start..end`, widened to whole lines when nothing but spaces shares them.
+fn whole_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    if text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty() {
+        (line_start, line_end)
+    } else {
+        (start, end)
     }
 }
 

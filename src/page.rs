@@ -61,13 +61,13 @@ pub struct PageMeta {
     #[serde(default)]
     pub approved_by: Option<String>,
     /// When the page was last reviewed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
     pub last_reviewed: Option<Date>,
     /// How often it must be reviewed, such as `12 months`.
     #[serde(default)]
     pub review_every: Option<String>,
     /// The date by which it must be reviewed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
     pub review_by: Option<Date>,
     /// Dated notes of what changed, any order.
     #[serde(default)]
@@ -89,6 +89,7 @@ pub struct GlossaryEntry {
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// When the change was made.
+    #[serde(deserialize_with = "crate::frontmatter::date")]
     pub date: Date,
     /// What changed, in a sentence.
     pub note: String,
@@ -106,7 +107,8 @@ pub struct Section {
     pub level: u8,
     /// Byte offset in the file where the heading starts.
     pub start: usize,
-    /// Byte offset in the file just after the heading line.
+    /// Byte offset in the file just after the heading (after a setext
+    /// heading's underline).
     pub heading_end: usize,
     /// Byte offset in the file where the section (with its subsections) ends.
     pub end: usize,
@@ -251,10 +253,15 @@ fn sections_of(
             }
             id = format!("{id}-{n}");
         }
-        // The heading line ends at its newline (pulldown's range may include it).
-        let line_end = body[h.range.0..]
-            .find('\n')
-            .map_or(body.len(), |j| h.range.0 + j + 1);
+        // The heading, with a setext heading's underline, ends at the end
+        // of its last line (the parser's range may stop before the newline).
+        let line_end = if body[..h.range.1].ends_with('\n') {
+            h.range.1
+        } else {
+            body[h.range.1..]
+                .find('\n')
+                .map_or(body.len(), |j| h.range.1 + j + 1)
+        };
         sections.push(Section {
             id,
             title: h.text.trim().to_string(),

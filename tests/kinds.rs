@@ -1,0 +1,748 @@
+//! Issue 14: text comes out exactly as written. Each test is one instance of
+//! a kind of fault, tried as a new user would: a copy of the shipped root,
+//! a small edit, the real binary, and what a reader or a policy lead sees
+//! (the built HTML, the exit code, the message's place and words).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::*;
+
+/// A copy of the shipped root (model, theme and both authorities).
+fn shipped() -> tempfile::TempDir {
+    copy_of_shipped()
+}
+
+/// Appends text to a file of a root.
+fn append(root: &Path, relative: &str, text: &str) {
+    let path = root.join(relative);
+    let mut old = std::fs::read_to_string(&path).unwrap();
+    old.push_str(text);
+    std::fs::write(path, old).unwrap();
+}
+
+/// Replaces text in a file of a root, which must contain it.
+fn replace(root: &Path, relative: &str, from: &str, to: &str) {
+    let path = root.join(relative);
+    let old = std::fs::read_to_string(&path).unwrap();
+    assert!(old.contains(from), "{relative} has no `{from}`");
+    std::fs::write(path, old.replacen(from, to, 1)).unwrap();
+}
+
+/// Builds every edition of a root into `ROOT/out`.
+fn build(root: &Path) -> Output {
+    handbook_in(root, &["build", "--out", "out"])
+}
+
+/// Builds every edition, which must succeed, and returns the output folder.
+fn built(root: &Path) -> PathBuf {
+    let run = build(root);
+    assert_ok(&run);
+    root.join("out")
+}
+
+/// An override of Exampleshire's, written to `overrides/NAME.md`.
+fn exampleshire_override(root: &Path, name: &str, target: &str, action: &str, body: &str) {
+    let reason = if matches!(action, "replace" | "remove") {
+        "reason: \"A local reason.\"\n"
+    } else {
+        ""
+    };
+    write(
+        root,
+        &format!("local-overrides/exampleshire/overrides/{name}.md"),
+        &format!("---\ntarget: {target}\naction: {action}\n{reason}---\n{body}"),
+    );
+}
+
+/// Adds variables to Exampleshire's `authority.yaml`.
+fn exampleshire_variables(root: &Path, lines: &str) {
+    replace(
+        root,
+        "local-overrides/exampleshire/authority.yaml",
+        "variables:\n",
+        &format!("variables:\n{lines}"),
+    );
+}
+
+/// Panics unless `text` holds `part`, showing the text if not.
+fn assert_has(text: &str, part: &str) {
+    assert!(text.contains(part), "expected `{part}` in:\n{text}");
+}
+
+/// Panics if `text` holds `part`.
+fn assert_lacks(text: &str, part: &str) {
+    assert!(!text.contains(part), "did not expect `{part}` in:\n{text}");
+}
+
+/// How many times `part` occurs in `text`.
+fn count(text: &str, part: &str) -> usize {
+    text.matches(part).count()
+}
+
+// ---------------------------------------------------------------------------
+// Kind 1: a value is inserted as written, in every Markdown context.
+
+const EMAIL_AND_WEB: &str = "  duty_email: \"adult_duty@exampleshire.example\"\n  care_web: \"https://exampleshire.example/adult_care/find_support\"\n";
+
+/// Step 2 of Exampleshire's edition with `body` appended to its social-work-role section.
+fn step_2_with_variables(body: &str) -> String {
+    let root = shipped();
+    exampleshire_variables(root.path(), EMAIL_AND_WEB);
+    exampleshire_override(root.path(), "k", "step-2#social-work-role", "append", body);
+    read(built(root.path()).join("exampleshire/step-2.html"))
+}
+
+#[test]
+fn a_variable_in_an_autolink_makes_a_mail_link() {
+    let html = step_2_with_variables("Email <{{ vars.duty_email }}>.\n");
+    assert_has(
+        &html,
+        "<a href=\"mailto:adult_duty@exampleshire.example\">adult_duty@exampleshire.example</a>",
+    );
+    assert_lacks(&html, "&lt;adult");
+    assert_lacks(&html, "adult\\_duty");
+}
+
+#[test]
+fn a_variable_in_an_autolink_makes_a_web_link_without_backslashes() {
+    let html = step_2_with_variables("See <{{ vars.care_web }}>.\n");
+    assert_has(
+        &html,
+        "<a href=\"https://exampleshire.example/adult_care/find_support\">",
+    );
+    assert_lacks(&html, "%5C");
+}
+
+#[test]
+fn a_variable_in_text_in_a_link_and_in_a_prefix_of_an_address_reads_as_written() {
+    let html = step_2_with_variables(
+        "Write to {{ vars.duty_email }}; [find support]({{ vars.care_web }}); <https://exampleshire.example/{{ vars.duty_email }}>.\n",
+    );
+    assert_has(&html, "Write to adult_duty@exampleshire.example;");
+    assert_has(
+        &html,
+        "<a href=\"https://exampleshire.example/adult_care/find_support\">find support</a>",
+    );
+    assert_has(
+        &html,
+        "href=\"https://exampleshire.example/adult_duty@exampleshire.example\"",
+    );
+    assert_lacks(&html, "\\_");
+}
+
+#[test]
+fn a_variable_in_raw_html_is_escaped_for_html_not_for_markdown() {
+    let html = step_2_with_variables(
+        "<p class=\"x\">Email <a href=\"mailto:{{ vars.duty_email }}\">{{ vars.duty_email }}</a></p>\n",
+    );
+    assert_has(
+        &html,
+        "href=\"mailto:adult_duty@exampleshire.example\">adult_duty@exampleshire.example</a>",
+    );
+    assert_lacks(&html, "adult\\_duty");
+}
+
+#[test]
+fn a_variable_in_a_code_span_shows_no_backslash() {
+    let html = step_2_with_variables("Type `{{ vars.duty_email }}` here.\n");
+    assert_lacks(&html, "adult\\_duty");
+    assert_has(&html, "<code>{{ vars.duty_email }}</code>");
+}
+
+// ---------------------------------------------------------------------------
+// Kind 2: code is literal.
+
+#[test]
+fn variable_syntax_in_code_is_shown_as_written_in_every_edition() {
+    let root = shipped();
+    append(
+        root.path(),
+        "content/step-3.md",
+        "\nWrite `{{ authority.name }}` or `={{1,2}}`.\n\n```\nTitle: {{ authority.name }}\n=SUM({{1,2}})\n```\n\n    indented {{ vars.nothing }}\n",
+    );
+    let out = built(root.path());
+    for edition in ["model", "exampleshire", "kinloch-vale"] {
+        let html = read(out.join(edition).join("step-3.html"));
+        assert_has(&html, "<code>{{ authority.name }}</code>");
+        assert_has(&html, "<code>={{1,2}}</code>");
+        assert_has(&html, "Title: {{ authority.name }}\n=SUM({{1,2}})");
+        assert_has(&html, "indented {{ vars.nothing }}");
+    }
+}
+
+#[test]
+fn a_backslash_shows_variable_syntax_as_written_in_prose_and_titles() {
+    let root = shipped();
+    append(
+        root.path(),
+        "content/step-3.md",
+        "\nIn prose, \\{{ authority.name }} is the council's name.\n",
+    );
+    replace(
+        root.path(),
+        "content/step-3.md",
+        "title: \"Step Three",
+        "title: \"Step Three \\\\{{ x }}",
+    );
+    let run = build(root.path());
+    assert_ok(&run);
+    let html = read(root.path().join("out/exampleshire/step-3.html"));
+    assert_has(&html, "In prose, {{ authority.name }} is the council");
+    assert_has(&html, "Step Three {{ x }}");
+    assert_lacks(&html, "\\{{");
+}
+
+#[test]
+fn one_unknown_variable_in_prose_is_one_error_at_its_place() {
+    let root = copy_of_model();
+    append(
+        root.path(),
+        "content/step-3.md",
+        "\nCall {{ vars.phone }} today.\n",
+    );
+    let line = read(root.path().join("content/step-3.md")).lines().count();
+    let run = handbook_in(root.path(), &["check"]);
+    assert_fails(&run);
+    let all = text(&run);
+    assert_eq!(count(&all, "names no variable"), 1, "{all}");
+    assert_has(&all, &format!("content/step-3.md:{line}:6:"));
+    assert_has(&all, "\\{{");
+}
+
+// ---------------------------------------------------------------------------
+// Kind 3: sections come from the Markdown parser.
+
+/// A root whose step 5 ends with an underlined (setext) section and a code
+/// block of `#` lines.
+fn setext_root() -> tempfile::TempDir {
+    let root = shipped();
+    append(
+        root.path(),
+        "content/step-5.md",
+        "\nCarers' assessments {#carers}\n-----------------------------\n\nA carer can ask for an assessment.\n\nThe whole handbook {#whole}\n===\n\nTop level.\n\n```\n# not a section {#code-heading}\n```\n",
+    );
+    root
+}
+
+#[test]
+fn prepending_to_an_underlined_section_keeps_its_heading() {
+    let root = setext_root();
+    exampleshire_override(
+        root.path(),
+        "carers",
+        "step-5#carers",
+        "prepend",
+        "Ring the carers' line first.\n",
+    );
+    let html = read(built(root.path()).join("exampleshire/step-5.html"));
+    assert_has(
+        &html,
+        "<h2 id=\"carers\">Carers' assessments</h2>\n<p>Ring the carers' line first.</p>\n<p>A carer can ask for an assessment.</p>",
+    );
+}
+
+#[test]
+fn every_action_on_an_underlined_section_keeps_headings_whole() {
+    for action in [
+        "append",
+        "replace",
+        "insert-before",
+        "insert-after",
+        "remove",
+    ] {
+        let root = setext_root();
+        let body = if action == "remove" {
+            String::new()
+        } else if action == "replace" {
+            "Carers' assessments {#carers}\n---\n\nLocal carers text.\n".to_string()
+        } else {
+            "Local carers text.\n".to_string()
+        };
+        exampleshire_override(root.path(), "carers", "step-5#carers", action, &body);
+        let html = read(built(root.path()).join("exampleshire/step-5.html"));
+        assert_lacks(&html, "<hr");
+        assert_lacks(&html, "-----");
+        assert_has(&html, "<h1 id=\"whole\">The whole handbook</h1>");
+        if action != "remove" {
+            assert_has(&html, "<h2 id=\"carers\">Carers' assessments</h2>");
+            assert_has(&html, "Local carers text.");
+        }
+    }
+}
+
+#[test]
+fn a_cross_reference_to_an_underlined_section_links_to_it() {
+    let root = setext_root();
+    exampleshire_override(
+        root.path(),
+        "carers",
+        "step-5#carers",
+        "prepend",
+        "Ring first.\n",
+    );
+    append(
+        root.path(),
+        "content/step-4.md",
+        "\nSee [[step-5#carers]].\n",
+    );
+    let out = built(root.path());
+    for edition in ["model", "exampleshire"] {
+        let html = read(out.join(edition).join("step-4.html"));
+        assert_has(
+            &html,
+            "<a href=\"step-5.html#carers\">Carers' assessments</a>",
+        );
+    }
+}
+
+#[test]
+fn hash_lines_in_a_code_block_are_not_sections() {
+    let root = setext_root();
+    exampleshire_override(
+        root.path(),
+        "code",
+        "step-5#code-heading",
+        "append",
+        "No.\n",
+    );
+    let run = build(root.path());
+    assert_fails(&run);
+    assert_has(&text(&run), "has no section `code-heading`");
+}
+
+#[test]
+fn the_glossary_definition_of_an_underlined_section_leaves_out_its_underline() {
+    let root = copy_of_model();
+    replace(
+        root.path(),
+        "content/terminology.md",
+        "## Care management {#care-management}\n",
+        "Care management {#care-management}\n---\n",
+    );
+    let glossary = read(built(root.path()).join("model/glossary.html"));
+    assert_has(&glossary, "is a function, one of a set of tasks");
+    assert_lacks(&glossary, "--- ");
+}
+
+// ---------------------------------------------------------------------------
+// Kind 4: a section has one name, used everywhere.
+
+#[test]
+fn a_heading_with_a_cross_reference_has_one_name_everywhere() {
+    let root = copy_of_model();
+    append(
+        root.path(),
+        "content/step-5.md",
+        "\n## Before you read [[step-3]] {#before}\n\nRead it.\n\n## The *whole* `plan` {#whole-plan}\n\nText.\n",
+    );
+    append(
+        root.path(),
+        "content/step-4.md",
+        "\nSee [[step-5#before]] and [[step-5#whole-plan]].\n",
+    );
+    let out = built(root.path()).join("model");
+    let name = "Before you read Step Three: Getting my plan agreed";
+    let step_5 = read(out.join("step-5.html"));
+    assert_has(&step_5, &format!("<a href=\"#before\">{name}</a>"));
+    assert_has(&step_5, "<a href=\"#whole-plan\">The whole plan</a>");
+    let step_4 = read(out.join("step-4.html"));
+    assert_has(
+        &step_4,
+        &format!("<a href=\"step-5.html#before\">{name}</a>"),
+    );
+    assert_has(
+        &step_4,
+        "<a href=\"step-5.html#whole-plan\">The whole plan</a>",
+    );
+    assert_has(&visible_text(&read(out.join("a-z.html"))), name);
+    assert_lacks(&read(out.join("a-z.html")), "Before you read step-3");
+    assert_lacks(&read(out.join("print.html")), "Before you read step-3");
+}
+
+#[test]
+fn a_heading_in_model_text_is_named_with_the_local_term() {
+    let root = shipped();
+    append(
+        root.path(),
+        "content/step-4.md",
+        "\n## Managing the Individual Budget {#managing}\n\nText.\n",
+    );
+    let out = built(root.path());
+    let html = read(out.join("exampleshire/step-4.html"));
+    assert_has(
+        &html,
+        "<a href=\"#managing\">Managing the Personal Budget</a>",
+    );
+    assert_has(
+        &visible_text(&read(out.join("exampleshire/a-z.html"))),
+        "Managing the Personal Budget",
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Kind 7: link syntax works inside tables.
+
+const TABLE: &str = "\n| Step | Read |\n| --- | --- |\n| 3 | [[step-3|your text]] |\n| 3 again | [[step-3\\|your text]] |\n";
+
+#[test]
+fn a_cross_reference_with_its_own_text_works_in_a_table_cell() {
+    let root = shipped();
+    append(root.path(), "content/step-4.md", TABLE);
+    let out = built(root.path());
+    for edition in ["model", "exampleshire"] {
+        let html = read(out.join(edition).join("step-4.html"));
+        assert_eq!(
+            count(&html, "<td><a href=\"step-3.html\">your text</a></td>"),
+            2,
+            "{html}"
+        );
+        assert_lacks(&html, "[[step-3");
+    }
+}
+
+#[test]
+fn a_broken_cross_reference_in_a_table_is_reported_at_its_place() {
+    let root = copy_of_model();
+    append(
+        root.path(),
+        "content/step-4.md",
+        "\n| Step | Read |\n| --- | --- |\n| 3 | [[step-33|your text]] |\n",
+    );
+    let line = read(root.path().join("content/step-4.md")).lines().count();
+    let run = handbook_in(root.path(), &["check"]);
+    assert_fails(&run);
+    let all = text(&run);
+    assert_has(&all, &format!("content/step-4.md:{line}:7:"));
+    assert_has(&all, "there is no page with the id `step-33`");
+}
+
+#[test]
+fn a_table_row_with_more_cells_than_columns_warns() {
+    let root = copy_of_model();
+    append(
+        root.path(),
+        "content/step-4.md",
+        "\n| Step | Read |\n| --- | --- |\n| 3 | a | lost text |\n",
+    );
+    let line = read(root.path().join("content/step-4.md")).lines().count();
+    let run = handbook_in(root.path(), &["check"]);
+    let all = text(&run);
+    assert_has(&all, &format!("content/step-4.md:{line}:1:"));
+    assert_has(&all, "3 cells but the table has 2 columns");
+    assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+}
+
+// ---------------------------------------------------------------------------
+// Kind 8: nothing meant to stay private is published.
+
+#[test]
+fn an_html_comment_in_an_override_is_published_nowhere() {
+    let root = shipped();
+    let note = "Internal note: check with Jo before the panel meets";
+    exampleshire_override(
+        root.path(),
+        "noted",
+        "step-2#social-work-role",
+        "replace",
+        &format!("## The social work role {{#social-work-role}}\n\n<!-- {note} -->\n\nLocal text, with a note <!-- {note} inline --> in it.\n\n<!--\n{note} over\nlines\n-->\n\nShown: `<!-- in code -->`.\n"),
+    );
+    let out = built(root.path());
+    for file in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if file.file_type().is_file() {
+            let bytes = std::fs::read(file.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert_lacks(&text, "Internal note");
+        }
+    }
+    let differences = read(out.join("exampleshire/differences.html"));
+    assert_has(&differences, "Local text, with a note");
+    assert_has(&differences, "in code");
+    let diff = handbook_in(root.path(), &["diff", "exampleshire"]);
+    assert_ok(&diff);
+    assert_lacks(&text(&diff), "Internal note");
+    assert_has(&text(&diff), "Local text, with a note");
+}
+
+// ---------------------------------------------------------------------------
+// Kind 9: nothing is dropped silently.
+
+#[test]
+fn an_authority_folder_without_its_settings_is_an_error_naming_it() {
+    let root = shipped();
+    std::fs::remove_file(
+        root.path()
+            .join("local-overrides/exampleshire/authority.yaml"),
+    )
+    .unwrap();
+    let run = build(root.path());
+    assert_fails(&run);
+    let all = text(&run);
+    assert_has(&all, "local-overrides/exampleshire/");
+    assert_has(&all, "`exampleshire` has `overrides/`");
+    assert_has(&all, "no `authority.yaml`");
+    assert_has(&all, "add `local-overrides/exampleshire/authority.yaml`");
+}
+
+#[test]
+fn a_misspelt_authority_settings_file_is_an_error_saying_how_to_name_it() {
+    let root = shipped();
+    std::fs::rename(
+        root.path()
+            .join("local-overrides/exampleshire/authority.yaml"),
+        root.path()
+            .join("local-overrides/exampleshire/authority.yml"),
+    )
+    .unwrap();
+    for args in [
+        &["build", "--out", "out"][..],
+        &["check"],
+        &["build", "--authority", "exampleshire", "--out", "one"],
+    ] {
+        let run = handbook_in(root.path(), args);
+        assert_fails(&run);
+        let all = text(&run);
+        assert_has(
+            &all,
+            "`exampleshire` has `authority.yml` but no `authority.yaml`",
+        );
+        assert_has(&all, "rename `authority.yml` to `authority.yaml`");
+    }
+}
+
+#[test]
+fn an_empty_folder_under_local_overrides_is_a_warning() {
+    let root = shipped();
+    std::fs::create_dir_all(root.path().join("local-overrides/new-council")).unwrap();
+    let run = handbook_in(root.path(), &["check"]);
+    assert_ok(&run);
+    assert_has(
+        &text(&run),
+        "`new-council` under `local-overrides/` has no `authority.yaml`",
+    );
+    assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+}
+
+// ---------------------------------------------------------------------------
+// Kind 13: dates are dates.
+
+/// `check` on a root where `file` has `from` replaced by `to`: the output.
+fn check_with(file: &str, from: &str, to: &str) -> String {
+    let root = shipped();
+    replace(root.path(), file, from, to);
+    let run = handbook_in(root.path(), &["check"]);
+    assert_fails(&run);
+    text(&run)
+}
+
+const PANEL_PAGE: &str = "local-overrides/exampleshire/pages/resource-allocation-panel.md";
+const DATE_ONLY: &str = "a date here is a date only, written YYYY-MM-DD, with no time or time zone";
+
+#[test]
+fn a_date_with_a_time_is_refused_in_either_form_with_the_same_words() {
+    for with_time in [
+        "2026-10-01 09:00",
+        "2026-10-01T09:00:00Z",
+        "\"2026-10-01T09:00\"",
+    ] {
+        let all = check_with(
+            PANEL_PAGE,
+            "last_reviewed: 2026-11-02",
+            &format!("last_reviewed: {with_time}"),
+        );
+        assert_has(&all, &format!("{PANEL_PAGE}:9:16: {DATE_ONLY}"));
+        assert_has(&all, "write `2026-10-01`");
+    }
+}
+
+#[test]
+fn a_date_with_a_one_digit_day_gets_a_hint_about_dates() {
+    let all = check_with(
+        PANEL_PAGE,
+        "last_reviewed: 2026-11-02",
+        "last_reviewed: 2026-10-1",
+    );
+    assert_has(
+        &all,
+        &format!("{PANEL_PAGE}:9:16: `2026-10-1` is not a date written YYYY-MM-DD"),
+    );
+    assert_has(&all, "`2026-10-01`");
+    assert_lacks(&all, "indentation");
+}
+
+#[test]
+fn every_date_setting_takes_a_date_only() {
+    let yaml = "local-overrides/exampleshire/authority.yaml";
+    for (file, from, to) in [
+        (
+            PANEL_PAGE,
+            "  - date: 2026-06-15",
+            "  - date: 2026-06-15 10:00",
+        ),
+        (
+            yaml,
+            "statement_date: 2026-11-01",
+            "statement_date: 2026-11-01T10:00:00Z",
+        ),
+        (
+            yaml,
+            "last_tested: 2026-11-01",
+            "last_tested: 2026-11-01 10:00",
+        ),
+        (
+            "content/handbook.yaml",
+            "date: 2009-10-08",
+            "date: 2009-10-08 10:00",
+        ),
+        (
+            "content/step-3.md",
+            "weight:",
+            "review_by: 2027-01-01 12:00\nweight:",
+        ),
+    ] {
+        let all = check_with(file, from, to);
+        assert_has(&all, file);
+        assert_has(&all, DATE_ONLY);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Kind 14: a mistake in YAML is reported where it was made, in plain words.
+
+const FIRST_CONTACT: &str = "local-overrides/exampleshire/overrides/step-1-local-first-contact.md";
+
+#[test]
+fn an_unclosed_quote_in_front_matter_is_reported_where_it_opened() {
+    let all = check_with(
+        FIRST_CONTACT,
+        "action: insert-after\n",
+        "action: insert-after\nreason: \"Exampleshire has a contact centre.\n",
+    );
+    assert_has(
+        &all,
+        &format!("{FIRST_CONTACT}:4:9: this double quote (`\"`) is never closed"),
+    );
+    assert_lacks(&all, "indentation");
+    let all = check_with(
+        FIRST_CONTACT,
+        "action: insert-after\n",
+        "action: insert-after\nreason: 'Exampleshire has a contact centre.\n",
+    );
+    assert_has(
+        &all,
+        &format!("{FIRST_CONTACT}:4:9: this single quote (`'`) is never closed"),
+    );
+}
+
+#[test]
+fn an_unclosed_quote_in_authority_yaml_is_reported_at_its_line() {
+    let yaml = "local-overrides/exampleshire/authority.yaml";
+    let line = read(repo().join(yaml))
+        .lines()
+        .position(|l| l.contains("phone: \"01632 960400\""))
+        .unwrap()
+        + 1;
+    let all = check_with(yaml, "phone: \"01632 960400\"", "phone: \"01632 960400");
+    assert_has(
+        &all,
+        &format!("{yaml}:{line}:12: this double quote (`\"`) is never closed"),
+    );
+}
+
+#[test]
+fn a_tab_that_indents_is_reported_at_the_tab() {
+    let yaml = "local-overrides/exampleshire/authority.yaml";
+    let line = read(repo().join(yaml))
+        .lines()
+        .position(|l| l.contains("phone: \"01632 960400\""))
+        .unwrap()
+        + 1;
+    let all = check_with(
+        yaml,
+        "    phone: \"01632 960400\"",
+        "  \tphone: \"01632 960400\"",
+    );
+    assert_has(
+        &all,
+        &format!("{yaml}:{line}:3: a tab is used to indent this line"),
+    );
+    assert_has(&all, "use spaces, not a tab, to indent");
+}
+
+#[test]
+fn other_yaml_mistakes_are_named_at_their_line() {
+    let cases = [
+        ("reason: [a, b\n", "4:9: this `[` is never closed"),
+        ("reason: { a: b\n", "4:9: this `{` is never closed"),
+        (
+            "reason Exampleshire has its own\n",
+            "4:1: this line is not a setting: there is no `:` after its name",
+        ),
+        ("target: step-2\n", "4:1: `target` is set twice"),
+    ];
+    for (line, wanted) in cases {
+        let all = check_with(
+            FIRST_CONTACT,
+            "action: insert-after\n",
+            &format!("action: insert-after\n{line}"),
+        );
+        assert_has(&all, &format!("{FIRST_CONTACT}:{wanted}"));
+    }
+}
+
+#[test]
+fn quoted_text_over_several_lines_is_still_fine() {
+    let root = shipped();
+    replace(
+        root.path(),
+        FIRST_CONTACT,
+        "action: insert-after\n",
+        "action: insert-after\nreason: \"Exampleshire has\n  a contact centre.\"\n",
+    );
+    assert_ok(&handbook_in(root.path(), &["check"]));
+}
+
+// ---------------------------------------------------------------------------
+// Kind 15: a local term never changes what a definition says.
+
+#[test]
+fn a_local_term_leaves_the_models_definitions_as_written_and_check_warns() {
+    let root = shipped();
+    std::fs::remove_file(
+        root.path()
+            .join("local-overrides/exampleshire/overrides/terminology-citizen.md"),
+    )
+    .unwrap();
+    let run = handbook_in(root.path(), &["check"]);
+    let all = text(&run);
+    assert_has(
+        &all,
+        "local-overrides/exampleshire/authority.yaml:50:3: with the local terms, the model's “Individual Budget Holder” reads “Personal Budget Holder”, the same as “Personal Budget Holder”",
+    );
+    assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+    let out = built(root.path());
+    let page = visible_text(&read(out.join("exampleshire/terminology.html")));
+    assert_has(
+        &page,
+        "are Personal Budget Holders ; they are Individual Budget Holders if they receive",
+    );
+    let glossary = visible_text(&read(out.join("exampleshire/glossary.html")));
+    assert_has(&glossary, "they are Individual Budget Holders if");
+    // Elsewhere, model text still shows the local term.
+    assert_has(
+        &read(out.join("exampleshire/step-4.html")),
+        "Personal Budget",
+    );
+}
+
+#[test]
+fn the_shipped_authority_which_rewrites_the_definition_gets_no_warning() {
+    let run = handbook(&["check"]);
+    assert_ok(&run);
+    assert_lacks(&text(&run), "reads “Personal Budget Holder”");
+}
