@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::frontmatter;
 use crate::markdown;
-use crate::page::{find_key, Page};
+use crate::page::{find_key, Change, Page};
 
 /// Keys allowed at the top of `authority.yaml`.
 pub const AUTHORITY_KEYS: &[&str] = &[
@@ -206,6 +206,19 @@ pub enum Action {
     InsertAfter,
     /// Take the target out.
     Remove,
+    /// Add a council's note beside the target, leaving the model text as it is.
+    Note,
+}
+
+/// Where a `note` stands: before or after the text it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Position {
+    /// Just before the target (after its heading, for a section).
+    Before,
+    /// Just after the target.
+    #[default]
+    After,
 }
 
 impl Action {
@@ -218,6 +231,7 @@ impl Action {
             Action::InsertBefore => "insert-before",
             Action::InsertAfter => "insert-after",
             Action::Remove => "remove",
+            Action::Note => "note",
         }
     }
 
@@ -228,7 +242,17 @@ impl Action {
 }
 
 /// Front matter keys of an override.
-pub const OVERRIDE_KEYS: &[&str] = &["target", "action", "reason", "model_fingerprint"];
+pub const OVERRIDE_KEYS: &[&str] = &[
+    "target",
+    "action",
+    "position",
+    "reason",
+    "model_fingerprint",
+    "owner",
+    "approved_by",
+    "last_reviewed",
+    "changes",
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -239,6 +263,41 @@ struct OverrideMeta {
     reason: Option<String>,
     #[serde(default)]
     model_fingerprint: Option<String>,
+    #[serde(default)]
+    position: Option<Position>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    approved_by: Option<String>,
+    #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    last_reviewed: Option<jiff::civil::Date>,
+    #[serde(default)]
+    changes: Vec<Change>,
+}
+
+/// Who answers for a piece of local text and when it last changed: the
+/// governance front matter overrides and examples share with pages.
+#[derive(Debug, Clone, Default)]
+pub struct Governance {
+    /// The team or role responsible for it.
+    pub owner: Option<String>,
+    /// Who approved it.
+    pub approved_by: Option<String>,
+    /// When it was last reviewed.
+    pub last_reviewed: Option<jiff::civil::Date>,
+    /// Dated notes of what changed.
+    pub changes: Vec<Change>,
+}
+
+impl Governance {
+    /// The latest date it says it changed or was reviewed.
+    pub fn last_updated(&self) -> Option<jiff::civil::Date> {
+        self.changes
+            .iter()
+            .map(|c| c.date)
+            .chain(self.last_reviewed)
+            .max()
+    }
 }
 
 /// `page-id` or `page-id#section-id`.
@@ -286,6 +345,10 @@ pub struct Override {
     pub reason: Option<String>,
     /// The fingerprint of the model text it was last reviewed against.
     pub model_fingerprint: Option<String>,
+    /// Where a `note` stands.
+    pub position: Position,
+    /// Its owner and dates.
+    pub governance: Governance,
     /// The file.
     pub file: Arc<SourceFile>,
     /// Byte range of the `target:` line, for errors about the target.
@@ -317,11 +380,34 @@ impl Override {
             action: meta.action,
             reason: meta.reason,
             model_fingerprint: meta.model_fingerprint,
+            position: meta.position.unwrap_or_default(),
+            governance: Governance {
+                owner: meta.owner,
+                approved_by: meta.approved_by,
+                last_reviewed: meta.last_reviewed,
+                changes: meta.changes,
+            },
             file,
             target_span,
             yaml: split.yaml,
             body_start: split.body_start,
         };
+        if meta.position.is_some() && meta.action != Action::Note {
+            let at = find_key(&over.file, split.yaml, "position");
+            return Err(Diagnostic::error(
+                "position-without-note",
+                format!("`position` only applies to `action: note`, and this override's action is `{}`", meta.action.word()),
+            )
+            .at(&over.file, at.0, at.1)
+            .hint("delete the `position` line, or use `insert-before` / `insert-after` to place local text"));
+        }
+        if meta.action == Action::Note && over.body().trim().is_empty() {
+            return Err(
+                Diagnostic::error("empty-note", "this `note` override has no text")
+                    .at(&over.file, over.target_span.0, over.target_span.1)
+                    .hint("write the council's note under the front matter"),
+            );
+        }
         if meta.action == Action::Remove && !over.body().trim().is_empty() {
             return Err(Diagnostic::error(
                 "remove-with-text",

@@ -106,6 +106,14 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                 Action::Prepend => "Local text is added at the start.",
                 Action::InsertBefore => "Local text is added just before it.",
                 Action::InsertAfter => "Local text is added just after it.",
+                Action::Note => match over.position {
+                    crate::authority::Position::Before => {
+                        "A council's note is added before it; the model text is unchanged."
+                    }
+                    crate::authority::Position::After => {
+                        "A council's note is added after it; the model text is unchanged."
+                    }
+                },
             };
             Difference {
                 target: over.target.to_string(),

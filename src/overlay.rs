@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::authority::{Action, Authority, Example, Override};
+use crate::authority::{Action, Authority, Example, Override, Position};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::load::Model;
 use crate::page::{Page, PageMeta};
@@ -351,7 +351,9 @@ impl Planned<'_> {
         match self.over.action {
             Action::Replace | Action::Remove => Edit::Cut(start, end),
             Action::Append | Action::InsertAfter => Edit::Insert(end),
+            Action::Note if self.over.position == Position::Before => Edit::Insert(after_heading),
             Action::Prepend => Edit::Insert(after_heading),
+            Action::Note => Edit::Insert(end),
             Action::InsertBefore => Edit::Insert(start),
         }
     }
@@ -367,6 +369,10 @@ impl Planned<'_> {
             .map_or(0, |i| i16::from(self.page.sections[i].level));
         match self.over.action {
             Action::Prepend => (0, depth, 0),
+            // A note before the text comes after the text prepended to it,
+            // and one after it follows the text appended to it.
+            Action::Note if self.over.position == Position::Before => (0, depth, 1),
+            Action::Note => (1, -depth, 2),
             Action::Append => (1, -depth, 0),
             Action::InsertAfter => (1, -depth, 1),
             Action::InsertBefore => (2, depth, 0),
