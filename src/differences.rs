@@ -9,7 +9,8 @@
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
-use crate::authority::Action;
+use crate::authority::{Action, Override};
+use crate::drift::Review;
 use crate::link::LinkedEdition;
 use crate::markdown;
 use crate::url::file_of;
@@ -42,6 +43,29 @@ pub struct Difference {
     pub file: String,
     /// The model text compared with the local text, line by line.
     pub lines: Vec<DiffLine>,
+    /// Its id on the differences page ([`anchor`]).
+    pub anchor: String,
+    /// Whether it was reviewed against the model text as it is now.
+    pub review: Review,
+}
+
+/// The id of an override's entry on the differences page, so pages can link
+/// to `differences.html#<id>`: `override-` and the override's path under
+/// `overrides/` without `.md`, in lowercase letters, digits and hyphens
+/// (`override-step-3-local-panel`). It stays the same while the file keeps
+/// its name.
+pub fn anchor(over: &Override) -> String {
+    let under = crate::drift::file_argument(&over.file.path);
+    let stem = under.strip_suffix(".md").unwrap_or(under);
+    let mut id = String::from("override-");
+    for c in deunicode::deunicode(stem).chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
 }
 
 /// Compares two texts line by line.
@@ -124,6 +148,8 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                 reason: over.reason.clone(),
                 file: over.file.path.clone(),
                 lines: compare(model, local),
+                anchor: anchor(over),
+                review: crate::drift::review(applied),
             }
         })
         .collect()
@@ -141,6 +167,7 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
     };
     let mut out = String::new();
     let name = linked.edition.name();
+    let slug = &linked.edition.slug;
     let _ = writeln!(
         out,
         "{}",
@@ -159,6 +186,23 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
             d.target_title
         );
         let _ = writeln!(out, "  file: {}", d.file);
+        match d.review {
+            Review::Changed => {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    paint("33", &format!("! the model text changed since this override was last reviewed: see `handbook check`, then `handbook accept {slug} {}`", crate::drift::file_argument(&d.file)))
+                );
+            }
+            Review::Never => {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    paint("33", &format!("! never reviewed against the model text: check it, then `handbook accept {slug} {}`", crate::drift::file_argument(&d.file)))
+                );
+            }
+            Review::Current => {}
+        }
         if let Some(reason) = &d.reason {
             let _ = writeln!(out, "  reason: {reason}");
         }
@@ -214,6 +258,16 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_are_ids_made_from_the_file_name() {
+        let file = crate::diagnostic::SourceFile::new(
+            "local-overrides/x/overrides/Step 3/Café_panel.md",
+            "---\ntarget: step-3\naction: append\n---\nText\n",
+        );
+        let over = Override::parse(file).unwrap();
+        assert_eq!(anchor(&over), "override-step-3-cafe-panel");
+    }
 
     #[test]
     fn comparison_marks_model_and_local_lines() {

@@ -3,8 +3,9 @@
 //! Every override records a fingerprint of the model text it was written
 //! against (`model_fingerprint:` in its front matter) and a copy of that text
 //! (`model-snapshots/<override>.md` in the authority's folder). `check` warns,
-//! with a diff, when the model text under an override no longer matches; and
-//! `handbook accept SLUG` records a policy lead's review by updating both.
+//! with the lines that changed, when the model text under an override no
+//! longer matches; and `handbook accept SLUG FILE…` (or `--all`) records a
+//! policy lead's review of the named overrides by updating both.
 //!
 //! This module reads snapshots and, in [`accept`], writes override front
 //! matter and snapshots; nothing else.
@@ -12,7 +13,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::differences::compare;
 use crate::overlay::{AppliedOverride, Edition};
 
 /// The folder, inside an authority's folder, that keeps the model text each override was reviewed against.
@@ -30,13 +30,97 @@ pub fn fingerprint(text: &str) -> String {
 fn snapshot_path(authority_dir: &Path, applied: &AppliedOverride) -> PathBuf {
     // Named by the override's path under `overrides/`, so files of the same
     // name in different subfolders keep separate snapshots.
-    let path = &applied.over.file.path;
-    let relative = path
-        .split_once("/overrides/")
-        .map_or(path.as_str(), |(_, rest)| rest);
+    let relative = file_argument(&applied.over.file.path);
     authority_dir
         .join(SNAPSHOT_DIR)
         .join(relative.replace('/', "__"))
+}
+
+/// Where an override stands against the model text under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Review {
+    /// Reviewed against the model text as it is now.
+    Current,
+    /// The model text changed since the override was last reviewed.
+    Changed,
+    /// No review was ever recorded (no `model_fingerprint:`).
+    Never,
+}
+
+/// Whether `applied`'s recorded review matches the model text under it now.
+pub fn review(applied: &AppliedOverride) -> Review {
+    match &applied.over.model_fingerprint {
+        None => Review::Never,
+        Some(recorded) if *recorded == fingerprint(&applied.model_text) => Review::Current,
+        Some(_) => Review::Changed,
+    }
+}
+
+/// How the model text under an override changed since its last review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelChange {
+    /// Nothing changed.
+    None,
+    /// The changed lines with two lines either side: `- ` was, `+ ` now.
+    Lines(String),
+    /// The text changed, but no copy of the earlier text was kept.
+    Unknown,
+    /// Never reviewed: the whole model text as it is now.
+    First(String),
+}
+
+impl std::fmt::Display for ModelChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ModelChange::None => f.write_str("(the model text has not changed)"),
+            ModelChange::Lines(lines) => f.write_str(lines),
+            ModelChange::Unknown => f.write_str(
+                "(no copy of the earlier model text was kept, so the change cannot be shown)",
+            ),
+            ModelChange::First(text) => {
+                let lines: Vec<String> = text.lines().map(|l| format!("  {l}")).collect();
+                f.write_str(&lines.join("\n"))
+            }
+        }
+    }
+}
+
+/// The model change under `applied` since its last review, from the copy
+/// kept in `model-snapshots/` of `authority_dir`.
+pub fn model_change(authority_dir: &Path, applied: &AppliedOverride) -> ModelChange {
+    match review(applied) {
+        Review::Current => ModelChange::None,
+        Review::Never => ModelChange::First(applied.model_text.trim_end().to_string()),
+        Review::Changed => match std::fs::read_to_string(snapshot_path(authority_dir, applied)) {
+            Ok(before) => ModelChange::Lines(changed_lines(&before, &applied.model_text)),
+            Err(_) => ModelChange::Unknown,
+        },
+    }
+}
+
+/// The lines that differ between two texts, with two unchanged lines either
+/// side and `…` between distant changes; `- ` marks a line of `before`, `+ `
+/// one of `now`.
+pub fn changed_lines(before: &str, now: &str) -> String {
+    let diff = similar::TextDiff::from_lines(before, now);
+    let mut out = Vec::new();
+    for (i, group) in diff.grouped_ops(2).iter().enumerate() {
+        if i > 0 {
+            out.push("  …".to_string());
+        }
+        for op in group {
+            for change in diff.iter_changes(op) {
+                let mark = match change.tag() {
+                    similar::ChangeTag::Delete => "- ",
+                    similar::ChangeTag::Insert => "+ ",
+                    similar::ChangeTag::Equal => "  ",
+                };
+                out.push(format!("{mark}{}", change.value().trim_end_matches('\n')));
+            }
+        }
+    }
+    out.join("\n")
 }
 
 /// Warnings for the overrides of an edition whose model text changed since their last review.
@@ -47,85 +131,229 @@ pub fn check(edition: &Edition) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     for applied in &edition.applied {
         let over = applied.over;
-        let now = fingerprint(&applied.model_text);
         let (start, end) = over.target_span;
-        match &over.model_fingerprint {
-            None => warnings.push(
+        let file = file_argument(&over.file.path);
+        match review(applied) {
+            Review::Never => warnings.push(
                 Diagnostic::warning(
                     "not-reviewed",
                     format!("this override has no record of the model text of `{}` it was written against", over.target),
                 )
                 .at(&over.file, start, end)
-                .hint(format!("check the override against the model, then run `handbook accept {}`", authority.slug)),
+                .hint(format!("check the override against the model, then run `handbook accept {} {file}`", authority.slug)),
             ),
-            Some(recorded) if *recorded != now => {
-                let snapshot = std::fs::read_to_string(snapshot_path(&authority.dir, applied)).ok();
-                let detail = match &snapshot {
-                    Some(before) => compare(before, &applied.model_text)
-                        .iter()
-                        .map(|line| {
-                            let mark = match line.kind {
-                                "model" => "- ",
-                                "local" => "+ ",
-                                _ => "  ",
-                            };
-                            format!("{mark}{}", line.text)
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                    None => "(no copy of the earlier model text was kept, so the change cannot be shown)".to_string(),
-                };
-                warnings.push(
-                    Diagnostic::warning(
-                        "stale-override",
-                        format!("the model text of `{}` changed since this override was last reviewed", over.target),
-                    )
-                    .at(&over.file, start, end)
-                    .hint(format!(
-                        "read the change below (- was, + now), update the override if needed, then run `handbook accept {}`",
-                        authority.slug
-                    ))
-                    .detail(detail),
-                );
-            }
-            Some(_) => {}
+            Review::Changed => warnings.push(
+                Diagnostic::warning(
+                    "stale-override",
+                    format!("the model text of `{}` changed since this override was last reviewed", over.target),
+                )
+                .at(&over.file, start, end)
+                .hint(format!(
+                    "read the change below (- was, + now), update the override if needed, then run `handbook accept {} {file}`",
+                    authority.slug
+                ))
+                .detail(model_change(&authority.dir, applied).to_string()),
+            ),
+            Review::Current => {}
         }
     }
     warnings
 }
 
-/// Records that every override of an edition has been reviewed against the
-/// current model text. Returns the override files it updated.
-pub fn accept(edition: &Edition) -> std::io::Result<Vec<String>> {
+/// How a policy lead names an override to `accept`: its path under the
+/// authority's `overrides/` folder.
+pub fn file_argument(path: &str) -> &str {
+    path.split_once("/overrides/")
+        .map_or(path, |(_, rest)| rest)
+}
+
+/// Which overrides `accept` records the review of.
+#[derive(Debug, Clone, Copy)]
+pub enum Choice<'a> {
+    /// Every override whose record is not current.
+    All,
+    /// The override files named, as a policy lead typed them: a path under
+    /// `overrides/` (with or without `.md`), a path from the root, or a
+    /// path to the file from the working folder.
+    Files(&'a [String]),
+}
+
+/// One override whose review was recorded, with the model change reviewed.
+#[derive(Debug)]
+pub struct Recorded {
+    /// The override file, from the root.
+    pub file: String,
+    /// What it targets.
+    pub target: String,
+    /// What changed in the model text under it since its last review.
+    pub change: ModelChange,
+}
+
+/// What `accept` did.
+#[derive(Debug, Default)]
+pub struct Accepted {
+    /// The overrides whose review it recorded, in file order.
+    pub recorded: Vec<Recorded>,
+    /// Named overrides already recorded against the current model text.
+    pub current: Vec<String>,
+}
+
+/// Why `accept` recorded nothing.
+#[derive(Debug)]
+pub enum AcceptError {
+    /// Names that match no override of the edition, or more than one, each
+    /// with a hint; nothing was recorded.
+    Unknown(Vec<(String, String)>),
+    /// Writing a file failed.
+    Io(std::io::Error),
+}
+
+/// The overrides of an edition whose model text changed since their last
+/// review, or that were never reviewed, in file order.
+pub fn stale<'e, 's>(edition: &'e Edition<'s>) -> Vec<&'e AppliedOverride<'s>> {
+    edition
+        .applied
+        .iter()
+        .filter(|a| review(a) != Review::Current)
+        .collect()
+}
+
+/// Records a policy lead's review of the chosen overrides against the
+/// current model text: sets each one's `model_fingerprint:` and keeps a copy
+/// of the model text in `model-snapshots/`. Names that match no override (or
+/// several) are an error and nothing is recorded. The rule that a review is
+/// recorded one override at a time, or all explicitly, is from issue 15.
+pub fn accept(edition: &Edition, choice: Choice) -> Result<Accepted, AcceptError> {
     let Some(authority) = edition.authority else {
-        return Ok(Vec::new());
+        return Ok(Accepted::default());
     };
-    let mut updated = Vec::new();
-    for applied in &edition.applied {
+    let chosen: Vec<&AppliedOverride> = match choice {
+        Choice::All => edition.applied.iter().collect(),
+        Choice::Files(names) => find(edition, names).map_err(AcceptError::Unknown)?,
+    };
+    let mut accepted = Accepted::default();
+    for applied in chosen {
         let over = applied.over;
-        let now = fingerprint(&applied.model_text);
         let snapshot = snapshot_path(&authority.dir, applied);
         let snapshot_current =
             std::fs::read_to_string(&snapshot).is_ok_and(|s| s == applied.model_text);
-        if over.model_fingerprint.as_deref() == Some(now.as_str()) && snapshot_current {
+        let change = model_change(&authority.dir, applied);
+        if change == ModelChange::None && snapshot_current {
+            if matches!(choice, Choice::Files(_)) {
+                accepted.current.push(over.file.path.clone());
+            }
             continue;
         }
-        if let Some(folder) = snapshot.parent() {
-            std::fs::create_dir_all(folder)?;
-        }
-        std::fs::write(&snapshot, &applied.model_text)?;
-        let text = with_fingerprint(&over.file.text, over.yaml, &now);
-        let path = authority
-            .dir
-            .parent()
-            .and_then(Path::parent)
-            .map(|root| root.join(&over.file.path));
-        if let Some(path) = path {
-            std::fs::write(path, text)?;
-        }
-        updated.push(over.file.path.clone());
+        record(authority, applied, &snapshot).map_err(AcceptError::Io)?;
+        accepted.recorded.push(Recorded {
+            file: over.file.path.clone(),
+            target: over.target.to_string(),
+            change,
+        });
     }
-    Ok(updated)
+    Ok(accepted)
+}
+
+/// Writes the snapshot and the fingerprint of one override.
+fn record(
+    authority: &crate::authority::Authority,
+    applied: &AppliedOverride,
+    snapshot: &Path,
+) -> std::io::Result<()> {
+    let over = applied.over;
+    if let Some(folder) = snapshot.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    std::fs::write(snapshot, &applied.model_text)?;
+    let text = with_fingerprint(
+        &over.file.text,
+        over.yaml,
+        &fingerprint(&applied.model_text),
+    );
+    let path = authority
+        .dir
+        .parent()
+        .and_then(Path::parent)
+        .map(|root| root.join(&over.file.path));
+    if let Some(path) = path {
+        std::fs::write(path, text)?;
+    }
+    Ok(())
+}
+
+/// The overrides the names mean, in file order; or, for each name that
+/// matches none or several, the name and a hint.
+fn find<'e, 's>(
+    edition: &'e Edition<'s>,
+    names: &[String],
+) -> Result<Vec<&'e AppliedOverride<'s>>, Vec<(String, String)>> {
+    let mut chosen = vec![false; edition.applied.len()];
+    let mut unknown = Vec::new();
+    let known: Vec<&str> = edition
+        .applied
+        .iter()
+        .map(|a| file_argument(&a.over.file.path))
+        .collect();
+    for name in names {
+        let matches: Vec<usize> = edition
+            .applied
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| names_file(name, &a.over.file.path, edition))
+            .map(|(i, _)| i)
+            .collect();
+        match matches.as_slice() {
+            [i] => chosen[*i] = true,
+            [] => unknown.push((
+                format!("`{name}` is not an override of {}", edition.name()),
+                crate::diagnostic::did_you_mean(
+                    name.trim_end_matches(".md"),
+                    known.iter().copied(),
+                    &format!("its overrides are: {}", known.join(", ")),
+                ),
+            )),
+            many => unknown.push((
+                format!("`{name}` names {} overrides", many.len()),
+                format!(
+                    "name one of them by its path under overrides/: {}",
+                    many.iter()
+                        .map(|&i| known[i])
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    Ok(edition
+        .applied
+        .iter()
+        .zip(chosen)
+        .filter_map(|(a, c)| c.then_some(a))
+        .collect())
+}
+
+/// Whether a name a policy lead typed means the override file at `path`
+/// (from the root).
+fn names_file(name: &str, path: &str, edition: &Edition) -> bool {
+    let typed = name.replace('\\', "/");
+    let typed = typed.trim_start_matches("./");
+    let under = file_argument(path);
+    if typed == path || typed == under || typed == under.trim_end_matches(".md") {
+        return true;
+    }
+    // A path to the file from the working folder.
+    let root = edition
+        .authority
+        .and_then(|a| a.dir.parent().and_then(Path::parent));
+    match (root, std::fs::canonicalize(name)) {
+        (Some(root), Ok(typed)) => {
+            std::fs::canonicalize(root.join(path)).is_ok_and(|file| file == typed)
+        }
+        _ => false,
+    }
 }
 
 /// The file text with `model_fingerprint:` set in its front matter.

@@ -83,10 +83,20 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Record that the model's changes under an authority's overrides have been reviewed.
+    /// Record that you have reviewed the model's changes under an authority's overrides.
+    ///
+    /// Name the override files you reviewed (their path under the authority's
+    /// overrides/ folder), or give --all. With neither, lists the overrides
+    /// whose model text changed and records nothing.
     Accept {
         /// The authority's folder name under local-overrides/.
         slug: String,
+        /// Override files you reviewed, such as `step-3-local-panel.md`.
+        #[arg(value_name = "FILE", conflicts_with = "all")]
+        files: Vec<String>,
+        /// Record the review of every override whose model text changed.
+        #[arg(long)]
+        all: bool,
         /// The handbook root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -147,7 +157,12 @@ fn main() -> ExitCode {
             }
         }
         Command::Diff { slug, root } => handbook_diff(&root, &slug),
-        Command::Accept { slug, root } => accept(&root, &slug),
+        Command::Accept {
+            slug,
+            files,
+            all,
+            root,
+        } => accept(&root, &slug, &files, all),
         Command::NewAuthority {
             slug,
             name,
@@ -243,7 +258,7 @@ fn new_authority(root: &std::path::Path, slug: &str, name: &str, jurisdiction: &
                 println!("  {}", handbook::diagnostic::display_path(root, &f));
             }
             // The example override was written against today's model: record that.
-            if accept(root, slug) != ExitCode::SUCCESS {
+            if accept(root, slug, &[], true) != ExitCode::SUCCESS {
                 return ExitCode::FAILURE;
             }
             println!("Edit authority.yaml, then run `handbook check --authority {slug}`.");
@@ -331,35 +346,106 @@ fn handbook_diff(root: &std::path::Path, slug: &str) -> ExitCode {
     }
 }
 
-fn accept(root: &std::path::Path, slug: &str) -> ExitCode {
-    let accepted = match pipeline::with_edition(root, slug, |linked| {
-        handbook::drift::accept(&linked.edition)
-    }) {
-        Ok(accepted) => accepted,
+/// `handbook accept`: records the review of the named overrides (or all,
+/// with `all`), showing the model change each review covers; with neither,
+/// lists the stale overrides and fails, so nothing is recorded unseen.
+fn accept(root: &std::path::Path, slug: &str, files: &[String], all: bool) -> ExitCode {
+    use handbook::drift::{self, AcceptError, Choice};
+    let result = pipeline::with_edition(root, slug, |linked| {
+        let edition = &linked.edition;
+        if files.is_empty() && !all {
+            let stale: Vec<(String, String, drift::Review)> = drift::stale(edition)
+                .iter()
+                .map(|a| {
+                    (
+                        drift::file_argument(&a.over.file.path).to_string(),
+                        a.over.target.to_string(),
+                        drift::review(a),
+                    )
+                })
+                .collect();
+            return Err(stale);
+        }
+        let choice = if all {
+            Choice::All
+        } else {
+            Choice::Files(files)
+        };
+        Ok(drift::accept(edition, choice))
+    });
+    let accepted = match result {
+        Ok(Ok(accepted)) => accepted,
+        Ok(Err(stale)) if stale.is_empty() => {
+            println!("Every override of {slug} is recorded as reviewed against the current model. Nothing to do.");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Err(stale)) => {
+            println!("The model text under {} override(s) of {slug} changed since the last review (or was never reviewed):", stale.len());
+            for (file, target, review) in &stale {
+                let why = match review {
+                    drift::Review::Never => "never reviewed",
+                    _ => "model text changed",
+                };
+                println!("  {file} ({target}): {why}");
+            }
+            eprintln!("Nothing was recorded.");
+            eprintln!("  hint: see each change with `handbook check --authority {slug}`; once you have reviewed an override, run `handbook accept {slug} FILE` naming it, or `handbook accept {slug} --all` to record every one");
+            return ExitCode::FAILURE;
+        }
         Err(problems) => {
             print_human(&problems);
             eprintln!("Nothing was recorded: fix the errors above first.");
             return ExitCode::FAILURE;
         }
     };
-    match accepted {
-        Ok(updated) if updated.is_empty() => {
-            println!("Every override of {slug} was already recorded as reviewed against the current model.");
-            ExitCode::SUCCESS
-        }
-        Ok(updated) => {
-            println!(
-                "Recorded the review of {} override(s) against the current model:",
-                updated.len()
-            );
-            for path in updated {
-                println!("  {path}");
+    let accepted = match accepted {
+        Ok(accepted) => accepted,
+        Err(AcceptError::Unknown(names)) => {
+            for (message, hint) in names {
+                eprintln!("error: {message}");
+                eprintln!("  hint: {hint}");
             }
-            ExitCode::SUCCESS
+            eprintln!("Nothing was recorded.");
+            return ExitCode::FAILURE;
         }
-        Err(e) => {
+        Err(AcceptError::Io(e)) => {
             eprintln!("error: could not record the review: {e}");
-            ExitCode::FAILURE
+            eprintln!("  hint: check that the authority's folder is writable");
+            return ExitCode::FAILURE;
+        }
+    };
+    for path in &accepted.current {
+        println!(
+            "{path}: already recorded as reviewed against the current model text; nothing to do."
+        );
+    }
+    for r in &accepted.recorded {
+        let heading = match &r.change {
+            drift::ModelChange::First(_) => {
+                "first review; the model text it was checked against".to_string()
+            }
+            drift::ModelChange::None => {
+                "the model text is unchanged; a copy of it is now kept".to_string()
+            }
+            _ => "the model change you reviewed (- was, + now)".to_string(),
+        };
+        println!("\n{} ({}): {heading}:", r.file, r.target);
+        if r.change != drift::ModelChange::None {
+            println!("{}", r.change);
         }
     }
+    if accepted.recorded.is_empty() {
+        if all {
+            println!("Every override of {slug} was already recorded as reviewed against the current model.");
+        }
+    } else {
+        println!(
+            "\nRecorded the review of {} override(s) against the current model:",
+            accepted.recorded.len()
+        );
+        for r in &accepted.recorded {
+            println!("  {}", r.file);
+        }
+    }
+    ExitCode::SUCCESS
 }
