@@ -31,6 +31,8 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "theme",
     "accessibility",
     "sources",
+    "examples",
+    "demonstration",
     "changes",
 ];
 
@@ -153,6 +155,22 @@ pub struct SourceWork {
     pub citation: String,
 }
 
+/// How an edition presents its practice examples (`examples:` in
+/// `authority.yaml`). Without it, Handbook words the heading and the
+/// examples index's opening from whose practice the examples are (see
+/// [`Example::origin`]).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesConfig {
+    /// The heading over examples on a page, and the examples index's title,
+    /// such as "Practice examples from the Social Work Scotland report".
+    #[serde(default)]
+    pub heading: Option<String>,
+    /// The examples index's opening sentence or two: whose practice they are.
+    #[serde(default)]
+    pub intro: Option<String>,
+}
+
 /// `authority.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -185,6 +203,13 @@ pub struct AuthorityConfig {
     /// Works cited.
     #[serde(default)]
     pub sources: Vec<SourceWork>,
+    /// How the edition presents its practice examples.
+    #[serde(default)]
+    pub examples: ExamplesConfig,
+    /// Whether the authority is made up, to show what Handbook does: the
+    /// list of editions says so. Set explicitly; never guessed from text.
+    #[serde(default)]
+    pub demonstration: bool,
     /// Release notes for the whole edition, shown on "What's changed".
     #[serde(default)]
     pub changes: Vec<crate::page::Change>,
@@ -426,7 +451,25 @@ impl Override {
 }
 
 /// Front matter keys of an example.
-pub const EXAMPLE_KEYS: &[&str] = &["id", "title", "attach", "summary", "source"];
+pub const EXAMPLE_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "attach",
+    "summary",
+    "source",
+    "source_detail",
+    "origin",
+];
+
+/// Whose practice an example describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExampleOrigin {
+    /// The authority's own practice.
+    Own,
+    /// Another body's practice, drawn from the work named in `source:`.
+    Drawn,
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -438,6 +481,10 @@ struct ExampleMeta {
     summary: Option<String>,
     #[serde(default)]
     source: Option<String>,
+    #[serde(default)]
+    source_detail: Option<String>,
+    #[serde(default)]
+    origin: Option<ExampleOrigin>,
 }
 
 /// A local practice example, shown on the pages it is attached to.
@@ -453,6 +500,13 @@ pub struct Example {
     pub summary: Option<String>,
     /// The id of a work in `authority.yaml` `sources`.
     pub source: Option<String>,
+    /// Where in that work, such as "Example 7".
+    pub source_detail: Option<String>,
+    /// Whose practice it is: `origin:` if given, else drawn from its
+    /// `source:` if it has one, else the authority's own. An example drawn
+    /// from another body's work is never shown as the authority's own
+    /// (issue 15).
+    pub origin: ExampleOrigin,
     /// The file.
     pub file: Arc<SourceFile>,
     /// Byte range of the `attach:` setting, for errors.
@@ -485,12 +539,37 @@ impl Example {
                     .hint("list the ids of the pages it belongs on, such as `attach: [step-5]`"),
             );
         }
+        let origin = meta.origin.unwrap_or(if meta.source.is_some() {
+            ExampleOrigin::Drawn
+        } else {
+            ExampleOrigin::Own
+        });
+        if origin == ExampleOrigin::Drawn && meta.source.is_none() {
+            let at = find_key(&file, split.yaml, "origin");
+            return Err(Diagnostic::error(
+                "drawn-without-source",
+                "this example is marked `origin: drawn` but does not say where it is drawn from",
+            )
+            .at(&file, at.0, at.1)
+            .hint("add `source:` with the id of a work listed under `sources:` in authority.yaml, or write `origin: own` if it is your authority's own practice"));
+        }
+        if meta.source_detail.is_some() && meta.source.is_none() {
+            let at = find_key(&file, split.yaml, "source_detail");
+            return Err(Diagnostic::error(
+                "detail-without-source",
+                "this example has a `source_detail` but no `source`",
+            )
+            .at(&file, at.0, at.1)
+            .hint("add `source:` with the id of the work in authority.yaml's `sources:`, or delete `source_detail`"));
+        }
         Ok(Self {
             id: meta.id,
             title: meta.title,
             attach: meta.attach,
             summary: meta.summary,
             source: meta.source,
+            source_detail: meta.source_detail,
+            origin,
             attach_span,
             source_span: find_key(&file, split.yaml, "source"),
             body_start: split.body_start,

@@ -244,12 +244,18 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
     }
     let examples = &linked.edition.examples;
     if !examples.is_empty() {
-        let _ = writeln!(out, "\n{}", paint("1", "Local practice examples"));
+        let _ = writeln!(out, "\n{}", paint("1", "Practice examples"));
         for ex in examples {
             let title = linked
                 .example_settings(&ex.id)
                 .map_or(ex.title.as_str(), |s| s.title.as_str());
-            let _ = writeln!(out, "  {title} (on {})", ex.attach.join(", "));
+            let whose = match (ex.origin, &ex.source) {
+                (crate::authority::ExampleOrigin::Drawn, Some(source)) => {
+                    format!("drawn from {source}")
+                }
+                _ => format!("{name}'s own practice"),
+            };
+            let _ = writeln!(out, "  {title} (on {}; {whose})", ex.attach.join(", "));
         }
     }
     out

@@ -420,18 +420,21 @@ fn accept(root: &std::path::Path, slug: &str, files: &[String], all: bool) -> Ex
         );
     }
     for r in &accepted.recorded {
-        let heading = match &r.change {
-            drift::ModelChange::First(_) => {
-                "first review; the model text it was checked against".to_string()
-            }
-            drift::ModelChange::None => {
-                "the model text is unchanged; a copy of it is now kept".to_string()
-            }
-            _ => "the model change you reviewed (- was, + now)".to_string(),
-        };
-        println!("\n{} ({}): {heading}:", r.file, r.target);
-        if r.change != drift::ModelChange::None {
-            println!("{}", r.change);
+        match &r.change {
+            drift::ModelChange::First(text) => println!(
+                "\n{} ({}): first review, against the model text as it is now ({} lines).",
+                r.file,
+                r.target,
+                text.lines().count()
+            ),
+            drift::ModelChange::None => println!(
+                "\n{} ({}): the model text is unchanged; a copy of it is now kept.",
+                r.file, r.target
+            ),
+            change => println!(
+                "\n{} ({}): the model change you reviewed (- was, + now):\n{change}",
+                r.file, r.target
+            ),
         }
     }
     if accepted.recorded.is_empty() {

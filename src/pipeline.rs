@@ -85,6 +85,8 @@ pub struct EditionSummary {
     pub name: String,
     /// How many content pages it has.
     pub pages: usize,
+    /// Whether its authority is a made-up one (`demonstration: true`).
+    pub demonstration: bool,
 }
 
 /// The result of running the stages up to render.
@@ -168,9 +170,13 @@ fn assemble(
         }
         return output;
     }
-    let list: Vec<(String, String)> = results
+    let list: Vec<render::Listed> = results
         .iter()
-        .map(|(e, _)| (e.slug.clone(), e.name.clone()))
+        .map(|(e, _)| render::Listed {
+            slug: &e.slug,
+            name: &e.name,
+            demonstration: e.demonstration,
+        })
         .collect();
     let index = Engine::new(theme, &TemplateFiles::default(), diagnostics)
         .and_then(|engine| render::editions_index(&list, &engine, diagnostics));
@@ -291,6 +297,7 @@ fn build_edition(
         slug: edition.slug.clone(),
         name: edition.name().to_string(),
         pages: edition.pages.len(),
+        demonstration: edition.authority.is_some_and(|a| a.config.demonstration),
     };
     let slug = summary.slug.as_str();
     timed(slug, "drift", || {

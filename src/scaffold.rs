@@ -85,6 +85,8 @@ pub fn new_authority(
                  # A notice shown at the top of every page (delete the line if you need none).\n\
                  # notice: \"This is a draft edition.\"\n\
                  \n\
+                 # demonstration: true      # only for a made-up authority: the list of editions says it is fictional\n\
+                 \n\
                  # Teams and services staff can contact (never a person's name).\n\
                  contacts:\n\
                  \x20 - name: Adult social care contact centre\n\
@@ -95,6 +97,15 @@ pub fn new_authority(
                  # Values for {{{{ vars.NAME }}}} in any page of this edition.\n\
                  variables:\n\
                  \x20 contact_centre_phone: \"01632 960000\"\n\
+                 \n\
+                 # Examples are your own practice unless one names a `source:` listed here; then it is shown as\n\
+                 # drawn from that work. `examples:` words the heading over examples and the examples index.\n\
+                 # sources:\n\
+                 # \x20 - id: report-2026\n\
+                 # \x20   citation: \"Author (2026) Title. Place: Publisher.\"\n\
+                 # examples:\n\
+                 # \x20 heading: \"Practice examples from the 2026 report\"\n\
+                 # \x20 intro: \"These examples are drawn from … They describe other councils' work.\"\n\
                  \n\
                  # Your words for the model's words: \"model term\": \"local term\".\n\
                  terms: {{}}\n\

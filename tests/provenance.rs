@@ -173,3 +173,228 @@ fn diff_marks_overrides_whose_model_text_changed() {
     let marked = printed.matches("model text changed since").count();
     assert_eq!(marked, 1, "only the stale override is marked:\n{printed}");
 }
+
+// ---------------------------------------------------------------------------
+// Item 4: examples say where they come from
+
+/// Each example of `html`: from its `class="example"` to the end of its
+/// source line.
+fn example_blocks(html: &str) -> Vec<&str> {
+    let starts: Vec<usize> = html
+        .match_indices("class=\"example\"")
+        .map(|(at, _)| at)
+        .collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &at)| {
+            let end = starts.get(i + 1).copied().unwrap_or(html.len());
+            // An example ends with its source line.
+            let end = html[at..end]
+                .find("class=\"example__source\"")
+                .and_then(|s| html[at + s..end].find("</p>").map(|e| at + s + e + 4))
+                .unwrap_or(end);
+            &html[at..end]
+        })
+        .collect()
+}
+
+#[test]
+fn kinloch_vale_never_heads_the_reports_examples_as_its_own() {
+    let out = shipped_build().join("kinloch-vale");
+    let mut pages_with_examples = 0;
+    for page in html_files(&out) {
+        let html = read(&page);
+        let shown = visible_text(&html);
+        assert!(
+            !shown.contains("Local practice examples")
+                && !shown.contains("Examples of practice from Kinloch Vale Council"),
+            "{} labels the report's examples as the council's own",
+            page.display()
+        );
+        if html.contains("id=\"hb-examples\"") {
+            pages_with_examples += 1;
+            assert!(
+                html.contains(
+                    "<h2 id=\"hb-examples\">Practice examples from the Social Work Scotland report</h2>"
+                ),
+                "{}: the heading over examples does not name the report",
+                page.display()
+            );
+        }
+    }
+    assert!(
+        pages_with_examples >= 5,
+        "only {pages_with_examples} pages show examples"
+    );
+    let index = visible_text(&read(out.join("examples.html")));
+    assert!(
+        index.contains("Practice examples from the Social Work Scotland report These examples are drawn from a report by Social Work Scotland (2016)"),
+        "{index}"
+    );
+    assert!(
+        index.contains("not Kinloch Vale Council's own practice"),
+        "{index}"
+    );
+}
+
+#[test]
+fn each_example_shows_its_source_once() {
+    let out = shipped_build().join("kinloch-vale");
+    for file in ["examples.html", "step-5.html", "step-3.html", "print.html"] {
+        let html = read(out.join(file));
+        let blocks = example_blocks(&html);
+        assert!(!blocks.is_empty(), "{file} shows no example");
+        for block in blocks {
+            let text = visible_text(block);
+            assert_eq!(
+                text.matches("Source:").count(),
+                1,
+                "{file}: an example shows its source other than once:\n{text}"
+            );
+            assert_eq!(
+                text.matches("Commissioned by the Scottish Government")
+                    .count(),
+                1,
+                "{file}: the citation is not shown exactly once:\n{text}"
+            );
+            assert!(
+                text.contains(". Example "),
+                "{file}: the report's example number is not given:\n{text}"
+            );
+            assert!(
+                text.contains("another organisation's practice, not Kinloch Vale Council's"),
+                "{file}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn exampleshire_examples_are_its_own_practice() {
+    let out = shipped_build().join("exampleshire");
+    let step = read(out.join("step-3.html"));
+    assert!(step.contains("<h2 id=\"hb-examples\">Local practice examples</h2>"));
+    for block in example_blocks(&step) {
+        let text = visible_text(block);
+        assert!(
+            text.contains("Source: the practice of Exampleshire County Council."),
+            "{text}"
+        );
+        assert!(!text.contains("another organisation"), "{text}");
+    }
+    let index = visible_text(&read(out.join("examples.html")));
+    assert!(
+        index.contains("Exampleshire is a fictional council"),
+        "{index}"
+    );
+}
+
+#[test]
+fn an_example_drawn_from_nowhere_is_an_error_where_it_says_so() {
+    let dir = copy_of_shipped();
+    let file = "local-overrides/exampleshire/examples/ex-challenging-a-plan.md";
+    let source = read(dir.path().join(file));
+    std::fs::write(
+        dir.path().join(file),
+        source.replace("attach: [step-3]\n", "attach: [step-3]\norigin: drawn\n"),
+    )
+    .unwrap();
+    let run = handbook_in(dir.path(), &["check", "--authority", "exampleshire"]);
+    assert_fails(&run);
+    let said = text(&run);
+    assert!(said.contains(&format!("{file}:5:")), "{said}");
+    assert!(
+        said.contains("does not say where it is drawn from"),
+        "{said}"
+    );
+}
+
+#[test]
+fn an_example_with_a_source_is_drawn_unless_it_says_it_is_the_councils_own() {
+    let dir = copy_of_shipped();
+    let root = dir.path();
+    let yaml = root.join("local-overrides/exampleshire/authority.yaml");
+    std::fs::write(
+        &yaml,
+        format!(
+            "{}sources:\n  - id: eval-2025\n    citation: \"Exampleshire County Council (2025) Evaluation of support planning.\"\n",
+            read(&yaml)
+        ),
+    )
+    .unwrap();
+    let examples = root.join("local-overrides/exampleshire/examples");
+    let own = examples.join("ex-challenging-a-plan.md");
+    std::fs::write(
+        &own,
+        read(&own).replace(
+            "attach: [step-3]\n",
+            "attach: [step-3]\nsource: eval-2025\norigin: own\n",
+        ),
+    )
+    .unwrap();
+    let out = root.join("out");
+    assert_ok(&handbook_in(
+        root,
+        &[
+            "build",
+            "--authority",
+            "exampleshire",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    let index = read(out.join("examples.html"));
+    let block = example_blocks(&index)
+        .into_iter()
+        .find(|b| b.contains("A plan that relied on one person"))
+        .unwrap();
+    let shown = visible_text(block);
+    assert!(
+        shown.contains("Source: the practice of Exampleshire County Council."),
+        "{shown}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Item 8: the editions index says which editions are fictional
+
+#[test]
+fn the_editions_index_marks_the_demonstration_councils_as_fictional() {
+    let index = read(shipped_build().join("index.html"));
+    let entry = |slug: &str| {
+        let at = index
+            .find(&format!("href=\"{slug}/index.html\""))
+            .unwrap_or_else(|| panic!("{slug} is not listed"));
+        let end = index[at..].find("</li>").unwrap() + at;
+        visible_text(&index[at..end])
+    };
+    for slug in ["exampleshire", "kinloch-vale"] {
+        assert!(
+            entry(slug).contains("Fictional demonstration:"),
+            "{slug}: {}",
+            entry(slug)
+        );
+    }
+    assert!(!entry("model").contains("Fictional"), "{}", entry("model"));
+}
+
+#[test]
+fn only_an_authority_that_says_so_is_marked_as_a_demonstration() {
+    let dir = copy_of_shipped();
+    let root = dir.path();
+    let yaml = root.join("local-overrides/exampleshire/authority.yaml");
+    std::fs::write(&yaml, read(&yaml).replace("demonstration: true\n", "")).unwrap();
+    let out = root.join("out");
+    assert_ok(&handbook_in(
+        root,
+        &["build", "--no-search", "--out", out.to_str().unwrap()],
+    ));
+    let index = read(out.join("index.html"));
+    let at = index.find("href=\"exampleshire/index.html\"").unwrap();
+    let end = index[at..].find("</li>").unwrap() + at;
+    assert!(!index[at..end].contains("Fictional"), "{}", &index[at..end]);
+    let at = index.find("href=\"kinloch-vale/index.html\"").unwrap();
+    let end = index[at..].find("</li>").unwrap() + at;
+    assert!(index[at..end].contains("Fictional demonstration"));
+}

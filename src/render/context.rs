@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::authority::Contact;
+use crate::authority::{Contact, ExampleOrigin};
 use crate::governance;
 use crate::link::{LinkedEdition, LinkedPage, SectionRef};
 use crate::overlay::Origin;
@@ -47,6 +47,8 @@ pub(super) struct SiteContext {
     pub steps: Vec<NavItem>,
     pub contacts: Vec<Contact>,
     pub has_examples: bool,
+    pub examples_heading: String,
+    pub examples_intro: String,
     pub has_differences: bool,
     pub accessibility_email: Option<String>,
     pub accessibility_phone: Option<String>,
@@ -82,7 +84,9 @@ pub(super) struct ExampleContext {
     pub title: String,
     pub html: String,
     pub summary: Option<String>,
+    pub origin: ExampleOrigin,
     pub citation: Option<String>,
+    pub source_detail: Option<String>,
     pub pages: Vec<LinkItem>,
 }
 
@@ -205,6 +209,8 @@ pub(super) fn site(linked: &LinkedEdition, today: Date, nav: Vec<NavItem>) -> Si
         steps,
         contacts: config.map(|c| c.contacts.clone()).unwrap_or_default(),
         has_examples: !edition.examples.is_empty(),
+        examples_heading: examples_heading(linked),
+        examples_intro: examples_intro(linked),
         has_differences: authority.is_some(),
         accessibility_email: config.map(|c| c.accessibility.contact_email.clone()),
         accessibility_phone: config.and_then(|c| c.accessibility.contact_phone.clone()),
@@ -212,6 +218,50 @@ pub(super) fn site(linked: &LinkedEdition, today: Date, nav: Vec<NavItem>) -> Si
         last_tested: config.and_then(|c| c.accessibility.last_tested.map(long_date)),
         has_edition_css: config.is_some_and(|c| c.theme.colour.is_some()),
         credit: credit(linked, None),
+    }
+}
+
+/// Whose practice an edition's examples are: `Some(Own)` or `Some(Drawn)`
+/// when all are alike, `None` when they are mixed (or there are none).
+fn examples_origin(linked: &LinkedEdition) -> Option<ExampleOrigin> {
+    let mut origins = linked.edition.examples.iter().map(|ex| ex.origin);
+    let first = origins.next()?;
+    origins.all(|o| o == first).then_some(first)
+}
+
+/// The heading over an edition's examples (and the examples index's title):
+/// the authority's `examples: heading:`, else worded from whose practice
+/// they are, so that examples drawn from another body's work are never
+/// headed as the authority's own (issue 15).
+fn examples_heading(linked: &LinkedEdition) -> String {
+    let config = linked.edition.authority.map(|a| &a.config.examples);
+    if let Some(heading) = config.and_then(|c| c.heading.clone()) {
+        return heading;
+    }
+    match examples_origin(linked) {
+        Some(ExampleOrigin::Own) => "Local practice examples",
+        Some(ExampleOrigin::Drawn) => "Practice examples from published sources",
+        None => "Practice examples",
+    }
+    .to_string()
+}
+
+/// The examples index's opening: the authority's `examples: intro:`, else
+/// worded from whose practice the examples are.
+fn examples_intro(linked: &LinkedEdition) -> String {
+    let authority = linked.edition.authority;
+    if let Some(intro) = authority.and_then(|a| a.config.examples.intro.clone()) {
+        return intro;
+    }
+    let name = linked.edition.name();
+    match examples_origin(linked) {
+        Some(ExampleOrigin::Own) => format!(
+            "Examples of practice from {name}, and the pages of the handbook they illustrate."
+        ),
+        Some(ExampleOrigin::Drawn) => "Examples of other organisations' practice, drawn from the published sources each one names, and the pages of the handbook they illustrate.".to_string(),
+        None => format!(
+            "Examples of practice, some from {name} and some drawn from other organisations' published work (each says which), and the pages of the handbook they illustrate."
+        ),
     }
 }
 

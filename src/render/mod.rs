@@ -475,28 +475,46 @@ impl<'r, 's> Renderer<'r, 's> {
             .iter()
             .zip(p.examples.iter().zip(&p.example_settings))
             .enumerate()
-            .map(|(i, (ex, (text, settings)))| ExampleContext {
-                id: if print {
+            .map(|(i, (ex, (text, settings)))| {
+                let id = if print {
                     format!("{}--{}", p.page.id(), ex.id)
                 } else {
                     ex.id.clone()
-                },
-                title: settings.title.clone(),
-                html: self
+                };
+                let html = self
                     .text_html(p, &format!("{part} {i}"), &options, &|| {
                         to_html(text, None, &p.links, &options)
                     })
                     .as_ref()
-                    .clone(),
-                summary: settings.summary.clone(),
-                citation: self.citation(ex.source.as_deref()),
-                pages: ex
-                    .attach
-                    .iter()
-                    .filter_map(|a| context::link_item(self.linked, a))
-                    .collect(),
+                    .clone();
+                self.example_context(ex, id, settings, html)
             })
             .collect()
+    }
+
+    /// An example as templates see it, with its id, title and summary as
+    /// shown, and its HTML.
+    fn example_context(
+        &self,
+        ex: &crate::authority::Example,
+        id: String,
+        settings: &crate::link::ExampleSettings,
+        html: String,
+    ) -> ExampleContext {
+        ExampleContext {
+            id,
+            title: settings.title.clone(),
+            html,
+            summary: settings.summary.clone(),
+            origin: ex.origin,
+            citation: self.citation(ex.source.as_deref()),
+            source_detail: ex.source_detail.clone(),
+            pages: ex
+                .attach
+                .iter()
+                .filter_map(|a| context::link_item(self.linked, a))
+                .collect(),
+        }
     }
 
     fn citation(&self, source: Option<&str>) -> Option<String> {
@@ -589,19 +607,15 @@ impl<'r, 's> Renderer<'r, 's> {
                         .as_ref()
                         .clone()
                 });
-                let settings = self.linked.example_settings(&ex.id);
-                ExampleContext {
-                    id: ex.id.clone(),
-                    title: settings.map_or_else(|| ex.title.clone(), |s| s.title.clone()),
-                    html: html.unwrap_or_default(),
-                    summary: settings.map_or_else(|| ex.summary.clone(), |s| s.summary.clone()),
-                    citation: self.citation(ex.source.as_deref()),
-                    pages: ex
-                        .attach
-                        .iter()
-                        .filter_map(|a| context::link_item(self.linked, a))
-                        .collect(),
-                }
+                let settings = self
+                    .linked
+                    .example_settings(&ex.id)
+                    .cloned()
+                    .unwrap_or_else(|| crate::link::ExampleSettings {
+                        title: ex.title.clone(),
+                        summary: ex.summary.clone(),
+                    });
+                self.example_context(ex, ex.id.clone(), &settings, html.unwrap_or_default())
             })
             .collect()
     }
@@ -697,19 +711,32 @@ fn edition_colour<'r>(linked: &LinkedEdition<'r>, diagnostics: &Diagnostics) -> 
     None
 }
 
-/// The list of editions written at the top of a multi-edition output, from
-/// each edition's slug and name; `None` if its template failed (reported).
+/// One edition in the list of editions written above several.
+#[derive(Debug, Clone, Copy)]
+pub struct Listed<'a> {
+    /// `model` or the authority's slug.
+    pub slug: &'a str,
+    /// The edition's name.
+    pub name: &'a str,
+    /// Whether the authority is made up (`demonstration: true`).
+    pub demonstration: bool,
+}
+
+/// The list of editions written at the top of a multi-edition output, each
+/// marked when it is a fictional demonstration; `None` if its template
+/// failed (reported).
 pub fn editions_index(
-    editions: &[(String, String)],
+    editions: &[Listed],
     engine: &Engine,
     diagnostics: &Diagnostics,
 ) -> Option<Vec<u8>> {
     let list: Vec<site::EditionLink> = editions
         .iter()
-        .map(|(slug, name)| site::EditionLink {
-            slug,
-            name,
-            href: format!("{slug}/index.html"),
+        .map(|e| site::EditionLink {
+            slug: e.slug,
+            name: e.name,
+            href: format!("{}/index.html", e.slug),
+            demonstration: e.demonstration,
         })
         .collect();
     let mut context = tera::Context::new();

@@ -229,4 +229,5 @@ pub(super) struct EditionLink<'a> {
     pub slug: &'a str,
     pub name: &'a str,
     pub href: String,
+    pub demonstration: bool,
 }
