@@ -634,6 +634,40 @@ impl<'s> LinkedEdition<'s> {
     }
 }
 
+/// A text that stands on no page as it is (the model text an override
+/// replaced, or an override's own text, shown on the differences page),
+/// joined and linked as if it stood on the page `from`: variables
+/// substituted and cross-references resolved against the edition's pages.
+/// It reports nothing: the same text is reported where it stands or stood,
+/// and a reference that does not resolve is left out of the map (shown as
+/// its words).
+pub fn link_aside(
+    linked: &LinkedEdition,
+    chunk: &Chunk,
+    from: &str,
+) -> (LinkedText, HashMap<String, Resolved>) {
+    let vars = Variables::of(&linked.edition);
+    let mut ignored = Vec::new();
+    let text = LinkedText::join(std::slice::from_ref(chunk), &vars, &mut ignored);
+    let index: HashMap<&str, &[SectionRef]> = linked
+        .pages
+        .iter()
+        .map(|p| (p.page.id(), p.sections.as_slice()))
+        .collect();
+    let sides = Sides {
+        model: linked.edition.model,
+        authority: linked.edition.authority,
+    };
+    let links = references_in(&text, None, &mut ignored)
+        .into_iter()
+        .filter_map(|r| {
+            let resolved = resolve(&r.dest, from, &index, sides).ok()?;
+            Some((r.dest, resolved))
+        })
+        .collect();
+    (text, links)
+}
+
 /// Whether a Markdown link destination names a handbook id (`step-3`,
 /// `step-3#x`, `#x`) rather than a file or an outside address.
 pub fn is_id_reference(dest: &str) -> bool {

@@ -3,7 +3,7 @@
 //! Holds the pulldown-cmark options every stage parses with, finds the
 //! headings that make a page's sections (with their byte ranges, so the
 //! overlay can splice text and errors can point at lines), makes heading
-//! ids, and measures how deeply text nests ([`Nesting`]), so that runaway
+//! ids, splits text into its top-level blocks, and measures how deeply text nests ([`Nesting`]), so that runaway
 //! nesting is refused before it reaches slower stages, and takes out the HTML
 //! comments that are notes to colleagues. It does not resolve
 //! links or write HTML files; `link` and `render` do.
@@ -197,6 +197,34 @@ fn whole_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
     }
 }
 
+/// The byte ranges of the top-level blocks of `text` (paragraphs, headings,
+/// whole lists, tables, block quotes, code blocks, raw HTML blocks, rules,
+/// footnote definitions), in order, as the parser finds them.
+pub fn blocks(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(_) => {
+                if depth == 0 {
+                    start = range.start;
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    found.push((start, range.end));
+                }
+            }
+            _ if depth == 0 => found.push((range.start, range.end)),
+            _ => {}
+        }
+    }
+    found
+}
+
 /// Plain text of Markdown (for summaries, search and word counts).
 pub fn plain_text(text: &str) -> String {
     let mut out = String::new();
@@ -226,6 +254,25 @@ mod tests {
         assert_eq!(found[0].text, "The role");
         assert_eq!(&text[found[0].range.0..found[0].range.0 + 2], "##");
         assert_eq!(found[1].level, 3);
+    }
+
+    #[test]
+    fn blocks_are_the_top_level_pieces() {
+        let text = "# Title\n\nOne\ntwo\n\n- a\n- b\n\n  more of b\n\n---\n\n| x |\n|---|\n| y |\n";
+        let found: Vec<&str> = blocks(text)
+            .iter()
+            .map(|&(a, b)| text[a..b].trim())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "# Title",
+                "One\ntwo",
+                "- a\n- b\n\n  more of b",
+                "---",
+                "| x |\n|---|\n| y |"
+            ]
+        );
     }
 
     #[test]

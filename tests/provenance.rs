@@ -398,3 +398,118 @@ fn only_an_authority_that_says_so_is_marked_as_a_demonstration() {
     let end = index[at..].find("</li>").unwrap() + at;
     assert!(index[at..end].contains("Fictional demonstration"));
 }
+
+// ---------------------------------------------------------------------------
+// Item 6: the differences page reads as readers read
+
+/// One entry of a differences page, by its id: to the next entry or the
+/// list of removals.
+fn entry_of<'h>(html: &'h str, id: &str) -> &'h str {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no entry {id}"));
+    let end = html[at + 1..]
+        .find("<section class=\"difference\"")
+        .or_else(|| html[at + 1..].find("id=\"removed\""))
+        .map_or(html.len(), |e| at + 1 + e);
+    &html[at..end]
+}
+
+#[test]
+fn the_differences_page_shows_rendered_text_with_changes_marked_in_words() {
+    let dir = copy_of_shipped();
+    let root = dir.path();
+    let over = "local-overrides/exampleshire/overrides/terminology-social-worker.md";
+    let source = read(root.join(over));
+    // The local text uses a variable and a cross-reference, and keeps one
+    // block of the model's text unchanged.
+    let body_at = source[3..].find("---\n").unwrap() + 7;
+    let replaced = format!(
+        "{}## Social worker {{#social-worker}}\n\nCall {{{{ vars.safeguarding_phone }}}} and see [[step-3#good-plan-checklist]].\n",
+        &source[..body_at]
+    );
+    std::fs::write(root.join(over), replaced).unwrap();
+    let out = root.join("out");
+    assert_ok(&handbook_in(
+        root,
+        &[
+            "build",
+            "--no-search",
+            "--authority",
+            "exampleshire",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    let html = read(out.join("differences.html"));
+    for raw in ["{{", "{#", "### ", "## ", "[["] {
+        assert!(
+            !html.contains(raw),
+            "raw source `{raw}` on the differences page"
+        );
+    }
+    let entry = entry_of(&html, "override-terminology-social-worker");
+    let model_side = &entry
+        [entry.find("In the model guidance").unwrap()..entry.find("In this edition").unwrap()];
+    let local_side = &entry[entry.find("In this edition").unwrap()..];
+    assert!(
+        visible_text(model_side).contains("Removed: A social worker is a qualified professional"),
+        "{model_side}"
+    );
+    assert!(model_side.contains("<del class=\"change change--removed\">"));
+    assert!(
+        visible_text(local_side).contains("Added: Call 01632 960200 and see"),
+        "{local_side}"
+    );
+    assert!(local_side.contains("<ins class=\"change change--added\">"));
+    assert!(
+        local_side.contains("href=\"step-3.html#good-plan-checklist\""),
+        "the cross-reference is not a link:\n{local_side}"
+    );
+    // The heading both sides share is shown once on each side, unmarked.
+    for side in [model_side, local_side] {
+        let heading = side
+            .find(">Social worker</h5>")
+            .expect("the shared heading");
+        assert!(
+            !side[..heading].contains("change__label"),
+            "the unchanged heading is marked as a change"
+        );
+    }
+    let css = read(out.join("assets/handbook.css"));
+    assert!(css.contains(".comparison--two {") && css.contains("flex-wrap: wrap"));
+}
+
+#[test]
+fn every_override_has_a_stable_entry_on_the_differences_page() {
+    let out = shipped_build();
+    for slug in ["exampleshire", "kinloch-vale"] {
+        let html = read(out.join(slug).join("differences.html"));
+        let folder = repo().join("local-overrides").join(slug).join("overrides");
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+            let id = format!("id=\"override-{stem}\"");
+            assert_eq!(html.matches(&id).count(), 1, "{slug}: no entry {id}");
+        }
+        assert!(
+            !html.contains("line by line"),
+            "{slug} still compares source lines"
+        );
+    }
+}
+
+#[test]
+fn additions_and_removals_are_marked_as_wholes() {
+    let html = read(shipped_build().join("exampleshire/differences.html"));
+    let entry = entry_of(&html, "override-step-3-local-panel");
+    assert!(
+        visible_text(entry).contains("In this edition Added by Exampleshire County Council:"),
+        "{}",
+        visible_text(entry)
+    );
+    assert!(
+        !entry.contains("In the model guidance"),
+        "an addition leaves the model as it is"
+    );
+}

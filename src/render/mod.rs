@@ -32,6 +32,7 @@ use crate::theme::{Engine, StaticFile, StaticFiles};
 use crate::url::{file_of, Shown, SitePage, PRINT_FILE, SITE_PAGES};
 
 mod cache;
+mod comparison;
 mod context;
 mod feeds;
 mod html;
@@ -580,8 +581,14 @@ impl<'r, 's> Renderer<'r, 's> {
             "examples" => vec![("examples", Box::new(self.examples_index()))],
             "differences" => {
                 let d = site::differences(self.linked, &self.terms);
+                let options = HtmlOptions {
+                    glossary: &[],
+                    terms: &[],
+                    ..self.options("", None)
+                };
+                let entries = comparison::entries(self.linked, d.differences, &options);
                 vec![
-                    ("differences", Box::new(d.differences)),
+                    ("differences", Box::new(entries)),
                     ("removed", Box::new(d.removed)),
                     ("terms", Box::new(d.terms)),
                     ("local_pages", Box::new(d.local_pages)),
