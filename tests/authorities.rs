@@ -71,7 +71,7 @@ fn over(target: &str, action: &str, reason: Option<&str>, body: &str) -> String 
     let reason = reason
         .map(|r| format!("reason: \"{r}\"\n"))
         .unwrap_or_default();
-    format!("---\ntarget: {target}\naction: {action}\n{reason}---\n{body}")
+    format!("---\ntarget: {target}\naction: {action}\n{reason}last_reviewed: 2026-11-01\n---\n{body}")
 }
 
 /// Panics unless every part occurs in `text`, each after the one before.
