@@ -126,6 +126,21 @@ pub struct ThemeSettings {
     /// Path of a logo under the authority's `static/` folder.
     #[serde(default)]
     pub logo: Option<String>,
+    /// How local text is marked on pages: `marked` (the default) or
+    /// `quiet`, a smaller label. Local text is always marked.
+    #[serde(default)]
+    pub provenance: MarkStyle,
+}
+
+/// How an edition marks the council's own text on its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MarkStyle {
+    /// A labelled, bordered region.
+    #[default]
+    Marked,
+    /// A smaller label and a thinner border: still labelled, never unmarked.
+    Quiet,
 }
 
 /// Who to contact about accessibility, for the accessibility statement.
@@ -448,6 +463,21 @@ impl Override {
     pub fn body(&self) -> &str {
         &self.file.text[self.body_start..]
     }
+
+    /// Its entry's id on the differences page: `override-` and a slug of
+    /// its path under the authority's `overrides/` folder without `.md`
+    /// (`override-step-3-local-panel`). It stays the same while the file
+    /// keeps its name.
+    pub fn anchor(&self) -> String {
+        // The path under `overrides/`, so files of the same name in two
+        // subfolders get two ids.
+        let path = &self.file.path;
+        let name = path
+            .split_once("/overrides/")
+            .map_or(path.as_str(), |(_, rest)| rest);
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        format!("override-{}", crate::markdown::slug(stem))
+    }
 }
 
 /// Front matter keys of an example.
@@ -459,6 +489,10 @@ pub const EXAMPLE_KEYS: &[&str] = &[
     "source",
     "source_detail",
     "origin",
+    "owner",
+    "approved_by",
+    "last_reviewed",
+    "changes",
 ];
 
 /// Whose practice an example describes.
@@ -485,6 +519,14 @@ struct ExampleMeta {
     source_detail: Option<String>,
     #[serde(default)]
     origin: Option<ExampleOrigin>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    approved_by: Option<String>,
+    #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    last_reviewed: Option<jiff::civil::Date>,
+    #[serde(default)]
+    changes: Vec<Change>,
 }
 
 /// A local practice example, shown on the pages it is attached to.
@@ -507,6 +549,8 @@ pub struct Example {
     /// from another body's work is never shown as the authority's own
     /// (issue 15).
     pub origin: ExampleOrigin,
+    /// Its owner and dates.
+    pub governance: Governance,
     /// The file.
     pub file: Arc<SourceFile>,
     /// Byte range of the `attach:` setting, for errors.
@@ -573,6 +617,12 @@ impl Example {
             attach_span,
             source_span: find_key(&file, split.yaml, "source"),
             body_start: split.body_start,
+            governance: Governance {
+                owner: meta.owner,
+                approved_by: meta.approved_by,
+                last_reviewed: meta.last_reviewed,
+                changes: meta.changes,
+            },
             file,
         })
     }

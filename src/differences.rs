@@ -9,7 +9,7 @@
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
-use crate::authority::{Action, Override};
+use crate::authority::Action;
 use crate::drift::Review;
 use crate::link::LinkedEdition;
 use crate::markdown;
@@ -41,31 +41,13 @@ pub struct Difference {
     pub reason: Option<String>,
     /// The override file.
     pub file: String,
+    /// Its entry's id on the differences page, which marked local text on
+    /// pages links to (see [`crate::authority::Override::anchor`]).
+    pub anchor: String,
     /// The model text compared with the local text, line by line.
     pub lines: Vec<DiffLine>,
-    /// Its id on the differences page ([`anchor`]).
-    pub anchor: String,
     /// Whether it was reviewed against the model text as it is now.
     pub review: Review,
-}
-
-/// The id of an override's entry on the differences page, so pages can link
-/// to `differences.html#<id>`: `override-` and the override's path under
-/// `overrides/` without `.md`, in lowercase letters, digits and hyphens
-/// (`override-step-3-local-panel`). It stays the same while the file keeps
-/// its name.
-pub fn anchor(over: &Override) -> String {
-    let under = crate::drift::file_argument(&over.file.path);
-    let stem = under.strip_suffix(".md").unwrap_or(under);
-    let mut id = String::from("override-");
-    for c in deunicode::deunicode(stem).chars() {
-        if c.is_ascii_alphanumeric() {
-            id.push(c.to_ascii_lowercase());
-        } else if !id.ends_with('-') {
-            id.push('-');
-        }
-    }
-    id.trim_end_matches('-').to_string()
 }
 
 /// Compares two texts line by line.
@@ -147,8 +129,8 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                 action_text: action_text.to_string(),
                 reason: over.reason.clone(),
                 file: over.file.path.clone(),
+                anchor: over.anchor(),
                 lines: compare(model, local),
-                anchor: anchor(over),
                 review: crate::drift::review(applied),
             }
         })
@@ -264,16 +246,6 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn anchors_are_ids_made_from_the_file_name() {
-        let file = crate::diagnostic::SourceFile::new(
-            "local-overrides/x/overrides/Step 3/Café_panel.md",
-            "---\ntarget: step-3\naction: append\n---\nText\n",
-        );
-        let over = Override::parse(file).unwrap();
-        assert_eq!(anchor(&over), "override-step-3-cafe-panel");
-    }
 
     #[test]
     fn comparison_marks_model_and_local_lines() {

@@ -105,6 +105,7 @@ fn model_chunk(applied: &AppliedOverride) -> Chunk {
         range: (0, file.text.len()),
         file,
         local: false,
+        mark: None,
     }
 }
 
@@ -119,6 +120,7 @@ fn local_chunk(applied: &AppliedOverride) -> Chunk {
         range: (0, file.text.len()),
         file,
         local: true,
+        mark: None,
     }
 }
 

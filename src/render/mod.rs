@@ -36,6 +36,7 @@ mod comparison;
 mod context;
 mod feeds;
 mod html;
+mod marks;
 mod nav;
 mod print;
 mod site;
