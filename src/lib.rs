@@ -18,6 +18,7 @@ pub mod authority;
 pub mod diagnostic;
 pub mod differences;
 pub mod drift;
+pub mod editorial;
 pub mod fingerprint;
 pub mod frontmatter;
 pub mod glossary;

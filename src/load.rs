@@ -56,6 +56,21 @@ pub struct HandbookMeta {
     /// Where the original can be found.
     #[serde(default)]
     pub source_note: Option<String>,
+    /// Changes the editors made to the model's text that no marking in the
+    /// text can show (text moved, a list made into sections), for the
+    /// credits page's list of editorial changes (see `editorial`).
+    #[serde(default)]
+    pub editorial_changes: Vec<EditorialNote>,
+}
+
+/// One change the editors made to the model's text, in their words.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditorialNote {
+    /// The id of the page it is on.
+    pub page: String,
+    /// What they changed.
+    pub note: String,
 }
 
 /// Keys allowed in `handbook.yaml`.
@@ -68,6 +83,7 @@ pub const HANDBOOK_KEYS: &[&str] = &[
     "licence",
     "attribution",
     "source_note",
+    "editorial_changes",
 ];
 
 impl HandbookMeta {
@@ -82,6 +98,7 @@ impl HandbookMeta {
             licence: "Open-source: may be borrowed or adapted; please credit In Control.".into(),
             attribution: "Systems, Practice and Support of Professional Social Work under Self-Directed Support by In Control".into(),
             source_note: None,
+            editorial_changes: Vec::new(),
         }
     }
 }

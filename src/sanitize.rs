@@ -42,12 +42,12 @@ const REMOVED_WITH_CONTENT: &[&str] = &[
 
 /// Attributes the renderer writes that the sanitiser's defaults do not allow.
 const RENDERER_ATTRIBUTES: &[(&str, &[&str])] = &[
-    ("h1", &["id"]),
-    ("h2", &["id"]),
-    ("h3", &["id"]),
-    ("h4", &["id"]),
-    ("h5", &["id"]),
-    ("h6", &["id"]),
+    ("h1", &["id", "class"]),
+    ("h2", &["id", "class"]),
+    ("h3", &["id", "class"]),
+    ("h4", &["id", "class"]),
+    ("h5", &["id", "class"]),
+    ("h6", &["id", "class"]),
     ("div", &["id", "class"]),
     ("sup", &["class"]),
     ("a", &["class"]),
@@ -113,10 +113,12 @@ fn class_allowed(element: &str, class: &str) -> bool {
         "a" => class == "glossary-term",
         "span" => matches!(
             class,
-            "local-term" | "math" | "math-inline" | "math-display"
+            "local-term" | "math" | "math-inline" | "math-display" | "editorial"
         ),
         "sup" => matches!(class, "footnote-reference" | "footnote-definition-label"),
-        "div" => class == "footnote-definition",
+        "div" => matches!(class, "footnote-definition" | "editorial"),
+        // The editors' markings of what they added to the model.
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => class == "editorial",
         "code" => class.starts_with("language-"),
         "blockquote" => class.starts_with("markdown-alert-"),
         _ => false,

@@ -926,8 +926,8 @@ fn a_heading_attribute() {
     let case = Case::new(Start::Model);
     case.replace(
         "content/step-4.md",
-        "## The social work role {#social-work-role}",
-        "## The social work role {#social-work-role onclick=steal()}",
+        "### Sources of help {#sources-of-help .editorial}",
+        "### Sources of help {#sources-of-help .editorial onclick=steal()}",
     );
     case.warned(
         &["content/step-4.md:", "heading attribute `onclick`"],

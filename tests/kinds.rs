@@ -333,8 +333,8 @@ fn the_glossary_definition_of_an_underlined_section_leaves_out_its_underline() {
     replace(
         root.path(),
         "content/terminology.md",
-        "## Care management {#care-management}\n",
-        "Care management {#care-management}\n---\n",
+        "## Care management {#care-management .editorial}\n",
+        "Care management {#care-management .editorial}\n---\n",
     );
     let glossary = read(built(root.path()).join("model/glossary.html"));
     assert_has(&glossary, "is a function, one of a set of tasks");

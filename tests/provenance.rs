@@ -468,9 +468,8 @@ fn the_differences_page_shows_rendered_text_with_changes_marked_in_words() {
     );
     // The heading both sides share is shown once on each side, unmarked.
     for side in [model_side, local_side] {
-        let heading = side
-            .find(">Social worker</h5>")
-            .expect("the shared heading");
+        let heading = side.find("<h5").expect("the shared heading");
+        assert!(visible_text(&side[heading..]).starts_with("Social worker"));
         assert!(
             !side[..heading].contains("change__label"),
             "the unchanged heading is marked as a change"
@@ -511,5 +510,194 @@ fn additions_and_removals_are_marked_as_wholes() {
     assert!(
         !entry.contains("In the model guidance"),
         "an addition leaves the model as it is"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Item 5: editors' words are told apart from In Control's
+
+/// The headings marked `.editorial` in the shipped model, as (page file,
+/// heading text).
+fn editorial_headings_in_content() -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(repo().join("content")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        for line in read(&path).lines() {
+            if line.starts_with('#') && line.contains(".editorial}") {
+                let text = line
+                    .trim_start_matches('#')
+                    .split(" {")
+                    .next()
+                    .unwrap()
+                    .trim();
+                found.push((
+                    path.file_name().unwrap().to_string_lossy().to_string(),
+                    text.to_string(),
+                ));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn editorial_headings_say_so_in_words_on_the_page_and_in_print() {
+    let model = shipped_build().join("model");
+    let headings = editorial_headings_in_content();
+    assert!(
+        headings.len() >= 14,
+        "only {} editorial headings",
+        headings.len()
+    );
+    let step = read(model.join("step-2.html"));
+    assert!(
+        step.contains("<h3 id=\"sources-of-help\" class=\"editorial\">Sources of help <span class=\"editorial__mark\" data-pagefind-ignore>(heading added by the editors)</span></h3>"),
+        "{step}"
+    );
+    let print = visible_text(&read(model.join("print.html")));
+    for (file, heading) in &headings {
+        assert!(
+            print.contains(&format!("{heading} (heading added by the editors)")),
+            "{file}: “{heading}” is not marked in the print view"
+        );
+    }
+    // In Control's own headings are not marked.
+    assert!(!print.contains("Acknowledgements (heading added"));
+    assert!(!print.contains("Context (heading added"));
+}
+
+#[test]
+fn the_credits_page_lists_every_editorial_change_from_the_markings() {
+    let credits = read(shipped_build().join("model/credits.html"));
+    let at = credits
+        .find("Changes the editors made to In Control's text")
+        .expect("the credits page lists editorial changes");
+    let list = visible_text(&credits[at..]);
+    for (file, heading) in editorial_headings_in_content() {
+        assert!(
+            list.contains(&format!("“{heading}”")),
+            "{file}: heading “{heading}” is not listed on the credits page"
+        );
+    }
+    for expected in [
+        "Passages added",
+        "“The guidance for each step is set out on the step pages",
+        "Notes added to In Control's text",
+        "“2009 address; the page no longer exists”",
+        "Links made from In Control's words",
+        "“the above table”, now a link to About this guidance: Social workers' contribution",
+        "“steps two”, now a link to Step Two: Making my Plan",
+        "The Terminology list, part of the document's opening, is published as its own page",
+    ] {
+        assert!(
+            list.contains(expected),
+            "credits lack {expected:?}:\n{list}"
+        );
+    }
+}
+
+#[test]
+fn a_newly_marked_heading_is_listed_on_credits_without_other_edits() {
+    let dir = copy_of_model();
+    let root = dir.path();
+    let step = root.join("content/step-4.md");
+    std::fs::write(
+        &step,
+        read(&step).replace(
+            "Social workers are often in a good position to mediate",
+            "### Mediation {#mediation .editorial}\n\nSocial workers are often in a good position to mediate",
+        ),
+    )
+    .unwrap();
+    let out = root.join("out");
+    assert_ok(&handbook_in(
+        root,
+        &["build", "--no-search", "--out", out.to_str().unwrap()],
+    ));
+    let credits = read(out.join("model/credits.html"));
+    assert!(
+        visible_text(&credits).contains("Step Four: Organising my money : “Mediation”"),
+        "{}",
+        visible_text(&credits)
+    );
+    assert!(credits.contains("<a href=\"step-4.html#mediation\">"));
+    let page = visible_text(&read(out.join("model/step-4.html")));
+    assert!(
+        page.contains("Mediation (heading added by the editors)"),
+        "{page}"
+    );
+}
+
+#[test]
+fn editorial_passages_and_notes_are_marked_in_words() {
+    let model = shipped_build().join("model");
+    let about = visible_text(&read(model.join("about.html")));
+    assert!(
+        about.contains("Added by the editors (not In Control's text): The guidance for each step is set out on the step pages"),
+        "{about}"
+    );
+    let home = visible_text(&read(model.join("index.html")));
+    assert!(
+        home.contains("Added by the editors (not In Control's text): Start with"),
+        "{home}"
+    );
+    // In Control's own words around them are not marked.
+    assert!(!about
+        .contains("Added by the editors (not In Control's text): This paper is one in a series"));
+}
+
+#[test]
+fn the_column_headings_keep_in_controls_words() {
+    let seed = read(repo().join("tests/fixtures/model-guidance-seed.txt"));
+    assert!(seed.contains("The social work role <i>(as defined in the Social Workers' Contribution paper)</i>\tSystems, Practice and Professional Support"));
+    let model = shipped_build().join("model");
+    for n in 1..=7 {
+        let html = read(model.join(format!("step-{n}.html")));
+        assert!(
+            html.contains("<h2 id=\"social-work-role\">The social work role <em>(as defined in the Social Workers' Contribution paper)</em></h2>"),
+            "step {n}"
+        );
+        assert!(
+            html.contains("<h2 id=\"systems-practice-support\">Systems, Practice and Professional Support</h2>"),
+            "step {n}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Item 8: 2009 addresses stay as text, marked
+
+#[test]
+fn the_models_2009_addresses_are_text_marked_as_2009_addresses() {
+    let out = shipped_build();
+    for page in html_files(out) {
+        let html = read(&page);
+        for dead in [
+            "cqc.org.uk",
+            "in-control.org.uk",
+            "shop4support",
+            "supportplanning.org",
+            "helensandersonassociates",
+        ] {
+            assert!(
+                !html.contains(&format!("href=\"http://www.{dead}"))
+                    && !html.contains(&format!("href=\"https://www.{dead}")),
+                "{}: a live link to a 2009 address ({dead})",
+                page.display()
+            );
+        }
+    }
+    let step = visible_text(&read(out.join("model/step-3.html")));
+    assert!(
+        step.contains("howweinspectandrateyourcouncil.cfm [ Editors' note: 2009 address; the page no longer exists]"),
+        "{step}"
+    );
+    let print = visible_text(&read(out.join("kinloch-vale/print.html")));
+    assert!(
+        print.contains("www.shop4support.com [ Editors' note: 2009 address]"),
+        "{print}"
     );
 }

@@ -161,9 +161,22 @@ fn blocks_of(
     ranges
         .iter()
         .zip(&pieces)
-        .map(|(&(a, b), html)| (text.markdown[a..b].trim().to_string(), html.to_string()))
+        .map(|(&(a, b), html)| (comparable(&text.markdown[a..b]), html.to_string()))
         .filter(|(_, html)| !html.trim().is_empty())
         .collect()
+}
+
+/// A block's Markdown as it is compared: trimmed, and a heading without
+/// its `{#id .class}` attributes, so a council's heading that keeps the
+/// model's words is the same heading.
+fn comparable(block: &str) -> String {
+    let block = block.trim();
+    if block.starts_with('#') && block.ends_with('}') {
+        if let Some(open) = block.rfind(" {") {
+            return block[..open].trim_end().to_string();
+        }
+    }
+    block.to_string()
 }
 
 /// Both sides of a replacement as HTML: blocks only the model has marked

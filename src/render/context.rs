@@ -56,6 +56,7 @@ pub(super) struct SiteContext {
     pub last_tested: Option<String>,
     pub has_edition_css: bool,
     pub credit: String,
+    pub editorial: Vec<super::credits::EditorialGroup>,
 }
 
 /// One entry of the contents list as templates see it.
@@ -218,6 +219,7 @@ pub(super) fn site(linked: &LinkedEdition, today: Date, nav: Vec<NavItem>) -> Si
         last_tested: config.and_then(|c| c.accessibility.last_tested.map(long_date)),
         has_edition_css: config.is_some_and(|c| c.theme.colour.is_some()),
         credit: credit(linked, None),
+        editorial: super::credits::editorial_changes(linked),
     }
 }
 

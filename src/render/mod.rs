@@ -34,6 +34,8 @@ use crate::url::{file_of, Shown, SitePage, PRINT_FILE, SITE_PAGES};
 mod cache;
 mod comparison;
 mod context;
+mod credits;
+mod editorial;
 mod feeds;
 mod html;
 mod marks;

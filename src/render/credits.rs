@@ -1,0 +1,157 @@
+//! The credits page's list of every change the editors made to In Control's
+//! text: from the markings in the model's pages (`crate::editorial`) and
+//! the notes in `handbook.yaml` (`editorial_changes`), in reading order,
+//! each linked to where it is in this edition when it is still there.
+//!
+//! It gathers values only; `page.html` shows them on the credits page.
+
+use serde::Serialize;
+
+use crate::editorial::{self, Kind};
+use crate::link::{LinkedEdition, LinkedPage, Resolved};
+use crate::overlay::Origin;
+use crate::url::file_of;
+
+/// One group of the list: changes of one kind.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct EditorialGroup {
+    /// The group's heading.
+    pub title: &'static str,
+    /// Its changes, in reading order.
+    pub items: Vec<EditorialItem>,
+}
+
+/// One editorial change as the credits page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct EditorialItem {
+    /// The title of the page it is on.
+    pub page_title: String,
+    /// Where it is in this edition, if it is still there.
+    pub href: Option<String>,
+    /// What the editors added or changed, in words.
+    pub words: String,
+}
+
+/// Items of one kind, each with how many times its words stand on its page.
+type Counted = Vec<(EditorialItem, usize)>;
+
+/// Every editorial change to the model's text that this edition shows,
+/// grouped by kind; empty when the model marks none.
+pub(super) fn editorial_changes(linked: &LinkedEdition) -> Vec<EditorialGroup> {
+    let mut groups: [(Kind, &str, Counted); 4] = [
+        (Kind::Heading, "Headings added", Vec::new()),
+        (Kind::Passage, "Passages added", Vec::new()),
+        (Kind::Note, "Notes added to In Control's text", Vec::new()),
+        (Kind::Link, "Links made from In Control's words", Vec::new()),
+    ];
+    let model = linked.edition.model;
+    for p in linked
+        .pages
+        .iter()
+        .filter(|p| p.page.origin != Origin::Local)
+    {
+        let Some(source) = model.pages.get(p.page.id()) else {
+            continue;
+        };
+        for found in editorial::in_text(source.body()) {
+            let section = (found.kind == Kind::Heading)
+                .then(|| {
+                    let at = source.body_start + found.at;
+                    source.sections.iter().find(|s| s.start == at)
+                })
+                .flatten()
+                .map(|s| s.id.as_str());
+            let item = EditorialItem {
+                page_title: p.title.clone(),
+                href: href(linked, p, section),
+                words: words(linked, p, &found),
+            };
+            let Some((_, _, items)) = groups.iter_mut().find(|(k, _, _)| *k == found.kind) else {
+                continue;
+            };
+            // The same words again on one page: counted, not repeated.
+            match items
+                .iter_mut()
+                .find(|(i, _)| i.page_title == item.page_title && i.words == item.words)
+            {
+                Some((_, times)) => *times += 1,
+                None => items.push((item, 1)),
+            }
+        }
+    }
+    let mut list: Vec<EditorialGroup> = groups
+        .into_iter()
+        .filter(|(_, _, items)| !items.is_empty())
+        .map(|(_, title, items)| EditorialGroup {
+            title,
+            items: items
+                .into_iter()
+                .map(|(mut item, times)| {
+                    if times > 1 {
+                        item.words = format!("{} ({times} times)", item.words);
+                    }
+                    item
+                })
+                .collect(),
+        })
+        .collect();
+    let notes: Vec<EditorialItem> = model
+        .meta
+        .editorial_changes
+        .iter()
+        .map(|n| {
+            let page = linked.page(&n.page);
+            EditorialItem {
+                page_title: page.map_or_else(|| n.page.clone(), |p| p.title.clone()),
+                href: page.and_then(|p| href(linked, p, None)),
+                words: n.note.clone(),
+            }
+        })
+        .collect();
+    if !notes.is_empty() {
+        list.push(EditorialGroup {
+            title: "Other changes",
+            items: notes,
+        });
+    }
+    list
+}
+
+/// The link to a page, and to one of its sections when this edition still
+/// has it.
+fn href(linked: &LinkedEdition, p: &LinkedPage, section: Option<&str>) -> Option<String> {
+    let page = file_of(&linked.edition.home, p.page.id());
+    Some(match section {
+        Some(s) if p.sections.iter().any(|x| x.id == s) => format!("{page}#{s}"),
+        _ => page,
+    })
+}
+
+/// A change in words: the words quoted, and for a link where it goes.
+fn words(linked: &LinkedEdition, p: &LinkedPage, found: &editorial::Found) -> String {
+    let quoted = format!("“{}”", found.text);
+    let Some(target) = &found.target else {
+        return quoted;
+    };
+    let title = match p.links.get(target) {
+        Some(Resolved::Page {
+            page,
+            section: Some(s),
+        }) => linked.page(page).map(|t| {
+            let section = t.sections.iter().find(|x| &x.id == s);
+            match section {
+                Some(x) => format!("{}: {}", t.title, x.title),
+                None => t.title.clone(),
+            }
+        }),
+        Some(Resolved::Page {
+            page,
+            section: None,
+        }) => linked.page(page).map(|t| t.title.clone()),
+        _ => None,
+    };
+    match title {
+        Some(title) => format!("{quoted}, now a link to {title}"),
+        None => format!("{quoted}, a link to {target} (not in this edition)"),
+    }
+}
