@@ -531,3 +531,189 @@ impl Authority {
         find_key(&self.config_file, (0, self.config_file.text.len()), key)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn override_file(text: &str) -> Result<Override, Diagnostic> {
+        Override::parse(SourceFile::new(
+            "local-overrides/x/overrides/o.md",
+            text.to_string(),
+        ))
+    }
+
+    fn example_file(text: &str) -> Result<Example, Diagnostic> {
+        Example::parse(SourceFile::new(
+            "local-overrides/x/examples/e.md",
+            text.to_string(),
+        ))
+    }
+
+    #[test]
+    fn an_override_gives_its_target_action_reason_and_local_text() {
+        let over = override_file(
+            "---\ntarget: step-3#panel\naction: replace\nreason: Our panel meets weekly.\nowner: Panel team\nlast_reviewed: 2026-10-01\n---\nThe panel meets every Tuesday.\n",
+        )
+        .unwrap();
+        assert_eq!(over.target.page, "step-3");
+        assert_eq!(over.target.section.as_deref(), Some("panel"));
+        assert_eq!(over.target.to_string(), "step-3#panel");
+        assert_eq!(over.action, Action::Replace);
+        assert_eq!(over.reason.as_deref(), Some("Our panel meets weekly."));
+        assert_eq!(over.body(), "The panel meets every Tuesday.\n");
+        assert_eq!(over.governance.owner.as_deref(), Some("Panel team"));
+        assert_eq!(
+            over.governance.last_updated(),
+            Some(Date::constant(2026, 10, 1))
+        );
+        // The target's span is its line, for errors about the target.
+        let (line, _) = over.file.line_col(over.target_span.0);
+        assert_eq!(line, 2);
+        assert_eq!(
+            &over.file.text[over.target_span.0..over.target_span.1],
+            "target: step-3#panel"
+        );
+    }
+
+    #[test]
+    fn a_whole_page_target_has_no_section() {
+        let over =
+            override_file("---\ntarget: credits\naction: append\n---\nLocal credits.\n").unwrap();
+        assert_eq!(over.target, Target::parse(" credits "));
+        assert_eq!(over.target.section, None);
+        assert_eq!(over.target.to_string(), "credits");
+        assert_eq!(over.reason, None, "append needs no reason");
+    }
+
+    #[test]
+    fn replace_and_remove_need_a_reason_at_the_action_line() {
+        for (action, body) in [("replace", "Local text.\n"), ("remove", "")] {
+            for reason in ["", "reason: \"  \"\n"] {
+                let text = format!("---\ntarget: step-3\naction: {action}\n{reason}---\n{body}");
+                let err = override_file(&text).unwrap_err();
+                assert_eq!(err.code, "missing-reason", "{action} with {reason:?}");
+                assert_eq!(err.line_col(), Some((3, 1)), "points at `action:`");
+                assert!(err.message.contains(action));
+                assert!(err.hint.as_deref().unwrap().contains("reason:"));
+            }
+        }
+        for action in ["append", "prepend", "insert-before", "insert-after", "note"] {
+            let text = format!("---\ntarget: step-3#panel\naction: {action}\n---\nLocal text.\n");
+            assert!(override_file(&text).is_ok(), "{action} needs no reason");
+        }
+    }
+
+    #[test]
+    fn a_note_stands_after_its_target_unless_it_says_before() {
+        let after = override_file("---\ntarget: step-3\naction: note\n---\nOur note.\n").unwrap();
+        assert_eq!(after.action, Action::Note);
+        assert_eq!(after.position, Position::After);
+        let before =
+            override_file("---\ntarget: step-3\naction: note\nposition: before\n---\nOur note.\n")
+                .unwrap();
+        assert_eq!(before.position, Position::Before);
+        let after =
+            override_file("---\ntarget: step-3\naction: note\nposition: after\n---\nOur note.\n")
+                .unwrap();
+        assert_eq!(after.position, Position::After);
+    }
+
+    #[test]
+    fn position_belongs_to_notes_only_and_a_note_needs_text() {
+        let err = override_file(
+            "---\ntarget: step-3#panel\naction: append\nposition: before\n---\nText.\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "position-without-note");
+        assert_eq!(err.line_col(), Some((4, 1)), "points at `position:`");
+        assert!(err.message.contains("`append`"));
+
+        let err =
+            override_file("---\ntarget: step-3\naction: note\nposition: beside\n---\nText.\n")
+                .unwrap_err();
+        assert_eq!(err.line_col().map(|(line, _)| line), Some(4));
+
+        let err = override_file("---\ntarget: step-3\naction: note\n---\n  \n").unwrap_err();
+        assert_eq!(err.code, "empty-note");
+        assert_eq!(err.line_col(), Some((2, 1)), "points at `target:`");
+    }
+
+    #[test]
+    fn a_remove_with_text_is_refused() {
+        let err = override_file(
+            "---\ntarget: step-3#panel\naction: remove\nreason: Not used here.\n---\nLeft-over text.\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "remove-with-text");
+        assert_eq!(err.line_col(), Some((6, 1)), "points at the text");
+    }
+
+    #[test]
+    fn an_unknown_action_or_key_is_refused_at_its_line() {
+        let err = override_file("---\ntarget: step-3\naction: rewrite\n---\nText.\n").unwrap_err();
+        assert_eq!(err.line_col().map(|(line, _)| line), Some(3));
+        let err = override_file("---\ntarget: step-3\naction: append\nreson: x\n---\nText.\n")
+            .unwrap_err();
+        assert_eq!(err.line_col().map(|(line, _)| line), Some(4));
+        assert!(err.hint.as_deref().unwrap_or("").contains("reason"));
+    }
+
+    #[test]
+    fn an_example_gives_its_id_title_pages_and_text() {
+        let example = example_file(
+            "---\nid: ex-panel\ntitle: A plan at panel\nattach: [step-3, step-5]\nsummary: One line.\nsource: sws-2016\n---\nMrs A's plan went to panel.\n",
+        )
+        .unwrap();
+        assert_eq!(example.id, "ex-panel");
+        assert_eq!(example.title, "A plan at panel");
+        assert_eq!(example.attach, ["step-3", "step-5"]);
+        assert_eq!(example.summary.as_deref(), Some("One line."));
+        assert_eq!(example.source.as_deref(), Some("sws-2016"));
+        assert_eq!(example.body(), "Mrs A's plan went to panel.\n");
+        assert_eq!(example.file.line_col(example.attach_span.0), (4, 1));
+        assert_eq!(example.file.line_col(example.source_span.0), (6, 1));
+    }
+
+    #[test]
+    fn an_example_needs_a_usable_id_and_a_page() {
+        let err = example_file("---\nid: Ex Panel\ntitle: T\nattach: [step-3]\n---\nText.\n")
+            .unwrap_err();
+        assert_eq!(err.code, "bad-id");
+        assert_eq!(err.line_col(), Some((2, 1)));
+        let err =
+            example_file("---\nid: ex-panel\ntitle: T\nattach: []\n---\nText.\n").unwrap_err();
+        assert_eq!(err.code, "no-attach");
+        assert_eq!(err.line_col(), Some((4, 1)));
+        let err = example_file("---\nid: ex-panel\nattach: [step-3]\n---\nText.\n").unwrap_err();
+        assert!(err.message.contains("title"), "{}", err.message);
+    }
+
+    #[test]
+    fn settings_are_found_by_key() {
+        let text = "name: Exampleshire County Council\nshort_name: Exampleshire\njurisdiction: england\nservice: adults\nterms:\n  Individual Budget: Personal Budget\naccessibility:\n  contact_email: a@example.org\n  statement_date: 2026-01-01\n";
+        let config_file = SourceFile::new("local-overrides/x/authority.yaml", text);
+        let config: AuthorityConfig =
+            frontmatter::parse_file(&config_file, AUTHORITY_KEYS).unwrap();
+        assert_eq!(config.jurisdiction, Jurisdiction::England);
+        assert_eq!(config.service.label(), "adults");
+        assert_eq!(config.terms["Individual Budget"], "Personal Budget");
+        let authority = Authority {
+            slug: "x".into(),
+            config,
+            config_file,
+            overrides: Vec::new(),
+            examples: Vec::new(),
+            pages: Vec::new(),
+            broken_page_ids: Default::default(),
+            dir: PathBuf::from("local-overrides/x"),
+        };
+        let at = authority.setting_span("terms");
+        assert_eq!(authority.config_file.line_col(at.0), (5, 1));
+        assert_eq!(
+            Jurisdiction::from_word("northern-ireland").map(Jurisdiction::label),
+            Some("Northern Ireland")
+        );
+        assert_eq!(Jurisdiction::from_word("mercia"), None);
+    }
+}
