@@ -569,117 +569,139 @@ pub struct Reloaded {
 /// anything else (a new, deleted or broken file, a changed id, settings,
 /// templates), when the caller must load the root again.
 pub fn reload(sources: &mut Sources, changed: &[PathBuf]) -> Option<Reloaded> {
-    let root = sources.root.clone();
-    let mut read = Vec::with_capacity(changed.len());
-    for path in changed {
-        // A folder's own change (a file added to it or taken out) comes with
-        // the file's, which decides.
-        if path.is_dir() {
-            continue;
-        }
-        let shown = display_path(&root, path);
-        if !shown.ends_with(".md") || !path.is_file() {
-            return None;
-        }
-        match read_source(&root, path) {
-            Ok(file) => read.push((shown, file)),
-            Err(_) => return None,
-        }
-    }
+    let read = read_changed(&sources.root, changed)?;
     // Parse everything first, so a failure leaves `sources` as it was.
-    enum Parsed {
-        ModelPage(Page),
-        Override(usize, usize, Override),
-        Example(usize, usize, Example),
-        LocalPage(usize, usize, Page),
-    }
-    let parse_page = |file: Arc<SourceFile>, id: &str| {
-        let mut problems = Vec::new();
-        Page::parse(file, &mut problems)
-            .ok()
-            .filter(|p| problems.is_empty() && p.id() == id)
-    };
-    let mut parsed = Vec::with_capacity(read.len());
-    for (shown, file) in read {
-        if let Some(old) = sources.model.pages.values().find(|p| p.file.path == shown) {
-            let mut page = parse_page(file, old.id())?;
-            page.folder_parent = old.folder_parent.clone();
-            parsed.push(Parsed::ModelPage(page));
-            continue;
-        }
-        let mut found = None;
-        for (a, authority) in sources.authorities.iter().enumerate() {
-            if let Some(i) = authority
-                .overrides
-                .iter()
-                .position(|o| o.file.path == shown)
-            {
-                found = Override::parse(file.clone())
-                    .ok()
-                    .map(|o| Parsed::Override(a, i, o));
-            } else if let Some(i) = authority.examples.iter().position(|e| e.file.path == shown) {
-                found = Example::parse(file.clone())
-                    .ok()
-                    .filter(|e| e.id == authority.examples[i].id)
-                    .map(|e| Parsed::Example(a, i, e));
-            } else if let Some(i) = authority.pages.iter().position(|p| p.file.path == shown) {
-                found = parse_page(file.clone(), authority.pages[i].id())
-                    .map(|p| Parsed::LocalPage(a, i, p));
-            } else {
-                continue;
-            }
-            break;
-        }
-        match found {
-            Some(p) => parsed.push(p),
-            // A file of an authority this preview does not show changes nothing.
-            None if shown.starts_with("local-overrides/")
-                && !sources
-                    .authorities
-                    .iter()
-                    .any(|a| shown.starts_with(&format!("local-overrides/{}/", a.slug))) => {}
-            None => return None,
-        }
-    }
-    let has_model_pages = parsed.iter().any(|p| matches!(p, Parsed::ModelPage(_)));
+    let parsed = read
+        .into_iter()
+        .map(|(shown, file)| parse_changed(sources, &shown, file))
+        .collect::<Option<Vec<Reparsed>>>()?;
+    let has_model_pages = parsed.iter().any(|p| matches!(p, Reparsed::ModelPage(_)));
     if has_model_pages && Arc::get_mut(&mut sources.model).is_none() {
         return None;
     }
-    let same_front =
-        |old: &Page, new: &Page| old.file.text[..old.body_start] == new.file.text[..new.body_start];
-    let mut reloaded = Reloaded::default();
-    let body_only = |reloaded: &mut Reloaded, old: &Page, new: &Page| {
-        if same_front(old, new) {
-            reloaded.bodies.push(new.id().to_string());
-        } else {
-            reloaded.more = true;
+    Some(put_back(sources, parsed))
+}
+
+/// A changed file parsed again, with where it goes in the sources.
+enum Reparsed {
+    /// A model page.
+    ModelPage(Page),
+    /// The override at this index of the authority at that index.
+    Override(usize, usize, Override),
+    /// The example at this index of the authority at that index.
+    Example(usize, usize, Example),
+    /// The local page at this index of the authority at that index.
+    LocalPage(usize, usize, Page),
+    /// A file of an authority the sources do not hold: nothing to do.
+    NotShown,
+}
+
+/// The changed files, read, with their paths as shown; `None` when one is
+/// not a Markdown file that is still there and can be read. Folders are
+/// passed over: a file added to or taken from one comes with its own change.
+fn read_changed(root: &Path, changed: &[PathBuf]) -> Option<Vec<(String, Arc<SourceFile>)>> {
+    let mut read = Vec::with_capacity(changed.len());
+    for path in changed {
+        if path.is_dir() {
+            continue;
         }
-    };
+        let shown = display_path(root, path);
+        if !shown.ends_with(".md") || !path.is_file() {
+            return None;
+        }
+        read.push((shown, read_source(root, path).ok()?));
+    }
+    Some(read)
+}
+
+/// A page parsed again, if it parses without problems and keeps its id.
+fn reparse_page(file: Arc<SourceFile>, id: &str) -> Option<Page> {
+    let mut problems = Vec::new();
+    Page::parse(file, &mut problems)
+        .ok()
+        .filter(|p| problems.is_empty() && p.id() == id)
+}
+
+/// A changed file parsed as what it was read as before (a model page, or
+/// an authority's override, example or local page); `None` when it was not
+/// read before, or no longer parses as the same thing.
+fn parse_changed(sources: &Sources, shown: &str, file: Arc<SourceFile>) -> Option<Reparsed> {
+    if let Some(old) = sources.model.pages.values().find(|p| p.file.path == shown) {
+        let mut page = reparse_page(file, old.id())?;
+        page.folder_parent = old.folder_parent.clone();
+        return Some(Reparsed::ModelPage(page));
+    }
+    for (a, authority) in sources.authorities.iter().enumerate() {
+        if let Some(i) = authority
+            .overrides
+            .iter()
+            .position(|o| o.file.path == shown)
+        {
+            return Override::parse(file)
+                .ok()
+                .map(|o| Reparsed::Override(a, i, o));
+        }
+        if let Some(i) = authority.examples.iter().position(|e| e.file.path == shown) {
+            return Example::parse(file)
+                .ok()
+                .filter(|e| e.id == authority.examples[i].id)
+                .map(|e| Reparsed::Example(a, i, e));
+        }
+        if let Some(i) = authority.pages.iter().position(|p| p.file.path == shown) {
+            return reparse_page(file, authority.pages[i].id())
+                .map(|p| Reparsed::LocalPage(a, i, p));
+        }
+    }
+    let shown_authority = sources
+        .authorities
+        .iter()
+        .any(|a| shown.starts_with(&format!("local-overrides/{}/", a.slug)));
+    (shown.starts_with("local-overrides/") && !shown_authority).then_some(Reparsed::NotShown)
+}
+
+/// Puts the parsed files in place of the ones they were read from, noting
+/// which pages changed only in their Markdown. The model must not be shared
+/// when it has pages among them.
+fn put_back(sources: &mut Sources, parsed: Vec<Reparsed>) -> Reloaded {
+    let mut reloaded = Reloaded::default();
     for p in parsed {
         match p {
-            Parsed::ModelPage(page) => {
+            Reparsed::ModelPage(page) => {
                 if let Some(model) = Arc::get_mut(&mut sources.model) {
                     if let Some(old) = model.pages.get(page.id()) {
-                        body_only(&mut reloaded, old, &page);
+                        reloaded.note(old, &page);
                     }
                     model.pages.insert(page.id().to_string(), page);
                 }
             }
-            Parsed::Override(a, i, o) => {
+            Reparsed::Override(a, i, o) => {
                 reloaded.more = true;
                 sources.authorities[a].overrides[i] = o;
             }
-            Parsed::Example(a, i, e) => {
+            Reparsed::Example(a, i, e) => {
                 reloaded.more = true;
                 sources.authorities[a].examples[i] = e;
             }
-            Parsed::LocalPage(a, i, p) => {
-                body_only(&mut reloaded, &sources.authorities[a].pages[i], &p);
+            Reparsed::LocalPage(a, i, p) => {
+                reloaded.note(&sources.authorities[a].pages[i], &p);
                 sources.authorities[a].pages[i] = p;
             }
+            Reparsed::NotShown => {}
         }
     }
-    Some(reloaded)
+    reloaded
+}
+
+impl Reloaded {
+    /// Notes a page read again: a body change when its front matter is as
+    /// it was, something more otherwise.
+    fn note(&mut self, old: &Page, new: &Page) {
+        if old.file.text[..old.body_start] == new.file.text[..new.body_start] {
+            self.bodies.push(new.id().to_string());
+        } else {
+            self.more = true;
+        }
+    }
 }
 
 #[cfg(test)]
