@@ -533,8 +533,44 @@ impl Authority {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The settings of a made-up authority: what `authority.yaml` must say.
+    pub(crate) const SETTINGS: &str = "name: X Council\nshort_name: X\njurisdiction: england\nservice: adults\naccessibility:\n  contact_email: a@x.example\n  statement_date: 2026-01-01\n";
+
+    /// The made-up authority `x`: [`SETTINGS`] and then `more` in its
+    /// `authority.yaml`, with these override files (file name, text) and
+    /// local pages.
+    pub(crate) fn authority_x(
+        more: &str,
+        overrides: &[(&str, &str)],
+        pages: Vec<Page>,
+    ) -> Authority {
+        let config_file = SourceFile::new(
+            "local-overrides/x/authority.yaml",
+            format!("{SETTINGS}{more}"),
+        );
+        let config: AuthorityConfig =
+            frontmatter::parse_file(&config_file, AUTHORITY_KEYS).unwrap();
+        let overrides = overrides
+            .iter()
+            .map(|(name, text)| {
+                let path = format!("local-overrides/x/overrides/{name}");
+                Override::parse(SourceFile::new(path, text.to_string())).unwrap()
+            })
+            .collect();
+        Authority {
+            slug: "x".into(),
+            config,
+            config_file,
+            overrides,
+            examples: Vec::new(),
+            pages,
+            broken_page_ids: Default::default(),
+            dir: PathBuf::from("local-overrides/x"),
+        }
+    }
 
     fn override_file(text: &str) -> Result<Override, Diagnostic> {
         Override::parse(SourceFile::new(
@@ -591,9 +627,12 @@ mod tests {
         for (action, body) in [("replace", "Local text.\n"), ("remove", "")] {
             for reason in ["", "reason: \"  \"\n"] {
                 let text = format!("---\ntarget: step-3\naction: {action}\n{reason}---\n{body}");
+                assert_eq!(
+                    refusal(&text),
+                    ("missing-reason", Some((3, 1))),
+                    "{action} with {reason:?}: at `action:`"
+                );
                 let err = override_file(&text).unwrap_err();
-                assert_eq!(err.code, "missing-reason", "{action} with {reason:?}");
-                assert_eq!(err.line_col(), Some((3, 1)), "points at `action:`");
                 assert!(err.message.contains(action));
                 assert!(err.hint.as_deref().unwrap().contains("reason:"));
             }
@@ -619,44 +658,40 @@ mod tests {
         assert_eq!(after.position, Position::After);
     }
 
-    #[test]
-    fn position_belongs_to_notes_only_and_a_note_needs_text() {
-        let err = override_file(
-            "---\ntarget: step-3#panel\naction: append\nposition: before\n---\nText.\n",
-        )
-        .unwrap_err();
-        assert_eq!(err.code, "position-without-note");
-        assert_eq!(err.line_col(), Some((4, 1)), "points at `position:`");
-        assert!(err.message.contains("`append`"));
-
-        let err =
-            override_file("---\ntarget: step-3\naction: note\nposition: beside\n---\nText.\n")
-                .unwrap_err();
-        assert_eq!(err.line_col().map(|(line, _)| line), Some(4));
-
-        let err = override_file("---\ntarget: step-3\naction: note\n---\n  \n").unwrap_err();
-        assert_eq!(err.code, "empty-note");
-        assert_eq!(err.line_col(), Some((2, 1)), "points at `target:`");
+    /// The code and the line and column of the problem an override file has.
+    fn refusal(text: &str) -> (&'static str, Option<(usize, usize)>) {
+        let err = override_file(text).unwrap_err();
+        (err.code, err.line_col())
     }
 
     #[test]
-    fn a_remove_with_text_is_refused() {
-        let err = override_file(
-            "---\ntarget: step-3#panel\naction: remove\nreason: Not used here.\n---\nLeft-over text.\n",
-        )
-        .unwrap_err();
-        assert_eq!(err.code, "remove-with-text");
-        assert_eq!(err.line_col(), Some((6, 1)), "points at the text");
+    fn position_belongs_to_notes_only_and_a_note_needs_text() {
+        let text = "---\ntarget: step-3#panel\naction: append\nposition: before\n---\nText.\n";
+        assert_eq!(refusal(text), ("position-without-note", Some((4, 1))));
+        assert!(override_file(text)
+            .unwrap_err()
+            .message
+            .contains("`append`"));
+        let text = "---\ntarget: step-3\naction: note\nposition: beside\n---\nText.\n";
+        assert_eq!(refusal(text).1.map(|(line, _)| line), Some(4));
+        let text = "---\ntarget: step-3\naction: note\n---\n  \n";
+        assert_eq!(refusal(text), ("empty-note", Some((2, 1))), "at `target:`");
+    }
+
+    #[test]
+    fn a_remove_with_text_is_refused_at_the_text() {
+        let text = "---\ntarget: step-3#panel\naction: remove\nreason: Not used here.\n---\nLeft-over text.\n";
+        assert_eq!(refusal(text), ("remove-with-text", Some((6, 1))));
     }
 
     #[test]
     fn an_unknown_action_or_key_is_refused_at_its_line() {
-        let err = override_file("---\ntarget: step-3\naction: rewrite\n---\nText.\n").unwrap_err();
-        assert_eq!(err.line_col().map(|(line, _)| line), Some(3));
-        let err = override_file("---\ntarget: step-3\naction: append\nreson: x\n---\nText.\n")
-            .unwrap_err();
-        assert_eq!(err.line_col().map(|(line, _)| line), Some(4));
-        assert!(err.hint.as_deref().unwrap_or("").contains("reason"));
+        let text = "---\ntarget: step-3\naction: rewrite\n---\nText.\n";
+        assert_eq!(refusal(text).1.map(|(line, _)| line), Some(3));
+        let text = "---\ntarget: step-3\naction: append\nreson: x\n---\nText.\n";
+        assert_eq!(refusal(text).1.map(|(line, _)| line), Some(4));
+        let hint = override_file(text).unwrap_err().hint.unwrap_or_default();
+        assert!(hint.contains("reason"), "{hint}");
     }
 
     #[test]
@@ -677,39 +712,31 @@ mod tests {
 
     #[test]
     fn an_example_needs_a_usable_id_and_a_page() {
-        let err = example_file("---\nid: Ex Panel\ntitle: T\nattach: [step-3]\n---\nText.\n")
-            .unwrap_err();
-        assert_eq!(err.code, "bad-id");
-        assert_eq!(err.line_col(), Some((2, 1)));
-        let err =
-            example_file("---\nid: ex-panel\ntitle: T\nattach: []\n---\nText.\n").unwrap_err();
-        assert_eq!(err.code, "no-attach");
-        assert_eq!(err.line_col(), Some((4, 1)));
+        let refusal = |text: &str| {
+            let err = example_file(text).unwrap_err();
+            (err.code, err.line_col())
+        };
+        let text = "---\nid: Ex Panel\ntitle: T\nattach: [step-3]\n---\nText.\n";
+        assert_eq!(refusal(text), ("bad-id", Some((2, 1))));
+        let text = "---\nid: ex-panel\ntitle: T\nattach: []\n---\nText.\n";
+        assert_eq!(refusal(text), ("no-attach", Some((4, 1))));
         let err = example_file("---\nid: ex-panel\nattach: [step-3]\n---\nText.\n").unwrap_err();
         assert!(err.message.contains("title"), "{}", err.message);
     }
 
     #[test]
     fn settings_are_found_by_key() {
-        let text = "name: Exampleshire County Council\nshort_name: Exampleshire\njurisdiction: england\nservice: adults\nterms:\n  Individual Budget: Personal Budget\naccessibility:\n  contact_email: a@example.org\n  statement_date: 2026-01-01\n";
-        let config_file = SourceFile::new("local-overrides/x/authority.yaml", text);
-        let config: AuthorityConfig =
-            frontmatter::parse_file(&config_file, AUTHORITY_KEYS).unwrap();
+        let authority = authority_x(
+            "terms:\n  Individual Budget: Personal Budget\n",
+            &[],
+            Vec::new(),
+        );
+        let config = &authority.config;
         assert_eq!(config.jurisdiction, Jurisdiction::England);
         assert_eq!(config.service.label(), "adults");
         assert_eq!(config.terms["Individual Budget"], "Personal Budget");
-        let authority = Authority {
-            slug: "x".into(),
-            config,
-            config_file,
-            overrides: Vec::new(),
-            examples: Vec::new(),
-            pages: Vec::new(),
-            broken_page_ids: Default::default(),
-            dir: PathBuf::from("local-overrides/x"),
-        };
         let at = authority.setting_span("terms");
-        assert_eq!(authority.config_file.line_col(at.0), (5, 1));
+        assert_eq!(authority.config_file.line_col(at.0), (8, 1));
         assert_eq!(
             Jurisdiction::from_word("northern-ireland").map(Jurisdiction::label),
             Some("Northern Ireland")

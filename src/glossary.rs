@@ -245,19 +245,12 @@ fn section_text(markdown_text: &str, id: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-    use std::path::PathBuf;
-
     use super::*;
-    use crate::authority::{Authority, AuthorityConfig, AUTHORITY_KEYS};
-    use crate::diagnostic::SourceFile;
-    use crate::load::{HandbookMeta, Model};
+    use crate::authority::tests::authority_x;
+    use crate::authority::Authority;
+    use crate::load::tests::{model_of, page};
+    use crate::load::Model;
     use crate::overlay;
-    use crate::page::Page;
-
-    fn page(path: &str, text: &str) -> Page {
-        Page::parse(SourceFile::new(path, text.to_string()), &mut Vec::new()).unwrap()
-    }
 
     /// A model whose terminology page defines two terms (one pointing at
     /// `section`), used on other pages.
@@ -265,42 +258,23 @@ mod tests {
         let terminology = format!(
             "---\nid: terminology\ntitle: Terminology\nglossary:\n  - {{ term: Personal Budget, section: personal-budget }}\n  - {{ term: Support Plan, section: {section} }}\n---\n## Personal budget {{#personal-budget}}\n\nThe *money* a person's\nsupport costs.\n\n### More {{#more}}\n\nMore on budgets.\n\n## Support plan {{#support-plan}}\n\nHow the budget is spent.\n"
         );
-        let pages = [
-            page("content/_index.md", "---\nid: home\ntitle: Home\n---\nWelcome.\n"),
+        let step_1 =
+            "---\nid: step-1\ntitle: Step one\nweight: 1\n---\nEveryone has a personal budget.\n";
+        let step_2 = "---\nid: step-2\ntitle: Step two\nweight: 2\n---\nWrite a support plan. A personal budgetary note.\n";
+        model_of(vec![
+            page(
+                "content/_index.md",
+                "---\nid: home\ntitle: Home\n---\nWelcome.\n",
+            ),
             page("content/terminology.md", &terminology),
-            page(
-                "content/step-1.md",
-                "---\nid: step-1\ntitle: Step one\nweight: 1\n---\nEveryone has a personal budget.\n",
-            ),
-            page(
-                "content/step-2.md",
-                "---\nid: step-2\ntitle: Step two\nweight: 2\n---\nWrite a support plan. A personal budgetary note.\n",
-            ),
-        ];
-        Model {
-            meta: HandbookMeta::fallback(),
-            pages: pages.into_iter().map(|p| (p.id().to_string(), p)).collect(),
-            broken_ids: BTreeSet::new(),
-        }
+            page("content/step-1.md", step_1),
+            page("content/step-2.md", step_2),
+        ])
     }
 
+    /// The authority `x` with these local terms (YAML lines under `terms:`).
     fn authority(terms: &str) -> Authority {
-        let config_file = SourceFile::new(
-            "local-overrides/x/authority.yaml",
-            format!("name: X Council\nshort_name: X\njurisdiction: england\nservice: adults\naccessibility:\n  contact_email: a@x.example\n  statement_date: 2026-01-01\nterms:\n{terms}"),
-        );
-        let config: AuthorityConfig =
-            crate::frontmatter::parse_file(&config_file, AUTHORITY_KEYS).unwrap();
-        Authority {
-            slug: "x".into(),
-            config,
-            config_file,
-            overrides: Vec::new(),
-            examples: Vec::new(),
-            pages: Vec::new(),
-            broken_page_ids: BTreeSet::new(),
-            dir: PathBuf::from("local-overrides/x"),
-        }
+        authority_x(&format!("terms:\n{terms}"), &[], Vec::new())
     }
 
     /// The glossary of an edition of `model` (with `authority`), and the problems found.
@@ -383,17 +357,9 @@ mod tests {
         let model = model("support-plan");
         let authority = authority("  Personal Budget: Support Plan\n");
         let (_, problems) = glossary(&model, Some(&authority));
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        let problem = &problems[0];
-        assert_eq!(problem.code, "terms-merge");
-        assert_eq!(
-            problem.file_path(),
-            Some("local-overrides/x/authority.yaml")
-        );
-        assert_eq!(
-            problem.line_col(),
-            Some((9, 3)),
-            "points at the term's line"
-        );
+        let found: Vec<(&str, String)> = problems.iter().map(|p| (p.code, p.position())).collect();
+        // At the line under `terms:` that gives the local term.
+        let at = "local-overrides/x/authority.yaml:9:3".to_string();
+        assert_eq!(found, [("terms-merge", at)]);
     }
 }

@@ -705,11 +705,25 @@ impl Reloaded {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
+    /// A page parsed from `text`, as if read from `path`.
+    pub(crate) fn page(path: &str, text: &str) -> Page {
+        Page::parse(SourceFile::new(path, text.to_string()), &mut Vec::new()).unwrap()
+    }
+
+    /// A model of these pages, with the settings of a root without `handbook.yaml`.
+    pub(crate) fn model_of(pages: Vec<Page>) -> Model {
+        Model {
+            meta: HandbookMeta::fallback(),
+            pages: pages.into_iter().map(|p| (p.id().to_string(), p)).collect(),
+            broken_ids: BTreeSet::new(),
+        }
+    }
+
     /// A temporary root with these files (relative path, text).
-    fn root_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    pub(crate) fn root_with(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         for (path, text) in files {
             let path = dir.path().join(path);
@@ -727,17 +741,32 @@ mod tests {
     /// and the authority `x` with one override, one example and one page.
     fn small_root() -> tempfile::TempDir {
         root_with(&[
-            ("content/_index.md", &page_text("start", "Start", "Welcome.\n")),
-            ("content/about.md", &page_text("about", "About", "About text.\n")),
-            ("content/guide/_index.md", &page_text("guide", "Guide", "Guide text.\n")),
-            ("content/guide/step.md", &page_text("step", "A step", "Step text.\n")),
-            ("content/guide/deeper/_index.md", &page_text("deeper", "Deeper", "Deep.\n")),
             (
-                "local-overrides/x/authority.yaml",
-                "name: X Council\nshort_name: X\njurisdiction: england\nservice: adults\naccessibility:\n  contact_email: a@x.example\n  statement_date: 2026-01-01\n",
+                "content/_index.md",
+                &page_text("start", "Start", "Welcome.\n"),
             ),
             (
-                "local-overrides/x/overrides/about.md",
+                "content/about.md",
+                &page_text("about", "About", "About text.\n"),
+            ),
+            (
+                "content/guide/_index.md",
+                &page_text("guide", "Guide", "Guide text.\n"),
+            ),
+            (
+                "content/guide/step.md",
+                &page_text("step", "A step", "Step text.\n"),
+            ),
+            (
+                "content/guide/deeper/_index.md",
+                &page_text("deeper", "Deeper", "Deep.\n"),
+            ),
+            (
+                "local-overrides/x/authority.yaml",
+                crate::authority::tests::SETTINGS,
+            ),
+            (
+                OVERRIDE,
                 "---\ntarget: about\naction: append\n---\nLocal about.\n",
             ),
             (
@@ -745,7 +774,7 @@ mod tests {
                 "---\nid: ex-one\ntitle: One\nattach: [step]\n---\nExample text.\n",
             ),
             (
-                "local-overrides/x/pages/local.md",
+                LOCAL_PAGE,
                 "---\nid: local\ntitle: Local\nparent: guide\n---\nLocal text.\n",
             ),
         ])
@@ -896,120 +925,120 @@ mod tests {
         assert_eq!(problems[0].file_path(), Some("local-overrides/y/"));
     }
 
-    /// Writes `text` to `relative` under the root and returns its path.
-    fn save(root: &Path, relative: &str, text: &str) -> PathBuf {
-        let path = root.join(relative);
-        std::fs::write(&path, text).unwrap();
-        path
+    /// The small root, loaded, to save files into and reload them.
+    struct Saving {
+        dir: tempfile::TempDir,
+        sources: Sources,
     }
+
+    impl Saving {
+        fn new(selection: Selection) -> Self {
+            let dir = small_root();
+            let sources = load(dir.path(), &selection, &Diagnostics::new());
+            Self { dir, sources }
+        }
+
+        /// Writes each `(relative path, text)` and reloads them all.
+        fn save(&mut self, files: &[(&str, &str)]) -> Option<Reloaded> {
+            let paths: Vec<PathBuf> = files
+                .iter()
+                .map(|(relative, text)| {
+                    let path = self.dir.path().join(relative);
+                    std::fs::write(&path, text).unwrap();
+                    path
+                })
+                .collect();
+            reload(&mut self.sources, &paths)
+        }
+
+        fn body(&self, id: &str) -> &str {
+            self.sources.model.pages[id].body()
+        }
+    }
+
+    const LOCAL_PAGE: &str = "local-overrides/x/pages/local.md";
+    const OVERRIDE: &str = "local-overrides/x/overrides/about.md";
+    const PREPEND: &str = "---\ntarget: about\naction: prepend\n---\nLocal about.\n";
 
     #[test]
     fn reload_reads_a_changed_body_in_place() {
-        let dir = small_root();
-        let root = dir.path();
-        let (mut sources, _) = load_all(root);
-        let step = save(
-            root,
-            "content/guide/step.md",
-            &page_text("step", "A step", "New step text.\n"),
-        );
-        let local = save(
-            root,
-            "local-overrides/x/pages/local.md",
-            "---\nid: local\ntitle: Local\nparent: guide\n---\nNew local text.\n",
-        );
-        let reloaded = reload(&mut sources, &[step, local]).expect("an edit is reloaded");
+        let mut saving = Saving::new(Selection::All);
+        let step = page_text("step", "A step", "New step text.\n");
+        let local = "---\nid: local\ntitle: Local\nparent: guide\n---\nNew local text.\n";
+        let reloaded = saving.save(&[("content/guide/step.md", &step), (LOCAL_PAGE, local)]);
+        let reloaded = reloaded.expect("an edit is reloaded");
         assert_eq!(reloaded.bodies, ["step", "local"]);
         assert!(!reloaded.more, "only bodies changed");
-        let page = &sources.model.pages["step"];
-        assert_eq!(page.body(), "New step text.\n");
-        assert_eq!(
-            page.folder_parent.as_deref(),
-            Some("guide"),
-            "its place is kept"
-        );
-        assert_eq!(sources.authorities[0].pages[0].body(), "New local text.\n");
+        assert_eq!(saving.body("step"), "New step text.\n");
+        let parent = saving.sources.model.pages["step"].folder_parent.as_deref();
+        assert_eq!(parent, Some("guide"), "its place is kept");
+        let local = &saving.sources.authorities[0].pages[0];
+        assert_eq!(local.body(), "New local text.\n");
     }
 
     #[test]
     fn reload_tells_front_matter_overrides_and_examples_apart_from_bodies() {
-        let dir = small_root();
-        let root = dir.path();
-        let (mut sources, _) = load_all(root);
-        let about = save(
-            root,
-            "content/about.md",
-            &page_text("about", "About us", "About text.\n"),
-        );
-        let reloaded = reload(&mut sources, &[about]).unwrap();
+        let mut saving = Saving::new(Selection::All);
+        let about = page_text("about", "About us", "About text.\n");
+        let reloaded = saving.save(&[("content/about.md", &about)]).unwrap();
         assert!(reloaded.bodies.is_empty() && reloaded.more);
-        assert_eq!(sources.model.pages["about"].meta.title, "About us");
+        assert_eq!(saving.sources.model.pages["about"].meta.title, "About us");
 
-        let over = save(
-            root,
-            "local-overrides/x/overrides/about.md",
-            "---\ntarget: about\naction: prepend\n---\nLocal about.\n",
-        );
-        let example = save(
-            root,
-            "local-overrides/x/examples/ex-one.md",
-            "---\nid: ex-one\ntitle: One, again\nattach: [step]\n---\nExample text.\n",
-        );
-        let reloaded = reload(&mut sources, &[over, example]).unwrap();
-        assert!(reloaded.more);
-        let x = &sources.authorities[0];
+        let example = "---\nid: ex-one\ntitle: One, again\nattach: [step]\n---\nExample.\n";
+        let example_file = "local-overrides/x/examples/ex-one.md";
+        let reloaded = saving.save(&[(OVERRIDE, PREPEND), (example_file, example)]);
+        assert!(reloaded.unwrap().more);
+        let x = &saving.sources.authorities[0];
         assert_eq!(x.overrides[0].action, crate::authority::Action::Prepend);
         assert_eq!(x.examples[0].title, "One, again");
     }
 
     #[test]
     fn reload_gives_up_on_new_deleted_renamed_or_broken_files_and_changes_nothing() {
-        let dir = small_root();
-        let root = dir.path();
-        let (mut sources, _) = load_all(root);
-        let edited = save(
-            root,
-            "content/about.md",
-            &page_text("about", "About", "Edited.\n"),
-        );
-        let new = save(root, "content/new.md", &page_text("new", "New", "New.\n"));
-        assert_eq!(reload(&mut sources, &[edited, new]), None, "a new file");
-        assert_eq!(
-            sources.model.pages["about"].body(),
-            "About text.\n",
-            "nothing changed"
-        );
+        let mut saving = Saving::new(Selection::All);
+        let edited = page_text("about", "About", "Edited.\n");
+        let new = page_text("new", "New", "New.\n");
+        let both = [
+            ("content/about.md", edited.as_str()),
+            ("content/new.md", &new),
+        ];
+        assert_eq!(saving.save(&both), None, "a new file");
+        assert_eq!(saving.body("about"), "About text.\n", "nothing changed");
 
-        let deleted = root.join("content/guide/step.md");
+        let deleted = saving.dir.path().join("content/guide/step.md");
         std::fs::remove_file(&deleted).unwrap();
-        assert_eq!(reload(&mut sources, &[deleted]), None, "a deleted file");
-
-        let renamed = save(
-            root,
-            "content/about.md",
-            &page_text("about-us", "About", ""),
+        assert_eq!(
+            reload(&mut saving.sources, &[deleted]),
+            None,
+            "a deleted file"
         );
-        assert_eq!(reload(&mut sources, &[renamed]), None, "a changed id");
-        let broken = save(root, "content/about.md", "---\nid: about\ntitle: [\n---\n");
-        assert_eq!(reload(&mut sources, &[broken]), None, "a broken file");
-        let settings = root.join("local-overrides/x/authority.yaml");
-        assert_eq!(reload(&mut sources, &[settings]), None, "settings");
-        assert!(sources.model.pages.contains_key("step"));
-        assert_eq!(sources.model.pages["about"].body(), "About text.\n");
+
+        let renamed = page_text("about-us", "About", "");
+        assert_eq!(
+            saving.save(&[("content/about.md", &renamed)]),
+            None,
+            "a changed id"
+        );
+        let broken = "---\nid: about\ntitle: [\n---\n";
+        assert_eq!(
+            saving.save(&[("content/about.md", broken)]),
+            None,
+            "a broken file"
+        );
+        let settings = (
+            "local-overrides/x/authority.yaml",
+            crate::authority::tests::SETTINGS,
+        );
+        assert_eq!(saving.save(&[settings]), None, "settings");
+        assert!(saving.sources.model.pages.contains_key("step"));
+        assert_eq!(saving.body("about"), "About text.\n");
     }
 
     #[test]
     fn reload_ignores_an_authority_the_preview_does_not_show() {
-        let dir = small_root();
-        let root = dir.path();
-        let diagnostics = Diagnostics::new();
-        let mut sources = load(root, &Selection::Only(Vec::new()), &diagnostics);
-        assert!(sources.authorities.is_empty());
-        let over = save(
-            root,
-            "local-overrides/x/overrides/about.md",
-            "---\ntarget: about\naction: prepend\n---\nLocal about.\n",
-        );
-        assert_eq!(reload(&mut sources, &[over]), Some(Reloaded::default()));
+        let mut saving = Saving::new(Selection::Only(Vec::new()));
+        assert!(saving.sources.authorities.is_empty());
+        let reloaded = saving.save(&[(OVERRIDE, PREPEND)]);
+        assert_eq!(reloaded, Some(Reloaded::default()));
     }
 }

@@ -711,66 +711,30 @@ fn reading_order<'s>(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-    use std::path::PathBuf;
-
     use super::*;
-    use crate::authority::{AuthorityConfig, AUTHORITY_KEYS};
-    use crate::load::HandbookMeta;
+    use crate::authority::tests::authority_x;
+    use crate::load::tests::{model_of, page};
 
     const STEP_3: &str = "---\nid: step-3\ntitle: Step three\nweight: 3\n---\nModel intro.\n\n## Panel {#panel}\n\nModel panel text.\n\n### Papers {#papers}\n\nModel papers text.\n\n## Checklist {#checklist}\n\nModel checklist text.\n";
 
-    fn page(path: &str, text: &str) -> Page {
-        Page::parse(SourceFile::new(path, text.to_string()), &mut Vec::new()).unwrap()
-    }
-
     /// A model of a home page, step 3 and step 4 (under step 3).
     fn model() -> Model {
-        let pages = [
-            page(
-                "content/_index.md",
-                "---\nid: home\ntitle: Home\n---\nWelcome.\n",
-            ),
+        let home = "---\nid: home\ntitle: Home\n---\nWelcome.\n";
+        let step_4 = "---\nid: step-4\ntitle: Step four\nparent: step-3\n---\nModel step four.\n";
+        model_of(vec![
+            page("content/_index.md", home),
             page("content/step-3.md", STEP_3),
-            page(
-                "content/step-4.md",
-                "---\nid: step-4\ntitle: Step four\nparent: step-3\n---\nModel step four.\n",
-            ),
-        ];
-        Model {
-            meta: HandbookMeta::fallback(),
-            pages: pages.into_iter().map(|p| (p.id().to_string(), p)).collect(),
-            broken_ids: BTreeSet::new(),
-        }
+            page("content/step-4.md", step_4),
+        ])
     }
 
-    /// An authority with these override files (name, text), and local pages.
+    /// The authority `x` with these override files (name, text), and local pages.
     fn authority(overrides: &[(&str, &str)], pages: &[(&str, &str)]) -> Authority {
-        let config_file = SourceFile::new(
-            "local-overrides/x/authority.yaml",
-            "name: X Council\nshort_name: X\njurisdiction: england\nservice: adults\naccessibility:\n  contact_email: a@x.example\n  statement_date: 2026-01-01\n",
-        );
-        let config: AuthorityConfig =
-            crate::frontmatter::parse_file(&config_file, AUTHORITY_KEYS).unwrap();
-        Authority {
-            slug: "x".into(),
-            config,
-            config_file,
-            overrides: overrides
-                .iter()
-                .map(|(name, text)| {
-                    let path = format!("local-overrides/x/overrides/{name}");
-                    Override::parse(SourceFile::new(path, text.to_string())).unwrap()
-                })
-                .collect(),
-            examples: Vec::new(),
-            pages: pages
-                .iter()
-                .map(|(name, text)| page(&format!("local-overrides/x/pages/{name}"), text))
-                .collect(),
-            broken_page_ids: BTreeSet::new(),
-            dir: PathBuf::from("local-overrides/x"),
-        }
+        let pages = pages
+            .iter()
+            .map(|(name, text)| page(&format!("local-overrides/x/pages/{name}"), text))
+            .collect();
+        authority_x("", overrides, pages)
     }
 
     /// An override of `target` with `action` (and more front matter) and the text `LOCAL`.
@@ -810,53 +774,26 @@ mod tests {
 
     #[test]
     fn each_action_puts_local_text_where_a_reader_expects_it() {
-        let reason = "reason: Local practice.\n";
-        let cases: [(&str, &str, &[&str]); 7] = [
-            (
-                "replace",
-                reason,
-                &["Model intro.", "LOCAL replace.", "## Checklist"],
-            ),
-            (
-                "append",
-                "",
-                &[
-                    "## Panel",
-                    "Model papers text.",
-                    "LOCAL append.",
-                    "## Checklist",
-                ],
-            ),
-            (
-                "prepend",
-                "",
-                &["## Panel {#panel}", "LOCAL prepend.", "Model panel text."],
-            ),
-            (
-                "insert-before",
-                "",
-                &["Model intro.", "LOCAL insert-before.", "## Panel {#panel}"],
-            ),
-            (
-                "insert-after",
-                "",
-                &["Model papers text.", "LOCAL insert-after.", "## Checklist"],
-            ),
-            (
-                "note",
-                "position: before\n",
-                &["## Panel {#panel}", "LOCAL note.", "Model panel text."],
-            ),
-            (
-                "note",
-                "",
-                &["Model papers text.", "LOCAL note.", "## Checklist"],
-            ),
-        ];
-        for (action, more, order) in cases {
-            let text = over("step-3#panel", action, more);
+        // Action | more front matter | what a reader meets, in order.
+        let cases = "\
+            replace       | reason: Ours.    | intro. < LOCAL replace. < ## Checklist
+            append        |                  | ## Panel < papers text. < LOCAL append. < ## Checklist
+            prepend       |                  | ## Panel {#panel} < LOCAL prepend. < Model panel text.
+            insert-before |                  | intro. < LOCAL insert-before. < ## Panel {#panel}
+            insert-after  |                  | papers text. < LOCAL insert-after. < ## Checklist
+            note          | position: before | ## Panel {#panel} < LOCAL note. < panel text.
+            note          |                  | Model papers text. < LOCAL note. < ## Checklist";
+        assert_eq!(cases.lines().count(), 7);
+        for case in cases.lines() {
+            let [action, more, order] = [0, 1, 2].map(|i| case.split('|').nth(i).unwrap().trim());
+            let more = if more.is_empty() {
+                String::new()
+            } else {
+                format!("{more}\n")
+            };
+            let text = over("step-3#panel", action, &more);
             let (joined, chunks) = step_3_with(&[("o.md", &text)]);
-            in_order(&joined, order);
+            in_order(&joined, &order.split(" < ").collect::<Vec<_>>());
             // The local text is marked local, and the model's is not.
             for (text, local) in &chunks {
                 assert_eq!(
@@ -997,14 +934,12 @@ mod tests {
             let diagnostics = Diagnostics::new();
             let edition = authority_edition(&model, &authority, &diagnostics);
             let problems = diagnostics.into_sorted();
-            assert_eq!(problems.len(), 1, "{problems:?}");
+            let found: Vec<(&str, String)> =
+                problems.iter().map(|p| (p.code, p.position())).collect();
+            // At the first file's `target:`, naming the other file.
+            let at = "local-overrides/x/overrides/a.md:2:1".to_string();
+            assert_eq!(found, [("override-clash", at)]);
             let problem = &problems[0];
-            assert_eq!(problem.code, "override-clash");
-            assert_eq!(
-                problem.file_path(),
-                Some("local-overrides/x/overrides/a.md")
-            );
-            assert_eq!(problem.line_col(), Some((2, 1)), "points at `target:`");
             assert!(problem.message.contains("local-overrides/x/overrides/b.md"));
             // Neither override is applied.
             assert!(edition.applied.is_empty());

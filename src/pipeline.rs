@@ -591,32 +591,30 @@ mod tests {
     /// of a home page and two pages, the second linking to the first, and
     /// the authority `x` with one local page.
     fn small_root() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        let files = [
-            ("content/_index.md", "---\nid: home\ntitle: Home\n---\nWelcome.\n"),
+        crate::load::tests::root_with(&[
             (
-                "content/a.md",
-                "---\nid: a\ntitle: Page A\nweight: 1\n---\n## First {#first}\n\nText of A.\n",
+                "content/_index.md",
+                "---\nid: home\ntitle: Home\n---\nWelcome.\n",
             ),
-            (
-                "content/b.md",
-                "---\nid: b\ntitle: Page B\nweight: 2\n---\nSee [[a#first]].\n",
-            ),
+            ("content/a.md", &page_a("Text of A.")),
+            ("content/b.md", &page_b("See [[a#first]].")),
             (
                 "local-overrides/x/authority.yaml",
-                "name: X Council\nshort_name: X\njurisdiction: england\nservice: adults\naccessibility:\n  contact_email: a@x.example\n  statement_date: 2026-01-01\n",
+                crate::authority::tests::SETTINGS,
             ),
             (
                 "local-overrides/x/pages/local.md",
                 "---\nid: local\ntitle: Our page\nparent: a\n---\nLocal text.\n",
             ),
-        ];
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        dir
+        ])
+    }
+
+    fn page_a(text: &str) -> String {
+        format!("---\nid: a\ntitle: Page A\nweight: 1\n---\n## First {{#first}}\n\n{text}\n")
+    }
+
+    fn page_b(text: &str) -> String {
+        format!("---\nid: b\ntitle: Page B\nweight: 2\n---\n{text}\n")
     }
 
     #[test]
@@ -661,13 +659,23 @@ mod tests {
         assert_eq!(problems[0].file_path(), Some("content/b.md"));
     }
 
-    /// Builds `preview` after `changed` was saved; returns what each step handed over.
-    fn preview_build(
-        preview: &mut Preview,
-        changed: Option<&[PathBuf]>,
-    ) -> Result<Vec<Step>, Vec<Diagnostic>> {
+    /// Builds `preview` from scratch; returns what each step handed over.
+    fn first_build(preview: &mut Preview) -> Result<Vec<Step>, Vec<Diagnostic>> {
         let mut steps = Vec::new();
-        preview.build(changed, &mut |step| steps.push(step))?;
+        preview.build(None, &mut |step| steps.push(step))?;
+        Ok(steps)
+    }
+
+    /// Saves `text` to `relative` under the preview's root and builds again.
+    fn save(
+        preview: &mut Preview,
+        relative: &str,
+        text: &str,
+    ) -> Result<Vec<Step>, Vec<Diagnostic>> {
+        let path = preview.root.join(relative);
+        std::fs::write(&path, text).unwrap();
+        let mut steps = Vec::new();
+        preview.build(Some(&[path]), &mut |step| steps.push(step))?;
         Ok(steps)
     }
 
@@ -747,7 +755,7 @@ mod tests {
         let dir = small_root();
         let root = dir.path();
         let mut preview = Preview::new(root.to_path_buf(), None);
-        let (files, changed) = files_of(preview_build(&mut preview, None).unwrap());
+        let (files, changed) = files_of(first_build(&mut preview).unwrap());
         let page = |files: &HashMap<String, Arc<[u8]>>, path: &str| {
             String::from_utf8(files[path].to_vec()).unwrap()
         };
@@ -755,38 +763,26 @@ mod tests {
         assert!(page(&files, "b.html").contains("href=\"a.html#first\""));
         assert!(!files.contains_key("local.html"), "the model edition");
         assert!(
-            changed.contains(&"a.html".to_string()),
+            changed.contains(&"a.html".into()),
             "all made the first time"
         );
         assert_same_as_built(&files, root);
 
         // A save of one page's text makes that page again, and not the others.
-        let a = root.join("content/a.md");
-        std::fs::write(
-            &a,
-            "---\nid: a\ntitle: Page A\nweight: 1\n---\n## First {#first}\n\nNew text of A.\n",
-        )
-        .unwrap();
-        let (files, changed) = files_of(preview_build(&mut preview, Some(&[a])).unwrap());
+        let saved = save(&mut preview, "content/a.md", &page_a("New text of A."));
+        let (files, changed) = files_of(saved.unwrap());
         assert!(page(&files, "a.html").contains("New text of A."));
         assert!(page(&files, PRINT_FILE).contains("New text of A."));
-        assert!(changed.contains(&"a.html".to_string()), "{changed:?}");
-        assert!(!changed.contains(&"b.html".to_string()), "{changed:?}");
+        assert!(changed.contains(&"a.html".into()), "{changed:?}");
+        assert!(!changed.contains(&"b.html".into()), "{changed:?}");
         assert_same_as_built(&files, root);
 
         // A new page is read with the rest of the root again.
-        let c = root.join("content/c.md");
-        std::fs::write(
-            &c,
-            "---\nid: c\ntitle: Page C\nweight: 3\n---\nText of C.\n",
-        )
-        .unwrap();
-        let (files, _) = files_of(preview_build(&mut preview, Some(&[c])).unwrap());
+        let new = "---\nid: c\ntitle: Page C\nweight: 3\n---\nText of C.\n";
+        let (files, _) = files_of(save(&mut preview, "content/c.md", new).unwrap());
         assert!(page(&files, "c.html").contains("Text of C."));
-        assert!(
-            page(&files, "b.html").contains("Page C"),
-            "the contents list follows"
-        );
+        let contents = page(&files, "b.html");
+        assert!(contents.contains("Page C"), "the contents list follows");
         assert_same_as_built(&files, root);
     }
 
@@ -795,34 +791,23 @@ mod tests {
         let dir = small_root();
         let root = dir.path();
         let mut preview = Preview::new(root.to_path_buf(), Some("x".into()));
-        let (files, _) = files_of(preview_build(&mut preview, None).unwrap());
+        let (files, _) = files_of(first_build(&mut preview).unwrap());
         assert!(files.contains_key("local.html"), "the authority's edition");
 
-        let b = root.join("content/b.md");
-        std::fs::write(
-            &b,
-            "---\nid: b\ntitle: Page B\nweight: 2\n---\nSee [[a#second]].\n",
-        )
-        .unwrap();
-        let problems = preview_build(&mut preview, Some(std::slice::from_ref(&b))).unwrap_err();
+        let broken = save(&mut preview, "content/b.md", &page_b("See [[a#second]]."));
+        let problems = broken.unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].file_path(), Some("content/b.md"));
         assert_eq!(problems[0].line_col().map(|(line, _)| line), Some(6));
 
-        std::fs::write(
-            &b,
-            "---\nid: b\ntitle: Page B\nweight: 2\n---\nSee [[local]].\n",
-        )
-        .unwrap();
-        let (files, changed) = files_of(preview_build(&mut preview, Some(&[b])).unwrap());
+        let fixed = save(&mut preview, "content/b.md", &page_b("See [[local]]."));
+        let (files, changed) = files_of(fixed.unwrap());
         assert!(String::from_utf8_lossy(&files["b.html"]).contains("href=\"local.html\""));
-        assert!(changed.contains(&"b.html".to_string()));
+        assert!(changed.contains(&"b.html".into()));
 
         let mut missing = Preview::new(root.to_path_buf(), Some("y".into()));
-        let problems = preview_build(&mut missing, None).unwrap_err();
-        assert!(
-            problems.iter().any(|p| p.code == "unknown-authority"),
-            "{problems:?}"
-        );
+        let problems = first_build(&mut missing).unwrap_err();
+        let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+        assert!(codes.contains(&"unknown-authority"), "{codes:?}");
     }
 }

@@ -7,6 +7,8 @@
 //! `use crate::X` (with `crate::{X, Y::Z}` groups) or a `crate::X::` path
 //! anywhere in code; comments are left out.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -15,20 +17,12 @@ const MAX_FUNCTION_LINES: usize = 120;
 
 /// Every `.rs` file under `src/`, sorted.
 fn source_files() -> Vec<PathBuf> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&src)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    files
+    common::files_ending(&common::repo().join("src"), "rs")
 }
 
 /// The path of a file under `src/`, with `/` separators.
 fn shown(file: &Path) -> String {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let src = common::repo().join("src");
     let relative = file.strip_prefix(&src).unwrap_or(file);
     let parts: Vec<String> = relative
         .components()

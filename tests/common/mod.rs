@@ -140,10 +140,15 @@ pub fn read(path: impl AsRef<Path>) -> String {
 
 /// Every HTML file under a folder, sorted.
 pub fn html_files(dir: &Path) -> Vec<PathBuf> {
+    files_ending(dir, "html")
+}
+
+/// Every file under a folder whose name has the extension `extension`, sorted.
+pub fn files_ending(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == extension))
         .map(|e| e.into_path())
         .collect();
     files.sort();
