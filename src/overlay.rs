@@ -894,9 +894,24 @@ mod tests {
         let text = over("step-3#panel", "remove", "reason: No panel here.\n")
             .replace("LOCAL remove.\n", "");
         let (joined, chunks) = step_3_with(&[("o.md", &text)]);
-        assert!(!joined.contains("Panel") && !joined.contains("Papers"));
-        in_order(&joined, &["Model intro.", "## Checklist"]);
-        assert!(chunks.iter().all(|(_, local)| !local));
+        for gone in ["## Panel", "Model panel text.", "Model papers text."] {
+            assert!(!joined.contains(gone), "{gone:?} is still in:\n{joined}");
+        }
+        // The council's notice stands where the section was, with its reason.
+        let notice = [
+            "Model intro.",
+            "\u{201c}Panel\u{201d}",
+            "No panel here.",
+            "## Checklist",
+        ];
+        in_order(&joined, &notice);
+        let local: Vec<&str> = chunks
+            .iter()
+            .filter(|c| c.1)
+            .map(|c| c.0.as_str())
+            .collect();
+        assert_eq!(local.len(), 1, "{local:?}");
+        assert!(local[0].contains("No panel here."));
 
         let model = model();
         let removal = "---\ntarget: step-3\naction: remove\nreason: Not ours.\n---\n";
