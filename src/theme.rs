@@ -55,6 +55,12 @@ mod built_in {
     include!(concat!(env!("OUT_DIR"), "/built_in_theme.rs"));
 }
 
+/// The default theme's files as built into Handbook (templates, static
+/// files and README), by their path under `themes/default`.
+pub fn built_in_files() -> &'static [(&'static str, &'static [u8])] {
+    built_in::FILES
+}
+
 /// The theme shared by every edition.
 #[derive(Debug)]
 pub struct Theme {
