@@ -224,6 +224,11 @@ impl Engine {
             .map_err(|e| template_error(&self.files, &e))
     }
 
+    /// The template files it was compiled from (the theme's and the authority's).
+    pub fn sources(&self) -> impl Iterator<Item = &Arc<SourceFile>> {
+        self.files.values()
+    }
+
     /// Whether a template of that name exists (the authority's or the theme's).
     pub fn has(&self, template: &str) -> bool {
         self.files.contains_key(template) || self.files.contains_key(&format!("theme/{template}"))
