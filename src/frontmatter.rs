@@ -522,14 +522,11 @@ fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
     if let Some(rest) = message.split("unknown variant `").nth(1) {
         let value = rest.split('`').next().unwrap_or(rest);
         let allowed = allowed_values(message);
-        let hint = if allowed.is_empty() {
-            "check the spelling".to_string()
-        } else {
-            did_you_mean(
-                value,
-                allowed.iter().copied(),
-                &format!("use one of: {}", allowed.join(", ")),
-            )
+        let list = format!("use one of: {}", allowed.join(", "));
+        let hint = match crate::diagnostic::closest(value, allowed.iter().copied()).first() {
+            _ if allowed.is_empty() => "check the spelling".to_string(),
+            Some(near) => format!("did you mean `{near}`? ({list})"),
+            None => list,
         };
         return (
             format!("`{value}` is not an allowed value here"),
