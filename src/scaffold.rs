@@ -205,9 +205,11 @@ fn starter_files(today: Date) -> Vec<(&'static str, String)> {
                  # target: a page id, or page-id#section-id\n\
                  # action: replace | append | prepend | insert-before | insert-after | remove | note\n\
                  # reason: required for replace and remove; shown on the differences page\n\
+                 # last_reviewed: when this text was last written or checked\n\
                  target: step-1#systems-practice-support\n\
                  action: append\n\
                  reason: Tells staff how people reach us locally.\n\
+                 last_reviewed: {today}\n\
                  ---\n\
                  ### How people contact us {{#local-contact}}\n\
                  \n\
@@ -223,6 +225,7 @@ fn starter_files(today: Date) -> Vec<(&'static str, String)> {
                  title: A first local example\n\
                  attach: [step-1]\n\
                  summary: Replace this with a short description.\n\
+                 last_reviewed: {today}\n\
                  ---\n\
                  Describe what happened, who was involved (by role, never by name) and what the social worker did.\n"
             ),
