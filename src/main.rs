@@ -105,15 +105,8 @@ enum Command {
     NewAuthority {
         /// Folder name and id, such as `north-exampleshire`.
         slug: String,
-        /// The authority's full name.
-        #[arg(long)]
-        name: String,
-        /// england, scotland, wales or northern-ireland.
-        #[arg(long)]
-        jurisdiction: String,
-        /// Where readers ask for other formats and report accessibility problems.
-        #[arg(long, value_name = "EMAIL")]
-        accessibility_email: Option<String>,
+        #[command(flatten)]
+        about: AboutAuthority,
         /// The handbook root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -125,15 +118,8 @@ enum Command {
         /// The authority's folder name and id, such as `north-exampleshire`.
         #[arg(long, value_name = "SLUG")]
         authority: String,
-        /// The authority's full name.
-        #[arg(long)]
-        name: String,
-        /// england, scotland, wales or northern-ireland.
-        #[arg(long)]
-        jurisdiction: String,
-        /// Where readers ask for other formats and report accessibility problems.
-        #[arg(long, value_name = "EMAIL")]
-        accessibility_email: Option<String>,
+        #[command(flatten)]
+        about: AboutAuthority,
     },
     /// Write JSON Schemas of handbook.yaml, authority.yaml and front matter, for editors.
     Schema {
@@ -148,6 +134,42 @@ enum Command {
     },
     /// Print the manual page (roff), for `man -l -`.
     Man,
+}
+
+/// What `new-authority` and `init` are told about a new authority.
+#[derive(Debug, clap::Args)]
+struct AboutAuthority {
+    /// The authority's full name.
+    #[arg(long)]
+    name: String,
+    /// england, scotland, wales or northern-ireland.
+    #[arg(long)]
+    jurisdiction: String,
+    /// Where readers ask for other formats and report accessibility problems.
+    #[arg(long, value_name = "EMAIL")]
+    accessibility_email: Option<String>,
+}
+
+impl AboutAuthority {
+    /// The details of authority `slug`; `None`, said why, when the
+    /// jurisdiction is not one of the four.
+    fn details<'a>(&'a self, slug: &'a str) -> Option<handbook::scaffold::Details<'a>> {
+        let Some(jurisdiction) = Jurisdiction::from_word(&self.jurisdiction) else {
+            say(&format!(
+                "error: `{}` is not a jurisdiction",
+                self.jurisdiction
+            ));
+            say("  hint: use england, scotland, wales or northern-ireland");
+            return None;
+        };
+        Some(handbook::scaffold::Details {
+            slug,
+            name: &self.name,
+            jurisdiction,
+            accessibility_email: self.accessibility_email.as_deref(),
+            today: pipeline::today(),
+        })
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -192,20 +214,18 @@ fn main() -> ExitCode {
         }
         Command::Diff { slug, root } => handbook_diff(&root, &slug),
         Command::Accept { slug, root } => accept(&root, &slug),
-        Command::NewAuthority {
-            slug,
-            name,
-            jurisdiction,
-            accessibility_email,
-            root,
-        } => new_authority(&root, &slug, &name, &jurisdiction, accessibility_email),
+        Command::NewAuthority { slug, about, root } => match about.details(&slug) {
+            Some(details) => new_authority(&root, &details),
+            None => ExitCode::FAILURE,
+        },
         Command::Init {
             dir,
             authority,
-            name,
-            jurisdiction,
-            accessibility_email,
-        } => init(&dir, &authority, &name, &jurisdiction, accessibility_email),
+            about,
+        } => match about.details(&authority) {
+            Some(details) => init(&dir, &details),
+            None => ExitCode::FAILURE,
+        },
         Command::Schema { out } => schema(&out),
         Command::Completions { shell } => {
             let mut text = Vec::new();
@@ -346,24 +366,9 @@ fn check(root: PathBuf, authorities: Vec<String>, deny_warnings: bool, format: F
     exit_code(run.has_errors() || (deny_warnings && totals.warnings > 0))
 }
 
-fn new_authority(
-    root: &Path,
-    slug: &str,
-    name: &str,
-    jurisdiction: &str,
-    accessibility_email: Option<String>,
-) -> ExitCode {
-    let Some(jurisdiction) = jurisdiction_from(jurisdiction) else {
-        return ExitCode::FAILURE;
-    };
-    let details = handbook::scaffold::Details {
-        slug,
-        name,
-        jurisdiction,
-        accessibility_email: accessibility_email.as_deref(),
-        today: pipeline::today(),
-    };
-    match handbook::scaffold::new_authority(root, &details) {
+fn new_authority(root: &Path, details: &handbook::scaffold::Details) -> ExitCode {
+    let slug = details.slug;
+    match handbook::scaffold::new_authority(root, details) {
         Ok(files) => {
             print_out(&format!("Created local-overrides/{slug}/ with:\n"));
             for f in files {
@@ -389,33 +394,9 @@ fn new_authority(
     }
 }
 
-fn jurisdiction_from(word: &str) -> Option<Jurisdiction> {
-    let found = Jurisdiction::from_word(word);
-    if found.is_none() {
-        say(&format!("error: `{word}` is not a jurisdiction"));
-        say("  hint: use england, scotland, wales or northern-ireland");
-    }
-    found
-}
-
-fn init(
-    dir: &Path,
-    slug: &str,
-    name: &str,
-    jurisdiction: &str,
-    accessibility_email: Option<String>,
-) -> ExitCode {
-    let Some(jurisdiction) = jurisdiction_from(jurisdiction) else {
-        return ExitCode::FAILURE;
-    };
-    let details = handbook::scaffold::Details {
-        slug,
-        name,
-        jurisdiction,
-        accessibility_email: accessibility_email.as_deref(),
-        today: pipeline::today(),
-    };
-    match handbook::scaffold::init(dir, &details) {
+fn init(dir: &Path, details: &handbook::scaffold::Details) -> ExitCode {
+    let (slug, name) = (details.slug, details.name);
+    match handbook::scaffold::init(dir, details) {
         Ok(()) => {
             let shown = dir.display();
             print_out(&format!(
@@ -423,7 +404,7 @@ fn init(
                  (themes/default/), {name} (local-overrides/{slug}/), and JSON Schemas for editors (schemas/).\n\
                  Next:\n  cd {shown}\n  handbook check --deny-warnings\n  handbook serve --authority {slug}\n"
             ));
-            if accessibility_email.is_none() {
+            if details.accessibility_email.is_none() {
                 print_out(&format!(
                     "Add your accessibility contact to local-overrides/{slug}/authority.yaml before publishing \
                      (`handbook check` notes it until then).\n"

@@ -114,6 +114,37 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Runs `handbook init FOLDER --authority SLUG --name NAME --jurisdiction england` in `dir`.
+fn init_in(dir: &Path, folder: &str, slug: &str, name: &str) -> std::process::Output {
+    let args = [
+        "init",
+        folder,
+        "--authority",
+        slug,
+        "--name",
+        name,
+        "--jurisdiction",
+        "england",
+    ];
+    handbook_in(dir, &args)
+}
+
+/// Asserts that a run printed `words`, showing what it printed if not.
+fn assert_says(run: &std::process::Output, words: &str) {
+    assert!(
+        text(run).contains(words),
+        "expected {words:?} in:\n{}",
+        text(run)
+    );
+}
+
+/// `check --deny-warnings` passes on `root` with nothing to report but notes.
+fn assert_checks_clean(root: &Path) {
+    let check = handbook_in(root, &["check", "--deny-warnings"]);
+    assert_ok(&check);
+    assert_says(&check, "0 errors, 0 warnings");
+}
+
 #[test]
 fn init_makes_a_root_that_passes_check_with_deny_warnings_and_builds() {
     let dir = tempfile::tempdir().unwrap();
@@ -154,13 +185,7 @@ fn init_makes_a_root_that_passes_check_with_deny_warnings_and_builds() {
         read(root.join("content/step-3.md")),
         read(repo().join("content/step-3.md"))
     );
-    let check = handbook_in(&root, &["check", "--deny-warnings"]);
-    assert_ok(&check);
-    assert!(
-        text(&check).contains("0 errors, 0 warnings"),
-        "{}",
-        text(&check)
-    );
+    assert_checks_clean(&root);
     let build = handbook_in(&root, &["build", "--no-search"]);
     assert_ok(&build);
     let home = visible_text(&read(root.join("public/north-exampleshire/index.html")));
@@ -187,13 +212,7 @@ fn init_makes_a_root_that_passes_check_with_deny_warnings_and_builds() {
     );
     assert_ok(&run);
     let second = dir.path().join("second");
-    let check = handbook_in(&second, &["check", "--deny-warnings"]);
-    assert_ok(&check);
-    assert!(
-        text(&check).contains("0 errors, 0 warnings"),
-        "{}",
-        text(&check)
-    );
+    assert_checks_clean(&second);
     assert_ok(&handbook_in(
         &second,
         &["build", "--no-search", "--authority", "south"],
@@ -205,47 +224,15 @@ fn init_makes_a_root_that_passes_check_with_deny_warnings_and_builds() {
 fn init_refuses_a_folder_that_is_not_empty() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "notes.txt", "mine");
-    let run = handbook_in(
-        dir.path(),
-        &[
-            "init",
-            ".",
-            "--authority",
-            "x",
-            "--name",
-            "X Council",
-            "--jurisdiction",
-            "england",
-        ],
-    );
+    let run = init_in(dir.path(), ".", "x", "X Council");
     assert_fails(&run);
-    assert!(text(&run).contains("is not empty"), "{}", text(&run));
-    assert!(
-        text(&run).contains("handbook new-authority"),
-        "{}",
-        text(&run)
-    );
+    assert_says(&run, "is not empty");
+    assert_says(&run, "handbook new-authority");
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(left.len(), 1, "nothing was written");
-    let run = handbook_in(
-        dir.path(),
-        &[
-            "init",
-            "new",
-            "--authority",
-            "Bad Slug",
-            "--name",
-            "X",
-            "--jurisdiction",
-            "england",
-        ],
-    );
+    let run = init_in(dir.path(), "new", "Bad Slug", "X");
     assert_fails(&run);
-    assert!(
-        text(&run).contains("cannot be an authority folder name"),
-        "{}",
-        text(&run)
-    );
+    assert_says(&run, "cannot be an authority folder name");
 }
 
 #[test]
@@ -265,19 +252,7 @@ fn the_committed_schemas_and_editor_settings_are_what_handbook_writes() {
             name.display()
         );
     }
-    assert_ok(&handbook_in(
-        dir.path(),
-        &[
-            "init",
-            "root",
-            "--authority",
-            "x",
-            "--name",
-            "X Council",
-            "--jurisdiction",
-            "england",
-        ],
-    ));
+    assert_ok(&init_in(dir.path(), "root", "x", "X Council"));
     assert_eq!(
         read(dir.path().join("root/.vscode/settings.json")),
         read(repo().join(".vscode/settings.json"))
@@ -358,23 +333,26 @@ fn every_shipped_file_validates_against_its_schema_and_mistakes_do_not() {
     assert!(lines[shipped].contains("jurisdicton"), "{}", lines[shipped]);
 }
 
+/// Replaces the first `from` in a file with `to`.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = read(path);
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
 /// A root with an error at a line, a warning and a note, in every form.
 fn root_with_problems() -> tempfile::TempDir {
     let root = copy_of_shipped();
-    let step_4 = root.path().join("content/step-4.md");
-    let text = read(&step_4);
-    std::fs::write(
-        &step_4,
-        text.replacen("\n\n", "\n\nSee [[step-33]].\n\n", 1),
-    )
-    .unwrap();
-    let step_7 = root.path().join("content/step-7.md");
-    let text = read(&step_7);
-    std::fs::write(
-        &step_7,
-        text.replacen("---\n", "---\nreview_by: 2026-01-01\n", 1),
-    )
-    .unwrap();
+    edit(
+        &root.path().join("content/step-4.md"),
+        "\n\n",
+        "\n\nSee [[step-33]].\n\n",
+    );
+    edit(
+        &root.path().join("content/step-7.md"),
+        "---\n",
+        "---\nreview_by: 2026-01-01\n",
+    );
     let yaml = root
         .path()
         .join("local-overrides/kinloch-vale/authority.yaml");
@@ -560,9 +538,5 @@ fn completions_and_the_manual_page_name_every_command() {
     // An unknown shell is a usage mistake: clap's exit status 2, naming it.
     let run = handbook(&["completions", "tcsh"]);
     assert_eq!(run.status.code(), Some(2), "{}", text(&run));
-    assert!(
-        text(&run).contains("invalid value 'tcsh'"),
-        "{}",
-        text(&run)
-    );
+    assert_says(&run, "invalid value 'tcsh'");
 }

@@ -203,10 +203,12 @@ fn one_edition_is_not_built_over_a_full_build_unless_asked() {
     assert_ok(&handbook_in(root.path(), &["build", "--no-search"]));
     let public = root.path().join("public");
     let before = snapshot(&public);
-    let run = handbook_in(
-        root.path(),
-        &["build", "--no-search", "--authority", "exampleshire"],
-    );
+    let exampleshire = |more: &[&str]| {
+        let mut args = vec!["build", "--no-search", "--authority", "exampleshire"];
+        args.extend_from_slice(more);
+        handbook_in(root.path(), &args)
+    };
+    let run = exampleshire(&[]);
     assert_fails(&run);
     let out = text(&run);
     assert!(
@@ -217,31 +219,11 @@ fn one_edition_is_not_built_over_a_full_build_unless_asked() {
     assert_eq!(snapshot(&public), before, "nothing was deleted");
     // Updating that edition in its own folder keeps the others.
     let own = public.join("exampleshire");
-    let run = handbook_in(
-        root.path(),
-        &[
-            "build",
-            "--no-search",
-            "--authority",
-            "exampleshire",
-            "--out",
-            own.to_str().unwrap(),
-        ],
-    );
-    assert_ok(&run);
+    assert_ok(&exampleshire(&["--out", own.to_str().unwrap()]));
     assert!(public.join("model/index.html").is_file());
     assert!(public.join("kinloch-vale/index.html").is_file());
     // Asked for, the edition alone replaces them.
-    let run = handbook_in(
-        root.path(),
-        &[
-            "build",
-            "--no-search",
-            "--authority",
-            "exampleshire",
-            "--replace",
-        ],
-    );
+    let run = exampleshire(&["--replace"]);
     assert_ok(&run);
     assert!(!public.join("model").exists());
     assert!(read(public.join("index.html")).contains("Exampleshire"));
