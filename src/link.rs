@@ -9,7 +9,8 @@
 //! `[[id#section|text]]`, `[text](id)`) against the edition's pages and
 //! sections. Unknown names and ids are errors pointing at the file and line
 //! they were written on, with the closest names suggested. It also records
-//! backlinks and where local terms are used, and looks at what each text
+//! backlinks, where local terms are used and where each outside (`http:`,
+//! `https:`) link is written, and looks at what each text
 //! would put into a reader's browser: `javascript:`, `data:` and `vbscript:`
 //! addresses, images from outside hosts and runaway nesting are errors; raw
 //! HTML that the sanitiser trims when the page is rendered is a warning at

@@ -4,7 +4,9 @@
 //! that is not an outside address points to a file of the same edition (an
 //! edition may be deployed alone, so it never links outside itself) and that
 //! every `#fragment` names an `id` on the target page. A broken link fails the
-//! build. It also lists outside links as notes for review. Anything that
+//! build. It also finds the outside links each page has; [`outside_notes`]
+//! lists them as notes for review, each once, at the source file and line
+//! that writes it (content or template). Anything that
 //! would make a reader's browser fetch from another host (an image, script or
 //! frame `src`, a `<link>` to a style sheet or font, a `url(…)` or `@import`
 //! in a style sheet) is an error: an edition requests nothing from outside.
