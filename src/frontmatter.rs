@@ -604,6 +604,25 @@ fn explain_date(detail: &str) -> (String, Option<String>) {
     }
 }
 
+/// A date as front matter and settings take it: `YYYY-MM-DD` only (the
+/// reader's rule, [`date`]), for the JSON Schemas editors use.
+pub struct DateText;
+
+impl schemars::JsonSchema for DateText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A date, written YYYY-MM-DD, such as 2026-11-24; no time.",
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

@@ -62,14 +62,14 @@ pub struct PageMeta {
     pub approved_by: Option<String>,
     /// When the page was last reviewed.
     #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
-    #[schemars(with = "Option<crate::schema::DateText>")]
+    #[schemars(with = "Option<crate::frontmatter::DateText>")]
     pub last_reviewed: Option<Date>,
     /// How often it must be reviewed, such as `12 months`.
     #[serde(default)]
     pub review_every: Option<String>,
     /// The date by which it must be reviewed.
     #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
-    #[schemars(with = "Option<crate::schema::DateText>")]
+    #[schemars(with = "Option<crate::frontmatter::DateText>")]
     pub review_by: Option<Date>,
     /// Dated notes of what changed, any order.
     #[serde(default)]
@@ -92,7 +92,7 @@ pub struct GlossaryEntry {
 pub struct Change {
     /// When the change was made.
     #[serde(deserialize_with = "crate::frontmatter::date")]
-    #[schemars(with = "crate::schema::DateText")]
+    #[schemars(with = "crate::frontmatter::DateText")]
     pub date: Date,
     /// What changed, in a sentence.
     pub note: String,

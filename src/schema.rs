@@ -11,33 +11,13 @@
 //!
 //! This module only describes formats; it reads no handbook files.
 
-use std::borrow::Cow;
 use std::path::Path;
 
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 
 use crate::authority::{AuthorityConfig, ExampleMeta, OverrideMeta};
 use crate::load::HandbookMeta;
 use crate::page::PageMeta;
-
-/// A date as front matter and settings take it: `YYYY-MM-DD` only (the
-/// reader's rule, `frontmatter::date`).
-pub struct DateText;
-
-impl JsonSchema for DateText {
-    fn schema_name() -> Cow<'static, str> {
-        "Date".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A date, written YYYY-MM-DD, such as 2026-11-24; no time.",
-            "type": "string",
-            "format": "date",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-        })
-    }
-}
 
 fn schema_of<T: JsonSchema>(title: &str, description: &str) -> String {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
