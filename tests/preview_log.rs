@@ -66,39 +66,36 @@ fn a_failure_is_printed_once_while_saves_keep_failing_the_same_way() {
     let path = root.path().join("content/step-2.md");
     let good = read(&path);
     let broken = good.replacen("title: ", "title: [unclosed ", 1);
-    std::fs::write(&path, &broken).unwrap();
+    save_by_rename(root.path(), "content/step-2.md", &broken);
     let failed = server
         .wait_for_line("The build failed", ready)
         .expect("the failure is printed");
     // Saved again, still broken the same way; then an unrelated broken
     // save is printed, which shows the second save was built.
-    std::fs::write(&path, format!("{broken}\n")).unwrap();
-    let other = root.path().join("content/step-6.md");
-    let step_6 = read(&other);
-    std::fs::write(
-        &other,
-        step_6.replacen("title: ", "title: [also unclosed ", 1),
-    )
-    .unwrap();
+    save_by_rename(root.path(), "content/step-2.md", &format!("{broken}\n"));
+    let step_6 = read(root.path().join("content/step-6.md"));
+    let also_broken = step_6.replacen("title: ", "title: [also unclosed ", 1);
+    save_by_rename(root.path(), "content/step-6.md", &also_broken);
     let second = server
         .wait_for_line("content/step-6.md", failed)
         .expect("a new problem is printed");
-    std::fs::write(&path, &good).unwrap();
-    std::fs::write(&other, &step_6).unwrap();
-    let fixed = server
-        .wait_for_line("The build works again", second)
-        .expect("the fix is reported");
     let log = server.log_after(ready);
-    let step_2_printed = log[..fixed - ready]
+    let until_second = &log[..second - ready];
+    let step_2_printed = until_second
         .iter()
         .filter(|l| l.starts_with("content/step-2.md:3:8: error"))
         .count();
     assert_eq!(step_2_printed, 2, "printed when it first failed, and again with the new problem, never for the same failure:\n{log:#?}");
-    let headers = log
+    let headers = until_second
         .iter()
         .filter(|l| l.starts_with("The build failed"))
         .count();
     assert_eq!(headers, 2, "{log:#?}");
+    save_by_rename(root.path(), "content/step-2.md", &good);
+    save_by_rename(root.path(), "content/step-6.md", &step_6);
+    server
+        .wait_for_line("The build works again", second)
+        .expect("the fix is reported");
 }
 
 #[test]
