@@ -316,16 +316,19 @@ fn build_edition(
         // pages would only repeat the errors already found.
         return (summary, files);
     }
-    let files = index_and_check(slug, files, shared.search, diagnostics);
+    let files = index_and_check(slug, files, shared.search, &linked, engine, diagnostics);
     (summary, files)
 }
 
 /// Builds an edition's search index (unless `search` is off) on one thread
 /// while its links are checked on another, and adds the index's files.
+/// Outside links are noted where the edition's text or templates write them.
 fn index_and_check(
     slug: &str,
     mut files: Vec<OutputFile>,
     search: bool,
+    linked: &link::LinkedEdition,
+    engine: &Engine,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
     let (index, (broken, outside)) = rayon::join(
@@ -347,15 +350,12 @@ fn index_and_check(
         None => {}
     }
     diagnostics.extend(broken);
-    diagnostics.extend(outside.into_iter().map(|(url, pages)| {
-        let pages: Vec<String> = pages.into_iter().collect();
-        Diagnostic::note("outside-link", format!("outside link to {url}"))
-            .in_path(pages[0].clone())
-            .hint(format!(
-                "check that it still works and is still right; used on {}",
-                pages.join(", ")
-            ))
-    }));
+    let written = linked.pages.iter().flat_map(|p| &p.outside_links);
+    diagnostics.extend(crate::linkcheck::outside_notes(
+        outside,
+        written,
+        engine.sources(),
+    ));
     files
 }
 
