@@ -37,7 +37,7 @@ pub const AUTHORITY_KEYS: &[&str] = &[
 ];
 
 /// The four UK jurisdictions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Jurisdiction {
     /// England.
@@ -74,7 +74,7 @@ impl Jurisdiction {
 }
 
 /// Which social-care service an edition is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Service {
     /// Adult social care.
@@ -97,7 +97,7 @@ impl Service {
 }
 
 /// A team or service readers can contact.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// The team or service.
@@ -117,7 +117,7 @@ pub struct Contact {
 }
 
 /// An authority's look.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThemeSettings {
     /// Brand colour, `#rrggbb`, used behind white text.
@@ -133,7 +133,9 @@ pub struct ThemeSettings {
 }
 
 /// How an edition marks the council's own text on its pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum MarkStyle {
     /// A labelled, bordered region.
@@ -144,7 +146,7 @@ pub enum MarkStyle {
 }
 
 /// Who to contact about accessibility, for the accessibility statement.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccessibilityContact {
     /// Email for accessibility problems and requests for other formats.
@@ -154,14 +156,16 @@ pub struct AccessibilityContact {
     pub contact_phone: Option<String>,
     /// When the statement was prepared.
     #[serde(deserialize_with = "crate::frontmatter::date")]
+    #[schemars(with = "crate::frontmatter::DateText")]
     pub statement_date: Date,
     /// When the site was last tested.
     #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    #[schemars(with = "Option<crate::frontmatter::DateText>")]
     pub last_tested: Option<Date>,
 }
 
 /// A work cited by local content.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceWork {
     /// The id examples cite it by.
@@ -174,7 +178,7 @@ pub struct SourceWork {
 /// `authority.yaml`). Without it, Handbook words the heading and the
 /// examples index's opening from whose practice the examples are (see
 /// [`Example::origin`]).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesConfig {
     /// The heading over examples on a page, and the examples index's title,
@@ -187,7 +191,7 @@ pub struct ExamplesConfig {
 }
 
 /// `authority.yaml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorityConfig {
     /// The authority's full name.
@@ -213,8 +217,10 @@ pub struct AuthorityConfig {
     /// Look.
     #[serde(default)]
     pub theme: ThemeSettings,
-    /// Accessibility contact.
-    pub accessibility: AccessibilityContact,
+    /// Accessibility contact for the accessibility statement; without it,
+    /// the statement gives none and `check` notes that.
+    #[serde(default)]
+    pub accessibility: Option<AccessibilityContact>,
     /// Works cited.
     #[serde(default)]
     pub sources: Vec<SourceWork>,
@@ -231,7 +237,19 @@ pub struct AuthorityConfig {
 }
 
 /// What an override does to its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
     /// Put the local text in place of the target.
@@ -251,7 +269,9 @@ pub enum Action {
 }
 
 /// Where a `note` stands: before or after the text it is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Position {
     /// Just before the target (after its heading, for a section).
@@ -294,23 +314,35 @@ pub const OVERRIDE_KEYS: &[&str] = &[
     "changes",
 ];
 
-#[derive(Debug, Deserialize)]
+/// An override's front matter.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct OverrideMeta {
+pub(crate) struct OverrideMeta {
+    /// What it changes: a page id, or `page-id#section-id`.
     target: String,
+    /// What it does to its target.
     action: Action,
+    /// Why the authority differs from the model here; required for
+    /// `replace` and `remove`, and shown to readers on the differences page.
     #[serde(default)]
     reason: Option<String>,
+    /// The fingerprint of the model text last reviewed, written by `handbook accept`.
     #[serde(default)]
     model_fingerprint: Option<String>,
+    /// Where a `note` stands: `before` or `after` (the default) its target.
     #[serde(default)]
     position: Option<Position>,
+    /// The team or role responsible for this text.
     #[serde(default)]
     owner: Option<String>,
+    /// Who approved it.
     #[serde(default)]
     approved_by: Option<String>,
+    /// When it was last reviewed, YYYY-MM-DD.
     #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    #[schemars(with = "Option<crate::frontmatter::DateText>")]
     last_reviewed: Option<jiff::civil::Date>,
+    /// Dated notes of what changed.
     #[serde(default)]
     changes: Vec<Change>,
 }
@@ -496,7 +528,7 @@ pub const EXAMPLE_KEYS: &[&str] = &[
 ];
 
 /// Whose practice an example describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExampleOrigin {
     /// The authority's own practice.
@@ -505,26 +537,40 @@ pub enum ExampleOrigin {
     Drawn,
 }
 
-#[derive(Debug, Deserialize)]
+/// An example's front matter.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ExampleMeta {
+pub(crate) struct ExampleMeta {
+    /// Its id, such as `ex-panel-review` (also its anchor on the examples index).
     id: String,
+    /// Its title.
     title: String,
+    /// The ids of the pages it is shown on, such as `[step-5]`.
     attach: Vec<String>,
+    /// One line describing it.
     #[serde(default)]
     summary: Option<String>,
+    /// The id of a work listed under `sources` in `authority.yaml`.
     #[serde(default)]
     source: Option<String>,
+    /// Where in that work, such as "Example 7.", shown after its citation.
     #[serde(default)]
     source_detail: Option<String>,
+    /// Whose practice it is: `own`, or `drawn` from the work in `source`
+    /// (the default when there is a `source`).
     #[serde(default)]
     origin: Option<ExampleOrigin>,
+    /// The team or role responsible for it.
     #[serde(default)]
     owner: Option<String>,
+    /// Who approved it.
     #[serde(default)]
     approved_by: Option<String>,
+    /// When it was last reviewed, YYYY-MM-DD.
     #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    #[schemars(with = "Option<crate::frontmatter::DateText>")]
     last_reviewed: Option<jiff::civil::Date>,
+    /// Dated notes of what changed.
     #[serde(default)]
     changes: Vec<Change>,
 }
@@ -658,5 +704,323 @@ impl Authority {
     /// The byte range of a top-level setting in `authority.yaml`.
     pub fn setting_span(&self, key: &str) -> (usize, usize) {
         find_key(&self.config_file, (0, self.config_file.text.len()), key)
+    }
+}
+
+/// The comment `handbook new-authority` ends each made-up setting with, and
+/// puts in the front matter of each made-up file: `check` warns about each
+/// line that still has it, so nothing made up is published unnoticed.
+pub const PLACEHOLDER_MARK: &str = "# placeholder";
+
+/// The 0-based lines of `text` (up to `end`) carrying [`PLACEHOLDER_MARK`]
+/// as a comment, each with the byte range of what it marks.
+fn placeholder_lines(text: &str, end: usize) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    for line in text[..end.min(text.len())].split_inclusive('\n') {
+        let is_mark = line
+            .match_indices(PLACEHOLDER_MARK)
+            .any(|(at, _)| at == 0 || line[..at].ends_with(char::is_whitespace));
+        if is_mark {
+            let indent = line.len() - line.trim_start().len();
+            let content = line.trim_end().len().max(indent + 1);
+            found.push((start + indent, start + content));
+        }
+        start += line.len();
+    }
+    found
+}
+
+impl Authority {
+    /// What is left to do before the edition is published: a warning at each
+    /// line that still carries [`PLACEHOLDER_MARK`] (in `authority.yaml`, and
+    /// in the front matter of overrides, examples and local pages), and a
+    /// note when `authority.yaml` gives no accessibility contact.
+    pub fn unfinished(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        let config = &self.config_file;
+        for (start, end) in placeholder_lines(&config.text, config.text.len()) {
+            let line = &config.text[start..end];
+            let key = line
+                .trim_start_matches("- ")
+                .split(':')
+                .next()
+                .unwrap_or(line)
+                .trim();
+            found.push(
+                Diagnostic::warning(
+                    "placeholder",
+                    format!("`{key}` is still the made-up value `handbook new-authority` wrote, and readers of the edition see it"),
+                )
+                .at(config, start, end)
+                .hint(format!("write your authority's own value, then delete `{PLACEHOLDER_MARK}` from the line (or delete the setting)")),
+            );
+        }
+        let files = self
+            .overrides
+            .iter()
+            .map(|o| ("override", &o.file, o.body_start))
+            .chain(
+                self.examples
+                    .iter()
+                    .map(|e| ("example", &e.file, e.body_start)),
+            )
+            .chain(
+                self.pages
+                    .iter()
+                    .map(|p| ("local page", &p.file, p.body_start)),
+            );
+        for (kind, file, body_start) in files {
+            if let Some((start, end)) = placeholder_lines(&file.text, body_start).first() {
+                found.push(
+                    Diagnostic::warning(
+                        "placeholder",
+                        format!("this {kind} is still the made-up one `handbook new-authority` wrote, and readers of the edition see it"),
+                    )
+                    .at(file, *start, *end)
+                    .hint(format!("write your own {kind} in this file and delete the `{PLACEHOLDER_MARK}` line, or delete the file")),
+                );
+            }
+        }
+        if self.config.accessibility.is_none() {
+            found.push(
+                Diagnostic::note(
+                    "no-accessibility-contact",
+                    "the edition's accessibility statement gives no contact for other formats or accessibility problems",
+                )
+                .in_file(config)
+                .hint("add `accessibility:` with `contact_email:` and `statement_date:` (and `contact_phone:` if there is one) before publishing"),
+            );
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod placeholder_tests {
+    use super::*;
+
+    #[test]
+    fn only_comments_mark_placeholders() {
+        let text = "name: A\nphone: \"01632\"   # placeholder\n# placeholder: made up\nnote: \"x# placeholder\"\n";
+        let found = placeholder_lines(text, text.len());
+        let lines: Vec<&str> = found.iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(
+            lines,
+            vec!["phone: \"01632\"   # placeholder", "# placeholder: made up"]
+        );
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// The settings of a made-up authority: what `authority.yaml` must say.
+    pub(crate) const SETTINGS: &str = "name: X Council\nshort_name: X\njurisdiction: england\nservice: adults\naccessibility:\n  contact_email: a@x.example\n  statement_date: 2026-01-01\n";
+
+    /// The made-up authority `x`: [`SETTINGS`] and then `more` in its
+    /// `authority.yaml`, with these override files (file name, text) and
+    /// local pages.
+    pub(crate) fn authority_x(
+        more: &str,
+        overrides: &[(&str, &str)],
+        pages: Vec<Page>,
+    ) -> Authority {
+        let config_file = SourceFile::new(
+            "local-overrides/x/authority.yaml",
+            format!("{SETTINGS}{more}"),
+        );
+        let config: AuthorityConfig =
+            frontmatter::parse_file(&config_file, AUTHORITY_KEYS).unwrap();
+        let overrides = overrides
+            .iter()
+            .map(|(name, text)| {
+                let path = format!("local-overrides/x/overrides/{name}");
+                Override::parse(SourceFile::new(path, text.to_string())).unwrap()
+            })
+            .collect();
+        Authority {
+            slug: "x".into(),
+            config,
+            config_file,
+            overrides,
+            examples: Vec::new(),
+            pages,
+            broken_page_ids: Default::default(),
+            dir: PathBuf::from("local-overrides/x"),
+        }
+    }
+
+    fn override_file(text: &str) -> Result<Override, Diagnostic> {
+        Override::parse(SourceFile::new(
+            "local-overrides/x/overrides/o.md",
+            text.to_string(),
+        ))
+    }
+
+    fn example_file(text: &str) -> Result<Example, Diagnostic> {
+        Example::parse(SourceFile::new(
+            "local-overrides/x/examples/e.md",
+            text.to_string(),
+        ))
+    }
+
+    #[test]
+    fn an_override_gives_its_target_action_reason_and_local_text() {
+        let over = override_file(
+            "---\ntarget: step-3#panel\naction: replace\nreason: Our panel meets weekly.\nowner: Panel team\nlast_reviewed: 2026-10-01\n---\nThe panel meets every Tuesday.\n",
+        )
+        .unwrap();
+        assert_eq!(over.target.page, "step-3");
+        assert_eq!(over.target.section.as_deref(), Some("panel"));
+        assert_eq!(over.target.to_string(), "step-3#panel");
+        assert_eq!(over.action, Action::Replace);
+        assert_eq!(over.reason.as_deref(), Some("Our panel meets weekly."));
+        assert_eq!(over.body(), "The panel meets every Tuesday.\n");
+        assert_eq!(over.governance.owner.as_deref(), Some("Panel team"));
+        assert_eq!(
+            over.governance.last_updated(),
+            Some(Date::constant(2026, 10, 1))
+        );
+        // The target's span is its line, for errors about the target.
+        let (line, _) = over.file.line_col(over.target_span.0);
+        assert_eq!(line, 2);
+        assert_eq!(
+            &over.file.text[over.target_span.0..over.target_span.1],
+            "target: step-3#panel"
+        );
+    }
+
+    #[test]
+    fn a_whole_page_target_has_no_section() {
+        let over =
+            override_file("---\ntarget: credits\naction: append\n---\nLocal credits.\n").unwrap();
+        assert_eq!(over.target, Target::parse(" credits "));
+        assert_eq!(over.target.section, None);
+        assert_eq!(over.target.to_string(), "credits");
+        assert_eq!(over.reason, None, "append needs no reason");
+    }
+
+    #[test]
+    fn replace_and_remove_need_a_reason_at_the_action_line() {
+        for (action, body) in [("replace", "Local text.\n"), ("remove", "")] {
+            for reason in ["", "reason: \"  \"\n"] {
+                let text = format!("---\ntarget: step-3\naction: {action}\n{reason}---\n{body}");
+                assert_eq!(
+                    refusal(&text),
+                    ("missing-reason", Some((3, 1))),
+                    "{action} with {reason:?}: at `action:`"
+                );
+                let err = override_file(&text).unwrap_err();
+                assert!(err.message.contains(action));
+                assert!(err.hint.as_deref().unwrap().contains("reason:"));
+            }
+        }
+        for action in ["append", "prepend", "insert-before", "insert-after", "note"] {
+            let text = format!("---\ntarget: step-3#panel\naction: {action}\n---\nLocal text.\n");
+            assert!(override_file(&text).is_ok(), "{action} needs no reason");
+        }
+    }
+
+    #[test]
+    fn a_note_stands_after_its_target_unless_it_says_before() {
+        let after = override_file("---\ntarget: step-3\naction: note\n---\nOur note.\n").unwrap();
+        assert_eq!(after.action, Action::Note);
+        assert_eq!(after.position, Position::After);
+        let before =
+            override_file("---\ntarget: step-3\naction: note\nposition: before\n---\nOur note.\n")
+                .unwrap();
+        assert_eq!(before.position, Position::Before);
+        let after =
+            override_file("---\ntarget: step-3\naction: note\nposition: after\n---\nOur note.\n")
+                .unwrap();
+        assert_eq!(after.position, Position::After);
+    }
+
+    /// The code and the line and column of the problem an override file has.
+    fn refusal(text: &str) -> (&'static str, Option<(usize, usize)>) {
+        let err = override_file(text).unwrap_err();
+        (err.code, err.line_col())
+    }
+
+    #[test]
+    fn position_belongs_to_notes_only_and_a_note_needs_text() {
+        let text = "---\ntarget: step-3#panel\naction: append\nposition: before\n---\nText.\n";
+        assert_eq!(refusal(text), ("position-without-note", Some((4, 1))));
+        assert!(override_file(text)
+            .unwrap_err()
+            .message
+            .contains("`append`"));
+        let text = "---\ntarget: step-3\naction: note\nposition: beside\n---\nText.\n";
+        assert_eq!(refusal(text).1.map(|(line, _)| line), Some(4));
+        let text = "---\ntarget: step-3\naction: note\n---\n  \n";
+        assert_eq!(refusal(text), ("empty-note", Some((2, 1))), "at `target:`");
+    }
+
+    #[test]
+    fn a_remove_with_text_is_refused_at_the_text() {
+        let text = "---\ntarget: step-3#panel\naction: remove\nreason: Not used here.\n---\nLeft-over text.\n";
+        assert_eq!(refusal(text), ("remove-with-text", Some((6, 1))));
+    }
+
+    #[test]
+    fn an_unknown_action_or_key_is_refused_at_its_line() {
+        let text = "---\ntarget: step-3\naction: rewrite\n---\nText.\n";
+        assert_eq!(refusal(text).1.map(|(line, _)| line), Some(3));
+        let text = "---\ntarget: step-3\naction: append\nreson: x\n---\nText.\n";
+        assert_eq!(refusal(text).1.map(|(line, _)| line), Some(4));
+        let hint = override_file(text).unwrap_err().hint.unwrap_or_default();
+        assert!(hint.contains("reason"), "{hint}");
+    }
+
+    #[test]
+    fn an_example_gives_its_id_title_pages_and_text() {
+        let example = example_file(
+            "---\nid: ex-panel\ntitle: A plan at panel\nattach: [step-3, step-5]\nsummary: One line.\nsource: sws-2016\n---\nMrs A's plan went to panel.\n",
+        )
+        .unwrap();
+        assert_eq!(example.id, "ex-panel");
+        assert_eq!(example.title, "A plan at panel");
+        assert_eq!(example.attach, ["step-3", "step-5"]);
+        assert_eq!(example.summary.as_deref(), Some("One line."));
+        assert_eq!(example.source.as_deref(), Some("sws-2016"));
+        assert_eq!(example.body(), "Mrs A's plan went to panel.\n");
+        assert_eq!(example.file.line_col(example.attach_span.0), (4, 1));
+        assert_eq!(example.file.line_col(example.source_span.0), (6, 1));
+    }
+
+    #[test]
+    fn an_example_needs_a_usable_id_and_a_page() {
+        let refusal = |text: &str| {
+            let err = example_file(text).unwrap_err();
+            (err.code, err.line_col())
+        };
+        let text = "---\nid: Ex Panel\ntitle: T\nattach: [step-3]\n---\nText.\n";
+        assert_eq!(refusal(text), ("bad-id", Some((2, 1))));
+        let text = "---\nid: ex-panel\ntitle: T\nattach: []\n---\nText.\n";
+        assert_eq!(refusal(text), ("no-attach", Some((4, 1))));
+        let err = example_file("---\nid: ex-panel\nattach: [step-3]\n---\nText.\n").unwrap_err();
+        assert!(err.message.contains("title"), "{}", err.message);
+    }
+
+    #[test]
+    fn settings_are_found_by_key() {
+        let authority = authority_x(
+            "terms:\n  Individual Budget: Personal Budget\n",
+            &[],
+            Vec::new(),
+        );
+        let config = &authority.config;
+        assert_eq!(config.jurisdiction, Jurisdiction::England);
+        assert_eq!(config.service.label(), "adults");
+        assert_eq!(config.terms["Individual Budget"], "Personal Budget");
+        let at = authority.setting_span("terms");
+        assert_eq!(authority.config_file.line_col(at.0), (8, 1));
+        assert_eq!(
+            Jurisdiction::from_word("northern-ireland").map(Jurisdiction::label),
+            Some("Northern Ireland")
+        );
+        assert_eq!(Jurisdiction::from_word("mercia"), None);
     }
 }

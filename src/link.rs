@@ -9,7 +9,8 @@
 //! `[[id#section|text]]`, `[text](id)`) against the edition's pages and
 //! sections. Unknown names and ids are errors pointing at the file and line
 //! they were written on, with the closest names suggested. It also records
-//! backlinks and where local terms are used, and looks at what each text
+//! backlinks, where local terms are used and where each outside (`http:`,
+//! `https:`) link is written, and looks at what each text
 //! would put into a reader's browser: `javascript:`, `data:` and `vbscript:`
 //! addresses, images from outside hosts and runaway nesting are errors; raw
 //! HTML that the sanitiser trims when the page is rendered is a warning at
@@ -512,8 +513,8 @@ pub enum Resolved {
 pub struct LinkedPage<'s> {
     /// The overlaid page.
     pub page: EditionPage<'s>,
-    /// Its body.
-    pub text: LinkedText,
+    /// Its body (shared with what a [`Memo`] remembers of it).
+    pub text: Arc<LinkedText>,
     /// Its headings, in order, with the ids they get.
     pub sections: Vec<SectionRef>,
     /// Cross-references by their destination as written (`step-3#x`), resolved.
@@ -529,7 +530,14 @@ pub struct LinkedPage<'s> {
     /// A fingerprint of the linked text, title, summary and examples, made
     /// when linking with a [`Memo`]; render uses it to reuse HTML.
     pub fingerprint: Option<[u8; 16]>,
+    /// The `http:` and `https:` addresses its Markdown links to (in the text
+    /// and its examples), each with where it is written.
+    pub outside_links: Vec<OutsideLink>,
 }
+
+/// An address on another site that a text links to, and where the link is
+/// written (for notes that point at the source, not the output).
+pub type OutsideLink = (String, crate::diagnostic::Location);
 
 /// An example's title and summary with variables substituted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -552,7 +560,7 @@ pub struct Memo {
 #[derive(Debug)]
 struct Remembered {
     inputs: Inputs,
-    text: LinkedText,
+    text: Arc<LinkedText>,
     sections: Vec<SectionRef>,
     references: Vec<Reference>,
     examples: Vec<LinkedText>,
@@ -561,6 +569,7 @@ struct Remembered {
     summary: Option<String>,
     problems: Vec<Diagnostic>,
     fingerprint: [u8; 16],
+    outside_links: Vec<OutsideLink>,
 }
 
 /// The inputs of a page's first pass: the very files (kept alive here, so
@@ -659,7 +668,7 @@ pub fn link_aside(
         model: linked.edition.model,
         authority: linked.edition.authority,
     };
-    let links = references_in(&text, None, &mut ignored)
+    let links = references_in(&text, None, &mut ignored, &mut Vec::new())
         .into_iter()
         .filter_map(|r| {
             let resolved = resolve(&r.dest, from, &index, sides).ok()?;
@@ -712,7 +721,7 @@ pub fn link_with<'s>(
                 diagnostics.extend(r.problems.iter().cloned());
                 let linked = LinkedPage {
                     page,
-                    text: r.text.clone(),
+                    text: Arc::clone(&r.text),
                     sections: r.sections.clone(),
                     links: HashMap::new(),
                     examples: r.examples.clone(),
@@ -720,6 +729,7 @@ pub fn link_with<'s>(
                     title: r.title.clone(),
                     summary: r.summary.clone(),
                     fingerprint: Some(r.fingerprint),
+                    outside_links: r.outside_links.clone(),
                 };
                 return (linked, r.references.clone());
             }
@@ -764,7 +774,8 @@ fn first_pass<'s>(
             &|_, _| None,
         );
     }
-    let mut references = references_in(&text, None, &mut problems);
+    let mut outside_links = Vec::new();
+    let mut references = references_in(&text, None, &mut problems, &mut outside_links);
     let examples = page
         .examples
         .iter()
@@ -777,7 +788,12 @@ fn first_pass<'s>(
             };
             let linked = LinkedText::join(std::slice::from_ref(&chunk), vars, &mut problems);
             let example = Some(references_len(&references));
-            references.extend(references_in(&linked, example, &mut problems));
+            references.extend(references_in(
+                &linked,
+                example,
+                &mut problems,
+                &mut outside_links,
+            ));
             linked
         })
         .collect();
@@ -803,11 +819,12 @@ fn first_pass<'s>(
             .map(|s| vars.plain(s, &page.file, local, "summary", &mut problems)),
         example_settings,
         page,
-        text,
+        text: Arc::new(text),
         sections,
         links: HashMap::new(),
         examples,
         fingerprint: None,
+        outside_links,
     };
     diagnostics.extend(problems);
     (linked, references)
@@ -993,7 +1010,7 @@ impl Memo {
         linked.fingerprint = Some(fingerprint);
         let remembered = Remembered {
             inputs,
-            text: linked.text.clone(),
+            text: Arc::clone(&linked.text),
             sections: linked.sections.clone(),
             references,
             examples: linked.examples.clone(),
@@ -1002,6 +1019,7 @@ impl Memo {
             summary: linked.summary.clone(),
             problems,
             fingerprint,
+            outside_links: linked.outside_links.clone(),
         };
         self.pages
             .locked()
@@ -1070,6 +1088,7 @@ fn references_in(
     text: &LinkedText,
     example: Option<usize>,
     problems: &mut Vec<Diagnostic>,
+    outside_links: &mut Vec<OutsideLink>,
 ) -> Vec<Reference> {
     let mut found = Vec::new();
     let mut safety = SafetyCheck::default();
@@ -1092,6 +1111,22 @@ fn references_in(
             ..
         }) = event
         {
+            let scheme = dest_url.split(':').next().unwrap_or("");
+            if dest_url.contains(':')
+                && ["http", "https"]
+                    .iter()
+                    .any(|s| scheme.eq_ignore_ascii_case(s))
+            {
+                if let Some((file, at)) = text.origin(range.start) {
+                    let span = Some((at, (at + range.len()).min(file.text.len())));
+                    let file = Arc::clone(file);
+                    outside_links.push((
+                        dest_url.to_string(),
+                        crate::diagnostic::Location { file, span },
+                    ));
+                }
+                continue;
+            }
             let wiki = matches!(link_type, LinkType::WikiLink { .. });
             if wiki
                 || (matches!(
