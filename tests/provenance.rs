@@ -701,3 +701,46 @@ fn the_models_2009_addresses_are_text_marked_as_2009_addresses() {
         "{print}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Item 9: on a phone, the guidance comes first
+
+#[test]
+fn the_contents_list_is_a_disclosure_that_works_without_javascript() {
+    let out = shipped_build();
+    let mut pages = 0;
+    for page in html_files(out) {
+        let html = read(&page);
+        let Some(at) = html.find("<nav class=\"site-nav\"") else {
+            continue;
+        };
+        pages += 1;
+        let nav = &html[at..at + html[at..].find("</nav>").unwrap()];
+        // Open without JavaScript (so nothing is hidden from a reader who has
+        // none), folding with a click or a key press: a <details> needs no script.
+        assert!(
+            nav.contains("<details class=\"site-nav__contents\" open data-contents>\n    <summary class=\"site-nav__summary\">Contents</summary>"),
+            "{}: {nav}",
+            page.display()
+        );
+        let list = nav.find("<ul class=\"site-nav__list\">").unwrap();
+        let end = nav.find("</details>").unwrap();
+        assert!(
+            nav.find("<details").unwrap() < list && list < end,
+            "{}: the list is not inside the disclosure",
+            page.display()
+        );
+        // The page's own text follows the contents, whatever the script does.
+        assert!(html.find("<main").unwrap() > at, "{}", page.display());
+    }
+    assert!(pages > 40, "only {pages} pages have the contents list");
+    // The script folds the list where the stylesheet puts it above the page.
+    let model = out.join("model");
+    let css = read(model.join("assets/handbook.css"));
+    let js = read(model.join("assets/handbook.js"));
+    assert!(css.contains("@media (max-width: 48.9375rem) {\n  .site-nav {\n    flex-basis: 100%;"));
+    assert!(js.contains("window.matchMedia(\"(max-width: 48.9375rem)\")"));
+    assert!(js.contains("contents.open = !narrow.matches;"));
+    // In print the contents are left out.
+    assert!(!read(model.join("print.html")).contains("site-nav__contents"));
+}

@@ -284,8 +284,7 @@ pub fn to_html(
     let mut html = String::with_capacity(text.markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // Raw HTML the author wrote goes through the allow-list; what the
-    // renderer wrote passes it unchanged. The council's text is then
-    // marked, and so are the editors' additions to In Control's.
+    // renderer wrote passes it unchanged. The council's and editors' text is then marked.
     super::editorial::dress(super::marks::dress(crate::sanitize::clean(&html), text))
 }
 

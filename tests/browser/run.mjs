@@ -13,6 +13,7 @@
 //   - no script errors and no request to any host but the local server;
 // and, per edition, the reader journeys: keyboard (skip link, visible focus on
 // every Tab stop), cross-references (model), print view and print stylesheet,
+// the contents list folded away on a phone and open beside the page on a wide screen,
 // search (only when a search box exists: otherwise it says SKIPPED on stderr).
 // Screenshots go to target/browser-screenshots/. Exit status 1 on any failure.
 //
@@ -80,7 +81,7 @@ const counts = {
   validationWarnings: 0,
   reflowChecks: 0,
   tabStops: 0,
-  journeys: { keyboard: 0, "cross-reference": 0, print: 0, search: 0 },
+  journeys: { keyboard: 0, "cross-reference": 0, print: 0, search: 0, contents: 0 },
   skipped: [],
   screenshots: 0,
   passed: 0,
@@ -399,6 +400,31 @@ async function printJourney(page, base, edition) {
   counts.journeys["print"] += 1;
 }
 
+/** On a phone the guidance comes first (issue 15): the contents list is
+ *  folded away at 320 px, so the page's heading is on the first screen, and
+ *  open beside the page at 1280 px. */
+async function contentsJourney(page, base, edition) {
+  for (const width of WIDTHS) {
+    const where = `${edition}/step-3.html @${width}px`;
+    await open(page, `${base}/${edition}/step-3.html`, width);
+    const state = await page.evaluate(() => {
+      const contents = document.querySelector("details[data-contents]");
+      const h1 = document.querySelector("main h1");
+      return {
+        open: contents ? contents.open : null,
+        h1Top: h1 ? Math.round(h1.getBoundingClientRect().top + window.scrollY) : null,
+      };
+    });
+    if (width <= 320) {
+      check(state.open === false, "contents: folded away on a narrow screen", where, JSON.stringify(state));
+      check(state.h1Top !== null && state.h1Top < HEIGHT, "contents: the page's heading is on the first screen", where, JSON.stringify(state));
+    } else {
+      check(state.open === true, "contents: open beside the page on a wide screen", where, JSON.stringify(state));
+    }
+  }
+  counts.journeys.contents += 1;
+}
+
 // Links in whatever shows the search results (Pagefind's UI or our own).
 const RESULT_LINKS = ':is([id*="result" i], [class*="result" i]) a[href]';
 
@@ -531,6 +557,7 @@ async function main() {
         await attempt(`keyboard journey @${width}px`, () => keyboardJourney(page, base, edition, width));
       }
       await attempt("print journey", () => printJourney(page, base, edition));
+      await attempt("contents journey", () => contentsJourney(page, base, edition));
       await attempt("search journey", () => searchJourney(page, base, edition));
       await attempt("screenshots", async () => {
         for (const width of WIDTHS) {
@@ -566,7 +593,7 @@ async function main() {
   console.log(`  reflow at 320 px:    ${counts.reflowChecks} pages checked`);
   console.log(`  html-validate:       ${counts.validated} pages, ${counts.validationErrors} errors, ${counts.validationWarnings} warnings`);
   const j = counts.journeys;
-  console.log(`  journeys completed:  keyboard ${j.keyboard} (${counts.tabStops} Tab stops), cross-reference ${j["cross-reference"]}, print ${j.print}, search ${j.search}`);
+  console.log(`  journeys completed:  keyboard ${j.keyboard} (${counts.tabStops} Tab stops), cross-reference ${j["cross-reference"]}, print ${j.print}, search ${j.search}, contents ${j.contents}`);
   for (const s of counts.skipped) console.log(`  SKIPPED:             ${s}`);
   console.log(`  screenshots:         ${counts.screenshots} in ${path.relative(REPO, SHOTS)}/`);
   console.log(`  failures:            ${failures.length}`);

@@ -13,6 +13,22 @@
     });
   });
 
+  // The contents list: beside the page on wide screens, open; on narrow
+  // screens above the page, so it is folded away and the guidance comes
+  // first (the same width as the stylesheet's). A reader can open or fold
+  // it either way; without this script it is open.
+  var contents = document.querySelector("details[data-contents]");
+  if (contents && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 48.9375rem)");
+    var fit = function () {
+      contents.open = !narrow.matches;
+    };
+    fit();
+    if (narrow.addEventListener) {
+      narrow.addEventListener("change", fit);
+    }
+  }
+
   // Wide tables scroll sideways in a box of their own. While a table is too
   // wide for its box, the box is a named keyboard stop so it can be scrolled
   // without a mouse (WCAG 2.1.1); a table that fits adds no stop.
