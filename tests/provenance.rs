@@ -12,14 +12,35 @@ use common::*;
 /// Changes the model's definition of a social worker, under one override of
 /// each shipped authority.
 fn change_the_model(root: &Path) {
-    let path = root.join("content/terminology.md");
-    let model = read(&path);
-    assert!(model.contains("General Social Care Council"));
-    std::fs::write(
-        &path,
-        model.replace("General Social Care Council", "Care Registration Board"),
-    )
-    .unwrap();
+    edit(
+        root,
+        "content/terminology.md",
+        "General Social Care Council",
+        "Care Registration Board",
+    );
+}
+
+/// Replaces `from` with `to` in a file under `root`, which must contain it.
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = read(&path);
+    assert!(text.contains(from), "{file} lacks {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Builds the editions of `root` with `args` into `root/out`, without a
+/// search index, and returns the output folder.
+fn built(root: &Path, args: &[&str]) -> std::path::PathBuf {
+    let out = root.join("out");
+    let mut all = vec!["build", "--no-search", "--out", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    assert_ok(&handbook_in(root, &all));
+    out
+}
+
+/// Asserts that `text` contains `part`, showing the text if not.
+fn shows(text: &str, part: &str) {
+    assert!(text.contains(part), "expected {part:?} in:\n{text}");
 }
 
 const STALE: &str = "local-overrides/exampleshire/overrides/terminology-social-worker.md";
@@ -35,12 +56,12 @@ fn accept_without_files_lists_what_waits_for_review_and_records_nothing() {
     let run = handbook_in(dir.path(), &["accept", "exampleshire"]);
     assert_fails(&run);
     let said = text(&run);
-    assert!(
-        said.contains("terminology-social-worker.md (terminology#social-worker)"),
-        "{said}"
+    shows(
+        &said,
+        "terminology-social-worker.md (terminology#social-worker)",
     );
-    assert!(said.contains("Nothing was recorded"), "{said}");
-    assert!(said.contains("--all"), "{said}");
+    shows(&said, "Nothing was recorded");
+    shows(&said, "--all");
     assert_eq!(read(dir.path().join(STALE)), before, "a file was changed");
 }
 
@@ -58,12 +79,12 @@ fn accept_of_one_file_shows_the_model_change_and_records_only_that_file() {
     let root = dir.path();
     change_the_model(root);
     // A second stale override of the same authority, which must stay stale.
-    let step = root.join("content/step-3.md");
-    std::fs::write(
-        &step,
-        read(&step).replace("Core social work skills", "Core professional skills"),
-    )
-    .unwrap();
+    edit(
+        root,
+        "content/step-3.md",
+        "Core social work skills",
+        "Core professional skills",
+    );
     let other = "local-overrides/exampleshire/overrides/note-step-3-seven-outcomes.md";
     let other_before = read(root.join(other));
 
@@ -81,7 +102,7 @@ fn accept_of_one_file_shows_the_model_change_and_records_only_that_file() {
         said.contains("+ A *social worker* is a qualified professional, subject to registration as such by the Care Registration Board"),
         "the new model text is not shown:\n{said}"
     );
-    assert!(said.contains("Recorded the review of 1 override"), "{said}");
+    shows(&said, "Recorded the review of 1 override");
     assert!(!said.contains("note-step-3-seven-outcomes"), "{said}");
     assert_eq!(
         read(root.join(other)),
@@ -91,7 +112,7 @@ fn accept_of_one_file_shows_the_model_change_and_records_only_that_file() {
     let snapshot = read(
         root.join("local-overrides/exampleshire/model-snapshots/terminology-social-worker.md"),
     );
-    assert!(snapshot.contains("Care Registration Board"), "{snapshot}");
+    shows(&snapshot, "Care Registration Board");
 
     let check = text(&handbook_in(
         root,
@@ -123,14 +144,8 @@ fn accept_of_an_unknown_file_names_the_overrides_and_records_nothing() {
     );
     assert_fails(&run);
     let said = text(&run);
-    assert!(
-        said.contains("`terminology-socialworker` is not an override"),
-        "{said}"
-    );
-    assert!(
-        said.contains("did you mean `terminology-social-worker.md`"),
-        "{said}"
-    );
+    shows(&said, "`terminology-socialworker` is not an override");
+    shows(&said, "did you mean `terminology-social-worker.md`");
     assert_eq!(read(dir.path().join(STALE)), before, "a file was recorded");
 }
 
@@ -228,14 +243,8 @@ fn kinloch_vale_never_heads_the_reports_examples_as_its_own() {
         "only {pages_with_examples} pages show examples"
     );
     let index = visible_text(&read(out.join("examples.html")));
-    assert!(
-        index.contains("Practice examples from the Social Work Scotland report These examples are drawn from a report by Social Work Scotland (2016)"),
-        "{index}"
-    );
-    assert!(
-        index.contains("not Kinloch Vale Council's own practice"),
-        "{index}"
-    );
+    shows(&index, "Practice examples from the Social Work Scotland report These examples are drawn from a report by Social Work Scotland (2016)");
+    shows(&index, "not Kinloch Vale Council's own practice");
 }
 
 #[test]
@@ -247,25 +256,23 @@ fn each_example_shows_its_source_once() {
         assert!(!blocks.is_empty(), "{file} shows no example");
         for block in blocks {
             let text = visible_text(block);
-            assert_eq!(
-                text.matches("Source:").count(),
-                1,
-                "{file}: an example shows its source other than once:\n{text}"
-            );
-            assert_eq!(
-                text.matches("Commissioned by the Scottish Government")
-                    .count(),
-                1,
-                "{file}: the citation is not shown exactly once:\n{text}"
-            );
-            assert!(
-                text.contains(". Example "),
-                "{file}: the report's example number is not given:\n{text}"
-            );
-            assert!(
-                text.contains("another organisation's practice, not Kinloch Vale Council's"),
-                "{file}: {text}"
-            );
+            // The source line, the citation in it, the report's example
+            // number and whose practice it is: each exactly once.
+            for (part, times) in [
+                ("Source:", 1),
+                ("Commissioned by the Scottish Government", 1),
+                (
+                    "another organisation's practice, not Kinloch Vale Council's",
+                    1,
+                ),
+            ] {
+                assert_eq!(
+                    text.matches(part).count(),
+                    times,
+                    "{file}: {part:?} in:\n{text}"
+                );
+            }
+            shows(&text, ". Example ");
         }
     }
 }
@@ -277,82 +284,59 @@ fn exampleshire_examples_are_its_own_practice() {
     assert!(step.contains("<h2 id=\"hb-examples\">Local practice examples</h2>"));
     for block in example_blocks(&step) {
         let text = visible_text(block);
-        assert!(
-            text.contains("Source: the practice of Exampleshire County Council."),
-            "{text}"
+        shows(
+            &text,
+            "Source: the practice of Exampleshire County Council.",
         );
         assert!(!text.contains("another organisation"), "{text}");
     }
     let index = visible_text(&read(out.join("examples.html")));
-    assert!(
-        index.contains("Exampleshire is a fictional council"),
-        "{index}"
-    );
+    shows(&index, "Exampleshire is a fictional council");
 }
 
 #[test]
 fn an_example_drawn_from_nowhere_is_an_error_where_it_says_so() {
     let dir = copy_of_shipped();
     let file = "local-overrides/exampleshire/examples/ex-challenging-a-plan.md";
-    let source = read(dir.path().join(file));
-    std::fs::write(
-        dir.path().join(file),
-        source.replace("attach: [step-3]\n", "attach: [step-3]\norigin: drawn\n"),
-    )
-    .unwrap();
+    edit(
+        dir.path(),
+        file,
+        "attach: [step-3]\n",
+        "attach: [step-3]\norigin: drawn\n",
+    );
     let run = handbook_in(dir.path(), &["check", "--authority", "exampleshire"]);
     assert_fails(&run);
     let said = text(&run);
-    assert!(said.contains(&format!("{file}:5:")), "{said}");
-    assert!(
-        said.contains("does not say where it is drawn from"),
-        "{said}"
-    );
+    shows(&said, &format!("{file}:5:"));
+    shows(&said, "does not say where it is drawn from");
 }
 
 #[test]
 fn an_example_with_a_source_is_drawn_unless_it_says_it_is_the_councils_own() {
     let dir = copy_of_shipped();
     let root = dir.path();
-    let yaml = root.join("local-overrides/exampleshire/authority.yaml");
-    std::fs::write(
-        &yaml,
-        format!(
-            "{}sources:\n  - id: eval-2025\n    citation: \"Exampleshire County Council (2025) Evaluation of support planning.\"\n",
-            read(&yaml)
-        ),
-    )
-    .unwrap();
-    let examples = root.join("local-overrides/exampleshire/examples");
-    let own = examples.join("ex-challenging-a-plan.md");
-    std::fs::write(
-        &own,
-        read(&own).replace(
-            "attach: [step-3]\n",
-            "attach: [step-3]\nsource: eval-2025\norigin: own\n",
-        ),
-    )
-    .unwrap();
-    let out = root.join("out");
-    assert_ok(&handbook_in(
+    edit(
         root,
-        &[
-            "build",
-            "--authority",
-            "exampleshire",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    ));
+        "local-overrides/exampleshire/authority.yaml",
+        "examples:\n",
+        "sources:\n  - id: eval-2025\n    citation: \"Exampleshire County Council (2025) Evaluation of support planning.\"\nexamples:\n",
+    );
+    edit(
+        root,
+        "local-overrides/exampleshire/examples/ex-challenging-a-plan.md",
+        "attach: [step-3]\n",
+        "attach: [step-3]\nsource: eval-2025\norigin: own\n",
+    );
+    let out = built(root, &["--authority", "exampleshire"]);
     let index = read(out.join("examples.html"));
     let block = example_blocks(&index)
         .into_iter()
         .find(|b| b.contains("A plan that relied on one person"))
         .unwrap();
     let shown = visible_text(block);
-    assert!(
-        shown.contains("Source: the practice of Exampleshire County Council."),
-        "{shown}"
+    shows(
+        &shown,
+        "Source: the practice of Exampleshire County Council.",
     );
 }
 
@@ -383,13 +367,13 @@ fn the_editions_index_marks_the_demonstration_councils_as_fictional() {
 fn only_an_authority_that_says_so_is_marked_as_a_demonstration() {
     let dir = copy_of_shipped();
     let root = dir.path();
-    let yaml = root.join("local-overrides/exampleshire/authority.yaml");
-    std::fs::write(&yaml, read(&yaml).replace("demonstration: true\n", "")).unwrap();
-    let out = root.join("out");
-    assert_ok(&handbook_in(
+    edit(
         root,
-        &["build", "--no-search", "--out", out.to_str().unwrap()],
-    ));
+        "local-overrides/exampleshire/authority.yaml",
+        "demonstration: true\n",
+        "",
+    );
+    let out = built(root, &[]);
     let index = read(out.join("index.html"));
     let at = index.find("href=\"exampleshire/index.html\"").unwrap();
     let end = index[at..].find("</li>").unwrap() + at;
@@ -429,18 +413,7 @@ fn the_differences_page_shows_rendered_text_with_changes_marked_in_words() {
         &source[..body_at]
     );
     std::fs::write(root.join(over), replaced).unwrap();
-    let out = root.join("out");
-    assert_ok(&handbook_in(
-        root,
-        &[
-            "build",
-            "--no-search",
-            "--authority",
-            "exampleshire",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    ));
+    let out = built(root, &["--authority", "exampleshire"]);
     let html = read(out.join("differences.html"));
     for raw in ["{{", "{#", "### ", "## ", "[["] {
         assert!(
@@ -553,10 +526,7 @@ fn editorial_headings_say_so_in_words_on_the_page_and_in_print() {
         headings.len()
     );
     let step = read(model.join("step-2.html"));
-    assert!(
-        step.contains("<h3 id=\"sources-of-help\" class=\"editorial\">Sources of help <span class=\"editorial__mark\" data-pagefind-ignore>(heading added by the editors)</span></h3>"),
-        "{step}"
-    );
+    shows(&step, "<h3 id=\"sources-of-help\" class=\"editorial\">Sources of help <span class=\"editorial__mark\" data-pagefind-ignore>(heading added by the editors)</span></h3>");
     let print = visible_text(&read(model.join("print.html")));
     for (file, heading) in &headings {
         assert!(
@@ -603,20 +573,13 @@ fn the_credits_page_lists_every_editorial_change_from_the_markings() {
 fn a_newly_marked_heading_is_listed_on_credits_without_other_edits() {
     let dir = copy_of_model();
     let root = dir.path();
-    let step = root.join("content/step-4.md");
-    std::fs::write(
-        &step,
-        read(&step).replace(
-            "Social workers are often in a good position to mediate",
-            "### Mediation {#mediation .editorial}\n\nSocial workers are often in a good position to mediate",
-        ),
-    )
-    .unwrap();
-    let out = root.join("out");
-    assert_ok(&handbook_in(
+    edit(
         root,
-        &["build", "--no-search", "--out", out.to_str().unwrap()],
-    ));
+        "content/step-4.md",
+        "Social workers are often in a good position to mediate",
+        "### Mediation {#mediation .editorial}\n\nSocial workers are often in a good position to mediate",
+    );
+    let out = built(root, &[]);
     let credits = read(out.join("model/credits.html"));
     assert!(
         visible_text(&credits).contains("Step Four: Organising my money : “Mediation”"),
@@ -625,24 +588,18 @@ fn a_newly_marked_heading_is_listed_on_credits_without_other_edits() {
     );
     assert!(credits.contains("<a href=\"step-4.html#mediation\">"));
     let page = visible_text(&read(out.join("model/step-4.html")));
-    assert!(
-        page.contains("Mediation (heading added by the editors)"),
-        "{page}"
-    );
+    shows(&page, "Mediation (heading added by the editors)");
 }
 
 #[test]
 fn editorial_passages_and_notes_are_marked_in_words() {
     let model = shipped_build().join("model");
     let about = visible_text(&read(model.join("about.html")));
-    assert!(
-        about.contains("Added by the editors (not In Control's text): The guidance for each step is set out on the step pages"),
-        "{about}"
-    );
+    shows(&about, "Added by the editors (not In Control's text): The guidance for each step is set out on the step pages");
     let home = visible_text(&read(model.join("index.html")));
-    assert!(
-        home.contains("Added by the editors (not In Control's text): Start with"),
-        "{home}"
+    shows(
+        &home,
+        "Added by the editors (not In Control's text): Start with",
     );
     // In Control's own words around them are not marked.
     assert!(!about
@@ -691,14 +648,11 @@ fn the_models_2009_addresses_are_text_marked_as_2009_addresses() {
         }
     }
     let step = visible_text(&read(out.join("model/step-3.html")));
-    assert!(
-        step.contains("howweinspectandrateyourcouncil.cfm [ Editors' note: 2009 address; the page no longer exists]"),
-        "{step}"
-    );
+    shows(&step, "howweinspectandrateyourcouncil.cfm [ Editors' note: 2009 address; the page no longer exists]");
     let print = visible_text(&read(out.join("kinloch-vale/print.html")));
-    assert!(
-        print.contains("www.shop4support.com [ Editors' note: 2009 address]"),
-        "{print}"
+    shows(
+        &print,
+        "www.shop4support.com [ Editors' note: 2009 address]",
     );
 }
 
