@@ -191,8 +191,8 @@ fn model_saves() -> Vec<Save> {
         // A new heading: the page's sections, the A to Z.
         (
             "content/step-2.md",
-            "## Systems, practice and professional support {#systems-practice-support}",
-            "## Before the plan {#before-the-plan}\n\nA new section.\n\n## Systems, practice and professional support {#systems-practice-support}",
+            "## Systems, Practice and Professional Support {#systems-practice-support}",
+            "## Before the plan {#before-the-plan}\n\nA new section.\n\n## Systems, Practice and Professional Support {#systems-practice-support}",
             "step-2.html",
             "id=\"before-the-plan\"",
         ),
