@@ -3,7 +3,8 @@
 //! Joins each page's chunks into one Markdown text (remembering where every
 //! byte came from), substitutes `{{ authority.name }}` and `{{ vars.NAME }}`
 //! so that each value reads as written where it stands (text, raw HTML, an
-//! autolink, a link's address; code and `\{{` are left as written), gives
+//! autolink, a link's address, code; in code, braces that name no variable
+//! stay as written, and `\{{` shows `{{` everywhere), gives
 //! every heading an id and the name it shows (a `[[id]]` in it read as the
 //! title it links to), and checks every cross-reference (`[[id]]`,
 //! `[[id#section|text]]`, `[text](id)`) against the edition's pages and
@@ -214,28 +215,19 @@ fn substitute(
     let mut search = 0;
     while let Some(open) = next_marker(text, search) {
         let found = if text[open..].starts_with("{{") {
-            variable_at(text, open, &places).map(|(end, name, context)| {
-                let replacement = match vars.values.get(name) {
-                    Some(value) => insert_value(value, context),
-                    None => {
-                        problems.push(unknown_variable(vars, name).at(
-                            &chunk.file,
-                            chunk.range.0 + open,
-                            chunk.range.0 + end,
-                        ));
-                        text[open..end].to_string()
-                    }
-                };
-                (end, replacement)
+            variable_at(text, open, &places).and_then(|found| {
+                replace_variable(found, vars, problems, &|d, start, end| {
+                    d.at(&chunk.file, chunk.range.0 + start, chunk.range.0 + end)
+                })
             })
         } else {
-            table_link_at(text, open, &places)
+            table_link_at(text, open, &places).map(|(end, with)| (open, end, with))
         };
-        let Some((end, replacement)) = found else {
+        let Some((start, end, replacement)) = found else {
             search = open + 2;
             continue;
         };
-        out.markdown.push_str(&text[rest_start..open]);
+        out.markdown.push_str(&text[rest_start..start]);
         out.markdown.push_str(&replacement);
         rest_start = end;
         search = end;
@@ -258,20 +250,75 @@ fn next_marker(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// The `{{ NAME }}` at `open`: where it ends, the name and its context;
-/// `None` if it is not one to substitute (code, `\{{`, no closing `}}`).
-fn variable_at<'t>(
-    text: &'t str,
-    open: usize,
-    places: &Places,
-) -> Option<(usize, &'t str, Context)> {
+/// A `{{` found in Markdown text, and what it is.
+#[derive(Debug, Clone, Copy)]
+enum Found<'t> {
+    /// `\{{` where the backslash is not taken out by Markdown (in code or
+    /// raw HTML): the backslash goes, and `{{` shows as written. The range
+    /// is the backslash and the braces.
+    Escape(usize, usize),
+    /// `{{ NAME }}` at `start..end`, with its context.
+    Variable {
+        start: usize,
+        end: usize,
+        name: &'t str,
+        context: Context,
+    },
+}
+
+/// What the `{{` at `open` is; `None` if it is left as written (escaped in
+/// Markdown text, no closing `}}`).
+fn variable_at<'t>(text: &'t str, open: usize, places: &Places) -> Option<Found<'t>> {
+    let literal = places
+        .literal
+        .iter()
+        .find(|&&(a, b, _)| a <= open && open < b)
+        .map(|&(_, _, context)| context);
+    if literal.is_some() && text[..open].ends_with('\\') {
+        return Some(Found::Escape(open - 1, open + 2));
+    }
     let close = text[open..].find("}}").map(|i| open + i)?;
     let name = text[open + 2..close].trim();
-    let context = context_of(text, &places.literal, open, close + 2);
-    if name.contains('\n') || name.len() > 100 || context == Context::AsWritten {
+    let context = literal.unwrap_or_else(|| context_of(text, open, close + 2));
+    if name.contains('\n') || name.len() > 100 || context == Context::Escaped {
         return None;
     }
-    Some((close + 2, name, context))
+    Some(Found::Variable {
+        start: open,
+        end: close + 2,
+        name,
+        context,
+    })
+}
+
+/// The text that stands for what [`variable_at`] found, as `(start, end,
+/// replacement)`: a variable's value written for its context, `{{` for an
+/// escape; `None` to leave it as written. A name that is not a variable of
+/// the edition is an error in text (`locate` points it at the file), and is
+/// left as written in code, which may show any braces.
+fn replace_variable(
+    found: Found,
+    vars: &Variables,
+    problems: &mut Vec<Diagnostic>,
+    locate: &dyn Fn(Diagnostic, usize, usize) -> Diagnostic,
+) -> Option<(usize, usize, String)> {
+    let (start, end, name, context) = match found {
+        Found::Escape(start, end) => return Some((start, end, "{{".to_string())),
+        Found::Variable {
+            start,
+            end,
+            name,
+            context,
+        } => (start, end, name, context),
+    };
+    match vars.values.get(name) {
+        Some(value) => Some((start, end, insert_value(value, context))),
+        None if context == Context::Code => None,
+        None => {
+            problems.push(locate(unknown_variable(vars, name), start, end));
+            None
+        }
+    }
 }
 
 /// A cross-reference with its own text whose `|` a table would take for a
@@ -325,8 +372,12 @@ fn unknown_variable(vars: &Variables, name: &str) -> Diagnostic {
 enum Context {
     /// Markdown text: the value is escaped so it reads as written.
     Text,
-    /// Code, or a `{{` escaped as `\{{`: nothing is substituted.
-    AsWritten,
+    /// A `{{` escaped as `\{{` in Markdown text: nothing is substituted,
+    /// and Markdown takes the backslash out.
+    Escaped,
+    /// Code: a variable's value goes in as it is (code has no escapes);
+    /// anything else stays as written.
+    Code,
     /// Raw HTML: the value is escaped for HTML.
     Html,
     /// Inside `<…>`: an autolink, where escapes are not processed.
@@ -354,7 +405,7 @@ fn literal_places(text: &str) -> Places {
         match event {
             Event::Start(Tag::Table(_)) => places.tables.push((range.start, range.end)),
             Event::Start(Tag::CodeBlock(_)) if open.is_none() => {
-                open = Some((range.start, Context::AsWritten));
+                open = Some((range.start, Context::Code));
             }
             Event::Start(Tag::HtmlBlock) if open.is_none() => {
                 open = Some((range.start, Context::Html));
@@ -366,7 +417,7 @@ fn literal_places(text: &str) -> Places {
             }
             Event::Code(_) => places
                 .literal
-                .push((range.start, range.end, Context::AsWritten)),
+                .push((range.start, range.end, Context::Code)),
             Event::InlineHtml(_) | Event::Html(_) if open.is_none() => {
                 places.literal.push((range.start, range.end, Context::Html));
             }
@@ -376,20 +427,13 @@ fn literal_places(text: &str) -> Places {
     places
 }
 
-/// The context of the `{{ … }}` at `open..close` of `text`.
-fn context_of(
-    text: &str,
-    places: &[(usize, usize, Context)],
-    open: usize,
-    close: usize,
-) -> Context {
-    if let Some(&(_, _, context)) = places.iter().find(|&&(a, b, _)| a <= open && open < b) {
-        return context;
-    }
+/// The context of the `{{ … }}` at `open..close` of `text`, outside code
+/// and raw HTML.
+fn context_of(text: &str, open: usize, close: usize) -> Context {
     let before = &text[text[..open].rfind('\n').map_or(0, |i| i + 1)..open];
     let after = &text[close..text[close..].find('\n').map_or(text.len(), |i| close + i)];
     if before.ends_with('\\') && !before.ends_with("\\\\") {
-        return Context::AsWritten;
+        return Context::Escaped;
     }
     // The address written around the `{{ … }}`, up to the nearest space.
     let word_start = before
@@ -420,7 +464,8 @@ fn context_of(
 /// A variable's value as Markdown that shows it as written in its context.
 fn insert_value(value: &str, context: Context) -> String {
     match context {
-        Context::Text | Context::AsWritten => escape_markdown(value),
+        Context::Text | Context::Escaped => escape_markdown(value),
+        Context::Code => value.to_string(),
         Context::Html => escape_html(value),
         Context::Autolink
             if !value.contains(|c: char| c.is_whitespace() || c == '<' || c == '>') =>

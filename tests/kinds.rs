@@ -146,30 +146,75 @@ fn a_variable_in_raw_html_is_escaped_for_html_not_for_markdown() {
 }
 
 #[test]
-fn a_variable_in_a_code_span_shows_no_backslash() {
-    let html = step_2_with_variables("Type `{{ vars.duty_email }}` here.\n");
+fn a_variable_in_code_shows_its_value_as_written() {
+    let html = step_2_with_variables(
+        "Type `{{ vars.duty_email }}` here.\n\n```\nTo: {{ vars.duty_email }}\nSee {{ vars.care_web }}\n```\n",
+    );
+    assert_has(&html, "<code>adult_duty@exampleshire.example</code>");
+    assert_has(
+        &html,
+        "To: adult_duty@exampleshire.example\nSee https://exampleshire.example/adult_care/find_support\n</code>",
+    );
     assert_lacks(&html, "adult\\_duty");
-    assert_has(&html, "<code>{{ vars.duty_email }}</code>");
+    assert_lacks(&html, "{{ vars.duty_email }}");
 }
 
 // ---------------------------------------------------------------------------
-// Kind 2: code is literal.
+// Kind 2: code can show the syntax it documents, and `\{{` is the escape.
+
+/// Step 3 with `text` appended, built: the model's and Exampleshire's HTML.
+fn step_3_in_model_and_exampleshire(text: &str) -> (String, String) {
+    let root = shipped();
+    append(root.path(), "content/step-3.md", text);
+    let out = built(root.path());
+    (
+        read(out.join("model/step-3.html")),
+        read(out.join("exampleshire/step-3.html")),
+    )
+}
 
 #[test]
-fn variable_syntax_in_code_is_shown_as_written_in_every_edition() {
-    let root = shipped();
+fn brace_syntax_in_code_builds_and_shows_as_written_in_the_model() {
+    let root = copy_of_model();
     append(
         root.path(),
         "content/step-3.md",
         "\nWrite `{{ authority.name }}` or `={{1,2}}`.\n\n```\nTitle: {{ authority.name }}\n=SUM({{1,2}})\n```\n\n    indented {{ vars.nothing }}\n",
     );
-    let out = built(root.path());
-    for edition in ["model", "exampleshire", "kinloch-vale"] {
-        let html = read(out.join(edition).join("step-3.html"));
-        assert_has(&html, "<code>{{ authority.name }}</code>");
-        assert_has(&html, "<code>={{1,2}}</code>");
-        assert_has(&html, "Title: {{ authority.name }}\n=SUM({{1,2}})");
-        assert_has(&html, "indented {{ vars.nothing }}");
+    let check = handbook_in(root.path(), &["check"]);
+    assert_ok(&check);
+    assert_lacks(&text(&check), "names no variable");
+    let html = read(built(root.path()).join("model/step-3.html"));
+    assert_has(&html, "<code>{{ authority.name }}</code>");
+    assert_has(&html, "<code>={{1,2}}</code>");
+    assert_has(&html, "Title: {{ authority.name }}\n=SUM({{1,2}})");
+    assert_has(&html, "indented {{ vars.nothing }}");
+}
+
+#[test]
+fn in_code_a_variable_of_the_edition_is_its_value_and_other_braces_stay() {
+    let (model, exampleshire) = step_3_in_model_and_exampleshire(
+        "\nWrite `{{ authority.name }}`, `={{1,2}}` and `{{ vars.nothing }}`.\n",
+    );
+    assert_has(&model, "<code>{{ authority.name }}</code>");
+    assert_has(&exampleshire, "<code>Exampleshire County Council</code>");
+    for html in [&model, &exampleshire] {
+        assert_has(html, "<code>={{1,2}}</code>");
+        assert_has(html, "<code>{{ vars.nothing }}</code>");
+    }
+}
+
+#[test]
+fn a_backslash_shows_braces_as_written_in_code_and_html_in_every_edition() {
+    let (model, exampleshire) = step_3_in_model_and_exampleshire(
+        "\nWrite `\\{{ authority.name }}` to show the name.\n\n```\nHeader: \\{{ authority.name }}\n```\n\n<p class=\"x\">In HTML, \\{{ authority.name }}.</p>\n",
+    );
+    for html in [&model, &exampleshire] {
+        assert_has(html, "<code>{{ authority.name }}</code>");
+        assert_has(html, "Header: {{ authority.name }}\n");
+        assert_has(html, "In HTML, {{ authority.name }}.");
+        assert_lacks(html, "\\{{");
+        assert_lacks(html, "Exampleshire County Council</code>");
     }
 }
 
