@@ -415,9 +415,7 @@ fn literal_places(text: &str) -> Places {
                     places.literal.push((start, range.end, context));
                 }
             }
-            Event::Code(_) => places
-                .literal
-                .push((range.start, range.end, Context::Code)),
+            Event::Code(_) => places.literal.push((range.start, range.end, Context::Code)),
             Event::InlineHtml(_) | Event::Html(_) if open.is_none() => {
                 places.literal.push((range.start, range.end, Context::Html));
             }

@@ -791,3 +791,97 @@ fn the_shipped_authority_which_rewrites_the_definition_gets_no_warning() {
     assert_ok(&run);
     assert_lacks(&text(&run), "reads “Personal Budget Holder”");
 }
+
+// ---------------------------------------------------------------------------
+// Kind 11: files editors and operating systems leave beside sources are
+// ignored everywhere.
+
+/// What editors and systems leave beside `step-1.md`, by name, with what
+/// each holds (`None`: a symbolic link to nowhere, as Emacs's lock files are).
+const LEFTOVERS: &[(&str, Option<&str>)] = &[
+    (".#step-1.md", None),
+    (
+        "step-1.md~",
+        Some("---\nid: backup\n---\nOld text {{ x }} [[nowhere]]\n"),
+    ),
+    (".step-1.md.swp", Some("b0VIM 8.2\u{1}\u{2}")),
+    ("#step-1.md#", Some("---\nid: autosave\n---\n[[nowhere]]\n")),
+    ("4913", Some("")),
+    (".DS_Store", Some("\u{0}\u{0}\u{0}\u{1}Bud1")),
+    ("Thumbs.db", Some("\u{0}\u{1}")),
+    ("desktop.ini", Some("[.ShellClassInfo]\r\n")),
+];
+
+/// Puts every leftover in `folder` of `root`.
+fn leave_leftovers(root: &Path, folder: &str) {
+    let dir = root.join(folder);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, content) in LEFTOVERS {
+        let path = dir.join(name);
+        match content {
+            Some(text) => std::fs::write(&path, text).unwrap(),
+            None => {
+                std::os::unix::fs::symlink("someone@host.12345:1700000000", &path).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn leftover_files_beside_sources_are_ignored_by_build_and_check() {
+    let folders = [
+        "content",
+        "local-overrides/exampleshire/overrides",
+        "local-overrides/exampleshire/examples",
+        "local-overrides/exampleshire/pages",
+        "themes/default/static",
+        "themes/default/templates",
+        "local-overrides/exampleshire/templates",
+        "local-overrides/exampleshire/static",
+    ];
+    for folder in folders {
+        let root = shipped();
+        leave_leftovers(root.path(), folder);
+        let check = handbook_in(root.path(), &["check"]);
+        assert_ok(&check);
+        assert_has(&text(&check), ": 0 errors, 0 warnings,");
+        let out = built(root.path());
+        for file in walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let name = file.file_name().to_string_lossy().into_owned();
+            assert!(
+                !LEFTOVERS.iter().any(|(leftover, _)| name == *leftover),
+                "{folder}: `{name}` was published at {}",
+                file.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn leftover_files_saved_during_serve_never_break_the_preview() {
+    let root = copy_of_model();
+    let server = start(root.path(), &[]);
+    assert_eq!(get(&server, "/step-1.html").0, 200);
+    leave_leftovers(root.path(), "content");
+    replace(
+        root.path(),
+        "content/step-1.md",
+        "holistic view",
+        "whole-person view",
+    );
+    let started = std::time::Instant::now();
+    let mut body = String::new();
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        body = get(&server, "/step-1.html").1;
+        if body.contains("whole-person view") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_has(&body, "whole-person view");
+    assert_lacks(&body, "hb-build-error");
+    assert_eq!(get(&server, "/.DS_Store").0, 404);
+}
