@@ -562,6 +562,8 @@ pub struct LinkedPage<'s> {
     pub links: HashMap<String, Resolved>,
     /// Examples shown on this page, linked.
     pub examples: Vec<LinkedText>,
+    /// The addresses its text and examples write, in order.
+    pub addresses: Vec<Address>,
     /// The title and summary of each of those examples as readers see them.
     pub example_settings: Vec<ExampleSettings>,
     /// The title readers see: variables substituted and, on model pages, local terms applied.
@@ -598,6 +600,7 @@ struct Remembered {
     sections: Vec<SectionRef>,
     references: Vec<Reference>,
     examples: Vec<LinkedText>,
+    addresses: Vec<Address>,
     example_settings: Vec<ExampleSettings>,
     title: String,
     summary: Option<String>,
@@ -675,6 +678,28 @@ impl<'s> LinkedEdition<'s> {
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
     }
+
+    /// Every address the edition's texts write (see [`Address`]), by the
+    /// address as written, each with the page it is on.
+    pub fn addresses(&self) -> HashMap<&str, Vec<(&LinkedPage<'s>, &Address)>> {
+        let mut found: HashMap<&str, Vec<(&LinkedPage<'s>, &Address)>> = HashMap::new();
+        for page in &self.pages {
+            for address in &page.addresses {
+                found
+                    .entry(address.url.as_str())
+                    .or_default()
+                    .push((page, address));
+            }
+        }
+        found
+    }
+}
+
+impl Address {
+    /// Points `diagnostic` at where this address is written on `page`.
+    pub fn locate(&self, page: &LinkedPage, diagnostic: Diagnostic) -> Diagnostic {
+        text_of(page, self.example).locate(diagnostic, self.range)
+    }
 }
 
 /// Whether a Markdown link destination names a handbook id (`step-3`,
@@ -724,6 +749,7 @@ pub fn link_with<'s>(
                     sections: r.sections.clone(),
                     links: HashMap::new(),
                     examples: r.examples.clone(),
+                    addresses: r.addresses.clone(),
                     example_settings: r.example_settings.clone(),
                     title: r.title.clone(),
                     summary: r.summary.clone(),
@@ -772,19 +798,26 @@ fn first_pass<'s>(
             &|_, _| None,
         );
     }
-    let mut references = references_in(&text, None, &mut problems);
+    let mut addresses = Vec::new();
+    let mut references = references_in(&text, None, &mut addresses, &mut problems);
     let examples = page
         .examples
         .iter()
-        .map(|ex| {
+        .enumerate()
+        .map(|(i, ex)| {
             let chunk = Chunk {
                 file: Arc::clone(&ex.file),
                 range: (ex.body_start, ex.file.text.len()),
                 local: true,
             };
             let linked = LinkedText::join(std::slice::from_ref(&chunk), vars, &mut problems);
-            let example = Some(references_len(&references));
-            references.extend(references_in(&linked, example, &mut problems));
+            let example = Some(i);
+            references.extend(references_in(
+                &linked,
+                example,
+                &mut addresses,
+                &mut problems,
+            ));
             linked
         })
         .collect();
@@ -814,6 +847,7 @@ fn first_pass<'s>(
         sections,
         links: HashMap::new(),
         examples,
+        addresses,
         fingerprint: None,
     };
     diagnostics.extend(problems);
@@ -1004,6 +1038,7 @@ impl Memo {
             sections: linked.sections.clone(),
             references,
             examples: linked.examples.clone(),
+            addresses: linked.addresses.clone(),
             example_settings: linked.example_settings.clone(),
             title: linked.title.clone(),
             summary: linked.summary.clone(),
@@ -1053,24 +1088,42 @@ struct Reference {
 
 impl Reference {
     fn text<'a>(&self, page: &'a LinkedPage) -> &'a LinkedText {
-        match self.example {
-            Some(i) => &page.examples[i],
-            None => &page.text,
-        }
+        text_of(page, self.example)
     }
 }
 
-fn references_len(references: &[Reference]) -> usize {
-    references
-        .iter()
-        .filter_map(|r| r.example)
-        .max()
-        .map_or(0, |m| m + 1)
+/// The page's body (`None`) or one of its examples.
+fn text_of<'a>(page: &'a LinkedPage, example: Option<usize>) -> &'a LinkedText {
+    match example {
+        Some(i) => &page.examples[i],
+        None => &page.text,
+    }
 }
 
+/// An address written in a page's text that stays an address in its HTML:
+/// a Markdown link or image, or an `href` or `src` in raw HTML, that does
+/// not go to another site.
+#[derive(Debug, Clone)]
+pub struct Address {
+    /// The address as the parser read it.
+    pub url: String,
+    /// Whether it is an image's.
+    pub image: bool,
+    /// Whether it is a cross-reference by id (`step-3`, `#x`), which this
+    /// stage checks itself: a link to an unknown id is already reported.
+    pub by_id: bool,
+    range: (usize, usize),
+    /// `None` for the page body, `Some(i)` for the i-th example.
+    example: Option<usize>,
+}
+
+/// The cross-references of a text, and the addresses it writes (added to
+/// `addresses`); problems with what it would put in a reader's browser go
+/// to `problems`.
 fn references_in(
     text: &LinkedText,
     example: Option<usize>,
+    addresses: &mut Vec<Address>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Reference> {
     let mut found = Vec::new();
@@ -1087,6 +1140,23 @@ fn references_in(
                 check_row(text, (range.start, range.end), columns, problems);
             }
             _ => {}
+        }
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+            if !crate::sanitize::is_outside_resource(dest_url) && !dest_url.is_empty() {
+                addresses.push(Address {
+                    url: dest_url.to_string(),
+                    image: matches!(event, Event::Start(Tag::Image { .. })),
+                    by_id: matches!(
+                        event,
+                        Event::Start(Tag::Link {
+                            link_type: LinkType::WikiLink { .. },
+                            ..
+                        })
+                    ) || is_id_reference(dest_url),
+                    range: (range.start, range.end),
+                    example,
+                });
+            }
         }
         if let Event::Start(Tag::Link {
             link_type,
@@ -1115,6 +1185,18 @@ fn references_in(
             }
         }
     }
+    addresses.extend(
+        safety
+            .addresses
+            .into_iter()
+            .map(|(url, range, image)| Address {
+                by_id: is_id_reference(&url),
+                url,
+                image,
+                range,
+                example,
+            }),
+    );
     found
 }
 
@@ -1166,6 +1248,9 @@ struct SafetyCheck {
     nesting: markdown::Nesting,
     /// Fragments already looked at, with what was found, so repeated tags cost nothing.
     seen: HashMap<String, crate::sanitize::FragmentCheck>,
+    /// Addresses of the edition's files in raw HTML: the address, where it
+    /// is, and whether an image's.
+    addresses: Vec<(String, (usize, usize), bool)>,
 }
 
 impl SafetyCheck {
@@ -1271,6 +1356,11 @@ impl SafetyCheck {
         for (url, at) in &check.outside_images {
             let at = place(*at);
             problems.push(text.locate(outside_image(url), (at, at + url.len())));
+        }
+        for (url, at, image) in &check.addresses {
+            let at = place(*at);
+            self.addresses
+                .push((url.clone(), (at, at + url.len()), *image));
         }
     }
 }

@@ -308,27 +308,36 @@ fn build_edition(
     ) else {
         return (summary, Vec::new());
     };
+    let rendered = Diagnostics::new();
     let files = timed(slug, "render", || {
-        render::render(&linked, engine, &statics, shared.today, diagnostics)
+        render::render(&linked, engine, &statics, shared.today, &rendered)
     });
-    if diagnostics.has_errors() {
-        // The output will not be written; checking the links of incomplete
-        // pages would only repeat the errors already found.
+    let complete = !rendered.has_errors();
+    diagnostics.extend(rendered.into_sorted());
+    if !complete {
+        // A template failed, so some outputs are missing: checking links
+        // to them would report the same failure again as broken links.
         return (summary, files);
     }
-    let files = index_and_check(slug, files, shared.search, diagnostics);
+    // Links are checked even when earlier stages found errors, so that one
+    // run reports every problem; the search index is built only for output
+    // that can be written.
+    let search = shared.search && !diagnostics.has_errors();
+    let files = index_and_check(&linked, &statics, files, search, diagnostics);
     (summary, files)
 }
 
 /// Builds an edition's search index (unless `search` is off) on one thread
 /// while its links are checked on another, and adds the index's files.
 fn index_and_check(
-    slug: &str,
+    linked: &link::LinkedEdition,
+    statics: &StaticFiles,
     mut files: Vec<OutputFile>,
     search: bool,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
-    let (index, (broken, outside)) = rayon::join(
+    let slug = linked.edition.slug.as_str();
+    let (index, found) = rayon::join(
         || search.then(|| timed(slug, "search index", || crate::search::index(&files))),
         || {
             let index_files = if search {
@@ -346,8 +355,9 @@ fn index_and_check(
         Some(Err(d)) => diagnostics.push(d),
         None => {}
     }
-    diagnostics.extend(broken);
-    diagnostics.extend(outside.into_iter().map(|(url, pages)| {
+    diagnostics.extend(found.problems);
+    report_broken_links(linked, statics, &found.broken, diagnostics);
+    diagnostics.extend(found.outside.into_iter().map(|(url, pages)| {
         let pages: Vec<String> = pages.into_iter().collect();
         Diagnostic::note("outside-link", format!("outside link to {url}"))
             .in_path(pages[0].clone())
@@ -357,6 +367,42 @@ fn index_and_check(
             ))
     }));
     files
+}
+
+/// Reports the links of an edition's pages that go nowhere: where a page's
+/// text writes the address, at that place in its source (once, however many
+/// pages show the text), and otherwise (a template's link) once for every
+/// page that has it. An address that is a cross-reference by id is left
+/// out: the link stage has already reported it.
+fn report_broken_links(
+    linked: &link::LinkedEdition,
+    statics: &StaticFiles,
+    broken: &[crate::linkcheck::BrokenLink],
+    diagnostics: &Diagnostics,
+) {
+    if broken.is_empty() {
+        return;
+    }
+    let written = linked.addresses();
+    let mut elsewhere: Vec<&crate::linkcheck::BrokenLink> = Vec::new();
+    for link in broken {
+        let decoded = crate::url::percent_decoded(&link.url);
+        let Some(places) = written
+            .get(link.url.as_str())
+            .or_else(|| written.get(decoded.as_ref()))
+        else {
+            elsewhere.push(link);
+            continue;
+        };
+        for (page, address) in places.iter().filter(|(_, a)| !a.by_id) {
+            let names = statics.keys().map(String::as_str);
+            diagnostics.push(address.locate(page, link.at_source(address.image, names)));
+        }
+    }
+    diagnostics.extend(crate::linkcheck::in_output(
+        &linked.edition.slug,
+        &elsewhere,
+    ));
 }
 
 /// Reports an edition's overrides whose model text changed (drift) and its

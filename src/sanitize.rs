@@ -196,6 +196,9 @@ pub struct FragmentCheck {
     pub removed: Vec<Removal>,
     /// Addresses of images on outside hosts, with where they were found.
     pub outside_images: Vec<(String, usize)>,
+    /// Addresses of files of the edition (an `href` or `src` with no scheme
+    /// and no host), with where they were found and whether an image's.
+    pub addresses: Vec<(String, usize, bool)>,
 }
 
 /// What the allow-list would remove from `fragment`, a piece of HTML an
@@ -227,16 +230,22 @@ pub fn check_fragment(fragment: &str) -> FragmentCheck {
     let allowed = STRICT_KEEPING_OUTSIDE.clean(fragment).to_string();
     let tags = tags_of(&kept);
     for tag in &tags {
-        if tag.name == "img" {
-            for (attribute, value) in &tag.attributes {
-                if matches!(attribute.as_str(), "src" | "srcset")
-                    && is_outside_resource(value)
-                    && unsafe_scheme(value).is_none()
-                {
-                    found
-                        .outside_images
-                        .push((value.clone(), position(&lower, value, 0)));
-                }
+        for (attribute, value) in &tag.attributes {
+            let image = tag.name == "img";
+            if image
+                && matches!(attribute.as_str(), "src" | "srcset")
+                && is_outside_resource(value)
+                && unsafe_scheme(value).is_none()
+            {
+                found
+                    .outside_images
+                    .push((value.clone(), position(&lower, value, 0)));
+            } else if matches!(attribute.as_str(), "src" | "href")
+                && !is_outside_resource(value)
+                && !value.is_empty()
+            {
+                let at = position(&lower, value, 0);
+                found.addresses.push((value.clone(), at, image));
             }
         }
     }

@@ -885,3 +885,159 @@ fn leftover_files_saved_during_serve_never_break_the_preview() {
     assert_lacks(&body, "hb-build-error");
     assert_eq!(get(&server, "/.DS_Store").0, 404);
 }
+
+// ---------------------------------------------------------------------------
+// Kind 10: every diagnostic points at the source.
+
+/// A model page whose line 8 shows an image the edition does not have.
+const CASE_PAGE: &str = "---\nid: zz-case\ntitle: A case\nweight: 99\n---\n## How a plan goes to panel {#panel}\n\n![How a plan goes to panel](assets/panel-flow.png)\n";
+
+/// `check --format json` of a root: its errors as (file, line, column, message, hint).
+fn json_errors(root: &Path) -> Vec<(String, u64, u64, String, String)> {
+    let run = handbook_in(root, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", text(&run)));
+    let list = json.get("diagnostics").unwrap_or(&json);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+                d["message"].as_str().unwrap_or("").to_string(),
+                d["hint"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_missing_image_is_one_error_at_its_line_with_a_hint_about_images() {
+    let root = shipped();
+    write(root.path(), "content/zz-case.md", CASE_PAGE);
+    let errors = json_errors(root.path());
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let (file, line, column, message, hint) = &errors[0];
+    assert_eq!(
+        (file.as_str(), *line, *column),
+        ("content/zz-case.md", 8, 1)
+    );
+    assert_has(message, "`assets/panel-flow.png`");
+    assert_has(hint, "static/");
+    assert_has(hint, "published under `assets/`");
+    assert_lacks(hint, "[[step-3]]");
+    let human = text(&handbook_in(root.path(), &["check"]));
+    assert_has(&human, "content/zz-case.md:8:1: there is no image");
+    assert_lacks(&human, "a link on");
+    assert_lacks(&human, "print.html`");
+    assert_lacks(&human, "zz-case.html");
+}
+
+#[test]
+fn addresses_in_raw_html_links_and_fragments_are_reported_where_written() {
+    let root = copy_of_model();
+    write(
+        root.path(),
+        "content/zz-case.md",
+        "---\nid: zz-case\ntitle: A case\nweight: 99\n---\nText.\n\n<p>A chart: <img src=\"assets/chart.png\" alt=\"Chart\"></p>\n\n[The form](files/form.pdf) and [the checklist](step-3.html#nope).\n\n![Logo](assets/handbook.cs)\n",
+    );
+    let errors = json_errors(root.path());
+    let places: Vec<(u64, u64)> = errors.iter().map(|e| (e.1, e.2)).collect();
+    assert_eq!(
+        places,
+        vec![(8, 23), (10, 1), (10, 32), (12, 1)],
+        "{errors:#?}"
+    );
+    assert!(errors.iter().all(|e| e.0 == "content/zz-case.md"));
+    assert_has(&errors[0].3, "no image `assets/chart.png`");
+    assert_has(
+        &errors[1].3,
+        "`files/form.pdf`, which is not in this edition",
+    );
+    assert_has(&errors[2].3, "`#nope`, which is not an id on `step-3.html`");
+    assert_has(&errors[3].4, "did you mean `assets/handbook.css`?");
+}
+
+#[test]
+fn a_broken_link_in_a_template_is_one_error_per_edition_naming_its_pages() {
+    let root = copy_of_model();
+    replace(
+        root.path(),
+        "themes/default/templates/base.html",
+        "<li><a href=\"credits.html\">Credits and licence</a></li>",
+        "<li><a href=\"credits.html\">Credits and licence</a></li><li><a href=\"licence.html\">Licence</a></li>",
+    );
+    let errors = json_errors(root.path());
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_has(&errors[0].3, "a link on ");
+    assert_has(&errors[0].3, "pages of `model`");
+    assert_has(
+        &errors[0].3,
+        "to `licence.html` points to `licence.html`, which is not in the edition",
+    );
+    assert_has(&errors[0].4, "template");
+}
+
+// ---------------------------------------------------------------------------
+// Kind 17: every problem at once, across stages.
+
+#[test]
+fn an_unknown_cross_reference_and_a_missing_image_are_both_reported_in_one_run() {
+    let root = shipped();
+    write(root.path(), "content/zz-case.md", CASE_PAGE);
+    append(
+        root.path(),
+        "content/step-4.md",
+        "\nSee [[step-33]] and [the plan](step-34).\n",
+    );
+    let line = read(root.path().join("content/step-4.md")).lines().count() as u64;
+    let errors = json_errors(root.path());
+    let places: Vec<(&str, u64, u64)> = errors.iter().map(|e| (e.0.as_str(), e.1, e.2)).collect();
+    assert_eq!(
+        places,
+        vec![
+            ("content/step-4.md", line, 5),
+            ("content/step-4.md", line, 21),
+            ("content/zz-case.md", 8, 1),
+        ],
+        "{errors:#?}"
+    );
+    let run = build(root.path());
+    assert_fails(&run);
+    let all = text(&run);
+    assert_eq!(
+        count(&all, "there is no page with the id `step-33`"),
+        1,
+        "{all}"
+    );
+    assert_eq!(count(&all, "there is no image"), 1, "{all}");
+    assert!(!root.path().join("out").exists());
+}
+
+#[test]
+fn a_problem_in_an_example_is_reported_in_that_examples_file() {
+    let root = shipped();
+    for (name, body) in [
+        ("ex-aa-first", "A first example, with no links.\n"),
+        ("ex-ab-second", "A second example.\n\nSee [[step-33]].\n"),
+    ] {
+        write(
+            root.path(),
+            &format!("local-overrides/exampleshire/examples/{name}.md"),
+            &format!("---\nid: {name}\ntitle: \"{name}\"\nattach: [step-7]\n---\n{body}"),
+        );
+    }
+    let errors = json_errors(root.path());
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        (errors[0].0.as_str(), errors[0].1, errors[0].2),
+        (
+            "local-overrides/exampleshire/examples/ex-ab-second.md",
+            8,
+            5
+        )
+    );
+}
