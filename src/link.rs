@@ -1302,6 +1302,21 @@ impl SafetyCheck {
                     problems.push(text.locate(outside_image(dest_url), range));
                 }
             }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, c)) = crate::source::unpublishable_in(t) {
+                    problems.push(text.locate(
+                        Diagnostic::warning(
+                            "control-character",
+                            format!(
+                                "this text stands for the invisible control character {}, which is left out when the page is published",
+                                crate::source::describe(c)
+                            ),
+                        )
+                        .hint("remove the character reference (such as `&#16;`) from the text"),
+                        range,
+                    ));
+                }
+            }
             Event::Start(Tag::Heading { attrs, .. }) => {
                 for (name, _) in attrs {
                     problems.push(text.locate(
@@ -1539,7 +1554,8 @@ fn name_sections(
         return;
     }
     for (section, name) in sections.iter_mut().zip(names) {
-        section.title = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        section.title = crate::source::publishable(&name).into_owned();
     }
 }
 
@@ -1580,7 +1596,8 @@ pub fn sections_of(markdown_text: &str) -> Vec<SectionRef> {
             }
             SectionRef {
                 id,
-                title: h.text.trim().to_string(),
+                // A heading's `&#16;`: SafetyCheck warns where it is written.
+                title: crate::source::publishable(h.text.trim()).into_owned(),
                 level: h.level,
             }
         })

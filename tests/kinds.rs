@@ -1041,3 +1041,169 @@ fn a_problem_in_an_example_is_reported_in_that_examples_file() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------
+// Kind 6: everything emitted is valid for its format and for the page's own
+// security policy.
+
+/// Every XML file of a built output, each parsed as XML 1.0.
+fn assert_xml_well_formed(out: &Path) {
+    let mut seen = 0;
+    for file in walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if file.path().extension().is_some_and(|x| x == "xml") {
+            let xml = read(file.path());
+            if let Err(e) = roxmltree::Document::parse(&xml) {
+                panic!("{} is not well-formed XML: {e}", file.path().display());
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no XML file under {}", out.display());
+}
+
+#[test]
+fn a_control_character_escaped_in_yaml_is_refused_where_it_is_written() {
+    for (file, from, to, place, shown) in [
+        (
+            "content/step-3.md",
+            "title: \"Step Three: Getting",
+            "title: \"Step Three:\\x10 Getting",
+            "content/step-3.md:3:20:",
+            "`\\x10` here is the invisible control character U+0010",
+        ),
+        (
+            PANEL_PAGE,
+            "note: \"First published.\"",
+            "note: \"First\\u000b published.\"",
+            &format!("{PANEL_PAGE}:13:17:"),
+            "`\\u000b` here is the invisible control character U+000B (vertical tab)",
+        ),
+        (
+            "local-overrides/exampleshire/authority.yaml",
+            "name: Exampleshire County Council",
+            "name: \"Exampleshire\\a County Council\"",
+            "local-overrides/exampleshire/authority.yaml:",
+            "`\\a` here is the invisible control character U+0007 (bell)",
+        ),
+    ] {
+        let root = shipped();
+        replace(root.path(), file, from, to);
+        let check = handbook_in(root.path(), &["check"]);
+        assert_fails(&check);
+        let all = text(&check);
+        assert_has(&all, place);
+        assert_has(&all, shown);
+        assert_fails(&build(root.path()));
+    }
+}
+
+#[test]
+fn backslashes_that_are_not_control_characters_are_fine() {
+    let root = shipped();
+    replace(
+        root.path(),
+        PANEL_PAGE,
+        "note: \"First published.\"",
+        "note: \"First published: C:\\\\x10, a tab\\there and a line\\nbreak.\"",
+    );
+    replace(
+        root.path(),
+        "content/step-3.md",
+        "title: \"Step Three: Getting",
+        "title: Step Three \\x10 'Getting",
+    );
+    replace(
+        root.path(),
+        "content/step-3.md",
+        "'Getting my plan agreed\"",
+        "'Getting my plan agreed'",
+    );
+    let out = built(root.path());
+    assert_has(&read(out.join("model/step-3.html")), "Step Three \\x10");
+    assert_xml_well_formed(&out);
+}
+
+#[test]
+fn a_control_character_in_a_page_is_refused_at_its_line_and_column() {
+    let root = copy_of_model();
+    append(root.path(), "content/step-3.md", "\nA bell \u{7} rings.\n");
+    let line = read(root.path().join("content/step-3.md")).lines().count();
+    let all = text(&handbook_in(root.path(), &["check"]));
+    assert_has(
+        &all,
+        &format!("content/step-3.md:{line}:8: this file holds the invisible control character U+0007 (bell)"),
+    );
+}
+
+#[test]
+fn a_character_reference_to_a_control_character_is_left_out_with_a_warning() {
+    let root = copy_of_model();
+    append(
+        root.path(),
+        "content/step-3.md",
+        "\n## Paying &#16;money {#paying}\n\nA &#11;tab and &#x85;more.\n",
+    );
+    let run = handbook_in(root.path(), &["check"]);
+    assert_ok(&run);
+    let all = text(&run);
+    assert_has(&all, "stands for the invisible control character U+0010");
+    assert_has(&all, "stands for the invisible control character U+000B");
+    let out = built(root.path());
+    for file in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if file
+            .path()
+            .extension()
+            .is_some_and(|x| x == "html" || x == "xml")
+        {
+            let text = read(file.path());
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| matches!(c, '\u{10}' | '\u{b}' | '\u{85}')),
+                "{} holds a control character",
+                file.path().display()
+            );
+        }
+    }
+    assert_has(&read(out.join("model/step-3.html")), ">Paying money</a>");
+    assert_xml_well_formed(&out);
+}
+
+#[test]
+fn table_alignment_is_a_class_not_a_style_the_policy_blocks() {
+    let root = shipped();
+    append(
+        root.path(),
+        "content/step-4.md",
+        "\n| Item | Cost | Note |\n| :--- | ---: | :-: |\n| Gym | £20.00 | weekly |\n\n<table><tr><td style=\"text-align: right\">1</td></tr></table>\n",
+    );
+    let out = built(root.path());
+    for edition in ["model", "exampleshire"] {
+        let html = read(out.join(edition).join("step-4.html"));
+        assert_has(&html, "<th class=\"align-left\">Item</th><th class=\"align-right\">Cost</th><th class=\"align-center\">Note</th>");
+        assert_has(&html, "<td class=\"align-right\">£20.00</td>");
+        assert_lacks(&html, "style=");
+        assert_lacks(&read(out.join(edition).join("print.html")), "style=");
+    }
+    let css = read(out.join("model/assets/handbook.css"));
+    assert_has(&css, ".align-right {\n  text-align: right;");
+}
+
+#[test]
+fn the_a_to_z_letters_are_headings_one_level_below_the_heading_above_them() {
+    let out = shipped_build();
+    for edition in ["model", "exampleshire", "kinloch-vale"] {
+        let a_to_z = read(out.join(edition).join("a-z.html"));
+        assert_has(&a_to_z, "<h2 id=\"letter-1\" class=\"a-z__letter\">");
+        assert_lacks(&a_to_z, "<h3");
+        let search = read(out.join(edition).join("search.html"));
+        assert_has(&search, "<h2 id=\"hb-a-z\">");
+        assert_has(&search, "<h3 id=\"letter-1\" class=\"a-z__letter\">");
+    }
+}
