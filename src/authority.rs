@@ -124,6 +124,21 @@ pub struct ThemeSettings {
     /// Path of a logo under the authority's `static/` folder.
     #[serde(default)]
     pub logo: Option<String>,
+    /// How local text is marked on pages: `marked` (the default) or
+    /// `quiet`, a smaller label. Local text is always marked.
+    #[serde(default)]
+    pub provenance: MarkStyle,
+}
+
+/// How an edition marks the council's own text on its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MarkStyle {
+    /// A labelled, bordered region.
+    #[default]
+    Marked,
+    /// A smaller label and a thinner border: still labelled, never unmarked.
+    Quiet,
 }
 
 /// Who to contact about accessibility, for the accessibility statement.
@@ -423,10 +438,28 @@ impl Override {
     pub fn body(&self) -> &str {
         &self.file.text[self.body_start..]
     }
+
+    /// Its entry's id on the differences page: its file's name without
+    /// `.md`, which is unique within an authority's `overrides/` folder.
+    pub fn anchor(&self) -> String {
+        let name = self.file.path.rsplit('/').next().unwrap_or(&self.file.path);
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        format!("override-{}", crate::markdown::slug(stem))
+    }
 }
 
 /// Front matter keys of an example.
-pub const EXAMPLE_KEYS: &[&str] = &["id", "title", "attach", "summary", "source"];
+pub const EXAMPLE_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "attach",
+    "summary",
+    "source",
+    "owner",
+    "approved_by",
+    "last_reviewed",
+    "changes",
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -438,6 +471,14 @@ struct ExampleMeta {
     summary: Option<String>,
     #[serde(default)]
     source: Option<String>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    approved_by: Option<String>,
+    #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    last_reviewed: Option<jiff::civil::Date>,
+    #[serde(default)]
+    changes: Vec<Change>,
 }
 
 /// A local practice example, shown on the pages it is attached to.
@@ -453,6 +494,8 @@ pub struct Example {
     pub summary: Option<String>,
     /// The id of a work in `authority.yaml` `sources`.
     pub source: Option<String>,
+    /// Its owner and dates.
+    pub governance: Governance,
     /// The file.
     pub file: Arc<SourceFile>,
     /// Byte range of the `attach:` setting, for errors.
@@ -494,6 +537,12 @@ impl Example {
             attach_span,
             source_span: find_key(&file, split.yaml, "source"),
             body_start: split.body_start,
+            governance: Governance {
+                owner: meta.owner,
+                approved_by: meta.approved_by,
+                last_reviewed: meta.last_reviewed,
+                changes: meta.changes,
+            },
             file,
         })
     }

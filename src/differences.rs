@@ -40,6 +40,9 @@ pub struct Difference {
     pub reason: Option<String>,
     /// The override file.
     pub file: String,
+    /// Its entry's id on the differences page, which marked local text on
+    /// pages links to (see [`crate::authority::Override::anchor`]).
+    pub anchor: String,
     /// The model text compared with the local text, line by line.
     pub lines: Vec<DiffLine>,
 }
@@ -123,6 +126,7 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                 action_text: action_text.to_string(),
                 reason: over.reason.clone(),
                 file: over.file.path.clone(),
+                anchor: over.anchor(),
                 lines: compare(model, local),
             }
         })

@@ -8,6 +8,7 @@
 use jiff::civil::Date;
 use jiff::{Span, ToSpan};
 
+use crate::authority::Governance;
 use crate::diagnostic::Diagnostic;
 use crate::overlay::EditionPage;
 use crate::page::{find_key, PageMeta};
@@ -46,6 +47,39 @@ pub fn last_updated(meta: &PageMeta) -> Option<Date> {
         .map(|c| c.date)
         .chain(meta.last_reviewed)
         .max()
+}
+
+/// The date a page's text last changed, as readers are told: the latest of
+/// the date its own front matter gives (else `model_date`, the model's
+/// publication date), the dates of the council's text on it (overrides and
+/// notes) and of the examples it shows.
+pub fn page_updated(page: &EditionPage, model_date: Date) -> Date {
+    let own = last_updated(page.meta).unwrap_or(model_date);
+    page.chunks
+        .iter()
+        .filter_map(|c| c.mark.as_ref()?.updated)
+        .chain(
+            page.examples
+                .iter()
+                .filter_map(|e| e.governance.last_updated()),
+        )
+        .fold(own, Date::max)
+}
+
+/// A warning for an override or example whose front matter gives no date:
+/// the pages it changes can then only say when the model was published.
+pub fn check_dated(
+    file: &std::sync::Arc<crate::diagnostic::SourceFile>,
+    dates: &Governance,
+) -> Option<Diagnostic> {
+    if dates.last_updated().is_some() {
+        return None;
+    }
+    Some(
+        Diagnostic::warning("undated-local-text", "this local text says nothing of when it was written or reviewed")
+            .at(file, 0, file.text.find('\n').unwrap_or(0))
+            .hint("add `last_reviewed: YYYY-MM-DD` to its front matter, so the pages it changes show a true \"last updated\" date"),
+    )
 }
 
 /// Problems with a page's review settings, and a warning if it is overdue.

@@ -55,6 +55,9 @@ pub struct LinkedText {
     /// Byte ranges of model text that local terms never change: the
     /// sections where the model defines its terms (its `glossary:`).
     pub definitions: Vec<(usize, usize)>,
+    /// Byte ranges of `markdown` that readers are shown as the council's,
+    /// with their marks (see [`crate::overlay::Mark`]).
+    pub marks: Vec<(usize, usize, Arc<crate::overlay::Mark>)>,
     anchors: Vec<Anchor>,
 }
 
@@ -68,8 +71,21 @@ impl LinkedText {
             if chunk.local {
                 out.local_ranges.push((start, out.markdown.len()));
             }
+            if let Some(mark) = &chunk.mark {
+                out.marks
+                    .push((start, out.markdown.len(), Arc::clone(mark)));
+            }
         }
         out
+    }
+
+    /// The mark of the council's text at a position, if it is marked.
+    pub fn mark_at(&self, at: usize) -> Option<(usize, &Arc<crate::overlay::Mark>)> {
+        self.marks
+            .iter()
+            .enumerate()
+            .find(|(_, (a, b, _))| at >= *a && at < *b)
+            .map(|(i, (_, _, mark))| (i, mark))
     }
 
     /// The file and byte offset a position of the joined Markdown came from.
@@ -462,7 +478,7 @@ fn context_of(text: &str, open: usize, close: usize) -> Context {
 /// A variable's value as Markdown that shows it as written in its context.
 fn insert_value(value: &str, context: Context) -> String {
     match context {
-        Context::Text | Context::Escaped => escape_markdown(value),
+        Context::Text | Context::Escaped => markdown::escape_text(value),
         Context::Code => value.to_string(),
         Context::Html => escape_html(value),
         Context::Autolink
@@ -470,7 +486,7 @@ fn insert_value(value: &str, context: Context) -> String {
         {
             value.to_string()
         }
-        Context::Autolink => escape_markdown(value),
+        Context::Autolink => markdown::escape_text(value),
         Context::Destination => {
             let mut out = String::with_capacity(value.len());
             for c in value.chars() {
@@ -505,21 +521,6 @@ fn escape_html(value: &str) -> String {
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
-    }
-    out
-}
-
-/// Escapes the characters that would make a variable's value act as Markdown.
-fn escape_markdown(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}' | '&' | '~'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
     }
     out
 }
@@ -809,6 +810,7 @@ fn first_pass<'s>(
                 file: Arc::clone(&ex.file),
                 range: (ex.body_start, ex.file.text.len()),
                 local: true,
+                mark: None,
             };
             let linked = LinkedText::join(std::slice::from_ref(&chunk), vars, &mut problems);
             let example = Some(i);
@@ -1063,6 +1065,11 @@ fn fingerprint_of_page(linked: &LinkedPage) -> [u8; 16] {
         .chain(&linked.text.definitions)
     {
         f.number(a as u64).number(b as u64);
+    }
+    for (a, b, mark) in &linked.text.marks {
+        f.number(*a as u64)
+            .number(*b as u64)
+            .text(&format!("{mark:?}"));
     }
     for ex in &linked.examples {
         f.text(&ex.markdown);
@@ -1648,6 +1655,7 @@ mod tests {
             file: Arc::clone(&file),
             range: (8, file.text.len()),
             local: true,
+            mark: None,
         };
         let mut values = BTreeMap::new();
         values.insert("vars.phone".to_string(), "01632 960000".to_string());

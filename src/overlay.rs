@@ -13,9 +13,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::authority::{Action, Authority, Example, Override, Position};
+use crate::authority::{Action, Authority, Example, MarkStyle, Override, Position};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::load::Model;
+use crate::markdown;
 use crate::page::{Page, PageMeta};
 
 /// The slug of the edition that is the model alone.
@@ -30,6 +31,36 @@ pub struct Chunk {
     pub range: (usize, usize),
     /// Whether the text is the authority's own (not the model's).
     pub local: bool,
+    /// How readers are shown whose text it is, on model pages an authority
+    /// changed: set on an override's text and on the note that stands where
+    /// a removed section was.
+    pub mark: Option<Arc<Mark>>,
+}
+
+/// What marks a piece of an adapted page as the council's, where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// What the council did there.
+    pub kind: MarkKind,
+    /// The council's name.
+    pub council: String,
+    /// The override's entry on the differences page.
+    pub anchor: String,
+    /// When the local text last changed, as its front matter says.
+    pub updated: Option<jiff::civil::Date>,
+    /// The edition's marking style.
+    pub style: MarkStyle,
+}
+
+/// What a council did at a marked place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    /// Its own text, in place of or beside the model's.
+    Local,
+    /// A note beside model text, which is unchanged.
+    Note,
+    /// A notice where it removed model text.
+    Removed,
 }
 
 impl Chunk {
@@ -154,6 +185,7 @@ fn whole(page: &Page) -> Chunk {
         file: Arc::clone(&page.file),
         range: (page.body_start, page.file.text.len()),
         local: false,
+        mark: None,
     }
 }
 
@@ -191,7 +223,14 @@ fn build<'s>(
         let (chunks, origin) = if edits.is_empty() {
             (vec![whole(page)], Origin::Model)
         } else {
-            (splice(page, &edits), Origin::Adapted)
+            (
+                splice(
+                    page,
+                    &edits,
+                    authority.expect("only authorities have overrides"),
+                ),
+                Origin::Adapted,
+            )
         };
         pages.push(EditionPage {
             meta: &page.meta,
@@ -233,6 +272,7 @@ fn build<'s>(
                     file: Arc::clone(&page.file),
                     range: (page.body_start, page.file.text.len()),
                     local: true,
+                    mark: None,
                 }],
                 parent: Some(page.meta.parent.clone().unwrap_or_else(|| home.clone())),
                 examples: Vec::new(),
@@ -539,8 +579,10 @@ fn clash(cutter: &Planned, other: &Planned) -> bool {
     }
 }
 
-/// Builds a page's chunks from the model text and the overrides on it.
-fn splice(page: &Page, edits: &[&Planned]) -> Vec<Chunk> {
+/// Builds a page's chunks from the model text and the overrides on it,
+/// each override's text marked as `authority`'s, and a marked notice where
+/// it removed a section.
+fn splice(page: &Page, edits: &[&Planned], authority: &Authority) -> Vec<Chunk> {
     let mut ordered: Vec<&&Planned> = edits.iter().collect();
     ordered.sort_by_key(|p| {
         let pos = match p.edit() {
@@ -557,45 +599,79 @@ fn splice(page: &Page, edits: &[&Planned]) -> Vec<Chunk> {
                 file: Arc::clone(file),
                 range: (from, to),
                 local: false,
+                mark: None,
             });
         }
     };
     for p in ordered {
-        let local = Chunk {
-            file: Arc::clone(&p.over.file),
-            range: (p.over.body_start, p.over.file.text.len()),
-            local: true,
+        let (start, end) = match p.edit() {
+            Edit::Insert(pos) => (pos, pos),
+            Edit::Cut(start, end) => (start, end),
         };
-        match p.edit() {
-            Edit::Insert(pos) => {
-                model(cursor, pos.max(cursor), &mut chunks);
-                cursor = cursor.max(pos);
-                chunks.push(separator());
-                chunks.push(local);
-                chunks.push(separator());
-            }
-            Edit::Cut(start, end) => {
-                model(cursor, start.max(cursor), &mut chunks);
-                cursor = cursor.max(end);
-                if p.over.action == Action::Replace {
-                    chunks.push(separator());
-                    chunks.push(local);
-                    chunks.push(separator());
-                }
-            }
-        }
+        model(cursor, start.max(cursor), &mut chunks);
+        cursor = cursor.max(end);
+        let Some(local) = marked_text(p, authority) else {
+            continue;
+        };
+        chunks.push(separator());
+        chunks.push(local);
+        chunks.push(separator());
     }
     model(cursor, file.text.len(), &mut chunks);
     chunks
 }
 
+/// What an override puts where it acts, marked as the council's: its own
+/// text, or, for a removed section, a notice saying so and why. `None` for
+/// a removed page, which is gone.
+fn marked_text(p: &Planned, authority: &Authority) -> Option<Chunk> {
+    let kind = match p.over.action {
+        Action::Note => MarkKind::Note,
+        Action::Remove => MarkKind::Removed,
+        _ => MarkKind::Local,
+    };
+    let mark = Arc::new(Mark {
+        kind,
+        council: authority.config.name.clone(),
+        anchor: p.over.anchor(),
+        updated: p.over.governance.last_updated(),
+        style: authority.config.theme.provenance,
+    });
+    let (file, range) = if kind == MarkKind::Removed {
+        let section = p.section.map(|i| p.page.sections[i].title.as_str())?;
+        let text = format!(
+            "The model guidance has a section here, \u{201c}{}\u{201d}, that is not part of this edition. {}\n",
+            markdown::escape_text(section),
+            markdown::escape_text(p.over.reason.as_deref().unwrap_or_default())
+        );
+        let file = SourceFile::new(format!("{} (removed section)", p.over.file.path), text);
+        let range = (0, file.text.len());
+        (file, range)
+    } else {
+        (
+            Arc::clone(&p.over.file),
+            (p.over.body_start, p.over.file.text.len()),
+        )
+    };
+    Some(Chunk {
+        file,
+        range,
+        local: true,
+        mark: Some(mark),
+    })
+}
+
+/// What goes between model and local text: a blank line and an empty
+/// comment, so that local text never continues a model list or paragraph
+/// (the comment is not published).
 fn separator() -> Chunk {
     static BLANK: std::sync::OnceLock<Arc<SourceFile>> = std::sync::OnceLock::new();
-    let file = BLANK.get_or_init(|| SourceFile::new("(generated)", "\n\n"));
+    let file = BLANK.get_or_init(|| SourceFile::new("(generated)", "\n\n<!-- -->\n\n"));
     Chunk {
         file: Arc::clone(file),
-        range: (0, 2),
+        range: (0, file.text.len()),
         local: false,
+        mark: None,
     }
 }
 

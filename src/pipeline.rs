@@ -409,6 +409,15 @@ fn report_broken_links(
 /// overdue reviews; those of model pages once, by the model edition.
 fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagnostics) {
     diagnostics.extend(drift::check(edition));
+    if let Some(authority) = edition.authority {
+        let overrides = authority.overrides.iter().map(|o| (&o.file, &o.governance));
+        let examples = authority.examples.iter().map(|e| (&e.file, &e.governance));
+        diagnostics.extend(
+            overrides
+                .chain(examples)
+                .filter_map(|(f, g)| governance::check_dated(f, g)),
+        );
+    }
     for page in &edition.pages {
         if edition.authority.is_none() || page.origin == overlay::Origin::Local {
             diagnostics.extend(governance::check(page, today));

@@ -116,31 +116,36 @@ pub fn new_authority(
         ),
         (
             "overrides/step-1-local-contact.md",
-            "---\n\
+            format!(
+                "---\n\
              # An override changes one model page or section.\n\
              # target: a page id, or page-id#section-id\n\
-             # action: replace | append | prepend | insert-before | insert-after | remove\n\
+             # action: replace | append | prepend | insert-before | insert-after | remove | note\n\
              # reason: required for replace and remove; shown on the differences page\n\
+             # last_reviewed: when this text was last written or checked\n\
              target: step-1#systems-practice-support\n\
              action: append\n\
              reason: Tells staff how people reach us locally.\n\
+             last_reviewed: {today}\n\
              ---\n\
-             ### How people contact us {#local-contact}\n\
+             ### How people contact us {{#local-contact}}\n\
              \n\
-             People can call the contact centre on {{ vars.contact_centre_phone }}.\n"
-                .to_string(),
+             People can call the contact centre on {{{{ vars.contact_centre_phone }}}}.\n"
+            ),
         ),
         (
             "examples/ex-first-example.md",
-            "---\n\
+            format!(
+                "---\n\
              # A local practice example, shown on the pages listed in `attach`.\n\
              id: ex-first-example\n\
              title: A first local example\n\
              attach: [step-1]\n\
              summary: Replace this with a short description.\n\
+             last_reviewed: {today}\n\
              ---\n\
              Describe what happened, who was involved (by role, never by name) and what the social worker did.\n"
-                .to_string(),
+            ),
         ),
         (
             "templates/page.html",

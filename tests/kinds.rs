@@ -283,9 +283,23 @@ fn prepending_to_an_underlined_section_keeps_its_heading() {
         "Ring the carers' line first.\n",
     );
     let html = read(built(root.path()).join("exampleshire/step-5.html"));
-    assert_has(
-        &html,
-        "<h2 id=\"carers\">Carers' assessments</h2>\n<p>Ring the carers' line first.</p>\n<p>A carer can ask for an assessment.</p>",
+    // The heading stays whole, the local text follows it, marked as the
+    // council's, and the model's own text comes after.
+    let heading = html.find("<h2 id=\"carers\">Carers' assessments</h2>");
+    let after = &html[heading.unwrap_or(0)..];
+    let marked = after
+        .trim_start_matches(|c: char| c != '\n')
+        .trim_start()
+        .starts_with("<div class=\"hb-local\">");
+    assert!(
+        marked,
+        "the local text is not marked where it stands:\n{html}"
+    );
+    let local = html.find("<p>Ring the carers' line first.</p>");
+    let model = html.find("<p>A carer can ask for an assessment.</p>");
+    assert!(
+        heading.is_some() && heading < local && local < model,
+        "{html}"
     );
 }
 

@@ -306,7 +306,7 @@ pub(super) fn page(
         last_reviewed: meta.last_reviewed.map(long_date),
         review_due: due.map(long_date),
         overdue: due.is_some_and(|d| d < today),
-        last_updated: long_date(governance::last_updated(meta).unwrap_or(model_date)),
+        last_updated: long_date(governance::page_updated(&p.page, model_date)),
         changes: changes
             .into_iter()
             .map(|c| ChangeContext {

@@ -15,9 +15,8 @@ pub fn sitemap(linked: &LinkedEdition) -> String {
         xml.push_str("  <url><loc>");
         xml.push_str(&escape(&file_of(&linked.edition.home, p.page.id())));
         xml.push_str("</loc>");
-        if let Some(date) = governance::last_updated(p.page.meta) {
-            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
-        }
+        let date = governance::page_updated(&p.page, linked.edition.model.meta.date);
+        xml.push_str(&format!("<lastmod>{date}</lastmod>"));
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");

@@ -135,7 +135,10 @@ pub fn to_html(
         None => id.to_string(),
     };
     let mut nesting = markdown::Nesting::default();
+    let mut marker = super::marks::Marker::default();
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
+        let event = super::marks::scrub(event);
+        marker.see(text, &event, range.start, &mut events);
         nesting.see(&event);
         if nesting.too_deep() {
             // The link stage has reported it as an error, so this is never published.
@@ -277,11 +280,12 @@ pub fn to_html(
             }
         }
     }
+    marker.finish(&mut events);
     let mut html = String::with_capacity(text.markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // Raw HTML the author wrote goes through the allow-list; what the
-    // renderer wrote passes it unchanged.
-    crate::sanitize::clean(&html)
+    // renderer wrote passes it unchanged. The council's text is then marked.
+    super::marks::dress(crate::sanitize::clean(&html), text)
 }
 
 /// Escapes text for HTML.

@@ -35,6 +35,7 @@ mod cache;
 mod context;
 mod feeds;
 mod html;
+mod marks;
 mod nav;
 mod print;
 mod site;

@@ -56,6 +56,28 @@ pub(super) fn change_entries(linked: &LinkedEdition) -> Vec<ChangeEntry> {
             entries.push((c.date, entry(c, &p.title, href)));
         }
     }
+    // The council's own text changes the pages it stands on.
+    for applied in &linked.edition.applied {
+        let over = applied.over;
+        let (title, href) = match linked.page(&over.target.page) {
+            Some(p) => (p.title.as_str(), file_of(&linked.edition.home, p.page.id())),
+            None => (
+                applied.page_title.as_str(),
+                format!("differences.html#{}", over.anchor()),
+            ),
+        };
+        for c in &over.governance.changes {
+            entries.push((c.date, entry(c, title, href.clone())));
+        }
+    }
+    for ex in &linked.edition.examples {
+        let title = linked
+            .example_settings(&ex.id)
+            .map_or(ex.title.as_str(), |s| s.title.as_str());
+        for c in &ex.governance.changes {
+            entries.push((c.date, entry(c, title, format!("examples.html#{}", ex.id))));
+        }
+    }
     // Newest first; a stable sort keeps file order within a day.
     entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     entries.into_iter().map(|(_, e)| e).collect()
