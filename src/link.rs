@@ -801,6 +801,9 @@ fn first_pass<'s>(
     }
     let mut addresses = Vec::new();
     let mut references = references_in(&text, None, &mut addresses, &mut problems);
+    if !text.marks.is_empty() && text.markdown.contains("[^") {
+        check_footnotes(&text, &mut problems);
+    }
     let examples = page
         .examples
         .iter()
@@ -1205,6 +1208,64 @@ fn references_in(
             }),
     );
     found
+}
+
+/// Warns where a council's override on a model page defines a footnote
+/// with a label the model's text on the page also defines: each keeps its
+/// own note (the renderer gives the override's its own id), but readers
+/// would see two notes with one number. A model reference whose note the
+/// council's text took out is shown as written, with a warning.
+fn check_footnotes(text: &LinkedText, problems: &mut Vec<Diagnostic>) {
+    let mut defined: Vec<(Option<usize>, String, (usize, usize))> = Vec::new();
+    let mut model_references: Vec<(String, (usize, usize))> = Vec::new();
+    for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
+        let scope = text.mark_at(range.start).map(|(i, _)| i);
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                defined.push((
+                    scope,
+                    label.to_string(),
+                    (range.start, range.start + label.len() + 3),
+                ));
+            }
+            Event::FootnoteReference(label) if scope.is_none() => {
+                model_references.push((label.to_string(), (range.start, range.end)));
+            }
+            _ => {}
+        }
+    }
+    let in_model = |label: &str| defined.iter().any(|(s, l, _)| s.is_none() && l == label);
+    let free = defined
+        .iter()
+        .filter_map(|(_, l, _)| l.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for (_, label, range) in defined
+        .iter()
+        .filter(|(s, l, _)| s.is_some() && in_model(l))
+    {
+        problems.push(text.locate(
+            Diagnostic::warning(
+                "footnote-label-taken",
+                format!("the model's text on this page already has a footnote `[^{label}]`, so readers would see two notes marked {label}"),
+            )
+            .hint(format!("each reference still goes to its own note, but give this note a label the page does not use, such as `[^{free}]`, in its references and its definition")),
+            *range,
+        ));
+    }
+    for (label, range) in model_references.iter().filter(|(l, _)| !in_model(l)) {
+        if defined.iter().any(|(_, l, _)| l == label) {
+            problems.push(text.locate(
+                Diagnostic::warning(
+                    "footnote-note-removed",
+                    format!("the model's footnote reference `[^{label}]` has lost its note on this page: an override took out the text that held it"),
+                )
+                .hint("it is shown as written; keep the model's note in the override's text, or change the text that refers to it with an override too"),
+                *range,
+            ));
+        }
+    }
 }
 
 /// Warns about a table row with more cells than its table has columns:

@@ -1221,3 +1221,94 @@ fn the_a_to_z_letters_are_headings_one_level_below_the_heading_above_them() {
         assert_has(&search, "<h3 id=\"letter-1\" class=\"a-z__letter\">");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Kind 5: local text never changes what model text says (footnotes).
+
+#[test]
+fn footnotes_keep_their_own_numbers_on_the_page_and_in_print() {
+    let out = shipped_build();
+    let step_3 = read(out.join("model/step-3.html"));
+    assert_has(&step_3, "<a href=\"#fn-2\">2</a></sup>");
+    assert_has(
+        &step_3,
+        "id=\"fn-2\"><sup class=\"footnote-definition-label\">2</sup>",
+    );
+    let print = read(out.join("model/print.html"));
+    assert_has(&print, "<a href=\"#about--fn-1\">1</a></sup>");
+    assert_has(&print, "<a href=\"#step-3--fn-2\">2</a></sup>");
+    assert_has(
+        &print,
+        "id=\"step-3--fn-2\"><sup class=\"footnote-definition-label\">2</sup>",
+    );
+}
+
+/// Exampleshire's step 3 with an override appending a footnote `[^2]` of
+/// its own to the section whose model text cites the Care Quality
+/// Commission in its footnote 2: the root, and the built page.
+fn override_with_footnote_2() -> (tempfile::TempDir, String) {
+    let root = shipped();
+    exampleshire_override(
+        root.path(),
+        "k",
+        "step-3#social-work-role",
+        "append",
+        "Our panel guidance says more.[^2]\n\n[^2]: Exampleshire County Council, *Panel guidance*, 2026.\n",
+    );
+    let html = read(built(root.path()).join("exampleshire/step-3.html"));
+    (root, html)
+}
+
+#[test]
+fn an_overrides_footnote_keeps_its_own_identity_beside_the_models() {
+    let (root, html) = override_with_footnote_2();
+    assert_eq!(count(&html, "id=\"fn-2\""), 1, "{html}");
+    assert_eq!(count(&html, "id=\"override-k--fn-2\""), 1, "{html}");
+    // The model's reference still cites the model's note; the council's, its own.
+    assert_has(
+        &html,
+        "set out by the Care Quality Commission.<sup class=\"footnote-reference\"><a href=\"#fn-2\">2</a></sup>",
+    );
+    assert_has(
+        &html,
+        "Our panel guidance says more.<sup class=\"footnote-reference\"><a href=\"#override-k--fn-2\">2</a></sup>",
+    );
+    let model_note = &html[html.find("id=\"fn-2\"").unwrap()..];
+    assert!(model_note[..400].contains("CQC website"), "{model_note}");
+    let local_note = &html[html.find("id=\"override-k--fn-2\"").unwrap()..];
+    assert!(local_note[..300].contains("Panel guidance"), "{local_note}");
+    let print = read(root.path().join("out/exampleshire/print.html"));
+    assert_eq!(count(&print, "id=\"step-3--fn-2\""), 1);
+    assert_eq!(count(&print, "id=\"step-3--override-k--fn-2\""), 1);
+}
+
+#[test]
+fn check_warns_where_an_overrides_footnote_takes_a_number_the_model_uses() {
+    let (root, _) = override_with_footnote_2();
+    let run = handbook_in(root.path(), &["check"]);
+    assert_ok(&run);
+    let all = text(&run);
+    assert_has(
+        &all,
+        "local-overrides/exampleshire/overrides/k.md:7:1: the model's text on this page already has a footnote `[^2]`",
+    );
+    assert_has(&all, "such as `[^3]`");
+    assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+}
+
+#[test]
+fn an_examples_footnotes_are_its_own() {
+    let root = shipped();
+    write(
+        root.path(),
+        "local-overrides/exampleshire/examples/ex-footnoted.md",
+        "---\nid: ex-footnoted\ntitle: \"A footnoted example\"\nattach: [step-3]\n---\nA panel met.[^2]\n\n[^2]: The panel's minutes.\n",
+    );
+    let html = read(built(root.path()).join("exampleshire/step-3.html"));
+    assert_eq!(count(&html, "id=\"fn-2\""), 1, "{html}");
+    assert_has(
+        &html,
+        "A panel met.<sup class=\"footnote-reference\"><a href=\"#ex-footnoted--fn-2\">2</a></sup>",
+    );
+    assert_eq!(count(&html, "id=\"ex-footnoted--fn-2\""), 1);
+}

@@ -394,6 +394,7 @@ impl<'r, 's> Renderer<'r, 's> {
             glossary: &self.glossary_links,
             page_id,
             home: &self.linked.edition.home,
+            footnote_scope: None,
         }
     }
 
@@ -485,6 +486,10 @@ impl<'r, 's> Renderer<'r, 's> {
                 title: settings.title.clone(),
                 html: self
                     .text_html(p, &format!("{part} {i}"), &options, &|| {
+                        let options = HtmlOptions {
+                            footnote_scope: Some(&ex.id),
+                            ..options
+                        };
                         to_html(text, None, &p.links, &options)
                     })
                     .as_ref()
@@ -585,7 +590,13 @@ impl<'r, 's> Renderer<'r, 's> {
             .map(|ex| {
                 let html = shown_on.get(ex.id.as_str()).map(|&(i, at)| {
                     let p = &self.linked.pages[i];
-                    let make = || to_html(&p.examples[at], None, &p.links, &options);
+                    let make = || {
+                        let options = HtmlOptions {
+                            footnote_scope: Some(&ex.id),
+                            ..options
+                        };
+                        to_html(&p.examples[at], None, &p.links, &options)
+                    };
                     self.text_html(p, &format!("examples page {at}"), &options, &make)
                         .as_ref()
                         .clone()
