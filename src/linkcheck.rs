@@ -326,8 +326,15 @@ pub struct Findings {
 
 /// Checks the links of one edition's files, where the paths in `also` are
 /// files that will be there too (the search index's, made at the same time).
-/// Returns what it found; `edition` names the files in messages.
-pub fn check(edition: &str, files: &[OutputFile], also: &[String]) -> Findings {
+/// Returns what it found; `edition` names the files in messages. Absolute
+/// addresses under `address`, the edition's published address, are its
+/// own files (the 404 page uses them).
+pub fn check(
+    edition: &str,
+    files: &[OutputFile],
+    also: &[String],
+    address: Option<&str>,
+) -> Findings {
     let mut paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     paths.extend(also.iter().map(String::as_str));
     let pages: Vec<(&str, &Content)> = files
@@ -373,7 +380,12 @@ pub fn check(edition: &str, files: &[OutputFile], also: &[String]) -> Findings {
         .map(|(path, content)| {
             let bytes = content.bytes().unwrap_or_default();
             let html = std::str::from_utf8(&bytes).unwrap_or("");
-            check_page(edition, path, &attributes(html), &paths, &ids)
+            let page = Page {
+                edition,
+                path,
+                address,
+            };
+            check_page(&page, &attributes(html), &paths, &ids)
         })
         .collect();
     for (page_problems, page_broken, page_outside) in found {
@@ -395,13 +407,33 @@ pub fn check(edition: &str, files: &[OutputFile], also: &[String]) -> Findings {
 /// `(address, page)`.
 type PageFindings = (Vec<Diagnostic>, Vec<BrokenLink>, Vec<(String, String)>);
 
+/// The page being checked: its edition's name, its path in the edition,
+/// and the edition's published address.
+struct Page<'a> {
+    edition: &'a str,
+    path: &'a str,
+    address: Option<&'a str>,
+}
+
+impl Page<'_> {
+    /// An address as a path relative to this page's folder, and the page it
+    /// is read from: one under the edition's published address is read from
+    /// the top of the edition.
+    fn relative<'u>(&self, url: &'u str) -> (&str, &'u str) {
+        match self.address.and_then(|a| url.strip_prefix(a)) {
+            Some(rest) => ("index.html", rest),
+            None => (self.path, url),
+        }
+    }
+}
+
 fn check_page(
-    edition: &str,
-    path: &str,
+    page: &Page,
     all: &[Attribute],
     paths: &HashSet<&str>,
     ids: &HashMap<&str, HashSet<String>>,
 ) -> PageFindings {
+    let (edition, path) = (page.edition, page.path);
     let mut problems = Vec::new();
     let mut broken = Vec::new();
     let mut outside = Vec::new();
@@ -427,32 +459,34 @@ fn check_page(
     );
     resources.extend(link_element_hrefs_in(all));
     for raw in resources {
-        let url = decode(raw);
-        if crate::sanitize::is_outside_resource(&url)
+        let decoded = decode(raw);
+        let (_, url) = page.relative(&decoded);
+        if crate::sanitize::is_outside_resource(url)
             && crate::sanitize::scheme_of(&url).as_deref() != Some("data")
         {
-            problems.push(outside_resource(&format!("{edition}/{path}"), &url));
+            problems.push(outside_resource(&format!("{edition}/{path}"), url));
         }
     }
     let mut urls = values_of(all, "href");
     urls.extend(values_of(all, "src"));
     for raw in urls {
-        let url = decode(raw);
-        if is_outside(&url) {
+        let decoded = decode(raw);
+        let (from, url) = page.relative(&decoded);
+        if is_outside(url) {
             if url.starts_with("http") {
-                outside.push((url.into_owned(), format!("{edition}/{path}")));
+                outside.push((url.to_string(), format!("{edition}/{path}")));
             }
             continue;
         }
         let (target, fragment) = match url.split_once('#') {
             Some((t, f)) => (t, Some(f)),
-            None => (url.as_ref(), None),
+            None => (url, None),
         };
         let target = target.split('?').next().unwrap_or("");
         let resolved = if target.is_empty() {
-            Some(std::borrow::Cow::Borrowed(path))
+            Some(std::borrow::Cow::Borrowed(from))
         } else {
-            resolve(path, target)
+            resolve(from, target)
         };
         let why = match &resolved {
             None => Some(Why::OutsideEdition),
@@ -467,7 +501,7 @@ fn check_page(
         };
         if let Some(why) = why {
             broken.push(BrokenLink {
-                url: url.into_owned(),
+                url: decoded.to_string(),
                 why,
                 page: path.to_string(),
             });
@@ -595,7 +629,7 @@ mod tests {
             page("index.html", "<a href=\"step-1.html#role\">x</a> <a href=\"https://example.org/\">y</a>"),
             page("step-1.html", "<h2 id=\"role\">Role</h2><a href=\"step-9.html\">z</a><a href=\"#nope\">w</a><img src=\"../x.png\">"),
         ];
-        let found = check("model", &files, &[]);
+        let found = check("model", &files, &[], None);
         assert!(found.problems.is_empty(), "{:#?}", found.problems);
         let broken: Vec<(&str, &Why)> = found
             .broken
@@ -625,7 +659,7 @@ mod tests {
             "index.html",
             "<link rel=\"stylesheet\" href=\"https://fonts.example/css\"><script src=\"//cdn.example/x.js\"></script><img src=\"assets/a.png\"><a href=\"https://example.org/\">ok</a><link rel=\"icon\" href=\"data:,\">",
         ), page("assets/a.png", "")];
-        let found = check("model", &files, &[]);
+        let found = check("model", &files, &[], None);
         let messages: Vec<_> = found
             .problems
             .iter()

@@ -18,6 +18,7 @@
 //! edition.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -346,7 +347,7 @@ fn index_and_check(
                 Vec::new()
             };
             timed(slug, "link check", || {
-                crate::linkcheck::check(slug, &files, &index_files)
+                crate::linkcheck::check(slug, &files, &index_files, linked.edition.address())
             })
         },
     );
@@ -409,6 +410,9 @@ fn report_broken_links(
 /// overdue reviews; those of model pages once, by the model edition.
 fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagnostics) {
     diagnostics.extend(drift::check(edition));
+    if edition.address().is_none() {
+        diagnostics.push(no_address(edition));
+    }
     if let Some(authority) = edition.authority {
         let overrides = authority.overrides.iter().map(|o| (&o.file, &o.governance));
         let examples = authority.examples.iter().map(|e| (&e.file, &e.governance));
@@ -422,6 +426,24 @@ fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagnostics) {
         if edition.authority.is_none() || page.origin == overlay::Origin::Local {
             diagnostics.extend(governance::check(page, today));
         }
+    }
+}
+
+/// The note for an edition without a published address: it gets no
+/// sitemap (whose protocol takes absolute addresses only), and its 404 page
+/// works only at the top of the edition.
+fn no_address(edition: &Edition) -> Diagnostic {
+    let note = Diagnostic::note(
+        "no-address",
+        format!(
+            "the `{}` edition has no published address, so it has no sitemap, and its 404 page is styled only for missing pages at the top of the edition",
+            edition.slug
+        ),
+    )
+    .hint("to have both, add the full web address of the folder its home page is published in, such as `address: https://intranet.example/guidance/`");
+    match edition.authority {
+        Some(a) => note.in_file(&a.config_file),
+        None => note.in_path("content/handbook.yaml"),
     }
 }
 
@@ -601,11 +623,13 @@ impl Preview {
     fn read(&mut self, changed: Option<&[PathBuf]>, diagnostics: &Diagnostics) {
         if let (Some(sources), Some(changed)) = (&mut self.sources, changed) {
             if load::reload(sources, changed).is_some() {
+                served_here(sources);
                 return;
             }
         }
         let selection = Selection::Only(self.authority.iter().cloned().collect());
-        let sources = load::load(&self.root, &selection, diagnostics);
+        let mut sources = load::load(&self.root, &selection, diagnostics);
+        served_here(&mut sources);
         let theme = Theme::load(&sources.root, &sources.theme_dir, diagnostics);
         let good = !diagnostics.has_errors();
         *self = Self::new(self.root.clone(), self.authority.clone());
@@ -622,6 +646,18 @@ impl std::fmt::Debug for Preview {
             .field("root", &self.root)
             .field("authority", &self.authority)
             .finish_non_exhaustive()
+    }
+}
+
+/// Sources as the preview serves them: at its own address, not at the
+/// published one, so no page links to the published site (the preview's
+/// 404 page is made to work from any folder when it is served).
+fn served_here(sources: &mut Sources) {
+    if let Some(model) = Arc::get_mut(&mut sources.model) {
+        model.meta.address = None;
+    }
+    for authority in &mut sources.authorities {
+        authority.config.address = None;
     }
 }
 

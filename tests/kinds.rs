@@ -1312,3 +1312,185 @@ fn an_examples_footnotes_are_its_own() {
     );
     assert_eq!(count(&html, "id=\"ex-footnoted--fn-2\""), 1);
 }
+
+// ---------------------------------------------------------------------------
+// Kind 12: a page works at any address.
+
+/// A copy of the shipped root where the model's `handbook.yaml` and
+/// Exampleshire's `authority.yaml` give published addresses.
+fn addressed() -> tempfile::TempDir {
+    let root = shipped();
+    append(
+        root.path(),
+        "content/handbook.yaml",
+        "address: https://intranet.example/guidance\n",
+    );
+    append(
+        root.path(),
+        "local-overrides/exampleshire/authority.yaml",
+        "address: https://intranet.exampleshire.example/handbook/\n",
+    );
+    root
+}
+
+#[test]
+fn with_a_published_address_the_sitemap_holds_absolute_locations() {
+    let root = addressed();
+    let out = built(root.path());
+    let model = read(out.join("model/sitemap.xml"));
+    assert_has(
+        &model,
+        "<loc>https://intranet.example/guidance/step-3.html</loc>",
+    );
+    assert_has(
+        &model,
+        "<loc>https://intranet.example/guidance/index.html</loc>",
+    );
+    assert_lacks(&model, "<loc>step-");
+    let exampleshire = read(out.join("exampleshire/sitemap.xml"));
+    assert_has(
+        &exampleshire,
+        "<loc>https://intranet.exampleshire.example/handbook/resource-allocation-panel.html</loc>",
+    );
+    assert!(!out.join("kinloch-vale/sitemap.xml").exists());
+    assert_xml_well_formed(&out);
+}
+
+#[test]
+fn with_a_published_address_the_404_page_works_from_any_folder() {
+    let root = addressed();
+    let out = built(root.path());
+    let page = read(out.join("model/404.html"));
+    let base = "https://intranet.example/guidance/";
+    assert_has(
+        &page,
+        &format!("<link rel=\"stylesheet\" href=\"{base}assets/handbook.css\">"),
+    );
+    assert_has(
+        &page,
+        &format!("<script src=\"{base}assets/handbook.js\" defer></script>"),
+    );
+    assert_has(
+        &page,
+        &format!("<a href=\"{base}index.html\">go to the start of the handbook</a>"),
+    );
+    assert_has(&page, &format!("action=\"{base}search.html\""));
+    assert_has(&page, "href=\"#main\"");
+    // Every link and file the page uses is under the address.
+    for attribute in ["href=\"", "src=\"", "action=\""] {
+        for (at, _) in page.match_indices(attribute) {
+            let value = &page[at + attribute.len()..];
+            let value = &value[..value.find('"').unwrap()];
+            assert!(
+                value.starts_with(base) || value.starts_with('#') || value.starts_with("data:"),
+                "404.html uses `{value}`"
+            );
+        }
+    }
+    // Other pages keep relative links.
+    assert_has(
+        &read(out.join("model/step-3.html")),
+        "href=\"assets/handbook.css\"",
+    );
+    assert_has(
+        &read(out.join("exampleshire/404.html")),
+        "href=\"https://intranet.exampleshire.example/handbook/assets/handbook.css\"",
+    );
+}
+
+#[test]
+fn without_a_published_address_there_is_no_sitemap_and_check_says_so() {
+    let root = shipped();
+    let check = handbook_in(root.path(), &["check"]);
+    assert_ok(&check);
+    let all = text(&check);
+    assert_has(
+        &all,
+        "content/handbook.yaml: the `model` edition has no published address, so it has no sitemap",
+    );
+    assert_has(&all, "local-overrides/kinloch-vale/authority.yaml: the `kinloch-vale` edition has no published address");
+    assert_ok(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+    let out = built(root.path());
+    for file in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        assert_ne!(file.file_name(), "sitemap.xml");
+        if file
+            .path()
+            .extension()
+            .is_some_and(|x| x == "html" || x == "xml")
+        {
+            assert_lacks(&read(file.path()), "sitemap");
+        }
+    }
+    let page = read(out.join("model/404.html"));
+    assert_has(&page, "href=\"index.html\"");
+    assert_has(&page, "from your intranet's link to it");
+}
+
+#[test]
+fn a_published_address_that_is_not_an_absolute_web_address_is_refused_at_its_line() {
+    for (address, why) in [
+        (
+            "intranet.example/guidance/",
+            "it must start with `https://` (or `http://`)",
+        ),
+        (
+            "ftp://intranet.example/",
+            "it must start with `https://` (or `http://`)",
+        ),
+        (
+            "https://intranet.example/guidance/index.html",
+            "it must be the address of the folder the home page is in, not of a page",
+        ),
+    ] {
+        let root = shipped();
+        append(
+            root.path(),
+            "local-overrides/exampleshire/authority.yaml",
+            &format!("address: {address}\n"),
+        );
+        let line = read(
+            root.path()
+                .join("local-overrides/exampleshire/authority.yaml"),
+        )
+        .lines()
+        .count();
+        let errors = json_errors(root.path());
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        let (file, at_line, column, message, hint) = &errors[0];
+        assert_eq!(
+            (file.as_str(), *at_line, *column),
+            (
+                "local-overrides/exampleshire/authority.yaml",
+                line as u64,
+                1
+            )
+        );
+        assert_eq!(
+            message,
+            &format!("`{address}` is not an address the edition can be published at: {why}")
+        );
+        assert_has(hint, "address: https://intranet.example/guidance/");
+    }
+}
+
+#[test]
+fn the_preview_shows_a_styled_404_page_for_a_missing_page_in_any_folder() {
+    let root = addressed();
+    let server = start(root.path(), &[]);
+    let (status, body) = get(&server, "/old/guidance/step-3.html");
+    assert_eq!(status, 404);
+    assert_has(&body, "Page not found");
+    assert_has(
+        &body,
+        "<link rel=\"stylesheet\" href=\"/assets/handbook.css\">",
+    );
+    assert_has(
+        &body,
+        "<a href=\"/index.html\">go to the start of the handbook</a>",
+    );
+    assert_lacks(&body, "intranet.example");
+    assert_eq!(get(&server, "/assets/handbook.css").0, 200);
+}

@@ -226,7 +226,11 @@ impl<'r, 's> Renderer<'r, 's> {
                 })
                 .map(Output::Site),
         );
-        outputs.extend([Output::Feed, Output::Sitemap]);
+        outputs.push(Output::Feed);
+        // The sitemap protocol allows only absolute addresses.
+        if edition.address().is_some() {
+            outputs.push(Output::Sitemap);
+        }
         if self.colour.is_some() {
             outputs.push(Output::EditionCss);
         }
@@ -272,7 +276,13 @@ impl<'r, 's> Renderer<'r, 's> {
             Output::Feed => Inputs::Bytes(
                 feeds::atom(self.linked, self.linked.edition.name(), self.changes()).into_bytes(),
             ),
-            Output::Sitemap => Inputs::Bytes(feeds::sitemap(self.linked).into_bytes()),
+            Output::Sitemap => Inputs::Bytes(
+                feeds::sitemap(
+                    self.linked,
+                    self.linked.edition.address().unwrap_or_default(),
+                )
+                .into_bytes(),
+            ),
             Output::EditionCss => Inputs::Bytes(
                 format!(
                     ":root {{\n  --brand: {};\n}}\n",
@@ -320,6 +330,7 @@ impl<'r, 's> Renderer<'r, 's> {
             (Inputs::Site(values), _) => {
                 f.bytes(self.site_key())
                     .bytes(&self.contents.fingerprint_for(None));
+                f.text(self.linked.edition.address().unwrap_or("\0"));
                 for (name, value) in values {
                     f.text(name).bytes(&value.json());
                 }
@@ -366,7 +377,18 @@ impl<'r, 's> Renderer<'r, 's> {
                 };
                 let values: Vec<(&'static str, &dyn erased::Value)> =
                     values.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-                self.render_template(&page.file(), None, &values)
+                let made = self.render_template(&page.file(), None, &values)?;
+                match (page.id, self.linked.edition.address()) {
+                    // Servers show the 404 page for a missing page in any
+                    // folder: its addresses start with the edition's own.
+                    ("404", Some(address)) => {
+                        let html = String::from_utf8_lossy(&made.bytes()?).into_owned();
+                        Some(Content::Bytes(
+                            crate::url::links_under(&html, address).into_bytes(),
+                        ))
+                    }
+                    _ => Some(made),
+                }
             }
             Inputs::Bytes(bytes) => Some(Content::Bytes(bytes)),
             Inputs::Static(file) => Some(file.content()),

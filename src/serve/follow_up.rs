@@ -91,7 +91,7 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
                 content: Content::Bytes(Vec::new()),
             }));
         }
-        let found = crate::linkcheck::check(&job.edition, &all, &[]);
+        let found = crate::linkcheck::check(&job.edition, &all, &[], None);
         let broken: Vec<&crate::linkcheck::BrokenLink> = found.broken.iter().collect();
         let mut problems = found.problems;
         problems.extend(crate::linkcheck::in_output(&job.edition, &broken));
