@@ -462,7 +462,7 @@ fn check_page(
         let decoded = decode(raw);
         let (_, url) = page.relative(&decoded);
         if crate::sanitize::is_outside_resource(url)
-            && crate::sanitize::scheme_of(&url).as_deref() != Some("data")
+            && crate::sanitize::scheme_of(url).as_deref() != Some("data")
         {
             problems.push(outside_resource(&format!("{edition}/{path}"), url));
         }
