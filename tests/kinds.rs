@@ -1494,3 +1494,71 @@ fn the_preview_shows_a_styled_404_page_for_a_missing_page_in_any_folder() {
     assert_lacks(&body, "intranet.example");
     assert_eq!(get(&server, "/assets/handbook.css").0, 200);
 }
+
+// ---------------------------------------------------------------------------
+// The Markdown feature page: every construct the renderer supports, as
+// model text and under each override action.
+
+#[test]
+fn the_feature_page_builds_cleanly_as_model_text_and_under_every_override_action() {
+    let root = feature_root();
+    let check = handbook_in(root.path(), &["check", "--format", "json"]);
+    assert_ok(&check);
+    let json: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let list = json.get("diagnostics").unwrap_or(&json).as_array().unwrap().clone();
+    // New overrides have no review date or model fingerprint yet: nothing else.
+    let problems: Vec<&serde_json::Value> = list
+        .iter()
+        .filter(|d| d["severity"] != "note")
+        .filter(|d| {
+            let message = d["message"].as_str().unwrap_or("");
+            !message.contains("says nothing of when it was written")
+                && !message.contains("has no record of the model text")
+        })
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let run = handbook_in(root.path(), &["build", "--out", "out", "--no-search"]);
+    assert_ok(&run);
+    let out = root.path().join("out");
+    assert_xml_well_formed(&out);
+    let model = read(out.join("model/features.html"));
+    let pages = [
+        ("model", "features.html"),
+        ("exampleshire", "features.html"),
+        ("exampleshire", "step-1.html"),
+        ("exampleshire", "step-2.html"),
+        ("exampleshire", "step-3.html"),
+        ("exampleshire", "step-4.html"),
+        ("exampleshire", "step-5.html"),
+        ("exampleshire", "step-6.html"),
+    ];
+    for (edition, page) in pages {
+        let html = read(out.join(edition).join(page));
+        let place = format!("{edition}/{page}");
+        assert_lacks(&html, "style=");
+        assert_lacks(&html, "never published");
+        assert_has(&html, "<th class=\"align-left\">Item</th><th class=\"align-center\">Where</th><th class=\"align-right\">Cost</th><th>Note</th>");
+        assert_has(&html, "<td><a href=\"step-3.html#good-plan-checklist\">the checklist</a></td>");
+        assert_has(&html, "<td class=\"align-center\"><a href=\"step-5.html\">the review</a></td>");
+        assert_has(&html, "<code>={{1,2}}</code>");
+        assert_has(&html, "<code>{{ not.a.variable }}</code>");
+        assert_has(&html, "{{ escaped braces }}");
+        assert_has(&html, "<img src=\"assets/plan.png\" alt=\"A plan going to panel\">");
+        assert_has(&html, "<a href=\"mailto:adult_duty@exampleshire.example\">");
+        assert_has(&html, "<del>struck</del>");
+        assert!(
+            html.contains("<h2 id=\"feature-setext\">An underlined heading <a href=\"step-2.html\">"),
+            "{place}"
+        );
+        let name = if edition == "model" { "{{ authority.name }}" } else { "Exampleshire County Council" };
+        assert_has(&html, &format!("<code>{name}</code>"));
+        assert_has(&html, &format!("A fenced code block with {{{{ braces }}}}, {name} and [[not-a-link]]."));
+        for id in ["feature-tables", "feature-setext", "feature-lists", "feature-top"] {
+            assert_eq!(count(&html, &format!("id=\"{id}\"")), 1, "{place}: {id}");
+        }
+    }
+    assert_has(&model, "<a href=\"#fn-9\">9</a>");
+    assert_has(&model, "<a href=\"#fn-note\">10</a>");
+    let adapted = read(out.join("exampleshire/step-2.html"));
+    assert_has(&adapted, "<a href=\"#override-features-append--fn-9\">9</a>");
+}
