@@ -242,3 +242,124 @@ fn section_text(markdown_text: &str, id: &str) -> Option<String> {
     let text = markdown::plain_text(&markdown_text[start..end.max(start)]);
     Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authority::tests::authority_x;
+    use crate::authority::Authority;
+    use crate::load::tests::{model_of, page};
+    use crate::load::Model;
+    use crate::overlay;
+
+    /// A model whose terminology page defines two terms (one pointing at
+    /// `section`), used on other pages.
+    fn model(section: &str) -> Model {
+        let terminology = format!(
+            "---\nid: terminology\ntitle: Terminology\nglossary:\n  - {{ term: Personal Budget, section: personal-budget }}\n  - {{ term: Support Plan, section: {section} }}\n---\n## Personal budget {{#personal-budget}}\n\nThe *money* a person's\nsupport costs.\n\n### More {{#more}}\n\nMore on budgets.\n\n## Support plan {{#support-plan}}\n\nHow the budget is spent.\n"
+        );
+        let step_1 =
+            "---\nid: step-1\ntitle: Step one\nweight: 1\n---\nEveryone has a personal budget.\n";
+        let step_2 = "---\nid: step-2\ntitle: Step two\nweight: 2\n---\nWrite a support plan. A personal budgetary note.\n";
+        model_of(vec![
+            page(
+                "content/_index.md",
+                "---\nid: home\ntitle: Home\n---\nWelcome.\n",
+            ),
+            page("content/terminology.md", &terminology),
+            page("content/step-1.md", step_1),
+            page("content/step-2.md", step_2),
+        ])
+    }
+
+    /// The authority `x` with these local terms (YAML lines under `terms:`).
+    fn authority(terms: &str) -> Authority {
+        authority_x(&format!("terms:\n{terms}"), &[], Vec::new())
+    }
+
+    /// The glossary of an edition of `model` (with `authority`), and the problems found.
+    fn glossary(model: &Model, authority: Option<&Authority>) -> (Vec<Term>, Vec<Diagnostic>) {
+        let diagnostics = Diagnostics::new();
+        let edition = match authority {
+            Some(a) => overlay::authority_edition(model, a, &diagnostics),
+            None => overlay::model_edition(model, &diagnostics),
+        };
+        let linked = crate::link::link(edition, &diagnostics);
+        let terms = of(&linked, &diagnostics);
+        (terms, diagnostics.into_sorted())
+    }
+
+    #[test]
+    fn terms_have_their_definition_and_the_pages_that_use_them() {
+        let model = model("support-plan");
+        let (terms, problems) = glossary(&model, None);
+        assert!(problems.is_empty(), "{problems:?}");
+        let names: Vec<&str> = terms.iter().map(|t| t.term.as_str()).collect();
+        assert_eq!(names, ["Personal Budget", "Support Plan"]);
+        let budget = &terms[0];
+        assert_eq!(budget.anchor, "term-personal-budget");
+        // The section's plain text, without its heading, with its subsections.
+        assert_eq!(
+            budget.definition,
+            "The money a person's support costs. More More on budgets."
+        );
+        assert_eq!(budget.defined_at, "terminology.html#personal-budget");
+        assert_eq!(budget.defined_on, "terminology");
+        assert_eq!(budget.defined_on_title, "Terminology");
+        assert_eq!(budget.model_term, None);
+        // Used as a whole word, in any case; not on the page that defines it.
+        let used: Vec<&str> = budget.used_on.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(used, ["step-1"]);
+        assert_eq!(budget.used_on[0].1, "Step one");
+        assert_eq!(terms[1].definition, "How the budget is spent.");
+        let used: Vec<&str> = terms[1].used_on.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(used, ["step-2"]);
+    }
+
+    #[test]
+    fn an_entry_for_a_missing_section_is_an_error_with_the_closest_section() {
+        let model = model("suport-plan");
+        let (terms, problems) = glossary(&model, None);
+        assert_eq!(terms.len(), 1, "the other term is kept");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let problem = &problems[0];
+        assert_eq!(problem.code, "unknown-glossary-section");
+        assert_eq!(problem.file_path(), Some("content/terminology.md"));
+        assert_eq!(problem.line_col(), Some((4, 1)), "points at `glossary:`");
+        assert!(problem.message.contains("`suport-plan`"));
+        assert_eq!(
+            problem.hint.as_deref(),
+            Some("did you mean `support-plan`?")
+        );
+    }
+
+    #[test]
+    fn a_local_term_is_listed_with_the_model_term_it_stands_for() {
+        let model = model("support-plan");
+        let authority = authority("  Personal Budget: Individual Budget\n");
+        let (terms, problems) = glossary(&model, Some(&authority));
+        assert!(problems.is_empty(), "{problems:?}");
+        let local = terms
+            .iter()
+            .find(|t| t.term == "Individual Budget")
+            .expect("the local term is in the glossary");
+        assert_eq!(local.model_term.as_deref(), Some("Personal Budget"));
+        assert_eq!(local.defined_at, "differences.html#local-terms");
+        assert!(local.definition.contains("X's term for"));
+        assert!(local.definition.contains("Personal Budget"));
+        // Pages using the model's term use the local term.
+        let used: Vec<&str> = local.used_on.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(used, ["terminology", "step-1"], "in reading order");
+    }
+
+    #[test]
+    fn local_terms_that_make_two_model_terms_read_alike_are_a_warning() {
+        let model = model("support-plan");
+        let authority = authority("  Personal Budget: Support Plan\n");
+        let (_, problems) = glossary(&model, Some(&authority));
+        let found: Vec<(&str, String)> = problems.iter().map(|p| (p.code, p.position())).collect();
+        // At the line under `terms:` that gives the local term.
+        let at = "local-overrides/x/authority.yaml:9:3".to_string();
+        assert_eq!(found, [("terms-merge", at)]);
+    }
+}

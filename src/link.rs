@@ -555,8 +555,8 @@ pub enum Resolved {
 pub struct LinkedPage<'s> {
     /// The overlaid page.
     pub page: EditionPage<'s>,
-    /// Its body.
-    pub text: LinkedText,
+    /// Its body (shared with what a [`Memo`] remembers of it).
+    pub text: Arc<LinkedText>,
     /// Its headings, in order, with the ids they get.
     pub sections: Vec<SectionRef>,
     /// Cross-references by their destination as written (`step-3#x`), resolved.
@@ -597,7 +597,7 @@ pub struct Memo {
 #[derive(Debug)]
 struct Remembered {
     inputs: Inputs,
-    text: LinkedText,
+    text: Arc<LinkedText>,
     sections: Vec<SectionRef>,
     references: Vec<Reference>,
     examples: Vec<LinkedText>,
@@ -746,7 +746,7 @@ pub fn link_with<'s>(
                 diagnostics.extend(r.problems.iter().cloned());
                 let linked = LinkedPage {
                     page,
-                    text: r.text.clone(),
+                    text: Arc::clone(&r.text),
                     sections: r.sections.clone(),
                     links: HashMap::new(),
                     examples: r.examples.clone(),
@@ -848,7 +848,7 @@ fn first_pass<'s>(
             .map(|s| vars.plain(s, &page.file, local, "summary", &mut problems)),
         example_settings,
         page,
-        text,
+        text: Arc::new(text),
         sections,
         links: HashMap::new(),
         examples,
@@ -1039,7 +1039,7 @@ impl Memo {
         linked.fingerprint = Some(fingerprint);
         let remembered = Remembered {
             inputs,
-            text: linked.text.clone(),
+            text: Arc::clone(&linked.text),
             sections: linked.sections.clone(),
             references,
             examples: linked.examples.clone(),

@@ -669,3 +669,236 @@ fn errors(diagnostics: Diagnostics) -> Vec<Diagnostic> {
         .filter(|d| d.severity == Severity::Error)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::url::PRINT_FILE;
+
+    /// A temporary root (with no themes folder: the built-in theme is used)
+    /// of a home page and two pages, the second linking to the first, and
+    /// the authority `x` with one local page.
+    fn small_root() -> tempfile::TempDir {
+        crate::load::tests::root_with(&[
+            (
+                "content/_index.md",
+                "---\nid: home\ntitle: Home\n---\nWelcome.\n",
+            ),
+            ("content/a.md", &page_a("Text of A.")),
+            ("content/b.md", &page_b("See [[a#first]].")),
+            (
+                "local-overrides/x/authority.yaml",
+                crate::authority::tests::SETTINGS,
+            ),
+            (
+                "local-overrides/x/pages/local.md",
+                "---\nid: local\ntitle: Our page\nparent: a\n---\nLocal text.\n",
+            ),
+        ])
+    }
+
+    fn page_a(text: &str) -> String {
+        format!("---\nid: a\ntitle: Page A\nweight: 1\n---\n## First {{#first}}\n\n{text}\n")
+    }
+
+    fn page_b(text: &str) -> String {
+        format!("---\nid: b\ntitle: Page B\nweight: 2\n---\n{text}\n")
+    }
+
+    #[test]
+    fn slugs_name_the_editions() {
+        assert_eq!(Editions::from_slugs(Vec::new()), Editions::Every);
+        let slugs = ["b", "a", "b"].map(String::from).to_vec();
+        assert_eq!(
+            Editions::from_slugs(slugs),
+            Editions::Authorities(vec!["b".into(), "a".into()]),
+            "in the order given, each once"
+        );
+        assert!(!Editions::Every.single());
+        assert!(Editions::Model.single());
+        assert!(Editions::from_slugs(vec!["a".into()]).single());
+    }
+
+    #[test]
+    fn with_edition_gives_one_linked_authority_edition_or_every_problem() {
+        let dir = small_root();
+        let pages = with_edition(dir.path(), "x", |linked| {
+            linked
+                .pages
+                .iter()
+                .map(|p| p.page.id().to_string())
+                .collect::<Vec<_>>()
+        })
+        .unwrap();
+        assert_eq!(pages, ["home", "a", "local", "b", "credits"]);
+
+        let problems = with_edition(dir.path(), "y", |_| ()).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].code, "unknown-authority");
+        assert!(problems[0].message.contains("`y`"));
+
+        std::fs::write(
+            dir.path().join("content/b.md"),
+            "---\nid: b\ntitle: B\n---\nSee [[c]].\n",
+        )
+        .unwrap();
+        let problems = with_edition(dir.path(), "x", |_| ()).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].file_path(), Some("content/b.md"));
+    }
+
+    /// Builds `preview` from scratch; returns what each step handed over.
+    fn first_build(preview: &mut Preview) -> Result<Vec<Step>, Vec<Diagnostic>> {
+        let mut steps = Vec::new();
+        preview.build(None, &mut |step| steps.push(step))?;
+        Ok(steps)
+    }
+
+    /// Saves `text` to `relative` under the preview's root and builds again.
+    fn save(
+        preview: &mut Preview,
+        relative: &str,
+        text: &str,
+    ) -> Result<Vec<Step>, Vec<Diagnostic>> {
+        let path = preview.root.join(relative);
+        std::fs::write(&path, text).unwrap();
+        let mut steps = Vec::new();
+        preview.build(Some(&[path]), &mut |step| steps.push(step))?;
+        Ok(steps)
+    }
+
+    /// The files of the two steps, by path, and the paths the first made again.
+    fn files_of(steps: Vec<Step>) -> (HashMap<String, Arc<[u8]>>, Vec<String>) {
+        let mut files = HashMap::new();
+        let mut changed = Vec::new();
+        let mut kinds = Vec::new();
+        for step in steps {
+            let made = match step {
+                Step::Pages(made) => {
+                    kinds.push("pages");
+                    assert!(made.files.iter().all(|(path, _)| path != PRINT_FILE));
+                    changed = made.changed.clone();
+                    made
+                }
+                Step::Print(made) => {
+                    kinds.push("print");
+                    let paths: Vec<&str> = made.files.iter().map(|(p, _)| p.as_str()).collect();
+                    assert_eq!(paths, [PRINT_FILE]);
+                    made
+                }
+            };
+            files.extend(made.files);
+        }
+        assert_eq!(
+            kinds,
+            ["pages", "print"],
+            "pages first, then the print view"
+        );
+        (files, changed)
+    }
+
+    /// What `build --no-search` makes of the root's model edition, by path.
+    fn fresh_build(root: &Path) -> HashMap<String, Vec<u8>> {
+        let run = run(&Request {
+            root: root.to_path_buf(),
+            editions: Editions::Model,
+            today: today(),
+            search: false,
+        });
+        assert!(!run.has_errors(), "{:?}", run.diagnostics);
+        run.output
+            .unwrap()
+            .files
+            .into_iter()
+            .map(|(_, file)| {
+                let bytes = match &file.content {
+                    Content::Copy(from) => std::fs::read(from).unwrap(),
+                    content => content.bytes().unwrap().into_owned(),
+                };
+                (file.path, bytes)
+            })
+            .collect()
+    }
+
+    fn assert_same_as_built(files: &HashMap<String, Arc<[u8]>>, root: &Path) {
+        let built = fresh_build(root);
+        let mut paths: Vec<&String> = built.keys().collect();
+        paths.sort();
+        let served: Vec<&String> = {
+            let mut p: Vec<&String> = files.keys().collect();
+            p.sort();
+            p
+        };
+        assert_eq!(served, paths, "the preview makes the files a build makes");
+        for path in paths {
+            assert!(
+                *files[path] == *built[path],
+                "{path} differs from a fresh build"
+            );
+        }
+    }
+
+    #[test]
+    fn a_preview_builds_then_rebuilds_only_what_an_edit_changed() {
+        let dir = small_root();
+        let root = dir.path();
+        let mut preview = Preview::new(root.to_path_buf(), None);
+        let (files, changed) = files_of(first_build(&mut preview).unwrap());
+        let page = |files: &HashMap<String, Arc<[u8]>>, path: &str| {
+            String::from_utf8(files[path].to_vec()).unwrap()
+        };
+        assert!(page(&files, "a.html").contains("Text of A."));
+        assert!(page(&files, "b.html").contains("href=\"a.html#first\""));
+        assert!(!files.contains_key("local.html"), "the model edition");
+        assert!(
+            changed.contains(&"a.html".into()),
+            "all made the first time"
+        );
+        assert_same_as_built(&files, root);
+
+        // A save of one page's text makes that page again, and not the others.
+        let saved = save(&mut preview, "content/a.md", &page_a("New text of A."));
+        let (files, changed) = files_of(saved.unwrap());
+        assert!(page(&files, "a.html").contains("New text of A."));
+        assert!(page(&files, PRINT_FILE).contains("New text of A."));
+        assert!(changed.contains(&"a.html".into()), "{changed:?}");
+        assert!(!changed.contains(&"b.html".into()), "{changed:?}");
+        assert_same_as_built(&files, root);
+
+        // A new page is read with the rest of the root again.
+        let new = "---\nid: c\ntitle: Page C\nweight: 3\n---\nText of C.\n";
+        let (files, _) = files_of(save(&mut preview, "content/c.md", new).unwrap());
+        assert!(page(&files, "c.html").contains("Text of C."));
+        let contents = page(&files, "b.html");
+        assert!(contents.contains("Page C"), "the contents list follows");
+        assert_same_as_built(&files, root);
+    }
+
+    #[test]
+    fn a_broken_save_hands_over_nothing_and_the_next_good_one_recovers() {
+        let dir = small_root();
+        let root = dir.path();
+        let mut preview = Preview::new(root.to_path_buf(), Some("x".into()));
+        let (files, _) = files_of(first_build(&mut preview).unwrap());
+        assert!(files.contains_key("local.html"), "the authority's edition");
+
+        let broken = save(&mut preview, "content/b.md", &page_b("See [[a#second]]."));
+        let problems = broken.unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].file_path(), Some("content/b.md"));
+        assert_eq!(problems[0].line_col().map(|(line, _)| line), Some(6));
+
+        let fixed = save(&mut preview, "content/b.md", &page_b("See [[local]]."));
+        let (files, changed) = files_of(fixed.unwrap());
+        assert!(String::from_utf8_lossy(&files["b.html"]).contains("href=\"local.html\""));
+        assert!(changed.contains(&"b.html".into()));
+
+        let mut missing = Preview::new(root.to_path_buf(), Some("y".into()));
+        let problems = first_build(&mut missing).unwrap_err();
+        let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+        assert!(codes.contains(&"unknown-authority"), "{codes:?}");
+    }
+}

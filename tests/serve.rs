@@ -157,17 +157,22 @@ fn editor_temporary_files_do_not_break_the_preview() {
     );
 }
 
-#[test]
-fn every_kind_of_edit_serves_what_a_fresh_build_makes() {
-    let root = copy_of_shipped();
-    let server = start(root.path(), &["--authority", "exampleshire"]);
-    served(&server, "/step-5.html", |b| {
-        b.contains("Organising my support")
-    });
-    let fresh = root.path().join("fresh");
-    // (file, from, to, a page showing it, what shows it there); the print
-    // view shows each too.
-    let edits = [
+/// One save of a file of the shipped root, and where a reader sees it:
+/// (the file under the root, text in it, what that becomes, a page that
+/// shows the change, what shows it there).
+type Save = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// Saves of every kind to the model a policy lead makes: page text, front
+/// matter, a heading, a template and `handbook.yaml`.
+fn model_saves() -> Vec<Save> {
+    vec![
+        // Page text, with a new cross-reference (the target's "Referenced by" changes).
         (
             "content/step-5.md",
             "This may be especially important",
@@ -175,12 +180,92 @@ fn every_kind_of_edit_serves_what_a_fresh_build_makes() {
             "step-5.html",
             "most important",
         ),
+        // Front matter: a title shows in every page's contents list.
+        (
+            "content/step-5.md",
+            "title: \"Step Five: Organising my support\"",
+            "title: \"Step Five: Organising the support\"",
+            "step-4.html",
+            "Organising the support",
+        ),
+        // A new heading: the page's sections, the A to Z.
+        (
+            "content/step-2.md",
+            "## Systems, practice and professional support {#systems-practice-support}",
+            "## Before the plan {#before-the-plan}\n\nA new section.\n\n## Systems, practice and professional support {#systems-practice-support}",
+            "step-2.html",
+            "id=\"before-the-plan\"",
+        ),
+        // A template of the theme.
+        (
+            "themes/default/templates/page.html",
+            "{% block main %}",
+            "{% block main %}<p>The template was edited.</p>",
+            "step-5.html",
+            "The template was edited.",
+        ),
+        // The model's settings.
+        (
+            "content/handbook.yaml",
+            "version: \"Draft 6\"",
+            "version: \"Draft 6, revised\"",
+            "credits.html",
+            "Draft 6, revised",
+        ),
+    ]
+}
+
+/// Serves the edition `slug` of a copy of the shipped root and, after each
+/// save in turn, checks that the edited page shows it and that every file
+/// served is the one a fresh `build --no-search` of the same root makes.
+fn every_save_serves_what_a_fresh_build_makes(slug: &str, saves: Vec<Save>) {
+    let root = copy_of_shipped();
+    let server = start(root.path(), &["--authority", slug]);
+    served(&server, "/step-5.html", |b| {
+        b.contains("Organising my support")
+    });
+    let fresh = tempfile::tempdir().unwrap();
+    for (file, from, to, page, mark) in saves {
+        edit(root.path(), file, from, to);
+        let body = served(&server, &format!("/{page}"), |b| b.contains(mark));
+        assert!(
+            body.contains(mark) && !body.contains("hb-build-error"),
+            "{slug}: the save of {file} is not on {page}"
+        );
+        let out = fresh.path().join(file.replace('/', "-"));
+        let built = handbook_in(
+            root.path(),
+            &[
+                "build",
+                "--authority",
+                slug,
+                "--no-search",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_ok(&built);
+        assert_served_as_built(&server, &out);
+    }
+}
+
+#[test]
+fn every_kind_of_save_to_exampleshire_serves_what_a_fresh_build_makes() {
+    let mut saves = model_saves();
+    saves.extend([
         (
             "local-overrides/exampleshire/overrides/step-3-local-panel.md",
             "team managers agree most support plans",
             "team managers agree nearly all support plans",
             "step-3.html",
             "nearly all support plans",
+        ),
+        (
+            "local-overrides/exampleshire/examples/ex-review-with-dementia.md",
+            "the best part of my week",
+            "the highlight of my week",
+            "step-7.html",
+            "the highlight of my week",
         ),
         (
             "local-overrides/exampleshire/pages/resource-allocation-panel.md",
@@ -190,36 +275,50 @@ fn every_kind_of_edit_serves_what_a_fresh_build_makes() {
             "never repeats the assessment",
         ),
         (
-            "local-overrides/exampleshire/examples/ex-review-with-dementia.md",
-            "the best part of my week",
-            "the highlight of my week",
-            "step-7.html",
-            "the highlight of my week",
+            "local-overrides/exampleshire/authority.yaml",
+            "is a fictional council",
+            "is an imaginary council",
+            "step-5.html",
+            "is an imaginary council",
         ),
-    ];
-    for (file, from, to, page, mark) in edits {
-        edit(root.path(), file, from, to);
-        let body = served(&server, &format!("/{page}"), |b| b.contains(mark));
-        assert!(body.contains(mark), "{file}: the edit is not on {page}");
-        let print = served(&server, "/print.html", |b| b.contains(mark));
-        assert!(
-            print.contains(mark),
-            "{file}: the print view did not follow"
-        );
-        let out = handbook_in(
-            root.path(),
-            &[
-                "build",
-                "--authority",
-                "exampleshire",
-                "--no-search",
-                "--out",
-                fresh.to_str().unwrap(),
-            ],
-        );
-        assert_ok(&out);
-        assert_served_as_built(&server, &fresh);
-    }
+    ]);
+    every_save_serves_what_a_fresh_build_makes("exampleshire", saves);
+}
+
+#[test]
+fn every_kind_of_save_to_kinloch_vale_serves_what_a_fresh_build_makes() {
+    let mut saves = model_saves();
+    saves.extend([
+        (
+            "local-overrides/kinloch-vale/overrides/step-4-four-options.md",
+            "requires us to offer four options",
+            "requires us to offer all four options",
+            "step-4.html",
+            "offer all four options",
+        ),
+        (
+            "local-overrides/kinloch-vale/examples/ex-falkirk-family-network-meetings.md",
+            "The pilot joined up three things",
+            "The pilot brought together three things",
+            "step-2.html",
+            "brought together three things",
+        ),
+        (
+            "local-overrides/kinloch-vale/pages/sds-in-scotland.md",
+            "title: \"Self-directed support in Scotland: the four options for children and families\"",
+            "title: \"Self-directed support in Scotland: four options for children and families\"",
+            "sds-in-scotland.html",
+            "Scotland: four options",
+        ),
+        (
+            "local-overrides/kinloch-vale/authority.yaml",
+            "is a fictional council",
+            "is an imaginary council",
+            "step-5.html",
+            "is an imaginary council",
+        ),
+    ]);
+    every_save_serves_what_a_fresh_build_makes("kinloch-vale", saves);
 }
 
 #[test]

@@ -80,19 +80,18 @@ impl Cache {
         renderer: &Renderer,
         outputs: &[Output],
     ) -> Result<Made, (String, std::io::Error)> {
-        let known = self.files.locked().clone();
+        let known = self.files.locked();
         let results: Vec<(String, Outcome)> = outputs
             .par_iter()
             .map(|&output| {
-                let prepared = renderer.prepare(output);
-                let path = prepared.path.clone();
-                let key = renderer.key(&prepared);
+                let path = renderer.path(output);
+                let key = renderer.key(output);
                 if let (Some(key), Some((before, bytes))) = (key, known.get(&path)) {
                     if key == *before {
                         return Ok((path, Some((key, Arc::clone(bytes), false))));
                     }
                 }
-                let made = match renderer.make(prepared) {
+                let made = match renderer.make(renderer.prepare(output)) {
                     Some(content) => Some(bytes_of(content).map_err(|e| (path.clone(), e))?),
                     None => None,
                 };
@@ -103,6 +102,7 @@ impl Cache {
                 ))
             })
             .collect::<Result<_, _>>()?;
+        drop(known);
         let mut made = Made::default();
         let mut files = self.files.locked();
         for (path, result) in results {

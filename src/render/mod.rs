@@ -84,10 +84,8 @@ enum Inputs<'p> {
     Page {
         context: Box<PageContext>,
         template: &'static str,
-        text_key: Option<Key>,
     },
     Print {
-        keys: Vec<Option<Key>>,
         examples: Vec<Vec<ExampleContext>>,
     },
     Site(TemplateValues<'p>),
@@ -259,19 +257,14 @@ impl<'r, 's> Renderer<'r, 's> {
     pub fn prepare<'p>(&'p self, output: Output<'p>) -> Prepared<'p> {
         let inputs = match output {
             Output::Page(i) => self.page_inputs(i),
-            Output::Print => {
-                let pages = &self.linked.pages;
-                Inputs::Print {
-                    keys: pages
-                        .par_iter()
-                        .map(|p| self.text_key(p, "print", &self.print_options(p)))
-                        .collect(),
-                    examples: pages
-                        .par_iter()
-                        .map(|p| self.examples_of(p, true))
-                        .collect(),
-                }
-            }
+            Output::Print => Inputs::Print {
+                examples: self
+                    .linked
+                    .pages
+                    .par_iter()
+                    .map(|p| self.examples_of(p, true))
+                    .collect(),
+            },
             Output::Site(page) => Inputs::Site(self.site_values(page)),
             Output::Feed => Inputs::Bytes(
                 feeds::atom(self.linked, self.linked.edition.name(), self.changes()).into_bytes(),
@@ -299,54 +292,94 @@ impl<'r, 's> Renderer<'r, 's> {
         }
     }
 
-    /// The key of a prepared output: equal keys make equal bytes. `None`
-    /// when a text's fingerprint is unknown (linked without a memo).
-    pub fn key(&self, prepared: &Prepared) -> Option<Key> {
+    /// The key of an output: a fingerprint of everything it is made from,
+    /// so that equal keys make equal bytes. It is worked out from the
+    /// inputs themselves, without gathering the output's values where that
+    /// costs much (a page's values, the print view, the A to Z), so a
+    /// [`Cache`] can tell what to make again cheaply. `None` when a text's
+    /// fingerprint is unknown (linked without a memo).
+    pub fn key(&self, output: Output) -> Option<Key> {
         let mut f = Fingerprint::default();
-        f.text(&prepared.path);
-        match (&prepared.inputs, prepared.output) {
-            (
-                Inputs::Page {
-                    context,
-                    template,
-                    text_key,
-                },
-                Output::Page(i),
-            ) => {
+        f.text(&self.path(output));
+        match output {
+            Output::Page(i) => {
+                let p = &self.linked.pages[i];
                 f.bytes(self.site_key())
                     .bytes(&self.contents.fingerprint_for(Some(i)));
-                f.text(template).bytes(&(*text_key)?).bytes(&json(context));
+                f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
+                self.page_inputs_key(p, &mut f);
             }
-            (Inputs::Print { keys, examples }, _) => {
+            Output::Print => {
                 f.bytes(self.site_key())
                     .bytes(&self.contents.fingerprint_for(None));
-                for ((p, key), examples) in self.linked.pages.iter().zip(keys).zip(examples) {
-                    f.text(p.page.id())
-                        .text(&p.title)
-                        .bytes(&(*key)?)
-                        .bytes(&json(examples));
+                for p in &self.linked.pages {
+                    f.bytes(&self.text_key(p, "print", &self.print_options(p))?);
+                    self.page_inputs_key(p, &mut f);
                 }
             }
-            (Inputs::Site(values), _) => {
+            Output::Site(page) if matches!(page.id, "a-z" | "search") => {
                 f.bytes(self.site_key())
                     .bytes(&self.contents.fingerprint_for(None));
+                for p in &self.linked.pages {
+                    f.text(p.page.id());
+                    for s in &p.sections {
+                        f.text(&s.id).text(&s.title).number(u64::from(s.level));
+                    }
+                }
+            }
+            Output::Site(page) => {
+                f.bytes(self.site_key())
+                    .bytes(&self.contents.fingerprint_for(None));
+                // The 404 page's links start with the edition's address.
                 f.text(self.linked.edition.address().unwrap_or("\0"));
-                for (name, value) in values {
+                for (name, value) in self.site_values(page) {
                     f.text(name).bytes(&value.json());
                 }
             }
-            (Inputs::Bytes(bytes), _) => {
-                f.bytes(bytes);
+            Output::Feed | Output::Sitemap | Output::EditionCss | Output::Static(_) => {
+                match self.prepare(output).inputs {
+                    Inputs::Bytes(bytes) => f.bytes(&bytes),
+                    Inputs::Static(StaticFile::Path(path)) => {
+                        f.bytes(path.as_os_str().as_encoded_bytes())
+                    }
+                    Inputs::Static(StaticFile::BuiltIn(bytes)) => f.bytes(bytes),
+                    _ => return None,
+                };
             }
-            (Inputs::Static(StaticFile::Path(path)), _) => {
-                f.bytes(path.as_os_str().as_encoded_bytes());
-            }
-            (Inputs::Static(StaticFile::BuiltIn(bytes)), _) => {
-                f.bytes(bytes);
-            }
-            (Inputs::Page { .. }, _) => return None,
         }
         Some(f.finish())
+    }
+
+    /// Adds to `f` what a page's values are made from besides its text and
+    /// what every page shares (titles, the steps, the edition's settings,
+    /// which the site key holds): its front matter and origin, its place in
+    /// the tree, the pages that link to it, and its examples' settings.
+    fn page_inputs_key(&self, p: &LinkedPage, f: &mut Fingerprint) {
+        f.text(&format!("{:?}{:?}", p.page.meta, p.page.origin));
+        let mut parent = p.page.parent.as_deref();
+        // A parent loop is cut short, as breadcrumbs cut it.
+        for _ in 0..=21 {
+            let Some(id) = parent else { break };
+            f.text(id);
+            parent = self
+                .linked
+                .page(id)
+                .and_then(|pp| pp.page.parent.as_deref());
+        }
+        for linking in self.linked.backlinks.get(p.page.id()).into_iter().flatten() {
+            f.text(linking);
+        }
+        for ex in &p.page.examples {
+            f.text(&format!(
+                "{:?}{:?}{:?}",
+                ex.attach, ex.source, ex.governance
+            ));
+            f.text(
+                self.citation(ex.source.as_deref())
+                    .as_deref()
+                    .unwrap_or("\0"),
+            );
+        }
     }
 
     /// Makes a prepared output; `None` when a template failed (reported).
@@ -436,7 +469,6 @@ impl<'r, 's> Renderer<'r, 's> {
         Inputs::Page {
             context: Box::new(context),
             template,
-            text_key: self.text_key(p, "text", &self.options(p.page.id(), None)),
         }
     }
 

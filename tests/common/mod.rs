@@ -140,10 +140,15 @@ pub fn read(path: impl AsRef<Path>) -> String {
 
 /// Every HTML file under a folder, sorted.
 pub fn html_files(dir: &Path) -> Vec<PathBuf> {
+    files_ending(dir, "html")
+}
+
+/// Every file under a folder whose name has the extension `extension`, sorted.
+pub fn files_ending(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == extension))
         .map(|e| e.into_path())
         .collect();
     files.sort();
@@ -254,6 +259,12 @@ pub fn start(root: &std::path::Path, extra: &[&str]) -> Server {
 
 /// GETs a path; returns the status code and body.
 pub fn get(server: &Server, path: &str) -> (u16, String) {
+    let (status, body) = get_bytes(server, path);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// GETs a path; returns the status code and the body's bytes.
+pub fn get_bytes(server: &Server, path: &str) -> (u16, Vec<u8>) {
     let mut stream = TcpStream::connect(&server.address).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -266,16 +277,17 @@ pub fn get(server: &Server, path: &str) -> (u16, String) {
     .unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
-    let response = String::from_utf8_lossy(&response).into_owned();
-    let status = response
+    let head_end = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(response.len());
+    let head = String::from_utf8_lossy(&response[..head_end]);
+    let status = head
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
+    let body = response.get(head_end + 4..).unwrap_or_default().to_vec();
     (status, body)
 }
 
@@ -292,29 +304,55 @@ pub fn served(server: &Server, path: &str, ok: impl Fn(&str) -> bool) -> String 
     }
 }
 
-/// Asserts that the server serves every HTML page of the build in `out` as
-/// the build wrote it, but for the preview's live-reload script. The search
-/// page is left out: a build without the index writes it without the search
-/// box.
+/// The preview's live-reload script, which it adds to every HTML page it serves.
+const LIVE_SCRIPT: &str = "<script src=\"/__handbook/live.js\"></script>";
+
+/// A file as the server serves it, HTML without the live-reload script;
+/// `None` if it is not served.
+fn served_as_built(server: &Server, path: &str) -> Option<Vec<u8>> {
+    let (status, body) = get_bytes(server, &format!("/{path}"));
+    if status != 200 {
+        return None;
+    }
+    if !path.ends_with(".html") {
+        return Some(body);
+    }
+    let text = String::from_utf8(body).ok()?;
+    Some(text.replacen(LIVE_SCRIPT, "", 1).into_bytes())
+}
+
+/// Asserts that the server serves every file of the build in `out`, byte
+/// for byte as the build wrote it (HTML pages but for the live-reload
+/// script), leaving out the search index folder (a `--no-search` build has
+/// none). What the preview makes after the pages (the print view) is waited
+/// for, up to 20 seconds; then every file that differs is named.
 pub fn assert_served_as_built(server: &Server, out: &Path) {
-    let pages = html_files(out);
-    assert!(pages.len() > 3, "the build wrote no pages");
-    for file in pages {
-        let path = file
-            .strip_prefix(out)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if path == "search.html" {
-            continue;
+    let index = Path::new("pagefind");
+    let built: Vec<(String, Vec<u8>)> = snapshot(out)
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with(index))
+        .map(|(path, bytes)| (path.to_string_lossy().replace('\\', "/"), bytes))
+        .collect();
+    assert!(
+        built.iter().filter(|(p, _)| p.ends_with(".html")).count() > 3,
+        "the build wrote no pages"
+    );
+    let started = Instant::now();
+    loop {
+        let differing: Vec<&str> = built
+            .iter()
+            .filter(|(path, bytes)| served_as_built(server, path).as_ref() != Some(bytes))
+            .map(|(path, _)| path.as_str())
+            .collect();
+        if differing.is_empty() {
+            return;
         }
-        let (status, body) = get(server, &format!("/{path}"));
-        let body = body.replace("<script src=\"/__handbook/live.js\"></script>", "");
-        assert_eq!(status, 200, "{path} is not served");
         assert!(
-            body == read(&file),
-            "{path} as served differs from a fresh build"
+            started.elapsed() < Duration::from_secs(20),
+            "served differently from a fresh build, or not served: {}",
+            differing.join(", ")
         );
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
