@@ -1505,7 +1505,12 @@ fn the_feature_page_builds_cleanly_as_model_text_and_under_every_override_action
     let check = handbook_in(root.path(), &["check", "--format", "json"]);
     assert_ok(&check);
     let json: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
-    let list = json.get("diagnostics").unwrap_or(&json).as_array().unwrap().clone();
+    let list = json
+        .get("diagnostics")
+        .unwrap_or(&json)
+        .as_array()
+        .unwrap()
+        .clone();
     // New overrides have no review date or model fingerprint yet: nothing else.
     let problems: Vec<&serde_json::Value> = list
         .iter()
@@ -1538,27 +1543,53 @@ fn the_feature_page_builds_cleanly_as_model_text_and_under_every_override_action
         assert_lacks(&html, "style=");
         assert_lacks(&html, "never published");
         assert_has(&html, "<th class=\"align-left\">Item</th><th class=\"align-center\">Where</th><th class=\"align-right\">Cost</th><th>Note</th>");
-        assert_has(&html, "<td><a href=\"step-3.html#good-plan-checklist\">the checklist</a></td>");
-        assert_has(&html, "<td class=\"align-center\"><a href=\"step-5.html\">the review</a></td>");
+        assert_has(
+            &html,
+            "<td><a href=\"step-3.html#good-plan-checklist\">the checklist</a></td>",
+        );
+        assert_has(
+            &html,
+            "<td class=\"align-center\"><a href=\"step-5.html\">the review</a></td>",
+        );
         assert_has(&html, "<code>={{1,2}}</code>");
         assert_has(&html, "<code>{{ not.a.variable }}</code>");
         assert_has(&html, "{{ escaped braces }}");
-        assert_has(&html, "<img src=\"assets/plan.png\" alt=\"A plan going to panel\">");
+        assert_has(
+            &html,
+            "<img src=\"assets/plan.png\" alt=\"A plan going to panel\">",
+        );
         assert_has(&html, "<a href=\"mailto:adult_duty@exampleshire.example\">");
         assert_has(&html, "<del>struck</del>");
         assert!(
-            html.contains("<h2 id=\"feature-setext\">An underlined heading <a href=\"step-2.html\">"),
+            html.contains(
+                "<h2 id=\"feature-setext\">An underlined heading <a href=\"step-2.html\">"
+            ),
             "{place}"
         );
-        let name = if edition == "model" { "{{ authority.name }}" } else { "Exampleshire County Council" };
+        let name = if edition == "model" {
+            "{{ authority.name }}"
+        } else {
+            "Exampleshire County Council"
+        };
         assert_has(&html, &format!("<code>{name}</code>"));
-        assert_has(&html, &format!("A fenced code block with {{{{ braces }}}}, {name} and [[not-a-link]]."));
-        for id in ["feature-tables", "feature-setext", "feature-lists", "feature-top"] {
+        assert_has(
+            &html,
+            &format!("A fenced code block with {{{{ braces }}}}, {name} and [[not-a-link]]."),
+        );
+        for id in [
+            "feature-tables",
+            "feature-setext",
+            "feature-lists",
+            "feature-top",
+        ] {
             assert_eq!(count(&html, &format!("id=\"{id}\"")), 1, "{place}: {id}");
         }
     }
     assert_has(&model, "<a href=\"#fn-9\">9</a>");
     assert_has(&model, "<a href=\"#fn-note\">10</a>");
     let adapted = read(out.join("exampleshire/step-2.html"));
-    assert_has(&adapted, "<a href=\"#override-features-append--fn-9\">9</a>");
+    assert_has(
+        &adapted,
+        "<a href=\"#override-features-append--fn-9\">9</a>",
+    );
 }

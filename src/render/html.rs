@@ -167,7 +167,7 @@ struct Writer<'t, 'o> {
     sections: Option<&'t [SectionRef]>,
     links: &'t HashMap<String, Resolved>,
     options: &'t HtmlOptions<'o>,
-    footnotes: Footnotes,
+    footnotes: Footnotes<'t>,
     events: Vec<Event<'t>>,
     heading_index: usize,
     in_code: bool,
@@ -227,15 +227,11 @@ impl<'t> Writer<'t, '_> {
                 self.events.push(event);
             }
             Event::FootnoteReference(label) => {
-                let html = self
-                    .footnotes
-                    .reference(&label, at, self.text, self.options);
+                let html = self.footnotes.reference(&label, at);
                 self.events.push(Event::InlineHtml(CowStr::from(html)));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                let html = self
-                    .footnotes
-                    .definition(&label, at, self.text, self.options);
+                let html = self.footnotes.definition(&label, at);
                 self.events.push(Event::Html(CowStr::from(html)));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
@@ -347,7 +343,9 @@ impl HtmlOptions<'_> {
 /// the model's, whatever the labels; an example's footnotes are namespaced
 /// by the example. The link stage warns when a council's note takes a
 /// number the model's text uses on the same page.
-struct Footnotes {
+struct Footnotes<'t> {
+    text: &'t LinkedText,
+    options: &'t HtmlOptions<'t>,
     /// The scopes (`None`: the text's own; `Some(anchor)`: an override's)
     /// that define each label.
     defined: HashSet<(Option<String>, String)>,
@@ -355,9 +353,11 @@ struct Footnotes {
     shown: HashMap<String, String>,
 }
 
-impl Footnotes {
-    fn of(text: &LinkedText, options: &HtmlOptions) -> Self {
+impl<'t> Footnotes<'t> {
+    fn of(text: &'t LinkedText, options: &'t HtmlOptions<'t>) -> Self {
         let mut found = Self {
+            text,
+            options,
             defined: HashSet::new(),
             shown: HashMap::new(),
         };
@@ -401,57 +401,42 @@ impl Footnotes {
         found
     }
 
-    /// The id of the note a label names from byte `at`: the note of the
-    /// override the reference is in, if it defines one, else the text's own.
-    fn target(
-        &self,
-        label: &str,
-        at: usize,
-        text: &LinkedText,
-        options: &HtmlOptions,
-    ) -> Option<String> {
-        let own = scope(text, at, options);
-        [own, None]
-            .into_iter()
-            .find(|s| self.defined.contains(&(s.clone(), label.to_string())))
-            .map(|s| options.prefixed(&footnote_id(s.as_deref(), label)))
+    /// The number a label is shown with, escaped for HTML.
+    fn number(&self, label: &str) -> String {
+        escape(self.shown.get(label).map_or(label, String::as_str))
     }
 
-    /// A footnote reference: a link to its note, showing the note's number;
-    /// as written (`[^2]`) when the note is not on the page.
-    fn reference(
-        &self,
-        label: &str,
-        at: usize,
-        text: &LinkedText,
-        options: &HtmlOptions,
-    ) -> String {
-        let number = self.shown.get(label).map_or(label, String::as_str);
-        match self.target(label, at, text, options) {
-            Some(id) => format!(
+    /// The id of the note with `label` in a scope, as this text writes it.
+    fn id(&self, scope: Option<&str>, label: &str) -> String {
+        escape(&self.options.prefixed(&footnote_id(scope, label)))
+    }
+
+    /// A footnote reference at byte `at`: a link to its note (the note of
+    /// the override the reference is in, if it defines one, else the
+    /// text's own), showing the note's number; as written (`[^2]`) when
+    /// the note is not on the page.
+    fn reference(&self, label: &str, at: usize) -> String {
+        let own = scope(self.text, at, self.options);
+        let target = [own, None]
+            .into_iter()
+            .find(|s| self.defined.contains(&(s.clone(), label.to_string())));
+        match target {
+            Some(s) => format!(
                 "<sup class=\"footnote-reference\"><a href=\"#{}\">{}</a></sup>",
-                escape(&id),
-                escape(number)
+                self.id(s.as_deref(), label),
+                self.number(label)
             ),
             None => escape(&format!("[^{label}]")),
         }
     }
 
-    /// The start of a footnote's note, with its id and number.
-    fn definition(
-        &self,
-        label: &str,
-        at: usize,
-        text: &LinkedText,
-        options: &HtmlOptions,
-    ) -> String {
-        let own = scope(text, at, options);
-        let id = options.prefixed(&footnote_id(own.as_deref(), label));
-        let number = self.shown.get(label).map_or(label, String::as_str);
+    /// The start of the note with `label` at byte `at`, with its id and number.
+    fn definition(&self, label: &str, at: usize) -> String {
+        let own = scope(self.text, at, self.options);
         format!(
             "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{}</sup>\n",
-            escape(&id),
-            escape(number)
+            self.id(own.as_deref(), label),
+            self.number(label)
         )
     }
 }

@@ -30,19 +30,10 @@ import { chromium } from "playwright-core";
 import { HtmlValidate, StaticConfigLoader } from "html-validate";
 import { isFile, serve } from "./serve.mjs";
 import { HTML_VALIDATE_CONFIG } from "./html-validate-config.mjs";
+import { CHROMIUM, htmlFiles, launch } from "./site-files.mjs";
 
 const require = createRequire(import.meta.url);
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const CHROMIUM = process.env.HANDBOOK_CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--headless",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 // axe is evaluated through the DevTools protocol, which the pages' Content
 // Security Policy does not govern, so the policy stays on during every check.
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -89,19 +80,6 @@ function indent(text) {
 }
 
 // ---------------------------------------------------------------- the pages
-
-function htmlFiles(dir) {
-  const found = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith(".html")) found.push(full);
-    }
-  };
-  walk(dir);
-  return found.sort();
-}
 
 /** Editions: folders of OUT holding an index.html. */
 function editionsOf(out) {
@@ -472,16 +450,10 @@ async function main() {
 
   const server = await serve(out);
   const base = `http://127.0.0.1:${server.address().port}`;
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "handbook-chromium-"));
-  let context;
+  let browser;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: WIDTHS[0], height: HEIGHT },
-      reducedMotion: "reduce",
-    });
+    browser = await launch({ viewport: { width: WIDTHS[0], height: HEIGHT }, reducedMotion: "reduce" });
+    const context = browser.context;
     console.log(`Browser gate: ${files.length} pages in ${editions.length} editions (${editions.join(", ")}) + index.html, served at ${base}, Chromium ${context.browser()?.version() ?? ""}`.trim());
 
     // Every page: html-validate, then axe and reflow at each width.
@@ -545,9 +517,8 @@ async function main() {
     });
     await page.close();
   } finally {
-    if (context) await context.close();
+    if (browser) await browser.close();
     server.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   }
 
   const incomplete = [...counts.axeIncomplete].map(([id, n]) => `${id} ×${n}`).join(", ");

@@ -12,36 +12,12 @@
 // is run on the same folder by nu.mjs.
 
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import { HtmlValidate, StaticConfigLoader } from "html-validate";
 import { serve } from "./serve.mjs";
 import { HTML_VALIDATE_CONFIG } from "./html-validate-config.mjs";
+import { htmlFiles, launch } from "./site-files.mjs";
 
-const CHROMIUM = process.env.HANDBOOK_CHROMIUM || "/usr/bin/chromium";
-const FLAGS = [
-  "--no-sandbox",
-  "--headless",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-function htmlFiles(dir) {
-  const found = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith(".html")) found.push(full);
-    }
-  };
-  walk(dir);
-  return found.sort();
-}
 
 async function main() {
   const dir = process.argv[2];
@@ -63,15 +39,10 @@ async function main() {
 
   const server = await serve(root);
   const base = `http://127.0.0.1:${server.address().port}`;
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "handbook-chromium-"));
-  let context;
+  let browser;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-    });
-    const tab = await context.newPage();
+    browser = await launch();
+    const tab = await browser.context.newPage();
     let current = "";
     tab.on("pageerror", (error) => problems.push(`${current}: script error: ${error.message}`));
     tab.on("console", (message) => {
@@ -92,9 +63,8 @@ async function main() {
       await tab.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
     }
   } finally {
-    if (context) await context.close();
+    if (browser) await browser.close();
     server.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   }
   for (const p of problems) console.log(p);
   console.log(`site-check: ${pages.length} pages checked, ${problems.length} problems`);
