@@ -36,7 +36,7 @@ pub const AUTHORITY_KEYS: &[&str] = &[
 ];
 
 /// The four UK jurisdictions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Jurisdiction {
     /// England.
@@ -73,7 +73,7 @@ impl Jurisdiction {
 }
 
 /// Which social-care service an edition is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Service {
     /// Adult social care.
@@ -96,7 +96,7 @@ impl Service {
 }
 
 /// A team or service readers can contact.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// The team or service.
@@ -116,7 +116,7 @@ pub struct Contact {
 }
 
 /// An authority's look.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThemeSettings {
     /// Brand colour, `#rrggbb`, used behind white text.
@@ -132,7 +132,9 @@ pub struct ThemeSettings {
 }
 
 /// How an edition marks the council's own text on its pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum MarkStyle {
     /// A labelled, bordered region.
@@ -143,7 +145,7 @@ pub enum MarkStyle {
 }
 
 /// Who to contact about accessibility, for the accessibility statement.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccessibilityContact {
     /// Email for accessibility problems and requests for other formats.
@@ -153,14 +155,16 @@ pub struct AccessibilityContact {
     pub contact_phone: Option<String>,
     /// When the statement was prepared.
     #[serde(deserialize_with = "crate::frontmatter::date")]
+    #[schemars(with = "crate::frontmatter::DateText")]
     pub statement_date: Date,
     /// When the site was last tested.
     #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    #[schemars(with = "Option<crate::frontmatter::DateText>")]
     pub last_tested: Option<Date>,
 }
 
 /// A work cited by local content.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceWork {
     /// The id examples cite it by.
@@ -170,7 +174,7 @@ pub struct SourceWork {
 }
 
 /// `authority.yaml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorityConfig {
     /// The authority's full name.
@@ -196,8 +200,10 @@ pub struct AuthorityConfig {
     /// Look.
     #[serde(default)]
     pub theme: ThemeSettings,
-    /// Accessibility contact.
-    pub accessibility: AccessibilityContact,
+    /// Accessibility contact for the accessibility statement; without it,
+    /// the statement gives none and `check` notes that.
+    #[serde(default)]
+    pub accessibility: Option<AccessibilityContact>,
     /// Works cited.
     #[serde(default)]
     pub sources: Vec<SourceWork>,
@@ -211,7 +217,19 @@ pub struct AuthorityConfig {
 }
 
 /// What an override does to its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
     /// Put the local text in place of the target.
@@ -231,7 +249,9 @@ pub enum Action {
 }
 
 /// Where a `note` stands: before or after the text it is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Position {
     /// Just before the target (after its heading, for a section).
@@ -274,23 +294,35 @@ pub const OVERRIDE_KEYS: &[&str] = &[
     "changes",
 ];
 
-#[derive(Debug, Deserialize)]
+/// An override's front matter.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct OverrideMeta {
+pub(crate) struct OverrideMeta {
+    /// What it changes: a page id, or `page-id#section-id`.
     target: String,
+    /// What it does to its target.
     action: Action,
+    /// Why the authority differs from the model here; required for
+    /// `replace` and `remove`, and shown to readers on the differences page.
     #[serde(default)]
     reason: Option<String>,
+    /// The fingerprint of the model text last reviewed, written by `handbook accept`.
     #[serde(default)]
     model_fingerprint: Option<String>,
+    /// Where a `note` stands: `before` or `after` (the default) its target.
     #[serde(default)]
     position: Option<Position>,
+    /// The team or role responsible for this text.
     #[serde(default)]
     owner: Option<String>,
+    /// Who approved it.
     #[serde(default)]
     approved_by: Option<String>,
+    /// When it was last reviewed, YYYY-MM-DD.
     #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    #[schemars(with = "Option<crate::frontmatter::DateText>")]
     last_reviewed: Option<jiff::civil::Date>,
+    /// Dated notes of what changed.
     #[serde(default)]
     changes: Vec<Change>,
 }
@@ -466,22 +498,33 @@ pub const EXAMPLE_KEYS: &[&str] = &[
     "changes",
 ];
 
-#[derive(Debug, Deserialize)]
+/// An example's front matter.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ExampleMeta {
+pub(crate) struct ExampleMeta {
+    /// Its id, such as `ex-panel-review` (also its anchor on the examples index).
     id: String,
+    /// Its title.
     title: String,
+    /// The ids of the pages it is shown on, such as `[step-5]`.
     attach: Vec<String>,
+    /// One line describing it.
     #[serde(default)]
     summary: Option<String>,
+    /// The id of a work listed under `sources` in `authority.yaml`.
     #[serde(default)]
     source: Option<String>,
+    /// The team or role responsible for it.
     #[serde(default)]
     owner: Option<String>,
+    /// Who approved it.
     #[serde(default)]
     approved_by: Option<String>,
+    /// When it was last reviewed, YYYY-MM-DD.
     #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    #[schemars(with = "Option<crate::frontmatter::DateText>")]
     last_reviewed: Option<jiff::civil::Date>,
+    /// Dated notes of what changed.
     #[serde(default)]
     changes: Vec<Change>,
 }
@@ -583,6 +626,111 @@ impl Authority {
     /// The byte range of a top-level setting in `authority.yaml`.
     pub fn setting_span(&self, key: &str) -> (usize, usize) {
         find_key(&self.config_file, (0, self.config_file.text.len()), key)
+    }
+}
+
+/// The comment `handbook new-authority` ends each made-up setting with, and
+/// puts in the front matter of each made-up file: `check` warns about each
+/// line that still has it, so nothing made up is published unnoticed.
+pub const PLACEHOLDER_MARK: &str = "# placeholder";
+
+/// The 0-based lines of `text` (up to `end`) carrying [`PLACEHOLDER_MARK`]
+/// as a comment, each with the byte range of what it marks.
+fn placeholder_lines(text: &str, end: usize) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    for line in text[..end.min(text.len())].split_inclusive('\n') {
+        let is_mark = line
+            .match_indices(PLACEHOLDER_MARK)
+            .any(|(at, _)| at == 0 || line[..at].ends_with(char::is_whitespace));
+        if is_mark {
+            let indent = line.len() - line.trim_start().len();
+            let content = line.trim_end().len().max(indent + 1);
+            found.push((start + indent, start + content));
+        }
+        start += line.len();
+    }
+    found
+}
+
+impl Authority {
+    /// What is left to do before the edition is published: a warning at each
+    /// line that still carries [`PLACEHOLDER_MARK`] (in `authority.yaml`, and
+    /// in the front matter of overrides, examples and local pages), and a
+    /// note when `authority.yaml` gives no accessibility contact.
+    pub fn unfinished(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        let config = &self.config_file;
+        for (start, end) in placeholder_lines(&config.text, config.text.len()) {
+            let line = &config.text[start..end];
+            let key = line
+                .trim_start_matches("- ")
+                .split(':')
+                .next()
+                .unwrap_or(line)
+                .trim();
+            found.push(
+                Diagnostic::warning(
+                    "placeholder",
+                    format!("`{key}` is still the made-up value `handbook new-authority` wrote, and readers of the edition see it"),
+                )
+                .at(config, start, end)
+                .hint(format!("write your authority's own value, then delete `{PLACEHOLDER_MARK}` from the line (or delete the setting)")),
+            );
+        }
+        let files = self
+            .overrides
+            .iter()
+            .map(|o| ("override", &o.file, o.body_start))
+            .chain(
+                self.examples
+                    .iter()
+                    .map(|e| ("example", &e.file, e.body_start)),
+            )
+            .chain(
+                self.pages
+                    .iter()
+                    .map(|p| ("local page", &p.file, p.body_start)),
+            );
+        for (kind, file, body_start) in files {
+            if let Some((start, end)) = placeholder_lines(&file.text, body_start).first() {
+                found.push(
+                    Diagnostic::warning(
+                        "placeholder",
+                        format!("this {kind} is still the made-up one `handbook new-authority` wrote, and readers of the edition see it"),
+                    )
+                    .at(file, *start, *end)
+                    .hint(format!("write your own {kind} in this file and delete the `{PLACEHOLDER_MARK}` line, or delete the file")),
+                );
+            }
+        }
+        if self.config.accessibility.is_none() {
+            found.push(
+                Diagnostic::note(
+                    "no-accessibility-contact",
+                    "the edition's accessibility statement gives no contact for other formats or accessibility problems",
+                )
+                .in_file(config)
+                .hint("add `accessibility:` with `contact_email:` and `statement_date:` (and `contact_phone:` if there is one) before publishing"),
+            );
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod placeholder_tests {
+    use super::*;
+
+    #[test]
+    fn only_comments_mark_placeholders() {
+        let text = "name: A\nphone: \"01632\"   # placeholder\n# placeholder: made up\nnote: \"x# placeholder\"\n";
+        let found = placeholder_lines(text, text.len());
+        let lines: Vec<&str> = found.iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(
+            lines,
+            vec!["phone: \"01632\"   # placeholder", "# placeholder: made up"]
+        );
     }
 }
 

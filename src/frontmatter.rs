@@ -556,6 +556,25 @@ fn first_line(text: &str) -> String {
     }
 }
 
+/// The values an "unknown variant" message lists after "expected", in
+/// any of the forms serde and the YAML library write them: "`a`, `b`",
+/// "one of `a`, `b`", "one of a, b", "`a` or `b`".
+fn allowed_values(message: &str) -> Vec<&str> {
+    let Some(list) = message.split("expected ").nth(1) else {
+        return Vec::new();
+    };
+    let list = list.lines().next().unwrap_or(list);
+    let list = list.split(" at line ").next().unwrap_or(list);
+    let list = list
+        .trim_start_matches("one of ")
+        .trim_start_matches("either ");
+    list.split([',', '`'])
+        .flat_map(|piece| piece.split(" or "))
+        .map(|s| s.trim().trim_start_matches("or ").trim())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// Turns the YAML library's wording into plain words and a hint.
 fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
     if let Some(rest) = message.split("unknown field `").nth(1) {
@@ -579,24 +598,12 @@ fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
     }
     if let Some(rest) = message.split("unknown variant `").nth(1) {
         let value = rest.split('`').next().unwrap_or(rest);
-        let allowed: Vec<&str> = message
-            .split("expected ")
-            .nth(1)
-            .map(|e| {
-                e.split(['`', ','])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty() && *s != "one of" && *s != "or")
-                    .collect()
-            })
-            .unwrap_or_default();
-        let hint = if allowed.is_empty() {
-            "check the spelling".to_string()
-        } else {
-            did_you_mean(
-                value,
-                allowed.iter().copied(),
-                &format!("use one of: {}", allowed.join(", ")),
-            )
+        let allowed = allowed_values(message);
+        let list = format!("use one of: {}", allowed.join(", "));
+        let hint = match crate::diagnostic::closest(value, allowed.iter().copied()).first() {
+            _ if allowed.is_empty() => "check the spelling".to_string(),
+            Some(near) => format!("did you mean `{near}`? ({list})"),
+            None => list,
         };
         return (
             format!("`{value}` is not an allowed value here"),
@@ -674,8 +681,43 @@ fn explain_date(detail: &str) -> (String, Option<String>) {
     }
 }
 
+/// A date as front matter and settings take it: `YYYY-MM-DD` only (the
+/// reader's rule, [`date`]), for the JSON Schemas editors use.
+pub struct DateText;
+
+impl schemars::JsonSchema for DateText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A date, written YYYY-MM-DD, such as 2026-11-24; no time.",
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn allowed_values_are_listed_once_in_every_form() {
+        for message in [
+            "unknown variant `rplace`, expected one of `replace`, `append`, `note`",
+            "unknown variant `rplace`, expected one of replace, append, note at line 3 column 9",
+            "unknown variant `rplace`, expected `replace`, `append` or `note`",
+        ] {
+            assert_eq!(
+                allowed_values(message),
+                ["replace", "append", "note"],
+                "{message}"
+            );
+        }
+    }
+
     use super::*;
     use serde::Deserialize;
 

@@ -10,7 +10,8 @@
 //! `[[id#section|text]]`, `[text](id)`) against the edition's pages and
 //! sections. Unknown names and ids are errors pointing at the file and line
 //! they were written on, with the closest names suggested. It also records
-//! backlinks and where local terms are used, and looks at what each text
+//! backlinks, where local terms are used and where each outside (`http:`,
+//! `https:`) link is written, and looks at what each text
 //! would put into a reader's browser: `javascript:`, `data:` and `vbscript:`
 //! addresses, images from outside hosts and runaway nesting are errors; raw
 //! HTML that the sanitiser trims when the page is rendered is a warning at
@@ -574,7 +575,14 @@ pub struct LinkedPage<'s> {
     /// A fingerprint of the linked text, title, summary and examples, made
     /// when linking with a [`Memo`]; render uses it to reuse HTML.
     pub fingerprint: Option<[u8; 16]>,
+    /// The `http:` and `https:` addresses its Markdown links to (in the text
+    /// and its examples), each with where it is written.
+    pub outside_links: Vec<OutsideLink>,
 }
+
+/// An address on another site that a text links to, and where the link is
+/// written (for notes that point at the source, not the output).
+pub type OutsideLink = (String, crate::diagnostic::Location);
 
 /// An example's title and summary with variables substituted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -607,6 +615,7 @@ struct Remembered {
     summary: Option<String>,
     problems: Vec<Diagnostic>,
     fingerprint: [u8; 16],
+    outside_links: Vec<OutsideLink>,
 }
 
 /// The inputs of a page's first pass: the very files (kept alive here, so
@@ -755,6 +764,7 @@ pub fn link_with<'s>(
                     title: r.title.clone(),
                     summary: r.summary.clone(),
                     fingerprint: Some(r.fingerprint),
+                    outside_links: r.outside_links.clone(),
                 };
                 return (linked, r.references.clone());
             }
@@ -800,7 +810,14 @@ fn first_pass<'s>(
         );
     }
     let mut addresses = Vec::new();
-    let mut references = references_in(&text, None, &mut addresses, &mut problems);
+    let mut outside_links = Vec::new();
+    let mut references = references_in(
+        &text,
+        None,
+        &mut addresses,
+        &mut problems,
+        &mut outside_links,
+    );
     if !text.marks.is_empty() && text.markdown.contains("[^") {
         check_footnotes(&text, &mut problems);
     }
@@ -822,6 +839,7 @@ fn first_pass<'s>(
                 example,
                 &mut addresses,
                 &mut problems,
+                &mut outside_links,
             ));
             linked
         })
@@ -854,6 +872,7 @@ fn first_pass<'s>(
         examples,
         addresses,
         fingerprint: None,
+        outside_links,
     };
     diagnostics.extend(problems);
     (linked, references)
@@ -1049,6 +1068,7 @@ impl Memo {
             summary: linked.summary.clone(),
             problems,
             fingerprint,
+            outside_links: linked.outside_links.clone(),
         };
         self.pages
             .locked()
@@ -1135,6 +1155,7 @@ fn references_in(
     example: Option<usize>,
     addresses: &mut Vec<Address>,
     problems: &mut Vec<Diagnostic>,
+    outside_links: &mut Vec<OutsideLink>,
 ) -> Vec<Reference> {
     let mut found = Vec::new();
     let mut safety = SafetyCheck::default();
@@ -1174,6 +1195,22 @@ fn references_in(
             ..
         }) = event
         {
+            let scheme = dest_url.split(':').next().unwrap_or("");
+            if dest_url.contains(':')
+                && ["http", "https"]
+                    .iter()
+                    .any(|s| scheme.eq_ignore_ascii_case(s))
+            {
+                if let Some((file, at)) = text.origin(range.start) {
+                    let span = Some((at, (at + range.len()).min(file.text.len())));
+                    let file = Arc::clone(file);
+                    outside_links.push((
+                        dest_url.to_string(),
+                        crate::diagnostic::Location { file, span },
+                    ));
+                }
+                continue;
+            }
             let wiki = matches!(link_type, LinkType::WikiLink { .. });
             if wiki
                 || (matches!(

@@ -7,7 +7,9 @@
 //! links as values, so the caller can report one written in a page's text
 //! where it was written ([`BrokenLink::at_source`]) and one a template
 //! makes once for all the pages that have it ([`in_output`]); either fails
-//! the build. It also lists outside links for review. Anything that
+//! the build. It also finds the outside links each page has;
+//! [`outside_notes`] lists them as notes for review, each once, at the
+//! source file and line that writes it (content or template). Anything that
 //! would make a reader's browser fetch from another host (an image, script or
 //! frame `src`, a `<link>` to a style sheet or font, a `url(…)` or `@import`
 //! in a style sheet) is an error: an edition requests nothing from outside.
@@ -322,6 +324,87 @@ pub struct Findings {
     pub broken: Vec<BrokenLink>,
     /// Outside links, for review.
     pub outside: OutsideLinks,
+}
+
+/// An address as compared between source and output: character references
+/// and percent-encoding undone (the renderer may encode what an author
+/// wrote plainly).
+fn address_key(url: &str) -> String {
+    percent_encoding::percent_decode_str(&decode(url))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// The outside addresses (`http:`, `https:`) a template's tags link to or
+/// load, each with its byte offset in the template.
+fn outside_in_template(text: &str) -> Vec<(String, usize)> {
+    attributes(text)
+        .into_iter()
+        .filter(|(_, _, name, _)| {
+            name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src")
+        })
+        .filter(|(_, _, _, value)| {
+            let scheme = value.split(':').next().unwrap_or("");
+            value.contains(':')
+                && (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        })
+        .map(|(_, _, _, value)| {
+            // The value is a slice of `text`: its offset is where it starts.
+            let offset = value.as_ptr() as usize - text.as_ptr() as usize;
+            (decode(value).into_owned(), offset)
+        })
+        .collect()
+}
+
+/// Notes listing an edition's outside links for review, each once, where
+/// it is written: at each place in the content (`written`, from the link
+/// stage) or a template (`templates`, the edition's) that links to it. An
+/// address found in neither (made by a variable in a template, say) is
+/// noted against the output pages that have it. Notes about the same place
+/// are the same text in every edition, so a run lists each once.
+pub fn outside_notes<'a>(
+    found: OutsideLinks,
+    written: impl IntoIterator<Item = &'a crate::link::OutsideLink>,
+    templates: impl IntoIterator<Item = &'a std::sync::Arc<crate::diagnostic::SourceFile>>,
+) -> Vec<Diagnostic> {
+    let mut places: HashMap<String, Vec<Diagnostic>> = HashMap::new();
+    let note = |url: &str| {
+        Diagnostic::note("outside-link", format!("outside link to {url}"))
+            .hint("check that it still works and still says what the text here says; outside links are listed for review and never fail a check")
+    };
+    for (url, location) in written {
+        let (start, end) = location.span.unwrap_or((0, 0));
+        places
+            .entry(address_key(url))
+            .or_default()
+            .push(note(url).at(&location.file, start, end));
+    }
+    for template in templates {
+        for (url, at) in outside_in_template(&template.text) {
+            places
+                .entry(address_key(&url))
+                .or_default()
+                .push(note(&url).at(template, at, at + url.len()));
+        }
+    }
+    let mut notes = Vec::new();
+    for (url, pages) in found {
+        match places.get(&address_key(&url)) {
+            Some(at_source) => notes.extend(at_source.iter().cloned()),
+            None => {
+                let pages: Vec<String> = pages.into_iter().collect();
+                notes.push(
+                    Diagnostic::note("outside-link", format!("outside link to {url}"))
+                        .in_path(pages[0].clone())
+                        .hint(format!(
+                            "check that it still works and is still right; it is on {}, made by a template or a setting rather than written in a page",
+                            pages.join(", ")
+                        )),
+                );
+            }
+        }
+    }
+    notes
 }
 
 /// Checks the links of one edition's files, where the paths in `also` are

@@ -34,7 +34,7 @@ use crate::page::Page;
 use crate::source::{self, read_source};
 
 /// `content/handbook.yaml`: what the model is and how to credit it.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HandbookMeta {
     /// The model's title.
@@ -48,6 +48,7 @@ pub struct HandbookMeta {
     pub version: String,
     /// Its publication date.
     #[serde(deserialize_with = "crate::frontmatter::date")]
+    #[schemars(with = "crate::frontmatter::DateText")]
     pub date: Date,
     /// Licence wording.
     pub licence: String,
@@ -578,7 +579,7 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
     let examples = parse_each(root, &dir.join("examples"), diagnostics, Example::parse);
     let broken = std::sync::Mutex::new(BTreeSet::new());
     let pages = load_pages(root, &dir.join("pages"), diagnostics, &broken);
-    Some(Authority {
+    let authority = Authority {
         slug: slug.to_string(),
         config,
         config_file,
@@ -587,7 +588,9 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
         pages,
         broken_page_ids: broken.into_value(),
         dir,
-    })
+    };
+    diagnostics.extend(authority.unfinished());
+    Some(authority)
 }
 
 /// What [`reload`] re-read.

@@ -3,15 +3,16 @@
 //! Only argument handling, printing and exit codes live here; every piece of
 //! work is a library call.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use handbook::authority::Jurisdiction;
-use handbook::diagnostic::{Diagnostic, JsonDiagnostic, Severity};
+use handbook::diagnostic::{Diagnostic, Severity};
 use handbook::pipeline::{self, Editions, Request, Run};
+use handbook::report::{self, Totals};
 
 /// Publishes the In Control model guidance, and each authority's edition of
 /// it, as accessible static sites.
@@ -24,8 +25,14 @@ struct Cli {
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
+    /// Each problem with its source line, for people.
     Human,
+    /// `{"diagnostics": [...], "totals": {...}}`, for scripts.
     Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, Azure DevOps).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on a pull request.
+    Github,
 }
 
 #[derive(Debug, Subcommand)]
@@ -44,6 +51,9 @@ enum Command {
         /// Leave out the search index (faster; the search page then offers only the A to Z).
         #[arg(long)]
         no_search: bool,
+        /// Let a build of one edition replace the editions a full build left in --out.
+        #[arg(long)]
+        replace: bool,
     },
     /// Report every problem in the handbook without writing anything.
     Check {
@@ -91,20 +101,75 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Create a ready-to-edit folder for a new authority.
+    /// Create a ready-to-edit folder for a new authority, with placeholders to replace.
     NewAuthority {
         /// Folder name and id, such as `north-exampleshire`.
         slug: String,
-        /// The authority's full name.
-        #[arg(long)]
-        name: String,
-        /// england, scotland, wales or northern-ireland.
-        #[arg(long)]
-        jurisdiction: String,
+        #[command(flatten)]
+        about: AboutAuthority,
         /// The handbook root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Start a new handbook root: the model guidance, the default theme and one authority.
+    Init {
+        /// The new root's folder (made if missing; must be empty).
+        dir: PathBuf,
+        /// The authority's folder name and id, such as `north-exampleshire`.
+        #[arg(long, value_name = "SLUG")]
+        authority: String,
+        #[command(flatten)]
+        about: AboutAuthority,
+    },
+    /// Write JSON Schemas of handbook.yaml, authority.yaml and front matter, for editors.
+    Schema {
+        /// The folder to write them to.
+        #[arg(long, default_value = "schemas")]
+        out: PathBuf,
+    },
+    /// Print a shell's completion script for handbook.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -`.
+    Man,
+}
+
+/// What `new-authority` and `init` are told about a new authority.
+#[derive(Debug, clap::Args)]
+struct AboutAuthority {
+    /// The authority's full name.
+    #[arg(long)]
+    name: String,
+    /// england, scotland, wales or northern-ireland.
+    #[arg(long)]
+    jurisdiction: String,
+    /// Where readers ask for other formats and report accessibility problems.
+    #[arg(long, value_name = "EMAIL")]
+    accessibility_email: Option<String>,
+}
+
+impl AboutAuthority {
+    /// The details of authority `slug`; `None`, said why, when the
+    /// jurisdiction is not one of the four.
+    fn details<'a>(&'a self, slug: &'a str) -> Option<handbook::scaffold::Details<'a>> {
+        let Some(jurisdiction) = Jurisdiction::from_word(&self.jurisdiction) else {
+            say(&format!(
+                "error: `{}` is not a jurisdiction",
+                self.jurisdiction
+            ));
+            say("  hint: use england, scotland, wales or northern-ireland");
+            return None;
+        };
+        Some(handbook::scaffold::Details {
+            slug,
+            name: &self.name,
+            jurisdiction,
+            accessibility_email: self.accessibility_email.as_deref(),
+            today: pipeline::today(),
+        })
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -119,7 +184,8 @@ fn main() -> ExitCode {
             authorities,
             out,
             no_search,
-        } => build(root, authorities, out, no_search),
+            replace,
+        } => build(root, authorities, out, no_search, replace),
         Command::Check {
             root,
             authorities,
@@ -141,20 +207,88 @@ fn main() -> ExitCode {
             match handbook::serve::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    say(&format!("error: {e}"));
                     ExitCode::FAILURE
                 }
             }
         }
         Command::Diff { slug, root } => handbook_diff(&root, &slug),
         Command::Accept { slug, root } => accept(&root, &slug),
-        Command::NewAuthority {
-            slug,
-            name,
-            jurisdiction,
-            root,
-        } => new_authority(&root, &slug, &name, &jurisdiction),
+        Command::NewAuthority { slug, about, root } => match about.details(&slug) {
+            Some(details) => new_authority(&root, &details),
+            None => ExitCode::FAILURE,
+        },
+        Command::Init {
+            dir,
+            authority,
+            about,
+        } => match about.details(&authority) {
+            Some(details) => init(&dir, &details),
+            None => ExitCode::FAILURE,
+        },
+        Command::Schema { out } => schema(&out),
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "handbook", &mut text);
+            print_out(&String::from_utf8_lossy(&text));
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let mut text = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut text) {
+                Ok(()) => {
+                    print_out(&String::from_utf8_lossy(&text));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    say(&format!("error: could not make the manual page: {e}"));
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
+}
+
+/// Writes to standard output; a reader that stopped reading (`| head`)
+/// ends the output quietly instead of with a panic.
+fn print_out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+/// Writes a line to standard error, quietly giving up if it is closed.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// Refuses a build of one edition into an output folder that holds the
+/// editions of a full build, unless `--replace` was given: writing the
+/// edition there would delete them. `Some(exit code)` when refused.
+fn refuse_to_replace(editions: &Editions, out: &Path, replace: bool) -> Option<ExitCode> {
+    let Editions::Authorities(slugs) = editions else {
+        return None;
+    };
+    let found = handbook::write::editions_in(out);
+    if replace || slugs.len() != 1 || found.is_empty() {
+        return None;
+    }
+    let slug = &slugs[0];
+    say(&format!(
+        "error: {} holds {} edition{} from a full build ({}); writing {slug}'s edition alone there would delete {}",
+        out.display(),
+        found.len(),
+        if found.len() == 1 { "" } else { "s" },
+        found.join(", "),
+        if found.len() == 1 { "it" } else { "them" },
+    ));
+    say(&format!(
+        "  hint: to update that edition in place, give its folder: `--out {}`; to replace them with this edition alone, add `--replace`; `handbook build` without --authority builds every edition again",
+        out.join(slug).display()
+    ));
+    say("Nothing was written.");
+    Some(ExitCode::FAILURE)
 }
 
 fn build(
@@ -162,12 +296,17 @@ fn build(
     authorities: Vec<String>,
     out: Option<PathBuf>,
     no_search: bool,
+    replace: bool,
 ) -> ExitCode {
     let started = Instant::now();
     let out = out.unwrap_or_else(|| root.join("public"));
+    let editions = Editions::from_slugs(authorities);
+    if let Some(refused) = refuse_to_replace(&editions, &out, replace) {
+        return refused;
+    }
     let request = Request {
         root,
-        editions: Editions::from_slugs(authorities),
+        editions,
         today: pipeline::today(),
         search: !no_search,
     };
@@ -183,8 +322,8 @@ fn build(
     let run = match pipeline::build(&request, &out, &progress) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("error: could not write {}: {e}", out.display());
-            eprintln!("  hint: check that the folder is writable and the disk is not full; the previous output was left as it was");
+            say(&format!("error: could not write {}: {e}", out.display()));
+            say("  hint: check that the folder is writable and the disk is not full; the previous output was left as it was");
             return ExitCode::FAILURE;
         }
     };
@@ -195,12 +334,13 @@ fn build(
         .cloned()
         .collect();
     print_human(&shown);
-    summary(&run, started, run.output.is_some().then_some(out.as_path()));
+    summary(&run, started, Some(out.as_path()));
     exit_code(run.has_errors())
 }
 
 fn check(root: PathBuf, authorities: Vec<String>, deny_warnings: bool, format: Format) -> ExitCode {
     let started = Instant::now();
+    let shown_root = root.to_string_lossy().into_owned();
     let run = pipeline::run(&Request {
         root,
         editions: Editions::from_slugs(authorities),
@@ -209,48 +349,94 @@ fn check(root: PathBuf, authorities: Vec<String>, deny_warnings: bool, format: F
         // it is most of a large build's time.
         search: false,
     });
+    let pages: usize = run.editions.iter().map(|e| e.pages).sum();
+    let totals = Totals::of(&run.diagnostics, run.editions.len(), pages);
     match format {
-        Format::Json => {
-            let list: Vec<JsonDiagnostic> =
-                run.diagnostics.iter().map(JsonDiagnostic::from).collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into())
-            );
-        }
+        Format::Json => print_out(&format!("{}\n", report::json(&run.diagnostics, totals))),
+        Format::Sarif => print_out(&format!(
+            "{}\n",
+            report::sarif(&run.diagnostics, &shown_root, env!("CARGO_PKG_VERSION"))
+        )),
+        Format::Github => print_out(&report::github(&run.diagnostics, &shown_root)),
         Format::Human => {
             print_human(&run.diagnostics);
             summary(&run, started, None);
         }
     }
-    let warnings = run
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Warning);
-    exit_code(run.has_errors() || (deny_warnings && warnings))
+    exit_code(run.has_errors() || (deny_warnings && totals.warnings > 0))
 }
 
-fn new_authority(root: &std::path::Path, slug: &str, name: &str, jurisdiction: &str) -> ExitCode {
-    let Some(jurisdiction) = Jurisdiction::from_word(jurisdiction) else {
-        eprintln!("error: `{jurisdiction}` is not a jurisdiction");
-        eprintln!("  hint: use england, scotland, wales or northern-ireland");
-        return ExitCode::FAILURE;
-    };
-    match handbook::scaffold::new_authority(root, slug, name, jurisdiction) {
+fn new_authority(root: &Path, details: &handbook::scaffold::Details) -> ExitCode {
+    let slug = details.slug;
+    match handbook::scaffold::new_authority(root, details) {
         Ok(files) => {
-            println!("Created local-overrides/{slug}/ with:");
+            print_out(&format!("Created local-overrides/{slug}/ with:\n"));
             for f in files {
-                println!("  {}", handbook::diagnostic::display_path(root, &f));
+                print_out(&format!(
+                    "  {}\n",
+                    handbook::diagnostic::display_path(root, &f)
+                ));
             }
             // The example override was written against today's model: record that.
             if accept(root, slug) != ExitCode::SUCCESS {
                 return ExitCode::FAILURE;
             }
-            println!("Edit authority.yaml, then run `handbook check --authority {slug}`.");
+            print_out(&format!(
+                "Replace each value and file marked `# placeholder` with your own (or delete it): \
+                 `handbook check --authority {slug}` warns about each one until you do.\n"
+            ));
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            say(&format!("error: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init(dir: &Path, details: &handbook::scaffold::Details) -> ExitCode {
+    let (slug, name) = (details.slug, details.name);
+    match handbook::scaffold::init(dir, details) {
+        Ok(()) => {
+            let shown = dir.display();
+            print_out(&format!(
+                "Created a handbook root in {shown}: the model guidance (content/), the default theme \
+                 (themes/default/), {name} (local-overrides/{slug}/), and JSON Schemas for editors (schemas/).\n\
+                 Next:\n  cd {shown}\n  handbook check --deny-warnings\n  handbook serve --authority {slug}\n"
+            ));
+            if details.accessibility_email.is_none() {
+                print_out(&format!(
+                    "Add your accessibility contact to local-overrides/{slug}/authority.yaml before publishing \
+                     (`handbook check` notes it until then).\n"
+                ));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            say(&format!("error: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn schema(out: &Path) -> ExitCode {
+    match handbook::schema::write(out) {
+        Ok(files) => {
+            print_out(&format!(
+                "Wrote {} JSON Schemas to {}:\n",
+                files.len(),
+                out.display()
+            ));
+            for f in files {
+                print_out(&format!("  {f}\n"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            say(&format!(
+                "error: could not write the schemas to {}: {e}",
+                out.display()
+            ));
             ExitCode::FAILURE
         }
     }
@@ -280,48 +466,52 @@ fn print_human(diagnostics: &[Diagnostic]) {
         if handler.render_report(&mut out, report.as_ref()).is_err() {
             out = d.to_string();
         }
-        eprintln!("{out}");
+        say(&out);
     }
 }
 
-fn summary(run: &Run, started: Instant, written: Option<&std::path::Path>) {
-    let count = |s| run.diagnostics.iter().filter(|d| d.severity == s).count();
+/// "1 error", "2 notes": a count and its word.
+fn counted(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The last line of `build` (`written` is the output folder) and `check`
+/// (`None`): what was made, what was found, and what happened to the output.
+fn summary(run: &Run, started: Instant, written: Option<&Path>) {
     let pages: usize = run.editions.iter().map(|e| e.pages).sum();
+    let totals = Totals::of(&run.diagnostics, run.editions.len(), pages);
     let verb = match (written, run.has_errors()) {
         (_, true) => "Failed",
         (Some(_), false) => "Built",
         (None, false) => "Checked",
     };
-    eprintln!(
-        "{verb} {} edition{} ({pages} pages) in {:.2} s: {} error{}, {} warning{}, {} note{}.{}",
-        run.editions.len(),
-        if run.editions.len() == 1 { "" } else { "s" },
+    let mut notes = counted(totals.notes, "note");
+    if written.is_some() && totals.notes > 0 {
+        // `build` prints no notes: they are for review, not for fixing.
+        notes.push_str(" (`handbook check` lists them)");
+    }
+    let outcome = match written {
+        Some(out) if !run.has_errors() => format!(" Written to {}.", out.display()),
+        Some(_) => " Nothing was written; the previous output is unchanged.".to_string(),
+        None => String::new(),
+    };
+    say(&format!(
+        "{verb} {} ({}) in {:.2} s: {}, {}, {notes}.{outcome}",
+        counted(totals.editions, "edition"),
+        counted(pages, "page"),
         started.elapsed().as_secs_f64(),
-        count(Severity::Error),
-        if count(Severity::Error) == 1 { "" } else { "s" },
-        count(Severity::Warning),
-        if count(Severity::Warning) == 1 {
-            ""
-        } else {
-            "s"
-        },
-        count(Severity::Note),
-        if count(Severity::Note) == 1 { "" } else { "s" },
-        match (written, run.has_errors()) {
-            (Some(out), false) => format!(" Written to {}.", out.display()),
-            (_, true) => " Nothing was written; the previous output is unchanged.".to_string(),
-            _ => String::new(),
-        }
-    );
+        counted(totals.errors, "error"),
+        counted(totals.warnings, "warning"),
+    ));
 }
 
-fn handbook_diff(root: &std::path::Path, slug: &str) -> ExitCode {
+fn handbook_diff(root: &Path, slug: &str) -> ExitCode {
     let colour = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
     match pipeline::with_edition(root, slug, |linked| {
         handbook::differences::to_terminal(linked, colour)
     }) {
         Ok(text) => {
-            print!("{text}");
+            print_out(&text);
             ExitCode::SUCCESS
         }
         Err(problems) => {
@@ -331,34 +521,34 @@ fn handbook_diff(root: &std::path::Path, slug: &str) -> ExitCode {
     }
 }
 
-fn accept(root: &std::path::Path, slug: &str) -> ExitCode {
+fn accept(root: &Path, slug: &str) -> ExitCode {
     let accepted = match pipeline::with_edition(root, slug, |linked| {
         handbook::drift::accept(&linked.edition)
     }) {
         Ok(accepted) => accepted,
         Err(problems) => {
             print_human(&problems);
-            eprintln!("Nothing was recorded: fix the errors above first.");
+            say("Nothing was recorded: fix the errors above first.");
             return ExitCode::FAILURE;
         }
     };
     match accepted {
         Ok(updated) if updated.is_empty() => {
-            println!("Every override of {slug} was already recorded as reviewed against the current model.");
+            print_out(&format!("Every override of {slug} was already recorded as reviewed against the current model.\n"));
             ExitCode::SUCCESS
         }
         Ok(updated) => {
-            println!(
-                "Recorded the review of {} override(s) against the current model:",
+            print_out(&format!(
+                "Recorded the review of {} override(s) against the current model:\n",
                 updated.len()
-            );
+            ));
             for path in updated {
-                println!("  {path}");
+                print_out(&format!("  {path}\n"));
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: could not record the review: {e}");
+            say(&format!("error: could not record the review: {e}"));
             ExitCode::FAILURE
         }
     }

@@ -213,120 +213,11 @@ fn build<'s>(
         Some(a) => plan_overrides(model, a, &mut problems),
         None => Vec::new(),
     };
-    let mut by_page: BTreeMap<&str, Vec<&Planned>> = BTreeMap::new();
-    for p in &planned {
-        by_page
-            .entry(p.over.target.page.as_str())
-            .or_default()
-            .push(p);
-    }
-
-    let mut pages: Vec<EditionPage<'s>> = Vec::new();
-    for page in model.pages.values() {
-        let edits = by_page.remove(page.id()).unwrap_or_default();
-        if edits
-            .iter()
-            .any(|e| e.over.target.section.is_none() && e.over.action == Action::Remove)
-        {
-            continue;
-        }
-        let (chunks, origin) = if edits.is_empty() {
-            (vec![whole(page)], Origin::Model)
-        } else {
-            (
-                splice(
-                    page,
-                    &edits,
-                    authority.expect("only authorities have overrides"),
-                ),
-                Origin::Adapted,
-            )
-        };
-        pages.push(EditionPage {
-            meta: &page.meta,
-            file: Arc::clone(&page.file),
-            origin,
-            chunks,
-            parent: model_parent(page, &home),
-            examples: Vec::new(),
-        });
-    }
-
+    let mut pages = model_pages(model, authority, &planned, &home);
     if let Some(authority) = authority {
-        for page in &authority.pages {
-            check_reserved(page, &mut problems);
-            if let Some(model_page) = model.pages.get(page.id()) {
-                problems.push(
-                    Diagnostic::error("local-page-shadows-model", format!("the model already has a page with the id `{}`", page.id()))
-                        .in_file(&page.file)
-                        .hint(format!("give the local page another id, or change the model page `{}` with an override in `overrides/`", model_page.file.path)),
-                );
-                continue;
-            }
-            if pages.iter().any(|p| p.id() == page.id()) {
-                problems.push(
-                    Diagnostic::error(
-                        "duplicate-id",
-                        format!("two local pages have the id `{}`", page.id()),
-                    )
-                    .in_file(&page.file)
-                    .hint("give each page its own id"),
-                );
-                continue;
-            }
-            pages.push(EditionPage {
-                meta: &page.meta,
-                file: Arc::clone(&page.file),
-                origin: Origin::Local,
-                chunks: vec![Chunk {
-                    file: Arc::clone(&page.file),
-                    range: (page.body_start, page.file.text.len()),
-                    local: true,
-                    mark: None,
-                }],
-                parent: Some(page.meta.parent.clone().unwrap_or_else(|| home.clone())),
-                examples: Vec::new(),
-            });
-        }
+        add_local_pages(model, authority, &home, &mut pages, &mut problems);
     }
-
-    // Parents must exist; pages whose parent does not go under home. A model
-    // page whose parent this edition removed goes under the removed page's parent.
-    let ids: HashSet<String> = pages.iter().map(|p| p.id().to_string()).collect();
-    for page in &mut pages {
-        if page.origin != Origin::Local {
-            let mut hops = 0;
-            while let Some(parent) = page.parent.as_deref() {
-                if ids.contains(parent) || hops > 64 {
-                    break;
-                }
-                let Some(removed) = model.pages.get(parent) else {
-                    break;
-                };
-                page.parent = model_parent(removed, &home);
-                hops += 1;
-            }
-        }
-        if let Some(parent) = &page.parent {
-            if !ids.contains(parent) || parent == page.id() {
-                let at = crate::page::find_key(&page.file, (0, page.file.text.len()), "parent");
-                problems.push(
-                    Diagnostic::error(
-                        "unknown-parent",
-                        format!("the parent page `{parent}` is not in this edition"),
-                    )
-                    .at(&page.file, at.0, at.1)
-                    .hint(did_you_mean(
-                        parent,
-                        ids.iter().map(String::as_str),
-                        "use the id of an existing page, such as `home`",
-                    )),
-                );
-                page.parent = Some(home.clone());
-            }
-        }
-    }
-
+    place_under_parents(model, &home, &mut pages, &mut problems);
     let mut examples = Vec::new();
     if let Some(authority) = authority {
         attach_examples(authority, &mut pages, &mut examples, &mut problems);
@@ -350,6 +241,137 @@ fn build<'s>(
         pages,
         applied,
         examples,
+    }
+}
+
+/// The model's pages with the overrides on them applied; a page an
+/// override removes is left out.
+fn model_pages<'s>(
+    model: &'s Model,
+    authority: Option<&'s Authority>,
+    planned: &[Planned<'s>],
+    home: &str,
+) -> Vec<EditionPage<'s>> {
+    let mut by_page: BTreeMap<&str, Vec<&Planned>> = BTreeMap::new();
+    for p in planned {
+        by_page
+            .entry(p.over.target.page.as_str())
+            .or_default()
+            .push(p);
+    }
+    let mut pages = Vec::new();
+    for page in model.pages.values() {
+        let edits = by_page.remove(page.id()).unwrap_or_default();
+        let removed = edits
+            .iter()
+            .any(|e| e.over.target.section.is_none() && e.over.action == Action::Remove);
+        if removed {
+            continue;
+        }
+        let (chunks, origin) = match authority.filter(|_| !edits.is_empty()) {
+            Some(authority) => (splice(page, &edits, authority), Origin::Adapted),
+            None => (vec![whole(page)], Origin::Model),
+        };
+        pages.push(EditionPage {
+            meta: &page.meta,
+            file: Arc::clone(&page.file),
+            origin,
+            chunks,
+            parent: model_parent(page, home),
+            examples: Vec::new(),
+        });
+    }
+    pages
+}
+
+/// An authority's own pages, added to the edition's; one whose id the model
+/// or another local page has is an error.
+fn add_local_pages<'s>(
+    model: &'s Model,
+    authority: &'s Authority,
+    home: &str,
+    pages: &mut Vec<EditionPage<'s>>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for page in &authority.pages {
+        check_reserved(page, problems);
+        if let Some(model_page) = model.pages.get(page.id()) {
+            problems.push(
+                Diagnostic::error("local-page-shadows-model", format!("the model already has a page with the id `{}`", page.id()))
+                    .in_file(&page.file)
+                    .hint(format!("give the local page another id, or change the model page `{}` with an override in `overrides/`", model_page.file.path)),
+            );
+            continue;
+        }
+        if pages.iter().any(|p| p.id() == page.id()) {
+            problems.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("two local pages have the id `{}`", page.id()),
+                )
+                .in_file(&page.file)
+                .hint("give each page its own id"),
+            );
+            continue;
+        }
+        pages.push(EditionPage {
+            meta: &page.meta,
+            file: Arc::clone(&page.file),
+            origin: Origin::Local,
+            chunks: vec![Chunk {
+                file: Arc::clone(&page.file),
+                range: (page.body_start, page.file.text.len()),
+                local: true,
+                mark: None,
+            }],
+            parent: Some(page.meta.parent.clone().unwrap_or_else(|| home.to_string())),
+            examples: Vec::new(),
+        });
+    }
+}
+
+/// Checks that every page's parent is in the edition: a model page whose
+/// parent this edition removed goes under the removed page's parent; one
+/// whose parent is unknown goes under home, with an error.
+fn place_under_parents(
+    model: &Model,
+    home: &str,
+    pages: &mut [EditionPage],
+    problems: &mut Vec<Diagnostic>,
+) {
+    let ids: HashSet<String> = pages.iter().map(|p| p.id().to_string()).collect();
+    for page in pages.iter_mut() {
+        if page.origin != Origin::Local {
+            let mut hops = 0;
+            while let Some(parent) = page.parent.as_deref() {
+                if ids.contains(parent) || hops > 64 {
+                    break;
+                }
+                let Some(removed) = model.pages.get(parent) else {
+                    break;
+                };
+                page.parent = model_parent(removed, home);
+                hops += 1;
+            }
+        }
+        if let Some(parent) = &page.parent {
+            if !ids.contains(parent) || parent == page.id() {
+                let at = crate::page::find_key(&page.file, (0, page.file.text.len()), "parent");
+                problems.push(
+                    Diagnostic::error(
+                        "unknown-parent",
+                        format!("the parent page `{parent}` is not in this edition"),
+                    )
+                    .at(&page.file, at.0, at.1)
+                    .hint(did_you_mean(
+                        parent,
+                        ids.iter().map(String::as_str),
+                        "use the id of an existing page, such as `home`",
+                    )),
+                );
+                page.parent = Some(home.to_string());
+            }
+        }
     }
 }
 

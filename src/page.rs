@@ -32,7 +32,7 @@ pub const PAGE_KEYS: &[&str] = &[
 ];
 
 /// A page's front matter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     /// The stable id links and overrides use.
@@ -62,12 +62,14 @@ pub struct PageMeta {
     pub approved_by: Option<String>,
     /// When the page was last reviewed.
     #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    #[schemars(with = "Option<crate::frontmatter::DateText>")]
     pub last_reviewed: Option<Date>,
     /// How often it must be reviewed, such as `12 months`.
     #[serde(default)]
     pub review_every: Option<String>,
     /// The date by which it must be reviewed.
     #[serde(default, deserialize_with = "crate::frontmatter::optional_date")]
+    #[schemars(with = "Option<crate::frontmatter::DateText>")]
     pub review_by: Option<Date>,
     /// Dated notes of what changed, any order.
     #[serde(default)]
@@ -75,7 +77,7 @@ pub struct PageMeta {
 }
 
 /// A term defined on a page, and the section that defines it.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GlossaryEntry {
     /// The term as readers meet it in running text.
@@ -85,11 +87,12 @@ pub struct GlossaryEntry {
 }
 
 /// One entry in a page's change history.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// When the change was made.
     #[serde(deserialize_with = "crate::frontmatter::date")]
+    #[schemars(with = "crate::frontmatter::DateText")]
     pub date: Date,
     /// What changed, in a sentence.
     pub note: String,

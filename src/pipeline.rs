@@ -324,15 +324,17 @@ fn build_edition(
     // run reports every problem; the search index is built only for output
     // that can be written.
     let search = shared.search && !diagnostics.has_errors();
-    let files = index_and_check(&linked, &statics, files, search, diagnostics);
+    let files = index_and_check(&linked, &statics, engine, files, search, diagnostics);
     (summary, files)
 }
 
 /// Builds an edition's search index (unless `search` is off) on one thread
 /// while its links are checked on another, and adds the index's files.
+/// Outside links are noted where the edition's text or templates write them.
 fn index_and_check(
     linked: &link::LinkedEdition,
     statics: &StaticFiles,
+    engine: &Engine,
     mut files: Vec<OutputFile>,
     search: bool,
     diagnostics: &Diagnostics,
@@ -358,15 +360,12 @@ fn index_and_check(
     }
     diagnostics.extend(found.problems);
     report_broken_links(linked, statics, &found.broken, diagnostics);
-    diagnostics.extend(found.outside.into_iter().map(|(url, pages)| {
-        let pages: Vec<String> = pages.into_iter().collect();
-        Diagnostic::note("outside-link", format!("outside link to {url}"))
-            .in_path(pages[0].clone())
-            .hint(format!(
-                "check that it still works and is still right; used on {}",
-                pages.join(", ")
-            ))
-    }));
+    let written = linked.pages.iter().flat_map(|p| &p.outside_links);
+    diagnostics.extend(crate::linkcheck::outside_notes(
+        found.outside,
+        written,
+        engine.sources(),
+    ));
     files
 }
 
@@ -560,7 +559,10 @@ impl Preview {
             return Err(errors(diagnostics));
         };
         let slug = self.authority.as_deref();
-        let Some(edition) = overlay_edition(sources, slug, &diagnostics) else {
+        let edition = timed("preview", "overlay", || {
+            overlay_edition(sources, slug, &diagnostics)
+        });
+        let Some(edition) = edition else {
             diagnostics.push(Diagnostic::error(
                 "unknown-authority",
                 format!(
@@ -571,7 +573,9 @@ impl Preview {
             return Err(errors(diagnostics));
         };
         let today = today();
-        check_sources(&edition, today, &diagnostics);
+        timed("preview", "drift", || {
+            check_sources(&edition, today, &diagnostics)
+        });
         let linked = timed("preview", "link", || {
             link::link_with(edition, &diagnostics, Some(&self.link))
         });
@@ -587,14 +591,16 @@ impl Preview {
         let Some((engine, statics)) = themed else {
             return Err(errors(diagnostics));
         };
-        let renderer = Renderer::new(
-            &linked,
-            engine,
-            &statics,
-            today,
-            &diagnostics,
-            Some(self.cache.texts()),
-        );
+        let renderer = timed("preview", "renderer", || {
+            Renderer::new(
+                &linked,
+                engine,
+                &statics,
+                today,
+                &diagnostics,
+                Some(self.cache.texts()),
+            )
+        });
         let outputs = renderer.outputs();
         let (print, pages): (Vec<_>, Vec<_>) =
             outputs.iter().partition(|o| **o == render::Output::Print);

@@ -55,6 +55,12 @@ mod built_in {
     include!(concat!(env!("OUT_DIR"), "/built_in_theme.rs"));
 }
 
+/// The default theme's files as built into Handbook (templates, static
+/// files and README), by their path under `themes/default`.
+pub fn built_in_files() -> &'static [(&'static str, &'static [u8])] {
+    built_in::FILES
+}
+
 /// The theme shared by every edition.
 #[derive(Debug)]
 pub struct Theme {
@@ -216,6 +222,11 @@ impl Engine {
         self.tera
             .render(template, context)
             .map_err(|e| template_error(&self.files, &e))
+    }
+
+    /// The template files it was compiled from (the theme's and the authority's).
+    pub fn sources(&self) -> impl Iterator<Item = &Arc<SourceFile>> {
+        self.files.values()
     }
 
     /// Whether a template of that name exists (the authority's or the theme's).

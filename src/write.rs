@@ -90,6 +90,24 @@ fn process_is_running(_: u32) -> bool {
     true
 }
 
+/// The editions a build of every edition left in `out`: its folders that
+/// hold an edition's `index.html` and `404.html`, by name, sorted. Empty
+/// when `out` does not exist or holds one edition at its top. A build of
+/// one edition into `out` would remove them (see `build --replace`).
+pub fn editions_in(out: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| e.path().join("index.html").is_file() && e.path().join("404.html").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    found
+}
+
 /// Writes `output` to `out`, replacing what was there only once everything is written.
 pub fn write_atomically(out: &Path, output: &Output) -> io::Result<()> {
     let parent = match out.parent() {

@@ -1299,7 +1299,7 @@ fn variables_apply_to_example_titles_and_summaries() {
 }
 
 #[test]
-fn a_new_authority_checks_clean_even_with_deny_warnings() {
+fn a_new_authority_warns_about_its_placeholders_until_they_are_replaced() {
     let dir = copy_of_model();
     let root = dir.path();
     assert_ok(&handbook_in(
@@ -1318,7 +1318,78 @@ fn a_new_authority_checks_clean_even_with_deny_warnings() {
             .is_file(),
         "a template example is made"
     );
-    assert_ok(&handbook_in(root, &["check", "--deny-warnings"]));
+    // It checks without errors, but what it made up is not yet real.
+    assert_ok(&handbook_in(root, &["check"]));
+    let run = handbook_in(root, &["check", "--deny-warnings"]);
+    assert_fails(&run);
+    let out = text(&run);
+    let yaml_path = root.join("local-overrides/demo/authority.yaml");
+    let yaml = read(&yaml_path);
+    let line_of = |needle: &str| yaml.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    for (place, what) in [
+        (
+            format!(
+                "local-overrides/demo/authority.yaml:{}:1",
+                line_of("contacts:")
+            ),
+            "`contacts` is still the made-up value",
+        ),
+        (
+            format!(
+                "local-overrides/demo/authority.yaml:{}:3",
+                line_of("contact_centre_phone:")
+            ),
+            "`contact_centre_phone` is still the made-up value",
+        ),
+        (
+            format!(
+                "local-overrides/demo/authority.yaml:{}:3",
+                line_of("contact_email:")
+            ),
+            "`contact_email` is still the made-up value",
+        ),
+        (
+            "local-overrides/demo/overrides/step-1-local-contact.md:2:1".to_string(),
+            "this override is still the made-up one",
+        ),
+        (
+            "local-overrides/demo/examples/ex-first-example.md:2:1".to_string(),
+            "this example is still the made-up one",
+        ),
+        (
+            "local-overrides/demo/pages/local-contacts.md:2:1".to_string(),
+            "this local page is still the made-up one",
+        ),
+    ] {
+        assert!(
+            out.contains(&format!("{place}: {what}")),
+            "{place}: {what}\n{out}"
+        );
+    }
+    assert!(out.contains("6 warnings"), "{out}");
+    // Real values in, marks and made-up files out: nothing left to warn about.
+    let real = yaml
+        .replace("contacts:   # placeholder", "contacts:")
+        .replace(
+            "Adult social care contact centre",
+            "Adult Social Care Front Door",
+        )
+        .replace("\"01632 960000\"   # placeholder", "\"01632 960123\"")
+        .replace(
+            "accessibility@council.example   # placeholder",
+            "access@demo.example",
+        );
+    std::fs::write(&yaml_path, real).unwrap();
+    for file in [
+        "overrides/step-1-local-contact.md",
+        "examples/ex-first-example.md",
+        "pages/local-contacts.md",
+    ] {
+        std::fs::remove_file(root.join("local-overrides/demo").join(file)).unwrap();
+    }
+    let run = handbook_in(root, &["check", "--deny-warnings"]);
+    assert_ok(&run);
+    assert!(text(&run).contains("0 warnings"), "{}", text(&run));
 }
 
 #[test]

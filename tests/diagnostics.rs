@@ -185,8 +185,9 @@ fn json_output_gives_file_line_column_message_and_hint() {
     replace_in(root.path(), "content/step-5.md", "weight: 70", "wieght: 70");
     let run = handbook_in(root.path(), &["check", "--format", "json"]);
     assert_fails(&run);
-    let list: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON on stdout");
-    let first = list
+    let doc: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON on stdout");
+    // Notes sort among errors by file: the first error.
+    let first = doc["diagnostics"]
         .as_array()
         .unwrap()
         .iter()

@@ -329,8 +329,8 @@ fn check_gives_overdue_reviews_to_scripts_as_json() {
     with_review(root.path(), "review_by: 2026-01-01\n");
     let run = handbook_in(root.path(), &["check", "--format", "json"]);
     assert_ok(&run);
-    let list: serde_json::Value = serde_json::from_slice(&run.stdout).expect("valid JSON");
-    let overdue = list
+    let doc: serde_json::Value = serde_json::from_slice(&run.stdout).expect("valid JSON");
+    let overdue = doc["diagnostics"]
         .as_array()
         .unwrap()
         .iter()

@@ -184,6 +184,7 @@ pub(super) fn site(linked: &LinkedEdition, today: Date, nav: Vec<NavItem>) -> Si
     let mut steps: Vec<NavItem> = nav.iter().filter(|n| n.step.is_some()).cloned().collect();
     steps.sort_by_key(|n| n.step);
     let config = authority.map(|a| &a.config);
+    let contact = config.and_then(|c| c.accessibility.as_ref());
     SiteContext {
         slug: edition.slug.clone(),
         name: edition.name().to_string(),
@@ -206,10 +207,10 @@ pub(super) fn site(linked: &LinkedEdition, today: Date, nav: Vec<NavItem>) -> Si
         contacts: config.map(|c| c.contacts.clone()).unwrap_or_default(),
         has_examples: !edition.examples.is_empty(),
         has_differences: authority.is_some(),
-        accessibility_email: config.map(|c| c.accessibility.contact_email.clone()),
-        accessibility_phone: config.and_then(|c| c.accessibility.contact_phone.clone()),
-        statement_date: config.map(|c| long_date(c.accessibility.statement_date)),
-        last_tested: config.and_then(|c| c.accessibility.last_tested.map(long_date)),
+        accessibility_email: contact.map(|a| a.contact_email.clone()),
+        accessibility_phone: contact.and_then(|a| a.contact_phone.clone()),
+        statement_date: contact.map(|a| long_date(a.statement_date)),
+        last_tested: contact.and_then(|a| a.last_tested.map(long_date)),
         has_edition_css: config.is_some_and(|c| c.theme.colour.is_some()),
         credit: credit(linked, None),
     }

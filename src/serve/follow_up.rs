@@ -38,6 +38,9 @@ pub(super) struct Followup {
 /// the newer one's.
 fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
     let mut index: Option<crate::search::LiveIndex> = None;
+    // The problems last printed, so that each is printed once, not after
+    // every save while it stays.
+    let mut printed: Vec<String> = Vec::new();
     while let Ok(mut job) = queue.recv() {
         let mut pages: HashMap<String, Arc<[u8]>> = job.pages.drain(..).collect();
         let mut fresh = job.fresh_index;
@@ -118,6 +121,14 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
             "Search index and link check updated in {} ms.",
             started.elapsed().as_millis()
         );
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        if shown != printed && !shown.is_empty() {
+            eprintln!("The pages being served have problems that would stop `handbook build`:");
+            for p in &shown {
+                eprintln!("{p}");
+            }
+        }
+        printed = shown;
         if !problems.is_empty() {
             site.problems = problems;
             drop(site);

@@ -47,6 +47,9 @@ struct Site {
     files: HashMap<String, Arc<[u8]>>,
     problems: Vec<Diagnostic>,
     has_good_build: bool,
+    /// Whether the latest save failed to build, so that the pages served
+    /// are from an earlier one.
+    save_failed: bool,
     /// Counts good builds, so late background work for an older one is dropped.
     generation: u64,
 }

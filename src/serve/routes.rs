@@ -66,12 +66,15 @@ fn mime(path: &str) -> &'static str {
     }
 }
 
-/// The problems of a failed build, as HTML for the top of a page.
-fn problems_html(problems: &[Diagnostic], has_good_build: bool) -> String {
-    let intro = if has_good_build {
-        "You are seeing the last pages that built. Fix the problems below and save again; this page will update by itself."
-    } else {
-        "Fix the problems below and save again; this page will update by itself."
+/// The problems found, as HTML for the top of a page. `has_good_build`:
+/// whether any pages built; `save_failed`: whether the latest save failed,
+/// so the pages are older than the files (else the problems are in the
+/// pages shown, found by the link check after they were served).
+fn problems_html(problems: &[Diagnostic], has_good_build: bool, save_failed: bool) -> String {
+    let intro = match (has_good_build, save_failed) {
+        (true, true) => "You are seeing the last pages that built. Fix the problems below and save again; this page will update by itself.",
+        (true, false) => "The pages you are seeing have the problems below, which would stop `handbook build`. Fix them and save; this page will update by itself.",
+        (false, _) => "Fix the problems below and save again; this page will update by itself.",
     };
     let mut items = String::new();
     for p in problems {
@@ -144,8 +147,8 @@ fn respond(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Res
 
 async fn file(shared: Arc<Shared>, uri: Uri) -> Response<Body> {
     let site = shared.site.reading();
-    let problems =
-        (!site.problems.is_empty()).then(|| problems_html(&site.problems, site.has_good_build));
+    let problems = (!site.problems.is_empty())
+        .then(|| problems_html(&site.problems, site.has_good_build, site.save_failed));
     if !site.has_good_build {
         let page = FAILED_HTML
             .trim_end()
@@ -233,10 +236,13 @@ mod tests {
                 .hint("do this"),
             Diagnostic::error("y", "second").in_path("content/b.md"),
         ];
-        let html = problems_html(&problems, true);
+        let html = problems_html(&problems, true, true);
         assert_eq!(html.matches("<li>").count(), 2);
         assert!(html.contains("first &lt;problem&gt;"));
         assert!(html.contains("How to fix it: do this"));
         assert!(html.contains("the last pages that built"));
+        let found_later = problems_html(&problems, true, false);
+        assert!(found_later.contains("The pages you are seeing have the problems below"));
+        assert!(!found_later.contains("the last pages that built"));
     }
 }

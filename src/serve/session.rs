@@ -25,77 +25,100 @@ pub(super) fn start(
     root: PathBuf,
     authority: Option<String>,
 ) -> Mutex<Sender<Vec<PathBuf>>> {
-    let mut preview = Preview::new(root, authority.clone());
-    let edition = authority.unwrap_or_else(|| crate::overlay::MODEL_SLUG.to_string());
-    let followups = follow_up::start(Arc::clone(&shared));
-    rebuild(&shared, &mut preview, None, &edition, &followups);
+    let edition = authority
+        .clone()
+        .unwrap_or_else(|| crate::overlay::MODEL_SLUG.to_string());
+    let mut session = Session {
+        followups: follow_up::start(Arc::clone(&shared)),
+        shared,
+        preview: Preview::new(root, authority),
+        edition,
+        printed: Vec::new(),
+    };
+    session.rebuild(None);
     let (saves, queue) = channel::<Vec<PathBuf>>();
-    std::thread::spawn(move || run(&shared, &mut preview, &edition, &queue, &followups));
+    std::thread::spawn(move || session.run(&queue));
     Mutex::new(saves)
 }
 
-/// Rebuilds for each batch of saves, taking together those that arrived
-/// while the last build ran.
-fn run(
-    shared: &Shared,
-    preview: &mut Preview,
-    edition: &str,
-    queue: &Receiver<Vec<PathBuf>>,
-    followups: &Sender<Followup>,
-) {
-    while let Ok(mut paths) = queue.recv() {
-        while let Ok(more) = queue.try_recv() {
-            paths.extend(more);
-        }
-        paths.sort();
-        paths.dedup();
-        rebuild(shared, preview, Some(&paths), edition, followups);
-    }
+/// What the build thread works with.
+struct Session {
+    shared: Arc<Shared>,
+    preview: Preview,
+    /// The edition's name in messages: `model` or the authority's slug.
+    edition: String,
+    followups: Sender<Followup>,
+    /// The problems of the last failed build as printed, so that saves
+    /// failing the same way do not print them again.
+    printed: Vec<String>,
 }
 
-/// Builds the edition after `changed` files were saved and serves the result;
-/// after a failure, the problems are shown above the last pages that built.
-fn rebuild(
-    shared: &Shared,
-    preview: &mut Preview,
-    changed: Option<&[PathBuf]>,
-    edition: &str,
-    followups: &Sender<Followup>,
-) {
-    let started = Instant::now();
-    let mut changed_pages = Vec::new();
-    let mut fresh = false;
-    let result = preview.build(changed, &mut |step| match step {
-        Step::Pages(made) => {
-            let report = serve_pages(shared, made);
-            fresh = report.fresh;
-            changed_pages = report.changed_pages;
-            eprintln!(
-                "Rebuilt in {} ms ({} {} changed).",
-                started.elapsed().as_millis(),
-                report.changed,
-                if report.changed == 1 { "file" } else { "files" }
-            );
+impl Session {
+    /// Rebuilds for each batch of saves, taking together those that arrived
+    /// while the last build ran.
+    fn run(&mut self, queue: &Receiver<Vec<PathBuf>>) {
+        while let Ok(mut paths) = queue.recv() {
+            while let Ok(more) = queue.try_recv() {
+                paths.extend(more);
+            }
+            paths.sort();
+            paths.dedup();
+            self.rebuild(Some(&paths));
         }
-        Step::Print(made) => serve_print(shared, made),
-    });
-    if let Err(problems) = result {
-        eprintln!("The build failed; still serving the last good pages:");
-        for p in &problems {
-            eprintln!("{p}");
-        }
-        shared.site.writing().problems = problems;
-        let _ = shared.reload.send(Reload::Every);
-        return;
     }
-    let site = shared.site.reading();
-    let _ = followups.send(Followup {
-        edition: edition.to_string(),
-        generation: site.generation,
-        pages: changed_pages,
-        site: site.files.clone(),
-        fresh_index: fresh,
-    });
+
+    /// Builds the edition after `changed` files were saved and serves the
+    /// result; after a failure, the problems are shown above the last pages
+    /// that built, and printed unless they are those printed last.
+    fn rebuild(&mut self, changed: Option<&[PathBuf]>) {
+        let shared = &*self.shared;
+        let preview = &mut self.preview;
+        let started = Instant::now();
+        let mut changed_pages = Vec::new();
+        let mut fresh = false;
+        let result = preview.build(changed, &mut |step| match step {
+            Step::Pages(made) => {
+                let report = serve_pages(shared, made);
+                fresh = report.fresh;
+                changed_pages = report.changed_pages;
+                eprintln!(
+                    "Rebuilt in {} ms ({} {} changed).",
+                    started.elapsed().as_millis(),
+                    report.changed,
+                    if report.changed == 1 { "file" } else { "files" }
+                );
+            }
+            Step::Print(made) => serve_print(shared, made),
+        });
+        if let Err(problems) = result {
+            let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            if shown != self.printed {
+                eprintln!("The build failed; still serving the last good pages:");
+                for p in &shown {
+                    eprintln!("{p}");
+                }
+                self.printed = shown;
+            }
+            let mut site = shared.site.writing();
+            site.problems = problems;
+            site.save_failed = true;
+            drop(site);
+            let _ = shared.reload.send(Reload::Every);
+            return;
+        }
+        if !self.printed.is_empty() {
+            eprintln!("The build works again: the problems printed above are fixed.");
+            self.printed.clear();
+        }
+        let site = shared.site.reading();
+        let _ = self.followups.send(Followup {
+            edition: self.edition.clone(),
+            generation: site.generation,
+            pages: changed_pages,
+            site: site.files.clone(),
+            fresh_index: fresh,
+        });
+    }
 }
 
 /// What serving a build's pages changed.
@@ -142,6 +165,7 @@ fn serve_pages(shared: &Shared, made: Made) -> Served {
     }
     site.files = files;
     site.problems.clear();
+    site.save_failed = false;
     site.has_good_build = true;
     site.generation += 1;
     drop(site);

@@ -54,12 +54,23 @@ impl Stamps {
         Self(stamps)
     }
 
-    /// Records the current stamps of `paths`; returns those that differ from before.
+    /// Records the current stamps of `paths`; returns those that differ from
+    /// before. Folders are left out (a folder changes with the files in it),
+    /// and so is a file that came and went unseen, such as the temporary
+    /// file an editor writes and renames over the one being saved: each
+    /// would otherwise make a second rebuild of one save.
     fn changed<'a>(&mut self, paths: impl Iterator<Item = &'a Path>) -> Vec<PathBuf> {
         let mut changed = Vec::new();
         for path in paths {
+            if path.is_dir() {
+                continue;
+            }
             let now = Self::stamp(path);
-            if self.0.insert(path.to_path_buf(), now) != Some(now) {
+            let before = self.0.insert(path.to_path_buf(), now);
+            if now.is_none() && before.flatten().is_none() {
+                continue;
+            }
+            if before != Some(now) {
                 changed.push(path.to_path_buf());
             }
         }
@@ -144,6 +155,22 @@ pub(super) fn watch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_save_by_rename_is_one_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("step-1.md");
+        std::fs::write(&page, "old").unwrap();
+        let mut stamps = Stamps::of(dir.path(), &[dir.path().to_path_buf()]);
+        // An editor writes a temporary file and renames it over the page.
+        let temporary = dir.path().join("sedX1b2c3");
+        std::fs::write(&temporary, "new text").unwrap();
+        std::fs::rename(&temporary, &page).unwrap();
+        let events = [temporary.as_path(), dir.path(), page.as_path()];
+        assert_eq!(stamps.changed(events.into_iter()), vec![page.clone()]);
+        std::fs::remove_file(&page).unwrap();
+        assert_eq!(stamps.changed([page.as_path()].into_iter()), vec![page]);
+    }
 
     #[test]
     fn editor_leftovers_are_not_saves() {

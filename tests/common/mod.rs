@@ -210,6 +210,17 @@ impl Server {
     pub fn lines(&self) -> usize {
         self.log.lock().unwrap().len()
     }
+
+    /// The lines it has written to standard error after its first `after`.
+    pub fn log_after(&self, after: usize) -> Vec<String> {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .skip(after)
+            .cloned()
+            .collect()
+    }
 }
 
 impl Drop for Server {
