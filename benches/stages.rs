@@ -226,7 +226,7 @@ fn main() {
         &format!("link check of {pages} generated pages"),
         10,
         || {
-            std::hint::black_box(handbook::linkcheck::check("bench", &files, &[]));
+            std::hint::black_box(handbook::linkcheck::check("bench", &files, &[], None));
         },
     );
     bench(
