@@ -215,14 +215,24 @@ pub fn blocks(text: &str) -> Vec<(usize, usize)> {
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    found.push((start, range.end));
+                    push_block(&mut found, (start, range.end));
                 }
             }
-            _ if depth == 0 => found.push((range.start, range.end)),
+            _ if depth == 0 => push_block(&mut found, (range.start, range.end)),
             _ => {}
         }
     }
     found
+}
+
+/// Adds a block after those found, joining it to the last one when the
+/// parser's ranges overlap (a definition list followed by two blank lines
+/// reaches over the paragraph after it), so blocks stay in order and apart.
+fn push_block(found: &mut Vec<(usize, usize)>, block: (usize, usize)) {
+    match found.last_mut() {
+        Some(last) if block.0 < last.1 => last.1 = last.1.max(block.1),
+        _ => found.push(block),
+    }
 }
 
 /// Plain text of Markdown (for summaries, search and word counts).
@@ -288,6 +298,15 @@ mod tests {
                 "| x |\n|---|\n| y |"
             ]
         );
+    }
+
+    #[test]
+    fn blocks_never_overlap() {
+        let text =
+            "Support plan\n: A definition.\n\n\n![A plan going to panel](plan.png)\n\nAfter.\n";
+        let found = blocks(text);
+        assert!(found.windows(2).all(|w| w[0].1 <= w[1].0), "{found:?}");
+        assert_eq!(text[found.last().unwrap().0..].trim(), "After.");
     }
 
     #[test]
