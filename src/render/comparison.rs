@@ -218,16 +218,21 @@ fn change(element: &str, kind: &str, label: &str, html: &str) -> String {
 }
 
 /// HTML quoted on the differences page: its headings moved below the
-/// entry's own (`h2` becomes `h5`, deeper ones `h6`), and its ids and the
-/// links and labels that point at them prefixed, so they stay unique.
+/// entry's own, its highest becoming `h5` and any deeper `h6`, so no level
+/// is skipped; and its ids and the links and labels that point at them
+/// prefixed, so they stay unique.
 fn quoted(html: &str, prefix: &str) -> String {
     let mut out = html.to_string();
-    for level in (1..=6).rev() {
-        let to = (level + 3).clamp(5, 6);
-        out = out
-            .replace(&format!("<h{level}>"), &format!("<h{to}>"))
-            .replace(&format!("<h{level} "), &format!("<h{to} "))
-            .replace(&format!("</h{level}>"), &format!("</h{to}>"));
+    let highest = (1..=6)
+        .find(|level| out.contains(&format!("<h{level}>")) || out.contains(&format!("<h{level} ")));
+    if let Some(highest) = highest {
+        for level in (highest..=6).rev() {
+            let to = if level == highest { 5 } else { 6 };
+            out = out
+                .replace(&format!("<h{level}>"), &format!("<h{to}>"))
+                .replace(&format!("<h{level} "), &format!("<h{to} "))
+                .replace(&format!("</h{level}>"), &format!("</h{to}>"));
+        }
     }
     out = out.replace(" id=\"", &format!(" id=\"{prefix}"));
     out = out.replace("href=\"#", &format!("href=\"#{prefix}"));
@@ -262,6 +267,12 @@ mod tests {
             quoted(html, "o-model-"),
             "<h5 id=\"o-model-role\">Role</h5>\n<p><a href=\"#o-model-fn-1\">1</a> <a href=\"step-1.html#x\">x</a></p>\n<h6>Sub</h6>\n"
         );
+    }
+
+    #[test]
+    fn quoted_html_starting_lower_still_starts_at_h5() {
+        let html = "<h3 id=\"a\">A</h3>\n<h4>B</h4>\n";
+        assert_eq!(quoted(html, "p-"), "<h5 id=\"p-a\">A</h5>\n<h6>B</h6>\n");
     }
 
     #[test]
