@@ -218,16 +218,19 @@ fn change(element: &str, kind: &str, label: &str, html: &str) -> String {
 }
 
 /// HTML quoted on the differences page: its headings moved below the
-/// entry's own, its highest becoming `h5` and any deeper `h6`, so no level
-/// is skipped; and its ids and the links and labels that point at them
-/// prefixed, so they stay unique.
+/// entry's own, the first and any as high as it becoming `h5` and deeper
+/// ones `h6`, so no level is skipped; and its ids and the links and labels
+/// that point at them prefixed, so they stay unique.
 fn quoted(html: &str, prefix: &str) -> String {
     let mut out = html.to_string();
-    let highest = (1..=6)
-        .find(|level| out.contains(&format!("<h{level}>")) || out.contains(&format!("<h{level} ")));
-    if let Some(highest) = highest {
-        for level in (highest..=6).rev() {
-            let to = if level == highest { 5 } else { 6 };
+    let first = out.match_indices("<h").find_map(|(at, _)| {
+        let level = out[at + 2..].chars().next()?.to_digit(10)?;
+        let after = out[at + 3..].chars().next()?;
+        ((1..=6).contains(&level) && (after == '>' || after == ' ')).then_some(level)
+    });
+    if let Some(first) = first {
+        for level in (1..=6).rev() {
+            let to = if level <= first { 5 } else { 6 };
             out = out
                 .replace(&format!("<h{level}>"), &format!("<h{to}>"))
                 .replace(&format!("<h{level} "), &format!("<h{to} "))
@@ -273,6 +276,12 @@ mod tests {
     fn quoted_html_starting_lower_still_starts_at_h5() {
         let html = "<h3 id=\"a\">A</h3>\n<h4>B</h4>\n";
         assert_eq!(quoted(html, "p-"), "<h5 id=\"p-a\">A</h5>\n<h6>B</h6>\n");
+    }
+
+    #[test]
+    fn a_quoted_heading_never_skips_a_level_whatever_comes_first() {
+        let html = "<h3>A</h3>\n<h2>B</h2>\n<h4>C</h4>\n";
+        assert_eq!(quoted(html, "p-"), "<h5>A</h5>\n<h5>B</h5>\n<h6>C</h6>\n");
     }
 
     #[test]
