@@ -118,7 +118,8 @@ pub fn releases(root: &Path) -> Result<Vec<Release>, Off> {
         return Err(Off::NoReleases);
     }
     found.sort_by(|a, b| {
-        (a.date, a.seconds, &a.version, &a.edition).cmp(&(b.date, b.seconds, &b.version, &b.edition))
+        (a.date, a.seconds, &a.version, &a.edition)
+            .cmp(&(b.date, b.seconds, &b.version, &b.edition))
     });
     Ok(found)
 }
@@ -195,7 +196,9 @@ fn read_tree(
         if entry.mode.is_tree() {
             read_tree(repo, entry.oid.to_owned(), &path, files)?;
         } else if entry.mode.is_blob() {
-            let blob = repo.find_blob(entry.oid.to_owned()).map_err(|e| e.to_string())?;
+            let blob = repo
+                .find_blob(entry.oid.to_owned())
+                .map_err(|e| e.to_string())?;
             files.insert(path, blob.data.clone());
         }
     }
@@ -245,7 +248,12 @@ pub fn uncommitted(root: &Path) -> Result<Vec<String>, Off> {
         .filter(|(path, id)| committed.get(*path) != Some(*id))
         .map(|(path, _)| path.clone())
         .collect();
-    differ.extend(committed.keys().filter(|p| !on_disk.contains_key(*p)).cloned());
+    differ.extend(
+        committed
+            .keys()
+            .filter(|p| !on_disk.contains_key(*p))
+            .cloned(),
+    );
     differ.sort();
     Ok(differ)
 }
@@ -283,7 +291,11 @@ fn disk_ids(
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for path in entries {
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         if crate::source::is_leftover(&name) {
             continue;
         }
@@ -292,8 +304,9 @@ fn disk_ids(
             disk_ids(root, &path, &relative, ids)?;
         } else {
             let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let id = gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::object::Kind::Blob, &bytes)
-                .map_err(|e| e.to_string())?;
+            let id =
+                gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::object::Kind::Blob, &bytes)
+                    .map_err(|e| e.to_string())?;
             ids.insert(relative, id);
         }
     }
@@ -350,7 +363,10 @@ pub fn record(
         .map(|slug| format!("{TAG_PREFIX}{slug}/{version}"))
         .collect();
     for name in &names {
-        if repo.find_reference(format!("refs/tags/{name}").as_str()).is_ok() {
+        if repo
+            .find_reference(format!("refs/tags/{name}").as_str())
+            .is_ok()
+        {
             return Err((
                 format!("release {version} was already recorded (tag {name})"),
                 "give this release a new version".into(),

@@ -410,7 +410,11 @@ fn check(root: PathBuf, authorities: Vec<String>, deny_warnings: bool, format: F
 fn release(root: &Path, mut slugs: Vec<String>, all: bool, version: &str, note: &str) -> ExitCode {
     let model = handbook::overlay::MODEL_SLUG;
     let authorities: Vec<String> = slugs.iter().filter(|s| *s != model).cloned().collect();
-    let editions = match (all, slugs.iter().any(|s| s == model), authorities.is_empty()) {
+    let editions = match (
+        all,
+        slugs.iter().any(|s| s == model),
+        authorities.is_empty(),
+    ) {
         (false, true, true) => Editions::Model,
         (false, false, _) => Editions::Authorities(authorities),
         _ => Editions::Every,

@@ -331,9 +331,19 @@ fn build_edition(
         // pages would only repeat the errors already found.
         return (summary, files);
     }
-    let archived = past.map(|p| p.place(&files, diagnostics)).unwrap_or_default();
+    let archived = past
+        .map(|p| p.place(&files, diagnostics))
+        .unwrap_or_default();
     let paths: Vec<String> = archived.iter().map(|f| f.path.clone()).collect();
-    let mut files = index_and_check(slug, files, &paths, shared.search, &linked, engine, diagnostics);
+    let mut files = index_and_check(
+        slug,
+        files,
+        &paths,
+        shared.search,
+        &linked,
+        engine,
+        diagnostics,
+    );
     files.extend(archived);
     (summary, files)
 }
@@ -525,8 +535,11 @@ impl Past {
 /// Builds every release of the edition `slug` that the run shows, from the
 /// files committed at its tag; `None` when it has none.
 fn past_releases(shared: &Shared, slug: &str, diagnostics: &Diagnostics) -> Option<Past> {
-    let releases: Vec<&history::Release> =
-        shared.releases.iter().filter(|r| r.edition == slug).collect();
+    let releases: Vec<&history::Release> = shared
+        .releases
+        .iter()
+        .filter(|r| r.edition == slug)
+        .collect();
     if releases.is_empty() {
         return None;
     }
@@ -559,10 +572,14 @@ fn build_release(
                     release.version, release.edition
                 ),
             )
-            .hint("check out the release's tag and run `handbook check` to see why it does not build"),
+            .hint(
+                "check out the release's tag and run `handbook check` to see why it does not build",
+            ),
         );
     };
-    let dir = tempfile::tempdir().map_err(|e| left_out(e.to_string())).ok()?;
+    let dir = tempfile::tempdir()
+        .map_err(|e| left_out(e.to_string()))
+        .ok()?;
     let written = history::release_files(root, release)
         .and_then(|files| history::write_files(&files, dir.path()));
     if let Err(why) = written {
@@ -589,8 +606,7 @@ fn build_release(
             })
             .collect();
         let (engine, mut mine) = (std::sync::OnceLock::new(), None);
-        let (engine, statics) =
-            edition_theme(&engine, &mut mine, &sources, &theme, &linked, &own)?;
+        let (engine, statics) = edition_theme(&engine, &mut mine, &sources, &theme, &linked, &own)?;
         let files = render::render(&linked, engine, &statics, release.date, &own);
         Some((pages, files))
     });

@@ -41,11 +41,21 @@ fn three_releases() -> tempfile::TempDir {
     let root = dir.path();
     git(root, &["init", "-q", "-b", "main"], None);
     git(root, &["config", "user.name", "Policy Lead"], None);
-    git(root, &["config", "user.email", "policy@exampleshire.example"], None);
+    git(
+        root,
+        &["config", "user.email", "policy@exampleshire.example"],
+        None,
+    );
     commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
     git(
         root,
-        &["tag", "-a", "handbook/exampleshire/1.0", "-m", "First published version."],
+        &[
+            "tag",
+            "-a",
+            "handbook/exampleshire/1.0",
+            "-m",
+            "First published version.",
+        ],
         Some("2026-01-12T10:00:00+00:00"),
     );
 
@@ -60,7 +70,13 @@ fn three_releases() -> tempfile::TempDir {
     commit(root, "Step 2 reworded", "2026-03-02T08:00:00+00:00");
     git(
         root,
-        &["tag", "-a", "handbook/exampleshire/2.0", "-m", "Step 2 reworded."],
+        &[
+            "tag",
+            "-a",
+            "handbook/exampleshire/2.0",
+            "-m",
+            "Step 2 reworded.",
+        ],
         Some("2026-03-02T08:30:00+00:00"),
     );
 
@@ -69,7 +85,11 @@ fn three_releases() -> tempfile::TempDir {
         "local-overrides/exampleshire/overrides/step-5-role.md",
         "---\ntarget: step-5#social-work-role\naction: remove\nreason: Exampleshire's review panel covers this.\nlast_reviewed: 2026-05-20\n---\n",
     );
-    commit(root, "Step 5's role section removed", "2026-06-01T08:00:00+01:00");
+    commit(
+        root,
+        "Step 5's role section removed",
+        "2026-06-01T08:00:00+01:00",
+    );
     let mut release = handbook_command(
         root,
         &[
@@ -128,11 +148,21 @@ fn releases_are_listed_kept_whole_and_dated() {
 
     // Each page lists the releases that changed its text, newest first.
     let step2 = read(out.join("step-2.html"));
-    let versions = step2.split("Versions of this page").nth(1).expect("a versions list");
-    let v2 = versions.find("href=\"versions/2.0/step-2.html\"").expect("2.0");
-    let v1 = versions.find("href=\"versions/1.0/step-2.html\"").expect("1.0");
+    let versions = step2
+        .split("Versions of this page")
+        .nth(1)
+        .expect("a versions list");
+    let v2 = versions
+        .find("href=\"versions/2.0/step-2.html\"")
+        .expect("2.0");
+    let v1 = versions
+        .find("href=\"versions/1.0/step-2.html\"")
+        .expect("1.0");
     assert!(v2 < v1, "newest first");
-    assert!(!versions.contains("versions/3.0/step-2.html"), "3.0 did not change step 2");
+    assert!(
+        !versions.contains("versions/3.0/step-2.html"),
+        "3.0 did not change step 2"
+    );
     assert!(versions.contains("Step 2 reworded."));
     let step5 = read(out.join("step-5.html"));
     assert!(step5.contains("href=\"versions/3.0/step-5.html\""));
@@ -147,9 +177,15 @@ fn releases_are_listed_kept_whole_and_dated() {
         "{}",
         visible_text(&old)
     );
-    assert!(old.contains("href=\"../../step-2.html\""), "links to the current page");
+    assert!(
+        old.contains("href=\"../../step-2.html\""),
+        "links to the current page"
+    );
     let middle = read(out.join("versions/2.0/step-5.html"));
-    assert!(middle.contains("id=\"social-work-role\""), "before the removal");
+    assert!(
+        middle.contains("id=\"social-work-role\""),
+        "before the removal"
+    );
     assert!(!step5.contains("id=\"social-work-role\""));
     let current = read(out.join("versions/3.0/index.html"));
     assert!(visible_text(&current).contains("in force since 1 June 2026: the current version"));
@@ -162,12 +198,19 @@ fn releases_are_listed_kept_whole_and_dated() {
     assert!(changes.contains("href=\"versions/2.0/index.html\""));
     assert!(changes.contains("Step 2 reworded."));
     let feed = read(out.join("changes.xml"));
-    assert!(feed.contains("<link href=\"versions/3.0/index.html\"/>"), "{feed}");
+    assert!(
+        feed.contains("<link href=\"versions/3.0/index.html\"/>"),
+        "{feed}"
+    );
     assert!(feed.contains("role section removed."));
 
     // The page of guidance in force on a date: a table of releases.
     let in_force = read(out.join("in-force.html"));
-    for (version, from) in [("1.0", "2026-01-12"), ("2.0", "2026-03-02"), ("3.0", "2026-06-01")] {
+    for (version, from) in [
+        ("1.0", "2026-01-12"),
+        ("2.0", "2026-03-02"),
+        ("3.0", "2026-06-01"),
+    ] {
         assert!(
             in_force.contains(&format!(
                 "<tr data-version=\"{version}\" data-from=\"{from}\" data-href=\"versions/{version}/index.html\">"
@@ -177,9 +220,10 @@ fn releases_are_listed_kept_whole_and_dated() {
     }
     assert!(visible_text(&in_force).contains("Still in force"));
     assert!(in_force.contains("<script src=\"assets/in-force.js\" defer></script>"));
-    assert_eq!(in_force_answers(&out.join("assets/in-force.js"), &in_force), [
-        "none", "1.0", "2.0", "3.0", "3.0"
-    ]);
+    assert_eq!(
+        in_force_answers(&out.join("assets/in-force.js"), &in_force),
+        ["none", "1.0", "2.0", "3.0", "3.0"]
+    );
 
     // Two builds are byte for byte the same.
     let again = out_dir.path().join("again");
@@ -217,9 +261,16 @@ fn in_force_answers(script: &Path, page: &str) -> Vec<String> {
         script.to_str().unwrap(),
         rows.join(",")
     );
-    let output = Command::new("node").arg("-e").arg(program).output().expect("node runs");
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(program)
+        .output()
+        .expect("node runs");
     assert!(output.status.success(), "{}", text(&output));
-    String::from_utf8_lossy(&output.stdout).lines().map(String::from).collect()
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(String::from)
+        .collect()
 }
 
 #[test]
@@ -229,7 +280,13 @@ fn archived_pages_are_not_in_the_current_search_index() {
     let out_dir = tempfile::tempdir().unwrap();
     let count = |extra: &str| {
         let out = out_dir.path().join(extra.trim_start_matches('-'));
-        let mut args = vec!["build", "--authority", "exampleshire", "--out", out.to_str().unwrap()];
+        let mut args = vec![
+            "build",
+            "--authority",
+            "exampleshire",
+            "--out",
+            out.to_str().unwrap(),
+        ];
         if !extra.is_empty() {
             args.push(extra);
         }
@@ -252,28 +309,58 @@ fn a_release_must_be_clean_committed_and_new() {
     let dir = three_releases();
     let root = dir.path();
     let release = |version: &str| {
-        handbook_command(root, &["release", "exampleshire", "--version", version, "--note", "N."])
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", root)
-            .output()
-            .unwrap()
+        handbook_command(
+            root,
+            &[
+                "release",
+                "exampleshire",
+                "--version",
+                version,
+                "--note",
+                "N.",
+            ],
+        )
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", root)
+        .output()
+        .unwrap()
     };
     let again = release("3.0");
     assert_fails(&again);
-    assert!(text(&again).contains("release 3.0 was already recorded"), "{}", text(&again));
+    assert!(
+        text(&again).contains("release 3.0 was already recorded"),
+        "{}",
+        text(&again)
+    );
 
     let step1 = read(root.join("content/step-1.md"));
-    write(root, "content/step-1.md", &format!("{step1}\nNot committed.\n"));
+    write(
+        root,
+        "content/step-1.md",
+        &format!("{step1}\nNot committed.\n"),
+    );
     let dirty = release("4.0");
     assert_fails(&dirty);
-    assert!(text(&dirty).contains("content/step-1.md"), "{}", text(&dirty));
+    assert!(
+        text(&dirty).contains("content/step-1.md"),
+        "{}",
+        text(&dirty)
+    );
 
     git(root, &["checkout", "--", "content/step-1.md"], None);
     let step2 = read(root.join("content/step-2.md"));
-    write(root, "content/step-2.md", &format!("{step2}\nSee [[no-such-page]].\n"));
+    write(
+        root,
+        "content/step-2.md",
+        &format!("{step2}\nSee [[no-such-page]].\n"),
+    );
     let broken = release("4.0");
     assert_fails(&broken);
-    assert!(text(&broken).contains("content/step-2.md:"), "{}", text(&broken));
+    assert!(
+        text(&broken).contains("content/step-2.md:"),
+        "{}",
+        text(&broken)
+    );
     assert!(text(&broken).contains("nothing was released"));
 }
 

@@ -176,7 +176,13 @@ pub fn archived(
             } else {
                 "in-force.html"
             };
-            mark(&String::from_utf8_lossy(&bytes), row, &format!("{up}{target}"), &up).into_bytes()
+            mark(
+                &String::from_utf8_lossy(&bytes),
+                row,
+                &format!("{up}{target}"),
+                &up,
+            )
+            .into_bytes()
         } else {
             bytes
         };
@@ -204,7 +210,10 @@ fn mark(html: &str, row: &ReleaseRow, current: &str, up: &str) -> String {
     );
     let mut html = html.to_string();
     if let Some(at) = html.find("<head>") {
-        html.insert_str(at + "<head>".len(), "\n<meta name=\"robots\" content=\"noindex\">");
+        html.insert_str(
+            at + "<head>".len(),
+            "\n<meta name=\"robots\" content=\"noindex\">",
+        );
     }
     let opening = html
         .find("<main")
@@ -239,11 +248,18 @@ mod tests {
             release("2", "2026-03-02", "two"),
             release("3", "2026-06-01", "two"),
         ]);
-        let versions: Vec<&str> = history.pages["a"].iter().map(|v| v.version.as_str()).collect();
+        let versions: Vec<&str> = history.pages["a"]
+            .iter()
+            .map(|v| v.version.as_str())
+            .collect();
         assert_eq!(versions, ["2", "1"], "newest first; 3 did not change it");
         assert_eq!(history.pages["b"].len(), 1);
         assert_eq!(history.pages["a"][0].href, "versions/2/a.html");
-        let on = |d: &str| history.in_force_on(d.parse().unwrap()).map(|r| r.version.as_str());
+        let on = |d: &str| {
+            history
+                .in_force_on(d.parse().unwrap())
+                .map(|r| r.version.as_str())
+        };
         assert_eq!(on("2026-01-04"), None);
         assert_eq!(on("2026-01-05"), Some("1"));
         assert_eq!(on("2026-03-01"), Some("1"));
@@ -271,7 +287,10 @@ mod tests {
         let html = String::from_utf8(files[0].content.bytes().unwrap().into_owned()).unwrap();
         assert!(html.contains("<head>\n<meta name=\"robots\" content=\"noindex\">"));
         assert!(html.contains("<main id=\"main\">\n<div class=\"version-banner\""));
-        assert!(html.contains("in force since 5 January 2026: the current version"), "{html}");
+        assert!(
+            html.contains("in force since 5 January 2026: the current version"),
+            "{html}"
+        );
         assert!(html.contains("href=\"../../a.html\""));
     }
 }
