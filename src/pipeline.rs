@@ -672,7 +672,10 @@ impl Preview {
             return Err(errors(diagnostics));
         };
         let slug = self.authority.as_deref();
-        let Some(edition) = overlay_edition(sources, slug, &diagnostics) else {
+        let edition = timed("preview", "overlay", || {
+            overlay_edition(sources, slug, &diagnostics)
+        });
+        let Some(edition) = edition else {
             diagnostics.push(Diagnostic::error(
                 "unknown-authority",
                 format!(
@@ -683,7 +686,9 @@ impl Preview {
             return Err(errors(diagnostics));
         };
         let today = today();
-        check_sources(&edition, today, &diagnostics);
+        timed("preview", "drift", || {
+            check_sources(&edition, today, &diagnostics)
+        });
         let linked = timed("preview", "link", || {
             link::link_with(edition, &diagnostics, Some(&self.link))
         });
@@ -699,14 +704,16 @@ impl Preview {
         let Some((engine, statics)) = themed else {
             return Err(errors(diagnostics));
         };
-        let renderer = Renderer::new(
-            &linked,
-            engine,
-            &statics,
-            today,
-            &diagnostics,
-            Some(self.cache.texts()),
-        );
+        let renderer = timed("preview", "renderer", || {
+            Renderer::new(
+                &linked,
+                engine,
+                &statics,
+                today,
+                &diagnostics,
+                Some(self.cache.texts()),
+            )
+        });
         let outputs = renderer.outputs();
         let (print, pages): (Vec<_>, Vec<_>) =
             outputs.iter().partition(|o| **o == render::Output::Print);
