@@ -241,7 +241,7 @@ pub fn uncommitted(root: &Path) -> Result<Vec<String>, Off> {
     }
     let mut on_disk = BTreeMap::new();
     for folder in SOURCE_FOLDERS {
-        disk_ids(root, &root.join(folder), folder, &mut on_disk).map_err(unreadable)?;
+        disk_ids(&root.join(folder), folder, &mut on_disk).map_err(unreadable)?;
     }
     let mut differ: Vec<String> = on_disk
         .iter()
@@ -280,7 +280,6 @@ fn read_ids(
 
 /// The blob id git would give every file under `dir` on disk.
 fn disk_ids(
-    root: &Path,
     dir: &Path,
     under: &str,
     ids: &mut BTreeMap<String, gix::ObjectId>,
@@ -301,7 +300,7 @@ fn disk_ids(
         }
         let relative = format!("{under}/{name}");
         if path.is_dir() {
-            disk_ids(root, &path, &relative, ids)?;
+            disk_ids(&path, &relative, ids)?;
         } else {
             let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let id =
