@@ -137,7 +137,7 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
     });
     let theme = Theme::load(&sources.root, &sources.theme_dir, &diagnostics);
     let with_model = matches!(request.editions, Editions::Every | Editions::Model);
-    let releases = releases_shown(request, &diagnostics);
+    let (releases, history_off) = releases_shown(request);
     let shared = Shared {
         sources: &sources,
         theme: &theme,
@@ -147,6 +147,10 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
         releases,
     };
     let results = make_editions(&shared, with_model, &diagnostics, progress);
+    // Said only when nothing is wrong: the problems come first.
+    if !diagnostics.has_errors() {
+        diagnostics.extend(history_off);
+    }
     let editions: Vec<EditionSummary> = results.iter().map(|(s, _)| s.clone()).collect();
     let output = (!diagnostics.has_errors())
         .then(|| assemble(request, &theme, results, &diagnostics))
@@ -485,12 +489,13 @@ pub struct Preview {
 
 /// The releases a run shows, oldest first: none when `request.history` is
 /// off. When the root has no history to show, a note says why.
-fn releases_shown(request: &Request, diagnostics: &Diagnostics) -> Vec<history::Release> {
+fn releases_shown(request: &Request) -> (Vec<history::Release>, Option<Diagnostic>) {
     match history::releases(&request.root) {
-        Ok(releases) if request.history => releases,
-        Ok(_) => Vec::new(),
-        Err(off) => {
-            diagnostics.push(
+        Ok(releases) if request.history => (releases, None),
+        Ok(_) => (Vec::new(), None),
+        Err(off) => (
+            Vec::new(),
+            Some(
                 Diagnostic::note(
                     "history-off",
                     format!(
@@ -499,9 +504,8 @@ fn releases_shown(request: &Request, diagnostics: &Diagnostics) -> Vec<history::
                     ),
                 )
                 .hint("keep the root in git and record releases with `handbook release SLUG --version V --note TEXT`"),
-            );
-            Vec::new()
-        }
+            ),
+        ),
     }
 }
 
