@@ -164,7 +164,23 @@ fn releases_are_listed_kept_whole_and_dated() {
         "3.0 did not change step 2"
     );
     assert!(versions.contains("Step 2 reworded."));
+    // Each with what changed from the version before, marked in words.
+    let compared = visible_text(versions);
+    assert!(
+        compared.contains("added: Release two adds this sentence."),
+        "{compared}"
+    );
+    assert!(versions.contains("<ins><span class=\"visually-hidden\">added: </span>"));
     let step5 = read(out.join("step-5.html"));
+    let removal = step5
+        .split("version 3.0</summary>")
+        .nth(1)
+        .expect("3.0 compared");
+    assert!(removal.contains("<del><span class=\"visually-hidden\">removed: </span>"));
+    assert!(
+        !step5.contains("version 1.0</summary>"),
+        "the first has nothing before it"
+    );
     assert!(step5.contains("href=\"versions/3.0/step-5.html\""));
     assert!(!step5.contains("href=\"versions/2.0/step-5.html\""));
 

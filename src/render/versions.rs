@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::civil::Date;
 use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
 
 use super::context::long_date;
 use super::html::escape;
@@ -59,6 +60,9 @@ pub struct PageVersion {
     pub note: String,
     /// The link to the page as that release had it.
     pub href: String,
+    /// What changed from the release before, as HTML (see [`comparison`]);
+    /// none in the release that first had the page.
+    pub comparison: Option<String>,
 }
 
 /// What an edition's renderer knows of its releases.
@@ -109,6 +113,7 @@ impl History {
                         iso_date: release.date.to_string(),
                         note: release.note.clone(),
                         href: format!("{folder}{file}"),
+                        comparison: earlier.map(|before| comparison(before, text)),
                     },
                 );
             }
@@ -126,6 +131,59 @@ impl History {
         let at = self.dates.partition_point(|d| *d <= date);
         at.checked_sub(1).map(|i| &self.releases[i])
     }
+}
+
+/// Two texts of a page (a title line, then Markdown) compared as readers
+/// read them: the paragraphs that changed, each a `<p>` whose removed words
+/// stand in `<del>` and added words in `<ins>`, each starting with a
+/// visually hidden "removed:" or "added:" so that screen readers say it
+/// (WCAG 1.3.1, 1.4.1: not by colour alone).
+pub fn comparison(before: &str, after: &str) -> String {
+    let (before, after) = (readable(before), readable(after));
+    let lines = TextDiff::from_lines(&before, &after);
+    let mut html = String::new();
+    for group in lines.grouped_ops(0) {
+        let (mut old, mut new) = (String::new(), String::new());
+        for op in &group {
+            for change in lines.iter_changes(op) {
+                match change.tag() {
+                    ChangeTag::Delete => old.push_str(change.value()),
+                    ChangeTag::Insert => new.push_str(change.value()),
+                    ChangeTag::Equal => {}
+                }
+            }
+        }
+        // Runs of words of one kind, so each change is marked once.
+        let mut runs: Vec<(ChangeTag, String)> = Vec::new();
+        for change in TextDiff::from_words(old.trim(), new.trim()).iter_all_changes() {
+            match runs.last_mut() {
+                Some((tag, words)) if *tag == change.tag() => words.push_str(change.value()),
+                _ => runs.push((change.tag(), change.value().to_string())),
+            }
+        }
+        html.push_str("<p>");
+        for (tag, words) in runs {
+            let words = escape(&words);
+            html.push_str(&match tag {
+                ChangeTag::Equal => words,
+                ChangeTag::Delete => {
+                    format!("<del><span class=\"visually-hidden\">removed: </span>{words}</del>")
+                }
+                ChangeTag::Insert => {
+                    format!("<ins><span class=\"visually-hidden\">added: </span>{words}</ins>")
+                }
+            });
+        }
+        html.push_str("</p>\n");
+    }
+    html
+}
+
+/// A page's text as readers see its words: the title line, then the
+/// Markdown as plain text, a paragraph a line.
+fn readable(text: &str) -> String {
+    let (title, markdown) = text.split_once('\n').unwrap_or((text, ""));
+    format!("{title}\n{}", crate::markdown::plain_text(markdown))
 }
 
 /// Adds each release's note to an edition's changes (newest first), linked
@@ -267,6 +325,25 @@ mod tests {
         assert_eq!(on("2030-01-01"), Some("3"));
         assert_eq!(history.releases[0].until_iso.as_deref(), Some("2026-03-02"));
         assert_eq!(history.releases[2].until, None);
+        assert_eq!(
+            history.pages["a"][1].comparison, None,
+            "the first had no before"
+        );
+        assert_eq!(
+            history.pages["a"][0].comparison.as_deref(),
+            Some("<p><del><span class=\"visually-hidden\">removed: </span>one</del><ins><span class=\"visually-hidden\">added: </span>two</ins></p>\n")
+        );
+    }
+
+    #[test]
+    fn a_comparison_shows_only_the_paragraphs_that_changed_word_by_word() {
+        let before = "Title\n## Heading {#h}\n\nKeep this.\n\nThe panel meets monthly.\n";
+        let after = "Title\n## Heading {#h}\n\nKeep this.\n\nThe panel meets weekly & online.\n";
+        let html = comparison(before, after);
+        assert_eq!(
+            html,
+            "<p>The panel meets <del><span class=\"visually-hidden\">removed: </span>monthly.</del><ins><span class=\"visually-hidden\">added: </span>weekly &amp; online.</ins></p>\n"
+        );
     }
 
     #[test]
