@@ -9,29 +9,6 @@ use std::process::Command;
 
 use common::*;
 
-/// Runs the `git` program in `root` with a fixed author and, when `date`
-/// is given, a fixed commit and tag date.
-fn git(root: &Path, args: &[&str], date: Option<&str>) {
-    let mut command = Command::new("git");
-    command
-        .args(args)
-        .current_dir(root)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", root);
-    if let Some(date) = date {
-        command
-            .env("GIT_COMMITTER_DATE", date)
-            .env("GIT_AUTHOR_DATE", date);
-    }
-    let output = command.output().expect("git runs");
-    assert!(output.status.success(), "git {args:?}: {}", text(&output));
-}
-
-fn commit(root: &Path, message: &str, date: &str) {
-    git(root, &["add", "-A"], None);
-    git(root, &["commit", "-q", "-m", message], Some(date));
-}
-
 /// A copy of the shipped root in git with three releases of exampleshire:
 /// 1.0 (12 January 2026), 2.0 (2 March 2026, step 2 changed) and 3.0
 /// (1 June 2026, made with `handbook release`: a local override removes a
