@@ -176,30 +176,32 @@ pub fn release_files(root: &Path, release: &Release) -> Result<BTreeMap<String, 
             .lookup_entry_by_path(format!("{prefix}{folder}"))
             .map_err(|e| e.to_string())?;
         if let Some(entry) = entry.filter(|e| e.mode().is_tree()) {
-            read_tree(&repo, entry.object_id(), &folder, &mut files)?;
+            walk_tree(&repo, entry.object_id(), &folder, &mut |path, id| {
+                let blob = repo.find_blob(id).map_err(|e| e.to_string())?;
+                files.insert(path, blob.data.clone());
+                Ok(())
+            })?;
         }
     }
     Ok(files)
 }
 
-/// Adds every blob under the tree `id` to `files`, named `under/…`.
-fn read_tree(
+/// Calls `visit` with the path (`under/…`) and blob id of every file under
+/// the tree `id`, folders first-to-last in tree order.
+fn walk_tree(
     repo: &gix::Repository,
     id: gix::ObjectId,
     under: &str,
-    files: &mut BTreeMap<String, Vec<u8>>,
+    visit: &mut dyn FnMut(String, gix::ObjectId) -> Result<(), String>,
 ) -> Result<(), String> {
     let tree = repo.find_tree(id).map_err(|e| e.to_string())?;
     let decoded = tree.decode().map_err(|e| e.to_string())?;
     for entry in &decoded.entries {
         let path = format!("{under}/{}", entry.filename);
         if entry.mode.is_tree() {
-            read_tree(repo, entry.oid.to_owned(), &path, files)?;
+            walk_tree(repo, entry.oid.to_owned(), &path, visit)?;
         } else if entry.mode.is_blob() {
-            let blob = repo
-                .find_blob(entry.oid.to_owned())
-                .map_err(|e| e.to_string())?;
-            files.insert(path, blob.data.clone());
+            visit(path, entry.oid.to_owned())?;
         }
     }
     Ok(())
@@ -236,7 +238,14 @@ pub fn uncommitted(root: &Path) -> Result<Vec<String>, Off> {
             .lookup_entry_by_path(format!("{prefix}{folder}"))
             .map_err(unreadable)?;
         if let Some(entry) = entry.filter(|e| e.mode().is_tree()) {
-            read_ids(&repo, entry.object_id(), folder, &mut committed).map_err(unreadable)?;
+            walk_tree(&repo, entry.object_id(), folder, &mut |path, id| {
+                let name = path.rsplit('/').next().unwrap_or_default();
+                if !crate::source::is_leftover(name) {
+                    committed.insert(path, id);
+                }
+                Ok(())
+            })
+            .map_err(unreadable)?;
         }
     }
     let mut on_disk = BTreeMap::new();
@@ -256,26 +265,6 @@ pub fn uncommitted(root: &Path) -> Result<Vec<String>, Off> {
     );
     differ.sort();
     Ok(differ)
-}
-
-/// The blob id of every file under the tree `id`, named `under/…`.
-fn read_ids(
-    repo: &gix::Repository,
-    id: gix::ObjectId,
-    under: &str,
-    ids: &mut BTreeMap<String, gix::ObjectId>,
-) -> Result<(), String> {
-    let tree = repo.find_tree(id).map_err(|e| e.to_string())?;
-    let decoded = tree.decode().map_err(|e| e.to_string())?;
-    for entry in &decoded.entries {
-        let path = format!("{under}/{}", entry.filename);
-        if entry.mode.is_tree() {
-            read_ids(repo, entry.oid.to_owned(), &path, ids)?;
-        } else if !crate::source::is_leftover(&entry.filename.to_string()) {
-            ids.insert(path, entry.oid.to_owned());
-        }
-    }
-    Ok(())
 }
 
 /// The blob id git would give every file under `dir` on disk.
