@@ -7,7 +7,9 @@
 //!    linked);
 //! 3. the link check of those 1,000 pages;
 //! 4. the search index of those 1,000 pages (Pagefind), measured apart,
-//!    and of the real model, and of no pages (Pagefind's fixed cost).
+//!    and of the real model, and of no pages (Pagefind's fixed cost);
+//! 5. a one-page edit under the preview (`pipeline::Preview`, as `serve`
+//!    runs it) at 1,000 and 10,000 pages: save to pages handed over.
 //!
 //! The whole-site comparison with other tools is `bench/run.sh`.
 
@@ -224,7 +226,7 @@ fn main() {
         &format!("link check of {pages} generated pages"),
         10,
         || {
-            std::hint::black_box(handbook::linkcheck::check("bench", &files, &[]));
+            std::hint::black_box(handbook::linkcheck::check("bench", &files, &[], None));
         },
     );
     bench(
@@ -233,5 +235,48 @@ fn main() {
         || {
             std::hint::black_box(handbook::search::index(&files).expect("the index builds"));
         },
+    );
+
+    // 5. A one-page edit under the preview, as `serve` makes it.
+    let sizes: &[usize] = if measuring() { &[1000, 10_000] } else { &[50] };
+    for &pages in sizes {
+        preview_edit(pages);
+    }
+}
+
+/// Times saves of one page's text under a [`handbook::pipeline::Preview`]
+/// of `pages` generated pages, from the save to the pages handed over.
+fn preview_edit(pages: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), pages);
+    let mut preview = handbook::pipeline::Preview::new(dir.path().to_path_buf(), None);
+    preview
+        .build(None, &mut |_| {})
+        .expect("the generated pages build");
+    let page = dir.path().join("content/s00/p00001.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let runs = if measuring() { 15 } else { 1 };
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|n| {
+            std::fs::write(&page, format!("{text}\nEdit {n}.\n")).unwrap();
+            let started = Instant::now();
+            let mut served = None;
+            let saved = [page.clone()];
+            preview
+                .build(Some(&saved), &mut |step| {
+                    if matches!(step, handbook::pipeline::Step::Pages(_)) {
+                        served = Some(started.elapsed());
+                    }
+                })
+                .expect("the edit builds");
+            served.expect("the pages were handed over")
+        })
+        .collect();
+    times.sort();
+    println!(
+        "preview: one-page edit of {pages} generated pages, save to pages handed over: median {:.2} ms (fastest {:.2} ms, slowest {:.2} ms, {runs} runs)",
+        times[runs / 2].as_secs_f64() * 1000.0,
+        times[0].as_secs_f64() * 1000.0,
+        times[runs - 1].as_secs_f64() * 1000.0,
     );
 }

@@ -32,6 +32,7 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "accessibility",
     "sources",
     "changes",
+    "address",
 ];
 
 /// The four UK jurisdictions.
@@ -209,6 +210,10 @@ pub struct AuthorityConfig {
     /// Release notes for the whole edition, shown on "What's changed".
     #[serde(default)]
     pub changes: Vec<crate::page::Change>,
+    /// The address the edition is published at (the folder of its home
+    /// page), for the sitemap and the 404 page; checked when loaded.
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 /// What an override does to its target.

@@ -5,7 +5,8 @@
 //! body, parses YAML with input limits (no alias bombs, no runaway nesting),
 //! and turns YAML errors into [`Diagnostic`]s that point at the right line of
 //! the *file*, not of the YAML block. Unknown keys get the closest known key
-//! as a hint.
+//! as a hint. An escape that stands for a control character (`"\x10"`),
+//! which no page or feed may hold, is refused where it is written.
 //!
 //! It does not know what the keys mean: callers define the types.
 
@@ -97,8 +98,84 @@ pub fn parse<T: DeserializeOwned>(
             max_nodes: 20_000,
         },
     };
-    serde_saphyr::from_str_with_options::<T>(yaml, options)
-        .map_err(|err| yaml_error(file, range.0, &err, known_keys))
+    let value = serde_saphyr::from_str_with_options::<T>(yaml, options)
+        .map_err(|err| yaml_error(file, range.0, &err, known_keys))?;
+    match unpublishable_escape(yaml) {
+        Some((at, len, c)) => Err(Diagnostic::error(
+            "control-character",
+            format!(
+                "`{}` here is the invisible control character {}, which no web page or feed may contain",
+                &yaml[at..at + len],
+                crate::source::describe(c)
+            ),
+        )
+        .at(file, range.0 + at, range.0 + at + len)
+        .hint("remove it; to show a line break in a quoted text, write `\\n`")),
+        None => Ok(value),
+    }
+}
+
+/// The first escape in double-quoted YAML (`"\x10"`, `"\u000b"`, `"\a"`)
+/// that stands for a character no published page may hold: where it is in
+/// `yaml`, its length, and the character. Only the text of double-quoted
+/// scalars is read, as YAML does.
+fn unpublishable_escape(yaml: &str) -> Option<(usize, usize, char)> {
+    if !yaml.contains('\\') {
+        return None;
+    }
+    let bytes = yaml.as_bytes();
+    let (mut i, mut quoted, mut comment) = (0, false, false);
+    while i < bytes.len() {
+        match (bytes[i], quoted) {
+            (b'\n', _) if comment => comment = false,
+            _ if comment => {}
+            (b'#', false) if i == 0 || bytes[i - 1].is_ascii_whitespace() => comment = true,
+            // A `'` inside a plain or single-quoted scalar cannot open a
+            // double-quoted one; only a `"` where a value starts does.
+            (b'"', false) => quoted = starts_value(yaml, i),
+            (b'"', true) => quoted = false,
+            (b'\\', true) => {
+                let (len, c) = yaml_escape(&yaml[i + 1..]);
+                if c.is_some_and(crate::source::is_unpublishable) {
+                    return Some((i, len + 1, c?));
+                }
+                i += len;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether a `"` at `at` opens a double-quoted scalar: it follows the
+/// start of a line, `: `, `- `, `[`, `{` or `,` (spaces aside).
+fn starts_value(yaml: &str, at: usize) -> bool {
+    let before = yaml[..at].trim_end_matches(' ');
+    before.is_empty() || before.ends_with(['\n', ':', '-', '[', '{', ','])
+}
+
+/// The YAML escape after a backslash in `rest`: its length and the
+/// character it stands for (`None` for one that is not a character escape).
+fn yaml_escape(rest: &str) -> (usize, Option<char>) {
+    let hex = |digits: usize| {
+        let code = rest.get(1..1 + digits)?;
+        u32::from_str_radix(code, 16).ok().and_then(char::from_u32)
+    };
+    match rest.as_bytes().first() {
+        Some(b'x') => (3, hex(2)),
+        Some(b'u') => (5, hex(4)),
+        Some(b'U') => (9, hex(8)),
+        Some(b'0') => (1, Some('\0')),
+        Some(b'a') => (1, Some('\u{7}')),
+        Some(b'b') => (1, Some('\u{8}')),
+        Some(b'e') => (1, Some('\u{1b}')),
+        Some(b'f') => (1, Some('\u{c}')),
+        Some(b'v') => (1, Some('\u{b}')),
+        Some(b'N') => (1, Some('\u{85}')),
+        Some(_) => (1, None),
+        None => (0, None),
+    }
 }
 
 /// Parses a whole YAML file into `T`.

@@ -3,7 +3,8 @@
 //! Joins each page's chunks into one Markdown text (remembering where every
 //! byte came from), substitutes `{{ authority.name }}` and `{{ vars.NAME }}`
 //! so that each value reads as written where it stands (text, raw HTML, an
-//! autolink, a link's address; code and `\{{` are left as written), gives
+//! autolink, a link's address, code; in code, braces that name no variable
+//! stay as written, and `\{{` shows `{{` everywhere), gives
 //! every heading an id and the name it shows (a `[[id]]` in it read as the
 //! title it links to), and checks every cross-reference (`[[id]]`,
 //! `[[id#section|text]]`, `[text](id)`) against the edition's pages and
@@ -231,28 +232,19 @@ fn substitute(
     let mut search = 0;
     while let Some(open) = next_marker(text, search) {
         let found = if text[open..].starts_with("{{") {
-            variable_at(text, open, &places).map(|(end, name, context)| {
-                let replacement = match vars.values.get(name) {
-                    Some(value) => insert_value(value, context),
-                    None => {
-                        problems.push(unknown_variable(vars, name).at(
-                            &chunk.file,
-                            chunk.range.0 + open,
-                            chunk.range.0 + end,
-                        ));
-                        text[open..end].to_string()
-                    }
-                };
-                (end, replacement)
+            variable_at(text, open, &places).and_then(|found| {
+                replace_variable(found, vars, problems, &|d, start, end| {
+                    d.at(&chunk.file, chunk.range.0 + start, chunk.range.0 + end)
+                })
             })
         } else {
-            table_link_at(text, open, &places)
+            table_link_at(text, open, &places).map(|(end, with)| (open, end, with))
         };
-        let Some((end, replacement)) = found else {
+        let Some((start, end, replacement)) = found else {
             search = open + 2;
             continue;
         };
-        out.markdown.push_str(&text[rest_start..open]);
+        out.markdown.push_str(&text[rest_start..start]);
         out.markdown.push_str(&replacement);
         rest_start = end;
         search = end;
@@ -275,20 +267,75 @@ fn next_marker(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// The `{{ NAME }}` at `open`: where it ends, the name and its context;
-/// `None` if it is not one to substitute (code, `\{{`, no closing `}}`).
-fn variable_at<'t>(
-    text: &'t str,
-    open: usize,
-    places: &Places,
-) -> Option<(usize, &'t str, Context)> {
+/// A `{{` found in Markdown text, and what it is.
+#[derive(Debug, Clone, Copy)]
+enum Found<'t> {
+    /// `\{{` where the backslash is not taken out by Markdown (in code or
+    /// raw HTML): the backslash goes, and `{{` shows as written. The range
+    /// is the backslash and the braces.
+    Escape(usize, usize),
+    /// `{{ NAME }}` at `start..end`, with its context.
+    Variable {
+        start: usize,
+        end: usize,
+        name: &'t str,
+        context: Context,
+    },
+}
+
+/// What the `{{` at `open` is; `None` if it is left as written (escaped in
+/// Markdown text, no closing `}}`).
+fn variable_at<'t>(text: &'t str, open: usize, places: &Places) -> Option<Found<'t>> {
+    let literal = places
+        .literal
+        .iter()
+        .find(|&&(a, b, _)| a <= open && open < b)
+        .map(|&(_, _, context)| context);
+    if literal.is_some() && text[..open].ends_with('\\') {
+        return Some(Found::Escape(open - 1, open + 2));
+    }
     let close = text[open..].find("}}").map(|i| open + i)?;
     let name = text[open + 2..close].trim();
-    let context = context_of(text, &places.literal, open, close + 2);
-    if name.contains('\n') || name.len() > 100 || context == Context::AsWritten {
+    let context = literal.unwrap_or_else(|| context_of(text, open, close + 2));
+    if name.contains('\n') || name.len() > 100 || context == Context::Escaped {
         return None;
     }
-    Some((close + 2, name, context))
+    Some(Found::Variable {
+        start: open,
+        end: close + 2,
+        name,
+        context,
+    })
+}
+
+/// The text that stands for what [`variable_at`] found, as `(start, end,
+/// replacement)`: a variable's value written for its context, `{{` for an
+/// escape; `None` to leave it as written. A name that is not a variable of
+/// the edition is an error in text (`locate` points it at the file), and is
+/// left as written in code, which may show any braces.
+fn replace_variable(
+    found: Found,
+    vars: &Variables,
+    problems: &mut Vec<Diagnostic>,
+    locate: &dyn Fn(Diagnostic, usize, usize) -> Diagnostic,
+) -> Option<(usize, usize, String)> {
+    let (start, end, name, context) = match found {
+        Found::Escape(start, end) => return Some((start, end, "{{".to_string())),
+        Found::Variable {
+            start,
+            end,
+            name,
+            context,
+        } => (start, end, name, context),
+    };
+    match vars.values.get(name) {
+        Some(value) => Some((start, end, insert_value(value, context))),
+        None if context == Context::Code => None,
+        None => {
+            problems.push(locate(unknown_variable(vars, name), start, end));
+            None
+        }
+    }
 }
 
 /// A cross-reference with its own text whose `|` a table would take for a
@@ -342,8 +389,12 @@ fn unknown_variable(vars: &Variables, name: &str) -> Diagnostic {
 enum Context {
     /// Markdown text: the value is escaped so it reads as written.
     Text,
-    /// Code, or a `{{` escaped as `\{{`: nothing is substituted.
-    AsWritten,
+    /// A `{{` escaped as `\{{` in Markdown text: nothing is substituted,
+    /// and Markdown takes the backslash out.
+    Escaped,
+    /// Code: a variable's value goes in as it is (code has no escapes);
+    /// anything else stays as written.
+    Code,
     /// Raw HTML: the value is escaped for HTML.
     Html,
     /// Inside `<…>`: an autolink, where escapes are not processed.
@@ -371,7 +422,7 @@ fn literal_places(text: &str) -> Places {
         match event {
             Event::Start(Tag::Table(_)) => places.tables.push((range.start, range.end)),
             Event::Start(Tag::CodeBlock(_)) if open.is_none() => {
-                open = Some((range.start, Context::AsWritten));
+                open = Some((range.start, Context::Code));
             }
             Event::Start(Tag::HtmlBlock) if open.is_none() => {
                 open = Some((range.start, Context::Html));
@@ -381,9 +432,7 @@ fn literal_places(text: &str) -> Places {
                     places.literal.push((start, range.end, context));
                 }
             }
-            Event::Code(_) => places
-                .literal
-                .push((range.start, range.end, Context::AsWritten)),
+            Event::Code(_) => places.literal.push((range.start, range.end, Context::Code)),
             Event::InlineHtml(_) | Event::Html(_) if open.is_none() => {
                 places.literal.push((range.start, range.end, Context::Html));
             }
@@ -393,20 +442,13 @@ fn literal_places(text: &str) -> Places {
     places
 }
 
-/// The context of the `{{ … }}` at `open..close` of `text`.
-fn context_of(
-    text: &str,
-    places: &[(usize, usize, Context)],
-    open: usize,
-    close: usize,
-) -> Context {
-    if let Some(&(_, _, context)) = places.iter().find(|&&(a, b, _)| a <= open && open < b) {
-        return context;
-    }
+/// The context of the `{{ … }}` at `open..close` of `text`, outside code
+/// and raw HTML.
+fn context_of(text: &str, open: usize, close: usize) -> Context {
     let before = &text[text[..open].rfind('\n').map_or(0, |i| i + 1)..open];
     let after = &text[close..text[close..].find('\n').map_or(text.len(), |i| close + i)];
     if before.ends_with('\\') && !before.ends_with("\\\\") {
-        return Context::AsWritten;
+        return Context::Escaped;
     }
     // The address written around the `{{ … }}`, up to the nearest space.
     let word_start = before
@@ -437,7 +479,8 @@ fn context_of(
 /// A variable's value as Markdown that shows it as written in its context.
 fn insert_value(value: &str, context: Context) -> String {
     match context {
-        Context::Text | Context::AsWritten => markdown::escape_text(value),
+        Context::Text | Context::Escaped => markdown::escape_text(value),
+        Context::Code => value.to_string(),
         Context::Html => escape_html(value),
         Context::Autolink
             if !value.contains(|c: char| c.is_whitespace() || c == '<' || c == '>') =>
@@ -521,6 +564,8 @@ pub struct LinkedPage<'s> {
     pub links: HashMap<String, Resolved>,
     /// Examples shown on this page, linked.
     pub examples: Vec<LinkedText>,
+    /// The addresses its text and examples write, in order.
+    pub addresses: Vec<Address>,
     /// The title and summary of each of those examples as readers see them.
     pub example_settings: Vec<ExampleSettings>,
     /// The title readers see: variables substituted and, on model pages, local terms applied.
@@ -564,6 +609,7 @@ struct Remembered {
     sections: Vec<SectionRef>,
     references: Vec<Reference>,
     examples: Vec<LinkedText>,
+    addresses: Vec<Address>,
     example_settings: Vec<ExampleSettings>,
     title: String,
     summary: Option<String>,
@@ -642,6 +688,28 @@ impl<'s> LinkedEdition<'s> {
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
     }
+
+    /// Every address the edition's texts write (see [`Address`]), by the
+    /// address as written, each with the page it is on.
+    pub fn addresses(&self) -> HashMap<&str, Vec<(&LinkedPage<'s>, &Address)>> {
+        let mut found: HashMap<&str, Vec<(&LinkedPage<'s>, &Address)>> = HashMap::new();
+        for page in &self.pages {
+            for address in &page.addresses {
+                found
+                    .entry(address.url.as_str())
+                    .or_default()
+                    .push((page, address));
+            }
+        }
+        found
+    }
+}
+
+impl Address {
+    /// Points `diagnostic` at where this address is written on `page`.
+    pub fn locate(&self, page: &LinkedPage, diagnostic: Diagnostic) -> Diagnostic {
+        text_of(page, self.example).locate(diagnostic, self.range)
+    }
 }
 
 /// Whether a Markdown link destination names a handbook id (`step-3`,
@@ -691,6 +759,7 @@ pub fn link_with<'s>(
                     sections: r.sections.clone(),
                     links: HashMap::new(),
                     examples: r.examples.clone(),
+                    addresses: r.addresses.clone(),
                     example_settings: r.example_settings.clone(),
                     title: r.title.clone(),
                     summary: r.summary.clone(),
@@ -740,12 +809,23 @@ fn first_pass<'s>(
             &|_, _| None,
         );
     }
+    let mut addresses = Vec::new();
     let mut outside_links = Vec::new();
-    let mut references = references_in(&text, None, &mut problems, &mut outside_links);
+    let mut references = references_in(
+        &text,
+        None,
+        &mut addresses,
+        &mut problems,
+        &mut outside_links,
+    );
+    if !text.marks.is_empty() && text.markdown.contains("[^") {
+        check_footnotes(&text, &mut problems);
+    }
     let examples = page
         .examples
         .iter()
-        .map(|ex| {
+        .enumerate()
+        .map(|(i, ex)| {
             let chunk = Chunk {
                 file: Arc::clone(&ex.file),
                 range: (ex.body_start, ex.file.text.len()),
@@ -753,10 +833,11 @@ fn first_pass<'s>(
                 mark: None,
             };
             let linked = LinkedText::join(std::slice::from_ref(&chunk), vars, &mut problems);
-            let example = Some(references_len(&references));
+            let example = Some(i);
             references.extend(references_in(
                 &linked,
                 example,
+                &mut addresses,
                 &mut problems,
                 &mut outside_links,
             ));
@@ -789,6 +870,7 @@ fn first_pass<'s>(
         sections,
         links: HashMap::new(),
         examples,
+        addresses,
         fingerprint: None,
         outside_links,
     };
@@ -980,6 +1062,7 @@ impl Memo {
             sections: linked.sections.clone(),
             references,
             examples: linked.examples.clone(),
+            addresses: linked.addresses.clone(),
             example_settings: linked.example_settings.clone(),
             title: linked.title.clone(),
             summary: linked.summary.clone(),
@@ -1035,24 +1118,42 @@ struct Reference {
 
 impl Reference {
     fn text<'a>(&self, page: &'a LinkedPage) -> &'a LinkedText {
-        match self.example {
-            Some(i) => &page.examples[i],
-            None => &page.text,
-        }
+        text_of(page, self.example)
     }
 }
 
-fn references_len(references: &[Reference]) -> usize {
-    references
-        .iter()
-        .filter_map(|r| r.example)
-        .max()
-        .map_or(0, |m| m + 1)
+/// The page's body (`None`) or one of its examples.
+fn text_of<'a>(page: &'a LinkedPage, example: Option<usize>) -> &'a LinkedText {
+    match example {
+        Some(i) => &page.examples[i],
+        None => &page.text,
+    }
 }
 
+/// An address written in a page's text that stays an address in its HTML:
+/// a Markdown link or image, or an `href` or `src` in raw HTML, that does
+/// not go to another site.
+#[derive(Debug, Clone)]
+pub struct Address {
+    /// The address as the parser read it.
+    pub url: String,
+    /// Whether it is an image's.
+    pub image: bool,
+    /// Whether it is a cross-reference by id (`step-3`, `#x`), which this
+    /// stage checks itself: a link to an unknown id is already reported.
+    pub by_id: bool,
+    range: (usize, usize),
+    /// `None` for the page body, `Some(i)` for the i-th example.
+    example: Option<usize>,
+}
+
+/// The cross-references of a text, and the addresses it writes (added to
+/// `addresses`); problems with what it would put in a reader's browser go
+/// to `problems`.
 fn references_in(
     text: &LinkedText,
     example: Option<usize>,
+    addresses: &mut Vec<Address>,
     problems: &mut Vec<Diagnostic>,
     outside_links: &mut Vec<OutsideLink>,
 ) -> Vec<Reference> {
@@ -1070,6 +1171,23 @@ fn references_in(
                 check_row(text, (range.start, range.end), columns, problems);
             }
             _ => {}
+        }
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+            if !crate::sanitize::is_outside_resource(dest_url) && !dest_url.is_empty() {
+                addresses.push(Address {
+                    url: dest_url.to_string(),
+                    image: matches!(event, Event::Start(Tag::Image { .. })),
+                    by_id: matches!(
+                        event,
+                        Event::Start(Tag::Link {
+                            link_type: LinkType::WikiLink { .. },
+                            ..
+                        })
+                    ) || is_id_reference(dest_url),
+                    range: (range.start, range.end),
+                    example,
+                });
+            }
         }
         if let Event::Start(Tag::Link {
             link_type,
@@ -1114,7 +1232,77 @@ fn references_in(
             }
         }
     }
+    addresses.extend(
+        safety
+            .addresses
+            .into_iter()
+            .map(|(url, range, image)| Address {
+                by_id: is_id_reference(&url),
+                url,
+                image,
+                range,
+                example,
+            }),
+    );
     found
+}
+
+/// Warns where a council's override on a model page defines a footnote
+/// with a label the model's text on the page also defines: each keeps its
+/// own note (the renderer gives the override's its own id), but readers
+/// would see two notes with one number. A model reference whose note the
+/// council's text took out is shown as written, with a warning.
+fn check_footnotes(text: &LinkedText, problems: &mut Vec<Diagnostic>) {
+    let mut defined: Vec<(Option<usize>, String, (usize, usize))> = Vec::new();
+    let mut model_references: Vec<(String, (usize, usize))> = Vec::new();
+    for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
+        let scope = text.mark_at(range.start).map(|(i, _)| i);
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                defined.push((
+                    scope,
+                    label.to_string(),
+                    (range.start, range.start + label.len() + 3),
+                ));
+            }
+            Event::FootnoteReference(label) if scope.is_none() => {
+                model_references.push((label.to_string(), (range.start, range.end)));
+            }
+            _ => {}
+        }
+    }
+    let in_model = |label: &str| defined.iter().any(|(s, l, _)| s.is_none() && l == label);
+    let free = defined
+        .iter()
+        .filter_map(|(_, l, _)| l.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for (_, label, range) in defined
+        .iter()
+        .filter(|(s, l, _)| s.is_some() && in_model(l))
+    {
+        problems.push(text.locate(
+            Diagnostic::warning(
+                "footnote-label-taken",
+                format!("the model's text on this page already has a footnote `[^{label}]`, so readers would see two notes marked {label}"),
+            )
+            .hint(format!("each reference still goes to its own note, but give this note a label the page does not use, such as `[^{free}]`, in its references and its definition")),
+            *range,
+        ));
+    }
+    for (label, range) in model_references.iter().filter(|(l, _)| !in_model(l)) {
+        if defined.iter().any(|(_, l, _)| l == label) {
+            problems.push(text.locate(
+                Diagnostic::warning(
+                    "footnote-note-removed",
+                    format!("the model's footnote reference `[^{label}]` has lost its note on this page: an override took out the text that held it"),
+                )
+                .hint("it is shown as written; keep the model's note in the override's text, or change the text that refers to it with an override too"),
+                *range,
+            ));
+        }
+    }
 }
 
 /// Warns about a table row with more cells than its table has columns:
@@ -1165,6 +1353,9 @@ struct SafetyCheck {
     nesting: markdown::Nesting,
     /// Fragments already looked at, with what was found, so repeated tags cost nothing.
     seen: HashMap<String, crate::sanitize::FragmentCheck>,
+    /// Addresses of the edition's files in raw HTML: the address, where it
+    /// is, and whether an image's.
+    addresses: Vec<(String, (usize, usize), bool)>,
 }
 
 impl SafetyCheck {
@@ -1214,6 +1405,21 @@ impl SafetyCheck {
                     problems.push(text.locate(unsafe_address(&scheme, "image"), range));
                 } else if crate::sanitize::is_outside_resource(dest_url) {
                     problems.push(text.locate(outside_image(dest_url), range));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, c)) = crate::source::unpublishable_in(t) {
+                    problems.push(text.locate(
+                        Diagnostic::warning(
+                            "control-character",
+                            format!(
+                                "this text stands for the invisible control character {}, which is left out when the page is published",
+                                crate::source::describe(c)
+                            ),
+                        )
+                        .hint("remove the character reference (such as `&#16;`) from the text"),
+                        range,
+                    ));
                 }
             }
             Event::Start(Tag::Heading { attrs, .. }) => {
@@ -1270,6 +1476,11 @@ impl SafetyCheck {
         for (url, at) in &check.outside_images {
             let at = place(*at);
             problems.push(text.locate(outside_image(url), (at, at + url.len())));
+        }
+        for (url, at, image) in &check.addresses {
+            let at = place(*at);
+            self.addresses
+                .push((url.clone(), (at, at + url.len()), *image));
         }
     }
 }
@@ -1448,7 +1659,8 @@ fn name_sections(
         return;
     }
     for (section, name) in sections.iter_mut().zip(names) {
-        section.title = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        section.title = crate::source::publishable(&name).into_owned();
     }
 }
 
@@ -1489,7 +1701,8 @@ pub fn sections_of(markdown_text: &str) -> Vec<SectionRef> {
             }
             SectionRef {
                 id,
-                title: h.text.trim().to_string(),
+                // A heading's `&#16;`: SafetyCheck warns where it is written.
+                title: crate::source::publishable(h.text.trim()).into_owned(),
                 level: h.level,
             }
         })

@@ -3,10 +3,13 @@
 //! Reads an edition's rendered files and checks that every `href` and `src`
 //! that is not an outside address points to a file of the same edition (an
 //! edition may be deployed alone, so it never links outside itself) and that
-//! every `#fragment` names an `id` on the target page. A broken link fails the
-//! build. It also finds the outside links each page has; [`outside_notes`]
-//! lists them as notes for review, each once, at the source file and line
-//! that writes it (content or template). Anything that
+//! every `#fragment` names an `id` on the target page. It returns the broken
+//! links as values, so the caller can report one written in a page's text
+//! where it was written ([`BrokenLink::at_source`]) and one a template
+//! makes once for all the pages that have it ([`in_output`]); either fails
+//! the build. It also finds the outside links each page has;
+//! [`outside_notes`] lists them as notes for review, each once, at the
+//! source file and line that writes it (content or template). Anything that
 //! would make a reader's browser fetch from another host (an image, script or
 //! frame `src`, a `<link>` to a style sheet or font, a `url(…)` or `@import`
 //! in a style sheet) is an error: an edition requests nothing from outside.
@@ -189,6 +192,140 @@ fn resolve<'a>(from: &str, url: &'a str) -> Option<std::borrow::Cow<'a, str>> {
 /// Outside links found, by address, with the pages that use them.
 pub type OutsideLinks = BTreeMap<String, BTreeSet<String>>;
 
+/// A link or file address of a rendered page that goes nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BrokenLink {
+    /// The address, as the HTML has it (character references read).
+    pub url: String,
+    /// Why it goes nowhere.
+    pub why: Why,
+    /// The page it is on, as a path in the edition.
+    pub page: String,
+}
+
+/// Why a link goes nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Why {
+    /// It climbs out of the edition's folder.
+    OutsideEdition,
+    /// The file it names, resolved to this path, is not in the edition.
+    NoFile(String),
+    /// The page is there, but the fragment is not an id on it.
+    NoId {
+        /// The fragment, without `#`.
+        fragment: String,
+        /// The page's path.
+        page: String,
+    },
+}
+
+impl std::fmt::Display for Why {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Why::OutsideEdition => f.write_str("points outside its edition"),
+            Why::NoFile(path) => write!(f, "points to `{path}`, which is not in the edition"),
+            Why::NoId { fragment, page } => {
+                write!(f, "points to `#{fragment}`, which is not an id on `{page}`")
+            }
+        }
+    }
+}
+
+impl BrokenLink {
+    /// The error for this link where it was written in a page's source,
+    /// to be pointed at that place; `image` if it is an image's address.
+    /// `assets` are the names of the edition's static files, for "did you
+    /// mean" hints.
+    pub fn at_source<'a>(
+        &self,
+        image: bool,
+        assets: impl IntoIterator<Item = &'a str>,
+    ) -> Diagnostic {
+        let url = &self.url;
+        match (&self.why, image) {
+            (Why::NoFile(path), true) => {
+                let near = match path.strip_prefix("assets/") {
+                    Some(name) => crate::diagnostic::closest(name, assets)
+                        .first()
+                        .map(|n| format!("did you mean `assets/{n}`? ")),
+                    None => None,
+                };
+                Diagnostic::error(
+                    "missing-image",
+                    format!("there is no image `{path}` in this edition"),
+                )
+                .hint(format!(
+                    "{}save the image in a `static/` folder (the theme's, `themes/default/static/`, or the authority's, `local-overrides/<slug>/static/`): its files are published under `assets/`, so `static/plan.png` is shown with `![what it shows](assets/plan.png)`",
+                    near.unwrap_or_default()
+                ))
+            }
+            (Why::NoFile(path), false) => Diagnostic::error(
+                "broken-link",
+                format!("this link goes to `{path}`, which is not in this edition"),
+            )
+            .hint("link to a page by its id (`[[step-3]]`, `[your text](step-3)`); to link to a document, save it in a `static/` folder and link to `assets/NAME`"),
+            (Why::NoId { fragment, page }, _) => Diagnostic::error(
+                "broken-link",
+                format!("this link goes to `#{fragment}`, which is not an id on `{page}`"),
+            )
+            .hint("link to a section by the page's id and the section's: `[[step-3#good-plan-checklist]]`; a page's sections are the ones listed under \"On this page\""),
+            (Why::OutsideEdition, _) => Diagnostic::error(
+                "broken-link",
+                format!("this address (`{url}`) climbs out of the edition's folder"),
+            )
+            .hint("an edition may be published on its own: link to its pages by id (`[[step-3]]`), and to other sites by their full address (`https://…`)"),
+        }
+    }
+
+    /// The error for links that are not written in any page's source (a
+    /// template's), one for every page of `edition` with the same link.
+    fn in_output(edition: &str, same: &[&BrokenLink]) -> Option<Diagnostic> {
+        let first = same.first()?;
+        let pages = match same.len() {
+            1 => format!("`{edition}/{}`", first.page),
+            n => format!(
+                "{n} pages of `{edition}` ({}{})",
+                same.iter()
+                    .take(3)
+                    .map(|b| format!("`{}`", b.page))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if n > 3 { ", …" } else { "" }
+            ),
+        };
+        Some(
+            Diagnostic::error(
+                "broken-link",
+                format!("a link on {pages} to `{}` {}", first.url, first.why),
+            )
+            .in_path(format!("{edition}/{}", first.page))
+            .hint("the link is in a theme or authority template (or in HTML it makes): correct its address there"),
+        )
+    }
+}
+
+/// The errors for broken links as found in the output (sorted, as
+/// [`check`] gives them): one for each address and reason, naming the pages
+/// of `edition` that have it.
+pub fn in_output(edition: &str, broken: &[&BrokenLink]) -> Vec<Diagnostic> {
+    broken
+        .chunk_by(|a, b| a.url == b.url && a.why == b.why)
+        .filter_map(|same| BrokenLink::in_output(edition, same))
+        .collect()
+}
+
+/// What [`check`] finds in an edition's files.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Errors about the files themselves: outside resources, a missing or
+    /// loose Content-Security-Policy.
+    pub problems: Vec<Diagnostic>,
+    /// Links that go nowhere, sorted by address, then page.
+    pub broken: Vec<BrokenLink>,
+    /// Outside links, for review.
+    pub outside: OutsideLinks,
+}
+
 /// An address as compared between source and output: character references
 /// and percent-encoding undone (the renderer may encode what an author
 /// wrote plainly).
@@ -272,12 +409,15 @@ pub fn outside_notes<'a>(
 
 /// Checks the links of one edition's files, where the paths in `also` are
 /// files that will be there too (the search index's, made at the same time).
-/// Returns errors for broken links and the outside links found.
+/// Returns what it found; `edition` names the files in messages. Absolute
+/// addresses under `address`, the edition's published address, are its
+/// own files (the 404 page uses them).
 pub fn check(
     edition: &str,
     files: &[OutputFile],
     also: &[String],
-) -> (Vec<Diagnostic>, OutsideLinks) {
+    address: Option<&str>,
+) -> Findings {
     let mut paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     paths.extend(also.iter().map(String::as_str));
     let pages: Vec<(&str, &Content)> = files
@@ -300,6 +440,7 @@ pub fn check(
         })
         .collect();
     let mut problems = Vec::new();
+    let mut broken = Vec::new();
     let mut outside = OutsideLinks::new();
     for file in files {
         if file.path.ends_with(".css") {
@@ -322,30 +463,62 @@ pub fn check(
         .map(|(path, content)| {
             let bytes = content.bytes().unwrap_or_default();
             let html = std::str::from_utf8(&bytes).unwrap_or("");
-            check_page(edition, path, &attributes(html), &paths, &ids)
+            let page = Page {
+                edition,
+                path,
+                address,
+            };
+            check_page(&page, &attributes(html), &paths, &ids)
         })
         .collect();
-    for (page_problems, page_outside) in found {
+    for (page_problems, page_broken, page_outside) in found {
         problems.extend(page_problems);
+        broken.extend(page_broken);
         for (url, page) in page_outside {
             outside.entry(url).or_default().insert(page);
         }
     }
-    (problems, outside)
+    broken.sort();
+    Findings {
+        problems,
+        broken,
+        outside,
+    }
 }
 
-/// The problems of one page's links, and the outside links it has (address, page).
-/// One page's link problems, and its outside links as `(address, page)`.
-type PageFindings = (Vec<Diagnostic>, Vec<(String, String)>);
+/// One page's problems, its broken links, and its outside links as
+/// `(address, page)`.
+type PageFindings = (Vec<Diagnostic>, Vec<BrokenLink>, Vec<(String, String)>);
+
+/// The page being checked: its edition's name, its path in the edition,
+/// and the edition's published address.
+struct Page<'a> {
+    edition: &'a str,
+    path: &'a str,
+    address: Option<&'a str>,
+}
+
+impl Page<'_> {
+    /// An address as a path relative to this page's folder, and the page it
+    /// is read from: one under the edition's published address is read from
+    /// the top of the edition.
+    fn relative<'u>(&self, url: &'u str) -> (&str, &'u str) {
+        match self.address.and_then(|a| url.strip_prefix(a)) {
+            Some(rest) => ("index.html", rest),
+            None => (self.path, url),
+        }
+    }
+}
 
 fn check_page(
-    edition: &str,
-    path: &str,
+    page: &Page,
     all: &[Attribute],
     paths: &HashSet<&str>,
     ids: &HashMap<&str, HashSet<String>>,
 ) -> PageFindings {
+    let (edition, path) = (page.edition, page.path);
     let mut problems = Vec::new();
+    let mut broken = Vec::new();
     let mut outside = Vec::new();
     if let Some(why) = csp_problem_in(all) {
         problems.push(
@@ -369,54 +542,55 @@ fn check_page(
     );
     resources.extend(link_element_hrefs_in(all));
     for raw in resources {
-        let url = decode(raw);
-        if crate::sanitize::is_outside_resource(&url)
-            && crate::sanitize::scheme_of(&url).as_deref() != Some("data")
+        let decoded = decode(raw);
+        let (_, url) = page.relative(&decoded);
+        if crate::sanitize::is_outside_resource(url)
+            && crate::sanitize::scheme_of(url).as_deref() != Some("data")
         {
-            problems.push(outside_resource(&format!("{edition}/{path}"), &url));
+            problems.push(outside_resource(&format!("{edition}/{path}"), url));
         }
     }
     let mut urls = values_of(all, "href");
     urls.extend(values_of(all, "src"));
     for raw in urls {
-        let url = decode(raw);
-        if is_outside(&url) {
+        let decoded = decode(raw);
+        let (from, url) = page.relative(&decoded);
+        if is_outside(url) {
             if url.starts_with("http") {
-                outside.push((url.into_owned(), format!("{edition}/{path}")));
+                outside.push((url.to_string(), format!("{edition}/{path}")));
             }
             continue;
         }
         let (target, fragment) = match url.split_once('#') {
             Some((t, f)) => (t, Some(f)),
-            None => (url.as_ref(), None),
+            None => (url, None),
         };
         let target = target.split('?').next().unwrap_or("");
         let resolved = if target.is_empty() {
-            Some(std::borrow::Cow::Borrowed(path))
+            Some(std::borrow::Cow::Borrowed(from))
         } else {
-            resolve(path, target)
+            resolve(from, target)
         };
-        let broken = match &resolved {
-            None => Some("points outside its edition".to_string()),
-            Some(r) if !paths.contains(r.as_ref()) => {
-                Some(format!("points to `{r}`, which is not in the edition"))
-            }
+        let why = match &resolved {
+            None => Some(Why::OutsideEdition),
+            Some(r) if !paths.contains(r.as_ref()) => Some(Why::NoFile(r.to_string())),
             Some(r) => match (fragment, ids.get(r.as_ref())) {
-                (Some(f), Some(known)) if !f.is_empty() && !known.contains(f) => {
-                    Some(format!("points to `#{f}`, which is not an id on `{r}`"))
-                }
+                (Some(f), Some(known)) if !f.is_empty() && !known.contains(f) => Some(Why::NoId {
+                    fragment: f.to_string(),
+                    page: r.to_string(),
+                }),
                 _ => None,
             },
         };
-        if let Some(why) = broken {
-            problems.push(
-                Diagnostic::error("broken-link", format!("a link on `{edition}/{path}` to `{url}` {why}"))
-                    .in_path(format!("{edition}/{path}"))
-                    .hint("if the link is in a theme or authority template, correct its address; if it is in content, use a cross-reference such as [[step-3]]"),
-            );
+        if let Some(why) = why {
+            broken.push(BrokenLink {
+                url: decoded.to_string(),
+                why,
+                page: path.to_string(),
+            });
         }
     }
-    (problems, outside)
+    (problems, broken, outside)
 }
 
 fn outside_resource(shown: &str, url: &str) -> Diagnostic {
@@ -538,13 +712,28 @@ mod tests {
             page("index.html", "<a href=\"step-1.html#role\">x</a> <a href=\"https://example.org/\">y</a>"),
             page("step-1.html", "<h2 id=\"role\">Role</h2><a href=\"step-9.html\">z</a><a href=\"#nope\">w</a><img src=\"../x.png\">"),
         ];
-        let (problems, outside) = check("model", &files, &[]);
-        let messages: Vec<_> = problems.iter().map(|p| p.message.clone()).collect();
-        assert_eq!(problems.len(), 3, "{messages:#?}");
-        assert!(messages.iter().any(|m| m.contains("step-9.html")));
-        assert!(messages.iter().any(|m| m.contains("#nope")));
-        assert!(messages.iter().any(|m| m.contains("outside its edition")));
-        assert!(outside.contains_key("https://example.org/"));
+        let found = check("model", &files, &[], None);
+        assert!(found.problems.is_empty(), "{:#?}", found.problems);
+        let broken: Vec<(&str, &Why)> = found
+            .broken
+            .iter()
+            .map(|b| (b.url.as_str(), &b.why))
+            .collect();
+        assert_eq!(
+            broken,
+            vec![
+                (
+                    "#nope",
+                    &Why::NoId {
+                        fragment: "nope".into(),
+                        page: "step-1.html".into()
+                    }
+                ),
+                ("../x.png", &Why::OutsideEdition),
+                ("step-9.html", &Why::NoFile("step-9.html".into())),
+            ]
+        );
+        assert!(found.outside.contains_key("https://example.org/"));
     }
 
     #[test]
@@ -553,11 +742,15 @@ mod tests {
             "index.html",
             "<link rel=\"stylesheet\" href=\"https://fonts.example/css\"><script src=\"//cdn.example/x.js\"></script><img src=\"assets/a.png\"><a href=\"https://example.org/\">ok</a><link rel=\"icon\" href=\"data:,\">",
         ), page("assets/a.png", "")];
-        let (problems, outside) = check("model", &files, &[]);
-        let messages: Vec<_> = problems.iter().map(|p| p.message.to_string()).collect();
-        assert_eq!(problems.len(), 2, "{messages:#?}");
+        let found = check("model", &files, &[], None);
+        let messages: Vec<_> = found
+            .problems
+            .iter()
+            .map(|p| p.message.to_string())
+            .collect();
+        assert_eq!(found.problems.len(), 2, "{messages:#?}");
         assert!(messages.iter().all(|m| m.contains("another site")));
-        assert!(outside.contains_key("https://example.org/"));
+        assert!(found.outside.contains_key("https://example.org/"));
         assert_eq!(
             outside_in_css("a{background:url( 'https://x.example/a.png' )} @import \"//y.example/b.css\"; b{background:url(img.png)} c{src:url(data:font/woff2;base64,AA)}"),
             vec!["https://x.example/a.png", "//y.example/b.css"]

@@ -57,6 +57,11 @@ pub struct HandbookMeta {
     /// Where the original can be found.
     #[serde(default)]
     pub source_note: Option<String>,
+    /// The address the model edition is published at (the folder of its
+    /// home page), for the sitemap and the 404 page; checked by
+    /// [`crate::url::published_address`].
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 /// Keys allowed in `handbook.yaml`.
@@ -69,6 +74,7 @@ pub const HANDBOOK_KEYS: &[&str] = &[
     "licence",
     "attribution",
     "source_note",
+    "address",
 ];
 
 impl HandbookMeta {
@@ -83,6 +89,7 @@ impl HandbookMeta {
             licence: "Open-source: may be borrowed or adapted; please credit In Control.".into(),
             attribution: "Systems, Practice and Support of Professional Social Work under Self-Directed Support by In Control".into(),
             source_note: None,
+            address: None,
         }
     }
 }
@@ -253,6 +260,32 @@ impl Model {
     }
 }
 
+/// A settings file's `address:`, normalised (see
+/// [`crate::url::published_address`]); one that is not an absolute web
+/// address of a folder is reported at its line and left out.
+fn checked_address(
+    file: &Arc<SourceFile>,
+    address: Option<String>,
+    diagnostics: &Diagnostics,
+) -> Option<String> {
+    let address = address?;
+    match crate::url::published_address(&address) {
+        Ok(address) => Some(address),
+        Err(why) => {
+            let at = crate::page::find_key(file, (0, file.text.len()), "address");
+            diagnostics.push(
+                Diagnostic::error(
+                    "bad-address",
+                    format!("`{address}` is not an address the edition can be published at: {why}"),
+                )
+                .at(file, at.0, at.1)
+                .hint("write the full web address of the folder the edition's home page is in, such as `address: https://intranet.example/guidance/`"),
+            );
+            None
+        }
+    }
+}
+
 fn insert_unique(pages: &mut BTreeMap<String, Page>, page: Page, diagnostics: &Diagnostics) {
     if let Some(existing) = pages.get(page.id()) {
         diagnostics.push(
@@ -278,7 +311,10 @@ fn load_meta(root: &Path, diagnostics: &Diagnostics) -> HandbookMeta {
     }
     match read_source(root, &path) {
         Ok(file) => match frontmatter::parse_file::<HandbookMeta>(&file, HANDBOOK_KEYS) {
-            Ok(meta) => meta,
+            Ok(mut meta) => {
+                meta.address = checked_address(&file, meta.address.take(), diagnostics);
+                meta
+            }
             Err(d) => {
                 diagnostics.push(d);
                 HandbookMeta::fallback()
@@ -537,6 +573,8 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
             return None;
         }
     };
+    let mut config = config;
+    config.address = checked_address(&config_file, config.address.take(), diagnostics);
     let overrides = parse_each(root, &dir.join("overrides"), diagnostics, Override::parse);
     let examples = parse_each(root, &dir.join("examples"), diagnostics, Example::parse);
     let broken = std::sync::Mutex::new(BTreeSet::new());

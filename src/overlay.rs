@@ -148,6 +148,16 @@ impl<'s> Edition<'s> {
         }
     }
 
+    /// The address the edition is published at, ending in `/`: the
+    /// authority's `address:` for its edition, `handbook.yaml`'s for the
+    /// model's. `None` when it is not given.
+    pub fn address(&self) -> Option<&str> {
+        match self.authority {
+            Some(a) => a.config.address.as_deref(),
+            None => self.model.meta.address.as_deref(),
+        }
+    }
+
     /// A page by id.
     pub fn page(&self, id: &str) -> Option<&EditionPage<'s>> {
         self.pages.iter().find(|p| p.id() == id)

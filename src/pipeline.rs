@@ -18,6 +18,7 @@
 //! edition.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -320,32 +321,39 @@ fn build_edition(
         return (summary, Vec::new());
     };
     let past = timed(slug, "history", || past_releases(shared, slug, diagnostics));
+    let rendered = Diagnostics::new();
     let files = timed(slug, "render", || {
         render::render_with_history(
             &linked,
             engine,
             &statics,
             shared.today,
-            diagnostics,
+            &rendered,
             past.as_ref().map(|p| &p.history),
         )
     });
-    if diagnostics.has_errors() {
-        // The output will not be written; checking the links of incomplete
-        // pages would only repeat the errors already found.
+    let complete = !rendered.has_errors();
+    diagnostics.extend(rendered.into_sorted());
+    if !complete {
+        // A template failed, so some outputs are missing: checking links
+        // to them would report the same failure again as broken links.
         return (summary, files);
     }
+    // Links are checked even when earlier stages found errors, so that one
+    // run reports every problem; the search index is built only for output
+    // that can be written.
+    let search = shared.search && !diagnostics.has_errors();
     let archived = past
         .map(|p| p.place(&files, diagnostics))
         .unwrap_or_default();
     let paths: Vec<String> = archived.iter().map(|f| f.path.clone()).collect();
     let mut files = index_and_check(
-        slug,
+        &linked,
+        &statics,
+        engine,
         files,
         &paths,
-        shared.search,
-        &linked,
-        engine,
+        search,
         diagnostics,
     );
     files.extend(archived);
@@ -358,15 +366,16 @@ fn build_edition(
 /// too but are neither indexed nor checked again.
 /// Outside links are noted where the edition's text or templates write them.
 fn index_and_check(
-    slug: &str,
+    linked: &link::LinkedEdition,
+    statics: &StaticFiles,
+    engine: &Engine,
     mut files: Vec<OutputFile>,
     archived: &[String],
     search: bool,
-    linked: &link::LinkedEdition,
-    engine: &Engine,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
-    let (index, (broken, outside)) = rayon::join(
+    let slug = linked.edition.slug.as_str();
+    let (index, found) = rayon::join(
         || search.then(|| timed(slug, "search index", || crate::search::index(&files))),
         || {
             let mut index_files = if search {
@@ -376,7 +385,7 @@ fn index_and_check(
             };
             index_files.extend_from_slice(archived);
             timed(slug, "link check", || {
-                crate::linkcheck::check(slug, &files, &index_files)
+                crate::linkcheck::check(slug, &files, &index_files, linked.edition.address())
             })
         },
     );
@@ -385,20 +394,60 @@ fn index_and_check(
         Some(Err(d)) => diagnostics.push(d),
         None => {}
     }
-    diagnostics.extend(broken);
+    diagnostics.extend(found.problems);
+    report_broken_links(linked, statics, &found.broken, diagnostics);
     let written = linked.pages.iter().flat_map(|p| &p.outside_links);
     diagnostics.extend(crate::linkcheck::outside_notes(
-        outside,
+        found.outside,
         written,
         engine.sources(),
     ));
     files
 }
 
+/// Reports the links of an edition's pages that go nowhere: where a page's
+/// text writes the address, at that place in its source (once, however many
+/// pages show the text), and otherwise (a template's link) once for every
+/// page that has it. An address that is a cross-reference by id is left
+/// out: the link stage has already reported it.
+fn report_broken_links(
+    linked: &link::LinkedEdition,
+    statics: &StaticFiles,
+    broken: &[crate::linkcheck::BrokenLink],
+    diagnostics: &Diagnostics,
+) {
+    if broken.is_empty() {
+        return;
+    }
+    let written = linked.addresses();
+    let mut elsewhere: Vec<&crate::linkcheck::BrokenLink> = Vec::new();
+    for link in broken {
+        let decoded = crate::url::percent_decoded(&link.url);
+        let Some(places) = written
+            .get(link.url.as_str())
+            .or_else(|| written.get(decoded.as_ref()))
+        else {
+            elsewhere.push(link);
+            continue;
+        };
+        for (page, address) in places.iter().filter(|(_, a)| !a.by_id) {
+            let names = statics.keys().map(String::as_str);
+            diagnostics.push(address.locate(page, link.at_source(address.image, names)));
+        }
+    }
+    diagnostics.extend(crate::linkcheck::in_output(
+        &linked.edition.slug,
+        &elsewhere,
+    ));
+}
+
 /// Reports an edition's overrides whose model text changed (drift) and its
 /// overdue reviews; those of model pages once, by the model edition.
 fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagnostics) {
     diagnostics.extend(drift::check(edition));
+    if edition.address().is_none() {
+        diagnostics.push(no_address(edition));
+    }
     if let Some(authority) = edition.authority {
         let overrides = authority.overrides.iter().map(|o| (&o.file, &o.governance));
         let examples = authority.examples.iter().map(|e| (&e.file, &e.governance));
@@ -412,6 +461,24 @@ fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagnostics) {
         if edition.authority.is_none() || page.origin == overlay::Origin::Local {
             diagnostics.extend(governance::check(page, today));
         }
+    }
+}
+
+/// The note for an edition without a published address: it gets no
+/// sitemap (whose protocol takes absolute addresses only), and its 404 page
+/// works only at the top of the edition.
+fn no_address(edition: &Edition) -> Diagnostic {
+    let note = Diagnostic::note(
+        "no-address",
+        format!(
+            "the `{}` edition has no published address, so it has no sitemap, and its 404 page is styled only for missing pages at the top of the edition",
+            edition.slug
+        ),
+    )
+    .hint("to have both, add the full web address of the folder its home page is published in, such as `address: https://intranet.example/guidance/`");
+    match edition.authority {
+        Some(a) => note.in_file(&a.config_file),
+        None => note.in_path("content/handbook.yaml"),
     }
 }
 
@@ -746,11 +813,13 @@ impl Preview {
     fn read(&mut self, changed: Option<&[PathBuf]>, diagnostics: &Diagnostics) {
         if let (Some(sources), Some(changed)) = (&mut self.sources, changed) {
             if load::reload(sources, changed).is_some() {
+                served_here(sources);
                 return;
             }
         }
         let selection = Selection::Only(self.authority.iter().cloned().collect());
-        let sources = load::load(&self.root, &selection, diagnostics);
+        let mut sources = load::load(&self.root, &selection, diagnostics);
+        served_here(&mut sources);
         let theme = Theme::load(&sources.root, &sources.theme_dir, diagnostics);
         let good = !diagnostics.has_errors();
         *self = Self::new(self.root.clone(), self.authority.clone());
@@ -767,6 +836,18 @@ impl std::fmt::Debug for Preview {
             .field("root", &self.root)
             .field("authority", &self.authority)
             .finish_non_exhaustive()
+    }
+}
+
+/// Sources as the preview serves them: at its own address, not at the
+/// published one, so no page links to the published site (the preview's
+/// 404 page is made to work from any folder when it is served).
+fn served_here(sources: &mut Sources) {
+    if let Some(model) = Arc::get_mut(&mut sources.model) {
+        model.meta.address = None;
+    }
+    for authority in &mut sources.authorities {
+        authority.config.address = None;
     }
 }
 

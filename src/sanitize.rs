@@ -54,8 +54,8 @@ const RENDERER_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("span", &["class"]),
     ("code", &["class"]),
     ("blockquote", &["class"]),
-    ("th", &["style"]),
-    ("td", &["style"]),
+    ("th", &["class"]),
+    ("td", &["class"]),
 ];
 
 /// Schemes an address may never use, in a link or anywhere else.
@@ -119,13 +119,14 @@ fn class_allowed(element: &str, class: &str) -> bool {
         "div" => class == "footnote-definition",
         "code" => class.starts_with("language-"),
         "blockquote" => class.starts_with("markdown-alert-"),
+        "th" | "td" => matches!(class, "align-left" | "align-center" | "align-right"),
         _ => false,
     }
 }
 
 /// The allow-list's second look at the attributes it let through: classes
-/// only where the renderer writes them, `style` only as the renderer's table
-/// alignment, and (when asked) no image from an outside host.
+/// only where the renderer writes them, and (when asked) no image from an
+/// outside host.
 fn filter_attribute<'u>(
     element: &str,
     attribute: &str,
@@ -146,11 +147,6 @@ fn filter_attribute<'u>(
                 Some(Cow::Owned(kept.join(" ")))
             }
         }
-        "style" => matches!(
-            value,
-            "text-align: left" | "text-align: center" | "text-align: right"
-        )
-        .then_some(Cow::Borrowed(value)),
         "src" | "srcset" if drop_outside && is_outside_resource(value) => None,
         _ => Some(Cow::Borrowed(value)),
     }
@@ -175,9 +171,35 @@ static STRICT: LazyLock<Builder<'static>> = LazyLock::new(|| strict(true));
 /// The same, keeping outside images (those are reported as errors instead).
 static STRICT_KEEPING_OUTSIDE: LazyLock<Builder<'static>> = LazyLock::new(|| strict(false));
 
-/// A page body's HTML with everything outside the allow-list removed.
+/// A page body's HTML with everything outside the allow-list removed, the
+/// renderer's table alignment written as classes (the page's
+/// Content-Security-Policy blocks `style` attributes), and no character a
+/// page may not hold (such as U+0010 from `&#16;`).
 pub fn clean(html: &str) -> String {
-    STRICT.clean(html).to_string()
+    let cleaned = STRICT.clean(&alignment_as_classes(html)).to_string();
+    match crate::source::publishable(&cleaned) {
+        std::borrow::Cow::Borrowed(_) => cleaned,
+        std::borrow::Cow::Owned(kept) => kept,
+    }
+}
+
+/// Table cells' alignment as the Markdown writer sets it
+/// (`style="text-align: right"`), written as the theme's classes
+/// (`class="align-right"`).
+fn alignment_as_classes(html: &str) -> Cow<'_, str> {
+    if !html.contains(" style=\"text-align: ") {
+        return Cow::Borrowed(html);
+    }
+    let mut out = html.to_string();
+    for cell in ["th", "td"] {
+        for side in ["left", "center", "right"] {
+            out = out.replace(
+                &format!("<{cell} style=\"text-align: {side}\">"),
+                &format!("<{cell} class=\"align-{side}\">"),
+            );
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Something the allow-list removes from an author's HTML.
@@ -196,6 +218,9 @@ pub struct FragmentCheck {
     pub removed: Vec<Removal>,
     /// Addresses of images on outside hosts, with where they were found.
     pub outside_images: Vec<(String, usize)>,
+    /// Addresses of files of the edition (an `href` or `src` with no scheme
+    /// and no host), with where they were found and whether an image's.
+    pub addresses: Vec<(String, usize, bool)>,
 }
 
 /// What the allow-list would remove from `fragment`, a piece of HTML an
@@ -223,20 +248,27 @@ pub fn check_fragment(fragment: &str) -> FragmentCheck {
                 Some(Cow::Borrowed(value))
             }
         });
+    let fragment = &alignment_as_classes(fragment);
     let kept = lenient.clean(fragment).to_string();
     let allowed = STRICT_KEEPING_OUTSIDE.clean(fragment).to_string();
     let tags = tags_of(&kept);
     for tag in &tags {
-        if tag.name == "img" {
-            for (attribute, value) in &tag.attributes {
-                if matches!(attribute.as_str(), "src" | "srcset")
-                    && is_outside_resource(value)
-                    && unsafe_scheme(value).is_none()
-                {
-                    found
-                        .outside_images
-                        .push((value.clone(), position(&lower, value, 0)));
-                }
+        for (attribute, value) in &tag.attributes {
+            let image = tag.name == "img";
+            if image
+                && matches!(attribute.as_str(), "src" | "srcset")
+                && is_outside_resource(value)
+                && unsafe_scheme(value).is_none()
+            {
+                found
+                    .outside_images
+                    .push((value.clone(), position(&lower, value, 0)));
+            } else if matches!(attribute.as_str(), "src" | "href")
+                && !is_outside_resource(value)
+                && !value.is_empty()
+            {
+                let at = position(&lower, value, 0);
+                found.addresses.push((value.clone(), at, image));
             }
         }
     }
@@ -268,10 +300,7 @@ pub fn check_fragment(fragment: &str) -> FragmentCheck {
                 || tag_attributes
                     .get(tag.name.as_str())
                     .is_some_and(|a| a.contains(attribute.as_str()));
-            if !listed
-                || (attribute == "style"
-                    && filter_attribute(&tag.name, "style", value, false).is_none())
-            {
+            if !listed {
                 note(
                     format!("the `{attribute}` attribute"),
                     &attribute.to_ascii_lowercase(),
@@ -512,8 +541,8 @@ mod tests {
             "<a class=\"glossary-term\" href=\"glossary.html#support-plan\">support plan</a>, ",
             "<span class=\"local-term\" title=\"Model guidance term: Personal Budget\">Individual Budget</span>",
             "<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup>.</p>\n",
-            "<table><thead><tr><th style=\"text-align: center\">A</th><th>B</th></tr></thead><tbody>\n",
-            "<tr><td style=\"text-align: right\">1</td><td>2</td></tr>\n</tbody></table>\n",
+            "<table><thead><tr><th class=\"align-center\">A</th><th>B</th></tr></thead><tbody>\n",
+            "<tr><td class=\"align-right\">1</td><td>2</td></tr>\n</tbody></table>\n",
             "<dl>\n<dt>Term</dt>\n<dd>Meaning</dd>\n</dl>\n",
             "<pre><code class=\"language-text\">x &lt; y\n</code></pre>\n",
             "<div class=\"footnote-definition\" id=\"1\"><sup class=\"footnote-definition-label\">1</sup>\n",
@@ -522,6 +551,26 @@ mod tests {
             "<img src=\"assets/logo.png\" alt=\"Logo\">"
         );
         assert_eq!(clean(html), html);
+    }
+
+    #[test]
+    fn table_alignment_becomes_classes_and_no_style_attribute_is_kept() {
+        let written = "<table><thead><tr><th style=\"text-align: left\">A</th><th style=\"text-align: right\">B</th></tr></thead><tbody><tr><td style=\"text-align: center\">1</td><td style=\"text-align:right\">2</td></tr></tbody></table>";
+        let cleaned = clean(written);
+        assert!(cleaned.contains("<th class=\"align-left\">A</th><th class=\"align-right\">B</th>"));
+        assert!(cleaned.contains("<td class=\"align-center\">1</td><td>2</td>"));
+        assert!(!cleaned.contains("style"), "{cleaned}");
+        let table = |style: &str| format!("<table><tr><td style=\"{style}\">1</td></tr></table>");
+        assert!(check_fragment(&table("text-align: right"))
+            .removed
+            .is_empty());
+        let removed = check_fragment(&table("text-align:right")).removed;
+        assert_eq!(removed[0].what, "the `style` attribute");
+    }
+
+    #[test]
+    fn characters_no_page_may_hold_are_left_out() {
+        assert_eq!(clean("<p>a\u{10}b\u{85}c\u{fffe}d</p>"), "<p>abcd</p>");
     }
 
     #[test]

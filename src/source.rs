@@ -1,5 +1,6 @@
-//! Reading source files: one text file read safely, and the files that
-//! editors and operating systems leave beside the ones being edited.
+//! Reading source files: one text file read safely, the characters no
+//! published page may hold, and the files that editors and operating
+//! systems leave beside the ones being edited.
 //!
 //! A leaf: it imports only diagnostics, and it never writes.
 
@@ -101,7 +102,72 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnost
     } else {
         text.to_string()
     };
-    Ok(SourceFile::new(shown, text))
+    let file = SourceFile::new(shown, text);
+    if let Some((at, c)) = unpublishable_in(&file.text) {
+        return Err(Diagnostic::error(
+            "control-character",
+            format!(
+                "this file holds the invisible control character {}, which no web page or feed may contain",
+                describe(c)
+            ),
+        )
+        .at(&file, at, at + c.len_utf8())
+        .hint("delete it: it often comes with text pasted from another program, and most editors do not show it (try deleting the characters on either side of this place and typing them again)"));
+    }
+    Ok(file)
+}
+
+/// Whether a character may not stand in a published page or feed: the
+/// control characters other than tab and line breaks (HTML forbids them in
+/// text, and XML 1.0, the feed's and sitemap's format, forbids those below
+/// U+0020), and Unicode's noncharacters. From the HTML standard ("control",
+/// "noncharacter") and XML 1.0 (`Char`).
+pub fn is_unpublishable(c: char) -> bool {
+    let n = c as u32;
+    (n < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+        || (0x7f..=0x9f).contains(&n)
+        || (0xfdd0..=0xfdef).contains(&n)
+        || n & 0xfffe == 0xfffe
+}
+
+/// The first [unpublishable](is_unpublishable) character of `text`, with its
+/// byte offset.
+pub fn unpublishable_in(text: &str) -> Option<(usize, char)> {
+    // Every such character has a byte below 0x20, 0x7f, 0xc2 (U+0080 to
+    // U+009F), 0xef (U+FDD0 to U+FFFF) or 0xf0 and above in its UTF-8.
+    let suspect = |b: &u8| {
+        (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || matches!(b, 0x7f | 0xc2 | 0xef | 0xf0..)
+    };
+    if !text.as_bytes().iter().any(suspect) {
+        return None;
+    }
+    text.char_indices().find(|&(_, c)| is_unpublishable(c))
+}
+
+/// `text` without its [unpublishable](is_unpublishable) characters.
+pub fn publishable(text: &str) -> std::borrow::Cow<'_, str> {
+    match unpublishable_in(text) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(_) => text.chars().filter(|&c| !is_unpublishable(c)).collect(),
+    }
+}
+
+/// A character as a message names it: `U+0010`, with its name where it has
+/// a common one.
+pub fn describe(c: char) -> String {
+    let name = match c {
+        '\u{0}' => " (NUL)",
+        '\u{7}' => " (bell)",
+        '\u{8}' => " (backspace)",
+        '\u{b}' => " (vertical tab)",
+        '\u{c}' => " (form feed)",
+        '\u{1b}' => " (escape)",
+        '\u{7f}' => " (delete)",
+        '\u{85}' => " (next line)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", c as u32)
 }
 
 /// Whether a file or folder name is one that editors, version control or

@@ -110,3 +110,143 @@ pub fn reserved_ids() -> Vec<&'static str> {
         .chain(SITE_PAGES.iter().map(|p| p.id))
         .collect()
 }
+
+/// An address with its `%XX` escapes read (`assets/a%20b.png` is
+/// `assets/a b.png`); one that does not decode to UTF-8 is left as it is.
+pub fn percent_decoded(url: &str) -> std::borrow::Cow<'_, str> {
+    if !url.contains('%') {
+        return std::borrow::Cow::Borrowed(url);
+    }
+    let bytes = url.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_or(std::borrow::Cow::Borrowed(url), std::borrow::Cow::Owned)
+}
+
+/// A published address as a setting gives it (`address:` in
+/// `handbook.yaml` or `authority.yaml`): an absolute `http` or `https`
+/// address of the folder an edition's home page is in, returned ending in
+/// `/`. `Err` says what is wrong with it, in words.
+pub fn published_address(text: &str) -> Result<String, &'static str> {
+    let text = text.trim();
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or("it must start with `https://` (or `http://`)")?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains(['@', ' ']) {
+        return Err("it must name a host after `https://`, such as `intranet.example`");
+    }
+    if text.contains(|c: char| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\')
+    }) {
+        return Err("it must not contain spaces, quotes, `<`, `>` or `\\`");
+    }
+    if text.contains(['?', '#']) {
+        return Err("it must be the address of a folder, without `?` or `#`");
+    }
+    if text.ends_with(".html") {
+        return Err("it must be the address of the folder the home page is in, not of a page");
+    }
+    Ok(if text.ends_with('/') {
+        text.to_string()
+    } else {
+        format!("{text}/")
+    })
+}
+
+/// Whether an address in a page is relative to the page's folder: not a
+/// fragment (`#x`), not from the server's root (`/x`), with no scheme.
+pub fn is_relative(url: &str) -> bool {
+    let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
+    !url.is_empty() && !url.starts_with(['#', '/']) && !before_path.contains(':')
+}
+
+/// HTML whose relative `href`, `src` and `action` addresses are made to
+/// start with `base` (an absolute address, or `/`), so that the page works
+/// served from any folder: the 404 page is shown for missing pages at any
+/// depth. It reads HTML as Handbook writes it (values in double quotes).
+pub fn links_under(html: &str, base: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html;
+    while let Some(at) = ["href=\"", "src=\"", "action=\""]
+        .iter()
+        .filter_map(|name| {
+            rest.match_indices(name)
+                .find(|(i, _)| rest[..*i].ends_with([' ', '\n', '\t']))
+                .map(|(i, _)| i + name.len())
+        })
+        .min()
+    {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        if is_relative(&rest[..end]) {
+            out.push_str(base);
+        }
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_addresses_are_absolute_web_addresses_of_folders() {
+        assert_eq!(
+            published_address("https://intranet.example/guidance").as_deref(),
+            Ok("https://intranet.example/guidance/")
+        );
+        assert_eq!(
+            published_address("http://x.example/").as_deref(),
+            Ok("http://x.example/")
+        );
+        for bad in [
+            "intranet.example/guidance/",
+            "ftp://x.example/",
+            "https:///guidance/",
+            "https://x.example/a b/",
+            "https://x.example/?page=1",
+            "https://x.example/index.html",
+        ] {
+            assert!(published_address(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn relative_links_are_put_under_an_address() {
+        let html = "<a class=\"skip-link\" href=\"#main\">Skip</a><link rel=\"stylesheet\" href=\"assets/handbook.css\"><a href=\"https://other.example/\">x</a><form action=\"search.html\"><img src=\"/logo.png\" alt=\"\"><p>data-href=\"x\"</p>";
+        assert_eq!(
+            links_under(html, "https://h.example/g/"),
+            "<a class=\"skip-link\" href=\"#main\">Skip</a><link rel=\"stylesheet\" href=\"https://h.example/g/assets/handbook.css\"><a href=\"https://other.example/\">x</a><form action=\"https://h.example/g/search.html\"><img src=\"/logo.png\" alt=\"\"><p>data-href=\"x\"</p>"
+        );
+    }
+
+    #[test]
+    fn percent_escapes_are_read() {
+        assert_eq!(percent_decoded("assets/a%20b.png"), "assets/a b.png");
+        assert_eq!(percent_decoded("caf%C3%A9.html"), "café.html");
+        assert_eq!(percent_decoded("100%.html"), "100%.html");
+        assert_eq!(percent_decoded("%FF.html"), "%FF.html");
+    }
+}

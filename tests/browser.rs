@@ -1,7 +1,9 @@
 //! The real-browser gate (issue 5): the shipped handbook, built by the real
 //! binary, checked page by page in Debian's Chromium by `tests/browser/run.mjs`
-//! (axe-core WCAG 2.2 AA at 1280 and 320 px, html-validate, keyboard,
-//! cross-reference, print and search journeys, screenshots).
+//! (axe-core WCAG 2.2 AA at 1280 and 320 px, html-validate, the W3C Nu HTML
+//! checker, keyboard, cross-reference, print and search journeys,
+//! screenshots); and the Markdown feature page (issue 14), built as model
+//! text and under every override action, checked the same way.
 //!
 //! Needs Node packages (`npm ci`) and `/usr/bin/chromium`; `.ci/run` installs
 //! both. When either is missing this test fails: it never skips.
@@ -27,7 +29,7 @@ fn require_tools(repo: &Path) {
         node.as_ref().is_ok_and(|o| o.status.success()),
         "the browser tests need Node.js (`node` is not on PATH): {SETUP}"
     );
-    for package in ["playwright-core", "axe-core", "html-validate"] {
+    for package in ["playwright-core", "axe-core", "html-validate", "vnu-jar"] {
         let dir = repo.join("node_modules").join(package);
         assert!(
             dir.join("package.json").is_file(),
@@ -154,4 +156,33 @@ fn an_open_tab_reloads_itself_after_a_save() {
         "live reload failed:\n{}",
         common::text(&run)
     );
+}
+
+/// Runs a Node script of `tests/browser/` over a built folder; fails with
+/// what it printed unless it exits 0.
+fn node_check(repo: &Path, script: &str, dir: &Path) -> String {
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser").join(script))
+        .arg(dir)
+        .current_dir(repo)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("node runs");
+    let printed = common::text(&run);
+    assert!(run.status.success(), "{script} failed:\n{printed}");
+    printed
+}
+
+#[test]
+fn the_markdown_feature_page_is_valid_and_within_its_policy_in_every_edition() {
+    let repo = common::repo();
+    require_tools(&repo);
+    let root = common::feature_root();
+    let run = common::handbook_in(root.path(), &["build", "--out", "out", "--no-search"]);
+    common::assert_ok(&run);
+    let out = root.path().join("out");
+    let checked = node_check(&repo, "site-check.mjs", &out);
+    assert!(checked.contains(", 0 problems"), "{checked}");
+    let nu = node_check(&repo, "nu.mjs", &out);
+    assert!(nu.contains(", 0 errors"), "{nu}");
 }

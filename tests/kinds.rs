@@ -146,30 +146,75 @@ fn a_variable_in_raw_html_is_escaped_for_html_not_for_markdown() {
 }
 
 #[test]
-fn a_variable_in_a_code_span_shows_no_backslash() {
-    let html = step_2_with_variables("Type `{{ vars.duty_email }}` here.\n");
+fn a_variable_in_code_shows_its_value_as_written() {
+    let html = step_2_with_variables(
+        "Type `{{ vars.duty_email }}` here.\n\n```\nTo: {{ vars.duty_email }}\nSee {{ vars.care_web }}\n```\n",
+    );
+    assert_has(&html, "<code>adult_duty@exampleshire.example</code>");
+    assert_has(
+        &html,
+        "To: adult_duty@exampleshire.example\nSee https://exampleshire.example/adult_care/find_support\n</code>",
+    );
     assert_lacks(&html, "adult\\_duty");
-    assert_has(&html, "<code>{{ vars.duty_email }}</code>");
+    assert_lacks(&html, "{{ vars.duty_email }}");
 }
 
 // ---------------------------------------------------------------------------
-// Kind 2: code is literal.
+// Kind 2: code can show the syntax it documents, and `\{{` is the escape.
+
+/// Step 3 with `text` appended, built: the model's and Exampleshire's HTML.
+fn step_3_in_model_and_exampleshire(text: &str) -> (String, String) {
+    let root = shipped();
+    append(root.path(), "content/step-3.md", text);
+    let out = built(root.path());
+    (
+        read(out.join("model/step-3.html")),
+        read(out.join("exampleshire/step-3.html")),
+    )
+}
 
 #[test]
-fn variable_syntax_in_code_is_shown_as_written_in_every_edition() {
-    let root = shipped();
+fn brace_syntax_in_code_builds_and_shows_as_written_in_the_model() {
+    let root = copy_of_model();
     append(
         root.path(),
         "content/step-3.md",
         "\nWrite `{{ authority.name }}` or `={{1,2}}`.\n\n```\nTitle: {{ authority.name }}\n=SUM({{1,2}})\n```\n\n    indented {{ vars.nothing }}\n",
     );
-    let out = built(root.path());
-    for edition in ["model", "exampleshire", "kinloch-vale"] {
-        let html = read(out.join(edition).join("step-3.html"));
-        assert_has(&html, "<code>{{ authority.name }}</code>");
-        assert_has(&html, "<code>={{1,2}}</code>");
-        assert_has(&html, "Title: {{ authority.name }}\n=SUM({{1,2}})");
-        assert_has(&html, "indented {{ vars.nothing }}");
+    let check = handbook_in(root.path(), &["check"]);
+    assert_ok(&check);
+    assert_lacks(&text(&check), "names no variable");
+    let html = read(built(root.path()).join("model/step-3.html"));
+    assert_has(&html, "<code>{{ authority.name }}</code>");
+    assert_has(&html, "<code>={{1,2}}</code>");
+    assert_has(&html, "Title: {{ authority.name }}\n=SUM({{1,2}})");
+    assert_has(&html, "indented {{ vars.nothing }}");
+}
+
+#[test]
+fn in_code_a_variable_of_the_edition_is_its_value_and_other_braces_stay() {
+    let (model, exampleshire) = step_3_in_model_and_exampleshire(
+        "\nWrite `{{ authority.name }}`, `={{1,2}}` and `{{ vars.nothing }}`.\n",
+    );
+    assert_has(&model, "<code>{{ authority.name }}</code>");
+    assert_has(&exampleshire, "<code>Exampleshire County Council</code>");
+    for html in [&model, &exampleshire] {
+        assert_has(html, "<code>={{1,2}}</code>");
+        assert_has(html, "<code>{{ vars.nothing }}</code>");
+    }
+}
+
+#[test]
+fn a_backslash_shows_braces_as_written_in_code_and_html_in_every_edition() {
+    let (model, exampleshire) = step_3_in_model_and_exampleshire(
+        "\nWrite `\\{{ authority.name }}` to show the name.\n\n```\nHeader: \\{{ authority.name }}\n```\n\n<p class=\"x\">In HTML, \\{{ authority.name }}.</p>\n",
+    );
+    for html in [&model, &exampleshire] {
+        assert_has(html, "<code>{{ authority.name }}</code>");
+        assert_has(html, "Header: {{ authority.name }}\n");
+        assert_has(html, "In HTML, {{ authority.name }}.");
+        assert_lacks(html, "\\{{");
+        assert_lacks(html, "Exampleshire County Council</code>");
     }
 }
 
@@ -759,4 +804,792 @@ fn the_shipped_authority_which_rewrites_the_definition_gets_no_warning() {
     let run = handbook(&["check"]);
     assert_ok(&run);
     assert_lacks(&text(&run), "reads “Personal Budget Holder”");
+}
+
+// ---------------------------------------------------------------------------
+// Kind 11: files editors and operating systems leave beside sources are
+// ignored everywhere.
+
+/// What editors and systems leave beside `step-1.md`, by name, with what
+/// each holds (`None`: a symbolic link to nowhere, as Emacs's lock files are).
+const LEFTOVERS: &[(&str, Option<&str>)] = &[
+    (".#step-1.md", None),
+    (
+        "step-1.md~",
+        Some("---\nid: backup\n---\nOld text {{ x }} [[nowhere]]\n"),
+    ),
+    (".step-1.md.swp", Some("b0VIM 8.2\u{1}\u{2}")),
+    ("#step-1.md#", Some("---\nid: autosave\n---\n[[nowhere]]\n")),
+    ("4913", Some("")),
+    (".DS_Store", Some("\u{0}\u{0}\u{0}\u{1}Bud1")),
+    ("Thumbs.db", Some("\u{0}\u{1}")),
+    ("desktop.ini", Some("[.ShellClassInfo]\r\n")),
+];
+
+/// Puts every leftover in `folder` of `root`.
+fn leave_leftovers(root: &Path, folder: &str) {
+    let dir = root.join(folder);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, content) in LEFTOVERS {
+        let path = dir.join(name);
+        match content {
+            Some(text) => std::fs::write(&path, text).unwrap(),
+            None => {
+                std::os::unix::fs::symlink("someone@host.12345:1700000000", &path).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn leftover_files_beside_sources_are_ignored_by_build_and_check() {
+    let folders = [
+        "content",
+        "local-overrides/exampleshire/overrides",
+        "local-overrides/exampleshire/examples",
+        "local-overrides/exampleshire/pages",
+        "themes/default/static",
+        "themes/default/templates",
+        "local-overrides/exampleshire/templates",
+        "local-overrides/exampleshire/static",
+    ];
+    for folder in folders {
+        let root = shipped();
+        leave_leftovers(root.path(), folder);
+        let check = handbook_in(root.path(), &["check"]);
+        assert_ok(&check);
+        assert_has(&text(&check), ": 0 errors, 0 warnings,");
+        let out = built(root.path());
+        for file in walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let name = file.file_name().to_string_lossy().into_owned();
+            assert!(
+                !LEFTOVERS.iter().any(|(leftover, _)| name == *leftover),
+                "{folder}: `{name}` was published at {}",
+                file.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn leftover_files_saved_during_serve_never_break_the_preview() {
+    let root = copy_of_model();
+    let server = start(root.path(), &[]);
+    assert_eq!(get(&server, "/step-1.html").0, 200);
+    leave_leftovers(root.path(), "content");
+    replace(
+        root.path(),
+        "content/step-1.md",
+        "holistic view",
+        "whole-person view",
+    );
+    let started = std::time::Instant::now();
+    let mut body = String::new();
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        body = get(&server, "/step-1.html").1;
+        if body.contains("whole-person view") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_has(&body, "whole-person view");
+    assert_lacks(&body, "hb-build-error");
+    assert_eq!(get(&server, "/.DS_Store").0, 404);
+}
+
+// ---------------------------------------------------------------------------
+// Kind 10: every diagnostic points at the source.
+
+/// A model page whose line 8 shows an image the edition does not have.
+const CASE_PAGE: &str = "---\nid: zz-case\ntitle: A case\nweight: 99\n---\n## How a plan goes to panel {#panel}\n\n![How a plan goes to panel](assets/panel-flow.png)\n";
+
+/// `check --format json` of a root: its errors as (file, line, column, message, hint).
+fn json_errors(root: &Path) -> Vec<(String, u64, u64, String, String)> {
+    let run = handbook_in(root, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", text(&run)));
+    let list = json.get("diagnostics").unwrap_or(&json);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+                d["message"].as_str().unwrap_or("").to_string(),
+                d["hint"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_missing_image_is_one_error_at_its_line_with_a_hint_about_images() {
+    let root = shipped();
+    write(root.path(), "content/zz-case.md", CASE_PAGE);
+    let errors = json_errors(root.path());
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let (file, line, column, message, hint) = &errors[0];
+    assert_eq!(
+        (file.as_str(), *line, *column),
+        ("content/zz-case.md", 8, 1)
+    );
+    assert_has(message, "`assets/panel-flow.png`");
+    assert_has(hint, "static/");
+    assert_has(hint, "published under `assets/`");
+    assert_lacks(hint, "[[step-3]]");
+    let human = text(&handbook_in(root.path(), &["check"]));
+    assert_has(&human, "content/zz-case.md:8:1: there is no image");
+    assert_lacks(&human, "a link on");
+    assert_lacks(&human, "print.html`");
+    assert_lacks(&human, "zz-case.html");
+}
+
+#[test]
+fn addresses_in_raw_html_links_and_fragments_are_reported_where_written() {
+    let root = copy_of_model();
+    write(
+        root.path(),
+        "content/zz-case.md",
+        "---\nid: zz-case\ntitle: A case\nweight: 99\n---\nText.\n\n<p>A chart: <img src=\"assets/chart.png\" alt=\"Chart\"></p>\n\n[The form](files/form.pdf) and [the checklist](step-3.html#nope).\n\n![Logo](assets/handbook.cs)\n",
+    );
+    let errors = json_errors(root.path());
+    let places: Vec<(u64, u64)> = errors.iter().map(|e| (e.1, e.2)).collect();
+    assert_eq!(
+        places,
+        vec![(8, 23), (10, 1), (10, 32), (12, 1)],
+        "{errors:#?}"
+    );
+    assert!(errors.iter().all(|e| e.0 == "content/zz-case.md"));
+    assert_has(&errors[0].3, "no image `assets/chart.png`");
+    assert_has(
+        &errors[1].3,
+        "`files/form.pdf`, which is not in this edition",
+    );
+    assert_has(&errors[2].3, "`#nope`, which is not an id on `step-3.html`");
+    assert_has(&errors[3].4, "did you mean `assets/handbook.css`?");
+}
+
+#[test]
+fn a_broken_link_in_a_template_is_one_error_per_edition_naming_its_pages() {
+    let root = copy_of_model();
+    replace(
+        root.path(),
+        "themes/default/templates/base.html",
+        "<li><a href=\"credits.html\">Credits and licence</a></li>",
+        "<li><a href=\"credits.html\">Credits and licence</a></li><li><a href=\"licence.html\">Licence</a></li>",
+    );
+    let errors = json_errors(root.path());
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_has(&errors[0].3, "a link on ");
+    assert_has(&errors[0].3, "pages of `model`");
+    assert_has(
+        &errors[0].3,
+        "to `licence.html` points to `licence.html`, which is not in the edition",
+    );
+    assert_has(&errors[0].4, "template");
+}
+
+// ---------------------------------------------------------------------------
+// Kind 17: every problem at once, across stages.
+
+#[test]
+fn an_unknown_cross_reference_and_a_missing_image_are_both_reported_in_one_run() {
+    let root = shipped();
+    write(root.path(), "content/zz-case.md", CASE_PAGE);
+    append(
+        root.path(),
+        "content/step-4.md",
+        "\nSee [[step-33]] and [the plan](step-34).\n",
+    );
+    let line = read(root.path().join("content/step-4.md")).lines().count() as u64;
+    let errors = json_errors(root.path());
+    let places: Vec<(&str, u64, u64)> = errors.iter().map(|e| (e.0.as_str(), e.1, e.2)).collect();
+    assert_eq!(
+        places,
+        vec![
+            ("content/step-4.md", line, 5),
+            ("content/step-4.md", line, 21),
+            ("content/zz-case.md", 8, 1),
+        ],
+        "{errors:#?}"
+    );
+    let run = build(root.path());
+    assert_fails(&run);
+    let all = text(&run);
+    assert_eq!(
+        count(&all, "there is no page with the id `step-33`"),
+        1,
+        "{all}"
+    );
+    assert_eq!(count(&all, "there is no image"), 1, "{all}");
+    assert!(!root.path().join("out").exists());
+}
+
+#[test]
+fn a_problem_in_an_example_is_reported_in_that_examples_file() {
+    let root = shipped();
+    for (name, body) in [
+        ("ex-aa-first", "A first example, with no links.\n"),
+        ("ex-ab-second", "A second example.\n\nSee [[step-33]].\n"),
+    ] {
+        write(
+            root.path(),
+            &format!("local-overrides/exampleshire/examples/{name}.md"),
+            &format!("---\nid: {name}\ntitle: \"{name}\"\nattach: [step-7]\n---\n{body}"),
+        );
+    }
+    let errors = json_errors(root.path());
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        (errors[0].0.as_str(), errors[0].1, errors[0].2),
+        (
+            "local-overrides/exampleshire/examples/ex-ab-second.md",
+            8,
+            5
+        )
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Kind 6: everything emitted is valid for its format and for the page's own
+// security policy.
+
+/// Every XML file of a built output, each parsed as XML 1.0.
+fn assert_xml_well_formed(out: &Path) {
+    let mut seen = 0;
+    for file in walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if file.path().extension().is_some_and(|x| x == "xml") {
+            let xml = read(file.path());
+            if let Err(e) = roxmltree::Document::parse(&xml) {
+                panic!("{} is not well-formed XML: {e}", file.path().display());
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no XML file under {}", out.display());
+}
+
+#[test]
+fn a_control_character_escaped_in_yaml_is_refused_where_it_is_written() {
+    for (file, from, to, place, shown) in [
+        (
+            "content/step-3.md",
+            "title: \"Step Three: Getting",
+            "title: \"Step Three:\\x10 Getting",
+            "content/step-3.md:3:20:",
+            "`\\x10` here is the invisible control character U+0010",
+        ),
+        (
+            PANEL_PAGE,
+            "note: \"First published.\"",
+            "note: \"First\\u000b published.\"",
+            &format!("{PANEL_PAGE}:13:17:"),
+            "`\\u000b` here is the invisible control character U+000B (vertical tab)",
+        ),
+        (
+            "local-overrides/exampleshire/authority.yaml",
+            "name: Exampleshire County Council",
+            "name: \"Exampleshire\\a County Council\"",
+            "local-overrides/exampleshire/authority.yaml:",
+            "`\\a` here is the invisible control character U+0007 (bell)",
+        ),
+    ] {
+        let root = shipped();
+        replace(root.path(), file, from, to);
+        let check = handbook_in(root.path(), &["check"]);
+        assert_fails(&check);
+        let all = text(&check);
+        assert_has(&all, place);
+        assert_has(&all, shown);
+        assert_fails(&build(root.path()));
+    }
+}
+
+#[test]
+fn backslashes_that_are_not_control_characters_are_fine() {
+    let root = shipped();
+    replace(
+        root.path(),
+        PANEL_PAGE,
+        "note: \"First published.\"",
+        "note: \"First published: C:\\\\x10, a tab\\there and a line\\nbreak.\"",
+    );
+    replace(
+        root.path(),
+        "content/step-3.md",
+        "title: \"Step Three: Getting",
+        "title: Step Three \\x10 'Getting",
+    );
+    replace(
+        root.path(),
+        "content/step-3.md",
+        "'Getting my plan agreed\"",
+        "'Getting my plan agreed'",
+    );
+    let out = built(root.path());
+    assert_has(&read(out.join("model/step-3.html")), "Step Three \\x10");
+    assert_xml_well_formed(&out);
+}
+
+#[test]
+fn a_control_character_in_a_page_is_refused_at_its_line_and_column() {
+    let root = copy_of_model();
+    append(root.path(), "content/step-3.md", "\nA bell \u{7} rings.\n");
+    let line = read(root.path().join("content/step-3.md")).lines().count();
+    let all = text(&handbook_in(root.path(), &["check"]));
+    assert_has(
+        &all,
+        &format!("content/step-3.md:{line}:8: this file holds the invisible control character U+0007 (bell)"),
+    );
+}
+
+#[test]
+fn a_character_reference_to_a_control_character_is_left_out_with_a_warning() {
+    let root = copy_of_model();
+    append(
+        root.path(),
+        "content/step-3.md",
+        "\n## Paying &#16;money {#paying}\n\nA &#11;tab and &#x85;more.\n",
+    );
+    let run = handbook_in(root.path(), &["check"]);
+    assert_ok(&run);
+    let all = text(&run);
+    assert_has(&all, "stands for the invisible control character U+0010");
+    assert_has(&all, "stands for the invisible control character U+000B");
+    let out = built(root.path());
+    for file in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if file
+            .path()
+            .extension()
+            .is_some_and(|x| x == "html" || x == "xml")
+        {
+            let text = read(file.path());
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| matches!(c, '\u{10}' | '\u{b}' | '\u{85}')),
+                "{} holds a control character",
+                file.path().display()
+            );
+        }
+    }
+    assert_has(&read(out.join("model/step-3.html")), ">Paying money</a>");
+    assert_xml_well_formed(&out);
+}
+
+#[test]
+fn table_alignment_is_a_class_not_a_style_the_policy_blocks() {
+    let root = shipped();
+    append(
+        root.path(),
+        "content/step-4.md",
+        "\n| Item | Cost | Note |\n| :--- | ---: | :-: |\n| Gym | £20.00 | weekly |\n\n<table><tr><td style=\"text-align: right\">1</td></tr></table>\n",
+    );
+    let out = built(root.path());
+    for edition in ["model", "exampleshire"] {
+        let html = read(out.join(edition).join("step-4.html"));
+        assert_has(&html, "<th class=\"align-left\">Item</th><th class=\"align-right\">Cost</th><th class=\"align-center\">Note</th>");
+        assert_has(&html, "<td class=\"align-right\">£20.00</td>");
+        assert_lacks(&html, "style=");
+        assert_lacks(&read(out.join(edition).join("print.html")), "style=");
+    }
+    let css = read(out.join("model/assets/handbook.css"));
+    assert_has(&css, ".align-right {\n  text-align: right;");
+}
+
+#[test]
+fn the_a_to_z_letters_are_headings_one_level_below_the_heading_above_them() {
+    let out = shipped_build();
+    for edition in ["model", "exampleshire", "kinloch-vale"] {
+        let a_to_z = read(out.join(edition).join("a-z.html"));
+        assert_has(&a_to_z, "<h2 id=\"letter-1\" class=\"a-z__letter\">");
+        assert_lacks(&a_to_z, "<h3");
+        let search = read(out.join(edition).join("search.html"));
+        assert_has(&search, "<h2 id=\"hb-a-z\">");
+        assert_has(&search, "<h3 id=\"letter-1\" class=\"a-z__letter\">");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Kind 5: local text never changes what model text says (footnotes).
+
+#[test]
+fn footnotes_keep_their_own_numbers_on_the_page_and_in_print() {
+    let out = shipped_build();
+    let step_3 = read(out.join("model/step-3.html"));
+    assert_has(&step_3, "<a href=\"#fn-2\">2</a></sup>");
+    assert_has(
+        &step_3,
+        "id=\"fn-2\"><sup class=\"footnote-definition-label\">2</sup>",
+    );
+    let print = read(out.join("model/print.html"));
+    assert_has(&print, "<a href=\"#about--fn-1\">1</a></sup>");
+    assert_has(&print, "<a href=\"#step-3--fn-2\">2</a></sup>");
+    assert_has(
+        &print,
+        "id=\"step-3--fn-2\"><sup class=\"footnote-definition-label\">2</sup>",
+    );
+}
+
+/// Exampleshire's step 3 with an override appending a footnote `[^2]` of
+/// its own to the section whose model text cites the Care Quality
+/// Commission in its footnote 2: the root, and the built page.
+fn override_with_footnote_2() -> (tempfile::TempDir, String) {
+    let root = shipped();
+    exampleshire_override(
+        root.path(),
+        "k",
+        "step-3#social-work-role",
+        "append",
+        "Our panel guidance says more.[^2]\n\n[^2]: Exampleshire County Council, *Panel guidance*, 2026.\n",
+    );
+    let html = read(built(root.path()).join("exampleshire/step-3.html"));
+    (root, html)
+}
+
+#[test]
+fn an_overrides_footnote_keeps_its_own_identity_beside_the_models() {
+    let (root, html) = override_with_footnote_2();
+    assert_eq!(count(&html, "id=\"fn-2\""), 1, "{html}");
+    assert_eq!(count(&html, "id=\"override-k--fn-2\""), 1, "{html}");
+    // The model's reference still cites the model's note; the council's, its own.
+    assert_has(
+        &html,
+        "set out by the Care Quality Commission.<sup class=\"footnote-reference\"><a href=\"#fn-2\">2</a></sup>",
+    );
+    assert_has(
+        &html,
+        "Our panel guidance says more.<sup class=\"footnote-reference\"><a href=\"#override-k--fn-2\">2</a></sup>",
+    );
+    let model_note = &html[html.find("id=\"fn-2\"").unwrap()..];
+    assert!(model_note[..400].contains("CQC website"), "{model_note}");
+    let local_note = &html[html.find("id=\"override-k--fn-2\"").unwrap()..];
+    assert!(local_note[..300].contains("Panel guidance"), "{local_note}");
+    let print = read(root.path().join("out/exampleshire/print.html"));
+    assert_eq!(count(&print, "id=\"step-3--fn-2\""), 1);
+    assert_eq!(count(&print, "id=\"step-3--override-k--fn-2\""), 1);
+}
+
+#[test]
+fn check_warns_where_an_overrides_footnote_takes_a_number_the_model_uses() {
+    let (root, _) = override_with_footnote_2();
+    let run = handbook_in(root.path(), &["check"]);
+    assert_ok(&run);
+    let all = text(&run);
+    assert_has(
+        &all,
+        "local-overrides/exampleshire/overrides/k.md:7:1: the model's text on this page already has a footnote `[^2]`",
+    );
+    assert_has(&all, "such as `[^3]`");
+    assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+}
+
+#[test]
+fn an_examples_footnotes_are_its_own() {
+    let root = shipped();
+    write(
+        root.path(),
+        "local-overrides/exampleshire/examples/ex-footnoted.md",
+        "---\nid: ex-footnoted\ntitle: \"A footnoted example\"\nattach: [step-3]\n---\nA panel met.[^2]\n\n[^2]: The panel's minutes.\n",
+    );
+    let html = read(built(root.path()).join("exampleshire/step-3.html"));
+    assert_eq!(count(&html, "id=\"fn-2\""), 1, "{html}");
+    assert_has(
+        &html,
+        "A panel met.<sup class=\"footnote-reference\"><a href=\"#ex-footnoted--fn-2\">2</a></sup>",
+    );
+    assert_eq!(count(&html, "id=\"ex-footnoted--fn-2\""), 1);
+}
+
+// ---------------------------------------------------------------------------
+// Kind 12: a page works at any address.
+
+/// A copy of the shipped root where the model's `handbook.yaml` and
+/// Exampleshire's `authority.yaml` give published addresses.
+fn addressed() -> tempfile::TempDir {
+    let root = shipped();
+    append(
+        root.path(),
+        "content/handbook.yaml",
+        "address: https://intranet.example/guidance\n",
+    );
+    append(
+        root.path(),
+        "local-overrides/exampleshire/authority.yaml",
+        "address: https://intranet.exampleshire.example/handbook/\n",
+    );
+    root
+}
+
+#[test]
+fn with_a_published_address_the_sitemap_holds_absolute_locations() {
+    let root = addressed();
+    let out = built(root.path());
+    let model = read(out.join("model/sitemap.xml"));
+    assert_has(
+        &model,
+        "<loc>https://intranet.example/guidance/step-3.html</loc>",
+    );
+    assert_has(
+        &model,
+        "<loc>https://intranet.example/guidance/index.html</loc>",
+    );
+    assert_lacks(&model, "<loc>step-");
+    let exampleshire = read(out.join("exampleshire/sitemap.xml"));
+    assert_has(
+        &exampleshire,
+        "<loc>https://intranet.exampleshire.example/handbook/resource-allocation-panel.html</loc>",
+    );
+    assert!(!out.join("kinloch-vale/sitemap.xml").exists());
+    assert_xml_well_formed(&out);
+}
+
+#[test]
+fn with_a_published_address_the_404_page_works_from_any_folder() {
+    let root = addressed();
+    let out = built(root.path());
+    let page = read(out.join("model/404.html"));
+    let base = "https://intranet.example/guidance/";
+    assert_has(
+        &page,
+        &format!("<link rel=\"stylesheet\" href=\"{base}assets/handbook.css\">"),
+    );
+    assert_has(
+        &page,
+        &format!("<script src=\"{base}assets/handbook.js\" defer></script>"),
+    );
+    assert_has(
+        &page,
+        &format!("<a href=\"{base}index.html\">go to the start of the handbook</a>"),
+    );
+    assert_has(&page, &format!("action=\"{base}search.html\""));
+    assert_has(&page, "href=\"#main\"");
+    // Every link and file the page uses is under the address.
+    for attribute in ["href=\"", "src=\"", "action=\""] {
+        for (at, _) in page.match_indices(attribute) {
+            let value = &page[at + attribute.len()..];
+            let value = &value[..value.find('"').unwrap()];
+            assert!(
+                value.starts_with(base) || value.starts_with('#') || value.starts_with("data:"),
+                "404.html uses `{value}`"
+            );
+        }
+    }
+    // Other pages keep relative links.
+    assert_has(
+        &read(out.join("model/step-3.html")),
+        "href=\"assets/handbook.css\"",
+    );
+    assert_has(
+        &read(out.join("exampleshire/404.html")),
+        "href=\"https://intranet.exampleshire.example/handbook/assets/handbook.css\"",
+    );
+}
+
+#[test]
+fn without_a_published_address_there_is_no_sitemap_and_check_says_so() {
+    let root = shipped();
+    let check = handbook_in(root.path(), &["check"]);
+    assert_ok(&check);
+    let all = text(&check);
+    assert_has(
+        &all,
+        "content/handbook.yaml: the `model` edition has no published address, so it has no sitemap",
+    );
+    assert_has(&all, "local-overrides/kinloch-vale/authority.yaml: the `kinloch-vale` edition has no published address");
+    assert_ok(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+    let out = built(root.path());
+    for file in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        assert_ne!(file.file_name(), "sitemap.xml");
+        if file
+            .path()
+            .extension()
+            .is_some_and(|x| x == "html" || x == "xml")
+        {
+            assert_lacks(&read(file.path()), "sitemap");
+        }
+    }
+    let page = read(out.join("model/404.html"));
+    assert_has(&page, "href=\"index.html\"");
+    assert_has(&page, "from your intranet's link to it");
+}
+
+#[test]
+fn a_published_address_that_is_not_an_absolute_web_address_is_refused_at_its_line() {
+    for (address, why) in [
+        (
+            "intranet.example/guidance/",
+            "it must start with `https://` (or `http://`)",
+        ),
+        (
+            "ftp://intranet.example/",
+            "it must start with `https://` (or `http://`)",
+        ),
+        (
+            "https://intranet.example/guidance/index.html",
+            "it must be the address of the folder the home page is in, not of a page",
+        ),
+    ] {
+        let root = shipped();
+        append(
+            root.path(),
+            "local-overrides/exampleshire/authority.yaml",
+            &format!("address: {address}\n"),
+        );
+        let line = read(
+            root.path()
+                .join("local-overrides/exampleshire/authority.yaml"),
+        )
+        .lines()
+        .count();
+        let errors = json_errors(root.path());
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        let (file, at_line, column, message, hint) = &errors[0];
+        assert_eq!(
+            (file.as_str(), *at_line, *column),
+            (
+                "local-overrides/exampleshire/authority.yaml",
+                line as u64,
+                1
+            )
+        );
+        assert_eq!(
+            message,
+            &format!("`{address}` is not an address the edition can be published at: {why}")
+        );
+        assert_has(hint, "address: https://intranet.example/guidance/");
+    }
+}
+
+#[test]
+fn the_preview_shows_a_styled_404_page_for_a_missing_page_in_any_folder() {
+    let root = addressed();
+    let server = start(root.path(), &[]);
+    let (status, body) = get(&server, "/old/guidance/step-3.html");
+    assert_eq!(status, 404);
+    assert_has(&body, "Page not found");
+    assert_has(
+        &body,
+        "<link rel=\"stylesheet\" href=\"/assets/handbook.css\">",
+    );
+    assert_has(
+        &body,
+        "<a href=\"/index.html\">go to the start of the handbook</a>",
+    );
+    assert_lacks(&body, "intranet.example");
+    assert_eq!(get(&server, "/assets/handbook.css").0, 200);
+}
+
+// ---------------------------------------------------------------------------
+// The Markdown feature page: every construct the renderer supports, as
+// model text and under each override action.
+
+#[test]
+fn the_feature_page_builds_cleanly_as_model_text_and_under_every_override_action() {
+    let root = feature_root();
+    let check = handbook_in(root.path(), &["check", "--format", "json"]);
+    assert_ok(&check);
+    let json: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let list = json
+        .get("diagnostics")
+        .unwrap_or(&json)
+        .as_array()
+        .unwrap()
+        .clone();
+    // New overrides have no review date or model fingerprint yet: nothing else.
+    let problems: Vec<&serde_json::Value> = list
+        .iter()
+        .filter(|d| d["severity"] != "note")
+        .filter(|d| {
+            let message = d["message"].as_str().unwrap_or("");
+            !message.contains("says nothing of when it was written")
+                && !message.contains("has no record of the model text")
+        })
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let run = handbook_in(root.path(), &["build", "--out", "out", "--no-search"]);
+    assert_ok(&run);
+    let out = root.path().join("out");
+    assert_xml_well_formed(&out);
+    let model = read(out.join("model/features.html"));
+    let pages = [
+        ("model", "features.html"),
+        ("exampleshire", "features.html"),
+        ("exampleshire", "step-1.html"),
+        ("exampleshire", "step-2.html"),
+        ("exampleshire", "step-3.html"),
+        ("exampleshire", "step-4.html"),
+        ("exampleshire", "step-5.html"),
+        ("exampleshire", "step-6.html"),
+    ];
+    for (edition, page) in pages {
+        let html = read(out.join(edition).join(page));
+        let place = format!("{edition}/{page}");
+        assert_lacks(&html, "style=");
+        assert_lacks(&html, "never published");
+        assert_has(&html, "<th class=\"align-left\">Item</th><th class=\"align-center\">Where</th><th class=\"align-right\">Cost</th><th>Note</th>");
+        assert_has(
+            &html,
+            "<td><a href=\"step-3.html#good-plan-checklist\">the checklist</a></td>",
+        );
+        assert_has(
+            &html,
+            "<td class=\"align-center\"><a href=\"step-5.html\">the review</a></td>",
+        );
+        assert_has(&html, "<code>={{1,2}}</code>");
+        assert_has(&html, "<code>{{ not.a.variable }}</code>");
+        assert_has(&html, "{{ escaped braces }}");
+        assert_has(
+            &html,
+            "<img src=\"assets/plan.png\" alt=\"A plan going to panel\">",
+        );
+        assert_has(&html, "<a href=\"mailto:adult_duty@exampleshire.example\">");
+        assert_has(&html, "<del>struck</del>");
+        assert!(
+            html.contains(
+                "<h2 id=\"feature-setext\">An underlined heading <a href=\"step-2.html\">"
+            ),
+            "{place}"
+        );
+        let name = if edition == "model" {
+            "{{ authority.name }}"
+        } else {
+            "Exampleshire County Council"
+        };
+        assert_has(&html, &format!("<code>{name}</code>"));
+        assert_has(
+            &html,
+            &format!("A fenced code block with {{{{ braces }}}}, {name} and [[not-a-link]]."),
+        );
+        for id in [
+            "feature-tables",
+            "feature-setext",
+            "feature-lists",
+            "feature-top",
+        ] {
+            assert_eq!(count(&html, &format!("id=\"{id}\"")), 1, "{place}: {id}");
+        }
+    }
+    assert_has(&model, "<a href=\"#fn-9\">9</a>");
+    assert_has(&model, "<a href=\"#fn-note\">10</a>");
+    let adapted = read(out.join("exampleshire/step-2.html"));
+    assert_has(
+        &adapted,
+        "<a href=\"#override-features-append--fn-9\">9</a>",
+    );
 }

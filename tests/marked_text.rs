@@ -263,6 +263,16 @@ fn a_note_goes_stale_when_the_model_text_under_it_changes() {
 #[test]
 fn last_updated_on_an_adapted_page_is_the_local_texts_date() {
     let root = root_with_note("after");
+    // A published address, so that the edition has a sitemap.
+    let config = root
+        .path()
+        .join("local-overrides/exampleshire/authority.yaml");
+    let settings = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{settings}\naddress: https://intranet.exampleshire.example/guidance/\n"),
+    )
+    .unwrap();
     assert_ok(&handbook_in(
         root.path(),
         &["build", "--out", "out", "--no-search"],

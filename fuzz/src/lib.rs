@@ -215,7 +215,7 @@ pub fn page_pipeline(data: &[u8]) {
         }
         let linked = link::link(edition, &diagnostics);
         let files = render::render(&linked, engine, &theme.statics, today, &diagnostics);
-        let (problems, _outside) = linkcheck::check(&slug, &files, &[]);
+        let problems = linkcheck::check(&slug, &files, &[], None).problems;
         for d in &problems {
             assert_ne!(
                 d.code, "outside-resource",

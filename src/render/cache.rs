@@ -116,6 +116,12 @@ impl Cache {
             files.insert(path.clone(), (key, Arc::clone(&bytes)));
             made.files.push((path, bytes));
         }
+        if std::env::var_os("HANDBOOK_DEBUG_CACHE").is_some() {
+            eprintln!(
+                "DEBUG cache made again: {:?}",
+                &made.changed[..made.changed.len().min(8)]
+            );
+        }
         Ok(made)
     }
 

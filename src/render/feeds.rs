@@ -1,18 +1,21 @@
-//! Machine-readable files of an edition: the sitemap and the Atom feed of
-//! changes. Both use relative addresses, since the address an edition is
-//! served from is not known when it is built.
+//! Machine-readable files of an edition: the sitemap (made only when the
+//! edition's published address is known, since the sitemap protocol takes
+//! absolute addresses only) and the Atom feed of changes, whose links are
+//! relative to it.
 
 use super::{escape, ChangeEntry};
 use crate::governance;
 use crate::link::LinkedEdition;
 use crate::url::file_of;
 
-/// A sitemap of the edition's pages. Locations are relative, since the
-/// address an edition is served from is not known when it is built.
-pub fn sitemap(linked: &LinkedEdition) -> String {
+/// A sitemap of the edition's pages, each located under `address` (the
+/// edition's published address, ending in `/`), as the sitemap protocol
+/// requires.
+pub fn sitemap(linked: &LinkedEdition, address: &str) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for p in &linked.pages {
         xml.push_str("  <url><loc>");
+        xml.push_str(&escape(address));
         xml.push_str(&escape(&file_of(&linked.edition.home, p.page.id())));
         xml.push_str("</loc>");
         let date = governance::page_updated(&p.page, linked.edition.model.meta.date);

@@ -30,6 +30,9 @@ pub struct HtmlOptions<'a> {
     pub page_id: &'a str,
     /// The id of the edition's home page, which is written as `index.html`.
     pub home: &'a str,
+    /// For an example's text, its id: the example's footnotes are its own,
+    /// apart from the page's.
+    pub footnote_scope: Option<&'a str>,
 }
 
 /// A glossary term as the HTML writer links it.
@@ -114,178 +117,347 @@ fn title_for(resolved: &Resolved, options: &HtmlOptions) -> Option<String> {
     }
 }
 
-/// Markdown of a linked text to HTML.
+/// Markdown of a linked text to HTML. `sections` are the ids its headings
+/// get (the link stage's), `links` where its cross-references go.
 pub fn to_html(
     text: &LinkedText,
     sections: Option<&[SectionRef]>,
     links: &HashMap<String, Resolved>,
     options: &HtmlOptions,
 ) -> String {
-    let mut events: Vec<Event> = Vec::new();
-    let mut heading_index = 0;
-    let mut in_code = false;
-    // While inside a link whose text is replaced by a title, or whose tag is dropped.
-    let mut replacing_text = false;
-    let mut used_terms: HashSet<usize> = HashSet::new();
-    let mut link_depth = 0usize;
-    let mut in_heading = false;
-    let mut dropped_links: Vec<bool> = Vec::new();
-    let prefix = |id: &str| match options.print_page {
-        Some(page) => format!("{page}--{id}"),
-        None => id.to_string(),
+    let mut writer = Writer {
+        text,
+        sections,
+        links,
+        options,
+        footnotes: Footnotes::of(text, options),
+        events: Vec::new(),
+        heading_index: 0,
+        in_code: false,
+        in_heading: false,
+        replacing_text: false,
+        used_terms: HashSet::new(),
+        link_depth: 0,
+        dropped_links: Vec::new(),
     };
     let mut nesting = markdown::Nesting::default();
     let mut marker = super::marks::Marker::default();
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
         let event = super::marks::scrub(event);
-        marker.see(text, &event, range.start, &mut events);
+        marker.see(text, &event, range.start, &mut writer.events);
         nesting.see(&event);
         if nesting.too_deep() {
             // The link stage has reported it as an error, so this is never published.
             return "<p>This text is nested too deeply to show.</p>\n".to_string();
         }
+        writer.see(event, range.start);
+    }
+    marker.finish(&mut writer.events);
+    let mut html = String::with_capacity(text.markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, writer.events.into_iter());
+    // Raw HTML the author wrote goes through the allow-list; what the
+    // renderer wrote passes it unchanged. The council's text is then marked.
+    super::marks::dress(crate::sanitize::clean(&html), text)
+}
+
+/// Turns the parser's events for one text into the events the HTML is
+/// written from.
+struct Writer<'t, 'o> {
+    text: &'t LinkedText,
+    sections: Option<&'t [SectionRef]>,
+    links: &'t HashMap<String, Resolved>,
+    options: &'t HtmlOptions<'o>,
+    footnotes: Footnotes<'t>,
+    events: Vec<Event<'t>>,
+    heading_index: usize,
+    in_code: bool,
+    in_heading: bool,
+    /// While inside a link whose text is replaced by a title.
+    replacing_text: bool,
+    used_terms: HashSet<usize>,
+    link_depth: usize,
+    /// For each link open: whether its tag is left out (it goes nowhere).
+    dropped_links: Vec<bool>,
+}
+
+impl<'t> Writer<'t, '_> {
+    /// Takes the next event, which starts at byte `at` of the text.
+    fn see(&mut self, event: Event<'t>, at: usize) {
         match event {
-            Event::End(TagEnd::Heading(level)) => {
-                in_heading = false;
-                events.push(Event::End(TagEnd::Heading(level)));
-            }
             Event::Start(Tag::Heading {
                 level,
                 id,
                 classes,
                 attrs,
             }) => {
-                in_heading = true;
-                let given = sections
-                    .and_then(|s| s.get(heading_index))
+                self.in_heading = true;
+                let given = self
+                    .sections
+                    .and_then(|s| s.get(self.heading_index))
                     .map(|s| s.id.clone())
                     .or_else(|| id.map(|i| i.to_string()))
-                    .unwrap_or_else(|| format!("section-{heading_index}"));
-                heading_index += 1;
-                events.push(Event::Start(Tag::Heading {
+                    .unwrap_or_else(|| format!("section-{}", self.heading_index));
+                self.heading_index += 1;
+                self.events.push(Event::Start(Tag::Heading {
                     level,
-                    id: Some(CowStr::from(prefix(&given))),
+                    id: Some(CowStr::from(self.options.prefixed(&given))),
                     classes,
                     attrs,
                 }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                self.in_heading = false;
+                self.events.push(Event::End(TagEnd::Heading(level)));
             }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                link_depth += 1;
-                let internal = matches!(link_type, LinkType::WikiLink { .. })
-                    || links.contains_key(dest_url.as_ref());
-                if !internal {
-                    dropped_links.push(false);
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                    continue;
-                }
-                let Some(resolved) = links.get(dest_url.as_ref()) else {
-                    dropped_links.push(true);
-                    continue;
-                };
-                match href_for(resolved, options) {
-                    Some(href) => {
-                        dropped_links.push(false);
-                        if matches!(link_type, LinkType::WikiLink { has_pothole: false }) {
-                            if let Some(t) = title_for(resolved, options) {
-                                replacing_text = true;
-                                events.push(Event::Start(Tag::Link {
-                                    link_type: LinkType::Inline,
-                                    dest_url: href.into(),
-                                    title,
-                                    id,
-                                }));
-                                events.push(Event::Text(t.into()));
-                                continue;
-                            }
-                        }
-                        events.push(Event::Start(Tag::Link {
-                            link_type: LinkType::Inline,
-                            dest_url: href.into(),
-                            title,
-                            id,
-                        }));
-                    }
-                    None => dropped_links.push(true),
-                }
-            }
+            }) => self.link(link_type, dest_url, title, id),
             Event::End(TagEnd::Link) => {
-                link_depth = link_depth.saturating_sub(1);
-                replacing_text = false;
-                if !dropped_links.pop().unwrap_or(false) {
-                    events.push(Event::End(TagEnd::Link));
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.replacing_text = false;
+                if !self.dropped_links.pop().unwrap_or(false) {
+                    self.events.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                in_code = true;
-                events.push(Event::Start(Tag::CodeBlock(kind)));
+            Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => {
+                self.in_code = matches!(event, Event::Start(_));
+                self.events.push(event);
             }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                events.push(Event::End(TagEnd::CodeBlock));
-            }
-            // Footnote ids start with a letter ("fn-1", not "1"): valid in CSS
-            // selectors and apart from section ids.
             Event::FootnoteReference(label) => {
-                events.push(Event::FootnoteReference(
-                    prefix(&format!("fn-{label}")).into(),
-                ));
+                let html = self.footnotes.reference(&label, at);
+                self.events.push(Event::InlineHtml(CowStr::from(html)));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                events.push(Event::Start(Tag::FootnoteDefinition(
-                    prefix(&format!("fn-{label}")).into(),
-                )));
+                let html = self.footnotes.definition(&label, at);
+                self.events.push(Event::Html(CowStr::from(html)));
             }
-            Event::Text(t) => {
-                if replacing_text {
-                    continue;
-                }
-                if in_code {
-                    events.push(Event::Text(t));
-                    continue;
-                }
-                let link_glossary = link_depth == 0 && !in_heading && options.print_page.is_none();
-                let no_terms: &[(String, String)] = &[];
-                let local_terms = if text.is_local(range.start) {
-                    no_terms
-                } else {
-                    options.terms
-                };
-                for piece in terms::apply(&t, local_terms) {
-                    match piece {
-                        Piece::Plain(p) if link_glossary => link_terms(p, options, &mut used_terms, &mut events),
-                        Piece::Plain(p) => events.push(Event::Text(CowStr::from(p.to_string()))),
-                        Piece::Term { model, local } => events.push(Event::InlineHtml(CowStr::from(format!(
-                            "<span class=\"local-term\" title=\"Model guidance term: {}\">{}</span>",
-                            escape(model),
-                            escape(local)
-                        )))),
-                    }
-                }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                self.events.push(Event::Html(CowStr::from("</div>\n")));
             }
-            other => {
-                if replacing_text && matches!(other, Event::Code(_)) {
-                    continue;
-                }
-                events.push(other);
+            Event::Text(t) if !self.replacing_text => self.text(t, at),
+            Event::Text(_) | Event::Code(_) if self.replacing_text => {}
+            other => self.events.push(other),
+        }
+    }
+
+    /// A link's start: a cross-reference becomes a relative link (showing
+    /// the title of what it links to when it has no text of its own), one
+    /// to something this edition removed loses its tag; others stay.
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'t>,
+        title: CowStr<'t>,
+        id: CowStr<'t>,
+    ) {
+        self.link_depth += 1;
+        let internal = matches!(link_type, LinkType::WikiLink { .. })
+            || self.links.contains_key(dest_url.as_ref());
+        if !internal {
+            self.dropped_links.push(false);
+            self.events.push(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }));
+            return;
+        }
+        let href = self
+            .links
+            .get(dest_url.as_ref())
+            .and_then(|resolved| Some((resolved, href_for(resolved, self.options)?)));
+        let Some((resolved, href)) = href else {
+            self.dropped_links.push(true);
+            return;
+        };
+        self.dropped_links.push(false);
+        self.events.push(Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: href.into(),
+            title,
+            id,
+        }));
+        if matches!(link_type, LinkType::WikiLink { has_pothole: false }) {
+            if let Some(t) = title_for(resolved, self.options) {
+                self.replacing_text = true;
+                self.events.push(Event::Text(t.into()));
             }
         }
     }
-    marker.finish(&mut events);
-    let mut html = String::with_capacity(text.markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    // Raw HTML the author wrote goes through the allow-list; what the
-    // renderer wrote passes it unchanged. The council's text is then marked.
-    super::marks::dress(crate::sanitize::clean(&html), text)
+
+    /// Text: in model text, local terms stand for the model's (showing the
+    /// model's term in a `title`), and the first use of each glossary term
+    /// outside links and headings links to the glossary.
+    fn text(&mut self, t: CowStr<'t>, at: usize) {
+        if self.in_code {
+            self.events.push(Event::Text(t));
+            return;
+        }
+        let options = self.options;
+        let link_glossary =
+            self.link_depth == 0 && !self.in_heading && options.print_page.is_none();
+        let terms: &[(String, String)] = if self.text.is_local(at) {
+            &[]
+        } else {
+            options.terms
+        };
+        for piece in terms::apply(&t, terms) {
+            match piece {
+                Piece::Plain(p) if link_glossary => {
+                    link_terms(p, options, &mut self.used_terms, &mut self.events);
+                }
+                Piece::Plain(p) => self.events.push(Event::Text(CowStr::from(p.to_string()))),
+                Piece::Term { model, local } => {
+                    self.events.push(Event::InlineHtml(CowStr::from(format!(
+                        "<span class=\"local-term\" title=\"Model guidance term: {}\">{}</span>",
+                        escape(model),
+                        escape(local)
+                    ))));
+                }
+            }
+        }
+    }
+}
+
+impl HtmlOptions<'_> {
+    /// An id as this text writes it: in the print view, prefixed with its
+    /// page's id.
+    fn prefixed(&self, id: &str) -> String {
+        match self.print_page {
+            Some(page) => format!("{page}--{id}"),
+            None => id.to_string(),
+        }
+    }
+}
+
+/// The footnotes of one text. Each keeps its own number: a numeric label
+/// (`[^2]`) is shown as written (so the model's second footnote reads "2"
+/// on its page and in the print view), and other labels are numbered after
+/// the largest, in the order they first appear. A council's override that
+/// defines a footnote of its own gets ids of its own (namespaced by the
+/// override), so that its references go to its note and the model's go to
+/// the model's, whatever the labels; an example's footnotes are namespaced
+/// by the example. The link stage warns when a council's note takes a
+/// number the model's text uses on the same page.
+struct Footnotes<'t> {
+    text: &'t LinkedText,
+    options: &'t HtmlOptions<'t>,
+    /// The scopes (`None`: the text's own; `Some(anchor)`: an override's)
+    /// that define each label.
+    defined: HashSet<(Option<String>, String)>,
+    /// The number each label is shown with.
+    shown: HashMap<String, String>,
+}
+
+impl<'t> Footnotes<'t> {
+    fn of(text: &'t LinkedText, options: &'t HtmlOptions<'t>) -> Self {
+        let mut found = Self {
+            text,
+            options,
+            defined: HashSet::new(),
+            shown: HashMap::new(),
+        };
+        if !text.markdown.contains("[^") {
+            return found;
+        }
+        let mut labels: Vec<String> = Vec::new();
+        for (event, range) in
+            Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter()
+        {
+            let label = match event {
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    found
+                        .defined
+                        .insert((scope(text, range.start, options), label.to_string()));
+                    label
+                }
+                Event::FootnoteReference(label) => label,
+                _ => continue,
+            };
+            if !labels.iter().any(|l| l == label.as_ref()) {
+                labels.push(label.to_string());
+            }
+        }
+        let numeric = |l: &str| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit());
+        let mut next = labels
+            .iter()
+            .filter(|l| numeric(l))
+            .filter_map(|l| l.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0);
+        for label in labels {
+            let number = if numeric(&label) {
+                label.trim_start_matches('0').to_string()
+            } else {
+                next += 1;
+                next.to_string()
+            };
+            found.shown.insert(label, number);
+        }
+        found
+    }
+
+    /// The number a label is shown with, escaped for HTML.
+    fn number(&self, label: &str) -> String {
+        escape(self.shown.get(label).map_or(label, String::as_str))
+    }
+
+    /// The id of the note with `label` in a scope, as this text writes it.
+    fn id(&self, scope: Option<&str>, label: &str) -> String {
+        escape(&self.options.prefixed(&footnote_id(scope, label)))
+    }
+
+    /// A footnote reference at byte `at`: a link to its note (the note of
+    /// the override the reference is in, if it defines one, else the
+    /// text's own), showing the note's number; as written (`[^2]`) when
+    /// the note is not on the page.
+    fn reference(&self, label: &str, at: usize) -> String {
+        let own = scope(self.text, at, self.options);
+        let target = [own, None]
+            .into_iter()
+            .find(|s| self.defined.contains(&(s.clone(), label.to_string())));
+        match target {
+            Some(s) => format!(
+                "<sup class=\"footnote-reference\"><a href=\"#{}\">{}</a></sup>",
+                self.id(s.as_deref(), label),
+                self.number(label)
+            ),
+            None => escape(&format!("[^{label}]")),
+        }
+    }
+
+    /// The start of the note with `label` at byte `at`, with its id and number.
+    fn definition(&self, label: &str, at: usize) -> String {
+        let own = scope(self.text, at, self.options);
+        format!(
+            "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{}</sup>\n",
+            self.id(own.as_deref(), label),
+            self.number(label)
+        )
+    }
+}
+
+/// Whose footnotes stand at byte `at` of a text: an example's (its id), a
+/// council override's (its anchor), or (`None`) the text's own.
+fn scope(text: &LinkedText, at: usize, options: &HtmlOptions) -> Option<String> {
+    if let Some(example) = options.footnote_scope {
+        return Some(example.to_string());
+    }
+    text.mark_at(at).map(|(_, mark)| mark.anchor.clone())
+}
+
+/// A footnote's id: `fn-2`, or `override-x--fn-2` for one of an override's
+/// own. Ids start with a letter, so they are valid in CSS selectors and
+/// apart from section ids.
+fn footnote_id(scope: Option<&str>, label: &str) -> String {
+    match scope {
+        Some(scope) => format!("{scope}--fn-{label}"),
+        None => format!("fn-{label}"),
+    }
 }
 
 /// Escapes text for HTML.

@@ -245,7 +245,11 @@ impl<'r, 's> Renderer<'r, 's> {
                 })
                 .map(Output::Site),
         );
-        outputs.extend([Output::Feed, Output::Sitemap]);
+        outputs.push(Output::Feed);
+        // The sitemap protocol allows only absolute addresses.
+        if edition.address().is_some() {
+            outputs.push(Output::Sitemap);
+        }
         if self.colour.is_some() {
             outputs.push(Output::EditionCss);
         }
@@ -286,7 +290,13 @@ impl<'r, 's> Renderer<'r, 's> {
             Output::Feed => Inputs::Bytes(
                 feeds::atom(self.linked, self.linked.edition.name(), self.changes()).into_bytes(),
             ),
-            Output::Sitemap => Inputs::Bytes(feeds::sitemap(self.linked).into_bytes()),
+            Output::Sitemap => Inputs::Bytes(
+                feeds::sitemap(
+                    self.linked,
+                    self.linked.edition.address().unwrap_or_default(),
+                )
+                .into_bytes(),
+            ),
             Output::EditionCss => Inputs::Bytes(
                 format!(
                     ":root {{\n  --brand: {};\n}}\n",
@@ -342,6 +352,8 @@ impl<'r, 's> Renderer<'r, 's> {
             Output::Site(page) => {
                 f.bytes(self.site_key())
                     .bytes(&self.contents.fingerprint_for(None));
+                // The 404 page's links start with the edition's address.
+                f.text(self.linked.edition.address().unwrap_or("\0"));
                 for (name, value) in self.site_values(page) {
                     f.text(name).bytes(&value.json());
                 }
@@ -425,7 +437,18 @@ impl<'r, 's> Renderer<'r, 's> {
                 };
                 let values: Vec<(&'static str, &dyn erased::Value)> =
                     values.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-                self.render_template(&page.file(), None, &values)
+                let made = self.render_template(&page.file(), None, &values)?;
+                match (page.id, self.linked.edition.address()) {
+                    // Servers show the 404 page for a missing page in any
+                    // folder: its addresses start with the edition's own.
+                    ("404", Some(address)) => {
+                        let html = String::from_utf8_lossy(&made.bytes()?).into_owned();
+                        Some(Content::Bytes(
+                            crate::url::links_under(&html, address).into_bytes(),
+                        ))
+                    }
+                    _ => Some(made),
+                }
             }
             Inputs::Bytes(bytes) => Some(Content::Bytes(bytes)),
             Inputs::Static(file) => Some(file.content()),
@@ -458,6 +481,7 @@ impl<'r, 's> Renderer<'r, 's> {
             glossary: &self.glossary_links,
             page_id,
             home: &self.linked.edition.home,
+            footnote_scope: None,
         }
     }
 
@@ -548,6 +572,10 @@ impl<'r, 's> Renderer<'r, 's> {
                 title: settings.title.clone(),
                 html: self
                     .text_html(p, &format!("{part} {i}"), &options, &|| {
+                        let options = HtmlOptions {
+                            footnote_scope: Some(&ex.id),
+                            ..options
+                        };
                         to_html(text, None, &p.links, &options)
                     })
                     .as_ref()
@@ -652,7 +680,13 @@ impl<'r, 's> Renderer<'r, 's> {
             .map(|ex| {
                 let html = shown_on.get(ex.id.as_str()).map(|&(i, at)| {
                     let p = &self.linked.pages[i];
-                    let make = || to_html(&p.examples[at], None, &p.links, &options);
+                    let make = || {
+                        let options = HtmlOptions {
+                            footnote_scope: Some(&ex.id),
+                            ..options
+                        };
+                        to_html(&p.examples[at], None, &p.links, &options)
+                    };
                     self.text_html(p, &format!("examples page {at}"), &options, &make)
                         .as_ref()
                         .clone()

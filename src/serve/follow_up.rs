@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{Reload, Shared};
-use crate::diagnostic::Diagnostic;
 use crate::lock::ReadWrite;
 use crate::output::{Content, OutputFile, Part};
 
@@ -95,14 +94,16 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
                 content: Content::Bytes(Vec::new()),
             }));
         }
-        let (broken, _) = crate::linkcheck::check(&job.edition, &all, &[]);
+        let found = crate::linkcheck::check(&job.edition, &all, &[], None);
+        let broken: Vec<&crate::linkcheck::BrokenLink> = found.broken.iter().collect();
+        let mut problems = found.problems;
+        problems.extend(crate::linkcheck::in_output(&job.edition, &broken));
         drop(all);
         let mut site = shared.site.writing();
         if site.generation != job.generation {
             // A newer build is served; its own follow-up will come.
             continue;
         }
-        let mut problems: Vec<Diagnostic> = broken;
         match search {
             Some(Ok(search)) => {
                 let prefix = format!("{}/", crate::search::INDEX_DIR);

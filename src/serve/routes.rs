@@ -174,10 +174,15 @@ async fn file(shared: Arc<Shared>, uri: Uri) -> Response<Body> {
         ),
         Some((path, bytes)) => respond(StatusCode::OK, mime(&path), bytes.to_vec()),
         None => {
+            // Shown for a missing page in any folder: its links start
+            // from the preview's own address, the top of the edition.
             let body = site
                 .files
                 .get("404.html")
-                .map(|b| decorate(b, problems.as_deref()))
+                .map(|b| {
+                    let page = crate::url::links_under(&String::from_utf8_lossy(b), "/");
+                    decorate(page.as_bytes(), problems.as_deref())
+                })
                 .unwrap_or_else(|| b"Not found".to_vec());
             respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body)
         }

@@ -18,6 +18,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { htmlFiles } from "./site-files.mjs";
 
 const require = createRequire(import.meta.url);
 const VNU_JAR = String(require("vnu-jar"));
@@ -25,19 +26,6 @@ const JAVA = process.env.HANDBOOK_JAVA || "java";
 // Characters of file names per run: far below Linux's argument limit, and
 // about what a site of 1,000 pages takes.
 const MAX_ARGS_CHARS = 100_000;
-
-function htmlFiles(dir) {
-  const found = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith(".html")) found.push(full);
-    }
-  };
-  walk(dir);
-  return found.sort();
-}
 
 function batches(files) {
   const out = [[]];

@@ -10,6 +10,7 @@
 //   - axe-core (WCAG 2.0/2.1 A+AA, 2.2 AA tags) at 1280 and 320 px wide;
 //   - no horizontal scrolling at 320 px (WCAG 1.4.10 reflow);
 //   - html-validate (recommended rules), on the files as served;
+//   - the W3C Nu HTML checker (nu.mjs), on every file in one run;
 //   - no script errors and no request to any host but the local server;
 // and, per edition, the reader journeys: keyboard (skip link, visible focus on
 // every Tab stop), cross-references (model), print view and print stylesheet,
@@ -22,24 +23,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { HtmlValidate, StaticConfigLoader } from "html-validate";
 import { isFile, serve } from "./serve.mjs";
+import { HTML_VALIDATE_CONFIG } from "./html-validate-config.mjs";
+import { CHROMIUM, htmlFiles, launch } from "./site-files.mjs";
 
 const require = createRequire(import.meta.url);
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const CHROMIUM = process.env.HANDBOOK_CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--headless",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 // axe is evaluated through the DevTools protocol, which the pages' Content
 // Security Policy does not govern, so the policy stays on during every check.
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -48,24 +42,6 @@ const WIDTHS = [1280, 320];
 const HEIGHT = 800;
 const SHOTS = path.join(REPO, "target", "browser-screenshots");
 const WORKERS = 2;
-
-// html-validate: the recommended preset, minus rules that contradict a
-// deliberate choice of the theme (each one says why).
-const HTML_VALIDATE_CONFIG = {
-  root: true,
-  extends: ["html-validate:recommended"],
-  rules: {
-    // Pages come out of tera templates whose {% if %} lines leave
-    // indentation behind; whitespace between tags changes nothing a reader
-    // gets, and stripping it would make the templates unreadable.
-    "no-trailing-whitespace": "off",
-    // Titles are "page title – edition name" (GOV.UK's pattern, WCAG 2.4.2);
-    // the model's own page titles and council names are long, and cutting
-    // them to 70 characters (a search-engine display limit) would make
-    // titles less descriptive, not more.
-    "long-title": "off",
-  },
-};
 
 // ---------------------------------------------------------------- bookkeeping
 
@@ -104,19 +80,6 @@ function indent(text) {
 }
 
 // ---------------------------------------------------------------- the pages
-
-function htmlFiles(dir) {
-  const found = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith(".html")) found.push(full);
-    }
-  };
-  walk(dir);
-  return found.sort();
-}
 
 /** Editions: folders of OUT holding an index.html. */
 function editionsOf(out) {
@@ -476,18 +439,21 @@ async function main() {
   counts.pages = files.length;
   const validator = new HtmlValidate(new StaticConfigLoader(HTML_VALIDATE_CONFIG));
 
+  // The W3C Nu HTML checker over every page, in one run of Java.
+  const nu = spawnSync(process.execPath, [path.join(REPO, "tests/browser/nu.mjs"), out], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  counts.nu = (nu.stdout || "").trim().split("\n").at(-1) || `exit ${nu.status}`;
+  if (nu.status === 0) pass();
+  else fail("Nu HTML checker", out, `${nu.stdout || ""}${nu.stderr || ""}`.trim());
+
   const server = await serve(out);
   const base = `http://127.0.0.1:${server.address().port}`;
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "handbook-chromium-"));
-  let context;
+  let browser;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: WIDTHS[0], height: HEIGHT },
-      reducedMotion: "reduce",
-    });
+    browser = await launch({ viewport: { width: WIDTHS[0], height: HEIGHT }, reducedMotion: "reduce" });
+    const context = browser.context;
     console.log(`Browser gate: ${files.length} pages in ${editions.length} editions (${editions.join(", ")}) + index.html, served at ${base}, Chromium ${context.browser()?.version() ?? ""}`.trim());
 
     // Every page: html-validate, then axe and reflow at each width.
@@ -551,9 +517,8 @@ async function main() {
     });
     await page.close();
   } finally {
-    if (context) await context.close();
+    if (browser) await browser.close();
     server.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   }
 
   const incomplete = [...counts.axeIncomplete].map(([id, n]) => `${id} ×${n}`).join(", ");
@@ -565,6 +530,7 @@ async function main() {
   console.log(`  axe needs review:    ${incomplete || "none"} (not failures; for a person to look at)`);
   console.log(`  reflow at 320 px:    ${counts.reflowChecks} pages checked`);
   console.log(`  html-validate:       ${counts.validated} pages, ${counts.validationErrors} errors, ${counts.validationWarnings} warnings`);
+  console.log(`  Nu HTML checker:     ${counts.nu}`);
   const j = counts.journeys;
   console.log(`  journeys completed:  keyboard ${j.keyboard} (${counts.tabStops} Tab stops), cross-reference ${j["cross-reference"]}, print ${j.print}, search ${j.search}`);
   for (const s of counts.skipped) console.log(`  SKIPPED:             ${s}`);

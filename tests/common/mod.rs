@@ -390,3 +390,46 @@ pub fn commit(root: &Path, message: &str, date: &str) {
     git(root, &["add", "-A"], None);
     git(root, &["commit", "-q", "-m", message], Some(date));
 }
+
+/// The Markdown feature page (`tests/fixtures/features.md`: every construct
+/// the renderer supports) built into a copy of the shipped root: as a model
+/// page of its own (`features`) and, in Exampleshire's edition, as the text
+/// of an override with each action that adds text (replace on step 1,
+/// append on step 2, prepend on step 3, insert-before on step 4,
+/// insert-after on step 5, note on step 6). Its image is in the theme's
+/// `static/` folder.
+pub fn feature_root() -> tempfile::TempDir {
+    let root = copy_of_shipped();
+    let body = read(repo().join("tests/fixtures/features.md"));
+    write(
+        root.path(),
+        "content/features.md",
+        &format!("---\nid: features\ntitle: Every Markdown feature\nweight: 95\n---\n{body}"),
+    );
+    std::fs::copy(
+        repo().join("tests/fixtures/plan.png"),
+        root.path().join("themes/default/static/plan.png"),
+    )
+    .unwrap();
+    let actions = [
+        ("replace", "step-1"),
+        ("append", "step-2"),
+        ("prepend", "step-3"),
+        ("insert-before", "step-4"),
+        ("insert-after", "step-5"),
+        ("note", "step-6"),
+    ];
+    for (action, page) in actions {
+        let heading = if action == "replace" {
+            "## The social work role {#social-work-role}\n\n"
+        } else {
+            ""
+        };
+        write(
+            root.path(),
+            &format!("local-overrides/exampleshire/overrides/features-{action}.md"),
+            &format!("---\ntarget: {page}#social-work-role\naction: {action}\nreason: \"Every Markdown feature, as a council writes it.\"\n---\n{heading}{body}"),
+        );
+    }
+    root
+}
