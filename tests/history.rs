@@ -16,6 +16,13 @@ use common::*;
 fn three_releases() -> tempfile::TempDir {
     let dir = copy_of_shipped();
     let root = dir.path();
+    // With a published address, so that the edition has a sitemap.
+    let settings = read(root.join("local-overrides/exampleshire/authority.yaml"));
+    write(
+        root,
+        "local-overrides/exampleshire/authority.yaml",
+        &format!("{settings}\naddress: https://handbook.exampleshire.example/\n"),
+    );
     git(root, &["init", "-q", "-b", "main"], None);
     git(root, &["config", "user.name", "Policy Lead"], None);
     git(
@@ -184,9 +191,12 @@ fn releases_are_listed_kept_whole_and_dated() {
     assert!(visible_text(&current).contains("in force since 1 June 2026: the current version"));
     assert!(out.join("versions/2.0/assets/handbook.css").is_file());
     assert!(!out.join("versions/2.0/sitemap.xml").exists());
+    assert!(!out.join("versions/2.0/404.html").exists());
 
     // Not in the current sitemap; the release notes are among the changes.
-    assert!(!read(out.join("sitemap.xml")).contains("versions/"));
+    let sitemap = read(out.join("sitemap.xml"));
+    assert!(sitemap.contains("https://handbook.exampleshire.example/step-2.html"));
+    assert!(!sitemap.contains("versions/"));
     let changes = read(out.join("changes.html"));
     assert!(changes.contains("href=\"versions/2.0/index.html\""));
     assert!(changes.contains("Step 2 reworded."));

@@ -207,7 +207,8 @@ pub fn add_release_notes(entries: &mut Vec<super::ChangeEntry>, history: &Histor
 /// version was in force, linking to the page of the same file in the
 /// current edition (`current` holds the current edition's paths), or to the
 /// "Guidance in force on a date" page when the current edition has none.
-/// The release's sitemap is left out: only current pages are listed.
+/// The release's sitemap is left out (only current pages are listed), and
+/// so is its 404 page (a server shows the current edition's).
 ///
 /// Errors: a file of the release that cannot be read (its path and why).
 pub fn archived(
@@ -218,7 +219,7 @@ pub fn archived(
     let folder = release_folder(&row.version);
     let mut placed = Vec::new();
     for file in files {
-        if file.path == "sitemap.xml" {
+        if file.path == "sitemap.xml" || file.path == "404.html" {
             continue;
         }
         let bytes = match &file.content {
