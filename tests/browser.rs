@@ -128,7 +128,7 @@ fn archive_and_comparison_pages_pass_the_browser_gate() {
     let out = root.join("site");
     common::assert_ok(&common::handbook_in(
         root,
-        &["build", "--no-search", "--out", out.to_str().unwrap()],
+        &["build", "--out", out.to_str().unwrap()],
     ));
     assert!(out.join("model/versions/1.0/step-2.html").is_file());
     assert!(common::read(out.join("model/step-2.html")).contains("<ins>"));
