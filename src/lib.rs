@@ -23,6 +23,7 @@ pub mod fingerprint;
 pub mod frontmatter;
 pub mod glossary;
 pub mod governance;
+pub mod history;
 pub mod link;
 pub mod linkcheck;
 pub mod load;

@@ -54,6 +54,33 @@ enum Command {
         /// Let a build of one edition replace the editions a full build left in --out.
         #[arg(long)]
         replace: bool,
+        /// Leave out the published versions (releases) even when the root's git history has them.
+        #[arg(long)]
+        no_history: bool,
+    },
+    /// Record a published version of editions: a git tag per edition on the committed root, after a clean check.
+    Release {
+        /// The editions to release: authority slugs, and `model` for the model edition.
+        #[arg(value_name = "SLUG", required_unless_present = "all")]
+        editions: Vec<String>,
+        /// Release every edition.
+        #[arg(long, conflicts_with = "editions")]
+        all: bool,
+        /// The version, such as `2026.1`.
+        #[arg(long = "version", value_name = "V")]
+        release_version: String,
+        /// What this release changed, in a sentence readers will see.
+        #[arg(long)]
+        note: String,
+        /// The handbook root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// List the published versions recorded in the root's git history.
+    Releases {
+        /// The handbook root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
     /// Report every problem in the handbook without writing anything.
     Check {
@@ -195,7 +222,16 @@ fn main() -> ExitCode {
             out,
             no_search,
             replace,
-        } => build(root, authorities, out, no_search, replace),
+            no_history,
+        } => build(root, authorities, out, (no_search, no_history), replace),
+        Command::Release {
+            editions,
+            all,
+            release_version,
+            note,
+            root,
+        } => release(&root, editions, all, &release_version, &note),
+        Command::Releases { root } => releases(&root),
         Command::Check {
             root,
             authorities,
@@ -310,7 +346,7 @@ fn build(
     root: PathBuf,
     authorities: Vec<String>,
     out: Option<PathBuf>,
-    no_search: bool,
+    (no_search, no_history): (bool, bool),
     replace: bool,
 ) -> ExitCode {
     let started = Instant::now();
@@ -324,6 +360,7 @@ fn build(
         editions,
         today: pipeline::today(),
         search: !no_search,
+        history: !no_history,
     };
     let show = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize| {
@@ -363,6 +400,8 @@ fn check(root: PathBuf, authorities: Vec<String>, deny_warnings: bool, format: F
         // The search index finds nothing wrong with content; making
         // it is most of a large build's time.
         search: false,
+        // Past releases were checked when they were made.
+        history: false,
     });
     let pages: usize = run.editions.iter().map(|e| e.pages).sum();
     let totals = Totals::of(&run.diagnostics, run.editions.len(), pages);
@@ -379,6 +418,92 @@ fn check(root: PathBuf, authorities: Vec<String>, deny_warnings: bool, format: F
         }
     }
     exit_code(run.has_errors() || (deny_warnings && totals.warnings > 0))
+}
+
+/// `handbook release`: checks the editions, refuses a root whose files
+/// differ from the commit, and tags each edition.
+fn release(root: &Path, mut slugs: Vec<String>, all: bool, version: &str, note: &str) -> ExitCode {
+    let model = handbook::overlay::MODEL_SLUG;
+    let authorities: Vec<String> = slugs.iter().filter(|s| *s != model).cloned().collect();
+    let editions = match (
+        all,
+        slugs.iter().any(|s| s == model),
+        authorities.is_empty(),
+    ) {
+        (false, true, true) => Editions::Model,
+        (false, false, _) => Editions::Authorities(authorities),
+        _ => Editions::Every,
+    };
+    let run = pipeline::run(&Request {
+        root: root.to_path_buf(),
+        editions,
+        today: pipeline::today(),
+        search: false,
+        history: false,
+    });
+    if run.has_errors() {
+        print_human(&run.diagnostics);
+        say("error: nothing was released: the check found errors");
+        say("  hint: fix them, commit, and release again");
+        return ExitCode::FAILURE;
+    }
+    if all {
+        slugs = run.editions.iter().map(|e| e.slug.clone()).collect();
+    }
+    match handbook::history::uncommitted(root) {
+        Ok(files) if files.is_empty() => {}
+        Ok(files) => {
+            say("error: nothing was released: these files differ from the last commit:");
+            for f in files {
+                say(&format!("  {f}"));
+            }
+            say("  hint: a release is what is committed: commit these files (or undo the changes), then release again");
+            return ExitCode::FAILURE;
+        }
+        Err(off) => {
+            say(&format!("error: cannot record a release: {}", off.reason()));
+            say("  hint: keep the root in git (`git init`, then commit its files)");
+            return ExitCode::FAILURE;
+        }
+    }
+    match handbook::history::record(root, &slugs, version, note) {
+        Ok(tags) => {
+            for tag in tags {
+                print_out(&format!("Released {version}: tag {tag}\n"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err((message, hint)) => {
+            say(&format!("error: {message}"));
+            if !hint.is_empty() {
+                say(&format!("  hint: {hint}"));
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `handbook releases`: every release, oldest first.
+fn releases(root: &Path) -> ExitCode {
+    match handbook::history::releases(root) {
+        Ok(releases) => {
+            for r in releases {
+                print_out(&format!(
+                    "{}\t{}\t{}\t{}\n",
+                    r.edition, r.version, r.date, r.note
+                ));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(handbook::history::Off::NoReleases) => {
+            print_out("No releases have been recorded.\n");
+            ExitCode::SUCCESS
+        }
+        Err(off) => {
+            say(&format!("error: cannot list releases: {}", off.reason()));
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn new_authority(root: &Path, details: &handbook::scaffold::Details) -> ExitCode {

@@ -30,7 +30,7 @@ use crate::overlay::{self, Edition};
 use crate::render::{self, Cache, Made, Renderer};
 use crate::theme::{Engine, StaticFiles, TemplateFiles, Theme};
 use crate::write::Output;
-use crate::{drift, governance, link};
+use crate::{drift, governance, history, link};
 
 /// What a run is asked to do.
 #[derive(Debug, Clone)]
@@ -43,6 +43,9 @@ pub struct Request {
     pub today: Date,
     /// Whether to build each edition's search index (`build --no-search` leaves it out).
     pub search: bool,
+    /// Whether to show each edition's published versions, when the root's
+    /// git history has releases of it (`build --no-history` turns it off).
+    pub history: bool,
 }
 
 /// Which editions a run makes.
@@ -137,14 +140,20 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
     });
     let theme = Theme::load(&sources.root, &sources.theme_dir, &diagnostics);
     let with_model = matches!(request.editions, Editions::Every | Editions::Model);
+    let (releases, history_off) = releases_shown(request);
     let shared = Shared {
         sources: &sources,
         theme: &theme,
         today: request.today,
         search: request.search,
         engine: std::sync::OnceLock::new(),
+        releases,
     };
     let results = make_editions(&shared, with_model, &diagnostics, progress);
+    // Said only when nothing is wrong: the problems come first.
+    if !diagnostics.has_errors() {
+        diagnostics.extend(history_off);
+    }
     let editions: Vec<EditionSummary> = results.iter().map(|(s, _)| s.clone()).collect();
     let output = (!diagnostics.has_errors())
         .then(|| assemble(request, &theme, results, &diagnostics))
@@ -208,6 +217,8 @@ struct Shared<'a> {
     /// The template engine of the editions that have no templates of their
     /// own, compiled once for all of them.
     engine: std::sync::OnceLock<Option<Engine>>,
+    /// The releases whose pages the editions show, oldest first.
+    releases: Vec<history::Release>,
 }
 
 fn make_editions(
@@ -316,9 +327,17 @@ fn build_edition(
     ) else {
         return (summary, Vec::new());
     };
+    let past = timed(slug, "history", || past_releases(shared, slug, diagnostics));
     let rendered = Diagnostics::new();
     let files = timed(slug, "render", || {
-        render::render(&linked, engine, &statics, shared.today, &rendered)
+        render::render_with_history(
+            &linked,
+            engine,
+            &statics,
+            shared.today,
+            &rendered,
+            past.as_ref().map(|p| &p.history),
+        )
     });
     let complete = !rendered.has_errors();
     diagnostics.extend(rendered.into_sorted());
@@ -331,18 +350,34 @@ fn build_edition(
     // run reports every problem; the search index is built only for output
     // that can be written.
     let search = shared.search && !diagnostics.has_errors();
-    let files = index_and_check(&linked, &statics, engine, files, search, diagnostics);
+    let archived = past
+        .map(|p| p.place(&files, diagnostics))
+        .unwrap_or_default();
+    let paths: Vec<String> = archived.iter().map(|f| f.path.clone()).collect();
+    let mut files = index_and_check(
+        &linked,
+        &statics,
+        engine,
+        files,
+        &paths,
+        search,
+        diagnostics,
+    );
+    files.extend(archived);
     (summary, files)
 }
 
 /// Builds an edition's search index (unless `search` is off) on one thread
 /// while its links are checked on another, and adds the index's files.
+/// `archived` are the paths of past releases' pages, which will be there
+/// too but are neither indexed nor checked again.
 /// Outside links are noted where the edition's text or templates write them.
 fn index_and_check(
     linked: &link::LinkedEdition,
     statics: &StaticFiles,
     engine: &Engine,
     mut files: Vec<OutputFile>,
+    archived: &[String],
     search: bool,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
@@ -350,11 +385,12 @@ fn index_and_check(
     let (index, found) = rayon::join(
         || search.then(|| timed(slug, "search index", || crate::search::index(&files))),
         || {
-            let index_files = if search {
+            let mut index_files = if search {
                 crate::search::fixed_paths()
             } else {
                 Vec::new()
             };
+            index_files.extend_from_slice(archived);
             timed(slug, "link check", || {
                 crate::linkcheck::check(slug, &files, &index_files, linked.edition.address())
             })
@@ -523,6 +559,154 @@ pub struct Preview {
     engine: std::sync::OnceLock<Option<Engine>>,
     link: link::Memo,
     cache: Cache,
+}
+
+/// The releases a run shows, oldest first: none when `request.history` is
+/// off. When the root has no history to show, a note says why.
+fn releases_shown(request: &Request) -> (Vec<history::Release>, Option<Diagnostic>) {
+    match history::releases(&request.root) {
+        Ok(releases) if request.history => (releases, None),
+        Ok(_) => (Vec::new(), None),
+        Err(off) => (
+            Vec::new(),
+            Some(
+                Diagnostic::note(
+                    "history-off",
+                    format!(
+                        "history is off: {}, so the site shows no past versions",
+                        off.reason()
+                    ),
+                )
+                .hint("keep the root in git and record releases with `handbook release SLUG --version V --note TEXT`"),
+            ),
+        ),
+    }
+}
+
+/// An edition's past releases, built: what the renderer shows of them and
+/// their pages, to be placed under `versions/`.
+struct Past {
+    history: render::History,
+    builds: Vec<(Vec<OutputFile>, tempfile::TempDir)>,
+}
+
+impl Past {
+    /// The pages of every past release under its folder, marked as archived
+    /// and linked to the current edition's `files`.
+    fn place(self, files: &[OutputFile], diagnostics: &Diagnostics) -> Vec<OutputFile> {
+        let current: std::collections::HashSet<String> =
+            files.iter().map(|f| f.path.clone()).collect();
+        let mut placed = Vec::new();
+        for ((built, _dir), row) in self.builds.into_iter().zip(&self.history.releases) {
+            match render::archived(built, row, &current) {
+                Ok(files) => placed.extend(files),
+                Err(why) => diagnostics.push(Diagnostic::error(
+                    "unreadable",
+                    format!("cannot read a file of release {}: {why}", row.version),
+                )),
+            }
+        }
+        placed
+    }
+}
+
+/// Builds every release of the edition `slug` that the run shows, from the
+/// files committed at its tag; `None` when it has none.
+fn past_releases(shared: &Shared, slug: &str, diagnostics: &Diagnostics) -> Option<Past> {
+    let releases: Vec<&history::Release> = shared
+        .releases
+        .iter()
+        .filter(|r| r.edition == slug)
+        .collect();
+    if releases.is_empty() {
+        return None;
+    }
+    let built: Vec<_> = releases
+        .par_iter()
+        .filter_map(|release| build_release(&shared.sources.root, release, diagnostics))
+        .collect();
+    let (texts, builds): (Vec<render::ReleaseText>, Vec<_>) = built.into_iter().unzip();
+    Some(Past {
+        history: render::History::new(&texts),
+        builds,
+    })
+}
+
+/// One release of one edition built from the files of its tag, through the
+/// same stages as the current edition, as of the release's date and
+/// without a search index. A release that cannot be built is left out with
+/// a warning naming its first problem.
+fn build_release(
+    root: &Path,
+    release: &history::Release,
+    diagnostics: &Diagnostics,
+) -> Option<(render::ReleaseText, (Vec<OutputFile>, tempfile::TempDir))> {
+    let left_out = |why: String| {
+        diagnostics.push(
+            Diagnostic::warning(
+                "release-left-out",
+                format!(
+                    "release {} of `{}` is left out of the site: {why}",
+                    release.version, release.edition
+                ),
+            )
+            .hint(
+                "check out the release's tag and run `handbook check` to see why it does not build",
+            ),
+        );
+    };
+    let dir = tempfile::tempdir()
+        .map_err(|e| left_out(e.to_string()))
+        .ok()?;
+    let written = history::release_files(root, release)
+        .and_then(|files| history::write_files(&files, dir.path()));
+    if let Err(why) = written {
+        left_out(why);
+        return None;
+    }
+    let own = Diagnostics::new();
+    let slug = (release.edition != overlay::MODEL_SLUG).then_some(release.edition.as_str());
+    let sources = load::load(
+        dir.path(),
+        &Selection::Only(slug.into_iter().map(String::from).collect()),
+        &own,
+    );
+    let theme = Theme::load(&sources.root, &sources.theme_dir, &own);
+    let files = overlay_edition(&sources, slug, &own).and_then(|edition| {
+        let linked = link::link(edition, &own);
+        let pages = linked
+            .pages
+            .iter()
+            .map(|p| {
+                let id = p.page.id().to_string();
+                let file = crate::url::file_of(&linked.edition.home, &id);
+                (id, (file, format!("{}\n{}", p.title, p.text.markdown)))
+            })
+            .collect();
+        let (engine, mut mine) = (std::sync::OnceLock::new(), None);
+        let (engine, statics) = edition_theme(&engine, &mut mine, &sources, &theme, &linked, &own)?;
+        let files = render::render(&linked, engine, &statics, release.date, &own);
+        Some((pages, files))
+    });
+    let first_error = own
+        .into_sorted()
+        .into_iter()
+        .find(|d| d.severity == Severity::Error);
+    match (files, first_error) {
+        (Some((pages, files)), None) => Some((
+            render::ReleaseText {
+                version: release.version.clone(),
+                date: release.date,
+                note: release.note.clone(),
+                pages,
+            },
+            (files, dir),
+        )),
+        (_, error) => {
+            left_out(error.map_or_else(|| "it has no such edition".into(), |e| e.message.into()));
+            None
+        }
+    }
 }
 
 /// What one build of a [`Preview`] made, handed over in two steps.
@@ -820,6 +1004,7 @@ mod tests {
             editions: Editions::Model,
             today: today(),
             search: false,
+            history: false,
         });
         assert!(!run.has_errors(), "{:?}", run.diagnostics);
         run.output

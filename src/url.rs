@@ -28,6 +28,8 @@ pub enum Shown {
     WithExamples,
     /// In authority editions.
     ForAuthority,
+    /// In editions whose published versions are shown.
+    WithHistory,
 }
 
 /// A page of the site that Handbook makes itself, from a template of the
@@ -82,6 +84,10 @@ pub const SITE_PAGES: &[SitePage] = &[
         id: "differences",
         shown: Shown::ForAuthority,
     },
+    SitePage {
+        id: "in-force",
+        shown: Shown::WithHistory,
+    },
 ];
 
 /// The print view's file.
@@ -89,7 +95,7 @@ pub const PRINT_FILE: &str = "print.html";
 
 /// Names at the top of an edition that are not site pages: the home page's
 /// file, the print view, and the folder of static files.
-const OTHER_NAMES: &[&str] = &["index", "print", "assets"];
+const OTHER_NAMES: &[&str] = &["index", "print", "assets", "versions"];
 
 /// Whether content may not take `id`, because the site's own files use it.
 pub fn is_reserved(id: &str) -> bool {

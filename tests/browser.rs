@@ -71,6 +71,70 @@ fn every_page_of_every_edition_passes_the_browser_gate() {
     );
 }
 
+/// Runs the browser gate on the built site in `out`, asserting it passed.
+fn gate(repo: &Path, out: &Path) {
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser/run.mjs"))
+        .arg(out)
+        .current_dir(repo)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("node runs");
+    let printed = common::text(&run);
+    assert!(
+        run.status.success() && printed.contains(" passed, 0 failed"),
+        "browser gate failed (exit {:?}); screenshots in target/browser-screenshots/\n{printed}",
+        run.status.code()
+    );
+}
+
+/// The published versions of issue 18: the pages of past releases (with
+/// their banner), each page's versions with comparisons, and the page of
+/// guidance in force on a date pass the same gate.
+#[test]
+fn archive_and_comparison_pages_pass_the_browser_gate() {
+    let repo = common::repo();
+    require_tools(&repo);
+    let dir = common::copy_of_shipped();
+    let root = dir.path();
+    common::git(root, &["init", "-q", "-b", "main"], None);
+    common::git(root, &["config", "user.name", "Policy Lead"], None);
+    common::git(root, &["config", "user.email", "policy@example.org"], None);
+    common::commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
+    common::git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/model/1.0",
+            "-m",
+            "First published version.",
+        ],
+        Some("2026-01-12T10:00:00+00:00"),
+    );
+    let step2 = common::read(root.join("content/step-2.md"));
+    let changed = step2.replacen(
+        "{#social-work-role}\n",
+        "{#social-work-role}\n\nA sentence added in version 2.\n",
+        1,
+    );
+    std::fs::write(root.join("content/step-2.md"), changed).unwrap();
+    common::commit(root, "Step 2 reworded", "2026-03-02T08:00:00+00:00");
+    common::git(
+        root,
+        &["tag", "-a", "handbook/model/2.0", "-m", "Step 2 reworded."],
+        Some("2026-03-02T08:30:00+00:00"),
+    );
+    let out = root.join("site");
+    common::assert_ok(&common::handbook_in(
+        root,
+        &["build", "--out", out.to_str().unwrap()],
+    ));
+    assert!(out.join("model/versions/1.0/step-2.html").is_file());
+    assert!(common::read(out.join("model/step-2.html")).contains("<ins>"));
+    gate(&repo, &out);
+}
+
 #[test]
 fn an_open_tab_reloads_itself_after_a_save() {
     let repo = common::repo();

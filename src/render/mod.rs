@@ -42,11 +42,13 @@ mod marks;
 mod nav;
 mod print;
 mod site;
+mod versions;
 
 pub use cache::{Cache, Made, TextMemo};
 pub use context::long_date;
 pub use html::escape;
 pub use site::ChangeEntry;
+pub use versions::{archived, release_folder, History, ReleaseRow, ReleaseText};
 
 use context::{ExampleContext, PageContext, SiteContext, Titles};
 use html::{to_html, GlossaryLink, HtmlOptions};
@@ -118,6 +120,8 @@ pub struct Renderer<'r, 's> {
     site_key: OnceLock<Key>,
     a_to_z: OnceLock<Vec<site::AzLetter>>,
     changes: OnceLock<Vec<ChangeEntry>>,
+    /// The edition's releases, when the site shows its history.
+    history: Option<&'r History>,
 }
 
 impl<'r, 's> Renderer<'r, 's> {
@@ -209,7 +213,23 @@ impl<'r, 's> Renderer<'r, 's> {
             site_key: OnceLock::new(),
             a_to_z: OnceLock::new(),
             changes: OnceLock::new(),
+            history: None,
         }
+    }
+
+    /// The renderer with the edition's published versions shown: each
+    /// page's "Versions of this page", the "Guidance in force on a date"
+    /// page, and the release notes among the changes.
+    pub fn with_history(mut self, history: Option<&'r History>) -> Self {
+        self.history = history;
+        self
+    }
+
+    /// The releases in which page `id`'s text changed, newest first.
+    fn page_versions(&self, id: &str) -> &[versions::PageVersion] {
+        self.history
+            .and_then(|h| h.pages.get(id))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Every output of the edition, content pages first in reading order.
@@ -224,6 +244,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     Shown::Always => true,
                     Shown::WithExamples => !edition.examples.is_empty(),
                     Shown::ForAuthority => edition.authority.is_some(),
+                    Shown::WithHistory => self.history.is_some(),
                 })
                 .map(Output::Site),
         );
@@ -311,6 +332,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     .bytes(&self.contents.fingerprint_for(Some(i)));
                 f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
                 self.page_inputs_key(p, &mut f);
+                f.bytes(&json(&self.page_versions(p.page.id())));
             }
             Output::Print => {
                 f.bytes(self.site_key())
@@ -404,7 +426,12 @@ impl<'r, 's> Renderer<'r, 's> {
                     })
                     .as_ref()
                     .clone();
-                self.render_template(template, Some(i), &[("page", &context)])
+                let versions = self.page_versions(p.page.id());
+                self.render_template(
+                    template,
+                    Some(i),
+                    &[("page", &context), ("versions", &versions)],
+                )
             }
             Inputs::Print { examples, .. } => self.print(&examples),
             Inputs::Site(values) => {
@@ -440,8 +467,13 @@ impl<'r, 's> Renderer<'r, 's> {
     }
 
     fn changes(&self) -> &[ChangeEntry] {
-        self.changes
-            .get_or_init(|| site::change_entries(self.linked))
+        self.changes.get_or_init(|| {
+            let mut entries = site::change_entries(self.linked);
+            if let Some(history) = self.history {
+                versions::add_release_notes(&mut entries, history, self.linked.edition.name());
+            }
+            entries
+        })
     }
 
     fn options<'o>(&'o self, page_id: &'o str, print_page: Option<&'o str>) -> HtmlOptions<'o> {
@@ -640,6 +672,10 @@ impl<'r, 's> Renderer<'r, 's> {
             )],
             "a-z" | "search" => vec![("letters", az())],
             "changes" => vec![("changes", Box::new(self.changes()))],
+            "in-force" => vec![(
+                "releases",
+                Box::new(self.history.map(|h| h.releases.clone()).unwrap_or_default()),
+            )],
             "examples" => vec![("examples", Box::new(self.examples_index()))],
             "differences" => {
                 let d = site::differences(self.linked, &self.terms);
@@ -749,7 +785,21 @@ pub fn render(
     today: Date,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
-    let renderer = Renderer::new(linked, engine, statics, today, diagnostics, None);
+    render_with_history(linked, engine, statics, today, diagnostics, None)
+}
+
+/// Like [`render`], showing the edition's published versions when
+/// `history` is given (see [`Renderer::with_history`]).
+pub fn render_with_history(
+    linked: &LinkedEdition,
+    engine: &Engine,
+    statics: &StaticFiles,
+    today: Date,
+    diagnostics: &Diagnostics,
+    history: Option<&History>,
+) -> Vec<OutputFile> {
+    let renderer =
+        Renderer::new(linked, engine, statics, today, diagnostics, None).with_history(history);
     let mut files: Vec<OutputFile> = renderer
         .outputs()
         .into_par_iter()

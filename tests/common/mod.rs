@@ -367,6 +367,30 @@ pub fn assert_served_as_built(server: &Server, out: &Path) {
     }
 }
 
+/// Runs the `git` program in `root` with a fixed author and, when `date`
+/// is given, a fixed commit and tag date.
+pub fn git(root: &Path, args: &[&str], date: Option<&str>) {
+    let mut command = Command::new("git");
+    command
+        .args(args)
+        .current_dir(root)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", root);
+    if let Some(date) = date {
+        command
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_AUTHOR_DATE", date);
+    }
+    let output = command.output().expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {}", text(&output));
+}
+
+/// Commits every change in `root` at `date`.
+pub fn commit(root: &Path, message: &str, date: &str) {
+    git(root, &["add", "-A"], None);
+    git(root, &["commit", "-q", "-m", message], Some(date));
+}
+
 /// The Markdown feature page (`tests/fixtures/features.md`: every construct
 /// the renderer supports) built into a copy of the shipped root: as a model
 /// page of its own (`features`) and, in Exampleshire's edition, as the text

@@ -1,0 +1,372 @@
+//! Published versions: `handbook release` records releases of an edition
+//! in the root's git history, and a build keeps each release readable,
+//! says when each was in force and lists each page's versions.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// A copy of the shipped root in git with three releases of exampleshire:
+/// 1.0 (12 January 2026), 2.0 (2 March 2026, step 2 changed) and 3.0
+/// (1 June 2026, made with `handbook release`: a local override removes a
+/// section of step 5).
+fn three_releases() -> tempfile::TempDir {
+    let dir = copy_of_shipped();
+    let root = dir.path();
+    // With a published address, so that the edition has a sitemap.
+    let settings = read(root.join("local-overrides/exampleshire/authority.yaml"));
+    write(
+        root,
+        "local-overrides/exampleshire/authority.yaml",
+        &format!("{settings}\naddress: https://handbook.exampleshire.example/\n"),
+    );
+    git(root, &["init", "-q", "-b", "main"], None);
+    git(root, &["config", "user.name", "Policy Lead"], None);
+    git(
+        root,
+        &["config", "user.email", "policy@exampleshire.example"],
+        None,
+    );
+    commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
+    git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/exampleshire/1.0",
+            "-m",
+            "First published version.",
+        ],
+        Some("2026-01-12T10:00:00+00:00"),
+    );
+
+    let step2 = std::fs::read_to_string(root.join("content/step-2.md")).unwrap();
+    let changed = step2.replacen(
+        "## The social work role {#social-work-role}\n",
+        "## The social work role {#social-work-role}\n\nRelease two adds this sentence.\n",
+        1,
+    );
+    assert_ne!(step2, changed, "step 2 has the section");
+    std::fs::write(root.join("content/step-2.md"), changed).unwrap();
+    commit(root, "Step 2 reworded", "2026-03-02T08:00:00+00:00");
+    git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/exampleshire/2.0",
+            "-m",
+            "Step 2 reworded.",
+        ],
+        Some("2026-03-02T08:30:00+00:00"),
+    );
+
+    write(
+        root,
+        "local-overrides/exampleshire/overrides/step-5-role.md",
+        "---\ntarget: step-5#social-work-role\naction: remove\nreason: Exampleshire's review panel covers this.\nlast_reviewed: 2026-05-20\n---\n",
+    );
+    commit(
+        root,
+        "Step 5's role section removed",
+        "2026-06-01T08:00:00+01:00",
+    );
+    let mut release = handbook_command(
+        root,
+        &[
+            "release",
+            "exampleshire",
+            "--version",
+            "3.0",
+            "--note",
+            "Step 5's role section removed.",
+        ],
+    );
+    release
+        .env("GIT_COMMITTER_DATE", "2026-06-01T09:00:00+01:00")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", root);
+    let released = release.output().unwrap();
+    assert_ok(&released);
+    assert!(
+        text(&released).contains("tag handbook/exampleshire/3.0"),
+        "{}",
+        text(&released)
+    );
+    dir
+}
+
+fn build(root: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "build",
+        "--authority",
+        "exampleshire",
+        "--no-search",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    assert_ok(&handbook_in(root, &args));
+}
+
+#[test]
+fn releases_are_listed_kept_whole_and_dated() {
+    let dir = three_releases();
+    let root = dir.path();
+
+    let listed = handbook_in(root, &["releases"]);
+    assert_ok(&listed);
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout),
+        "exampleshire\t1.0\t2026-01-12\tFirst published version.\n\
+         exampleshire\t2.0\t2026-03-02\tStep 2 reworded.\n\
+         exampleshire\t3.0\t2026-06-01\tStep 5's role section removed.\n"
+    );
+
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("site");
+    build(root, &out, &[]);
+
+    // Each page lists the releases that changed its text, newest first.
+    let step2 = read(out.join("step-2.html"));
+    let versions = step2
+        .split("Versions of this page")
+        .nth(1)
+        .expect("a versions list");
+    let v2 = versions
+        .find("href=\"versions/2.0/step-2.html\"")
+        .expect("2.0");
+    let v1 = versions
+        .find("href=\"versions/1.0/step-2.html\"")
+        .expect("1.0");
+    assert!(v2 < v1, "newest first");
+    assert!(
+        !versions.contains("versions/3.0/step-2.html"),
+        "3.0 did not change step 2"
+    );
+    assert!(versions.contains("Step 2 reworded."));
+    // Each with what changed from the version before, marked in words.
+    let compared = visible_text(versions);
+    assert!(
+        compared.contains("added: Release two adds this sentence."),
+        "{compared}"
+    );
+    assert!(versions.contains("<ins><span class=\"visually-hidden\">added: </span>"));
+    let step5 = read(out.join("step-5.html"));
+    let removal = step5
+        .split("version 3.0</summary>")
+        .nth(1)
+        .expect("3.0 compared");
+    assert!(removal.contains("<del><span class=\"visually-hidden\">removed: </span>"));
+    assert!(
+        !step5.contains("version 1.0</summary>"),
+        "the first has nothing before it"
+    );
+    assert!(step5.contains("href=\"versions/3.0/step-5.html\""));
+    assert!(!step5.contains("href=\"versions/2.0/step-5.html\""));
+
+    // Each release is kept whole, with a banner saying when it was in force.
+    let old = read(out.join("versions/1.0/step-2.html"));
+    assert!(!old.contains("Release two adds this sentence."));
+    assert!(old.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(
+        visible_text(&old).contains("in force from 12 January 2026 to 2 March 2026"),
+        "{}",
+        visible_text(&old)
+    );
+    assert!(
+        old.contains("href=\"../../step-2.html\""),
+        "links to the current page"
+    );
+    let middle = read(out.join("versions/2.0/step-5.html"));
+    assert!(
+        middle.contains("id=\"social-work-role\""),
+        "before the removal"
+    );
+    assert!(!step5.contains("id=\"social-work-role\""));
+    let current = read(out.join("versions/3.0/index.html"));
+    assert!(visible_text(&current).contains("in force since 1 June 2026: the current version"));
+    assert!(out.join("versions/2.0/assets/handbook.css").is_file());
+    assert!(!out.join("versions/2.0/sitemap.xml").exists());
+    assert!(!out.join("versions/2.0/404.html").exists());
+
+    // Not in the current sitemap; the release notes are among the changes.
+    let sitemap = read(out.join("sitemap.xml"));
+    assert!(sitemap.contains("https://handbook.exampleshire.example/step-2.html"));
+    assert!(!sitemap.contains("versions/"));
+    let changes = read(out.join("changes.html"));
+    assert!(changes.contains("href=\"versions/2.0/index.html\""));
+    assert!(changes.contains("Step 2 reworded."));
+    let feed = read(out.join("changes.xml"));
+    assert!(
+        feed.contains("<link href=\"versions/3.0/index.html\"/>"),
+        "{feed}"
+    );
+    assert!(feed.contains("role section removed."));
+
+    // The page of guidance in force on a date: a table of releases.
+    let in_force = read(out.join("in-force.html"));
+    for (version, from) in [
+        ("1.0", "2026-01-12"),
+        ("2.0", "2026-03-02"),
+        ("3.0", "2026-06-01"),
+    ] {
+        assert!(
+            in_force.contains(&format!(
+                "<tr data-version=\"{version}\" data-from=\"{from}\" data-href=\"versions/{version}/index.html\">"
+            )),
+            "{in_force}"
+        );
+    }
+    assert!(visible_text(&in_force).contains("Still in force"));
+    assert!(in_force.contains("<script src=\"assets/in-force.js\" defer></script>"));
+    assert_eq!(
+        in_force_answers(&out.join("assets/in-force.js"), &in_force),
+        ["none", "1.0", "2.0", "3.0", "3.0"]
+    );
+
+    // Two builds are byte for byte the same.
+    let again = out_dir.path().join("again");
+    build(root, &again, &[]);
+    assert!(snapshot(&out) == snapshot(&again), "two builds differ");
+
+    // --no-history builds as without releases.
+    let plain = out_dir.path().join("plain");
+    build(root, &plain, &["--no-history"]);
+    assert!(!plain.join("versions").exists());
+    assert!(!plain.join("in-force.html").exists());
+    assert!(!read(plain.join("step-2.html")).contains("Versions of this page"));
+}
+
+/// What the in-force page's script answers, from the page's own table,
+/// for a date before the first release, between the first two, on the
+/// second's day, on the last's day and after it.
+fn in_force_answers(script: &Path, page: &str) -> Vec<String> {
+    let rows: Vec<String> = page
+        .split("<tr data-version=\"")
+        .skip(1)
+        .map(|row| {
+            let attr = |name: &str| {
+                let start = row.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                row[start..start + row[start..].find('"').unwrap()].to_string()
+            };
+            let version = &row[..row.find('"').unwrap()];
+            format!("{{version:'{version}',from:'{}'}}", attr("data-from"))
+        })
+        .collect();
+    let program = format!(
+        "const {{inForceOn}} = require({:?}); const releases = [{}]; \
+         for (const d of ['2026-01-11','2026-02-01','2026-03-02','2026-06-01','2027-01-01']) {{ \
+           const r = inForceOn(d, releases); console.log(r ? r.version : 'none'); }}",
+        script.to_str().unwrap(),
+        rows.join(",")
+    );
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(program)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "{}", text(&output));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn archived_pages_are_not_in_the_current_search_index() {
+    let dir = three_releases();
+    let root = dir.path();
+    let out_dir = tempfile::tempdir().unwrap();
+    let count = |extra: &str| {
+        let out = out_dir.path().join(extra.trim_start_matches('-'));
+        let mut args = vec![
+            "build",
+            "--authority",
+            "exampleshire",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if !extra.is_empty() {
+            args.push(extra);
+        }
+        assert_ok(&handbook_in(root, &args));
+        assert!(out.join("versions/1.0/index.html").is_file() || !extra.is_empty());
+        let entry: serde_json::Value =
+            serde_json::from_str(&read(out.join("pagefind/pagefind-entry.json"))).unwrap();
+        entry["languages"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|l| l["page_count"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(count(""), count("--no-history"));
+}
+
+#[test]
+fn a_release_must_be_clean_committed_and_new() {
+    let dir = three_releases();
+    let root = dir.path();
+    let release = |version: &str| {
+        handbook_command(
+            root,
+            &[
+                "release",
+                "exampleshire",
+                "--version",
+                version,
+                "--note",
+                "N.",
+            ],
+        )
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", root)
+        .output()
+        .unwrap()
+    };
+    let refused = |output: std::process::Output, words: &str| {
+        assert_fails(&output);
+        assert!(text(&output).contains(words), "{}", text(&output));
+        text(&output)
+    };
+    refused(release("3.0"), "release 3.0 was already recorded");
+
+    let step1 = read(root.join("content/step-1.md"));
+    write(
+        root,
+        "content/step-1.md",
+        &format!("{step1}\nNot committed.\n"),
+    );
+    refused(release("4.0"), "content/step-1.md");
+
+    git(root, &["checkout", "--", "content/step-1.md"], None);
+    let step2 = read(root.join("content/step-2.md"));
+    write(
+        root,
+        "content/step-2.md",
+        &format!("{step2}\nSee [[no-such-page]].\n"),
+    );
+    let broken = refused(release("4.0"), "content/step-2.md:");
+    assert!(broken.contains("nothing was released"));
+}
+
+#[test]
+fn a_root_outside_git_builds_as_before_and_check_says_why_history_is_off() {
+    let dir = copy_of_shipped();
+    let checked = handbook_in(dir.path(), &["check", "--authority", "exampleshire"]);
+    assert_ok(&checked);
+    assert!(
+        text(&checked).contains("history is off: the root is not in a git repository"),
+        "{}",
+        text(&checked)
+    );
+    let out = dir.path().join("site");
+    build(dir.path(), &out, &[]);
+    assert!(!out.join("versions").exists());
+    assert!(!out.join("in-force.html").exists());
+    assert!(!read(out.join("step-2.html")).contains("Versions of this page"));
+}
