@@ -45,8 +45,8 @@ fn three_releases() -> tempfile::TempDir {
 
     let step2 = std::fs::read_to_string(root.join("content/step-2.md")).unwrap();
     let changed = step2.replacen(
-        "## The social work role {#social-work-role}\n",
-        "## The social work role {#social-work-role}\n\nRelease two adds this sentence.\n",
+        "{#social-work-role}\n",
+        "{#social-work-role}\n\nRelease two adds this sentence.\n",
         1,
     );
     assert_ne!(step2, changed, "step 2 has the section");
