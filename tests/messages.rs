@@ -14,6 +14,14 @@ fn json_of(root: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&run.stdout).expect("JSON on standard output")
 }
 
+/// How many notes a `check --format json` document lists.
+fn notes_in(doc: &serde_json::Value) -> usize {
+    let list = doc["diagnostics"]
+        .as_array()
+        .expect("a list of diagnostics");
+    list.iter().filter(|d| d["severity"] == "note").count()
+}
+
 #[test]
 fn build_says_how_many_notes_and_how_to_see_them() {
     let root = copy_of_shipped();
@@ -21,12 +29,7 @@ fn build_says_how_many_notes_and_how_to_see_them() {
     assert_ok(&run);
     let out = text(&run);
     let doc = json_of(root.path());
-    let notes = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["severity"] == "note")
-        .count();
+    let notes = notes_in(&doc);
     assert!(
         notes >= 3,
         "the shipped root has outside links and no published address"
@@ -87,12 +90,7 @@ fn each_outside_link_is_noted_once_where_it_is_written() {
     // The model's 2009 addresses are text, not links (issue 15), so the
     // model itself has none.
     assert_eq!(places, expected);
-    let notes = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["severity"] == "note")
-        .count();
+    let notes = notes_in(&doc);
     assert_eq!(doc["totals"]["notes"], notes);
 }
 
