@@ -16,6 +16,10 @@ use crate::link::{LinkedEdition, LinkedPage, SectionRef};
 use crate::overlay::Origin;
 use crate::url::file_of;
 
+/// The id of the credits page, which lists the editors' changes (a stable
+/// id of the model, `PRODUCT.md`).
+pub(super) const CREDITS_ID: &str = "credits";
+
 /// Titles of pages and of their sections, by id.
 pub(super) type Titles = HashMap<String, (String, HashMap<String, String>)>;
 
@@ -56,7 +60,6 @@ pub(super) struct SiteContext {
     pub last_tested: Option<String>,
     pub has_edition_css: bool,
     pub credit: String,
-    pub editorial: Vec<super::credits::EditorialGroup>,
 }
 
 /// One entry of the contents list as templates see it.
@@ -122,6 +125,8 @@ pub(super) struct PageContext {
     pub last_updated: String,
     pub changes: Vec<ChangeContext>,
     pub credit: String,
+    /// On the credits page, the editors' changes to In Control's text.
+    pub editorial: Vec<super::credits::EditorialGroup>,
 }
 
 /// The title the contents list, breadcrumbs and A to Z give a page: "Home"
@@ -220,7 +225,6 @@ pub(super) fn site(linked: &LinkedEdition, today: Date, nav: Vec<NavItem>) -> Si
         last_tested: contact.and_then(|a| a.last_tested.map(long_date)),
         has_edition_css: config.is_some_and(|c| c.theme.colour.is_some()),
         credit: credit(linked, None),
-        editorial: super::credits::editorial_changes(linked),
     }
 }
 
@@ -368,5 +372,10 @@ pub(super) fn page(
             })
             .collect(),
         credit: credit(linked, Some(p.page.origin)),
+        editorial: if id == CREDITS_ID {
+            super::credits::editorial_changes(linked)
+        } else {
+            Vec::new()
+        },
     }
 }

@@ -381,6 +381,12 @@ impl<'r, 's> Renderer<'r, 's> {
     /// the tree, the pages that link to it, and its examples' settings.
     fn page_inputs_key(&self, p: &LinkedPage, f: &mut Fingerprint) {
         f.text(&format!("{:?}{:?}", p.page.meta, p.page.origin));
+        if p.page.id() == context::CREDITS_ID {
+            // Its list of the editors' changes reads every model page.
+            for other in &self.linked.pages {
+                f.text(other.page.id()).text(&other.page.file.text);
+            }
+        }
         let mut parent = p.page.parent.as_deref();
         // A parent loop is cut short, as breadcrumbs cut it.
         for _ in 0..=21 {

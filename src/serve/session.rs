@@ -142,8 +142,10 @@ fn serve_pages(shared: &Shared, made: Made) -> Served {
     let mut changed_pages = Vec::new();
     let mut changed = 0;
     for (path, bytes) in made.files {
+        // The same bytes the cache kept are served as they were; only what
+        // was made again is compared.
         let bytes = match site.files.get(&path) {
-            Some(old) if **old == *bytes => Arc::clone(old),
+            Some(old) if Arc::ptr_eq(old, &bytes) || **old == *bytes => Arc::clone(old),
             _ => {
                 changed += 1;
                 if is_page(&path) {
@@ -182,7 +184,10 @@ fn serve_print(shared: &Shared, made: Made) {
     let mut site = shared.site.writing();
     let mut differs = false;
     for (path, bytes) in made.files {
-        differs |= site.files.get(&path).is_none_or(|old| **old != *bytes);
+        differs |= site
+            .files
+            .get(&path)
+            .is_none_or(|old| !Arc::ptr_eq(old, &bytes) && **old != *bytes);
         site.files.insert(path, bytes);
     }
     site.generation += 1;
