@@ -532,6 +532,11 @@ async function main() {
           await open(page, `${base}/${edition}/step-3.html`, width);
           await screenshot(page, `${edition}-step-3-${width}`);
         }
+        // Step 3 as it prints, with the council's text marked in words.
+        await open(page, `${base}/${edition}/step-3.html`, 1280);
+        await page.emulateMedia({ media: "print" });
+        await screenshot(page, `${edition}-step-3-print`);
+        await page.emulateMedia({ media: null });
       });
     }
     current = "model journeys";
