@@ -21,7 +21,7 @@ use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use crate::markdown;
 
 /// What kind of editorial change a marking records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// A heading the editors added.
     Heading,

@@ -45,6 +45,9 @@ pub(super) fn editorial_changes(linked: &LinkedEdition) -> Vec<EditorialGroup> {
         (Kind::Link, "Links made from In Control's words", Vec::new()),
     ];
     let model = linked.edition.model;
+    // Where each (kind, page, words) already stands in its group's list, so
+    // a repeat is counted without searching the list.
+    let mut seen: std::collections::HashMap<(Kind, String, String), usize> = Default::default();
     for p in linked
         .pages
         .iter()
@@ -70,12 +73,13 @@ pub(super) fn editorial_changes(linked: &LinkedEdition) -> Vec<EditorialGroup> {
                 continue;
             };
             // The same words again on one page: counted, not repeated.
-            match items
-                .iter_mut()
-                .find(|(i, _)| i.page_title == item.page_title && i.words == item.words)
-            {
-                Some((_, times)) => *times += 1,
-                None => items.push((item, 1)),
+            let at = (found.kind, item.page_title.clone(), item.words.clone());
+            match seen.get(&at) {
+                Some(&i) => items[i].1 += 1,
+                None => {
+                    seen.insert(at, items.len());
+                    items.push((item, 1));
+                }
             }
         }
     }
