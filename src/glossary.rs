@@ -133,12 +133,7 @@ fn terms_that_merge(
     linked: &LinkedEdition,
     authority: &crate::authority::Authority,
 ) -> Vec<Diagnostic> {
-    let terms: Vec<(String, String)> = authority
-        .config
-        .terms
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let terms = crate::link::edition_terms(Some(authority));
     let shown = |text: &str| -> String {
         crate::terms::apply(text, &terms)
             .into_iter()

@@ -481,7 +481,7 @@ fn insert_value(value: &str, context: Context) -> String {
     match context {
         Context::Text | Context::Escaped => markdown::escape_text(value),
         Context::Code => value.to_string(),
-        Context::Html => escape_html(value),
+        Context::Html => markdown::escape_html(value),
         Context::Autolink
             if !value.contains(|c: char| c.is_whitespace() || c == '<' || c == '>') =>
         {
@@ -508,22 +508,6 @@ fn insert_value(value: &str, context: Context) -> String {
             out
         }
     }
-}
-
-/// Escapes text for raw HTML.
-fn escape_html(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A heading of a linked page.
@@ -1605,7 +1589,7 @@ fn resolve(
 }
 
 /// An edition's local terms, model → local.
-fn edition_terms(authority: Option<&Authority>) -> Vec<(String, String)> {
+pub fn edition_terms(authority: Option<&Authority>) -> Vec<(String, String)> {
     authority
         .map(|a| {
             a.config

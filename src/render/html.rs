@@ -12,6 +12,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::link::{LinkedText, Resolved, SectionRef};
 use crate::markdown;
+pub use crate::markdown::escape_html as escape;
 use crate::terms::{self, find_lowercase_term, Piece};
 use crate::url::file_of;
 
@@ -458,20 +459,4 @@ fn footnote_id(scope: Option<&str>, label: &str) -> String {
         Some(scope) => format!("{scope}--fn-{label}"),
         None => format!("fn-{label}"),
     }
-}
-
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -138,16 +138,7 @@ impl<'r, 's> Renderer<'r, 's> {
         diagnostics: &'r Diagnostics,
         memo: Option<&'r TextMemo>,
     ) -> Self {
-        let authority = linked.edition.authority;
-        let terms: Vec<(String, String)> = authority
-            .map(|a| {
-                a.config
-                    .terms
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let terms = crate::link::edition_terms(linked.edition.authority);
         let titles: Titles = linked
             .pages
             .iter()
