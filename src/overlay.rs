@@ -15,9 +15,11 @@ use std::sync::Arc;
 
 use crate::authority::{Action, Authority, Example, MarkStyle, Override, Position};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
+use crate::language::Lang;
 use crate::load::Model;
 use crate::markdown;
 use crate::page::{Page, PageMeta};
+use crate::translation::file_language;
 
 /// The slug of the edition that is the model alone.
 pub const MODEL_SLUG: &str = "model";
@@ -176,6 +178,58 @@ pub fn authority_edition<'s>(
     diagnostics: &Diagnostics,
 ) -> Edition<'s> {
     build(model, Some(authority), diagnostics)
+}
+
+/// An authority's edition in one of its other languages, from its sources
+/// in that language (the model and the authority's content with each
+/// translation in place of what it translates; `load::Translated`). Each
+/// piece of text still in the default language is wrapped in a `lang`
+/// region, so readers' software reads it as that language (WCAG 2.2,
+/// 3.1.2 language of parts).
+pub fn edition_in<'s>(
+    model: &'s Model,
+    authority: &'s Authority,
+    lang: Lang,
+    default: Lang,
+    diagnostics: &Diagnostics,
+) -> Edition<'s> {
+    let mut edition = build(model, Some(authority), diagnostics);
+    for page in &mut edition.pages {
+        let chunks = std::mem::take(&mut page.chunks);
+        for chunk in chunks {
+            if in_language(&chunk, lang) {
+                page.chunks.push(chunk);
+                continue;
+            }
+            page.chunks.push(generated(&format!(
+                "\n\n<div lang=\"{}\">\n\n",
+                default.code()
+            )));
+            page.chunks.push(chunk);
+            page.chunks.push(generated("\n\n</div>\n\n"));
+        }
+    }
+    edition
+}
+
+/// Whether a chunk is in `lang`: a translation into it, or text made by
+/// Handbook between pieces (which has no words).
+pub fn in_language(chunk: &Chunk, lang: Lang) -> bool {
+    chunk.file.path == GENERATED || file_language(&chunk.file.path) == Some(Ok(lang))
+}
+
+/// The path of the text Handbook makes between pieces of text.
+const GENERATED: &str = "(generated)";
+
+/// A chunk of text Handbook makes, with no words of any language.
+fn generated(text: &str) -> Chunk {
+    let file = SourceFile::new(GENERATED, text);
+    Chunk {
+        range: (0, file.text.len()),
+        file,
+        local: false,
+        mark: None,
+    }
 }
 
 /// Where a model page sits in the navigation: under its `parent:`, else
@@ -698,7 +752,7 @@ fn marked_text(p: &Planned, authority: &Authority) -> Option<Chunk> {
 /// (the comment is not published).
 fn separator() -> Chunk {
     static BLANK: std::sync::OnceLock<Arc<SourceFile>> = std::sync::OnceLock::new();
-    let file = BLANK.get_or_init(|| SourceFile::new("(generated)", "\n\n<!-- -->\n\n"));
+    let file = BLANK.get_or_init(|| SourceFile::new(GENERATED, "\n\n<!-- -->\n\n"));
     Chunk {
         file: Arc::clone(file),
         range: (0, file.text.len()),

@@ -118,7 +118,7 @@ pub struct Section {
 }
 
 /// A page read from a file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     /// Its front matter.
     pub meta: PageMeta,
@@ -180,6 +180,51 @@ impl Page {
             sections,
             folder_parent: None,
         })
+    }
+
+    /// The page in another language: `source`'s front matter with the
+    /// translation's `title` (and `summary`, when given), and the body of
+    /// `file` from `body_start`. Each section id of `source` missing from the
+    /// translation is an error at the translation's file, since overrides
+    /// and cross-references find sections by id in either language.
+    pub fn translated(
+        source: &Page,
+        file: Arc<SourceFile>,
+        body_start: usize,
+        words: (String, Option<String>),
+        problems: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let mut meta = source.meta.clone();
+        meta.title = words.0;
+        if words.1.is_some() {
+            meta.summary = words.1;
+        }
+        let sections = sections_of(&file, body_start, problems);
+        for s in &source.sections {
+            if !sections.iter().any(|t| t.id == s.id) {
+                problems.push(
+                    Diagnostic::error(
+                        "missing-section",
+                        format!(
+                            "`{}` has the section `{}` (“{}”), which this translation lacks",
+                            source.file.path, s.id, s.title
+                        ),
+                    )
+                    .at(&file, body_start, body_start)
+                    .hint(format!(
+                        "give the translated heading the same id, such as `## … {{#{}}}`, so overrides and cross-references find it in both languages",
+                        s.id
+                    )),
+                );
+            }
+        }
+        Self {
+            meta,
+            file,
+            body_start,
+            sections,
+            folder_parent: source.folder_parent.clone(),
+        }
     }
 
     /// The page's Markdown body.
