@@ -139,6 +139,10 @@ pub struct Edition<'s> {
     pub applied: Vec<AppliedOverride<'s>>,
     /// All examples, in file order.
     pub examples: Vec<&'s Example>,
+    /// The edition's language when it is one of its authority's other
+    /// languages (`None` for the default language): text still in the
+    /// default language is marked as such.
+    pub lang: Option<Lang>,
 }
 
 impl<'s> Edition<'s> {
@@ -163,6 +167,25 @@ impl<'s> Edition<'s> {
     /// A page by id.
     pub fn page(&self, id: &str) -> Option<&EditionPage<'s>> {
         self.pages.iter().find(|p| p.id() == id)
+    }
+
+    /// The language code of text from `file`, when the edition is in
+    /// another language and the file is not: `Some("en")` for a page not
+    /// yet translated, `None` for text in the edition's own language.
+    pub fn foreign(&self, file: &SourceFile) -> Option<&'static str> {
+        let lang = self.lang?;
+        (file_language(&file.path) != Some(Ok(lang))).then(|| Lang::En.code())
+    }
+
+    /// Whether any text of `page` (its title, text or examples) is not yet
+    /// in the edition's language.
+    pub fn untranslated(&self, page: &EditionPage) -> bool {
+        let Some(lang) = self.lang else {
+            return false;
+        };
+        self.foreign(&page.file).is_some()
+            || page.chunks.iter().any(|c| !in_language(c, lang))
+            || page.examples.iter().any(|e| self.foreign(&e.file).is_some())
     }
 }
 
@@ -194,6 +217,7 @@ pub fn edition_in<'s>(
     diagnostics: &Diagnostics,
 ) -> Edition<'s> {
     let mut edition = build(model, Some(authority), diagnostics);
+    edition.lang = Some(lang);
     for page in &mut edition.pages {
         let chunks = std::mem::take(&mut page.chunks);
         for chunk in chunks {
@@ -295,6 +319,7 @@ fn build<'s>(
         pages,
         applied,
         examples,
+        lang: None,
     }
 }
 

@@ -30,6 +30,7 @@ use crate::overlay::{self, Edition};
 use crate::render::{self, Cache, Made, Renderer};
 use crate::theme::{Engine, StaticFiles, TemplateFiles, Theme};
 use crate::write::Output;
+use crate::language::Lang;
 use crate::{drift, governance, history, link};
 
 /// What a run is asked to do.
@@ -239,16 +240,32 @@ fn make_editions(
             let edition = timed("each", "overlay", || {
                 overlay_edition(sources, slug, diagnostics)
             });
-            let result = build_edition(
-                shared,
-                edition.expect("the slug is a loaded authority's"),
-                diagnostics,
-            );
+            let mut editions = vec![edition.expect("the slug is a loaded authority's")];
+            editions.extend(slug.into_iter().flat_map(|slug| {
+                sources
+                    .translated
+                    .iter()
+                    .filter(move |t| t.slug == slug)
+                    .map(|t| overlay_in(t, diagnostics))
+            }));
+            let result = build_edition(shared, editions, diagnostics);
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(finished, jobs.len());
             result
         })
         .collect()
+}
+
+/// An authority's edition in one of its other languages (see
+/// [`overlay::edition_in`]).
+fn overlay_in<'s>(translated: &'s load::Translated, diagnostics: &Diagnostics) -> Edition<'s> {
+    overlay::edition_in(
+        &translated.model,
+        &translated.authority,
+        translated.lang,
+        Lang::En,
+        diagnostics,
+    )
 }
 
 /// The edition of the authority `slug` (the model's when `None`), with its
@@ -300,11 +317,25 @@ fn edition_theme<'e>(
     Some((engine.as_ref()?, statics))
 }
 
+/// One language of an edition, rendered, before its search index and link
+/// check.
+struct InLanguage<'s> {
+    linked: link::LinkedEdition<'s>,
+    files: Vec<OutputFile>,
+    archived: Vec<OutputFile>,
+    /// The folder of its site in the edition's output (`""`, `cy/`).
+    folder: String,
+}
+
+/// Builds an edition in each of its languages (`editions`: the default
+/// language's first, then the others'), each a complete site, the others
+/// in a folder named by their language (`cy/`).
 fn build_edition(
     shared: &Shared,
-    edition: Edition,
+    editions: Vec<Edition>,
     diagnostics: &Diagnostics,
 ) -> (EditionSummary, Vec<OutputFile>) {
+    let edition = &editions[0];
     let summary = EditionSummary {
         slug: edition.slug.clone(),
         name: edition.name().to_string(),
@@ -313,58 +344,239 @@ fn build_edition(
     };
     let slug = summary.slug.as_str();
     timed(slug, "drift", || {
-        check_sources(&edition, shared.today, diagnostics)
+        check_sources(edition, shared.today, diagnostics)
     });
-    let linked = timed(slug, "link", || link::link(edition, diagnostics));
+    let states = translation_states(shared.sources, &editions, diagnostics);
     let mut own = None;
-    let Some((engine, statics)) = edition_theme(
-        &shared.engine,
-        &mut own,
-        shared.sources,
-        shared.theme,
-        &linked,
-        diagnostics,
-    ) else {
+    let mut made: Vec<InLanguage> = Vec::new();
+    let mut themed: Option<(&Engine, StaticFiles)> = None;
+    for edition in editions {
+        let linked = timed(slug, "link", || link::link(edition, diagnostics));
+        if themed.is_none() {
+            themed = edition_theme(
+                &shared.engine,
+                &mut own,
+                shared.sources,
+                shared.theme,
+                &linked,
+                diagnostics,
+            );
+        }
+        let Some((engine, statics)) = &themed else {
+            return (summary, Vec::new());
+        };
+        let language = edition_language(shared, &linked, &states, diagnostics);
+        let past = match linked.edition.lang {
+            None => timed(slug, "history", || past_releases(shared, slug, diagnostics)),
+            Some(_) => None,
+        };
+        let rendered = Diagnostics::new();
+        let files = timed(slug, "render", || {
+            render::render_with_history(
+                &linked,
+                engine,
+                statics,
+                shared.today,
+                &rendered,
+                past.as_ref().map(|p| &p.history),
+                language,
+            )
+        });
+        let complete = !rendered.has_errors();
+        diagnostics.extend(rendered.into_sorted());
+        if !complete {
+            // A template failed, so some outputs are missing: checking links
+            // to them would report the same failure again as broken links.
+            return (summary, files);
+        }
+        let archived = past
+            .map(|p| p.place(&files, diagnostics))
+            .unwrap_or_default();
+        let folder = linked
+            .edition
+            .lang
+            .map_or(String::new(), |l| format!("{}/", l.code()));
+        made.push(InLanguage {
+            linked,
+            files,
+            archived,
+            folder,
+        });
+    }
+    let Some((engine, statics)) = &themed else {
         return (summary, Vec::new());
     };
-    let past = timed(slug, "history", || past_releases(shared, slug, diagnostics));
-    let rendered = Diagnostics::new();
-    let files = timed(slug, "render", || {
-        render::render_with_history(
-            &linked,
-            engine,
-            &statics,
-            shared.today,
-            &rendered,
-            past.as_ref().map(|p| &p.history),
-        )
-    });
-    let complete = !rendered.has_errors();
-    diagnostics.extend(rendered.into_sorted());
-    if !complete {
-        // A template failed, so some outputs are missing: checking links
-        // to them would report the same failure again as broken links.
-        return (summary, files);
-    }
     // Links are checked even when earlier stages found errors, so that one
     // run reports every problem; the search index is built only for output
     // that can be written.
     let search = shared.search && !diagnostics.has_errors();
-    let archived = past
-        .map(|p| p.place(&files, diagnostics))
-        .unwrap_or_default();
-    let paths: Vec<String> = archived.iter().map(|f| f.path.clone()).collect();
-    let mut files = index_and_check(
-        &linked,
-        &statics,
-        engine,
-        files,
-        &paths,
-        search,
-        diagnostics,
+    // Each language's site links to the others' (the language switch).
+    let everywhere: Vec<String> = made
+        .iter()
+        .flat_map(|m| {
+            m.files
+                .iter()
+                .chain(&m.archived)
+                .map(|f| format!("{}{}", m.folder, f.path))
+        })
+        .collect();
+    let mut all = Vec::new();
+    for m in made {
+        let mut known = if everywhere.len() > m.files.len() + m.archived.len() {
+            everywhere.clone()
+        } else {
+            Vec::new()
+        };
+        known.extend(m.archived.iter().map(|f| format!("{}{}", m.folder, f.path)));
+        let checked = Checked {
+            folder: &m.folder,
+            known: &known,
+            search,
+        };
+        let mut files = index_and_check(&m.linked, statics, engine, m.files, &checked, diagnostics);
+        files.extend(m.archived);
+        all.extend(files.into_iter().map(|f| OutputFile {
+            path: format!("{}{}", m.folder, f.path),
+            content: f.content,
+        }));
+    }
+    (summary, all)
+}
+
+/// How one language's site of an edition is indexed and checked.
+struct Checked<'a> {
+    /// Its folder in the edition (`""`, `cy/`).
+    folder: &'a str,
+    /// Paths in the edition (from its top) that will be there besides the
+    /// site's own files: past releases' pages, the other languages' files.
+    known: &'a [String],
+    /// Whether to build its search index.
+    search: bool,
+}
+
+/// The language of an edition's pages for the renderer: the theme's words
+/// in it (with the authority's own), and, for an edition in several
+/// languages, the others, the notice of a demonstration translation in
+/// each, and each page's translation state.
+fn edition_language(
+    shared: &Shared,
+    linked: &link::LinkedEdition,
+    states: &[(String, &'static str)],
+    diagnostics: &Diagnostics,
+) -> render::Language {
+    let authority = linked.edition.authority;
+    let languages = authority.map_or_else(|| vec![Lang::En], |a| a.config.languages());
+    let lang = linked.edition.lang.unwrap_or(languages[0]);
+    let dir = authority.map(|a| a.dir.as_path());
+    let strings_of = |l: Lang| {
+        // An authority's strings file is reported once, by its language's site.
+        let quiet = Diagnostics::new();
+        let shown = if l == lang { diagnostics } else { &quiet };
+        shared
+            .theme
+            .edition_strings(&shared.sources.root, dir, l, shown)
+    };
+    let up = if lang == languages[0] { "" } else { "../" };
+    let others = languages
+        .iter()
+        .filter(|&&l| l != lang)
+        .map(|&l| {
+            let folder = if l == languages[0] {
+                String::new()
+            } else {
+                format!("{}/", l.code())
+            };
+            (l, format!("{up}{folder}"))
+        })
+        .collect();
+    let notices = if languages.len() > 1 {
+        languages
+            .iter()
+            .map(|&l| (l, strings_of(l).get("translation_notice").to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    render::Language {
+        strings: strings_of(lang),
+        others,
+        notices,
+        states: states.to_vec(),
+    }
+}
+
+/// Each page's state in an edition's other language (`editions[1]`):
+/// `translated`, `out-of-date` (a translation on it was made from source
+/// text that has changed since) or `missing` (some of it is not yet
+/// translated). Warns of each translation whose source changed, and of each
+/// never checked; a note sums the states up for `check`.
+fn translation_states(
+    sources: &Sources,
+    editions: &[Edition],
+    diagnostics: &Diagnostics,
+) -> Vec<(String, &'static str)> {
+    let (Some(english), Some(other)) = (editions.first(), editions.get(1)) else {
+        return Vec::new();
+    };
+    let (Some(authority), Some(lang)) = (english.authority, other.lang) else {
+        return Vec::new();
+    };
+    let Some(translated) = sources.in_language(&authority.slug, lang) else {
+        return Vec::new();
+    };
+    let found = drift::translation_sources(translated, english.model, authority);
+    diagnostics.extend(drift::check_translations(&found, authority));
+    let stale: std::collections::HashSet<&str> = found
+        .iter()
+        .filter(|s| s.review() == drift::Review::Changed)
+        .map(|s| s.translation.file.path.as_str())
+        .collect();
+    let states: Vec<(String, &'static str)> = other
+        .pages
+        .iter()
+        .map(|page| {
+            let mut files = std::iter::once(page.file.path.as_str())
+                .chain(page.chunks.iter().map(|c| c.file.path.as_str()))
+                .chain(page.examples.iter().map(|e| e.file.path.as_str()));
+            let state = if other.untranslated(page) {
+                "missing"
+            } else if files.any(|f| stale.contains(f)) {
+                "out-of-date"
+            } else {
+                "translated"
+            };
+            (page.id().to_string(), state)
+        })
+        .collect();
+    let of = |state: &str| -> Vec<&str> {
+        states
+            .iter()
+            .filter(|(_, s)| *s == state)
+            .map(|(id, _)| id.as_str())
+            .collect()
+    };
+    let (stale, missing) = (of("out-of-date"), of("missing"));
+    diagnostics.push(
+        Diagnostic::note(
+            "translation-status",
+            format!(
+                "the {} edition of `{}`: {} page(s) translated, {} out of date ({}), {} not yet translated ({})",
+                lang.own_name(),
+                authority.slug,
+                of("translated").len(),
+                stale.len(),
+                stale.join(", "),
+                missing.len(),
+                missing.join(", "),
+            ),
+        )
+        .in_file(&authority.config_file)
+        .hint(format!(
+            "the edition's {}/translation.html lists each page and its state",
+            lang.code()
+        )),
     );
-    files.extend(archived);
-    (summary, files)
+    states
 }
 
 /// Builds an edition's search index (unless `search` is off) on one thread
@@ -377,22 +589,48 @@ fn index_and_check(
     statics: &StaticFiles,
     engine: &Engine,
     mut files: Vec<OutputFile>,
-    archived: &[String],
-    search: bool,
+    how: &Checked,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
     let slug = linked.edition.slug.as_str();
+    let lang = linked.edition.lang.unwrap_or(Lang::En);
+    let folder = how.folder;
     let (index, found) = rayon::join(
-        || search.then(|| timed(slug, "search index", || crate::search::index(&files))),
         || {
-            let mut index_files = if search {
+            how.search.then(|| {
+                timed(slug, "search index", || {
+                    crate::search::index_in(&files, lang.code())
+                })
+            })
+        },
+        || {
+            let mut index_files: Vec<String> = if how.search {
                 crate::search::fixed_paths()
+                    .into_iter()
+                    .map(|p| format!("{folder}{p}"))
+                    .collect()
             } else {
                 Vec::new()
             };
-            index_files.extend_from_slice(archived);
+            index_files.extend_from_slice(how.known);
+            // A site in a folder is checked where it stands, so that its
+            // links to the other languages' sites (`../step-3.html`) lead
+            // somewhere.
+            let placed: Vec<OutputFile>;
+            let checked = if folder.is_empty() {
+                &files
+            } else {
+                placed = files
+                    .iter()
+                    .map(|f| OutputFile {
+                        path: format!("{folder}{}", f.path),
+                        content: f.content.clone(),
+                    })
+                    .collect();
+                &placed
+            };
             timed(slug, "link check", || {
-                crate::linkcheck::check(slug, &files, &index_files, linked.edition.address())
+                crate::linkcheck::check(slug, checked, &index_files, linked.edition.address())
             })
         },
     );

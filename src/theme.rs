@@ -188,13 +188,23 @@ fn theme_strings(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> BTreeMap
     strings
 }
 
+/// The built-in theme's strings in `lang`, read once.
+pub fn built_in_strings(lang: Lang) -> &'static Strings {
+    static STRINGS: std::sync::OnceLock<BTreeMap<Lang, Strings>> = std::sync::OnceLock::new();
+    &STRINGS.get_or_init(|| theme_strings(Path::new(""), Path::new(""), &Diagnostics::new()))[&lang]
+}
+
 /// The strings as a template value (`t` in templates): each text HTML-escaped
 /// (`&`, `<`, `>`, `"`) and marked safe, so that a label prints as a
-/// label written in the template would.
+/// label written in the template would; a key ending in `_html` is HTML
+/// and goes in as it is.
 pub fn strings_value(strings: &Strings) -> tera::Value {
     let map: BTreeMap<String, tera::Value> = strings
         .words()
         .map(|(k, v)| {
+            if k.ends_with("_html") {
+                return (k.to_string(), tera::Value::safe_string(v));
+            }
             let escaped = v
                 .replace('&', "&amp;")
                 .replace('<', "&lt;")

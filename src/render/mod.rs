@@ -122,6 +122,37 @@ pub struct Renderer<'r, 's> {
     changes: OnceLock<Vec<ChangeEntry>>,
     /// The edition's releases, when the site shows its history.
     history: Option<&'r History>,
+    /// The language of the pages and the edition's other languages.
+    language: Language,
+}
+
+/// The language an edition's pages are in, and its other languages
+/// (issue 17). An edition in one language has no others.
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// The words of the theme in the pages' language.
+    pub strings: crate::language::Strings,
+    /// Each other language of the edition, with the path from the top of
+    /// this language's site to the top of its own (`cy/`, `../`).
+    pub others: Vec<(crate::language::Lang, String)>,
+    /// The notice that the Welsh is a demonstration translation, in each
+    /// of the edition's languages (empty for an edition in one language).
+    pub notices: Vec<(crate::language::Lang, String)>,
+    /// For the translation status page: each page's state in the edition's
+    /// other language, by page id (`translated`, `out-of-date`, `missing`).
+    pub states: Vec<(String, &'static str)>,
+}
+
+impl Language {
+    /// The one language of an edition in English alone.
+    pub fn english() -> Self {
+        Self {
+            strings: crate::theme::built_in_strings(crate::language::Lang::En).clone(),
+            others: Vec::new(),
+            notices: Vec::new(),
+            states: Vec::new(),
+        }
+    }
 }
 
 impl<'r, 's> Renderer<'r, 's> {
@@ -160,23 +191,11 @@ impl<'r, 's> Renderer<'r, 's> {
                 defined_on: t.defined_on.clone(),
             })
             .collect();
+        let language = Language::english();
         let (nav_items, parents) = context::nav_items(linked);
-        let contents = nav::Nav::new(
-            nav_items
-                .iter()
-                .zip(&parents)
-                .map(|(item, &parent)| nav::Entry {
-                    href: item.href.clone(),
-                    title: item.title.clone(),
-                    depth: item.depth,
-                    step: item.step,
-                    parent,
-                })
-                .collect(),
-        );
-        let site = context::site(linked, today, nav_items);
-        let mut base = tera::Context::new();
-        base.insert("site", &site);
+        let contents = contents_of(&nav_items, &parents, &language.strings);
+        let site = context::site(linked, today, nav_items, &language.strings);
+        let base = base_context(&site, &language);
         let mut settings = Fingerprint::default();
         settings.text(&linked.edition.home);
         for (model_term, local) in &terms {
@@ -205,7 +224,25 @@ impl<'r, 's> Renderer<'r, 's> {
             a_to_z: OnceLock::new(),
             changes: OnceLock::new(),
             history: None,
+            language,
         }
+    }
+
+    /// The renderer with its pages in `language` (the theme's words, the
+    /// dates, the language switch). Without it, pages are in English with
+    /// the built-in theme's words.
+    pub fn with_language(mut self, language: Language) -> Self {
+        let (mut nav_items, parents) = context::nav_items(self.linked);
+        let home = language.strings.get("home").to_string();
+        for item in nav_items.iter_mut().filter(|n| n.id == self.linked.edition.home) {
+            item.title.clone_from(&home);
+            item.lang = None;
+        }
+        self.contents = contents_of(&nav_items, &parents, &language.strings);
+        self.site = context::site(self.linked, self.today, nav_items, &language.strings);
+        self.base = base_context(&self.site, &language);
+        self.language = language;
+        self
     }
 
     /// The renderer with the edition's published versions shown: each
@@ -236,6 +273,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     Shown::WithExamples => !edition.examples.is_empty(),
                     Shown::ForAuthority => edition.authority.is_some(),
                     Shown::WithHistory => self.history.is_some(),
+                    Shown::WithLanguages => !self.language.others.is_empty(),
                 })
                 .map(Output::Site),
         );
@@ -465,7 +503,7 @@ impl<'r, 's> Renderer<'r, 's> {
 
     fn changes(&self) -> &[ChangeEntry] {
         self.changes.get_or_init(|| {
-            let mut entries = site::change_entries(self.linked);
+            let mut entries = site::change_entries(self.linked, &self.language.strings);
             if let Some(history) = self.history {
                 versions::add_release_notes(&mut entries, history, self.linked.edition.name());
             }
@@ -492,7 +530,20 @@ impl<'r, 's> Renderer<'r, 's> {
     fn page_inputs(&self, i: usize) -> Inputs<'_> {
         let p = &self.linked.pages[i];
         let examples = self.examples_of(p, false);
-        let context = context::page(self.linked, &self.site, p, examples, self.today);
+        let mut context = context::page(
+            self.linked,
+            &self.site,
+            p,
+            examples,
+            self.today,
+            &self.language.strings,
+        );
+        let home = self.language.strings.get("home");
+        for crumb in &mut context.breadcrumbs {
+            if crumb.href == "index.html" {
+                crumb.title = home.to_string();
+            }
+        }
         let template = if p.page.id() == self.linked.edition.home {
             "home.html"
         } else {
@@ -601,6 +652,7 @@ impl<'r, 's> Renderer<'r, 's> {
             origin: ex.origin,
             citation: self.citation(ex.source.as_deref()),
             source_detail: ex.source_detail.clone(),
+            lang: self.linked.edition.foreign(&ex.file),
             pages: ex
                 .attach
                 .iter()
@@ -637,6 +689,7 @@ impl<'r, 's> Renderer<'r, 's> {
             title: p.title.clone(),
             html,
             examples: &examples[i],
+            lang: self.linked.edition.foreign(&p.page.file),
         };
         let stand_ins: Vec<print::PrintPage> = pages
             .iter()
@@ -674,6 +727,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 Box::new(self.history.map(|h| h.releases.clone()).unwrap_or_default()),
             )],
             "examples" => vec![("examples", Box::new(self.examples_index()))],
+            "translation" => vec![("translation", Box::new(self.translation_status()))],
             "differences" => {
                 let d = site::differences(self.linked, &self.terms);
                 let options = HtmlOptions {
@@ -691,6 +745,44 @@ impl<'r, 's> Renderer<'r, 's> {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The translation status page's values: each page of the edition with
+    /// its state in the edition's other language, and how many are in each.
+    fn translation_status(&self) -> serde_json::Value {
+        let mut counts = [0usize; 3];
+        let rows: Vec<serde_json::Value> = self
+            .linked
+            .pages
+            .iter()
+            .map(|p| {
+                let id = p.page.id();
+                let state = self
+                    .language
+                    .states
+                    .iter()
+                    .find(|(s, _)| s == id)
+                    .map_or("missing", |(_, state)| *state);
+                let n = match state {
+                    "translated" => 0,
+                    "out-of-date" => 1,
+                    _ => 2,
+                };
+                counts[n] += 1;
+                serde_json::json!({
+                    "title": context::nav_title(self.linked, p),
+                    "href": crate::url::file_of(&self.linked.edition.home, id),
+                    "lang": self.linked.edition.foreign(&p.page.file),
+                    "state": state,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "rows": rows,
+            "translated": counts[0],
+            "stale": counts[1],
+            "missing": counts[2],
+        })
     }
 
     /// Every example of the edition, as the examples index shows it.
@@ -742,6 +834,22 @@ impl<'r, 's> Renderer<'r, 's> {
         // list's shared parts: it is neither copied through the template
         // engine nor held once per page.
         context.insert("nav_html", NAV_STAND_IN);
+        if !self.language.others.is_empty() {
+            // The language switch leads to the same file in each other language.
+            let here = match current {
+                Some(i) => self.path(Output::Page(i)),
+                None => template.to_string(),
+            };
+            let others: Vec<serde_json::Value> = self
+                .language
+                .others
+                .iter()
+                .map(|(l, prefix)| {
+                    serde_json::json!({ "code": l.code(), "html": l.html(), "name": l.own_name(), "href": format!("{prefix}{here}") })
+                })
+                .collect();
+            context.insert("languages", &others);
+        }
         for (k, v) in extra {
             v.insert_into(&mut context, k);
         }
@@ -782,11 +890,20 @@ pub fn render(
     today: Date,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
-    render_with_history(linked, engine, statics, today, diagnostics, None)
+    render_with_history(
+        linked,
+        engine,
+        statics,
+        today,
+        diagnostics,
+        None,
+        Language::english(),
+    )
 }
 
 /// Like [`render`], showing the edition's published versions when
-/// `history` is given (see [`Renderer::with_history`]).
+/// `history` is given (see [`Renderer::with_history`]), in `language`
+/// (see [`Renderer::with_language`]).
 pub fn render_with_history(
     linked: &LinkedEdition,
     engine: &Engine,
@@ -794,9 +911,11 @@ pub fn render_with_history(
     today: Date,
     diagnostics: &Diagnostics,
     history: Option<&History>,
+    language: Language,
 ) -> Vec<OutputFile> {
-    let renderer =
-        Renderer::new(linked, engine, statics, today, diagnostics, None).with_history(history);
+    let renderer = Renderer::new(linked, engine, statics, today, diagnostics, None)
+        .with_history(history)
+        .with_language(language);
     let mut files: Vec<OutputFile> = renderer
         .outputs()
         .into_par_iter()
@@ -869,6 +988,54 @@ pub fn editions_index(
         .map_err(|d| diagnostics.push(d))
         .ok()
         .map(String::into_bytes)
+}
+
+/// The contents list of an edition's pages, in the words of `strings`.
+fn contents_of(
+    items: &[context::NavItem],
+    parents: &[Option<usize>],
+    strings: &crate::language::Strings,
+) -> nav::Nav {
+    nav::Nav::new(
+        items
+            .iter()
+            .zip(parents)
+            .map(|(item, &parent)| nav::Entry {
+                href: item.href.clone(),
+                title: item.title.clone(),
+                depth: item.depth,
+                parent,
+                step_label: item
+                    .step
+                    .map(|s| strings.fill("nav_step", &[("step", &s.to_string())])),
+                lang: item.lang,
+            })
+            .collect(),
+    )
+}
+
+/// The values every template of an edition sees: `site`, the theme's
+/// words `t`, the pages' language `lang`, the links to the same page in
+/// the edition's other languages `languages` (each with the path to add
+/// before the page's file) and the notices of demonstration translations.
+fn base_context(site: &context::SiteContext, language: &Language) -> tera::Context {
+    let mut base = tera::Context::new();
+    base.insert("site", site);
+    base.insert_value("t", crate::theme::strings_value(&language.strings));
+    let lang = language.strings.lang;
+    base.insert(
+        "lang",
+        &serde_json::json!({ "code": lang.code(), "html": lang.html() }),
+    );
+    // Filled in for each output (see `render_template`).
+    base.insert("languages", &Vec::<String>::new());
+    let notices: Vec<serde_json::Value> = language
+        .notices
+        .iter()
+        .map(|(l, text)| serde_json::json!({ "html": l.html(), "text": text }))
+        .collect();
+    base.insert("translation_notices", &notices);
+    base
 }
 
 /// What stands in a page's template for its contents list (see `nav_html`).
