@@ -482,10 +482,10 @@ pub fn check_translations(sources: &[TranslationSource], authority: &Authority) 
             Review::Never => warnings.push(
                 Diagnostic::warning(
                     "translation-not-checked",
-                    format!("this translation has no record of the {} text of `{}` it was made from", crate::language::Lang::En.own_name(), t.source_path),
+                    format!("this translation has no record of the {} text of `{}` it was made from", crate::language::Lang::En.english_name(), t.source_path),
                 )
                 .at(&t.file, at.0, at.1)
-                .hint(format!("once a {} speaker has checked it against the source, run `handbook accept {slug} {file}`", t.lang.own_name())),
+                .hint(format!("once a {} speaker has checked it against the source, run `handbook accept {slug} {file}`", t.lang.english_name())),
             ),
             Review::Changed => warnings.push(
                 Diagnostic::warning(

@@ -75,6 +75,14 @@ impl Lang {
         }
     }
 
+    /// The language's name in English, for messages.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Cy => "Welsh",
+        }
+    }
+
     /// The codes of every known language, for hints: "`en`, `cy`".
     pub fn known() -> String {
         Self::ALL
@@ -86,11 +94,13 @@ impl Lang {
 }
 
 /// The theme's words in one language, by key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Strings {
     /// The language.
     pub lang: Lang,
     words: BTreeMap<String, String>,
+    /// The files the words were read from (the theme's, then the authority's).
+    files: Vec<Arc<SourceFile>>,
 }
 
 /// The keys of the month names, January first.
@@ -119,17 +129,21 @@ impl Strings {
                             "missing-string",
                             format!(
                                 "the strings file has no `{key}`, which pages in {} need",
-                                lang.own_name()
+                                lang.english_name()
                             ),
                         )
                         .in_file(file)
-                        .hint(format!("add `{key}: …` with the {} for “{text}”", lang.own_name())),
+                        .hint(format!("add `{key}: …` with the {} for “{text}”", lang.english_name())),
                     );
                     words.insert(key.clone(), text.clone());
                 }
             }
         }
-        Self { lang, words }
+        Self {
+            lang,
+            words,
+            files: vec![Arc::clone(file)],
+        }
     }
 
     /// These strings with an authority's own for some keys, read from its
@@ -137,6 +151,7 @@ impl Strings {
     pub fn with_own(&self, file: &Arc<SourceFile>, problems: &mut Vec<Diagnostic>) -> Self {
         let mut strings = self.clone();
         strings.words.extend(read_words(file, Some(self), problems));
+        strings.files.push(Arc::clone(file));
         strings
     }
 
@@ -160,6 +175,11 @@ impl Strings {
     pub fn long_date(&self, date: Date) -> String {
         let month = MONTHS[usize::from(date.month().unsigned_abs()) - 1];
         format!("{} {} {}", date.day(), self.get(month), date.year())
+    }
+
+    /// The files the words were read from, for pointing at a word's line.
+    pub fn files(&self) -> &[Arc<SourceFile>] {
+        &self.files
     }
 
     /// Every key and its text, sorted by key.

@@ -750,12 +750,12 @@ fn in_languages_of(
             if !other {
                 let (message, hint) = if languages[0] == t.lang {
                     (
-                        format!("this is a translation into {}, the edition's default language", t.lang.own_name()),
+                        format!("this is a translation into {}, the edition's default language", t.lang.english_name()),
                         "the default language's text is the file without a language tag; delete this file or move its text there".to_string(),
                     )
                 } else {
                     (
-                        format!("this is a translation into {} (`{}`), which is not one of this edition's languages", t.lang.own_name(), t.lang.code()),
+                        format!("this is a translation into {} (`{}`), which is not one of this edition's languages", t.lang.english_name(), t.lang.code()),
                         format!("add `{}` to `languages:` in authority.yaml, such as `languages: [en, {}]`, or delete this file", t.lang.code(), t.lang.code()),
                     )
                 };

@@ -325,6 +325,8 @@ struct InLanguage<'s> {
     archived: Vec<OutputFile>,
     /// The folder of its site in the edition's output (`""`, `cy/`).
     folder: String,
+    /// The files of its theme words.
+    strings: Vec<Arc<crate::diagnostic::SourceFile>>,
 }
 
 /// Builds an edition in each of its languages (`editions`: the default
@@ -366,6 +368,7 @@ fn build_edition(
             return (summary, Vec::new());
         };
         let language = edition_language(shared, &linked, &states, diagnostics);
+        let strings = language.strings.files().to_vec();
         let past = match linked.edition.lang {
             None => timed(slug, "history", || past_releases(shared, slug, diagnostics)),
             Some(_) => None,
@@ -401,6 +404,7 @@ fn build_edition(
             files,
             archived,
             folder,
+            strings,
         });
     }
     let Some((engine, statics)) = &themed else {
@@ -432,6 +436,7 @@ fn build_edition(
             folder: &m.folder,
             known: &known,
             search,
+            strings: &m.strings,
         };
         let mut files = index_and_check(&m.linked, statics, engine, m.files, &checked, diagnostics);
         files.extend(m.archived);
@@ -452,6 +457,8 @@ struct Checked<'a> {
     known: &'a [String],
     /// Whether to build its search index.
     search: bool,
+    /// The strings files of its theme words, where links they write are found.
+    strings: &'a [Arc<crate::diagnostic::SourceFile>],
 }
 
 /// The language of an edition's pages for the renderer: the theme's words
@@ -561,7 +568,7 @@ fn translation_states(
             "translation-status",
             format!(
                 "the {} edition of `{}`: {} page(s) translated, {} out of date ({}), {} not yet translated ({})",
-                lang.own_name(),
+                lang.english_name(),
                 authority.slug,
                 of("translated").len(),
                 stale.len(),
@@ -645,7 +652,7 @@ fn index_and_check(
     diagnostics.extend(crate::linkcheck::outside_notes(
         found.outside,
         written,
-        engine.sources(),
+        engine.sources().chain(how.strings),
     ));
     files
 }

@@ -229,7 +229,7 @@ fn translated_page(t: &Translation, source: &Page, problems: &mut Vec<Diagnostic
         problems.push(
             Diagnostic::error("no-title", "this translation of a page has no `title:`")
                 .at(&t.file, t.yaml.0, t.yaml.0)
-                .hint(format!("add `title:` with the title of `{}` in {}", source.id(), t.lang.own_name())),
+                .hint(format!("add `title:` with the title of `{}` in {}", source.id(), t.lang.english_name())),
         );
         source.meta.title.clone()
     });

@@ -542,6 +542,7 @@ impl<'r, 's> Renderer<'r, 's> {
         for crumb in &mut context.breadcrumbs {
             if crumb.href == "index.html" {
                 crumb.title = home.to_string();
+                crumb.lang = None;
             }
         }
         let template = if p.page.id() == self.linked.edition.home {
