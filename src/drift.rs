@@ -377,7 +377,9 @@ fn with_setting(text: &str, yaml: (usize, usize), key: &str, value: &str) -> Str
     let mut new_block = String::with_capacity(block.len() + line.len());
     let mut replaced = false;
     for l in block.split_inclusive('\n') {
-        if l.strip_prefix(key).is_some_and(|rest| rest.starts_with(':')) {
+        if l.strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with(':'))
+        {
             new_block.push_str(&line);
             replaced = true;
         } else {
@@ -515,19 +517,28 @@ pub fn accept_translations(
     let chosen: Vec<&TranslationSource> = match choice {
         Choice::All => sources.iter().collect(),
         Choice::Files(names) => {
-            let known: Vec<&str> = sources.iter().map(TranslationSource::file_argument).collect();
+            let known: Vec<&str> = sources
+                .iter()
+                .map(TranslationSource::file_argument)
+                .collect();
             let mut chosen = Vec::new();
             let mut unknown = Vec::new();
             for name in names {
                 let typed = name.replace('\\', "/");
                 let typed = typed.trim_start_matches("./");
                 match sources.iter().find(|s| {
-                    s.translation.file.path == typed || s.file_argument() == typed || s.file_argument() == under_authority(typed)
+                    s.translation.file.path == typed
+                        || s.file_argument() == typed
+                        || s.file_argument() == under_authority(typed)
                 }) {
                     Some(s) => chosen.push(s),
                     None => unknown.push((
                         format!("`{name}` is not a translation of {}", authority.config.name),
-                        did_you_mean(typed, known.iter().copied(), &format!("its translations are: {}", known.join(", "))),
+                        did_you_mean(
+                            typed,
+                            known.iter().copied(),
+                            &format!("its translations are: {}", known.join(", ")),
+                        ),
                     )),
                 }
             }
@@ -550,7 +561,12 @@ pub fn accept_translations(
             std::fs::create_dir_all(folder).map_err(AcceptError::Io)?;
         }
         std::fs::write(&snapshot, &source.text).map_err(AcceptError::Io)?;
-        let text = with_setting(&t.file.text, t.yaml, "source_fingerprint", &fingerprint(&source.text));
+        let text = with_setting(
+            &t.file.text,
+            t.yaml,
+            "source_fingerprint",
+            &fingerprint(&source.text),
+        );
         if let Some(root) = authority.dir.parent().and_then(Path::parent) {
             std::fs::write(root.join(&t.file.path), text).map_err(AcceptError::Io)?;
         }

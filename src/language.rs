@@ -133,7 +133,10 @@ impl Strings {
                             ),
                         )
                         .in_file(file)
-                        .hint(format!("add `{key}: …` with the {} for “{text}”", lang.english_name())),
+                        .hint(format!(
+                            "add `{key}: …` with the {} for “{text}”",
+                            lang.english_name()
+                        )),
                     );
                     words.insert(key.clone(), text.clone());
                 }

@@ -185,7 +185,10 @@ impl<'s> Edition<'s> {
         };
         self.foreign(&page.file).is_some()
             || page.chunks.iter().any(|c| !in_language(c, lang))
-            || page.examples.iter().any(|e| self.foreign(&e.file).is_some())
+            || page
+                .examples
+                .iter()
+                .any(|e| self.foreign(&e.file).is_some())
     }
 }
 

@@ -24,13 +24,13 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::language::Lang;
 use crate::load::{self, Selection, Sources};
 use crate::output::{Content, OutputFile};
 use crate::overlay::{self, Edition};
 use crate::render::{self, Cache, Made, Renderer};
 use crate::theme::{Engine, StaticFiles, TemplateFiles, Theme};
 use crate::write::Output;
-use crate::language::Lang;
 use crate::{drift, governance, history, link};
 
 /// What a run is asked to do.

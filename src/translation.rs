@@ -229,7 +229,11 @@ fn translated_page(t: &Translation, source: &Page, problems: &mut Vec<Diagnostic
         problems.push(
             Diagnostic::error("no-title", "this translation of a page has no `title:`")
                 .at(&t.file, t.yaml.0, t.yaml.0)
-                .hint(format!("add `title:` with the title of `{}` in {}", source.id(), t.lang.english_name())),
+                .hint(format!(
+                    "add `title:` with the title of `{}` in {}",
+                    source.id(),
+                    t.lang.english_name()
+                )),
         );
         source.meta.title.clone()
     });
@@ -283,9 +287,7 @@ pub fn authority(
         config.short_name = own.short_name.clone().unwrap_or(config.short_name);
         config.notice = own.notice.clone().or(config.notice);
     }
-    config.address = config
-        .address
-        .map(|a| format!("{a}{}/", lang.code()));
+    config.address = config.address.map(|a| format!("{a}{}/", lang.code()));
     let find = |kind: Kind, path: &str| {
         translations
             .iter()
@@ -317,9 +319,21 @@ pub fn authority(
         .collect();
     for t in translations.iter().filter(|t| t.kind != Kind::ModelPage) {
         let known: Vec<&str> = match t.kind {
-            Kind::Override => authority.overrides.iter().map(|o| o.file.path.as_str()).collect(),
-            Kind::Example => authority.examples.iter().map(|e| e.file.path.as_str()).collect(),
-            _ => authority.pages.iter().map(|p| p.file.path.as_str()).collect(),
+            Kind::Override => authority
+                .overrides
+                .iter()
+                .map(|o| o.file.path.as_str())
+                .collect(),
+            Kind::Example => authority
+                .examples
+                .iter()
+                .map(|e| e.file.path.as_str())
+                .collect(),
+            _ => authority
+                .pages
+                .iter()
+                .map(|p| p.file.path.as_str())
+                .collect(),
         };
         if !known.contains(&t.source_path.as_str()) {
             problems.push(unknown_source(t, known));
@@ -351,7 +365,11 @@ fn translated_override(t: &Translation, source: &Override) -> Override {
 
 /// An example in the translation's language: shown on the source's pages,
 /// with the translation's title, summary, detail and text.
-fn translated_example(t: &Translation, source: &Example, problems: &mut Vec<Diagnostic>) -> Example {
+fn translated_example(
+    t: &Translation,
+    source: &Example,
+    problems: &mut Vec<Diagnostic>,
+) -> Example {
     problems.extend(check_id(t, &source.id));
     let mut ex = source.clone();
     ex.title = t.meta.title.clone().unwrap_or(ex.title);
@@ -367,16 +385,35 @@ fn translated_example(t: &Translation, source: &Example, problems: &mut Vec<Diag
 /// The text a translation was made from, whose fingerprint it records: a
 /// page's or example's title and Markdown, an override's Markdown (and
 /// reason). `None` when the source is not among `sources`.
-pub fn source_text(t: &Translation, model: &BTreeMap<String, Page>, authority: &Authority) -> Option<String> {
+pub fn source_text(
+    t: &Translation,
+    model: &BTreeMap<String, Page>,
+    authority: &Authority,
+) -> Option<String> {
     let page_text = |p: &Page| format!("# {}\n\n{}", p.meta.title, p.body());
     match t.kind {
-        Kind::ModelPage => model.values().find(|p| p.file.path == t.source_path).map(page_text),
-        Kind::LocalPage => authority.pages.iter().find(|p| p.file.path == t.source_path).map(page_text),
-        Kind::Override => authority.overrides.iter().find(|o| o.file.path == t.source_path).map(|o| match &o.reason {
-            Some(reason) => format!("reason: {reason}\n\n{}", o.body()),
-            None => o.body().to_string(),
-        }),
-        Kind::Example => authority.examples.iter().find(|e| e.file.path == t.source_path).map(|e| format!("# {}\n\n{}", e.title, e.body())),
+        Kind::ModelPage => model
+            .values()
+            .find(|p| p.file.path == t.source_path)
+            .map(page_text),
+        Kind::LocalPage => authority
+            .pages
+            .iter()
+            .find(|p| p.file.path == t.source_path)
+            .map(page_text),
+        Kind::Override => authority
+            .overrides
+            .iter()
+            .find(|o| o.file.path == t.source_path)
+            .map(|o| match &o.reason {
+                Some(reason) => format!("reason: {reason}\n\n{}", o.body()),
+                None => o.body().to_string(),
+            }),
+        Kind::Example => authority
+            .examples
+            .iter()
+            .find(|e| e.file.path == t.source_path)
+            .map(|e| format!("# {}\n\n{}", e.title, e.body())),
     }
 }
 
@@ -401,7 +438,10 @@ mod tests {
             parse(SourceFile::new(path, text), dir).unwrap()
         };
         let t = parse_at("local-overrides/x/translations/step-3.cy.md");
-        assert_eq!((t.kind, t.source_path.as_str()), (Kind::ModelPage, "content/step-3.md"));
+        assert_eq!(
+            (t.kind, t.source_path.as_str()),
+            (Kind::ModelPage, "content/step-3.md")
+        );
         assert_eq!(t.body(), "Testun.\n");
         let t = parse_at("local-overrides/x/overrides/sub/panel.cy.md");
         assert_eq!(t.source_path, "local-overrides/x/overrides/sub/panel.md");
@@ -416,14 +456,18 @@ mod tests {
 
     #[test]
     fn a_translation_of_nothing_is_an_error_with_the_closest_file() {
-        let page = crate::load::tests::page(
+        let file = SourceFile::new(
             "content/step-3.md",
             "---\nid: step-3\ntitle: Step 3\n---\n## Role {#role}\nText.\n",
         );
+        let page = Page::parse(file, &mut Vec::new()).unwrap();
         let pages = BTreeMap::from([("step-3".to_string(), page)]);
         let mut problems = Vec::new();
         let t = parse(
-            SourceFile::new("local-overrides/x/translations/step-33.cy.md", "---\ntitle: Cam\n---\n## Rôl {#role}\n"),
+            SourceFile::new(
+                "local-overrides/x/translations/step-33.cy.md",
+                "---\ntitle: Cam\n---\n## Rôl {#role}\n",
+            ),
             "local-overrides/x",
         )
         .unwrap();
@@ -432,10 +476,17 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].code, "unknown-translation");
         assert_eq!(problems[0].line_col(), Some((2, 1)));
-        assert!(problems[0].hint.as_deref().unwrap().contains("content/step-3.md"));
+        assert!(problems[0]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("content/step-3.md"));
 
         let t = parse(
-            SourceFile::new("local-overrides/x/translations/step-3.cy.md", "---\ntitle: Cam 3\n---\n## Rôl\n"),
+            SourceFile::new(
+                "local-overrides/x/translations/step-3.cy.md",
+                "---\ntitle: Cam 3\n---\n## Rôl\n",
+            ),
             "local-overrides/x",
         )
         .unwrap();

@@ -234,7 +234,10 @@ impl<'r, 's> Renderer<'r, 's> {
     pub fn with_language(mut self, language: Language) -> Self {
         let (mut nav_items, parents) = context::nav_items(self.linked);
         let home = language.strings.get("home").to_string();
-        for item in nav_items.iter_mut().filter(|n| n.id == self.linked.edition.home) {
+        for item in nav_items
+            .iter_mut()
+            .filter(|n| n.id == self.linked.edition.home)
+        {
             item.title.clone_from(&home);
             item.lang = None;
         }
@@ -520,6 +523,7 @@ impl<'r, 's> Renderer<'r, 's> {
             page_id,
             home: &self.linked.edition.home,
             footnote_scope: None,
+            strings: &self.language.strings,
         }
     }
 

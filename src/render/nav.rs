@@ -208,7 +208,8 @@ mod tests {
             href: href.to_string(),
             title: href.to_string(),
             depth,
-            step: None,
+            step_label: None,
+            lang: None,
             parent,
         }
     }
