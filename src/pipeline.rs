@@ -768,6 +768,31 @@ pub fn with_edition<T>(
     }
 }
 
+/// Loads `root` with the one authority `slug` and gives `work` the
+/// authority and its translations into each of its other languages, each
+/// with its source text as it is now (for `accept`). `Err` with every
+/// error when the root has errors.
+pub fn with_translations<T>(
+    root: &Path,
+    slug: &str,
+    work: impl FnOnce(&crate::authority::Authority, &[drift::TranslationSource]) -> T,
+) -> Result<T, Vec<Diagnostic>> {
+    let diagnostics = Diagnostics::new();
+    let sources = load::load(root, &Selection::Only(vec![slug.to_string()]), &diagnostics);
+    let authority = sources.authorities.iter().find(|a| a.slug == slug);
+    match authority {
+        Some(authority) if !diagnostics.has_errors() => {
+            let found: Vec<drift::TranslationSource> = sources
+                .translated
+                .iter()
+                .flat_map(|t| drift::translation_sources(t, &sources.model, authority))
+                .collect();
+            Ok(work(authority, &found))
+        }
+        _ => Err(diagnostics.into_sorted()),
+    }
+}
+
 /// Runs `stage`; with `HANDBOOK_TIMINGS` set in the environment, prints how
 /// long it took (for profiling builds; see `bench/`).
 pub fn timed<T>(edition: &str, stage: &str, work: impl FnOnce() -> T) -> T {
