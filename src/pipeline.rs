@@ -367,7 +367,8 @@ fn build_edition(
         let Some((engine, statics)) = &themed else {
             return (summary, Vec::new());
         };
-        let language = edition_language(shared, &linked, &states, diagnostics);
+        let language =
+            edition_language(shared.sources, shared.theme, &linked, &states, diagnostics);
         let strings = language.strings.files().to_vec();
         let past = match linked.edition.lang {
             None => timed(slug, "history", || past_releases(shared, slug, diagnostics)),
@@ -466,7 +467,8 @@ struct Checked<'a> {
 /// languages, the others, the notice of a demonstration translation in
 /// each, and each page's translation state.
 fn edition_language(
-    shared: &Shared,
+    sources: &Sources,
+    theme: &Theme,
     linked: &link::LinkedEdition,
     states: &[(String, &'static str)],
     diagnostics: &Diagnostics,
@@ -479,9 +481,7 @@ fn edition_language(
         // An authority's strings file is reported once, by its language's site.
         let quiet = Diagnostics::new();
         let shown = if l == lang { diagnostics } else { &quiet };
-        shared
-            .theme
-            .edition_strings(&shared.sources.root, dir, l, shown)
+        theme.edition_strings(&sources.root, dir, l, shown)
     };
     let up = if lang == languages[0] { "" } else { "../" };
     let others = languages
@@ -1061,6 +1061,13 @@ impl Preview {
                 &diagnostics,
                 Some(self.cache.texts()),
             )
+            .with_language(edition_language(
+                sources,
+                theme,
+                &linked,
+                &[],
+                &diagnostics,
+            ))
         });
         let outputs = renderer.outputs();
         let (print, pages): (Vec<_>, Vec<_>) =
