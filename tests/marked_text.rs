@@ -58,9 +58,10 @@ fn setting<'a>(markdown: &'a str, key: &str) -> Option<&'a str> {
 fn every_local_piece_on_an_adapted_page_is_marked_and_linked_to_its_difference() {
     let out = shipped_build();
     let mut checked = 0;
-    for slug in ["exampleshire", "kinloch-vale"] {
+    for slug in ["exampleshire", "kinloch-vale", "cwm-derwen"] {
         let council = match slug {
             "exampleshire" => "Exampleshire County Council",
+            "cwm-derwen" => "Cwm Derwen County Borough Council",
             _ => "Kinloch Vale Council",
         };
         let differences = read(out.join(slug).join("differences.html"));
