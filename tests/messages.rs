@@ -222,7 +222,9 @@ fn one_edition_is_not_built_over_a_full_build_unless_asked() {
     assert_fails(&run);
     let out = text(&run);
     assert!(
-        out.contains("holds 3 editions from a full build (exampleshire, kinloch-vale, model)"),
+        out.contains(
+            "holds 4 editions from a full build (cwm-derwen, exampleshire, kinloch-vale, model)"
+        ),
         "{out}"
     );
     assert!(out.contains("--replace"), "{out}");
