@@ -264,6 +264,14 @@ pub struct OwnWords {
     /// The notice shown on every page, in the language.
     #[serde(default)]
     pub notice: Option<String>,
+    /// The heading over practice examples, in the language (without it,
+    /// the theme's words in the language).
+    #[serde(default)]
+    pub examples_heading: Option<String>,
+    /// The examples index's opening, in the language (without it, the
+    /// theme's words in the language).
+    #[serde(default)]
+    pub examples_intro: Option<String>,
 }
 
 impl AuthorityConfig {

@@ -513,9 +513,9 @@ fn edition_language(
 }
 
 /// Each page's state in an edition's other language (`editions[1]`):
-/// `translated`, `out-of-date` (a translation on it was made from source
-/// text that has changed since) or `missing` (some of it is not yet
-/// translated). Warns of each translation whose source changed, and of each
+/// `out-of-date` (a translation on it was made from source text that has
+/// changed since), else `missing` (some of it is not yet translated), else
+/// `translated`. Warns of each translation whose source changed, and of each
 /// never checked; a note sums the states up for `check`.
 fn translation_states(
     sources: &Sources,
@@ -545,10 +545,10 @@ fn translation_states(
             let mut files = std::iter::once(page.file.path.as_str())
                 .chain(page.chunks.iter().map(|c| c.file.path.as_str()))
                 .chain(page.examples.iter().map(|e| e.file.path.as_str()));
-            let state = if other.untranslated(page) {
-                "missing"
-            } else if files.any(|f| stale.contains(f)) {
+            let state = if files.any(|f| stale.contains(f)) {
                 "out-of-date"
+            } else if other.untranslated(page) {
+                "missing"
             } else {
                 "translated"
             };

@@ -282,11 +282,14 @@ pub fn authority(
     problems: &mut Vec<Diagnostic>,
 ) -> Authority {
     let mut config = authority.config.clone();
-    if let Some(own) = config.translations.get(&lang) {
-        config.name = own.name.clone().unwrap_or(config.name);
-        config.short_name = own.short_name.clone().unwrap_or(config.short_name);
-        config.notice = own.notice.clone().or(config.notice);
-    }
+    let own = config.translations.get(&lang).cloned().unwrap_or_default();
+    config.name = own.name.unwrap_or(config.name);
+    config.short_name = own.short_name.unwrap_or(config.short_name);
+    config.notice = own.notice.or(config.notice);
+    // The default language's wording of the examples is not shown in
+    // another: the theme's words in the language stand in for it.
+    config.examples.heading = own.examples_heading;
+    config.examples.intro = own.examples_intro;
     config.address = config.address.map(|a| format!("{a}{}/", lang.code()));
     let find = |kind: Kind, path: &str| {
         translations
