@@ -184,29 +184,32 @@ impl Page {
 
     /// The page in another language: `source`'s front matter with the
     /// translation's `title` (and `summary`, when given), and the body of
-    /// `file` from `body_start`. Each section id of `source` missing from the
-    /// translation is an error at the translation's file, since overrides
-    /// and cross-references find sections by id in either language.
+    /// `file` from `body_start`. `None`, with a warning at the translation's
+    /// file for each, when the translation lacks a section id of `source`:
+    /// overrides and cross-references find sections by id in either
+    /// language, so the source is shown until the translation has them all.
     pub fn translated(
         source: &Page,
         file: Arc<SourceFile>,
         body_start: usize,
         words: (String, Option<String>),
         problems: &mut Vec<Diagnostic>,
-    ) -> Self {
+    ) -> Option<Self> {
         let mut meta = source.meta.clone();
         meta.title = words.0;
         if words.1.is_some() {
             meta.summary = words.1;
         }
         let sections = sections_of(&file, body_start, problems);
+        let mut complete = true;
         for s in &source.sections {
             if !sections.iter().any(|t| t.id == s.id) {
+                complete = false;
                 problems.push(
-                    Diagnostic::error(
+                    Diagnostic::warning(
                         "missing-section",
                         format!(
-                            "`{}` has the section `{}` (“{}”), which this translation lacks",
+                            "`{}` has the section `{}` (“{}”), which this translation lacks, so the page is shown untranslated",
                             source.file.path, s.id, s.title
                         ),
                     )
@@ -218,13 +221,13 @@ impl Page {
                 );
             }
         }
-        Self {
+        complete.then(|| Self {
             meta,
             file,
             body_start,
             sections,
             folder_parent: source.folder_parent.clone(),
-        }
+        })
     }
 
     /// The page's Markdown body.

@@ -647,7 +647,20 @@ fn index_and_check(
         None => {}
     }
     diagnostics.extend(found.problems);
-    report_broken_links(linked, statics, &found.broken, diagnostics);
+    // Said as paths in the language's own site, as its author sees them.
+    let in_site = |path: &str| path.strip_prefix(folder).unwrap_or(path).to_string();
+    let broken: Vec<crate::linkcheck::BrokenLink> = found
+        .broken
+        .into_iter()
+        .map(|mut link| {
+            link.page = in_site(&link.page);
+            if let crate::linkcheck::Why::NoFile(path) = &link.why {
+                link.why = crate::linkcheck::Why::NoFile(in_site(path));
+            }
+            link
+        })
+        .collect();
+    report_broken_links(linked, statics, &broken, diagnostics);
     let written = linked.pages.iter().flat_map(|p| &p.outside_links);
     diagnostics.extend(crate::linkcheck::outside_notes(
         found.outside,

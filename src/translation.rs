@@ -222,7 +222,9 @@ fn check_id(t: &Translation, id: &str) -> Option<Diagnostic> {
 }
 
 /// A page in the translation's language: `source` with the translation's
-/// title, summary and text. A translation without a title is an error.
+/// title, summary and text; `source` itself while the translation lacks
+/// one of its sections (see [`Page::translated`]). A translation without a
+/// title is an error.
 fn translated_page(t: &Translation, source: &Page, problems: &mut Vec<Diagnostic>) -> Page {
     problems.extend(check_id(t, source.id()));
     let title = t.meta.title.clone().unwrap_or_else(|| {
@@ -244,6 +246,7 @@ fn translated_page(t: &Translation, source: &Page, problems: &mut Vec<Diagnostic
         (title, t.meta.summary.clone()),
         problems,
     )
+    .unwrap_or_else(|| source.clone())
 }
 
 /// The model's pages in a language: each translated one in place of its
@@ -495,9 +498,10 @@ mod tests {
         .unwrap();
         let mut problems = Vec::new();
         let out = model_pages(&pages, &[t], &mut problems);
-        assert_eq!(out["step-3"].meta.title, "Cam 3");
+        assert_eq!(out["step-3"].meta.title, "Step 3", "shown untranslated");
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].code, "missing-section");
+        assert_eq!(problems[0].severity, crate::diagnostic::Severity::Warning);
         assert!(problems[0].hint.as_deref().unwrap().contains("{#role}"));
     }
 }

@@ -981,8 +981,8 @@ fn a_broken_link_in_a_template_is_one_error_per_edition_naming_its_pages() {
     replace(
         root.path(),
         "themes/default/templates/base.html",
-        "<li><a href=\"credits.html\">Credits and licence</a></li>",
-        "<li><a href=\"credits.html\">Credits and licence</a></li><li><a href=\"licence.html\">Licence</a></li>",
+        "<li><a href=\"credits.html\">{{ t.credits_link }}</a></li>",
+        "<li><a href=\"credits.html\">{{ t.credits_link }}</a></li><li><a href=\"licence.html\">Licence</a></li>",
     );
     let errors = json_errors(root.path());
     assert_eq!(errors.len(), 1, "{errors:#?}");

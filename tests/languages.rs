@@ -369,12 +369,6 @@ fn each_bad_translation_or_strings_file_is_an_error_at_its_place() {
             "`fr` in this file's name is not a language Handbook knows",
         ),
         (
-            "local-overrides/cwm/translations/step-1.cy.md",
-            "---\ntitle: Cam Un\n---\nDim adrannau.\n",
-            "local-overrides/cwm/translations/step-1.cy.md:4:1",
-            "has the section `social-work-role`",
-        ),
-        (
             "local-overrides/cwm/strings/cy.yaml",
             "home: Cartref\nhafan: Hafan\n",
             "local-overrides/cwm/strings/cy.yaml:2:1",
@@ -397,6 +391,34 @@ fn each_bad_translation_or_strings_file_is_an_error_at_its_place() {
         assert!(said.contains(says), "{path}: expected “{says}”:\n{said}");
         assert!(said.contains("help:"), "{path}: a hint:\n{said}");
     }
+    // A translation without a section of the English: a warning, and the
+    // page is shown in English until it has them all.
+    let dir = welsh_root();
+    write(
+        dir.path(),
+        "local-overrides/cwm/translations/step-1.cy.md",
+        "---\ntitle: Cam Un\n---\nDim adrannau.\n",
+    );
+    let run = handbook_in(
+        dir.path(),
+        &["check", "--authority", "cwm", "--deny-warnings"],
+    );
+    assert_fails(&run);
+    let said = text(&run);
+    assert!(
+        said.contains("local-overrides/cwm/translations/step-1.cy.md:4:1"),
+        "{said}"
+    );
+    assert!(
+        said.contains("has the section `social-work-role`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("{#social-work-role}"),
+        "the hint shows how: {said}"
+    );
+    let out = build(dir.path(), &["--no-search"]);
+    assert!(read(out.join("cy/step-1.html")).contains("lang=\"en\">Step One"));
     // A language not among the edition's.
     let dir = welsh_root();
     let settings = SETTINGS.replace("languages: [en, cy]\n", "");
