@@ -294,35 +294,27 @@ pub fn authority(
     config.examples.heading = own.examples_heading;
     config.examples.intro = own.examples_intro;
     config.address = config.address.map(|a| format!("{a}{}/", lang.code()));
-    let find = |kind: Kind, path: &str| {
-        translations
-            .iter()
-            .find(|t| t.kind == kind && t.source_path == path)
-    };
-    let overrides = authority
-        .overrides
-        .iter()
-        .map(|o| match find(Kind::Override, &o.file.path) {
-            Some(t) => translated_override(t, o),
-            None => o.clone(),
-        })
-        .collect();
-    let examples = authority
-        .examples
-        .iter()
-        .map(|e| match find(Kind::Example, &e.file.path) {
-            Some(t) => translated_example(t, e, problems),
-            None => e.clone(),
-        })
-        .collect();
-    let pages = authority
-        .pages
-        .iter()
-        .map(|p| match find(Kind::LocalPage, &p.file.path) {
-            Some(t) => translated_page(t, p, problems),
-            None => p.clone(),
-        })
-        .collect();
+    let overrides = each_translated(
+        &authority.overrides,
+        Kind::Override,
+        translations,
+        |o| &o.file,
+        |t, o| translated_override(t, o),
+    );
+    let examples = each_translated(
+        &authority.examples,
+        Kind::Example,
+        translations,
+        |e| &e.file,
+        |t, e| translated_example(t, e, problems),
+    );
+    let pages = each_translated(
+        &authority.pages,
+        Kind::LocalPage,
+        translations,
+        |p| &p.file,
+        |t, p| translated_page(t, p, problems),
+    );
     for t in translations.iter().filter(|t| t.kind != Kind::ModelPage) {
         let known: Vec<&str> = match t.kind {
             Kind::Override => authority
@@ -355,6 +347,30 @@ pub fn authority(
         broken_page_ids: authority.broken_page_ids.clone(),
         dir: authority.dir.clone(),
     }
+}
+
+/// Each of `items` in the translations' language: made by `translate`
+/// from the translation of `kind` whose source is its file, or itself.
+fn each_translated<T: Clone>(
+    items: &[T],
+    kind: Kind,
+    translations: &[Translation],
+    file: impl Fn(&T) -> &Arc<SourceFile>,
+    mut translate: impl FnMut(&Translation, &T) -> T,
+) -> Vec<T> {
+    items
+        .iter()
+        .map(|item| {
+            let path = &file(item).path;
+            match translations
+                .iter()
+                .find(|t| t.kind == kind && t.source_path == *path)
+            {
+                Some(t) => translate(t, item),
+                None => item.clone(),
+            }
+        })
+        .collect()
 }
 
 /// An override in the translation's language: its target and action are
