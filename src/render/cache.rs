@@ -13,14 +13,18 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use super::{Key, Output, Renderer};
+use crate::editorial::Found;
 use crate::lock::Locked;
 use crate::output::Content;
 
-/// The HTML of page texts, by the key of what each was made from.
+/// The HTML of page texts, by the key of what each was made from; and the
+/// editorial changes marked in each model page, by the page's text.
 #[derive(Debug, Default)]
 pub struct TextMemo {
     html: Mutex<HashMap<Key, Arc<String>>>,
     used: Mutex<HashSet<Key>>,
+    editorial: Mutex<HashMap<Key, Arc<Vec<Found>>>>,
+    editorial_used: Mutex<HashSet<Key>>,
 }
 
 impl TextMemo {
@@ -35,10 +39,24 @@ impl TextMemo {
         html
     }
 
+    /// The editorial changes remembered for a model page's text (`key`
+    /// fingerprints it), or `find`'s, remembered.
+    pub(super) fn editorial(&self, key: Key, find: impl FnOnce() -> Vec<Found>) -> Arc<Vec<Found>> {
+        self.editorial_used.locked().insert(key);
+        if let Some(found) = self.editorial.locked().get(&key) {
+            return Arc::clone(found);
+        }
+        let found = Arc::new(find());
+        self.editorial.locked().insert(key, Arc::clone(&found));
+        found
+    }
+
     /// Forgets every text not used since the last call.
     fn keep_used(&self) {
         let used = std::mem::take(&mut *self.used.locked());
         self.html.locked().retain(|key, _| used.contains(key));
+        let used = std::mem::take(&mut *self.editorial_used.locked());
+        self.editorial.locked().retain(|key, _| used.contains(key));
     }
 }
 

@@ -347,6 +347,7 @@ pub(super) fn page(
     site: &SiteContext,
     p: &LinkedPage,
     examples: Vec<ExampleContext>,
+    editorial: Vec<super::credits::EditorialGroup>,
     today: Date,
     strings: &Strings,
 ) -> PageContext {
@@ -395,11 +396,7 @@ pub(super) fn page(
             })
             .collect(),
         credit: credit(linked, Some(p.page.origin), strings),
-        editorial: if id == CREDITS_ID {
-            super::credits::editorial_changes(linked)
-        } else {
-            Vec::new()
-        },
+        editorial,
         title_lang: linked.edition.foreign(&p.page.file),
         untranslated: linked.edition.untranslated(&p.page),
     }

@@ -120,6 +120,7 @@ pub struct Renderer<'r, 's> {
     site_key: OnceLock<Key>,
     a_to_z: OnceLock<Vec<site::AzLetter>>,
     changes: OnceLock<Vec<ChangeEntry>>,
+    inputs_keys: OnceLock<Vec<Key>>,
     /// The edition's releases, when the site shows its history.
     history: Option<&'r History>,
     /// The language of the pages and the edition's other languages.
@@ -223,6 +224,7 @@ impl<'r, 's> Renderer<'r, 's> {
             site_key: OnceLock::new(),
             a_to_z: OnceLock::new(),
             changes: OnceLock::new(),
+            inputs_keys: OnceLock::new(),
             history: None,
             language,
         }
@@ -363,15 +365,20 @@ impl<'r, 's> Renderer<'r, 's> {
                 f.bytes(self.site_key())
                     .bytes(&self.contents.fingerprint_for(Some(i)));
                 f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
-                self.page_inputs_key(p, &mut f);
+                f.bytes(&self.inputs_keys()[i]);
                 f.bytes(&json(&self.page_versions(p.page.id())));
             }
             Output::Print => {
                 f.bytes(self.site_key())
                     .bytes(&self.contents.fingerprint_for(None));
-                for p in &self.linked.pages {
-                    f.bytes(&self.text_key(p, "print", &self.print_options(p))?);
-                    self.page_inputs_key(p, &mut f);
+                let texts: Option<Vec<Key>> = self
+                    .linked
+                    .pages
+                    .par_iter()
+                    .map(|p| self.text_key(p, "print", &self.print_options(p)))
+                    .collect();
+                for (text, inputs) in texts?.iter().zip(self.inputs_keys()) {
+                    f.bytes(text).bytes(inputs);
                 }
             }
             Output::Site(page) if matches!(page.id, "a-z" | "search") => {
@@ -407,17 +414,33 @@ impl<'r, 's> Renderer<'r, 's> {
         Some(f.finish())
     }
 
+    /// Each page's [`Self::page_inputs_key`], worked out once for the page
+    /// and the print view.
+    fn inputs_keys(&self) -> &[Key] {
+        self.inputs_keys.get_or_init(|| {
+            self.linked
+                .pages
+                .par_iter()
+                .map(|p| {
+                    let mut f = Fingerprint::default();
+                    self.page_inputs_key(p, &mut f);
+                    f.finish()
+                })
+                .collect()
+        })
+    }
+
     /// Adds to `f` what a page's values are made from besides its text and
     /// what every page shares (titles, the steps, the edition's settings,
     /// which the site key holds): its front matter and origin, its place in
     /// the tree, the pages that link to it, and its examples' settings.
     fn page_inputs_key(&self, p: &LinkedPage, f: &mut Fingerprint) {
-        f.text(&format!("{:?}{:?}", p.page.meta, p.page.origin));
+        f.bytes(&p.page.meta.fingerprint())
+            .text(&format!("{:?}", p.page.origin));
         if p.page.id() == context::CREDITS_ID {
-            // Its list of the editors' changes reads every model page.
-            for other in &self.linked.pages {
-                f.text(other.page.id()).text(&other.page.file.text);
-            }
+            // Its list of the editors' changes reads every model page: it
+            // is made again only when what the list shows changed.
+            f.bytes(&credits::editorial_key(self.linked, &|s| self.found_in(s)));
         }
         let mut parent = p.page.parent.as_deref();
         // A parent loop is cut short, as breadcrumbs cut it.
@@ -496,6 +519,16 @@ impl<'r, 's> Renderer<'r, 's> {
         }
     }
 
+    /// The editorial changes marked in a model page, found once for each
+    /// text of it when there is a memo.
+    fn found_in(&self, source: &crate::page::Page) -> Arc<Vec<crate::editorial::Found>> {
+        let find = || crate::editorial::in_text(source.body());
+        match self.memo {
+            Some(memo) => memo.editorial(editorial_key(source), find),
+            None => Arc::new(find()),
+        }
+    }
+
     fn site_key(&self) -> &Key {
         self.site_key.get_or_init(|| {
             let mut f = Fingerprint::default();
@@ -534,11 +567,17 @@ impl<'r, 's> Renderer<'r, 's> {
     fn page_inputs(&self, i: usize) -> Inputs<'_> {
         let p = &self.linked.pages[i];
         let examples = self.examples_of(p, false);
+        let editorial = if p.page.id() == context::CREDITS_ID {
+            credits::editorial_changes(self.linked, &|s| self.found_in(s))
+        } else {
+            Vec::new()
+        };
         let mut context = context::page(
             self.linked,
             &self.site,
             p,
             examples,
+            editorial,
             self.today,
             &self.language.strings,
         );
@@ -938,6 +977,15 @@ pub fn render_with_history(
 
 /// The authority's colour, if it has one Handbook can use; one it cannot
 /// use is reported.
+/// The key of the editorial changes marked in a model page: its file's
+/// text and where its body starts.
+fn editorial_key(source: &crate::page::Page) -> Key {
+    let mut f = Fingerprint::default();
+    f.bytes(&source.file.fingerprint())
+        .number(source.body_start as u64);
+    f.finish()
+}
+
 fn edition_colour<'r>(linked: &LinkedEdition<'r>, diagnostics: &Diagnostics) -> Option<&'r str> {
     let authority = linked.edition.authority?;
     let colour = authority.config.theme.colour.as_deref()?;
