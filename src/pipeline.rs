@@ -422,6 +422,19 @@ fn build_edition(
     // run reports every problem; the search index is built only for output
     // that can be written.
     let search = shared.search && !diagnostics.has_errors();
+    let files = index_and_check_each(made, statics, engine, search, diagnostics);
+    (summary, files)
+}
+
+/// Indexes and checks the site of each language of an edition (see
+/// [`index_and_check`]), and places its files in its folder.
+fn index_and_check_each(
+    made: Vec<InLanguage>,
+    statics: &StaticFiles,
+    engine: &Engine,
+    search: bool,
+    diagnostics: &Diagnostics,
+) -> Vec<OutputFile> {
     // Each language's site links to the others' (the language switch).
     let everywhere: Vec<String> = made
         .iter()
@@ -453,7 +466,7 @@ fn build_edition(
             content: f.content,
         }));
     }
-    (summary, all)
+    all
 }
 
 /// How one language's site of an edition is indexed and checked.
