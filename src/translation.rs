@@ -299,7 +299,7 @@ pub fn authority(
         Kind::Override,
         translations,
         |o| &o.file,
-        |t, o| translated_override(t, o),
+        translated_override,
     );
     let examples = each_translated(
         &authority.examples,
