@@ -180,6 +180,12 @@ impl Strings {
         format!("{} {} {}", date.day(), self.get(month), date.year())
     }
 
+    /// The text of `key` as HTML text: `&`, `<`, `>` and `"` escaped (an
+    /// apostrophe stays as written, as in the theme's templates).
+    pub fn html(&self, key: &str) -> String {
+        html_text(self.get(key))
+    }
+
     /// The files the words were read from, for pointing at a word's line.
     pub fn files(&self) -> &[Arc<SourceFile>] {
         &self.files
@@ -189,6 +195,15 @@ impl Strings {
     pub fn words(&self) -> impl Iterator<Item = (&str, &str)> {
         self.words.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
+}
+
+/// `text` as HTML text: `&`, `<`, `>` and `"` escaped; an apostrophe
+/// stays as written, as it does in the theme's templates.
+pub fn html_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The keys and texts of a strings file. With `known`, a key it lacks is

@@ -205,11 +205,7 @@ pub fn strings_value(strings: &Strings) -> tera::Value {
             if k.ends_with("_html") {
                 return (k.to_string(), tera::Value::safe_string(v));
             }
-            let escaped = v
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;");
+            let escaped = crate::language::html_text(v);
             (k.to_string(), tera::Value::safe_string(&escaped))
         })
         .collect();

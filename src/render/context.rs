@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::authority::{Contact, ExampleOrigin};
+use crate::authority::{Contact, ExampleOrigin, Jurisdiction, Service};
 use crate::governance;
 use crate::language::Strings;
 use crate::link::{LinkedEdition, LinkedPage, SectionRef};
@@ -39,6 +39,9 @@ pub(super) struct SiteContext {
     pub notice: Option<String>,
     pub jurisdiction: Option<&'static str>,
     pub service: Option<&'static str>,
+    /// The jurisdiction and the service in the pages' language.
+    pub jurisdiction_name: Option<String>,
+    pub service_name: Option<String>,
     pub model_title: String,
     pub model_subtitle: Option<String>,
     pub model_version: String,
@@ -225,6 +228,23 @@ pub(super) fn site(
         notice: config.and_then(|c| c.notice.clone()),
         jurisdiction: config.map(|c| c.jurisdiction.label()),
         service: config.map(|c| c.service.label()),
+        jurisdiction_name: config.map(|c| {
+            let key = match c.jurisdiction {
+                Jurisdiction::England => "jurisdiction_england",
+                Jurisdiction::Scotland => "jurisdiction_scotland",
+                Jurisdiction::Wales => "jurisdiction_wales",
+                Jurisdiction::NorthernIreland => "jurisdiction_northern_ireland",
+            };
+            strings.get(key).to_string()
+        }),
+        service_name: config.map(|c| {
+            let key = match c.service {
+                Service::Adults => "service_adults",
+                Service::ChildrenAndFamilies => "service_children_and_families",
+                Service::All => "service_all",
+            };
+            strings.get(key).to_string()
+        }),
         model_title: model.meta.title.clone(),
         model_subtitle: model.meta.subtitle.clone(),
         model_version: model.meta.version.clone(),

@@ -161,11 +161,10 @@ pub fn to_html(
     pulldown_cmark::html::push_html(&mut html, writer.events.into_iter());
     // Raw HTML the author wrote goes through the allow-list; what the
     // renderer wrote passes it unchanged. The council's and editors' text is then marked.
-    super::editorial::dress(super::marks::dress(
-        crate::sanitize::clean(&html),
-        text,
+    super::editorial::dress(
+        super::marks::dress(crate::sanitize::clean(&html), text, options.strings),
         options.strings,
-    ))
+    )
 }
 
 /// Turns the parser's events for one text into the events the HTML is
