@@ -467,6 +467,35 @@ fn each_bad_translation_or_strings_file_is_an_error_at_its_place() {
     assert!(said.contains("no `search_button`"), "{said}");
 }
 
+#[test]
+fn published_versions_stay_in_the_default_language_and_every_link_still_works() {
+    let dir = welsh_root();
+    let root = dir.path();
+    common::git(root, &["init", "-q", "-b", "main"], None);
+    common::git(root, &["config", "user.name", "Policy Lead"], None);
+    common::git(root, &["config", "user.email", "policy@cwm.example"], None);
+    common::commit(root, "The Welsh edition", "2026-10-01T09:00:00+00:00");
+    common::git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/cwm/1.0",
+            "-m",
+            "First published version.",
+        ],
+        Some("2026-10-01T10:00:00+00:00"),
+    );
+    // Built with its links checked: a switch to a page the Welsh site does
+    // not have would fail the build.
+    let out = build(root, &["--no-search"]);
+    assert!(out.join("in-force.html").is_file());
+    assert!(out.join("versions/1.0/step-3.html").is_file());
+    assert!(!out.join("cy/in-force.html").exists());
+    assert!(!read(out.join("in-force.html")).contains("hreflang=\"cy\""));
+    assert!(read(out.join("step-3.html")).contains("href=\"cy/step-3.html\" hreflang=\"cy\""));
+}
+
 /// The theme's strings file of a language, by key.
 fn strings(lang: &str) -> BTreeMap<String, String> {
     let path = common::repo().join(format!("themes/default/strings/{lang}.yaml"));

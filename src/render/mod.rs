@@ -878,7 +878,12 @@ impl<'r, 's> Renderer<'r, 's> {
         // list's shared parts: it is neither copied through the template
         // engine nor held once per page.
         context.insert("nav_html", NAV_STAND_IN);
-        if !self.language.others.is_empty() {
+        // Published versions are kept in the default language alone, so
+        // their page has no switch to another language.
+        let only_here = SITE_PAGES
+            .iter()
+            .any(|p| p.shown == Shown::WithHistory && p.file() == template);
+        if !self.language.others.is_empty() && !only_here {
             // The language switch leads to the same file in each other language.
             let here = match current {
                 Some(i) => self.path(Output::Page(i)),
