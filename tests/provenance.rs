@@ -675,8 +675,14 @@ fn the_contents_list_is_a_disclosure_that_works_without_javascript() {
         let nav = &html[at..at + html[at..].find("</nav>").unwrap()];
         // Open without JavaScript (so nothing is hidden from a reader who has
         // none), folding with a click or a key press: a <details> needs no script.
+        // "Contents" in the page's language (a Welsh site is in `cy/`).
+        let word = if page.components().any(|c| c.as_os_str() == "cy") {
+            "Cynnwys"
+        } else {
+            "Contents"
+        };
         assert!(
-            nav.contains("<details class=\"site-nav__contents\" open data-contents>\n    <summary class=\"site-nav__summary\">Contents</summary>"),
+            nav.contains(&format!("<details class=\"site-nav__contents\" open data-contents>\n    <summary class=\"site-nav__summary\">{word}</summary>")),
             "{}: {nav}",
             page.display()
         );

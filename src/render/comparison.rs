@@ -30,6 +30,10 @@ pub(super) struct DifferenceEntry {
     /// The model text it replaced or removed, as HTML, with what this
     /// edition no longer has marked; `None` when the model text stays.
     pub model_html: Option<String>,
+    /// The languages of the override's words and of the model text, when
+    /// not the page's (not yet translated).
+    pub lang: Option<&'static str>,
+    pub model_lang: Option<&'static str>,
     /// The local text, as HTML, with what the model does not have marked;
     /// `None` for a removal.
     pub local_html: Option<String>,
@@ -74,7 +78,7 @@ pub(super) fn entries(
                         &model,
                         "del",
                         "removed",
-                        strings.get("diff_removed_here"),
+                        &label(strings, strings.get("diff_removed_here")),
                     )),
                     None,
                 ),
@@ -84,13 +88,21 @@ pub(super) fn entries(
                         &local,
                         "ins",
                         "added",
-                        &escape(&strings.fill("diff_added_by", &[("council", name)])),
+                        &label(
+                            strings,
+                            &strings.fill("diff_added_by", &[("council", name)]),
+                        ),
                     )),
                 ),
                 (None, None) => (None, None),
             };
             let prefix = |side: &str| format!("{}-{side}-", difference.anchor);
+            let model_lang = linked
+                .page(&applied.over.target.page)
+                .and_then(|p| linked.edition.foreign(&p.page.file));
             DifferenceEntry {
+                lang: linked.edition.foreign(&applied.over.file),
+                model_lang,
                 model_html: model_html.map(|h| quoted(&h, &prefix("model"))),
                 local_html: local_html.map(|h| quoted(&h, &prefix("local"))),
                 difference,
@@ -210,7 +222,7 @@ fn marked(
                 _ => model_html.push_str(&change(
                     "del",
                     "removed",
-                    strings.get("diff_removed"),
+                    &label(strings, strings.get("diff_removed")),
                     html,
                 )),
             }
@@ -218,7 +230,12 @@ fn marked(
         for (_, html) in &local[new_range] {
             match tag {
                 DiffTag::Equal => local_html.push_str(html),
-                _ => local_html.push_str(&change("ins", "added", strings.get("diff_added"), html)),
+                _ => local_html.push_str(&change(
+                    "ins",
+                    "added",
+                    &label(strings, strings.get("diff_added")),
+                    html,
+                )),
             }
         }
     }
@@ -229,6 +246,16 @@ fn marked(
 fn whole(blocks: &[(String, String)], element: &str, kind: &str, label: &str) -> String {
     let html: String = blocks.iter().map(|(_, h)| h.as_str()).collect();
     change(element, kind, label, &html)
+}
+
+/// A label's words as HTML: in a language other than English marked as
+/// that language, since the text it labels may be English not yet
+/// translated.
+fn label(strings: &crate::language::Strings, words: &str) -> String {
+    match strings.lang {
+        crate::language::Lang::En => escape(words),
+        lang => format!("<span lang=\"{}\">{}</span>", lang.html(), escape(words)),
+    }
 }
 
 /// HTML marked as added (`ins`) or removed (`del`), with the label in words.

@@ -1093,6 +1093,11 @@ fn base_context(site: &context::SiteContext, language: &Language) -> tera::Conte
         .map(|(l, text)| serde_json::json!({ "html": l.html(), "text": text }))
         .collect();
     base.insert("translation_notices", &notices);
+    // Words that only the default language's files give (owners, notes of
+    // changes, contacts) are marked as that language on other languages' pages.
+    let source_lang = (!language.others.is_empty() && lang != crate::language::Lang::En)
+        .then(|| crate::language::Lang::En.code());
+    base.insert("source_lang", &source_lang);
     base
 }
 

@@ -59,7 +59,9 @@ pub(super) fn change_entries(
     for p in &linked.pages {
         for c in &p.page.meta.changes {
             let href = file_of(&linked.edition.home, p.page.id());
-            entries.push((c.date, entry(c, &p.title, href)));
+            let mut change = entry(c, &p.title, href);
+            change.lang = linked.edition.foreign(&p.page.file);
+            entries.push((c.date, change));
         }
     }
     // The council's own text changes the pages it stands on.
@@ -99,6 +101,8 @@ pub(super) struct GlossaryContext {
     defined_on_title: String,
     model_term: Option<String>,
     used_on: Vec<LinkItem>,
+    /// The language of the term and its definition, when not the page's.
+    lang: Option<&'static str>,
 }
 
 /// The glossary page's terms.
@@ -112,6 +116,9 @@ pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryCo
             defined_at: t.defined_at.clone(),
             defined_on_title: t.defined_on_title.clone(),
             model_term: t.model_term.clone(),
+            lang: linked
+                .page(&t.defined_on)
+                .and_then(|p| linked.edition.foreign(&p.page.file)),
             used_on: t
                 .used_on
                 .iter()
