@@ -520,6 +520,8 @@ fn edition_language(
         languages
             .iter()
             .map(|&l| (l, strings_of(l).get("translation_notice").to_string()))
+            // An authority whose translation was checked empties the notice.
+            .filter(|(_, notice)| !notice.trim().is_empty())
             .collect()
     } else {
         Vec::new()

@@ -496,6 +496,36 @@ fn published_versions_stay_in_the_default_language_and_every_link_still_works() 
     assert!(read(out.join("step-3.html")).contains("href=\"cy/step-3.html\" hreflang=\"cy\""));
 }
 
+#[test]
+fn an_authority_words_the_theme_its_own_way_in_each_language() {
+    let dir = welsh_root();
+    let root = dir.path();
+    // A council whose Welsh was checked says so by emptying the notice.
+    write(
+        root,
+        "local-overrides/cwm/strings/cy.yaml",
+        "home: Cartref\ntranslation_notice: \"\"\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/strings/en.yaml",
+        "translation_notice: \"\"\n",
+    );
+    let out = build(root, &["--no-search"]);
+    let welsh = read(out.join("cy/step-1.html"));
+    assert!(
+        welsh.contains("<a href=\"index.html\">Cartref</a>"),
+        "the council's word"
+    );
+    assert!(!welsh.contains("Hafan"), "in place of the theme's");
+    for page in [out.join("step-1.html"), out.join("cy/step-1.html")] {
+        assert!(
+            !read(page).contains("site-footer__translation"),
+            "no notice"
+        );
+    }
+}
+
 /// The theme's strings file of a language, by key.
 fn strings(lang: &str) -> BTreeMap<String, String> {
     let path = common::repo().join(format!("themes/default/strings/{lang}.yaml"));
