@@ -8,6 +8,10 @@
 //! [`Chunk`]s that remember which file each piece came from, so later stages
 //! can point errors at the right line and tell model text from local text.
 //!
+//! An authority's edition in another of its languages ([`edition_in`]) is
+//! overlaid the same way from its sources in that language; each piece
+//! still in the default language is wrapped in a `lang` region.
+//!
 //! It does not resolve links, substitute variables or write HTML.
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -9,6 +9,11 @@
 //! template engine. Nothing is written unless every edition built without
 //! errors. With `HANDBOOK_TIMINGS` set, each stage's time is printed.
 //!
+//! An authority's edition in several languages is built once per language
+//! (its default at the edition's folder, each other in a folder named by
+//! the language, `cy/`), each a complete site with its own search index;
+//! the links of each are checked where it stands, beside the others.
+//!
 //! For `serve`, a [`Preview`] builds one edition again and again as files
 //! are saved, through the same stages and the same renderer, keeping what
 //! each stage can reuse: the sources (re-reading only the files saved), the

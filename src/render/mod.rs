@@ -16,6 +16,11 @@
 //! made once per branch of the tree (`nav`), and a page's file holds it as
 //! a part shared with the other pages of its folder ([`Content::Parts`]).
 //!
+//! The words of every page come from the theme's strings in the pages'
+//! language ([`Language`], given with [`Renderer::with_language`]): an
+//! edition in English and Welsh is rendered by one `Renderer` per language,
+//! with a language switch to the same file in the other.
+//!
 //! All links are relative, so an edition works under any sub-path. It
 //! writes nothing to disk (`write` does) and reads no source file.
 
