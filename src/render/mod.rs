@@ -818,10 +818,11 @@ impl<'r, 's> Renderer<'r, 's> {
                     _ => 2,
                 };
                 counts[n] += 1;
+                let home = id == self.linked.edition.home;
                 serde_json::json!({
-                    "title": context::nav_title(self.linked, p),
+                    "title": if home { self.language.strings.get("home") } else { p.title.as_str() },
                     "href": crate::url::file_of(&self.linked.edition.home, id),
-                    "lang": self.linked.edition.foreign(&p.page.file),
+                    "lang": (!home).then(|| self.linked.edition.foreign(&p.page.file)).flatten(),
                     "state": state,
                 })
             })
