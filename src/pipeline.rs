@@ -589,15 +589,16 @@ fn translation_states(
             .map(|(id, _)| id.as_str())
             .collect()
     };
-    let (stale, missing) = (of("out-of-date"), of("missing"));
+    let (done, stale, missing) = (of("translated"), of("out-of-date"), of("missing"));
     diagnostics.push(
         Diagnostic::note(
             "translation-status",
             format!(
-                "the {} edition of `{}`: {} page(s) translated, {} out of date ({}), {} not yet translated ({})",
+                "the {} edition of `{}`: {} page(s) translated ({}), {} out of date ({}), {} not yet translated ({})",
                 lang.english_name(),
                 authority.slug,
-                of("translated").len(),
+                done.len(),
+                done.join(", "),
                 stale.len(),
                 stale.join(", "),
                 missing.len(),
