@@ -196,6 +196,17 @@ fn every_page_has_its_language_and_every_untranslated_part_is_marked() {
         !cy("volunteers.html").contains("Nid yw'r dudalen hon wedi'i chyfieithu"),
         "a page all in Welsh has no notice"
     );
+    // The Welsh site's feed, in Welsh, with an id of its own.
+    let feed = read(out.join("cy/changes.xml"));
+    assert!(
+        feed.contains("<title>Beth sydd wedi newid: Cyngor Bwrdeistref Sirol Cwm Prawf</title>"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains("<id>tag:handbook,2009:cwm/cy/changes</id>"),
+        "{feed}"
+    );
+    assert!(read(out.join("changes.xml")).contains("<id>tag:handbook,2009:cwm/changes</id>"));
     // Welsh dates.
     assert!(
         outside_english(&step_3).contains("1 Hydref 2026"),

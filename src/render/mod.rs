@@ -330,7 +330,13 @@ impl<'r, 's> Renderer<'r, 's> {
             },
             Output::Site(page) => Inputs::Site(self.site_values(page)),
             Output::Feed => Inputs::Bytes(
-                feeds::atom(self.linked, self.linked.edition.name(), self.changes()).into_bytes(),
+                feeds::atom(
+                    self.linked,
+                    self.linked.edition.name(),
+                    self.language.strings.get("changes_title"),
+                    self.changes(),
+                )
+                .into_bytes(),
             ),
             Output::Sitemap => Inputs::Bytes(
                 feeds::sitemap(
