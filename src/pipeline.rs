@@ -101,6 +101,8 @@ pub struct EditionSummary {
     pub pages: usize,
     /// Whether its authority is a made-up one (`demonstration: true`).
     pub demonstration: bool,
+    /// Its languages besides the default, each a site in a folder of its own.
+    pub other_languages: Vec<Lang>,
 }
 
 /// The result of running the stages up to render.
@@ -197,6 +199,7 @@ fn assemble(
             slug: &e.slug,
             name: &e.name,
             demonstration: e.demonstration,
+            other_languages: &e.other_languages,
         })
         .collect();
     let index = Engine::new(theme, &TemplateFiles::default(), diagnostics)
@@ -355,6 +358,7 @@ fn build_edition(
         name: edition.name().to_string(),
         pages: edition.pages.len(),
         demonstration: edition.authority.is_some_and(|a| a.config.demonstration),
+        other_languages: editions[1..].iter().filter_map(|e| e.lang).collect(),
     };
     let slug = summary.slug.as_str();
     timed(slug, "drift", || {

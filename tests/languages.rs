@@ -537,6 +537,30 @@ fn an_authority_words_the_theme_its_own_way_in_each_language() {
     }
 }
 
+#[test]
+fn the_shipped_welsh_council_builds_in_both_languages_without_a_problem() {
+    assert_ok(&common::handbook(&[
+        "check",
+        "--authority",
+        "cwm-derwen",
+        "--deny-warnings",
+    ]));
+    let out = common::shipped_build();
+    let index = read(out.join("index.html"));
+    assert!(index
+        .contains("<a href=\"cwm-derwen/cy/index.html\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a>"));
+    let home = read(out.join("cwm-derwen/cy/index.html"));
+    assert!(home.contains("<a class=\"site-header__name\" href=\"index.html\">Cyngor Bwrdeistref Sirol Cwm Derwen</a>"));
+    assert!(
+        home.contains("gwasanaethau oedolion yng Nghymru"),
+        "the home page's opening in Welsh"
+    );
+    assert!(out.join("cwm-derwen/cy/translation.html").is_file());
+    assert!(out
+        .join("cwm-derwen/cy/pagefind/pagefind-entry.json")
+        .is_file());
+}
+
 /// The theme's strings file of a language, by key.
 fn strings(lang: &str) -> BTreeMap<String, String> {
     let path = common::repo().join(format!("themes/default/strings/{lang}.yaml"));

@@ -1031,6 +1031,8 @@ pub struct Listed<'a> {
     pub name: &'a str,
     /// Whether the authority is made up (`demonstration: true`).
     pub demonstration: bool,
+    /// Its languages besides the default, each at `<slug>/<code>/`.
+    pub other_languages: &'a [crate::language::Lang],
 }
 
 /// The list of editions written at the top of a multi-edition output, each
@@ -1048,6 +1050,16 @@ pub fn editions_index(
             name: e.name,
             href: format!("{}/index.html", e.slug),
             demonstration: e.demonstration,
+            languages: e
+                .other_languages
+                .iter()
+                .map(|l| site::LanguageLink {
+                    code: l.code(),
+                    html: l.html(),
+                    name: l.own_name(),
+                    href: format!("{}/{}/index.html", e.slug, l.code()),
+                })
+                .collect(),
         })
         .collect();
     let mut context = tera::Context::new();

@@ -276,4 +276,15 @@ pub(super) struct EditionLink<'a> {
     pub name: &'a str,
     pub href: String,
     pub demonstration: bool,
+    /// The edition's other languages' sites.
+    pub languages: Vec<LanguageLink>,
+}
+
+/// A link to an edition's site in another language.
+#[derive(Debug, Serialize)]
+pub(super) struct LanguageLink {
+    pub code: &'static str,
+    pub html: &'static str,
+    pub name: &'static str,
+    pub href: String,
 }
