@@ -559,6 +559,9 @@ pub struct LinkedPage<'s> {
     /// A fingerprint of the linked text, title, summary and examples, made
     /// when linking with a [`Memo`]; render uses it to reuse HTML.
     pub fingerprint: Option<[u8; 16]>,
+    /// Whether its first pass was taken from a [`Memo`]: its files, their
+    /// text and the edition's variables are those of the last link.
+    pub unchanged: bool,
     /// The `http:` and `https:` addresses its Markdown links to (in the text
     /// and its examples), each with where it is written.
     pub outside_links: Vec<OutsideLink>,
@@ -782,6 +785,7 @@ pub fn link_with<'s>(
                     title: r.title.clone(),
                     summary: r.summary.clone(),
                     fingerprint: Some(r.fingerprint),
+                    unchanged: true,
                     outside_links: r.outside_links.clone(),
                 };
                 return (linked, r.references.clone());
@@ -890,6 +894,7 @@ fn first_pass<'s>(
         examples,
         addresses,
         fingerprint: None,
+        unchanged: false,
         outside_links,
     };
     diagnostics.extend(problems);

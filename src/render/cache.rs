@@ -71,6 +71,8 @@ type Outcome = Option<(Key, Arc<[u8]>, bool)>;
 pub struct Cache {
     files: Mutex<HashMap<String, Kept>>,
     texts: TextMemo,
+    /// The [`Renderer::edition_key`] of the last render.
+    edition: Mutex<Option<Key>>,
 }
 
 /// What [`Cache::render`] made.
@@ -89,7 +91,9 @@ impl Cache {
     }
 
     /// Makes `outputs` with `renderer`, each again only if its key changed
-    /// since this cache last made it. An output whose template fails is
+    /// since this cache last made it. A page whose own files did not change
+    /// keeps its key, without working it out, when nothing the pages share
+    /// changed either ([`Renderer::edition_key`]). An output whose template fails is
     /// left out (the renderer reported it) and forgotten. A file the
     /// renderer only names (a static file) is read here; one that cannot be
     /// read is reported as `Err` with the path and the reason.
@@ -98,11 +102,20 @@ impl Cache {
         renderer: &Renderer,
         outputs: &[Output],
     ) -> Result<Made, (String, std::io::Error)> {
+        let edition = renderer.edition_key();
+        // Forgotten until this render has kept what it made.
+        let same_edition = self.edition.locked().take() == Some(edition);
         let known = self.files.locked();
         let results: Vec<(String, Outcome)> = outputs
             .par_iter()
             .map(|&output| {
                 let path = renderer.path(output);
+                if same_edition && renderer.unchanged(output) {
+                    // Nothing it is made from changed: its key is the same.
+                    if let Some((key, bytes)) = known.get(&path) {
+                        return Ok((path, Some((*key, Arc::clone(bytes), false))));
+                    }
+                }
                 let key = renderer.key(output);
                 if let (Some(key), Some((before, bytes))) = (key, known.get(&path)) {
                     if key == *before {
@@ -134,6 +147,7 @@ impl Cache {
             files.insert(path.clone(), (key, Arc::clone(&bytes)));
             made.files.push((path, bytes));
         }
+        *self.edition.locked() = Some(edition);
         if std::env::var_os("HANDBOOK_DEBUG_CACHE").is_some() {
             eprintln!(
                 "DEBUG cache made again: {:?}",
