@@ -17,46 +17,66 @@ use crate::editorial::Found;
 use crate::lock::Locked;
 use crate::output::Content;
 
+/// Values by the key of what each was made from, forgetting those a
+/// build did not ask for.
+#[derive(Debug)]
+struct Remembered<V> {
+    values: Mutex<HashMap<Key, Arc<V>>>,
+    used: Mutex<HashSet<Key>>,
+}
+
+impl<V> Default for Remembered<V> {
+    fn default() -> Self {
+        Self {
+            values: Mutex::default(),
+            used: Mutex::default(),
+        }
+    }
+}
+
+impl<V> Remembered<V> {
+    /// The value remembered for `key`, or `make`'s, remembered.
+    fn get_or_make(&self, key: Key, make: impl FnOnce() -> V) -> Arc<V> {
+        self.used.locked().insert(key);
+        if let Some(value) = self.values.locked().get(&key) {
+            return Arc::clone(value);
+        }
+        let value = Arc::new(make());
+        self.values.locked().insert(key, Arc::clone(&value));
+        value
+    }
+
+    /// Forgets every value not asked for since the last call.
+    fn keep_used(&self) {
+        let used = std::mem::take(&mut *self.used.locked());
+        self.values.locked().retain(|key, _| used.contains(key));
+    }
+}
+
 /// The HTML of page texts, by the key of what each was made from; and the
 /// editorial changes marked in each model page, by the page's text.
 #[derive(Debug, Default)]
 pub struct TextMemo {
-    html: Mutex<HashMap<Key, Arc<String>>>,
-    used: Mutex<HashSet<Key>>,
-    editorial: Mutex<HashMap<Key, Arc<Vec<Found>>>>,
-    editorial_used: Mutex<HashSet<Key>>,
+    html: Remembered<String>,
+    editorial: Remembered<Vec<Found>>,
 }
 
 impl TextMemo {
     /// The HTML remembered for `key`, or `make`'s, remembered.
     pub(super) fn get_or_make(&self, key: Key, make: &(dyn Fn() -> String + Sync)) -> Arc<String> {
-        self.used.locked().insert(key);
-        if let Some(html) = self.html.locked().get(&key) {
-            return Arc::clone(html);
-        }
-        let html = Arc::new(make());
-        self.html.locked().insert(key, Arc::clone(&html));
-        html
+        self.html.get_or_make(key, make)
     }
 
     /// The editorial changes remembered for a model page's text (`key`
     /// fingerprints it), or `find`'s, remembered.
     pub(super) fn editorial(&self, key: Key, find: impl FnOnce() -> Vec<Found>) -> Arc<Vec<Found>> {
-        self.editorial_used.locked().insert(key);
-        if let Some(found) = self.editorial.locked().get(&key) {
-            return Arc::clone(found);
-        }
-        let found = Arc::new(find());
-        self.editorial.locked().insert(key, Arc::clone(&found));
-        found
+        self.editorial.get_or_make(key, find)
     }
 
     /// Forgets every text not used since the last call.
     fn keep_used(&self) {
-        let used = std::mem::take(&mut *self.used.locked());
-        self.html.locked().retain(|key, _| used.contains(key));
-        let used = std::mem::take(&mut *self.editorial_used.locked());
-        self.editorial.locked().retain(|key, _| used.contains(key));
+        self.html.keep_used();
+        self.editorial.keep_used();
     }
 }
 
