@@ -1004,14 +1004,24 @@ fn release_key(root: &Path, release: &history::Release) -> Option<[u8; 16]> {
     Some(f.finish())
 }
 
-/// A fingerprint of this program's file, read once a run: what one
-/// version of Handbook made is never taken for another's.
+/// A fingerprint of this program: its version and its file's size and
+/// time of last change (as compilers' caches tell one compiler from
+/// another), so what one build of Handbook made is never taken for
+/// another's. `None` when the file cannot be found.
 fn program_key() -> Option<[u8; 16]> {
     static KEY: std::sync::OnceLock<Option<[u8; 16]>> = std::sync::OnceLock::new();
     *KEY.get_or_init(|| {
-        let bytes = std::fs::read(std::env::current_exe().ok()?).ok()?;
+        let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+        let changed = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
         let mut f = crate::fingerprint::Fingerprint::default();
-        f.bytes(&bytes);
+        f.text(env!("CARGO_PKG_VERSION"))
+            .number(meta.len())
+            .number(changed.as_secs())
+            .number(u64::from(changed.subsec_nanos()));
         Some(f.finish())
     })
 }

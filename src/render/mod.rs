@@ -126,6 +126,7 @@ pub struct Renderer<'r, 's> {
     a_to_z: OnceLock<Vec<site::AzLetter>>,
     changes: OnceLock<Vec<ChangeEntry>>,
     inputs_keys: OnceLock<Vec<Key>>,
+    edition_key: OnceLock<Key>,
     /// The edition's releases, when the site shows its history.
     history: Option<&'r History>,
     /// The language of the pages and the edition's other languages.
@@ -230,6 +231,7 @@ impl<'r, 's> Renderer<'r, 's> {
             a_to_z: OnceLock::new(),
             changes: OnceLock::new(),
             inputs_keys: OnceLock::new(),
+            edition_key: OnceLock::new(),
             history: None,
             language,
         }
@@ -423,6 +425,69 @@ impl<'r, 's> Renderer<'r, 's> {
             }
         }
         Some(f.finish())
+    }
+
+    /// A fingerprint of everything a page's key reads besides the page's
+    /// own files: what every page shares (the site key, the settings of
+    /// HTML, the date), every page's id, place, title, sections, front
+    /// matter and backlinks (titles, breadcrumbs and "Referenced by" lists
+    /// read other pages'), the model's and the authority's settings (dates,
+    /// citations) and the releases shown. When it is the same as at the
+    /// last render, a page whose files did not change (linked from the
+    /// memo) has the key it had then: see [`Self::unchanged`].
+    pub fn edition_key(&self) -> Key {
+        *self.edition_key.get_or_init(|| self.make_edition_key())
+    }
+
+    fn make_edition_key(&self) -> Key {
+        let mut f = Fingerprint::default();
+        f.bytes(self.site_key()).bytes(&self.settings_key);
+        f.text(&self.today.to_string());
+        f.text(&format!("{:?}", self.linked.edition.model.meta));
+        if let Some(authority) = self.linked.edition.authority {
+            f.text(&format!("{:?}", authority.config));
+        }
+        for p in &self.linked.pages {
+            f.text(p.page.id()).text(&p.title);
+            f.bytes(&p.page.meta.fingerprint());
+            f.text(&format!("{:?}", p.page.origin));
+            f.text(p.page.parent.as_deref().unwrap_or("\0"));
+            for s in &p.sections {
+                f.text(&s.id).text(&s.title).number(u64::from(s.level));
+            }
+            for linking in self.linked.backlinks.get(p.page.id()).into_iter().flatten() {
+                f.text(linking);
+            }
+        }
+        if let Some(history) = self.history {
+            f.bytes(&json(&self.page_versions_all(history)));
+        }
+        f.finish()
+    }
+
+    /// Whether `output` is a page whose own files are as they were at the
+    /// last link (so, with an unchanged [`Self::edition_key`], its key is
+    /// too). Never the credits page, whose list reads every model page.
+    pub fn unchanged(&self, output: Output) -> bool {
+        match output {
+            Output::Page(i) => {
+                let p = &self.linked.pages[i];
+                p.unchanged && p.page.id() != context::CREDITS_ID
+            }
+            _ => false,
+        }
+    }
+
+    /// Every page's versions, in page order, for the edition key.
+    fn page_versions_all<'h>(
+        &self,
+        history: &'h History,
+    ) -> Vec<Option<&'h Vec<versions::PageVersion>>> {
+        self.linked
+            .pages
+            .iter()
+            .map(|p| history.pages.get(p.page.id()))
+            .collect()
     }
 
     /// Each page's [`Self::page_inputs_key`], worked out once for the page
