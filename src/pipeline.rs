@@ -1231,13 +1231,7 @@ impl Preview {
                 &diagnostics,
                 Some(self.cache.texts()),
             )
-            .with_language(edition_language(
-                sources,
-                theme,
-                &linked,
-                &[],
-                &diagnostics,
-            ))
+            .with_language(preview_language(sources, theme, &linked, &diagnostics))
         });
         let outputs = renderer.outputs();
         let (print, pages): (Vec<_>, Vec<_>) =
@@ -1291,6 +1285,19 @@ impl std::fmt::Debug for Preview {
             .field("authority", &self.authority)
             .finish_non_exhaustive()
     }
+}
+
+/// The language of the preview's pages: the edition's default, without a
+/// switch to its other languages, whose sites the preview does not make.
+fn preview_language(
+    sources: &Sources,
+    theme: &Theme,
+    linked: &link::LinkedEdition,
+    diagnostics: &Diagnostics,
+) -> render::Language {
+    let mut language = edition_language(sources, theme, linked, &[], diagnostics);
+    language.others.clear();
+    language
 }
 
 /// Sources as the preview serves them: at its own address, not at the
