@@ -561,6 +561,43 @@ fn the_shipped_welsh_council_builds_in_both_languages_without_a_problem() {
         .is_file());
 }
 
+#[test]
+fn a_new_authority_turns_welsh_on_with_one_line() {
+    let dir = common::copy_of_model();
+    let root = dir.path();
+    assert_ok(&handbook_in(
+        root,
+        &[
+            "new-authority",
+            "north",
+            "--name",
+            "North Council",
+            "--jurisdiction",
+            "wales",
+        ],
+    ));
+    let file = root.join("local-overrides/north/authority.yaml");
+    let settings = read(&file);
+    assert!(settings.contains("# languages: [en, cy]"), "{settings}");
+    std::fs::write(
+        &file,
+        settings.replace("# languages: [en, cy]", "languages: [en, cy]"),
+    )
+    .unwrap();
+    assert_ok(&handbook_in(
+        root,
+        &[
+            "build",
+            "--authority",
+            "north",
+            "--out",
+            "out",
+            "--no-search",
+        ],
+    ));
+    assert!(read(root.join("out/cy/index.html")).contains("<html lang=\"cy\">"));
+}
+
 /// The theme's strings file of a language, by key.
 fn strings(lang: &str) -> BTreeMap<String, String> {
     let path = common::repo().join(format!("themes/default/strings/{lang}.yaml"));
