@@ -662,6 +662,20 @@ impl<'s> LinkedEdition<'s> {
         self.index_of(id).map(|i| &self.pages[i])
     }
 
+    /// The title a reference to page `page` (and its section `section`)
+    /// shows: the page's title, or the section's heading as named.
+    pub fn title_of(&self, page: &str, section: Option<&str>) -> Option<&str> {
+        let p = self.page(page)?;
+        match section {
+            None => Some(&p.title),
+            Some(id) => p
+                .sections
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.title.as_str()),
+        }
+    }
+
     /// An example's title and summary as readers see them, from the first
     /// page that shows it; `None` if no page does.
     pub fn example_settings(&self, id: &str) -> Option<&ExampleSettings> {
