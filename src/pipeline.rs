@@ -1220,6 +1220,7 @@ impl Preview {
             &diagnostics,
         );
         let Some((engine, statics)) = themed else {
+            self.cache.forget_edition();
             return Err(errors(diagnostics));
         };
         let renderer = timed("preview", "renderer", || {

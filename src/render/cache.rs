@@ -59,6 +59,9 @@ impl<V> Remembered<V> {
 pub struct TextMemo {
     html: Remembered<String>,
     editorial: Remembered<Vec<Found>>,
+    /// By page id: what the page's part of the credits key was last worked
+    /// out from (see [`TextMemo::credit_part`]), and the part.
+    credit_parts: Mutex<HashMap<String, (Key, Key)>>,
 }
 
 impl TextMemo {
@@ -71,6 +74,22 @@ impl TextMemo {
     /// fingerprints it), or `find`'s, remembered.
     pub(super) fn editorial(&self, key: Key, find: impl FnOnce() -> Vec<Found>) -> Arc<Vec<Found>> {
         self.editorial.get_or_make(key, find)
+    }
+
+    /// Page `id`'s part of the credits page's key: the part kept when it
+    /// was worked out from the same `inputs` (the edition key, the page's
+    /// linked text and its model file), else `make`'s, kept.
+    pub(super) fn credit_part(&self, id: &str, inputs: Key, make: impl FnOnce() -> Key) -> Key {
+        if let Some((from, part)) = self.credit_parts.locked().get(id) {
+            if *from == inputs {
+                return *part;
+            }
+        }
+        let part = make();
+        self.credit_parts
+            .locked()
+            .insert(id.to_string(), (inputs, part));
+        part
     }
 
     /// Forgets every text not used since the last call.
@@ -175,6 +194,13 @@ impl Cache {
             );
         }
         Ok(made)
+    }
+
+    /// Forgets the edition key of the last render, so the next one works out
+    /// every key: for a build stopped after linking and before rendering
+    /// (the link stage's memo then knows texts this cache has not seen).
+    pub fn forget_edition(&self) {
+        *self.edition.locked() = None;
     }
 
     /// Forgets every output but those at `paths`, and every text not used

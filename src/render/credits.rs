@@ -72,47 +72,69 @@ fn heading_section<'p>(source: &'p Page, found: &Found) -> Option<&'p str> {
 
 /// A fingerprint of everything [`editorial_changes`] reads, worked out
 /// without making the list (so a save that leaves the editors' markings as
-/// they were does not make the credits page again): each model page's id,
-/// title and section ids, its markings' kinds, words and targets, where
-/// those targets lead and their titles, and the notes in `handbook.yaml`.
+/// they were does not make the credits page again): the edition's home,
+/// each model page's part (`part_of`, which is [`page_part`] or what a memo
+/// kept of it) and the notes in `handbook.yaml`.
 pub(super) fn editorial_key(
     linked: &LinkedEdition,
-    found_in: &(dyn Fn(&Page) -> Arc<Vec<Found>> + Sync),
+    part_of: &(dyn Fn(&LinkedPage, &Page) -> Key + Sync),
 ) -> Key {
+    let model = linked.edition.model;
+    let parts: Vec<Key> = linked
+        .pages
+        .par_iter()
+        .filter(|p| p.page.origin != Origin::Local)
+        .filter_map(|p| Some(part_of(p, model.pages.get(p.page.id())?)))
+        .collect();
     let mut f = Fingerprint::default();
     f.text(&linked.edition.home);
-    for (p, source, marks) in marked(linked, found_in) {
-        f.text(p.page.id()).text(&p.title);
-        for s in &p.sections {
-            f.text(&s.id);
-        }
-        for found in marks.iter() {
-            f.number(found.kind as u64).text(&found.text);
-            f.text(heading_section(source, found).unwrap_or("\0"));
-            let Some(target) = &found.target else {
-                continue;
-            };
-            f.text(target);
-            match p.links.get(target) {
-                Some(Resolved::Page { page, section }) => {
-                    f.text(page).text(section.as_deref().unwrap_or("\0"));
-                    if let Some(t) = linked.page(page) {
-                        f.text(&t.title);
-                        let title = section
-                            .as_ref()
-                            .and_then(|s| t.sections.iter().find(|x| &x.id == s));
-                        f.text(title.map_or("\0", |x| x.title.as_str()));
-                    }
-                }
-                _ => {
-                    f.text("\0elsewhere");
-                }
-            }
-        }
+    for part in &parts {
+        f.bytes(part);
     }
-    for n in &linked.edition.model.meta.editorial_changes {
+    for n in &model.meta.editorial_changes {
         f.text(&n.page).text(&n.note);
         f.text(linked.page(&n.page).map_or("\0", |p| p.title.as_str()));
+    }
+    f.finish()
+}
+
+/// What the list reads of one model page `p` whose source is `source`
+/// and whose markings are `marks`: its id, title and section ids, its
+/// markings' kinds, words and targets, where those targets lead and their
+/// titles.
+pub(super) fn page_part(
+    linked: &LinkedEdition,
+    p: &LinkedPage,
+    source: &Page,
+    marks: &[Found],
+) -> Key {
+    let mut f = Fingerprint::default();
+    f.text(p.page.id()).text(&p.title);
+    for s in &p.sections {
+        f.text(&s.id);
+    }
+    for found in marks {
+        f.number(found.kind as u64).text(&found.text);
+        f.text(heading_section(source, found).unwrap_or("\0"));
+        let Some(target) = &found.target else {
+            continue;
+        };
+        f.text(target);
+        match p.links.get(target) {
+            Some(Resolved::Page { page, section }) => {
+                f.text(page).text(section.as_deref().unwrap_or("\0"));
+                if let Some(t) = linked.page(page) {
+                    f.text(&t.title);
+                    let title = section
+                        .as_ref()
+                        .and_then(|s| t.sections.iter().find(|x| &x.id == s));
+                    f.text(title.map_or("\0", |x| x.title.as_str()));
+                }
+            }
+            _ => {
+                f.text("\0elsewhere");
+            }
+        }
     }
     f.finish()
 }

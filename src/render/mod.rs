@@ -55,7 +55,7 @@ pub use html::escape;
 pub use site::ChangeEntry;
 pub use versions::{archived, release_folder, History, ReleaseRow, ReleaseText};
 
-use context::{ExampleContext, PageContext, SiteContext, Titles};
+use context::{ExampleContext, PageContext, SiteContext};
 use html::{to_html, GlossaryLink, HtmlOptions};
 
 /// A fingerprint of everything an output is made from.
@@ -112,7 +112,6 @@ pub struct Renderer<'r, 's> {
     diagnostics: &'r Diagnostics,
     memo: Option<&'r TextMemo>,
     terms: Vec<(String, String)>,
-    titles: Titles,
     glossary: Vec<crate::glossary::Term>,
     glossary_links: Vec<GlossaryLink>,
     site: SiteContext,
@@ -125,7 +124,6 @@ pub struct Renderer<'r, 's> {
     site_key: OnceLock<Key>,
     a_to_z: OnceLock<Vec<site::AzLetter>>,
     changes: OnceLock<Vec<ChangeEntry>>,
-    inputs_keys: OnceLock<Vec<Key>>,
     edition_key: OnceLock<Key>,
     /// The edition's releases, when the site shows its history.
     history: Option<&'r History>,
@@ -177,18 +175,6 @@ impl<'r, 's> Renderer<'r, 's> {
         memo: Option<&'r TextMemo>,
     ) -> Self {
         let terms = crate::link::edition_terms(linked.edition.authority);
-        let titles: Titles = linked
-            .pages
-            .iter()
-            .map(|p| {
-                let sections = p
-                    .sections
-                    .iter()
-                    .map(|s| (s.id.clone(), s.title.clone()))
-                    .collect();
-                (p.page.id().to_string(), (p.title.clone(), sections))
-            })
-            .collect();
         let glossary = crate::glossary::of(linked, diagnostics);
         let glossary_links: Vec<GlossaryLink> = glossary
             .iter()
@@ -219,7 +205,6 @@ impl<'r, 's> Renderer<'r, 's> {
             diagnostics,
             memo,
             terms,
-            titles,
             glossary,
             glossary_links,
             site,
@@ -230,7 +215,6 @@ impl<'r, 's> Renderer<'r, 's> {
             site_key: OnceLock::new(),
             a_to_z: OnceLock::new(),
             changes: OnceLock::new(),
-            inputs_keys: OnceLock::new(),
             edition_key: OnceLock::new(),
             history: None,
             language,
@@ -378,7 +362,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 f.bytes(self.site_key())
                     .bytes(&self.contents.fingerprint_for(Some(i)));
                 f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
-                f.bytes(&self.inputs_keys()[i]);
+                self.page_inputs_key(p, &mut f);
                 f.bytes(&json(&self.page_versions(p.page.id())));
             }
             Output::Print => {
@@ -390,7 +374,17 @@ impl<'r, 's> Renderer<'r, 's> {
                     .par_iter()
                     .map(|p| self.text_key(p, "print", &self.print_options(p)))
                     .collect();
-                for (text, inputs) in texts?.iter().zip(self.inputs_keys()) {
+                let inputs: Vec<Key> = self
+                    .linked
+                    .pages
+                    .par_iter()
+                    .map(|p| {
+                        let mut f = Fingerprint::default();
+                        self.page_inputs_key(p, &mut f);
+                        f.finish()
+                    })
+                    .collect();
+                for (text, inputs) in texts?.iter().zip(&inputs) {
                     f.bytes(text).bytes(inputs);
                 }
             }
@@ -447,17 +441,27 @@ impl<'r, 's> Renderer<'r, 's> {
         if let Some(authority) = self.linked.edition.authority {
             f.text(&format!("{:?}", authority.config));
         }
-        for p in &self.linked.pages {
-            f.text(p.page.id()).text(&p.title);
-            f.bytes(&p.page.meta.fingerprint());
-            f.text(&format!("{:?}", p.page.origin));
-            f.text(p.page.parent.as_deref().unwrap_or("\0"));
-            for s in &p.sections {
-                f.text(&s.id).text(&s.title).number(u64::from(s.level));
-            }
-            for linking in self.linked.backlinks.get(p.page.id()).into_iter().flatten() {
-                f.text(linking);
-            }
+        let pages: Vec<Key> = self
+            .linked
+            .pages
+            .par_iter()
+            .map(|p| {
+                let mut f = Fingerprint::default();
+                f.text(p.page.id()).text(&p.title);
+                f.bytes(&p.page.meta.fingerprint());
+                f.number(p.page.origin as u64);
+                f.text(p.page.parent.as_deref().unwrap_or("\0"));
+                for s in &p.sections {
+                    f.text(&s.id).text(&s.title).number(u64::from(s.level));
+                }
+                for linking in self.linked.backlinks.get(p.page.id()).into_iter().flatten() {
+                    f.text(linking);
+                }
+                f.finish()
+            })
+            .collect();
+        for page in &pages {
+            f.bytes(page);
         }
         if let Some(history) = self.history {
             f.bytes(&json(&self.page_versions_all(history)));
@@ -490,22 +494,6 @@ impl<'r, 's> Renderer<'r, 's> {
             .collect()
     }
 
-    /// Each page's [`Self::page_inputs_key`], worked out once for the page
-    /// and the print view.
-    fn inputs_keys(&self) -> &[Key] {
-        self.inputs_keys.get_or_init(|| {
-            self.linked
-                .pages
-                .par_iter()
-                .map(|p| {
-                    let mut f = Fingerprint::default();
-                    self.page_inputs_key(p, &mut f);
-                    f.finish()
-                })
-                .collect()
-        })
-    }
-
     /// Adds to `f` what a page's values are made from besides its text and
     /// what every page shares (titles, the steps, the edition's settings,
     /// which the site key holds): its front matter and origin, its place in
@@ -516,7 +504,7 @@ impl<'r, 's> Renderer<'r, 's> {
         if p.page.id() == context::CREDITS_ID {
             // Its list of the editors' changes reads every model page: it
             // is made again only when what the list shows changed.
-            f.bytes(&credits::editorial_key(self.linked, &|s| self.found_in(s)));
+            f.bytes(&self.credits_key());
         }
         let mut parent = p.page.parent.as_deref();
         // A parent loop is cut short, as breadcrumbs cut it.
@@ -595,12 +583,32 @@ impl<'r, 's> Renderer<'r, 's> {
         }
     }
 
+    /// The credits page's list's key, each page's part of it kept between
+    /// renders (with a memo) while neither the page's linked text, its model
+    /// file nor the edition key changed.
+    fn credits_key(&self) -> Key {
+        credits::editorial_key(self.linked, &|p, source| {
+            let make = || credits::page_part(self.linked, p, source, &self.found_in(source));
+            let (Some(memo), Some(text)) = (self.memo, p.fingerprint) else {
+                return make();
+            };
+            let mut inputs = Fingerprint::default();
+            inputs
+                .bytes(&self.edition_key())
+                .bytes(&text)
+                .bytes(&source.file.fingerprint());
+            memo.credit_part(p.page.id(), inputs.finish(), make)
+        })
+    }
+
     /// The editorial changes marked in a model page, found once for each
     /// text of it when there is a memo.
     fn found_in(&self, source: &crate::page::Page) -> Arc<Vec<crate::editorial::Found>> {
         let find = || crate::editorial::in_text(source.body());
         match self.memo {
-            Some(memo) => memo.editorial(editorial_key(source), find),
+            // The body's start is found from the text, so the file's
+            // fingerprint stands for both.
+            Some(memo) => memo.editorial(source.file.fingerprint(), find),
             None => Arc::new(find()),
         }
     }
@@ -625,7 +633,7 @@ impl<'r, 's> Renderer<'r, 's> {
 
     fn options<'o>(&'o self, page_id: &'o str, print_page: Option<&'o str>) -> HtmlOptions<'o> {
         HtmlOptions {
-            titles: &self.titles,
+            linked: self.linked,
             terms: &self.terms,
             print_page,
             glossary: &self.glossary_links,
@@ -694,10 +702,10 @@ impl<'r, 's> Renderer<'r, 's> {
                 continue;
             };
             f.text(page).text(section.as_deref().unwrap_or("\0"));
-            if let Some((title, sections)) = self.titles.get(page) {
+            if let Some(title) = self.linked.title_of(page, None) {
                 f.text(title);
                 if let Some(s) = section {
-                    f.text(sections.get(s).map_or("\0", String::as_str));
+                    f.text(self.linked.title_of(page, Some(s)).unwrap_or("\0"));
                 }
             }
         }
@@ -1059,15 +1067,6 @@ pub fn render_with_history(
 
 /// The authority's colour, if it has one Handbook can use; one it cannot
 /// use is reported.
-/// The key of the editorial changes marked in a model page: its file's
-/// text and where its body starts.
-fn editorial_key(source: &crate::page::Page) -> Key {
-    let mut f = Fingerprint::default();
-    f.bytes(&source.file.fingerprint())
-        .number(source.body_start as u64);
-    f.finish()
-}
-
 fn edition_colour<'r>(linked: &LinkedEdition<'r>, diagnostics: &Diagnostics) -> Option<&'r str> {
     let authority = linked.edition.authority?;
     let colour = authority.config.theme.colour.as_deref()?;
