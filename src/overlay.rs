@@ -181,6 +181,19 @@ impl<'s> Edition<'s> {
         (file_language(&file.path) != Some(Ok(lang))).then(|| Lang::En.code())
     }
 
+    /// Whether no text of `page` (its title or any piece of its text) is in
+    /// the edition's language yet: the page is not translated at all.
+    pub fn wholly_untranslated(&self, page: &EditionPage) -> bool {
+        let Some(lang) = self.lang else {
+            return false;
+        };
+        self.foreign(&page.file).is_some()
+            && !page
+                .chunks
+                .iter()
+                .any(|c| c.file.path != GENERATED && in_language(c, lang))
+    }
+
     /// Whether any text of `page` (its title, text or examples) is not yet
     /// in the edition's language.
     pub fn untranslated(&self, page: &EditionPage) -> bool {

@@ -184,16 +184,26 @@ fn every_page_has_its_language_and_every_untranslated_part_is_marked() {
     assert!(!marked.contains("Mae'r gweithiwr cymdeithasol"), "{marked}");
     assert!(outside_english(&step_2)
         .contains("Mae'r gweithiwr cymdeithasol yn helpu pobl i gynllunio."));
+    // Its notice says parts of it are in English, not that the page is.
+    assert!(step_2.contains("Nid yw rhannau o'r dudalen hon wedi'u cyfieithu"));
+    assert!(!step_2.contains("Nid yw'r dudalen hon wedi'i chyfieithu"));
+    assert!(!step_1.contains("Nid yw rhannau o'r dudalen hon"));
     // The example left in English is marked; the translated override is not.
     let step_3 = cy("step-3.html");
     assert!(step_3.contains("<div class=\"example\" id=\"ex-panel\" lang=\"en\">"));
     assert!(outside_english(&step_3).contains("Mae ein panel yn cyfarfod ar ddydd Mercher."));
     assert!(
-        step_3.contains("Nid yw'r dudalen hon wedi'i chyfieithu"),
+        step_3.contains("Nid yw rhannau o'r dudalen hon wedi'u cyfieithu"),
         "its example is not translated"
     );
     assert!(
-        !cy("volunteers.html").contains("Nid yw'r dudalen hon wedi'i chyfieithu"),
+        !step_3.contains("Nid yw'r dudalen hon wedi'i chyfieithu"),
+        "a translated page with one example in English is not called untranslated"
+    );
+    let volunteers = cy("volunteers.html");
+    assert!(
+        !volunteers.contains("Nid yw'r dudalen hon wedi'i chyfieithu")
+            && !volunteers.contains("Nid yw rhannau o'r dudalen hon"),
         "a page all in Welsh has no notice"
     );
     // The Welsh site's feed, in Welsh, with an id of its own.

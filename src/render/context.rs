@@ -134,8 +134,11 @@ pub(super) struct PageContext {
     pub editorial: Vec<super::credits::EditorialGroup>,
     /// The language of its title, when not the page's (not yet translated).
     pub title_lang: Option<&'static str>,
-    /// Whether any of its text is not yet translated into the page's language.
+    /// Whether none of its text is translated into the page's language yet.
     pub untranslated: bool,
+    /// Whether some of its text (a section, an example) is translated into
+    /// the page's language and some is not yet.
+    pub partly_untranslated: bool,
 }
 
 /// The title the contents list, breadcrumbs and A to Z give a page: "Home"
@@ -413,6 +416,8 @@ pub(super) fn page(
         credit: credit(linked, Some(p.page.origin), strings),
         editorial,
         title_lang: linked.edition.foreign(&p.page.file),
-        untranslated: linked.edition.untranslated(&p.page),
+        untranslated: linked.edition.wholly_untranslated(&p.page),
+        partly_untranslated: !linked.edition.wholly_untranslated(&p.page)
+            && linked.edition.untranslated(&p.page),
     }
 }
