@@ -1231,8 +1231,8 @@ impl Preview {
                 today,
                 &diagnostics,
                 Some(self.cache.texts()),
+                preview_language(sources, theme, &linked, &diagnostics),
             )
-            .with_language(preview_language(sources, theme, &linked, &diagnostics))
         });
         let outputs = renderer.outputs();
         let (print, pages): (Vec<_>, Vec<_>) =

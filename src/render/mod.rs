@@ -17,7 +17,7 @@
 //! a part shared with the other pages of its folder ([`Content::Parts`]).
 //!
 //! The words of every page come from the theme's strings in the pages'
-//! language ([`Language`], given with [`Renderer::with_language`]): an
+//! language ([`Language`], given to [`Renderer::new`]): an
 //! edition in English and Welsh is rendered by one `Renderer` per language,
 //! with a language switch to the same file in the other.
 //!
@@ -164,8 +164,9 @@ impl<'r, 's> Renderer<'r, 's> {
     /// The renderer of `linked`, whose templates are `engine`'s and whose
     /// static files are `statics`; pages are stamped and reviews judged
     /// against `today`. With `memo`, the HTML of each text is remembered by
-    /// its key and reused. Problems (a colour it cannot use, a template that
-    /// fails) go to `diagnostics`.
+    /// its key and reused. Pages are in `language`: the theme's words, the
+    /// dates, the language switch. Problems (a colour it cannot use, a
+    /// template that fails) go to `diagnostics`.
     pub fn new(
         linked: &'r LinkedEdition<'s>,
         engine: &'r Engine,
@@ -173,6 +174,7 @@ impl<'r, 's> Renderer<'r, 's> {
         today: Date,
         diagnostics: &'r Diagnostics,
         memo: Option<&'r TextMemo>,
+        language: Language,
     ) -> Self {
         let terms = crate::link::edition_terms(linked.edition.authority);
         let glossary = crate::glossary::of(linked, diagnostics);
@@ -184,8 +186,13 @@ impl<'r, 's> Renderer<'r, 's> {
                 defined_on: t.defined_on.clone(),
             })
             .collect();
-        let language = Language::english();
-        let (nav_items, parents) = context::nav_items(linked);
+        let (mut nav_items, parents) = context::nav_items(linked);
+        // The home page is called by the language's word for it.
+        let home = language.strings.get("home").to_string();
+        for item in nav_items.iter_mut().filter(|n| n.id == linked.edition.home) {
+            item.title.clone_from(&home);
+            item.lang = None;
+        }
         let contents = contents_of(&nav_items, &parents, &language.strings);
         let site = context::site(linked, today, nav_items, &language.strings);
         let base = base_context(&site, &language);
@@ -219,26 +226,6 @@ impl<'r, 's> Renderer<'r, 's> {
             history: None,
             language,
         }
-    }
-
-    /// The renderer with its pages in `language` (the theme's words, the
-    /// dates, the language switch). Without it, pages are in English with
-    /// the built-in theme's words.
-    pub fn with_language(mut self, language: Language) -> Self {
-        let (mut nav_items, parents) = context::nav_items(self.linked);
-        let home = language.strings.get("home").to_string();
-        for item in nav_items
-            .iter_mut()
-            .filter(|n| n.id == self.linked.edition.home)
-        {
-            item.title.clone_from(&home);
-            item.lang = None;
-        }
-        self.contents = contents_of(&nav_items, &parents, &language.strings);
-        self.site = context::site(self.linked, self.today, nav_items, &language.strings);
-        self.base = base_context(&self.site, &language);
-        self.language = language;
-        self
     }
 
     /// The renderer with the edition's published versions shown: each
@@ -1037,7 +1024,7 @@ pub fn render(
 
 /// Like [`render`], showing the edition's published versions when
 /// `history` is given (see [`Renderer::with_history`]), in `language`
-/// (see [`Renderer::with_language`]).
+/// (see [`Renderer::new`]).
 pub fn render_with_history(
     linked: &LinkedEdition,
     engine: &Engine,
@@ -1047,9 +1034,8 @@ pub fn render_with_history(
     history: Option<&History>,
     language: Language,
 ) -> Vec<OutputFile> {
-    let renderer = Renderer::new(linked, engine, statics, today, diagnostics, None)
-        .with_history(history)
-        .with_language(language);
+    let renderer = Renderer::new(linked, engine, statics, today, diagnostics, None, language)
+        .with_history(history);
     let mut files: Vec<OutputFile> = renderer
         .outputs()
         .into_par_iter()
