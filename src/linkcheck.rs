@@ -15,8 +15,9 @@
 //! in a style sheet) is an error: an edition requests nothing from outside.
 //! So is a page without the theme's Content-Security-Policy, or with one that
 //! lets in inline script or outside hosts. Pages are checked in parallel,
-//! each read twice (its ids, then its links) so that few are held parsed at
-//! once. It reads rendered and static files only; it changes nothing.
+//! each read once: what it links to is judged as it is read, but for a
+//! fragment of another page, which waits for that page's ids. It reads
+//! rendered and static files only; it changes nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -425,23 +426,7 @@ pub fn check(
         .filter(|file| file.path.ends_with(".html") && file.content.bytes().is_some())
         .map(|file| (file.path.as_str(), &file.content))
         .collect();
-    // Pages are read in parallel, twice (for their ids, then for their
-    // links), so that only a few pages' attributes are held at once.
-    let ids: HashMap<&str, HashSet<String>> = pages
-        .par_iter()
-        .map(|(path, content)| {
-            let bytes = content.bytes().unwrap_or_default();
-            let html = std::str::from_utf8(&bytes).unwrap_or("");
-            let ids = values_of(&attributes(html), "id")
-                .into_iter()
-                .map(|id| decode(id).into_owned())
-                .collect();
-            (*path, ids)
-        })
-        .collect();
     let mut problems = Vec::new();
-    let mut broken = Vec::new();
-    let mut outside = OutsideLinks::new();
     for file in files {
         if file.path.ends_with(".css") {
             let text = match &file.content {
@@ -457,8 +442,11 @@ pub fn check(
             }
         }
     }
-    // Each page's problems and outside links, pages in parallel, gathered in order.
-    let found: Vec<PageFindings> = pages
+    // Each page is read once, pages in parallel: its ids, its problems, its
+    // outside links, and its links judged as far as the list of files
+    // allows. Only a link to a fragment of another page waits for that
+    // page's ids, so few of a page's attributes outlive its reading.
+    let read: Vec<PageRead> = pages
         .par_iter()
         .map(|(path, content)| {
             let bytes = content.bytes().unwrap_or_default();
@@ -468,14 +456,22 @@ pub fn check(
                 path,
                 address,
             };
-            check_page(&page, &attributes(html), &paths, &ids)
+            read_page(&page, &attributes(html), &paths)
         })
         .collect();
-    for (page_problems, page_broken, page_outside) in found {
-        problems.extend(page_problems);
-        broken.extend(page_broken);
-        for (url, page) in page_outside {
-            outside.entry(url).or_default().insert(page);
+    let ids: HashMap<&str, &HashSet<String>> = pages
+        .iter()
+        .zip(&read)
+        .map(|((path, _), r)| (*path, &r.ids))
+        .collect();
+    let mut broken = Vec::new();
+    let mut outside = OutsideLinks::new();
+    for r in &read {
+        problems.extend(r.problems.iter().cloned());
+        broken.extend(r.broken.iter().cloned());
+        broken.extend(r.to_fragments.iter().filter_map(|link| link.broken(&ids)));
+        for (url, page) in &r.outside {
+            outside.entry(url.clone()).or_default().insert(page.clone());
         }
     }
     broken.sort();
@@ -486,9 +482,40 @@ pub fn check(
     }
 }
 
-/// One page's problems, its broken links, and its outside links as
-/// `(address, page)`.
-type PageFindings = (Vec<Diagnostic>, Vec<BrokenLink>, Vec<(String, String)>);
+/// What one reading of a page finds: its ids, its problems, the links
+/// already known to go nowhere, the links to a fragment of a page that is
+/// there (judged once every page's ids are known), and its outside links
+/// as `(address, page)`.
+struct PageRead {
+    ids: HashSet<String>,
+    problems: Vec<Diagnostic>,
+    broken: Vec<BrokenLink>,
+    to_fragments: Vec<FragmentLink>,
+    outside: Vec<(String, String)>,
+}
+
+/// A link to `#fragment` on the page at `target`, which is in the edition.
+struct FragmentLink {
+    url: String,
+    target: String,
+    fragment: String,
+    page: String,
+}
+
+impl FragmentLink {
+    /// The broken link, when the target page is read and has no such id.
+    fn broken(&self, ids: &HashMap<&str, &HashSet<String>>) -> Option<BrokenLink> {
+        let known = ids.get(self.target.as_str())?;
+        (!known.contains(&self.fragment)).then(|| BrokenLink {
+            url: self.url.clone(),
+            why: Why::NoId {
+                fragment: self.fragment.clone(),
+                page: self.target.clone(),
+            },
+            page: self.page.clone(),
+        })
+    }
+}
 
 /// The page being checked: its edition's name, its path in the edition,
 /// and the edition's published address.
@@ -510,15 +537,13 @@ impl Page<'_> {
     }
 }
 
-fn check_page(
-    page: &Page,
-    all: &[Attribute],
-    paths: &HashSet<&str>,
-    ids: &HashMap<&str, HashSet<String>>,
-) -> PageFindings {
+/// Reads one page's attributes (see [`PageRead`]); `paths` are the
+/// edition's files.
+fn read_page(page: &Page, all: &[Attribute], paths: &HashSet<&str>) -> PageRead {
     let (edition, path) = (page.edition, page.path);
     let mut problems = Vec::new();
     let mut broken = Vec::new();
+    let mut to_fragments = Vec::new();
     let mut outside = Vec::new();
     if let Some(why) = csp_problem_in(all) {
         problems.push(
@@ -574,13 +599,17 @@ fn check_page(
         let why = match &resolved {
             None => Some(Why::OutsideEdition),
             Some(r) if !paths.contains(r.as_ref()) => Some(Why::NoFile(r.to_string())),
-            Some(r) => match (fragment, ids.get(r.as_ref())) {
-                (Some(f), Some(known)) if !f.is_empty() && !known.contains(f) => Some(Why::NoId {
-                    fragment: f.to_string(),
-                    page: r.to_string(),
-                }),
-                _ => None,
-            },
+            Some(r) => {
+                if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                    to_fragments.push(FragmentLink {
+                        url: decoded.to_string(),
+                        target: r.to_string(),
+                        fragment: f.to_string(),
+                        page: path.to_string(),
+                    });
+                }
+                None
+            }
         };
         if let Some(why) = why {
             broken.push(BrokenLink {
@@ -590,7 +619,16 @@ fn check_page(
             });
         }
     }
-    (problems, broken, outside)
+    PageRead {
+        ids: values_of(all, "id")
+            .into_iter()
+            .map(|id| decode(id).into_owned())
+            .collect(),
+        problems,
+        broken,
+        to_fragments,
+        outside,
+    }
 }
 
 fn outside_resource(shown: &str, url: &str) -> Diagnostic {
