@@ -29,7 +29,7 @@ use crate::output::{Content, OutputFile};
 use crate::overlay::{self, Edition};
 use crate::render::{self, Cache, Made, Renderer};
 use crate::theme::{Engine, StaticFiles, TemplateFiles, Theme};
-use crate::write::Output;
+use crate::write::{Output, Staging};
 use crate::{drift, governance, history, link};
 
 /// What a run is asked to do.
@@ -129,6 +129,18 @@ pub fn run(request: &Request) -> Run {
 
 /// Like [`run`], calling `progress(done, total)` as each edition is made.
 pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Run {
+    run_into(request, progress, None)
+}
+
+/// Like [`run_with_progress`]; with `staging`, each edition's files are
+/// written there as soon as the edition is checked, while other editions
+/// are still being made, rather than kept: the run's output then holds only
+/// the files above the editions.
+fn run_into(
+    request: &Request,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    staging: Option<&Staging>,
+) -> Run {
     let diagnostics = Diagnostics::new();
     let selection = match &request.editions {
         Editions::Every => Selection::All,
@@ -148,6 +160,7 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
         search: request.search,
         engine: std::sync::OnceLock::new(),
         releases,
+        staging: staging.map(|s| (s, request.editions.single())),
     };
     let results = make_editions(&shared, with_model, &diagnostics, progress);
     // Said only when nothing is wrong: the problems come first.
@@ -219,6 +232,10 @@ struct Shared<'a> {
     engine: std::sync::OnceLock<Option<Engine>>,
     /// The releases whose pages the editions show, oldest first.
     releases: Vec<history::Release>,
+    /// Where each edition's files are written as soon as they are checked,
+    /// and whether an edition goes at the top of the output (one edition
+    /// alone) rather than in its own folder.
+    staging: Option<(&'a Staging, bool)>,
 }
 
 fn make_editions(
@@ -353,63 +370,123 @@ fn build_edition(
     let archived = past
         .map(|p| p.place(&files, diagnostics))
         .unwrap_or_default();
-    let paths: Vec<String> = archived.iter().map(|f| f.path.clone()).collect();
-    let mut files = index_and_check(
-        &linked,
-        &statics,
+    let staged = shared.staging.map(|(staging, single)| Staged {
+        staging,
+        folder: if single { "" } else { slug },
+    });
+    let checked = Checked {
+        linked: &linked,
+        statics: &statics,
         engine,
-        files,
-        &paths,
-        search,
         diagnostics,
-    );
-    files.extend(archived);
+    };
+    let files = checked.index_and_check(files, archived, search, staged);
     (summary, files)
 }
 
-/// Builds an edition's search index (unless `search` is off) on one thread
-/// while its links are checked on another, and adds the index's files.
-/// `archived` are the paths of past releases' pages, which will be there
-/// too but are neither indexed nor checked again.
-/// Outside links are noted where the edition's text or templates write them.
-fn index_and_check(
-    linked: &link::LinkedEdition,
-    statics: &StaticFiles,
-    engine: &Engine,
-    mut files: Vec<OutputFile>,
-    archived: &[String],
-    search: bool,
-    diagnostics: &Diagnostics,
-) -> Vec<OutputFile> {
-    let slug = linked.edition.slug.as_str();
-    let (index, found) = rayon::join(
-        || search.then(|| timed(slug, "search index", || crate::search::index(&files))),
-        || {
-            let mut index_files = if search {
-                crate::search::fixed_paths()
-            } else {
-                Vec::new()
-            };
-            index_files.extend_from_slice(archived);
-            timed(slug, "link check", || {
-                crate::linkcheck::check(slug, &files, &index_files, linked.edition.address())
-            })
-        },
-    );
-    match index {
-        Some(Ok(index)) => files.extend(index),
-        Some(Err(d)) => diagnostics.push(d),
-        None => {}
+/// Where an edition's files are written as soon as they are checked: the
+/// staging and the edition's folder in it.
+#[derive(Clone, Copy)]
+struct Staged<'a> {
+    staging: &'a Staging,
+    folder: &'a str,
+}
+
+/// A rendered edition, for its last steps: the link check, the search
+/// index, and (in a build) its writing.
+struct Checked<'a, 'l> {
+    linked: &'a link::LinkedEdition<'l>,
+    statics: &'a StaticFiles,
+    engine: &'a Engine,
+    diagnostics: &'a Diagnostics,
+}
+
+impl Checked<'_, '_> {
+    /// Builds the edition's search index (unless `search` is off) on one
+    /// thread while its links are checked on another, and adds the index's
+    /// files to `files`. `archived` are past releases' pages, which are
+    /// neither indexed nor checked again. Outside links are noted where the
+    /// edition's text or templates write them. With `staged`, the files are
+    /// written there (the pages while the index is still being made, which
+    /// is then made with the pages out of memory) and none are returned.
+    fn index_and_check(
+        &self,
+        mut files: Vec<OutputFile>,
+        archived: Vec<OutputFile>,
+        search: bool,
+        staged: Option<Staged>,
+    ) -> Vec<OutputFile> {
+        let linked = self.linked;
+        let slug = linked.edition.slug.as_str();
+        let (index, found) = rayon::join(
+            || {
+                search.then(|| {
+                    timed(slug, "search index", || {
+                        let mut index = crate::search::LiveIndex::new()?;
+                        index.add(&files)?;
+                        Ok(index)
+                    })
+                })
+            },
+            || {
+                let mut index_files = if search {
+                    crate::search::fixed_paths()
+                } else {
+                    Vec::new()
+                };
+                index_files.extend(archived.iter().map(|f| f.path.clone()));
+                let found = timed(slug, "link check", || {
+                    crate::linkcheck::check(slug, &files, &index_files, linked.edition.address())
+                });
+                let fails = |d: &Diagnostic| d.severity == Severity::Error;
+                let clean = found.broken.is_empty()
+                    && !found.problems.iter().any(fails)
+                    && !self.diagnostics.has_errors();
+                if let Some(staged) = staged.filter(|_| clean) {
+                    timed(slug, "write", || {
+                        staged.staging.write(staged.folder, &files);
+                        staged.staging.write(staged.folder, &archived);
+                    });
+                }
+                found
+            },
+        );
+        if staged.is_some() {
+            // Written, or not to be written: the index needs them no more.
+            files = Vec::new();
+        }
+        let index = index
+            .map(|made| made.and_then(|mut index| timed(slug, "search index", || index.files())));
+        match index {
+            Some(Ok(index)) => match staged {
+                Some(staged) if !self.diagnostics.has_errors() => {
+                    staged.staging.write(staged.folder, &index)
+                }
+                Some(_) => {}
+                None => files.extend(index),
+            },
+            Some(Err(d)) => self.diagnostics.push(d),
+            None => {}
+        }
+        if staged.is_none() {
+            files.extend(archived);
+        }
+        self.report(found);
+        files
     }
-    diagnostics.extend(found.problems);
-    report_broken_links(linked, statics, &found.broken, diagnostics);
-    let written = linked.pages.iter().flat_map(|p| &p.outside_links);
-    diagnostics.extend(crate::linkcheck::outside_notes(
-        found.outside,
-        written,
-        engine.sources(),
-    ));
-    files
+
+    /// Reports what the link check found.
+    fn report(&self, found: crate::linkcheck::Findings) {
+        let linked = self.linked;
+        self.diagnostics.extend(found.problems);
+        report_broken_links(linked, self.statics, &found.broken, self.diagnostics);
+        let written = linked.pages.iter().flat_map(|p| &p.outside_links);
+        self.diagnostics.extend(crate::linkcheck::outside_notes(
+            found.outside,
+            written,
+            self.engine.sources(),
+        ));
+    }
 }
 
 /// Reports the links of an edition's pages that go nowhere: where a page's
@@ -489,16 +566,21 @@ fn no_address(edition: &Edition) -> Diagnostic {
     }
 }
 
-/// Builds and writes. Returns the run; output is written only if it has no errors.
+/// Builds and writes. Returns the run; output is written only if it has
+/// no errors. Each edition is written into a staging folder beside `out`
+/// as soon as it is checked (see [`Staging`]), and the whole is swapped in
+/// at the end, so a failed build leaves the previous output as it was.
 pub fn build(
     request: &Request,
     out: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> std::io::Result<Run> {
-    let run = run_with_progress(request, progress);
+    let staging = Staging::beside(out);
+    let run = run_into(request, progress, Some(&staging));
     if let Some(output) = &run.output {
         timed("all", "write", || {
-            crate::write::write_atomically(out, output)
+            staging.write_output(output);
+            staging.finish()
         })?;
     }
     Ok(run)
