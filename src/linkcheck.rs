@@ -419,15 +419,53 @@ pub fn check(
     also: &[String],
     address: Option<&str>,
 ) -> Findings {
-    let mut paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     paths.extend(also.iter().map(String::as_str));
-    let pages: Vec<(&str, &Content)> = files
-        .iter()
-        .filter(|file| file.path.ends_with(".html") && file.content.bytes().is_some())
-        .map(|file| (file.path.as_str(), &file.content))
-        .collect();
-    let mut problems = Vec::new();
-    for file in files {
+    let reader = Reader::new(edition, paths, address);
+    let reads: Vec<Read> = files.par_iter().map(|file| reader.read(file)).collect();
+    reader.finish(reads)
+}
+
+/// The link check of an edition, file by file as the files are made (for
+/// a build that writes each file as soon as it is made), then as a whole
+/// ([`Reader::finish`]); [`check`] is the same on files made beforehand.
+/// Each page is read once: its ids, its problems, its outside links, and
+/// its links judged as far as the list of files allows. Only a link to a
+/// fragment of another page waits for that page's ids, so little of a
+/// page outlives its reading.
+pub struct Reader<'a> {
+    edition: &'a str,
+    paths: HashSet<&'a str>,
+    address: Option<&'a str>,
+}
+
+/// What [`Reader::read`] found in one file, for [`Reader::finish`].
+pub struct Read {
+    path: String,
+    css_problems: Vec<Diagnostic>,
+    page: Option<PageRead>,
+}
+
+impl<'a> Reader<'a> {
+    /// The check of `edition` (its name in messages), whose files will be
+    /// at `paths`; absolute addresses under `address`, the edition's
+    /// published address, are its own files (the 404 page uses them).
+    pub fn new(
+        edition: &'a str,
+        paths: impl IntoIterator<Item = &'a str>,
+        address: Option<&'a str>,
+    ) -> Self {
+        Self {
+            edition,
+            paths: paths.into_iter().collect(),
+            address,
+        }
+    }
+
+    /// Reads one file of the edition.
+    pub fn read(&self, file: &OutputFile) -> Read {
+        let edition = self.edition;
+        let mut css_problems = Vec::new();
         if file.path.ends_with(".css") {
             let text = match &file.content {
                 Content::Copy(from) => std::fs::read_to_string(from).unwrap_or_default(),
@@ -438,47 +476,57 @@ pub fn check(
                 _ => format!("{edition}/{}", file.path),
             };
             for url in outside_in_css(&text) {
-                problems.push(outside_resource(&shown, &url));
+                css_problems.push(outside_resource(&shown, &url));
             }
         }
-    }
-    // Each page is read once, pages in parallel: its ids, its problems, its
-    // outside links, and its links judged as far as the list of files
-    // allows. Only a link to a fragment of another page waits for that
-    // page's ids, so few of a page's attributes outlive its reading.
-    let read: Vec<PageRead> = pages
-        .par_iter()
-        .map(|(path, content)| {
-            let bytes = content.bytes().unwrap_or_default();
-            let html = std::str::from_utf8(&bytes).unwrap_or("");
-            let page = Page {
-                edition,
-                path,
-                address,
-            };
-            read_page(&page, &attributes(html), &paths)
-        })
-        .collect();
-    let ids: HashMap<&str, &HashSet<String>> = pages
-        .iter()
-        .zip(&read)
-        .map(|((path, _), r)| (*path, &r.ids))
-        .collect();
-    let mut broken = Vec::new();
-    let mut outside = OutsideLinks::new();
-    for r in &read {
-        problems.extend(r.problems.iter().cloned());
-        broken.extend(r.broken.iter().cloned());
-        broken.extend(r.to_fragments.iter().filter_map(|link| link.broken(&ids)));
-        for (url, page) in &r.outside {
-            outside.entry(url.clone()).or_default().insert(page.clone());
+        let page = file
+            .content
+            .bytes()
+            .filter(|_| file.path.ends_with(".html"))
+            .map(|bytes| {
+                let html = std::str::from_utf8(&bytes).unwrap_or("");
+                let page = Page {
+                    edition,
+                    path: &file.path,
+                    address: self.address,
+                };
+                read_page(&page, &attributes(html), &self.paths)
+            });
+        Read {
+            path: file.path.clone(),
+            css_problems,
+            page,
         }
     }
-    broken.sort();
-    Findings {
-        problems,
-        broken,
-        outside,
+
+    /// What the reads of every file of the edition found, in the order of
+    /// the files' paths: style sheets' problems first, then pages'.
+    pub fn finish(&self, mut reads: Vec<Read>) -> Findings {
+        reads.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut problems: Vec<Diagnostic> = reads
+            .iter()
+            .flat_map(|r| r.css_problems.iter().cloned())
+            .collect();
+        let ids: HashMap<&str, &HashSet<String>> = reads
+            .iter()
+            .filter_map(|r| Some((r.path.as_str(), &r.page.as_ref()?.ids)))
+            .collect();
+        let mut broken = Vec::new();
+        let mut outside = OutsideLinks::new();
+        for r in reads.iter().filter_map(|r| r.page.as_ref()) {
+            problems.extend(r.problems.iter().cloned());
+            broken.extend(r.broken.iter().cloned());
+            broken.extend(r.to_fragments.iter().filter_map(|link| link.broken(&ids)));
+            for (url, page) in &r.outside {
+                outside.entry(url.clone()).or_default().insert(page.clone());
+            }
+        }
+        broken.sort();
+        Findings {
+            problems,
+            broken,
+            outside,
+        }
     }
 }
 

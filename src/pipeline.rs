@@ -345,6 +345,20 @@ fn build_edition(
         return (summary, Vec::new());
     };
     let past = timed(slug, "history", || past_releases(shared, slug, diagnostics));
+    let staged = shared.staging.map(|(staging, single)| Staged {
+        staging,
+        folder: if single { "" } else { slug },
+    });
+    let checked = Checked {
+        linked: &linked,
+        statics: &statics,
+        engine,
+        diagnostics,
+    };
+    if let (Some(staged), false, None) = (staged, shared.search, &past) {
+        checked.render_written(shared.today, staged);
+        return (summary, Vec::new());
+    }
     let rendered = Diagnostics::new();
     let files = timed(slug, "render", || {
         render::render_with_history(
@@ -370,16 +384,6 @@ fn build_edition(
     let archived = past
         .map(|p| p.place(&files, diagnostics))
         .unwrap_or_default();
-    let staged = shared.staging.map(|(staging, single)| Staged {
-        staging,
-        folder: if single { "" } else { slug },
-    });
-    let checked = Checked {
-        linked: &linked,
-        statics: &statics,
-        engine,
-        diagnostics,
-    };
     let files = checked.index_and_check(files, archived, search, staged);
     (summary, files)
 }
@@ -473,6 +477,51 @@ impl Checked<'_, '_> {
         }
         self.report(found);
         files
+    }
+
+    /// Renders the edition and writes each file into `staged` as soon as
+    /// it is made, reading it for the link check meanwhile, so that no page
+    /// waits in memory for the others: for a build without a search index
+    /// or past releases, which need every page at once. Problems go to the
+    /// diagnostics; links are checked unless a template failed (the
+    /// outputs it did not make would be reported again as broken links).
+    fn render_written(&self, today: Date, staged: Staged) {
+        let linked = self.linked;
+        let slug = linked.edition.slug.as_str();
+        let rendered = Diagnostics::new();
+        let renderer = Renderer::new(linked, self.engine, self.statics, today, &rendered, None);
+        let outputs = renderer.outputs();
+        let paths: Vec<String> = outputs.iter().map(|&o| renderer.path(o)).collect();
+        let reader = crate::linkcheck::Reader::new(
+            slug,
+            paths.iter().map(String::as_str),
+            linked.edition.address(),
+        );
+        let reads: Vec<crate::linkcheck::Read> = timed(slug, "render and write", || {
+            outputs
+                .into_par_iter()
+                .filter_map(|output| {
+                    let prepared = renderer.prepare(output);
+                    let path = prepared.path.clone();
+                    let file = OutputFile {
+                        path,
+                        content: renderer.make(prepared)?,
+                    };
+                    if !rendered.has_errors() && !self.diagnostics.has_errors() {
+                        staged
+                            .staging
+                            .write(staged.folder, std::slice::from_ref(&file));
+                    }
+                    Some(reader.read(&file))
+                })
+                .collect()
+        });
+        let complete = !rendered.has_errors();
+        self.diagnostics.extend(rendered.into_sorted());
+        if complete {
+            let found = timed(slug, "link check", || reader.finish(reads));
+            self.report(found);
+        }
     }
 
     /// Reports what the link check found.
