@@ -217,7 +217,7 @@ def size_tools(base, out, handbook, zola, hugo, mdbook, mdbook_large, large):
     if zola:
         site = os.path.join(base, "zola")
         for search, config in [(False, "config.toml"), (True, "search.toml")]:
-            tools.append(("Zola", search, [zola, "--root", site, "--config", os.path.join(site, config),
+            tools.append(("Zola", search, [zola, "--root", site, "--config", config,
                                            "build", "--output-dir", out], None, None, out))
     if hugo:
         tools.append(("Hugo", False, [hugo, "--quiet", "-d", out], os.path.join(base, "hugo"), None, out))
