@@ -24,6 +24,8 @@ pub struct SourceFile {
     pub path: String,
     /// The file's text, with a leading byte-order mark and CR line endings removed.
     pub text: String,
+    /// The fingerprint of `text`, worked out when first asked for.
+    digest: std::sync::OnceLock<[u8; 16]>,
 }
 
 impl SourceFile {
@@ -32,6 +34,17 @@ impl SourceFile {
         Arc::new(Self {
             path: path.into(),
             text: text.into(),
+            digest: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// A fingerprint of the file's text, worked out once per file read (a
+    /// file kept between saves is not read through again).
+    pub fn fingerprint(&self) -> [u8; 16] {
+        *self.digest.get_or_init(|| {
+            let mut f = crate::fingerprint::Fingerprint::default();
+            f.text(&self.text);
+            f.finish()
         })
     }
 

@@ -137,6 +137,19 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
         .collect()
 }
 
+/// What `handbook diff` says of an override that needs a review, if it does.
+fn review_warning(d: &Difference, slug: &str) -> Option<String> {
+    let accept = format!(
+        "`handbook accept {slug} {}`",
+        crate::drift::file_argument(&d.file)
+    );
+    match d.review {
+        Review::Changed => Some(format!("! the model text changed since this override was last reviewed: see `handbook check`, then {accept}")),
+        Review::Never => Some(format!("! never reviewed against the model text: check it, then {accept}")),
+        Review::Current => None,
+    }
+}
+
 /// The differences as plain text for a terminal, with colour if asked.
 pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
     use std::fmt::Write;
@@ -168,22 +181,8 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
             d.target_title
         );
         let _ = writeln!(out, "  file: {}", d.file);
-        match d.review {
-            Review::Changed => {
-                let _ = writeln!(
-                    out,
-                    "  {}",
-                    paint("33", &format!("! the model text changed since this override was last reviewed: see `handbook check`, then `handbook accept {slug} {}`", crate::drift::file_argument(&d.file)))
-                );
-            }
-            Review::Never => {
-                let _ = writeln!(
-                    out,
-                    "  {}",
-                    paint("33", &format!("! never reviewed against the model text: check it, then `handbook accept {slug} {}`", crate::drift::file_argument(&d.file)))
-                );
-            }
-            Review::Current => {}
+        if let Some(warning) = review_warning(d, slug) {
+            let _ = writeln!(out, "  {}", paint("33", &warning));
         }
         if let Some(reason) = &d.reason {
             let _ = writeln!(out, "  reason: {reason}");

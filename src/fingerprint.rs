@@ -4,8 +4,18 @@
 //! A leaf: it imports nothing from the pipeline.
 
 /// A 128-bit fingerprint of whatever is written into it.
+///
+/// Keys are made of many short pieces (ids, titles, other fingerprints), so
+/// pieces are gathered in a buffer and handed to BLAKE3 in large blocks,
+/// which it digests several times faster than one short piece at a time.
 #[derive(Default)]
-pub struct Fingerprint(blake3::Hasher);
+pub struct Fingerprint {
+    hasher: blake3::Hasher,
+    pending: Vec<u8>,
+}
+
+/// How many bytes are gathered before they are digested.
+const BLOCK: usize = 16 * 1024;
 
 impl Fingerprint {
     /// Adds a piece of text (its length first, so pieces cannot run together).
@@ -15,21 +25,70 @@ impl Fingerprint {
 
     /// Adds bytes (their length first).
     pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
+        self.number(bytes.len() as u64);
+        if bytes.len() >= BLOCK {
+            self.flush();
+            self.hasher.update(bytes);
+        } else {
+            self.pending.extend_from_slice(bytes);
+            if self.pending.len() >= BLOCK {
+                self.flush();
+            }
+        }
         self
     }
 
     /// Adds a number.
     pub fn number(&mut self, n: u64) -> &mut Self {
-        self.0.update(&n.to_le_bytes());
+        self.pending.extend_from_slice(&n.to_le_bytes());
         self
+    }
+
+    fn flush(&mut self) {
+        self.hasher.update(&self.pending);
+        self.pending.clear();
     }
 
     /// The fingerprint.
     pub fn finish(&self) -> [u8; 16] {
+        let mut hasher = self.hasher.clone();
+        hasher.update(&self.pending);
         let mut out = [0; 16];
-        out.copy_from_slice(&self.0.finalize().as_bytes()[..16]);
+        out.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fingerprint;
+
+    fn of(pieces: &[&str]) -> [u8; 16] {
+        let mut f = Fingerprint::default();
+        for piece in pieces {
+            f.text(piece);
+        }
+        f.finish()
+    }
+
+    #[test]
+    fn equal_pieces_give_equal_fingerprints_and_pieces_never_run_together() {
+        let long = "word ".repeat(10_000);
+        assert_eq!(of(&["a", &long, "b"]), of(&["a", &long, "b"]));
+        assert_ne!(of(&["ab", "c"]), of(&["a", "bc"]));
+        assert_ne!(of(&["a", &long]), of(&[&long, "a"]));
+        let mut longer = long.clone();
+        longer.push('x');
+        assert_ne!(of(&["a", &long, "b"]), of(&["a", &longer, "b"]));
+    }
+
+    #[test]
+    fn finishing_does_not_change_what_comes_after() {
+        let mut f = Fingerprint::default();
+        f.text("first");
+        let early = f.finish();
+        f.text("second");
+        assert_ne!(early, f.finish());
+        assert_eq!(f.finish(), of(&["first", "second"]));
     }
 }

@@ -41,6 +41,13 @@ pub struct Release {
     commit: String,
 }
 
+impl Release {
+    /// The commit the release's tag points at, in hexadecimal.
+    pub fn commit(&self) -> &str {
+        &self.commit
+    }
+}
+
 /// Why a root has no history to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Off {

@@ -42,6 +42,7 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod source;
+pub mod store;
 pub mod terms;
 pub mod theme;
 pub mod url;

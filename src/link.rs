@@ -559,6 +559,9 @@ pub struct LinkedPage<'s> {
     /// A fingerprint of the linked text, title, summary and examples, made
     /// when linking with a [`Memo`]; render uses it to reuse HTML.
     pub fingerprint: Option<[u8; 16]>,
+    /// Whether its first pass was taken from a [`Memo`]: its files, their
+    /// text and the edition's variables are those of the last link.
+    pub unchanged: bool,
     /// The `http:` and `https:` addresses its Markdown links to (in the text
     /// and its examples), each with where it is written.
     pub outside_links: Vec<OutsideLink>,
@@ -782,6 +785,7 @@ pub fn link_with<'s>(
                     title: r.title.clone(),
                     summary: r.summary.clone(),
                     fingerprint: Some(r.fingerprint),
+                    unchanged: true,
                     outside_links: r.outside_links.clone(),
                 };
                 return (linked, r.references.clone());
@@ -890,6 +894,7 @@ fn first_pass<'s>(
         examples,
         addresses,
         fingerprint: None,
+        unchanged: false,
         outside_links,
     };
     diagnostics.extend(problems);
@@ -1012,54 +1017,6 @@ impl Variables {
         }
         f.finish()
     }
-}
-
-/// Links one page again when only its Markdown changed (for `serve`),
-/// against the rest of the edition as `memo` last saw it, and remembers it.
-/// `None` when that cannot stand in for linking the edition again: `memo`
-/// does not know the page, its headings, title or summary changed, or its
-/// text has problems (which linking the edition will report).
-pub fn relink<'s>(
-    memo: &Memo,
-    page: EditionPage<'s>,
-    model: &'s crate::load::Model,
-    authority: Option<&'s Authority>,
-) -> Option<LinkedPage<'s>> {
-    let vars = Variables::of_authority(authority);
-    let inputs = Inputs::of(&page, vars.fingerprint());
-    let old = memo.pages.locked().get(page.id()).cloned()?;
-    let problems = Diagnostics::new();
-    let (mut linked, references) = first_pass(page, &vars, &problems);
-    let same_headings = linked.sections.len() == old.sections.len()
-        && linked
-            .sections
-            .iter()
-            .zip(&old.sections)
-            .all(|(a, b)| a.id == b.id && a.title == b.title && a.level == b.level);
-    if problems.has_errors()
-        || problems.count(crate::diagnostic::Severity::Warning) > 0
-        || !same_headings
-        || linked.title != old.title
-        || linked.summary != old.summary
-        // A heading named by a cross-reference is named in pass 2.
-        || references.iter().any(|r| r.names_heading)
-    {
-        return None;
-    }
-    let sides = Sides { model, authority };
-    {
-        let pages = memo.pages.locked();
-        let index: HashMap<&str, &[SectionRef]> = pages
-            .iter()
-            .map(|(id, r)| (id.as_str(), r.sections.as_slice()))
-            .collect();
-        for reference in &references {
-            let resolved = resolve(&reference.dest, linked.page.id(), &index, sides).ok()?;
-            linked.links.insert(reference.dest.clone(), resolved);
-        }
-    }
-    memo.remember(&mut linked, inputs, references, Vec::new());
-    Some(linked)
 }
 
 impl Memo {

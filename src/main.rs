@@ -57,6 +57,12 @@ enum Command {
         /// Leave out the published versions (releases) even when the root's git history has them.
         #[arg(long)]
         no_history: bool,
+        /// The build cache, where past releases' pages are kept between builds (default: `.handbook-cache` beside --out). Safe to delete.
+        #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+        cache: Option<PathBuf>,
+        /// Keep no build cache: make past releases' pages every time.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Record a published version of editions: a git tag per edition on the committed root, after a clean check.
     Release {
@@ -223,7 +229,15 @@ fn main() -> ExitCode {
             no_search,
             replace,
             no_history,
-        } => build(root, authorities, out, (no_search, no_history), replace),
+            cache,
+            no_cache,
+        } => build(
+            root,
+            authorities,
+            out,
+            (no_search, no_history),
+            (replace, cache, no_cache),
+        ),
         Command::Release {
             editions,
             all,
@@ -347,10 +361,16 @@ fn build(
     authorities: Vec<String>,
     out: Option<PathBuf>,
     (no_search, no_history): (bool, bool),
-    replace: bool,
+    (replace, cache, no_cache): (bool, Option<PathBuf>, bool),
 ) -> ExitCode {
     let started = Instant::now();
     let out = out.unwrap_or_else(|| root.join("public"));
+    let cache = (!no_cache).then(|| {
+        cache.unwrap_or_else(|| {
+            let beside = out.parent().unwrap_or(Path::new("."));
+            beside.join(".handbook-cache")
+        })
+    });
     let editions = Editions::from_slugs(authorities);
     if let Some(refused) = refuse_to_replace(&editions, &out, replace) {
         return refused;
@@ -361,6 +381,7 @@ fn build(
         today: pipeline::today(),
         search: !no_search,
         history: !no_history,
+        cache,
     };
     let show = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize| {
@@ -402,6 +423,7 @@ fn check(root: PathBuf, authorities: Vec<String>, deny_warnings: bool, format: F
         search: false,
         // Past releases were checked when they were made.
         history: false,
+        cache: None,
     });
     let pages: usize = run.editions.iter().map(|e| e.pages).sum();
     let totals = Totals::of(&run.diagnostics, run.editions.len(), pages);
@@ -440,6 +462,7 @@ fn release(root: &Path, mut slugs: Vec<String>, all: bool, version: &str, note: 
         today: pipeline::today(),
         search: false,
         history: false,
+        cache: None,
     });
     if run.has_errors() {
         print_human(&run.diagnostics);

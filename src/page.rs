@@ -74,6 +74,22 @@ pub struct PageMeta {
     /// Dated notes of what changed, any order.
     #[serde(default)]
     pub changes: Vec<Change>,
+    /// A fingerprint of all of the above, worked out when first asked for.
+    #[serde(skip)]
+    #[schemars(skip)]
+    digest: std::sync::OnceLock<[u8; 16]>,
+}
+
+impl PageMeta {
+    /// A fingerprint of the front matter, worked out once for each reading
+    /// of the page's file (the front matter is never changed after loading).
+    pub fn fingerprint(&self) -> [u8; 16] {
+        *self.digest.get_or_init(|| {
+            let mut f = crate::fingerprint::Fingerprint::default();
+            f.text(&format!("{self:?}"));
+            f.finish()
+        })
+    }
 }
 
 /// A term defined on a page, and the section that defines it.

@@ -28,6 +28,7 @@ use crate::load::{self, Selection, Sources};
 use crate::output::{Content, OutputFile};
 use crate::overlay::{self, Edition};
 use crate::render::{self, Cache, Made, Renderer};
+use crate::store::{Entry, Store};
 use crate::theme::{Engine, StaticFiles, TemplateFiles, Theme};
 use crate::write::{Output, Staging};
 use crate::{drift, governance, history, link};
@@ -46,6 +47,9 @@ pub struct Request {
     /// Whether to show each edition's published versions, when the root's
     /// git history has releases of it (`build --no-history` turns it off).
     pub history: bool,
+    /// The folder of the build cache (`crate::store`), where the pages of
+    /// past releases are kept between builds; `None` makes them every time.
+    pub cache: Option<PathBuf>,
 }
 
 /// Which editions a run makes.
@@ -161,6 +165,7 @@ fn run_into(
         engine: std::sync::OnceLock::new(),
         releases,
         staging: staging.map(|s| (s, request.editions.single())),
+        store: request.cache.as_ref().map(Store::new),
     };
     let results = make_editions(&shared, with_model, &diagnostics, progress);
     // Said only when nothing is wrong: the problems come first.
@@ -236,6 +241,8 @@ struct Shared<'a> {
     /// and whether an edition goes at the top of the output (one edition
     /// alone) rather than in its own folder.
     staging: Option<(&'a Staging, bool)>,
+    /// The build cache, if the run keeps one.
+    store: Option<Store>,
 }
 
 fn make_editions(
@@ -718,7 +725,7 @@ fn releases_shown(request: &Request) -> (Vec<history::Release>, Option<Diagnosti
 /// their pages, to be placed under `versions/`.
 struct Past {
     history: render::History,
-    builds: Vec<(Vec<OutputFile>, tempfile::TempDir)>,
+    builds: Vec<Vec<OutputFile>>,
 }
 
 impl Past {
@@ -728,7 +735,7 @@ impl Past {
         let current: std::collections::HashSet<String> =
             files.iter().map(|f| f.path.clone()).collect();
         let mut placed = Vec::new();
-        for ((built, _dir), row) in self.builds.into_iter().zip(&self.history.releases) {
+        for (built, row) in self.builds.into_iter().zip(&self.history.releases) {
             match render::archived(built, row, &current) {
                 Ok(files) => placed.extend(files),
                 Err(why) => diagnostics.push(Diagnostic::error(
@@ -742,7 +749,8 @@ impl Past {
 }
 
 /// Builds every release of the edition `slug` that the run shows, from the
-/// files committed at its tag; `None` when it has none.
+/// files committed at its tag (or takes it from the build cache); `None`
+/// when it has none.
 fn past_releases(shared: &Shared, slug: &str, diagnostics: &Diagnostics) -> Option<Past> {
     let releases: Vec<&history::Release> = shared
         .releases
@@ -754,7 +762,7 @@ fn past_releases(shared: &Shared, slug: &str, diagnostics: &Diagnostics) -> Opti
     }
     let built: Vec<_> = releases
         .par_iter()
-        .filter_map(|release| build_release(&shared.sources.root, release, diagnostics))
+        .filter_map(|release| release_built(shared, release, diagnostics))
         .collect();
     let (texts, builds): (Vec<render::ReleaseText>, Vec<_>) = built.into_iter().unzip();
     Some(Past {
@@ -763,15 +771,123 @@ fn past_releases(shared: &Shared, slug: &str, diagnostics: &Diagnostics) -> Opti
     })
 }
 
+/// The kind of build cache entry that holds a release's pages.
+const RELEASE_ENTRY: &str = "releases";
+
+/// One release built, from the build cache when it holds it, else made
+/// and stored there. A release's pages depend only on the files of its tag,
+/// its date and note, and this program, which its key covers.
+fn release_built(
+    shared: &Shared,
+    release: &history::Release,
+    diagnostics: &Diagnostics,
+) -> Option<(render::ReleaseText, Vec<OutputFile>)> {
+    let stored = shared
+        .store
+        .as_ref()
+        .zip(release_key(&shared.sources.root, release));
+    if let Some((store, key)) = &stored {
+        if let Some(found) = store.get(RELEASE_ENTRY, key).and_then(from_entry) {
+            return Some(found);
+        }
+    }
+    let (text, files) = build_release(&shared.sources.root, release, diagnostics)?;
+    if let Some((store, key)) = &stored {
+        if let Err(why) = store.put(RELEASE_ENTRY, key, &to_entry(&text, &files)) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "cache-unwritable",
+                    format!(
+                        "cannot keep release {} of `{}` in the build cache {}: {why}",
+                        release.version,
+                        release.edition,
+                        store.dir().display()
+                    ),
+                )
+                .hint("the site is built all the same; the next build makes this release again (use `--no-cache` to leave the cache out)"),
+            );
+        }
+    }
+    Some((text, files))
+}
+
+/// The key of a release's pages: this program, the root, the commit of the
+/// release's tag, and what the tag says (edition, version, date, note).
+/// `None` when this program's own file cannot be read.
+fn release_key(root: &Path, release: &history::Release) -> Option<[u8; 16]> {
+    let mut f = crate::fingerprint::Fingerprint::default();
+    f.bytes(&program_key()?)
+        .text(&root.to_string_lossy())
+        .text(release.commit())
+        .text(&release.edition)
+        .text(&release.version)
+        .text(&release.date.to_string())
+        .number(release.seconds as u64)
+        .text(&release.note);
+    Some(f.finish())
+}
+
+/// A fingerprint of this program: its version and its file's size and
+/// time of last change (as compilers' caches tell one compiler from
+/// another), so what one build of Handbook made is never taken for
+/// another's. `None` when the file cannot be found.
+fn program_key() -> Option<[u8; 16]> {
+    static KEY: std::sync::OnceLock<Option<[u8; 16]>> = std::sync::OnceLock::new();
+    *KEY.get_or_init(|| {
+        let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+        let changed = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let mut f = crate::fingerprint::Fingerprint::default();
+        f.text(env!("CARGO_PKG_VERSION"))
+            .number(meta.len())
+            .number(changed.as_secs())
+            .number(u64::from(changed.subsec_nanos()));
+        Some(f.finish())
+    })
+}
+
+/// A built release as a build cache entry: its text as JSON, its files.
+fn to_entry(text: &render::ReleaseText, files: &[OutputFile]) -> Entry {
+    Entry {
+        about: serde_json::to_vec(text).unwrap_or_default(),
+        files: files
+            .iter()
+            .map(|f| {
+                let bytes = f.content.bytes().map(|b| b.into_owned());
+                (f.path.clone(), bytes.unwrap_or_default())
+            })
+            .collect(),
+    }
+}
+
+/// A built release from a build cache entry; `None` when its text does
+/// not read as one.
+fn from_entry(entry: Entry) -> Option<(render::ReleaseText, Vec<OutputFile>)> {
+    let text = serde_json::from_slice(&entry.about).ok()?;
+    let files = entry
+        .files
+        .into_iter()
+        .map(|(path, bytes)| OutputFile {
+            path,
+            content: Content::Bytes(bytes),
+        })
+        .collect();
+    Some((text, files))
+}
+
 /// One release of one edition built from the files of its tag, through the
 /// same stages as the current edition, as of the release's date and
-/// without a search index. A release that cannot be built is left out with
-/// a warning naming its first problem.
+/// without a search index; every file is read into memory, so nothing of
+/// it stays on disk. A release that cannot be built is left out with a
+/// warning naming its first problem.
 fn build_release(
     root: &Path,
     release: &history::Release,
     diagnostics: &Diagnostics,
-) -> Option<(render::ReleaseText, (Vec<OutputFile>, tempfile::TempDir))> {
+) -> Option<(render::ReleaseText, Vec<OutputFile>)> {
     let left_out = |why: String| {
         diagnostics.push(
             Diagnostic::warning(
@@ -831,13 +947,29 @@ fn build_release(
                 note: release.note.clone(),
                 pages,
             },
-            (files, dir),
+            in_memory(files).map_err(left_out).ok()?,
         )),
         (_, error) => {
             left_out(error.map_or_else(|| "it has no such edition".into(), |e| e.message.into()));
             None
         }
     }
+}
+
+/// Files with every copied file read into memory.
+fn in_memory(files: Vec<OutputFile>) -> Result<Vec<OutputFile>, String> {
+    files
+        .into_iter()
+        .map(|f| match f.content {
+            Content::Copy(from) => std::fs::read(&from)
+                .map(|bytes| OutputFile {
+                    path: f.path,
+                    content: Content::Bytes(bytes),
+                })
+                .map_err(|e| format!("{}: {e}", from.display())),
+            _ => Ok(f),
+        })
+        .collect()
 }
 
 /// What one build of a [`Preview`] made, handed over in two steps.
@@ -911,6 +1043,7 @@ impl Preview {
             &diagnostics,
         );
         let Some((engine, statics)) = themed else {
+            self.cache.forget_edition();
             return Err(errors(diagnostics));
         };
         let renderer = timed("preview", "renderer", || {
@@ -1131,6 +1264,7 @@ mod tests {
     /// What `build --no-search` makes of the root's model edition, by path.
     fn fresh_build(root: &Path) -> HashMap<String, Vec<u8>> {
         let run = run(&Request {
+            cache: None,
             root: root.to_path_buf(),
             editions: Editions::Model,
             today: today(),

@@ -335,7 +335,7 @@ pub fn init(dir: &Path, details: &Details) -> Result<(), ScaffoldError> {
         dir,
         [
             (".vscode/settings.json", crate::schema::EDITOR_SETTINGS),
-            (".gitignore", "/public/\n"),
+            (".gitignore", "/public/\n/.handbook-cache/\n"),
         ],
     )?;
     Ok(())

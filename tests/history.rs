@@ -370,3 +370,88 @@ fn a_root_outside_git_builds_as_before_and_check_says_why_history_is_off() {
     assert!(!out.join("in-force.html").exists());
     assert!(!read(out.join("step-2.html")).contains("Versions of this page"));
 }
+
+/// The entries of a build cache folder, with their sizes and times.
+fn cache_entries(cache: &Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
+    let mut entries: Vec<_> = walkdir::WalkDir::new(cache)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let meta = e.metadata().unwrap();
+            (e.into_path(), meta.len(), meta.modified().unwrap())
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
+#[test]
+fn the_build_cache_changes_nothing_but_time() {
+    let dir = three_releases();
+    let root = dir.path();
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let with_cache = ["--cache", cache.to_str().unwrap()];
+
+    let none = work.path().join("none");
+    build(root, &none, &["--no-cache"]);
+    assert!(
+        !work.path().join(".handbook-cache").exists(),
+        "--no-cache still made a cache"
+    );
+
+    // A cold cache keeps each release's pages.
+    let cold = work.path().join("cold");
+    build(root, &cold, &with_cache);
+    let kept = cache_entries(&cache);
+    assert_eq!(kept.len(), 3, "one entry a release: {kept:?}");
+
+    // A warm cache is read, not written again.
+    let warm = work.path().join("warm");
+    build(root, &warm, &with_cache);
+    assert_eq!(
+        cache_entries(&cache),
+        kept,
+        "the warm build rewrote the cache"
+    );
+
+    // A damaged cache is not used: each entry cut short or altered is made again.
+    for (i, (path, len, _)) in kept.iter().enumerate() {
+        let mut bytes = std::fs::read(path).unwrap();
+        if i == 0 {
+            bytes.truncate(*len as usize / 2);
+        } else {
+            let last = bytes.len() - 10;
+            bytes[last] ^= 0x20;
+        }
+        std::fs::write(path, bytes).unwrap();
+    }
+    let damaged = work.path().join("damaged");
+    build(root, &damaged, &with_cache);
+    let repaired = cache_entries(&cache);
+    assert_eq!(
+        repaired.iter().map(|(p, l, _)| (p, l)).collect::<Vec<_>>(),
+        kept.iter().map(|(p, l, _)| (p, l)).collect::<Vec<_>>(),
+        "the damaged entries were not made again whole"
+    );
+
+    // The default cache sits beside the output folder.
+    let beside = work.path().join("beside");
+    build(root, &beside, &[]);
+    assert_eq!(cache_entries(&work.path().join(".handbook-cache")).len(), 3);
+
+    let built = snapshot(&none);
+    assert!(built.keys().any(|p| p.starts_with("versions")));
+    for (name, out) in [
+        ("cold", &cold),
+        ("warm", &warm),
+        ("damaged", &damaged),
+        ("beside", &beside),
+    ] {
+        assert!(
+            snapshot(out) == built,
+            "the build with a {name} cache differs from one without"
+        );
+    }
+}

@@ -180,6 +180,14 @@ fn model_saves() -> Vec<Save> {
             "step-5.html",
             "most important",
         ),
+        // An editors' note in In Control's text: the credits page lists it.
+        (
+            "content/step-1.md",
+            "www.in-control.org.uk <span class=\"editorial\">2009 address</span>",
+            "www.in-control.org.uk <span class=\"editorial\">2009 address, now moved</span>",
+            "credits.html",
+            "2009 address, now moved",
+        ),
         // Front matter: a title shows in every page's contents list.
         (
             "content/step-5.md",

@@ -13,32 +13,89 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use super::{Key, Output, Renderer};
+use crate::editorial::Found;
 use crate::lock::Locked;
 use crate::output::Content;
 
-/// The HTML of page texts, by the key of what each was made from.
+/// Values by the key of what each was made from, forgetting those a
+/// build did not ask for.
+#[derive(Debug)]
+struct Remembered<V> {
+    values: Mutex<HashMap<Key, Arc<V>>>,
+    used: Mutex<HashSet<Key>>,
+}
+
+impl<V> Default for Remembered<V> {
+    fn default() -> Self {
+        Self {
+            values: Mutex::default(),
+            used: Mutex::default(),
+        }
+    }
+}
+
+impl<V> Remembered<V> {
+    /// The value remembered for `key`, or `make`'s, remembered.
+    fn get_or_make(&self, key: Key, make: impl FnOnce() -> V) -> Arc<V> {
+        self.used.locked().insert(key);
+        if let Some(value) = self.values.locked().get(&key) {
+            return Arc::clone(value);
+        }
+        let value = Arc::new(make());
+        self.values.locked().insert(key, Arc::clone(&value));
+        value
+    }
+
+    /// Forgets every value not asked for since the last call.
+    fn keep_used(&self) {
+        let used = std::mem::take(&mut *self.used.locked());
+        self.values.locked().retain(|key, _| used.contains(key));
+    }
+}
+
+/// The HTML of page texts, by the key of what each was made from; and the
+/// editorial changes marked in each model page, by the page's text.
 #[derive(Debug, Default)]
 pub struct TextMemo {
-    html: Mutex<HashMap<Key, Arc<String>>>,
-    used: Mutex<HashSet<Key>>,
+    html: Remembered<String>,
+    editorial: Remembered<Vec<Found>>,
+    /// By page id: what the page's part of the credits key was last worked
+    /// out from (see [`TextMemo::credit_part`]), and the part.
+    credit_parts: Mutex<HashMap<String, (Key, Key)>>,
 }
 
 impl TextMemo {
     /// The HTML remembered for `key`, or `make`'s, remembered.
     pub(super) fn get_or_make(&self, key: Key, make: &(dyn Fn() -> String + Sync)) -> Arc<String> {
-        self.used.locked().insert(key);
-        if let Some(html) = self.html.locked().get(&key) {
-            return Arc::clone(html);
+        self.html.get_or_make(key, make)
+    }
+
+    /// The editorial changes remembered for a model page's text (`key`
+    /// fingerprints it), or `find`'s, remembered.
+    pub(super) fn editorial(&self, key: Key, find: impl FnOnce() -> Vec<Found>) -> Arc<Vec<Found>> {
+        self.editorial.get_or_make(key, find)
+    }
+
+    /// Page `id`'s part of the credits page's key: the part kept when it
+    /// was worked out from the same `inputs` (the edition key, the page's
+    /// linked text and its model file), else `make`'s, kept.
+    pub(super) fn credit_part(&self, id: &str, inputs: Key, make: impl FnOnce() -> Key) -> Key {
+        if let Some((from, part)) = self.credit_parts.locked().get(id) {
+            if *from == inputs {
+                return *part;
+            }
         }
-        let html = Arc::new(make());
-        self.html.locked().insert(key, Arc::clone(&html));
-        html
+        let part = make();
+        self.credit_parts
+            .locked()
+            .insert(id.to_string(), (inputs, part));
+        part
     }
 
     /// Forgets every text not used since the last call.
     fn keep_used(&self) {
-        let used = std::mem::take(&mut *self.used.locked());
-        self.html.locked().retain(|key, _| used.contains(key));
+        self.html.keep_used();
+        self.editorial.keep_used();
     }
 }
 
@@ -53,6 +110,8 @@ type Outcome = Option<(Key, Arc<[u8]>, bool)>;
 pub struct Cache {
     files: Mutex<HashMap<String, Kept>>,
     texts: TextMemo,
+    /// The [`Renderer::edition_key`] of the last render.
+    edition: Mutex<Option<Key>>,
 }
 
 /// What [`Cache::render`] made.
@@ -71,7 +130,9 @@ impl Cache {
     }
 
     /// Makes `outputs` with `renderer`, each again only if its key changed
-    /// since this cache last made it. An output whose template fails is
+    /// since this cache last made it. A page whose own files did not change
+    /// keeps its key, without working it out, when nothing the pages share
+    /// changed either ([`Renderer::edition_key`]). An output whose template fails is
     /// left out (the renderer reported it) and forgotten. A file the
     /// renderer only names (a static file) is read here; one that cannot be
     /// read is reported as `Err` with the path and the reason.
@@ -80,11 +141,20 @@ impl Cache {
         renderer: &Renderer,
         outputs: &[Output],
     ) -> Result<Made, (String, std::io::Error)> {
+        let edition = renderer.edition_key();
+        // Forgotten until this render has kept what it made.
+        let same_edition = self.edition.locked().take() == Some(edition);
         let known = self.files.locked();
         let results: Vec<(String, Outcome)> = outputs
             .par_iter()
             .map(|&output| {
                 let path = renderer.path(output);
+                if same_edition && renderer.unchanged(output) {
+                    // Nothing it is made from changed: its key is the same.
+                    if let Some((key, bytes)) = known.get(&path) {
+                        return Ok((path, Some((*key, Arc::clone(bytes), false))));
+                    }
+                }
                 let key = renderer.key(output);
                 if let (Some(key), Some((before, bytes))) = (key, known.get(&path)) {
                     if key == *before {
@@ -116,6 +186,7 @@ impl Cache {
             files.insert(path.clone(), (key, Arc::clone(&bytes)));
             made.files.push((path, bytes));
         }
+        *self.edition.locked() = Some(edition);
         if std::env::var_os("HANDBOOK_DEBUG_CACHE").is_some() {
             eprintln!(
                 "DEBUG cache made again: {:?}",
@@ -123,6 +194,13 @@ impl Cache {
             );
         }
         Ok(made)
+    }
+
+    /// Forgets the edition key of the last render, so the next one works out
+    /// every key: for a build stopped after linking and before rendering
+    /// (the link stage's memo then knows texts this cache has not seen).
+    pub fn forget_edition(&self) {
+        *self.edition.locked() = None;
     }
 
     /// Forgets every output but those at `paths`, and every text not used

@@ -326,6 +326,7 @@ pub(super) fn page(
     site: &SiteContext,
     p: &LinkedPage,
     examples: Vec<ExampleContext>,
+    editorial: Vec<super::credits::EditorialGroup>,
     today: Date,
 ) -> PageContext {
     let meta = p.page.meta;
@@ -372,10 +373,6 @@ pub(super) fn page(
             })
             .collect(),
         credit: credit(linked, Some(p.page.origin)),
-        editorial: if id == CREDITS_ID {
-            super::credits::editorial_changes(linked)
-        } else {
-            Vec::new()
-        },
+        editorial,
     }
 }

@@ -7,9 +7,16 @@
 
 use serde::Serialize;
 
-use crate::editorial::{self, Kind};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::Key;
+use crate::editorial::{self, Found, Kind};
+use crate::fingerprint::Fingerprint;
 use crate::link::{LinkedEdition, LinkedPage, Resolved};
 use crate::overlay::Origin;
+use crate::page::Page;
 use crate::url::file_of;
 
 /// One group of the list: changes of one kind.
@@ -32,12 +39,117 @@ pub(super) struct EditorialItem {
     pub words: String,
 }
 
+/// Each model page this edition shows (with its model source), and the
+/// editorial changes marked in it.
+fn marked<'l>(
+    linked: &'l LinkedEdition,
+    found_in: &(dyn Fn(&Page) -> Arc<Vec<Found>> + Sync),
+) -> Vec<(&'l LinkedPage<'l>, &'l Page, Arc<Vec<Found>>)> {
+    let model = linked.edition.model;
+    linked
+        .pages
+        .par_iter()
+        .filter(|p| p.page.origin != Origin::Local)
+        .filter_map(|p| {
+            let source = model.pages.get(p.page.id())?;
+            Some((p, source, found_in(source)))
+        })
+        .collect()
+}
+
+/// The id of the section an added heading starts, if it is one.
+fn heading_section<'p>(source: &'p Page, found: &Found) -> Option<&'p str> {
+    if found.kind != Kind::Heading {
+        return None;
+    }
+    let at = source.body_start + found.at;
+    source
+        .sections
+        .iter()
+        .find(|s| s.start == at)
+        .map(|s| s.id.as_str())
+}
+
+/// A fingerprint of everything [`editorial_changes`] reads, worked out
+/// without making the list (so a save that leaves the editors' markings as
+/// they were does not make the credits page again): the edition's home,
+/// each model page's part (`part_of`, which is [`page_part`] or what a memo
+/// kept of it) and the notes in `handbook.yaml`.
+pub(super) fn editorial_key(
+    linked: &LinkedEdition,
+    part_of: &(dyn Fn(&LinkedPage, &Page) -> Key + Sync),
+) -> Key {
+    let model = linked.edition.model;
+    let parts: Vec<Key> = linked
+        .pages
+        .par_iter()
+        .filter(|p| p.page.origin != Origin::Local)
+        .filter_map(|p| Some(part_of(p, model.pages.get(p.page.id())?)))
+        .collect();
+    let mut f = Fingerprint::default();
+    f.text(&linked.edition.home);
+    for part in &parts {
+        f.bytes(part);
+    }
+    for n in &model.meta.editorial_changes {
+        f.text(&n.page).text(&n.note);
+        f.text(linked.page(&n.page).map_or("\0", |p| p.title.as_str()));
+    }
+    f.finish()
+}
+
+/// What the list reads of one model page `p` whose source is `source`
+/// and whose markings are `marks`: its id, title and section ids, its
+/// markings' kinds, words and targets, where those targets lead and their
+/// titles.
+pub(super) fn page_part(
+    linked: &LinkedEdition,
+    p: &LinkedPage,
+    source: &Page,
+    marks: &[Found],
+) -> Key {
+    let mut f = Fingerprint::default();
+    f.text(p.page.id()).text(&p.title);
+    for s in &p.sections {
+        f.text(&s.id);
+    }
+    for found in marks {
+        f.number(found.kind as u64).text(&found.text);
+        f.text(heading_section(source, found).unwrap_or("\0"));
+        let Some(target) = &found.target else {
+            continue;
+        };
+        f.text(target);
+        match p.links.get(target) {
+            Some(Resolved::Page { page, section }) => {
+                f.text(page).text(section.as_deref().unwrap_or("\0"));
+                if let Some(t) = linked.page(page) {
+                    f.text(&t.title);
+                    let title = section
+                        .as_ref()
+                        .and_then(|s| t.sections.iter().find(|x| &x.id == s));
+                    f.text(title.map_or("\0", |x| x.title.as_str()));
+                }
+            }
+            _ => {
+                f.text("\0elsewhere");
+            }
+        }
+    }
+    f.finish()
+}
+
 /// Items of one kind, each with how many times its words stand on its page.
 type Counted = Vec<(EditorialItem, usize)>;
 
 /// Every editorial change to the model's text that this edition shows,
-/// grouped by kind; empty when the model marks none.
-pub(super) fn editorial_changes(linked: &LinkedEdition) -> Vec<EditorialGroup> {
+/// grouped by kind; empty when the model marks none. `found_in` gives the
+/// changes marked in one model page (`editorial::in_text` of its body, or
+/// what a memo kept of it); it is asked for every model page, in parallel.
+pub(super) fn editorial_changes(
+    linked: &LinkedEdition,
+    found_in: &(dyn Fn(&Page) -> Arc<Vec<Found>> + Sync),
+) -> Vec<EditorialGroup> {
     let mut groups: [(Kind, &str, Counted); 4] = [
         (Kind::Heading, "Headings added", Vec::new()),
         (Kind::Passage, "Passages added", Vec::new()),
@@ -48,26 +160,13 @@ pub(super) fn editorial_changes(linked: &LinkedEdition) -> Vec<EditorialGroup> {
     // Where each (kind, page, words) already stands in its group's list, so
     // a repeat is counted without searching the list.
     let mut seen: std::collections::HashMap<(Kind, String, String), usize> = Default::default();
-    for p in linked
-        .pages
-        .iter()
-        .filter(|p| p.page.origin != Origin::Local)
-    {
-        let Some(source) = model.pages.get(p.page.id()) else {
-            continue;
-        };
-        for found in editorial::in_text(source.body()) {
-            let section = (found.kind == Kind::Heading)
-                .then(|| {
-                    let at = source.body_start + found.at;
-                    source.sections.iter().find(|s| s.start == at)
-                })
-                .flatten()
-                .map(|s| s.id.as_str());
+    for (p, source, marks) in marked(linked, found_in) {
+        for found in marks.iter() {
+            let section = heading_section(source, found);
             let item = EditorialItem {
                 page_title: p.title.clone(),
                 href: href(linked, p, section),
-                words: words(linked, p, &found),
+                words: words(linked, p, found),
             };
             let Some((_, _, items)) = groups.iter_mut().find(|(k, _, _)| *k == found.kind) else {
                 continue;

@@ -120,6 +120,7 @@ pub struct Renderer<'r, 's> {
     site_key: OnceLock<Key>,
     a_to_z: OnceLock<Vec<site::AzLetter>>,
     changes: OnceLock<Vec<ChangeEntry>>,
+    edition_key: OnceLock<Key>,
     /// The edition's releases, when the site shows its history.
     history: Option<&'r History>,
 }
@@ -204,6 +205,7 @@ impl<'r, 's> Renderer<'r, 's> {
             site_key: OnceLock::new(),
             a_to_z: OnceLock::new(),
             changes: OnceLock::new(),
+            edition_key: OnceLock::new(),
             history: None,
         }
     }
@@ -328,9 +330,24 @@ impl<'r, 's> Renderer<'r, 's> {
             Output::Print => {
                 f.bytes(self.site_key())
                     .bytes(&self.contents.fingerprint_for(None));
-                for p in &self.linked.pages {
-                    f.bytes(&self.text_key(p, "print", &self.print_options(p))?);
-                    self.page_inputs_key(p, &mut f);
+                let texts: Option<Vec<Key>> = self
+                    .linked
+                    .pages
+                    .par_iter()
+                    .map(|p| self.text_key(p, "print", &self.print_options(p)))
+                    .collect();
+                let inputs: Vec<Key> = self
+                    .linked
+                    .pages
+                    .par_iter()
+                    .map(|p| {
+                        let mut f = Fingerprint::default();
+                        self.page_inputs_key(p, &mut f);
+                        f.finish()
+                    })
+                    .collect();
+                for (text, inputs) in texts?.iter().zip(&inputs) {
+                    f.bytes(text).bytes(inputs);
                 }
             }
             Output::Site(page) if matches!(page.id, "a-z" | "search") => {
@@ -366,17 +383,90 @@ impl<'r, 's> Renderer<'r, 's> {
         Some(f.finish())
     }
 
+    /// A fingerprint of everything a page's key reads besides the page's
+    /// own files: what every page shares (the site key, the settings of
+    /// HTML, the date), every page's id, place, title, sections, front
+    /// matter and backlinks (titles, breadcrumbs and "Referenced by" lists
+    /// read other pages'), the model's and the authority's settings (dates,
+    /// citations) and the releases shown. When it is the same as at the
+    /// last render, a page whose files did not change (linked from the
+    /// memo) has the key it had then: see [`Self::unchanged`].
+    pub fn edition_key(&self) -> Key {
+        *self.edition_key.get_or_init(|| self.make_edition_key())
+    }
+
+    fn make_edition_key(&self) -> Key {
+        let mut f = Fingerprint::default();
+        f.bytes(self.site_key()).bytes(&self.settings_key);
+        f.text(&self.today.to_string());
+        f.text(&format!("{:?}", self.linked.edition.model.meta));
+        if let Some(authority) = self.linked.edition.authority {
+            f.text(&format!("{:?}", authority.config));
+        }
+        let pages: Vec<Key> = self
+            .linked
+            .pages
+            .par_iter()
+            .map(|p| {
+                let mut f = Fingerprint::default();
+                f.text(p.page.id()).text(&p.title);
+                f.bytes(&p.page.meta.fingerprint());
+                f.number(p.page.origin as u64);
+                f.text(p.page.parent.as_deref().unwrap_or("\0"));
+                for s in &p.sections {
+                    f.text(&s.id).text(&s.title).number(u64::from(s.level));
+                }
+                for linking in self.linked.backlinks.get(p.page.id()).into_iter().flatten() {
+                    f.text(linking);
+                }
+                f.finish()
+            })
+            .collect();
+        for page in &pages {
+            f.bytes(page);
+        }
+        if let Some(history) = self.history {
+            f.bytes(&json(&self.page_versions_all(history)));
+        }
+        f.finish()
+    }
+
+    /// Whether `output` is a page whose own files are as they were at the
+    /// last link (so, with an unchanged [`Self::edition_key`], its key is
+    /// too). Never the credits page, whose list reads every model page.
+    pub fn unchanged(&self, output: Output) -> bool {
+        match output {
+            Output::Page(i) => {
+                let p = &self.linked.pages[i];
+                p.unchanged && p.page.id() != context::CREDITS_ID
+            }
+            _ => false,
+        }
+    }
+
+    /// Every page's versions, in page order, for the edition key.
+    fn page_versions_all<'h>(
+        &self,
+        history: &'h History,
+    ) -> Vec<Option<&'h Vec<versions::PageVersion>>> {
+        self.linked
+            .pages
+            .iter()
+            .map(|p| history.pages.get(p.page.id()))
+            .collect()
+    }
+
     /// Adds to `f` what a page's values are made from besides its text and
     /// what every page shares (titles, the steps, the edition's settings,
     /// which the site key holds): its front matter and origin, its place in
     /// the tree, the pages that link to it, and its examples' settings.
     fn page_inputs_key(&self, p: &LinkedPage, f: &mut Fingerprint) {
-        f.text(&format!("{:?}{:?}", p.page.meta, p.page.origin));
+        f.bytes(&p.page.meta.fingerprint())
+            .text(&format!("{:?}", p.page.origin));
         if p.page.id() == context::CREDITS_ID {
-            // Its list of the editors' changes reads every model page.
-            for other in &self.linked.pages {
-                f.text(other.page.id()).text(&other.page.file.text);
-            }
+            // Its list of the editors' changes reads every model page: it
+            // is made again only when what the list shows changed.
+            f.bytes(&self.credits_key());
         }
         let mut parent = p.page.parent.as_deref();
         // A parent loop is cut short, as breadcrumbs cut it.
@@ -455,6 +545,36 @@ impl<'r, 's> Renderer<'r, 's> {
         }
     }
 
+    /// The credits page's list's key, each page's part of it kept between
+    /// renders (with a memo) while neither the page's linked text, its model
+    /// file nor the edition key changed.
+    fn credits_key(&self) -> Key {
+        credits::editorial_key(self.linked, &|p, source| {
+            let make = || credits::page_part(self.linked, p, source, &self.found_in(source));
+            let (Some(memo), Some(text)) = (self.memo, p.fingerprint) else {
+                return make();
+            };
+            let mut inputs = Fingerprint::default();
+            inputs
+                .bytes(&self.edition_key())
+                .bytes(&text)
+                .bytes(&source.file.fingerprint());
+            memo.credit_part(p.page.id(), inputs.finish(), make)
+        })
+    }
+
+    /// The editorial changes marked in a model page, found once for each
+    /// text of it when there is a memo.
+    fn found_in(&self, source: &crate::page::Page) -> Arc<Vec<crate::editorial::Found>> {
+        let find = || crate::editorial::in_text(source.body());
+        match self.memo {
+            // The body's start is found from the text, so the file's
+            // fingerprint stands for both.
+            Some(memo) => memo.editorial(source.file.fingerprint(), find),
+            None => Arc::new(find()),
+        }
+    }
+
     fn site_key(&self) -> &Key {
         self.site_key.get_or_init(|| {
             let mut f = Fingerprint::default();
@@ -492,7 +612,12 @@ impl<'r, 's> Renderer<'r, 's> {
     fn page_inputs(&self, i: usize) -> Inputs<'_> {
         let p = &self.linked.pages[i];
         let examples = self.examples_of(p, false);
-        let context = context::page(self.linked, &self.site, p, examples, self.today);
+        let editorial = if p.page.id() == context::CREDITS_ID {
+            credits::editorial_changes(self.linked, &|s| self.found_in(s))
+        } else {
+            Vec::new()
+        };
+        let context = context::page(self.linked, &self.site, p, examples, editorial, self.today);
         let template = if p.page.id() == self.linked.edition.home {
             "home.html"
         } else {

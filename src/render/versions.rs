@@ -16,7 +16,7 @@ use super::html::escape;
 use crate::output::{Content, OutputFile};
 
 /// One past release of an edition, with what its pages said.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReleaseText {
     /// The version.
     pub version: String,
