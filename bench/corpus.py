@@ -242,6 +242,20 @@ def replace_refs(c, p, make):
     return body
 
 
+# The top of every page's layout up to the contents list, the same for
+# each tool but for the link home ({home}).
+LAYOUT_TOP = """</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="site-header">{home}
+<form action="/search/" method="get" role="search"><label for="q">Search</label><input type="search" id="q" name="q"><button>Search</button></form>
+</header>
+<div class="layout">
+<nav class="site-nav" aria-label="Handbook contents">
+<h2>Contents</h2>
+<ul>
+"""
+
 HUGO_BASEOF = """<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -249,17 +263,7 @@ HUGO_BASEOF = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ block "title" . }}{{ .Site.Title }}{{ end }}</title>
 <link rel="stylesheet" href="/handbook.css">
-</head>
-<body>
-<a class="skip-link" href="#main">Skip to main content</a>
-<header class="site-header"><a href="/">{{ .Site.Title }}</a>
-<form action="/search/" method="get" role="search"><label for="q">Search</label><input type="search" id="q" name="q"><button>Search</button></form>
-</header>
-<div class="layout">
-<nav class="site-nav" aria-label="Handbook contents">
-<h2>Contents</h2>
-<ul>
-{{ $current := . }}
+""" + LAYOUT_TOP.replace("{home}", '<a href="/">{{ .Site.Title }}</a>') + """{{ $current := . }}
 {{ range .Site.Sections }}<li class="depth-1"><a href="{{ .RelPermalink }}"{{ if eq $current.CurrentSection . }} aria-current="true"{{ end }}>{{ .Title }}</a></li>
 {{ end }}</ul>
 </nav>
@@ -342,17 +346,7 @@ ZOLA_BASE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{% block title %}{{ config.title }}{% endblock title %}</title>
 <link rel="stylesheet" href="{{ get_url(path='handbook.css') }}">
-</head>
-<body>
-<a class="skip-link" href="#main">Skip to main content</a>
-<header class="site-header"><a href="{{ config.base_url }}">{{ config.title }}</a>
-<form action="/search/" method="get" role="search"><label for="q">Search</label><input type="search" id="q" name="q"><button>Search</button></form>
-</header>
-<div class="layout">
-<nav class="site-nav" aria-label="Handbook contents">
-<h2>Contents</h2>
-<ul>
-{% if page %}{% set here = page.ancestors | last %}{% elif section %}{% set here = section.relative_path %}{% else %}{% set here = "" %}{% endif %}
+""" + LAYOUT_TOP.replace("{home}", '<a href="{{ config.base_url }}">{{ config.title }}</a>') + """{% if page %}{% set here = page.ancestors | last %}{% elif section %}{% set here = section.relative_path %}{% else %}{% set here = "" %}{% endif %}
 {% set home = get_section(path="_index.md", metadata_only=true) %}
 {% for path in home.subsections %}{% set s = get_section(path=path, metadata_only=true) %}<li class="depth-1"><a href="{{ s.permalink }}"{% if path == here %} aria-current="true"{% endif %}>{{ s.title }}</a></li>
 {% endfor %}</ul>

@@ -344,18 +344,35 @@ mod tests {
         assert_eq!(leftovers.len(), 1);
     }
 
-    #[test]
-    fn a_staging_written_in_pieces_replaces_the_output_only_when_finished() {
+    /// A folder holding `public/`, a good output with `FOLDER/index.html`.
+    fn good_output(folder: &str) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let mut first = Output::default();
-        first.add("model", vec![file("index.html", "good")]);
+        first.add(folder, vec![file("index.html", "good")]);
         write_atomically(&out, &first).unwrap();
+        (dir, out)
+    }
+
+    /// A staging for `out` with each `(path, text)` written in turn, each
+    /// as a write of its own into its folder.
+    fn staged(out: &Path, writes: &[(&str, &str)]) -> Staging {
+        let staging = Staging::beside(out);
+        for (path, text) in writes {
+            let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+            staging.write(folder, &[file(name, text)]);
+        }
+        staging
+    }
+
+    #[test]
+    fn a_staging_written_in_pieces_replaces_the_output_only_when_finished() {
+        let (dir, out) = good_output("model");
         // A build that wrote some editions, then failed: dropped unfinished.
-        let failed = Staging::beside(&out);
-        failed.write("model", &[file("index.html", "half")]);
-        failed.write("council", &[file("index.html", "half")]);
-        drop(failed);
+        drop(staged(
+            &out,
+            &[("model/index.html", "half"), ("council/a.html", "half")],
+        ));
         assert_eq!(
             std::fs::read_to_string(out.join("model/index.html")).unwrap(),
             "good"
@@ -363,16 +380,13 @@ mod tests {
         assert!(!out.join("council").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         // One that wrote each edition as it was made, then finished.
-        let built = Staging::beside(&out);
-        built.write("model", &[file("index.html", "new")]);
-        built.write("council", &[file("index.html", "too")]);
-        built.write("", &[file("index.html", "list")]);
-        built.finish().unwrap();
-        for (path, text) in [
+        let editions = [
             ("model/index.html", "new"),
             ("council/index.html", "too"),
             ("index.html", "list"),
-        ] {
+        ];
+        staged(&out, &editions).finish().unwrap();
+        for (path, text) in editions {
             assert_eq!(std::fs::read_to_string(out.join(path)).unwrap(), text);
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -380,16 +394,14 @@ mod tests {
 
     #[test]
     fn a_write_that_fails_fails_the_finish_and_leaves_the_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let mut first = Output::default();
-        first.add("", vec![file("index.html", "good")]);
-        write_atomically(&out, &first).unwrap();
-        let staging = Staging::beside(&out);
-        staging.write("", &[file("a.html", "fine")]);
-        staging.write("", &[file("../escape.html", "bad")]);
-        // Later writes are skipped once one failed.
-        staging.write("", &[file("b.html", "skipped")]);
+        let (dir, out) = good_output("");
+        // The third write is skipped once the second failed.
+        let writes = [
+            ("a.html", "fine"),
+            ("../escape.html", "bad"),
+            ("b.html", "skipped"),
+        ];
+        let staging = staged(&out, &writes);
         let err = staging.finish().unwrap_err();
         assert!(err.to_string().contains("refusing to write"), "{err}");
         assert_eq!(
