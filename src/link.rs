@@ -662,6 +662,20 @@ impl<'s> LinkedEdition<'s> {
         self.index_of(id).map(|i| &self.pages[i])
     }
 
+    /// The title a reference to page `page` (and its section `section`)
+    /// shows: the page's title, or the section's heading as named.
+    pub fn title_of(&self, page: &str, section: Option<&str>) -> Option<&str> {
+        let p = self.page(page)?;
+        match section {
+            None => Some(&p.title),
+            Some(id) => p
+                .sections
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.title.as_str()),
+        }
+    }
+
     /// An example's title and summary as readers see them, from the first
     /// page that shows it; `None` if no page does.
     pub fn example_settings(&self, id: &str) -> Option<&ExampleSettings> {
@@ -912,27 +926,30 @@ fn resolve_all<'s>(
         .iter()
         .map(|(p, _)| (p.page.id(), p.sections.as_slice()))
         .collect();
-    let mut resolved_all: Vec<HashMap<String, Resolved>> = Vec::with_capacity(prepared.len());
-    for (page, references) in &prepared {
-        let mut resolved = HashMap::new();
-        for reference in references {
-            let text = reference.text(page);
-            let sides = Sides {
-                model: edition.model,
-                authority: edition.authority,
-            };
-            match resolve(&reference.dest, page.page.id(), &index, sides) {
-                Ok(r) => {
-                    resolved.insert(reference.dest.clone(), r);
+    let sides = Sides {
+        model: edition.model,
+        authority: edition.authority,
+    };
+    // Diagnostics are sorted when they are printed, so pages can be
+    // resolved in any order.
+    let resolved_all: Vec<HashMap<String, Resolved>> = prepared
+        .par_iter()
+        .map(|(page, references)| {
+            let mut resolved = HashMap::new();
+            for reference in references {
+                match resolve(&reference.dest, page.page.id(), &index, sides) {
+                    Ok(r) => {
+                        resolved.insert(reference.dest.clone(), r);
+                    }
+                    Err((message, hint)) => diagnostics.push(reference.text(page).locate(
+                        Diagnostic::error("unknown-id", message).hint(hint),
+                        reference.range,
+                    )),
                 }
-                Err((message, hint)) => diagnostics.push(text.locate(
-                    Diagnostic::error("unknown-id", message).hint(hint),
-                    reference.range,
-                )),
             }
-        }
-        resolved_all.push(resolved);
-    }
+            resolved
+        })
+        .collect();
     let terms = edition_terms(edition.authority);
     let titles: HashMap<&str, (&str, &[SectionRef])> = prepared
         .iter()

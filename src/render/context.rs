@@ -5,7 +5,6 @@
 //! It only gathers values; it renders nothing and knows no file but by its
 //! link (`url`).
 
-use std::collections::HashMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -20,8 +19,6 @@ use crate::url::file_of;
 /// id of the model, `PRODUCT.md`).
 pub(super) const CREDITS_ID: &str = "credits";
 
-/// Titles of pages and of their sections, by id.
-pub(super) type Titles = HashMap<String, (String, HashMap<String, String>)>;
 
 /// A date as readers see it: `8 October 2009`.
 pub fn long_date(date: Date) -> String {

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use crate::link::{LinkedText, Resolved, SectionRef};
+use crate::link::{LinkedEdition, LinkedText, Resolved, SectionRef};
 use crate::markdown;
 pub use crate::markdown::escape_html as escape;
 use crate::terms::{self, find_lowercase_term, Piece};
@@ -19,8 +19,8 @@ use crate::url::file_of;
 /// How a page's Markdown becomes HTML.
 #[derive(Clone, Copy)]
 pub struct HtmlOptions<'a> {
-    /// Titles of pages and their sections, by id.
-    pub titles: &'a HashMap<String, (String, HashMap<String, String>)>,
+    /// The edition, for the titles of the pages and sections links go to.
+    pub linked: &'a LinkedEdition<'a>,
     /// Local terms, model → local.
     pub terms: &'a [(String, String)],
     /// In the print view every id is prefixed with its page id.
@@ -111,11 +111,10 @@ fn title_for(resolved: &Resolved, options: &HtmlOptions) -> Option<String> {
     let Resolved::Page { page, section } = resolved else {
         return None;
     };
-    let (title, sections) = options.titles.get(page)?;
-    match section {
-        Some(s) => sections.get(s).cloned(),
-        None => Some(title.clone()),
-    }
+    options
+        .linked
+        .title_of(page, section.as_deref())
+        .map(str::to_string)
 }
 
 /// Markdown of a linked text to HTML. `sections` are the ids its headings

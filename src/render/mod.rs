@@ -50,7 +50,7 @@ pub use html::escape;
 pub use site::ChangeEntry;
 pub use versions::{archived, release_folder, History, ReleaseRow, ReleaseText};
 
-use context::{ExampleContext, PageContext, SiteContext, Titles};
+use context::{ExampleContext, PageContext, SiteContext};
 use html::{to_html, GlossaryLink, HtmlOptions};
 
 /// A fingerprint of everything an output is made from.
@@ -107,7 +107,6 @@ pub struct Renderer<'r, 's> {
     diagnostics: &'r Diagnostics,
     memo: Option<&'r TextMemo>,
     terms: Vec<(String, String)>,
-    titles: Titles,
     glossary: Vec<crate::glossary::Term>,
     glossary_links: Vec<GlossaryLink>,
     site: SiteContext,
@@ -140,18 +139,6 @@ impl<'r, 's> Renderer<'r, 's> {
         memo: Option<&'r TextMemo>,
     ) -> Self {
         let terms = crate::link::edition_terms(linked.edition.authority);
-        let titles: Titles = linked
-            .pages
-            .iter()
-            .map(|p| {
-                let sections = p
-                    .sections
-                    .iter()
-                    .map(|s| (s.id.clone(), s.title.clone()))
-                    .collect();
-                (p.page.id().to_string(), (p.title.clone(), sections))
-            })
-            .collect();
         let glossary = crate::glossary::of(linked, diagnostics);
         let glossary_links: Vec<GlossaryLink> = glossary
             .iter()
@@ -194,7 +181,6 @@ impl<'r, 's> Renderer<'r, 's> {
             diagnostics,
             memo,
             terms,
-            titles,
             glossary,
             glossary_links,
             site,
@@ -595,7 +581,7 @@ impl<'r, 's> Renderer<'r, 's> {
 
     fn options<'o>(&'o self, page_id: &'o str, print_page: Option<&'o str>) -> HtmlOptions<'o> {
         HtmlOptions {
-            titles: &self.titles,
+            linked: self.linked,
             terms: &self.terms,
             print_page,
             glossary: &self.glossary_links,
@@ -648,10 +634,10 @@ impl<'r, 's> Renderer<'r, 's> {
                 continue;
             };
             f.text(page).text(section.as_deref().unwrap_or("\0"));
-            if let Some((title, sections)) = self.titles.get(page) {
+            if let Some(title) = self.linked.title_of(page, None) {
                 f.text(title);
                 if let Some(s) = section {
-                    f.text(sections.get(s).map_or("\0", String::as_str));
+                    f.text(self.linked.title_of(page, Some(s)).unwrap_or("\0"));
                 }
             }
         }
