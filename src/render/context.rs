@@ -5,7 +5,6 @@
 //! It only gathers values; it renders nothing and knows no file but by its
 //! link (`url`).
 
-
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -18,7 +17,6 @@ use crate::url::file_of;
 /// The id of the credits page, which lists the editors' changes (a stable
 /// id of the model, `PRODUCT.md`).
 pub(super) const CREDITS_ID: &str = "credits";
-
 
 /// A date as readers see it: `8 October 2009`.
 pub fn long_date(date: Date) -> String {
