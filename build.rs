@@ -56,7 +56,7 @@ fn main() {
     let theme = manifest.join("themes").join("default");
     println!("cargo:rerun-if-changed={}", theme.display());
     let mut files = Vec::new();
-    for part in ["templates", "static"] {
+    for part in ["templates", "static", "strings"] {
         files_under(&theme.join(part), &mut files);
     }
     let readme = theme.join("README.md");

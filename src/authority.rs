@@ -35,6 +35,8 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "demonstration",
     "changes",
     "address",
+    "languages",
+    "translations",
 ];
 
 /// The four UK jurisdictions.
@@ -239,6 +241,49 @@ pub struct AuthorityConfig {
     /// page), for the sitemap and the 404 page; checked when loaded.
     #[serde(default)]
     pub address: Option<String>,
+    /// The edition's languages, the first its default: `[en]` when not
+    /// given, `[en, cy]` for an edition in English and Welsh (issue 17).
+    #[serde(default)]
+    pub languages: Vec<crate::language::Lang>,
+    /// The authority's name, short name and notice in its other languages,
+    /// by language: `translations: { cy: { name: "Cyngor …" } }`.
+    #[serde(default)]
+    pub translations: BTreeMap<crate::language::Lang, OwnWords>,
+}
+
+/// An authority's own words in one of its other languages.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnWords {
+    /// The authority's full name in the language.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Its short name in the language.
+    #[serde(default)]
+    pub short_name: Option<String>,
+    /// The notice shown on every page, in the language.
+    #[serde(default)]
+    pub notice: Option<String>,
+    /// The heading over practice examples, in the language (without it,
+    /// the theme's words in the language).
+    #[serde(default)]
+    pub examples_heading: Option<String>,
+    /// The examples index's opening, in the language (without it, the
+    /// theme's words in the language).
+    #[serde(default)]
+    pub examples_intro: Option<String>,
+}
+
+impl AuthorityConfig {
+    /// The edition's languages, its default first: `[en]` when
+    /// `languages:` is not given.
+    pub fn languages(&self) -> Vec<crate::language::Lang> {
+        if self.languages.is_empty() {
+            vec![crate::language::Lang::En]
+        } else {
+            self.languages.clone()
+        }
+    }
 }
 
 /// What an override does to its target.
@@ -412,7 +457,7 @@ impl std::fmt::Display for Target {
 }
 
 /// A local change to the model: an override file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Override {
     /// What it changes.
     pub target: Target,
@@ -581,7 +626,7 @@ pub(crate) struct ExampleMeta {
 }
 
 /// A local practice example, shown on the pages it is attached to.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Example {
     /// Its id (also its anchor on the examples index).
     pub id: String,

@@ -7,13 +7,22 @@
 //! longer matches; and `handbook accept SLUG FILE…` (or `--all`) records a
 //! policy lead's review of the named overrides by updating both.
 //!
-//! This module reads snapshots and, in [`accept`], writes override front
-//! matter and snapshots; nothing else.
+//! Translations drift the same way (issue 17): each records the
+//! fingerprint of the source-language text it was made from
+//! (`source_fingerprint:`) and a copy of that text in
+//! `translation-snapshots/`; [`check_translations`] warns when the source
+//! changed and [`accept_translations`] records a new check.
+//!
+//! This module reads snapshots and, in [`accept`] and
+//! [`accept_translations`], writes front matter and snapshots; nothing else.
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::authority::Authority;
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::load::{Model, Translated};
 use crate::overlay::{AppliedOverride, Edition};
+use crate::translation::Translation;
 
 /// The folder, inside an authority's folder, that keeps the model text each override was reviewed against.
 pub const SNAPSHOT_DIR: &str = "model-snapshots";
@@ -358,12 +367,19 @@ fn names_file(name: &str, path: &str, edition: &Edition) -> bool {
 
 /// The file text with `model_fingerprint:` set in its front matter.
 fn with_fingerprint(text: &str, yaml: (usize, usize), fingerprint: &str) -> String {
+    with_setting(text, yaml, "model_fingerprint", fingerprint)
+}
+
+/// The file text with the front matter setting `key` set to `value`.
+fn with_setting(text: &str, yaml: (usize, usize), key: &str, value: &str) -> String {
     let block = &text[yaml.0..yaml.1];
-    let line = format!("model_fingerprint: \"{fingerprint}\"\n");
+    let line = format!("{key}: \"{value}\"\n");
     let mut new_block = String::with_capacity(block.len() + line.len());
     let mut replaced = false;
     for l in block.split_inclusive('\n') {
-        if l.starts_with("model_fingerprint:") {
+        if l.strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with(':'))
+        {
             new_block.push_str(&line);
             replaced = true;
         } else {
@@ -377,6 +393,190 @@ fn with_fingerprint(text: &str, yaml: (usize, usize), fingerprint: &str) -> Stri
         new_block.push_str(&line);
     }
     format!("{}{}{}", &text[..yaml.0], new_block, &text[yaml.1..])
+}
+
+/// The folder, inside an authority's folder, that keeps the source text
+/// each translation was last checked against (issue 17).
+pub const TRANSLATION_SNAPSHOT_DIR: &str = "translation-snapshots";
+
+/// One translation and the source text it translates as it is now.
+#[derive(Debug)]
+pub struct TranslationSource<'t> {
+    /// The translation.
+    pub translation: &'t Translation,
+    /// The source-language text it translates, as it is now.
+    pub text: String,
+}
+
+impl TranslationSource<'_> {
+    /// Whether the translation's recorded source matches the source now.
+    pub fn review(&self) -> Review {
+        match &self.translation.meta.source_fingerprint {
+            None => Review::Never,
+            Some(recorded) if *recorded == fingerprint(&self.text) => Review::Current,
+            Some(_) => Review::Changed,
+        }
+    }
+
+    /// The translation file's path under its authority's folder, as a
+    /// policy lead names it to `accept` (`translations/step-3.cy.md`).
+    pub fn file_argument(&self) -> &str {
+        under_authority(&self.translation.file.path)
+    }
+
+    fn snapshot(&self, authority_dir: &Path) -> PathBuf {
+        authority_dir
+            .join(TRANSLATION_SNAPSHOT_DIR)
+            .join(self.file_argument().replace('/', "__"))
+    }
+
+    /// How the source changed since the last check, from the copy kept in
+    /// `translation-snapshots/`.
+    pub fn change(&self, authority_dir: &Path) -> ModelChange {
+        match self.review() {
+            Review::Current => ModelChange::None,
+            Review::Never => ModelChange::First(self.text.trim_end().to_string()),
+            Review::Changed => match std::fs::read_to_string(self.snapshot(authority_dir)) {
+                Ok(before) => ModelChange::Lines(changed_lines(&before, &self.text)),
+                Err(_) => ModelChange::Unknown,
+            },
+        }
+    }
+}
+
+/// A path from the root with its `local-overrides/<slug>/` taken off.
+fn under_authority(path: &str) -> &str {
+    path.strip_prefix("local-overrides/")
+        .and_then(|rest| rest.split_once('/'))
+        .map_or(path, |(_, rest)| rest)
+}
+
+/// Each translation of `translated` with its source text as it is now, in
+/// the sources of the edition's default language (`model`, `authority`).
+pub fn translation_sources<'t>(
+    translated: &'t Translated,
+    model: &Model,
+    authority: &Authority,
+) -> Vec<TranslationSource<'t>> {
+    translated
+        .translations
+        .iter()
+        .filter_map(|t| {
+            let text = crate::translation::source_text(t, &model.pages, authority)?;
+            Some(TranslationSource {
+                translation: t,
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Warnings for translations whose source text changed since they were
+/// last checked (with the lines that changed), or that were never checked.
+pub fn check_translations(sources: &[TranslationSource], authority: &Authority) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for source in sources {
+        let t = source.translation;
+        let file = source.file_argument();
+        let at = t.span_of("source_fingerprint");
+        let slug = &authority.slug;
+        match source.review() {
+            Review::Never => warnings.push(
+                Diagnostic::warning(
+                    "translation-not-checked",
+                    format!("this translation has no record of the {} text of `{}` it was made from", crate::language::Lang::En.english_name(), t.source_path),
+                )
+                .at(&t.file, at.0, at.1)
+                .hint(format!("once a {} speaker has checked it against the source, run `handbook accept {slug} {file}`", t.lang.english_name())),
+            ),
+            Review::Changed => warnings.push(
+                Diagnostic::warning(
+                    "stale-translation",
+                    format!("the source text of this translation, `{}`, changed since the translation was last checked", t.source_path),
+                )
+                .at(&t.file, at.0, at.1)
+                .hint(format!("read the change below (- was, + now), update the translation, then run `handbook accept {slug} {file}`"))
+                .detail(source.change(&authority.dir).to_string()),
+            ),
+            Review::Current => {}
+        }
+    }
+    warnings
+}
+
+/// Records that the chosen translations were checked against their source
+/// text as it is now: sets each one's `source_fingerprint:` and keeps a
+/// copy of the source in `translation-snapshots/`. Names that match no
+/// translation are an error and nothing is recorded. Returns the
+/// translations recorded, each with the source change it covers.
+pub fn accept_translations(
+    sources: &[TranslationSource],
+    authority: &Authority,
+    choice: Choice,
+) -> Result<Vec<Recorded>, AcceptError> {
+    let chosen: Vec<&TranslationSource> = match choice {
+        Choice::All => sources.iter().collect(),
+        Choice::Files(names) => {
+            let known: Vec<&str> = sources
+                .iter()
+                .map(TranslationSource::file_argument)
+                .collect();
+            let mut chosen = Vec::new();
+            let mut unknown = Vec::new();
+            for name in names {
+                let typed = name.replace('\\', "/");
+                let typed = typed.trim_start_matches("./");
+                match sources.iter().find(|s| {
+                    s.translation.file.path == typed
+                        || s.file_argument() == typed
+                        || s.file_argument() == under_authority(typed)
+                }) {
+                    Some(s) => chosen.push(s),
+                    None => unknown.push((
+                        format!("`{name}` is not a translation of {}", authority.config.name),
+                        did_you_mean(
+                            typed,
+                            known.iter().copied(),
+                            &format!("its translations are: {}", known.join(", ")),
+                        ),
+                    )),
+                }
+            }
+            if !unknown.is_empty() {
+                return Err(AcceptError::Unknown(unknown));
+            }
+            chosen
+        }
+    };
+    let mut recorded = Vec::new();
+    for source in chosen {
+        let snapshot = source.snapshot(&authority.dir);
+        let kept = std::fs::read_to_string(&snapshot).is_ok_and(|s| s == source.text);
+        if source.review() == Review::Current && kept {
+            continue;
+        }
+        let change = source.change(&authority.dir);
+        let t = source.translation;
+        if let Some(folder) = snapshot.parent() {
+            std::fs::create_dir_all(folder).map_err(AcceptError::Io)?;
+        }
+        std::fs::write(&snapshot, &source.text).map_err(AcceptError::Io)?;
+        let text = with_setting(
+            &t.file.text,
+            t.yaml,
+            "source_fingerprint",
+            &fingerprint(&source.text),
+        );
+        if let Some(root) = authority.dir.parent().and_then(Path::parent) {
+            std::fs::write(root.join(&t.file.path), text).map_err(AcceptError::Io)?;
+        }
+        recorded.push(Recorded {
+            file: t.file.path.clone(),
+            target: t.source_path.clone(),
+            change,
+        });
+    }
+    Ok(recorded)
 }
 
 #[cfg(test)]

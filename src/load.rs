@@ -30,8 +30,10 @@ use serde::Deserialize;
 use crate::authority::{Authority, AuthorityConfig, Example, Override, AUTHORITY_KEYS};
 use crate::diagnostic::{display_path, Diagnostic, Diagnostics, SourceFile};
 use crate::frontmatter;
+use crate::language::Lang;
 use crate::page::Page;
 use crate::source::{self, read_source};
+use crate::translation::{self, Translation};
 
 /// `content/handbook.yaml`: what the model is and how to credit it.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
@@ -135,6 +137,36 @@ pub struct Sources {
     /// The theme folder (`themes/default`); when the root has no `themes/`
     /// folder, the theme built into Handbook is used instead.
     pub theme_dir: PathBuf,
+    /// Each authority's sources in each of its languages but the default,
+    /// by slug and language, in the order of `authorities`.
+    pub translated: Vec<Translated>,
+}
+
+/// One authority's sources in one of its other languages: the model and
+/// the authority's own content with each translation in place of what it
+/// translates (see [`translation`]).
+#[derive(Debug)]
+pub struct Translated {
+    /// The authority's slug.
+    pub slug: String,
+    /// The language.
+    pub lang: Lang,
+    /// The model in the language.
+    pub model: Arc<Model>,
+    /// The authority in the language.
+    pub authority: Authority,
+    /// The translations, in file order.
+    pub translations: Vec<Translation>,
+}
+
+impl Sources {
+    /// The sources of authority `slug` in language `lang`, when it has that
+    /// language besides its default.
+    pub fn in_language(&self, slug: &str, lang: Lang) -> Option<&Translated> {
+        self.translated
+            .iter()
+            .find(|t| t.slug == slug && t.lang == lang)
+    }
 }
 
 /// Which authorities to load.
@@ -161,24 +193,64 @@ pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> So
     }
     let meta = load_meta(root, diagnostics);
     let broken = std::sync::Mutex::new(BTreeSet::new());
-    let mut pages = load_pages(root, &content, diagnostics, &broken);
+    let files = markdown_files(root, &content, diagnostics);
+    let mut pages = load_pages(root, files, diagnostics, &broken);
     set_folder_parents(&mut pages);
     let mut model_pages = BTreeMap::new();
     for page in pages {
         insert_unique(&mut model_pages, page, diagnostics);
     }
     add_missing_site_pages(&mut model_pages, &meta);
-    let authorities = load_authorities(root, selection, diagnostics);
+    let loaded = load_authorities(root, selection, diagnostics);
+    let model = Model {
+        meta,
+        pages: model_pages,
+        broken_ids: broken.into_value(),
+    };
+    let translated = loaded
+        .iter()
+        .flat_map(|(a, t)| in_other_languages(&model, a, t, diagnostics))
+        .collect();
     Sources {
         root: root.to_path_buf(),
-        model: Arc::new(Model {
-            meta,
-            pages: model_pages,
-            broken_ids: broken.into_value(),
-        }),
-        authorities,
+        model: Arc::new(model),
+        authorities: loaded.into_iter().map(|(a, _)| a).collect(),
         theme_dir: root.join("themes").join("default"),
+        translated,
     }
+}
+
+/// An authority's sources in each of its languages but the default.
+fn in_other_languages(
+    model: &Model,
+    authority: &Authority,
+    translations: &[Translation],
+    diagnostics: &Diagnostics,
+) -> Vec<Translated> {
+    let mut problems = Vec::new();
+    let made = authority.config.languages()[1..]
+        .iter()
+        .map(|&lang| {
+            let own: Vec<Translation> = translations
+                .iter()
+                .filter(|t| t.lang == lang)
+                .cloned()
+                .collect();
+            Translated {
+                slug: authority.slug.clone(),
+                lang,
+                model: Arc::new(Model {
+                    meta: model.meta.clone(),
+                    pages: translation::model_pages(&model.pages, &own, &mut problems),
+                    broken_ids: model.broken_ids.clone(),
+                }),
+                authority: translation::authority(authority, lang, &own, &mut problems),
+                translations: own,
+            }
+        })
+        .collect();
+    diagnostics.extend(problems);
+    made
 }
 
 /// The file that makes a folder's own page.
@@ -378,11 +450,11 @@ fn markdown_files(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Pat
 
 fn load_pages(
     root: &Path,
-    dir: &Path,
+    files: Vec<PathBuf>,
     diagnostics: &Diagnostics,
     broken: &std::sync::Mutex<BTreeSet<String>>,
 ) -> Vec<Page> {
-    markdown_files(root, dir, diagnostics)
+    files
         .into_par_iter()
         .filter_map(|path| {
             let file = match read_source(root, &path) {
@@ -416,11 +488,11 @@ fn salvage_id(text: &str) -> Option<String> {
 
 fn parse_each<T: Send>(
     root: &Path,
-    dir: &Path,
+    files: Vec<PathBuf>,
     diagnostics: &Diagnostics,
     parse: impl Fn(Arc<SourceFile>) -> Result<T, Diagnostic> + Sync,
 ) -> Vec<T> {
-    markdown_files(root, dir, diagnostics)
+    files
         .into_par_iter()
         .filter_map(|path| match read_source(root, &path).and_then(&parse) {
             Ok(value) => Some(value),
@@ -453,7 +525,7 @@ fn load_authorities(
     root: &Path,
     selection: &Selection,
     diagnostics: &Diagnostics,
-) -> Vec<Authority> {
+) -> Vec<(Authority, Vec<Translation>)> {
     let known = authority_slugs(root);
     let slugs = match selection {
         Selection::All => {
@@ -563,7 +635,11 @@ fn report_folder_without_settings(root: &Path, slug: &str, diagnostics: &Diagnos
     diagnostics.push(diagnostic.in_path(shown));
 }
 
-fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<Authority> {
+fn load_authority(
+    root: &Path,
+    slug: &str,
+    diagnostics: &Diagnostics,
+) -> Option<(Authority, Vec<Translation>)> {
     let dir = root.join("local-overrides").join(slug);
     if !crate::markdown::is_valid_id(slug) || crate::names::unsafe_name(slug).is_some() {
         diagnostics.push(
@@ -592,10 +668,33 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
     };
     let mut config = config;
     config.address = checked_address(&config_file, config.address.take(), diagnostics);
-    let overrides = parse_each(root, &dir.join("overrides"), diagnostics, Override::parse);
-    let examples = parse_each(root, &dir.join("examples"), diagnostics, Example::parse);
+    check_languages(&config, &config_file, diagnostics);
+    let in_folders = |folder: &str| {
+        let (own, translations): (Vec<PathBuf>, Vec<PathBuf>) =
+            markdown_files(root, &dir.join(folder), diagnostics)
+                .into_iter()
+                .partition(|p| translation::file_language(&p.to_string_lossy()).is_none());
+        (own, translations)
+    };
+    let (override_files, mut translation_files) = in_folders("overrides");
+    let (example_files, more) = in_folders("examples");
+    translation_files.extend(more);
+    let (page_files, more) = in_folders("pages");
+    translation_files.extend(more);
+    translation_files.extend(markdown_files(
+        root,
+        &dir.join(translation::TRANSLATIONS_DIR),
+        diagnostics,
+    ));
+    let overrides = parse_each(root, override_files, diagnostics, Override::parse);
+    let examples = parse_each(root, example_files, diagnostics, Example::parse);
     let broken = std::sync::Mutex::new(BTreeSet::new());
-    let pages = load_pages(root, &dir.join("pages"), diagnostics, &broken);
+    let pages = load_pages(root, page_files, diagnostics, &broken);
+    let shown_dir = display_path(root, &dir);
+    let translations = parse_each(root, translation_files, diagnostics, |file| {
+        translation::parse(file, &shown_dir)
+    });
+    let translations = in_languages_of(&config, translations, diagnostics);
     let authority = Authority {
         slug: slug.to_string(),
         config,
@@ -607,7 +706,68 @@ fn load_authority(root: &Path, slug: &str, diagnostics: &Diagnostics) -> Option<
         dir,
     };
     diagnostics.extend(authority.unfinished());
-    Some(authority)
+    Some((authority, translations))
+}
+
+/// Reports a `languages:` list Handbook cannot publish: one that names a
+/// language twice, or whose first (the default) is not English, the
+/// language of the model guidance.
+fn check_languages(config: &AuthorityConfig, file: &Arc<SourceFile>, diagnostics: &Diagnostics) {
+    let languages = &config.languages;
+    let at = crate::page::find_key(file, (0, file.text.len()), "languages");
+    let twice = languages
+        .iter()
+        .enumerate()
+        .any(|(i, l)| languages[..i].contains(l));
+    if twice {
+        diagnostics.push(
+            Diagnostic::error("languages", "`languages` names a language twice")
+                .at(file, at.0, at.1)
+                .hint("list each language once, the default first, such as `languages: [en, cy]`"),
+        );
+    }
+    if languages.first().is_some_and(|l| *l != Lang::En) {
+        diagnostics.push(
+            Diagnostic::error("languages", "the first of `languages` is the edition's default language, and it must be `en`: the model guidance is in English")
+                .at(file, at.0, at.1)
+                .hint("write `languages: [en, cy]`; Welsh pages are translations of the English"),
+        );
+    }
+}
+
+/// The translations whose language is one of the edition's languages other
+/// than its default; each other one is an error at its file.
+fn in_languages_of(
+    config: &AuthorityConfig,
+    translations: Vec<Translation>,
+    diagnostics: &Diagnostics,
+) -> Vec<Translation> {
+    let languages = config.languages();
+    translations
+        .into_iter()
+        .filter(|t| {
+            let other = languages[1..].contains(&t.lang);
+            if !other {
+                let (message, hint) = if languages[0] == t.lang {
+                    (
+                        format!("this is a translation into {}, the edition's default language", t.lang.english_name()),
+                        "the default language's text is the file without a language tag; delete this file or move its text there".to_string(),
+                    )
+                } else {
+                    (
+                        format!("this is a translation into {} (`{}`), which is not one of this edition's languages", t.lang.english_name(), t.lang.code()),
+                        format!("add `{}` to `languages:` in authority.yaml, such as `languages: [en, {}]`, or delete this file", t.lang.code(), t.lang.code()),
+                    )
+                };
+                diagnostics.push(
+                    Diagnostic::error("translation-language", message)
+                        .at(&t.file, 0, 0)
+                        .hint(hint),
+                );
+            }
+            other
+        })
+        .collect()
 }
 
 /// What [`reload`] re-read.
@@ -627,6 +787,11 @@ pub struct Reloaded {
 /// anything else (a new, deleted or broken file, a changed id, settings,
 /// templates), when the caller must load the root again.
 pub fn reload(sources: &mut Sources, changed: &[PathBuf]) -> Option<Reloaded> {
+    // An edition in several languages is read again whole: its other
+    // languages are made from the files of all of them.
+    if !sources.translated.is_empty() {
+        return None;
+    }
     let read = read_changed(&sources.root, changed)?;
     // Parse everything first, so a failure leaves `sources` as it was.
     let parsed = read

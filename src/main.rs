@@ -134,7 +134,8 @@ enum Command {
     Accept {
         /// The authority's folder name under local-overrides/.
         slug: String,
-        /// Override files you reviewed, such as `step-3-local-panel.md`.
+        /// Override files you reviewed, such as `step-3-local-panel.md`, or
+        /// translations you checked, such as `translations/step-3.cy.md`.
         #[arg(value_name = "FILE", conflicts_with = "all")]
         files: Vec<String>,
         /// Record the review of every override whose model text changed.
@@ -684,11 +685,77 @@ fn handbook_diff(root: &Path, slug: &str) -> ExitCode {
     }
 }
 
+/// `handbook accept` for translations: records that the named translations
+/// (or all, with `all`) were checked against their source text as it is
+/// now, showing the change in the source each check covers.
+fn accept_translations(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
+    use handbook::drift::{self, AcceptError, Choice};
+    let choice = if all {
+        Choice::All
+    } else {
+        Choice::Files(files)
+    };
+    let result = pipeline::with_translations(root, slug, |authority, found| {
+        drift::accept_translations(found, authority, choice)
+    });
+    let recorded = match result {
+        Ok(Ok(recorded)) => recorded,
+        Ok(Err(AcceptError::Unknown(names))) => {
+            for (message, hint) in names {
+                say(&format!("error: {message}"));
+                say(&format!("  hint: {hint}"));
+            }
+            say("Nothing was recorded.");
+            return ExitCode::FAILURE;
+        }
+        Ok(Err(AcceptError::Io(e))) => {
+            say(&format!("error: could not record the check: {e}"));
+            say("  hint: check that the authority's folder is writable");
+            return ExitCode::FAILURE;
+        }
+        Err(problems) => {
+            print_human(&problems);
+            say("Nothing was recorded: fix the errors above first.");
+            return ExitCode::FAILURE;
+        }
+    };
+    for r in &recorded {
+        match &r.change {
+            drift::ModelChange::First(_) | drift::ModelChange::None => print_out(&format!(
+                "{} ({}): recorded as checked against the source text as it is now.\n",
+                r.file, r.target
+            )),
+            change => print_out(&format!(
+                "\n{} ({}): the change in the source text you checked (- was, + now):\n{change}\n",
+                r.file, r.target
+            )),
+        }
+    }
+    if !recorded.is_empty() {
+        print_out(&format!(
+            "\nRecorded the check of {} translation(s) against their source text.\n",
+            recorded.len()
+        ));
+    }
+    ExitCode::SUCCESS
+}
+
 /// `handbook accept`: records the review of the named overrides (or all,
 /// with `all`), showing the model change each review covers; with neither,
 /// lists the stale overrides and fails, so nothing is recorded unseen.
 fn accept(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
     use handbook::drift::{self, AcceptError, Choice};
+    let (translations, files): (Vec<String>, Vec<String>) = files
+        .iter()
+        .cloned()
+        .partition(|f| handbook::translation::file_language(f).is_some());
+    if all || !translations.is_empty() {
+        let code = accept_translations(root, slug, &translations, all);
+        if code != ExitCode::SUCCESS || (!all && files.is_empty()) {
+            return code;
+        }
+    }
+    let files = files.as_slice();
     let result = pipeline::with_edition(root, slug, |linked| {
         let edition = &linked.edition;
         if files.is_empty() && !all {

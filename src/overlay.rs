@@ -8,6 +8,10 @@
 //! [`Chunk`]s that remember which file each piece came from, so later stages
 //! can point errors at the right line and tell model text from local text.
 //!
+//! An authority's edition in another of its languages ([`edition_in`]) is
+//! overlaid the same way from its sources in that language; each piece
+//! still in the default language is wrapped in a `lang` region.
+//!
 //! It does not resolve links, substitute variables or write HTML.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -15,9 +19,11 @@ use std::sync::Arc;
 
 use crate::authority::{Action, Authority, Example, MarkStyle, Override, Position};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
+use crate::language::Lang;
 use crate::load::Model;
 use crate::markdown;
 use crate::page::{Page, PageMeta};
+use crate::translation::file_language;
 
 /// The slug of the edition that is the model alone.
 pub const MODEL_SLUG: &str = "model";
@@ -137,6 +143,10 @@ pub struct Edition<'s> {
     pub applied: Vec<AppliedOverride<'s>>,
     /// All examples, in file order.
     pub examples: Vec<&'s Example>,
+    /// The edition's language when it is one of its authority's other
+    /// languages (`None` for the default language): text still in the
+    /// default language is marked as such.
+    pub lang: Option<Lang>,
 }
 
 impl<'s> Edition<'s> {
@@ -162,6 +172,41 @@ impl<'s> Edition<'s> {
     pub fn page(&self, id: &str) -> Option<&EditionPage<'s>> {
         self.pages.iter().find(|p| p.id() == id)
     }
+
+    /// The language code of text from `file`, when the edition is in
+    /// another language and the file is not: `Some("en")` for a page not
+    /// yet translated, `None` for text in the edition's own language.
+    pub fn foreign(&self, file: &SourceFile) -> Option<&'static str> {
+        let lang = self.lang?;
+        (file_language(&file.path) != Some(Ok(lang))).then(|| Lang::En.code())
+    }
+
+    /// Whether no text of `page` (its title or any piece of its text) is in
+    /// the edition's language yet: the page is not translated at all.
+    pub fn wholly_untranslated(&self, page: &EditionPage) -> bool {
+        let Some(lang) = self.lang else {
+            return false;
+        };
+        self.foreign(&page.file).is_some()
+            && !page
+                .chunks
+                .iter()
+                .any(|c| c.file.path != GENERATED && in_language(c, lang))
+    }
+
+    /// Whether any text of `page` (its title, text or examples) is not yet
+    /// in the edition's language.
+    pub fn untranslated(&self, page: &EditionPage) -> bool {
+        let Some(lang) = self.lang else {
+            return false;
+        };
+        self.foreign(&page.file).is_some()
+            || page.chunks.iter().any(|c| !in_language(c, lang))
+            || page
+                .examples
+                .iter()
+                .any(|e| self.foreign(&e.file).is_some())
+    }
 }
 
 /// The model edition: every model page, unchanged.
@@ -176,6 +221,59 @@ pub fn authority_edition<'s>(
     diagnostics: &Diagnostics,
 ) -> Edition<'s> {
     build(model, Some(authority), diagnostics)
+}
+
+/// An authority's edition in one of its other languages, from its sources
+/// in that language (the model and the authority's content with each
+/// translation in place of what it translates; `load::Translated`). Each
+/// piece of text still in the default language is wrapped in a `lang`
+/// region, so readers' software reads it as that language (WCAG 2.2,
+/// 3.1.2 language of parts).
+pub fn edition_in<'s>(
+    model: &'s Model,
+    authority: &'s Authority,
+    lang: Lang,
+    default: Lang,
+    diagnostics: &Diagnostics,
+) -> Edition<'s> {
+    let mut edition = build(model, Some(authority), diagnostics);
+    edition.lang = Some(lang);
+    for page in &mut edition.pages {
+        let chunks = std::mem::take(&mut page.chunks);
+        for chunk in chunks {
+            if in_language(&chunk, lang) {
+                page.chunks.push(chunk);
+                continue;
+            }
+            page.chunks.push(generated(&format!(
+                "\n\n<div lang=\"{}\">\n\n",
+                default.code()
+            )));
+            page.chunks.push(chunk);
+            page.chunks.push(generated("\n\n</div>\n\n"));
+        }
+    }
+    edition
+}
+
+/// Whether a chunk is in `lang`: a translation into it, or text made by
+/// Handbook between pieces (which has no words).
+pub fn in_language(chunk: &Chunk, lang: Lang) -> bool {
+    chunk.file.path == GENERATED || file_language(&chunk.file.path) == Some(Ok(lang))
+}
+
+/// The path of the text Handbook makes between pieces of text.
+const GENERATED: &str = "(generated)";
+
+/// A chunk of text Handbook makes, with no words of any language.
+fn generated(text: &str) -> Chunk {
+    let file = SourceFile::new(GENERATED, text);
+    Chunk {
+        range: (0, file.text.len()),
+        file,
+        local: false,
+        mark: None,
+    }
 }
 
 /// Where a model page sits in the navigation: under its `parent:`, else
@@ -241,6 +339,7 @@ fn build<'s>(
         pages,
         applied,
         examples,
+        lang: None,
     }
 }
 
@@ -698,7 +797,7 @@ fn marked_text(p: &Planned, authority: &Authority) -> Option<Chunk> {
 /// (the comment is not published).
 fn separator() -> Chunk {
     static BLANK: std::sync::OnceLock<Arc<SourceFile>> = std::sync::OnceLock::new();
-    let file = BLANK.get_or_init(|| SourceFile::new("(generated)", "\n\n<!-- -->\n\n"));
+    let file = BLANK.get_or_init(|| SourceFile::new(GENERATED, "\n\n<!-- -->\n\n"));
     Chunk {
         file: Arc::clone(file),
         range: (0, file.text.len()),

@@ -134,7 +134,7 @@ pub struct Section {
 }
 
 /// A page read from a file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     /// Its front matter.
     pub meta: PageMeta,
@@ -195,6 +195,54 @@ impl Page {
             body_start: split.body_start,
             sections,
             folder_parent: None,
+        })
+    }
+
+    /// The page in another language: `source`'s front matter with the
+    /// translation's `title` (and `summary`, when given), and the body of
+    /// `file` from `body_start`. `None`, with a warning at the translation's
+    /// file for each, when the translation lacks a section id of `source`:
+    /// overrides and cross-references find sections by id in either
+    /// language, so the source is shown until the translation has them all.
+    pub fn translated(
+        source: &Page,
+        file: Arc<SourceFile>,
+        body_start: usize,
+        words: (String, Option<String>),
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<Self> {
+        let mut meta = source.meta.clone();
+        meta.title = words.0;
+        if words.1.is_some() {
+            meta.summary = words.1;
+        }
+        let sections = sections_of(&file, body_start, problems);
+        let mut complete = true;
+        for s in &source.sections {
+            if !sections.iter().any(|t| t.id == s.id) {
+                complete = false;
+                problems.push(
+                    Diagnostic::warning(
+                        "missing-section",
+                        format!(
+                            "`{}` has the section `{}` (“{}”), which this translation lacks, so the page is shown untranslated",
+                            source.file.path, s.id, s.title
+                        ),
+                    )
+                    .at(&file, body_start, body_start)
+                    .hint(format!(
+                        "give the translated heading the same id, such as `## … {{#{}}}`, so overrides and cross-references find it in both languages",
+                        s.id
+                    )),
+                );
+            }
+        }
+        complete.then(|| Self {
+            meta,
+            file,
+            body_start,
+            sections,
+            folder_parent: source.folder_parent.clone(),
         })
     }
 

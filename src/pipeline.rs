@@ -9,6 +9,11 @@
 //! template engine. Nothing is written unless every edition built without
 //! errors. With `HANDBOOK_TIMINGS` set, each stage's time is printed.
 //!
+//! An authority's edition in several languages is built once per language
+//! (its default at the edition's folder, each other in a folder named by
+//! the language, `cy/`), each a complete site with its own search index;
+//! the links of each are checked where it stands, beside the others.
+//!
 //! For `serve`, a [`Preview`] builds one edition again and again as files
 //! are saved, through the same stages and the same renderer, keeping what
 //! each stage can reuse: the sources (re-reading only the files saved), the
@@ -24,6 +29,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::language::Lang;
 use crate::load::{self, Selection, Sources};
 use crate::output::{Content, OutputFile};
 use crate::overlay::{self, Edition};
@@ -95,6 +101,8 @@ pub struct EditionSummary {
     pub pages: usize,
     /// Whether its authority is a made-up one (`demonstration: true`).
     pub demonstration: bool,
+    /// Its languages besides the default, each a site in a folder of its own.
+    pub other_languages: Vec<Lang>,
 }
 
 /// The result of running the stages up to render.
@@ -137,9 +145,9 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
 }
 
 /// Like [`run_with_progress`]; with `staging`, each edition's files are
-/// written there as soon as the edition is checked, while other editions
-/// are still being made, rather than kept: the run's output then holds only
-/// the files above the editions.
+/// written there as soon as the edition is made and checked, while other
+/// editions are still being made, rather than kept: the run's output then
+/// holds only the files above the editions.
 fn run_into(
     request: &Request,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -164,8 +172,8 @@ fn run_into(
         search: request.search,
         engine: std::sync::OnceLock::new(),
         releases,
-        staging: staging.map(|s| (s, request.editions.single())),
         store: request.cache.as_ref().map(Store::new),
+        staging: staging.map(|s| (s, request.editions.single())),
     };
     let results = make_editions(&shared, with_model, &diagnostics, progress);
     // Said only when nothing is wrong: the problems come first.
@@ -204,6 +212,7 @@ fn assemble(
             slug: &e.slug,
             name: &e.name,
             demonstration: e.demonstration,
+            other_languages: &e.other_languages,
         })
         .collect();
     let index = Engine::new(theme, &TemplateFiles::default(), diagnostics)
@@ -237,12 +246,12 @@ struct Shared<'a> {
     engine: std::sync::OnceLock<Option<Engine>>,
     /// The releases whose pages the editions show, oldest first.
     releases: Vec<history::Release>,
-    /// Where each edition's files are written as soon as they are checked,
-    /// and whether an edition goes at the top of the output (one edition
-    /// alone) rather than in its own folder.
-    staging: Option<(&'a Staging, bool)>,
     /// The build cache, if the run keeps one.
     store: Option<Store>,
+    /// Where each edition's files are written as soon as it is checked, and
+    /// whether an edition goes at the top of the output (one edition alone)
+    /// rather than in its own folder.
+    staging: Option<(&'a Staging, bool)>,
 }
 
 fn make_editions(
@@ -263,16 +272,32 @@ fn make_editions(
             let edition = timed("each", "overlay", || {
                 overlay_edition(sources, slug, diagnostics)
             });
-            let result = build_edition(
-                shared,
-                edition.expect("the slug is a loaded authority's"),
-                diagnostics,
-            );
+            let mut editions = vec![edition.expect("the slug is a loaded authority's")];
+            editions.extend(slug.into_iter().flat_map(|slug| {
+                sources
+                    .translated
+                    .iter()
+                    .filter(move |t| t.slug == slug)
+                    .map(|t| overlay_in(t, diagnostics))
+            }));
+            let result = build_edition(shared, editions, diagnostics);
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(finished, jobs.len());
             result
         })
         .collect()
+}
+
+/// An authority's edition in one of its other languages (see
+/// [`overlay::edition_in`]).
+fn overlay_in<'s>(translated: &'s load::Translated, diagnostics: &Diagnostics) -> Edition<'s> {
+    overlay::edition_in(
+        &translated.model,
+        &translated.authority,
+        translated.lang,
+        Lang::En,
+        diagnostics,
+    )
 }
 
 /// The edition of the authority `slug` (the model's when `None`), with its
@@ -324,225 +349,383 @@ fn edition_theme<'e>(
     Some((engine.as_ref()?, statics))
 }
 
+/// One language of an edition, rendered, before its search index and link
+/// check.
+struct InLanguage<'s> {
+    linked: link::LinkedEdition<'s>,
+    files: Vec<OutputFile>,
+    archived: Vec<OutputFile>,
+    /// The folder of its site in the edition's output (`""`, `cy/`).
+    folder: String,
+    /// The files of its theme words.
+    strings: Vec<Arc<crate::diagnostic::SourceFile>>,
+}
+
+/// Builds an edition in each of its languages (`editions`: the default
+/// language's first, then the others'), each a complete site, the others
+/// in a folder named by their language (`cy/`).
 fn build_edition(
     shared: &Shared,
-    edition: Edition,
+    editions: Vec<Edition>,
     diagnostics: &Diagnostics,
 ) -> (EditionSummary, Vec<OutputFile>) {
+    let edition = &editions[0];
     let summary = EditionSummary {
         slug: edition.slug.clone(),
         name: edition.name().to_string(),
         pages: edition.pages.len(),
         demonstration: edition.authority.is_some_and(|a| a.config.demonstration),
+        other_languages: editions[1..].iter().filter_map(|e| e.lang).collect(),
     };
     let slug = summary.slug.as_str();
     timed(slug, "drift", || {
-        check_sources(&edition, shared.today, diagnostics)
+        check_sources(edition, shared.today, diagnostics)
     });
-    let linked = timed(slug, "link", || link::link(edition, diagnostics));
+    let states = translation_states(shared.sources, &editions, diagnostics);
     let mut own = None;
-    let Some((engine, statics)) = edition_theme(
-        &shared.engine,
-        &mut own,
-        shared.sources,
-        shared.theme,
-        &linked,
-        diagnostics,
-    ) else {
+    let mut made: Vec<InLanguage> = Vec::new();
+    let mut themed: Option<(&Engine, StaticFiles)> = None;
+    for edition in editions {
+        let linked = timed(slug, "link", || link::link(edition, diagnostics));
+        if themed.is_none() {
+            themed = edition_theme(
+                &shared.engine,
+                &mut own,
+                shared.sources,
+                shared.theme,
+                &linked,
+                diagnostics,
+            );
+        }
+        let Some((engine, statics)) = &themed else {
+            return (summary, Vec::new());
+        };
+        let language =
+            edition_language(shared.sources, shared.theme, &linked, &states, diagnostics);
+        let strings = language.strings.files().to_vec();
+        let past = match linked.edition.lang {
+            None => timed(slug, "history", || past_releases(shared, slug, diagnostics)),
+            Some(_) => None,
+        };
+        let rendered = Diagnostics::new();
+        let files = timed(slug, "render", || {
+            render::render_with_history(
+                &linked,
+                engine,
+                statics,
+                shared.today,
+                &rendered,
+                past.as_ref().map(|p| &p.history),
+                language,
+            )
+        });
+        let complete = !rendered.has_errors();
+        diagnostics.extend(rendered.into_sorted());
+        if !complete {
+            // A template failed, so some outputs are missing: checking links
+            // to them would report the same failure again as broken links.
+            return (summary, files);
+        }
+        let archived = past
+            .map(|p| p.place(&files, diagnostics))
+            .unwrap_or_default();
+        let folder = linked
+            .edition
+            .lang
+            .map_or(String::new(), |l| format!("{}/", l.code()));
+        made.push(InLanguage {
+            linked,
+            files,
+            archived,
+            folder,
+            strings,
+        });
+    }
+    let Some((engine, statics)) = &themed else {
         return (summary, Vec::new());
     };
-    let past = timed(slug, "history", || past_releases(shared, slug, diagnostics));
-    let staged = shared.staging.map(|(staging, single)| Staged {
-        staging,
-        folder: if single { "" } else { slug },
-    });
-    let checked = Checked {
-        linked: &linked,
-        statics: &statics,
-        engine,
-        diagnostics,
-    };
-    if let (Some(staged), false, None) = (staged, shared.search, &past) {
-        checked.render_written(shared.today, staged);
-        return (summary, Vec::new());
-    }
-    let rendered = Diagnostics::new();
-    let files = timed(slug, "render", || {
-        render::render_with_history(
-            &linked,
-            engine,
-            &statics,
-            shared.today,
-            &rendered,
-            past.as_ref().map(|p| &p.history),
-        )
-    });
-    let complete = !rendered.has_errors();
-    diagnostics.extend(rendered.into_sorted());
-    if !complete {
-        // A template failed, so some outputs are missing: checking links
-        // to them would report the same failure again as broken links.
-        return (summary, files);
-    }
     // Links are checked even when earlier stages found errors, so that one
     // run reports every problem; the search index is built only for output
     // that can be written.
     let search = shared.search && !diagnostics.has_errors();
-    let archived = past
-        .map(|p| p.place(&files, diagnostics))
-        .unwrap_or_default();
-    let files = checked.index_and_check(files, archived, search, staged);
-    (summary, files)
+    let files = index_and_check_each(made, statics, engine, search, diagnostics);
+    match shared.staging {
+        Some((staging, single)) => {
+            if !diagnostics.has_errors() {
+                let folder = if single { "" } else { slug };
+                timed(slug, "write", || staging.write(folder, &files));
+            }
+            (summary, Vec::new())
+        }
+        None => (summary, files),
+    }
 }
 
-/// Where an edition's files are written as soon as they are checked: the
-/// staging and the edition's folder in it.
-#[derive(Clone, Copy)]
-struct Staged<'a> {
-    staging: &'a Staging,
+/// Indexes and checks the site of each language of an edition (see
+/// [`index_and_check`]), and places its files in its folder.
+fn index_and_check_each(
+    made: Vec<InLanguage>,
+    statics: &StaticFiles,
+    engine: &Engine,
+    search: bool,
+    diagnostics: &Diagnostics,
+) -> Vec<OutputFile> {
+    // Each language's site links to the others' (the language switch).
+    let everywhere: Vec<String> = made
+        .iter()
+        .flat_map(|m| {
+            m.files
+                .iter()
+                .chain(&m.archived)
+                .map(|f| format!("{}{}", m.folder, f.path))
+        })
+        .collect();
+    let mut all = Vec::new();
+    for m in made {
+        let mut known = if everywhere.len() > m.files.len() + m.archived.len() {
+            everywhere.clone()
+        } else {
+            Vec::new()
+        };
+        known.extend(m.archived.iter().map(|f| format!("{}{}", m.folder, f.path)));
+        let checked = Checked {
+            folder: &m.folder,
+            known: &known,
+            search,
+            strings: &m.strings,
+        };
+        let mut files = index_and_check(&m.linked, statics, engine, m.files, &checked, diagnostics);
+        files.extend(m.archived);
+        all.extend(files.into_iter().map(|f| OutputFile {
+            path: format!("{}{}", m.folder, f.path),
+            content: f.content,
+        }));
+    }
+    all
+}
+
+/// How one language's site of an edition is indexed and checked.
+struct Checked<'a> {
+    /// Its folder in the edition (`""`, `cy/`).
     folder: &'a str,
+    /// Paths in the edition (from its top) that will be there besides the
+    /// site's own files: past releases' pages, the other languages' files.
+    known: &'a [String],
+    /// Whether to build its search index.
+    search: bool,
+    /// The strings files of its theme words, where links they write are found.
+    strings: &'a [Arc<crate::diagnostic::SourceFile>],
 }
 
-/// A rendered edition, for its last steps: the link check, the search
-/// index, and (in a build) its writing.
-struct Checked<'a, 'l> {
-    linked: &'a link::LinkedEdition<'l>,
-    statics: &'a StaticFiles,
-    engine: &'a Engine,
-    diagnostics: &'a Diagnostics,
+/// The language of an edition's pages for the renderer: the theme's words
+/// in it (with the authority's own), and, for an edition in several
+/// languages, the others, the notice of a demonstration translation in
+/// each, and each page's translation state.
+fn edition_language(
+    sources: &Sources,
+    theme: &Theme,
+    linked: &link::LinkedEdition,
+    states: &[(String, &'static str)],
+    diagnostics: &Diagnostics,
+) -> render::Language {
+    let authority = linked.edition.authority;
+    let languages = authority.map_or_else(|| vec![Lang::En], |a| a.config.languages());
+    let lang = linked.edition.lang.unwrap_or(languages[0]);
+    let dir = authority.map(|a| a.dir.as_path());
+    let strings_of = |l: Lang| {
+        // An authority's strings file is reported once, by its language's site.
+        let quiet = Diagnostics::new();
+        let shown = if l == lang { diagnostics } else { &quiet };
+        theme.edition_strings(&sources.root, dir, l, shown)
+    };
+    let up = if lang == languages[0] { "" } else { "../" };
+    let others = languages
+        .iter()
+        .filter(|&&l| l != lang)
+        .map(|&l| {
+            let folder = if l == languages[0] {
+                String::new()
+            } else {
+                format!("{}/", l.code())
+            };
+            (l, format!("{up}{folder}"))
+        })
+        .collect();
+    let notices = if languages.len() > 1 {
+        languages
+            .iter()
+            .map(|&l| (l, strings_of(l).get("translation_notice").to_string()))
+            // An authority whose translation was checked empties the notice.
+            .filter(|(_, notice)| !notice.trim().is_empty())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    render::Language {
+        strings: strings_of(lang),
+        others,
+        notices,
+        states: states.to_vec(),
+    }
 }
 
-impl Checked<'_, '_> {
-    /// Builds the edition's search index (unless `search` is off) on one
-    /// thread while its links are checked on another, and adds the index's
-    /// files to `files`. `archived` are past releases' pages, which are
-    /// neither indexed nor checked again. Outside links are noted where the
-    /// edition's text or templates write them. With `staged`, the files are
-    /// written there (the pages while the index is still being made, which
-    /// is then made with the pages out of memory) and none are returned.
-    fn index_and_check(
-        &self,
-        mut files: Vec<OutputFile>,
-        archived: Vec<OutputFile>,
-        search: bool,
-        staged: Option<Staged>,
-    ) -> Vec<OutputFile> {
-        let linked = self.linked;
-        let slug = linked.edition.slug.as_str();
-        let (index, found) = rayon::join(
-            || {
-                search.then(|| {
-                    timed(slug, "search index", || {
-                        let mut index = crate::search::LiveIndex::new()?;
-                        index.add(&files)?;
-                        Ok(index)
+/// Each page's state in an edition's other language (`editions[1]`):
+/// `out-of-date` (a translation on it was made from source text that has
+/// changed since), else `missing` (some of it is not yet translated), else
+/// `translated`. Warns of each translation whose source changed, and of each
+/// never checked; a note sums the states up for `check`.
+fn translation_states(
+    sources: &Sources,
+    editions: &[Edition],
+    diagnostics: &Diagnostics,
+) -> Vec<(String, &'static str)> {
+    let (Some(english), Some(other)) = (editions.first(), editions.get(1)) else {
+        return Vec::new();
+    };
+    let (Some(authority), Some(lang)) = (english.authority, other.lang) else {
+        return Vec::new();
+    };
+    let Some(translated) = sources.in_language(&authority.slug, lang) else {
+        return Vec::new();
+    };
+    let found = drift::translation_sources(translated, english.model, authority);
+    diagnostics.extend(drift::check_translations(&found, authority));
+    let stale: std::collections::HashSet<&str> = found
+        .iter()
+        .filter(|s| s.review() == drift::Review::Changed)
+        .map(|s| s.translation.file.path.as_str())
+        .collect();
+    let states: Vec<(String, &'static str)> = other
+        .pages
+        .iter()
+        .map(|page| {
+            let mut files = std::iter::once(page.file.path.as_str())
+                .chain(page.chunks.iter().map(|c| c.file.path.as_str()))
+                .chain(page.examples.iter().map(|e| e.file.path.as_str()));
+            let state = if files.any(|f| stale.contains(f)) {
+                "out-of-date"
+            } else if other.untranslated(page) {
+                "missing"
+            } else {
+                "translated"
+            };
+            (page.id().to_string(), state)
+        })
+        .collect();
+    let of = |state: &str| -> Vec<&str> {
+        states
+            .iter()
+            .filter(|(_, s)| *s == state)
+            .map(|(id, _)| id.as_str())
+            .collect()
+    };
+    let (done, stale, missing) = (of("translated"), of("out-of-date"), of("missing"));
+    diagnostics.push(
+        Diagnostic::note(
+            "translation-status",
+            format!(
+                "the {} edition of `{}`: {} page(s) translated ({}), {} out of date ({}), {} not yet translated ({})",
+                lang.english_name(),
+                authority.slug,
+                done.len(),
+                done.join(", "),
+                stale.len(),
+                stale.join(", "),
+                missing.len(),
+                missing.join(", "),
+            ),
+        )
+        .in_file(&authority.config_file)
+        .hint(format!(
+            "the edition's {}/translation.html lists each page and its state",
+            lang.code()
+        )),
+    );
+    states
+}
+
+/// Builds an edition's search index (unless `search` is off) on one thread
+/// while its links are checked on another, and adds the index's files.
+/// `archived` are the paths of past releases' pages, which will be there
+/// too but are neither indexed nor checked again.
+/// Outside links are noted where the edition's text or templates write them.
+fn index_and_check(
+    linked: &link::LinkedEdition,
+    statics: &StaticFiles,
+    engine: &Engine,
+    mut files: Vec<OutputFile>,
+    how: &Checked,
+    diagnostics: &Diagnostics,
+) -> Vec<OutputFile> {
+    let slug = linked.edition.slug.as_str();
+    let lang = linked.edition.lang.unwrap_or(Lang::En);
+    let folder = how.folder;
+    let (index, found) = rayon::join(
+        || {
+            how.search.then(|| {
+                timed(slug, "search index", || {
+                    crate::search::index_in(&files, lang.code())
+                })
+            })
+        },
+        || {
+            let mut index_files: Vec<String> = if how.search {
+                crate::search::fixed_paths()
+                    .into_iter()
+                    .map(|p| format!("{folder}{p}"))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            index_files.extend_from_slice(how.known);
+            // A site in a folder is checked where it stands, so that its
+            // links to the other languages' sites (`../step-3.html`) lead
+            // somewhere.
+            let placed: Vec<OutputFile>;
+            let checked = if folder.is_empty() {
+                &files
+            } else {
+                placed = files
+                    .iter()
+                    .map(|f| OutputFile {
+                        path: format!("{folder}{}", f.path),
+                        content: f.content.clone(),
                     })
-                })
-            },
-            || {
-                let mut index_files = if search {
-                    crate::search::fixed_paths()
-                } else {
-                    Vec::new()
-                };
-                index_files.extend(archived.iter().map(|f| f.path.clone()));
-                let found = timed(slug, "link check", || {
-                    crate::linkcheck::check(slug, &files, &index_files, linked.edition.address())
-                });
-                let fails = |d: &Diagnostic| d.severity == Severity::Error;
-                let clean = found.broken.is_empty()
-                    && !found.problems.iter().any(fails)
-                    && !self.diagnostics.has_errors();
-                if let Some(staged) = staged.filter(|_| clean) {
-                    timed(slug, "write", || {
-                        staged.staging.write(staged.folder, &files);
-                        staged.staging.write(staged.folder, &archived);
-                    });
-                }
-                found
-            },
-        );
-        if staged.is_some() {
-            // Written, or not to be written: the index needs them no more.
-            files = Vec::new();
-        }
-        let index = index
-            .map(|made| made.and_then(|mut index| timed(slug, "search index", || index.files())));
-        match index {
-            Some(Ok(index)) => match staged {
-                Some(staged) if !self.diagnostics.has_errors() => {
-                    staged.staging.write(staged.folder, &index)
-                }
-                Some(_) => {}
-                None => files.extend(index),
-            },
-            Some(Err(d)) => self.diagnostics.push(d),
-            None => {}
-        }
-        if staged.is_none() {
-            files.extend(archived);
-        }
-        self.report(found);
-        files
+                    .collect();
+                &placed
+            };
+            timed(slug, "link check", || {
+                crate::linkcheck::check(slug, checked, &index_files, linked.edition.address())
+            })
+        },
+    );
+    match index {
+        Some(Ok(index)) => files.extend(index),
+        Some(Err(d)) => diagnostics.push(d),
+        None => {}
     }
-
-    /// Renders the edition and writes each file into `staged` as soon as
-    /// it is made, reading it for the link check meanwhile, so that no page
-    /// waits in memory for the others: for a build without a search index
-    /// or past releases, which need every page at once. Problems go to the
-    /// diagnostics; links are checked unless a template failed (the
-    /// outputs it did not make would be reported again as broken links).
-    fn render_written(&self, today: Date, staged: Staged) {
-        let linked = self.linked;
-        let slug = linked.edition.slug.as_str();
-        let rendered = Diagnostics::new();
-        let renderer = Renderer::new(linked, self.engine, self.statics, today, &rendered, None);
-        let outputs = renderer.outputs();
-        let paths: Vec<String> = outputs.iter().map(|&o| renderer.path(o)).collect();
-        let reader = crate::linkcheck::Reader::new(
-            slug,
-            paths.iter().map(String::as_str),
-            linked.edition.address(),
-        );
-        let reads: Vec<crate::linkcheck::Read> = timed(slug, "render and write", || {
-            outputs
-                .into_par_iter()
-                .filter_map(|output| {
-                    let prepared = renderer.prepare(output);
-                    let path = prepared.path.clone();
-                    let file = OutputFile {
-                        path,
-                        content: renderer.make(prepared)?,
-                    };
-                    if !rendered.has_errors() && !self.diagnostics.has_errors() {
-                        staged
-                            .staging
-                            .write(staged.folder, std::slice::from_ref(&file));
-                    }
-                    Some(reader.read(&file))
-                })
-                .collect()
-        });
-        let complete = !rendered.has_errors();
-        self.diagnostics.extend(rendered.into_sorted());
-        if complete {
-            let found = timed(slug, "link check", || reader.finish(reads));
-            self.report(found);
-        }
-    }
-
-    /// Reports what the link check found.
-    fn report(&self, found: crate::linkcheck::Findings) {
-        let linked = self.linked;
-        self.diagnostics.extend(found.problems);
-        report_broken_links(linked, self.statics, &found.broken, self.diagnostics);
-        let written = linked.pages.iter().flat_map(|p| &p.outside_links);
-        self.diagnostics.extend(crate::linkcheck::outside_notes(
-            found.outside,
-            written,
-            self.engine.sources(),
-        ));
-    }
+    diagnostics.extend(found.problems);
+    // Said as paths in the language's own site, as its author sees them.
+    let in_site = |path: &str| path.strip_prefix(folder).unwrap_or(path).to_string();
+    let broken: Vec<crate::linkcheck::BrokenLink> = found
+        .broken
+        .into_iter()
+        .map(|mut link| {
+            link.page = in_site(&link.page);
+            if let crate::linkcheck::Why::NoFile(path) = &link.why {
+                link.why = crate::linkcheck::Why::NoFile(in_site(path));
+            }
+            link
+        })
+        .collect();
+    report_broken_links(linked, statics, &broken, diagnostics);
+    let written = linked.pages.iter().flat_map(|p| &p.outside_links);
+    diagnostics.extend(crate::linkcheck::outside_notes(
+        found.outside,
+        written,
+        engine.sources().chain(how.strings),
+    ));
+    files
 }
 
 /// Reports the links of an edition's pages that go nowhere: where a page's
@@ -657,6 +840,31 @@ pub fn with_edition<T>(
     let linked = edition.map(|edition| link::link(edition, &diagnostics));
     match linked {
         Some(linked) if !diagnostics.has_errors() => Ok(work(&linked)),
+        _ => Err(diagnostics.into_sorted()),
+    }
+}
+
+/// Loads `root` with the one authority `slug` and gives `work` the
+/// authority and its translations into each of its other languages, each
+/// with its source text as it is now (for `accept`). `Err` with every
+/// error when the root has errors.
+pub fn with_translations<T>(
+    root: &Path,
+    slug: &str,
+    work: impl FnOnce(&crate::authority::Authority, &[drift::TranslationSource]) -> T,
+) -> Result<T, Vec<Diagnostic>> {
+    let diagnostics = Diagnostics::new();
+    let sources = load::load(root, &Selection::Only(vec![slug.to_string()]), &diagnostics);
+    let authority = sources.authorities.iter().find(|a| a.slug == slug);
+    match authority {
+        Some(authority) if !diagnostics.has_errors() => {
+            let found: Vec<drift::TranslationSource> = sources
+                .translated
+                .iter()
+                .flat_map(|t| drift::translation_sources(t, &sources.model, authority))
+                .collect();
+            Ok(work(authority, &found))
+        }
         _ => Err(diagnostics.into_sorted()),
     }
 }
@@ -1055,6 +1263,7 @@ impl Preview {
                 &diagnostics,
                 Some(self.cache.texts()),
             )
+            .with_language(preview_language(sources, theme, &linked, &diagnostics))
         });
         let outputs = renderer.outputs();
         let (print, pages): (Vec<_>, Vec<_>) =
@@ -1108,6 +1317,19 @@ impl std::fmt::Debug for Preview {
             .field("authority", &self.authority)
             .finish_non_exhaustive()
     }
+}
+
+/// The language of the preview's pages: the edition's default, without a
+/// switch to its other languages, whose sites the preview does not make.
+fn preview_language(
+    sources: &Sources,
+    theme: &Theme,
+    linked: &link::LinkedEdition,
+    diagnostics: &Diagnostics,
+) -> render::Language {
+    let mut language = edition_language(sources, theme, linked, &[], diagnostics);
+    language.others.clear();
+    language
 }
 
 /// Sources as the preview serves them: at its own address, not at the

@@ -18,6 +18,7 @@ use schemars::JsonSchema;
 use crate::authority::{AuthorityConfig, ExampleMeta, OverrideMeta};
 use crate::load::HandbookMeta;
 use crate::page::PageMeta;
+use crate::translation::TranslationMeta;
 
 fn schema_of<T: JsonSchema>(title: &str, description: &str) -> String {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
@@ -78,6 +79,13 @@ pub fn all() -> Vec<(&'static str, String)> {
                 "The front matter of a local practice example: local-overrides/<slug>/examples/*.md.",
             ),
         ),
+        (
+            "translation.schema.json",
+            schema_of::<TranslationMeta>(
+                "Translation front matter",
+                "The front matter of a translation: local-overrides/<slug>/translations/<model file>.<lang>.md, and <name>.<lang>.md beside a council's own page, override or example.",
+            ),
+        ),
     ]
 }
 
@@ -112,6 +120,10 @@ mod tests {
             ("page.schema.json", crate::page::PAGE_KEYS),
             ("override.schema.json", crate::authority::OVERRIDE_KEYS),
             ("example.schema.json", crate::authority::EXAMPLE_KEYS),
+            (
+                "translation.schema.json",
+                crate::translation::TRANSLATION_KEYS,
+            ),
         ] {
             let schema = parsed(name);
             assert_eq!(schema["additionalProperties"], false, "{name}");
@@ -131,7 +143,13 @@ mod tests {
     #[test]
     fn nested_settings_refuse_unknown_keys_too() {
         let schema = parsed("authority.schema.json");
-        for definition in ["Contact", "ThemeSettings", "AccessibilityContact", "Change"] {
+        for definition in [
+            "Contact",
+            "ThemeSettings",
+            "AccessibilityContact",
+            "Change",
+            "OwnWords",
+        ] {
             assert_eq!(
                 schema["definitions"][definition]["additionalProperties"], false,
                 "{definition}"
@@ -144,5 +162,17 @@ mod tests {
             .map(|v| v["const"].as_str().unwrap())
             .collect();
         assert_eq!(words, ["england", "scotland", "wales", "northern-ireland"]);
+        let languages: Vec<&str> = schema["definitions"]["Lang"]["oneOf"]
+            .as_array()
+            .or_else(|| schema["definitions"]["Lang"]["enum"].as_array())
+            .unwrap()
+            .iter()
+            .map(|v| v["const"].as_str().or(v.as_str()).unwrap())
+            .collect();
+        assert_eq!(
+            languages,
+            ["en", "cy"],
+            "`languages:` offers the known ones"
+        );
     }
 }

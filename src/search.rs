@@ -87,7 +87,13 @@ fn indexed_part(html: &str) -> Option<String> {
 
 /// Builds the search index of an edition from its rendered files.
 pub fn index(files: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostic> {
-    let mut live = LiveIndex::new()?;
+    index_in(files, "en")
+}
+
+/// Builds the search index of an edition's pages in the language whose
+/// code is `lang` (`en`, `cy`): Pagefind reads and stems words by it.
+pub fn index_in(files: &[OutputFile], lang: &str) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut live = LiveIndex::in_language(lang)?;
     live.add(files)?;
     live.files()
 }
@@ -118,14 +124,19 @@ impl std::fmt::Debug for LiveIndex {
 }
 
 impl LiveIndex {
-    /// An empty index.
+    /// An empty index of pages in English.
     pub fn new() -> Result<Self, Diagnostic> {
+        Self::in_language("en")
+    }
+
+    /// An empty index of pages in the language whose code is `lang`.
+    pub fn in_language(lang: &str) -> Result<Self, Diagnostic> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .map_err(|e| failed(&e))?;
         let config = pagefind::options::PagefindServiceConfig::builder()
             .keep_index_url(true)
-            .force_language("en".to_string())
+            .force_language(lang.to_string())
             .build();
         let index = pagefind::api::PagefindIndex::new(Some(config)).map_err(|e| failed(&e))?;
         Ok(Self { runtime, index })

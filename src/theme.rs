@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostic::{display_path, Diagnostic, Diagnostics, SourceFile};
+use crate::language::{Lang, Strings};
 use crate::source::{self, read_source};
 
 /// Template files by the name templates use (`theme/page.html` or `page.html`).
@@ -68,6 +69,8 @@ pub struct Theme {
     pub templates: TemplateFiles,
     /// Its static files.
     pub statics: StaticFiles,
+    /// Its words in each language Handbook knows (`strings/<lang>.yaml`).
+    pub strings: BTreeMap<Lang, Strings>,
 }
 
 impl Theme {
@@ -88,6 +91,7 @@ impl Theme {
         Self {
             templates,
             statics: static_files(root, &theme_dir.join("static"), diagnostics),
+            strings: theme_strings(root, &theme_dir.join("strings"), diagnostics),
         }
     }
 
@@ -106,8 +110,106 @@ impl Theme {
                 statics.insert(file.to_string(), StaticFile::BuiltIn(bytes));
             }
         }
-        Self { templates, statics }
+        let strings = theme_strings(Path::new(""), Path::new(""), &Diagnostics::new());
+        Self {
+            templates,
+            statics,
+            strings,
+        }
     }
+
+    /// The words of an edition in `lang`: the theme's, with those of the
+    /// authority whose folder is `authority_dir` (its
+    /// `strings/<lang>.yaml`) in their place. A key the theme lacks is an
+    /// error at its line.
+    pub fn edition_strings(
+        &self,
+        root: &Path,
+        authority_dir: Option<&Path>,
+        lang: Lang,
+        diagnostics: &Diagnostics,
+    ) -> Strings {
+        let theme = &self.strings[&lang];
+        let Some(dir) = authority_dir else {
+            return theme.clone();
+        };
+        let path = dir.join("strings").join(format!("{}.yaml", lang.code()));
+        if !path.is_file() {
+            return theme.clone();
+        }
+        match read_source(root, &path) {
+            Ok(file) => {
+                let mut problems = Vec::new();
+                let strings = theme.with_own(&file, &mut problems);
+                diagnostics.extend(problems);
+                strings
+            }
+            Err(d) => {
+                diagnostics.push(d);
+                theme.clone()
+            }
+        }
+    }
+}
+
+/// The theme's strings in every language: each read from
+/// `dir/<lang>.yaml`, or, where the theme has no such file (a theme made
+/// before strings files, or the built-in theme), the built-in one. Every
+/// language must have every English key.
+fn theme_strings(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> BTreeMap<Lang, Strings> {
+    let mut strings: BTreeMap<Lang, Strings> = BTreeMap::new();
+    for lang in Lang::ALL {
+        let name = format!("{}.yaml", lang.code());
+        let path = dir.join(&name);
+        let file = if !dir.as_os_str().is_empty() && path.is_file() {
+            match read_source(root, &path) {
+                Ok(file) => file,
+                Err(d) => {
+                    diagnostics.push(d);
+                    continue;
+                }
+            }
+        } else {
+            let built_in = format!("strings/{name}");
+            let bytes = built_in::FILES
+                .iter()
+                .find(|(n, _)| *n == built_in)
+                .map_or(&b""[..], |(_, b)| *b);
+            SourceFile::new(
+                format!("(built-in theme)/{built_in}"),
+                String::from_utf8_lossy(bytes).into_owned(),
+            )
+        };
+        let mut problems = Vec::new();
+        let parsed = Strings::parse(lang, &file, strings.get(&Lang::En), &mut problems);
+        diagnostics.extend(problems);
+        strings.insert(lang, parsed);
+    }
+    strings
+}
+
+/// The built-in theme's strings in `lang`, read once.
+pub fn built_in_strings(lang: Lang) -> &'static Strings {
+    static STRINGS: std::sync::OnceLock<BTreeMap<Lang, Strings>> = std::sync::OnceLock::new();
+    &STRINGS.get_or_init(|| theme_strings(Path::new(""), Path::new(""), &Diagnostics::new()))[&lang]
+}
+
+/// The strings as a template value (`t` in templates): each text HTML-escaped
+/// (`&`, `<`, `>`, `"`) and marked safe, so that a label prints as a
+/// label written in the template would; a key ending in `_html` is HTML
+/// and goes in as it is.
+pub fn strings_value(strings: &Strings) -> tera::Value {
+    let map: BTreeMap<String, tera::Value> = strings
+        .words()
+        .map(|(k, v)| {
+            if k.ends_with("_html") {
+                return (k.to_string(), tera::Value::safe_string(v));
+            }
+            let escaped = crate::language::html_text(v);
+            (k.to_string(), tera::Value::safe_string(&escaped))
+        })
+        .collect();
+    tera::Value::from(map)
 }
 
 impl TemplateFiles {

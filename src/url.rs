@@ -30,6 +30,8 @@ pub enum Shown {
     ForAuthority,
     /// In editions whose published versions are shown.
     WithHistory,
+    /// In editions in more than one language (issue 17).
+    WithLanguages,
 }
 
 /// A page of the site that Handbook makes itself, from a template of the
@@ -87,6 +89,10 @@ pub const SITE_PAGES: &[SitePage] = &[
     SitePage {
         id: "in-force",
         shown: Shown::WithHistory,
+    },
+    SitePage {
+        id: "translation",
+        shown: Shown::WithLanguages,
     },
 ];
 

@@ -96,7 +96,14 @@ fn front_matter(text: &str) -> &str {
 /// The committed schemas, by the name used in `validate`.
 fn committed_schemas() -> serde_json::Value {
     let mut schemas = serde_json::Map::new();
-    for kind in ["handbook", "authority", "page", "override", "example"] {
+    for kind in [
+        "handbook",
+        "authority",
+        "page",
+        "override",
+        "example",
+        "translation",
+    ] {
         let text = read(repo().join("schemas").join(format!("{kind}.schema.json")));
         schemas.insert(kind.to_string(), serde_json::from_str(&text).unwrap());
     }
@@ -294,8 +301,15 @@ fn every_shipped_file_validates_against_its_schema_and_mistakes_do_not() {
             ("overrides", "override"),
             ("examples", "example"),
             ("pages", "page"),
+            ("translations", "translation"),
         ] {
             for file in markdown_files(&authority.join(folder)) {
+                // A translation (`name.cy.md`) beside a council's own file.
+                let schema = if common::is_translation(&file) {
+                    "translation"
+                } else {
+                    schema
+                };
                 documents.push((
                     file.display().to_string(),
                     schema,
@@ -305,7 +319,7 @@ fn every_shipped_file_validates_against_its_schema_and_mistakes_do_not() {
         }
     }
     let kinds: std::collections::BTreeSet<&str> = documents.iter().map(|(_, k, _)| *k).collect();
-    assert_eq!(kinds.len(), 5, "every kind of file is shipped: {kinds:?}");
+    assert_eq!(kinds.len(), 6, "every kind of file is shipped: {kinds:?}");
     let shipped = documents.len();
     // Mistakes a policy lead makes, each refused by its schema.
     let mistakes: [(&str, &str); 7] = [

@@ -1110,6 +1110,7 @@ fn model_change_under_an_override_warns_until_accepted() {
         &["accept", "exampleshire", "terminology-social-worker.md"],
     ));
     assert_ok(&handbook_in(root, &["accept", "kinloch-vale", "--all"]));
+    assert_ok(&handbook_in(root, &["accept", "cwm-derwen", "--all"]));
     assert_ok(&handbook_in(root, &["check", "--deny-warnings"]));
 }
 
@@ -1136,7 +1137,7 @@ fn build_without_flags_writes_every_edition_and_a_list_of_them() {
     assert_ok(&handbook_in(dir.path(), &["build"]));
     let out = dir.path().join("public");
     let index = read(out.join("index.html"));
-    for slug in ["model", "exampleshire", "kinloch-vale"] {
+    for slug in ["model", "exampleshire", "kinloch-vale", "cwm-derwen"] {
         assert!(
             out.join(slug).join("index.html").is_file(),
             "{slug}/ not written"
@@ -1146,7 +1147,7 @@ fn build_without_flags_writes_every_edition_and_a_list_of_them() {
             "{slug} not listed:\n{index}"
         );
     }
-    for slug in ["exampleshire", "kinloch-vale"] {
+    for slug in ["exampleshire", "kinloch-vale", "cwm-derwen"] {
         assert!(out.join(slug).join("differences.html").is_file());
         assert!(out.join(slug).join("examples.html").is_file());
     }
@@ -1255,6 +1256,89 @@ fn kinloch_vale_explains_the_four_options_and_cites_social_work_scotland() {
         assert!(all.contains(option), "{option} is not described");
     }
     assert!(all.contains("Social Work Scotland (2016)"));
+}
+
+/// The part of a built page that is the page's own content, as HTML.
+fn main_html(page: &Path) -> String {
+    let html = read(page);
+    let start = html.find("<main").expect("a page has a <main>");
+    let end = html.find("</main>").expect("a page closes its <main>");
+    html[start..end].to_string()
+}
+
+/// Whether text cites a section in brackets, such as "(section 126(1))" or
+/// "(sections 50 to 53)", without naming another Act inside the brackets
+/// ("(section 1 of the Welsh Language (Wales) Measure 2011)").
+fn cites_a_section(text: &str) -> bool {
+    ["(section ", "(sections "].iter().any(|open| {
+        text.match_indices(open).any(|(at, _)| {
+            let rest = &text[at + open.len()..];
+            let inside = &rest[..rest.find(')').unwrap_or(rest.len())];
+            rest.starts_with(|c: char| c.is_ascii_digit()) && !inside.contains(" of ")
+        })
+    })
+}
+
+#[test]
+fn cwm_derwen_says_it_is_fictional_and_names_the_2014_act_wherever_it_states_the_law() {
+    let edition = shipped_build().join("cwm-derwen");
+    let fictional = "Cwm Derwen County Borough Council is a fictional council";
+    let home = visible_text(&read(edition.join("index.html")));
+    assert!(
+        home.contains(fictional),
+        "the notice is not on the home page"
+    );
+    for page in [
+        "social-care-law-in-wales",
+        "what-matters-conversations",
+        "welsh-language-active-offer",
+    ] {
+        let own = visible_text(&main_html(&edition.join(format!("{page}.html"))));
+        assert!(
+            own.contains(fictional),
+            "{page} does not say in its own text that the council is fictional"
+        );
+    }
+    let examples = main_html(&edition.join("examples.html"));
+    let shown: Vec<&str> = examples
+        .split("<section class=\"example\"")
+        .skip(1)
+        .collect();
+    assert!(shown.len() >= 3, "{examples}");
+    for example in shown {
+        let example = visible_text(example);
+        assert!(
+            example.contains("(fictional)") && example.contains("This example is fictional"),
+            "an example is not marked as fictional: {example}"
+        );
+    }
+    // Text that states a section of law is followed by a "Sources:" line that
+    // names the Act, before any more text.
+    let act = "Social Services and Well-being (Wales) Act 2014";
+    let mut cited = 0;
+    for page in html_files(&edition) {
+        let main = main_html(&page);
+        let mut pieces = main.split("<p>Sources: ");
+        let mut before = pieces.next().unwrap_or_default();
+        for piece in pieces {
+            let (sources, after) = piece.split_once("</p>").unwrap();
+            if cites_a_section(&visible_text(before)) {
+                assert!(
+                    sources.contains(act),
+                    "{}: the law is stated, but its sources do not name the 2014 Act: {sources}",
+                    page.display()
+                );
+                cited += 1;
+            }
+            before = after;
+        }
+        assert!(
+            !cites_a_section(&visible_text(before)),
+            "{}: a section of law is stated with no sources after it",
+            page.display()
+        );
+    }
+    assert!(cited >= 6, "only {cited} passages state the law");
 }
 
 #[test]

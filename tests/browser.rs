@@ -3,7 +3,11 @@
 //! (axe-core WCAG 2.2 AA at 1280 and 320 px, html-validate, the W3C Nu HTML
 //! checker, keyboard, cross-reference, print and search journeys,
 //! screenshots); and the Markdown feature page (issue 14), built as model
-//! text and under every override action, checked the same way.
+//! text and under every override action, checked the same way. An edition
+//! in English and Welsh (issue 17) is checked in both: every page of its
+//! Welsh site (`cy/`) is among the pages, and its journey follows the
+//! language switch both ways, searches in Welsh and takes screenshots of a
+//! Welsh step page, the switch and the translation status page.
 //!
 //! Needs Node packages (`npm ci`) and `/usr/bin/chromium`; `.ci/run` installs
 //! both. When either is missing this test fails: it never skips.

@@ -220,7 +220,7 @@ fn build_prints_a_one_line_summary() {
     assert_ok(&run);
     let out = text(&run);
     let last = out.lines().last().unwrap();
-    assert!(last.starts_with("Built 3 editions"), "{last}");
+    assert!(last.starts_with("Built 4 editions"), "{last}");
     assert!(
         last.contains("pages") && last.contains(" s:") && last.contains("warnings"),
         "{last}"

@@ -237,7 +237,7 @@ fn build_writes_public_by_default_with_an_index_of_editions() {
     let root = copy_of_shipped();
     assert_ok(&handbook_in(root.path(), &["build"]));
     let out = root.path().join("public");
-    for edition in ["model", "exampleshire", "kinloch-vale"] {
+    for edition in ["model", "exampleshire", "kinloch-vale", "cwm-derwen"] {
         assert!(
             out.join(edition).join("index.html").is_file(),
             "{edition} missing"
@@ -246,6 +246,7 @@ fn build_writes_public_by_default_with_an_index_of_editions() {
     let index = read(out.join("index.html"));
     assert!(index.contains("href=\"model/index.html\""));
     assert!(index.contains("href=\"kinloch-vale/index.html\""));
+    assert!(index.contains("href=\"cwm-derwen/index.html\""));
 }
 
 /// Lower-case words of a text, for comparing wording.

@@ -353,7 +353,7 @@ fn the_editions_index_marks_the_demonstration_councils_as_fictional() {
         let end = index[at..].find("</li>").unwrap() + at;
         visible_text(&index[at..end])
     };
-    for slug in ["exampleshire", "kinloch-vale"] {
+    for slug in ["exampleshire", "kinloch-vale", "cwm-derwen"] {
         assert!(
             entry(slug).contains("Fictional demonstration:"),
             "{slug}: {}",
@@ -455,11 +455,14 @@ fn the_differences_page_shows_rendered_text_with_changes_marked_in_words() {
 #[test]
 fn every_override_has_a_stable_entry_on_the_differences_page() {
     let out = shipped_build();
-    for slug in ["exampleshire", "kinloch-vale"] {
+    for slug in ["exampleshire", "kinloch-vale", "cwm-derwen"] {
         let html = read(out.join(slug).join("differences.html"));
         let folder = repo().join("local-overrides").join(slug).join("overrides");
         for entry in std::fs::read_dir(folder).unwrap() {
             let path = entry.unwrap().path();
+            if is_translation(&path) {
+                continue;
+            }
             let stem = path.file_stem().unwrap().to_string_lossy().to_string();
             let id = format!("id=\"override-{stem}\"");
             assert_eq!(html.matches(&id).count(), 1, "{slug}: no entry {id}");
@@ -672,8 +675,14 @@ fn the_contents_list_is_a_disclosure_that_works_without_javascript() {
         let nav = &html[at..at + html[at..].find("</nav>").unwrap()];
         // Open without JavaScript (so nothing is hidden from a reader who has
         // none), folding with a click or a key press: a <details> needs no script.
+        // "Contents" in the page's language (a Welsh site is in `cy/`).
+        let word = if page.components().any(|c| c.as_os_str() == "cy") {
+            "Cynnwys"
+        } else {
+            "Contents"
+        };
         assert!(
-            nav.contains("<details class=\"site-nav__contents\" open data-contents>\n    <summary class=\"site-nav__summary\">Contents</summary>"),
+            nav.contains(&format!("<details class=\"site-nav__contents\" open data-contents>\n    <summary class=\"site-nav__summary\">{word}</summary>")),
             "{}: {nav}",
             page.display()
         );

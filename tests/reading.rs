@@ -162,7 +162,7 @@ fn every_page_has_a_search_box_and_the_edition_has_its_own_index() {
             page.display()
         );
     }
-    for edition in ["model", "exampleshire", "kinloch-vale"] {
+    for edition in ["model", "exampleshire", "kinloch-vale", "cwm-derwen"] {
         let dir = shipped_build().join(edition).join("pagefind");
         assert!(
             dir.join("pagefind.js").is_file(),
@@ -233,7 +233,7 @@ fn pages_offer_a_print_button_only_with_javascript() {
 
 #[test]
 fn site_pages_exist_at_each_editions_root() {
-    for edition in ["model", "exampleshire", "kinloch-vale"] {
+    for edition in ["model", "exampleshire", "kinloch-vale", "cwm-derwen"] {
         let dir = shipped_build().join(edition);
         for file in [
             "404.html",

@@ -354,3 +354,21 @@ fn a_save_that_changes_no_page_keeps_the_search_index_and_reports_nothing() {
     let (_, page) = get(&server, "/step-5.html");
     assert!(!page.contains("hb-build-error"), "no problem is reported");
 }
+
+#[test]
+fn an_edition_in_english_and_welsh_is_previewed_in_english_without_links_to_the_welsh_site() {
+    let root = copy_of_shipped();
+    let server = start(root.path(), &["--authority", "cwm-derwen"]);
+    server
+        .wait_for_line("Search index and link check updated", 0)
+        .expect("the first build's link check");
+    let (status, page) = get(&server, "/step-3.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("<html lang=\"en-GB\">"));
+    // The preview shows the default language: no switch leads to a Welsh
+    // page it does not serve, so its link check finds nothing wrong.
+    assert!(!page.contains("hreflang"), "no language switch");
+    assert!(!page.contains("hb-build-error"), "no problem is reported");
+    let log = server.log_after(0);
+    assert!(log.iter().all(|l| !l.contains("would stop")), "{log:?}");
+}

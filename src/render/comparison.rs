@@ -30,6 +30,10 @@ pub(super) struct DifferenceEntry {
     /// The model text it replaced or removed, as HTML, with what this
     /// edition no longer has marked; `None` when the model text stays.
     pub model_html: Option<String>,
+    /// The languages of the override's words and of the model text, when
+    /// not the page's (not yet translated).
+    pub lang: Option<&'static str>,
+    pub model_lang: Option<&'static str>,
     /// The local text, as HTML, with what the model does not have marked;
     /// `None` for a removal.
     pub local_html: Option<String>,
@@ -48,11 +52,13 @@ pub(super) fn entries(
     options: &HtmlOptions,
 ) -> Vec<DifferenceEntry> {
     let name = linked.edition.name();
+    let strings = options.strings;
     differences
         .into_iter()
         .zip(&linked.edition.applied)
-        .map(|(difference, applied)| {
+        .map(|(mut difference, applied)| {
             let action = applied.over.action;
+            difference.action_text = strings.get(&action_key(applied)).to_string();
             let options = HtmlOptions {
                 page_id: &applied.over.target.page,
                 ..*options
@@ -64,7 +70,7 @@ pub(super) fn entries(
                 .then(|| blocks_of(linked, &local_chunk(applied), &options));
             let (model_html, local_html) = match (model, local) {
                 (Some(model), Some(local)) => {
-                    let (model, local) = marked(&model, &local);
+                    let (model, local) = marked(&model, &local, strings);
                     (Some(model), Some(local))
                 }
                 (Some(model), None) => (
@@ -72,7 +78,7 @@ pub(super) fn entries(
                         &model,
                         "del",
                         "removed",
-                        "Removed from this edition:",
+                        &label(strings, strings.get("diff_removed_here")),
                     )),
                     None,
                 ),
@@ -82,19 +88,37 @@ pub(super) fn entries(
                         &local,
                         "ins",
                         "added",
-                        &format!("Added by {}:", escape(name)),
+                        &label(
+                            strings,
+                            &strings.fill("diff_added_by", &[("council", name)]),
+                        ),
                     )),
                 ),
                 (None, None) => (None, None),
             };
             let prefix = |side: &str| format!("{}-{side}-", difference.anchor);
+            let model_lang = linked
+                .page(&applied.over.target.page)
+                .and_then(|p| linked.edition.foreign(&p.page.file));
             DifferenceEntry {
+                lang: linked.edition.foreign(&applied.over.file),
+                model_lang,
                 model_html: model_html.map(|h| quoted(&h, &prefix("model"))),
                 local_html: local_html.map(|h| quoted(&h, &prefix("local"))),
                 difference,
             }
         })
         .collect()
+}
+
+/// The strings key of the words that say what an override does.
+fn action_key(applied: &crate::overlay::AppliedOverride) -> String {
+    let over = applied.over;
+    match (over.action, over.position) {
+        (Action::Note, crate::authority::Position::Before) => "action_note_before".to_string(),
+        (Action::Note, crate::authority::Position::After) => "action_note_after".to_string(),
+        (action, _) => format!("action_{}", action.word().replace('-', "_")),
+    }
 }
 
 /// The model text under an override, without its notes to colleagues.
@@ -181,7 +205,11 @@ fn comparable(block: &str) -> String {
 
 /// Both sides of a replacement as HTML: blocks only the model has marked
 /// removed, blocks only the local text has marked added.
-fn marked(model: &[(String, String)], local: &[(String, String)]) -> (String, String) {
+fn marked(
+    model: &[(String, String)],
+    local: &[(String, String)],
+    strings: &crate::language::Strings,
+) -> (String, String) {
     let old: Vec<&str> = model.iter().map(|(m, _)| m.as_str()).collect();
     let new: Vec<&str> = local.iter().map(|(m, _)| m.as_str()).collect();
     let mut model_html = String::new();
@@ -191,13 +219,23 @@ fn marked(model: &[(String, String)], local: &[(String, String)]) -> (String, St
         for (_, html) in &model[old_range] {
             match tag {
                 DiffTag::Equal => model_html.push_str(html),
-                _ => model_html.push_str(&change("del", "removed", "Removed:", html)),
+                _ => model_html.push_str(&change(
+                    "del",
+                    "removed",
+                    &label(strings, strings.get("diff_removed")),
+                    html,
+                )),
             }
         }
         for (_, html) in &local[new_range] {
             match tag {
                 DiffTag::Equal => local_html.push_str(html),
-                _ => local_html.push_str(&change("ins", "added", "Added:", html)),
+                _ => local_html.push_str(&change(
+                    "ins",
+                    "added",
+                    &label(strings, strings.get("diff_added")),
+                    html,
+                )),
             }
         }
     }
@@ -208,6 +246,16 @@ fn marked(model: &[(String, String)], local: &[(String, String)]) -> (String, St
 fn whole(blocks: &[(String, String)], element: &str, kind: &str, label: &str) -> String {
     let html: String = blocks.iter().map(|(_, h)| h.as_str()).collect();
     change(element, kind, label, &html)
+}
+
+/// A label's words as HTML: in a language other than English marked as
+/// that language, since the text it labels may be English not yet
+/// translated.
+fn label(strings: &crate::language::Strings, words: &str) -> String {
+    match strings.lang {
+        crate::language::Lang::En => escape(words),
+        lang => format!("<span lang=\"{}\">{}</span>", lang.html(), escape(words)),
+    }
 }
 
 /// HTML marked as added (`ins`) or removed (`del`), with the label in words.
@@ -289,7 +337,11 @@ mod tests {
         let block = |m: &str| (m.to_string(), format!("<p>{m}</p>\n"));
         let model = [block("Same"), block("Old")];
         let local = [block("Same"), block("New")];
-        let (m, l) = marked(&model, &local);
+        let (m, l) = marked(
+            &model,
+            &local,
+            crate::theme::built_in_strings(crate::language::Lang::En),
+        );
         assert_eq!(
             m,
             "<p>Same</p>\n<del class=\"change change--removed\"><span class=\"change__label\">Removed:</span>\n<p>Old</p>\n</del>\n"

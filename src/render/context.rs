@@ -8,8 +8,9 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::authority::{Contact, ExampleOrigin};
+use crate::authority::{Contact, ExampleOrigin, Jurisdiction, Service};
 use crate::governance;
+use crate::language::Strings;
 use crate::link::{LinkedEdition, LinkedPage, SectionRef};
 use crate::overlay::Origin;
 use crate::url::file_of;
@@ -33,6 +34,9 @@ pub(super) struct SiteContext {
     pub notice: Option<String>,
     pub jurisdiction: Option<&'static str>,
     pub service: Option<&'static str>,
+    /// The jurisdiction and the service in the pages' language.
+    pub jurisdiction_name: Option<String>,
+    pub service_name: Option<String>,
     pub model_title: String,
     pub model_subtitle: Option<String>,
     pub model_version: String,
@@ -67,6 +71,8 @@ pub(super) struct NavItem {
     pub step: Option<u8>,
     pub summary: Option<String>,
     pub local: bool,
+    /// The language of its title, when not the page's (not yet translated).
+    pub lang: Option<&'static str>,
 }
 
 /// A link: its text and where it goes.
@@ -74,6 +80,8 @@ pub(super) struct NavItem {
 pub(super) struct LinkItem {
     pub title: String,
     pub href: String,
+    /// The language of its title, when not the page's (not yet translated).
+    pub lang: Option<&'static str>,
 }
 
 /// A local practice example as templates see it.
@@ -87,6 +95,8 @@ pub(super) struct ExampleContext {
     pub citation: Option<String>,
     pub source_detail: Option<String>,
     pub pages: Vec<LinkItem>,
+    /// The example's language, when not the page's (not yet translated).
+    pub lang: Option<&'static str>,
 }
 
 /// One dated change of a page.
@@ -122,6 +132,13 @@ pub(super) struct PageContext {
     pub credit: String,
     /// On the credits page, the editors' changes to In Control's text.
     pub editorial: Vec<super::credits::EditorialGroup>,
+    /// The language of its title, when not the page's (not yet translated).
+    pub title_lang: Option<&'static str>,
+    /// Whether none of its text is translated into the page's language yet.
+    pub untranslated: bool,
+    /// Whether some of its text (a section, an example) is translated into
+    /// the page's language and some is not yet.
+    pub partly_untranslated: bool,
 }
 
 /// The title the contents list, breadcrumbs and A to Z give a page: "Home"
@@ -163,26 +180,37 @@ pub(super) fn nav_items(linked: &LinkedEdition) -> (Vec<NavItem>, Vec<Option<usi
             step: p.page.meta.step,
             summary: p.summary.clone(),
             local: p.page.origin == Origin::Local,
+            lang: linked.edition.foreign(&p.page.file),
         })
         .collect();
     (items, parents)
 }
 
-/// The credit line of a page (or, with `origin` `None`, of the edition).
-pub(super) fn credit(linked: &LinkedEdition, origin: Option<Origin>) -> String {
-    let attribution = &linked.edition.model.meta.attribution;
+/// The credit line of a page (or, with `origin` `None`, of the edition),
+/// in the words of `strings`.
+pub(super) fn credit(linked: &LinkedEdition, origin: Option<Origin>, strings: &Strings) -> String {
+    let attribution = linked.edition.model.meta.attribution.as_str();
     match (linked.edition.authority, origin) {
-        (None, _) => format!("From {attribution}."),
-        (Some(a), Some(Origin::Local)) => format!(
-            "This page is local content written by {}. The rest of this handbook is based on {attribution}.",
-            a.config.name
+        (None, _) => strings.fill("credit_model", &[("attribution", attribution)]),
+        (Some(a), Some(Origin::Local)) => strings.fill(
+            "credit_local",
+            &[("attribution", attribution), ("council", &a.config.name)],
         ),
-        (Some(a), _) => format!("Based on {attribution}, adapted by {}.", a.config.name),
+        (Some(a), _) => strings.fill(
+            "credit_adapted",
+            &[("attribution", attribution), ("council", &a.config.name)],
+        ),
     }
 }
 
 /// The values every page of an edition shares.
-pub(super) fn site(linked: &LinkedEdition, today: Date, nav: Vec<NavItem>) -> SiteContext {
+pub(super) fn site(
+    linked: &LinkedEdition,
+    today: Date,
+    nav: Vec<NavItem>,
+    strings: &Strings,
+) -> SiteContext {
+    let long_date = |d: Date| strings.long_date(d);
     let edition = &linked.edition;
     let authority = edition.authority;
     let model = edition.model;
@@ -198,6 +226,23 @@ pub(super) fn site(linked: &LinkedEdition, today: Date, nav: Vec<NavItem>) -> Si
         notice: config.and_then(|c| c.notice.clone()),
         jurisdiction: config.map(|c| c.jurisdiction.label()),
         service: config.map(|c| c.service.label()),
+        jurisdiction_name: config.map(|c| {
+            let key = match c.jurisdiction {
+                Jurisdiction::England => "jurisdiction_england",
+                Jurisdiction::Scotland => "jurisdiction_scotland",
+                Jurisdiction::Wales => "jurisdiction_wales",
+                Jurisdiction::NorthernIreland => "jurisdiction_northern_ireland",
+            };
+            strings.get(key).to_string()
+        }),
+        service_name: config.map(|c| {
+            let key = match c.service {
+                Service::Adults => "service_adults",
+                Service::ChildrenAndFamilies => "service_children_and_families",
+                Service::All => "service_all",
+            };
+            strings.get(key).to_string()
+        }),
         model_title: model.meta.title.clone(),
         model_subtitle: model.meta.subtitle.clone(),
         model_version: model.meta.version.clone(),
@@ -211,15 +256,15 @@ pub(super) fn site(linked: &LinkedEdition, today: Date, nav: Vec<NavItem>) -> Si
         steps,
         contacts: config.map(|c| c.contacts.clone()).unwrap_or_default(),
         has_examples: !edition.examples.is_empty(),
-        examples_heading: examples_heading(linked),
-        examples_intro: examples_intro(linked),
+        examples_heading: examples_heading(linked, strings),
+        examples_intro: examples_intro(linked, strings),
         has_differences: authority.is_some(),
         accessibility_email: contact.map(|a| a.contact_email.clone()),
         accessibility_phone: contact.and_then(|a| a.contact_phone.clone()),
         statement_date: contact.map(|a| long_date(a.statement_date)),
         last_tested: contact.and_then(|a| a.last_tested.map(long_date)),
         has_edition_css: config.is_some_and(|c| c.theme.colour.is_some()),
-        credit: credit(linked, None),
+        credit: credit(linked, None, strings),
     }
 }
 
@@ -235,36 +280,33 @@ fn examples_origin(linked: &LinkedEdition) -> Option<ExampleOrigin> {
 /// the authority's `examples: heading:`, else worded from whose practice
 /// they are, so that examples drawn from another body's work are never
 /// headed as the authority's own (issue 15).
-fn examples_heading(linked: &LinkedEdition) -> String {
+fn examples_heading(linked: &LinkedEdition, strings: &Strings) -> String {
     let config = linked.edition.authority.map(|a| &a.config.examples);
     if let Some(heading) = config.and_then(|c| c.heading.clone()) {
         return heading;
     }
-    match examples_origin(linked) {
-        Some(ExampleOrigin::Own) => "Local practice examples",
-        Some(ExampleOrigin::Drawn) => "Practice examples from published sources",
-        None => "Practice examples",
-    }
-    .to_string()
+    let key = match examples_origin(linked) {
+        Some(ExampleOrigin::Own) => "examples_heading_own",
+        Some(ExampleOrigin::Drawn) => "examples_heading_drawn",
+        None => "examples_heading_mixed",
+    };
+    strings.get(key).to_string()
 }
 
 /// The examples index's opening: the authority's `examples: intro:`, else
 /// worded from whose practice the examples are.
-fn examples_intro(linked: &LinkedEdition) -> String {
+fn examples_intro(linked: &LinkedEdition, strings: &Strings) -> String {
     let authority = linked.edition.authority;
     if let Some(intro) = authority.and_then(|a| a.config.examples.intro.clone()) {
         return intro;
     }
     let name = linked.edition.name();
-    match examples_origin(linked) {
-        Some(ExampleOrigin::Own) => format!(
-            "Examples of practice from {name}, and the pages of the handbook they illustrate."
-        ),
-        Some(ExampleOrigin::Drawn) => "Examples of other organisations' practice, drawn from the published sources each one names, and the pages of the handbook they illustrate.".to_string(),
-        None => format!(
-            "Examples of practice, some from {name} and some drawn from other organisations' published work (each says which), and the pages of the handbook they illustrate."
-        ),
-    }
+    let key = match examples_origin(linked) {
+        Some(ExampleOrigin::Own) => "examples_intro_own",
+        Some(ExampleOrigin::Drawn) => "examples_intro_drawn",
+        None => "examples_intro_mixed",
+    };
+    strings.fill(key, &[("name", name)])
 }
 
 /// A link to a page by id, with its title; `None` if the edition lacks it.
@@ -272,6 +314,7 @@ pub(super) fn link_item(linked: &LinkedEdition, id: &str) -> Option<LinkItem> {
     linked.page(id).map(|p| LinkItem {
         title: p.title.clone(),
         href: file_of(&linked.edition.home, id),
+        lang: linked.edition.foreign(&p.page.file),
     })
 }
 
@@ -286,6 +329,7 @@ pub(super) fn breadcrumbs(linked: &LinkedEdition, p: &LinkedPage) -> Vec<LinkIte
         crumbs.push(LinkItem {
             title: nav_title(linked, pp),
             href: file_of(&linked.edition.home, parent),
+            lang: linked.edition.foreign(&pp.page.file),
         });
         current = pp.page.parent.as_deref();
     }
@@ -323,7 +367,9 @@ pub(super) fn page(
     examples: Vec<ExampleContext>,
     editorial: Vec<super::credits::EditorialGroup>,
     today: Date,
+    strings: &Strings,
 ) -> PageContext {
+    let long_date = |d: Date| strings.long_date(d);
     let meta = p.page.meta;
     let id = meta.id.as_str();
     let (previous, next) = step_neighbours(linked, site, meta.step);
@@ -367,7 +413,11 @@ pub(super) fn page(
                 note: c.note.clone(),
             })
             .collect(),
-        credit: credit(linked, Some(p.page.origin)),
+        credit: credit(linked, Some(p.page.origin), strings),
         editorial,
+        title_lang: linked.edition.foreign(&p.page.file),
+        untranslated: linked.edition.wholly_untranslated(&p.page),
+        partly_untranslated: !linked.edition.wholly_untranslated(&p.page)
+            && linked.edition.untranslated(&p.page),
     }
 }

@@ -12,16 +12,16 @@
 //! It works on HTML the sanitiser has already cleaned (which keeps the
 //! `editorial` class only on those elements), and adds only fixed words.
 
-/// Words after an editorial heading.
-pub(super) const HEADING_MARK: &str = "(heading added by the editors)";
-/// Words before an editorial passage.
-pub(super) const PASSAGE_MARK: &str = "Added by the editors (not In Control's text):";
-
-/// `html` with its editorial markings dressed in words.
-pub(super) fn dress(html: String) -> String {
+/// `html` with its editorial markings dressed in words, in the words of
+/// `strings` (`editorial_heading_mark` after a heading,
+/// `editorial_passage_mark` before a passage, `editorial_note` before a note).
+pub(super) fn dress(html: String, strings: &crate::language::Strings) -> String {
     if !html.contains(" class=\"editorial\"") {
         return html;
     }
+    let heading_mark = strings.html("editorial_heading_mark");
+    let passage_mark = strings.html("editorial_passage_mark");
+    let note = strings.html("editorial_note");
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html.as_str();
     while let Some(at) = rest.find(" class=\"editorial\"") {
@@ -39,16 +39,16 @@ pub(super) fn dress(html: String) -> String {
                 let end = rest.find(&close).unwrap_or(rest.len());
                 out.push_str(&rest[..end]);
                 out.push_str(&format!(
-                    " <span class=\"editorial__mark\" data-pagefind-ignore>{HEADING_MARK}</span>"
+                    " <span class=\"editorial__mark\" data-pagefind-ignore>{heading_mark}</span>"
                 ));
                 rest = &rest[end..];
             }
             "div" => out.push_str(&format!(
-                "<p class=\"editorial__mark\" data-pagefind-ignore>{PASSAGE_MARK}</p>\n"
+                "<p class=\"editorial__mark\" data-pagefind-ignore>{passage_mark}</p>\n"
             )),
             "span" => {
                 let end = matching_close(rest);
-                out.push_str("[<span class=\"visually-hidden\">Editors' note: </span>");
+                out.push_str(&format!("[<span class=\"visually-hidden\">{note} </span>"));
                 out.push_str(&rest[..end]);
                 out.push(']');
                 rest = &rest[end..];
@@ -92,7 +92,8 @@ mod tests {
         let html = "<h3 id=\"sources-of-help\" class=\"editorial\">Sources of help</h3>\n\
                     <div class=\"editorial\">\n<p>Start here.</p>\n</div>\n\
                     <p>www.example.org <span class=\"editorial\">a <span class=\"local-term\">2009</span> address</span>.</p>\n";
-        let dressed = dress(html.to_string());
+        let english = crate::theme::built_in_strings(crate::language::Lang::En);
+        let dressed = dress(html.to_string(), english);
         assert!(dressed.contains(
             "Sources of help <span class=\"editorial__mark\" data-pagefind-ignore>(heading added by the editors)</span></h3>"
         ));
@@ -107,6 +108,7 @@ mod tests {
     #[test]
     fn html_without_markings_is_unchanged() {
         let html = "<h2 id=\"x\">X</h2><p>Text</p>".to_string();
-        assert_eq!(dress(html.clone()), html);
+        let english = crate::theme::built_in_strings(crate::language::Lang::En);
+        assert_eq!(dress(html.clone(), english), html);
     }
 }

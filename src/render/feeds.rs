@@ -26,8 +26,14 @@ pub fn sitemap(linked: &LinkedEdition, address: &str) -> String {
     xml
 }
 
-/// An Atom feed of the edition's changes, newest first.
-pub fn atom(linked: &LinkedEdition, title: &str, changes: &[ChangeEntry]) -> String {
+/// An Atom feed of the edition's changes, newest first, headed `heading`
+/// ("What's changed" in the edition's language) and the edition's name
+/// `title`. The feed of a site in another language has an id of its own.
+pub fn atom(linked: &LinkedEdition, title: &str, heading: &str, changes: &[ChangeEntry]) -> String {
+    let slug = match linked.edition.lang {
+        Some(lang) => format!("{}/{}", linked.edition.slug, lang.code()),
+        None => linked.edition.slug.clone(),
+    };
     let updated = changes.first().map_or_else(
         || linked.edition.model.meta.date.to_string(),
         |c| c.iso_date.clone(),
@@ -35,11 +41,11 @@ pub fn atom(linked: &LinkedEdition, title: &str, changes: &[ChangeEntry]) -> Str
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     xml.push_str(&format!(
         "  <title>{}</title>\n",
-        escape(&format!("What's changed: {title}"))
+        escape(&format!("{heading}: {title}"))
     ));
     xml.push_str(&format!(
         "  <id>tag:handbook,2009:{}/changes</id>\n",
-        escape(&linked.edition.slug)
+        escape(&slug)
     ));
     xml.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
     xml.push_str("  <link rel=\"alternate\" href=\"changes.html\"/>\n");
@@ -52,7 +58,7 @@ pub fn atom(linked: &LinkedEdition, title: &str, changes: &[ChangeEntry]) -> Str
         xml.push_str(&format!("    <title>{}</title>\n", escape(&change.title)));
         xml.push_str(&format!(
             "    <id>tag:handbook,2009:{}/changes/{}/{}</id>\n",
-            escape(&linked.edition.slug),
+            escape(&slug),
             change.iso_date,
             changes.len() - n
         ));

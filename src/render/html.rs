@@ -34,6 +34,9 @@ pub struct HtmlOptions<'a> {
     /// For an example's text, its id: the example's footnotes are its own,
     /// apart from the page's.
     pub footnote_scope: Option<&'a str>,
+    /// The theme's words in the page's language (the labels of the
+    /// council's marked text).
+    pub strings: &'a crate::language::Strings,
 }
 
 /// A glossary term as the HTML writer links it.
@@ -157,7 +160,10 @@ pub fn to_html(
     pulldown_cmark::html::push_html(&mut html, writer.events.into_iter());
     // Raw HTML the author wrote goes through the allow-list; what the
     // renderer wrote passes it unchanged. The council's and editors' text is then marked.
-    super::editorial::dress(super::marks::dress(crate::sanitize::clean(&html), text))
+    super::editorial::dress(
+        super::marks::dress(crate::sanitize::clean(&html), text, options.strings),
+        options.strings,
+    )
 }
 
 /// Turns the parser's events for one text into the events the HTML is

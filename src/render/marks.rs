@@ -13,9 +13,9 @@
 
 use pulldown_cmark::{CowStr, Event};
 
-use super::context::long_date;
 use super::html::escape;
 use crate::authority::MarkStyle;
+use crate::language::Strings;
 use crate::link::LinkedText;
 use crate::overlay::{Mark, MarkKind};
 
@@ -84,7 +84,7 @@ pub(super) fn scrub(event: Event<'_>) -> Event<'_> {
 
 /// Sanitised HTML with each stand-in replaced by its region's opening or
 /// closing tags.
-pub(super) fn dress(html: String, text: &LinkedText) -> String {
+pub(super) fn dress(html: String, text: &LinkedText, strings: &Strings) -> String {
     if !html.contains(STAND_IN) {
         return html;
     }
@@ -109,7 +109,7 @@ pub(super) fn dress(html: String, text: &LinkedText) -> String {
             .and_then(|i| i.parse::<usize>().ok())
             .and_then(|i| text.marks.get(i));
         if let Some((_, _, mark)) = mark {
-            let (open, close) = region(mark);
+            let (open, close) = region(mark, strings);
             out.push_str(&open);
             closing = close;
         }
@@ -119,32 +119,21 @@ pub(super) fn dress(html: String, text: &LinkedText) -> String {
 }
 
 /// The opening and closing HTML of a marked region.
-fn region(mark: &Mark) -> (String, String) {
-    let council = escape(&mark.council);
+fn region(mark: &Mark, strings: &Strings) -> (String, String) {
+    let council = mark.council.as_str();
     let updated = mark
         .updated
-        .map(|d| format!(" (updated {})", long_date(d)))
+        .map(|d| strings.fill("mark_updated", &[("date", &strings.long_date(d))]))
         .unwrap_or_default();
-    let (class, label, link, end) = match mark.kind {
-        MarkKind::Local => (
-            "hb-local",
-            format!("{council}\u{2019}s own text{updated}, not the model guidance\u{2019}s."),
-            "Why it differs from the model",
-            format!("End of {council}\u{2019}s own text."),
-        ),
-        MarkKind::Note => (
-            "hb-local hb-note",
-            format!("Note from {council}{updated}. The model guidance\u{2019}s text is unchanged."),
-            "Why this note",
-            format!("End of the note from {council}."),
-        ),
-        MarkKind::Removed => (
-            "hb-local hb-removed",
-            format!("{council} removed model text here{updated}."),
-            "Why it was removed",
-            format!("End of the note on text {council} removed."),
-        ),
+    let (class, kind) = match mark.kind {
+        MarkKind::Local => ("hb-local", "local"),
+        MarkKind::Note => ("hb-local hb-note", "note"),
+        MarkKind::Removed => ("hb-local hb-removed", "removed"),
     };
+    let values = [("council", council), ("updated", updated.as_str())];
+    let label = escape(&strings.fill(&format!("mark_{kind}_label"), &values));
+    let link = escape(strings.get(&format!("mark_{kind}_link")));
+    let end = escape(&strings.fill(&format!("mark_{kind}_end"), &values));
     let quiet = if mark.style == MarkStyle::Quiet {
         " hb-quiet"
     } else {

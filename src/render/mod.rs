@@ -16,6 +16,11 @@
 //! made once per branch of the tree (`nav`), and a page's file holds it as
 //! a part shared with the other pages of its folder ([`Content::Parts`]).
 //!
+//! The words of every page come from the theme's strings in the pages'
+//! language ([`Language`], given with [`Renderer::with_language`]): an
+//! edition in English and Welsh is rendered by one `Renderer` per language,
+//! with a language switch to the same file in the other.
+//!
 //! All links are relative, so an edition works under any sub-path. It
 //! writes nothing to disk (`write` does) and reads no source file.
 
@@ -122,6 +127,37 @@ pub struct Renderer<'r, 's> {
     edition_key: OnceLock<Key>,
     /// The edition's releases, when the site shows its history.
     history: Option<&'r History>,
+    /// The language of the pages and the edition's other languages.
+    language: Language,
+}
+
+/// The language an edition's pages are in, and its other languages
+/// (issue 17). An edition in one language has no others.
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// The words of the theme in the pages' language.
+    pub strings: crate::language::Strings,
+    /// Each other language of the edition, with the path from the top of
+    /// this language's site to the top of its own (`cy/`, `../`).
+    pub others: Vec<(crate::language::Lang, String)>,
+    /// The notice that the Welsh is a demonstration translation, in each
+    /// of the edition's languages (empty for an edition in one language).
+    pub notices: Vec<(crate::language::Lang, String)>,
+    /// For the translation status page: each page's state in the edition's
+    /// other language, by page id (`translated`, `out-of-date`, `missing`).
+    pub states: Vec<(String, &'static str)>,
+}
+
+impl Language {
+    /// The one language of an edition in English alone.
+    pub fn english() -> Self {
+        Self {
+            strings: crate::theme::built_in_strings(crate::language::Lang::En).clone(),
+            others: Vec::new(),
+            notices: Vec::new(),
+            states: Vec::new(),
+        }
+    }
 }
 
 impl<'r, 's> Renderer<'r, 's> {
@@ -148,23 +184,11 @@ impl<'r, 's> Renderer<'r, 's> {
                 defined_on: t.defined_on.clone(),
             })
             .collect();
+        let language = Language::english();
         let (nav_items, parents) = context::nav_items(linked);
-        let contents = nav::Nav::new(
-            nav_items
-                .iter()
-                .zip(&parents)
-                .map(|(item, &parent)| nav::Entry {
-                    href: item.href.clone(),
-                    title: item.title.clone(),
-                    depth: item.depth,
-                    step: item.step,
-                    parent,
-                })
-                .collect(),
-        );
-        let site = context::site(linked, today, nav_items);
-        let mut base = tera::Context::new();
-        base.insert("site", &site);
+        let contents = contents_of(&nav_items, &parents, &language.strings);
+        let site = context::site(linked, today, nav_items, &language.strings);
+        let base = base_context(&site, &language);
         let mut settings = Fingerprint::default();
         settings.text(&linked.edition.home);
         for (model_term, local) in &terms {
@@ -193,7 +217,28 @@ impl<'r, 's> Renderer<'r, 's> {
             changes: OnceLock::new(),
             edition_key: OnceLock::new(),
             history: None,
+            language,
         }
+    }
+
+    /// The renderer with its pages in `language` (the theme's words, the
+    /// dates, the language switch). Without it, pages are in English with
+    /// the built-in theme's words.
+    pub fn with_language(mut self, language: Language) -> Self {
+        let (mut nav_items, parents) = context::nav_items(self.linked);
+        let home = language.strings.get("home").to_string();
+        for item in nav_items
+            .iter_mut()
+            .filter(|n| n.id == self.linked.edition.home)
+        {
+            item.title.clone_from(&home);
+            item.lang = None;
+        }
+        self.contents = contents_of(&nav_items, &parents, &language.strings);
+        self.site = context::site(self.linked, self.today, nav_items, &language.strings);
+        self.base = base_context(&self.site, &language);
+        self.language = language;
+        self
     }
 
     /// The renderer with the edition's published versions shown: each
@@ -224,6 +269,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     Shown::WithExamples => !edition.examples.is_empty(),
                     Shown::ForAuthority => edition.authority.is_some(),
                     Shown::WithHistory => self.history.is_some(),
+                    Shown::WithLanguages => !self.language.others.is_empty(),
                 })
                 .map(Output::Site),
         );
@@ -270,7 +316,13 @@ impl<'r, 's> Renderer<'r, 's> {
             },
             Output::Site(page) => Inputs::Site(self.site_values(page)),
             Output::Feed => Inputs::Bytes(
-                feeds::atom(self.linked, self.linked.edition.name(), self.changes()).into_bytes(),
+                feeds::atom(
+                    self.linked,
+                    self.linked.edition.name(),
+                    self.language.strings.get("changes_title"),
+                    self.changes(),
+                )
+                .into_bytes(),
             ),
             Output::Sitemap => Inputs::Bytes(
                 feeds::sitemap(
@@ -571,7 +623,7 @@ impl<'r, 's> Renderer<'r, 's> {
 
     fn changes(&self) -> &[ChangeEntry] {
         self.changes.get_or_init(|| {
-            let mut entries = site::change_entries(self.linked);
+            let mut entries = site::change_entries(self.linked, &self.language.strings);
             if let Some(history) = self.history {
                 versions::add_release_notes(&mut entries, history, self.linked.edition.name());
             }
@@ -588,6 +640,7 @@ impl<'r, 's> Renderer<'r, 's> {
             page_id,
             home: &self.linked.edition.home,
             footnote_scope: None,
+            strings: &self.language.strings,
         }
     }
 
@@ -603,7 +656,22 @@ impl<'r, 's> Renderer<'r, 's> {
         } else {
             Vec::new()
         };
-        let context = context::page(self.linked, &self.site, p, examples, editorial, self.today);
+        let mut context = context::page(
+            self.linked,
+            &self.site,
+            p,
+            examples,
+            editorial,
+            self.today,
+            &self.language.strings,
+        );
+        let home = self.language.strings.get("home");
+        for crumb in &mut context.breadcrumbs {
+            if crumb.href == "index.html" {
+                crumb.title = home.to_string();
+                crumb.lang = None;
+            }
+        }
         let template = if p.page.id() == self.linked.edition.home {
             "home.html"
         } else {
@@ -712,6 +780,7 @@ impl<'r, 's> Renderer<'r, 's> {
             origin: ex.origin,
             citation: self.citation(ex.source.as_deref()),
             source_detail: ex.source_detail.clone(),
+            lang: self.linked.edition.foreign(&ex.file),
             pages: ex
                 .attach
                 .iter()
@@ -748,6 +817,7 @@ impl<'r, 's> Renderer<'r, 's> {
             title: p.title.clone(),
             html,
             examples: &examples[i],
+            lang: self.linked.edition.foreign(&p.page.file),
         };
         let stand_ins: Vec<print::PrintPage> = pages
             .iter()
@@ -785,6 +855,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 Box::new(self.history.map(|h| h.releases.clone()).unwrap_or_default()),
             )],
             "examples" => vec![("examples", Box::new(self.examples_index()))],
+            "translation" => vec![("translation", Box::new(self.translation_status()))],
             "differences" => {
                 let d = site::differences(self.linked, &self.terms);
                 let options = HtmlOptions {
@@ -802,6 +873,45 @@ impl<'r, 's> Renderer<'r, 's> {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The translation status page's values: each page of the edition with
+    /// its state in the edition's other language, and how many are in each.
+    fn translation_status(&self) -> serde_json::Value {
+        let mut counts = [0usize; 3];
+        let rows: Vec<serde_json::Value> = self
+            .linked
+            .pages
+            .iter()
+            .map(|p| {
+                let id = p.page.id();
+                let state = self
+                    .language
+                    .states
+                    .iter()
+                    .find(|(s, _)| s == id)
+                    .map_or("missing", |(_, state)| *state);
+                let n = match state {
+                    "translated" => 0,
+                    "out-of-date" => 1,
+                    _ => 2,
+                };
+                counts[n] += 1;
+                let home = id == self.linked.edition.home;
+                serde_json::json!({
+                    "title": if home { self.language.strings.get("home") } else { p.title.as_str() },
+                    "href": crate::url::file_of(&self.linked.edition.home, id),
+                    "lang": (!home).then(|| self.linked.edition.foreign(&p.page.file)).flatten(),
+                    "state": state,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "rows": rows,
+            "translated": counts[0],
+            "stale": counts[1],
+            "missing": counts[2],
+        })
     }
 
     /// Every example of the edition, as the examples index shows it.
@@ -853,6 +963,27 @@ impl<'r, 's> Renderer<'r, 's> {
         // list's shared parts: it is neither copied through the template
         // engine nor held once per page.
         context.insert("nav_html", NAV_STAND_IN);
+        // Published versions are kept in the default language alone, so
+        // their page has no switch to another language.
+        let only_here = SITE_PAGES
+            .iter()
+            .any(|p| p.shown == Shown::WithHistory && p.file() == template);
+        if !self.language.others.is_empty() && !only_here {
+            // The language switch leads to the same file in each other language.
+            let here = match current {
+                Some(i) => self.path(Output::Page(i)),
+                None => template.to_string(),
+            };
+            let others: Vec<serde_json::Value> = self
+                .language
+                .others
+                .iter()
+                .map(|(l, prefix)| {
+                    serde_json::json!({ "code": l.code(), "html": l.html(), "name": l.own_name(), "href": format!("{prefix}{here}") })
+                })
+                .collect();
+            context.insert("languages", &others);
+        }
         for (k, v) in extra {
             v.insert_into(&mut context, k);
         }
@@ -893,11 +1024,20 @@ pub fn render(
     today: Date,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
-    render_with_history(linked, engine, statics, today, diagnostics, None)
+    render_with_history(
+        linked,
+        engine,
+        statics,
+        today,
+        diagnostics,
+        None,
+        Language::english(),
+    )
 }
 
 /// Like [`render`], showing the edition's published versions when
-/// `history` is given (see [`Renderer::with_history`]).
+/// `history` is given (see [`Renderer::with_history`]), in `language`
+/// (see [`Renderer::with_language`]).
 pub fn render_with_history(
     linked: &LinkedEdition,
     engine: &Engine,
@@ -905,9 +1045,11 @@ pub fn render_with_history(
     today: Date,
     diagnostics: &Diagnostics,
     history: Option<&History>,
+    language: Language,
 ) -> Vec<OutputFile> {
-    let renderer =
-        Renderer::new(linked, engine, statics, today, diagnostics, None).with_history(history);
+    let renderer = Renderer::new(linked, engine, statics, today, diagnostics, None)
+        .with_history(history)
+        .with_language(language);
     let mut files: Vec<OutputFile> = renderer
         .outputs()
         .into_par_iter()
@@ -953,6 +1095,8 @@ pub struct Listed<'a> {
     pub name: &'a str,
     /// Whether the authority is made up (`demonstration: true`).
     pub demonstration: bool,
+    /// Its languages besides the default, each at `<slug>/<code>/`.
+    pub other_languages: &'a [crate::language::Lang],
 }
 
 /// The list of editions written at the top of a multi-edition output, each
@@ -970,6 +1114,16 @@ pub fn editions_index(
             name: e.name,
             href: format!("{}/index.html", e.slug),
             demonstration: e.demonstration,
+            languages: e
+                .other_languages
+                .iter()
+                .map(|l| site::LanguageLink {
+                    code: l.code(),
+                    html: l.html(),
+                    name: l.own_name(),
+                    href: format!("{}/{}/index.html", e.slug, l.code()),
+                })
+                .collect(),
         })
         .collect();
     let mut context = tera::Context::new();
@@ -980,6 +1134,59 @@ pub fn editions_index(
         .map_err(|d| diagnostics.push(d))
         .ok()
         .map(String::into_bytes)
+}
+
+/// The contents list of an edition's pages, in the words of `strings`.
+fn contents_of(
+    items: &[context::NavItem],
+    parents: &[Option<usize>],
+    strings: &crate::language::Strings,
+) -> nav::Nav {
+    nav::Nav::new(
+        items
+            .iter()
+            .zip(parents)
+            .map(|(item, &parent)| nav::Entry {
+                href: item.href.clone(),
+                title: item.title.clone(),
+                depth: item.depth,
+                parent,
+                step_label: item
+                    .step
+                    .map(|s| strings.fill("nav_step", &[("step", &s.to_string())])),
+                lang: item.lang,
+            })
+            .collect(),
+    )
+}
+
+/// The values every template of an edition sees: `site`, the theme's
+/// words `t`, the pages' language `lang`, the links to the same page in
+/// the edition's other languages `languages` (each with the path to add
+/// before the page's file) and the notices of demonstration translations.
+fn base_context(site: &context::SiteContext, language: &Language) -> tera::Context {
+    let mut base = tera::Context::new();
+    base.insert("site", site);
+    base.insert_value("t", crate::theme::strings_value(&language.strings));
+    let lang = language.strings.lang;
+    base.insert(
+        "lang",
+        &serde_json::json!({ "code": lang.code(), "html": lang.html() }),
+    );
+    // Filled in for each output (see `render_template`).
+    base.insert("languages", &Vec::<String>::new());
+    let notices: Vec<serde_json::Value> = language
+        .notices
+        .iter()
+        .map(|(l, text)| serde_json::json!({ "html": l.html(), "text": text }))
+        .collect();
+    base.insert("translation_notices", &notices);
+    // Words that only the default language's files give (owners, notes of
+    // changes, contacts) are marked as that language on other languages' pages.
+    let source_lang = (!language.others.is_empty() && lang != crate::language::Lang::En)
+        .then(|| crate::language::Lang::En.code());
+    base.insert("source_lang", &source_lang);
+    base
 }
 
 /// What stands in a page's template for its contents list (see `nav_html`).

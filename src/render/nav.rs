@@ -28,10 +28,12 @@ pub struct Entry {
     pub title: String,
     /// How many parents it has.
     pub depth: usize,
-    /// The step it is, on the seven step pages.
-    pub step: Option<u8>,
     /// Index of its parent entry, which comes before it.
     pub parent: Option<usize>,
+    /// The words before the title on a step page ("Step 3").
+    pub step_label: Option<String>,
+    /// The language of its title, when not the page's.
+    pub lang: Option<&'static str>,
 }
 
 /// A rendered list and where each entry's `<a href="…"` ends, for marking
@@ -161,12 +163,19 @@ impl Nav {
             html.push('"');
             marks.insert(i, html.len());
             html.push('>');
-            if let Some(step) = entry.step {
-                html.push_str("<span class=\"site-nav__step\">Step ");
-                html.push_str(&step.to_string());
+            if let Some(label) = &entry.step_label {
+                html.push_str("<span class=\"site-nav__step\">");
+                html.push_str(&escape(label));
                 html.push_str("</span> ");
             }
-            html.push_str(&escape(&entry.title));
+            match entry.lang {
+                Some(lang) => {
+                    html.push_str(&format!("<span lang=\"{lang}\">"));
+                    html.push_str(&escape(&entry.title));
+                    html.push_str("</span>");
+                }
+                None => html.push_str(&escape(&entry.title)),
+            }
             html.push_str("</a></li>\n    ");
         }
         let mut f = crate::fingerprint::Fingerprint::default();
@@ -199,7 +208,8 @@ mod tests {
             href: href.to_string(),
             title: href.to_string(),
             depth,
-            step: None,
+            step_label: None,
+            lang: None,
             parent,
         }
     }

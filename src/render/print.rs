@@ -17,6 +17,8 @@ pub(super) struct PrintPage<'a> {
     pub title: String,
     pub html: String,
     pub examples: &'a [ExampleContext],
+    /// The language of the title, when not the page's.
+    pub lang: Option<&'static str>,
 }
 
 /// What stands in the print view's template for the HTML of page `i`:

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::context::{link_item, long_date, nav_title, LinkItem};
+use super::context::{link_item, nav_title, LinkItem};
 use crate::authority::Action;
 use crate::differences::{self, Difference};
 use crate::glossary::Term;
@@ -30,16 +30,22 @@ pub struct ChangeEntry {
     pub href: String,
     /// What changed.
     pub note: String,
+    /// The language of the title, when not the page's.
+    pub lang: Option<&'static str>,
 }
 
 /// Every dated change of an edition, newest first.
-pub(super) fn change_entries(linked: &LinkedEdition) -> Vec<ChangeEntry> {
+pub(super) fn change_entries(
+    linked: &LinkedEdition,
+    strings: &crate::language::Strings,
+) -> Vec<ChangeEntry> {
     let entry = |c: &crate::page::Change, title: &str, href: String| ChangeEntry {
-        date: long_date(c.date),
+        date: strings.long_date(c.date),
         iso_date: c.date.to_string(),
         title: title.to_string(),
         href,
         note: c.note.clone(),
+        lang: None,
     };
     let mut entries: Vec<(jiff::civil::Date, ChangeEntry)> = Vec::new();
     if let Some(authority) = linked.edition.authority {
@@ -53,7 +59,9 @@ pub(super) fn change_entries(linked: &LinkedEdition) -> Vec<ChangeEntry> {
     for p in &linked.pages {
         for c in &p.page.meta.changes {
             let href = file_of(&linked.edition.home, p.page.id());
-            entries.push((c.date, entry(c, &p.title, href)));
+            let mut change = entry(c, &p.title, href);
+            change.lang = linked.edition.foreign(&p.page.file);
+            entries.push((c.date, change));
         }
     }
     // The council's own text changes the pages it stands on.
@@ -93,6 +101,8 @@ pub(super) struct GlossaryContext {
     defined_on_title: String,
     model_term: Option<String>,
     used_on: Vec<LinkItem>,
+    /// The language of the term and its definition, when not the page's.
+    lang: Option<&'static str>,
 }
 
 /// The glossary page's terms.
@@ -106,12 +116,18 @@ pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryCo
             defined_at: t.defined_at.clone(),
             defined_on_title: t.defined_on_title.clone(),
             model_term: t.model_term.clone(),
+            lang: linked
+                .page(&t.defined_on)
+                .and_then(|p| linked.edition.foreign(&p.page.file)),
             used_on: t
                 .used_on
                 .iter()
                 .map(|(id, title)| LinkItem {
                     title: title.clone(),
                     href: file_of(&linked.edition.home, id),
+                    lang: linked
+                        .page(id)
+                        .and_then(|p| linked.edition.foreign(&p.page.file)),
                 })
                 .collect(),
         })
@@ -130,6 +146,9 @@ struct AzEntry {
     title: String,
     href: String,
     within: Option<String>,
+    /// The languages of the title and of `within`, when not the page's.
+    lang: Option<&'static str>,
+    within_lang: Option<&'static str>,
 }
 
 /// Every page and section, alphabetically, grouped by first letter: the
@@ -139,17 +158,22 @@ pub(super) fn a_to_z(linked: &LinkedEdition) -> Vec<AzLetter> {
     for p in &linked.pages {
         let title = nav_title(linked, p);
         let href = file_of(&linked.edition.home, p.page.id());
+        let foreign = linked.edition.foreign(&p.page.file);
         for s in p.sections.iter().filter(|s| s.level <= 3) {
             entries.push(AzEntry {
                 title: s.title.clone(),
                 href: format!("{href}#{}", s.id),
                 within: Some(title.clone()),
+                lang: foreign,
+                within_lang: foreign,
             });
         }
         entries.push(AzEntry {
             title,
             href,
             within: None,
+            lang: foreign,
+            within_lang: None,
         });
     }
     let key = |e: &AzEntry| {
@@ -252,4 +276,15 @@ pub(super) struct EditionLink<'a> {
     pub name: &'a str,
     pub href: String,
     pub demonstration: bool,
+    /// The edition's other languages' sites.
+    pub languages: Vec<LanguageLink>,
+}
+
+/// A link to an edition's site in another language.
+#[derive(Debug, Serialize)]
+pub(super) struct LanguageLink {
+    pub code: &'static str,
+    pub html: &'static str,
+    pub name: &'static str,
+    pub href: String,
 }

@@ -197,6 +197,7 @@ pub fn add_release_notes(entries: &mut Vec<super::ChangeEntry>, history: &Histor
             title: format!("{edition}, version {}", row.version),
             href: row.href.clone(),
             note: row.note.clone(),
+            lang: None,
         });
     }
     entries.sort_by(|a, b| b.iso_date.cmp(&a.iso_date));

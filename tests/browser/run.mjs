@@ -15,7 +15,9 @@
 // and, per edition, the reader journeys: keyboard (skip link, visible focus on
 // every Tab stop), cross-references (model), print view and print stylesheet,
 // the contents list folded away on a phone and open beside the page on a wide screen,
-// search (only when a search box exists: otherwise it says SKIPPED on stderr).
+// search (only when a search box exists: otherwise it says SKIPPED on stderr),
+// and, for an edition with a Welsh site (EDITION/cy/), the language switch
+// both ways, a Welsh search and screenshots of the Welsh pages.
 // Screenshots go to target/browser-screenshots/. Exit status 1 on any failure.
 //
 // No browser is ever downloaded: the browser is /usr/bin/chromium
@@ -57,7 +59,7 @@ const counts = {
   validationWarnings: 0,
   reflowChecks: 0,
   tabStops: 0,
-  journeys: { keyboard: 0, "cross-reference": 0, print: 0, search: 0, contents: 0 },
+  journeys: { keyboard: 0, "cross-reference": 0, print: 0, search: 0, contents: 0, welsh: 0 },
   skipped: [],
   screenshots: 0,
   passed: 0,
@@ -434,6 +436,49 @@ async function searchJourney(page, base, edition) {
   counts.journeys["search"] += 1;
 }
 
+// An edition in Welsh as well as English (issue 17): its Welsh site at
+// EDITION/cy/. The language switch leads to the same page in the other
+// language and back; the Welsh search finds a page translated into Welsh
+// first; screenshots of a Welsh step page, the switch and the translation
+// status page.
+async function welshJourney(page, base, edition) {
+  const site = `${base}/${edition}/cy`;
+  for (const width of WIDTHS) {
+    const where = `${edition}/cy @${width}px`;
+    await open(page, `${site}/step-3.html`, width);
+    check((await page.locator("html").getAttribute("lang")) === "cy", "welsh: the Welsh page is marked lang=cy", where, "");
+    await screenshot(page, `${edition}-cy-step-3-${width}`);
+    const toEnglish = page.locator('.language-switch a[hreflang="en"]');
+    if (width === 1280) await toEnglish.screenshot({ path: path.join(SHOTS, `${edition}-cy-language-switch.png`) }).then(() => { counts.screenshots += 1; });
+    await toEnglish.click();
+    await page.waitForURL(new RegExp(`/${edition}/step-3\\.html$`));
+    check((await page.locator("html").getAttribute("lang")) === "en-GB", "welsh: the switch leads to the English page", where, page.url());
+    await page.locator('.language-switch a[hreflang="cy"]').click();
+    await page.waitForURL(new RegExp(`/${edition}/cy/step-3\\.html$`));
+    pass();
+    await open(page, `${site}/translation.html`, width);
+    await screenshot(page, `${edition}-cy-translation-${width}`);
+    await runAxe(page, `${where} translation status`);
+  }
+  // The Welsh search: a Welsh word, whose first result is a page in Welsh.
+  const where = `${edition}/cy search`;
+  await open(page, `${site}/search.html?q=${encodeURIComponent("cynllun gofal a chymorth")}`, 1280);
+  const results = page.locator(RESULT_LINKS).filter({ visible: true });
+  try {
+    await results.first().waitFor({ timeout: 10000 });
+  } catch {
+    fail("welsh: the Welsh search shows results", where, `no result links at ${page.url()}`);
+    return;
+  }
+  await screenshot(page, `${edition}-cy-search-results-1280`);
+  await results.first().click();
+  await page.waitForLoadState("load");
+  const url = page.url();
+  const titleLang = await page.locator("h1 [data-pagefind-meta=title]").getAttribute("lang");
+  check(url.includes(`/${edition}/cy/`) && titleLang === null, "welsh: the first result of a Welsh search is a page in Welsh", where, `${url} (title lang ${titleLang})`);
+  counts.journeys.welsh += 1;
+}
+
 async function notFound(base, edition) {
   const response = await fetch(`${base}/${edition}/no-such-page.html`);
   const body = await response.text();
@@ -525,6 +570,9 @@ async function main() {
       await attempt("print journey", () => printJourney(page, base, edition));
       await attempt("contents journey", () => contentsJourney(page, base, edition));
       await attempt("search journey", () => searchJourney(page, base, edition));
+      if (isFile(path.join(out, edition, "cy", "index.html"))) {
+        await attempt("welsh journey", () => welshJourney(page, base, edition));
+      }
       await attempt("screenshots", async () => {
         for (const width of WIDTHS) {
           await open(page, `${base}/${edition}/index.html`, width);
@@ -564,7 +612,7 @@ async function main() {
   console.log(`  html-validate:       ${counts.validated} pages, ${counts.validationErrors} errors, ${counts.validationWarnings} warnings`);
   console.log(`  Nu HTML checker:     ${counts.nu}`);
   const j = counts.journeys;
-  console.log(`  journeys completed:  keyboard ${j.keyboard} (${counts.tabStops} Tab stops), cross-reference ${j["cross-reference"]}, print ${j.print}, search ${j.search}, contents ${j.contents}`);
+  console.log(`  journeys completed:  keyboard ${j.keyboard} (${counts.tabStops} Tab stops), cross-reference ${j["cross-reference"]}, print ${j.print}, search ${j.search}, contents ${j.contents}, welsh ${j.welsh}`);
   for (const s of counts.skipped) console.log(`  SKIPPED:             ${s}`);
   console.log(`  screenshots:         ${counts.screenshots} in ${path.relative(REPO, SHOTS)}/`);
   console.log(`  failures:            ${failures.length}`);

@@ -138,6 +138,14 @@ pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// Whether a council's file is a translation of another (`step-1-local.cy.md`
+/// beside `step-1-local.md`): its name has a language tag before `.md`.
+pub fn is_translation(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|stem| Path::new(stem).extension())
+        .is_some()
+}
+
 /// Every HTML file under a folder, sorted.
 pub fn html_files(dir: &Path) -> Vec<PathBuf> {
     files_ending(dir, "html")

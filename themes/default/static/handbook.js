@@ -83,9 +83,19 @@
   if (input) {
     input.value = query;
   }
+  // The words of the page's language, where the page gives them (a site in
+  // a language other than English); English otherwise.
+  var words = results.dataset;
+  function say(name, english, values) {
+    var text = words[name] || english;
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.split("{" + key + "}").join(values[key]);
+    });
+    return text;
+  }
   var help = document.getElementById("hb-search-help");
   if (help) {
-    help.textContent = "Can't find what you need? The A to Z below lists every page and section.";
+    help.textContent = say("help", "Can't find what you need? The A to Z below lists every page and section.");
   }
   if (!query) {
     return;
@@ -123,9 +133,11 @@
 
   function show(found, data) {
     results.textContent = "";
+    var values = { query: query, count: String(found) };
     var status = element("p", "search-results__status",
-      found === 0 ? "No results for “" + query + "”." :
-        found + (found === 1 ? " result" : " results") + " for “" + query + "”.");
+      found === 0 ? say("none", "No results for “{query}”.", values) :
+        found === 1 ? say("one", "1 result for “{query}”.", values) :
+          say("many", "{count} results for “{query}”.", values));
     status.id = "hb-search-status";
     results.appendChild(status);
     var list = element("ol", "search-results__list");
@@ -176,6 +188,6 @@
     })
     .catch(function () {
       results.hidden = false;
-      results.textContent = "Search is not available here (it needs the handbook to be served by a web server). Use the A to Z below.";
+      results.textContent = say("unavailable", "Search is not available here (it needs the handbook to be served by a web server). Use the A to Z below.");
     });
 })();

@@ -1,0 +1,730 @@
+//! Editions in English and Welsh (issue 17): a temporary root with a small
+//! Welsh edition, built and checked by the real binary. A page and its
+//! translation link to each other; `lang` is right on every page and on
+//! every part not yet translated; no English word of the theme stands on a
+//! Welsh page outside those parts (checked against the strings files); a
+//! change to the English under a Welsh translation warns, with the change,
+//! until `accept` records it; the Welsh site has its own search index; and
+//! each kind of bad input is an error at its file, line and column.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use common::{assert_fails, assert_ok, handbook_in, read, text, write};
+
+/// The authority's settings: an edition in English and Welsh.
+const SETTINGS: &str = "name: Cwm Prawf County Borough Council
+short_name: Cwm Prawf
+jurisdiction: wales
+service: adults
+languages: [en, cy]
+translations:
+  cy:
+    name: Cyngor Bwrdeistref Sirol Cwm Prawf
+    short_name: Cwm Prawf
+";
+
+/// A copy of the shipped model and theme with the authority `cwm`: a local
+/// page and an override on step 3, both translated with step 3 itself; an
+/// override on step 2 (translated) left in English; an example left in
+/// English. Other model pages are not translated.
+fn welsh_root() -> tempfile::TempDir {
+    let dir = common::copy_of_model();
+    let root = dir.path();
+    write(root, "local-overrides/cwm/authority.yaml", SETTINGS);
+    write(
+        root,
+        "local-overrides/cwm/pages/volunteers.md",
+        "---\nid: volunteers\ntitle: Volunteers who help with plans\nparent: step-3\n---\n## Who they are {#who}\n\nVolunteers from the community help people plan. See [[step-3#good-plan-checklist]].\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/pages/volunteers.cy.md",
+        "---\ntitle: Gwirfoddolwyr sy'n helpu gyda chynlluniau\n---\n## Pwy ydynt {#who}\n\nMae gwirfoddolwyr o'r gymuned yn helpu pobl i gynllunio. Gweler [[step-3#good-plan-checklist]].\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/overrides/step-3-panel.md",
+        "---\ntarget: step-3#good-plan-checklist\naction: append\nlast_reviewed: 2026-10-01\n---\nOur panel meets on Wednesdays.\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/overrides/step-3-panel.cy.md",
+        "---\n---\nMae ein panel yn cyfarfod ar ddydd Mercher.\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/overrides/step-2-note.md",
+        "---\ntarget: step-2#social-work-role\naction: note\nlast_reviewed: 2026-10-01\n---\nThe duty desk answers questions about plans.\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/examples/ex-panel.md",
+        "---\nid: ex-panel\ntitle: A plan agreed at panel\nattach: [step-3]\nlast_reviewed: 2026-10-01\n---\nA plan went to panel and was agreed the same day.\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/translations/step-3.cy.md",
+        &step_3_in_welsh(),
+    );
+    write(
+        root,
+        "local-overrides/cwm/translations/step-2.cy.md",
+        "---\ntitle: \"Cam Dau: Gwneud fy Nghynllun\"\n---\n## Rôl gwaith cymdeithasol {#social-work-role}\n\nMae'r gweithiwr cymdeithasol yn helpu pobl i gynllunio.\n\n## Systemau, Ymarfer a Chymorth Proffesiynol {#systems-practice-support}\n\nSystem sy'n cefnogi cynllunio.\n\n### Ffynonellau cymorth {#sources-of-help}\n\nEiriolwyr a theuluoedd.\n",
+    );
+    dir
+}
+
+/// Step 3 in Welsh, with every section id of the English.
+fn step_3_in_welsh() -> String {
+    let english = read(common::repo().join("content/step-3.md"));
+    let mut out = String::from("---\ntitle: \"Cam Tri: Cytuno ar fy nghynllun\"\n---\n");
+    for line in english.lines().filter(|l| l.starts_with('#')) {
+        let hashes: String = line.chars().take_while(|c| *c == '#').collect();
+        let id = line
+            .rsplit_once("{#")
+            .map(|(_, rest)| rest.split([' ', '}']).next().unwrap_or(""))
+            .unwrap_or("");
+        out.push_str(&format!(
+            "{hashes} Adran yn Gymraeg {{#{id}}}\n\nTestun Cymraeg yr adran hon.\n\n"
+        ));
+    }
+    out
+}
+
+/// Builds the root's `cwm` edition into `out` and returns the output folder.
+fn build(root: &Path, extra: &[&str]) -> PathBuf {
+    let out = root.join("out");
+    let mut args = vec!["build", "--authority", "cwm", "--out", "out"];
+    args.extend_from_slice(extra);
+    assert_ok(&handbook_in(root, &args));
+    out
+}
+
+#[test]
+fn a_page_and_its_translation_link_to_each_other() {
+    let dir = welsh_root();
+    let out = build(dir.path(), &["--no-search"]);
+    let english = read(out.join("step-3.html"));
+    assert!(
+        english.contains("<a href=\"cy/step-3.html\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a>"),
+        "the English page links to its Welsh page"
+    );
+    let welsh = read(out.join("cy/step-3.html"));
+    assert!(
+        welsh.contains("<a href=\"../step-3.html\" hreflang=\"en\" lang=\"en-GB\">English</a>"),
+        "the Welsh page links to its English page"
+    );
+    // Every page of each site, site pages too, leads to the same page in the other.
+    for page in common::html_files(&out.join("cy")) {
+        let name = page.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(out.join(&name).is_file(), "{name} is in both languages");
+        let html = read(&page);
+        assert!(
+            html.contains(&format!("href=\"../{name}\" hreflang=\"en\"")),
+            "cy/{name} has no switch to English"
+        );
+        let english = read(out.join(&name));
+        assert!(
+            english.contains(&format!("href=\"cy/{name}\" hreflang=\"cy\"")),
+            "{name} has no switch to Welsh"
+        );
+    }
+    // The same ids and section ids in both languages.
+    for id in [
+        "social-work-role",
+        "systems-practice-support",
+        "good-plan-checklist",
+    ] {
+        assert!(english.contains(&format!("id=\"{id}\"")), "{id} in English");
+        assert!(welsh.contains(&format!("id=\"{id}\"")), "{id} in Welsh");
+    }
+    let local = read(out.join("cy/volunteers.html"));
+    assert!(
+        local.contains("href=\"step-3.html#good-plan-checklist\""),
+        "a cross-reference works in the Welsh site"
+    );
+    assert!(local.contains("<h1><span data-pagefind-meta=\"title\">Gwirfoddolwyr sy&#39;n helpu gyda chynlluniau</span></h1>"));
+}
+
+#[test]
+fn every_page_has_its_language_and_every_untranslated_part_is_marked() {
+    let dir = welsh_root();
+    let out = build(dir.path(), &["--no-search"]);
+    for page in common::html_files(&out) {
+        let html = read(&page);
+        let welsh = page.starts_with(out.join("cy"));
+        let want = if welsh {
+            "<html lang=\"cy\">"
+        } else {
+            "<html lang=\"en-GB\">"
+        };
+        assert!(html.contains(want), "{}: {want}", page.display());
+    }
+    let cy = |name: &str| read(out.join("cy").join(name));
+    // A page not yet translated: English, marked, with a notice in Welsh.
+    let step_1 = cy("step-1.html");
+    assert!(step_1.contains("<span data-pagefind-meta=\"title\" lang=\"en\">Step One: My money, finding out how much</span>"));
+    assert!(step_1.contains("<div lang=\"en\">"), "its text is marked");
+    assert!(step_1.contains("Nid yw'r dudalen hon wedi'i chyfieithu i'r Gymraeg eto"));
+    assert!(step_1.contains("<a href=\"step-1.html\" aria-current=\"page\"><span class=\"site-nav__step\">Cam 1</span> <span lang=\"en\">Step One"));
+    // A translated page with an override left in English: only that is marked.
+    let step_2 = cy("step-2.html");
+    assert!(
+        step_2.contains("<span data-pagefind-meta=\"title\">Cam Dau: Gwneud fy Nghynllun</span>")
+    );
+    let marked = english_parts(&step_2);
+    assert!(
+        marked.contains("The duty desk answers questions about plans."),
+        "{marked}"
+    );
+    assert!(!marked.contains("Mae'r gweithiwr cymdeithasol"), "{marked}");
+    assert!(outside_english(&step_2)
+        .contains("Mae'r gweithiwr cymdeithasol yn helpu pobl i gynllunio."));
+    // Its notice says parts of it are in English, not that the page is.
+    assert!(step_2.contains("Nid yw rhannau o'r dudalen hon wedi'u cyfieithu"));
+    assert!(!step_2.contains("Nid yw'r dudalen hon wedi'i chyfieithu"));
+    assert!(!step_1.contains("Nid yw rhannau o'r dudalen hon"));
+    // The example left in English is marked; the translated override is not.
+    let step_3 = cy("step-3.html");
+    assert!(step_3.contains("<div class=\"example\" id=\"ex-panel\" lang=\"en\">"));
+    assert!(outside_english(&step_3).contains("Mae ein panel yn cyfarfod ar ddydd Mercher."));
+    assert!(
+        step_3.contains("Nid yw rhannau o'r dudalen hon wedi'u cyfieithu"),
+        "its example is not translated"
+    );
+    assert!(
+        !step_3.contains("Nid yw'r dudalen hon wedi'i chyfieithu"),
+        "a translated page with one example in English is not called untranslated"
+    );
+    let volunteers = cy("volunteers.html");
+    assert!(
+        !volunteers.contains("Nid yw'r dudalen hon wedi'i chyfieithu")
+            && !volunteers.contains("Nid yw rhannau o'r dudalen hon"),
+        "a page all in Welsh has no notice"
+    );
+    // The Welsh site's feed, in Welsh, with an id of its own.
+    let feed = read(out.join("cy/changes.xml"));
+    assert!(
+        feed.contains("<title>Beth sydd wedi newid: Cyngor Bwrdeistref Sirol Cwm Prawf</title>"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains("<id>tag:handbook,2009:cwm/cy/changes</id>"),
+        "{feed}"
+    );
+    assert!(read(out.join("changes.xml")).contains("<id>tag:handbook,2009:cwm/changes</id>"));
+    // Welsh dates.
+    assert!(
+        outside_english(&step_3).contains("1 Hydref 2026"),
+        "the date of the council's text in Welsh"
+    );
+}
+
+#[test]
+fn no_english_word_of_the_theme_is_on_a_welsh_page() {
+    let dir = welsh_root();
+    let out = build(dir.path(), &["--no-search"]);
+    let english = strings("en");
+    let welsh = strings("cy");
+    assert_eq!(
+        english.keys().collect::<Vec<_>>(),
+        welsh.keys().collect::<Vec<_>>(),
+        "the Welsh strings have every key"
+    );
+    let mut found = Vec::new();
+    let pages = common::html_files(&out.join("cy"));
+    assert!(
+        pages.len() > 20,
+        "the Welsh site is complete: {}",
+        pages.len()
+    );
+    for page in pages {
+        let text = outside_english(&read(&page));
+        for (key, value) in &english {
+            if welsh.get(key) == Some(value) {
+                continue;
+            }
+            for words in label_words(value) {
+                if text.contains(&words) {
+                    found.push(format!("{}: {key} “{words}”", page.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "English theme words on Welsh pages:\n{}",
+        found.join("\n")
+    );
+    // The check can fail: the same test finds the English words on an English page.
+    let english_page =
+        outside_english(&read(out.join("step-3.html")).replace("<html lang=\"en-GB\">", "<html>"));
+    assert!(label_words(&english["on_this_page"])
+        .iter()
+        .all(|w| english_page.contains(w)));
+    // The demonstration translation is said in both languages on every page.
+    for page in [out.join("step-3.html"), out.join("cy/step-3.html")] {
+        let html = read(page);
+        assert!(html.contains(
+            "lang=\"en-GB\">The Welsh words of this handbook are a demonstration translation"
+        ));
+        assert!(html.contains("lang=\"cy\">Cyfieithiad arddangos yw geiriau Cymraeg"));
+    }
+}
+
+#[test]
+fn a_change_to_english_under_a_welsh_translation_warns_with_the_change_until_accepted() {
+    let dir = welsh_root();
+    let root = dir.path();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--authority", "cwm"];
+        args.extend_from_slice(extra);
+        handbook_in(root, &args)
+    };
+    let first = text(&check(&[]));
+    assert!(
+        first.contains("local-overrides/cwm/translations/step-3.cy.md:2:1"),
+        "{first}"
+    );
+    assert!(
+        first.contains("handbook accept cwm translations/step-3.cy.md"),
+        "{first}"
+    );
+    assert_ok(&handbook_in(root, &["accept", "cwm", "--all"]));
+    assert_ok(&check(&["--deny-warnings"]));
+    let translation = read(root.join("local-overrides/cwm/translations/step-3.cy.md"));
+    assert!(
+        translation.contains("source_fingerprint: \"b3:"),
+        "{translation}"
+    );
+    assert!(root
+        .join("local-overrides/cwm/translation-snapshots/translations__step-3.cy.md")
+        .is_file());
+
+    let step_3 = root.join("content/step-3.md");
+    let english = read(&step_3);
+    let old = "Core social work skills are of great relevance";
+    let new = "Core social work skills are of the greatest relevance";
+    std::fs::write(&step_3, english.replace(old, new)).unwrap();
+    let run = check(&["--deny-warnings"]);
+    assert_fails(&run);
+    let said = text(&run);
+    assert!(
+        said.contains("local-overrides/cwm/translations/step-3.cy.md:3:1"),
+        "at the source_fingerprint line:\n{said}"
+    );
+    assert!(
+        said.contains("`content/step-3.md`, changed since the translation was last checked"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("- {old}")) && said.contains(&format!("+ {new}")),
+        "the English diff:\n{said}"
+    );
+    assert!(
+        said.contains("1 out of date (step-3)"),
+        "the check's summary:\n{said}"
+    );
+    let out = build(root, &["--no-search"]);
+    let status = read(out.join("cy/translation.html"));
+    let table = status.split_once("<tbody>").unwrap().1;
+    let row = table
+        .split("<tr>")
+        .find(|r| r.contains("href=\"step-3.html\""))
+        .unwrap();
+    assert!(row.contains("Wedi dyddio"), "{row}");
+    assert!(
+        status.contains("Heb ei chyfieithu eto"),
+        "pages not yet translated are listed"
+    );
+
+    let accepted = handbook_in(root, &["accept", "cwm", "translations/step-3.cy.md"]);
+    assert_ok(&accepted);
+    assert!(
+        text(&accepted).contains(&format!("+ {new}")),
+        "accept shows the change it records"
+    );
+    assert_ok(&check(&["--deny-warnings"]));
+}
+
+#[test]
+fn the_welsh_site_has_its_own_search_index_that_finds_the_welsh_page() {
+    let dir = welsh_root();
+    let out = build(dir.path(), &[]);
+    let entry = read(out.join("cy/pagefind/pagefind-entry.json"));
+    assert!(entry.contains("\"languages\":{\"cy\""), "{entry}");
+    let english_entry = read(out.join("pagefind/pagefind-entry.json"));
+    assert!(
+        english_entry.contains("\"languages\":{\"en\""),
+        "{english_entry}"
+    );
+    let welsh = pages_with(&out.join("cy/pagefind"), "Gwirfoddolwyr");
+    assert!(
+        welsh.contains(&"/volunteers.html".to_string()),
+        "the Welsh page, in the Welsh index: {welsh:?}"
+    );
+    assert!(pages_with(&out.join("pagefind"), "Gwirfoddolwyr").is_empty());
+    assert!(
+        read(out.join("cy/search.html")).contains("href=\"volunteers.html\""),
+        "the A to Z fallback in Welsh"
+    );
+}
+
+#[test]
+fn each_bad_translation_or_strings_file_is_an_error_at_its_place() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "local-overrides/cwm/translations/step-9.cy.md",
+            "---\ntitle: Cam Naw\n---\nTestun.\n",
+            "local-overrides/cwm/translations/step-9.cy.md:2:1",
+            "`content/step-9.md`, which is not a page of the model",
+        ),
+        (
+            "local-overrides/cwm/pages/volunteers.fr.md",
+            "---\ntitle: Bénévoles\n---\nTexte.\n",
+            "local-overrides/cwm/pages/volunteers.fr.md:1:1",
+            "`fr` in this file's name is not a language Handbook knows",
+        ),
+        (
+            "local-overrides/cwm/strings/cy.yaml",
+            "home: Cartref\nhafan: Hafan\n",
+            "local-overrides/cwm/strings/cy.yaml:2:1",
+            "`hafan` is not a key of the theme's strings",
+        ),
+        (
+            "local-overrides/cwm/translations/step-1.en.md",
+            "---\ntitle: Step One\n---\n",
+            "local-overrides/cwm/translations/step-1.en.md:1:1",
+            "the edition's default language",
+        ),
+    ];
+    for (path, text_of_file, at, says) in cases {
+        let dir = welsh_root();
+        write(dir.path(), path, text_of_file);
+        let run = handbook_in(dir.path(), &["check", "--authority", "cwm"]);
+        assert_fails(&run);
+        let said = text(&run);
+        assert!(said.contains(at), "{path}: expected {at}:\n{said}");
+        assert!(said.contains(says), "{path}: expected “{says}”:\n{said}");
+        assert!(said.contains("help:"), "{path}: a hint:\n{said}");
+    }
+    // A translation without a section of the English: a warning, and the
+    // page is shown in English until it has them all.
+    let dir = welsh_root();
+    write(
+        dir.path(),
+        "local-overrides/cwm/translations/step-1.cy.md",
+        "---\ntitle: Cam Un\n---\nDim adrannau.\n",
+    );
+    let run = handbook_in(
+        dir.path(),
+        &["check", "--authority", "cwm", "--deny-warnings"],
+    );
+    assert_fails(&run);
+    let said = text(&run);
+    assert!(
+        said.contains("local-overrides/cwm/translations/step-1.cy.md:4:1"),
+        "{said}"
+    );
+    assert!(
+        said.contains("has the section `social-work-role`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("{#social-work-role}"),
+        "the hint shows how: {said}"
+    );
+    let out = build(dir.path(), &["--no-search"]);
+    assert!(read(out.join("cy/step-1.html")).contains("lang=\"en\">Step One"));
+    // A language not among the edition's.
+    let dir = welsh_root();
+    let settings = SETTINGS.replace("languages: [en, cy]\n", "");
+    write(dir.path(), "local-overrides/cwm/authority.yaml", &settings);
+    let run = handbook_in(dir.path(), &["check", "--authority", "cwm"]);
+    assert_fails(&run);
+    let said = text(&run);
+    assert!(
+        said.contains("local-overrides/cwm/pages/volunteers.cy.md:1:1"),
+        "{said}"
+    );
+    assert!(
+        said.contains("not one of this edition's languages"),
+        "{said}"
+    );
+    assert!(
+        said.contains("languages: [en, cy]"),
+        "the hint says how: {said}"
+    );
+    // A language Handbook does not know in `languages:`.
+    write(
+        dir.path(),
+        "local-overrides/cwm/authority.yaml",
+        &SETTINGS.replace("[en, cy]", "[en, fr]"),
+    );
+    let run = handbook_in(dir.path(), &["check", "--authority", "cwm"]);
+    assert_fails(&run);
+    let said = text(&run);
+    assert!(
+        said.contains("local-overrides/cwm/authority.yaml:5:"),
+        "{said}"
+    );
+    // A theme's Welsh strings file without a key.
+    let dir = welsh_root();
+    let cy = dir.path().join("themes/default/strings/cy.yaml");
+    let without: String = read(&cy)
+        .lines()
+        .filter(|l| !l.starts_with("search_button:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&cy, without).unwrap();
+    let run = handbook_in(dir.path(), &["check", "--authority", "cwm"]);
+    assert_fails(&run);
+    let said = text(&run);
+    assert!(said.contains("themes/default/strings/cy.yaml"), "{said}");
+    assert!(said.contains("no `search_button`"), "{said}");
+}
+
+#[test]
+fn published_versions_stay_in_the_default_language_and_every_link_still_works() {
+    let dir = welsh_root();
+    let root = dir.path();
+    common::git(root, &["init", "-q", "-b", "main"], None);
+    common::git(root, &["config", "user.name", "Policy Lead"], None);
+    common::git(root, &["config", "user.email", "policy@cwm.example"], None);
+    common::commit(root, "The Welsh edition", "2026-10-01T09:00:00+00:00");
+    common::git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/cwm/1.0",
+            "-m",
+            "First published version.",
+        ],
+        Some("2026-10-01T10:00:00+00:00"),
+    );
+    // Built with its links checked: a switch to a page the Welsh site does
+    // not have would fail the build.
+    let out = build(root, &["--no-search"]);
+    assert!(out.join("in-force.html").is_file());
+    assert!(out.join("versions/1.0/step-3.html").is_file());
+    assert!(!out.join("cy/in-force.html").exists());
+    assert!(!read(out.join("in-force.html")).contains("hreflang=\"cy\""));
+    assert!(read(out.join("step-3.html")).contains("href=\"cy/step-3.html\" hreflang=\"cy\""));
+}
+
+#[test]
+fn an_authority_words_the_theme_its_own_way_in_each_language() {
+    let dir = welsh_root();
+    let root = dir.path();
+    // A council whose Welsh was checked says so by emptying the notice.
+    write(
+        root,
+        "local-overrides/cwm/strings/cy.yaml",
+        "home: Cartref\ntranslation_notice: \"\"\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/strings/en.yaml",
+        "translation_notice: \"\"\n",
+    );
+    let out = build(root, &["--no-search"]);
+    let welsh = read(out.join("cy/step-1.html"));
+    assert!(
+        welsh.contains("<a href=\"index.html\">Cartref</a>"),
+        "the council's word"
+    );
+    assert!(!welsh.contains("Hafan"), "in place of the theme's");
+    for page in [out.join("step-1.html"), out.join("cy/step-1.html")] {
+        assert!(
+            !read(page).contains("site-footer__translation"),
+            "no notice"
+        );
+    }
+}
+
+#[test]
+fn the_shipped_welsh_council_builds_in_both_languages_without_a_problem() {
+    assert_ok(&common::handbook(&[
+        "check",
+        "--authority",
+        "cwm-derwen",
+        "--deny-warnings",
+    ]));
+    let out = common::shipped_build();
+    let index = read(out.join("index.html"));
+    assert!(index
+        .contains("<a href=\"cwm-derwen/cy/index.html\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a>"));
+    let home = read(out.join("cwm-derwen/cy/index.html"));
+    assert!(home.contains("<a class=\"site-header__name\" href=\"index.html\">Cyngor Bwrdeistref Sirol Cwm Derwen</a>"));
+    assert!(
+        home.contains("gwasanaethau oedolion yng Nghymru"),
+        "the home page's opening in Welsh"
+    );
+    assert!(out.join("cwm-derwen/cy/translation.html").is_file());
+    assert!(out
+        .join("cwm-derwen/cy/pagefind/pagefind-entry.json")
+        .is_file());
+}
+
+#[test]
+fn a_new_authority_turns_welsh_on_with_one_line() {
+    let dir = common::copy_of_model();
+    let root = dir.path();
+    assert_ok(&handbook_in(
+        root,
+        &[
+            "new-authority",
+            "north",
+            "--name",
+            "North Council",
+            "--jurisdiction",
+            "wales",
+        ],
+    ));
+    let file = root.join("local-overrides/north/authority.yaml");
+    let settings = read(&file);
+    assert!(settings.contains("# languages: [en, cy]"), "{settings}");
+    std::fs::write(
+        &file,
+        settings.replace("# languages: [en, cy]", "languages: [en, cy]"),
+    )
+    .unwrap();
+    assert_ok(&handbook_in(
+        root,
+        &[
+            "build",
+            "--authority",
+            "north",
+            "--out",
+            "out",
+            "--no-search",
+        ],
+    ));
+    assert!(read(root.join("out/cy/index.html")).contains("<html lang=\"cy\">"));
+}
+
+/// The theme's strings file of a language, by key.
+fn strings(lang: &str) -> BTreeMap<String, String> {
+    let path = common::repo().join(format!("themes/default/strings/{lang}.yaml"));
+    serde_saphyr::from_str(&read(path)).unwrap()
+}
+
+/// The words of a label a reader would see, in the pieces its
+/// placeholders leave (tags taken out): each piece of two words or more.
+fn label_words(value: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in value.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    let mut pieces = Vec::new();
+    let mut rest = plain.as_str();
+    while !rest.is_empty() {
+        let (piece, after) = match rest.find('{') {
+            Some(at) => (
+                &rest[..at],
+                rest[at..].find('}').map_or("", |e| &rest[at + e + 1..]),
+            ),
+            None => (rest, ""),
+        };
+        let piece = piece.trim_matches(|c: char| c.is_whitespace() || ".,:;()".contains(c));
+        if piece.split_whitespace().count() >= 2 {
+            pieces.push(piece.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        rest = after;
+    }
+    pieces
+}
+
+/// Elements that have no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// A page's text, split into what is inside elements marked `lang="en…"`
+/// (`.0`) and what is not (`.1`), each with whitespace collapsed. Scripts,
+/// styles and the title are left out.
+fn split_by_language(html: &str) -> (String, String) {
+    let (mut inside, mut outside) = (String::new(), String::new());
+    let mut stack: Vec<bool> = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        let text = &rest[..at];
+        if stack.iter().any(|&english| english) {
+            inside.push_str(text);
+        } else {
+            outside.push_str(text);
+        }
+        inside.push(' ');
+        outside.push(' ');
+        let end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+        let tag = &rest[at + 1..end.saturating_sub(1)];
+        rest = &rest[end..];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || VOID.contains(&name.as_str()) || tag.starts_with('!') {
+            continue;
+        }
+        if tag.starts_with('/') {
+            stack.pop();
+        } else {
+            let hidden = matches!(name.as_str(), "script" | "style" | "title");
+            stack.push(hidden || tag.contains(" lang=\"en"));
+        }
+    }
+    let clean = |s: &str| {
+        s.replace("&amp;", "&")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    (clean(&inside), clean(&outside))
+}
+
+/// The text of a page outside its parts marked as English.
+fn outside_english(html: &str) -> String {
+    split_by_language(html).1
+}
+
+/// The text of a page inside its parts marked as English.
+fn english_parts(html: &str) -> String {
+    split_by_language(html).0
+}
+
+/// The addresses of the pages whose indexed text has `word`, read from the
+/// fragments of a Pagefind index (gzipped JSON, after Pagefind's marker).
+fn pages_with(index: &Path, word: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in std::fs::read_dir(index.join("fragment")).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut json)
+            .unwrap();
+        let json = String::from_utf8_lossy(&json);
+        let json = json.trim_start_matches("pagefind_dcd");
+        let fragment: serde_json::Value = serde_json::from_str(json).unwrap();
+        if fragment["content"].as_str().unwrap_or("").contains(word) {
+            found.push(fragment["url"].as_str().unwrap_or("").to_string());
+        }
+    }
+    found.sort();
+    found
+}
