@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Deterministic benchmark corpora for Handbook, Hugo and mdBook.
+"""Deterministic benchmark corpora for Handbook, Zola, Hugo and mdBook.
 
 Writes the same N pages (about 1,000 words each, in 20 sections, each page
 with headings, a list, a table and three cross-references) as:
@@ -7,13 +7,29 @@ with headings, a list, a table and three cross-references) as:
   * a Handbook root (--handbook DIR): content/_index.md, one folder per
     section with its own _index.md, and K authorities under
     local-overrides/, each with a few overrides and examples;
-  * a Hugo site (--hugo DIR) whose page template lists the section's pages;
+  * the same root with a theme whose contents list is the 20 sections only
+    (--handbook-sections DIR; see below);
+  * a Zola site (--zola DIR): config.toml without a search index and
+    search.toml with one (`build_search_index = true`), cross-references
+    written `[title](@/section-xx/page-xxxxx.md)`;
+  * a Hugo site (--hugo DIR);
   * an mdBook (--mdbook DIR) with one chapter per section.
+
+Navigation has one shape wherever a tool lets the site choose it: every
+page lists the 20 sections and links to the previous and next page, never
+a whole section's pages, so no tool pays for long lists on every page
+(a section's own page lists its pages). mdBook's sidebar always lists every
+chapter. Handbook's contents list is made by Handbook, not by its theme:
+it shows the top of the tree and the reader's branch, so on this corpus a
+page lists its section's N/20 pages, and it links previous and next only
+between the seven steps. The --handbook-sections root measures Handbook
+with the same shape: its theme (the default theme, copied) prints the 20
+sections in place of `nav_html`.
 
 The same --seed always gives byte-identical files. Only the Python 3
 standard library is used.
 
-    python3 bench/corpus.py --pages 1000 --authorities 3 --handbook /tmp/hb --hugo /tmp/hugo --mdbook /tmp/mdbook
+    python3 bench/corpus.py --pages 1000 --authorities 3 --handbook hb --zola zola --hugo hugo --mdbook mdbook
 """
 
 import argparse
@@ -21,6 +37,8 @@ import bisect
 import os
 import random
 import shutil
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SECTIONS = 20
 WORDS_PER_PAGE = 1000
@@ -152,6 +170,7 @@ def write(path, text):
 
 
 def yaml_str(s):
+    """`s` in double quotes, as both YAML and TOML read it."""
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -223,6 +242,20 @@ def replace_refs(c, p, make):
     return body
 
 
+# The top of every page's layout up to the contents list, the same for
+# each tool but for the link home ({home}).
+LAYOUT_TOP = """</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="site-header">{home}
+<form action="/search/" method="get" role="search"><label for="q">Search</label><input type="search" id="q" name="q"><button>Search</button></form>
+</header>
+<div class="layout">
+<nav class="site-nav" aria-label="Handbook contents">
+<h2>Contents</h2>
+<ul>
+"""
+
 HUGO_BASEOF = """<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -230,21 +263,8 @@ HUGO_BASEOF = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ block "title" . }}{{ .Site.Title }}{{ end }}</title>
 <link rel="stylesheet" href="/handbook.css">
-</head>
-<body>
-<a class="skip-link" href="#main">Skip to main content</a>
-<header class="site-header"><a href="/">{{ .Site.Title }}</a>
-<form action="/search/" method="get" role="search"><label for="q">Search</label><input type="search" id="q" name="q"><button>Search</button></form>
-</header>
-<div class="layout">
-<nav class="site-nav" aria-label="Handbook contents">
-<h2>Contents</h2>
-<ul>
-{{ $current := . }}
-{{ range .Site.Sections }}<li class="depth-1"><a href="{{ .RelPermalink }}"{{ if eq $current.CurrentSection . }} aria-current="true"{{ end }}>{{ .Title }}</a>
-{{ if eq $current.CurrentSection . }}<ul>
-{{ range .Pages }}<li class="depth-2"><a href="{{ .RelPermalink }}"{{ if eq $current . }} aria-current="page"{{ end }}>{{ .Title }}</a></li>
-{{ end }}</ul>{{ end }}</li>
+""" + LAYOUT_TOP.replace("{home}", '<a href="/">{{ .Site.Title }}</a>') + """{{ $current := . }}
+{{ range .Site.Sections }}<li class="depth-1"><a href="{{ .RelPermalink }}"{{ if eq $current.CurrentSection . }} aria-current="true"{{ end }}>{{ .Title }}</a></li>
 {{ end }}</ul>
 </nav>
 <main id="main">
@@ -302,6 +322,111 @@ def hugo(c, root):
                       lambda p: replace_refs(c, p, lambda r: hugo_link(c, r)), 1)
 
 
+def handbook_sections(c, root, authorities):
+    """The Handbook root with a theme whose contents list is the home page
+    and the 20 sections: the default theme of this repository, copied, with
+    that list printed where `base.html` prints `nav_html`."""
+    handbook(c, root, authorities)
+    theme = os.path.join(root, "themes", "default")
+    shutil.copytree(os.path.join(REPO, "themes", "default"), theme)
+    items = ['<li class="site-nav__item depth-0"><a href="index.html">Home</a></li>']
+    items += [f'<li class="site-nav__item depth-1"><a href="{s["id"]}.html">{s["title"]}</a></li>'
+              for s in c.sections]
+    base = os.path.join(theme, "templates", "base.html")
+    text = open(base, encoding="utf-8").read()
+    if "{{ nav_html | safe }}" not in text:
+        raise SystemExit(f"{base}: the theme no longer prints `{{{{ nav_html | safe }}}}`")
+    write(base, text.replace("{{ nav_html | safe }}", "\n    ".join(items)))
+
+
+ZOLA_BASE = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% block title %}{{ config.title }}{% endblock title %}</title>
+<link rel="stylesheet" href="{{ get_url(path='handbook.css') }}">
+""" + LAYOUT_TOP.replace("{home}", '<a href="{{ config.base_url }}">{{ config.title }}</a>') + """{% if page %}{% set here = page.ancestors | last %}{% elif section %}{% set here = section.relative_path %}{% else %}{% set here = "" %}{% endif %}
+{% set home = get_section(path="_index.md", metadata_only=true) %}
+{% for path in home.subsections %}{% set s = get_section(path=path, metadata_only=true) %}<li class="depth-1"><a href="{{ s.permalink }}"{% if path == here %} aria-current="true"{% endif %}>{{ s.title }}</a></li>
+{% endfor %}</ul>
+</nav>
+<main id="main">
+{% block main %}{% endblock main %}
+</main>
+</div>
+<footer class="site-footer"><p>Based on the model guidance by In Control.</p></footer>
+</body>
+</html>
+"""
+
+ZOLA_PAGE = """{% extends "base.html" %}
+{% block title %}{{ page.title }} – {{ config.title }}{% endblock title %}
+{% block main %}
+{% set s = get_section(path=page.ancestors | last, metadata_only=true) %}
+<nav class="breadcrumbs" aria-label="Breadcrumb"><ol>
+<li><a href="{{ config.base_url }}">Home</a></li><li><a href="{{ s.permalink }}">{{ s.title }}</a></li><li aria-current="page">{{ page.title }}</li>
+</ol></nav>
+<article class="page">
+<h1>{{ page.title }}</h1>
+<nav class="contents" aria-label="On this page"><h2>On this page</h2><ul>
+{% for h in page.toc %}<li><a href="{{ h.permalink }}">{{ h.title }}</a>{% if h.children %}<ul>{% for c in h.children %}<li><a href="{{ c.permalink }}">{{ c.title }}</a></li>{% endfor %}</ul>{% endif %}</li>
+{% endfor %}</ul></nav>
+<div class="prose">
+{{ page.content | safe }}
+</div>
+<nav class="pagination">
+{% if page.lower %}<a href="{{ page.lower.permalink }}" rel="prev">{{ page.lower.title }}</a>{% endif %}
+{% if page.higher %}<a href="{{ page.higher.permalink }}" rel="next">{{ page.higher.title }}</a>{% endif %}
+</nav>
+</article>
+{% endblock main %}
+"""
+
+ZOLA_SECTION = """{% extends "base.html" %}
+{% block main %}
+<h1>{{ section.title }}</h1>
+<div class="prose">{{ section.content | safe }}</div>
+<ul>
+{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a></li>
+{% endfor %}</ul>
+{% endblock main %}
+"""
+
+
+def zola_link(c, i):
+    p = c.pages[i]
+    return f"[{p['title']}](@/{c.sections[p['section']]['id']}/{p['id']}.md)"
+
+
+def zola(c, root):
+    """A Zola site: `config.toml` builds no search index, `search.toml`
+    builds one (`zola --config search.toml build`)."""
+    if os.path.exists(root):
+        shutil.rmtree(root)
+    config = ('base_url = "http://example.org"\ntitle = "Benchmark handbook"\n'
+              'default_language = "en"\ncompile_sass = false\nbuild_search_index = {}\n')
+    write(os.path.join(root, "config.toml"), config.format("false"))
+    write(os.path.join(root, "search.toml"), config.format("true"))
+    write(os.path.join(root, "templates", "base.html"), ZOLA_BASE)
+    write(os.path.join(root, "templates", "page.html"), ZOLA_PAGE)
+    write(os.path.join(root, "templates", "section.html"), ZOLA_SECTION)
+    write(os.path.join(root, "templates", "index.html"), ZOLA_SECTION)
+    write(os.path.join(root, "static", "handbook.css"), "body { font-family: sans-serif; }\n")
+    content = os.path.join(root, "content")
+    write(os.path.join(content, "_index.md"),
+          '+++\ntitle = "Benchmark handbook"\nsort_by = "weight"\n+++\n\n'
+          "A generated handbook for measuring build times.\n")
+    for s in c.sections:
+        write(os.path.join(content, s["id"], "_index.md"),
+              f'+++\ntitle = {yaml_str(s["title"])}\nweight = {s["weight"]}\nsort_by = "weight"\n+++\n\n'
+              f"{s['intro']}\n")
+    for p in c.pages:
+        body = replace_refs(c, p, lambda r: zola_link(c, r))
+        write(os.path.join(content, c.sections[p["section"]]["id"], p["id"] + ".md"),
+              f'+++\ntitle = {yaml_str(p["title"])}\nweight = {p["weight"] + 1}\n+++\n\n{body}')
+
+
 def mdbook(c, root, search):
     if os.path.exists(root):
         shutil.rmtree(root)
@@ -331,6 +456,8 @@ def main():
     ap.add_argument("--authorities", type=int, default=0)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--handbook", help="write a Handbook root here")
+    ap.add_argument("--handbook-sections", help="write a Handbook root here whose contents list is the 20 sections")
+    ap.add_argument("--zola", help="write a Zola site here")
     ap.add_argument("--hugo", help="write a Hugo site here")
     ap.add_argument("--mdbook", help="write an mdBook here (search on)")
     ap.add_argument("--mdbook-no-search", help="write an mdBook here with its search turned off")
@@ -338,6 +465,10 @@ def main():
     c = Corpus(args.pages, args.seed)
     if args.handbook:
         handbook(c, args.handbook, args.authorities)
+    if args.handbook_sections:
+        handbook_sections(c, args.handbook_sections, args.authorities)
+    if args.zola:
+        zola(c, args.zola)
     if args.hugo:
         hugo(c, args.hugo)
     if args.mdbook:

@@ -15,8 +15,9 @@
 //! in a style sheet) is an error: an edition requests nothing from outside.
 //! So is a page without the theme's Content-Security-Policy, or with one that
 //! lets in inline script or outside hosts. Pages are checked in parallel,
-//! each read twice (its ids, then its links) so that few are held parsed at
-//! once. It reads rendered and static files only; it changes nothing.
+//! each read once: what it links to is judged as it is read, but for a
+//! fragment of another page, which waits for that page's ids. It reads
+//! rendered and static files only; it changes nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -418,31 +419,53 @@ pub fn check(
     also: &[String],
     address: Option<&str>,
 ) -> Findings {
-    let mut paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     paths.extend(also.iter().map(String::as_str));
-    let pages: Vec<(&str, &Content)> = files
-        .iter()
-        .filter(|file| file.path.ends_with(".html") && file.content.bytes().is_some())
-        .map(|file| (file.path.as_str(), &file.content))
-        .collect();
-    // Pages are read in parallel, twice (for their ids, then for their
-    // links), so that only a few pages' attributes are held at once.
-    let ids: HashMap<&str, HashSet<String>> = pages
-        .par_iter()
-        .map(|(path, content)| {
-            let bytes = content.bytes().unwrap_or_default();
-            let html = std::str::from_utf8(&bytes).unwrap_or("");
-            let ids = values_of(&attributes(html), "id")
-                .into_iter()
-                .map(|id| decode(id).into_owned())
-                .collect();
-            (*path, ids)
-        })
-        .collect();
-    let mut problems = Vec::new();
-    let mut broken = Vec::new();
-    let mut outside = OutsideLinks::new();
-    for file in files {
+    let reader = Reader::new(edition, paths, address);
+    let reads: Vec<Read> = files.par_iter().map(|file| reader.read(file)).collect();
+    reader.finish(reads)
+}
+
+/// The link check of an edition, file by file as the files are made (for
+/// a build that writes each file as soon as it is made), then as a whole
+/// ([`Reader::finish`]); [`check`] is the same on files made beforehand.
+/// Each page is read once: its ids, its problems, its outside links, and
+/// its links judged as far as the list of files allows. Only a link to a
+/// fragment of another page waits for that page's ids, so little of a
+/// page outlives its reading.
+pub struct Reader<'a> {
+    edition: &'a str,
+    paths: HashSet<&'a str>,
+    address: Option<&'a str>,
+}
+
+/// What [`Reader::read`] found in one file, for [`Reader::finish`].
+pub struct Read {
+    path: String,
+    css_problems: Vec<Diagnostic>,
+    page: Option<PageRead>,
+}
+
+impl<'a> Reader<'a> {
+    /// The check of `edition` (its name in messages), whose files will be
+    /// at `paths`; absolute addresses under `address`, the edition's
+    /// published address, are its own files (the 404 page uses them).
+    pub fn new(
+        edition: &'a str,
+        paths: impl IntoIterator<Item = &'a str>,
+        address: Option<&'a str>,
+    ) -> Self {
+        Self {
+            edition,
+            paths: paths.into_iter().collect(),
+            address,
+        }
+    }
+
+    /// Reads one file of the edition.
+    pub fn read(&self, file: &OutputFile) -> Read {
+        let edition = self.edition;
+        let mut css_problems = Vec::new();
         if file.path.ends_with(".css") {
             let text = match &file.content {
                 Content::Copy(from) => std::fs::read_to_string(from).unwrap_or_default(),
@@ -453,42 +476,94 @@ pub fn check(
                 _ => format!("{edition}/{}", file.path),
             };
             for url in outside_in_css(&text) {
-                problems.push(outside_resource(&shown, &url));
+                css_problems.push(outside_resource(&shown, &url));
             }
         }
-    }
-    // Each page's problems and outside links, pages in parallel, gathered in order.
-    let found: Vec<PageFindings> = pages
-        .par_iter()
-        .map(|(path, content)| {
-            let bytes = content.bytes().unwrap_or_default();
-            let html = std::str::from_utf8(&bytes).unwrap_or("");
-            let page = Page {
-                edition,
-                path,
-                address,
-            };
-            check_page(&page, &attributes(html), &paths, &ids)
-        })
-        .collect();
-    for (page_problems, page_broken, page_outside) in found {
-        problems.extend(page_problems);
-        broken.extend(page_broken);
-        for (url, page) in page_outside {
-            outside.entry(url).or_default().insert(page);
+        let page = file
+            .content
+            .bytes()
+            .filter(|_| file.path.ends_with(".html"))
+            .map(|bytes| {
+                let html = std::str::from_utf8(&bytes).unwrap_or("");
+                let page = Page {
+                    edition,
+                    path: &file.path,
+                    address: self.address,
+                };
+                read_page(&page, &attributes(html), &self.paths)
+            });
+        Read {
+            path: file.path.clone(),
+            css_problems,
+            page,
         }
     }
-    broken.sort();
-    Findings {
-        problems,
-        broken,
-        outside,
+
+    /// What the reads of every file of the edition found, in the order of
+    /// the files' paths: style sheets' problems first, then pages'.
+    pub fn finish(&self, mut reads: Vec<Read>) -> Findings {
+        reads.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut problems: Vec<Diagnostic> = reads
+            .iter()
+            .flat_map(|r| r.css_problems.iter().cloned())
+            .collect();
+        let ids: HashMap<&str, &HashSet<String>> = reads
+            .iter()
+            .filter_map(|r| Some((r.path.as_str(), &r.page.as_ref()?.ids)))
+            .collect();
+        let mut broken = Vec::new();
+        let mut outside = OutsideLinks::new();
+        for r in reads.iter().filter_map(|r| r.page.as_ref()) {
+            problems.extend(r.problems.iter().cloned());
+            broken.extend(r.broken.iter().cloned());
+            broken.extend(r.to_fragments.iter().filter_map(|link| link.broken(&ids)));
+            for (url, page) in &r.outside {
+                outside.entry(url.clone()).or_default().insert(page.clone());
+            }
+        }
+        broken.sort();
+        Findings {
+            problems,
+            broken,
+            outside,
+        }
     }
 }
 
-/// One page's problems, its broken links, and its outside links as
-/// `(address, page)`.
-type PageFindings = (Vec<Diagnostic>, Vec<BrokenLink>, Vec<(String, String)>);
+/// What one reading of a page finds: its ids, its problems, the links
+/// already known to go nowhere, the links to a fragment of a page that is
+/// there (judged once every page's ids are known), and its outside links
+/// as `(address, page)`.
+struct PageRead {
+    ids: HashSet<String>,
+    problems: Vec<Diagnostic>,
+    broken: Vec<BrokenLink>,
+    to_fragments: Vec<FragmentLink>,
+    outside: Vec<(String, String)>,
+}
+
+/// A link to `#fragment` on the page at `target`, which is in the edition.
+struct FragmentLink {
+    url: String,
+    target: String,
+    fragment: String,
+    page: String,
+}
+
+impl FragmentLink {
+    /// The broken link, when the target page is read and has no such id.
+    fn broken(&self, ids: &HashMap<&str, &HashSet<String>>) -> Option<BrokenLink> {
+        let known = ids.get(self.target.as_str())?;
+        (!known.contains(&self.fragment)).then(|| BrokenLink {
+            url: self.url.clone(),
+            why: Why::NoId {
+                fragment: self.fragment.clone(),
+                page: self.target.clone(),
+            },
+            page: self.page.clone(),
+        })
+    }
+}
 
 /// The page being checked: its edition's name, its path in the edition,
 /// and the edition's published address.
@@ -510,15 +585,13 @@ impl Page<'_> {
     }
 }
 
-fn check_page(
-    page: &Page,
-    all: &[Attribute],
-    paths: &HashSet<&str>,
-    ids: &HashMap<&str, HashSet<String>>,
-) -> PageFindings {
+/// Reads one page's attributes (see [`PageRead`]); `paths` are the
+/// edition's files.
+fn read_page(page: &Page, all: &[Attribute], paths: &HashSet<&str>) -> PageRead {
     let (edition, path) = (page.edition, page.path);
     let mut problems = Vec::new();
     let mut broken = Vec::new();
+    let mut to_fragments = Vec::new();
     let mut outside = Vec::new();
     if let Some(why) = csp_problem_in(all) {
         problems.push(
@@ -574,13 +647,17 @@ fn check_page(
         let why = match &resolved {
             None => Some(Why::OutsideEdition),
             Some(r) if !paths.contains(r.as_ref()) => Some(Why::NoFile(r.to_string())),
-            Some(r) => match (fragment, ids.get(r.as_ref())) {
-                (Some(f), Some(known)) if !f.is_empty() && !known.contains(f) => Some(Why::NoId {
-                    fragment: f.to_string(),
-                    page: r.to_string(),
-                }),
-                _ => None,
-            },
+            Some(r) => {
+                if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                    to_fragments.push(FragmentLink {
+                        url: decoded.to_string(),
+                        target: r.to_string(),
+                        fragment: f.to_string(),
+                        page: path.to_string(),
+                    });
+                }
+                None
+            }
         };
         if let Some(why) = why {
             broken.push(BrokenLink {
@@ -590,7 +667,16 @@ fn check_page(
             });
         }
     }
-    (problems, broken, outside)
+    PageRead {
+        ids: values_of(all, "id")
+            .into_iter()
+            .map(|id| decode(id).into_owned())
+            .collect(),
+        problems,
+        broken,
+        to_fragments,
+        outside,
+    }
 }
 
 fn outside_resource(shown: &str, url: &str) -> Diagnostic {

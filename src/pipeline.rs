@@ -36,7 +36,7 @@ use crate::overlay::{self, Edition};
 use crate::render::{self, Cache, Made, Renderer};
 use crate::store::{Entry, Store};
 use crate::theme::{Engine, StaticFiles, TemplateFiles, Theme};
-use crate::write::Output;
+use crate::write::{Output, Staging};
 use crate::{drift, governance, history, link};
 
 /// What a run is asked to do.
@@ -141,6 +141,18 @@ pub fn run(request: &Request) -> Run {
 
 /// Like [`run`], calling `progress(done, total)` as each edition is made.
 pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + Sync)) -> Run {
+    run_into(request, progress, None)
+}
+
+/// Like [`run_with_progress`]; with `staging`, each edition's files are
+/// written there as soon as the edition is made and checked, while other
+/// editions are still being made, rather than kept: the run's output then
+/// holds only the files above the editions.
+fn run_into(
+    request: &Request,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    staging: Option<&Staging>,
+) -> Run {
     let diagnostics = Diagnostics::new();
     let selection = match &request.editions {
         Editions::Every => Selection::All,
@@ -161,6 +173,7 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
         engine: std::sync::OnceLock::new(),
         releases,
         store: request.cache.as_ref().map(Store::new),
+        staging: staging.map(|s| (s, request.editions.single())),
     };
     let results = make_editions(&shared, with_model, &diagnostics, progress);
     // Said only when nothing is wrong: the problems come first.
@@ -235,6 +248,10 @@ struct Shared<'a> {
     releases: Vec<history::Release>,
     /// The build cache, if the run keeps one.
     store: Option<Store>,
+    /// Where each edition's files are written as soon as it is checked, and
+    /// whether an edition goes at the top of the output (one edition alone)
+    /// rather than in its own folder.
+    staging: Option<(&'a Staging, bool)>,
 }
 
 fn make_editions(
@@ -432,7 +449,16 @@ fn build_edition(
     // that can be written.
     let search = shared.search && !diagnostics.has_errors();
     let files = index_and_check_each(made, statics, engine, search, diagnostics);
-    (summary, files)
+    match shared.staging {
+        Some((staging, single)) => {
+            if !diagnostics.has_errors() {
+                let folder = if single { "" } else { slug };
+                timed(slug, "write", || staging.write(folder, &files));
+            }
+            (summary, Vec::new())
+        }
+        None => (summary, files),
+    }
 }
 
 /// Indexes and checks the site of each language of an edition (see
@@ -779,16 +805,21 @@ fn no_address(edition: &Edition) -> Diagnostic {
     }
 }
 
-/// Builds and writes. Returns the run; output is written only if it has no errors.
+/// Builds and writes. Returns the run; output is written only if it has
+/// no errors. Each edition is written into a staging folder beside `out`
+/// as soon as it is checked (see [`Staging`]), and the whole is swapped in
+/// at the end, so a failed build leaves the previous output as it was.
 pub fn build(
     request: &Request,
     out: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> std::io::Result<Run> {
-    let run = run_with_progress(request, progress);
+    let staging = Staging::beside(out);
+    let run = run_into(request, progress, Some(&staging));
     if let Some(output) = &run.output {
         timed("all", "write", || {
-            crate::write::write_atomically(out, output)
+            staging.write_output(output);
+            staging.finish()
         })?;
     }
     Ok(run)

@@ -1,7 +1,9 @@
 //! Stage 5, write: put rendered files on disk, all or nothing.
 //!
 //! Everything is written into a new temporary folder beside the output
-//! folder, which is then swapped in with one atomic rename (an exchange on
+//! folder (a [`Staging`], which a build fills edition by edition as they
+//! are made, so no edition's files wait in memory for the others), which
+//! is then swapped in with one atomic rename (an exchange on
 //! Linux, so the old output is never missing, even for a moment). If any
 //! write fails, or the process is killed, the previous output is untouched
 //! and the temporary folder is removed (a killed build's folder by the next
@@ -110,25 +112,114 @@ pub fn editions_in(out: &Path) -> Vec<String> {
 
 /// Writes `output` to `out`, replacing what was there only once everything is written.
 pub fn write_atomically(out: &Path, output: &Output) -> io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_string());
-    remove_stale_staging(&parent, &name);
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-{}-", std::process::id()))
-        .tempdir_in(&parent)?;
-    write_tree(staging.path(), output)?;
-    swap_in(staging, out, &parent, &name)
+    let staging = Staging::beside(out);
+    staging.write_output(output);
+    staging.finish()
 }
 
-fn write_tree(dir: &Path, output: &Output) -> io::Result<()> {
-    for (folder, file) in &output.files {
+/// A new output being written, file by file as the build makes them, into
+/// a temporary folder beside `out`; [`Staging::finish`] swaps it in. Until
+/// then the previous output is untouched, and dropping the staging (a build
+/// that failed) removes the folder. The folder is made at the first write,
+/// so a build that writes nothing leaves no trace. A write that fails is
+/// kept and given by [`Staging::finish`]; later writes are skipped.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    dir: std::sync::OnceLock<Result<tempfile::TempDir, io::ErrorKind>>,
+    failure: std::sync::Mutex<Option<io::Error>>,
+}
+
+impl Staging {
+    /// A staging folder for `out` (made at the first write).
+    pub fn beside(out: &Path) -> Self {
+        Self {
+            out: out.to_path_buf(),
+            dir: std::sync::OnceLock::new(),
+            failure: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The parent folder of `out` and `out`'s name.
+    fn place(&self) -> (PathBuf, String) {
+        let parent = match self.out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = self
+            .out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_string());
+        (parent, name)
+    }
+
+    fn make_dir(&self) -> io::Result<tempfile::TempDir> {
+        let (parent, name) = self.place();
+        std::fs::create_dir_all(&parent)?;
+        remove_stale_staging(&parent, &name);
+        tempfile::Builder::new()
+            .prefix(&format!(".{name}.new-{}-", std::process::id()))
+            .tempdir_in(&parent)
+    }
+
+    /// Keeps the first failure; `true` if there is one.
+    fn failed(&self, result: io::Result<()>) -> bool {
+        let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+        if let Err(e) = result {
+            failure.get_or_insert(e);
+        }
+        failure.is_some()
+    }
+
+    /// Writes `files` under `folder` (`""` for the top of the output).
+    pub fn write(&self, folder: &str, files: &[OutputFile]) {
+        self.write_all(files.iter().map(|f| (folder, f)).collect());
+    }
+
+    /// Writes every file of `output`.
+    pub fn write_output(&self, output: &Output) {
+        self.write_all(output.files.iter().map(|(d, f)| (d.as_str(), f)).collect());
+    }
+
+    fn write_all(&self, files: Vec<(&str, &OutputFile)>) {
+        if self.failed(Ok(())) {
+            return;
+        }
+        let dir = self.dir.get_or_init(|| {
+            self.make_dir().map_err(|e| {
+                self.failed(Err(e));
+                io::ErrorKind::Other
+            })
+        });
+        if let Ok(dir) = dir {
+            self.failed(write_tree(dir.path(), &files));
+        }
+    }
+
+    /// Swaps the new output in, or gives the first write that failed (the
+    /// previous output is then untouched and the new one removed).
+    pub fn finish(mut self) -> io::Result<()> {
+        if let Some(e) = self
+            .failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            return Err(e);
+        }
+        let staging = match self.dir.take() {
+            Some(Ok(dir)) => dir,
+            // Nothing was written: the output is an empty folder.
+            _ => self.make_dir()?,
+        };
+        let (parent, name) = self.place();
+        swap_in(staging, &self.out, &parent, &name)
+    }
+}
+
+fn write_tree(dir: &Path, files: &[(&str, &OutputFile)]) -> io::Result<()> {
+    for (folder, file) in files {
         let relative = if folder.is_empty() {
             file.path.clone()
         } else {
@@ -147,8 +238,7 @@ fn write_tree(dir: &Path, output: &Output) -> io::Result<()> {
             ));
         }
     }
-    let mut folders: Vec<PathBuf> = output
-        .files
+    let mut folders: Vec<PathBuf> = files
         .iter()
         .filter_map(|(folder, file)| {
             dir.join(folder)
@@ -162,7 +252,7 @@ fn write_tree(dir: &Path, output: &Output) -> io::Result<()> {
     for folder in &folders {
         std::fs::create_dir_all(folder)?;
     }
-    output.files.par_iter().try_for_each(|(folder, file)| {
+    files.par_iter().try_for_each(|(folder, file)| {
         let path = dir.join(folder).join(&file.path);
         match &file.content {
             Content::Bytes(bytes) => std::fs::write(&path, bytes),
@@ -252,6 +342,83 @@ mod tests {
         assert!(!out.join("model/old.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    /// A folder holding `public/`, a good output with `FOLDER/index.html`.
+    fn good_output(folder: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut first = Output::default();
+        first.add(folder, vec![file("index.html", "good")]);
+        write_atomically(&out, &first).unwrap();
+        (dir, out)
+    }
+
+    /// A staging for `out` with each `(path, text)` written in turn, each
+    /// as a write of its own into its folder.
+    fn staged(out: &Path, writes: &[(&str, &str)]) -> Staging {
+        let staging = Staging::beside(out);
+        for (path, text) in writes {
+            let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+            staging.write(folder, &[file(name, text)]);
+        }
+        staging
+    }
+
+    #[test]
+    fn a_staging_written_in_pieces_replaces_the_output_only_when_finished() {
+        let (dir, out) = good_output("model");
+        // A build that wrote some editions, then failed: dropped unfinished.
+        drop(staged(
+            &out,
+            &[("model/index.html", "half"), ("council/a.html", "half")],
+        ));
+        assert_eq!(
+            std::fs::read_to_string(out.join("model/index.html")).unwrap(),
+            "good"
+        );
+        assert!(!out.join("council").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // One that wrote each edition as it was made, then finished.
+        let editions = [
+            ("model/index.html", "new"),
+            ("council/index.html", "too"),
+            ("index.html", "list"),
+        ];
+        staged(&out, &editions).finish().unwrap();
+        for (path, text) in editions {
+            assert_eq!(std::fs::read_to_string(out.join(path)).unwrap(), text);
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_write_that_fails_fails_the_finish_and_leaves_the_output() {
+        let (dir, out) = good_output("");
+        // The third write is skipped once the second failed.
+        let writes = [
+            ("a.html", "fine"),
+            ("../escape.html", "bad"),
+            ("b.html", "skipped"),
+        ];
+        let staging = staged(&out, &writes);
+        let err = staging.finish().unwrap_err();
+        assert!(err.to_string().contains("refusing to write"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "good"
+        );
+        assert!(!out.join("a.html").exists());
+        assert!(!dir.path().join("escape.html").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_staging_never_written_leaves_no_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("deeper").join("public");
+        drop(Staging::beside(&out));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

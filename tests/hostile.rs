@@ -139,13 +139,25 @@ impl Case {
     }
 
     fn build(&self) -> Ran {
-        run(self.path(), &["build", "--out", self.out.to_str().unwrap()])
+        self.build_with(&[])
+    }
+
+    /// `build` with `flags` added.
+    fn build_with(&self, flags: &[&str]) -> Ran {
+        let mut args = vec!["build", "--out", self.out.to_str().unwrap()];
+        args.extend_from_slice(flags);
+        run(self.path(), &args)
     }
 
     /// The build must fail cleanly, name every one of `named`, and leave the
     /// previous output exactly as it was. Returns what it printed.
     fn refused(&self, named: &[&str]) -> String {
-        let ran = self.build();
+        self.refused_with(&[], named)
+    }
+
+    /// [`Case::refused`] for a build with `flags` added.
+    fn refused_with(&self, flags: &[&str], named: &[&str]) -> String {
+        let ran = self.build_with(flags);
         let all = &ran.text;
         assert_eq!(ran.code, Some(1), "expected exit 1:\n{all}");
         assert!(!all.contains("panicked"), "handbook panicked:\n{all}");
@@ -1107,6 +1119,15 @@ fn a_killed_build_leaves_the_old_or_the_new_output_never_a_mix() {
         leftovers.is_empty(),
         "temporary folders left: {leftovers:?}"
     );
+}
+
+#[test]
+fn a_failed_build_without_the_search_index_leaves_every_byte() {
+    // Without the index, a build writes each page as soon as it is made: a
+    // link found broken once every page is written still fails it whole.
+    let case = Case::new(Start::Shipped);
+    case.insert_in_step_4("See <a href=\"nowhere.html\">the list</a>.");
+    case.refused_with(&["--no-search"], &["content/step-4.md", "nowhere.html"]);
 }
 
 #[test]
