@@ -819,6 +819,14 @@ fn accept(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    print_accepted(slug, &accepted, all);
+    ExitCode::SUCCESS
+}
+
+/// Prints what `accept` recorded for the overrides of `slug`: each review
+/// with the model change it covers, and those already current.
+fn print_accepted(slug: &str, accepted: &handbook::drift::Accepted, all: bool) {
+    use handbook::drift;
     for path in &accepted.current {
         print_out(&format!(
             "{path}: already recorded as reviewed against the current model text; nothing to do.\n"
@@ -855,5 +863,4 @@ fn accept(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
             print_out(&format!("  {}\n", r.file));
         }
     }
-    ExitCode::SUCCESS
 }

@@ -44,16 +44,14 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnost
         }
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            "file-too-large",
+        return Err(too_large(
+            &shown,
             format!(
                 "this file is {} MiB; the limit is {} MiB",
                 meta.len() / (1024 * 1024),
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
-        )
-        .in_path(&shown)
-        .hint("split it into several pages"));
+        ));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(path)
@@ -66,15 +64,13 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnost
                 .hint("check the file's permissions (it must be readable by you)")
         })?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            "file-too-large",
+        return Err(too_large(
+            &shown,
             format!(
                 "this file grew past the limit of {} MiB while it was read",
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
-        )
-        .in_path(&shown)
-        .hint("split it into several pages"));
+        ));
     }
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -115,6 +111,13 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnost
         .hint("delete it: it often comes with text pasted from another program, and most editors do not show it (try deleting the characters on either side of this place and typing them again)"));
     }
     Ok(file)
+}
+
+/// The error for a file over [`MAX_FILE_BYTES`], at `shown`.
+fn too_large(shown: &str, message: String) -> Diagnostic {
+    Diagnostic::error("file-too-large", message)
+        .in_path(shown)
+        .hint("split it into several pages")
 }
 
 /// Whether a character may not stand in a published page or feed: the
