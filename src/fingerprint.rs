@@ -38,6 +38,19 @@ impl Fingerprint {
         self
     }
 
+    /// Adds bytes as they are, without their length: for one long run of
+    /// bytes handed over in pieces (how it is cut does not change the
+    /// fingerprint).
+    pub fn run(&mut self, bytes: &[u8]) -> &mut Self {
+        if self.pending.len() + bytes.len() >= BLOCK {
+            self.flush();
+            self.hasher.update(bytes);
+        } else {
+            self.pending.extend_from_slice(bytes);
+        }
+        self
+    }
+
     /// Adds a number.
     pub fn number(&mut self, n: u64) -> &mut Self {
         self.pending.extend_from_slice(&n.to_le_bytes());
@@ -57,6 +70,12 @@ impl Fingerprint {
         out.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
         out
     }
+}
+
+/// A fingerprint written as 32 lowercase hexadecimal digits (for names of
+/// files).
+pub fn hex(key: &[u8; 16]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -80,6 +99,23 @@ mod tests {
         let mut longer = long.clone();
         longer.push('x');
         assert_ne!(of(&["a", &long, "b"]), of(&["a", &longer, "b"]));
+    }
+
+    #[test]
+    fn a_run_of_bytes_has_one_fingerprint_however_it_is_cut() {
+        let long = "word ".repeat(10_000);
+        let whole = Fingerprint::default().run(long.as_bytes()).finish();
+        let (a, b) = long.as_bytes().split_at(7);
+        assert_eq!(whole, Fingerprint::default().run(a).run(b).finish());
+        let mut small = Fingerprint::default();
+        for piece in long.as_bytes().chunks(3) {
+            small.run(piece);
+        }
+        assert_eq!(whole, small.finish());
+        assert_ne!(
+            whole,
+            Fingerprint::default().run(&long.as_bytes()[1..]).finish()
+        );
     }
 
     #[test]

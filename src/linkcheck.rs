@@ -468,11 +468,13 @@ impl<'a> Reader<'a> {
         let mut css_problems = Vec::new();
         if file.path.ends_with(".css") {
             let text = match &file.content {
-                Content::Copy(from) => std::fs::read_to_string(from).unwrap_or_default(),
+                Content::Copy(from) | Content::Kept(from) => {
+                    std::fs::read_to_string(from).unwrap_or_default()
+                }
                 made => String::from_utf8_lossy(&made.bytes().unwrap_or_default()).into_owned(),
             };
             let shown = match &file.content {
-                Content::Copy(from) => from.display().to_string(),
+                Content::Copy(from) | Content::Kept(from) => from.display().to_string(),
                 _ => format!("{edition}/{}", file.path),
             };
             for url in outside_in_css(&text) {

@@ -2,7 +2,8 @@
 //! edition, in memory, before `write` puts them on disk.
 //!
 //! A leaf: it imports nothing from the pipeline, and it never reads or
-//! writes a file itself (a [`Content::Copy`] only names one).
+//! writes a file itself (a [`Content::Copy`] or [`Content::Kept`] only
+//! names one).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,6 +15,10 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// A static file copied as it is.
     Copy(PathBuf),
+    /// A file of the build cache that never changes once made (a past
+    /// release's page), which the output may share with the cache: `write`
+    /// hard-links it where the file system allows, else copies it.
+    Kept(PathBuf),
     /// Bytes made by the build, in pieces that several files share (the
     /// contents list that every page of a folder shows), to be joined in order.
     Parts(Vec<Part>),
@@ -56,7 +61,7 @@ impl Content {
     pub fn bytes(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
         match self {
             Content::Bytes(bytes) => Some(std::borrow::Cow::Borrowed(bytes)),
-            Content::Copy(_) => None,
+            Content::Copy(_) | Content::Kept(_) => None,
             Content::Parts(pieces) => {
                 let mut joined = Vec::with_capacity(pieces.iter().map(|p| p.range.len()).sum());
                 for piece in pieces {

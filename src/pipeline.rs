@@ -426,9 +426,10 @@ fn build_edition(
             // to them would report the same failure again as broken links.
             return (summary, files);
         }
-        let archived = past
-            .map(|p| p.place(&files, diagnostics))
-            .unwrap_or_default();
+        let archived = timed(slug, "archive", || {
+            past.map(|p| p.place(shared, &files, diagnostics))
+                .unwrap_or_default()
+        });
         let folder = linked
             .edition
             .lang
@@ -929,37 +930,133 @@ fn releases_shown(request: &Request) -> (Vec<history::Release>, Option<Diagnosti
     }
 }
 
-/// An edition's past releases, built: what the renderer shows of them and
-/// their pages, to be placed under `versions/`.
-struct Past {
+/// An edition's past releases, built: what the renderer shows of them, and
+/// each one's pages, to be placed under `versions/`.
+struct Past<'a> {
     history: render::History,
-    builds: Vec<Vec<OutputFile>>,
+    builds: Vec<Built<'a>>,
 }
 
-impl Past {
+/// One past release as a run has it: where the build cache keeps it, and
+/// its pages when this run made them (else they are in the cache).
+struct Built<'a> {
+    release: &'a history::Release,
+    key: Option<[u8; 16]>,
+    files: Option<Vec<OutputFile>>,
+}
+
+/// The kind of build cache entry that holds a release's pages as built.
+const RELEASE_ENTRY: &str = "releases";
+
+/// The kind of build cache entry that holds a release's pages as placed
+/// in an edition (marked as archived and linked to the current pages); one
+/// entry a release, in a folder named by the release's key.
+const ARCHIVED_ENTRY: &str = "archived";
+
+impl Past<'_> {
     /// The pages of every past release under its folder, marked as archived
     /// and linked to the current edition's `files`.
-    fn place(self, files: &[OutputFile], diagnostics: &Diagnostics) -> Vec<OutputFile> {
+    fn place(
+        self,
+        shared: &Shared,
+        files: &[OutputFile],
+        diagnostics: &Diagnostics,
+    ) -> Vec<OutputFile> {
         let current: std::collections::HashSet<String> =
             files.iter().map(|f| f.path.clone()).collect();
-        let mut placed = Vec::new();
-        for (built, row) in self.builds.into_iter().zip(&self.history.releases) {
-            match render::archived(built, row, &current) {
-                Ok(files) => placed.extend(files),
-                Err(why) => diagnostics.push(Diagnostic::error(
-                    "unreadable",
-                    format!("cannot read a file of release {}: {why}", row.version),
-                )),
-            }
+        let mut paths: Vec<&str> = current.iter().map(String::as_str).collect();
+        paths.sort_unstable();
+        let mut f = crate::fingerprint::Fingerprint::default();
+        for path in paths {
+            f.text(path);
         }
-        placed
+        let current_key = f.finish();
+        let placed: Vec<Vec<OutputFile>> = self
+            .builds
+            .into_par_iter()
+            .zip(&self.history.releases)
+            .map(|(built, row)| {
+                let key = built.key.map(|key| placed_key(&key, row, &current_key));
+                placed_release(shared, built, row, &current, key, diagnostics)
+            })
+            .collect();
+        placed.into_iter().flatten().collect()
+    }
+}
+
+/// The key of a release's pages as placed: the release's key, the dates
+/// its banner shows, and the current pages its pages link to.
+fn placed_key(release: &[u8; 16], row: &render::ReleaseRow, current: &[u8; 16]) -> [u8; 16] {
+    let mut f = crate::fingerprint::Fingerprint::default();
+    f.bytes(release)
+        .text(&row.version)
+        .text(&row.from)
+        .text(row.until.as_deref().unwrap_or("\0"))
+        .bytes(current);
+    f.finish()
+}
+
+/// One release's pages placed in its edition: from the build cache when
+/// it holds them under `key`, else marked afresh (from the pages this run
+/// built, or those the cache keeps, or built again) and kept there.
+fn placed_release(
+    shared: &Shared,
+    built: Built,
+    row: &render::ReleaseRow,
+    current: &std::collections::HashSet<String>,
+    key: Option<[u8; 16]>,
+    diagnostics: &Diagnostics,
+) -> Vec<OutputFile> {
+    let store = shared.store.as_ref();
+    let kind = built
+        .key
+        .map(|k| format!("{ARCHIVED_ENTRY}/{}", crate::fingerprint::hex(&k)));
+    if let (Some(store), Some(kind), Some(key)) = (store, &kind, &key) {
+        if let Some(files) = store.files(kind, key) {
+            return kept(files);
+        }
+    }
+    let files = built.files.or_else(|| {
+        let (store, key) = store.zip(built.key)?;
+        store.get(RELEASE_ENTRY, &key).map(from_entry)
+    });
+    let files = files.or_else(|| {
+        build_release(&shared.sources.root, built.release, diagnostics).map(|(_, files)| files)
+    });
+    let Some(files) = files else {
+        return Vec::new();
+    };
+    match render::archived(files, row, current) {
+        Ok(files) => {
+            if let (Some(store), Some(kind), Some(key)) = (store, &kind, &key) {
+                let bytes: Vec<(&str, std::borrow::Cow<[u8]>)> = files
+                    .iter()
+                    .map(|f| (f.path.as_str(), f.content.bytes().unwrap_or_default()))
+                    .collect();
+                let listed: Vec<(&str, &[u8])> = bytes.iter().map(|(p, b)| (*p, &**b)).collect();
+                let put = store.put_files(kind, key, &listed);
+                cache_kept(put, store, built.release, diagnostics);
+            }
+            files
+        }
+        Err(why) => {
+            diagnostics.push(Diagnostic::error(
+                "unreadable",
+                format!("cannot read a file of release {}: {why}", row.version),
+            ));
+            Vec::new()
+        }
     }
 }
 
 /// Builds every release of the edition `slug` that the run shows, from the
-/// files committed at its tag (or takes it from the build cache); `None`
-/// when it has none.
-fn past_releases(shared: &Shared, slug: &str, diagnostics: &Diagnostics) -> Option<Past> {
+/// files committed at its tag (or takes what they said from the build
+/// cache); `None` when it has none.
+fn past_releases<'a>(
+    shared: &'a Shared,
+    slug: &str,
+    diagnostics: &Diagnostics,
+) -> Option<Past<'a>> {
     let releases: Vec<&history::Release> = shared
         .releases
         .iter()
@@ -979,44 +1076,71 @@ fn past_releases(shared: &Shared, slug: &str, diagnostics: &Diagnostics) -> Opti
     })
 }
 
-/// The kind of build cache entry that holds a release's pages.
-const RELEASE_ENTRY: &str = "releases";
-
-/// One release built, from the build cache when it holds it, else made
-/// and stored there. A release's pages depend only on the files of its tag,
+/// One release: what its pages said, from the build cache when it holds
+/// it (its pages are read from there only if they are needed), else built
+/// and kept there. A release's pages depend only on the files of its tag,
 /// its date and note, and this program, which its key covers.
-fn release_built(
+fn release_built<'a>(
     shared: &Shared,
-    release: &history::Release,
+    release: &'a history::Release,
     diagnostics: &Diagnostics,
-) -> Option<(render::ReleaseText, Vec<OutputFile>)> {
-    let stored = shared
+) -> Option<(render::ReleaseText, Built<'a>)> {
+    let key = shared
         .store
         .as_ref()
-        .zip(release_key(&shared.sources.root, release));
+        .and_then(|_| release_key(&shared.sources.root, release));
+    let stored = shared.store.as_ref().zip(key);
     if let Some((store, key)) = &stored {
-        if let Some(found) = store.get(RELEASE_ENTRY, key).and_then(from_entry) {
-            return Some(found);
+        let about = store.about(RELEASE_ENTRY, key);
+        if let Some(text) = about.and_then(|a| serde_json::from_slice(&a).ok()) {
+            let files = None;
+            return Some((
+                text,
+                Built {
+                    release,
+                    key: Some(*key),
+                    files,
+                },
+            ));
         }
     }
     let (text, files) = build_release(&shared.sources.root, release, diagnostics)?;
     if let Some((store, key)) = &stored {
-        if let Err(why) = store.put(RELEASE_ENTRY, key, &to_entry(&text, &files)) {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "cache-unwritable",
-                    format!(
-                        "cannot keep release {} of `{}` in the build cache {}: {why}",
-                        release.version,
-                        release.edition,
-                        store.dir().display()
-                    ),
-                )
-                .hint("the site is built all the same; the next build makes this release again (use `--no-cache` to leave the cache out)"),
-            );
-        }
+        let kept = store.put(RELEASE_ENTRY, key, &to_entry(Some(&text), &files));
+        cache_kept(kept, store, release, diagnostics);
     }
-    Some((text, files))
+    let files = Some(files);
+    Some((
+        text,
+        Built {
+            release,
+            key,
+            files,
+        },
+    ))
+}
+
+/// Warns when what a build made of `release` could not be kept in the
+/// build cache.
+fn cache_kept(
+    kept: std::io::Result<()>,
+    store: &Store,
+    release: &history::Release,
+    diagnostics: &Diagnostics,
+) {
+    let Err(why) = kept else { return };
+    diagnostics.push(
+        Diagnostic::warning(
+            "cache-unwritable",
+            format!(
+                "cannot keep release {} of `{}` in the build cache {}: {why}",
+                release.version,
+                release.edition,
+                store.dir().display()
+            ),
+        )
+        .hint("the site is built all the same; the next build makes this release again (use `--no-cache` to leave the cache out)"),
+    );
 }
 
 /// The key of a release's pages: this program, the root, the commit of the
@@ -1057,10 +1181,12 @@ fn program_key() -> Option<[u8; 16]> {
     })
 }
 
-/// A built release as a build cache entry: its text as JSON, its files.
-fn to_entry(text: &render::ReleaseText, files: &[OutputFile]) -> Entry {
+/// Files as a build cache entry, with a release's text as JSON if given.
+fn to_entry(text: Option<&render::ReleaseText>, files: &[OutputFile]) -> Entry {
     Entry {
-        about: serde_json::to_vec(text).unwrap_or_default(),
+        about: text
+            .and_then(|t| serde_json::to_vec(t).ok())
+            .unwrap_or_default(),
         files: files
             .iter()
             .map(|f| {
@@ -1071,19 +1197,28 @@ fn to_entry(text: &render::ReleaseText, files: &[OutputFile]) -> Entry {
     }
 }
 
-/// A built release from a build cache entry; `None` when its text does
-/// not read as one.
-fn from_entry(entry: Entry) -> Option<(render::ReleaseText, Vec<OutputFile>)> {
-    let text = serde_json::from_slice(&entry.about).ok()?;
-    let files = entry
+/// The files of a folder entry of the build cache, to be shared with the
+/// output.
+fn kept(files: Vec<(String, PathBuf)>) -> Vec<OutputFile> {
+    files
+        .into_iter()
+        .map(|(path, at)| OutputFile {
+            path,
+            content: Content::Kept(at),
+        })
+        .collect()
+}
+
+/// The files of a build cache entry.
+fn from_entry(entry: Entry) -> Vec<OutputFile> {
+    entry
         .files
         .into_iter()
         .map(|(path, bytes)| OutputFile {
             path,
             content: Content::Bytes(bytes),
         })
-        .collect();
-    Some((text, files))
+        .collect()
 }
 
 /// One release of one edition built from the files of its tag, through the
@@ -1169,7 +1304,7 @@ fn in_memory(files: Vec<OutputFile>) -> Result<Vec<OutputFile>, String> {
     files
         .into_iter()
         .map(|f| match f.content {
-            Content::Copy(from) => std::fs::read(&from)
+            Content::Copy(from) | Content::Kept(from) => std::fs::read(&from)
                 .map(|bytes| OutputFile {
                     path: f.path,
                     content: Content::Bytes(bytes),

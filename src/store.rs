@@ -4,25 +4,33 @@
 //! a later build reuses it instead of making it again.
 //!
 //! An entry is content-addressed: its name is the key of what it was made
-//! from, and it records the fingerprint of every file it holds. An entry
-//! that is missing, cut short or altered is not used (the caller makes it
-//! again and stores it afresh), so the folder is safe to delete at any time;
-//! deleting it changes nothing but how long the next build takes. Entries
-//! are written to a temporary file and renamed into place, so a build that
+//! from, and it records a fingerprint of what it holds. An entry that is
+//! missing, cut short or altered is not used (the caller makes it again and
+//! stores it afresh), so the folder is safe to delete at any time; deleting
+//! it changes nothing but how long the next build takes. Entries are
+//! written to a temporary file and renamed into place, so a build that
 //! stops half way leaves no half-written entry under an entry's name.
+//!
+//! An entry is one file (a description and files, one after another), or a
+//! folder of plain files with a manifest entry beside it
+//! ([`Store::put_files`]), which an output can share by hard links instead
+//! of holding a second copy. Such a file is known to be unchanged by its
+//! length, time of last change and inode, as git knows a file is unchanged,
+//! so a build does not read it; one changed in place (through the output
+//! that shares it) is noticed and the entry made again.
 //!
 //! A leaf: it knows nothing of the pipeline's types (an entry is a
 //! description in bytes and a list of files), and it writes only inside
 //! its own folder.
 
-use std::io::Write;
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::fingerprint::Fingerprint;
+use crate::fingerprint::{hex, Fingerprint};
 
 /// The first line of every entry: the format, so a later format never
 /// reads an older one as its own.
-const MAGIC: &[u8] = b"handbook cache entry 1\n";
+const MAGIC: &[u8] = b"handbook cache entry 2\n";
 
 /// A folder of cache entries.
 #[derive(Debug, Clone)]
@@ -40,13 +48,16 @@ pub struct Entry {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
-/// How an entry lists its parts, after [`MAGIC`].
+/// How an entry lists its parts, after [`MAGIC`]: `about`, then the files
+/// one after another, each part fingerprinted whole.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Manifest {
     /// Length and fingerprint (hex) of `about`.
     about: (usize, String),
-    /// Path, length and fingerprint (hex) of each file.
-    files: Vec<(String, usize, String)>,
+    /// Path and length of each file.
+    files: Vec<(String, usize)>,
+    /// Fingerprint (hex) of the files' bytes, one after another.
+    body: String,
 }
 
 impl Store {
@@ -64,6 +75,21 @@ impl Store {
         self.dir.join(kind).join(format!("{}.entry", hex(key)))
     }
 
+    /// The `about` of the entry of `kind` stored under `key`, read without
+    /// its files; `None` when there is none or its `about` is not whole.
+    pub fn about(&self, kind: &str, key: &[u8; 16]) -> Option<Vec<u8>> {
+        let mut file = std::io::BufReader::new(std::fs::File::open(self.path_of(kind, key)).ok()?);
+        let mut first = Vec::new();
+        file.read_until(b'\n', &mut first).ok()?;
+        (first == MAGIC).then_some(())?;
+        let mut line = Vec::new();
+        file.read_until(b'\n', &mut line).ok()?;
+        let manifest: Manifest = serde_json::from_slice(&line).ok()?;
+        let mut about = vec![0; manifest.about.0];
+        file.read_exact(&mut about).ok()?;
+        (fingerprint_hex(&about) == manifest.about.1).then_some(about)
+    }
+
     /// The entry of `kind` stored under `key`; `None` when there is none or
     /// it is not whole (cut short, altered, or of another format).
     pub fn get(&self, kind: &str, key: &[u8; 16]) -> Option<Entry> {
@@ -71,18 +97,29 @@ impl Store {
         let rest = bytes.strip_prefix(MAGIC)?;
         let line_end = rest.iter().position(|&b| b == b'\n')?;
         let manifest: Manifest = serde_json::from_slice(&rest[..line_end]).ok()?;
-        let mut body = &rest[line_end + 1..];
-        let mut take = |len: usize, expected: &str| -> Option<Vec<u8>> {
-            let part = body.get(..len)?;
-            body = &body[len..];
-            (fingerprint_hex(part) == expected).then(|| part.to_vec())
-        };
-        let about = take(manifest.about.0, &manifest.about.1)?;
-        let mut files = Vec::with_capacity(manifest.files.len());
-        for (path, len, expected) in &manifest.files {
-            files.push((path.clone(), take(*len, expected)?));
+        let rest = &rest[line_end + 1..];
+        let about = rest.get(..manifest.about.0)?;
+        let body = &rest[about.len()..];
+        let whole = body.len() == manifest.files.iter().map(|(_, len)| len).sum::<usize>();
+        if !whole
+            || fingerprint_hex(about) != manifest.about.1
+            || fingerprint_hex(body) != manifest.body
+        {
+            return None;
         }
-        body.is_empty().then_some(Entry { about, files })
+        let mut at = 0;
+        let files = manifest
+            .files
+            .into_iter()
+            .map(|(path, len)| {
+                at += len;
+                (path, body[at - len..at].to_vec())
+            })
+            .collect();
+        Some(Entry {
+            about: about.to_vec(),
+            files,
+        })
     }
 
     /// Stores `entry` of `kind` under `key`, replacing any entry there.
@@ -91,13 +128,18 @@ impl Store {
         let at = self.path_of(kind, key);
         let folder = at.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(folder)?;
+        let mut body = Fingerprint::default();
+        for (_, bytes) in &entry.files {
+            body.run(bytes);
+        }
         let manifest = Manifest {
             about: (entry.about.len(), fingerprint_hex(&entry.about)),
             files: entry
                 .files
                 .iter()
-                .map(|(path, bytes)| (path.clone(), bytes.len(), fingerprint_hex(bytes)))
+                .map(|(path, bytes)| (path.clone(), bytes.len()))
                 .collect(),
+            body: hex(&body.finish()),
         };
         let mut file = tempfile::NamedTempFile::new_in(folder)?;
         {
@@ -114,16 +156,196 @@ impl Store {
         file.persist(&at).map_err(|e| e.error)?;
         Ok(())
     }
+
+    /// Stores `entry` of `kind` under `key` as the only entry of its kind:
+    /// every other entry of `kind` (and every other folder of files, see
+    /// [`Store::put_files`]) is deleted once it is in place (for entries
+    /// that a newer one makes useless, so they do not pile up).
+    pub fn put_only(&self, kind: &str, key: &[u8; 16], entry: &Entry) -> std::io::Result<()> {
+        self.put(kind, key, entry)?;
+        let keep = self.path_of(kind, key);
+        let keep_folder = self.folder_of(kind, key);
+        for found in std::fs::read_dir(self.dir.join(kind))? {
+            let found = found?;
+            let path = found.path();
+            if path == keep || path == keep_folder {
+                continue;
+            }
+            if found.file_type()?.is_dir() {
+                if !path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(".new-"))
+                {
+                    std::fs::remove_dir_all(path)?;
+                }
+            } else if path.extension().is_some_and(|e| e == "entry") {
+                std::fs::remove_file(path)?;
+            }
+        }
+        Ok(())
+    }
 }
 
+/// What a folder entry's manifest records of each of its files, to tell,
+/// without reading it, that the file is as it was written: its path in the
+/// folder, length, time of last change (seconds and nanoseconds since
+/// 1970), its inode (0 where the system has none to show) and the
+/// fingerprint (hex) of its bytes, for files changed in the same clock tick
+/// as the manifest (see [`Store::files`]).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Recorded {
+    path: String,
+    len: u64,
+    changed: (u64, u32),
+    inode: u64,
+    fingerprint: String,
+}
+
+/// Length, time of last change and inode of the file at `path`, not
+/// following a link.
+fn stat(path: &Path) -> Option<(u64, (u64, u32), u64)> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let changed = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((
+        meta.len(),
+        (changed.as_secs(), changed.subsec_nanos()),
+        inode,
+    ))
+}
+
+/// Whether `path` is a plain relative path that stays inside its folder.
+fn stays_inside(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+impl Store {
+    fn folder_of(&self, kind: &str, key: &[u8; 16]) -> PathBuf {
+        self.dir.join(kind).join(hex(key))
+    }
+
+    /// Stores `files` of `kind` under `key` as a folder of plain files that
+    /// an output may share (hard-link), with a manifest entry beside it, as
+    /// the only entry of its kind (see [`Store::put_only`]). Errors are the
+    /// file system's, or a path that would land outside the folder.
+    pub fn put_files(
+        &self,
+        kind: &str,
+        key: &[u8; 16],
+        files: &[(&str, &[u8])],
+    ) -> std::io::Result<()> {
+        let parent = self.dir.join(kind);
+        std::fs::create_dir_all(&parent)?;
+        let staged = tempfile::Builder::new()
+            .prefix(".new-")
+            .tempdir_in(&parent)?;
+        for (path, bytes) in files {
+            if !stays_inside(path) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("`{path}` would land outside the cache entry"),
+                ));
+            }
+            let at = staged.path().join(path);
+            if let Some(folder) = at.parent() {
+                std::fs::create_dir_all(folder)?;
+            }
+            std::fs::write(at, bytes)?;
+        }
+        let folder = self.folder_of(kind, key);
+        if folder.exists() {
+            std::fs::remove_dir_all(&folder)?;
+        }
+        std::fs::rename(staged.keep(), &folder)?;
+        let mut recorded = Vec::with_capacity(files.len());
+        for (path, bytes) in files {
+            let (len, changed, inode) = stat(&folder.join(path)).ok_or_else(|| {
+                std::io::Error::other(format!("`{path}` is not where it was put"))
+            })?;
+            let fingerprint = fingerprint_hex(bytes);
+            let path = path.to_string();
+            recorded.push(Recorded {
+                path,
+                len,
+                changed,
+                inode,
+                fingerprint,
+            });
+        }
+        self.put_manifest(kind, key, &recorded)
+    }
+
+    /// Writes a folder entry's manifest, as the only entry of its kind.
+    fn put_manifest(
+        &self,
+        kind: &str,
+        key: &[u8; 16],
+        recorded: &[Recorded],
+    ) -> std::io::Result<()> {
+        let about = serde_json::to_vec(recorded)?;
+        let entry = Entry {
+            about,
+            files: Vec::new(),
+        };
+        self.put_only(kind, key, &entry)
+    }
+
+    /// The files of the folder entry of `kind` under `key`, as paths in the
+    /// entry and in the store; `None` when there is none or any file is not
+    /// as it was written.
+    ///
+    /// A file is taken as unchanged when its length, time of last change
+    /// and inode are as recorded, without reading it (as git tells a file
+    /// unchanged from its index). A file whose time of last change is not
+    /// earlier than the manifest's could have been changed again in the
+    /// same clock tick, so its bytes are checked against its fingerprint;
+    /// when all such files are whole, the manifest is written again, so the
+    /// next build need not read them.
+    pub fn files(&self, kind: &str, key: &[u8; 16]) -> Option<Vec<(String, PathBuf)>> {
+        let recorded: Vec<Recorded> = serde_json::from_slice(&self.about(kind, key)?).ok()?;
+        let (_, written, _) = stat(&self.path_of(kind, key))?;
+        let folder = self.folder_of(kind, key);
+        let mut racy = false;
+        let mut found = Vec::with_capacity(recorded.len());
+        for file in &recorded {
+            let at = folder.join(&file.path);
+            let (len, changed, inode) = stat(&at)?;
+            if (len, changed, inode) != (file.len, file.changed, file.inode) {
+                return None;
+            }
+            if changed >= written {
+                let bytes = std::fs::read(&at).ok()?;
+                (fingerprint_hex(&bytes) == file.fingerprint).then_some(())?;
+                racy = true;
+            }
+            found.push((file.path.clone(), at));
+        }
+        if racy {
+            // Best effort: if it fails, the files are read again next time.
+            let _ = self.put_manifest(kind, key, &recorded);
+        }
+        Some(found)
+    }
+}
+
+/// The fingerprint of bytes taken whole, as hex: one digest over the whole
+/// run, far quicker than one for each of the thousands of small files a
+/// release has.
 fn fingerprint_hex(bytes: &[u8]) -> String {
-    let mut f = Fingerprint::default();
-    f.bytes(bytes);
-    hex(&f.finish())
-}
-
-fn hex(key: &[u8; 16]) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Fingerprint::default().run(bytes).finish())
 }
 
 #[cfg(test)]
@@ -171,5 +393,38 @@ mod tests {
         longer.extend_from_slice(b"more");
         std::fs::write(&path, &longer).unwrap();
         assert_eq!(store.get("release", &key), None, "with bytes after the end");
+    }
+
+    #[test]
+    fn an_entrys_about_is_read_alone_and_only_when_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let key = [2; 16];
+        assert_eq!(store.about("release", &key), None);
+        store.put("release", &key, &entry()).unwrap();
+        assert_eq!(store.about("release", &key), Some(entry().about));
+        let path = store.path_of("release", &key);
+        let whole = std::fs::read(&path).unwrap();
+        let at = whole.windows(7).position(|w| w == b"version").unwrap();
+        let mut altered = whole.clone();
+        altered[at] = b'V';
+        std::fs::write(&path, &altered).unwrap();
+        assert_eq!(store.about("release", &key), None, "altered");
+    }
+
+    #[test]
+    fn an_entry_put_as_the_only_one_of_its_kind_replaces_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store.put("placed/a", &[1; 16], &entry()).unwrap();
+        store.put("placed/b", &[1; 16], &entry()).unwrap();
+        store.put_only("placed/a", &[2; 16], &entry()).unwrap();
+        assert_eq!(store.get("placed/a", &[1; 16]), None, "replaced");
+        assert_eq!(store.get("placed/a", &[2; 16]), Some(entry()));
+        assert_eq!(
+            store.get("placed/b", &[1; 16]),
+            Some(entry()),
+            "another kind"
+        );
     }
 }

@@ -371,12 +371,13 @@ fn a_root_outside_git_builds_as_before_and_check_says_why_history_is_off() {
     assert!(!read(out.join("step-2.html")).contains("Versions of this page"));
 }
 
-/// The entries of a build cache folder, with their sizes and times.
+/// The cache's entries (not the files of its folder entries), with their
+/// lengths and times of last change, by kind.
 fn cache_entries(cache: &Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
     let mut entries: Vec<_> = walkdir::WalkDir::new(cache)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "entry"))
         .map(|e| {
             let meta = e.metadata().unwrap();
             (e.into_path(), meta.len(), meta.modified().unwrap())
@@ -384,6 +385,31 @@ fn cache_entries(cache: &Path) -> Vec<(std::path::PathBuf, u64, std::time::Syste
         .collect();
     entries.sort();
     entries
+}
+
+/// How many entries of each kind (`releases`, `archived`) the cache has.
+fn kinds(cache: &Path) -> (usize, usize) {
+    let entries = cache_entries(cache);
+    let of = |kind: &str| {
+        entries
+            .iter()
+            .filter(|(p, _, _)| p.strip_prefix(cache).unwrap().starts_with(kind))
+            .count()
+    };
+    (of("releases"), of("archived"))
+}
+
+/// Builds `root` with the cache and without it, and says whether the two
+/// outputs differ.
+fn same_with_and_without(root: &Path, work: &Path, cache: &Path, name: &str) {
+    let with = work.join(format!("{name}-with"));
+    let without = work.join(format!("{name}-without"));
+    build(root, &with, &["--cache", cache.to_str().unwrap()]);
+    build(root, &without, &["--no-cache"]);
+    assert!(
+        snapshot(&with) == snapshot(&without),
+        "{name}: the build with the cache differs from one without"
+    );
 }
 
 #[test]
@@ -400,26 +426,61 @@ fn the_build_cache_changes_nothing_but_time() {
         !work.path().join(".handbook-cache").exists(),
         "--no-cache still made a cache"
     );
+    let built = snapshot(&none);
+    assert!(built.keys().any(|p| p.starts_with("versions")));
+    let same = |name: &str, out: &Path| {
+        assert!(
+            snapshot(out) == built,
+            "the build with a {name} cache differs from one without"
+        );
+    };
 
-    // A cold cache keeps each release's pages.
+    // A cold cache keeps each release's pages, as built and as placed.
     let cold = work.path().join("cold");
     build(root, &cold, &with_cache);
-    let kept = cache_entries(&cache);
-    assert_eq!(kept.len(), 3, "one entry a release: {kept:?}");
+    assert_eq!(kinds(&cache), (3, 3), "{:?}", cache_entries(&cache));
+    same("cold", &cold);
 
     // A warm cache is read, not written again.
     let warm = work.path().join("warm");
+    build(root, &warm, &with_cache);
+    let kept = cache_entries(&cache);
     build(root, &warm, &with_cache);
     assert_eq!(
         cache_entries(&cache),
         kept,
         "the warm build rewrote the cache"
     );
+    same("warm", &warm);
+
+    // An archived page changed where it was published (in place, so in
+    // whatever shares its bytes), longer or the same length, is not carried
+    // into the next build.
+    let page = warm.join("versions/2.0/step-2.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("Release two"));
+    let mut file = std::fs::OpenOptions::new().write(true).open(&page).unwrap();
+    std::io::Write::write_all(
+        &mut file,
+        html.replacen("Release two", "Release TWO", 1).as_bytes(),
+    )
+    .unwrap();
+    drop(file);
+    let other = warm.join("versions/1.0/step-1.html");
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&other)
+        .unwrap();
+    std::io::Write::write_all(&mut file, b"<p>Added where it was published.</p>").unwrap();
+    drop(file);
+    let edited = work.path().join("edited");
+    build(root, &edited, &with_cache);
+    same("edited", &edited);
 
     // A damaged cache is not used: each entry cut short or altered is made again.
-    for (i, (path, len, _)) in kept.iter().enumerate() {
+    for (i, (path, len, _)) in cache_entries(&cache).iter().enumerate() {
         let mut bytes = std::fs::read(path).unwrap();
-        if i == 0 {
+        if i % 2 == 0 {
             bytes.truncate(*len as usize / 2);
         } else {
             let last = bytes.len() - 10;
@@ -429,29 +490,50 @@ fn the_build_cache_changes_nothing_but_time() {
     }
     let damaged = work.path().join("damaged");
     build(root, &damaged, &with_cache);
-    let repaired = cache_entries(&cache);
     assert_eq!(
-        repaired.iter().map(|(p, l, _)| (p, l)).collect::<Vec<_>>(),
-        kept.iter().map(|(p, l, _)| (p, l)).collect::<Vec<_>>(),
-        "the damaged entries were not made again whole"
+        kinds(&cache),
+        (3, 3),
+        "the damaged entries were not made again"
     );
+    same("damaged", &damaged);
 
     // The default cache sits beside the output folder.
     let beside = work.path().join("beside");
     build(root, &beside, &[]);
-    assert_eq!(cache_entries(&work.path().join(".handbook-cache")).len(), 3);
+    assert_eq!(kinds(&work.path().join(".handbook-cache")), (3, 3));
+    same("beside", &beside);
 
-    let built = snapshot(&none);
-    assert!(built.keys().any(|p| p.starts_with("versions")));
-    for (name, out) in [
-        ("cold", &cold),
-        ("warm", &warm),
-        ("damaged", &damaged),
-        ("beside", &beside),
-    ] {
-        assert!(
-            snapshot(out) == built,
-            "the build with a {name} cache differs from one without"
-        );
-    }
+    // What a release's pages show of the present (the day the next release
+    // replaced it, the current pages they link to) is never taken from the
+    // cache once it has changed: a fourth release adds a page, which is
+    // then taken out of the current edition.
+    write(
+        root,
+        "local-overrides/exampleshire/pages/visits.md",
+        "---\nid: home-visits\ntitle: Home visits\nparent: step-3\n---\nA local page.\n",
+    );
+    commit(
+        root,
+        "A local page on home visits",
+        "2026-07-01T08:00:00+01:00",
+    );
+    git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/exampleshire/4.0",
+            "-m",
+            "Home visits.",
+        ],
+        Some("2026-07-01T09:00:00+01:00"),
+    );
+    same_with_and_without(root, work.path(), &cache, "a fourth release");
+    std::fs::remove_file(root.join("local-overrides/exampleshire/pages/visits.md")).unwrap();
+    same_with_and_without(root, work.path(), &cache, "a page taken out");
+    assert_eq!(
+        kinds(&cache),
+        (4, 4),
+        "one placed entry a release, the old ones gone"
+    );
 }

@@ -216,7 +216,7 @@ impl Cache {
 /// An output's bytes, read from disk for a copied file.
 fn bytes_of(content: Content) -> std::io::Result<Arc<[u8]>> {
     Ok(match content {
-        Content::Copy(from) => std::fs::read(from)?.into(),
+        Content::Copy(from) | Content::Kept(from) => std::fs::read(from)?.into(),
         Content::Bytes(bytes) => bytes.into(),
         parts @ Content::Parts(_) => parts.bytes().unwrap_or_default().into_owned().into(),
     })

@@ -224,7 +224,7 @@ pub fn archived(
             continue;
         }
         let bytes = match &file.content {
-            Content::Copy(from) => {
+            Content::Copy(from) | Content::Kept(from) => {
                 std::fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?
             }
             content => content.bytes().unwrap_or_default().into_owned(),
