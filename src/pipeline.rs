@@ -1106,7 +1106,7 @@ fn release_built<'a>(
     }
     let (text, files) = build_release(&shared.sources.root, release, diagnostics)?;
     if let Some((store, key)) = &stored {
-        let kept = store.put(RELEASE_ENTRY, key, &to_entry(Some(&text), &files));
+        let kept = store.put(RELEASE_ENTRY, key, &to_entry(&text, &files));
         cache_kept(kept, store, release, diagnostics);
     }
     let files = Some(files);
@@ -1181,12 +1181,10 @@ fn program_key() -> Option<[u8; 16]> {
     })
 }
 
-/// Files as a build cache entry, with a release's text as JSON if given.
-fn to_entry(text: Option<&render::ReleaseText>, files: &[OutputFile]) -> Entry {
+/// A built release as a build cache entry: its text as JSON, its files.
+fn to_entry(text: &render::ReleaseText, files: &[OutputFile]) -> Entry {
     Entry {
-        about: text
-            .and_then(|t| serde_json::to_vec(t).ok())
-            .unwrap_or_default(),
+        about: serde_json::to_vec(text).unwrap_or_default(),
         files: files
             .iter()
             .map(|f| {

@@ -187,12 +187,6 @@ impl Cache {
             made.files.push((path, bytes));
         }
         *self.edition.locked() = Some(edition);
-        if std::env::var_os("HANDBOOK_DEBUG_CACHE").is_some() {
-            eprintln!(
-                "DEBUG cache made again: {:?}",
-                &made.changed[..made.changed.len().min(8)]
-            );
-        }
         Ok(made)
     }
 
