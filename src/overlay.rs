@@ -432,13 +432,13 @@ fn add_local_pages<'s>(
 /// Checks that every page's parent is in the edition: a model page whose
 /// parent this edition removed goes under the removed page's parent; one
 /// whose parent is unknown goes under home, with an error.
-fn place_under_parents(
+fn place_under_parents<'s>(
     model: &Model,
     home: &str,
-    pages: &mut [EditionPage],
+    pages: &mut [EditionPage<'s>],
     problems: &mut Vec<Diagnostic>,
 ) {
-    let ids: HashSet<String> = pages.iter().map(|p| p.id().to_string()).collect();
+    let ids: HashSet<&'s str> = pages.iter().map(|p| -> &'s str { &p.meta.id }).collect();
     for page in pages.iter_mut() {
         if page.origin != Origin::Local {
             let mut hops = 0;
@@ -454,7 +454,7 @@ fn place_under_parents(
             }
         }
         if let Some(parent) = &page.parent {
-            if !ids.contains(parent) || parent == page.id() {
+            if !ids.contains(parent.as_str()) || parent == page.id() {
                 let at = crate::page::find_key(&page.file, (0, page.file.text.len()), "parent");
                 problems.push(
                     Diagnostic::error(
@@ -464,7 +464,7 @@ fn place_under_parents(
                     .at(&page.file, at.0, at.1)
                     .hint(did_you_mean(
                         parent,
-                        ids.iter().map(String::as_str),
+                        ids.iter().copied(),
                         "use the id of an existing page, such as `home`",
                     )),
                 );
@@ -866,37 +866,41 @@ fn reading_order<'s>(
     home: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<EditionPage<'s>> {
-    let mut children: BTreeMap<Option<String>, Vec<(i64, String)>> = BTreeMap::new();
-    for p in &pages {
-        children
-            .entry(p.parent.clone())
-            .or_default()
-            .push((p.meta.weight, p.id().to_string()));
-    }
-    for list in children.values_mut() {
-        list.sort();
-    }
-    let mut order: Vec<String> = Vec::with_capacity(pages.len());
-    let mut visited = HashSet::new();
-    let mut stack: Vec<String> = children
-        .get(&None)
-        .map(|roots| roots.iter().rev().map(|(_, id)| id.clone()).collect())
-        .unwrap_or_default();
-    while let Some(id) = stack.pop() {
-        if !visited.insert(id.clone()) {
-            continue;
+    // By index, borrowing ids: an edition of thousands of pages is put in
+    // order on every save under `serve`.
+    let order: Vec<usize> = {
+        let mut children: HashMap<Option<&str>, Vec<(i64, &str, usize)>> = HashMap::new();
+        for (i, p) in pages.iter().enumerate() {
+            let parent = p.parent.as_deref();
+            children
+                .entry(parent)
+                .or_default()
+                .push((p.meta.weight, p.id(), i));
         }
-        if let Some(kids) = children.get(&Some(id.clone())) {
-            stack.extend(kids.iter().rev().map(|(_, k)| k.clone()));
+        for list in children.values_mut() {
+            list.sort_unstable();
         }
-        order.push(id);
-    }
-    let mut by_id: HashMap<String, EditionPage<'s>> =
-        pages.into_iter().map(|p| (p.id().to_string(), p)).collect();
-    let mut ordered: Vec<EditionPage<'s>> =
-        order.iter().filter_map(|id| by_id.remove(id)).collect();
+        let mut order = Vec::with_capacity(pages.len());
+        let mut visited = vec![false; pages.len()];
+        let mut stack: Vec<usize> = children
+            .get(&None)
+            .map(|roots| roots.iter().rev().map(|&(_, _, i)| i).collect())
+            .unwrap_or_default();
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut visited[i], true) {
+                continue;
+            }
+            if let Some(kids) = children.get(&Some(pages[i].id())) {
+                stack.extend(kids.iter().rev().map(|&(_, _, k)| k));
+            }
+            order.push(i);
+        }
+        order
+    };
+    let mut slots: Vec<Option<EditionPage<'s>>> = pages.into_iter().map(Some).collect();
+    let mut ordered: Vec<EditionPage<'s>> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let mut stranded: Vec<EditionPage<'s>> = slots.into_iter().flatten().collect();
     // Pages in a parent loop are unreachable from home: report and keep them.
-    let mut stranded: Vec<EditionPage<'s>> = by_id.into_values().collect();
     stranded.sort_by(|a, b| a.id().cmp(b.id()));
     for mut page in stranded {
         problems.push(

@@ -61,7 +61,7 @@ pub struct TextMemo {
     editorial: Remembered<Vec<Found>>,
     /// By page id: what the page's part of the credits key was last worked
     /// out from (see [`TextMemo::credit_part`]), and the part.
-    credit_parts: Mutex<HashMap<String, (Key, Key)>>,
+    credit_parts: Mutex<HashMap<String, ([Key; 3], Key)>>,
 }
 
 impl TextMemo {
@@ -78,8 +78,15 @@ impl TextMemo {
 
     /// Page `id`'s part of the credits page's key: the part kept when it
     /// was worked out from the same `inputs` (the edition key, the page's
-    /// linked text and its model file), else `make`'s, kept.
-    pub(super) fn credit_part(&self, id: &str, inputs: Key, make: impl FnOnce() -> Key) -> Key {
+    /// linked text and its model file; compared as they are, as hashing
+    /// them again for each of thousands of pages costs more), else
+    /// `make`'s, kept.
+    pub(super) fn credit_part(
+        &self,
+        id: &str,
+        inputs: [Key; 3],
+        make: impl FnOnce() -> Key,
+    ) -> Key {
         if let Some((from, part)) = self.credit_parts.locked().get(id) {
             if *from == inputs {
                 return *part;

@@ -125,6 +125,8 @@ pub struct Renderer<'r, 's> {
     a_to_z: OnceLock<Vec<site::AzLetter>>,
     changes: OnceLock<Vec<ChangeEntry>>,
     edition_key: OnceLock<Key>,
+    /// See [`Renderer::outline_key`].
+    outline_key: OnceLock<Key>,
     /// The edition's releases, when the site shows its history.
     history: Option<&'r History>,
     /// The language of the pages and the edition's other languages.
@@ -223,6 +225,7 @@ impl<'r, 's> Renderer<'r, 's> {
             a_to_z: OnceLock::new(),
             changes: OnceLock::new(),
             edition_key: OnceLock::new(),
+            outline_key: OnceLock::new(),
             history: None,
             language,
         }
@@ -377,13 +380,8 @@ impl<'r, 's> Renderer<'r, 's> {
             }
             Output::Site(page) if matches!(page.id, "a-z" | "search") => {
                 f.bytes(self.site_key())
-                    .bytes(&self.contents.fingerprint_for(None));
-                for p in &self.linked.pages {
-                    f.text(p.page.id());
-                    for s in &p.sections {
-                        f.text(&s.id).text(&s.title).number(u64::from(s.level));
-                    }
-                }
+                    .bytes(&self.contents.fingerprint_for(None))
+                    .bytes(self.outline_key());
             }
             Output::Site(page) => {
                 f.bytes(self.site_key())
@@ -428,32 +426,59 @@ impl<'r, 's> Renderer<'r, 's> {
         if let Some(authority) = self.linked.edition.authority {
             f.text(&format!("{:?}", authority.config));
         }
-        let pages: Vec<Key> = self
-            .linked
-            .pages
-            .par_iter()
-            .map(|p| {
-                let mut f = Fingerprint::default();
-                f.text(p.page.id()).text(&p.title);
-                f.bytes(&p.page.meta.fingerprint());
-                f.number(p.page.origin as u64);
-                f.text(p.page.parent.as_deref().unwrap_or("\0"));
-                for s in &p.sections {
-                    f.text(&s.id).text(&s.title).number(u64::from(s.level));
-                }
-                for linking in self.linked.backlinks.get(p.page.id()).into_iter().flatten() {
-                    f.text(linking);
-                }
-                f.finish()
-            })
-            .collect();
-        for page in &pages {
-            f.bytes(page);
+        f.bytes(self.outline_key());
+        for part in self.by_runs_of_pages(|f, p| {
+            f.bytes(&p.page.meta.fingerprint());
+            f.number(p.page.origin as u64);
+            f.text(p.page.parent.as_deref().unwrap_or("\0"));
+            let linking = self.linked.backlinks.get(p.page.id());
+            f.number(linking.map_or(0, |l| l.len() as u64));
+            for linking in linking.into_iter().flatten() {
+                f.text(linking);
+            }
+        }) {
+            f.bytes(&part);
         }
         if let Some(history) = self.history {
             f.bytes(&json(&self.page_versions_all(history)));
         }
         f.finish()
+    }
+
+    /// A key of the edition's outline: every page's id and title, and its
+    /// sections' ids, titles and levels, in order (what the A to Z and the
+    /// search page list).
+    fn outline_key(&self) -> &Key {
+        self.outline_key.get_or_init(|| {
+            let mut f = Fingerprint::default();
+            for part in self.by_runs_of_pages(|f, p| {
+                f.text(p.page.id()).text(&p.title);
+                f.number(p.sections.len() as u64);
+                for s in &p.sections {
+                    f.text(&s.id).text(&s.title).number(u64::from(s.level));
+                }
+            }) {
+                f.bytes(&part);
+            }
+            f.finish()
+        })
+    }
+
+    /// What `add` writes of each page, as one fingerprint for each run of
+    /// pages in order: runs are digested in parallel, and each digest
+    /// covers hundreds of pages' few short texts.
+    fn by_runs_of_pages(&self, add: impl Fn(&mut Fingerprint, &LinkedPage) + Sync) -> Vec<Key> {
+        self.linked
+            .pages
+            .par_chunks(256)
+            .map(|run| {
+                let mut f = Fingerprint::default();
+                for p in run {
+                    add(&mut f, p);
+                }
+                f.finish()
+            })
+            .collect()
     }
 
     /// Whether `output` is a page whose own files are as they were at the
@@ -579,12 +604,8 @@ impl<'r, 's> Renderer<'r, 's> {
             let (Some(memo), Some(text)) = (self.memo, p.fingerprint) else {
                 return make();
             };
-            let mut inputs = Fingerprint::default();
-            inputs
-                .bytes(&self.edition_key())
-                .bytes(&text)
-                .bytes(&source.file.fingerprint());
-            memo.credit_part(p.page.id(), inputs.finish(), make)
+            let inputs = [self.edition_key(), text, source.file.fingerprint()];
+            memo.credit_part(p.page.id(), inputs, make)
         })
     }
 
