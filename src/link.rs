@@ -26,7 +26,7 @@
 
 use crate::fingerprint::Fingerprint;
 use crate::lock::Locked;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
@@ -773,53 +773,53 @@ pub fn link_with<'s>(
     let variables = vars.fingerprint();
     let pages = std::mem::take(&mut edition.pages);
     // Pass 1: join text, substitute variables, find headings and references.
-    let prepared: Vec<(LinkedPage<'s>, Vec<Reference>)> = pages
+    let Some(memo) = memo else {
+        let prepared = pages
+            .into_par_iter()
+            .map(|page| first_pass(page, &vars, diagnostics))
+            .collect();
+        return resolve_all(edition, prepared, diagnostics);
+    };
+    let mut known = memo.pages.locked();
+    // The memo is only read while pages are linked in parallel; what is
+    // made afresh is kept once they all are.
+    type Passed<'s> = (
+        LinkedPage<'s>,
+        Vec<Reference>,
+        Option<(Inputs, Vec<Diagnostic>)>,
+    );
+    let passed: Vec<Passed<'s>> = pages
         .into_par_iter()
         .map(|page| {
-            let Some(memo) = memo else {
-                return first_pass(page, &vars, diagnostics);
-            };
             let inputs = Inputs::of(&page, variables);
-            let known = memo
-                .pages
-                .locked()
-                .get(page.id())
-                .filter(|r| r.inputs.same(&inputs))
-                .cloned();
-            if let Some(r) = known {
-                diagnostics.extend(r.problems.iter().cloned());
-                let linked = LinkedPage {
-                    page,
-                    text: Arc::clone(&r.text),
-                    sections: r.sections.clone(),
-                    links: HashMap::new(),
-                    examples: r.examples.clone(),
-                    addresses: r.addresses.clone(),
-                    example_settings: r.example_settings.clone(),
-                    title: r.title.clone(),
-                    summary: r.summary.clone(),
-                    fingerprint: Some(r.fingerprint),
-                    unchanged: true,
-                    outside_links: r.outside_links.clone(),
-                };
-                return (linked, r.references.clone());
+            match known.get(page.id()).filter(|r| r.inputs.same(&inputs)) {
+                Some(r) => {
+                    diagnostics.extend(r.problems.iter().cloned());
+                    let (linked, references) = r.page(page);
+                    (linked, references, None)
+                }
+                None => {
+                    let problems = Diagnostics::new();
+                    let (linked, references) = first_pass(page, &vars, &problems);
+                    let problems = problems.into_sorted();
+                    diagnostics.extend(problems.iter().cloned());
+                    (linked, references, Some((inputs, problems)))
+                }
             }
-            let problems = Diagnostics::new();
-            let (mut linked, references) = first_pass(page, &vars, &problems);
-            let problems = problems.into_sorted();
-            diagnostics.extend(problems.iter().cloned());
-            memo.remember(&mut linked, inputs, references.clone(), problems);
-            (linked, references)
         })
         .collect();
-    if let Some(memo) = memo {
-        // Forget pages the edition no longer has.
-        let ids: std::collections::HashSet<&str> =
-            prepared.iter().map(|(p, _)| p.page.id()).collect();
-        memo.pages
-            .locked()
-            .retain(|id, _| ids.contains(id.as_str()));
+    let mut prepared = Vec::with_capacity(passed.len());
+    for (mut linked, references, fresh) in passed {
+        if let Some((inputs, problems)) = fresh {
+            let remembered = Remembered::of(&mut linked, inputs, references.clone(), problems);
+            known.insert(linked.page.id().to_string(), Arc::new(remembered));
+        }
+        prepared.push((linked, references));
     }
+    // Forget pages the edition no longer has.
+    let ids: std::collections::HashSet<&str> = prepared.iter().map(|(p, _)| p.page.id()).collect();
+    known.retain(|id, _| ids.contains(id.as_str()));
+    drop(known);
     resolve_all(edition, prepared, diagnostics)
 }
 
@@ -974,29 +974,40 @@ fn resolve_all<'s>(
         })
         .collect();
 
+    // Each page put together, and the pages it links to found, in
+    // parallel; then the links gathered the other way round.
+    let put_together: Vec<(LinkedPage<'s>, Vec<String>)> = prepared
+        .into_par_iter()
+        .zip(resolved_all)
+        .zip(renamed)
+        .map(|(((mut page, _), resolved), renamed)| {
+            if let Some(sections) = renamed {
+                page.sections = sections;
+            }
+            let mut targets: Vec<String> = resolved
+                .values()
+                .filter_map(|r| match r {
+                    Resolved::Page { page: target, .. } if target != page.page.id() => {
+                        Some(target.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            targets.sort_unstable();
+            targets.dedup();
+            page.links = resolved;
+            (page, targets)
+        })
+        .collect();
     let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
-    let mut linked_pages = Vec::with_capacity(prepared.len());
-    for (((mut page, _), resolved), renamed) in prepared.into_iter().zip(resolved_all).zip(renamed)
-    {
-        if let Some(sections) = renamed {
-            page.sections = sections;
-        }
-        let targets: BTreeSet<&str> = resolved
-            .values()
-            .filter_map(|r| match r {
-                Resolved::Page { page: target, .. } if target != page.page.id() => {
-                    Some(target.as_str())
-                }
-                _ => None,
-            })
-            .collect();
+    let mut linked_pages = Vec::with_capacity(put_together.len());
+    for (page, targets) in put_together {
         for target in targets {
             backlinks
-                .entry(target.to_string())
+                .entry(target)
                 .or_default()
                 .push(page.page.id().to_string());
         }
-        page.links = resolved;
         linked_pages.push(page);
     }
 
@@ -1036,19 +1047,18 @@ impl Variables {
     }
 }
 
-impl Memo {
-    /// Keeps what pass 1 made of a page, with the inputs it was made from,
-    /// and stamps the page with its fingerprint.
-    fn remember(
-        &self,
+impl Remembered {
+    /// What pass 1 made of a page, with the inputs it was made from; stamps
+    /// the page with its fingerprint.
+    fn of(
         linked: &mut LinkedPage,
         inputs: Inputs,
         references: Vec<Reference>,
         problems: Vec<Diagnostic>,
-    ) {
+    ) -> Self {
         let fingerprint = fingerprint_of_page(linked);
         linked.fingerprint = Some(fingerprint);
-        let remembered = Remembered {
+        Self {
             inputs,
             text: Arc::clone(&linked.text),
             sections: linked.sections.clone(),
@@ -1061,10 +1071,26 @@ impl Memo {
             problems,
             fingerprint,
             outside_links: linked.outside_links.clone(),
+        }
+    }
+
+    /// `page` as pass 1 made it before, with its references.
+    fn page<'s>(&self, page: EditionPage<'s>) -> (LinkedPage<'s>, Vec<Reference>) {
+        let linked = LinkedPage {
+            page,
+            text: Arc::clone(&self.text),
+            sections: self.sections.clone(),
+            links: HashMap::new(),
+            examples: self.examples.clone(),
+            addresses: self.addresses.clone(),
+            example_settings: self.example_settings.clone(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            fingerprint: Some(self.fingerprint),
+            unchanged: true,
+            outside_links: self.outside_links.clone(),
         };
-        self.pages
-            .locked()
-            .insert(linked.page.id().to_string(), Arc::new(remembered));
+        (linked, self.references.clone())
     }
 }
 
