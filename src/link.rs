@@ -974,8 +974,31 @@ fn resolve_all<'s>(
         })
         .collect();
 
-    // Each page put together, and the pages it links to found, in
-    // parallel; then the links gathered the other way round.
+    let (linked_pages, backlinks) = put_together(prepared, resolved_all, renamed);
+
+    let term_uses = term_uses(&edition, &linked_pages);
+    let by_id = linked_pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.page.id().to_string(), i))
+        .collect();
+    LinkedEdition {
+        edition,
+        pages: linked_pages,
+        backlinks,
+        term_uses,
+        by_id,
+    }
+}
+
+/// Each page with its links resolved and its sections named, put together
+/// (with the pages it links to found) in parallel; then the links gathered
+/// the other way round: for each page, the pages that link to it, in order.
+fn put_together<'s>(
+    prepared: Vec<(LinkedPage<'s>, Vec<Reference>)>,
+    resolved_all: Vec<HashMap<String, Resolved>>,
+    renamed: Vec<Option<Vec<SectionRef>>>,
+) -> (Vec<LinkedPage<'s>>, HashMap<String, Vec<String>>) {
     let put_together: Vec<(LinkedPage<'s>, Vec<String>)> = prepared
         .into_par_iter()
         .zip(resolved_all)
@@ -1010,20 +1033,7 @@ fn resolve_all<'s>(
         }
         linked_pages.push(page);
     }
-
-    let term_uses = term_uses(&edition, &linked_pages);
-    let by_id = linked_pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.page.id().to_string(), i))
-        .collect();
-    LinkedEdition {
-        edition,
-        pages: linked_pages,
-        backlinks,
-        term_uses,
-        by_id,
-    }
+    (linked_pages, backlinks)
 }
 
 /// The model and authority an edition is made of, for resolving references.
