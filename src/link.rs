@@ -543,15 +543,15 @@ pub struct LinkedPage<'s> {
     /// Its body (shared with what a [`Memo`] remembers of it).
     pub text: Arc<LinkedText>,
     /// Its headings, in order, with the ids they get.
-    pub sections: Vec<SectionRef>,
+    pub sections: Arc<[SectionRef]>,
     /// Cross-references by their destination as written (`step-3#x`), resolved.
     pub links: HashMap<String, Resolved>,
     /// Examples shown on this page, linked.
-    pub examples: Vec<LinkedText>,
+    pub examples: Arc<[LinkedText]>,
     /// The addresses its text and examples write, in order.
-    pub addresses: Vec<Address>,
+    pub addresses: Arc<[Address]>,
     /// The title and summary of each of those examples as readers see them.
-    pub example_settings: Vec<ExampleSettings>,
+    pub example_settings: Arc<[ExampleSettings]>,
     /// The title readers see: variables substituted and, on model pages, local terms applied.
     pub title: String,
     /// The one-line summary, treated the same way.
@@ -564,7 +564,7 @@ pub struct LinkedPage<'s> {
     pub unchanged: bool,
     /// The `http:` and `https:` addresses its Markdown links to (in the text
     /// and its examples), each with where it is written.
-    pub outside_links: Vec<OutsideLink>,
+    pub outside_links: Arc<[OutsideLink]>,
 }
 
 /// An address on another site that a text links to, and where the link is
@@ -593,16 +593,16 @@ pub struct Memo {
 struct Remembered {
     inputs: Inputs,
     text: Arc<LinkedText>,
-    sections: Vec<SectionRef>,
+    sections: Arc<[SectionRef]>,
     references: Vec<Reference>,
-    examples: Vec<LinkedText>,
-    addresses: Vec<Address>,
-    example_settings: Vec<ExampleSettings>,
+    examples: Arc<[LinkedText]>,
+    addresses: Arc<[Address]>,
+    example_settings: Arc<[ExampleSettings]>,
     title: String,
     summary: Option<String>,
     problems: Vec<Diagnostic>,
     fingerprint: [u8; 16],
-    outside_links: Vec<OutsideLink>,
+    outside_links: Arc<[OutsideLink]>,
 }
 
 /// The inputs of a page's first pass: the very files (kept alive here, so
@@ -695,7 +695,7 @@ impl<'s> LinkedEdition<'s> {
     pub fn addresses(&self) -> HashMap<&str, Vec<(&LinkedPage<'s>, &Address)>> {
         let mut found: HashMap<&str, Vec<(&LinkedPage<'s>, &Address)>> = HashMap::new();
         for page in &self.pages {
-            for address in &page.addresses {
+            for address in page.addresses.iter() {
                 found
                     .entry(address.url.as_str())
                     .or_default()
@@ -731,7 +731,7 @@ pub fn link_aside(
     let index: HashMap<&str, &[SectionRef]> = linked
         .pages
         .iter()
-        .map(|p| (p.page.id(), p.sections.as_slice()))
+        .map(|p| (p.page.id(), &p.sections[..]))
         .collect();
     let sides = Sides {
         model: linked.edition.model,
@@ -903,13 +903,13 @@ fn first_pass<'s>(
         example_settings,
         page,
         text: Arc::new(text),
-        sections,
+        sections: sections.into(),
         links: HashMap::new(),
         examples,
-        addresses,
+        addresses: addresses.into(),
         fingerprint: None,
         unchanged: false,
-        outside_links,
+        outside_links: outside_links.into(),
     };
     diagnostics.extend(problems);
     (linked, references)
@@ -924,7 +924,7 @@ fn resolve_all<'s>(
 ) -> LinkedEdition<'s> {
     let index: HashMap<&str, &[SectionRef]> = prepared
         .iter()
-        .map(|(p, _)| (p.page.id(), p.sections.as_slice()))
+        .map(|(p, _)| (p.page.id(), &p.sections[..]))
         .collect();
     let sides = Sides {
         model: edition.model,
@@ -953,7 +953,7 @@ fn resolve_all<'s>(
     let terms = edition_terms(edition.authority);
     let titles: HashMap<&str, (&str, &[SectionRef])> = prepared
         .iter()
-        .map(|(p, _)| (p.page.id(), (p.title.as_str(), p.sections.as_slice())))
+        .map(|(p, _)| (p.page.id(), (p.title.as_str(), &p.sections[..])))
         .collect();
     let renamed: Vec<Option<Vec<SectionRef>>> = prepared
         .iter()
@@ -962,7 +962,7 @@ fn resolve_all<'s>(
             if !references.iter().any(|r| r.names_heading) {
                 return None;
             }
-            let mut sections = page.sections.clone();
+            let mut sections = page.sections.to_vec();
             name_sections(
                 &page.text,
                 &mut sections,
@@ -1005,7 +1005,7 @@ fn put_together<'s>(
         .zip(renamed)
         .map(|(((mut page, _), resolved), renamed)| {
             if let Some(sections) = renamed {
-                page.sections = sections;
+                page.sections = sections.into();
             }
             let mut targets: Vec<String> = resolved
                 .values()
@@ -1122,10 +1122,15 @@ fn fingerprint_of_page(linked: &LinkedPage) -> [u8; 16] {
             .number(*b as u64)
             .text(&format!("{mark:?}"));
     }
-    for ex in &linked.examples {
+    for ex in linked.examples.iter() {
         f.text(&ex.markdown);
     }
-    for (ex, settings) in linked.page.examples.iter().zip(&linked.example_settings) {
+    for (ex, settings) in linked
+        .page
+        .examples
+        .iter()
+        .zip(linked.example_settings.iter())
+    {
         f.text(&ex.id).text(ex.source.as_deref().unwrap_or("\0"));
         f.text(&settings.title)
             .text(settings.summary.as_deref().unwrap_or("\0"));

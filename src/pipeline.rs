@@ -720,7 +720,7 @@ fn index_and_check(
         })
         .collect();
     report_broken_links(linked, statics, &broken, diagnostics);
-    let written = linked.pages.iter().flat_map(|p| &p.outside_links);
+    let written = linked.pages.iter().flat_map(|p| p.outside_links.iter());
     diagnostics.extend(crate::linkcheck::outside_notes(
         found.outside,
         written,

@@ -110,7 +110,7 @@ pub(super) fn page_part(
 ) -> Key {
     let mut f = Fingerprint::default();
     f.text(p.page.id()).text(&p.title);
-    for s in &p.sections {
+    for s in p.sections.iter() {
         f.text(&s.id);
     }
     for found in marks {

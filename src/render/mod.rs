@@ -454,7 +454,7 @@ impl<'r, 's> Renderer<'r, 's> {
             for part in self.by_runs_of_pages(|f, p| {
                 f.text(p.page.id()).text(&p.title);
                 f.number(p.sections.len() as u64);
-                for s in &p.sections {
+                for s in p.sections.iter() {
                     f.text(&s.id).text(&s.title).number(u64::from(s.level));
                 }
             }) {
@@ -748,7 +748,7 @@ impl<'r, 's> Renderer<'r, 's> {
         p.page
             .examples
             .iter()
-            .zip(p.examples.iter().zip(&p.example_settings))
+            .zip(p.examples.iter().zip(p.example_settings.iter()))
             .enumerate()
             .map(|(i, (ex, (text, settings)))| {
                 let id = if print {
