@@ -172,10 +172,7 @@ impl Store {
                 continue;
             }
             if found.file_type()?.is_dir() {
-                if !path
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with(".new-"))
-                {
+                if !being_put(&path) {
                     std::fs::remove_dir_all(path)?;
                 }
             } else if path.extension().is_some_and(|e| e == "entry") {
@@ -222,6 +219,23 @@ fn stat(path: &Path) -> Option<(u64, (u64, u32), u64)> {
         (changed.as_secs(), changed.subsec_nanos()),
         inode,
     ))
+}
+
+/// How long a folder being put may take before it is taken as left by a
+/// build that stopped half way, and removed.
+const PUT_TAKES_AT_MOST: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Whether `path` is a folder another build may still be putting (a
+/// `.new-` folder made less than [`PUT_TAKES_AT_MOST`] ago).
+fn being_put(path: &Path) -> bool {
+    let new = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(".new-"));
+    let age = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|m| m.elapsed().ok());
+    new && age.is_none_or(|age| age < PUT_TAKES_AT_MOST)
 }
 
 /// Whether `path` is a plain relative path that stays inside its folder.
@@ -426,5 +440,51 @@ mod tests {
             Some(entry()),
             "another kind"
         );
+    }
+
+    #[test]
+    fn a_folder_entry_is_found_while_its_files_are_as_they_were_put() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let key = [3; 16];
+        let files: Vec<(&str, &[u8])> = vec![("a.html", b"<p>A</p>"), ("b/c.html", b"<p>C</p>")];
+        store.put_files("placed/r", &key, &files).unwrap();
+        let found = store.files("placed/r", &key).expect("just put");
+        let names: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(names, ["a.html", "b/c.html"]);
+        assert_eq!(std::fs::read(&found[1].1).unwrap(), b"<p>C</p>");
+        // Found again while nothing changed.
+        assert!(store.files("placed/r", &key).is_some());
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&found[0].1)
+            .unwrap();
+        file.write_all(b"<p>more</p>").unwrap();
+        assert_eq!(
+            store.files("placed/r", &key),
+            None,
+            "a file changed in place"
+        );
+        assert!(store.put_files("placed/r", &key, &[("../x", b"")]).is_err());
+    }
+
+    #[test]
+    fn a_half_put_folder_is_removed_only_once_it_is_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let kind = dir.path().join("placed");
+        for name in [".new-old", ".new-recent"] {
+            std::fs::create_dir_all(kind.join(name)).unwrap();
+        }
+        let long_ago = std::time::SystemTime::now() - 2 * PUT_TAKES_AT_MOST;
+        std::fs::File::open(kind.join(".new-old"))
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        store
+            .put_files("placed", &[4; 16], &[("a.html", b"A")])
+            .unwrap();
+        assert!(!kind.join(".new-old").exists(), "left by a stopped build");
+        assert!(kind.join(".new-recent").exists(), "maybe another build's");
     }
 }
