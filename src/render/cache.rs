@@ -60,9 +60,14 @@ pub struct TextMemo {
     html: Remembered<String>,
     editorial: Remembered<Vec<Found>>,
     /// By page id: what the page's part of the credits key was last worked
-    /// out from (see [`TextMemo::credit_part`]), and the part.
-    credit_parts: Mutex<HashMap<String, ([Key; 3], Key)>>,
+    /// out from (see [`TextMemo::credit_part`]), the part, and whether it
+    /// was asked for since the memo last forgot what was not.
+    credit_parts: Mutex<HashMap<String, CreditPart>>,
 }
+
+/// What a page's part of the credits key was worked out from, the part,
+/// and whether it was asked for since the memo last forgot.
+type CreditPart = ([Key; 3], Key, bool);
 
 impl TextMemo {
     /// The HTML remembered for `key`, or `make`'s, remembered.
@@ -87,15 +92,16 @@ impl TextMemo {
         inputs: [Key; 3],
         make: impl FnOnce() -> Key,
     ) -> Key {
-        if let Some((from, part)) = self.credit_parts.locked().get(id) {
+        if let Some((from, part, used)) = self.credit_parts.locked().get_mut(id) {
             if *from == inputs {
+                *used = true;
                 return *part;
             }
         }
         let part = make();
         self.credit_parts
             .locked()
-            .insert(id.to_string(), (inputs, part));
+            .insert(id.to_string(), (inputs, part, true));
         part
     }
 
@@ -103,6 +109,10 @@ impl TextMemo {
     fn keep_used(&self) {
         self.html.keep_used();
         self.editorial.keep_used();
+        self.credit_parts.locked().retain(|_, (_, _, used)| {
+            // Kept if asked for, and then asked again before the next call.
+            std::mem::replace(used, false)
+        });
     }
 }
 
@@ -221,4 +231,39 @@ fn bytes_of(content: Content) -> std::io::Result<Arc<[u8]>> {
         Content::Bytes(bytes) => bytes.into(),
         parts @ Content::Parts(_) => parts.bytes().unwrap_or_default().into_owned().into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Page `id`'s part asked for with `inputs`, counting in `made` each time it is made.
+    fn asked(memo: &TextMemo, id: &str, inputs: [Key; 3], made: &mut usize) -> Key {
+        memo.credit_part(id, inputs, || {
+            *made += 1;
+            [9; 16]
+        })
+    }
+
+    #[test]
+    fn a_pages_credits_part_is_kept_while_asked_for_and_forgotten_once_it_is_not() {
+        let memo = TextMemo::default();
+        let mut made = 0;
+        let same = [[1; 16], [2; 16], [3; 16]];
+        asked(&memo, "step-1", same, &mut made);
+        asked(&memo, "step-2", same, &mut made);
+        memo.keep_used();
+        asked(&memo, "step-1", same, &mut made);
+        assert_eq!(made, 2, "kept between builds");
+        asked(&memo, "step-1", [[1; 16], [2; 16], [4; 16]], &mut made);
+        assert_eq!(made, 3, "made again when its inputs changed");
+        memo.keep_used();
+        assert_eq!(
+            memo.credit_parts.locked().len(),
+            1,
+            "step-2 was not asked for"
+        );
+        memo.keep_used();
+        assert!(memo.credit_parts.locked().is_empty());
+    }
 }
