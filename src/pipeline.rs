@@ -1021,7 +1021,14 @@ fn placed_release(
         store.get(RELEASE_ENTRY, &key).map(from_entry)
     });
     let files = files.or_else(|| {
-        build_release(&shared.sources.root, built.release, diagnostics).map(|(_, files)| files)
+        // Its pages as built are missing from the cache or damaged there:
+        // built again, and kept again.
+        let (text, files) = build_release(&shared.sources.root, built.release, diagnostics)?;
+        if let Some((store, key)) = store.zip(built.key) {
+            let kept = store.put(RELEASE_ENTRY, &key, &to_entry(&text, &files));
+            cache_kept(kept, store, built.release, diagnostics);
+        }
+        Some(files)
     });
     let Some(files) = files else {
         return Vec::new();
@@ -1139,7 +1146,7 @@ fn cache_kept(
                 store.dir().display()
             ),
         )
-        .hint("the site is built all the same; the next build makes this release again (use `--no-cache` to leave the cache out)"),
+        .hint("the site is built all the same, and the next build makes this release again; let Handbook write in the cache folder, or delete it (that is always safe), or use `--no-cache` to keep none"),
     );
 }
 

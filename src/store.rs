@@ -14,10 +14,10 @@
 //! An entry is one file (a description and files, one after another), or a
 //! folder of plain files with a manifest entry beside it
 //! ([`Store::put_files`]), which an output can share by hard links instead
-//! of holding a second copy. Such a file is known to be unchanged by its
-//! length, time of last change and inode, as git knows a file is unchanged,
-//! so a build does not read it; one changed in place (through the output
-//! that shares it) is noticed and the entry made again.
+//! of holding a second copy. Each such file is read and checked against its
+//! fingerprint whenever the entry is used, so one changed in place (through
+//! the output that shares it), whatever its length and times say, is
+//! noticed and the entry made again.
 //!
 //! A leaf: it knows nothing of the pipeline's types (an entry is a
 //! description in bytes and a list of files), and it writes only inside
@@ -25,6 +25,8 @@
 
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::fingerprint::{hex, Fingerprint};
 
@@ -123,9 +125,14 @@ impl Store {
     }
 
     /// Stores `entry` of `kind` under `key`, replacing any entry there.
-    /// Errors are the file system's (the folder cannot be made or written).
+    /// Errors are the file system's (the folder cannot be made or written),
+    /// naming the entry.
     pub fn put(&self, kind: &str, key: &[u8; 16], entry: &Entry) -> std::io::Result<()> {
         let at = self.path_of(kind, key);
+        self.put_at(&at, entry).map_err(|e| naming(&at, e))
+    }
+
+    fn put_at(&self, at: &Path, entry: &Entry) -> std::io::Result<()> {
         let folder = at.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(folder)?;
         let mut body = Fingerprint::default();
@@ -153,7 +160,7 @@ impl Store {
             }
             out.flush()?;
         }
-        file.persist(&at).map_err(|e| e.error)?;
+        file.persist(at).map_err(|e| e.error)?;
         Ok(())
     }
 
@@ -183,42 +190,21 @@ impl Store {
     }
 }
 
-/// What a folder entry's manifest records of each of its files, to tell,
-/// without reading it, that the file is as it was written: its path in the
-/// folder, length, time of last change (seconds and nanoseconds since
-/// 1970), its inode (0 where the system has none to show) and the
-/// fingerprint (hex) of its bytes, for files changed in the same clock tick
-/// as the manifest (see [`Store::files`]).
+/// What a folder entry's manifest records of each of its files: its path
+/// in the folder, length and fingerprint (hex).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Recorded {
     path: String,
     len: u64,
-    changed: (u64, u32),
-    inode: u64,
     fingerprint: String,
 }
 
-/// Length, time of last change and inode of the file at `path`, not
-/// following a link.
-fn stat(path: &Path) -> Option<(u64, (u64, u32), u64)> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() {
-        return None;
+/// `error`, saying the entry it happened to (unless it says a path already).
+fn naming(entry: &Path, error: std::io::Error) -> std::io::Error {
+    if error.to_string().contains(&*entry.to_string_lossy()) {
+        return error;
     }
-    let changed = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    #[cfg(unix)]
-    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
-    #[cfg(not(unix))]
-    let inode = 0;
-    Some((
-        meta.len(),
-        (changed.as_secs(), changed.subsec_nanos()),
-        inode,
-    ))
+    std::io::Error::new(error.kind(), format!("{}: {error}", entry.display()))
 }
 
 /// How long a folder being put may take before it is taken as left by a
@@ -261,11 +247,22 @@ impl Store {
         key: &[u8; 16],
         files: &[(&str, &[u8])],
     ) -> std::io::Result<()> {
+        self.put_folder(kind, key, files)
+            .map_err(|e| naming(&self.folder_of(kind, key), e))
+    }
+
+    fn put_folder(
+        &self,
+        kind: &str,
+        key: &[u8; 16],
+        files: &[(&str, &[u8])],
+    ) -> std::io::Result<()> {
         let parent = self.dir.join(kind);
         std::fs::create_dir_all(&parent)?;
         let staged = tempfile::Builder::new()
             .prefix(".new-")
             .tempdir_in(&parent)?;
+        let mut recorded = Vec::with_capacity(files.len());
         for (path, bytes) in files {
             if !stays_inside(path) {
                 return Err(std::io::Error::new(
@@ -278,40 +275,19 @@ impl Store {
                 std::fs::create_dir_all(folder)?;
             }
             std::fs::write(at, bytes)?;
+            recorded.push(Recorded {
+                path: path.to_string(),
+                len: bytes.len() as u64,
+                fingerprint: fingerprint_hex(bytes),
+            });
         }
         let folder = self.folder_of(kind, key);
         if folder.exists() {
             std::fs::remove_dir_all(&folder)?;
         }
         std::fs::rename(staged.keep(), &folder)?;
-        let mut recorded = Vec::with_capacity(files.len());
-        for (path, bytes) in files {
-            let (len, changed, inode) = stat(&folder.join(path)).ok_or_else(|| {
-                std::io::Error::other(format!("`{path}` is not where it was put"))
-            })?;
-            let fingerprint = fingerprint_hex(bytes);
-            let path = path.to_string();
-            recorded.push(Recorded {
-                path,
-                len,
-                changed,
-                inode,
-                fingerprint,
-            });
-        }
-        self.put_manifest(kind, key, &recorded)
-    }
-
-    /// Writes a folder entry's manifest, as the only entry of its kind.
-    fn put_manifest(
-        &self,
-        kind: &str,
-        key: &[u8; 16],
-        recorded: &[Recorded],
-    ) -> std::io::Result<()> {
-        let about = serde_json::to_vec(recorded)?;
         let entry = Entry {
-            about,
+            about: serde_json::to_vec(&recorded)?,
             files: Vec::new(),
         };
         self.put_only(kind, key, &entry)
@@ -319,39 +295,25 @@ impl Store {
 
     /// The files of the folder entry of `kind` under `key`, as paths in the
     /// entry and in the store; `None` when there is none or any file is not
-    /// as it was written.
-    ///
-    /// A file is taken as unchanged when its length, time of last change
-    /// and inode are as recorded, without reading it (as git tells a file
-    /// unchanged from its index). A file whose time of last change is not
-    /// earlier than the manifest's could have been changed again in the
-    /// same clock tick, so its bytes are checked against its fingerprint;
-    /// when all such files are whole, the manifest is written again, so the
-    /// next build need not read them.
+    /// as it was put. Every file is read and checked against its
+    /// fingerprint each time: an output that shares it may have been
+    /// changed in place, whatever its length and time of last change say.
     pub fn files(&self, kind: &str, key: &[u8; 16]) -> Option<Vec<(String, PathBuf)>> {
         let recorded: Vec<Recorded> = serde_json::from_slice(&self.about(kind, key)?).ok()?;
-        let (_, written, _) = stat(&self.path_of(kind, key))?;
         let folder = self.folder_of(kind, key);
-        let mut racy = false;
-        let mut found = Vec::with_capacity(recorded.len());
-        for file in &recorded {
-            let at = folder.join(&file.path);
-            let (len, changed, inode) = stat(&at)?;
-            if (len, changed, inode) != (file.len, file.changed, file.inode) {
-                return None;
-            }
-            if changed >= written {
+        let found: Option<Vec<(String, PathBuf)>> = recorded
+            .into_par_iter()
+            .map(|file| {
+                let at = folder.join(&file.path);
+                let meta = std::fs::symlink_metadata(&at).ok()?;
+                if !meta.is_file() || meta.len() != file.len {
+                    return None;
+                }
                 let bytes = std::fs::read(&at).ok()?;
-                (fingerprint_hex(&bytes) == file.fingerprint).then_some(())?;
-                racy = true;
-            }
-            found.push((file.path.clone(), at));
-        }
-        if racy {
-            // Best effort: if it fails, the files are read again next time.
-            let _ = self.put_manifest(kind, key, &recorded);
-        }
-        Some(found)
+                (fingerprint_hex(&bytes) == file.fingerprint).then_some((file.path, at))
+            })
+            .collect();
+        found
     }
 }
 

@@ -456,15 +456,19 @@ fn the_build_cache_changes_nothing_but_time() {
     // An archived page changed where it was published (in place, so in
     // whatever shares its bytes), longer or the same length, is not carried
     // into the next build.
+    // The same length, with its time of last change put back, as a copy
+    // that keeps times would leave it.
     let page = warm.join("versions/2.0/step-2.html");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("Release two"));
+    let when = std::fs::metadata(&page).unwrap().modified().unwrap();
     let mut file = std::fs::OpenOptions::new().write(true).open(&page).unwrap();
     std::io::Write::write_all(
         &mut file,
         html.replacen("Release two", "Release TWO", 1).as_bytes(),
     )
     .unwrap();
+    file.set_modified(when).unwrap();
     drop(file);
     let other = warm.join("versions/1.0/step-1.html");
     let mut file = std::fs::OpenOptions::new()
@@ -477,7 +481,12 @@ fn the_build_cache_changes_nothing_but_time() {
     build(root, &edited, &with_cache);
     same("edited", &edited);
 
-    // A damaged cache is not used: each entry cut short or altered is made again.
+    // A damaged cache is not used: each entry cut short or altered is made
+    // again, whole, as it was.
+    let whole: Vec<Vec<u8>> = cache_entries(&cache)
+        .iter()
+        .map(|(path, _, _)| std::fs::read(path).unwrap())
+        .collect();
     for (i, (path, len, _)) in cache_entries(&cache).iter().enumerate() {
         let mut bytes = std::fs::read(path).unwrap();
         if i % 2 == 0 {
@@ -495,6 +504,11 @@ fn the_build_cache_changes_nothing_but_time() {
         (3, 3),
         "the damaged entries were not made again"
     );
+    let repaired: Vec<Vec<u8>> = cache_entries(&cache)
+        .iter()
+        .map(|(path, _, _)| std::fs::read(path).unwrap())
+        .collect();
+    assert!(repaired == whole, "a damaged entry was left damaged");
     same("damaged", &damaged);
 
     // The default cache sits beside the output folder.
