@@ -18,7 +18,9 @@
 //! the line it was written on.
 //!
 //! For `serve`, a [`Memo`] keeps each page's first-pass results between
-//! builds, and [`relink`] links one edited page against the rest.
+//! builds, so a save reads again only the pages whose files or the
+//! edition's variables changed; every page's references are resolved
+//! again.
 //!
 //! It does not produce HTML (`render` does), and changes no page's text
 //! beyond variable substitution and writing a `[[id|text]]` in a table row
@@ -585,7 +587,7 @@ pub struct ExampleSettings {
 /// save re-reads only the pages whose text or variables changed.
 #[derive(Debug, Default)]
 pub struct Memo {
-    pages: std::sync::Mutex<HashMap<String, Arc<Remembered>>>,
+    pages: std::sync::Mutex<HashMap<String, Remembered>>,
 }
 
 /// One page's first-pass results and what they were made from.
@@ -812,7 +814,7 @@ pub fn link_with<'s>(
     for (mut linked, references, fresh) in passed {
         if let Some((inputs, problems)) = fresh {
             let remembered = Remembered::of(&mut linked, inputs, references.clone(), problems);
-            known.insert(linked.page.id().to_string(), Arc::new(remembered));
+            known.insert(linked.page.id().to_string(), remembered);
         }
         prepared.push((linked, references));
     }

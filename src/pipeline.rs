@@ -976,8 +976,7 @@ impl Past<'_> {
             .into_par_iter()
             .zip(&self.history.releases)
             .map(|(built, row)| {
-                let key = built.key.map(|key| placed_key(&key, row, &current_key));
-                placed_release(shared, built, row, &current, key, diagnostics)
+                placed_release(shared, built, row, (&current, &current_key), diagnostics)
             })
             .collect();
         placed.into_iter().flatten().collect()
@@ -996,22 +995,24 @@ fn placed_key(release: &[u8; 16], row: &render::ReleaseRow, current: &[u8; 16]) 
     f.finish()
 }
 
-/// One release's pages placed in its edition: from the build cache when
-/// it holds them under `key`, else marked afresh (from the pages this run
-/// built, or those the cache keeps, or built again) and kept there.
+/// One release's pages placed in its edition, linked to the `current`
+/// pages (their paths, and the key of that list): from the build cache
+/// when it holds them, else marked afresh (from the pages this run built,
+/// or those the cache keeps, or built again) and kept there.
 fn placed_release(
     shared: &Shared,
     built: Built,
     row: &render::ReleaseRow,
-    current: &std::collections::HashSet<String>,
-    key: Option<[u8; 16]>,
+    (current, current_key): (&std::collections::HashSet<String>, &[u8; 16]),
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
     let store = shared.store.as_ref();
-    let kind = built
-        .key
-        .map(|k| format!("{ARCHIVED_ENTRY}/{}", crate::fingerprint::hex(&k)));
-    if let (Some(store), Some(kind), Some(key)) = (store, &kind, &key) {
+    // Where the cache keeps the placed pages: one folder a release.
+    let placed = store.zip(built.key).map(|(store, key)| {
+        let kind = format!("{ARCHIVED_ENTRY}/{}", crate::fingerprint::hex(&key));
+        (store, kind, placed_key(&key, row, current_key))
+    });
+    if let Some((store, kind, key)) = &placed {
         if let Some(files) = store.files(kind, key) {
             return kept(files);
         }
@@ -1035,7 +1036,7 @@ fn placed_release(
     };
     match render::archived(files, row, current) {
         Ok(files) => {
-            if let (Some(store), Some(kind), Some(key)) = (store, &kind, &key) {
+            if let Some((store, kind, key)) = &placed {
                 let bytes: Vec<(&str, std::borrow::Cow<[u8]>)> = files
                     .iter()
                     .map(|f| (f.path.as_str(), f.content.bytes().unwrap_or_default()))

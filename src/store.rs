@@ -168,7 +168,7 @@ impl Store {
     /// every other entry of `kind` (and every other folder of files, see
     /// [`Store::put_files`]) is deleted once it is in place (for entries
     /// that a newer one makes useless, so they do not pile up).
-    pub fn put_only(&self, kind: &str, key: &[u8; 16], entry: &Entry) -> std::io::Result<()> {
+    fn put_only(&self, kind: &str, key: &[u8; 16], entry: &Entry) -> std::io::Result<()> {
         self.put(kind, key, entry)?;
         let keep = self.path_of(kind, key);
         let keep_folder = self.folder_of(kind, key);
@@ -188,58 +188,14 @@ impl Store {
         }
         Ok(())
     }
-}
 
-/// What a folder entry's manifest records of each of its files: its path
-/// in the folder, length and fingerprint (hex).
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Recorded {
-    path: String,
-    len: u64,
-    fingerprint: String,
-}
-
-/// `error`, saying the entry it happened to (unless it says a path already).
-fn naming(entry: &Path, error: std::io::Error) -> std::io::Error {
-    if error.to_string().contains(&*entry.to_string_lossy()) {
-        return error;
-    }
-    std::io::Error::new(error.kind(), format!("{}: {error}", entry.display()))
-}
-
-/// How long a folder being put may take before it is taken as left by a
-/// build that stopped half way, and removed.
-const PUT_TAKES_AT_MOST: std::time::Duration = std::time::Duration::from_secs(3600);
-
-/// Whether `path` is a folder another build may still be putting (a
-/// `.new-` folder made less than [`PUT_TAKES_AT_MOST`] ago).
-fn being_put(path: &Path) -> bool {
-    let new = path
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with(".new-"));
-    let age = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|m| m.elapsed().ok());
-    new && age.is_none_or(|age| age < PUT_TAKES_AT_MOST)
-}
-
-/// Whether `path` is a plain relative path that stays inside its folder.
-fn stays_inside(path: &str) -> bool {
-    !path.is_empty()
-        && Path::new(path)
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)))
-}
-
-impl Store {
     fn folder_of(&self, kind: &str, key: &[u8; 16]) -> PathBuf {
         self.dir.join(kind).join(hex(key))
     }
 
     /// Stores `files` of `kind` under `key` as a folder of plain files that
     /// an output may share (hard-link), with a manifest entry beside it, as
-    /// the only entry of its kind (see [`Store::put_only`]). Errors are the
+    /// the only entry of its kind (every other is deleted). Errors are the
     /// file system's, or a path that would land outside the folder.
     pub fn put_files(
         &self,
@@ -315,6 +271,48 @@ impl Store {
             .collect();
         found
     }
+}
+
+/// What a folder entry's manifest records of each of its files: its path
+/// in the folder, length and fingerprint (hex).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Recorded {
+    path: String,
+    len: u64,
+    fingerprint: String,
+}
+
+/// `error`, saying the entry it happened to (unless it says a path already).
+fn naming(entry: &Path, error: std::io::Error) -> std::io::Error {
+    if error.to_string().contains(&*entry.to_string_lossy()) {
+        return error;
+    }
+    std::io::Error::new(error.kind(), format!("{}: {error}", entry.display()))
+}
+
+/// How long a folder being put may take before it is taken as left by a
+/// build that stopped half way, and removed.
+const PUT_TAKES_AT_MOST: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Whether `path` is a folder another build may still be putting (a
+/// `.new-` folder made less than [`PUT_TAKES_AT_MOST`] ago).
+fn being_put(path: &Path) -> bool {
+    let new = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(".new-"));
+    let age = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|m| m.elapsed().ok());
+    new && age.is_none_or(|age| age < PUT_TAKES_AT_MOST)
+}
+
+/// Whether `path` is a plain relative path that stays inside its folder.
+fn stays_inside(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// The fingerprint of bytes taken whole, as hex: one digest over the whole

@@ -259,8 +259,9 @@ fn write_tree(dir: &Path, files: &[(&str, &OutputFile)]) -> io::Result<()> {
         match &file.content {
             Content::Bytes(bytes) => std::fs::write(&path, bytes),
             Content::Copy(from) => std::fs::copy(from, &path).map(|_| ()),
-            // The cache's file is never written again once made, so the
-            // output can share it rather than hold a second copy.
+            // Handbook never writes the cache's file again once it is made
+            // (it checks it before each use), so the output can share it
+            // rather than hold a second copy.
             Content::Kept(from) => {
                 std::fs::hard_link(from, &path).or_else(|_| std::fs::copy(from, &path).map(|_| ()))
             }
