@@ -19,8 +19,12 @@
 //!
 //! For `serve`, a [`Memo`] keeps each page's first-pass results between
 //! builds, so a save reads again only the pages whose files or the
-//! edition's variables changed; every page's references are resolved
-//! again.
+//! edition's variables changed. It keeps how each page's references
+//! resolved too: while the edition has the same pages in the same order, a
+//! page read from the memo is resolved again only when a page it links to
+//! was read again (the only pages whose sections and titles can have
+//! changed), and the backlinks are made again only when some page's links
+//! go elsewhere.
 //!
 //! It does not produce HTML (`render` does), and changes no page's text
 //! beyond variable substitution and writing a `[[id|text]]` in a table row
@@ -547,7 +551,7 @@ pub struct LinkedPage<'s> {
     /// Its headings, in order, with the ids they get.
     pub sections: Arc<[SectionRef]>,
     /// Cross-references by their destination as written (`step-3#x`), resolved.
-    pub links: HashMap<String, Resolved>,
+    pub links: Arc<HashMap<String, Resolved>>,
     /// Examples shown on this page, linked.
     pub examples: Arc<[LinkedText]>,
     /// The addresses its text and examples write, in order.
@@ -588,6 +592,34 @@ pub struct ExampleSettings {
 #[derive(Debug, Default)]
 pub struct Memo {
     pages: std::sync::Mutex<HashMap<String, Remembered>>,
+    last: std::sync::Mutex<Option<LastEdition>>,
+}
+
+/// What the last link of a [`Memo`]'s edition made of the edition as a
+/// whole: its pages' ids in reading order, where each is, and the backlinks.
+#[derive(Debug)]
+struct LastEdition {
+    ids: Vec<String>,
+    by_id: Arc<HashMap<String, usize>>,
+    backlinks: Arc<HashMap<String, Vec<String>>>,
+}
+
+/// How a page's references resolved, and its sections as named from them.
+#[derive(Debug)]
+struct Resolution {
+    links: Arc<HashMap<String, Resolved>>,
+    /// The other pages its references resolved to, sorted, each once.
+    targets: Arc<[String]>,
+    /// Its sections, a `[[id]]` in a heading named by what it links to.
+    sections: Arc<[SectionRef]>,
+}
+
+/// A page after pass 1: its references and, when it was taken from a memo,
+/// how they resolved at the last link (if they all did).
+struct Prepared<'s> {
+    page: LinkedPage<'s>,
+    references: Arc<[Reference]>,
+    resolved_before: Option<Arc<Resolution>>,
 }
 
 /// One page's first-pass results and what they were made from.
@@ -596,7 +628,9 @@ struct Remembered {
     inputs: Inputs,
     text: Arc<LinkedText>,
     sections: Arc<[SectionRef]>,
-    references: Vec<Reference>,
+    references: Arc<[Reference]>,
+    /// How its references resolved at the last link, when they all did.
+    resolution: Option<Arc<Resolution>>,
     examples: Arc<[LinkedText]>,
     addresses: Arc<[Address]>,
     example_settings: Arc<[ExampleSettings]>,
@@ -632,14 +666,22 @@ impl Inputs {
         Self { pieces, variables }
     }
 
-    fn same(&self, other: &Inputs) -> bool {
-        self.variables == other.variables
-            && self.pieces.len() == other.pieces.len()
+    /// Whether `page` (with the edition's `variables`) is made from these
+    /// inputs, compared without copying them.
+    fn are_of(&self, page: &EditionPage, variables: [u8; 16]) -> bool {
+        let page_file = std::iter::once((&page.file, (0, 0), false));
+        let chunks = page.chunks.iter().map(|c| (&c.file, c.range, c.local));
+        let examples = page
+            .examples
+            .iter()
+            .map(|ex| (&ex.file, (ex.body_start, usize::MAX), true));
+        self.variables == variables
+            && self.pieces.len() == 1 + page.chunks.len() + page.examples.len()
             && self
                 .pieces
                 .iter()
-                .zip(&other.pieces)
-                .all(|(a, b)| Arc::ptr_eq(&a.0, &b.0) && a.1 == b.1 && a.2 == b.2)
+                .zip(page_file.chain(chunks).chain(examples))
+                .all(|(a, b)| Arc::ptr_eq(&a.0, b.0) && a.1 == b.1 && a.2 == b.2)
     }
 }
 
@@ -651,11 +693,11 @@ pub struct LinkedEdition<'s> {
     /// Pages in reading order.
     pub pages: Vec<LinkedPage<'s>>,
     /// For each page id, the pages that link to it, in reading order.
-    pub backlinks: HashMap<String, Vec<String>>,
+    pub backlinks: Arc<HashMap<String, Vec<String>>>,
     /// For each local term, the ids of the pages where it replaced the model term.
     pub term_uses: BTreeMap<String, Vec<String>>,
     /// Index in `pages` of each page id.
-    by_id: HashMap<String, usize>,
+    by_id: Arc<HashMap<String, usize>>,
 }
 
 impl<'s> LinkedEdition<'s> {
@@ -763,9 +805,10 @@ pub fn link<'s>(edition: Edition<'s>, diagnostics: &Diagnostics) -> LinkedEditio
     link_with(edition, diagnostics, None)
 }
 
-/// Links an edition, reusing the first-pass results `memo` holds for pages
-/// whose text and variables did not change since it last saw them, and
-/// remembering the others.
+/// Links an edition, reusing what `memo` holds of its last link: the
+/// first-pass results of pages whose text and variables did not change,
+/// and how their references resolved (see the module's comment); what is
+/// made afresh is remembered.
 pub fn link_with<'s>(
     mut edition: Edition<'s>,
     diagnostics: &Diagnostics,
@@ -778,51 +821,66 @@ pub fn link_with<'s>(
     let Some(memo) = memo else {
         let prepared = pages
             .into_par_iter()
-            .map(|page| first_pass(page, &vars, diagnostics))
+            .map(|page| {
+                let (page, references) = first_pass(page, &vars, diagnostics);
+                Prepared {
+                    page,
+                    references: references.into(),
+                    resolved_before: None,
+                }
+            })
             .collect();
-        return resolve_all(edition, prepared, diagnostics);
+        return resolve_all(edition, prepared, diagnostics, None);
     };
     let mut known = memo.pages.locked();
     // The memo is only read while pages are linked in parallel; what is
     // made afresh is kept once they all are.
-    type Passed<'s> = (
-        LinkedPage<'s>,
-        Vec<Reference>,
-        Option<(Inputs, Vec<Diagnostic>)>,
-    );
-    let passed: Vec<Passed<'s>> = pages
+    let passed: Vec<(Prepared<'s>, Option<Vec<Diagnostic>>)> = pages
         .into_par_iter()
         .map(|page| {
-            let inputs = Inputs::of(&page, variables);
-            match known.get(page.id()).filter(|r| r.inputs.same(&inputs)) {
+            match known
+                .get(page.id())
+                .filter(|r| r.inputs.are_of(&page, variables))
+            {
                 Some(r) => {
                     diagnostics.extend(r.problems.iter().cloned());
-                    let (linked, references) = r.page(page);
-                    (linked, references, None)
+                    (r.page(page), None)
                 }
                 None => {
                     let problems = Diagnostics::new();
-                    let (linked, references) = first_pass(page, &vars, &problems);
+                    let (page, references) = first_pass(page, &vars, &problems);
                     let problems = problems.into_sorted();
                     diagnostics.extend(problems.iter().cloned());
-                    (linked, references, Some((inputs, problems)))
+                    let prepared = Prepared {
+                        page,
+                        references: references.into(),
+                        resolved_before: None,
+                    };
+                    (prepared, Some(problems))
                 }
             }
         })
         .collect();
     let mut prepared = Vec::with_capacity(passed.len());
-    for (mut linked, references, fresh) in passed {
-        if let Some((inputs, problems)) = fresh {
-            let remembered = Remembered::of(&mut linked, inputs, references.clone(), problems);
-            known.insert(linked.page.id().to_string(), remembered);
+    for (mut passed, fresh) in passed {
+        if let Some(problems) = fresh {
+            let inputs = Inputs::of(&passed.page.page, variables);
+            let references = Arc::clone(&passed.references);
+            let remembered = Remembered::of(&mut passed.page, inputs, references, problems);
+            known.insert(passed.page.page.id().to_string(), remembered);
         }
-        prepared.push((linked, references));
+        prepared.push(passed);
     }
-    // Forget pages the edition no longer has.
-    let ids: std::collections::HashSet<&str> = prepared.iter().map(|(p, _)| p.page.id()).collect();
-    known.retain(|id, _| ids.contains(id.as_str()));
+    // Forget pages the edition no longer has. Every page it has is known
+    // now, so the memo knows no other while it knows no more pages than
+    // the edition has (ids are the edition's own, each once).
+    if known.len() > prepared.len() {
+        let ids: std::collections::HashSet<&str> =
+            prepared.iter().map(|p| p.page.page.id()).collect();
+        known.retain(|id, _| ids.contains(id.as_str()));
+    }
     drop(known);
-    resolve_all(edition, prepared, diagnostics)
+    resolve_all(edition, prepared, diagnostics, Some(memo))
 }
 
 /// Pass 1 for one page: join its text, substitute variables, find its
@@ -906,7 +964,7 @@ fn first_pass<'s>(
         page,
         text: Arc::new(text),
         sections: sections.into(),
-        links: HashMap::new(),
+        links: Arc::default(),
         examples,
         addresses: addresses.into(),
         fingerprint: None,
@@ -918,72 +976,103 @@ fn first_pass<'s>(
 }
 
 /// Pass 2: resolves every page's references against every page's sections,
-/// and records backlinks and where local terms are used.
+/// and records backlinks and where local terms are used. With a `memo`, a
+/// page's resolution from the last link is kept while nothing it was made
+/// from can have changed, and what is made afresh is remembered.
 fn resolve_all<'s>(
     edition: Edition<'s>,
-    prepared: Vec<(LinkedPage<'s>, Vec<Reference>)>,
+    prepared: Vec<Prepared<'s>>,
     diagnostics: &Diagnostics,
+    memo: Option<&Memo>,
 ) -> LinkedEdition<'s> {
+    let last = memo.and_then(|m| m.last.locked().take());
+    // The same pages in the same order: every id resolves as before.
+    let last = last.filter(|l| {
+        l.ids.len() == prepared.len()
+            && l.ids
+                .iter()
+                .zip(&prepared)
+                .all(|(id, p)| id == p.page.page.id())
+    });
+    let read_again: std::collections::HashSet<&str> = prepared
+        .iter()
+        .filter(|p| !p.page.unchanged)
+        .map(|p| p.page.page.id())
+        .collect();
+    let kept = |p: &Prepared| -> Option<Arc<Resolution>> {
+        let before = p.resolved_before.as_ref().filter(|_| last.is_some())?;
+        // Only a page read again can have other sections or another title.
+        let same = before
+            .targets
+            .iter()
+            .all(|t| !read_again.contains(t.as_str()));
+        same.then(|| Arc::clone(before))
+    };
     let index: HashMap<&str, &[SectionRef]> = prepared
         .iter()
-        .map(|(p, _)| (p.page.id(), &p.sections[..]))
+        .map(|p| (p.page.page.id(), &p.page.sections[..]))
+        .collect();
+    let titles: HashMap<&str, (&str, &[SectionRef])> = prepared
+        .iter()
+        .map(|p| {
+            (
+                p.page.page.id(),
+                (p.page.title.as_str(), &p.page.sections[..]),
+            )
+        })
         .collect();
     let sides = Sides {
         model: edition.model,
         authority: edition.authority,
     };
+    let terms = edition_terms(edition.authority);
+    let lookups = Lookups {
+        index: &index,
+        titles: &titles,
+        sides,
+        terms: &terms,
+    };
     // Diagnostics are sorted when they are printed, so pages can be
     // resolved in any order.
-    let resolved_all: Vec<HashMap<String, Resolved>> = prepared
+    let resolutions: Vec<(Arc<Resolution>, bool)> = prepared
         .par_iter()
-        .map(|(page, references)| {
-            let mut resolved = HashMap::new();
-            for reference in references {
-                match resolve(&reference.dest, page.page.id(), &index, sides) {
-                    Ok(r) => {
-                        resolved.insert(reference.dest.clone(), r);
-                    }
-                    Err((message, hint)) => diagnostics.push(reference.text(page).locate(
-                        Diagnostic::error("unknown-id", message).hint(hint),
-                        reference.range,
-                    )),
-                }
+        .map(|p| match kept(p) {
+            Some(before) => (before, false),
+            None => {
+                let (resolution, all_resolved) = resolve_page(p, &lookups, diagnostics);
+                (Arc::new(resolution), all_resolved)
             }
-            resolved
         })
         .collect();
-    let terms = edition_terms(edition.authority);
-    let titles: HashMap<&str, (&str, &[SectionRef])> = prepared
-        .iter()
-        .map(|(p, _)| (p.page.id(), (p.title.as_str(), &p.sections[..])))
-        .collect();
-    let renamed: Vec<Option<Vec<SectionRef>>> = prepared
-        .iter()
-        .zip(&resolved_all)
-        .map(|((page, references), resolved)| {
-            if !references.iter().any(|r| r.names_heading) {
-                return None;
-            }
-            let mut sections = page.sections.to_vec();
-            name_sections(
-                &page.text,
-                &mut sections,
-                &terms,
-                resolved,
-                &|id, section| title_in(&titles, id, section),
-            );
-            Some(sections)
+    drop((index, titles, read_again));
+    let backlinks = match last.as_ref() {
+        Some(l) if same_targets(&prepared, &resolutions) => Arc::clone(&l.backlinks),
+        _ => Arc::new(backlinks_of(&prepared, &resolutions)),
+    };
+    let by_id = match last.as_ref() {
+        Some(l) => Arc::clone(&l.by_id),
+        None => Arc::new(
+            prepared
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.page.page.id().to_string(), i))
+                .collect(),
+        ),
+    };
+    if let Some(memo) = memo {
+        remember(memo, &prepared, &resolutions, last, &by_id, &backlinks);
+    }
+    let linked_pages: Vec<LinkedPage<'s>> = prepared
+        .into_iter()
+        .zip(resolutions)
+        .map(|(p, (resolution, _))| {
+            let mut page = p.page;
+            page.links = Arc::clone(&resolution.links);
+            page.sections = Arc::clone(&resolution.sections);
+            page
         })
         .collect();
-
-    let (linked_pages, backlinks) = put_together(prepared, resolved_all, renamed);
-
     let term_uses = term_uses(&edition, &linked_pages);
-    let by_id = linked_pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.page.id().to_string(), i))
-        .collect();
     LinkedEdition {
         edition,
         pages: linked_pages,
@@ -993,49 +1082,136 @@ fn resolve_all<'s>(
     }
 }
 
-/// Each page with its links resolved and its sections named, put together
-/// (with the pages it links to found) in parallel; then the links gathered
-/// the other way round: for each page, the pages that link to it, in order.
-fn put_together<'s>(
-    prepared: Vec<(LinkedPage<'s>, Vec<Reference>)>,
-    resolved_all: Vec<HashMap<String, Resolved>>,
-    renamed: Vec<Option<Vec<SectionRef>>>,
-) -> (Vec<LinkedPage<'s>>, HashMap<String, Vec<String>>) {
-    let put_together: Vec<(LinkedPage<'s>, Vec<String>)> = prepared
-        .into_par_iter()
-        .zip(resolved_all)
-        .zip(renamed)
-        .map(|(((mut page, _), resolved), renamed)| {
-            if let Some(sections) = renamed {
-                page.sections = sections.into();
+/// What resolving one page looks things up in: every page's sections, and
+/// titles, by id; the model and authority; the local terms.
+struct Lookups<'a> {
+    index: &'a HashMap<&'a str, &'a [SectionRef]>,
+    titles: &'a HashMap<&'a str, (&'a str, &'a [SectionRef])>,
+    sides: Sides<'a>,
+    terms: &'a [(String, String)],
+}
+
+/// Resolves one page's references (reporting those that do not resolve)
+/// and names its sections from them; with whether every one resolved.
+fn resolve_page(p: &Prepared, lookups: &Lookups, diagnostics: &Diagnostics) -> (Resolution, bool) {
+    let page = &p.page;
+    let mut links = HashMap::new();
+    let mut all_resolved = true;
+    for reference in p.references.iter() {
+        match resolve(
+            &reference.dest,
+            page.page.id(),
+            lookups.index,
+            lookups.sides,
+        ) {
+            Ok(r) => {
+                links.insert(reference.dest.clone(), r);
             }
-            let mut targets: Vec<String> = resolved
-                .values()
-                .filter_map(|r| match r {
-                    Resolved::Page { page: target, .. } if target != page.page.id() => {
-                        Some(target.clone())
-                    }
-                    _ => None,
-                })
-                .collect();
-            targets.sort_unstable();
-            targets.dedup();
-            page.links = resolved;
-            (page, targets)
+            Err((message, hint)) => {
+                all_resolved = false;
+                diagnostics.push(reference.text(page).locate(
+                    Diagnostic::error("unknown-id", message).hint(hint),
+                    reference.range,
+                ));
+            }
+        }
+    }
+    let sections = if p.references.iter().any(|r| r.names_heading) {
+        let mut sections = page.sections.to_vec();
+        name_sections(
+            &page.text,
+            &mut sections,
+            lookups.terms,
+            &links,
+            &|id, section| title_in(lookups.titles, id, section),
+        );
+        sections.into()
+    } else {
+        Arc::clone(&page.sections)
+    };
+    let mut targets: Vec<String> = links
+        .values()
+        .filter_map(|r| match r {
+            Resolved::Page { page: target, .. } if target != page.page.id() => Some(target.clone()),
+            _ => None,
         })
         .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let resolution = Resolution {
+        links: Arc::new(links),
+        targets: targets.into(),
+        sections,
+    };
+    (resolution, all_resolved)
+}
+
+/// Whether every page links to the pages it linked to at the last link.
+fn same_targets(prepared: &[Prepared], resolutions: &[(Arc<Resolution>, bool)]) -> bool {
+    prepared
+        .iter()
+        .zip(resolutions)
+        .all(|(p, (now, _))| match &p.resolved_before {
+            Some(before) => Arc::ptr_eq(before, now) || before.targets == now.targets,
+            None => false,
+        })
+}
+
+/// For each page, the pages that link to it, in reading order.
+fn backlinks_of(
+    prepared: &[Prepared],
+    resolutions: &[(Arc<Resolution>, bool)],
+) -> HashMap<String, Vec<String>> {
     let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
-    let mut linked_pages = Vec::with_capacity(put_together.len());
-    for (page, targets) in put_together {
-        for target in targets {
+    for (p, (resolution, _)) in prepared.iter().zip(resolutions) {
+        for target in resolution.targets.iter() {
             backlinks
-                .entry(target)
+                .entry(target.clone())
                 .or_default()
-                .push(page.page.id().to_string());
+                .push(p.page.page.id().to_string());
         }
-        linked_pages.push(page);
     }
-    (linked_pages, backlinks)
+    backlinks
+}
+
+/// Keeps in `memo` the resolutions made afresh in which every reference
+/// resolved (each with the first pass it was made from), and the edition's
+/// ids, places and backlinks.
+fn remember(
+    memo: &Memo,
+    prepared: &[Prepared],
+    resolutions: &[(Arc<Resolution>, bool)],
+    last: Option<LastEdition>,
+    by_id: &Arc<HashMap<String, usize>>,
+    backlinks: &Arc<HashMap<String, Vec<String>>>,
+) {
+    let mut known = memo.pages.locked();
+    for (p, (resolution, all_resolved)) in prepared.iter().zip(resolutions) {
+        let kept = p.resolved_before.as_ref();
+        if kept.is_some_and(|before| Arc::ptr_eq(before, resolution)) {
+            continue;
+        }
+        let Some(entry) = known.get_mut(p.page.page.id()) else {
+            continue;
+        };
+        // Only with the very first pass it was resolved from.
+        if Arc::ptr_eq(&entry.text, &p.page.text) {
+            entry.resolution = all_resolved.then(|| Arc::clone(resolution));
+        }
+    }
+    drop(known);
+    let ids = match last {
+        Some(l) => l.ids,
+        None => prepared
+            .iter()
+            .map(|p| p.page.page.id().to_string())
+            .collect(),
+    };
+    *memo.last.locked() = Some(LastEdition {
+        ids,
+        by_id: Arc::clone(by_id),
+        backlinks: Arc::clone(backlinks),
+    });
 }
 
 /// The model and authority an edition is made of, for resolving references.
@@ -1065,7 +1241,7 @@ impl Remembered {
     fn of(
         linked: &mut LinkedPage,
         inputs: Inputs,
-        references: Vec<Reference>,
+        references: Arc<[Reference]>,
         problems: Vec<Diagnostic>,
     ) -> Self {
         let fingerprint = fingerprint_of_page(linked);
@@ -1075,6 +1251,7 @@ impl Remembered {
             text: Arc::clone(&linked.text),
             sections: linked.sections.clone(),
             references,
+            resolution: None,
             examples: linked.examples.clone(),
             addresses: linked.addresses.clone(),
             example_settings: linked.example_settings.clone(),
@@ -1086,13 +1263,14 @@ impl Remembered {
         }
     }
 
-    /// `page` as pass 1 made it before, with its references.
-    fn page<'s>(&self, page: EditionPage<'s>) -> (LinkedPage<'s>, Vec<Reference>) {
+    /// `page` as pass 1 made it before, with its references and how they
+    /// resolved at the last link.
+    fn page<'s>(&self, page: EditionPage<'s>) -> Prepared<'s> {
         let linked = LinkedPage {
             page,
             text: Arc::clone(&self.text),
             sections: self.sections.clone(),
-            links: HashMap::new(),
+            links: Arc::default(),
             examples: self.examples.clone(),
             addresses: self.addresses.clone(),
             example_settings: self.example_settings.clone(),
@@ -1102,7 +1280,11 @@ impl Remembered {
             unchanged: true,
             outside_links: self.outside_links.clone(),
         };
-        (linked, self.references.clone())
+        Prepared {
+            page: linked,
+            references: Arc::clone(&self.references),
+            resolved_before: self.resolution.clone(),
+        }
     }
 }
 

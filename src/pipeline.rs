@@ -1357,7 +1357,7 @@ impl Preview {
         hand_over: &mut dyn FnMut(Step),
     ) -> Result<(), Vec<Diagnostic>> {
         let diagnostics = Diagnostics::new();
-        self.read(changed, &diagnostics);
+        timed("preview", "read", || self.read(changed, &diagnostics));
         let (Some(sources), Some(theme)) = (&self.sources, &self.theme) else {
             return Err(errors(diagnostics));
         };
@@ -1701,6 +1701,38 @@ mod tests {
         let contents = page(&files, "b.html");
         assert!(contents.contains("Page C"), "the contents list follows");
         assert_same_as_built(&files, root);
+    }
+
+    #[test]
+    fn a_save_links_again_the_unsaved_pages_that_name_the_saved_one() {
+        let dir = small_root();
+        let root = dir.path();
+        let b = page_b("## About [[a]]\n\nSee [[a#first]].");
+        std::fs::write(root.join("content/b.md"), &b).unwrap();
+        let mut preview = Preview::new(root.to_path_buf(), None);
+        let (files, _) = files_of(first_build(&mut preview).unwrap());
+        assert_same_as_built(&files, root);
+
+        // The section b links to is renamed: b, not saved, no longer resolves.
+        let renamed = "---\nid: a\ntitle: Page A\nweight: 1\n---\n## Second {#second}\n\nA.\n";
+        let problems = save(&mut preview, "content/a.md", renamed).unwrap_err();
+        let at: Vec<_> = problems.iter().map(|p| (p.code, p.file_path())).collect();
+        assert_eq!(at, [("unknown-id", Some("content/b.md"))]);
+
+        // Back, under a new title: b's heading and link show it.
+        let retitled =
+            "---\nid: a\ntitle: Page A, again\nweight: 1\n---\n## First {#first}\n\nA.\n";
+        let (files, changed) = files_of(save(&mut preview, "content/a.md", retitled).unwrap());
+        let b_html = String::from_utf8_lossy(&files["b.html"]).into_owned();
+        assert!(b_html.contains(">Page A, again</a></h2>"), "{b_html}");
+        assert!(changed.contains(&"b.html".into()), "{changed:?}");
+        assert_same_as_built(&files, root);
+
+        // b links elsewhere, then back: the pages it links to follow.
+        for text in ["See [[home]].", "See [[a]]."] {
+            let (files, _) = files_of(save(&mut preview, "content/b.md", &page_b(text)).unwrap());
+            assert_same_as_built(&files, root);
+        }
     }
 
     #[test]
