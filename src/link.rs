@@ -565,6 +565,10 @@ pub struct LinkedPage<'s> {
     /// A fingerprint of the linked text, title, summary and examples, made
     /// when linking with a [`Memo`]; render uses it to reuse HTML.
     pub fingerprint: Option<[u8; 16]>,
+    /// A fingerprint of its id, title and sections (ids, titles as named,
+    /// levels), in order: what lists of the edition's pages and sections
+    /// (the A to Z, the search page) read of it.
+    pub outline: [u8; 16],
     /// Whether its first pass was taken from a [`Memo`]: its files, their
     /// text and the edition's variables are those of the last link.
     pub unchanged: bool,
@@ -612,10 +616,14 @@ struct Resolution {
     targets: Arc<[String]>,
     /// Its sections, a `[[id]]` in a heading named by what it links to.
     sections: Arc<[SectionRef]>,
+    /// See [`LinkedPage::outline`].
+    outline: [u8; 16],
 }
 
-/// A page after pass 1: its references and, when it was taken from a memo,
-/// how they resolved at the last link (if they all did).
+/// A page after pass 1: its references and, when a memo knew a page of its
+/// id, how that page's references resolved at the last link (if they all
+/// did). That is this page's own resolution only when its first pass was
+/// taken from the memo ([`LinkedPage::unchanged`]).
 struct Prepared<'s> {
     page: LinkedPage<'s>,
     references: Arc<[Reference]>,
@@ -838,10 +846,8 @@ pub fn link_with<'s>(
     let passed: Vec<(Prepared<'s>, Option<Vec<Diagnostic>>)> = pages
         .into_par_iter()
         .map(|page| {
-            match known
-                .get(page.id())
-                .filter(|r| r.inputs.are_of(&page, variables))
-            {
+            let before = known.get(page.id());
+            match before.filter(|r| r.inputs.are_of(&page, variables)) {
                 Some(r) => {
                     diagnostics.extend(r.problems.iter().cloned());
                     (r.page(page), None)
@@ -854,7 +860,7 @@ pub fn link_with<'s>(
                     let prepared = Prepared {
                         page,
                         references: references.into(),
-                        resolved_before: None,
+                        resolved_before: before.and_then(|r| r.resolution.clone()),
                     };
                     (prepared, Some(problems))
                 }
@@ -968,6 +974,7 @@ fn first_pass<'s>(
         examples,
         addresses: addresses.into(),
         fingerprint: None,
+        outline: [0; 16],
         unchanged: false,
         outside_links: outside_links.into(),
     };
@@ -1000,7 +1007,8 @@ fn resolve_all<'s>(
         .map(|p| p.page.page.id())
         .collect();
     let kept = |p: &Prepared| -> Option<Arc<Resolution>> {
-        let before = p.resolved_before.as_ref().filter(|_| last.is_some())?;
+        let before = p.resolved_before.as_ref();
+        let before = before.filter(|_| last.is_some() && p.page.unchanged)?;
         // Only a page read again can have other sections or another title.
         let same = before
             .targets
@@ -1069,6 +1077,7 @@ fn resolve_all<'s>(
             let mut page = p.page;
             page.links = Arc::clone(&resolution.links);
             page.sections = Arc::clone(&resolution.sections);
+            page.outline = resolution.outline;
             page
         })
         .collect();
@@ -1141,12 +1150,24 @@ fn resolve_page(p: &Prepared, lookups: &Lookups, diagnostics: &Diagnostics) -> (
     let resolution = Resolution {
         links: Arc::new(links),
         targets: targets.into(),
+        outline: outline_of(page.page.id(), &page.title, &sections),
         sections,
     };
     (resolution, all_resolved)
 }
 
-/// Whether every page links to the pages it linked to at the last link.
+/// See [`LinkedPage::outline`].
+fn outline_of(id: &str, title: &str, sections: &[SectionRef]) -> [u8; 16] {
+    let mut f = Fingerprint::default();
+    f.text(id).text(title).number(sections.len() as u64);
+    for s in sections {
+        f.text(&s.id).text(&s.title).number(u64::from(s.level));
+    }
+    f.finish()
+}
+
+/// Whether every page links to the pages the page of its id linked to at
+/// the last link.
 fn same_targets(prepared: &[Prepared], resolutions: &[(Arc<Resolution>, bool)]) -> bool {
     prepared
         .iter()
@@ -1277,6 +1298,7 @@ impl Remembered {
             title: self.title.clone(),
             summary: self.summary.clone(),
             fingerprint: Some(self.fingerprint),
+            outline: [0; 16],
             unchanged: true,
             outside_links: self.outside_links.clone(),
         };

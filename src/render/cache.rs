@@ -8,13 +8,14 @@
 //! comes from the same [`Renderer`] methods `build` uses.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use rayon::prelude::*;
 
 use super::{Key, Output, Renderer};
 use crate::editorial::Found;
-use crate::lock::Locked;
+use crate::lock::{Locked, ReadWrite};
 use crate::output::Content;
 
 /// Values by the key of what each was made from, forgetting those a
@@ -59,15 +60,21 @@ impl<V> Remembered<V> {
 pub struct TextMemo {
     html: Remembered<String>,
     editorial: Remembered<Vec<Found>>,
-    /// By page id: what the page's part of the credits key was last worked
-    /// out from (see [`TextMemo::credit_part`]), the part, and whether it
-    /// was asked for since the memo last forgot what was not.
-    credit_parts: Mutex<HashMap<String, CreditPart>>,
+    /// By page id: each page's part of the credits key (see
+    /// [`TextMemo::credit_part`]). Read by many threads at once: it is asked
+    /// for every model page on every save.
+    credit_parts: RwLock<HashMap<String, CreditPart>>,
 }
 
-/// What a page's part of the credits key was worked out from, the part,
-/// and whether it was asked for since the memo last forgot.
-type CreditPart = ([Key; 3], Key, bool);
+/// A page's part of the credits key.
+#[derive(Debug)]
+struct CreditPart {
+    /// What it was worked out from.
+    from: [Key; 3],
+    part: Key,
+    /// Whether it was asked for since the memo last forgot what was not.
+    used: AtomicBool,
+}
 
 impl TextMemo {
     /// The HTML remembered for `key`, or `make`'s, remembered.
@@ -92,16 +99,20 @@ impl TextMemo {
         inputs: [Key; 3],
         make: impl FnOnce() -> Key,
     ) -> Key {
-        if let Some((from, part, used)) = self.credit_parts.locked().get_mut(id) {
-            if *from == inputs {
-                *used = true;
-                return *part;
-            }
+        let parts = self.credit_parts.reading();
+        if let Some(kept) = parts.get(id).filter(|kept| kept.from == inputs) {
+            kept.used.store(true, Ordering::Relaxed);
+            return kept.part;
         }
+        drop(parts);
         let part = make();
-        self.credit_parts
-            .locked()
-            .insert(id.to_string(), (inputs, part, true));
+        let kept = CreditPart {
+            from: inputs,
+            part,
+            used: AtomicBool::new(true),
+        };
+        let mut parts = self.credit_parts.writing();
+        parts.insert(id.to_string(), kept);
         part
     }
 
@@ -109,10 +120,9 @@ impl TextMemo {
     fn keep_used(&self) {
         self.html.keep_used();
         self.editorial.keep_used();
-        self.credit_parts.locked().retain(|_, (_, _, used)| {
-            // Kept if asked for, and then asked again before the next call.
-            std::mem::replace(used, false)
-        });
+        let mut parts = self.credit_parts.writing();
+        // Kept if asked for, and then asked again before the next call.
+        parts.retain(|_, kept| kept.used.swap(false, Ordering::Relaxed));
     }
 }
 
@@ -197,10 +207,11 @@ impl Cache {
                 files.remove(&path);
                 continue;
             };
+            // An output not made again is kept as it is.
             if fresh {
                 made.changed.push(path.clone());
+                files.insert(path.clone(), (key, Arc::clone(&bytes)));
             }
-            files.insert(path.clone(), (key, Arc::clone(&bytes)));
             made.files.push((path, bytes));
         }
         *self.edition.locked() = Some(edition);
@@ -259,11 +270,11 @@ mod tests {
         assert_eq!(made, 3, "made again when its inputs changed");
         memo.keep_used();
         assert_eq!(
-            memo.credit_parts.locked().len(),
+            memo.credit_parts.reading().len(),
             1,
             "step-2 was not asked for"
         );
         memo.keep_used();
-        assert!(memo.credit_parts.locked().is_empty());
+        assert!(memo.credit_parts.reading().is_empty());
     }
 }

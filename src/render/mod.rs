@@ -447,18 +447,12 @@ impl<'r, 's> Renderer<'r, 's> {
 
     /// A key of the edition's outline: every page's id and title, and its
     /// sections' ids, titles and levels, in order (what the A to Z and the
-    /// search page list).
+    /// search page list), from each page's [`LinkedPage::outline`].
     fn outline_key(&self) -> &Key {
         self.outline_key.get_or_init(|| {
             let mut f = Fingerprint::default();
-            for part in self.by_runs_of_pages(|f, p| {
-                f.text(p.page.id()).text(&p.title);
-                f.number(p.sections.len() as u64);
-                for s in p.sections.iter() {
-                    f.text(&s.id).text(&s.title).number(u64::from(s.level));
-                }
-            }) {
-                f.bytes(&part);
+            for p in &self.linked.pages {
+                f.bytes(&p.outline);
             }
             f.finish()
         })
