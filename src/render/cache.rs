@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use rayon::prelude::*;
 
-use super::{Key, Output, Renderer};
+use super::{Key, Output, Renderer, SiteParts};
 use crate::editorial::Found;
 use crate::lock::{Locked, ReadWrite};
 use crate::output::Content;
@@ -64,6 +64,8 @@ pub struct TextMemo {
     /// [`TextMemo::credit_part`]). Read by many threads at once: it is asked
     /// for every model page on every save.
     credit_parts: RwLock<HashMap<String, CreditPart>>,
+    /// The last edition's [`SiteParts`], by their key.
+    site: Mutex<Option<(Key, Arc<SiteParts>)>>,
 }
 
 /// A page's part of the credits key.
@@ -114,6 +116,20 @@ impl TextMemo {
         let mut parts = self.credit_parts.writing();
         parts.insert(id.to_string(), kept);
         part
+    }
+
+    /// The site parts kept when they were made for the same `key`, else
+    /// `make`'s, kept in their place.
+    pub(super) fn site_parts(&self, key: Key, make: impl FnOnce() -> SiteParts) -> Arc<SiteParts> {
+        let mut site = self.site.locked();
+        match site.as_ref() {
+            Some((kept, parts)) if *kept == key => Arc::clone(parts),
+            _ => {
+                let parts = Arc::new(make());
+                *site = Some((key, Arc::clone(&parts)));
+                parts
+            }
+        }
     }
 
     /// Forgets every text not used since the last call.

@@ -115,13 +115,12 @@ pub struct Renderer<'r, 's> {
     glossary: Vec<crate::glossary::Term>,
     glossary_links: Vec<GlossaryLink>,
     site: SiteContext,
-    base: tera::Context,
-    contents: nav::Nav,
+    parts: Arc<SiteParts>,
     colour: Option<&'r str>,
     /// Fingerprint of the settings every text's HTML depends on.
     settings_key: Key,
     /// Fingerprint of the values every page shares.
-    site_key: OnceLock<Key>,
+    site_key: Key,
     a_to_z: OnceLock<Vec<site::AzLetter>>,
     changes: OnceLock<Vec<ChangeEntry>>,
     edition_key: OnceLock<Key>,
@@ -131,6 +130,17 @@ pub struct Renderer<'r, 's> {
     history: Option<&'r History>,
     /// The language of the pages and the edition's other languages.
     language: Language,
+}
+
+/// What every page's template reads of its edition, made from the site
+/// values, the place of each page and the language: shared by a
+/// [`TextMemo`] between renders of one edition while those are the same.
+#[derive(Debug)]
+pub struct SiteParts {
+    /// The values every template starts from (see `base_context`).
+    base: tera::Context,
+    /// The contents list.
+    contents: nav::Nav,
 }
 
 /// The language an edition's pages are in, and its other languages
@@ -195,9 +205,20 @@ impl<'r, 's> Renderer<'r, 's> {
             item.title.clone_from(&home);
             item.lang = None;
         }
-        let contents = contents_of(&nav_items, &parents, &language.strings);
         let site = context::site(linked, today, nav_items, &language.strings);
-        let base = base_context(&site, &language);
+        let site_key = {
+            let mut f = Fingerprint::default();
+            f.bytes(&json(&site));
+            f.finish()
+        };
+        let make = || SiteParts {
+            contents: contents_of(&site.nav, &parents, &language.strings),
+            base: base_context(&site, &language),
+        };
+        let parts = match memo {
+            Some(memo) => memo.site_parts(site_parts_key(&site_key, &parents, &language), make),
+            None => Arc::new(make()),
+        };
         let mut settings = Fingerprint::default();
         settings.text(&linked.edition.home);
         for (model_term, local) in &terms {
@@ -217,11 +238,10 @@ impl<'r, 's> Renderer<'r, 's> {
             glossary,
             glossary_links,
             site,
-            base,
-            contents,
+            parts,
             colour: edition_colour(linked, diagnostics),
             settings_key: settings.finish(),
-            site_key: OnceLock::new(),
+            site_key,
             a_to_z: OnceLock::new(),
             changes: OnceLock::new(),
             edition_key: OnceLock::new(),
@@ -350,14 +370,14 @@ impl<'r, 's> Renderer<'r, 's> {
             Output::Page(i) => {
                 let p = &self.linked.pages[i];
                 f.bytes(self.site_key())
-                    .bytes(&self.contents.fingerprint_for(Some(i)));
+                    .bytes(&self.parts.contents.fingerprint_for(Some(i)));
                 f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
                 self.page_inputs_key(p, &mut f);
                 f.bytes(&json(&self.page_versions(p.page.id())));
             }
             Output::Print => {
                 f.bytes(self.site_key())
-                    .bytes(&self.contents.fingerprint_for(None));
+                    .bytes(&self.parts.contents.fingerprint_for(None));
                 let texts: Option<Vec<Key>> = self
                     .linked
                     .pages
@@ -380,12 +400,12 @@ impl<'r, 's> Renderer<'r, 's> {
             }
             Output::Site(page) if matches!(page.id, "a-z" | "search") => {
                 f.bytes(self.site_key())
-                    .bytes(&self.contents.fingerprint_for(None))
+                    .bytes(&self.parts.contents.fingerprint_for(None))
                     .bytes(self.outline_key());
             }
             Output::Site(page) => {
                 f.bytes(self.site_key())
-                    .bytes(&self.contents.fingerprint_for(None));
+                    .bytes(&self.parts.contents.fingerprint_for(None));
                 // The 404 page's links start with the edition's address.
                 f.text(self.linked.edition.address().unwrap_or("\0"));
                 for (name, value) in self.site_values(page) {
@@ -616,11 +636,7 @@ impl<'r, 's> Renderer<'r, 's> {
     }
 
     fn site_key(&self) -> &Key {
-        self.site_key.get_or_init(|| {
-            let mut f = Fingerprint::default();
-            f.bytes(&json(&self.site));
-            f.finish()
-        })
+        &self.site_key
     }
 
     fn changes(&self) -> &[ChangeEntry] {
@@ -960,7 +976,7 @@ impl<'r, 's> Renderer<'r, 's> {
         extra: &[(&'static str, &dyn erased::Value)],
     ) -> Option<Content> {
         // Cloning shares the site values (tera values are reference-counted).
-        let mut context = self.base.clone();
+        let mut context = self.parts.base.clone();
         // The contents list goes in as a stand-in, replaced afterwards by the
         // list's shared parts: it is neither copied through the template
         // engine nor held once per page.
@@ -1001,7 +1017,7 @@ impl<'r, 's> Renderer<'r, 's> {
         match (found.next(), found.next()) {
             (Some(at), None) => {
                 let mut parts = vec![Part::new(html.as_bytes()[..at].to_vec())];
-                parts.extend(self.contents.pieces_for(current));
+                parts.extend(self.parts.contents.pieces_for(current));
                 parts.push(Part::new(
                     html.as_bytes()[at + NAV_STAND_IN.len()..].to_vec(),
                 ));
@@ -1010,7 +1026,7 @@ impl<'r, 's> Renderer<'r, 's> {
             (None, _) if !html.contains('\u{1}') => Some(Content::Bytes(html.into_bytes())),
             // The template does more than print the list: give it the list itself.
             _ => {
-                context.insert("nav_html", &self.contents.html_for(current));
+                context.insert("nav_html", &self.parts.contents.html_for(current));
                 rendered(&context).map(|html| Content::Bytes(html.into_bytes()))
             }
         }
@@ -1135,6 +1151,26 @@ pub fn editions_index(
         .map_err(|d| diagnostics.push(d))
         .ok()
         .map(String::into_bytes)
+}
+
+/// The key of an edition's [`SiteParts`]: the key of its site values
+/// (`site_key`), each page's parent (the contents list's tree) and its
+/// language (the theme's words, the other languages and their notices).
+fn site_parts_key(site_key: &Key, parents: &[Option<usize>], language: &Language) -> Key {
+    let mut f = Fingerprint::default();
+    f.bytes(site_key);
+    for parent in parents {
+        f.number(parent.map_or(u64::MAX, |p| p as u64));
+    }
+    f.text(&format!("{:?}", language.strings.lang));
+    for (key, word) in language.strings.words() {
+        f.text(key).text(word);
+    }
+    f.text(&format!(
+        "{:?}{:?}{:?}",
+        language.others, language.notices, language.states
+    ));
+    f.finish()
 }
 
 /// The contents list of an edition's pages, in the words of `strings`.
