@@ -5,7 +5,7 @@
 //! It only calls the pipeline and updates the served site; the search index
 //! and link check are left to `follow_up`.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -136,36 +136,48 @@ struct Served {
 /// when their bytes differ from those being served.
 fn serve_pages(shared: &Shared, made: Made) -> Served {
     let index = format!("{}/", crate::search::INDEX_DIR);
-    let mut site = shared.site.writing();
+    // The search index and the print view are made after the pages.
+    let made_later = |p: &str| p.starts_with(&index) || p == PRINT_FILE;
     let is_page = |p: &str| p.ends_with(".html") && p != PRINT_FILE;
-    let mut files: HashMap<String, Arc<[u8]>> = HashMap::with_capacity(made.files.len() + 64);
+    let mut site = shared.site.writing();
     let mut changed_pages = Vec::new();
     let mut changed = 0;
-    for (path, bytes) in made.files {
+    let mut pages_added = false;
+    // Updated in place: at thousands of pages, a save changes a few.
+    for (path, bytes) in &made.files {
+        let old = site.files.get_mut(path);
         // The same bytes the cache kept are served as they were; only what
         // was made again is compared.
-        let bytes = match site.files.get(&path) {
-            Some(old) if Arc::ptr_eq(old, &bytes) || **old == *bytes => Arc::clone(old),
-            _ => {
-                changed += 1;
-                if is_page(&path) {
-                    changed_pages.push((path.clone(), Arc::clone(&bytes)));
-                }
-                bytes
+        if old
+            .as_ref()
+            .is_some_and(|old| Arc::ptr_eq(old, bytes) || ***old == **bytes)
+        {
+            continue;
+        }
+        changed += 1;
+        if is_page(path) {
+            changed_pages.push((path.clone(), Arc::clone(bytes)));
+        }
+        match old {
+            Some(old) => *old = Arc::clone(bytes),
+            None => {
+                pages_added |= is_page(path);
+                site.files.insert(path.clone(), Arc::clone(bytes));
             }
-        };
-        files.insert(path, bytes);
-    }
-    let pages_before: Vec<&String> = site.files.keys().filter(|p| is_page(p)).collect();
-    let fresh = !site.has_good_build
-        || pages_before.len() != files.keys().filter(|p| is_page(p)).count()
-        || pages_before.iter().any(|p| !files.contains_key(*p));
-    for (path, bytes) in site.files.iter() {
-        if path.starts_with(&index) || path == PRINT_FILE {
-            files.insert(path.clone(), Arc::clone(bytes));
         }
     }
-    site.files = files;
+    // Files the build no longer makes are taken away.
+    let later = site.files.keys().filter(|p| made_later(p)).count();
+    let mut pages_gone = false;
+    if site.files.len() > made.files.len() + later {
+        let made_paths: HashSet<&str> = made.files.iter().map(|(p, _)| p.as_str()).collect();
+        site.files.retain(|p, _| {
+            let kept = made_later(p) || made_paths.contains(p.as_str());
+            pages_gone |= !kept && is_page(p);
+            kept
+        });
+    }
+    let fresh = !site.has_good_build || pages_added || pages_gone;
     site.problems.clear();
     site.save_failed = false;
     site.has_good_build = true;
@@ -194,5 +206,69 @@ fn serve_print(shared: &Shared, made: Made) {
     drop(site);
     if differs {
         let _ = shared.reload.send(Reload::Page(PRINT_FILE));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::Site;
+
+    fn made(files: &[(&str, &str)]) -> Made {
+        Made {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
+                .collect(),
+            changed: Vec::new(),
+        }
+    }
+
+    fn served(shared: &Shared) -> Vec<(String, String)> {
+        let site = shared.site.reading();
+        let mut files: Vec<(String, String)> = site
+            .files
+            .iter()
+            .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn served_pages_follow_each_save_and_say_when_pages_come_or_go() {
+        let (reload, _) = tokio::sync::broadcast::channel(4);
+        let shared = Shared {
+            site: std::sync::RwLock::new(Site::default()),
+            reload,
+        };
+        let first = serve_pages(&shared, made(&[("a.html", "A"), ("b.html", "B")]));
+        assert!(first.fresh, "the first build");
+        serve_print(&shared, made(&[(PRINT_FILE, "A B")]));
+
+        let edit = serve_pages(&shared, made(&[("a.html", "A2"), ("b.html", "B")]));
+        assert!(!edit.fresh);
+        assert_eq!((edit.changed, edit.changed_pages.len()), (1, 1));
+        assert_eq!(edit.changed_pages[0].0, "a.html");
+
+        let gone = serve_pages(&shared, made(&[("a.html", "A2")]));
+        assert!(gone.fresh, "a page was taken away");
+        let paths: Vec<String> = served(&shared).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            paths,
+            ["a.html", PRINT_FILE],
+            "the print view stays until made again"
+        );
+
+        let added = serve_pages(&shared, made(&[("a.html", "A2"), ("c.html", "C")]));
+        assert!(added.fresh && added.changed == 1, "a page was added");
+        assert_eq!(
+            served(&shared),
+            [
+                ("a.html".into(), "A2".into()),
+                ("c.html".into(), "C".into()),
+                (PRINT_FILE.into(), "A B".into())
+            ]
+        );
     }
 }
