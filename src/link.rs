@@ -595,7 +595,7 @@ pub struct ExampleSettings {
 /// save re-reads only the pages whose text or variables changed.
 #[derive(Debug, Default)]
 pub struct Memo {
-    pages: std::sync::Mutex<HashMap<String, Remembered>>,
+    pages: std::sync::Mutex<foldhash::HashMap<String, Remembered>>,
     last: std::sync::Mutex<Option<LastEdition>>,
 }
 
@@ -604,7 +604,7 @@ pub struct Memo {
 #[derive(Debug)]
 struct LastEdition {
     ids: Vec<String>,
-    by_id: Arc<HashMap<String, usize>>,
+    by_id: Arc<foldhash::HashMap<String, usize>>,
     backlinks: Arc<HashMap<String, Vec<String>>>,
 }
 
@@ -705,7 +705,7 @@ pub struct LinkedEdition<'s> {
     /// For each local term, the ids of the pages where it replaced the model term.
     pub term_uses: BTreeMap<String, Vec<String>>,
     /// Index in `pages` of each page id.
-    by_id: Arc<HashMap<String, usize>>,
+    by_id: Arc<foldhash::HashMap<String, usize>>,
 }
 
 impl<'s> LinkedEdition<'s> {
@@ -780,7 +780,7 @@ pub fn link_aside(
     let vars = Variables::of(&linked.edition);
     let mut ignored = Vec::new();
     let text = LinkedText::join(std::slice::from_ref(chunk), &vars, &mut ignored);
-    let index: HashMap<&str, &[SectionRef]> = linked
+    let index: foldhash::HashMap<&str, &[SectionRef]> = linked
         .pages
         .iter()
         .map(|p| (p.page.id(), &p.sections[..]))
@@ -881,8 +881,7 @@ pub fn link_with<'s>(
     // now, so the memo knows no other while it knows no more pages than
     // the edition has (ids are the edition's own, each once).
     if known.len() > prepared.len() {
-        let ids: std::collections::HashSet<&str> =
-            prepared.iter().map(|p| p.page.page.id()).collect();
+        let ids: foldhash::HashSet<&str> = prepared.iter().map(|p| p.page.page.id()).collect();
         known.retain(|id, _| ids.contains(id.as_str()));
     }
     drop(known);
@@ -1001,7 +1000,7 @@ fn resolve_all<'s>(
                 .zip(&prepared)
                 .all(|(id, p)| id == p.page.page.id())
     });
-    let read_again: std::collections::HashSet<&str> = prepared
+    let read_again: foldhash::HashSet<&str> = prepared
         .iter()
         .filter(|p| !p.page.unchanged)
         .map(|p| p.page.page.id())
@@ -1016,11 +1015,11 @@ fn resolve_all<'s>(
             .all(|t| !read_again.contains(t.as_str()));
         same.then(|| Arc::clone(before))
     };
-    let index: HashMap<&str, &[SectionRef]> = prepared
+    let index: foldhash::HashMap<&str, &[SectionRef]> = prepared
         .iter()
         .map(|p| (p.page.page.id(), &p.page.sections[..]))
         .collect();
-    let titles: HashMap<&str, (&str, &[SectionRef])> = prepared
+    let titles: foldhash::HashMap<&str, (&str, &[SectionRef])> = prepared
         .iter()
         .map(|p| {
             (
@@ -1094,8 +1093,8 @@ fn resolve_all<'s>(
 /// What resolving one page looks things up in: every page's sections, and
 /// titles, by id; the model and authority; the local terms.
 struct Lookups<'a> {
-    index: &'a HashMap<&'a str, &'a [SectionRef]>,
-    titles: &'a HashMap<&'a str, (&'a str, &'a [SectionRef])>,
+    index: &'a foldhash::HashMap<&'a str, &'a [SectionRef]>,
+    titles: &'a foldhash::HashMap<&'a str, (&'a str, &'a [SectionRef])>,
     sides: Sides<'a>,
     terms: &'a [(String, String)],
 }
@@ -1203,7 +1202,7 @@ fn remember(
     prepared: &[Prepared],
     resolutions: &[(Arc<Resolution>, bool)],
     last: Option<LastEdition>,
-    by_id: &Arc<HashMap<String, usize>>,
+    by_id: &Arc<foldhash::HashMap<String, usize>>,
     backlinks: &Arc<HashMap<String, Vec<String>>>,
 ) {
     let mut known = memo.pages.locked();
@@ -1743,7 +1742,7 @@ fn outside_image(url: &str) -> Diagnostic {
 fn resolve(
     dest: &str,
     from: &str,
-    index: &HashMap<&str, &[SectionRef]>,
+    index: &foldhash::HashMap<&str, &[SectionRef]>,
     edition: Sides,
 ) -> Result<Resolved, (String, String)> {
     let (page, section) = match dest.split_once('#') {
@@ -1824,7 +1823,7 @@ pub fn edition_terms(authority: Option<&Authority>) -> Vec<(String, String)> {
 
 /// The title of a page, or of one of its sections, by id.
 fn title_in(
-    titles: &HashMap<&str, (&str, &[SectionRef])>,
+    titles: &foldhash::HashMap<&str, (&str, &[SectionRef])>,
     page: &str,
     section: Option<&str>,
 ) -> Option<String> {

@@ -438,7 +438,7 @@ fn place_under_parents<'s>(
     pages: &mut [EditionPage<'s>],
     problems: &mut Vec<Diagnostic>,
 ) {
-    let ids: HashSet<&'s str> = pages.iter().map(|p| -> &'s str { &p.meta.id }).collect();
+    let ids: foldhash::HashSet<&'s str> = pages.iter().map(|p| -> &'s str { &p.meta.id }).collect();
     for page in pages.iter_mut() {
         if page.origin != Origin::Local {
             let mut hops = 0;
@@ -869,7 +869,8 @@ fn reading_order<'s>(
     // By index, borrowing ids: an edition of thousands of pages is put in
     // order on every save under `serve`.
     let order: Vec<usize> = {
-        let mut children: HashMap<Option<&str>, Vec<(i64, &str, usize)>> = HashMap::new();
+        let mut children: foldhash::HashMap<Option<&str>, Vec<(i64, &str, usize)>> =
+            foldhash::HashMap::default();
         for (i, p) in pages.iter().enumerate() {
             let parent = p.parent.as_deref();
             children

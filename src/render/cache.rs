@@ -151,7 +151,7 @@ type Outcome = Option<(Key, Arc<[u8]>, bool)>;
 /// The outputs of one edition as last made, and the HTML of its texts.
 #[derive(Debug, Default)]
 pub struct Cache {
-    files: Mutex<HashMap<String, Kept>>,
+    files: Mutex<foldhash::HashMap<String, Kept>>,
     texts: TextMemo,
     /// The [`Renderer::edition_key`] of the last render.
     edition: Mutex<Option<Key>>,
