@@ -119,7 +119,7 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
             .map(|(p, _)| (p.page.id().to_string(), p.title.clone()))
             .collect();
     }
-    terms.sort_by_key(|t| t.term.to_lowercase());
+    terms.sort_by_cached_key(|t| t.term.to_lowercase());
     terms.dedup_by(|a, b| a.anchor == b.anchor);
     terms
 }

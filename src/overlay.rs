@@ -715,7 +715,7 @@ fn clash(cutter: &Planned, other: &Planned) -> bool {
 /// it removed a section.
 fn splice(page: &Page, edits: &[&Planned], authority: &Authority) -> Vec<Chunk> {
     let mut ordered: Vec<&&Planned> = edits.iter().collect();
-    ordered.sort_by_key(|p| {
+    ordered.sort_by_cached_key(|p| {
         let pos = match p.edit() {
             Edit::Insert(pos) | Edit::Cut(pos, _) => pos,
         };
