@@ -137,15 +137,25 @@ pub fn is_unpublishable(c: char) -> bool {
 /// byte offset.
 pub fn unpublishable_in(text: &str) -> Option<(usize, char)> {
     // Every such character has a byte below 0x20, 0x7f, 0xc2 (U+0080 to
-    // U+009F), 0xef (U+FDD0 to U+FFFF) or 0xf0 and above in its UTF-8.
+    // U+009F), 0xef (U+FDD0 to U+FFFF) or 0xf0 and above in its UTF-8; none
+    // of those is a continuation byte, so each starts a character. Only the
+    // characters they start are looked at: a page of pound signs and
+    // no-break spaces (0xc2) is not read again character by character.
     let suspect = |b: &u8| {
         (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
             || matches!(b, 0x7f | 0xc2 | 0xef | 0xf0..)
     };
-    if !text.as_bytes().iter().any(suspect) {
-        return None;
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = bytes[from..].iter().position(suspect) {
+        let at = from + at;
+        let c = text[at..].chars().next()?;
+        if is_unpublishable(c) {
+            return Some((at, c));
+        }
+        from = at + c.len_utf8();
     }
-    text.char_indices().find(|&(_, c)| is_unpublishable(c))
+    None
 }
 
 /// `text` without its [unpublishable](is_unpublishable) characters.
@@ -293,4 +303,57 @@ pub fn walk(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Entry> {
         });
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_unpublishable_character_is_found_among_any_others() {
+        // Characters from each range the byte scan stops at, allowed or not.
+        let samples = [
+            'a',
+            '\t',
+            '\n',
+            '\u{0}',
+            '\u{1f}',
+            '\u{7f}',
+            '\u{80}',
+            '\u{85}',
+            '\u{9f}',
+            '\u{a0}',
+            '£',
+            'é',
+            '€',
+            '\u{fdcf}',
+            '\u{fdd0}',
+            '\u{fdef}',
+            '\u{fdf0}',
+            '\u{fffd}',
+            '\u{fffe}',
+            '\u{ffff}',
+            '😀',
+            '\u{1fffe}',
+            '\u{10ffff}',
+        ];
+        for a in samples {
+            for b in samples {
+                for c in samples {
+                    let text: String = [
+                        "£\u{a0}",
+                        &a.to_string(),
+                        "é",
+                        &b.to_string(),
+                        &c.to_string(),
+                    ]
+                    .concat();
+                    let expected = text.char_indices().find(|&(_, c)| is_unpublishable(c));
+                    assert_eq!(unpublishable_in(&text), expected, "{text:?}");
+                }
+            }
+        }
+        assert_eq!(unpublishable_in("£\u{a0}€😀\u{fdcf}"), None);
+        assert_eq!(unpublishable_in("£\u{a0}x\u{85}"), Some((5, '\u{85}')));
+    }
 }
