@@ -104,11 +104,17 @@ fn group_names(text: &str) -> Vec<String> {
 
 /// The top-level modules named after `crate::` in `code`.
 fn crate_references(code: &str) -> BTreeSet<String> {
+    references_after(code, "crate::")
+}
+
+/// The names that follow `prefix` (`crate::`, `super::`) in `code`: a
+/// path's next segment, or each name of a `{…}` group.
+fn references_after(code: &str, prefix: &str) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut from = 0;
-    while let Some(at) = code[from..].find("crate::") {
+    while let Some(at) = code[from..].find(prefix) {
         let start = from + at;
-        from = start + "crate::".len();
+        from = start + prefix.len();
         let before = code[..start].chars().next_back();
         if before.is_some_and(|c| is_ident(c) || c == '$') {
             continue;
@@ -137,6 +143,34 @@ fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
         for name in crate_references(&code) {
             if name != module && modules.contains(&name) {
                 uses.insert(name);
+            }
+        }
+    }
+    graph
+}
+
+/// Which files of each folder module refer to which others of the same
+/// folder (through `super::`), by `folder/file`; `mod.rs` is the folder's
+/// own module, which its files may use.
+fn folder_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let files: Vec<(String, String, PathBuf)> = source_files()
+        .into_iter()
+        .filter_map(|f| {
+            let shown = shown(&f);
+            let (folder, name) = shown.trim_start_matches("src/").rsplit_once('/')?;
+            let stem = name.trim_end_matches(".rs");
+            (stem != "mod").then(|| (folder.to_string(), stem.to_string(), f.clone()))
+        })
+        .collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (folder, stem, file) in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let code = code_lines(&text).join("\n");
+        let uses = graph.entry(format!("{folder}/{stem}")).or_default();
+        for name in references_after(&code, "super::") {
+            let sibling = files.iter().any(|(f, s, _)| f == folder && *s == name);
+            if sibling && name != *stem {
+                uses.insert(format!("{folder}/{name}"));
             }
         }
     }
@@ -247,6 +281,23 @@ fn no_two_modules_import_each_other() {
 }
 
 #[test]
+fn no_two_files_of_one_folder_import_each_other() {
+    let graph = folder_graph();
+    assert!(
+        graph
+            .get("render/html")
+            .is_some_and(|u| u.contains("render/marks")),
+        "the folders' import graph was not read (render/html uses render/marks): {graph:?}"
+    );
+    let found = cycles(&graph);
+    assert!(
+        found.is_empty(),
+        "files of one folder of src/ import each other:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
 fn no_function_is_longer_than_the_limit() {
     let mut long = Vec::new();
     let mut functions = 0;
@@ -293,6 +344,9 @@ fn the_checks_find_a_cycle_and_a_long_function() {
     .join("\n");
     let names: Vec<String> = crate_references(&code).into_iter().collect();
     assert_eq!(names, ["link", "load", "overlay", "url"]);
+    let code = "use super::html::escape;\nuse super::{marks::Marker, Key};\n";
+    let names: Vec<String> = references_after(code, "super::").into_iter().collect();
+    assert_eq!(names, ["Key", "html", "marks"]);
 
     // A function of 122 lines is named; one of 120 and a one-liner are not.
     let body = |n: usize| vec!["        x();".to_string(); n];

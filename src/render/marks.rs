@@ -13,10 +13,10 @@
 
 use pulldown_cmark::{CowStr, Event};
 
-use super::html::escape;
 use crate::authority::MarkStyle;
 use crate::language::Strings;
 use crate::link::LinkedText;
+use crate::markdown::escape_html as escape;
 use crate::overlay::{Mark, MarkKind};
 
 /// The character stand-ins are made of; never left in published HTML.
