@@ -1069,7 +1069,23 @@ fn resolve_all<'s>(
     if let Some(memo) = memo {
         remember(memo, &prepared, &resolutions, last, &by_id, &backlinks);
     }
-    let linked_pages: Vec<LinkedPage<'s>> = prepared
+    let linked_pages = with_resolutions(prepared, resolutions);
+    let term_uses = term_uses(&edition, &linked_pages);
+    LinkedEdition {
+        edition,
+        pages: linked_pages,
+        backlinks,
+        term_uses,
+        by_id,
+    }
+}
+
+/// Each page with how its references resolved and its sections as named.
+fn with_resolutions<'s>(
+    prepared: Vec<Prepared<'s>>,
+    resolutions: Vec<(Arc<Resolution>, bool)>,
+) -> Vec<LinkedPage<'s>> {
+    prepared
         .into_iter()
         .zip(resolutions)
         .map(|(p, (resolution, _))| {
@@ -1079,15 +1095,7 @@ fn resolve_all<'s>(
             page.outline = resolution.outline;
             page
         })
-        .collect();
-    let term_uses = term_uses(&edition, &linked_pages);
-    LinkedEdition {
-        edition,
-        pages: linked_pages,
-        backlinks,
-        term_uses,
-        by_id,
-    }
+        .collect()
 }
 
 /// What resolving one page looks things up in: every page's sections, and
