@@ -1735,6 +1735,102 @@ mod tests {
         }
     }
 
+    /// Where each error of a build of the model edition of `root` is.
+    fn fresh_errors(root: &Path) -> Vec<(&'static str, Option<String>, Option<usize>)> {
+        let run = run(&Request {
+            cache: None,
+            root: root.to_path_buf(),
+            editions: Editions::Model,
+            today: today(),
+            search: false,
+            history: false,
+        });
+        let errors = run
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error);
+        let mut at: Vec<_> = errors.map(place_of).collect();
+        at.sort();
+        at
+    }
+
+    fn place_of(d: &Diagnostic) -> (&'static str, Option<String>, Option<usize>) {
+        let file = d.file_path().map(str::to_string);
+        (d.code, file, d.line_col().map(|(line, _)| line))
+    }
+
+    /// A run of saves, each of one page's headings, cross-references and
+    /// title picked at random (from a fixed seed), serves after each save
+    /// what a fresh build makes, or fails with the errors it fails with.
+    #[test]
+    fn any_run_of_saves_serves_what_a_fresh_build_makes() {
+        let dir = small_root();
+        let root = dir.path();
+        let seed = std::cell::Cell::new(0x9e37_79b9_7f4a_7c15_u64);
+        let pick = |n: usize| {
+            let next = seed
+                .get()
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            seed.set(next);
+            (next >> 33) as usize % n
+        };
+        let headings = [
+            "## First {#first}",
+            "## Second {#second}",
+            "## About [[b]] {#about}",
+            "### Third {#third}",
+            "## On [[c#third]]",
+        ];
+        let links = [
+            "[[a#first]]",
+            "[[a#second]]",
+            "[[b]]",
+            "[[c]]",
+            "[[a]]",
+            "[[home]]",
+            "[[c#third]]",
+            "[[b#about]]",
+        ];
+        // Each page's weight is picked too, so a save can change the
+        // reading order.
+        let page = |id: &str| {
+            let weight = 1 + pick(3);
+            let title = ["Page", "Page, again"][pick(2)];
+            let mut text = format!("---\nid: {id}\ntitle: {title} {id}\nweight: {weight}\n---\n");
+            for h in headings {
+                if pick(8) != 0 {
+                    text.push_str(&format!("{h}\n\nText of {id}.\n\n"));
+                }
+            }
+            for l in links {
+                if pick(5) == 0 {
+                    text.push_str(&format!("See {l}.\n\n"));
+                }
+            }
+            text
+        };
+        std::fs::write(root.join("content/c.md"), page("c")).unwrap();
+        let mut preview = Preview::new(root.to_path_buf(), None);
+        let _ = first_build(&mut preview);
+        let mut failed = 0;
+        for _ in 0..40 {
+            let id = ["a", "b", "c"][pick(3)];
+            let text = page(id);
+            match save(&mut preview, &format!("content/{id}.md"), &text) {
+                Ok(steps) => assert_same_as_built(&files_of(steps).0, root),
+                Err(problems) => {
+                    failed += 1;
+                    let mut at: Vec<_> = problems.iter().map(place_of).collect();
+                    at.sort();
+                    assert_eq!(at, fresh_errors(root), "after saving {id}:\n{text}");
+                }
+            }
+        }
+        // Both kinds of outcome were met, many times each.
+        assert!((3..=37).contains(&failed), "{failed} of 40 saves failed");
+    }
+
     #[test]
     fn a_broken_save_hands_over_nothing_and_the_next_good_one_recovers() {
         let dir = small_root();
