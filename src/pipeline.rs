@@ -1624,16 +1624,21 @@ mod tests {
         (files, changed)
     }
 
-    /// What `build --no-search` makes of the root's model edition, by path.
-    fn fresh_build(root: &Path) -> HashMap<String, Vec<u8>> {
-        let run = run(&Request {
+    /// `build --no-search` of the root's model edition.
+    fn fresh_run(root: &Path) -> Run {
+        run(&Request {
             cache: None,
             root: root.to_path_buf(),
             editions: Editions::Model,
             today: today(),
             search: false,
             history: false,
-        });
+        })
+    }
+
+    /// What `build --no-search` makes of the root's model edition, by path.
+    fn fresh_build(root: &Path) -> HashMap<String, Vec<u8>> {
+        let run = fresh_run(root);
         assert!(!run.has_errors(), "{:?}", run.diagnostics);
         run.output
             .unwrap()
@@ -1737,14 +1742,7 @@ mod tests {
 
     /// Where each error of a build of the model edition of `root` is.
     fn fresh_errors(root: &Path) -> Vec<(&'static str, Option<String>, Option<usize>)> {
-        let run = run(&Request {
-            cache: None,
-            root: root.to_path_buf(),
-            editions: Editions::Model,
-            today: today(),
-            search: false,
-            history: false,
-        });
+        let run = fresh_run(root);
         let errors = run
             .diagnostics
             .iter()
