@@ -4,8 +4,10 @@
 //! and makes again only the outputs whose key changed; it also remembers the
 //! HTML of each page text by its key ([`TextMemo`]), so that a page made
 //! again for a change elsewhere (its "Referenced by" list, say) does not
-//! turn its Markdown into HTML again. It renders nothing itself: every byte
-//! comes from the same [`Renderer`] methods `build` uses.
+//! turn its Markdown into HTML again, and the edition's contents list and
+//! templates' base values ([`SiteParts`]) by the key of what they are made
+//! from. It renders nothing itself: every byte comes from the same
+//! [`Renderer`] methods `build` uses.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,8 +56,9 @@ impl<V> Remembered<V> {
     }
 }
 
-/// The HTML of page texts, by the key of what each was made from; and the
-/// editorial changes marked in each model page, by the page's text.
+/// The HTML of page texts, by the key of what each was made from; the
+/// editorial changes marked in each model page, by the page's text; each
+/// page's part of the credits key; and the last edition's [`SiteParts`].
 #[derive(Debug, Default)]
 pub struct TextMemo {
     html: Remembered<String>,
