@@ -120,7 +120,7 @@ pub struct Renderer<'r, 's> {
     /// Fingerprint of the settings every text's HTML depends on.
     settings_key: Key,
     /// Fingerprint of the values every page shares.
-    site_key: Key,
+    site_key: OnceLock<Key>,
     a_to_z: OnceLock<Vec<site::AzLetter>>,
     changes: OnceLock<Vec<ChangeEntry>>,
     edition_key: OnceLock<Key>,
@@ -206,18 +206,17 @@ impl<'r, 's> Renderer<'r, 's> {
             item.lang = None;
         }
         let site = context::site(linked, today, nav_items, &language.strings);
-        let site_key = {
-            let mut f = Fingerprint::default();
-            f.bytes(&json(&site));
-            f.finish()
-        };
         let make = || SiteParts {
             contents: contents_of(&site.nav, &parents, &language.strings),
             base: base_context(&site, &language),
         };
-        let parts = match memo {
-            Some(memo) => memo.site_parts(site_parts_key(&site_key, &parents, &language), make),
-            None => Arc::new(make()),
+        // Keys are only worked out for a memo: a build never asks for them.
+        let site_key = memo.map(|_| site_key_of(&site));
+        let parts = match (memo, &site_key) {
+            (Some(memo), Some(key)) => {
+                memo.site_parts(site_parts_key(key, &parents, &language), make)
+            }
+            _ => Arc::new(make()),
         };
         let mut settings = Fingerprint::default();
         settings.text(&linked.edition.home);
@@ -241,7 +240,7 @@ impl<'r, 's> Renderer<'r, 's> {
             parts,
             colour: edition_colour(linked, diagnostics),
             settings_key: settings.finish(),
-            site_key,
+            site_key: site_key.map_or_else(OnceLock::new, OnceLock::from),
             a_to_z: OnceLock::new(),
             changes: OnceLock::new(),
             edition_key: OnceLock::new(),
@@ -636,7 +635,7 @@ impl<'r, 's> Renderer<'r, 's> {
     }
 
     fn site_key(&self) -> &Key {
-        &self.site_key
+        self.site_key.get_or_init(|| site_key_of(&self.site))
     }
 
     fn changes(&self) -> &[ChangeEntry] {
@@ -1151,6 +1150,13 @@ pub fn editions_index(
         .map_err(|d| diagnostics.push(d))
         .ok()
         .map(String::into_bytes)
+}
+
+/// The key of the values every page shares.
+fn site_key_of(site: &SiteContext) -> Key {
+    let mut f = Fingerprint::default();
+    f.bytes(&json(site));
+    f.finish()
 }
 
 /// The key of an edition's [`SiteParts`]: the key of its site values
