@@ -608,6 +608,9 @@ struct LastEdition {
     backlinks: Arc<HashMap<String, Vec<String>>>,
 }
 
+/// Every page's title and sections, by id: what references resolve against.
+type Outline<'a> = foldhash::HashMap<&'a str, (&'a str, &'a [SectionRef])>;
+
 /// How a page's references resolved, and its sections as named from them.
 #[derive(Debug)]
 struct Resolution {
@@ -780,10 +783,10 @@ pub fn link_aside(
     let vars = Variables::of(&linked.edition);
     let mut ignored = Vec::new();
     let text = LinkedText::join(std::slice::from_ref(chunk), &vars, &mut ignored);
-    let index: foldhash::HashMap<&str, &[SectionRef]> = linked
+    let outline: Outline = linked
         .pages
         .iter()
-        .map(|p| (p.page.id(), &p.sections[..]))
+        .map(|p| (p.page.id(), (p.title.as_str(), &p.sections[..])))
         .collect();
     let sides = Sides {
         model: linked.edition.model,
@@ -792,7 +795,7 @@ pub fn link_aside(
     let links = references_in(&text, None, &mut Vec::new(), &mut ignored, &mut Vec::new())
         .into_iter()
         .filter_map(|r| {
-            let resolved = resolve(&r.dest, from, &index, sides).ok()?;
+            let resolved = resolve(&r.dest, from, &outline, sides).ok()?;
             Some((r.dest, resolved))
         })
         .collect();
@@ -1015,11 +1018,7 @@ fn resolve_all<'s>(
             .all(|t| !read_again.contains(t.as_str()));
         same.then(|| Arc::clone(before))
     };
-    let index: foldhash::HashMap<&str, &[SectionRef]> = prepared
-        .iter()
-        .map(|p| (p.page.page.id(), &p.page.sections[..]))
-        .collect();
-    let titles: foldhash::HashMap<&str, (&str, &[SectionRef])> = prepared
+    let outline: Outline = prepared
         .iter()
         .map(|p| {
             (
@@ -1034,13 +1033,13 @@ fn resolve_all<'s>(
     };
     let terms = edition_terms(edition.authority);
     let lookups = Lookups {
-        index: &index,
-        titles: &titles,
+        outline: &outline,
         sides,
         terms: &terms,
     };
     // Diagnostics are sorted when they are printed, so pages can be
-    // resolved in any order.
+    // resolved in any order. Each resolution comes with whether to remember
+    // it: made now, with every reference resolved.
     let resolutions: Vec<(Arc<Resolution>, bool)> = prepared
         .par_iter()
         .map(|p| match kept(p) {
@@ -1051,7 +1050,6 @@ fn resolve_all<'s>(
             }
         })
         .collect();
-    drop((index, titles, read_again));
     let backlinks = match last.as_ref() {
         Some(l) if same_targets(&prepared, &resolutions) => Arc::clone(&l.backlinks),
         _ => Arc::new(backlinks_of(&prepared, &resolutions)),
@@ -1098,11 +1096,10 @@ fn with_resolutions<'s>(
         .collect()
 }
 
-/// What resolving one page looks things up in: every page's sections, and
-/// titles, by id; the model and authority; the local terms.
+/// What resolving one page looks things up in: every page's title and
+/// sections, by id; the model and authority; the local terms.
 struct Lookups<'a> {
-    index: &'a foldhash::HashMap<&'a str, &'a [SectionRef]>,
-    titles: &'a foldhash::HashMap<&'a str, (&'a str, &'a [SectionRef])>,
+    outline: &'a Outline<'a>,
     sides: Sides<'a>,
     terms: &'a [(String, String)],
 }
@@ -1117,7 +1114,7 @@ fn resolve_page(p: &Prepared, lookups: &Lookups, diagnostics: &Diagnostics) -> (
         match resolve(
             &reference.dest,
             page.page.id(),
-            lookups.index,
+            lookups.outline,
             lookups.sides,
         ) {
             Ok(r) => {
@@ -1139,7 +1136,7 @@ fn resolve_page(p: &Prepared, lookups: &Lookups, diagnostics: &Diagnostics) -> (
             &mut sections,
             lookups.terms,
             &links,
-            &|id, section| title_in(lookups.titles, id, section),
+            &|id, section| title_in(lookups.outline, id, section),
         );
         sections.into()
     } else {
@@ -1750,14 +1747,14 @@ fn outside_image(url: &str) -> Diagnostic {
 fn resolve(
     dest: &str,
     from: &str,
-    index: &foldhash::HashMap<&str, &[SectionRef]>,
+    outline: &Outline,
     edition: Sides,
 ) -> Result<Resolved, (String, String)> {
     let (page, section) = match dest.split_once('#') {
         Some((page, section)) => (if page.is_empty() { from } else { page }, Some(section)),
         None => (dest, None),
     };
-    let Some(sections) = index.get(page) else {
+    let Some(&(_, sections)) = outline.get(page) else {
         let broken = edition.model.broken_ids.contains(page)
             || edition
                 .authority
@@ -1770,7 +1767,7 @@ fn resolve(
             format!("there is no page with the id `{page}`"),
             did_you_mean(
                 page,
-                index.keys().copied(),
+                outline.keys().copied(),
                 "check the id on the page you mean (its `id:` line)",
             ),
         ));
@@ -1830,11 +1827,7 @@ pub fn edition_terms(authority: Option<&Authority>) -> Vec<(String, String)> {
 }
 
 /// The title of a page, or of one of its sections, by id.
-fn title_in(
-    titles: &foldhash::HashMap<&str, (&str, &[SectionRef])>,
-    page: &str,
-    section: Option<&str>,
-) -> Option<String> {
+fn title_in(titles: &Outline, page: &str, section: Option<&str>) -> Option<String> {
     let (title, sections) = titles.get(page)?;
     match section {
         None => Some(title.to_string()),
