@@ -173,9 +173,13 @@ fn run_into(
         engine: std::sync::OnceLock::new(),
         releases,
         store: request.cache.as_ref().map(Store::new),
+        kept: search_kept(request),
         staging: staging.map(|s| (s, request.editions.single())),
     };
     let results = make_editions(&shared, with_model, &diagnostics, progress);
+    if let (Some(why), Some(store)) = (shared.kept.unwritable(), &shared.store) {
+        diagnostics.push(unwritable_cache(store, "parts of the search index", &why));
+    }
     // Said only when nothing is wrong: the problems come first.
     if !diagnostics.has_errors() {
         diagnostics.extend(history_off);
@@ -248,6 +252,8 @@ struct Shared<'a> {
     releases: Vec<history::Release>,
     /// The build cache, if the run keeps one.
     store: Option<Store>,
+    /// Where parts of search indexes made before are found (the build cache).
+    kept: crate::search::Kept,
     /// Where each edition's files are written as soon as it is checked, and
     /// whether an edition goes at the top of the output (one edition alone)
     /// rather than in its own folder.
@@ -448,7 +454,7 @@ fn build_edition(
     // Links are checked even when earlier stages found errors, so that one
     // run reports every problem; the search index is built only for output
     // that can be written.
-    let search = shared.search && !diagnostics.has_errors();
+    let search = (shared.search && !diagnostics.has_errors()).then_some(&shared.kept);
     let files = index_and_check_each(made, statics, engine, search, diagnostics);
     match shared.staging {
         Some((staging, single)) => {
@@ -468,7 +474,7 @@ fn index_and_check_each(
     made: Vec<InLanguage>,
     statics: &StaticFiles,
     engine: &Engine,
-    search: bool,
+    search: Option<&crate::search::Kept>,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
     // Each language's site links to the others' (the language switch).
@@ -512,8 +518,9 @@ struct Checked<'a> {
     /// Paths in the edition (from its top) that will be there besides the
     /// site's own files: past releases' pages, the other languages' files.
     known: &'a [String],
-    /// Whether to build its search index.
-    search: bool,
+    /// Whether to build its search index, and where parts of indexes made
+    /// before are kept.
+    search: Option<&'a crate::search::Kept>,
     /// The strings files of its theme words, where links they write are found.
     strings: &'a [Arc<crate::diagnostic::SourceFile>],
 }
@@ -663,14 +670,14 @@ fn index_and_check(
     let folder = how.folder;
     let (index, found) = rayon::join(
         || {
-            how.search.then(|| {
+            how.search.map(|kept| {
                 timed(slug, "search index", || {
-                    crate::search::index_in(&files, lang.code())
+                    crate::search::index_in(&files, lang.code(), kept)
                 })
             })
         },
         || {
-            let mut index_files: Vec<String> = if how.search {
+            let mut index_files: Vec<String> = if how.search.is_some() {
                 crate::search::fixed_paths()
                     .into_iter()
                     .map(|p| format!("{folder}{p}"))
@@ -1137,18 +1144,29 @@ fn cache_kept(
     diagnostics: &Diagnostics,
 ) {
     let Err(why) = kept else { return };
-    diagnostics.push(
-        Diagnostic::warning(
-            "cache-unwritable",
-            format!(
-                "cannot keep release {} of `{}` in the build cache {}: {why}",
-                release.version,
-                release.edition,
-                store.dir().display()
-            ),
-        )
-        .hint("the site is built all the same, and the next build makes this release again; let Handbook write in the cache folder, or delete it (that is always safe), or use `--no-cache` to keep none"),
-    );
+    let what = format!("release {} of `{}`", release.version, release.edition);
+    diagnostics.push(unwritable_cache(store, &what, &why));
+}
+
+/// The warning that `what` could not be kept in the build cache, and why.
+fn unwritable_cache(store: &Store, what: &str, why: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::warning(
+        "cache-unwritable",
+        format!(
+            "cannot keep {what} in the build cache {}: {why}",
+            store.dir().display()
+        ),
+    )
+    .hint("the site is built all the same, and the next build makes it again; let Handbook write in the cache folder, or delete it (that is always safe), or use `--no-cache` to keep none")
+}
+
+/// Where a run finds parts of search indexes made before: its build cache,
+/// if it keeps one and this program's own file can be read.
+fn search_kept(request: &Request) -> crate::search::Kept {
+    match (&request.cache, program_key()) {
+        (Some(dir), Some(program)) => crate::search::Kept::in_store(Store::new(dir), program),
+        _ => crate::search::Kept::none(),
+    }
 }
 
 /// The key of a release's pages: this program, the root, the commit of the

@@ -6,12 +6,23 @@
 //! by section, with highlighted excerpts, in the browser. The A to Z page is
 //! the fallback without JavaScript. Only the marked element of each page is
 //! handed to Pagefind (the index is the same; the rest need not be parsed).
-//! For `serve`, a [`LiveIndex`] keeps the pages it has read between builds,
-//! so a save re-reads only the pages it changed. This is the one module that
-//! talks to Pagefind; it does not render or write.
+//!
+//! An edition of more than [`PART_PAGES`] pages is indexed in parts, each
+//! page in the part its address falls in; the parts are made in parallel
+//! and merged by the search page. A part made before from the same pages is
+//! taken from where [`Kept`] keeps it: the build cache for `build`, memory
+//! for `serve` (a save makes again only the part of the page it changed).
+//! This is the one module that talks to Pagefind; it does not render or
+//! write files.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::output::{Content, OutputFile};
+use crate::store::{Entry, Store};
 
 /// The folder of an edition that holds the index.
 pub const INDEX_DIR: &str = "pagefind";
@@ -24,14 +35,6 @@ pub const FIXED_FILES: &[&str] = &[
     "wasm.en.pagefind",
     "wasm.unknown.pagefind",
 ];
-
-/// The paths in an edition of [`FIXED_FILES`].
-pub fn fixed_paths() -> Vec<String> {
-    FIXED_FILES
-        .iter()
-        .map(|name| format!("{INDEX_DIR}/{name}"))
-        .collect()
-}
 
 /// Parts of Pagefind's bundle a handbook does not use (its own ready-made interfaces).
 fn unused(name: &str) -> bool {
@@ -85,17 +88,161 @@ fn indexed_part(html: &str) -> Option<String> {
     }
 }
 
-/// Builds the search index of an edition from its rendered files.
+/// The most pages one part of an edition's index holds, as a rule. An
+/// edition with more pages is indexed as several parts, made at the same
+/// time on different threads and kept apart in the build cache, and the
+/// search page merges them (Pagefind's multi-index search ranks the results
+/// of every part as one list). A part of a thousand pages keeps the word
+/// statistics Pagefind ranks by close to those of the whole edition.
+pub const PART_PAGES: usize = 1000;
+
+/// The most parts an edition's index is split into: the search page fetches
+/// each part's list of words when a reader searches.
+const MOST_PARTS: usize = 16;
+
+/// The file of the index folder that lists the folders of its other parts
+/// (`{"parts":["part-3/"]}`, relative to the index folder), which the
+/// search page reads to merge them.
+pub const PARTS_FILE: &str = "parts.json";
+
+/// The paths in an edition of [`FIXED_FILES`] and [`PARTS_FILE`].
+pub fn fixed_paths() -> Vec<String> {
+    FIXED_FILES
+        .iter()
+        .chain(std::iter::once(&PARTS_FILE))
+        .map(|name| format!("{INDEX_DIR}/{name}"))
+        .collect()
+}
+
+/// Builds the search index of an edition from its rendered files, in English.
 pub fn index(files: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostic> {
-    index_in(files, "en")
+    index_in(files, "en", &Kept::none())
 }
 
 /// Builds the search index of an edition's pages in the language whose
 /// code is `lang` (`en`, `cy`): Pagefind reads and stems words by it.
-pub fn index_in(files: &[OutputFile], lang: &str) -> Result<Vec<OutputFile>, Diagnostic> {
-    let mut live = LiveIndex::in_language(lang)?;
-    live.add(files)?;
-    live.files()
+/// Returns the files to publish under [`INDEX_DIR`]: the first part's
+/// bundle, the other parts' index files under `part-N/`, and
+/// [`PARTS_FILE`]. A part made before from the same pages (same addresses,
+/// same indexed text, same language, same program) is taken from `kept`
+/// instead of being made again; it is byte for byte what would be made.
+pub fn index_in(
+    files: &[OutputFile],
+    lang: &str,
+    kept: &Kept,
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let pages: Vec<(String, String)> = files
+        .par_iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .filter_map(|f| {
+            let bytes = f.content.bytes()?;
+            let body = indexed_part(&String::from_utf8_lossy(&bytes))?;
+            Some((format!("/{}", f.path), body))
+        })
+        .collect();
+    let parts = parts_of(pages);
+    let made: Vec<Result<Arc<PartFiles>, Diagnostic>> = parts
+        .par_iter()
+        .map(|(_, pages)| kept.part(lang, pages))
+        .collect();
+    let mut out = Vec::new();
+    let mut others = Vec::new();
+    for ((number, _), files) in parts.iter().zip(made) {
+        let files = files?;
+        let folder = if out.is_empty() {
+            format!("{INDEX_DIR}/")
+        } else {
+            others.push(format!("part-{number}/"));
+            format!("{INDEX_DIR}/part-{number}/")
+        };
+        let primary = others.is_empty();
+        out.extend(
+            files
+                .iter()
+                .filter(|(name, _)| primary || merged_part_needs(name))
+                .map(|(name, bytes)| OutputFile {
+                    path: format!("{folder}{name}"),
+                    content: Content::Bytes(bytes.clone()),
+                }),
+        );
+    }
+    out.push(OutputFile {
+        path: format!("{INDEX_DIR}/{PARTS_FILE}"),
+        content: Content::Bytes(
+            serde_json::json!({ "parts": others })
+                .to_string()
+                .into_bytes(),
+        ),
+    });
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// An edition's indexed pages (address, indexed part) cut into parts of
+/// about [`PART_PAGES`], each with its number. A page's part is chosen by
+/// its address alone, so a page added or taken away changes only its own
+/// part (unless the number of parts changes). Parts left empty are left
+/// out; one part holds every page of an edition of up to [`PART_PAGES`]
+/// (or none: the index of no pages).
+fn parts_of(pages: Vec<(String, String)>) -> Vec<(usize, Vec<(String, String)>)> {
+    let count = pages.len().div_ceil(PART_PAGES).clamp(1, MOST_PARTS);
+    if count == 1 {
+        return vec![(1, pages)];
+    }
+    let mut parts: Vec<Vec<(String, String)>> = vec![Vec::new(); count];
+    for page in pages {
+        let key = crate::fingerprint::Fingerprint::default()
+            .text(&page.0)
+            .finish();
+        let bucket = u64::from_le_bytes(key[..8].try_into().unwrap_or_default()) % count as u64;
+        parts[bucket as usize].push(page);
+    }
+    (1..=count)
+        .zip(parts)
+        .filter(|(_, pages)| !pages.is_empty())
+        .collect()
+}
+
+/// Whether a part merged into the first needs the file `name` of its own
+/// bundle: its entry file, word lists, filters and page fragments. Its
+/// scripts and WebAssembly are the first part's.
+fn merged_part_needs(name: &str) -> bool {
+    name == "pagefind-entry.json"
+        || name.ends_with(".pf_meta")
+        || ["index/", "fragment/", "filter/"]
+            .iter()
+            .any(|folder| name.starts_with(folder))
+}
+
+/// The files of one part's bundle: name within the part, bytes; sorted by name.
+type PartFiles = Vec<(String, Vec<u8>)>;
+
+/// Makes one part's bundle from its pages (address, indexed part).
+fn make_part(lang: &str, pages: &[(String, String)]) -> Result<PartFiles, Diagnostic> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| failed(&e))?;
+    let config = pagefind::options::PagefindServiceConfig::builder()
+        .keep_index_url(true)
+        .force_language(lang.to_string())
+        .build();
+    let mut index = pagefind::api::PagefindIndex::new(Some(config)).map_err(|e| failed(&e))?;
+    runtime.block_on(async {
+        for (url, body) in pages {
+            index
+                .add_html_file(None, Some(url.clone()), body.clone())
+                .await
+                .map_err(|e| failed(&e))?;
+        }
+        let bundle = index.get_files().await.map_err(|e| failed(&e))?;
+        let mut files: PartFiles = bundle
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+            .filter(|(name, _)| !unused(name))
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(files)
+    })
 }
 
 fn failed(e: &dyn std::fmt::Display) -> Diagnostic {
@@ -108,82 +255,137 @@ fn failed(e: &dyn std::fmt::Display) -> Diagnostic {
     )
 }
 
-/// A search index kept between builds, for `serve`: pages are added (a page
-/// added again replaces itself, by address) and the index files are made
-/// again from every page added so far. A page cannot be taken out: start a
-/// new one when pages are removed.
-pub struct LiveIndex {
-    runtime: tokio::runtime::Runtime,
-    index: pagefind::api::PagefindIndex,
+/// Parts kept in memory by key, each with whether it was used since
+/// [`Kept::forget_unused`] last ran.
+type Remembered = HashMap<[u8; 16], (Arc<PartFiles>, bool)>;
+
+/// The kind of build cache entry that holds one part of an index.
+const PART_ENTRY: &str = "search-part";
+
+/// Where parts of indexes made before are kept, found by the key of what
+/// they were made from: the build cache (a folder, between builds), memory
+/// (between the preview's saves), both or neither.
+#[derive(Default)]
+pub struct Kept {
+    /// The build cache and the key of this program, which says which
+    /// Pagefind made an entry.
+    store: Option<(Store, [u8; 16])>,
+    /// Parts kept in memory, if any are, and whether each was used since
+    /// [`Kept::forget_unused`] last ran.
+    memory: Option<Mutex<Remembered>>,
+    /// The first reason a part could not be put in the build cache.
+    unwritable: Mutex<Option<std::io::Error>>,
 }
 
-impl std::fmt::Debug for LiveIndex {
+impl std::fmt::Debug for Kept {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LiveIndex").finish_non_exhaustive()
+        f.debug_struct("Kept").finish_non_exhaustive()
     }
 }
 
-impl LiveIndex {
-    /// An empty index of pages in English.
-    pub fn new() -> Result<Self, Diagnostic> {
-        Self::in_language("en")
+impl Kept {
+    /// Nowhere: every part is made.
+    pub fn none() -> Self {
+        Self::default()
     }
 
-    /// An empty index of pages in the language whose code is `lang`.
-    pub fn in_language(lang: &str) -> Result<Self, Diagnostic> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map_err(|e| failed(&e))?;
-        let config = pagefind::options::PagefindServiceConfig::builder()
-            .keep_index_url(true)
-            .force_language(lang.to_string())
-            .build();
-        let index = pagefind::api::PagefindIndex::new(Some(config)).map_err(|e| failed(&e))?;
-        Ok(Self { runtime, index })
+    /// In the build cache `store`, under keys that include `program`, the
+    /// key of this program's own file (a new program, perhaps with another
+    /// Pagefind, never reads an older one's parts).
+    pub fn in_store(store: Store, program: [u8; 16]) -> Self {
+        Self {
+            store: Some((store, program)),
+            ..Self::default()
+        }
     }
 
-    /// Adds the pages among `files` that have a part to index.
-    pub fn add(&mut self, files: &[OutputFile]) -> Result<(), Diagnostic> {
-        let index = &mut self.index;
-        self.runtime.block_on(async {
-            for file in files {
-                if !file.path.ends_with(".html") {
-                    continue;
-                }
-                let Some(bytes) = file.content.bytes() else {
-                    continue;
-                };
-                let html = String::from_utf8_lossy(&bytes);
-                let Some(body) = indexed_part(&html) else {
-                    continue;
-                };
-                index
-                    .add_html_file(None, Some(format!("/{}", file.path)), body)
-                    .await
-                    .map_err(|e| failed(&e))?;
+    /// In memory, for as long as this value lives.
+    pub fn in_memory() -> Self {
+        Self {
+            memory: Some(Mutex::default()),
+            ..Self::default()
+        }
+    }
+
+    /// Forgets the parts kept in memory that no index asked for since this
+    /// last ran (the preview keeps only the parts of its latest index).
+    pub fn forget_unused(&self) {
+        if let Some(memory) = &self.memory {
+            let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
+            memory.retain(|_, (_, used)| std::mem::take(used));
+        }
+    }
+
+    /// Why a part could not be kept in the build cache, if one could not
+    /// (the first reason; the build is right all the same).
+    pub fn unwritable(&self) -> Option<String> {
+        let why = self.unwritable.lock().unwrap_or_else(|e| e.into_inner());
+        why.as_ref().map(ToString::to_string)
+    }
+
+    /// The part made of `pages` in `lang`: kept, or made and kept.
+    fn part(&self, lang: &str, pages: &[(String, String)]) -> Result<Arc<PartFiles>, Diagnostic> {
+        if self.store.is_none() && self.memory.is_none() {
+            return make_part(lang, pages).map(Arc::new);
+        }
+        let key = self.key(lang, pages);
+        if let Some(found) = self.remembered(&key) {
+            return Ok(found);
+        }
+        let stored = self
+            .store
+            .as_ref()
+            .and_then(|(store, _)| store.get(PART_ENTRY, &key));
+        let files = match stored {
+            Some(entry) => Arc::new(entry.files),
+            None => {
+                let files = Arc::new(make_part(lang, pages)?);
+                self.put(&key, &files);
+                files
             }
-            Ok(())
-        })
+        };
+        if let Some(memory) = &self.memory {
+            let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
+            memory.insert(key, (Arc::clone(&files), true));
+        }
+        Ok(files)
     }
 
-    /// The index files, under `pagefind/`, made from every page added so far.
-    pub fn files(&mut self) -> Result<Vec<OutputFile>, Diagnostic> {
-        let index = &mut self.index;
-        self.runtime.block_on(async {
-            let bundle = index.get_files().await.map_err(|e| failed(&e))?;
-            let mut out: Vec<OutputFile> = bundle
-                .into_iter()
-                .filter_map(|f| {
-                    let name = f.filename.to_string_lossy().replace('\\', "/");
-                    (!unused(&name)).then(|| OutputFile {
-                        path: format!("{INDEX_DIR}/{name}"),
-                        content: Content::Bytes(f.contents),
-                    })
-                })
-                .collect();
-            out.sort_by(|a, b| a.path.cmp(&b.path));
-            Ok(out)
-        })
+    /// The key of a part: the program, the language and every page's
+    /// address and indexed text, in order.
+    fn key(&self, lang: &str, pages: &[(String, String)]) -> [u8; 16] {
+        let mut f = crate::fingerprint::Fingerprint::default();
+        f.text("search part 1").text(lang);
+        if let Some((_, program)) = &self.store {
+            f.bytes(program);
+        }
+        f.number(pages.len() as u64);
+        for (url, body) in pages {
+            f.text(url).text(body);
+        }
+        f.finish()
+    }
+
+    fn remembered(&self, key: &[u8; 16]) -> Option<Arc<PartFiles>> {
+        let memory = self.memory.as_ref()?;
+        let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
+        let (files, used) = memory.get_mut(key)?;
+        *used = true;
+        Some(Arc::clone(files))
+    }
+
+    fn put(&self, key: &[u8; 16], files: &PartFiles) {
+        let Some((store, _)) = &self.store else {
+            return;
+        };
+        let entry = Entry {
+            about: Vec::new(),
+            files: files.clone(),
+        };
+        if let Err(why) = store.put(PART_ENTRY, key, &entry) {
+            let mut first = self.unwritable.lock().unwrap_or_else(|e| e.into_inner());
+            first.get_or_insert(why);
+        }
     }
 }
 

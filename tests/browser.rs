@@ -190,3 +190,81 @@ fn the_markdown_feature_page_is_valid_and_within_its_policy_in_every_edition() {
     let nu = node_check(&repo, "nu.mjs", &out);
     assert!(nu.contains(", 0 errors"), "{nu}");
 }
+
+/// Issue 20: the index of an edition of more than a thousand pages is made
+/// in parts. A reader's search merges them: every page with the word is
+/// counted, the results come from more than one part, and they are ranked
+/// as one list (the page that is about the word comes first).
+#[test]
+fn a_search_ranks_the_results_of_every_part_of_a_large_index_as_one_list() {
+    let repo = common::repo();
+    require_tools(&repo);
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    common::write(
+        dir,
+        "content/_index.md",
+        "---\nid: home\ntitle: \"A large handbook\"\nweight: 0\n---\n\nGuidance in many pages.\n",
+    );
+    let filler =
+        "The worker and the person plan the support together and write down what matters. ";
+    let mut with_word = Vec::new();
+    for n in 1..=2_100 {
+        let mut body = filler.repeat(4);
+        if n == 1_507 {
+            body.push_str(
+                "A kestrel hovers. The kestrel survey counts every kestrel, kestrel by kestrel. ",
+            );
+        } else if n % 150 == 7 {
+            body.push_str("A kestrel was seen once. ");
+        }
+        if body.contains("kestrel") {
+            with_word.push(format!("/model/page-{n:05}.html"));
+        }
+        let page =
+            format!("---\nid: page-{n:05}\ntitle: \"Page {n}\"\nweight: {n}\n---\n\n{body}\n");
+        common::write(dir, &format!("content/page-{n:05}.md"), &page);
+    }
+    let run = common::handbook_in(dir, &["build", "--out", "out"]);
+    common::assert_ok(&run);
+    let out = dir.join("out");
+    let parts = common::read(out.join("model/pagefind/parts.json"));
+    assert!(parts.contains("part-"), "three parts: {parts}");
+    let shown = node_search(&repo, &out, "model", "kestrel");
+    let status = format!("status: {} results for “kestrel”.", with_word.len());
+    assert!(
+        shown.contains(&status),
+        "every page with the word is counted:\n{shown}"
+    );
+    let results: Vec<&str> = shown
+        .lines()
+        .filter_map(|l| l.strip_prefix("result: "))
+        .collect();
+    assert_eq!(results.first(), Some(&"/model/page-01507.html"), "{shown}");
+    assert!(
+        results.iter().all(|r| with_word.iter().any(|w| w == r)),
+        "{shown}"
+    );
+    assert_eq!(results.len(), 10, "{shown}");
+    let folders = shown.lines().filter(|l| l.starts_with("index: ")).count();
+    assert!(
+        folders >= 2,
+        "the results come from more than one part:\n{shown}"
+    );
+}
+
+/// Searches `query` on the search page of `edition` in the site `out`, in
+/// Chromium, and returns what `tests/browser/search.mjs` printed.
+fn node_search(repo: &Path, out: &Path, edition: &str, query: &str) -> String {
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser/search.mjs"))
+        .arg(out)
+        .arg(edition)
+        .arg(query)
+        .current_dir(repo)
+        .output()
+        .expect("node runs");
+    let printed = common::text(&run);
+    assert!(run.status.success(), "search.mjs failed:\n{printed}");
+    printed
+}

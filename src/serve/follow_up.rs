@@ -21,64 +21,58 @@ pub(super) fn start(shared: Arc<Shared>) -> Sender<Followup> {
     sender
 }
 
-/// Work for the background thread after a build: pages whose search
-/// entries to renew, and the whole site to check the links of.
+/// Work for the background thread after a build: whether to renew the
+/// search index, and the whole site to index and check the links of.
 pub(super) struct Followup {
     /// The edition's name in messages: `model` or the authority's slug.
     pub edition: String,
     pub generation: u64,
-    pub pages: Vec<(String, Arc<[u8]>)>,
+    /// Whether a page changed, came or went since the index served was made.
+    pub renew_index: bool,
     pub site: HashMap<String, Arc<[u8]>>,
-    pub fresh_index: bool,
 }
 
-/// The background thread: renews the search index from the pages each build
-/// changed, and checks the links of the latest build, after the pages are
-/// already served. Work for a build that a newer one replaced is merged into
-/// the newer one's.
+/// The background thread: renews the search index from the pages of the
+/// latest build (only the parts of it whose pages changed are made again),
+/// and checks its links, after the pages are already served. Work for a
+/// build that a newer one replaced is merged into the newer one's.
 fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
-    let mut index: Option<crate::search::LiveIndex> = None;
+    let kept = crate::search::Kept::in_memory();
     // The problems last printed, so that each is printed once, not after
     // every save while it stays.
     let mut printed: Vec<String> = Vec::new();
+    // Whether the index served is older than the pages served: at first,
+    // and after a renewal that a newer build replaced or that failed.
+    let mut owed = true;
     while let Ok(mut job) = queue.recv() {
-        let mut pages: HashMap<String, Arc<[u8]>> = job.pages.drain(..).collect();
-        let mut fresh = job.fresh_index;
         while let Ok(newer) = queue.try_recv() {
-            fresh |= newer.fresh_index;
-            if newer.fresh_index {
-                pages.clear();
-            }
-            pages.extend(newer.pages);
+            let renew_index = job.renew_index || newer.renew_index;
             job = Followup {
-                pages: Vec::new(),
+                renew_index,
                 ..newer
             };
         }
         let started = Instant::now();
-        if fresh || index.is_none() {
-            index = crate::search::LiveIndex::new().ok();
-            // A new index reads every page of the site.
-            pages = job
-                .site
-                .iter()
-                .filter(|(p, _)| p.ends_with(".html"))
-                .map(|(p, b)| (p.clone(), Arc::clone(b)))
-                .collect();
-        }
         // The served bytes themselves, shared, not copied.
         let as_output = |path: &String, bytes: &Arc<[u8]>| OutputFile {
             path: path.clone(),
             content: Content::Parts(vec![Part::shared(bytes, 0..bytes.len())]),
         };
-        let mut changed: Vec<OutputFile> = pages.iter().map(|(p, b)| as_output(p, b)).collect();
-        changed.sort_by(|a, b| a.path.cmp(&b.path));
         // With no page changed, the index being served is still right.
-        let search = index.as_mut().filter(|_| !changed.is_empty()).map(|live| {
-            live.add(&changed)?;
-            live.files()
+        let renew = job.renew_index || owed;
+        owed = renew;
+        let search = renew.then(|| {
+            let mut pages: Vec<OutputFile> = job
+                .site
+                .iter()
+                .filter(|(p, _)| p.ends_with(".html"))
+                .map(|(p, b)| as_output(p, b))
+                .collect();
+            pages.sort_by(|a, b| a.path.cmp(&b.path));
+            let made = crate::search::index_in(&pages, "en", &kept);
+            kept.forget_unused();
+            made
         });
-        drop(changed);
         // The index files checked against: the new ones, or those served.
         let renewed = matches!(&search, Some(Ok(_)));
         let index_prefix = format!("{}/", crate::search::INDEX_DIR);
@@ -106,6 +100,7 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
         }
         match search {
             Some(Ok(search)) => {
+                owed = false;
                 let prefix = format!("{}/", crate::search::INDEX_DIR);
                 site.files.retain(|p, _| !p.starts_with(&prefix));
                 for f in search {

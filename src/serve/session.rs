@@ -114,9 +114,8 @@ impl Session {
         let _ = self.followups.send(Followup {
             edition: self.edition.clone(),
             generation: site.generation,
-            pages: changed_pages,
+            renew_index: fresh || !changed_pages.is_empty(),
             site: site.files.clone(),
-            fresh_index: fresh,
         });
     }
 }

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// A search on a built site, in a real browser, as a reader makes one.
+//
+//   node tests/browser/search.mjs OUT_DIR EDITION QUERY
+//
+// Serves OUT_DIR, opens EDITION/search.html?q=QUERY in Debian's Chromium
+// and prints what the reader is shown, one line each:
+//
+//   status: <the results' status line>
+//   result: <address of each result shown, in order>
+//   index: <each folder of the index the results' entries came from>
+//
+// Exit status 1 if no results are shown within 20 seconds.
+
+import fs from "node:fs";
+import { chromium } from "playwright-core";
+import { serve } from "./serve.mjs";
+
+const [out, edition, query] = process.argv.slice(2);
+if (!out || !edition || !query) {
+  console.error("usage: search.mjs OUT_DIR EDITION QUERY");
+  process.exit(2);
+}
+
+const server = await serve(fs.realpathSync(out));
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.HANDBOOK_CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let failed = false;
+try {
+  const page = await browser.newPage();
+  const folders = new Set();
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    const at = url.pathname.indexOf("/fragment/");
+    if (at >= 0) folders.add(url.pathname.slice(0, at + 1));
+  });
+  await page.goto(`${base}/${edition}/search.html?q=${encodeURIComponent(query)}`, { waitUntil: "load" });
+  await page.waitForSelector("#hb-search-status", { timeout: 20000 });
+  console.log(`status: ${(await page.textContent("#hb-search-status")).trim()}`);
+  for (const href of await page.$$eval(".search-results__title a", (links) => links.map((a) => a.href))) {
+    console.log(`result: ${new URL(href).pathname}`);
+  }
+  for (const folder of [...folders].sort()) {
+    console.log(`index: ${folder}`);
+  }
+} catch (e) {
+  console.error(`search failed: ${e.message}`);
+  failed = true;
+} finally {
+  await browser.close();
+  server.close();
+}
+process.exit(failed ? 1 : 0);

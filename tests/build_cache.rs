@@ -1,0 +1,102 @@
+//! The build cache of the current edition (issue 20): a second build after
+//! one page is edited makes again only the part of the search index that
+//! holds that page, and its output is byte for byte what a build without
+//! the cache makes. A damaged or deleted cache changes nothing but time.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// A root of one edition of 1,100 short pages: more than one part of index.
+fn large_root() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "content/_index.md",
+        "---\nid: home\ntitle: \"A large handbook\"\nweight: 0\n---\n\nGuidance in many pages.\n",
+    );
+    for n in 1..=1_100 {
+        let page = format!(
+            "---\nid: page-{n:05}\ntitle: \"Page {n}\"\nweight: {n}\n---\n\n\
+             Page {n} says what the worker and the person agree, and who does what.\n"
+        );
+        write(root, &format!("content/page-{n:05}.md"), &page);
+    }
+    dir
+}
+
+fn build(root: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec!["build", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    assert_ok(&handbook_in(root, &args));
+}
+
+/// The entries of the search index's parts in the cache.
+fn parts_kept(cache: &Path) -> Vec<PathBuf> {
+    let dir = cache.join("search-part");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.retain(|p| p.extension().is_some_and(|x| x == "entry"));
+    entries.sort();
+    entries
+}
+
+#[test]
+fn a_build_after_an_edit_makes_again_only_what_the_edit_changed() {
+    let dir = large_root();
+    let root = dir.path();
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let with_cache = ["--cache", cache.to_str().unwrap()];
+
+    let cold = work.path().join("cold");
+    build(root, &cold, &with_cache);
+    let parts = read(cold.join("model/pagefind/parts.json"));
+    assert!(parts.contains("part-"), "two parts: {parts}");
+    let first = parts_kept(&cache);
+    assert_eq!(first.len(), 2, "each part is kept");
+
+    let page = root.join("content/page-00005.md");
+    let text = read(&page).replace("who does what", "who arranges the review");
+    std::fs::write(&page, text).unwrap();
+    let warm = work.path().join("warm");
+    build(root, &warm, &with_cache);
+    let second = parts_kept(&cache);
+    assert_eq!(second.len(), 3, "only the edited page's part is made again");
+    assert!(first.iter().all(|p| second.contains(p)));
+
+    let none = work.path().join("none");
+    build(root, &none, &["--no-cache"]);
+    let built = snapshot(&none);
+    assert!(read(warm.join("model/page-00005.html")).contains("who arranges the review"));
+    assert!(
+        snapshot(&warm) == built,
+        "the warm build differs from one without the cache"
+    );
+
+    // Every part's entry damaged: each is made again, as it was.
+    for entry in parts_kept(&cache) {
+        let mut bytes = std::fs::read(&entry).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x20;
+        std::fs::write(&entry, bytes).unwrap();
+    }
+    let damaged = work.path().join("damaged");
+    build(root, &damaged, &with_cache);
+    assert!(
+        snapshot(&damaged) == built,
+        "a damaged cache changed the output"
+    );
+
+    std::fs::remove_dir_all(&cache).unwrap();
+    let deleted = work.path().join("deleted");
+    build(root, &deleted, &with_cache);
+    assert!(
+        snapshot(&deleted) == built,
+        "a deleted cache changed the output"
+    );
+}
