@@ -101,7 +101,7 @@ def main():
         return statistics.median(r[i] for r in runs)
 
     print(f"{'build':<28} {'wall':>8} {'peak memory':>12}")
-    print(f"{'cold (no cache)':<28} {median(cold, 0):>7.2f}s {median(cold, 1):>9.0f} MiB")
+    print(f"{'cold (empty cache)':<28} {median(cold, 0):>7.2f}s {median(cold, 1):>9.0f} MiB")
     print(f"{'the same, --no-cache':<28} {median(nocache, 0):>7.2f}s {median(nocache, 1):>9.0f} MiB")
     print(f"{'after a one-page edit':<28} {median(edit, 0):>7.2f}s {median(edit, 1):>9.0f} MiB")
     print(f"edit build / cold build: {median(edit, 0) / median(cold, 0):.1%} "

@@ -15,6 +15,7 @@
 //! This is the one module that talks to Pagefind; it does not render or
 //! write files.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -41,49 +42,106 @@ fn unused(name: &str) -> bool {
     name.contains("-ui") || name.starts_with("playground") || name.contains("highlight")
 }
 
-/// The part of a page Pagefind reads: the element marked `data-pagefind-body`,
-/// in an otherwise empty document (the navigation, header and footer are
-/// never indexed, and leaving them out saves parsing them). `None` for pages
-/// without such an element; the whole page if the element cannot be cut out.
-fn indexed_part(html: &str) -> Option<String> {
-    let marker = html.find("data-pagefind-body")?;
-    let whole = || Some(html.to_string());
-    let Some(open) = html[..marker].rfind('<') else {
-        return whole();
-    };
-    let name: String = html[open + 1..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect();
-    if name.is_empty() {
-        return whole();
+/// The part of a page Pagefind reads: the element marked
+/// `data-pagefind-body` (the navigation, header and footer are never
+/// indexed, and leaving them out saves parsing them), or the whole page if
+/// the element cannot be cut out. Pagefind is given the element in an
+/// otherwise empty document ([`Indexed::document`]).
+#[derive(Debug, Clone)]
+struct Indexed<'a> {
+    text: Cow<'a, str>,
+    /// Whether `text` is the whole page.
+    whole: bool,
+}
+
+impl Indexed<'_> {
+    /// The document handed to Pagefind.
+    fn document(&self) -> String {
+        if self.whole {
+            return self.text.to_string();
+        }
+        let mut out = String::with_capacity(self.text.len() + 48);
+        out.push_str("<!DOCTYPE html><html><body>");
+        out.push_str(&self.text);
+        out.push_str("</body></html>");
+        out
     }
-    let (start_tag, end_tag) = (format!("<{name}"), format!("</{name}>"));
+}
+
+/// The indexed part of a page made of `content`: `None` for a page without
+/// a marked element. Read where it lies when the element is within one
+/// piece of the page's bytes (it is, for every page the theme makes), so
+/// the page is neither joined nor copied.
+fn indexed_part(content: &Content) -> Option<Indexed<'_>> {
+    if let Content::Parts(pieces) = content {
+        for piece in pieces {
+            if let Some(range) = marked_element(piece.as_bytes()) {
+                return Some(indexed_text(&piece.as_bytes()[range], false));
+            }
+        }
+    }
+    let bytes = content.bytes()?;
+    let indexed = match marked_element(&bytes) {
+        Some(range) => indexed_text(&bytes[range], false),
+        None if memchr::memmem::find(&bytes, MARKER).is_some() => indexed_text(&bytes, true),
+        None => return None,
+    };
+    Some(Indexed {
+        text: Cow::Owned(indexed.text.into_owned()),
+        whole: indexed.whole,
+    })
+}
+
+/// The attribute that marks the element of a page to index.
+const MARKER: &[u8] = b"data-pagefind-body";
+
+fn indexed_text(bytes: &[u8], whole: bool) -> Indexed<'_> {
+    Indexed {
+        text: String::from_utf8_lossy(bytes),
+        whole,
+    }
+}
+
+/// Where in `html` the element marked with [`MARKER`] lies, from its start
+/// tag to the end of its end tag; `None` without a marker or when the
+/// element cannot be cut out (no tag name, no end tag in `html`).
+fn marked_element(html: &[u8]) -> Option<std::ops::Range<usize>> {
+    let marker = memchr::memmem::find(html, MARKER)?;
+    let open = memchr::memrchr(b'<', &html[..marker])?;
+    let name_len = html[open + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    if name_len == 0 {
+        return None;
+    }
+    let name = &html[open + 1..open + 1 + name_len];
+    let start_tag = [b"<", name].concat();
+    let end_tag = [b"</", name, b">"].concat();
+    let (starts, ends) = (
+        memchr::memmem::Finder::new(&start_tag),
+        memchr::memmem::Finder::new(&end_tag),
+    );
     let mut depth = 0usize;
     let mut at = open;
     loop {
-        let next_start = html[at..].find(&start_tag).map(|i| at + i);
-        let next_end = html[at..].find(&end_tag).map(|i| at + i);
-        match (next_start, next_end) {
-            (Some(s), Some(e)) if s < e => {
-                let after = html[s + start_tag.len()..].chars().next();
-                if matches!(after, Some(c) if c.is_ascii_whitespace() || c == '>' || c == '/') {
+        let next_start = starts.find(&html[at..]).map(|i| at + i);
+        let next_end = ends.find(&html[at..]).map(|i| at + i)?;
+        match next_start {
+            Some(s) if s < next_end => {
+                let after = html.get(s + start_tag.len());
+                if matches!(after, Some(c) if c.is_ascii_whitespace() || *c == b'>' || *c == b'/') {
                     depth += 1;
                 }
                 at = s + start_tag.len();
             }
-            (_, Some(e)) => {
+            _ => {
                 depth = depth.saturating_sub(1);
-                at = e + end_tag.len();
+                at = next_end + end_tag.len();
                 if depth == 0 {
-                    let mut out = String::with_capacity(at - open + 64);
-                    out.push_str("<!DOCTYPE html><html><body>");
-                    out.push_str(&html[open..at]);
-                    out.push_str("</body></html>");
-                    return Some(out);
+                    return Some(open..at);
                 }
             }
-            _ => return whole(),
         }
     }
 }
@@ -131,14 +189,10 @@ pub fn index_in(
     lang: &str,
     kept: &Kept,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
-    let pages: Vec<(String, String)> = files
+    let pages: Vec<Page> = files
         .par_iter()
         .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| {
-            let bytes = f.content.bytes()?;
-            let body = indexed_part(&String::from_utf8_lossy(&bytes))?;
-            Some((format!("/{}", f.path), body))
-        })
+        .filter_map(|f| Some((format!("/{}", f.path), indexed_part(&f.content)?)))
         .collect();
     let parts = parts_of(pages);
     let made: Vec<Result<Arc<PartFiles>, Diagnostic>> = parts
@@ -148,7 +202,8 @@ pub fn index_in(
     let mut out = Vec::new();
     let mut others = Vec::new();
     for ((number, _), files) in parts.iter().zip(made) {
-        let files = files?;
+        // Moved when nothing else holds them (the preview's memory does).
+        let files = Arc::try_unwrap(files?).unwrap_or_else(|kept| kept.as_ref().clone());
         let folder = if out.is_empty() {
             format!("{INDEX_DIR}/")
         } else {
@@ -158,11 +213,11 @@ pub fn index_in(
         let primary = others.is_empty();
         out.extend(
             files
-                .iter()
+                .into_iter()
                 .filter(|(name, _)| primary || merged_part_needs(name))
                 .map(|(name, bytes)| OutputFile {
                     path: format!("{folder}{name}"),
-                    content: Content::Bytes(bytes.clone()),
+                    content: Content::Bytes(bytes),
                 }),
         );
     }
@@ -184,12 +239,12 @@ pub fn index_in(
 /// part (unless the number of parts changes). Parts left empty are left
 /// out; one part holds every page of an edition of up to [`PART_PAGES`]
 /// (or none: the index of no pages).
-fn parts_of(pages: Vec<(String, String)>) -> Vec<(usize, Vec<(String, String)>)> {
+fn parts_of(pages: Vec<Page<'_>>) -> Vec<(usize, Vec<Page<'_>>)> {
     let count = pages.len().div_ceil(PART_PAGES).clamp(1, MOST_PARTS);
     if count == 1 {
         return vec![(1, pages)];
     }
-    let mut parts: Vec<Vec<(String, String)>> = vec![Vec::new(); count];
+    let mut parts: Vec<Vec<Page>> = vec![Vec::new(); count];
     for page in pages {
         let key = crate::fingerprint::Fingerprint::default()
             .text(&page.0)
@@ -217,8 +272,11 @@ fn merged_part_needs(name: &str) -> bool {
 /// The files of one part's bundle: name within the part, bytes; sorted by name.
 type PartFiles = Vec<(String, Vec<u8>)>;
 
-/// Makes one part's bundle from its pages (address, indexed part).
-fn make_part(lang: &str, pages: &[(String, String)]) -> Result<PartFiles, Diagnostic> {
+/// An indexed page: its address in the edition (`/step-3.html`) and its indexed part.
+type Page<'a> = (String, Indexed<'a>);
+
+/// Makes one part's bundle from its pages.
+fn make_part(lang: &str, pages: &[Page]) -> Result<PartFiles, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| failed(&e))?;
@@ -230,7 +288,7 @@ fn make_part(lang: &str, pages: &[(String, String)]) -> Result<PartFiles, Diagno
     runtime.block_on(async {
         for (url, body) in pages {
             index
-                .add_html_file(None, Some(url.clone()), body.clone())
+                .add_html_file(None, Some(url.clone()), body.document())
                 .await
                 .map_err(|e| failed(&e))?;
         }
@@ -324,7 +382,7 @@ impl Kept {
     }
 
     /// The part made of `pages` in `lang`: kept, or made and kept.
-    fn part(&self, lang: &str, pages: &[(String, String)]) -> Result<Arc<PartFiles>, Diagnostic> {
+    fn part(&self, lang: &str, pages: &[Page]) -> Result<Arc<PartFiles>, Diagnostic> {
         if self.store.is_none() && self.memory.is_none() {
             return make_part(lang, pages).map(Arc::new);
         }
@@ -353,7 +411,7 @@ impl Kept {
 
     /// The key of a part: the program, the language and every page's
     /// address and indexed text, in order.
-    fn key(&self, lang: &str, pages: &[(String, String)]) -> [u8; 16] {
+    fn key(&self, lang: &str, pages: &[Page]) -> [u8; 16] {
         let mut f = crate::fingerprint::Fingerprint::default();
         f.text("search part 1").text(lang);
         if let Some((_, program)) = &self.store {
@@ -361,7 +419,7 @@ impl Kept {
         }
         f.number(pages.len() as u64);
         for (url, body) in pages {
-            f.text(url).text(body);
+            f.text(url).number(u64::from(body.whole)).text(&body.text);
         }
         f.finish()
     }
@@ -396,11 +454,31 @@ mod tests {
     #[test]
     fn only_the_marked_element_is_indexed() {
         let page = "<html><body><nav><div>menu</div></nav><div class=\"home\" data-pagefind-body><div>a</div><p>b</p></div><footer>f</footer></body></html>";
-        let part = indexed_part(page).unwrap();
+        let expected = "<!DOCTYPE html><html><body><div class=\"home\" data-pagefind-body><div>a</div><p>b</p></div></body></html>";
+        let whole = Content::Bytes(page.as_bytes().to_vec());
+        let indexed = indexed_part(&whole).unwrap();
+        assert_eq!(indexed.document(), expected);
+        // The same page in pieces, the element within one or across two.
+        let (head, rest) = page.split_at(page.find("<div class").unwrap());
+        for cut in [rest.len(), rest.find("<p>").unwrap()] {
+            let (middle, tail) = rest.split_at(cut);
+            let pieces = [head, middle, tail]
+                .iter()
+                .map(|p| crate::output::Part::new(p.as_bytes().to_vec()))
+                .collect();
+            let content = Content::Parts(pieces);
+            let indexed = indexed_part(&content).unwrap();
+            assert_eq!(indexed.document(), expected);
+        }
+        let unmarked = Content::Bytes(b"<html><body><p>no marker</p></body></html>".to_vec());
+        assert!(indexed_part(&unmarked).is_none());
+        let uncut = "<html><body><div data-pagefind-body><p>never closed</body></html>";
+        let content = Content::Bytes(uncut.as_bytes().to_vec());
+        let indexed = indexed_part(&content).unwrap();
         assert_eq!(
-            part,
-            "<!DOCTYPE html><html><body><div class=\"home\" data-pagefind-body><div>a</div><p>b</p></div></body></html>"
+            indexed.document(),
+            uncut,
+            "the whole page when it cannot be cut"
         );
-        assert!(indexed_part("<html><body><p>no marker</p></body></html>").is_none());
     }
 }
