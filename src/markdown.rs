@@ -20,6 +20,40 @@ pub fn options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
+/// Whether the HTML the Markdown writer makes of `event` passes the
+/// page's allow-list exactly as written (`sanitize::as_written`):
+/// not the author's own HTML, not a heading with attributes or classes the
+/// allow-list removes, not a code block whose language is more than a
+/// word, not an image (the writer closes `<img />` as the sanitiser does
+/// not), and not a link whose address has a scheme other than `http`,
+/// `https`, `mailto` or `tel` (the sanitiser removes some others).
+pub fn written_plainly(event: &Event) -> bool {
+    match event {
+        Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. }) => false,
+        Event::Start(Tag::Heading { classes, attrs, .. }) => {
+            attrs.is_empty()
+                && classes
+                    .iter()
+                    .all(|c| crate::sanitize::keeps_class("h2", c))
+        }
+        Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) => {
+            let language = info.split_ascii_whitespace().next().unwrap_or("");
+            info.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
+                && (language.is_empty()
+                    || crate::sanitize::keeps_class("code", &format!("language-{language}")))
+        }
+        Event::Start(Tag::Link { dest_url, .. }) => {
+            let scheme = crate::sanitize::scheme_of(dest_url);
+            matches!(
+                scheme.as_deref(),
+                None | Some("http" | "https" | "mailto" | "tel")
+            )
+        }
+        _ => true,
+    }
+}
+
 /// A heading found in Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
@@ -338,5 +372,32 @@ mod tests {
         assert!(is_valid_id("step-3"));
         assert!(!is_valid_id("Step 3"));
         assert!(!is_valid_id("../etc"));
+    }
+
+    #[test]
+    fn only_markdown_the_allow_list_passes_as_written_is_plain() {
+        let plain = |markdown: &str| {
+            Parser::new_ext(markdown, options()).all(|event| written_plainly(&event))
+        };
+        for yes in [
+            "Text *with* `code`, [a link](https://example.org) and [[step-1]].",
+            "## A heading {#its-id}\n\n## Marked {.editorial}",
+            "```js\nlet a = 1;\n```",
+            "[mail](mailto:a@b.org) [phone](tel:+441234) <https://example.org>",
+        ] {
+            assert!(plain(yes), "{yes:?}");
+        }
+        for no in [
+            "Some <b>HTML</b>.",
+            "<div>\nA block.\n</div>",
+            "## A heading {data-x=1}",
+            "## A heading {.wide}",
+            "```weird\"info\nx\n```",
+            "![an image](plan.png)",
+            "[ftp](ftp://example.org/file)",
+            "[script](javascript:alert(1))",
+        ] {
+            assert!(!plain(no), "{no:?}");
+        }
     }
 }

@@ -1871,4 +1871,96 @@ mod tests {
         let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
         assert!(codes.contains(&"unknown-authority"), "{codes:?}");
     }
+
+    /// Pieces of Markdown without the author's own HTML, each a way the
+    /// Markdown writer's bytes and the sanitiser's could differ.
+    const PLAIN_PIECES: &[&str] = &[
+        "Quotes \"double\" and 'single' and it's & so < and > here.",
+        "A no-break space: 10\u{a0}kg, and a soft\u{ad}hyphen, zero\u{200b}width, é 漢字 😀.",
+        "Entities: &nbsp; &quot; &#39; &amp; &lt; &copy; &#x27; &mdash; &#16;.",
+        "## Heading with attributes {#custom-N .wide data-x=1}",
+        "## Heading marked {.editorial}",
+        "## Plain heading N",
+        "[ok](https://example.org/a?b=1&c=2) [title](https://example.org \"A \\\"title\\\" 'here'\") [mail](mailto:a@b.org) <https://auto.example/x?y=1&z=2> <someone@example.org> [tel](tel:+441234) [odd](//example.org/x)",
+        "![an image](assets/plan.png) ![titled](assets/plan.png \"t\")",
+        "```js\nlet a = \"<script>\";\n```",
+        "```weird\"info\nx\n```",
+        "```\nplain code & <b>\n```",
+        "    indented <b>code</b>",
+        "| Left | Centre | Right |\n|:-----|:------:|------:|\n| a | b \"q\" | c |",
+        "Term\n: Definition with `code` and **strong** ~~gone~~.",
+        "A note.[^nN]\n\n[^nN]: The note's text with a [link](https://example.org).",
+        "[[home]] and [[home|the home page]] and [[a#first]].",
+        "Line with trailing spaces  \nhard break.",
+        "* item with <not a tag and 3 < 4 > 2\n* second",
+        "> A quote with *emphasis*.\n\n***",
+        "\\<escaped> and \\& and \\*",
+        "Windows line\r\nendings\r\nhere.",
+    ];
+
+    /// Text with none of the author's HTML is published without the
+    /// sanitiser's second parse where its bytes allow: every page and the
+    /// print view are byte for byte what the whole allow-list makes, for
+    /// every pair of pieces that could tell them apart.
+    #[test]
+    fn text_published_as_written_is_what_the_allow_list_makes_of_it() {
+        let mut files = vec![
+            (
+                "content/_index.md".to_string(),
+                "---\nid: home\ntitle: Home\n---\nWelcome.\n".to_string(),
+            ),
+            ("content/a.md".to_string(), page_a("Text of A.")),
+        ];
+        let mut n = 0;
+        for (i, first) in PLAIN_PIECES.iter().enumerate() {
+            for second in &PLAIN_PIECES[i + 1..] {
+                n += 1;
+                let text = format!("{first}\n\n{second}\n").replace('N', &n.to_string());
+                files.push((
+                    format!("content/plain-{n}.md"),
+                    format!("---\nid: plain-{n}\ntitle: Plain {n}\nweight: {n}\n---\n\n{text}"),
+                ));
+            }
+        }
+        let listed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let root = crate::load::tests::root_with(&listed);
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for entry in walkdir::WalkDir::new(repo.join("themes")) {
+            let entry = entry.unwrap();
+            let to = root.path().join(entry.path().strip_prefix(repo).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        std::fs::copy(
+            repo.join("tests/fixtures/plan.png"),
+            root.path().join("themes/default/static/plan.png"),
+        )
+        .unwrap();
+        use std::sync::atomic::Ordering;
+        let before = crate::render::AS_WRITTEN.load(Ordering::Relaxed);
+        let written = fresh_build(root.path());
+        assert!(
+            crate::render::AS_WRITTEN.load(Ordering::Relaxed) - before > n / 2,
+            "texts published as written: {} for {n} pages",
+            crate::render::AS_WRITTEN.load(Ordering::Relaxed) - before
+        );
+        crate::render::ALWAYS_CLEAN.store(true, Ordering::Relaxed);
+        let cleaned = fresh_build(root.path());
+        crate::render::ALWAYS_CLEAN.store(false, Ordering::Relaxed);
+        assert_eq!(written.len(), cleaned.len());
+        for (path, bytes) in &cleaned {
+            assert!(
+                written.get(path) == Some(bytes),
+                "{path} differs:\n{}\n---\n{}",
+                String::from_utf8_lossy(written.get(path).map_or(&[][..], |b| b)),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
 }

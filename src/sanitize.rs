@@ -185,6 +185,36 @@ pub fn clean(html: &str) -> String {
     }
 }
 
+/// What [`clean`] would publish of `html`, a page body made only from
+/// Markdown the allow-list passes as it is written (see
+/// `markdown::written_plainly`), worked out without the sanitiser's second
+/// parse when its bytes are ones the sanitiser would write back byte for
+/// byte; `None` when they are not (then use [`clean`]). The bytes that make
+/// the difference are those the two serialisations write differently (a
+/// no-break space, a character reference, an escaped quotation mark, a
+/// self-closing tag, a carriage return) and characters a page may not
+/// hold.
+pub fn as_written(html: &str) -> Option<String> {
+    let aligned = alignment_as_classes(html);
+    (written_back_unchanged(&aligned)
+        && matches!(crate::source::publishable(&aligned), Cow::Borrowed(_)))
+    .then(|| aligned.into_owned())
+}
+
+/// Whether the sanitiser's serialiser writes `html` (the Markdown writer's,
+/// from plainly written Markdown) back as it is: none of the bytes it
+/// writes another way.
+fn written_back_unchanged(html: &str) -> bool {
+    const OTHERWISE_WRITTEN: &[&str] = &["\u{a0}", "&#", "&quot;", "/>", "\r"];
+    !OTHERWISE_WRITTEN.iter().any(|b| html.contains(b))
+}
+
+/// Whether the allow-list keeps the class `class` on `element` (the
+/// renderer's own classes, and `language-…` on code).
+pub fn keeps_class(element: &str, class: &str) -> bool {
+    class_allowed(element, class)
+}
+
 /// Table cells' alignment as the Markdown writer sets it
 /// (`style="text-align: right"`), written as the theme's classes
 /// (`class="align-right"`).
@@ -665,5 +695,23 @@ mod tests {
         let html = "<blockquote>".repeat(2_000) + "x" + &"</blockquote>".repeat(2_000);
         assert!(clean(&html).contains('x'));
         let _ = check_fragment(&html);
+    }
+
+    #[test]
+    fn html_is_published_as_written_only_where_the_sanitiser_writes_it_back_the_same() {
+        let plain = "<h2 id=\"a\">A &amp; B</h2>\n<p>It's <em>so</em> &lt; 3 &gt; 2. <a href=\"b.html#c\" title=\"See B\">B</a></p>\n<table><thead><tr><th style=\"text-align: left\">x</th></tr></thead><tbody><tr><td>y</td></tr></tbody></table>\n";
+        assert_eq!(as_written(plain), Some(clean(plain)));
+        // Each is written another way by the sanitiser, so it is parsed.
+        for other in [
+            "<p>10\u{a0}kg</p>\n",
+            "<p><a href=\"x&#x27;y\">x</a></p>\n",
+            "<p>a &quot;b&quot;</p>\n",
+            "<p>line<br />break</p>\n",
+            "<p>a\r\nb</p>\n",
+            "<p>a\u{10}b</p>\n",
+        ] {
+            assert_eq!(as_written(other), None, "{other:?}");
+            assert_ne!(clean(other), other, "{other:?} is written back the same");
+        }
     }
 }

@@ -145,8 +145,10 @@ pub fn to_html(
     };
     let mut nesting = markdown::Nesting::default();
     let mut marker = super::marks::Marker::default();
+    let mut plain = true;
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
         let event = super::marks::scrub(event);
+        plain &= markdown::written_plainly(&event);
         marker.see(text, &event, range.start, &mut writer.events);
         nesting.see(&event);
         if nesting.too_deep() {
@@ -159,11 +161,46 @@ pub fn to_html(
     let mut html = String::with_capacity(text.markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, writer.events.into_iter());
     // Raw HTML the author wrote goes through the allow-list; what the
-    // renderer wrote passes it unchanged. The council's and editors' text is then marked.
+    // renderer wrote passes it unchanged, so text with none is not parsed
+    // again. The council's and editors' text is then marked.
+    let written = plain && !always_clean();
+    let safe = match written
+        .then(|| crate::sanitize::as_written(&html))
+        .flatten()
+    {
+        Some(safe) => {
+            #[cfg(test)]
+            AS_WRITTEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            safe
+        }
+        None => crate::sanitize::clean(&html),
+    };
     super::editorial::dress(
-        super::marks::dress(crate::sanitize::clean(&html), text, options.strings),
+        super::marks::dress(safe, text, options.strings),
         options.strings,
     )
+}
+
+/// Whether every text goes through the whole allow-list: set by the test
+/// that compares the two ways of publishing plainly written text.
+#[cfg(test)]
+pub(crate) static ALWAYS_CLEAN: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// How many texts were published as written, without the allow-list's
+/// parse: for the same test, to show it compared some.
+#[cfg(test)]
+pub(crate) static AS_WRITTEN: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
+#[cfg(test)]
+fn always_clean() -> bool {
+    ALWAYS_CLEAN.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[cfg(not(test))]
+fn always_clean() -> bool {
+    false
 }
 
 /// Turns the parser's events for one text into the events the HTML is

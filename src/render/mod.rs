@@ -43,6 +43,8 @@ mod credits;
 mod editorial;
 mod feeds;
 mod html;
+#[cfg(test)]
+pub(crate) use html::{ALWAYS_CLEAN, AS_WRITTEN};
 mod marks;
 mod nav;
 mod print;
