@@ -19,7 +19,7 @@
 //! fragment of another page, which waits for that page's ids. It reads
 //! rendered and static files only; it changes nothing.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -435,7 +435,10 @@ pub fn check(
 /// page outlives its reading.
 pub struct Reader<'a> {
     edition: &'a str,
-    paths: HashSet<&'a str>,
+    /// The paths of the edition's files. Every link of every page is looked
+    /// up here, so they are hashed with foldhash (the paths come from the
+    /// root's own files, so a hash made to resist chosen keys buys nothing).
+    paths: foldhash::HashSet<&'a str>,
     address: Option<&'a str>,
 }
 
@@ -509,7 +512,7 @@ impl<'a> Reader<'a> {
             .iter()
             .flat_map(|r| r.css_problems.iter().cloned())
             .collect();
-        let ids: HashMap<&str, &HashSet<String>> = reads
+        let ids: HashMap<&str, &foldhash::HashSet<String>> = reads
             .iter()
             .filter_map(|r| Some((r.path.as_str(), &r.page.as_ref()?.ids)))
             .collect();
@@ -537,7 +540,7 @@ impl<'a> Reader<'a> {
 /// there (judged once every page's ids are known), and its outside links
 /// as `(address, page)`.
 struct PageRead {
-    ids: HashSet<String>,
+    ids: foldhash::HashSet<String>,
     problems: Vec<Diagnostic>,
     broken: Vec<BrokenLink>,
     to_fragments: Vec<FragmentLink>,
@@ -554,7 +557,7 @@ struct FragmentLink {
 
 impl FragmentLink {
     /// The broken link, when the target page is read and has no such id.
-    fn broken(&self, ids: &HashMap<&str, &HashSet<String>>) -> Option<BrokenLink> {
+    fn broken(&self, ids: &HashMap<&str, &foldhash::HashSet<String>>) -> Option<BrokenLink> {
         let known = ids.get(self.target.as_str())?;
         (!known.contains(&self.fragment)).then(|| BrokenLink {
             url: self.url.clone(),
@@ -589,7 +592,7 @@ impl Page<'_> {
 
 /// Reads one page's attributes (see [`PageRead`]); `paths` are the
 /// edition's files.
-fn read_page(page: &Page, all: &[Attribute], paths: &HashSet<&str>) -> PageRead {
+fn read_page(page: &Page, all: &[Attribute], paths: &foldhash::HashSet<&str>) -> PageRead {
     let (edition, path) = (page.edition, page.path);
     let mut problems = Vec::new();
     let mut broken = Vec::new();
