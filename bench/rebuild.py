@@ -28,24 +28,9 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from history import timed  # noqa: E402  (the same /usr/bin/time -v reading)
 PAGE = os.path.join("content", "section-01", "page-00001.md")
-
-
-def timed(cmd):
-    """Runs `cmd` under /usr/bin/time -v; returns (wall seconds, peak RSS MiB)."""
-    done = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
-    if done.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{done.stderr[-2000:]}")
-    wall = rss = None
-    for line in done.stderr.splitlines():
-        line = line.strip()
-        if line.startswith("Elapsed (wall clock) time"):
-            clock = line.rsplit(" ", 1)[1].split(":")
-            wall = sum(float(p) * 60 ** i for i, p in enumerate(reversed(clock)))
-        if line.startswith("Maximum resident set size"):
-            rss = int(line.rsplit(" ", 1)[1]) / 1024
-    return wall, rss
 
 
 def same_tree(a, b):
@@ -87,13 +72,13 @@ def main():
     cold, edit, nocache = [], [], []
     for n in range(args.rounds):
         shutil.rmtree(cache, ignore_errors=True)
-        cold.append(timed(build + ["--out", out, "--cache", cache]))
+        cold.append(timed(build + ["--out", out, "--cache", cache], None))
         with open(page, encoding="utf-8") as f:
             text = f.read()
         with open(page, "w", encoding="utf-8") as f:
             f.write(text.rstrip("\n") + f"\n\nA sentence added in round {n + 1}.\n")
-        edit.append(timed(build + ["--out", out, "--cache", cache]))
-        nocache.append(timed(build + ["--out", check, "--no-cache"]))
+        edit.append(timed(build + ["--out", out, "--cache", cache], None))
+        nocache.append(timed(build + ["--out", check, "--no-cache"], None))
         if not same_tree(out, check):
             sys.exit(f"round {n + 1}: the build with the cache differs from one without")
 

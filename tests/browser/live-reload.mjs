@@ -9,7 +9,7 @@
 // status 1 if the tab does not reload within 10 seconds.
 
 import fs from "node:fs";
-import { chromium } from "playwright-core";
+import { launch } from "./site-files.mjs";
 
 const [url, file, from, to] = process.argv.slice(2);
 if (!url || !file || !from || !to) {
@@ -17,14 +17,10 @@ if (!url || !file || !from || !to) {
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.HANDBOOK_CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 let failed = false;
 try {
-  const page = await browser.newPage();
+  const page = await browser.context.newPage();
   await page.goto(url, { waitUntil: "load" });
   // Wait until the page's event stream is connected before saving.
   await page.waitForSelector("html[data-live-reload=connected]", { state: "attached", timeout: 10000 });

@@ -13,8 +13,8 @@
 // Exit status 1 if no results are shown within 20 seconds.
 
 import fs from "node:fs";
-import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
+import { launch } from "./site-files.mjs";
 
 const [out, edition, query] = process.argv.slice(2);
 if (!out || !edition || !query) {
@@ -24,14 +24,10 @@ if (!out || !edition || !query) {
 
 const server = await serve(fs.realpathSync(out));
 const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.HANDBOOK_CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 let failed = false;
 try {
-  const page = await browser.newPage();
+  const page = await browser.context.newPage();
   const folders = new Set();
   page.on("request", (request) => {
     const url = new URL(request.url());
