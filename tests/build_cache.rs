@@ -100,3 +100,34 @@ fn a_build_after_an_edit_makes_again_only_what_the_edit_changed() {
         "a deleted cache changed the output"
     );
 }
+
+/// A cache folder that cannot be written (here a file stands in its place)
+/// costs a warning that says so and what to do, never the build.
+#[test]
+fn a_cache_that_cannot_be_written_is_a_warning_and_the_site_is_built_all_the_same() {
+    let root = copy_of_model();
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    std::fs::write(&cache, "not a folder").unwrap();
+    let out = work.path().join("out");
+    let run = handbook_in(
+        root.path(),
+        &[
+            "build",
+            "--out",
+            out.to_str().unwrap(),
+            "--cache",
+            cache.to_str().unwrap(),
+        ],
+    );
+    assert_ok(&run);
+    let said = text(&run);
+    assert!(
+        said.contains("cannot keep parts of the search index in the build cache")
+            && said.contains("--no-cache"),
+        "{said}"
+    );
+    let none = work.path().join("none");
+    build(root.path(), &none, &["--no-cache"]);
+    assert!(snapshot(&out) == snapshot(&none));
+}
