@@ -9,7 +9,7 @@
 //! 3. [`link`] substitutes variables and resolves cross-references, giving a
 //!    [`link::LinkedEdition`];
 //! 4. [`render`] turns that into HTML and other files in memory;
-//! 5. [`write`] swaps the files into the output folder atomically.
+//! 5. [`write`](mod@write) swaps the files into the output folder atomically.
 //!
 //! [`pipeline`] runs the stages; problems are gathered as
 //! [`diagnostic::Diagnostic`] values along the way and reported together.

@@ -9,7 +9,7 @@
 //! and the temporary folder is removed (a killed build's folder by the next
 //! build: each is named after the process that made it). Every output path is
 //! checked once more: nothing lands outside the output folder, and every name
-//! is safe on Windows file shares ([`unsafe_name`](crate::names::unsafe_name)). A file the build
+//! is safe on Windows file shares ([`crate::names::unsafe_name`]). A file the build
 //! cache keeps ([`Content::Kept`]) is hard-linked rather than written again
 //! where the file system allows. This is the only stage that writes the
 //! output (the build cache writes only inside its own folder).

@@ -1,11 +1,11 @@
 //! `handbook serve`: a preview of one edition on this computer that
 //! rebuilds as files are saved and reloads the open pages.
 //!
-//! Split by job: [`session`] builds the edition through
+//! Split by job: `session` builds the edition through
 //! `pipeline::Preview` (the same stages and renderer as `build`) and
-//! swaps the new files in; [`follow_up`] renews the search index and checks
-//! links in the background, after the pages are served; [`watch`] turns
-//! file-system events into saves; [`routes`] answers HTTP requests from
+//! swaps the new files in; `follow_up` renews the search index and checks
+//! links in the background, after the pages are served; `watch` turns
+//! file-system events into saves; `routes` answers HTTP requests from
 //! memory, adding the reload script and, after a failed save, the problems.
 //!
 //! Files are served from memory; nothing is written to disk. A save is
