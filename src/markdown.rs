@@ -34,14 +34,14 @@ pub fn written_plainly(event: &Event) -> bool {
             attrs.is_empty()
                 && classes
                     .iter()
-                    .all(|c| crate::sanitize::keeps_class("h2", c))
+                    .all(|c| crate::sanitize::class_allowed("h2", c))
         }
         Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) => {
-            let language = info.split_ascii_whitespace().next().unwrap_or("");
-            info.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
-                && (language.is_empty()
-                    || crate::sanitize::keeps_class("code", &format!("language-{language}")))
+            info.is_empty()
+                || (info
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
+                    && crate::sanitize::class_allowed("code", &format!("language-{info}")))
         }
         Event::Start(Tag::Link { dest_url, .. }) => {
             let scheme = crate::sanitize::scheme_of(dest_url);

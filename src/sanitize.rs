@@ -108,7 +108,7 @@ const ALWAYS_NOTICED: &[&str] = &[
 ];
 
 /// Whether the renderer may give an element this class.
-fn class_allowed(element: &str, class: &str) -> bool {
+pub fn class_allowed(element: &str, class: &str) -> bool {
     match element {
         "a" => class == "glossary-term",
         "span" => matches!(
@@ -207,12 +207,6 @@ pub fn as_written(html: &str) -> Option<String> {
 fn written_back_unchanged(html: &str) -> bool {
     const OTHERWISE_WRITTEN: &[&str] = &["\u{a0}", "&#", "&quot;", "/>", "\r"];
     !OTHERWISE_WRITTEN.iter().any(|b| html.contains(b))
-}
-
-/// Whether the allow-list keeps the class `class` on `element` (the
-/// renderer's own classes, and `language-…` on code).
-pub fn keeps_class(element: &str, class: &str) -> bool {
-    class_allowed(element, class)
 }
 
 /// Table cells' alignment as the Markdown writer sets it
