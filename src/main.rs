@@ -57,7 +57,7 @@ enum Command {
         /// Leave out the published versions (releases) even when the root's git history has them.
         #[arg(long)]
         no_history: bool,
-        /// The build cache, where past releases' pages and the parts of each edition's search index are kept between builds (default: `.handbook-cache` beside --out). Safe to delete.
+        /// The build cache, where past releases' pages and each edition's search index are kept between builds (default: `.handbook-cache` beside --out). Safe to delete.
         #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
         cache: Option<PathBuf>,
         /// Keep no build cache: make past releases' pages every time.

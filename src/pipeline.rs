@@ -178,7 +178,7 @@ fn run_into(
     };
     let results = make_editions(&shared, with_model, &diagnostics, progress);
     if let (Some(why), Some(store)) = (shared.kept.unwritable(), &shared.store) {
-        diagnostics.push(unwritable_cache(store, "parts of the search index", &why));
+        diagnostics.push(unwritable_cache(store, "the search index", &why));
     }
     // Said only when nothing is wrong: the problems come first.
     if !diagnostics.has_errors() {
@@ -252,7 +252,7 @@ struct Shared<'a> {
     releases: Vec<history::Release>,
     /// The build cache, if the run keeps one.
     store: Option<Store>,
-    /// Where parts of search indexes made before are found (the build cache).
+    /// Where search indexes made before are found (the build cache).
     kept: crate::search::Kept,
     /// Where each edition's files are written as soon as it is checked, and
     /// whether an edition goes at the top of the output (one edition alone)
@@ -518,8 +518,8 @@ struct Checked<'a> {
     /// Paths in the edition (from its top) that will be there besides the
     /// site's own files: past releases' pages, the other languages' files.
     known: &'a [String],
-    /// Whether to build its search index, and where parts of indexes made
-    /// before are kept.
+    /// Whether to build its search index, and where indexes made before are
+    /// kept.
     search: Option<&'a crate::search::Kept>,
     /// The strings files of its theme words, where links they write are found.
     strings: &'a [Arc<crate::diagnostic::SourceFile>],
@@ -1157,10 +1157,10 @@ fn unwritable_cache(store: &Store, what: &str, why: &dyn std::fmt::Display) -> D
             store.dir().display()
         ),
     )
-    .hint("the site is built all the same, and the next build makes it again; let Handbook write in the cache folder, or delete it (that is always safe), or use `--no-cache` to keep none")
+    .hint("the site is built all the same, but what was not kept is made again on every build, so builds take longer; let Handbook write in the cache folder, or delete it (that is always safe), or use `--no-cache` to keep none")
 }
 
-/// Where a run finds parts of search indexes made before: its build cache,
+/// Where a run finds search indexes made before: its build cache,
 /// if it keeps one and this program's own file can be read.
 fn search_kept(request: &Request) -> crate::search::Kept {
     match (&request.cache, program_key()) {

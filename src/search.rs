@@ -7,11 +7,13 @@
 //! the fallback without JavaScript. Only the marked element of each page is
 //! handed to Pagefind (the index is the same; the rest need not be parsed).
 //!
-//! An edition of more than [`PART_PAGES`] pages is indexed in parts, each
-//! page in the part its address falls in; the parts are made in parallel
-//! and merged by the search page. A part made before from the same pages is
-//! taken from where [`Kept`] keeps it: the build cache for `build`, memory
-//! for `serve` (a save makes again only the part of the page it changed).
+//! Each edition has one index, so a reader's results are ranked by the
+//! word statistics of the whole edition. (An index made in parts and merged
+//! by the search page ranked each part by its own statistics, so a page
+//! could come below one that used the words less.) An index made before
+//! from the same pages is taken from where [`Kept`] keeps it: the build
+//! cache for `build`, memory for `serve` (a save that changes no indexed
+//! text does not make it again).
 //! This is the one module that talks to Pagefind; it does not render or
 //! write files.
 
@@ -146,28 +148,10 @@ fn marked_element(html: &[u8]) -> Option<std::ops::Range<usize>> {
     }
 }
 
-/// The most pages one part of an edition's index holds, as a rule. An
-/// edition with more pages is indexed as several parts, made at the same
-/// time on different threads and kept apart in the build cache, and the
-/// search page merges them (Pagefind's multi-index search ranks the results
-/// of every part as one list). A part of a thousand pages keeps the word
-/// statistics Pagefind ranks by close to those of the whole edition.
-pub const PART_PAGES: usize = 1000;
-
-/// The most parts an edition's index is split into: the search page fetches
-/// each part's list of words when a reader searches.
-const MOST_PARTS: usize = 16;
-
-/// The file of the index folder that lists the folders of its other parts
-/// (`{"parts":["part-3/"]}`, relative to the index folder), which the
-/// search page reads to merge them.
-pub const PARTS_FILE: &str = "parts.json";
-
-/// The paths in an edition of [`FIXED_FILES`] and [`PARTS_FILE`].
+/// The paths in an edition of [`FIXED_FILES`].
 pub fn fixed_paths() -> Vec<String> {
     FIXED_FILES
         .iter()
-        .chain(std::iter::once(&PARTS_FILE))
         .map(|name| format!("{INDEX_DIR}/{name}"))
         .collect()
 }
@@ -179,11 +163,10 @@ pub fn index(files: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostic> {
 
 /// Builds the search index of an edition's pages in the language whose
 /// code is `lang` (`en`, `cy`): Pagefind reads and stems words by it.
-/// Returns the files to publish under [`INDEX_DIR`]: the first part's
-/// bundle, the other parts' index files under `part-N/`, and
-/// [`PARTS_FILE`]. A part made before from the same pages (same addresses,
-/// same indexed text, same language, same program) is taken from `kept`
-/// instead of being made again; it is byte for byte what would be made.
+/// Returns the files to publish under [`INDEX_DIR`], sorted by path. An
+/// index made before from the same pages (same addresses, same indexed
+/// text, same language, same program) is taken from `kept` instead of being
+/// made again; it is byte for byte what would be made.
 pub fn index_in(
     files: &[OutputFile],
     lang: &str,
@@ -194,89 +177,26 @@ pub fn index_in(
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| Some((format!("/{}", f.path), indexed_part(&f.content)?)))
         .collect();
-    let parts = parts_of(pages);
-    let made: Vec<Result<Arc<PartFiles>, Diagnostic>> = parts
-        .par_iter()
-        .map(|(_, pages)| kept.part(lang, pages))
-        .collect();
-    let mut out = Vec::new();
-    let mut others = Vec::new();
-    for ((number, _), files) in parts.iter().zip(made) {
-        // Moved when nothing else holds them (the preview's memory does).
-        let files = Arc::try_unwrap(files?).unwrap_or_else(|kept| kept.as_ref().clone());
-        let folder = if out.is_empty() {
-            format!("{INDEX_DIR}/")
-        } else {
-            others.push(format!("part-{number}/"));
-            format!("{INDEX_DIR}/part-{number}/")
-        };
-        let primary = others.is_empty();
-        out.extend(
-            files
-                .into_iter()
-                .filter(|(name, _)| primary || merged_part_needs(name))
-                .map(|(name, bytes)| OutputFile {
-                    path: format!("{folder}{name}"),
-                    content: Content::Bytes(bytes),
-                }),
-        );
-    }
-    out.push(OutputFile {
-        path: format!("{INDEX_DIR}/{PARTS_FILE}"),
-        content: Content::Bytes(
-            serde_json::json!({ "parts": others })
-                .to_string()
-                .into_bytes(),
-        ),
-    });
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    let bundle = kept.bundle(lang, &pages)?;
+    // Moved when nothing else holds it (the preview's memory does).
+    let bundle = Arc::try_unwrap(bundle).unwrap_or_else(|kept| kept.as_ref().clone());
+    Ok(bundle
+        .into_iter()
+        .map(|(name, bytes)| OutputFile {
+            path: format!("{INDEX_DIR}/{name}"),
+            content: Content::Bytes(bytes),
+        })
+        .collect())
 }
 
-/// An edition's indexed pages (address, indexed part) cut into parts of
-/// about [`PART_PAGES`], each with its number. A page's part is chosen by
-/// its address alone, so a page added or taken away changes only its own
-/// part (unless the number of parts changes). Parts left empty are left
-/// out; one part holds every page of an edition of up to [`PART_PAGES`]
-/// (or none: the index of no pages).
-fn parts_of(pages: Vec<Page<'_>>) -> Vec<(usize, Vec<Page<'_>>)> {
-    let count = pages.len().div_ceil(PART_PAGES).clamp(1, MOST_PARTS);
-    if count == 1 {
-        return vec![(1, pages)];
-    }
-    let mut parts: Vec<Vec<Page>> = vec![Vec::new(); count];
-    for page in pages {
-        let key = crate::fingerprint::Fingerprint::default()
-            .text(&page.0)
-            .finish();
-        let bucket = u64::from_le_bytes(key[..8].try_into().unwrap_or_default()) % count as u64;
-        parts[bucket as usize].push(page);
-    }
-    (1..=count)
-        .zip(parts)
-        .filter(|(_, pages)| !pages.is_empty())
-        .collect()
-}
-
-/// Whether a part merged into the first needs the file `name` of its own
-/// bundle: its entry file, word lists, filters and page fragments. Its
-/// scripts and WebAssembly are the first part's.
-fn merged_part_needs(name: &str) -> bool {
-    name == "pagefind-entry.json"
-        || name.ends_with(".pf_meta")
-        || ["index/", "fragment/", "filter/"]
-            .iter()
-            .any(|folder| name.starts_with(folder))
-}
-
-/// The files of one part's bundle: name within the part, bytes; sorted by name.
-type PartFiles = Vec<(String, Vec<u8>)>;
+/// The files of an index's bundle: name within [`INDEX_DIR`], bytes; sorted by name.
+type Bundle = Vec<(String, Vec<u8>)>;
 
 /// An indexed page: its address in the edition (`/step-3.html`) and its indexed part.
 type Page<'a> = (String, Indexed<'a>);
 
-/// Makes one part's bundle from its pages.
-fn make_part(lang: &str, pages: &[Page]) -> Result<PartFiles, Diagnostic> {
+/// Makes the bundle of an index of `pages`.
+fn make_bundle(lang: &str, pages: &[Page]) -> Result<Bundle, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| failed(&e))?;
@@ -293,7 +213,7 @@ fn make_part(lang: &str, pages: &[Page]) -> Result<PartFiles, Diagnostic> {
                 .map_err(|e| failed(&e))?;
         }
         let bundle = index.get_files().await.map_err(|e| failed(&e))?;
-        let mut files: PartFiles = bundle
+        let mut files: Bundle = bundle
             .into_iter()
             .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
             .filter(|(name, _)| !unused(name))
@@ -313,14 +233,14 @@ fn failed(e: &dyn std::fmt::Display) -> Diagnostic {
     )
 }
 
-/// Parts kept in memory by key, each with whether it was used since
+/// Indexes kept in memory by key, each with whether it was used since
 /// [`Kept::forget_unused`] last ran.
-type Remembered = HashMap<[u8; 16], (Arc<PartFiles>, bool)>;
+type Remembered = HashMap<[u8; 16], (Arc<Bundle>, bool)>;
 
-/// The kind of build cache entry that holds one part of an index.
-const PART_ENTRY: &str = "search-part";
+/// The kind of build cache entry that holds an edition's index.
+const INDEX_ENTRY: &str = "search-index";
 
-/// Where parts of indexes made before are kept, found by the key of what
+/// Where indexes made before are kept, found by the key of what
 /// they were made from: the build cache (a folder, between builds), memory
 /// (between the preview's saves), both or neither.
 #[derive(Default)]
@@ -328,10 +248,10 @@ pub struct Kept {
     /// The build cache and the key of this program, which says which
     /// Pagefind made an entry.
     store: Option<(Store, [u8; 16])>,
-    /// Parts kept in memory, if any are, and whether each was used since
+    /// Indexes kept in memory, if any are, and whether each was used since
     /// [`Kept::forget_unused`] last ran.
     memory: Option<Mutex<Remembered>>,
-    /// The first reason a part could not be put in the build cache.
+    /// The first reason an index could not be put in the build cache.
     unwritable: Mutex<Option<std::io::Error>>,
 }
 
@@ -342,14 +262,14 @@ impl std::fmt::Debug for Kept {
 }
 
 impl Kept {
-    /// Nowhere: every part is made.
+    /// Nowhere: every index is made.
     pub fn none() -> Self {
         Self::default()
     }
 
     /// In the build cache `store`, under keys that include `program`, the
     /// key of this program's own file (a new program, perhaps with another
-    /// Pagefind, never reads an older one's parts).
+    /// Pagefind, never reads an older one's indexes).
     pub fn in_store(store: Store, program: [u8; 16]) -> Self {
         Self {
             store: Some((store, program)),
@@ -365,8 +285,8 @@ impl Kept {
         }
     }
 
-    /// Forgets the parts kept in memory that no index asked for since this
-    /// last ran (the preview keeps only the parts of its latest index).
+    /// Forgets the indexes kept in memory that no build asked for since
+    /// this last ran (the preview keeps only its latest index).
     pub fn forget_unused(&self) {
         if let Some(memory) = &self.memory {
             let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
@@ -374,17 +294,17 @@ impl Kept {
         }
     }
 
-    /// Why a part could not be kept in the build cache, if one could not
+    /// Why an index could not be kept in the build cache, if one could not
     /// (the first reason; the build is right all the same).
     pub fn unwritable(&self) -> Option<String> {
         let why = self.unwritable.lock().unwrap_or_else(|e| e.into_inner());
         why.as_ref().map(ToString::to_string)
     }
 
-    /// The part made of `pages` in `lang`: kept, or made and kept.
-    fn part(&self, lang: &str, pages: &[Page]) -> Result<Arc<PartFiles>, Diagnostic> {
+    /// The bundle of the index of `pages` in `lang`: kept, or made and kept.
+    fn bundle(&self, lang: &str, pages: &[Page]) -> Result<Arc<Bundle>, Diagnostic> {
         if self.store.is_none() && self.memory.is_none() {
-            return make_part(lang, pages).map(Arc::new);
+            return make_bundle(lang, pages).map(Arc::new);
         }
         let key = self.key(lang, pages);
         if let Some(found) = self.remembered(&key) {
@@ -393,11 +313,11 @@ impl Kept {
         let stored = self
             .store
             .as_ref()
-            .and_then(|(store, _)| store.get(PART_ENTRY, &key));
+            .and_then(|(store, _)| store.get(INDEX_ENTRY, &key));
         let files = match stored {
             Some(entry) => Arc::new(entry.files),
             None => {
-                let files = Arc::new(make_part(lang, pages)?);
+                let files = Arc::new(make_bundle(lang, pages)?);
                 self.put(&key, &files);
                 files
             }
@@ -409,11 +329,11 @@ impl Kept {
         Ok(files)
     }
 
-    /// The key of a part: the program, the language and every page's
+    /// The key of an index: the program, the language and every page's
     /// address and indexed text, in order.
     fn key(&self, lang: &str, pages: &[Page]) -> [u8; 16] {
         let mut f = crate::fingerprint::Fingerprint::default();
-        f.text("search part 1").text(lang);
+        f.text("search index 2").text(lang);
         if let Some((_, program)) = &self.store {
             f.bytes(program);
         }
@@ -424,7 +344,7 @@ impl Kept {
         f.finish()
     }
 
-    fn remembered(&self, key: &[u8; 16]) -> Option<Arc<PartFiles>> {
+    fn remembered(&self, key: &[u8; 16]) -> Option<Arc<Bundle>> {
         let memory = self.memory.as_ref()?;
         let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
         let (files, used) = memory.get_mut(key)?;
@@ -432,7 +352,7 @@ impl Kept {
         Some(Arc::clone(files))
     }
 
-    fn put(&self, key: &[u8; 16], files: &PartFiles) {
+    fn put(&self, key: &[u8; 16], files: &Bundle) {
         let Some((store, _)) = &self.store else {
             return;
         };
@@ -440,7 +360,7 @@ impl Kept {
             about: Vec::new(),
             files: files.clone(),
         };
-        if let Err(why) = store.put(PART_ENTRY, key, &entry) {
+        if let Err(why) = store.put(INDEX_ENTRY, key, &entry) {
             let mut first = self.unwritable.lock().unwrap_or_else(|e| e.into_inner());
             first.get_or_insert(why);
         }

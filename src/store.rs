@@ -125,16 +125,16 @@ impl Store {
     }
 
     /// Stores `entry` of `kind` under `key`, replacing any entry there.
-    /// Errors are the file system's (the folder cannot be made or written),
-    /// naming the entry.
+    /// Errors are the file system's, naming the folder that cannot be made
+    /// or the entry that cannot be written.
     pub fn put(&self, kind: &str, key: &[u8; 16], entry: &Entry) -> std::io::Result<()> {
         let at = self.path_of(kind, key);
+        make_folder(at.parent().unwrap_or(&self.dir))?;
         self.put_at(&at, entry).map_err(|e| naming(&at, e))
     }
 
     fn put_at(&self, at: &Path, entry: &Entry) -> std::io::Result<()> {
         let folder = at.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(folder)?;
         let mut body = Fingerprint::default();
         for (_, bytes) in &entry.files {
             body.run(bytes);
@@ -203,6 +203,7 @@ impl Store {
         key: &[u8; 16],
         files: &[(&str, &[u8])],
     ) -> std::io::Result<()> {
+        make_folder(&self.dir.join(kind))?;
         self.put_folder(kind, key, files)
             .map_err(|e| naming(&self.folder_of(kind, key), e))
     }
@@ -214,7 +215,6 @@ impl Store {
         files: &[(&str, &[u8])],
     ) -> std::io::Result<()> {
         let parent = self.dir.join(kind);
-        std::fs::create_dir_all(&parent)?;
         let staged = tempfile::Builder::new()
             .prefix(".new-")
             .tempdir_in(&parent)?;
@@ -283,6 +283,17 @@ struct Recorded {
 }
 
 /// `error`, saying the entry it happened to (unless it says a path already).
+/// Makes `folder` and those above it; the error says which folder could
+/// not be made, and why.
+fn make_folder(folder: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(folder).map_err(|error| {
+        std::io::Error::new(
+            error.kind(),
+            format!("the folder {} cannot be made: {error}", folder.display()),
+        )
+    })
+}
+
 fn naming(entry: &Path, error: std::io::Error) -> std::io::Error {
     if error.to_string().contains(&*entry.to_string_lossy()) {
         return error;

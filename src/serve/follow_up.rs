@@ -33,7 +33,7 @@ pub(super) struct Followup {
 }
 
 /// The background thread: renews the search index from the pages of the
-/// latest build (only the parts of it whose pages changed are made again),
+/// latest build (not made again if no indexed text changed),
 /// and checks its links, after the pages are already served. Work for a
 /// build that a newer one replaced is merged into the newer one's.
 fn follow_up(shared: &Shared, queue: Receiver<Followup>) {

@@ -170,27 +170,11 @@
     results.hidden = false;
   }
 
-  // A large edition's index comes in parts: the first in pagefind/, the
-  // others in the folders pagefind/parts.json lists, merged into one search
-  // whose results are ranked as one list.
-  var folder = new URL("pagefind/", document.baseURI).href;
-  function otherParts() {
-    return fetch(folder + "parts.json")
-      .then(function (response) {
-        return response.ok ? response.json() : { parts: [] };
-      })
-      .then(function (list) {
-        return list.parts || [];
-      });
-  }
-  import(folder + "pagefind.js")
+  var bundle = new URL("pagefind/pagefind.js", document.baseURI).href;
+  import(bundle)
     .then(function (pagefind) {
       return pagefind.options({ baseUrl: "/" }).then(function () {
         return pagefind.init();
-      }).then(otherParts).then(function (parts) {
-        return Promise.all(parts.map(function (part) {
-          return pagefind.mergeIndex(folder + part, { baseUrl: "/" });
-        }));
       }).then(function () {
         return pagefind.search(query);
       });
