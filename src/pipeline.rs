@@ -1148,16 +1148,31 @@ fn cache_kept(
     diagnostics.push(unwritable_cache(store, &what, &why));
 }
 
-/// The warning that `what` could not be kept in the build cache, and why.
+/// The warning that `what` could not be kept in the build cache, and why,
+/// in plain words: a cache whose place holds a file is said to be one (the
+/// file is the user's, so the hint does not offer to delete it), and the
+/// file system's error number is left out.
 fn unwritable_cache(store: &Store, what: &str, why: &dyn std::fmt::Display) -> Diagnostic {
+    let dir = store.dir();
+    if dir.exists() && !dir.is_dir() {
+        return Diagnostic::warning(
+            "cache-unwritable",
+            format!(
+                "cannot keep {what} in the build cache: {} is a file, and the build cache must be a folder",
+                dir.display()
+            ),
+        )
+        .hint("give `--cache` the path of a folder (Handbook makes it if it is not there), or use `--no-cache` to keep none; the site is built all the same, but builds take longer without the cache");
+    }
+    let why = why.to_string();
+    let why = why
+        .rfind(" (os error ")
+        .map_or(why.as_str(), |at| &why[..at]);
     Diagnostic::warning(
         "cache-unwritable",
-        format!(
-            "cannot keep {what} in the build cache {}: {why}",
-            store.dir().display()
-        ),
+        format!("cannot keep {what} in the build cache {}: {why}", dir.display()),
     )
-    .hint("the site is built all the same, but what was not kept is made again on every build, so builds take longer; let Handbook write in the cache folder, or delete it (that is always safe), or use `--no-cache` to keep none")
+    .hint("the site is built all the same, but what could not be kept is made again on every build, so builds take longer; let Handbook write in the cache folder, or delete the cache folder (that is always safe), or use `--no-cache` to keep none")
 }
 
 /// Where a run finds search indexes made before: its build cache,

@@ -108,37 +108,57 @@ fn a_build_takes_an_unchanged_index_from_the_cache_and_makes_an_edited_one_again
     );
 }
 
-/// A cache folder that cannot be written (here a file stands in its place)
-/// costs a warning that says so and what to do, never the build.
+/// A cache that cannot be written costs a warning in plain words that says
+/// what is wrong and what to do, never the build: here a file stands in
+/// the cache's place (the file is the user's: the warning does not offer to
+/// delete it), then in the place of a folder above it.
 #[test]
 fn a_cache_that_cannot_be_written_is_a_warning_and_the_site_is_built_all_the_same() {
     let root = copy_of_model();
     let work = tempfile::tempdir().unwrap();
-    let cache = work.path().join("cache");
-    std::fs::write(&cache, "not a folder").unwrap();
-    let out = work.path().join("out");
-    let run = handbook_in(
-        root.path(),
-        &[
-            "build",
-            "--out",
-            out.to_str().unwrap(),
-            "--cache",
-            cache.to_str().unwrap(),
-        ],
-    );
-    assert_ok(&run);
-    let said = text(&run);
-    assert!(
-        said.contains("cannot keep the search index in the build cache")
-            && said.contains(&format!(
-                "the folder {} cannot be made",
-                cache.join("search-index").display()
-            ))
-            && said.contains("--no-cache"),
-        "{said}"
-    );
+    let file = work.path().join("notes.txt");
+    std::fs::write(&file, "a file of the user's").unwrap();
     let none = work.path().join("none");
     build(root.path(), &none, &["--no-cache"]);
-    assert!(snapshot(&out) == snapshot(&none));
+    let cases = [
+        (
+            file.clone(),
+            format!(
+                "{} is a file, and the build cache must be a folder",
+                file.display()
+            ),
+        ),
+        (
+            file.join("cache"),
+            format!(
+                "the folder {} cannot be made: Not a directory",
+                file.join("cache").join("search-index").display()
+            ),
+        ),
+    ];
+    for (n, (cache, why)) in cases.iter().enumerate() {
+        let out = work.path().join(format!("out-{n}"));
+        let run = handbook_in(
+            root.path(),
+            &[
+                "build",
+                "--out",
+                out.to_str().unwrap(),
+                "--cache",
+                cache.to_str().unwrap(),
+            ],
+        );
+        assert_ok(&run);
+        let said = text(&run);
+        assert!(
+            said.contains("cannot keep the search index in the build cache")
+                && said.contains(why.as_str())
+                && said.contains("--no-cache")
+                && !said.contains("os error"),
+            "{said}"
+        );
+        assert_eq!(n == 0, !said.contains("delete"), "{said}");
+        assert!(snapshot(&out) == snapshot(&none));
+        assert_eq!(read(&file), "a file of the user's");
+    }
 }
