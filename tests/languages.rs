@@ -530,9 +530,13 @@ fn an_authority_words_the_theme_its_own_way_in_each_language() {
     write(
         root,
         "local-overrides/cwm/strings/en.yaml",
-        "translation_notice: \"\"\n",
+        "translation_notice: \"\"\nsearch_more: Next ten results\n",
     );
     let out = build(root, &["--no-search"]);
+    // The search page's script says the council's words too, in English as
+    // in Welsh.
+    assert!(read(out.join("search.html")).contains("data-more=\"Next ten results\""));
+    assert!(read(out.join("cy/search.html")).contains("data-more=\"Dangos rhagor o ganlyniadau\""));
     let welsh = read(out.join("cy/step-1.html"));
     assert!(
         welsh.contains("<a href=\"index.html\">Cartref</a>"),

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // A search on a built site, in a real browser, as a reader makes one.
 //
-//   node tests/browser/search.mjs OUT_DIR EDITION QUERY
+//   node tests/browser/search.mjs OUT_DIR EDITION QUERY [MORE]
 //
-// Serves OUT_DIR, opens EDITION/search.html?q=QUERY in Debian's Chromium
-// and prints what the reader is shown, one line each:
+// Serves OUT_DIR, opens EDITION/search.html?q=QUERY in Debian's Chromium,
+// presses "Show more results" MORE times (0 if not given) with the
+// keyboard, and prints what the reader is shown, one line each:
 //
 //   status: <the results' status line>
 //   result: <address of each result shown, in order>
+//   more: <"shown" or "hidden": the button for more results>
+//   focus: <the address of the link that has the focus, if one has>
 //   index: <each folder of the index the results' entries came from>
 //
 // Exit status 1 if no results are shown within 20 seconds.
@@ -16,7 +19,7 @@ import fs from "node:fs";
 import { serve } from "./serve.mjs";
 import { launch } from "./site-files.mjs";
 
-const [out, edition, query] = process.argv.slice(2);
+const [out, edition, query, more = "0"] = process.argv.slice(2);
 if (!out || !edition || !query) {
   console.error("usage: search.mjs OUT_DIR EDITION QUERY");
   process.exit(2);
@@ -37,8 +40,21 @@ try {
   await page.goto(`${base}/${edition}/search.html?q=${encodeURIComponent(query)}`, { waitUntil: "load" });
   await page.waitForSelector("#hb-search-status", { timeout: 20000 });
   console.log(`status: ${(await page.textContent("#hb-search-status")).trim()}`);
+  for (let pressed = 0; pressed < Number(more); pressed++) {
+    const before = await page.$$eval(".search-results__item", (items) => items.length);
+    await page.focus(".search-results__more");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      (n) => document.querySelectorAll(".search-results__item").length > n, before, { timeout: 20000 });
+  }
   for (const href of await page.$$eval(".search-results__title a", (links) => links.map((a) => a.href))) {
     console.log(`result: ${new URL(href).pathname}`);
+  }
+  const button = await page.$(".search-results__more");
+  console.log(`more: ${button && (await button.isVisible()) ? "shown" : "hidden"}`);
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.href);
+  if (focused) {
+    console.log(`focus: ${new URL(focused).pathname}`);
   }
   for (const folder of [...folders].sort()) {
     console.log(`index: ${folder}`);

@@ -131,8 +131,41 @@
     return p;
   }
 
-  function show(found, data) {
+  // One result: its page's title as a link, an excerpt, and up to three
+  // sections of the page that match.
+  function resultItem(page) {
+    var item = element("li", "search-results__item");
+    var heading = element("h2", "search-results__title");
+    var link = element("a", "", page.meta.title || page.url);
+    link.href = relative(page.url);
+    heading.appendChild(link);
+    item.appendChild(heading);
+    item.appendChild(excerpt(page.excerpt));
+    var subs = (page.sub_results || []).filter(function (sub) {
+      return sub.url !== page.url;
+    }).slice(0, 3);
+    if (subs.length) {
+      var sections = element("ul", "search-results__sections");
+      subs.forEach(function (sub) {
+        var li = element("li");
+        var a = element("a", "", sub.title);
+        a.href = relative(sub.url);
+        li.appendChild(a);
+        li.appendChild(excerpt(sub.excerpt));
+        sections.appendChild(li);
+      });
+      item.appendChild(sections);
+    }
+    return item;
+  }
+
+  // The results, best first, ten at a time: a button shows the next ten,
+  // and the first of them takes the focus, so a keyboard or screen reader
+  // user reads on from there (the new results are not read out as well).
+  var AT_A_TIME = 10;
+  function show(search) {
     results.textContent = "";
+    var found = search.results.length;
     var values = { query: query, count: String(found) };
     var status = element("p", "search-results__status",
       found === 0 ? say("none", "No results for “{query}”.", values) :
@@ -141,33 +174,39 @@
     status.id = "hb-search-status";
     results.appendChild(status);
     var list = element("ol", "search-results__list");
-    data.forEach(function (page) {
-      var item = element("li", "search-results__item");
-      var heading = element("h2", "search-results__title");
-      var link = element("a", "", page.meta.title || page.url);
-      link.href = relative(page.url);
-      heading.appendChild(link);
-      item.appendChild(heading);
-      item.appendChild(excerpt(page.excerpt));
-      var subs = (page.sub_results || []).filter(function (sub) {
-        return sub.url !== page.url;
-      }).slice(0, 3);
-      if (subs.length) {
-        var sections = element("ul", "search-results__sections");
-        subs.forEach(function (sub) {
-          var li = element("li");
-          var a = element("a", "", sub.title);
-          a.href = relative(sub.url);
-          li.appendChild(a);
-          li.appendChild(excerpt(sub.excerpt));
-          sections.appendChild(li);
-        });
-        item.appendChild(sections);
-      }
-      list.appendChild(item);
-    });
     results.appendChild(list);
-    results.hidden = false;
+    var more = element("button", "button search-results__more", say("more", "Show more results"));
+    more.type = "button";
+    more.hidden = true;
+    results.appendChild(more);
+    var shown = 0;
+    function next(focus) {
+      var batch = search.results.slice(shown, shown + AT_A_TIME);
+      return Promise.all(batch.map(function (r) {
+        return r.data();
+      })).then(function (data) {
+        var items = data.map(resultItem);
+        items.forEach(function (item) {
+          list.appendChild(item);
+        });
+        shown += items.length;
+        more.hidden = shown >= found;
+        if (focus && items.length) {
+          items[0].querySelector("a").focus();
+        }
+      });
+    }
+    more.addEventListener("click", function () {
+      more.disabled = true;
+      next(true).then(function () {
+        more.disabled = false;
+      });
+    });
+    return next(false).then(function () {
+      results.hidden = false;
+      // Said once, when the search is done; what the button adds is not.
+      results.setAttribute("aria-live", "off");
+    });
   }
 
   var bundle = new URL("pagefind/pagefind.js", document.baseURI).href;
@@ -179,13 +218,7 @@
         return pagefind.search(query);
       });
     })
-    .then(function (search) {
-      return Promise.all(search.results.slice(0, 10).map(function (r) {
-        return r.data();
-      })).then(function (data) {
-        show(search.results.length, data);
-      });
-    })
+    .then(show)
     .catch(function () {
       results.hidden = false;
       results.textContent = say("unavailable", "Search is not available here (it needs the handbook to be served by a web server). Use the A to Z below.");
