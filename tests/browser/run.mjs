@@ -15,7 +15,9 @@
 // and, per edition, the reader journeys: keyboard (skip link, visible focus on
 // every Tab stop), cross-references (model), print view and print stylesheet,
 // the contents list folded away on a phone and open beside the page on a wide screen,
-// search (only when a search box exists: otherwise it says SKIPPED on stderr),
+// search (only when a search box exists: otherwise it says SKIPPED on stderr;
+// where there are more results than fit at once, "Show more results" pressed
+// with the keyboard, the first new result focused and axe run again),
 // and, for an edition with a Welsh site (EDITION/cy/), the language switch
 // both ways, a Welsh search and screenshots of the Welsh pages.
 // Screenshots go to target/browser-screenshots/. Exit status 1 on any failure.
@@ -425,6 +427,27 @@ async function searchJourney(page, base, edition) {
     pass();
     if (edition === "model") await screenshot(page, `${edition}-search-results-${width}`);
     await runAxe(page, `${where} (results shown)`);
+    // More results than fit at once: the button shows the next ones, and the
+    // first of them takes the focus.
+    const more = page.locator(".search-results__more").filter({ visible: true });
+    if ((await more.count()) > 0) {
+      const before = await page.locator(".search-results__item").count();
+      await more.first().focus();
+      await page.keyboard.press("Enter");
+      try {
+        await page.waitForFunction(
+          (n) => document.querySelectorAll(".search-results__item").length > n, before, { timeout: 10000 });
+        const focused = await page.evaluate(() => {
+          const a = document.activeElement;
+          const items = [...document.querySelectorAll(".search-results__item")];
+          return a && a.closest(".search-results__item") === items[10] ? "the 11th result" : (a ? a.outerHTML : "nothing");
+        });
+        check(focused === "the 11th result", "search: more results, the first of them focused", where, `focus on ${focused}`);
+        await runAxe(page, `${where} (more results shown)`);
+      } catch {
+        fail("search: more results appear", where, `still ${before} results after pressing the button`);
+      }
+    }
     const hrefs = await results.evaluateAll((links) => links.map((a) => a.href));
     const index = hrefs.findIndex((h) => /\/step-3\.html(#.*)?$/.test(h));
     if (!check(index >= 0, "search: step 3 is among the results", where, hrefs.join("\n"))) continue;
