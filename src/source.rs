@@ -30,18 +30,16 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnost
         .in_path(&shown)
         .hint("rename or remove it; pages and settings are plain text files"));
     }
-    if let (Ok(real), Ok(real_root)) = (path.canonicalize(), root.canonicalize()) {
-        if !real.starts_with(&real_root) {
-            return Err(Diagnostic::error(
-                "link-outside-root",
-                format!(
-                    "this file is a link to {}, outside the handbook folder",
-                    real.display()
-                ),
-            )
-            .in_path(&shown)
-            .hint("copy the file into the handbook folder instead of linking to it"));
-        }
+    if let Some(real) = outside_root(root, path) {
+        return Err(Diagnostic::error(
+            "link-outside-root",
+            format!(
+                "this file is a link to {}, outside the handbook folder",
+                real.display()
+            ),
+        )
+        .in_path(&shown)
+        .hint("copy the file into the handbook folder instead of linking to it"));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(
@@ -237,6 +235,36 @@ pub enum Kind {
     Other,
 }
 
+/// Where `path` really is, when a link takes it outside `root`; `None` when
+/// it stays inside (or its real place cannot be found: reading it then
+/// fails). A path below `root` none of whose parts below `root` is a link
+/// stays inside without asking for its real place, which costs a system
+/// call for every part of the whole path, twice a file (about 5 % of a
+/// 10,000-page build).
+fn outside_root(root: &Path, path: &Path) -> Option<PathBuf> {
+    if no_link_below(root, path) {
+        return None;
+    }
+    let (real, real_root) = (path.canonicalize().ok()?, root.canonicalize().ok()?);
+    (!real.starts_with(real_root)).then_some(real)
+}
+
+/// Whether `path` is below `root` by plain names (no `..`), none of them a
+/// link.
+fn no_link_below(root: &Path, path: &Path) -> bool {
+    let Ok(below) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut at = root.to_path_buf();
+    below.components().all(|part| match part {
+        std::path::Component::Normal(name) => {
+            at.push(name);
+            std::fs::symlink_metadata(&at).is_ok_and(|m| !m.file_type().is_symlink())
+        }
+        _ => false,
+    })
+}
+
 /// One entry found by [`walk`].
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -257,7 +285,6 @@ pub fn walk(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Entry> {
     if !dir.is_dir() {
         return Vec::new();
     }
-    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .min_depth(1)
@@ -287,8 +314,7 @@ pub fn walk(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Entry> {
             }
         };
         let path = entry.path().to_path_buf();
-        let real = path.canonicalize().unwrap_or_else(|_| path.clone());
-        if !real.starts_with(&real_root) {
+        if let Some(real) = outside_root(root, &path) {
             diagnostics.push(
                 Diagnostic::error(
                     "link-outside-root",
@@ -319,6 +345,42 @@ pub fn walk(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_leaves_the_root_only_through_a_link_that_leads_outside() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "secret").unwrap();
+        let real = tempfile::tempdir().unwrap();
+        let root = real.path().join("root");
+        std::fs::create_dir_all(root.join("content/steps")).unwrap();
+        std::fs::write(root.join("content/steps/one.md"), "one").unwrap();
+        let link = |to: &Path, at: &str| std::os::unix::fs::symlink(to, root.join(at)).unwrap();
+        link(&root.join("content/steps/one.md"), "content/same.md");
+        link(&root.join("content/steps"), "content/also");
+        link(&outside.path().join("secret.md"), "content/secret.md");
+        link(outside.path(), "content/elsewhere");
+        // The root itself given through a link: what is below it is inside.
+        let by_link = real.path().join("by-link");
+        std::os::unix::fs::symlink(&root, &by_link).unwrap();
+        let secret = outside.path().join("secret.md").canonicalize().unwrap();
+        for (root, path, leaves) in [
+            (&root, "content/steps/one.md", None),
+            (&root, "content/same.md", None),
+            (&root, "content/also/one.md", None),
+            (&root, "content/secret.md", Some(&secret)),
+            (&root, "content/elsewhere/secret.md", Some(&secret)),
+            (&root, "content/../../root/content/steps/one.md", None),
+            (&by_link, "content/steps/one.md", None),
+            (&by_link, "content/elsewhere/secret.md", Some(&secret)),
+        ] {
+            let found = outside_root(root, &root.join(path));
+            assert_eq!(found.as_ref(), leaves, "{path} under {}", root.display());
+        }
+        let beside = real.path().join("beside.md");
+        std::fs::write(&beside, "beside").unwrap();
+        let up = outside_root(&root, &root.join("content/../../beside.md"));
+        assert_eq!(up, Some(beside.canonicalize().unwrap()));
+    }
 
     #[test]
     fn the_first_unpublishable_character_is_found_among_any_others() {
