@@ -233,7 +233,7 @@ fn a_search_of_a_large_edition_ranks_every_page_as_one_list() {
     }
     let run = common::handbook_in(dir, &["build", "--out", "out"]);
     common::assert_ok(&run);
-    let shown = node_search(&repo, &dir.join("out"), "model", "kestrel", 0);
+    let shown = node_search(&repo, &dir.join("out"), "model", "kestrel", 0, false);
     let status = format!("status: {with_word} results for “kestrel”.");
     assert!(
         shown.contains(&status),
@@ -251,32 +251,51 @@ fn a_search_of_a_large_edition_ranks_every_page_as_one_list() {
     assert!(shown.contains("more: shown"), "{shown}");
 
     // Ten more at a time, the first of them focused, until all are shown.
-    let shown = node_search(&repo, &dir.join("out"), "model", "kestrel", 21);
+    let shown = node_search(&repo, &dir.join("out"), "model", "kestrel", 21, false);
     let results: Vec<&str> = shown
         .lines()
         .filter_map(|l| l.strip_prefix("result: "))
         .collect();
     assert_eq!(results.len(), with_word, "{shown}");
     assert_eq!(results[..10], most_uses_first, "{shown}");
-    assert!(results[10..].iter().all(|r| {
-        let n: usize = r[12..17].parse().unwrap();
-        n % 10 == 3
-    }));
+    assert!(
+        results[10..].iter().all(|r| {
+            let n: usize = r[12..17].parse().unwrap();
+            n % 10 == 3
+        }),
+        "after the ten, the pages that use the word once:\n{shown}"
+    );
     let last_ten = format!("focus: {}", results[210]);
     assert!(shown.contains(&last_ten), "{shown}");
     assert!(shown.contains("more: hidden"), "{shown}");
+
+    // Results that cannot be fetched leave those shown, and the button can
+    // be pressed again.
+    let shown = node_search(&repo, &dir.join("out"), "model", "kestrel", 1, true);
+    assert!(shown.contains("refused: 10, button enabled"), "{shown}");
+    let results = shown.lines().filter(|l| l.starts_with("result: ")).count();
+    assert_eq!(results, 20, "{shown}");
 }
 
 /// Searches `query` on the search page of `edition` in the site `out`, in
-/// Chromium, presses "Show more results" `more` times, and returns what
+/// Chromium, presses "Show more results" `more` times (the first with the
+/// results refused by the server when `refuse` is set), and returns what
 /// `tests/browser/search.mjs` printed.
-fn node_search(repo: &Path, out: &Path, edition: &str, query: &str, more: usize) -> String {
+fn node_search(
+    repo: &Path,
+    out: &Path,
+    edition: &str,
+    query: &str,
+    more: usize,
+    refuse: bool,
+) -> String {
     let run = Command::new("node")
         .arg(repo.join("tests/browser/search.mjs"))
         .arg(out)
         .arg(edition)
         .arg(query)
         .arg(more.to_string())
+        .arg(if refuse { "1" } else { "0" })
         .current_dir(repo)
         .output()
         .expect("node runs");

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // A search on a built site, in a real browser, as a reader makes one.
 //
-//   node tests/browser/search.mjs OUT_DIR EDITION QUERY [MORE]
+//   node tests/browser/search.mjs OUT_DIR EDITION QUERY [MORE [REFUSE]]
 //
 // Serves OUT_DIR, opens EDITION/search.html?q=QUERY in Debian's Chromium,
 // presses "Show more results" MORE times (0 if not given) with the
-// keyboard, and prints what the reader is shown, one line each:
+// keyboard, and prints what the reader is shown, one line each. With
+// REFUSE set to 1, the first press is made while the server's results
+// cannot be fetched (the requests are refused), and what then shows is
+// printed first:
+//
+//   refused: <results shown after the refused press>, button <"enabled" or "disabled">
 //
 //   status: <the results' status line>
 //   result: <address of each result shown, in order>
@@ -19,7 +24,7 @@ import fs from "node:fs";
 import { serve } from "./serve.mjs";
 import { launch } from "./site-files.mjs";
 
-const [out, edition, query, more = "0"] = process.argv.slice(2);
+const [out, edition, query, more = "0", refuse = "0"] = process.argv.slice(2);
 if (!out || !edition || !query) {
   console.error("usage: search.mjs OUT_DIR EDITION QUERY");
   process.exit(2);
@@ -40,6 +45,17 @@ try {
   await page.goto(`${base}/${edition}/search.html?q=${encodeURIComponent(query)}`, { waitUntil: "load" });
   await page.waitForSelector("#hb-search-status", { timeout: 20000 });
   console.log(`status: ${(await page.textContent("#hb-search-status")).trim()}`);
+  if (refuse === "1") {
+    await page.route("**/fragment/**", (route) => route.abort());
+    await page.focus(".search-results__more");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      () => !document.querySelector(".search-results__more").disabled, null, { timeout: 20000 });
+    const items = await page.$$eval(".search-results__item", (found) => found.length);
+    const enabled = await page.$eval(".search-results__more", (b) => !b.disabled && !b.hidden);
+    console.log(`refused: ${items}, button ${enabled ? "enabled" : "disabled"}`);
+    await page.unroute("**/fragment/**");
+  }
   for (let pressed = 0; pressed < Number(more); pressed++) {
     const before = await page.$$eval(".search-results__item", (items) => items.length);
     await page.focus(".search-results__more");

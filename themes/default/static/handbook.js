@@ -198,7 +198,9 @@
     }
     more.addEventListener("click", function () {
       more.disabled = true;
-      next(true).then(function () {
+      // If the next results cannot be fetched, the button can be pressed
+      // again (the results shown stay as they were).
+      next(true).catch(function () {}).then(function () {
         more.disabled = false;
       });
     });
