@@ -282,7 +282,6 @@ struct Recorded {
     fingerprint: String,
 }
 
-/// `error`, saying the entry it happened to (unless it says a path already).
 /// Makes `folder` and those above it; the error says which folder could
 /// not be made, and why.
 fn make_folder(folder: &Path) -> std::io::Result<()> {
@@ -294,6 +293,7 @@ fn make_folder(folder: &Path) -> std::io::Result<()> {
     })
 }
 
+/// `error`, saying the entry it happened to (unless it says a path already).
 fn naming(entry: &Path, error: std::io::Error) -> std::io::Error {
     if error.to_string().contains(&*entry.to_string_lossy()) {
         return error;
