@@ -51,12 +51,47 @@ struct Anchor {
     offset: usize,
 }
 
+/// The Markdown of a [`LinkedText`]: a stretch of one source file, shared
+/// with it, when the text is that file's text as written (a page in one
+/// file with nothing substituted, as most model pages are), so the text is
+/// not held twice; else a string of its own. Reads as a `str`.
+#[derive(Debug, Clone)]
+pub enum Markdown {
+    /// The file's text in this byte range.
+    Shared(Arc<SourceFile>, std::ops::Range<usize>),
+    /// Text of its own.
+    Own(String),
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Markdown::Own(String::new())
+    }
+}
+
+impl std::ops::Deref for Markdown {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Markdown::Shared(file, range) => &file.text[range.clone()],
+            Markdown::Own(text) => text,
+        }
+    }
+}
+
+impl From<String> for Markdown {
+    fn from(text: String) -> Self {
+        Markdown::Own(text)
+    }
+}
+
 /// Markdown joined from chunks, with variables substituted, that can say
 /// where any byte came from.
 #[derive(Debug, Clone, Default)]
 pub struct LinkedText {
     /// The Markdown.
-    pub markdown: String,
+    pub markdown: Markdown,
     /// Byte ranges of `markdown` that are the authority's own text.
     pub local_ranges: Vec<(usize, usize)>,
     /// Byte ranges of model text that local terms never change: the
@@ -72,17 +107,24 @@ impl LinkedText {
     /// Joins chunks, substituting variables. Unknown variables are reported.
     pub fn join(chunks: &[Chunk], vars: &Variables, problems: &mut Vec<Diagnostic>) -> Self {
         let mut out = LinkedText::default();
+        let mut markdown = String::new();
         for chunk in chunks {
-            let start = out.markdown.len();
-            substitute(chunk, vars, &mut out, problems);
+            let start = markdown.len();
+            substitute(chunk, vars, (&mut markdown, &mut out.anchors), problems);
             if chunk.local {
-                out.local_ranges.push((start, out.markdown.len()));
+                out.local_ranges.push((start, markdown.len()));
             }
             if let Some(mark) = &chunk.mark {
-                out.marks
-                    .push((start, out.markdown.len(), Arc::clone(mark)));
+                out.marks.push((start, markdown.len(), Arc::clone(mark)));
             }
         }
+        out.markdown = match chunks {
+            // One chunk, and no anchor but its first: nothing was substituted.
+            [chunk] if out.anchors.len() == 1 => {
+                Markdown::Shared(Arc::clone(&chunk.file), chunk.range.0..chunk.range.1)
+            }
+            _ => Markdown::Own(markdown),
+        };
         out
     }
 
@@ -214,22 +256,24 @@ impl Variables {
     }
 }
 
+/// Adds `chunk`'s text to `markdown`, with its variables substituted, and an
+/// anchor to `anchors` where it starts and after each substitution.
 fn substitute(
     chunk: &Chunk,
     vars: &Variables,
-    out: &mut LinkedText,
+    (markdown, anchors): (&mut String, &mut Vec<Anchor>),
     problems: &mut Vec<Diagnostic>,
 ) {
     let text = chunk.text();
     let mut rest_start = 0;
-    let anchor = |out: &mut LinkedText, offset: usize| {
-        out.anchors.push(Anchor {
-            at: out.markdown.len(),
+    let anchor = |markdown: &String, anchors: &mut Vec<Anchor>, offset: usize| {
+        anchors.push(Anchor {
+            at: markdown.len(),
             file: Arc::clone(&chunk.file),
             offset: chunk.range.0 + offset,
         });
     };
-    anchor(out, 0);
+    anchor(markdown, anchors, 0);
     let places = if text.contains("{{") || text.contains("[[") {
         literal_places(text)
     } else {
@@ -250,13 +294,13 @@ fn substitute(
             search = open + 2;
             continue;
         };
-        out.markdown.push_str(&text[rest_start..start]);
-        out.markdown.push_str(&replacement);
+        markdown.push_str(&text[rest_start..start]);
+        markdown.push_str(&replacement);
         rest_start = end;
         search = end;
-        anchor(out, rest_start);
+        anchor(markdown, anchors, rest_start);
     }
-    out.markdown.push_str(&text[rest_start..]);
+    markdown.push_str(&text[rest_start..]);
 }
 
 /// The next `{{` or `[[` at or after `from`.

@@ -3,11 +3,15 @@
 //!
 //! This module only sequences the stages and decides which editions a run
 //! makes and where they go; each stage's work is in its own module. Editions
-//! are built in parallel (one pool of threads for editions and their pages),
-//! and within an edition the search index is built while the links are
-//! checked. Editions without templates of their own share one compiled
-//! template engine. Nothing is written unless every edition built without
-//! errors. With `HANDBOOK_TIMINGS` set, each stage's time is printed.
+//! are built in parallel (one pool of threads for editions and their pages).
+//! Within an edition, each file is read for the link check and written to
+//! the staging folder as soon as it is rendered, so an edition's pages are
+//! never all held in memory; the links are judged once every file is read,
+//! and the search index is made from what it reads of each page, kept as
+//! the page was made. Editions without templates of their own share one
+//! compiled template engine. Nothing is swapped into the output unless
+//! every edition built without errors. With `HANDBOOK_TIMINGS` set, each
+//! stage's time is printed.
 //!
 //! An authority's edition in several languages is built once per language
 //! (its default at the edition's folder, each other in a folder named by
@@ -112,7 +116,9 @@ pub struct Run {
     pub diagnostics: Vec<Diagnostic>,
     /// The editions made.
     pub editions: Vec<EditionSummary>,
-    /// The files to write, if there were no errors.
+    /// The files above the editions to write (the list of several), if
+    /// there were no errors: each edition's own files are written to the
+    /// staging folder as they are made (see [`build`]).
     pub output: Option<Output>,
 }
 
@@ -134,7 +140,8 @@ pub fn today() -> Date {
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
 }
 
-/// Loads a root and runs every stage but write.
+/// Loads a root and runs every stage but write: each edition's files are
+/// made, checked and dropped (for `check` and `release`).
 pub fn run(request: &Request) -> Run {
     run_with_progress(request, &|_, _| {})
 }
@@ -145,9 +152,9 @@ pub fn run_with_progress(request: &Request, progress: &(dyn Fn(usize, usize) + S
 }
 
 /// Like [`run_with_progress`]; with `staging`, each edition's files are
-/// written there as soon as the edition is made and checked, while other
-/// editions are still being made, rather than kept: the run's output then
-/// holds only the files above the editions.
+/// written there as soon as they are made. Without it (`check`), they are
+/// checked and dropped. The run's output holds only the files above the
+/// editions.
 fn run_into(
     request: &Request,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -184,35 +191,32 @@ fn run_into(
     if !diagnostics.has_errors() {
         diagnostics.extend(history_off);
     }
-    let editions: Vec<EditionSummary> = results.iter().map(|(s, _)| s.clone()).collect();
     let output = (!diagnostics.has_errors())
-        .then(|| assemble(request, &theme, results, &diagnostics))
+        .then(|| above_editions(request, &theme, &results, &diagnostics))
         .filter(|_| !diagnostics.has_errors());
     Run {
         diagnostics: diagnostics.into_sorted(),
-        editions,
+        editions: results,
         output,
     }
 }
 
-/// The files of every edition, placed: one edition alone at the top of the
-/// output, or each in its folder under a list of them.
-fn assemble(
+/// The files above the editions: with several, the list of them and the
+/// theme's static files it uses; none for one edition alone, which is at
+/// the top of the output.
+fn above_editions(
     request: &Request,
     theme: &Theme,
-    results: Vec<(EditionSummary, Vec<OutputFile>)>,
+    editions: &[EditionSummary],
     diagnostics: &Diagnostics,
 ) -> Output {
     let mut output = Output::default();
     if request.editions.single() {
-        for (_, files) in results {
-            output.add("", files);
-        }
         return output;
     }
-    let list: Vec<render::Listed> = results
+    let list: Vec<render::Listed> = editions
         .iter()
-        .map(|(e, _)| render::Listed {
+        .map(|e| render::Listed {
             slug: &e.slug,
             name: &e.name,
             demonstration: e.demonstration,
@@ -233,9 +237,6 @@ fn assemble(
         content: file.content(),
     });
     output.add("", statics.collect());
-    for (summary, files) in results {
-        output.add(&summary.slug, files);
-    }
     output
 }
 
@@ -254,7 +255,7 @@ struct Shared<'a> {
     store: Option<Store>,
     /// Where search indexes made before are found (the build cache).
     kept: crate::search::Kept,
-    /// Where each edition's files are written as soon as it is checked, and
+    /// Where each edition's files are written as soon as they are made, and
     /// whether an edition goes at the top of the output (one edition alone)
     /// rather than in its own folder.
     staging: Option<(&'a Staging, bool)>,
@@ -265,7 +266,7 @@ fn make_editions(
     with_model: bool,
     diagnostics: &Diagnostics,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Vec<(EditionSummary, Vec<OutputFile>)> {
+) -> Vec<EditionSummary> {
     let sources = shared.sources;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let mut jobs: Vec<Option<&str>> = Vec::new();
@@ -355,26 +356,30 @@ fn edition_theme<'e>(
     Some((engine.as_ref()?, statics))
 }
 
-/// One language of an edition, rendered, before its search index and link
-/// check.
-struct InLanguage<'s> {
-    linked: link::LinkedEdition<'s>,
-    files: Vec<OutputFile>,
-    archived: Vec<OutputFile>,
-    /// The folder of its site in the edition's output (`""`, `cy/`).
+/// One language's site of an edition, ready to be made.
+struct Site<'r, 's> {
+    renderer: Renderer<'r, 's>,
+    linked: &'r link::LinkedEdition<'s>,
+    /// Its folder in the edition (`""`, `cy/`).
     folder: String,
+    /// The paths of its files, in the site.
+    paths: Vec<String>,
+    /// The pages of past releases, placed in it.
+    archived: Vec<OutputFile>,
     /// The files of its theme words.
     strings: Vec<Arc<crate::diagnostic::SourceFile>>,
 }
 
 /// Builds an edition in each of its languages (`editions`: the default
 /// language's first, then the others'), each a complete site, the others
-/// in a folder named by their language (`cy/`).
+/// in a folder named by their language (`cy/`). Every file is checked and
+/// written (when the run writes) as soon as it is made, so an edition's
+/// pages are never all held in memory at once.
 fn build_edition(
     shared: &Shared,
     editions: Vec<Edition>,
     diagnostics: &Diagnostics,
-) -> (EditionSummary, Vec<OutputFile>) {
+) -> EditionSummary {
     let edition = &editions[0];
     let summary = EditionSummary {
         slug: edition.slug.clone(),
@@ -388,141 +393,100 @@ fn build_edition(
         check_sources(edition, shared.today, diagnostics)
     });
     let states = translation_states(shared.sources, &editions, diagnostics);
+    let linked: Vec<link::LinkedEdition> = editions
+        .into_iter()
+        .map(|edition| timed(slug, "link", || link::link(edition, diagnostics)))
+        .collect();
     let mut own = None;
-    let mut made: Vec<InLanguage> = Vec::new();
-    let mut themed: Option<(&Engine, StaticFiles)> = None;
-    for edition in editions {
-        let linked = timed(slug, "link", || link::link(edition, diagnostics));
-        if themed.is_none() {
-            themed = edition_theme(
-                &shared.engine,
-                &mut own,
-                shared.sources,
-                shared.theme,
-                &linked,
-                diagnostics,
-            );
-        }
-        let Some((engine, statics)) = &themed else {
-            return (summary, Vec::new());
+    let Some((engine, statics)) = edition_theme(
+        &shared.engine,
+        &mut own,
+        shared.sources,
+        shared.theme,
+        &linked[0],
+        diagnostics,
+    ) else {
+        return summary;
+    };
+    let (history, builds) =
+        match timed(slug, "history", || past_releases(shared, slug, diagnostics)) {
+            Some(past) => (Some(past.history), past.builds),
+            None => (None, Vec::new()),
         };
-        let language =
-            edition_language(shared.sources, shared.theme, &linked, &states, diagnostics);
-        let strings = language.strings.files().to_vec();
-        let past = match linked.edition.lang {
-            None => timed(slug, "history", || past_releases(shared, slug, diagnostics)),
-            Some(_) => None,
-        };
-        let rendered = Diagnostics::new();
-        let files = timed(slug, "render", || {
-            render::render_with_history(
-                &linked,
+    let mut sites: Vec<Site> = linked
+        .iter()
+        .map(|linked| {
+            let language =
+                edition_language(shared.sources, shared.theme, linked, &states, diagnostics);
+            let strings = language.strings.files().to_vec();
+            // Past releases are shown in the default language's site.
+            let shown = history.as_ref().filter(|_| linked.edition.lang.is_none());
+            let renderer = Renderer::new(
+                linked,
                 engine,
-                statics,
+                &statics,
                 shared.today,
-                &rendered,
-                past.as_ref().map(|p| &p.history),
+                diagnostics,
+                None,
                 language,
             )
-        });
-        let complete = !rendered.has_errors();
-        diagnostics.extend(rendered.into_sorted());
-        if !complete {
-            // A template failed, so some outputs are missing: checking links
-            // to them would report the same failure again as broken links.
-            return (summary, files);
-        }
-        let archived = timed(slug, "archive", || {
-            past.map(|p| p.place(shared, &files, diagnostics))
-                .unwrap_or_default()
-        });
-        let folder = linked
-            .edition
-            .lang
-            .map_or(String::new(), |l| format!("{}/", l.code()));
-        made.push(InLanguage {
-            linked,
-            files,
-            archived,
-            folder,
-            strings,
-        });
-    }
-    let Some((engine, statics)) = &themed else {
-        return (summary, Vec::new());
-    };
-    // Links are checked even when earlier stages found errors, so that one
-    // run reports every problem; the search index is built only for output
-    // that can be written.
-    let search = (shared.search && !diagnostics.has_errors()).then_some(&shared.kept);
-    let files = index_and_check_each(made, statics, engine, search, diagnostics);
-    match shared.staging {
-        Some((staging, single)) => {
-            if !diagnostics.has_errors() {
-                let folder = if single { "" } else { slug };
-                timed(slug, "write", || staging.write(folder, &files));
+            .with_history(shown);
+            let paths = renderer
+                .outputs()
+                .into_iter()
+                .map(|o| renderer.path(o))
+                .collect();
+            let folder = linked
+                .edition
+                .lang
+                .map_or(String::new(), |l| format!("{}/", l.code()));
+            Site {
+                renderer,
+                linked,
+                folder,
+                paths,
+                archived: Vec::new(),
+                strings,
             }
-            (summary, Vec::new())
-        }
-        None => (summary, files),
-    }
-}
-
-/// Indexes and checks the site of each language of an edition (see
-/// [`index_and_check`]), and places its files in its folder.
-fn index_and_check_each(
-    made: Vec<InLanguage>,
-    statics: &StaticFiles,
-    engine: &Engine,
-    search: Option<&crate::search::Kept>,
-    diagnostics: &Diagnostics,
-) -> Vec<OutputFile> {
-    // Each language's site links to the others' (the language switch).
-    let everywhere: Vec<String> = made
-        .iter()
-        .flat_map(|m| {
-            m.files
-                .iter()
-                .chain(&m.archived)
-                .map(|f| format!("{}{}", m.folder, f.path))
         })
         .collect();
-    let mut all = Vec::new();
-    for m in made {
-        let mut known = if everywhere.len() > m.files.len() + m.archived.len() {
-            everywhere.clone()
-        } else {
-            Vec::new()
-        };
-        known.extend(m.archived.iter().map(|f| format!("{}{}", m.folder, f.path)));
-        let checked = Checked {
-            folder: &m.folder,
-            known: &known,
-            search,
-            strings: &m.strings,
-        };
-        let mut files = index_and_check(&m.linked, statics, engine, m.files, &checked, diagnostics);
-        files.extend(m.archived);
-        all.extend(files.into_iter().map(|f| OutputFile {
-            path: format!("{}{}", m.folder, f.path),
-            content: f.content,
-        }));
+    if let Some(history) = &history {
+        sites[0].archived = timed(slug, "archive", || {
+            place_releases(shared, builds, history, &sites[0].paths, diagnostics)
+        });
     }
-    all
-}
-
-/// How one language's site of an edition is indexed and checked.
-struct Checked<'a> {
-    /// Its folder in the edition (`""`, `cy/`).
-    folder: &'a str,
-    /// Paths in the edition (from its top) that will be there besides the
-    /// site's own files: past releases' pages, the other languages' files.
-    known: &'a [String],
-    /// Whether to build its search index, and where indexes made before are
-    /// kept.
-    search: Option<&'a crate::search::Kept>,
-    /// The strings files of its theme words, where links they write are found.
-    strings: &'a [Arc<crate::diagnostic::SourceFile>],
+    // Each language's site links to the others' (the language switch).
+    let everywhere: Vec<String> = sites
+        .iter()
+        .flat_map(|s| {
+            let archived = s.archived.iter().map(|f| &f.path);
+            s.paths
+                .iter()
+                .chain(archived)
+                .map(|p| format!("{}{p}", s.folder))
+        })
+        .collect();
+    // Links are checked even when earlier stages found errors, so that one
+    // run reports every problem; nothing is written then.
+    let into = shared
+        .staging
+        .filter(|_| !diagnostics.has_errors())
+        .map(|(staging, single)| (staging, if single { "" } else { slug }));
+    for site in sites {
+        let made = make_site(
+            shared,
+            site,
+            &everywhere,
+            into,
+            &statics,
+            engine,
+            diagnostics,
+        );
+        if !made {
+            break;
+        }
+    }
+    summary
 }
 
 /// The language of an edition's pages for the renderer: the theme's words
@@ -652,68 +616,101 @@ fn translation_states(
     states
 }
 
-/// Builds an edition's search index (unless `search` is off) on one thread
-/// while its links are checked on another, and adds the index's files.
-/// `archived` are the paths of past releases' pages, which will be there
-/// too but are neither indexed nor checked again.
-/// Outside links are noted where the edition's text or templates write them.
-fn index_and_check(
-    linked: &link::LinkedEdition,
+/// Makes one language's site of an edition: each file is read for the
+/// link check, written `into` the staging folder under the edition's folder
+/// (when the run writes), and, with the search index on, what the index
+/// reads of it kept, as soon as it is made. Then the links are judged and
+/// reported, where the edition's text or templates write them, and the
+/// search index is made and written (only for output that can be written).
+/// `everywhere` are the paths (from the edition's top) of every file of
+/// every language's site. `false` when a template failed.
+fn make_site(
+    shared: &Shared,
+    site: Site,
+    everywhere: &[String],
+    into: Option<(&Staging, &str)>,
     statics: &StaticFiles,
     engine: &Engine,
-    mut files: Vec<OutputFile>,
-    how: &Checked,
     diagnostics: &Diagnostics,
-) -> Vec<OutputFile> {
+) -> bool {
+    let linked = site.linked;
     let slug = linked.edition.slug.as_str();
-    let lang = linked.edition.lang.unwrap_or(Lang::En);
-    let folder = how.folder;
-    let (index, found) = rayon::join(
-        || {
-            how.search.map(|kept| {
-                timed(slug, "search index", || {
-                    crate::search::index_in(&files, lang.code(), kept)
-                })
-            })
-        },
-        || {
-            let mut index_files: Vec<String> = if how.search.is_some() {
-                crate::search::fixed_paths()
-                    .into_iter()
-                    .map(|p| format!("{folder}{p}"))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            index_files.extend_from_slice(how.known);
+    let folder = site.folder.as_str();
+    let index_paths: Vec<String> = match shared.search {
+        true => crate::search::fixed_paths()
+            .into_iter()
+            .map(|p| format!("{folder}{p}"))
+            .collect(),
+        false => Vec::new(),
+    };
+    let paths = everywhere.iter().chain(&index_paths).map(String::as_str);
+    let reader = crate::linkcheck::Reader::new(slug, paths, linked.edition.address());
+    let write = |file: &OutputFile| {
+        if let Some((staging, edition_folder)) = into {
+            staging.write_one(edition_folder, file);
+        }
+    };
+    let made = timed(slug, "render", || {
+        render::make_each(&site.renderer, |file| {
+            let indexed = shared
+                .search
+                .then(|| crate::search::indexed_page(&file).map(|p| p.into_owned()))
+                .flatten();
             // A site in a folder is checked where it stands, so that its
             // links to the other languages' sites (`../step-3.html`) lead
             // somewhere.
-            let placed: Vec<OutputFile>;
-            let checked = if folder.is_empty() {
-                &files
-            } else {
-                placed = files
-                    .iter()
-                    .map(|f| OutputFile {
-                        path: format!("{folder}{}", f.path),
-                        content: f.content.clone(),
-                    })
-                    .collect();
-                &placed
-            };
-            timed(slug, "link check", || {
-                crate::linkcheck::check(slug, checked, &index_files, linked.edition.address())
-            })
-        },
-    );
-    match index {
-        Some(Ok(index)) => files.extend(index),
-        Some(Err(d)) => diagnostics.push(d),
-        None => {}
+            let file = in_folder(folder, file);
+            let read = reader.read(&file);
+            write(&file);
+            (read, indexed)
+        })
+    });
+    if made.len() < site.paths.len() {
+        // A template failed, so some outputs are missing: checking links
+        // to them would report the same failure again as broken links.
+        return false;
     }
+    let (reads, indexed): (Vec<_>, Vec<_>) = made.into_iter().unzip();
+    let found = timed(slug, "link check", || reader.finish(reads));
+    report_findings(&site, found, statics, engine, diagnostics);
+    if shared.search && !diagnostics.has_errors() {
+        let lang = linked.edition.lang.unwrap_or(Lang::En);
+        let indexed: Vec<_> = indexed.into_iter().flatten().collect();
+        let index = timed(slug, "search index", || {
+            crate::search::index_pages(indexed, lang.code(), &shared.kept)
+        });
+        match index {
+            Ok(files) => files.into_iter().for_each(|f| write(&in_folder(folder, f))),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    for f in site.archived {
+        write(&in_folder(folder, f));
+    }
+    true
+}
+
+/// `file` at its place under `folder` (`""`, `cy/`).
+fn in_folder(folder: &str, file: OutputFile) -> OutputFile {
+    OutputFile {
+        path: format!("{folder}{}", file.path),
+        content: file.content,
+    }
+}
+
+/// Reports what the link check of a site found: its problems, its broken
+/// links (see [`report_broken_links`]) said as paths in the site, as its
+/// author sees them, and its outside links where the edition's text or
+/// templates write them.
+fn report_findings(
+    site: &Site,
+    found: crate::linkcheck::Findings,
+    statics: &StaticFiles,
+    engine: &Engine,
+    diagnostics: &Diagnostics,
+) {
+    let folder = site.folder.as_str();
     diagnostics.extend(found.problems);
-    // Said as paths in the language's own site, as its author sees them.
     let in_site = |path: &str| path.strip_prefix(folder).unwrap_or(path).to_string();
     let broken: Vec<crate::linkcheck::BrokenLink> = found
         .broken
@@ -726,14 +723,17 @@ fn index_and_check(
             link
         })
         .collect();
-    report_broken_links(linked, statics, &broken, diagnostics);
-    let written = linked.pages.iter().flat_map(|p| p.outside_links.iter());
+    report_broken_links(site.linked, statics, &broken, diagnostics);
+    let written = site
+        .linked
+        .pages
+        .iter()
+        .flat_map(|p| p.outside_links.iter());
     diagnostics.extend(crate::linkcheck::outside_notes(
         found.outside,
         written,
-        engine.sources().chain(how.strings),
+        engine.sources().chain(&site.strings),
     ));
-    files
 }
 
 /// Reports the links of an edition's pages that go nowhere: where a page's
@@ -814,8 +814,8 @@ fn no_address(edition: &Edition) -> Diagnostic {
 }
 
 /// Builds and writes. Returns the run; output is written only if it has
-/// no errors. Each edition is written into a staging folder beside `out`
-/// as soon as it is checked (see [`Staging`]), and the whole is swapped in
+/// no errors. Each file is written into a staging folder beside `out` as
+/// soon as it is made (see [`Staging`]), and the whole is swapped in
 /// at the end, so a failed build leaves the previous output as it was.
 pub fn build(
     request: &Request,
@@ -960,34 +960,32 @@ const RELEASE_ENTRY: &str = "releases";
 /// entry a release, in a folder named by the release's key.
 const ARCHIVED_ENTRY: &str = "archived";
 
-impl Past<'_> {
-    /// The pages of every past release under its folder, marked as archived
-    /// and linked to the current edition's `files`.
-    fn place(
-        self,
-        shared: &Shared,
-        files: &[OutputFile],
-        diagnostics: &Diagnostics,
-    ) -> Vec<OutputFile> {
-        let current: std::collections::HashSet<String> =
-            files.iter().map(|f| f.path.clone()).collect();
-        let mut paths: Vec<&str> = current.iter().map(String::as_str).collect();
-        paths.sort_unstable();
-        let mut f = crate::fingerprint::Fingerprint::default();
-        for path in paths {
-            f.text(path);
-        }
-        let current_key = f.finish();
-        let placed: Vec<Vec<OutputFile>> = self
-            .builds
-            .into_par_iter()
-            .zip(&self.history.releases)
-            .map(|(built, row)| {
-                placed_release(shared, built, row, (&current, &current_key), diagnostics)
-            })
-            .collect();
-        placed.into_iter().flatten().collect()
+/// The pages of every past release of an edition (`builds`, shown in
+/// `history`) under its folder, marked as archived and linked to the
+/// current edition's files, at `paths`.
+fn place_releases(
+    shared: &Shared,
+    builds: Vec<Built>,
+    history: &render::History,
+    paths: &[String],
+    diagnostics: &Diagnostics,
+) -> Vec<OutputFile> {
+    let current: std::collections::HashSet<String> = paths.iter().cloned().collect();
+    let mut paths: Vec<&str> = current.iter().map(String::as_str).collect();
+    paths.sort_unstable();
+    let mut f = crate::fingerprint::Fingerprint::default();
+    for path in paths {
+        f.text(path);
     }
+    let current_key = f.finish();
+    let placed: Vec<Vec<OutputFile>> = builds
+        .into_par_iter()
+        .zip(&history.releases)
+        .map(|(built, row)| {
+            placed_release(shared, built, row, (&current, &current_key), diagnostics)
+        })
+        .collect();
+    placed.into_iter().flatten().collect()
 }
 
 /// The key of a release's pages as placed: the release's key, the dates
@@ -1309,7 +1307,7 @@ fn build_release(
             .map(|p| {
                 let id = p.page.id().to_string();
                 let file = crate::url::file_of(&linked.edition.home, &id);
-                (id, (file, format!("{}\n{}", p.title, p.text.markdown)))
+                (id, (file, format!("{}\n{}", p.title, &*p.text.markdown)))
             })
             .collect();
         let (engine, mut mine) = (std::sync::OnceLock::new(), None);
@@ -1669,20 +1667,28 @@ mod tests {
         })
     }
 
-    /// What `build --no-search` makes of the root's model edition, by path.
+    /// What `build --no-search` writes of the root's model edition, by path.
     fn fresh_build(root: &Path) -> HashMap<String, Vec<u8>> {
-        let run = fresh_run(root);
+        let out = tempfile::tempdir().unwrap();
+        let request = Request {
+            cache: None,
+            root: root.to_path_buf(),
+            editions: Editions::Model,
+            today: today(),
+            search: false,
+            history: false,
+        };
+        let run = build(&request, &out.path().join("site"), &|_, _| {}).unwrap();
         assert!(!run.has_errors(), "{:?}", run.diagnostics);
-        run.output
-            .unwrap()
-            .files
+        let site = out.path().join("site");
+        walkdir::WalkDir::new(&site)
             .into_iter()
-            .map(|(_, file)| {
-                let bytes = match &file.content {
-                    Content::Copy(from) => std::fs::read(from).unwrap(),
-                    content => content.bytes().unwrap().into_owned(),
-                };
-                (file.path, bytes)
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let path = e.path().strip_prefix(&site).unwrap();
+                let path = path.to_string_lossy().replace('\\', "/");
+                (path, std::fs::read(e.path()).unwrap())
             })
             .collect()
     }

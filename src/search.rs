@@ -172,11 +172,51 @@ pub fn index_in(
     lang: &str,
     kept: &Kept,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
-    let pages: Vec<Page> = files
-        .par_iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| Some((format!("/{}", f.path), indexed_part(&f.content)?)))
-        .collect();
+    let pages: Vec<IndexedPage> = files.par_iter().filter_map(indexed_page).collect();
+    index_pages(pages, lang, kept)
+}
+
+/// What the index reads of one rendered file: its address in the edition
+/// and the part of it Pagefind is given. A build takes this from each page
+/// as soon as it is made ([`IndexedPage::into_owned`]), so the pages
+/// themselves need not be kept until the index is made.
+#[derive(Debug, Clone)]
+pub struct IndexedPage<'a>(Page<'a>);
+
+impl IndexedPage<'_> {
+    /// The same, holding its own copy of the indexed part.
+    pub fn into_owned(self) -> IndexedPage<'static> {
+        let (address, indexed) = self.0;
+        IndexedPage((
+            address,
+            Indexed {
+                text: Cow::Owned(indexed.text.into_owned()),
+                whole: indexed.whole,
+            },
+        ))
+    }
+}
+
+/// What the index reads of `file` (see [`IndexedPage`]); `None` for a file
+/// that is not a page, or a page with nothing marked to index.
+pub fn indexed_page(file: &OutputFile) -> Option<IndexedPage<'_>> {
+    if !file.path.ends_with(".html") {
+        return None;
+    }
+    let indexed = indexed_part(&file.content)?;
+    Some(IndexedPage((format!("/{}", file.path), indexed)))
+}
+
+/// Like [`index_in`], from what the index reads of each page (see
+/// [`indexed_page`]), in any order: the pages are indexed in the order of
+/// their addresses.
+pub fn index_pages(
+    mut pages: Vec<IndexedPage>,
+    lang: &str,
+    kept: &Kept,
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    pages.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0));
+    let pages: Vec<Page> = pages.into_iter().map(|p| p.0).collect();
     let bundle = kept.bundle(lang, &pages)?;
     // Moved when nothing else holds it (the preview's memory does).
     let bundle = Arc::try_unwrap(bundle).unwrap_or_else(|kept| kept.as_ref().clone());

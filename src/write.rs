@@ -184,7 +184,20 @@ impl Staging {
         self.write_all(output.files.iter().map(|(d, f)| (d.as_str(), f)).collect());
     }
 
+    /// Writes one file under `folder` (`""` for the top of the output), as
+    /// soon as it is made: a build writes each page so, rather than keeping
+    /// every page in memory until the edition is done.
+    pub fn write_one(&self, folder: &str, file: &OutputFile) {
+        self.in_folder(|dir| write_file(dir, folder, file));
+    }
+
     fn write_all(&self, files: Vec<(&str, &OutputFile)>) {
+        self.in_folder(|dir| write_tree(dir, &files));
+    }
+
+    /// Runs `write` in the staging folder (made at the first write), unless
+    /// a write has failed; keeps its failure.
+    fn in_folder(&self, write: impl FnOnce(&Path) -> io::Result<()>) {
         if self.failed(Ok(())) {
             return;
         }
@@ -195,7 +208,7 @@ impl Staging {
             })
         });
         if let Ok(dir) = dir {
-            self.failed(write_tree(dir.path(), &files));
+            self.failed(write(dir.path()));
         }
     }
 
@@ -221,62 +234,55 @@ impl Staging {
 }
 
 fn write_tree(dir: &Path, files: &[(&str, &OutputFile)]) -> io::Result<()> {
-    for (folder, file) in files {
-        let relative = if folder.is_empty() {
-            file.path.clone()
-        } else {
-            format!("{folder}/{}", file.path)
-        };
-        if !is_safe_relative(&relative) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("refusing to write `{relative}`: it would land outside the output folder"),
-            ));
+    files
+        .par_iter()
+        .try_for_each(|(folder, file)| write_file(dir, folder, file))
+}
+
+/// Writes one file under `folder` of `dir`, making the folders it goes in,
+/// after checking once more that its path stays inside the output and that
+/// every name in it is safe on Windows file shares.
+fn write_file(dir: &Path, folder: &str, file: &OutputFile) -> io::Result<()> {
+    let relative = if folder.is_empty() {
+        file.path.clone()
+    } else {
+        format!("{folder}/{}", file.path)
+    };
+    if !is_safe_relative(&relative) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write `{relative}`: it would land outside the output folder"),
+        ));
+    }
+    if let Some(why) = relative.split('/').find_map(unsafe_name) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write `{relative}`: {why}"),
+        ));
+    }
+    let path = dir.join(&relative);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    match &file.content {
+        Content::Bytes(bytes) => std::fs::write(&path, bytes),
+        Content::Copy(from) => std::fs::copy(from, &path).map(|_| ()),
+        // Handbook never writes the cache's file again once it is made
+        // (it checks it before each use), so the output can share it
+        // rather than hold a second copy.
+        Content::Kept(from) => {
+            std::fs::hard_link(from, &path).or_else(|_| std::fs::copy(from, &path).map(|_| ()))
         }
-        if let Some(why) = relative.split('/').find_map(unsafe_name) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("refusing to write `{relative}`: {why}"),
-            ));
+        Content::Parts(pieces) => {
+            use std::io::Write;
+            let mut out = io::BufWriter::with_capacity(64 * 1024, std::fs::File::create(&path)?);
+            for piece in pieces {
+                out.write_all(piece.as_bytes())?;
+            }
+            out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            Ok(())
         }
     }
-    let mut folders: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|(folder, file)| {
-            dir.join(folder)
-                .join(&file.path)
-                .parent()
-                .map(Path::to_path_buf)
-        })
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        std::fs::create_dir_all(folder)?;
-    }
-    files.par_iter().try_for_each(|(folder, file)| {
-        let path = dir.join(folder).join(&file.path);
-        match &file.content {
-            Content::Bytes(bytes) => std::fs::write(&path, bytes),
-            Content::Copy(from) => std::fs::copy(from, &path).map(|_| ()),
-            // Handbook never writes the cache's file again once it is made
-            // (it checks it before each use), so the output can share it
-            // rather than hold a second copy.
-            Content::Kept(from) => {
-                std::fs::hard_link(from, &path).or_else(|_| std::fs::copy(from, &path).map(|_| ()))
-            }
-            Content::Parts(pieces) => {
-                use std::io::Write;
-                let mut out =
-                    io::BufWriter::with_capacity(64 * 1024, std::fs::File::create(&path)?);
-                for piece in pieces {
-                    out.write_all(piece.as_bytes())?;
-                }
-                out.into_inner().map_err(io::IntoInnerError::into_error)?;
-                Ok(())
-            }
-        }
-    })
 }
 
 fn swap_in(staging: tempfile::TempDir, out: &Path, parent: &Path, name: &str) -> io::Result<()> {

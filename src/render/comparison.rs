@@ -169,7 +169,7 @@ fn blocks_of(
     }
     marked.push_str(&text.markdown[cursor..]);
     let mut whole = LinkedText::default();
-    whole.markdown = marked;
+    whole.markdown = marked.into();
     if chunk.local {
         whole.local_ranges.push((0, whole.markdown.len()));
     }

@@ -822,15 +822,17 @@ impl<'r, 's> Renderer<'r, 's> {
     /// The print view: every page in reading order, ids prefixed by page.
     fn print(&self, examples: &[Vec<ExampleContext>]) -> Option<Content> {
         let pages = &self.linked.pages;
-        let htmls: Vec<Arc<String>> = pages
-            .par_iter()
-            .map(|p| {
-                let options = self.print_options(p);
-                self.text_html(p, "print", &options, &|| {
-                    to_html(&p.text, Some(&p.sections), &p.links, &options)
+        let htmls = |run: std::ops::Range<usize>| -> Vec<Arc<String>> {
+            pages[run]
+                .par_iter()
+                .map(|p| {
+                    let options = self.print_options(p);
+                    self.text_html(p, "print", &options, &|| {
+                        to_html(&p.text, Some(&p.sections), &p.links, &options)
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        };
         let page = |i: usize, p: &LinkedPage, html: String| print::PrintPage {
             id: p.page.id().to_string(),
             title: p.title.clone(),
@@ -844,13 +846,17 @@ impl<'r, 's> Renderer<'r, 's> {
             .map(|(i, p)| page(i, p, print::stand_in(i)))
             .collect();
         let skeleton = self.render_template(PRINT_FILE, None, &[("pages", &stand_ins)])?;
-        if let Some(whole) = print::fill(&skeleton.bytes()?, &htmls) {
+        // The HTML is longer than the Markdown it is made from (tags, ids):
+        // room for a quarter more spares copying the whole view as it grows,
+        // and room never written takes no memory.
+        let size = pages.iter().map(|p| p.text.markdown.len()).sum::<usize>() * 5 / 4;
+        if let Some(whole) = print::fill(&skeleton.bytes()?, pages.len(), size, &htmls) {
             return Some(Content::Bytes(whole));
         }
         // The template does more than print each page's HTML: give it the HTML.
         let full: Vec<print::PrintPage> = pages
             .iter()
-            .zip(&htmls)
+            .zip(htmls(0..pages.len()))
             .enumerate()
             .map(|(i, (p, html))| page(i, p, html.as_ref().clone()))
             .collect();
@@ -1034,7 +1040,7 @@ impl<'r, 's> Renderer<'r, 's> {
     }
 }
 
-/// Makes every output of `linked` with a new [`Renderer`] (see
+/// Makes every output of `linked` with a new [`Renderer`] in English (see
 /// [`Renderer::new`] for the arguments), in parallel, sorted by path.
 pub fn render(
     linked: &LinkedEdition,
@@ -1043,44 +1049,34 @@ pub fn render(
     today: Date,
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
-    render_with_history(
-        linked,
-        engine,
-        statics,
-        today,
-        diagnostics,
-        None,
-        Language::english(),
-    )
+    let language = Language::english();
+    let renderer = Renderer::new(linked, engine, statics, today, diagnostics, None, language);
+    let mut files = make_each(&renderer, |file| file);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
-/// Like [`render`], showing the edition's published versions when
-/// `history` is given (see [`Renderer::with_history`]), in `language`
-/// (see [`Renderer::new`]).
-pub fn render_with_history(
-    linked: &LinkedEdition,
-    engine: &Engine,
-    statics: &StaticFiles,
-    today: Date,
-    diagnostics: &Diagnostics,
-    history: Option<&History>,
-    language: Language,
-) -> Vec<OutputFile> {
-    let renderer = Renderer::new(linked, engine, statics, today, diagnostics, None, language)
-        .with_history(history);
-    let mut files: Vec<OutputFile> = renderer
-        .outputs()
+/// Makes every output of `renderer` in parallel, handing each file to
+/// `each` as soon as it is made (a build checks and writes it there, so
+/// the edition's pages need not all be held at once). Returns what `each`
+/// returned, in no set order. An output whose template failed is left out
+/// (the renderer reported it).
+pub fn make_each<T: Send>(renderer: &Renderer, each: impl Fn(OutputFile) -> T + Sync) -> Vec<T> {
+    let mut outputs = renderer.outputs();
+    // The outputs that list every page (the print view, the A to Z, the
+    // search page) are each made on one thread, in part: begun first, they
+    // are made while the other threads make the pages, rather than last,
+    // when the others would wait for them.
+    outputs.sort_by_key(|o| !matches!(o, Output::Print | Output::Site(_)));
+    outputs
         .into_par_iter()
         .filter_map(|output| {
             let prepared = renderer.prepare(output);
             let path = prepared.path.clone();
-            renderer
-                .make(prepared)
-                .map(|content| OutputFile { path, content })
+            let content = renderer.make(prepared)?;
+            Some(each(OutputFile { path, content }))
         })
-        .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+        .collect()
 }
 
 /// The authority's colour, if it has one Handbook can use; one it cannot

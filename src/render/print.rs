@@ -27,22 +27,36 @@ pub(super) fn stand_in(i: usize) -> String {
     format!("\u{1}hb&print:{i}\u{1}")
 }
 
+/// How many pages' HTML is made at a time (in parallel) while the print
+/// view is filled: enough to keep every thread busy, few enough that the
+/// pages' HTML is not all held beside the print view.
+pub(super) const RUN: usize = 256;
+
 /// The print view from its template's output with stand-ins, each stand-in
 /// replaced by its page's HTML; `None` unless every stand-in is there once,
-/// in order.
-pub(super) fn fill(skeleton: &[u8], htmls: &[Arc<String>]) -> Option<Vec<u8>> {
-    let total: usize = htmls.iter().map(|h| h.len()).sum();
-    let mut out = Vec::with_capacity(skeleton.len() + total);
+/// in order. `htmls` makes the HTML of a run of pages (`RUN` at most, by
+/// index), in order; each run is copied in and dropped before the next is
+/// made. `size` is about how long the pages' HTML is in all (bytes).
+pub(super) fn fill(
+    skeleton: &[u8],
+    pages: usize,
+    size: usize,
+    htmls: &dyn Fn(std::ops::Range<usize>) -> Vec<Arc<String>>,
+) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(skeleton.len() + size);
     let mut rest = skeleton;
-    for (i, html) in htmls.iter().enumerate() {
-        let stand_in = stand_in(i);
-        let at = memchr::memmem::find(rest, stand_in.as_bytes())?;
-        if rest[..at].contains(&1) {
-            return None;
+    for start in (0..pages).step_by(RUN) {
+        let run = start..(start + RUN).min(pages);
+        for (i, html) in run.clone().zip(htmls(run)) {
+            let stand_in = stand_in(i);
+            let at = memchr::memmem::find(rest, stand_in.as_bytes())?;
+            if rest[..at].contains(&1) {
+                return None;
+            }
+            out.extend_from_slice(&rest[..at]);
+            out.extend_from_slice(html.as_bytes());
+            rest = &rest[at + stand_in.len()..];
         }
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(html.as_bytes());
-        rest = &rest[at + stand_in.len()..];
     }
     if rest.contains(&1) {
         return None;
@@ -57,18 +71,17 @@ mod tests {
 
     #[test]
     fn the_print_view_is_filled_in_only_when_each_stand_in_is_there_once() {
-        let htmls = vec![
-            Arc::new("<p>one</p>".to_string()),
-            Arc::new("<p>two</p>".to_string()),
-        ];
+        let htmls = |run: std::ops::Range<usize>| -> Vec<Arc<String>> {
+            run.map(|i| Arc::new(format!("<p>{i}</p>"))).collect()
+        };
         let skeleton = format!("<main>{}|{}</main>", stand_in(0), stand_in(1));
         assert_eq!(
-            fill(skeleton.as_bytes(), &htmls).unwrap(),
-            b"<main><p>one</p>|<p>two</p></main>"
+            fill(skeleton.as_bytes(), 2, 0, &htmls).unwrap(),
+            b"<main><p>0</p>|<p>1</p></main>"
         );
         let twice = format!("{0}{0}{1}", stand_in(0), stand_in(1));
-        assert!(fill(twice.as_bytes(), &htmls).is_none());
+        assert!(fill(twice.as_bytes(), 2, 0, &htmls).is_none());
         let missing = stand_in(0);
-        assert!(fill(missing.as_bytes(), &htmls).is_none());
+        assert!(fill(missing.as_bytes(), 2, 0, &htmls).is_none());
     }
 }
