@@ -413,43 +413,14 @@ fn build_edition(
             Some(past) => (Some(past.history), past.builds),
             None => (None, Vec::new()),
         };
-    let mut sites: Vec<Site> = linked
-        .iter()
-        .map(|linked| {
-            let language =
-                edition_language(shared.sources, shared.theme, linked, &states, diagnostics);
-            let strings = language.strings.files().to_vec();
-            // Past releases are shown in the default language's site.
-            let shown = history.as_ref().filter(|_| linked.edition.lang.is_none());
-            let renderer = Renderer::new(
-                linked,
-                engine,
-                &statics,
-                shared.today,
-                diagnostics,
-                None,
-                language,
-            )
-            .with_history(shown);
-            let paths = renderer
-                .outputs()
-                .into_iter()
-                .map(|o| renderer.path(o))
-                .collect();
-            let folder = linked
-                .edition
-                .lang
-                .map_or(String::new(), |l| format!("{}/", l.code()));
-            Site {
-                renderer,
-                linked,
-                folder,
-                paths,
-                archived: Vec::new(),
-                strings,
-            }
-        })
-        .collect();
+    let mut sites = sites_of(
+        shared,
+        &linked,
+        (engine, &statics),
+        history.as_ref(),
+        &states,
+        diagnostics,
+    );
     if let Some(history) = &history {
         sites[0].archived = timed(slug, "archive", || {
             place_releases(shared, builds, history, &sites[0].paths, diagnostics)
@@ -614,6 +585,56 @@ fn translation_states(
         )),
     );
     states
+}
+
+/// The site of each language of an edition (`linked`, the default
+/// language's first), ready to be made with the edition's templates and
+/// static files (`themed`); the default language's shows `history`.
+fn sites_of<'r, 's>(
+    shared: &Shared,
+    linked: &'r [link::LinkedEdition<'s>],
+    (engine, statics): (&'r Engine, &'r StaticFiles),
+    history: Option<&'r render::History>,
+    states: &[(String, &'static str)],
+    diagnostics: &'r Diagnostics,
+) -> Vec<Site<'r, 's>> {
+    linked
+        .iter()
+        .map(|linked| {
+            let language =
+                edition_language(shared.sources, shared.theme, linked, states, diagnostics);
+            let strings = language.strings.files().to_vec();
+            // Past releases are shown in the default language's site.
+            let shown = history.filter(|_| linked.edition.lang.is_none());
+            let renderer = Renderer::new(
+                linked,
+                engine,
+                statics,
+                shared.today,
+                diagnostics,
+                None,
+                language,
+            )
+            .with_history(shown);
+            let paths = renderer
+                .outputs()
+                .into_iter()
+                .map(|o| renderer.path(o))
+                .collect();
+            let folder = linked
+                .edition
+                .lang
+                .map_or(String::new(), |l| format!("{}/", l.code()));
+            Site {
+                renderer,
+                linked,
+                folder,
+                paths,
+                archived: Vec::new(),
+                strings,
+            }
+        })
+        .collect()
 }
 
 /// Makes one language's site of an edition: each file is read for the
@@ -1656,29 +1677,26 @@ mod tests {
     }
 
     /// `build --no-search` of the root's model edition.
-    fn fresh_run(root: &Path) -> Run {
-        run(&Request {
+    /// `--no-search` for the root's model edition.
+    fn fresh_request(root: &Path) -> Request {
+        Request {
             cache: None,
             root: root.to_path_buf(),
             editions: Editions::Model,
             today: today(),
             search: false,
             history: false,
-        })
+        }
+    }
+
+    fn fresh_run(root: &Path) -> Run {
+        run(&fresh_request(root))
     }
 
     /// What `build --no-search` writes of the root's model edition, by path.
     fn fresh_build(root: &Path) -> HashMap<String, Vec<u8>> {
         let out = tempfile::tempdir().unwrap();
-        let request = Request {
-            cache: None,
-            root: root.to_path_buf(),
-            editions: Editions::Model,
-            today: today(),
-            search: false,
-            history: false,
-        };
-        let run = build(&request, &out.path().join("site"), &|_, _| {}).unwrap();
+        let run = build(&fresh_request(root), &out.path().join("site"), &|_, _| {}).unwrap();
         assert!(!run.has_errors(), "{:?}", run.diagnostics);
         let site = out.path().join("site");
         walkdir::WalkDir::new(&site)

@@ -300,6 +300,17 @@ impl<'r, 's> Renderer<'r, 's> {
         outputs
     }
 
+    /// Whether `output` is made from every page: the print view, the site
+    /// pages (the A to Z and the search page list every section), and the
+    /// credits page (its list of the editors' changes reads every model page).
+    pub fn reads_every_page(&self, output: Output) -> bool {
+        match output {
+            Output::Print | Output::Site(_) => true,
+            Output::Page(i) => self.linked.pages[i].page.id() == context::CREDITS_ID,
+            _ => false,
+        }
+    }
+
     /// The path of an output in the edition.
     pub fn path(&self, output: Output) -> String {
         match output {
@@ -1063,11 +1074,10 @@ pub fn render(
 /// (the renderer reported it).
 pub fn make_each<T: Send>(renderer: &Renderer, each: impl Fn(OutputFile) -> T + Sync) -> Vec<T> {
     let mut outputs = renderer.outputs();
-    // The outputs that list every page (the print view, the A to Z, the
-    // search page) are each made on one thread, in part: begun first, they
-    // are made while the other threads make the pages, rather than last,
-    // when the others would wait for them.
-    outputs.sort_by_key(|o| !matches!(o, Output::Print | Output::Site(_)));
+    // The outputs made from every page are each made on one thread, in
+    // part: begun first, they are made while the other threads make the
+    // pages, rather than last, while the others wait for them.
+    outputs.sort_by_key(|&o| !renderer.reads_every_page(o));
     outputs
         .into_par_iter()
         .filter_map(|output| {
