@@ -164,7 +164,7 @@ def real_model(work, authorities):
 
 def search_time(handbook, root, out):
     """Pagefind's share of a build: the summed 'search index' stage times."""
-    _, _, err = timed([handbook, "build", "--root", root, "--out", out],
+    _, _, err = timed([handbook, "build", "--root", root, "--out", out, "--no-cache"],
                       env=handbook_env(timings=True), out=out)
     times = [float(m) for m in re.findall(r"search index ([\d.]+) ms", err)]
     return sum(times) / 1000 if times else None
@@ -205,7 +205,9 @@ def print_table(table, zola_version):
 def size_tools(base, out, handbook, zola, hugo, mdbook, mdbook_large, large):
     """The runs of one corpus size, by label."""
     def hb(root, search):
-        return [handbook, "build", "--root", os.path.join(base, root), "--out", out] + (
+        # Every build is a cold one, as Zola's are: without --no-cache, the
+        # search index would come from the build cache after the first round.
+        return [handbook, "build", "--root", os.path.join(base, root), "--out", out, "--no-cache"] + (
             [] if search else ["--no-search"])
 
     tools = [("Handbook", False, hb("hb", False), None, handbook_env(), out),
@@ -338,8 +340,9 @@ def model_cases(args, handbook, out, rows, extra):
         root = real_model(args.work, n)
         rounds = args.rounds_large if n >= 200 else args.rounds
         case = Case(f"real model + {n} authorities", [
-            ("search off", [handbook, "build", "--root", root, "--out", out, "--no-search"], None, handbook_env(), out),
-            ("search on", [handbook, "build", "--root", root, "--out", out], None, handbook_env(), out),
+            ("search off", [handbook, "build", "--root", root, "--out", out, "--no-search", "--no-cache"],
+             None, handbook_env(), out),
+            ("search on", [handbook, "build", "--root", root, "--out", out, "--no-cache"], None, handbook_env(), out),
         ])
         log(f"{case.name}: {rounds} rounds")
         for _ in range(rounds):
