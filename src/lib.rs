@@ -8,8 +8,10 @@
 //!    to the model, giving an [`overlay::Edition`];
 //! 3. [`link`] substitutes variables and resolves cross-references, giving a
 //!    [`link::LinkedEdition`];
-//! 4. [`render`] turns that into HTML and other files in memory;
-//! 5. [`write`](mod@write) swaps the files into the output folder atomically.
+//! 4. [`render`] turns that into HTML and other files, handing each on as
+//!    soon as it is made;
+//! 5. [`write`](mod@write) writes each file into a staging folder and swaps
+//!    that into the output folder atomically.
 //!
 //! [`pipeline`] runs the stages; problems are gathered as
 //! [`diagnostic::Diagnostic`] values along the way and reported together.

@@ -1,8 +1,8 @@
 //! Stage 5, write: put rendered files on disk, all or nothing.
 //!
 //! Everything is written into a new temporary folder beside the output
-//! folder (a [`Staging`], which a build fills edition by edition as they
-//! are made, so no edition's files wait in memory for the others), which
+//! folder (a [`Staging`], which a build fills file by file as they are
+//! made, so no page waits in memory for the others), which
 //! is then swapped in with one atomic rename (an exchange on
 //! Linux, so the old output is never missing, even for a moment). If any
 //! write fails, or the process is killed, the previous output is untouched

@@ -1,4 +1,4 @@
-//! Stage 4, render: a linked edition becomes HTML and other files, in memory.
+//! Stage 4, render: a linked edition becomes HTML and other files.
 //!
 //! A [`Renderer`] is made once per edition. It knows every output the
 //! edition has ([`Renderer::outputs`]): each content page, the print view,
@@ -6,9 +6,11 @@
 //! authority's colours and the static files. For each it gathers the values
 //! the output is made from ([`Renderer::prepare`]), which give the output's
 //! [key](Renderer::key), and makes its bytes ([`Renderer::make`]).
-//! [`render`] makes every output; a [`Cache`] (for `serve`) keeps each
-//! output's key and bytes and makes again only the outputs whose key
-//! changed. Both run the same code.
+//! [`make_each`] makes every output and hands each to the caller as soon
+//! as it is made (a build checks and writes it then, so an edition's pages
+//! are never all in memory at once); [`render`] collects them; a [`Cache`]
+//! (for `serve`) keeps each output's key and bytes and makes again only the
+//! outputs whose key changed. All run the same code.
 //!
 //! Page text becomes HTML in `html` (cross-references become relative
 //! links, local terms show the model's term in a `title`); the values
