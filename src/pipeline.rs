@@ -1676,8 +1676,7 @@ mod tests {
         (files, changed)
     }
 
-    /// `build --no-search` of the root's model edition.
-    /// `--no-search` for the root's model edition.
+    /// The request of `build --no-search` for the root's model edition.
     fn fresh_request(root: &Path) -> Request {
         Request {
             cache: None,
@@ -1689,6 +1688,7 @@ mod tests {
         }
     }
 
+    /// The run of that request, without writing (as `check` runs it).
     fn fresh_run(root: &Path) -> Run {
         run(&fresh_request(root))
     }
