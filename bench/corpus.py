@@ -452,9 +452,11 @@ def mdbook(c, root, search):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--pages", type=int, default=1000)
-    ap.add_argument("--authorities", type=int, default=0)
-    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--pages", type=int, default=1000, help="how many pages (default 1000)")
+    ap.add_argument("--authorities", type=int, default=0,
+                    help="authority editions to add to the Handbook root (default 0)")
+    ap.add_argument("--seed", type=int, default=7,
+                    help="seed of the generated text: the same seed makes the same pages (default 7)")
     ap.add_argument("--handbook", help="write a Handbook root here")
     ap.add_argument("--handbook-sections", help="write a Handbook root here whose contents list is the 20 sections")
     ap.add_argument("--zola", help="write a Zola site here")
