@@ -225,7 +225,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// for every thread: with jemalloc's default of several, each thread keeping
 /// to one, the memory the render threads had freed stayed in their arenas
 /// while Pagefind's indexing, on one thread, took new memory from its own,
-/// and a 10,000-page build with the search index peaked about 13 % higher
+/// and a 10,000-page build with the search index peaked about 15 % higher
 /// (3.44 GB against 2.99 GB), for no gain in time (`bench/run.sh`).
 #[cfg(target_os = "linux")]
 #[export_name = "_rjem_malloc_conf"]
