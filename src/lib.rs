@@ -16,6 +16,7 @@
 //! [`pipeline`] runs the stages; problems are gathered as
 //! [`diagnostic::Diagnostic`] values along the way and reported together.
 
+pub mod address;
 pub mod authority;
 pub mod diagnostic;
 pub mod differences;

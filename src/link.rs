@@ -38,6 +38,7 @@ use std::sync::Arc;
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
+use crate::address::{Address as Written, Kind};
 use crate::authority::Authority;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::markdown;
@@ -790,13 +791,14 @@ impl<'s> LinkedEdition<'s> {
     }
 
     /// Every address the edition's texts write (see [`Address`]), by the
-    /// address as written, each with the page it is on.
-    pub fn addresses(&self) -> HashMap<&str, Vec<(&LinkedPage<'s>, &Address)>> {
-        let mut found: HashMap<&str, Vec<(&LinkedPage<'s>, &Address)>> = HashMap::new();
+    /// key it is compared by with the rendered pages (`address::key`), each
+    /// with the page it is on.
+    pub fn addresses(&self) -> HashMap<String, Vec<(&LinkedPage<'s>, &Address)>> {
+        let mut found: HashMap<String, Vec<(&LinkedPage<'s>, &Address)>> = HashMap::new();
         for page in &self.pages {
             for address in page.addresses.iter() {
                 found
-                    .entry(address.url.as_str())
+                    .entry(crate::address::key(&address.url))
                     .or_default()
                     .push((page, address));
             }
@@ -806,6 +808,17 @@ impl<'s> LinkedEdition<'s> {
 }
 
 impl Address {
+    /// Where it is written: a byte range of its text.
+    pub fn range(&self) -> (usize, usize) {
+        self.range
+    }
+
+    /// Which text of its page it is written in: `None` for the page's
+    /// body, `Some(i)` for the i-th example.
+    pub fn example(&self) -> Option<usize> {
+        self.example
+    }
+
     /// Points `diagnostic` at where this address is written on `page`.
     pub fn locate(&self, page: &LinkedPage, diagnostic: Diagnostic) -> Diagnostic {
         text_of(page, self.example).locate(diagnostic, self.range)
@@ -1460,17 +1473,24 @@ fn references_in(
             _ => {}
         }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
-            if !crate::sanitize::is_outside_resource(dest_url) && !dest_url.is_empty() {
-                addresses.push(Address {
-                    url: dest_url.to_string(),
-                    image: matches!(event, Event::Start(Tag::Image { .. })),
-                    by_id: matches!(
+            let written = Written::read(dest_url);
+            if written.is_in_edition() && written.kind != Kind::Empty
+                || written.kind == Kind::FromRoot
+            {
+                let image = matches!(event, Event::Start(Tag::Image { .. }));
+                // Only a link's address is read as a page's id (and made its file).
+                let by_id = !image
+                    && (matches!(
                         event,
                         Event::Start(Tag::Link {
                             link_type: LinkType::WikiLink { .. },
                             ..
                         })
-                    ) || is_id_reference(dest_url),
+                    ) || is_id_reference(dest_url));
+                addresses.push(Address {
+                    url: dest_url.to_string(),
+                    image,
+                    by_id,
                     range: (range.start, range.end),
                     example,
                 });
@@ -1482,12 +1502,7 @@ fn references_in(
             ..
         }) = event
         {
-            let scheme = dest_url.split(':').next().unwrap_or("");
-            if dest_url.contains(':')
-                && ["http", "https"]
-                    .iter()
-                    .any(|s| scheme.eq_ignore_ascii_case(s))
-            {
+            if matches!(Written::read(&dest_url).scheme(), Some("http" | "https")) {
                 if let Some((file, at)) = text.origin(range.start) {
                     let span = Some((at, (at + range.len()).min(file.text.len())));
                     let file = Arc::clone(file);
@@ -1524,7 +1539,8 @@ fn references_in(
             .addresses
             .into_iter()
             .map(|(url, range, image)| Address {
-                by_id: is_id_reference(&url),
+                // Written in HTML, it is published as written: never read as an id.
+                by_id: false,
                 url,
                 image,
                 range,
@@ -1683,16 +1699,10 @@ impl SafetyCheck {
                 None => self.check_html(text, &[(range.0, html.to_string())], problems),
             },
             Event::Start(Tag::Link { dest_url, .. }) => {
-                if let Some(scheme) = crate::sanitize::unsafe_scheme(dest_url) {
-                    problems.push(text.locate(unsafe_address(&scheme, "link"), range));
-                }
+                problems.extend(address_problem(dest_url, false).map(|d| text.locate(d, range)));
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
-                if let Some(scheme) = crate::sanitize::unsafe_scheme(dest_url) {
-                    problems.push(text.locate(unsafe_address(&scheme, "image"), range));
-                } else if crate::sanitize::is_outside_resource(dest_url) {
-                    problems.push(text.locate(outside_image(dest_url), range));
-                }
+                problems.extend(address_problem(dest_url, true).map(|d| text.locate(d, range)));
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, c)) = crate::source::unpublishable_in(t) {
@@ -1769,6 +1779,34 @@ impl SafetyCheck {
             self.addresses
                 .push((url.clone(), (at, at + url.len()), *image));
         }
+    }
+}
+
+/// What is wrong with the address of a Markdown link (or, with `image`,
+/// an image), judged as a reader's browser reads it; `None` if nothing.
+/// Addresses of the edition, and those that start with `/`, are judged in
+/// the rendered pages (`linkcheck`) and reported here, at their source.
+fn address_problem(url: &str, image: bool) -> Option<Diagnostic> {
+    let what = if image { "image" } else { "link" };
+    let written = Written::read(url);
+    match &written.kind {
+        Kind::Unsafe(scheme) => Some(unsafe_address(scheme, what)),
+        Kind::OtherScheme(scheme) => Some(
+            Diagnostic::warning(
+                "unsafe-html-removed",
+                format!("this {what}'s `{scheme}:` address is removed when the page is published"),
+            )
+            .hint("a page links to web addresses (`https://…`), email (`mailto:…`) and telephone numbers (`tel:…`); link to a page of the edition by its id (`[[step-3]]`)"),
+        ),
+        Kind::Unreadable(why) => Some(
+            Diagnostic::error(
+                "unreadable-address",
+                format!("a browser cannot read this {what}'s address (`{url}`): {why}"),
+            )
+            .hint("write a whole web address (`https://www.example.org/page`), or link to a page of the edition by its id (`[[step-3]]`)"),
+        ),
+        _ if image && written.is_outside_resource() => Some(outside_image(url)),
+        _ => None,
     }
 }
 

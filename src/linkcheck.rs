@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
+use crate::address::{Address, Kind};
 use crate::diagnostic::Diagnostic;
 use crate::output::{Content, OutputFile};
 
@@ -151,21 +152,50 @@ fn values_of<'a>(all: &[Attribute<'a>], attribute: &str) -> Vec<&'a str> {
         .collect()
 }
 
-fn decode(url: &str) -> std::borrow::Cow<'_, str> {
-    if !url.contains('&') {
-        return std::borrow::Cow::Borrowed(url);
+/// An attribute value of a rendered page with its character references
+/// read: the named ones the sanitiser and the template engine write
+/// (`&amp;`, `&quot;`, `&lt;`, `&gt;`, `&nbsp;`, `&apos;`) and every
+/// numeric one (`&#39;`, `&#x2F;`), as a browser reads them.
+fn decode(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains('&') {
+        return std::borrow::Cow::Borrowed(value);
     }
-    std::borrow::Cow::Owned(
-        url.replace("&amp;", "&")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'"),
-    )
-}
-
-/// Whether a URL names an outside address (`https:`, `mailto:`, `data:`…) rather than a file.
-pub fn is_outside(url: &str) -> bool {
-    let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
-    before_path.contains(':') || url.starts_with("//")
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let reference = end.map(|e| &rest[1..e]);
+        let read = reference.and_then(|r| match r {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "nbsp" => Some('\u{a0}'),
+            "apos" => Some('\''),
+            _ => {
+                let number = r.strip_prefix('#')?;
+                let code = match number.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => number.parse().ok()?,
+                };
+                Some(char::from_u32(code).unwrap_or('\u{fffd}'))
+            }
+        });
+        match (read, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Resolves `url` against the folder of `from`, both inside an edition.
@@ -211,6 +241,13 @@ pub enum Why {
     OutsideEdition,
     /// The file it names, resolved to this path, is not in the edition.
     NoFile(String),
+    /// It starts with `/`, so it goes to the top of the web server, not
+    /// into the edition, when the edition is published in a folder.
+    FromRoot,
+    /// No browser can read it (the URL parser's reason).
+    Unreadable(String),
+    /// Its scheme runs code in the reader's browser (`javascript`).
+    Unsafe(String),
     /// The page is there, but the fragment is not an id on it.
     NoId {
         /// The fragment, without `#`.
@@ -224,6 +261,9 @@ impl std::fmt::Display for Why {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Why::OutsideEdition => f.write_str("points outside its edition"),
+            Why::FromRoot => f.write_str("starts with `/`, so it leaves the edition when the edition is published in a folder"),
+            Why::Unreadable(why) => write!(f, "cannot be read by a browser ({why})"),
+            Why::Unsafe(scheme) => write!(f, "uses a `{scheme}:` address, which runs code in a reader's browser"),
             Why::NoFile(path) => write!(f, "points to `{path}`, which is not in the edition"),
             Why::NoId { fragment, page } => {
                 write!(f, "points to `#{fragment}`, which is not an id on `{page}`")
@@ -264,12 +304,31 @@ impl BrokenLink {
                 "broken-link",
                 format!("this link goes to `{path}`, which is not in this edition"),
             )
-            .hint("link to a page by its id (`[[step-3]]`, `[your text](step-3)`); to link to a document, save it in a `static/` folder and link to `assets/NAME`"),
+            .hint(if crate::markdown::is_valid_id(path) {
+                format!("an address in HTML is published as written, so a page's id is not its file: write `{path}.html`, or a Markdown link such as `[your text]({path})`")
+            } else {
+                "link to a page by its id (`[[step-3]]`, `[your text](step-3)`); to link to a document, save it in a `static/` folder and link to `assets/NAME`".to_string()
+            }),
             (Why::NoId { fragment, page }, _) => Diagnostic::error(
                 "broken-link",
                 format!("this link goes to `#{fragment}`, which is not an id on `{page}`"),
             )
             .hint("link to a section by the page's id and the section's: `[[step-3#good-plan-checklist]]`; a page's sections are the ones listed under \"On this page\""),
+            (Why::FromRoot, _) => Diagnostic::error(
+                "root-address",
+                format!("this address (`{url}`) starts with `/`, so it goes to the top of the web server rather than into the edition"),
+            )
+            .hint("an edition may be published in any folder (such as `https://intranet.example/guidance/`), where `/step-3.html` would be another site's page: link to a page by its id (`[[step-3]]`), and to a file by its place in the edition (`assets/plan.pdf`)"),
+            (Why::Unreadable(why), _) => Diagnostic::error(
+                "unreadable-address",
+                format!("a browser cannot read this address (`{url}`): {why}"),
+            )
+            .hint("write a whole web address (`https://www.example.org/page`), or link to a page of the edition by its id (`[[step-3]]`)"),
+            (Why::Unsafe(scheme), _) => Diagnostic::error(
+                "unsafe-address",
+                format!("this address uses a `{scheme}:` address, which could run code in a reader's browser"),
+            )
+            .hint("link to a page by its id (`[[step-3]]`) or to a web address (`https://…`)"),
             (Why::OutsideEdition, _) => Diagnostic::error(
                 "broken-link",
                 format!("this address (`{url}`) climbs out of the edition's folder"),
@@ -331,9 +390,7 @@ pub struct Findings {
 /// and percent-encoding undone (the renderer may encode what an author
 /// wrote plainly).
 fn address_key(url: &str) -> String {
-    percent_encoding::percent_decode_str(&decode(url))
-        .decode_utf8_lossy()
-        .into_owned()
+    crate::address::key(&decode(url))
 }
 
 /// The outside addresses (`http:`, `https:`) a template's tags link to or
@@ -622,47 +679,39 @@ fn read_page(page: &Page, all: &[Attribute], paths: &foldhash::HashSet<&str>) ->
     for raw in resources {
         let decoded = decode(raw);
         let (_, url) = page.relative(&decoded);
-        if crate::sanitize::is_outside_resource(url)
-            && crate::sanitize::scheme_of(url).as_deref() != Some("data")
-        {
+        if fetched_from_outside(&Address::read(url)) {
             problems.push(outside_resource(&format!("{edition}/{path}"), url));
         }
     }
-    let mut urls = values_of(all, "href");
-    urls.extend(values_of(all, "src"));
-    for raw in urls {
+    let urls = all.iter().filter(|(_, _, name, _)| {
+        name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src")
+    });
+    for (_, element, _, raw) in urls {
         let decoded = decode(raw);
         let (from, url) = page.relative(&decoded);
-        if is_outside(url) {
-            if url.starts_with("http") {
-                outside.push((url.to_string(), format!("{edition}/{path}")));
-            }
-            continue;
-        }
-        let (target, fragment) = match url.split_once('#') {
-            Some((t, f)) => (t, Some(f)),
-            None => (url, None),
-        };
-        let target = target.split('?').next().unwrap_or("");
-        let resolved = if target.is_empty() {
-            Some(std::borrow::Cow::Borrowed(from))
-        } else {
-            resolve(from, target)
-        };
-        let why = match &resolved {
-            None => Some(Why::OutsideEdition),
-            Some(r) if !paths.contains(r.as_ref()) => Some(Why::NoFile(r.to_string())),
-            Some(r) => {
-                if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                    to_fragments.push(FragmentLink {
-                        url: decoded.to_string(),
-                        target: r.to_string(),
-                        fragment: f.to_string(),
-                        page: path.to_string(),
-                    });
+        let address = Address::read(url);
+        let why = match &address.kind {
+            Kind::Outside(scheme) | Kind::OtherScheme(scheme) => {
+                if scheme.starts_with("http") {
+                    outside.push((url.to_string(), format!("{edition}/{path}")));
                 }
                 None
             }
+            Kind::OtherHost => None,
+            // An empty `data:` address keeps a browser from asking the
+            // server for an icon; it shows nothing and runs nothing.
+            Kind::Unsafe(scheme) if scheme == "data" && element.eq_ignore_ascii_case("link") => {
+                None
+            }
+            Kind::Unsafe(scheme) => Some(Why::Unsafe(scheme.clone())),
+            Kind::Unreadable(why) => Some(Why::Unreadable(why.clone())),
+            Kind::FromRoot => Some(Why::FromRoot),
+            Kind::Empty | Kind::Fragment | Kind::Relative => link_in_edition(
+                page,
+                (from, &address.read, &decoded),
+                paths,
+                &mut to_fragments,
+            ),
         };
         if let Some(why) = why {
             broken.push(BrokenLink {
@@ -681,6 +730,50 @@ fn read_page(page: &Page, all: &[Attribute], paths: &foldhash::HashSet<&str>) ->
         broken,
         to_fragments,
         outside,
+    }
+}
+
+/// Whether loading `address` as a resource asks another host (an empty
+/// `data:` address, which the theme's icon uses, asks nothing).
+fn fetched_from_outside(address: &Address) -> bool {
+    address.is_outside_resource() && address.scheme() != Some("data")
+}
+
+/// Why a link to a file of the edition (or a place on a page) goes
+/// nowhere, if it does. `url` is the address as a browser reads it,
+/// relative to the page `from`; `shown` as the page has it. A link to a
+/// fragment of another page is added to `to_fragments`, to be judged once
+/// every page's ids are known.
+fn link_in_edition(
+    page: &Page,
+    (from, url, shown): (&str, &str, &str),
+    paths: &foldhash::HashSet<&str>,
+    to_fragments: &mut Vec<FragmentLink>,
+) -> Option<Why> {
+    let (target, fragment) = match url.split_once('#') {
+        Some((t, f)) => (t, Some(f)),
+        None => (url, None),
+    };
+    let target = target.split('?').next().unwrap_or("");
+    let resolved = if target.is_empty() {
+        Some(std::borrow::Cow::Borrowed(from))
+    } else {
+        resolve(from, target)
+    };
+    match &resolved {
+        None => Some(Why::OutsideEdition),
+        Some(r) if !paths.contains(r.as_ref()) => Some(Why::NoFile(r.to_string())),
+        Some(r) => {
+            if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                to_fragments.push(FragmentLink {
+                    url: shown.to_string(),
+                    target: r.to_string(),
+                    fragment: f.to_string(),
+                    page: page.path.to_string(),
+                });
+            }
+            None
+        }
     }
 }
 
@@ -766,9 +859,7 @@ fn outside_in_css(css: &str) -> Vec<String> {
             Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
             _ => rest.split(')').next().unwrap_or("").trim(),
         };
-        if crate::sanitize::is_outside_resource(url)
-            && crate::sanitize::scheme_of(url).as_deref() != Some("data")
-        {
+        if fetched_from_outside(&Address::read(url)) {
             found.push(url.to_string());
         }
     };
@@ -875,10 +966,56 @@ mod tests {
     }
 
     #[test]
-    fn outside_addresses_are_recognised() {
-        assert!(is_outside("https://example.org"));
-        assert!(is_outside("mailto:a@b.example"));
-        assert!(!is_outside("step-1.html#a:b"));
-        assert!(!is_outside("assets/handbook.css"));
+    fn character_references_are_read_as_a_browser_reads_them() {
+        assert_eq!(decode("a&amp;b&quot;c&#39;d&#x2F;e&#X2f;f"), "a&b\"c'd/e/f");
+        assert_eq!(decode("java&#x1a;script:x"), "java\u{1a}script:x");
+        assert_eq!(decode("&unknown; & &#xZZ;"), "&unknown; & &#xZZ;");
+    }
+
+    #[test]
+    fn addresses_that_leave_the_edition_or_run_code_are_broken() {
+        let files = vec![
+            page("index.html", "<a href=\"/step-1.html\">a</a><a href=\"java&#x1a;script:x\">b</a><a href=\"http:\">c</a><a href=\"step-1\">d</a><a href=\"#nope\">e</a><a href=\"step-1.html\">f</a><link rel=\"icon\" href=\"data:,\">"),
+            page("step-1.html", ""),
+        ];
+        let found = check("model", &files, &[], None);
+        let why: Vec<String> = found
+            .broken
+            .iter()
+            .map(|b| format!("{} {}", b.url, b.why))
+            .collect();
+        assert_eq!(found.broken.len(), 5, "{why:#?}");
+        assert!(
+            found.broken.iter().any(|b| b.why == Why::FromRoot),
+            "{why:#?}"
+        );
+        assert!(
+            found
+                .broken
+                .iter()
+                .any(|b| matches!(&b.why, Why::Unsafe(s) if s == "javascript")),
+            "{why:#?}"
+        );
+        assert!(
+            found
+                .broken
+                .iter()
+                .any(|b| matches!(b.why, Why::Unreadable(_))),
+            "{why:#?}"
+        );
+        assert!(
+            found
+                .broken
+                .iter()
+                .any(|b| matches!(&b.why, Why::NoFile(f) if f == "step-1")),
+            "{why:#?}"
+        );
+        assert!(
+            found
+                .broken
+                .iter()
+                .any(|b| matches!(&b.why, Why::NoId { fragment, .. } if fragment == "nope")),
+            "{why:#?}"
+        );
     }
 }

@@ -25,8 +25,8 @@ pub fn options() -> Options {
 /// not the author's own HTML, not a heading with attributes or classes the
 /// allow-list removes, not a code block whose language is more than a
 /// word, not an image (the writer closes `<img />` as the sanitiser does
-/// not), and not a link whose address has a scheme other than `http`,
-/// `https`, `mailto` or `tel` (the sanitiser removes some others).
+/// not), and not a link whose address the sanitiser would remove or write
+/// another way (`sanitize::keeps_link_as_written`).
 pub fn written_plainly(event: &Event) -> bool {
     match event {
         Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. }) => false,
@@ -44,11 +44,7 @@ pub fn written_plainly(event: &Event) -> bool {
                     && crate::sanitize::class_allowed("code", &format!("language-{info}")))
         }
         Event::Start(Tag::Link { dest_url, .. }) => {
-            let scheme = crate::sanitize::scheme_of(dest_url);
-            matches!(
-                scheme.as_deref(),
-                None | Some("http" | "https" | "mailto" | "tel")
-            )
+            crate::sanitize::keeps_link_as_written(dest_url)
         }
         _ => true,
     }

@@ -773,18 +773,22 @@ fn report_broken_links(
     }
     let written = linked.addresses();
     let mut elsewhere: Vec<&crate::linkcheck::BrokenLink> = Vec::new();
-    for link in broken {
-        let decoded = crate::url::percent_decoded(&link.url);
-        let Some(places) = written
-            .get(link.url.as_str())
-            .or_else(|| written.get(decoded.as_ref()))
-        else {
+    // Each place is reported once, as its own page shows it: the print
+    // view, which holds every page's text, only for what no page has.
+    let mut reported = std::collections::HashSet::new();
+    let (in_print, in_pages): (Vec<_>, Vec<_>) = broken
+        .iter()
+        .partition(|link| link.page == crate::url::PRINT_FILE);
+    for link in in_pages.into_iter().chain(in_print) {
+        let Some(places) = written.get(&crate::address::key(&link.url)) else {
             elsewhere.push(link);
             continue;
         };
         for (page, address) in places.iter().filter(|(_, a)| !a.by_id) {
-            let names = statics.keys().map(String::as_str);
-            diagnostics.push(address.locate(page, link.at_source(address.image, names)));
+            if reported.insert((page.page.id(), address.range(), address.example())) {
+                let names = statics.keys().map(String::as_str);
+                diagnostics.push(address.locate(page, link.at_source(address.image, names)));
+            }
         }
     }
     diagnostics.extend(crate::linkcheck::in_output(

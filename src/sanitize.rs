@@ -9,8 +9,12 @@
 //! `javascript:`, `data:` and `vbscript:` addresses, frames, embedded objects,
 //! `<style>`, `style` attributes, forms, SVG, MathML and images from outside
 //! hosts are removed. [`check_fragment`] says what would be removed from one
-//! piece of an author's HTML, so `check` can warn where it was written;
-//! [`unsafe_scheme`] and [`is_outside_resource`] judge addresses.
+//! piece of an author's HTML, so `check` can warn where it was written.
+//!
+//! Every address in an attribute is judged by [`crate::address`], on the
+//! form the published page holds and a browser reads, and the form judged
+//! is the form published: nothing done after the judgement can make a
+//! scheme (the characters no page may hold are taken out before it).
 //!
 //! It reports nothing itself and knows nothing of files: the link stage turns
 //! what it finds into diagnostics.
@@ -20,6 +24,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use ammonia::Builder;
+
+use crate::address::{self, Address, Kind};
 
 /// Elements removed together with everything inside them.
 const REMOVED_WITH_CONTENT: &[&str] = &[
@@ -57,9 +63,6 @@ const RENDERER_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("th", &["class"]),
     ("td", &["class"]),
 ];
-
-/// Schemes an address may never use, in a link or anywhere else.
-const UNSAFE_SCHEMES: &[&str] = &["javascript", "vbscript", "data"];
 
 /// Elements the lenient twin of the sanitiser always keeps, so that removing
 /// them shows up as a difference.
@@ -126,9 +129,67 @@ pub fn class_allowed(element: &str, class: &str) -> bool {
     }
 }
 
+/// Whether an attribute of an element holds an address (or, for `srcset`,
+/// a list of them): every attribute a browser follows or loads, from the
+/// HTML Standard's index of attributes.
+fn holds_address(element: &str, attribute: &str) -> bool {
+    match attribute {
+        "href" | "src" | "srcset" | "cite" | "ping" | "xlink:href" | "longdesc" | "background" => {
+            true
+        }
+        "action" => element == "form",
+        "formaction" => matches!(element, "button" | "input"),
+        "poster" => element == "video",
+        "data" => element == "object",
+        "manifest" => element == "html",
+        _ => false,
+    }
+}
+
+/// The addresses an address attribute's value holds: `srcset` a
+/// comma-separated list of `address width` candidates, the others one.
+fn addresses_of(attribute: &str, value: &str) -> Vec<String> {
+    if attribute == "srcset" {
+        value
+            .split(',')
+            .filter_map(|c| c.split_ascii_whitespace().next())
+            .map(str::to_string)
+            .collect()
+    } else {
+        vec![value.to_string()]
+    }
+}
+
+/// An address attribute's value as the allow-list publishes it: `None`
+/// where an address in it may not be published (or, with `drop_outside`,
+/// where a resource would be loaded from outside the edition); otherwise
+/// the value without the characters no page may hold, which is the form
+/// each address was judged in.
+fn filter_address<'u>(attribute: &str, value: &'u str, drop_outside: bool) -> Option<Cow<'u, str>> {
+    let resource = matches!(
+        attribute,
+        "src" | "srcset" | "poster" | "data" | "background"
+    );
+    for written in addresses_of(attribute, value) {
+        let address = Address::read(&written);
+        if !address.publishable() || (drop_outside && resource && address.is_outside_resource()) {
+            return None;
+        }
+    }
+    Some(crate::source::publishable(value))
+}
+
+/// Whether the allow-list publishes `url`, as the `href` of a link, byte
+/// for byte as written: for the Markdown writer's links, which are then
+/// published without the sanitiser's second parse (see [`as_written`]).
+pub fn keeps_link_as_written(url: &str) -> bool {
+    let address = Address::read(url);
+    address.publishable() && address.read == url
+}
+
 /// The allow-list's second look at the attributes it let through: classes
-/// only where the renderer writes them, and (when asked) no image from an
-/// outside host.
+/// only where the renderer writes them, and every address judged by
+/// [`filter_address`].
 fn filter_attribute<'u>(
     element: &str,
     attribute: &str,
@@ -149,7 +210,7 @@ fn filter_attribute<'u>(
                 Some(Cow::Owned(kept.join(" ")))
             }
         }
-        "src" | "srcset" if drop_outside && is_outside_resource(value) => None,
+        _ if holds_address(element, attribute) => filter_address(attribute, value, drop_outside),
         _ => Some(Cow::Borrowed(value)),
     }
 }
@@ -158,6 +219,7 @@ fn strict(drop_outside: bool) -> Builder<'static> {
     let mut builder = Builder::default();
     builder
         .link_rel(None)
+        .url_schemes(address::PUBLISHED_SCHEMES.iter().copied().collect())
         .add_clean_content_tags(REMOVED_WITH_CONTENT)
         .attribute_filter(move |element, attribute, value| {
             filter_attribute(element, attribute, value, drop_outside)
@@ -250,14 +312,71 @@ pub struct FragmentCheck {
 }
 
 /// What the allow-list would remove from `fragment`, a piece of HTML an
-/// author wrote, and which images it would load from outside hosts.
+/// author wrote, which images it would load from outside hosts, and which
+/// addresses of the edition it writes.
 pub fn check_fragment(fragment: &str) -> FragmentCheck {
     let mut found = FragmentCheck::default();
     let lower = fragment.to_ascii_lowercase();
+    let fragment = &alignment_as_classes(fragment);
+    let mut seen = HashSet::new();
+    for (element, attribute, value) in address_attributes(fragment) {
+        let at = position(&lower, &value, position(&lower, &attribute, 0));
+        for written in addresses_of(&attribute, &value) {
+            judge_address(&element, &attribute, &written, at, &mut seen, &mut found);
+        }
+    }
     // A lenient twin of the allow-list: every element and attribute in the
     // fragment is kept, so whatever differs is what the strict one removes.
-    let names = element_names(fragment);
-    let schemes = scheme_names(fragment);
+    let (names, schemes) = (element_names(fragment), scheme_names(fragment));
+    let kept = lenient(&names, &schemes).clean(fragment).to_string();
+    let allowed = STRICT_KEEPING_OUTSIDE.clean(fragment).to_string();
+    if kept != allowed {
+        note_removed_parts(&kept, &lower, &mut seen, &mut found);
+        if found.removed.is_empty() {
+            found.removed.push(Removal {
+                what: "HTML that is not allowed".to_string(),
+                at: 0,
+            });
+        }
+    }
+    found.removed.sort_by_key(|r| r.at);
+    found
+}
+
+/// Sorts one address of an author's HTML (in `attribute` of `element`,
+/// found at byte `at`) into what `found` lists.
+fn judge_address(
+    element: &str,
+    attribute: &str,
+    written: &str,
+    at: usize,
+    seen: &mut HashSet<String>,
+    found: &mut FragmentCheck,
+) {
+    let address = Address::read(written);
+    let image = element == "img" && matches!(attribute, "src" | "srcset");
+    let what = match &address.kind {
+        Kind::Unsafe(scheme) | Kind::OtherScheme(scheme) => format!("a `{scheme}:` address"),
+        Kind::Unreadable(_) => format!("the address `{written}`, which a browser cannot read,"),
+        _ if image && address.is_outside_resource() => {
+            found.outside_images.push((written.to_string(), at));
+            return;
+        }
+        Kind::Outside(_) | Kind::OtherHost | Kind::Empty => return,
+        Kind::FromRoot | Kind::Fragment | Kind::Relative => {
+            found.addresses.push((written.to_string(), at, image));
+            return;
+        }
+    };
+    if seen.insert(what.clone()) {
+        found.removed.push(Removal { what, at });
+    }
+}
+
+/// The allow-list's lenient twin for a fragment whose element names and
+/// schemes are `names` and `schemes`: it keeps every element, attribute and
+/// scheme the fragment has.
+fn lenient<'a>(names: &'a [String], schemes: &'a [String]) -> Builder<'a> {
     let mut lenient = Builder::default();
     lenient
         .link_rel(None)
@@ -265,7 +384,7 @@ pub fn check_fragment(fragment: &str) -> FragmentCheck {
         .add_tags(ALWAYS_NOTICED)
         .add_tags(names.iter().map(String::as_str))
         .generic_attribute_prefixes(HashSet::from([""]))
-        .add_url_schemes(UNSAFE_SCHEMES)
+        .add_url_schemes(address::UNSAFE_SCHEMES)
         .add_url_schemes(schemes.iter().map(String::as_str))
         .attribute_filter(|element, attribute, value| {
             if attribute == "class" {
@@ -274,54 +393,36 @@ pub fn check_fragment(fragment: &str) -> FragmentCheck {
                 Some(Cow::Borrowed(value))
             }
         });
-    let fragment = &alignment_as_classes(fragment);
-    let kept = lenient.clean(fragment).to_string();
-    let allowed = STRICT_KEEPING_OUTSIDE.clean(fragment).to_string();
-    let tags = tags_of(&kept);
-    for tag in &tags {
-        for (attribute, value) in &tag.attributes {
-            let image = tag.name == "img";
-            if image
-                && matches!(attribute.as_str(), "src" | "srcset")
-                && is_outside_resource(value)
-                && unsafe_scheme(value).is_none()
-            {
-                found
-                    .outside_images
-                    .push((value.clone(), position(&lower, value, 0)));
-            } else if matches!(attribute.as_str(), "src" | "href")
-                && !is_outside_resource(value)
-                && !value.is_empty()
-            {
-                let at = position(&lower, value, 0);
-                found.addresses.push((value.clone(), at, image));
-            }
-        }
-    }
-    if kept == allowed {
-        return found;
-    }
+    lenient
+}
+
+/// Notes (in `found`) the elements and attributes the allow-list removes:
+/// those in `kept`, the lenient twin's output, that it does not allow.
+fn note_removed_parts(
+    kept: &str,
+    lower: &str,
+    seen: &mut HashSet<String>,
+    found: &mut FragmentCheck,
+) {
     let allowed_tags = STRICT.clone_tags();
     let tag_attributes = STRICT.clone_tag_attributes();
     let generic = STRICT.clone_generic_attributes();
-    let schemes_allowed = STRICT.clone_url_schemes();
-    let mut seen = HashSet::new();
     let mut note = |what: String, needle: &str, found: &mut FragmentCheck| {
         if seen.insert(what.clone()) {
-            let at = position(&lower, needle, 0);
+            let at = position(lower, needle, 0);
             found.removed.push(Removal { what, at });
         }
     };
-    for tag in &tags {
+    for tag in &tags_of(kept) {
         if !allowed_tags.contains(tag.name.as_str()) {
             note(
                 format!("the `<{}>` element", tag.name),
                 &format!("<{}", tag.name.to_ascii_lowercase()),
-                &mut found,
+                found,
             );
             continue;
         }
-        for (attribute, value) in &tag.attributes {
+        for (attribute, _) in &tag.attributes {
             let listed = generic.contains(attribute.as_str())
                 || tag_attributes
                     .get(tag.name.as_str())
@@ -330,23 +431,60 @@ pub fn check_fragment(fragment: &str) -> FragmentCheck {
                 note(
                     format!("the `{attribute}` attribute"),
                     &attribute.to_ascii_lowercase(),
-                    &mut found,
+                    found,
                 );
-            } else if let Some(scheme) = scheme_of(value) {
-                if !schemes_allowed.contains(scheme.as_str()) {
-                    note(format!("a `{scheme}:` address"), &scheme, &mut found);
-                }
             }
         }
     }
-    if found.removed.is_empty() {
-        found.removed.push(Removal {
-            what: "HTML that is not allowed".to_string(),
-            at: 0,
-        });
+}
+
+/// Every address attribute (see [`holds_address`]) of the start tags in
+/// `html`, read by the HTML Standard's tokenizer, so with character
+/// references decoded as a browser decodes them: element, attribute and
+/// value, in order.
+fn address_attributes(html: &str) -> Vec<(String, String, String)> {
+    use html5ever::tokenizer::states::RawKind;
+    use html5ever::tokenizer::{
+        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    };
+    #[derive(Default)]
+    struct Found(std::cell::RefCell<Vec<(String, String, String)>>);
+    impl TokenSink for Found {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            let Token::TagToken(tag) = token else {
+                return TokenSinkResult::Continue;
+            };
+            if tag.kind != TagKind::StartTag {
+                return TokenSinkResult::Continue;
+            }
+            for attribute in &tag.attrs {
+                if holds_address(&tag.name, &attribute.name.local) {
+                    self.0.borrow_mut().push((
+                        tag.name.to_string(),
+                        attribute.name.local.to_string(),
+                        attribute.value.to_string(),
+                    ));
+                }
+            }
+            // What follows these start tags is text, as a browser reads it.
+            match &*tag.name {
+                "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                    TokenSinkResult::RawData(RawKind::Rawtext)
+                }
+                "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+                "plaintext" => TokenSinkResult::Plaintext,
+                _ => TokenSinkResult::Continue,
+            }
+        }
     }
-    found.removed.sort_by_key(|r| r.at);
-    found
+    let tokenizer = Tokenizer::new(Found::default(), TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(html.into());
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+    tokenizer.sink.0.take()
 }
 
 /// How a piece of HTML changes the depth of open elements: the change once
@@ -415,47 +553,14 @@ fn scheme_names(text: &str) -> Vec<String> {
         .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-' | ':')))
         .filter_map(|word| {
             let (scheme, _) = word.split_once(':')?;
-            scheme_of(&format!("{scheme}:"))
+            Address::read(&format!("{scheme}:x"))
+                .scheme()
+                .map(str::to_string)
         })
         .collect();
     names.sort();
     names.dedup();
     names
-}
-
-/// An address as a browser reads it: without surrounding spaces and control
-/// characters, without tabs and line breaks inside, `\` read as `/`.
-fn normalise_address(url: &str) -> String {
-    url.trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .map(|c| if c == '\\' { '/' } else { c })
-        .collect()
-}
-
-/// The scheme of an address (`https`, `mailto`, …), lowercased, if it has one.
-pub fn scheme_of(url: &str) -> Option<String> {
-    let url = normalise_address(url);
-    let (scheme, _) = url.split_once(':')?;
-    let mut chars = scheme.chars();
-    let first = chars.next()?;
-    (first.is_ascii_alphabetic()
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')))
-    .then(|| scheme.to_ascii_lowercase())
-}
-
-/// The scheme of an address that may never be published (`javascript`,
-/// `vbscript`, `data`), if it uses one.
-pub fn unsafe_scheme(url: &str) -> Option<String> {
-    scheme_of(url).filter(|s| UNSAFE_SCHEMES.contains(&s.as_str()))
-}
-
-/// Whether loading `url` as a resource (an image, a script, a style sheet)
-/// would make a request to another host, or to anything but a file of the
-/// edition: it has a scheme (`https:`…) or starts with `//`.
-pub fn is_outside_resource(url: &str) -> bool {
-    let url = normalise_address(url);
-    url.starts_with("//") || scheme_of(&url).is_some()
 }
 
 /// An element as the sanitiser writes it: its name and attributes.
@@ -660,26 +765,6 @@ mod tests {
         assert_eq!(check.outside_images[0].0, "https://tracker.example/p.gif");
         assert!(check_fragment("<span onclick=\"x\">").removed.len() == 1);
         assert!(check_fragment("</span>").removed.is_empty());
-    }
-
-    #[test]
-    fn addresses_are_judged() {
-        assert_eq!(
-            unsafe_scheme(" javascript:alert(1)").as_deref(),
-            Some("javascript")
-        );
-        assert_eq!(
-            unsafe_scheme("java\tscript:x").as_deref(),
-            Some("javascript")
-        );
-        assert_eq!(unsafe_scheme("DATA:text/html,x").as_deref(), Some("data"));
-        assert_eq!(unsafe_scheme("https://example.org"), None);
-        assert_eq!(unsafe_scheme("step-1.html#a:b"), None);
-        assert!(is_outside_resource("https://example.org/x.png"));
-        assert!(is_outside_resource("//example.org/x.png"));
-        assert!(is_outside_resource("\\\\example.org/x.png"));
-        assert!(!is_outside_resource("assets/x.png"));
-        assert!(!is_outside_resource("../assets/x.png"));
     }
 
     #[test]
