@@ -1439,9 +1439,11 @@ pub struct Address {
     pub url: String,
     /// Whether it is an image's.
     pub image: bool,
-    /// Whether it is a cross-reference by id (`step-3`, `#x`), which this
-    /// stage checks itself: a link to an unknown id is already reported.
-    pub by_id: bool,
+    /// Whether this stage checks it itself, so the check of the rendered
+    /// pages leaves it out: a Markdown link's cross-reference by id
+    /// (`step-3`, `#x`; a link to an unknown id is already reported), or an
+    /// address already reported as unsafe or unreadable.
+    pub checked_here: bool,
     range: (usize, usize),
     /// `None` for the page body, `Some(i)` for the i-th example.
     example: Option<usize>,
@@ -1472,30 +1474,7 @@ fn references_in(
             }
             _ => {}
         }
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
-            let written = Written::read(dest_url);
-            if written.is_in_edition() && written.kind != Kind::Empty
-                || written.kind == Kind::FromRoot
-            {
-                let image = matches!(event, Event::Start(Tag::Image { .. }));
-                // Only a link's address is read as a page's id (and made its file).
-                let by_id = !image
-                    && (matches!(
-                        event,
-                        Event::Start(Tag::Link {
-                            link_type: LinkType::WikiLink { .. },
-                            ..
-                        })
-                    ) || is_id_reference(dest_url));
-                addresses.push(Address {
-                    url: dest_url.to_string(),
-                    image,
-                    by_id,
-                    range: (range.start, range.end),
-                    example,
-                });
-            }
-        }
+        addresses.extend(markdown_address(&event, (range.start, range.end), example));
         if let Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -1540,7 +1519,7 @@ fn references_in(
             .into_iter()
             .map(|(url, range, image)| Address {
                 // Written in HTML, it is published as written: never read as an id.
-                by_id: false,
+                checked_here: false,
                 url,
                 image,
                 range,
@@ -1548,6 +1527,46 @@ fn references_in(
             }),
     );
     found
+}
+
+/// The address a Markdown link or image writes, unless it goes to
+/// another site or nowhere.
+fn markdown_address(
+    event: &Event,
+    range: (usize, usize),
+    example: Option<usize>,
+) -> Option<Address> {
+    let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+        event
+    else {
+        return None;
+    };
+    let written = Written::read(dest_url);
+    if matches!(
+        written.kind,
+        Kind::Outside(_) | Kind::OtherHost | Kind::Empty
+    ) {
+        return None;
+    }
+    let image = matches!(event, Event::Start(Tag::Image { .. }));
+    let wiki = matches!(
+        event,
+        Event::Start(Tag::Link {
+            link_type: LinkType::WikiLink { .. },
+            ..
+        })
+    );
+    // Only a link's address is read as a page's id (and made its file); an
+    // address `address_problem` finds fault with is reported already.
+    let by_id = !image && (wiki || is_id_reference(dest_url));
+    let reported = !written.publishable();
+    Some(Address {
+        url: dest_url.to_string(),
+        image,
+        checked_here: by_id || reported,
+        range,
+        example,
+    })
 }
 
 /// Warns where a council's override on a model page defines a footnote

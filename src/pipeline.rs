@@ -760,8 +760,8 @@ fn report_findings(
 /// Reports the links of an edition's pages that go nowhere: where a page's
 /// text writes the address, at that place in its source (once, however many
 /// pages show the text), and otherwise (a template's link) once for every
-/// page that has it. An address that is a cross-reference by id is left
-/// out: the link stage has already reported it.
+/// page that has it. An address the link stage checks itself is left out
+/// (see `link::Address::checked_here`).
 fn report_broken_links(
     linked: &link::LinkedEdition,
     statics: &StaticFiles,
@@ -784,7 +784,7 @@ fn report_broken_links(
             elsewhere.push(link);
             continue;
         };
-        for (page, address) in places.iter().filter(|(_, a)| !a.by_id) {
+        for (page, address) in places.iter().filter(|(_, a)| !a.checked_here) {
             if reported.insert((page.page.id(), address.range(), address.example())) {
                 let names = statics.keys().map(String::as_str);
                 diagnostics.push(address.locate(page, link.at_source(address.image, names)));

@@ -8,7 +8,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let Some(target) = args.next() else {
         eprintln!(
-            "usage: replay front_matter|override_parse|page_pipeline|sanitize FILE_OR_DIR..."
+            "usage: replay front_matter|override_parse|page_pipeline|sanitize|differential FILE_OR_DIR..."
         );
         std::process::exit(2);
     };
@@ -17,6 +17,7 @@ fn main() {
         "override_parse" => handbook_fuzz::override_parse,
         "page_pipeline" => handbook_fuzz::page_pipeline,
         "sanitize" => handbook_fuzz::sanitize,
+        "differential" => handbook_fuzz::differential,
         other => {
             eprintln!("no target `{other}`");
             std::process::exit(2);

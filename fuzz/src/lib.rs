@@ -12,11 +12,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use handbook::address::{self, Address};
 use handbook::authority::{Authority, AuthorityConfig, Example, Override, AUTHORITY_KEYS};
 use handbook::diagnostic::{Diagnostic, Diagnostics, JsonDiagnostic, SourceFile};
 use handbook::load::{HandbookMeta, Model, HANDBOOK_KEYS};
-use handbook::page::Page;
 use handbook::output::{Content, OutputFile};
+use handbook::page::Page;
 use handbook::theme::{Engine, TemplateFiles, Theme};
 use handbook::{drift, frontmatter, governance, link, linkcheck, overlay, render, sanitize};
 
@@ -89,7 +90,9 @@ pub fn override_parse(data: &[u8]) {
 }
 
 /// HTML straight into the sanitiser: what it publishes must have nothing
-/// left to remove, and what it says about a fragment must not panic.
+/// left to remove, load no outside image, and be published unchanged by a
+/// second pass (so nothing done after the judgement changes what was
+/// judged); what it says about a fragment must not panic.
 pub fn sanitize(data: &[u8]) {
     let Some(html) = prepare(data) else { return };
     let cleaned = sanitize::clean(&html);
@@ -100,10 +103,34 @@ pub fn sanitize(data: &[u8]) {
         again.removed
     );
     assert!(again.outside_images.is_empty(), "{cleaned}");
+    assert_eq!(
+        sanitize::clean(&cleaned),
+        cleaned,
+        "a second pass changes {html:?}"
+    );
     let _ = sanitize::check_fragment(&html);
     let _ = sanitize::nesting_change(&html);
-    let _ = sanitize::unsafe_scheme(&html);
-    let _ = sanitize::is_outside_resource(&html);
+    let address = Address::read(&html);
+    let _ = (
+        address.publishable(),
+        address.is_outside_resource(),
+        address::key(&html),
+    );
+}
+
+/// Markdown published both ways: where the shortcut that skips the
+/// sanitiser's second parse applies, it must publish what the sanitiser
+/// does, byte for byte.
+pub fn differential(data: &[u8]) {
+    let Some(markdown) = prepare(data) else {
+        return;
+    };
+    if let Some((as_written, cleaned)) = render::both_ways(&markdown) {
+        assert_eq!(
+            as_written, cleaned,
+            "the shortcut differs from the sanitiser for {markdown:?}"
+        );
+    }
 }
 
 const HOME: &str =
@@ -122,7 +149,8 @@ fn engine() -> &'static (Theme, Engine) {
         let theme = Theme::load(&root, &root.join("themes/default"), &diagnostics);
         assert!(!diagnostics.has_errors(), "{:?}", diagnostics.into_sorted());
         let diagnostics = Diagnostics::new();
-        let engine = Engine::new(&theme, &TemplateFiles::default(), &diagnostics).expect("the theme compiles");
+        let engine = Engine::new(&theme, &TemplateFiles::default(), &diagnostics)
+            .expect("the theme compiles");
         (theme, engine)
     })
 }

@@ -171,6 +171,12 @@ pub fn to_html(
         Some(safe) => {
             #[cfg(test)]
             AS_WRITTEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // Every build the tests make compares the two ways.
+            debug_assert_eq!(
+                safe,
+                crate::sanitize::clean(&html),
+                "text published as written differs from what the allow-list makes of it"
+            );
             safe
         }
         None => crate::sanitize::clean(&html),
@@ -179,6 +185,25 @@ pub fn to_html(
         super::marks::dress(safe, text, options.strings),
         options.strings,
     )
+}
+
+/// The two ways a text of Markdown `markdown` may be published, when it
+/// is written plainly enough for the shortcut (see
+/// `sanitize::as_written`): `(as written, through the allow-list)`, which
+/// must be equal; `None` when the shortcut does not apply. For the
+/// differential tests and fuzz target; it leaves out what the renderer
+/// adds to a text (resolved cross-references, glossary links), which the
+/// build's own comparison (a debug assertion in [`to_html`]) covers.
+pub fn both_ways(markdown: &str) -> Option<(String, String)> {
+    let parser = Parser::new_ext(markdown, markdown::options());
+    let events: Vec<Event> = parser.map(super::marks::scrub).collect();
+    if !events.iter().all(markdown::written_plainly) {
+        return None;
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let written = crate::sanitize::as_written(&html)?;
+    Some((written, crate::sanitize::clean(&html)))
 }
 
 /// Whether every text goes through the whole allow-list: set by the test

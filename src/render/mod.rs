@@ -55,7 +55,7 @@ mod versions;
 
 pub use cache::{Cache, Made, TextMemo};
 pub use context::long_date;
-pub use html::escape;
+pub use html::{both_ways, escape};
 pub use site::ChangeEntry;
 pub use versions::{archived, release_folder, History, ReleaseRow, ReleaseText};
 
