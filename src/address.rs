@@ -130,7 +130,35 @@ impl<'a> Address<'a> {
 /// Markdown and `foo%20b%C3%A4` in HTML are both `foo bä`; the Markdown
 /// writer escapes a control character the browser form then leaves out).
 pub fn key(written: &str) -> String {
-    browser_form(&crate::url::percent_decoded(written)).into_owned()
+    browser_form(&percent_decoded(written)).into_owned()
+}
+
+/// An address with its `%XX` escapes read (`assets/a%20b.png` is
+/// `assets/a b.png`); one that does not decode to UTF-8 is left as it is.
+pub fn percent_decoded(url: &str) -> std::borrow::Cow<'_, str> {
+    if !url.contains('%') {
+        return std::borrow::Cow::Borrowed(url);
+    }
+    let bytes = url.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_or(std::borrow::Cow::Borrowed(url), std::borrow::Cow::Owned)
 }
 
 /// Steps 1 and 2 of the module's comment.
@@ -245,6 +273,14 @@ mod tests {
         assert_eq!(kind("\t//example.org/x.png"), Kind::OtherHost);
         assert!(Address::read("//x.example/a.png").is_outside_resource());
         assert!(!Address::read("assets/a.png").is_outside_resource());
+    }
+
+    #[test]
+    fn percent_escapes_are_read() {
+        assert_eq!(percent_decoded("assets/a%20b.png"), "assets/a b.png");
+        assert_eq!(percent_decoded("caf%C3%A9.html"), "café.html");
+        assert_eq!(percent_decoded("100%.html"), "100%.html");
+        assert_eq!(percent_decoded("%FF.html"), "%FF.html");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 /// share, if it would be: a name Windows reserves for a device (`CON`, `PRN`,
 /// `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, in any case, with or without an
 /// extension), a character Windows refuses (`<>:"|?*\` or a control
-/// character), or a dot or space at the end.
+/// character), a dot or space at the end; or, since every name is also
+/// part of a web address (RFC 3986), a `#` or `%`.
 pub fn unsafe_name(name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("the name is empty".to_string());
@@ -21,6 +22,13 @@ pub fn unsafe_name(name: &str) -> Option<String> {
     if let Some(c) = name.chars().find(|c| "<>:\"|?*\\".contains(*c)) {
         return Some(format!(
             "it contains `{c}`, which Windows does not allow in file names"
+        ));
+    }
+    // A name is also read as part of a web address: there `#` starts a
+    // fragment and `%` an escape, so `x#1.png` and `100%.pdf` name other files.
+    if let Some(c) = name.chars().find(|c| matches!(c, '#' | '%')) {
+        return Some(format!(
+            "it contains `{c}`, which means something else in a web address, so links to it would go elsewhere"
         ));
     }
     if name.ends_with('.') || name.ends_with(' ') {

@@ -2,7 +2,8 @@
 //! written to. Every link Handbook makes is relative to the edition's top
 //! folder, so an edition works under any sub-path.
 //!
-//! A leaf: it imports nothing from the pipeline and touches no files.
+//! A leaf: it imports only `address` (what an address is) and touches no
+//! files.
 
 /// The file a page id is written to, in an edition whose home page is `home`.
 pub fn page_file(id: &str) -> String {
@@ -117,34 +118,6 @@ pub fn reserved_ids() -> Vec<&'static str> {
         .collect()
 }
 
-/// An address with its `%XX` escapes read (`assets/a%20b.png` is
-/// `assets/a b.png`); one that does not decode to UTF-8 is left as it is.
-pub fn percent_decoded(url: &str) -> std::borrow::Cow<'_, str> {
-    if !url.contains('%') {
-        return std::borrow::Cow::Borrowed(url);
-    }
-    let bytes = url.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).map_or(std::borrow::Cow::Borrowed(url), std::borrow::Cow::Owned)
-}
-
 /// A published address as a setting gives it (`address:` in
 /// `handbook.yaml` or `authority.yaml`): an absolute `http` or `https`
 /// address of the folder an edition's home page is in, returned ending in
@@ -177,13 +150,6 @@ pub fn published_address(text: &str) -> Result<String, &'static str> {
     })
 }
 
-/// Whether an address in a page is relative to the page's folder: not a
-/// fragment (`#x`), not from the server's root (`/x`), with no scheme.
-pub fn is_relative(url: &str) -> bool {
-    let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
-    !url.is_empty() && !url.starts_with(['#', '/']) && !before_path.contains(':')
-}
-
 /// HTML whose relative `href`, `src` and `action` addresses are made to
 /// start with `base` (an absolute address, or `/`), so that the page works
 /// served from any folder: the 404 page is shown for missing pages at any
@@ -203,7 +169,7 @@ pub fn links_under(html: &str, base: &str) -> String {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
         let end = rest.find('"').unwrap_or(rest.len());
-        if is_relative(&rest[..end]) {
+        if crate::address::Address::read(&rest[..end]).kind == crate::address::Kind::Relative {
             out.push_str(base);
         }
         out.push_str(&rest[..end]);
@@ -246,13 +212,5 @@ mod tests {
             links_under(html, "https://h.example/g/"),
             "<a class=\"skip-link\" href=\"#main\">Skip</a><link rel=\"stylesheet\" href=\"https://h.example/g/assets/handbook.css\"><a href=\"https://other.example/\">x</a><form action=\"https://h.example/g/search.html\"><img src=\"/logo.png\" alt=\"\"><p>data-href=\"x\"</p>"
         );
-    }
-
-    #[test]
-    fn percent_escapes_are_read() {
-        assert_eq!(percent_decoded("assets/a%20b.png"), "assets/a b.png");
-        assert_eq!(percent_decoded("caf%C3%A9.html"), "café.html");
-        assert_eq!(percent_decoded("100%.html"), "100%.html");
-        assert_eq!(percent_decoded("%FF.html"), "%FF.html");
     }
 }

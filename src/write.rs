@@ -503,6 +503,9 @@ mod tests {
             "ends.",
             "ends ",
             "",
+            "2026#4",
+            "x#1.png",
+            "100%.pdf",
         ] {
             assert!(unsafe_name(bad).is_some(), "{bad:?}");
         }

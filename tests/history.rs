@@ -334,6 +334,10 @@ fn a_release_must_be_clean_committed_and_new() {
         text(&output)
     };
     refused(release("3.0"), "release 3.0 was already recorded");
+    // A version is part of a folder name and of every address into it.
+    for bad in ["2026#4", "100%", "CON", "2026/3"] {
+        refused(release(bad), "cannot be a version");
+    }
 
     let step1 = read(root.join("content/step-1.md"));
     write(
