@@ -48,6 +48,30 @@ impl Release {
     }
 }
 
+/// A tag under `handbook/` that is not read as a release, and why: each
+/// is reported, never skipped in silence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    /// The tag's name, without `refs/tags/`.
+    pub tag: String,
+    /// Why it is not a release, in plain words.
+    pub why: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+/// The releases a repository records, and the tags under `handbook/` it
+/// could not read as releases.
+#[derive(Debug, Clone, Default)]
+pub struct Recorded {
+    /// Every release, oldest first (by date, then time, then version).
+    pub releases: Vec<Release>,
+    /// Tags that are not releases, by name.
+    pub ignored: Vec<Ignored>,
+    /// Whether the repository is a shallow clone, which may lack tags.
+    pub shallow: bool,
+}
+
 /// Why a root has no history to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Off {
@@ -55,6 +79,9 @@ pub enum Off {
     NotARepository,
     /// The repository has no release tags (of these editions).
     NoReleases,
+    /// The repository is a shallow clone (as CI services make by default)
+    /// with no release tags: they may be there, but not fetched.
+    Shallow,
     /// The repository could not be read; the words say why.
     Unreadable(String),
 }
@@ -65,6 +92,7 @@ impl Off {
         match self {
             Off::NotARepository => "the root is not in a git repository".into(),
             Off::NoReleases => "no release has been recorded (`handbook release`)".into(),
+            Off::Shallow => "the root is in a shallow clone of its repository, which holds no release tags: a clone made with a depth (as CI services make by default) leaves them out; fetch them with `git fetch --unshallow --tags` (or clone with the whole history)".into(),
             Off::Unreadable(why) => format!("its git repository could not be read: {why}"),
         }
     }
@@ -94,64 +122,123 @@ fn unreadable(e: impl std::fmt::Display) -> Off {
 }
 
 /// Every release recorded in the repository holding `root`, oldest first
-/// (by date, then time, then version).
+/// (by date, then time, then version), and the tags under `handbook/`
+/// that are not releases ([`Ignored`]: a lightweight tag, a version name
+/// [`crate::names::version_problem`] refuses, an edition name that is not
+/// one).
 ///
 /// Errors: [`Off`] when the root is not in a repository, has no release
-/// tags, or its tags cannot be read. A tag under `handbook/` that is not an
-/// annotated tag of a commit is skipped.
-pub fn releases(root: &Path) -> Result<Vec<Release>, Off> {
+/// tags (or is a shallow clone without them), or its tags cannot be read.
+pub fn releases(root: &Path) -> Result<Recorded, Off> {
     let (repo, _) = open(root)?;
     let refs = repo.references().map_err(unreadable)?;
     let tags = refs
         .prefixed(format!("refs/tags/{TAG_PREFIX}").as_str())
         .map_err(unreadable)?;
     let london = jiff::tz::TimeZone::get("Europe/London").map_err(unreadable)?;
-    let mut found = Vec::new();
+    let mut recorded = Recorded {
+        shallow: repo.is_shallow().unwrap_or(false),
+        ..Recorded::default()
+    };
     for tag in tags {
         let tag = tag.map_err(unreadable)?;
         let name = tag.name().as_bstr().to_string();
-        let Some((edition, version)) = name
-            .strip_prefix("refs/tags/")
-            .and_then(|n| n.strip_prefix(TAG_PREFIX))
-            .and_then(|n| n.split_once('/'))
-        else {
-            continue;
-        };
-        if let Some(release) = read_tag(&repo, tag.id().detach(), edition, version, &london) {
-            found.push(release);
+        let name = name.strip_prefix("refs/tags/").unwrap_or(&name).to_string();
+        match read_tag(&repo, tag.id().detach(), &name, &london) {
+            Ok(release) => recorded.releases.push(release),
+            Err(ignored) => recorded.ignored.push(ignored),
         }
     }
-    if found.is_empty() {
-        return Err(Off::NoReleases);
+    if recorded.releases.is_empty() && recorded.ignored.is_empty() {
+        return Err(if recorded.shallow {
+            Off::Shallow
+        } else {
+            Off::NoReleases
+        });
     }
-    found.sort_by(|a, b| {
+    recorded.releases.sort_by(|a, b| {
         (a.date, a.seconds, &a.version, &a.edition)
             .cmp(&(b.date, b.seconds, &b.version, &b.edition))
     });
-    Ok(found)
+    Ok(recorded)
 }
 
-/// The release an annotated tag object records; `None` for a lightweight
-/// tag or one without a tagger.
+/// The edition and version a tag's name `handbook/EDITION/VERSION` gives,
+/// or why it gives none.
+fn parse_tag_name(name: &str) -> Result<(&str, &str), Ignored> {
+    let ignored = |why: String, hint: &str| Ignored {
+        tag: name.to_string(),
+        why,
+        hint: hint.to_string(),
+    };
+    let rest = name.strip_prefix(TAG_PREFIX).unwrap_or(name);
+    let Some((edition, version)) = rest.split_once('/') else {
+        return Err(ignored(
+            "it names no version (a release's tag is `handbook/EDITION/VERSION`)".into(),
+            "delete it with `git tag -d`, and record releases with `handbook release`",
+        ));
+    };
+    if !crate::markdown::is_valid_id(edition) {
+        return Err(ignored(
+            format!("`{edition}` is not the name of an edition"),
+            "delete it with `git tag -d`, and record releases with `handbook release`",
+        ));
+    }
+    if let Some(why) = crate::names::version_problem(version) {
+        return Err(ignored(
+            format!("`{version}` cannot be a version: {why}"),
+            "delete it with `git tag -d`, and record the release again with `handbook release EDITION --version V`, V made of lowercase letters, digits, `.` and `-`",
+        ));
+    }
+    Ok((edition, version))
+}
+
+/// The release the tag `name` (at object `id`) records, or why it
+/// records none: its name is not a release's, it is a lightweight tag, or
+/// it does not tag a commit.
 fn read_tag(
     repo: &gix::Repository,
     id: gix::ObjectId,
-    edition: &str,
-    version: &str,
+    name: &str,
     london: &jiff::tz::TimeZone,
-) -> Option<Release> {
-    let object = repo.find_object(id).ok()?;
-    let tag = object.try_into_tag().ok()?;
-    let decoded = tag.decode().ok()?;
+) -> Result<Release, Ignored> {
+    let (edition, version) = parse_tag_name(name)?;
+    let ignored = |why: &str, hint: &str| Ignored {
+        tag: name.to_string(),
+        why: why.to_string(),
+        hint: hint.to_string(),
+    };
+    let remake = "a release is an annotated tag, with a date and a note: delete this one with `git tag -d TAG` and record it with `handbook release EDITION --version V --note TEXT` (or `git tag -a`)";
+    let object = repo.find_object(id).map_err(|e| {
+        ignored(
+            &format!("its object cannot be read: {e}"),
+            "fetch the repository's objects again",
+        )
+    })?;
+    let Ok(tag) = object.try_into_tag() else {
+        return Err(ignored(
+            "it is a lightweight tag (made without `-a`), so it records no date or note",
+            remake,
+        ));
+    };
+    let decoded = tag
+        .decode()
+        .map_err(|e| ignored(&format!("it cannot be read: {e}"), remake))?;
     if decoded.target_kind != gix::object::Kind::Commit {
-        return None;
+        return Err(ignored("it tags something other than a commit", remake));
     }
-    let seconds = decoded.tagger().ok()??.time().ok()?.seconds;
+    let seconds = decoded
+        .tagger()
+        .ok()
+        .flatten()
+        .and_then(|t| t.time().ok())
+        .map(|t| t.seconds)
+        .ok_or_else(|| ignored("it has no tagger, so no date", remake))?;
     let date = jiff::Timestamp::from_second(seconds)
-        .ok()?
+        .map_err(|e| ignored(&format!("its date cannot be read: {e}"), remake))?
         .to_zoned_datetime(london.clone())
         .date();
-    Some(Release {
+    Ok(Release {
         edition: edition.to_string(),
         version: version.to_string(),
         date,
@@ -329,13 +416,10 @@ pub fn record(
             "run `git init`, then commit the root's files".to_string(),
         )
     })?;
-    if let Some(why) = crate::names::unsafe_name(version).or_else(|| {
-        (version.contains('/') || version.starts_with('.') || version.contains(".."))
-            .then(|| "it has a `/` or a `.` in the wrong place".to_string())
-    }) {
+    if let Some(why) = crate::names::version_problem(version) {
         return Err((
             format!("`{version}` cannot be a version: {why}"),
-            "use letters, digits, `.` and `-`, such as `2026.1` or `3`".into(),
+            "use lowercase letters, digits, `.` and `-`, such as `2026.1` or `3`".into(),
         ));
     }
     let head = repo.head_id().map_err(|_| {
@@ -357,16 +441,26 @@ pub fn record(
         .iter()
         .map(|slug| format!("{TAG_PREFIX}{slug}/{version}"))
         .collect();
+    let london =
+        jiff::tz::TimeZone::get("Europe/London").map_err(|e| (e.to_string(), String::new()))?;
     for name in &names {
-        if repo
-            .find_reference(format!("refs/tags/{name}").as_str())
-            .is_ok()
-        {
-            return Err((
+        let Ok(existing) = repo.find_reference(format!("refs/tags/{name}").as_str()) else {
+            continue;
+        };
+        let id = existing.id().detach();
+        return Err(match read_tag(&repo, id, name, &london) {
+            Ok(_) => (
                 format!("release {version} was already recorded (tag {name})"),
                 "give this release a new version".into(),
-            ));
-        }
+            ),
+            Err(ignored) => (
+                format!(
+                    "the tag {name} is there already, but it is not a release: {}",
+                    ignored.why
+                ),
+                ignored.hint,
+            ),
+        });
     }
     for name in &names {
         repo.tag(

@@ -521,8 +521,14 @@ fn release(root: &Path, mut slugs: Vec<String>, all: bool, version: &str, note: 
 /// `handbook releases`: every release, oldest first.
 fn releases(root: &Path) -> ExitCode {
     match handbook::history::releases(root) {
-        Ok(releases) => {
-            for r in releases {
+        Ok(recorded) => {
+            for i in &recorded.ignored {
+                say(&format!(
+                    "warning: the tag {} is not a release: {}\n  help: {}",
+                    i.tag, i.why, i.hint
+                ));
+            }
+            for r in recorded.releases {
                 print_out(&format!(
                     "{}\t{}\t{}\t{}\n",
                     r.edition, r.version, r.date, r.note

@@ -3,6 +3,36 @@
 //!
 //! A leaf: it imports nothing from the pipeline and touches no files.
 
+/// Why `version` cannot name a release, if it cannot. A version is
+/// made once and read by many: it is the last part of a git tag
+/// (`handbook/model/VERSION`), a folder of every edition that shows it
+/// (`versions/VERSION/`, on any file system, Windows and macOS ones
+/// ignoring case), and part of every address into that folder. So it is
+/// judged here, for all of them at once: lowercase ASCII letters, digits,
+/// `.` and `-`, starting with a letter or digit, never `..`, and never a
+/// name [`unsafe_name`] refuses (`con`, `nul`…).
+pub fn version_problem(version: &str) -> Option<String> {
+    if version.is_empty() {
+        return Some("it is empty".into());
+    }
+    if let Some(c) = version
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-')))
+    {
+        return Some(if c.is_ascii_uppercase() {
+            format!("it has the capital `{c}`: versions are lowercase, so that `v4` and `V4`, one folder on Windows and macOS, cannot both be made")
+        } else {
+            format!(
+                "it has `{c}`, which cannot stand in a folder's name and a web address everywhere"
+            )
+        });
+    }
+    if !version.starts_with(|c: char| c.is_ascii_alphanumeric()) || version.contains("..") {
+        return Some("it must start with a letter or digit and have no `..`".into());
+    }
+    unsafe_name(version)
+}
+
 /// Why `name`, one part of an output path, would be unsafe on a Windows file
 /// share, if it would be: a name Windows reserves for a device (`CON`, `PRN`,
 /// `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, in any case, with or without an

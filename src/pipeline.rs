@@ -171,7 +171,8 @@ fn run_into(
     });
     let theme = Theme::load(&sources.root, &sources.theme_dir, &diagnostics);
     let with_model = matches!(request.editions, Editions::Every | Editions::Model);
-    let (releases, history_off) = releases_shown(request);
+    let (releases, history_warnings, history_off) = releases_shown(request);
+    diagnostics.extend(history_warnings);
     let shared = Shared {
         sources: &sources,
         theme: &theme,
@@ -941,25 +942,57 @@ pub struct Preview {
 }
 
 /// The releases a run shows, oldest first: none when `request.history` is
-/// off. When the root has no history to show, a note says why.
-fn releases_shown(request: &Request) -> (Vec<history::Release>, Option<Diagnostic>) {
-    match history::releases(&request.root) {
-        Ok(releases) if request.history => (releases, None),
-        Ok(_) => (Vec::new(), None),
-        Err(off) => (
-            Vec::new(),
-            Some(
-                Diagnostic::note(
-                    "history-off",
-                    format!(
-                        "history is off: {}, so the site shows no past versions",
-                        off.reason()
-                    ),
-                )
-                .hint("keep the root in git and record releases with `handbook release SLUG --version V --note TEXT`"),
-            ),
-        ),
+/// off, and none dated after `request.today` (a release comes into force
+/// on its date). Returns them, a warning for each tag under `handbook/`
+/// that is not a release and each release not yet in force, and, when the
+/// root has no history to show, a note saying why.
+fn releases_shown(
+    request: &Request,
+) -> (Vec<history::Release>, Vec<Diagnostic>, Option<Diagnostic>) {
+    let recorded = match history::releases(&request.root) {
+        Ok(recorded) => recorded,
+        Err(off) => {
+            let note = Diagnostic::note(
+                "history-off",
+                format!("history is off: {}, so the site shows no past versions", off.reason()),
+            )
+            .hint("keep the root in git and record releases with `handbook release SLUG --version V --note TEXT`");
+            return (Vec::new(), Vec::new(), Some(note));
+        }
+    };
+    let mut warnings: Vec<Diagnostic> = recorded
+        .ignored
+        .iter()
+        .map(|i| {
+            Diagnostic::warning(
+                "release-ignored",
+                format!("the tag {} is not shown as a release: {}", i.tag, i.why),
+            )
+            .hint(i.hint.clone())
+        })
+        .collect();
+    if recorded.shallow {
+        warnings.push(
+            Diagnostic::warning("shallow-history", "the root is in a shallow clone of its repository, which may leave out releases: the site shows only the release tags it has")
+                .hint("fetch the whole history and every tag with `git fetch --unshallow --tags` (or clone without a depth)"),
+        );
     }
+    let (shown, later): (Vec<_>, Vec<_>) = recorded
+        .releases
+        .into_iter()
+        .partition(|r| r.date <= request.today);
+    warnings.extend(later.iter().map(|r| {
+        Diagnostic::warning(
+            "release-not-yet-in-force",
+            format!(
+                "release {} of `{}` is dated {}, after today ({}), so it is not shown until that day",
+                r.version, r.edition, r.date, request.today
+            ),
+        )
+        .hint("a release comes into force on its tag's date: if the date is wrong (a computer's clock, a tag made with a date in the future), delete the tag with `git tag -d` and record it again")
+    }));
+    let shown = if request.history { shown } else { Vec::new() };
+    (shown, warnings, None)
 }
 
 /// An edition's past releases, built: what the renderer shows of them, and

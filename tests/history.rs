@@ -555,3 +555,129 @@ fn the_build_cache_changes_nothing_but_time() {
         "one placed entry a release, the old ones gone"
     );
 }
+
+/// A copy of the shipped model in git, with a release 1.0 of 12 January
+/// 2026, and tags under `handbook/` that are not releases or not yet in
+/// force: a version with `/`, a device name, a capital, a lightweight tag
+/// and a release dated after the tests' today (24 November 2026).
+fn model_with_odd_tags() -> tempfile::TempDir {
+    let dir = copy_of_model();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"], None);
+    git(root, &["config", "user.name", "Policy Lead"], None);
+    git(
+        root,
+        &["config", "user.email", "policy@model.example"],
+        None,
+    );
+    commit(root, "The model", "2026-01-12T09:00:00+00:00");
+    let tag = |name: &str, date: &str| {
+        git(root, &["tag", "-a", name, "-m", "A note."], Some(date));
+    };
+    tag("handbook/model/1.0", "2026-01-12T10:00:00+00:00");
+    tag("handbook/model/2026/3", "2026-02-01T10:00:00+00:00");
+    tag("handbook/model/CON", "2026-02-02T10:00:00+00:00");
+    tag("handbook/model/V4", "2026-02-03T10:00:00+00:00");
+    tag("handbook/model/9.0", "2027-01-04T10:00:00+00:00");
+    git(root, &["tag", "handbook/model/3"], None);
+    dir
+}
+
+#[test]
+fn tags_that_are_not_releases_are_reported_and_a_future_release_is_not_in_force() {
+    let dir = model_with_odd_tags();
+    let root = dir.path();
+    let output = handbook_in(root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let said: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {} {}", d["severity"], d["code"], d["message"]))
+        .collect();
+    for tag in [
+        "handbook/model/2026/3",
+        "handbook/model/CON",
+        "handbook/model/V4",
+        "handbook/model/3",
+    ] {
+        assert!(
+            said.iter()
+                .any(|s| s.contains("\"warning\" \"release-ignored\"")
+                    && s.contains(&format!("tag {tag} "))),
+            "{tag}: {said:#?}"
+        );
+    }
+    assert!(said.iter().any(|s| s.contains("lightweight")), "{said:#?}");
+    assert!(
+        said.iter()
+            .any(|s| s.contains("release-not-yet-in-force") && s.contains("9.0")),
+        "{said:#?}"
+    );
+
+    let out = root.join("out");
+    let built = handbook_in(root, &["build", "--out", out.to_str().unwrap()]);
+    assert_ok(&built);
+    let versions = out.join("model/versions");
+    assert!(versions.join("1.0").is_dir());
+    for not_shown in ["2026", "CON", "V4", "3", "9.0"] {
+        assert!(
+            !versions.join(not_shown).exists(),
+            "{not_shown} was published"
+        );
+    }
+    let in_force = read(out.join("model/in-force.html"));
+    assert!(!in_force.contains("9.0"), "a future release is shown");
+
+    let release = |version: &str| {
+        handbook_command(
+            root,
+            &["release", "model", "--version", version, "--note", "N."],
+        )
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", root)
+        .output()
+        .unwrap()
+    };
+    let lightweight = release("3");
+    assert_fails(&lightweight);
+    assert!(
+        text(&lightweight).contains("not a release"),
+        "{}",
+        text(&lightweight)
+    );
+    assert!(
+        text(&lightweight).contains("lightweight"),
+        "{}",
+        text(&lightweight)
+    );
+    let capital = release("V5");
+    assert_fails(&capital);
+    assert!(text(&capital).contains("capital"), "{}", text(&capital));
+}
+
+#[test]
+fn a_shallow_clone_without_tags_says_so() {
+    let dir = model_with_odd_tags();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let to = clone.path().join("root");
+    git(
+        clone.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-tags",
+            &url,
+            to.to_str().unwrap(),
+        ],
+        None,
+    );
+    let checked = handbook_in(&to, &["check"]);
+    assert_ok(&checked);
+    let said = text(&checked);
+    assert!(said.contains("shallow clone"), "{said}");
+    assert!(said.contains("--unshallow --tags"), "{said}");
+}
