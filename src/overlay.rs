@@ -168,6 +168,23 @@ impl<'s> Edition<'s> {
         }
     }
 
+    /// The folder this language's site of the edition stands in, from
+    /// the edition's top: `""` for the default language, `cy/` for Welsh.
+    pub fn folder(&self) -> String {
+        self.lang
+            .map_or(String::new(), |l| format!("{}/", l.code()))
+    }
+
+    /// The published address of the edition's top folder, which holds
+    /// every language's site: for the default language its
+    /// [`address`](Self::address); for another, that address without the
+    /// language's [`folder`](Self::folder) (`translation` gives a language's
+    /// site the address of its folder).
+    pub fn top_address(&self) -> Option<&str> {
+        let address = self.address()?;
+        Some(address.strip_suffix(&self.folder()).unwrap_or(address))
+    }
+
     /// A page by id.
     pub fn page(&self, id: &str) -> Option<&EditionPage<'s>> {
         self.pages.iter().find(|p| p.id() == id)

@@ -622,10 +622,7 @@ fn sites_of<'r, 's>(
                 .into_iter()
                 .map(|o| renderer.path(o))
                 .collect();
-            let folder = linked
-                .edition
-                .lang
-                .map_or(String::new(), |l| format!("{}/", l.code()));
+            let folder = linked.edition.folder();
             Site {
                 renderer,
                 linked,
@@ -666,7 +663,8 @@ fn make_site(
         false => Vec::new(),
     };
     let paths = everywhere.iter().chain(&index_paths).map(String::as_str);
-    let reader = crate::linkcheck::Reader::new(slug, paths, linked.edition.address());
+    // Paths are from the edition's top, so its address is the top's.
+    let reader = crate::linkcheck::Reader::new(slug, paths, linked.edition.top_address());
     let write = |file: &OutputFile| {
         if let Some((staging, edition_folder)) = into {
             staging.write_one(edition_folder, file);

@@ -732,3 +732,25 @@ fn pages_with(index: &Path, word: &str) -> Vec<String> {
     found.sort();
     found
 }
+
+#[test]
+fn a_published_address_works_in_every_language_of_an_edition() {
+    let dir = welsh_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{SETTINGS}address: https://intranet.cwm.example/guidance/\n"),
+    );
+    let out = build(root, &[]);
+    // Each language's 404 page, shown for a missing page in any folder,
+    // leads into its own site, and to the other language's 404 page.
+    let english = read(out.join("404.html"));
+    assert!(english.contains("href=\"https://intranet.cwm.example/guidance/step-3.html\""));
+    assert!(english.contains("href=\"https://intranet.cwm.example/guidance/cy/404.html\""));
+    let welsh = read(out.join("cy/404.html"));
+    assert!(welsh.contains("href=\"https://intranet.cwm.example/guidance/cy/step-3.html\""));
+    assert!(welsh.contains("href=\"https://intranet.cwm.example/guidance/cy/../404.html\""));
+    let sitemap = read(out.join("cy/sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://intranet.cwm.example/guidance/cy/step-3.html</loc>"));
+}
