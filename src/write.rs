@@ -99,6 +99,11 @@ fn process_is_running(_: u32) -> bool {
 /// when `out` does not exist or holds one edition at its top. A build of
 /// one edition into `out` would remove them (see `build --replace`).
 pub fn editions_in(out: &Path) -> Vec<String> {
+    // A folder with a 404 page of its own is one edition: its folders are
+    // its other languages' sites (`cy/`) and past versions, not editions.
+    if out.join("404.html").is_file() {
+        return Vec::new();
+    }
     let Ok(entries) = std::fs::read_dir(out) else {
         return Vec::new();
     };

@@ -754,3 +754,19 @@ fn a_published_address_works_in_every_language_of_an_edition() {
     let sitemap = read(out.join("cy/sitemap.xml"));
     assert!(sitemap.contains("<loc>https://intranet.cwm.example/guidance/cy/step-3.html</loc>"));
 }
+
+#[test]
+fn a_two_language_edition_is_updated_in_place_in_a_full_build() {
+    let dir = welsh_root();
+    let root = dir.path();
+    assert_ok(&handbook_in(root, &["build", "--out", "public"]));
+    // The README's in-place update of one edition: its Welsh site is part
+    // of it, not another edition the update would delete.
+    let update = handbook_in(
+        root,
+        &["build", "--authority", "cwm", "--out", "public/cwm"],
+    );
+    assert_ok(&update);
+    assert!(root.join("public/cwm/cy/step-3.html").is_file());
+    assert!(root.join("public/model/index.html").is_file());
+}
