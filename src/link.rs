@@ -982,6 +982,7 @@ fn first_pass<'s>(
     if !text.marks.is_empty() && text.markdown.contains("[^") {
         check_footnotes(&text, &mut problems);
     }
+    check_outline(&text, &mut problems);
     let examples = page
         .examples
         .iter()
@@ -1567,6 +1568,45 @@ fn markdown_address(
         range,
         example,
     })
+}
+
+/// Reports headings that break a page's outline, as the HTML Standard's
+/// headings and WCAG 2.2 (1.3.1, Info and Relationships) read it: a `#`
+/// heading, which would be a second `h1` beside the page's title, and a
+/// heading more than one level below the one before it (`##` then `####`),
+/// which leaves a screen reader's list of headings with a gap.
+fn check_outline(text: &LinkedText, problems: &mut Vec<Diagnostic>) {
+    let mut above = 1;
+    for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
+        let Event::Start(Tag::Heading { level, .. }) = event else {
+            continue;
+        };
+        let level = markdown::level_number(level);
+        let line_end = text.markdown[range.start..]
+            .find('\n')
+            .map_or(range.end, |e| range.start + e);
+        let place = (range.start, line_end.max(range.start + 1));
+        if level == 1 {
+            problems.push(text.locate(
+                Diagnostic::error(
+                    "heading-level",
+                    "this `#` heading would be a second main heading (h1) on the page: its title is the only one",
+                )
+                .hint("start the page's own headings at `##`, and go one level down at a time (`###` under `##`)"),
+                place,
+            ));
+        } else if level > above + 1 {
+            problems.push(text.locate(
+                Diagnostic::error(
+                    "heading-level",
+                    format!("this heading is level {level} under a heading of level {above}, so the page's outline skips a level"),
+                )
+                .hint(format!("make it level {} (`{}`), or add the heading it belongs under", above + 1, "#".repeat(usize::from(above) + 1))),
+                place,
+            ));
+        }
+        above = level.max(2);
+    }
 }
 
 /// Warns where a council's override on a model page defines a footnote
