@@ -655,6 +655,9 @@ fn plan_overrides<'s>(
             );
             continue;
         }
+        if let (Action::Replace, Some(id)) = (over.action, &target.section) {
+            problems.extend(lost_section_id(over, id));
+        }
         planned.push(Planned {
             over,
             page,
@@ -662,6 +665,47 @@ fn plan_overrides<'s>(
         });
     }
     reject_clashes(planned, problems)
+}
+
+/// The warning for a `replace` override of the section `id` whose text
+/// does not start with a heading of that id: the section would lose its
+/// id, and every link to it would go to the top of the page instead.
+fn lost_section_id(over: &Override, id: &str) -> Option<Diagnostic> {
+    let body = over.body();
+    let first = crate::markdown::headings(body).into_iter().next();
+    let kept = first.as_ref().is_some_and(|h| {
+        h.range.0 == body.len() - body.trim_start().len()
+            && h.explicit_id
+                .clone()
+                .unwrap_or_else(|| crate::markdown::slug(&h.text))
+                == id
+    });
+    if kept {
+        return None;
+    }
+    let (what, at) = match &first {
+        Some(h) => (
+            format!(
+                "its first heading has the id `{}`",
+                h.explicit_id
+                    .clone()
+                    .unwrap_or_else(|| crate::markdown::slug(&h.text))
+            ),
+            (over.body_start + h.range.0, over.body_start + h.range.1),
+        ),
+        None => (
+            "its text has no heading".to_string(),
+            (over.target_span.0, over.target_span.1),
+        ),
+    };
+    Some(
+        Diagnostic::warning(
+            "section-id-lost",
+            format!("this override replaces the section `{id}`, but {what}: the section loses its id, and every link to `{}#{id}` would go to the top of the page", over.target.page),
+        )
+        .at(&over.file, at.0, at.1.max(at.0 + 1))
+        .hint(format!("start the override's text with the section's heading and its id, such as `## Your heading {{#{id}}}`")),
+    )
 }
 
 /// Two overrides clash when one replaces or removes text the other changes.

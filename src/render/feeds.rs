@@ -26,6 +26,25 @@ pub fn sitemap(linked: &LinkedEdition, address: &str) -> String {
     xml
 }
 
+/// The part of a change's entry id after its date, which stays the same
+/// whatever changes are added before or after it (RFC 4287, 4.2.6: an
+/// entry's id never changes): a fingerprint of the page it is about and
+/// its note, with a count after it for the second of two changes alike
+/// (`seen` counts them).
+fn entry_key(change: &ChangeEntry, seen: &mut std::collections::HashMap<String, usize>) -> String {
+    let mut f = crate::fingerprint::Fingerprint::default();
+    f.text(&change.iso_date)
+        .text(&change.href)
+        .text(&change.note);
+    let key = crate::fingerprint::hex(&f.finish())[..16].to_string();
+    let n = seen.entry(key.clone()).or_insert(0);
+    *n += 1;
+    match *n {
+        1 => key,
+        n => format!("{key}-{n}"),
+    }
+}
+
 /// An Atom feed of the edition's changes, newest first, headed `heading`
 /// ("What's changed" in the edition's language) and the edition's name
 /// `title`. The feed of a site in another language has an id of its own.
@@ -53,14 +72,15 @@ pub fn atom(linked: &LinkedEdition, title: &str, heading: &str, changes: &[Chang
         "  <author><name>{}</name></author>\n",
         escape(title)
     ));
-    for (n, change) in changes.iter().enumerate() {
+    let mut seen = std::collections::HashMap::new();
+    for change in changes {
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <title>{}</title>\n", escape(&change.title)));
         xml.push_str(&format!(
             "    <id>tag:handbook,2009:{}/changes/{}/{}</id>\n",
             escape(&slug),
             change.iso_date,
-            changes.len() - n
+            entry_key(change, &mut seen)
         ));
         xml.push_str(&format!(
             "    <updated>{}T00:00:00Z</updated>\n",
