@@ -605,6 +605,10 @@ fn an_authority_gives_its_name_forms_contacts_and_variables_in_welsh() {
     let home = read(out.join("cy/index.html"));
     assert!(home.contains("Tîm Diogelu Oedolion") && home.contains("I roi gwybod am oedolyn"));
     assert!(
+        home.contains("<h3>Tîm Diogelu Oedolion</h3>"),
+        "Welsh contacts are not marked as English"
+    );
+    assert!(
         home.contains("01632 960720"),
         "the number given once stands in both languages"
     );

@@ -49,6 +49,10 @@ pub(super) struct SiteContext {
     pub nav: Vec<NavItem>,
     pub steps: Vec<NavItem>,
     pub contacts: Vec<Contact>,
+    /// Whether the contacts are in this page's language, given under
+    /// `translations:` in `authority.yaml` (else they are the default
+    /// language's, and marked so on other languages' pages).
+    pub contacts_translated: bool,
     pub has_examples: bool,
     pub examples_heading: String,
     pub examples_intro: String,
@@ -264,6 +268,10 @@ pub(super) fn site(
         nav,
         steps,
         contacts: config.map(|c| c.contacts.clone()).unwrap_or_default(),
+        contacts_translated: edition
+            .lang
+            .and_then(|l| config.and_then(|c| c.translations.get(&l)))
+            .is_some_and(|words| !words.contacts.is_empty()),
         has_examples: !edition.examples.is_empty(),
         examples_heading: examples_heading(linked, strings),
         examples_intro: examples_intro(linked, strings),
