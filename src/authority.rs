@@ -245,8 +245,9 @@ pub struct AuthorityConfig {
     /// given, `[en, cy]` for an edition in English and Welsh (issue 17).
     #[serde(default)]
     pub languages: Vec<crate::language::Lang>,
-    /// The authority's name, short name and notice in its other languages,
-    /// by language: `translations: { cy: { name: "Cyngor …" } }`.
+    /// The authority's name (and its mutated forms), short name, notice,
+    /// contacts, variables and examples wording in its other languages, by
+    /// language: `translations: { cy: { name: "Cyngor …" } }`.
     #[serde(default)]
     pub translations: BTreeMap<crate::language::Lang, OwnWords>,
 }
@@ -272,6 +273,89 @@ pub struct OwnWords {
     /// theme's words in the language).
     #[serde(default)]
     pub examples_intro: Option<String>,
+    /// The name as the language's grammar changes it after some words
+    /// (Welsh mutations), for the theme's words in the language.
+    #[serde(default)]
+    pub name_forms: NameForms,
+    /// The contacts in the language, one for each of `contacts:` and in the
+    /// same order; a field left out is the default language's (usually the
+    /// telephone number and email address).
+    #[serde(default)]
+    pub contacts: Vec<ContactWords>,
+    /// Values of `{{ vars.NAME }}` in the language, in place of those of
+    /// `variables:` (each NAME must be one of `variables:`).
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+}
+
+/// An authority's name as Welsh grammar changes its first letter after some
+/// words: "gan Gyngor …" (soft), "yng Nghyngor …" (nasal), "a Chyngor …"
+/// (aspirate). The theme's strings ask for a form with `{name:soft}` or
+/// `{council:soft}`; a form not given is the name as it is.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NameForms {
+    /// After "gan", "i", "o", "am", "at", "dan", "heb", "wrth", "drwy":
+    /// "Gyngor Bwrdeistref Sirol Cwm Derwen".
+    #[serde(default)]
+    pub soft: Option<String>,
+    /// After "yn" (in) and "fy": "Nghyngor Bwrdeistref Sirol Cwm Derwen".
+    #[serde(default)]
+    pub nasal: Option<String>,
+    /// After "a" (and), "gyda", "â", "tua": "Chyngor Bwrdeistref Sirol Cwm Derwen".
+    #[serde(default)]
+    pub aspirate: Option<String>,
+}
+
+impl NameForms {
+    /// Each form by the word strings name it with (`soft`, `nasal`,
+    /// `aspirate`), where given.
+    pub fn given(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("soft", &self.soft),
+            ("nasal", &self.nasal),
+            ("aspirate", &self.aspirate),
+        ]
+        .into_iter()
+        .filter_map(|(form, text)| text.as_deref().map(|t| (form, t)))
+        .collect()
+    }
+}
+
+/// A contact's words in one of the authority's other languages: each field
+/// given stands in for the same field of the contact in `contacts:`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactWords {
+    /// The team or service.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Telephone number, where it differs (a Welsh-language line).
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Email address, where it differs.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Opening hours.
+    #[serde(default)]
+    pub hours: Option<String>,
+    /// Anything else readers should know.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl ContactWords {
+    /// `contact` with these words in place of its own.
+    pub fn apply(&self, contact: &Contact) -> Contact {
+        let or = |own: &Option<String>, base: &Option<String>| own.clone().or_else(|| base.clone());
+        Contact {
+            name: self.name.clone().unwrap_or_else(|| contact.name.clone()),
+            phone: or(&self.phone, &contact.phone),
+            email: or(&self.email, &contact.email),
+            hours: or(&self.hours, &contact.hours),
+            note: or(&self.note, &contact.note),
+        }
+    }
 }
 
 impl AuthorityConfig {

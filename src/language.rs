@@ -7,7 +7,9 @@
 //! every key of the English one (a missing key is an error naming the file
 //! and the key); an authority's file may override any key and no other (an
 //! unknown key is an error at its line). A text may hold placeholders in
-//! braces (`{council}`), filled in by [`Strings::fill`].
+//! braces (`{council}`), filled in by [`Strings::fill`]; `{council:soft}`
+//! and `{name:soft}` ask for the authority's name as Welsh grammar changes
+//! it (see [`Strings::with_name_forms`]).
 //!
 //! This module reads no folder (the theme does) and renders nothing.
 
@@ -103,6 +105,14 @@ pub struct Strings {
     files: Vec<Arc<SourceFile>>,
 }
 
+/// The forms of an authority's name a strings text may ask for
+/// (`{name:soft}`): Welsh initial mutations.
+pub const NAME_FORMS: [&str; 3] = ["soft", "nasal", "aspirate"];
+
+/// The placeholders that stand for the authority's name (`{runner}` is the
+/// accessibility statement's, which is the name in an authority's edition).
+const NAME_PLACEHOLDERS: [&str; 3] = ["name", "council", "runner"];
+
 /// The keys of the month names, January first.
 const MONTHS: [&str; 12] = [
     "month_1", "month_2", "month_3", "month_4", "month_5", "month_6", "month_7", "month_8",
@@ -171,6 +181,35 @@ impl Strings {
             text = text.replace(&format!("{{{name}}}"), value);
         }
         text
+    }
+
+    /// These strings with an authority's name in the forms the language's
+    /// grammar needs: `{name:soft}`, `{council:soft}` and `{runner:soft}`
+    /// (and `:nasal`, `:aspirate`) become the form given in `forms` (as `(form, text)`);
+    /// a form not given becomes `{name}` or `{council}`, which
+    /// [`Strings::fill`] fills with the name as it is.
+    pub fn with_name_forms(&self, forms: &[(&str, &str)]) -> Self {
+        let mut strings = self.clone();
+        for (key, text) in &mut strings.words {
+            if !text.contains(':') {
+                continue;
+            }
+            for placeholder in NAME_PLACEHOLDERS {
+                for form in NAME_FORMS {
+                    let asked = format!("{{{placeholder}:{form}}}");
+                    if !text.contains(&asked) {
+                        continue;
+                    }
+                    let value = match forms.iter().find(|(f, _)| *f == form) {
+                        Some((_, given)) if key.ends_with("_html") => html_text(given),
+                        Some((_, given)) => (*given).to_string(),
+                        None => format!("{{{placeholder}}}"),
+                    };
+                    *text = text.replace(&asked, &value);
+                }
+            }
+        }
+        strings
     }
 
     /// A date as readers of this language see it: `8 October 2009`,
@@ -321,5 +360,38 @@ mod tests {
             "Adapted by Cwm Derwen."
         );
         assert_eq!(en.long_date(Date::constant(2009, 10, 8)), "8 M10 2009");
+    }
+
+    #[test]
+    fn the_name_takes_the_form_a_text_asks_for() {
+        let en = english();
+        let mut problems = Vec::new();
+        let cy = Strings::parse(
+            Lang::Cy,
+            &file(
+                "cy.yaml",
+                "credit: \"Wedi'i addasu gan {council:soft}.\"\nsearch: \"Yng {name:nasal} a {name:aspirate}\"\n",
+            ),
+            Some(&en),
+            &mut problems,
+        );
+        let name = "Cyngor Cwm Derwen";
+        let forms = cy.with_name_forms(&[
+            ("soft", "Gyngor Cwm Derwen"),
+            ("nasal", "Nghyngor Cwm Derwen"),
+        ]);
+        assert_eq!(
+            forms.fill("credit", &[("council", name)]),
+            "Wedi'i addasu gan Gyngor Cwm Derwen."
+        );
+        assert_eq!(
+            forms.fill("search", &[("name", name)]),
+            "Yng Nghyngor Cwm Derwen a Cyngor Cwm Derwen",
+            "a form not given is the name as it is"
+        );
+        assert_eq!(
+            cy.with_name_forms(&[]).fill("credit", &[("council", name)]),
+            "Wedi'i addasu gan Cyngor Cwm Derwen."
+        );
     }
 }

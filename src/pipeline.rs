@@ -480,7 +480,13 @@ fn edition_language(
         // An authority's strings file is reported once, by its language's site.
         let quiet = Diagnostics::new();
         let shown = if l == lang { diagnostics } else { &quiet };
-        theme.edition_strings(&sources.root, dir, l, shown)
+        let forms = authority
+            .and_then(|a| a.config.translations.get(&l))
+            .map(|own| own.name_forms.given())
+            .unwrap_or_default();
+        theme
+            .edition_strings(&sources.root, dir, l, shown)
+            .with_name_forms(&forms)
     };
     let up = if lang == languages[0] { "" } else { "../" };
     let others = languages

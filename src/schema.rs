@@ -149,6 +149,8 @@ mod tests {
             "AccessibilityContact",
             "Change",
             "OwnWords",
+            "NameForms",
+            "ContactWords",
         ] {
             assert_eq!(
                 schema["definitions"][definition]["additionalProperties"], false,

@@ -274,8 +274,10 @@ pub fn model_pages(
 
 /// The authority's own content in a language: each translated override,
 /// example and local page in place of its source, the rest as they are.
-/// Its name, short name and notice are those given for the language under
-/// `translations:` in `authority.yaml`, and its published address is its
+/// Its name, short name, notice, contacts and variables are those given for
+/// the language under `translations:` in `authority.yaml` (a list of
+/// contacts of another length, or a variable `variables:` lacks, is an
+/// error), and its published address is its
 /// own with the language's folder. A translation of nothing the authority
 /// has is an error.
 pub fn authority(
@@ -284,15 +286,7 @@ pub fn authority(
     translations: &[Translation],
     problems: &mut Vec<Diagnostic>,
 ) -> Authority {
-    let mut config = authority.config.clone();
-    let own = config.translations.get(&lang).cloned().unwrap_or_default();
-    config.name = own.name.unwrap_or(config.name);
-    config.short_name = own.short_name.unwrap_or(config.short_name);
-    config.notice = own.notice.or(config.notice);
-    // The default language's wording of the examples is not shown in
-    // another: the theme's words in the language stand in for it.
-    config.examples.heading = own.examples_heading;
-    config.examples.intro = own.examples_intro;
+    let mut config = in_language(authority, lang, problems);
     config.address = config.address.map(|a| format!("{a}{}/", lang.code()));
     let overrides = each_translated(
         &authority.overrides,
@@ -347,6 +341,69 @@ pub fn authority(
         broken_page_ids: authority.broken_page_ids.clone(),
         dir: authority.dir.clone(),
     }
+}
+
+/// The authority's settings in a language: those given under
+/// `translations:` in place of the default language's (see [`authority`]).
+fn in_language(
+    authority: &Authority,
+    lang: Lang,
+    problems: &mut Vec<Diagnostic>,
+) -> crate::authority::AuthorityConfig {
+    let mut config = authority.config.clone();
+    let own = config.translations.get(&lang).cloned().unwrap_or_default();
+    config.name = own.name.unwrap_or(config.name);
+    config.short_name = own.short_name.unwrap_or(config.short_name);
+    config.notice = own.notice.or(config.notice);
+    // The default language's wording of the examples is not shown in
+    // another: the theme's words in the language stand in for it.
+    config.examples.heading = own.examples_heading;
+    config.examples.intro = own.examples_intro;
+    if !own.contacts.is_empty() {
+        if own.contacts.len() == config.contacts.len() {
+            config.contacts = (own.contacts.iter().zip(&config.contacts))
+                .map(|(words, contact)| words.apply(contact))
+                .collect();
+        } else {
+            let (start, end) = authority.setting_span("translations");
+            problems.push(
+                Diagnostic::error(
+                    "translated-contacts",
+                    format!(
+                        "`translations.{}.contacts` lists {} contacts, but `contacts:` lists {}",
+                        lang.code(),
+                        own.contacts.len(),
+                        config.contacts.len()
+                    ),
+                )
+                .at(&authority.config_file, start, end)
+                .hint("give one entry for each contact, in the same order; leave out the fields that stay as they are (a telephone number, an email address)"),
+            );
+        }
+    }
+    for (name, value) in own.variables {
+        if let Some(known) = config.variables.get_mut(&name) {
+            *known = value;
+        } else {
+            let (start, end) = authority.setting_span("translations");
+            problems.push(
+                Diagnostic::error(
+                    "translated-variable",
+                    format!(
+                        "`translations.{}.variables` gives `{name}`, which is not under `variables:`",
+                        lang.code()
+                    ),
+                )
+                .at(&authority.config_file, start, end)
+                .hint(did_you_mean(
+                    &name,
+                    config.variables.keys().map(String::as_str),
+                    "a variable in another language stands in for one of `variables:`; add it there first",
+                )),
+            );
+        }
+    }
+    config
 }
 
 /// Each of `items` in the translations' language: made by `translate`

@@ -1341,6 +1341,78 @@ fn cwm_derwen_says_it_is_fictional_and_names_the_2014_act_wherever_it_states_the
     assert!(cited >= 6, "only {cited} passages state the law");
 }
 
+/// The sections of a page's own content, each as its heading's text and
+/// the visible text under it (up to the next heading of any level).
+fn sections(main: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for piece in main.split("<h").skip(1) {
+        if !piece.starts_with(|c: char| ('2'..='4').contains(&c)) {
+            continue;
+        }
+        let close = piece.find("</h").unwrap_or(piece.len());
+        let heading = visible_text(&format!("<h{}", &piece[..close]));
+        let body = visible_text(&format!("<h{}", &piece[close..]));
+        out.push((heading.to_lowercase(), body));
+    }
+    out
+}
+
+/// Issue 34: staff of an adults' service meet children at risk, and staff
+/// of a children's service meet adults at risk. Each demonstration
+/// council's safeguarding page (in each of its languages) has a section on
+/// a child at risk and one on an adult at risk, each with a number to call.
+#[test]
+fn every_demonstration_councils_safeguarding_page_routes_children_and_adults() {
+    for slug in shipped_authorities() {
+        let edition = shipped_build().join(&slug);
+        let mut pages = vec![(edition.join("staying-safe.html"), ["child", "adult"])];
+        if edition.join("cy/staying-safe.html").is_file() {
+            pages.push((edition.join("cy/staying-safe.html"), ["plentyn", "oedolyn"]));
+        }
+        for (page, words) in pages {
+            let found = sections(&main_html(&page));
+            for word in words {
+                let route = found.iter().find(|(heading, body)| {
+                    heading.contains(word) && body.contains("01632 9") && body.contains("999")
+                });
+                assert!(
+                    route.is_some(),
+                    "{}: no section on {word} at risk with a number to call and 999; sections: {:?}",
+                    page.display(),
+                    found.iter().map(|(h, _)| h).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}
+
+/// Issue 34: the Welsh of the shipped editions mutates the council's name
+/// after "gan" ("gan Gyngor …") and says "cymhwystra" (eligibility), never
+/// "cymhwysedd" (competence).
+#[test]
+fn no_welsh_page_of_the_shipped_editions_has_an_unmutated_name_or_the_wrong_word_for_eligibility() {
+    let mut welsh = 0;
+    for slug in shipped_authorities() {
+        let folder = shipped_build().join(&slug).join("cy");
+        if !folder.is_dir() {
+            continue;
+        }
+        for page in html_files(&folder) {
+            let text = visible_text(&read(&page)).to_lowercase();
+            for wrong in ["gan cyngor", "cymhwysedd"] {
+                assert!(!text.contains(wrong), "{}: “{wrong}”", page.display());
+            }
+            welsh += 1;
+        }
+    }
+    assert!(welsh > 20, "only {welsh} Welsh pages were checked");
+    let footer = read(shipped_build().join("cwm-derwen/cy/step-1.html"));
+    assert!(
+        footer.contains("gan Gyngor Bwrdeistref Sirol Cwm Derwen"),
+        "the check can fail: the name is there, mutated"
+    );
+}
+
 #[test]
 fn shipped_content_checks_clean() {
     assert_ok(&handbook(&["check", "--deny-warnings"]));

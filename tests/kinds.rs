@@ -779,9 +779,17 @@ fn a_local_term_leaves_the_models_definitions_as_written_and_check_warns() {
     .unwrap();
     let run = handbook_in(root.path(), &["check"]);
     let all = text(&run);
+    let settings = read(
+        root.path()
+            .join("local-overrides/exampleshire/authority.yaml"),
+    );
+    let line = 1 + settings
+        .lines()
+        .position(|l| l.trim_start().starts_with("\"Individual Budget\":"))
+        .expect("Exampleshire's local term");
     assert_has(
         &all,
-        "local-overrides/exampleshire/authority.yaml:50:3: with the local terms, the model's “Individual Budget Holder” reads “Personal Budget Holder”, the same as “Personal Budget Holder”",
+        &format!("local-overrides/exampleshire/authority.yaml:{line}:3: with the local terms, the model's “Individual Budget Holder” reads “Personal Budget Holder”, the same as “Personal Budget Holder”"),
     );
     assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
     let out = built(root.path());

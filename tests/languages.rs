@@ -551,6 +551,100 @@ fn an_authority_words_the_theme_its_own_way_in_each_language() {
     }
 }
 
+/// `SETTINGS` with the council's name forms, a contact and a variable in Welsh.
+const SETTINGS_IN_WELSH: &str = "    name_forms:
+      soft: Gyngor Bwrdeistref Sirol Cwm Prawf
+    contacts:
+      - name: Tîm Diogelu Oedolion
+        note: I roi gwybod am oedolyn a allai fod yn wynebu risg.
+    variables:
+      team: Tîm Diogelu Oedolion
+contacts:
+  - name: Adult Safeguarding Team
+    phone: \"01632 960720\"
+    note: To report an adult who may be at risk.
+variables:
+  team: Adult Safeguarding Team
+";
+
+#[test]
+fn an_authority_gives_its_name_forms_contacts_and_variables_in_welsh() {
+    let dir = welsh_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{SETTINGS}{SETTINGS_IN_WELSH}"),
+    );
+    let page = |lang: &str, text: &str| {
+        let path = format!("local-overrides/cwm/pages/volunteers{lang}.md");
+        let old = read(root.join(&path));
+        write(root, &path, &format!("{old}\n{text}\n"));
+    };
+    page("", "Call the {{ vars.team }}.");
+    page(".cy", "Ffoniwch y {{ vars.team }}.");
+    let out = build(root, &["--no-search"]);
+    let welsh = read(out.join("cy/volunteers.html"));
+    assert!(
+        welsh.contains("Ffoniwch y Tîm Diogelu Oedolion."),
+        "the variable in Welsh"
+    );
+    assert!(
+        welsh.contains("ysgrifennwyd gan Gyngor Bwrdeistref Sirol Cwm Prawf"),
+        "the name mutated after “gan”"
+    );
+    let adapted = read(out.join("cy/step-3.html"));
+    assert!(adapted.contains("wedi&#39;i addasu gan Gyngor Bwrdeistref Sirol Cwm Prawf"));
+    for html in [&welsh, &adapted] {
+        assert!(!html.contains("gan Cyngor"), "never unmutated");
+        assert!(
+            !html.contains("by In Control"),
+            "the credit is Welsh throughout"
+        );
+    }
+    let home = read(out.join("cy/index.html"));
+    assert!(home.contains("Tîm Diogelu Oedolion") && home.contains("I roi gwybod am oedolyn"));
+    assert!(
+        home.contains("<h3>Tîm Diogelu Oedolion</h3>"),
+        "Welsh contacts are not marked as English"
+    );
+    assert!(
+        home.contains("01632 960720"),
+        "the number given once stands in both languages"
+    );
+    let english = read(out.join("index.html"));
+    assert!(english.contains("Adult Safeguarding Team") && !english.contains("Tîm Diogelu"));
+    assert!(read(out.join("volunteers.html")).contains("Call the Adult Safeguarding Team."));
+
+    // A list of Welsh contacts of another length, and a Welsh variable that
+    // stands for none: each an error at `translations:`.
+    let cases = [
+        (
+            SETTINGS_IN_WELSH.replace("    variables:", "      - name: Tîm Arall\n    variables:"),
+            "lists 2 contacts, but `contacts:` lists 1",
+        ),
+        (
+            SETTINGS_IN_WELSH.replace("      team:", "      tim:"),
+            "gives `tim`, which is not under `variables:`",
+        ),
+    ];
+    for (settings, says) in cases {
+        write(
+            root,
+            "local-overrides/cwm/authority.yaml",
+            &format!("{SETTINGS}{settings}"),
+        );
+        let run = handbook_in(root, &["check", "--authority", "cwm"]);
+        assert_fails(&run);
+        let said = text(&run);
+        assert!(said.contains(says), "expected “{says}”:\n{said}");
+        assert!(
+            said.contains("local-overrides/cwm/authority.yaml:6:1"),
+            "{said}"
+        );
+    }
+}
+
 #[test]
 fn the_shipped_welsh_council_builds_in_both_languages_without_a_problem() {
     assert_ok(&common::handbook(&[

@@ -49,6 +49,10 @@ pub(super) struct SiteContext {
     pub nav: Vec<NavItem>,
     pub steps: Vec<NavItem>,
     pub contacts: Vec<Contact>,
+    /// Whether the contacts are in this page's language, given under
+    /// `translations:` in `authority.yaml` (else they are the default
+    /// language's, and marked so on other languages' pages).
+    pub contacts_translated: bool,
     pub has_examples: bool,
     pub examples_heading: String,
     pub examples_intro: String,
@@ -188,18 +192,27 @@ pub(super) fn nav_items(linked: &LinkedEdition) -> (Vec<NavItem>, Vec<Option<usi
 
 /// The credit line of a page (or, with `origin` `None`, of the edition),
 /// in the words of `strings`.
+/// Besides `{attribution}` (the model's own English line), a language's
+/// words may cite the model by `{title}`, `{publisher}` and `{date}` (in the
+/// language), so that no English sentence stands inside another language's.
 pub(super) fn credit(linked: &LinkedEdition, origin: Option<Origin>, strings: &Strings) -> String {
-    let attribution = linked.edition.model.meta.attribution.as_str();
+    let meta = &linked.edition.model.meta;
+    let date = strings.long_date(meta.date);
+    let model = [
+        ("attribution", meta.attribution.as_str()),
+        ("title", meta.title.as_str()),
+        ("publisher", meta.publisher.as_str()),
+        ("date", date.as_str()),
+    ];
+    let with_council = |name: &str, key: &str| {
+        let mut values = model.to_vec();
+        values.push(("council", name));
+        strings.fill(key, &values)
+    };
     match (linked.edition.authority, origin) {
-        (None, _) => strings.fill("credit_model", &[("attribution", attribution)]),
-        (Some(a), Some(Origin::Local)) => strings.fill(
-            "credit_local",
-            &[("attribution", attribution), ("council", &a.config.name)],
-        ),
-        (Some(a), _) => strings.fill(
-            "credit_adapted",
-            &[("attribution", attribution), ("council", &a.config.name)],
-        ),
+        (None, _) => strings.fill("credit_model", &model),
+        (Some(a), Some(Origin::Local)) => with_council(&a.config.name, "credit_local"),
+        (Some(a), _) => with_council(&a.config.name, "credit_adapted"),
     }
 }
 
@@ -255,6 +268,10 @@ pub(super) fn site(
         nav,
         steps,
         contacts: config.map(|c| c.contacts.clone()).unwrap_or_default(),
+        contacts_translated: edition
+            .lang
+            .and_then(|l| config.and_then(|c| c.translations.get(&l)))
+            .is_some_and(|words| !words.contacts.is_empty()),
         has_examples: !edition.examples.is_empty(),
         examples_heading: examples_heading(linked, strings),
         examples_intro: examples_intro(linked, strings),
