@@ -1995,7 +1995,7 @@ fn name_sections(
     // Inside a link whose text is replaced by a title.
     let mut replaced = false;
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
-        match event {
+        match markdown::as_written(event) {
             Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => names.extend(current.take()),
             _ if current.is_none() => {}

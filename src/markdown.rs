@@ -10,11 +10,15 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-/// The Markdown extensions a handbook uses.
+/// The Markdown extensions a handbook uses. Strikethrough is written
+/// `~~like this~~` only: a single `~` is "about" in guidance ("~£120 a
+/// week"), so the parser is told to read `~x~` as subscript, which
+/// [`as_written`] gives back as the tildes written.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SUBSCRIPT
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_WIKILINKS
@@ -50,6 +54,17 @@ pub fn written_plainly(event: &Event) -> bool {
     }
 }
 
+/// An event as its text was written: the subscript the parser reads in
+/// `~x~` (see [`options`]) is the two tildes, as text.
+pub fn as_written(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Start(Tag::Subscript) | Event::End(TagEnd::Subscript) => {
+            Event::Text(pulldown_cmark::CowStr::Borrowed("~"))
+        }
+        other => other,
+    }
+}
+
 /// A heading found in Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
@@ -71,7 +86,7 @@ pub fn headings(text: &str) -> Vec<Heading> {
     let mut found = Vec::new();
     let mut current: Option<Heading> = None;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        match event {
+        match as_written(event) {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 current = Some(Heading {
                     level: level_number(level),

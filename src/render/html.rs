@@ -141,13 +141,14 @@ pub fn to_html(
         replacing_text: false,
         used_terms: HashSet::new(),
         link_depth: 0,
+        image_depth: 0,
         dropped_links: Vec::new(),
     };
     let mut nesting = markdown::Nesting::default();
     let mut marker = super::marks::Marker::default();
     let mut plain = true;
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
-        let event = super::marks::scrub(event);
+        let event = super::marks::scrub(markdown::as_written(event));
         plain &= markdown::written_plainly(&event);
         marker.see(text, &event, range.start, &mut writer.events);
         nesting.see(&event);
@@ -196,7 +197,9 @@ pub fn to_html(
 /// build's own comparison (a debug assertion in [`to_html`]) covers.
 pub fn both_ways(markdown: &str) -> Option<(String, String)> {
     let parser = Parser::new_ext(markdown, markdown::options());
-    let events: Vec<Event> = parser.map(super::marks::scrub).collect();
+    let events: Vec<Event> = parser
+        .map(|e| super::marks::scrub(markdown::as_written(e)))
+        .collect();
     if !events.iter().all(markdown::written_plainly) {
         return None;
     }
@@ -244,6 +247,9 @@ struct Writer<'t, 'o> {
     replacing_text: bool,
     used_terms: HashSet<usize>,
     link_depth: usize,
+    /// How many images the text being read is the alternative text of: it
+    /// is written into an attribute, so it holds no markup.
+    image_depth: usize,
     /// For each link open: whether its tag is left out (it goes nowhere).
     dropped_links: Vec<bool>,
 }
@@ -289,6 +295,14 @@ impl<'t> Writer<'t, '_> {
                 if !self.dropped_links.pop().unwrap_or(false) {
                     self.events.push(Event::End(TagEnd::Link));
                 }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                self.image_depth += 1;
+                self.events.push(event);
+            }
+            Event::End(TagEnd::Image) => {
+                self.image_depth = self.image_depth.saturating_sub(1);
+                self.events.push(event);
             }
             Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => {
                 self.in_code = matches!(event, Event::Start(_));
@@ -358,16 +372,20 @@ impl<'t> Writer<'t, '_> {
     }
 
     /// Text: in model text, local terms stand for the model's (showing the
-    /// model's term in a `title`), and the first use of each glossary term
-    /// outside links and headings links to the glossary.
+    /// model's term in a `title`, but for an image's alternative text, which
+    /// is plain), and the first use of each glossary term outside links,
+    /// headings and images links to the glossary.
     fn text(&mut self, t: CowStr<'t>, at: usize) {
         if self.in_code {
             self.events.push(Event::Text(t));
             return;
         }
         let options = self.options;
-        let link_glossary =
-            self.link_depth == 0 && !self.in_heading && options.print_page.is_none();
+        let in_image = self.image_depth > 0;
+        let link_glossary = self.link_depth == 0
+            && !self.in_heading
+            && !in_image
+            && options.print_page.is_none();
         let terms: &[(String, String)] = if self.text.is_local(at) {
             &[]
         } else {
@@ -379,6 +397,11 @@ impl<'t> Writer<'t, '_> {
                     link_terms(p, options, &mut self.used_terms, &mut self.events);
                 }
                 Piece::Plain(p) => self.events.push(Event::Text(CowStr::from(p.to_string()))),
+                // An image's alternative text is plain text: the local
+                // term, without the mark that says it stands for another.
+                Piece::Term { local, .. } if in_image => {
+                    self.events.push(Event::Text(CowStr::from(local.to_string())));
+                }
                 Piece::Term { model, local } => {
                     self.events.push(Event::InlineHtml(CowStr::from(format!(
                         "<span class=\"local-term\" title=\"Model guidance term: {}\">{}</span>",
