@@ -1601,3 +1601,49 @@ fn the_feature_page_builds_cleanly_as_model_text_and_under_every_override_action
         "<a href=\"#override-features-append--fn-9\">9</a>",
     );
 }
+
+// ---------------------------------------------------------------------------
+// Round three: text comes out as written, continued.
+
+/// Exampleshire's edition of a local page with `body`, as built.
+fn local_page_with(body: &str) -> String {
+    let root = shipped();
+    write(
+        root.path(),
+        "local-overrides/exampleshire/pages/written.md",
+        &format!("---\nid: written\ntitle: Written\nparent: step-3\n---\n{body}"),
+    );
+    std::fs::copy(
+        repo().join("tests/fixtures/plan.png"),
+        root.path().join("themes/default/static/plan.png"),
+    )
+    .unwrap();
+    read(built(root.path()).join("exampleshire/written.html"))
+}
+
+#[test]
+fn a_single_tilde_means_about_and_only_two_strike_through() {
+    let html =
+        local_page_with("A direct payment of ~£120 a week (~£6,240 a year), not ~~£100~~.\n");
+    assert_has(
+        &html,
+        "A direct payment of ~£120 a week (~£6,240 a year), not <del>£100</del>.",
+    );
+    assert_lacks(&html, "<sub>");
+}
+
+#[test]
+fn braces_in_a_heading_that_are_not_its_id_are_shown() {
+    let html = local_page_with("## Charges {2026/27} {#charges}\n\nText.\n");
+    assert_has(&html, "<h2 id=\"charges\">Charges {2026/27}</h2>");
+}
+
+#[test]
+fn an_images_alternative_text_and_an_authors_link_hold_no_glossary_link() {
+    let html = local_page_with(
+        "![A social worker reads a plan](assets/plan.png)\n\n[Ask a social worker first](step-3)\n",
+    );
+    assert_has(&html, "alt=\"A social worker reads a plan\"");
+    assert_has(&html, ">Ask a social worker first</a>");
+    assert_eq!(count(&html, "glossary-term"), 0, "{html}");
+}

@@ -382,10 +382,8 @@ impl<'t> Writer<'t, '_> {
         }
         let options = self.options;
         let in_image = self.image_depth > 0;
-        let link_glossary = self.link_depth == 0
-            && !self.in_heading
-            && !in_image
-            && options.print_page.is_none();
+        let link_glossary =
+            self.link_depth == 0 && !self.in_heading && !in_image && options.print_page.is_none();
         let terms: &[(String, String)] = if self.text.is_local(at) {
             &[]
         } else {
@@ -400,7 +398,8 @@ impl<'t> Writer<'t, '_> {
                 // An image's alternative text is plain text: the local
                 // term, without the mark that says it stands for another.
                 Piece::Term { local, .. } if in_image => {
-                    self.events.push(Event::Text(CowStr::from(local.to_string())));
+                    self.events
+                        .push(Event::Text(CowStr::from(local.to_string())));
                 }
                 Piece::Term { model, local } => {
                     self.events.push(Event::InlineHtml(CowStr::from(format!(
