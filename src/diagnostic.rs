@@ -134,6 +134,50 @@ pub struct Diagnostic {
     pub detail: Option<Box<str>>,
 }
 
+/// Whether `c` is a character that shows as nothing, or moves the text
+/// around it, where a message quotes it: format characters (zero-width
+/// spaces and joiners, the byte-order mark, soft hyphens, bidirectional
+/// controls, variation selectors) and the control characters no page may
+/// hold.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{34f}'
+            | '\u{61c}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+    ) || crate::source::is_unpublishable(c)
+}
+
+/// A message's text with each invisible character (see [`is_invisible`])
+/// written as `⟨U+200B⟩`, so a reader sees the character a message is
+/// about: `there is no page with the id `⟨U+200B⟩step-3``.
+fn shown(text: String) -> String {
+    if !text.chars().any(is_invisible) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if is_invisible(c) {
+                format!("⟨U+{:04X}⟩", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 impl Diagnostic {
     /// A new error.
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
@@ -154,7 +198,7 @@ impl Diagnostic {
         Self {
             severity,
             code,
-            message: message.into().into_boxed_str(),
+            message: shown(message.into()).into_boxed_str(),
             hint: None,
             location: None,
             path: None,
@@ -188,7 +232,7 @@ impl Diagnostic {
 
     /// Adds advice on how to fix the problem.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into().into_boxed_str());
+        self.hint = Some(shown(hint.into()).into_boxed_str());
         self
     }
 

@@ -302,7 +302,10 @@ impl BrokenLink {
             }
             (Why::NoFile(path), false) => Diagnostic::error(
                 "broken-link",
-                format!("this link goes to `{path}`, which is not in this edition"),
+                format!(
+                    "this link goes to `{}`, which is not in this edition",
+                    crate::address::percent_decoded(path)
+                ),
             )
             .hint(if crate::markdown::is_valid_id(path) {
                 format!("an address in HTML is published as written, so a page's id is not its file: write `{path}.html`, or a Markdown link such as `[your text]({path})`")

@@ -1647,3 +1647,29 @@ fn an_images_alternative_text_and_an_authors_link_hold_no_glossary_link() {
     assert_has(&html, ">Ask a social worker first</a>");
     assert_eq!(count(&html, "glossary-term"), 0, "{html}");
 }
+
+#[test]
+fn an_invisible_character_in_an_address_is_an_error_that_shows_it() {
+    let root = copy_of_model();
+    write(
+        root.path(),
+        "content/zw.md",
+        "---\nid: zw\ntitle: Zero width\nweight: 1000\n---\n\nSee [step 3](\u{200b}step-3) and [[\u{200b}step-3]].\n",
+    );
+    let output = handbook_in(root.path(), &["check", "--format", "json"]);
+    assert_fails(&output);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let here: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "content/zw.md")
+        .collect();
+    assert_eq!(here.len(), 2, "{here:#?}");
+    for d in here {
+        assert_eq!(d["severity"], "error");
+        assert_eq!(d["line"], 7);
+        let message = d["message"].as_str().unwrap();
+        assert!(message.contains("`⟨U+200B⟩step-3`"), "{message}");
+    }
+}
