@@ -1010,9 +1010,15 @@ mod tests {
         authority_x("", overrides, pages)
     }
 
-    /// An override of `target` with `action` (and more front matter) and the text `LOCAL`.
+    /// An override of `target` with `action` (and more front matter) and
+    /// the text `LOCAL`; one that replaces a section starts with the
+    /// section's heading, keeping its id.
     fn over(target: &str, action: &str, more: &str) -> String {
-        format!("---\ntarget: {target}\naction: {action}\n{more}---\nLOCAL {action}.\n")
+        let heading = match target.split_once('#') {
+            Some((_, id)) if action == "replace" => format!("## Ours {{#{id}}}\n\n"),
+            _ => String::new(),
+        };
+        format!("---\ntarget: {target}\naction: {action}\n{more}---\n{heading}LOCAL {action}.\n")
     }
 
     /// The text of step 3 in the edition with these overrides, and its
