@@ -8,7 +8,7 @@
 //! a browser reads, never on the form written, so that no later step can
 //! turn a harmless address into a harmful one:
 //!
-//! 1. Characters no page may hold ([`crate::source::is_unpublishable`],
+//! 1. Characters no page may hold ([`crate::characters::is_unpublishable`],
 //!    such as U+001A) are taken out first, because publishing takes them
 //!    out: `java&#x1a;script:` is read as `javascript:`.
 //! 2. Then as the WHATWG URL Standard's basic URL parser begins (§4.4):
@@ -21,7 +21,7 @@
 //! Character references (`&amp;`, `&#x1a;`) are read by whoever parses the
 //! HTML or Markdown the address came from, before it is handed here.
 //!
-//! A leaf: it imports only `source`'s rule for unpublishable characters,
+//! A leaf: it imports only `characters` (what a page may hold),
 //! and reports nothing itself; callers turn a [`Kind`] into a diagnostic.
 
 use std::borrow::Cow;
@@ -169,13 +169,13 @@ fn browser_form(written: &str) -> Cow<'_, str> {
             .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
             .collect()
     };
-    if crate::source::unpublishable_in(written).is_none() {
+    if crate::characters::unpublishable_in(written).is_none() {
         let trimmed = written.trim_matches(|c: char| c <= ' ');
         if !trimmed.contains(['\t', '\n', '\r']) {
             return Cow::Borrowed(trimmed);
         }
     }
-    Cow::Owned(trim(&crate::source::publishable(written)))
+    Cow::Owned(trim(&crate::characters::publishable(written)))
 }
 
 /// The scheme at the start of `read`, as the URL Standard's scheme state

@@ -157,7 +157,7 @@ fn is_invisible(c: char) -> bool {
             | '\u{fe00}'..='\u{fe0f}'
             | '\u{feff}'
             | '\u{ffa0}'
-    ) || crate::source::is_unpublishable(c)
+    ) || crate::characters::is_unpublishable(c)
 }
 
 /// A message's text with each invisible character (see [`is_invisible`])

@@ -106,7 +106,7 @@ pub fn parse<T: DeserializeOwned>(
             format!(
                 "`{}` here is the invisible control character {}, which no web page or feed may contain",
                 &yaml[at..at + len],
-                crate::source::describe(c)
+                crate::characters::describe(c)
             ),
         )
         .at(file, range.0 + at, range.0 + at + len)
@@ -136,7 +136,7 @@ fn unpublishable_escape(yaml: &str) -> Option<(usize, usize, char)> {
             (b'"', true) => quoted = false,
             (b'\\', true) => {
                 let (len, c) = yaml_escape(&yaml[i + 1..]);
-                if c.is_some_and(crate::source::is_unpublishable) {
+                if c.is_some_and(crate::characters::is_unpublishable) {
                     return Some((i, len + 1, c?));
                 }
                 i += len;

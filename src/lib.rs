@@ -18,6 +18,7 @@
 
 pub mod address;
 pub mod authority;
+pub mod characters;
 pub mod diagnostic;
 pub mod differences;
 pub mod drift;

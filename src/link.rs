@@ -1542,7 +1542,8 @@ fn markdown_address(
     else {
         return None;
     };
-    let written = Written::read(dest_url);
+    let href = markdown::href(dest_url);
+    let written = Written::read(&href);
     if matches!(
         written.kind,
         Kind::Outside(_) | Kind::OtherHost | Kind::Empty
@@ -1560,7 +1561,7 @@ fn markdown_address(
     // Only a link's address is read as a page's id (and made its file); an
     // address `address_problem` finds fault with is reported already.
     let by_id = !image && (wiki || is_id_reference(dest_url));
-    let reported = !written.publishable();
+    let reported = !written.publishable() || address_problem(dest_url, image).is_some();
     Some(Address {
         url: dest_url.to_string(),
         image,
@@ -1764,13 +1765,13 @@ impl SafetyCheck {
                 problems.extend(address_problem(dest_url, true).map(|d| text.locate(d, range)));
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, c)) = crate::source::unpublishable_in(t) {
+                if let Some((_, c)) = crate::characters::unpublishable_in(t) {
                     problems.push(text.locate(
                         Diagnostic::warning(
                             "control-character",
                             format!(
                                 "this text stands for the invisible control character {}, which is left out when the page is published",
-                                crate::source::describe(c)
+                                crate::characters::describe(c)
                             ),
                         )
                         .hint("remove the character reference (such as `&#16;`) from the text"),
@@ -1847,7 +1848,14 @@ impl SafetyCheck {
 /// the rendered pages (`linkcheck`) and reported here, at their source.
 fn address_problem(url: &str, image: bool) -> Option<Diagnostic> {
     let what = if image { "image" } else { "link" };
-    let written = Written::read(url);
+    // What the author wrote may name a scheme the writer's escaping hides
+    // (`java&#x1a;script:`): said as it was meant. The rest is judged as
+    // published.
+    if let Kind::Unsafe(scheme) = Written::read(url).kind {
+        return Some(unsafe_address(&scheme, what));
+    }
+    let href = markdown::href(url);
+    let written = Written::read(&href);
     match &written.kind {
         Kind::Unsafe(scheme) => Some(unsafe_address(scheme, what)),
         Kind::OtherScheme(scheme) => Some(
@@ -2040,7 +2048,7 @@ fn name_sections(
     }
     for (section, name) in sections.iter_mut().zip(names) {
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-        section.title = crate::source::publishable(&name).into_owned();
+        section.title = crate::characters::publishable(&name).into_owned();
     }
 }
 
@@ -2082,7 +2090,7 @@ pub fn sections_of(markdown_text: &str) -> Vec<SectionRef> {
             SectionRef {
                 id,
                 // A heading's `&#16;`: SafetyCheck warns where it is written.
-                title: crate::source::publishable(h.text.trim()).into_owned(),
+                title: crate::characters::publishable(h.text.trim()).into_owned(),
                 level: h.level,
             }
         })

@@ -10,6 +10,21 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+/// The address a link or image with the destination `dest` has in the
+/// published page, as a browser reads it: the Markdown writer
+/// percent-escapes some characters (`\\` as `%5C`, a space as `%20`), and
+/// writes `&` and `'` as character references, which the browser reads
+/// back. Every judgement of a Markdown link's address is made on this form.
+pub fn href(dest: &str) -> String {
+    let mut escaped = String::with_capacity(dest.len());
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_href(&mut escaped, dest);
+    if escaped.contains('&') {
+        escaped = escaped.replace("&#x27;", "'").replace("&amp;", "&");
+    }
+    escaped
+}
+
 /// The Markdown extensions a handbook uses. Strikethrough is written
 /// `~~like this~~` only: a single `~` is "about" in guidance ("~£120 a
 /// week"), so the parser is told to read `~x~` as subscript, which
@@ -48,7 +63,7 @@ pub fn written_plainly(event: &Event) -> bool {
                     && crate::sanitize::class_allowed("code", &format!("language-{info}")))
         }
         Event::Start(Tag::Link { dest_url, .. }) => {
-            crate::sanitize::keeps_link_as_written(dest_url)
+            crate::sanitize::keeps_link_as_written(&href(dest_url))
         }
         _ => true,
     }

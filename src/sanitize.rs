@@ -176,7 +176,7 @@ fn filter_address<'u>(attribute: &str, value: &'u str, drop_outside: bool) -> Op
             return None;
         }
     }
-    Some(crate::source::publishable(value))
+    Some(crate::characters::publishable(value))
 }
 
 /// Whether the allow-list publishes `url`, as the `href` of a link, byte
@@ -241,7 +241,7 @@ static STRICT_KEEPING_OUTSIDE: LazyLock<Builder<'static>> = LazyLock::new(|| str
 /// page may not hold (such as U+0010 from `&#16;`).
 pub fn clean(html: &str) -> String {
     let cleaned = STRICT.clean(&alignment_as_classes(html)).to_string();
-    match crate::source::publishable(&cleaned) {
+    match crate::characters::publishable(&cleaned) {
         std::borrow::Cow::Borrowed(_) => cleaned,
         std::borrow::Cow::Owned(kept) => kept,
     }
@@ -259,7 +259,7 @@ pub fn clean(html: &str) -> String {
 pub fn as_written(html: &str) -> Option<String> {
     let aligned = alignment_as_classes(html);
     (written_back_unchanged(&aligned)
-        && matches!(crate::source::publishable(&aligned), Cow::Borrowed(_)))
+        && matches!(crate::characters::publishable(&aligned), Cow::Borrowed(_)))
     .then(|| aligned.into_owned())
 }
 

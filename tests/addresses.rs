@@ -42,6 +42,9 @@ const CASES: &[Case] = &[
     case("![x](da&#x7f;ta:image/png,AAAA)", "unsafe-address", true),
     case("[x]\n\n[x]: java&#x1a;script:alert(1)", "unsafe-address", true),
     case("Auto <http:> link.", "unreadable-address", true),
+    // Found by fuzzing: judged as written (`\\`), published escaped (`%5C`),
+    // which no browser can read in a host.
+    case("Auto <https:/x=\\*> link.", "unreadable-address", true),
     case("[x](https://exa%20mple.org:99999/)", "unreadable-address", true),
     case("<a href=\"http:\">x</a>", "unsafe-html-removed", false),
     // CommonMark 0.31.2, examples 159, 162, 187, 475, 580 and 503.

@@ -267,7 +267,7 @@ fn setext_root() -> tempfile::TempDir {
     append(
         root.path(),
         "content/step-5.md",
-        "\nCarers' assessments {#carers}\n-----------------------------\n\nA carer can ask for an assessment.\n\nThe whole handbook {#whole}\n===\n\nTop level.\n\n```\n# not a section {#code-heading}\n```\n",
+        "\nCarers' assessments {#carers}\n-----------------------------\n\nA carer can ask for an assessment.\n\nThe whole handbook {#whole}\n---\n\nNext section.\n\n```\n# not a section {#code-heading}\n```\n",
     );
     root
 }
@@ -324,7 +324,7 @@ fn every_action_on_an_underlined_section_keeps_headings_whole() {
         let html = read(built(root.path()).join("exampleshire/step-5.html"));
         assert_lacks(&html, "<hr");
         assert_lacks(&html, "-----");
-        assert_has(&html, "<h1 id=\"whole\">The whole handbook</h1>");
+        assert_has(&html, "<h2 id=\"whole\">The whole handbook</h2>");
         if action != "remove" {
             assert_has(&html, "<h2 id=\"carers\">Carers' assessments</h2>");
             assert_has(&html, "Local carers text.");
