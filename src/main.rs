@@ -773,6 +773,22 @@ fn accept(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
         }
     }
     let files = files.as_slice();
+    // Asked with no file: what needs a review, translations included.
+    let stale_translations: Vec<(String, String, drift::Review)> = if files.is_empty() && !all {
+        pipeline::with_translations(root, slug, |_, found| {
+            found
+                .iter()
+                .filter(|s| s.review() != drift::Review::Current)
+                .map(|s| {
+                    let source = s.translation.source_path.clone();
+                    (s.file_argument().to_string(), source, s.review())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let result = pipeline::with_edition(root, slug, |linked| {
         let edition = &linked.edition;
         if files.is_empty() && !all {
@@ -797,18 +813,30 @@ fn accept(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
     });
     let accepted = match result {
         Ok(Ok(accepted)) => accepted,
-        Ok(Err(stale)) if stale.is_empty() => {
-            print_out(&format!("Every override of {slug} is recorded as reviewed against the current model. Nothing to do.\n"));
+        Ok(Err(stale)) if stale.is_empty() && stale_translations.is_empty() => {
+            print_out(&format!("Every override and translation of {slug} is recorded as reviewed against the current text. Nothing to do.\n"));
             return ExitCode::SUCCESS;
         }
         Ok(Err(stale)) => {
-            print_out(&format!("The model text under {} override(s) of {slug} changed since the last review (or was never reviewed):\n", stale.len()));
+            if !stale.is_empty() {
+                print_out(&format!("The model text under {} override(s) of {slug} changed since the last review (or was never reviewed):\n", stale.len()));
+            }
             for (file, target, review) in &stale {
                 let why = match review {
                     drift::Review::Never => "never reviewed",
                     _ => "model text changed",
                 };
                 print_out(&format!("  {file} ({target}): {why}\n"));
+            }
+            if !stale_translations.is_empty() {
+                print_out(&format!("The source text of {} translation(s) of {slug} changed since the last check (or was never checked):\n", stale_translations.len()));
+            }
+            for (file, source, review) in &stale_translations {
+                let why = match review {
+                    drift::Review::Never => "never checked",
+                    _ => "source text changed",
+                };
+                print_out(&format!("  {file} ({source}): {why}\n"));
             }
             say("Nothing was recorded.");
             say(&format!("  hint: see each change with `handbook check --authority {slug}`; once you have reviewed an override, run `handbook accept {slug} FILE` naming it, or `handbook accept {slug} --all` to record every one"));

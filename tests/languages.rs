@@ -864,3 +864,24 @@ fn a_two_language_edition_is_updated_in_place_in_a_full_build() {
     assert!(root.join("public/cwm/cy/step-3.html").is_file());
     assert!(root.join("public/model/index.html").is_file());
 }
+
+#[test]
+fn accept_with_no_file_lists_the_translations_to_check_too() {
+    let dir = welsh_root();
+    let root = dir.path();
+    let recorded = handbook_in(
+        root,
+        &["accept", "cwm", "step-3-panel.md", "step-2-note.md"],
+    );
+    assert_ok(&recorded);
+    let asked = handbook_in(root, &["accept", "cwm"]);
+    assert_fails(&asked);
+    let said = text(&asked);
+    assert!(!said.contains("Nothing to do"), "{said}");
+    assert!(said.contains("translations/step-3.cy.md"), "{said}");
+    assert!(said.contains("never checked"), "{said}");
+    assert_ok(&handbook_in(root, &["accept", "cwm", "--all"]));
+    let done = handbook_in(root, &["accept", "cwm"]);
+    assert_ok(&done);
+    assert!(text(&done).contains("Nothing to do"), "{}", text(&done));
+}
