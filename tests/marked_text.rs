@@ -25,7 +25,7 @@ fn regions(html: &str) -> Vec<&str> {
 /// The visible words of a region's label.
 fn label(region: &str) -> String {
     let start = region
-        .find("<p class=\"hb-local-label\">")
+        .find("<p class=\"hb-local-label\" data-pagefind-ignore>")
         .expect("a region has a label");
     let end = region[start..].find("</p>").unwrap() + start;
     visible_text(&region[start..end])

@@ -841,7 +841,12 @@ impl<'r, 's> Renderer<'r, 's> {
                 .map(|p| {
                     let options = self.print_options(p);
                     self.text_html(p, "print", &options, &|| {
-                        to_html(&p.text, Some(&p.sections), &p.links, &options)
+                        print::nest_headings(&to_html(
+                            &p.text,
+                            Some(&p.sections),
+                            &p.links,
+                            &options,
+                        ))
                     })
                 })
                 .collect()

@@ -1,0 +1,207 @@
+//! The reader first (issue 31): what a social worker meets on a step page
+//! before and around the guidance, read from the built pages. Where the
+//! guidance starts on a phone, and how pages print, are measured in a real
+//! browser by the browser gate (`tests/browser/run.mjs`).
+
+mod common;
+
+use common::*;
+
+fn page(edition: &str, file: &str) -> String {
+    read(shipped_build().join(edition).join(file))
+}
+
+/// Every step page of every shipped edition and language.
+fn step_pages() -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for edition in [
+        "model",
+        "exampleshire",
+        "kinloch-vale",
+        "cwm-derwen",
+        "cwm-derwen/cy",
+    ] {
+        for n in 1..=7 {
+            found.push((edition.to_string(), format!("step-{n}.html")));
+        }
+    }
+    found
+}
+
+#[test]
+fn every_step_page_has_a_step_switcher_with_its_own_step_marked() {
+    for (edition, file) in step_pages() {
+        let html = page(&edition, &file);
+        let n: usize = file[5..6].parse().unwrap();
+        let switchers = html.matches("<ul class=\"step-switcher\">").count();
+        assert_eq!(
+            switchers, 2,
+            "{edition}/{file}: under the title and above previous/next"
+        );
+        let top = &html[html.find("<nav class=\"steps-nav\"").expect("a steps nav")..];
+        let top = &top[..top.find("</nav>").unwrap()];
+        for step in 1..=7 {
+            let link = format!("<a href=\"step-{step}.html\"");
+            assert!(
+                top.contains(&link),
+                "{edition}/{file}: no link to step {step}"
+            );
+        }
+        let current = format!("<a href=\"step-{n}.html\" aria-current=\"page\">");
+        assert_eq!(
+            top.matches("aria-current=\"page\"").count(),
+            1,
+            "{edition}/{file}"
+        );
+        assert!(
+            top.contains(&current),
+            "{edition}/{file}: its own step is not marked"
+        );
+        assert!(html.contains("<p class=\"back-to-top\" data-pagefind-ignore><a href=\"#top\">"));
+        assert!(
+            html.contains("id=\"top\""),
+            "{edition}/{file}: the top it leads to"
+        );
+    }
+}
+
+#[test]
+fn the_fictional_notice_is_one_line_on_inner_pages_and_whole_on_the_home_page() {
+    let step = page("exampleshire", "step-3.html");
+    let notice = &step[step.find("<div class=\"notice\">").expect("a notice")..];
+    assert!(notice.starts_with(
+        "<div class=\"notice\"><div class=\"width\">\n    <details class=\"notice__fold\"><summary class=\"notice__summary\"><strong>Please note:</strong> a fictional council.</summary>"
+    ));
+    assert!(notice.contains("Its contacts, teams and examples do not exist."));
+    // Inside the header, so within a landmark.
+    assert!(step.find("<div class=\"notice\">").unwrap() < step.find("</header>").unwrap());
+    let home = page("exampleshire", "index.html");
+    assert!(home.contains("<div class=\"notice\"><div class=\"width\"><p><strong>Please note:</strong> Exampleshire County Council is a fictional council"));
+}
+
+#[test]
+fn every_model_page_says_near_its_top_that_it_is_2009_text() {
+    for file in [
+        "index.html",
+        "step-1.html",
+        "staying-safe.html",
+        "glossary.html",
+    ] {
+        let html = page("model", file);
+        let header_end = html.find("</header>").unwrap();
+        let top = visible_text(&html[..header_end]);
+        // One line on inner pages, whole on the home page.
+        let line = if file == "index.html" {
+            "In Control published on 8 October 2009 (Draft 6). It has not been updated for the law since"
+        } else {
+            "In Control's 2009 text, not updated for current law."
+        };
+        assert!(top.contains(line), "model/{file}: {top}");
+        assert!(top.contains("Care Act 2014"), "model/{file}");
+        assert!(
+            top.contains("Use your council's edition of this handbook"),
+            "model/{file}"
+        );
+    }
+    assert!(!page("exampleshire", "step-1.html").contains("2009 text, not updated"));
+}
+
+#[test]
+fn a_councils_note_its_own_text_and_an_example_are_marked_apart() {
+    let step = page("exampleshire", "step-3.html");
+    assert!(step.contains("<div class=\"hb-local hb-note\">"));
+    assert!(step.contains("<div class=\"hb-local\">"));
+    assert!(step.contains("<div class=\"example\" id="));
+    // The closing lines are read out but not shown, and not in the index.
+    assert!(step.contains(
+        "<p class=\"hb-local-end visually-hidden\" data-pagefind-ignore>End of the note from Exampleshire County Council.</p>"
+    ));
+    assert!(step.contains("<p class=\"hb-local-label\" data-pagefind-ignore><strong>"));
+    // The editors' heading marks, likewise.
+    assert!(step.contains(
+        "<span class=\"editorial__mark visually-hidden\" data-pagefind-ignore>(heading added by the editors)</span>"
+    ));
+    let css = read(repo().join("themes/default/static/handbook.css"));
+    for rule in [
+        ".hb-local {\n  border: 2px solid",
+        ".hb-note {\n  border: 0;\n  border-left: 10px solid",
+        ".example {\n  background: var(--panel);\n  border-top: 5px solid",
+    ] {
+        assert!(css.contains(rule), "three shapes, not colours: {rule}");
+    }
+}
+
+#[test]
+fn a_printed_page_carries_a_stamp_and_the_whole_handbook_nests_its_sections() {
+    let step = page("exampleshire", "step-3.html");
+    let stamp = &step[step
+        .find("<div class=\"page-stamp print-only\"")
+        .expect("a print stamp")..];
+    let stamp = visible_text(&stamp[..stamp.find("</div>").unwrap()]);
+    for words in [
+        "From Exampleshire County Council, the edition built on",
+        "Last updated: 30 November 2026.",
+        "Printed copies are uncontrolled.",
+    ] {
+        assert!(stamp.contains(words), "{words}: {stamp}");
+    }
+    assert!(step.contains("data-print-date=\"Printed on {date}.\""));
+    assert!(step.contains("<section class=\"backlinks screen-only\""));
+    let print = page("exampleshire", "print.html");
+    assert!(print.contains("<nav class=\"contents print-contents\""));
+    let step3 = &print[print
+        .find("<section class=\"print-page\" id=\"step-3\"")
+        .unwrap()..];
+    let step3 = &step3[..step3.find("</section>").unwrap()];
+    assert!(step3.contains("<h2 id=\"step-3--title\""));
+    assert!(
+        step3.contains("<h3 id=\"step-3--social-work-role\""),
+        "{step3}"
+    );
+    assert!(!step3[step3.find("</h2>").unwrap()..].contains("<h2"));
+}
+
+#[test]
+fn contact_numbers_are_links_that_call_them() {
+    let home = page("exampleshire", "index.html");
+    assert!(home.contains("<a href=\"tel:01632960200\">01632\u{a0}960200</a>"));
+}
+
+#[test]
+fn an_urgent_box_comes_before_everything_on_its_page() {
+    let dir = copy_of_shipped();
+    let root = dir.path();
+    let config = root.join("local-overrides/exampleshire/authority.yaml");
+    let mut yaml = read(&config);
+    yaml.push_str(
+        "urgent:\n  step-4:\n    heading: \"If you are worried about someone now\"\n    items:\n      - text: \"If someone is in immediate danger, call\"\n        phone: \"999\"\n      - text: Safeguarding Adults Team\n        phone: \"01632 960200\"\n    note: Step 4 says more about money.\n    section: social-work-role\n",
+    );
+    std::fs::write(&config, &yaml).unwrap();
+    let out = root.join("out");
+    assert_ok(&handbook_in(
+        root,
+        &["build", "--no-search", "--out", out.to_str().unwrap()],
+    ));
+    let step4 = read(out.join("exampleshire/step-4.html"));
+    let urgent = step4
+        .find("<aside class=\"urgent\"")
+        .expect("the urgent box");
+    assert!(urgent < step4.find("<header").unwrap(), "before the header");
+    assert!(
+        step4.contains("<a href=\"tel:01632960200\" class=\"urgent__phone\">01632\u{a0}960200</a>")
+    );
+    assert!(step4.contains("<a href=\"tel:999\" class=\"urgent__phone\">999</a>"));
+    assert!(step4.contains("<p class=\"urgent__note\"><a href=\"#social-work-role\">Step 4 says more about money.</a></p>"));
+    assert!(!read(out.join("exampleshire/step-5.html")).contains("class=\"urgent\""));
+
+    // A page the edition does not have is an error that names the closest.
+    std::fs::write(&config, yaml.replace("  step-4:\n", "  step-44:\n")).unwrap();
+    let run = handbook_in(root, &["check"]);
+    assert_fails(&run);
+    let said = text(&run);
+    assert!(
+        said.contains("the urgent box for `step-44` is for a page this edition does not have"),
+        "{said}"
+    );
+    assert!(said.contains("step-4"), "{said}");
+}
