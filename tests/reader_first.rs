@@ -205,3 +205,118 @@ fn an_urgent_box_comes_before_everything_on_its_page() {
     );
     assert!(said.contains("step-4"), "{said}");
 }
+
+/// The entries of an A to Z page: (letter, subject, visible text).
+fn a_to_z_entries(html: &str) -> Vec<(String, String, String)> {
+    let mut entries = Vec::new();
+    let mut letter = String::new();
+    let body = &html[html.find("class=\"a-z__letter\"").expect("letters")..];
+    for line in body.lines() {
+        if let Some(at) = line.find("class=\"a-z__letter\">") {
+            let rest = &line[at + "class=\"a-z__letter\">".len()..];
+            letter = rest[..rest.find('<').unwrap()].to_string();
+        } else if line.starts_with("<li>") {
+            // The subject: its link's words, or the words before its places.
+            let end = [line.find("</a>"), line.find("</span>")]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap();
+            let subject = visible_text(&line[..end]).to_lowercase();
+            entries.push((letter.clone(), subject, visible_text(line)));
+        }
+    }
+    entries
+}
+
+#[test]
+fn the_a_to_z_is_a_subject_index_with_each_subject_once_and_the_steps_in_order() {
+    for edition in [
+        "model",
+        "exampleshire",
+        "kinloch-vale",
+        "cwm-derwen",
+        "cwm-derwen/cy",
+    ] {
+        let entries = a_to_z_entries(&page(edition, "a-z.html"));
+        assert!(entries.len() > 20, "{edition}: {entries:?}");
+        // No subject twice under one letter.
+        let mut seen = std::collections::HashSet::new();
+        for (letter, subject, _) in &entries {
+            assert!(
+                seen.insert(subject.clone()),
+                "{edition}: {subject} twice (under {letter})"
+            );
+        }
+        // Sources of help is one entry listing the seven steps.
+        let sources: Vec<_> = entries
+            .iter()
+            .filter(|(_, _, t)| t.starts_with("Sources of help"))
+            .collect();
+        if edition != "cwm-derwen/cy" {
+            assert_eq!(sources.len(), 1, "{edition}: {sources:?}");
+        }
+        // The steps in step order.
+        let steps: Vec<&str> = entries
+            .iter()
+            .map(|(_, _, t)| t.as_str())
+            .filter(|t| t.starts_with("Step ") && t.contains(": ") && !t.contains(" in "))
+            .collect();
+        if edition != "cwm-derwen/cy" {
+            let numbers: Vec<&str> = steps
+                .iter()
+                .map(|t| t.split([' ', ':']).nth(1).unwrap())
+                .collect();
+            assert_eq!(
+                numbers,
+                ["One", "Two", "Three", "Four", "Five", "Six", "Seven"],
+                "{edition}: {steps:?}"
+            );
+        }
+    }
+    // Subjects a social worker looks for, from the pages' keywords.
+    let model = a_to_z_entries(&page("model", "a-z.html"));
+    for subject in [
+        "direct payments",
+        "safeguarding",
+        "carers",
+        "support plan",
+        "review",
+    ] {
+        assert!(
+            model.iter().any(|(_, s, _)| s == subject),
+            "no entry for {subject}: {model:?}"
+        );
+    }
+    let safeguarding = model.iter().find(|(_, s, _)| s == "safeguarding").unwrap();
+    assert_eq!(safeguarding.0, "S");
+    assert!(
+        safeguarding.2.contains("Helping People to Stay Safe"),
+        "{safeguarding:?}"
+    );
+    // A glossary term leads to its definition.
+    assert!(page("model", "a-z.html").contains("href=\"glossary.html#"));
+}
+
+#[test]
+fn a_pages_keywords_are_in_the_a_to_z() {
+    let dir = copy_of_model();
+    let root = dir.path();
+    let step5 = read(root.join("content/step-5.md"));
+    std::fs::write(
+        root.join("content/step-5.md"),
+        step5.replacen("keywords: [", "keywords: [personal assistants, ", 1),
+    )
+    .unwrap();
+    let out = root.join("out");
+    assert_ok(&handbook_in(
+        root,
+        &["build", "--no-search", "--out", out.to_str().unwrap()],
+    ));
+    let az = read(out.join("model/a-z.html"));
+    assert!(
+        az.contains("<li><a href=\"step-5.html\">personal assistants</a> <span class=\"a-z__within\">in Step Five: Organising my support</span></li>"),
+        "{}",
+        visible_text(&az)
+    );
+}

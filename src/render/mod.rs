@@ -51,6 +51,7 @@ mod marks;
 mod nav;
 mod print;
 mod site;
+mod subjects;
 mod versions;
 
 pub use cache::{Cache, Made, TextMemo};
@@ -125,7 +126,7 @@ pub struct Renderer<'r, 's> {
     settings_key: Key,
     /// Fingerprint of the values every page shares.
     site_key: OnceLock<Key>,
-    a_to_z: OnceLock<Vec<site::AzLetter>>,
+    a_to_z: OnceLock<Vec<subjects::AzLetter>>,
     changes: OnceLock<Vec<ChangeEntry>>,
     edition_key: OnceLock<Key>,
     /// See [`Renderer::outline_key`].
@@ -416,6 +417,13 @@ impl<'r, 's> Renderer<'r, 's> {
                 f.bytes(self.site_key())
                     .bytes(&self.parts.contents.fingerprint_for(None))
                     .bytes(self.outline_key());
+                // The subject index's keywords and glossary terms.
+                for p in &self.linked.pages {
+                    f.text(&p.page.meta.keywords.join("\n"));
+                }
+                for term in &self.glossary {
+                    f.text(&term.term).text(&term.anchor);
+                }
             }
             Output::Site(page) => {
                 f.bytes(self.site_key())
@@ -884,7 +892,13 @@ impl<'r, 's> Renderer<'r, 's> {
     /// The values a site page's template sees, by name.
     fn site_values(&self, page: &SitePage) -> TemplateValues<'_> {
         let az = || -> Box<dyn erased::Value + '_> {
-            Box::new(self.a_to_z.get_or_init(|| site::a_to_z(self.linked)))
+            Box::new(self.a_to_z.get_or_init(|| {
+                subjects::a_to_z(
+                    self.linked,
+                    &self.glossary,
+                    self.language.strings.get("nav_glossary"),
+                )
+            }))
         };
         match page.id {
             "glossary" => vec![(

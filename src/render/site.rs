@@ -1,6 +1,5 @@
 //! The values of the site pages Handbook makes itself (`url::SITE_PAGES`):
-//! the glossary, the A to Z (also the search page's no-JavaScript
-//! fallback), what's changed, the examples index and the differences page;
+//! the glossary, what's changed, the examples index and the differences page;
 //! and the list of editions written above several editions.
 //!
 //! It gathers values only; the renderer puts them through the templates.
@@ -9,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::context::{link_item, nav_title, LinkItem};
+use super::context::{link_item, LinkItem};
 use crate::authority::Action;
 use crate::differences::{self, Difference};
 use crate::glossary::Term;
@@ -132,81 +131,6 @@ pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryCo
                 .collect(),
         })
         .collect()
-}
-
-/// One letter of the A to Z.
-#[derive(Debug, Serialize)]
-pub(super) struct AzLetter {
-    letter: String,
-    entries: Vec<AzEntry>,
-}
-
-#[derive(Debug, Serialize)]
-struct AzEntry {
-    title: String,
-    href: String,
-    within: Option<String>,
-    /// The languages of the title and of `within`, when not the page's.
-    lang: Option<&'static str>,
-    within_lang: Option<&'static str>,
-}
-
-/// Every page and section, alphabetically, grouped by first letter: the
-/// search that needs no JavaScript.
-pub(super) fn a_to_z(linked: &LinkedEdition) -> Vec<AzLetter> {
-    let mut entries: Vec<AzEntry> = Vec::new();
-    for p in &linked.pages {
-        let title = nav_title(linked, p);
-        let href = file_of(&linked.edition.home, p.page.id());
-        let foreign = linked.edition.foreign(&p.page.file);
-        for s in p.sections.iter().filter(|s| s.level <= 3) {
-            entries.push(AzEntry {
-                title: s.title.clone(),
-                href: format!("{href}#{}", s.id),
-                within: Some(title.clone()),
-                lang: foreign,
-                within_lang: foreign,
-            });
-        }
-        entries.push(AzEntry {
-            title,
-            href,
-            within: None,
-            lang: foreign,
-            within_lang: None,
-        });
-    }
-    let key = |e: &AzEntry| {
-        let t: String = e
-            .title
-            .chars()
-            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-            .collect();
-        (deunicode::deunicode(&t).to_lowercase(), e.href.clone())
-    };
-    // Each key is worked out once: it allocates, and there are tens of
-    // thousands of entries at 10,000 pages.
-    entries.sort_by_cached_key(key);
-    let mut letters: Vec<AzLetter> = Vec::new();
-    for entry in entries {
-        let first = deunicode::deunicode(&entry.title)
-            .chars()
-            .find(|c| c.is_alphanumeric())
-            .map_or('#', |c| c.to_ascii_uppercase());
-        let letter = if first.is_ascii_alphabetic() {
-            first.to_string()
-        } else {
-            "0–9".to_string()
-        };
-        match letters.last_mut() {
-            Some(last) if last.letter == letter => last.entries.push(entry),
-            _ => letters.push(AzLetter {
-                letter,
-                entries: vec![entry],
-            }),
-        }
-    }
-    letters
 }
 
 /// Where each example is first shown: its page's index and its place there.
