@@ -172,7 +172,9 @@ fn an_urgent_box_comes_before_everything_on_its_page() {
     let dir = copy_of_shipped();
     let root = dir.path();
     let config = root.join("local-overrides/exampleshire/authority.yaml");
+    // In place of the council's own box.
     let mut yaml = read(&config);
+    yaml.truncate(yaml.find("\nurgent:\n").expect("an urgent box") + 1);
     yaml.push_str(
         "urgent:\n  step-4:\n    heading: \"If you are worried about someone now\"\n    items:\n      - text: \"If someone is in immediate danger, call\"\n        phone: \"999\"\n      - text: Safeguarding Adults Team\n        phone: \"01632 960200\"\n    note: Step 4 says more about money.\n    section: social-work-role\n",
     );
@@ -318,5 +320,178 @@ fn a_pages_keywords_are_in_the_a_to_z() {
         az.contains("<li><a href=\"step-5.html\">personal assistants</a> <span class=\"a-z__within\">in Step Five: Organising my support</span></li>"),
         "{}",
         visible_text(&az)
+    );
+}
+
+#[test]
+fn each_demonstration_council_puts_an_urgent_box_on_its_safeguarding_page() {
+    for edition in [
+        "exampleshire",
+        "kinloch-vale",
+        "cwm-derwen",
+        "cwm-derwen/cy",
+    ] {
+        let html = page(edition, "staying-safe.html");
+        let urgent = html
+            .find("<aside class=\"urgent\"")
+            .unwrap_or_else(|| panic!("{edition}"));
+        assert!(
+            urgent < html.find("<header").unwrap(),
+            "{edition}: before the header"
+        );
+        assert!(
+            html.contains("<a href=\"tel:999\" class=\"urgent__phone\">999</a>"),
+            "{edition}"
+        );
+        let box_html = &html[urgent..html.find("</aside>").unwrap()];
+        let section = box_html
+            .split("<a href=\"#")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap();
+        assert!(
+            html.contains(&format!("id=\"{section}\"")),
+            "{edition}: the note links to #{section}"
+        );
+    }
+    assert!(!page("model", "staying-safe.html").contains("class=\"urgent\""));
+}
+
+/// The text the search index holds for each page of an edition's index.
+fn indexed(index: &std::path::Path) -> Vec<(String, String)> {
+    use std::io::Read;
+    let mut found = Vec::new();
+    for file in std::fs::read_dir(index.join("fragment")).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut json)
+            .unwrap();
+        let json = String::from_utf8_lossy(&json);
+        let fragment: serde_json::Value =
+            serde_json::from_str(json.trim_start_matches("pagefind_dcd")).unwrap();
+        found.push((
+            fragment["url"].as_str().unwrap_or("").to_string(),
+            fragment["content"].as_str().unwrap_or("").to_string(),
+        ));
+    }
+    found
+}
+
+#[test]
+fn the_search_index_holds_the_guidance_not_the_labels_around_it() {
+    let out = shipped_build();
+    for edition in ["exampleshire", "kinloch-vale", "cwm-derwen"] {
+        let pages = indexed(&out.join(edition).join("pagefind"));
+        assert!(pages.len() > 10, "{edition}");
+        for (url, content) in &pages {
+            for label in [
+                "End of the note from",
+                "own text.",
+                "Why this note",
+                "Why it differs from the model",
+                "heading added by the editors",
+                "Adapted by",
+                "Printed copies are uncontrolled",
+                "Back to top",
+            ] {
+                assert!(!content.contains(label), "{edition}{url} indexes “{label}”");
+            }
+        }
+        // Contacts: each term apart from what follows it.
+        let (_, home) = pages
+            .iter()
+            .find(|(url, _)| url.ends_with("/index.html") || url == "/")
+            .unwrap();
+        assert!(!home.contains("Telephone01632"), "{home}");
+        assert!(home.contains("Telephone: 01632"), "{home}");
+    }
+    // The council's own words are still there.
+    let pages = indexed(&out.join("exampleshire/pagefind"));
+    assert!(pages
+        .iter()
+        .any(|(_, c)| c.contains("team managers agree most support plans")));
+}
+
+#[test]
+fn a_term_that_shares_a_definition_says_see_rather_than_repeat_it() {
+    for edition in ["model", "exampleshire"] {
+        let glossary = visible_text(&page(edition, "glossary.html"));
+        assert!(
+            glossary.contains("Personal Budget Holder See citizen"),
+            "{edition}: {glossary}"
+        );
+        assert!(
+            glossary.contains("Individual Budget Holder See citizen"),
+            "{edition}: {glossary}"
+        );
+        assert_eq!(
+            glossary
+                .matches("We avoid the terms client and service user.")
+                .count(),
+            1,
+            "{edition}: the definition once"
+        );
+    }
+    let html = page("model", "glossary.html");
+    assert!(html.contains("<p>See <a href=\"#term-citizen\">citizen</a>.</p>"));
+}
+
+#[test]
+fn every_last_updated_date_is_on_whats_changed_under_that_date() {
+    let mut checked = 0;
+    for edition in [
+        "exampleshire",
+        "kinloch-vale",
+        "cwm-derwen",
+        "cwm-derwen/cy",
+    ] {
+        let changes = page(edition, "changes.html");
+        for file in html_files(&shipped_build().join(edition)) {
+            if file.parent() != Some(&shipped_build().join(edition)) {
+                continue; // another language's pages, or a past version's
+            }
+            let html = read(&file);
+            let Some(at) = html
+                .find("<dt>Last updated</dt><dd>")
+                .or_else(|| html.find("<dt>Diweddarwyd ddiwethaf</dt><dd>"))
+            else {
+                continue;
+            };
+            let dd = &html[at..];
+            let dd = &dd[dd.find("<dd>").unwrap() + 4..dd.find("</dd>").unwrap()];
+            let date = dd.split(" <a").next().unwrap();
+            if date.ends_with("2009") {
+                assert!(!dd.contains("changes.html#"), "{}", file.display());
+                continue;
+            }
+            let anchor = dd
+                .split("href=\"changes.html#")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: “Last updated {date}” links to no change",
+                        file.display()
+                    )
+                });
+            // The heading of that day, with entries under it.
+            let heading = changes
+                .find(&format!("id=\"{anchor}\""))
+                .unwrap_or_else(|| panic!("{edition}/changes.html has no #{anchor}"));
+            let day = &changes[heading..];
+            assert!(
+                day.contains(&format!(">{date}</h2>\n<ul class=\"change-list\">\n<li>")),
+                "{}: {date}",
+                file.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 30, "only {checked} pages checked");
+    let feed = read(shipped_build().join("exampleshire/changes.xml"));
+    assert!(
+        feed.contains("wrote or reviewed its note on"),
+        "the feed says the same"
     );
 }

@@ -146,6 +146,10 @@ pub(super) struct PageContext {
     pub partly_untranslated: bool,
     /// The authority's urgent box for this page, shown before everything.
     pub urgent: Option<UrgentContext>,
+    /// The anchor on "What's changed" of the day the page was last
+    /// updated, which its "Last updated" links to; `None` when that day has
+    /// no entry there (the model's publication date).
+    pub changes_anchor: Option<String>,
 }
 
 /// An urgent box as templates see it.
@@ -508,5 +512,6 @@ pub(super) fn page(
         partly_untranslated: !linked.edition.wholly_untranslated(&p.page)
             && linked.edition.untranslated(&p.page),
         urgent: urgent(linked, id),
+        changes_anchor: None,
     }
 }

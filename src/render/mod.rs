@@ -389,6 +389,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
                 self.page_inputs_key(p, &mut f);
                 f.bytes(&json(&self.page_versions(p.page.id())));
+                f.text(&self.changes_anchor_of(p).unwrap_or_default());
             }
             Output::Print => {
                 f.bytes(self.site_key())
@@ -661,12 +662,26 @@ impl<'r, 's> Renderer<'r, 's> {
         self.site_key.get_or_init(|| site_key_of(&self.site))
     }
 
+    /// The anchor on "What's changed" of the day page `p` was last updated,
+    /// if that day has entries there (every date a page's "Last updated"
+    /// can give comes from an entry: its own, the council's text on it or
+    /// an example it shows).
+    fn changes_anchor_of(&self, p: &LinkedPage) -> Option<String> {
+        let model_date = self.linked.edition.model.meta.date;
+        let iso = crate::governance::page_updated(&p.page, model_date).to_string();
+        self.changes()
+            .iter()
+            .any(|e| e.iso_date == iso)
+            .then(|| site::day_anchor(&iso))
+    }
+
     fn changes(&self) -> &[ChangeEntry] {
         self.changes.get_or_init(|| {
             let mut entries = site::change_entries(self.linked, &self.language.strings);
             if let Some(history) = self.history {
                 versions::add_release_notes(&mut entries, history, self.linked.edition.name());
             }
+            site::mark_entries(&mut entries);
             entries
         })
     }
@@ -705,6 +720,7 @@ impl<'r, 's> Renderer<'r, 's> {
             self.today,
             &self.language.strings,
         );
+        context.changes_anchor = self.changes_anchor_of(p);
         let home = self.language.strings.get("home");
         for crumb in &mut context.breadcrumbs {
             if crumb.href == "index.html" {

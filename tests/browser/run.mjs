@@ -65,7 +65,7 @@ const counts = {
   validationWarnings: 0,
   reflowChecks: 0,
   tabStops: 0,
-  journeys: { keyboard: 0, "cross-reference": 0, print: 0, search: 0, contents: 0, welsh: 0, steps: 0, "print stamp": 0 },
+  journeys: { keyboard: 0, "cross-reference": 0, print: 0, search: 0, contents: 0, welsh: 0, steps: 0, "print stamp": 0, urgent: 0 },
   firstScreen: [],
   skipped: [],
   screenshots: 0,
@@ -606,6 +606,32 @@ async function printStampJourney(page, base, edition) {
   counts.journeys["print stamp"] += 1;
 }
 
+/** Issue 31: what a reader must act on comes first. An edition's urgent
+ *  box on its safeguarding page is the first thing on a phone's screen,
+ *  above the header, with its numbers as links that call them. */
+async function urgentJourney(page, base, edition) {
+  const where = `${edition}/staying-safe.html @${PHONE.width}px`;
+  await open(page, `${base}/${edition}/staying-safe.html`, PHONE.width);
+  const box = await page.evaluate(() => {
+    const urgent = document.querySelector(".urgent");
+    if (!urgent) return null;
+    const header = document.querySelector(".site-header");
+    return {
+      top: Math.round(urgent.getBoundingClientRect().top + window.scrollY),
+      bottom: Math.round(urgent.getBoundingClientRect().bottom),
+      headerTop: Math.round(header.getBoundingClientRect().top + window.scrollY),
+      tel: [...urgent.querySelectorAll("a[href^='tel:']")].length,
+    };
+  });
+  if (box === null) {
+    check(edition === "model", "urgent: each council's safeguarding page has an urgent box", where, "no .urgent box");
+    return;
+  }
+  check(box.top === 0 && box.headerTop >= box.bottom && box.bottom <= PHONE.height && box.tel >= 2,
+    "urgent: the urgent box comes first on a phone, whole on the first screen, with numbers to call", where, JSON.stringify(box));
+  counts.journeys.urgent += 1;
+}
+
 /** The first sheet of a page as printed on A4, as a PDF and (where
  *  pdftoppm is installed) a PNG of its first sheet. */
 async function printedSheet(page, url, name) {
@@ -725,6 +751,7 @@ async function main() {
       await attempt("contents journey", () => contentsJourney(page, base, edition));
       await attempt("steps journey", () => stepsJourney(page, base, out, edition));
       await attempt("print stamp journey", () => printStampJourney(page, base, edition));
+      await attempt("urgent journey", () => urgentJourney(page, base, edition));
       await attempt("search journey", () => searchJourney(page, base, edition));
       if (isFile(path.join(out, edition, "cy", "index.html"))) {
         await attempt("welsh journey", () => welshJourney(page, base, edition));
@@ -778,7 +805,7 @@ async function main() {
   console.log(`  html-validate:       ${counts.validated} pages, ${counts.validationErrors} errors, ${counts.validationWarnings} warnings`);
   console.log(`  Nu HTML checker:     ${counts.nu}`);
   const j = counts.journeys;
-  console.log(`  journeys completed:  keyboard ${j.keyboard} (${counts.tabStops} Tab stops), cross-reference ${j["cross-reference"]}, print ${j.print}, search ${j.search}, contents ${j.contents}, welsh ${j.welsh}, steps ${j.steps}, print stamp ${j["print stamp"]}`);
+  console.log(`  journeys completed:  keyboard ${j.keyboard} (${counts.tabStops} Tab stops), cross-reference ${j["cross-reference"]}, print ${j.print}, search ${j.search}, contents ${j.contents}, welsh ${j.welsh}, steps ${j.steps}, print stamp ${j["print stamp"]}, urgent ${j.urgent}`);
   const fs360 = counts.firstScreen;
   if (fs360.length) {
     const worst = (key) => fs360.reduce((a, b) => (b[key] > a[key] ? b : a));

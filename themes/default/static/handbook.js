@@ -183,8 +183,9 @@
     heading.appendChild(link);
     item.appendChild(heading);
     item.appendChild(excerpt(page.excerpt));
+    // A section whose excerpt is the page's own says nothing new.
     var subs = (page.sub_results || []).filter(function (sub) {
-      return sub.url !== page.url;
+      return sub.url !== page.url && sub.excerpt !== page.excerpt;
     }).slice(0, 3);
     if (subs.length) {
       var sections = element("ul", "search-results__sections");
