@@ -1245,6 +1245,7 @@ fn contents_of(
                 lang: item.lang,
             })
             .collect(),
+        strings.get("nav_whole_folder"),
     )
 }
 
