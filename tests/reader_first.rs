@@ -495,3 +495,38 @@ fn every_last_updated_date_is_on_whats_changed_under_that_date() {
         "the feed says the same"
     );
 }
+
+#[test]
+fn a_printed_page_names_the_release_in_force() {
+    let dir = copy_of_shipped();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"], None);
+    git(root, &["config", "user.name", "Policy Lead"], None);
+    git(root, &["config", "user.email", "policy@example.org"], None);
+    commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
+    git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/model/1.0",
+            "-m",
+            "First published version.",
+        ],
+        Some("2026-01-12T10:00:00+00:00"),
+    );
+    let out = root.join("site");
+    assert_ok(&handbook_in(
+        root,
+        &["build", "--no-search", "--out", out.to_str().unwrap()],
+    ));
+    let step = read(out.join("model/step-3.html"));
+    let stamp = &step[step.find("<div class=\"page-stamp print-only\"").unwrap()..];
+    let stamp = visible_text(&stamp[..stamp.find("</div>").unwrap()]);
+    assert!(
+        stamp.contains("Version 1.0 of the edition has been in force since 12 January 2026."),
+        "{stamp}"
+    );
+    // Without releases, the build date alone.
+    assert!(!page("model", "step-3.html").contains("has been in force since"));
+}

@@ -150,6 +150,16 @@ pub(super) struct PageContext {
     /// updated, which its "Last updated" links to; `None` when that day has
     /// no entry there (the model's publication date).
     pub changes_anchor: Option<String>,
+    /// The edition's release in force (its newest), for the print stamp:
+    /// `version` and `from`, the day it came into force.
+    pub release: Option<ReleaseInForce>,
+}
+
+/// The release of an edition in force, as the print stamp names it.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ReleaseInForce {
+    pub version: String,
+    pub from: String,
 }
 
 /// An urgent box as templates see it.
@@ -513,5 +523,6 @@ pub(super) fn page(
             && linked.edition.untranslated(&p.page),
         urgent: urgent(linked, id),
         changes_anchor: None,
+        release: None,
     }
 }

@@ -97,7 +97,7 @@ mod tests {
         let english = crate::theme::built_in_strings(crate::language::Lang::En);
         let dressed = dress(html.to_string(), english);
         assert!(dressed.contains(
-            "Sources of help <span class=\"editorial__mark\" data-pagefind-ignore>(heading added by the editors)</span></h3>"
+            "Sources of help <span class=\"editorial__mark visually-hidden\" data-pagefind-ignore>(heading added by the editors)</span></h3>"
         ));
         assert!(dressed.contains(
             "<div class=\"editorial\"><p class=\"editorial__mark\" data-pagefind-ignore>Added by the editors (not In Control's text):</p>\n\n<p>Start here.</p>"

@@ -721,6 +721,13 @@ impl<'r, 's> Renderer<'r, 's> {
             &self.language.strings,
         );
         context.changes_anchor = self.changes_anchor_of(p);
+        context.release =
+            self.history
+                .and_then(|h| h.releases.last())
+                .map(|r| context::ReleaseInForce {
+                    version: r.version.clone(),
+                    from: r.from.clone(),
+                });
         let home = self.language.strings.get("home");
         for crumb in &mut context.breadcrumbs {
             if crumb.href == "index.html" {
