@@ -190,9 +190,12 @@ pub(super) fn tel(phone: &str) -> String {
     format!("tel:{digits}")
 }
 
-/// The authority's urgent box for page `id`, if it has one.
-fn urgent(linked: &LinkedEdition, id: &str) -> Option<UrgentContext> {
-    let found = linked.edition.authority?.config.urgent.get(id)?;
+/// The authority's urgent box for page `p`, if it has one. Its note links
+/// to the section it names only while the page has that section (a change
+/// of the council's text can take it away), so the box never breaks a
+/// link.
+fn urgent(linked: &LinkedEdition, p: &LinkedPage) -> Option<UrgentContext> {
+    let found = linked.edition.authority?.config.urgent.get(p.page.id())?;
     Some(UrgentContext {
         heading: found.heading.clone(),
         items: found
@@ -206,7 +209,10 @@ fn urgent(linked: &LinkedEdition, id: &str) -> Option<UrgentContext> {
             })
             .collect(),
         note: found.note.clone(),
-        section: found.section.clone(),
+        section: found
+            .section
+            .clone()
+            .filter(|id| p.sections.iter().any(|s| &s.id == id)),
     })
 }
 
@@ -521,7 +527,7 @@ pub(super) fn page(
         untranslated: linked.edition.wholly_untranslated(&p.page),
         partly_untranslated: !linked.edition.wholly_untranslated(&p.page)
             && linked.edition.untranslated(&p.page),
-        urgent: urgent(linked, id),
+        urgent: urgent(linked, p),
         changes_anchor: None,
         release: None,
     }

@@ -601,10 +601,19 @@ impl<'r, 's> Renderer<'r, 's> {
                     .as_ref()
                     .clone();
                 let versions = self.page_versions(p.page.id());
+                // The home page shows the notice whole; a page's urgent box
+                // stands before everything (both in `base.html`).
+                let is_home = template == "home.html";
+                let urgent = context.urgent.clone();
                 self.render_template(
                     template,
                     Some(i),
-                    &[("page", &context), ("versions", &versions)],
+                    &[
+                        ("page", &context),
+                        ("versions", &versions),
+                        ("is_home", &is_home),
+                        ("urgent", &urgent),
+                    ],
                 )
             }
             Inputs::Print { examples, .. } => self.print(&examples),
@@ -1271,6 +1280,9 @@ fn base_context(site: &context::SiteContext, language: &Language) -> tera::Conte
     );
     // Filled in for each output (see `render_template`).
     base.insert("languages", &Vec::<String>::new());
+    // Filled in for content pages (see `Renderer::make`).
+    base.insert("is_home", &false);
+    base.insert("urgent", &None::<context::UrgentContext>);
     let notices: Vec<serde_json::Value> = language
         .notices
         .iter()
