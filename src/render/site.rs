@@ -74,7 +74,7 @@ pub(super) fn change_entries(
     // A review date with no note of its own still changes "Last updated":
     // it is listed too, in words.
     let reviewed = |date: jiff::civil::Date, changes: &[crate::page::Change], note: String| {
-        (!changes.iter().any(|c| c.date == date)).then(|| crate::page::Change { date, note })
+        (!changes.iter().any(|c| c.date == date)).then_some(crate::page::Change { date, note })
     };
     let mut entries: Vec<(jiff::civil::Date, ChangeEntry)> = Vec::new();
     if let Some(authority) = linked.edition.authority {
