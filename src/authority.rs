@@ -37,6 +37,7 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "address",
     "languages",
     "translations",
+    "urgent",
 ];
 
 /// The four UK jurisdictions.
@@ -250,6 +251,40 @@ pub struct AuthorityConfig {
     /// language: `translations: { cy: { name: "Cyngor …" } }`.
     #[serde(default)]
     pub translations: BTreeMap<crate::language::Lang, OwnWords>,
+    /// A short box at the very top of a page, by page id, for what a reader
+    /// must act on at once: `urgent: { staying-safe: { heading: …, items:
+    /// [{ text: …, phone: … }] } }` (issue 31).
+    #[serde(default)]
+    pub urgent: BTreeMap<String, UrgentBox>,
+}
+
+/// A box at the top of a page: a heading, what to do with a number to
+/// call for each, and a line after them.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UrgentBox {
+    /// The box's heading, such as "If you are worried about someone now".
+    pub heading: String,
+    /// What to do, each with the number to call.
+    pub items: Vec<UrgentItem>,
+    /// A line after them, such as where the page says more.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The id of the section of the page that says more, which the note
+    /// links to.
+    #[serde(default)]
+    pub section: Option<String>,
+}
+
+/// One thing to do in an urgent box.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UrgentItem {
+    /// What to do, or who to call.
+    pub text: String,
+    /// The telephone number, shown as a link that calls it.
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 /// An authority's own words in one of its other languages.

@@ -336,6 +336,7 @@ fn build<'s>(
     let mut examples = Vec::new();
     if let Some(authority) = authority {
         attach_examples(authority, &mut pages, &mut examples, &mut problems);
+        check_urgent(authority, &pages, &mut problems);
     }
     let pages = reading_order(pages, &home, &mut problems);
     let applied = planned
@@ -918,6 +919,28 @@ fn attach_examples<'s>(
                 ),
             }
         }
+    }
+}
+
+/// Checks that each urgent box of `authority.yaml` names a page of the edition.
+fn check_urgent(authority: &Authority, pages: &[EditionPage], problems: &mut Vec<Diagnostic>) {
+    for id in authority.config.urgent.keys() {
+        if pages.iter().any(|p| p.id() == id) {
+            continue;
+        }
+        let (start, end) = authority.setting_span("urgent");
+        problems.push(
+            Diagnostic::error(
+                "unknown-urgent-page",
+                format!("the urgent box for `{id}` is for a page this edition does not have"),
+            )
+            .at(&authority.config_file, start, end)
+            .hint(did_you_mean(
+                id,
+                pages.iter().map(|p| p.id()),
+                "use the id of a page, such as `staying-safe`",
+            )),
+        );
     }
 }
 

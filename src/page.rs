@@ -29,6 +29,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "review_every",
     "review_by",
     "changes",
+    "keywords",
 ];
 
 /// A page's front matter.
@@ -74,6 +75,9 @@ pub struct PageMeta {
     /// Dated notes of what changed, any order.
     #[serde(default)]
     pub changes: Vec<Change>,
+    /// Subjects the page is about, for the A to Z: `[direct payments, carers]`.
+    #[serde(default)]
+    pub keywords: Vec<String>,
     /// A fingerprint of all of the above, worked out when first asked for.
     #[serde(skip)]
     #[schemars(skip)]

@@ -31,7 +31,12 @@ pub(super) struct SiteContext {
     pub name: String,
     pub short_name: String,
     pub is_model: bool,
+    /// The notice at the top of every page: the authority's, or on the
+    /// model edition the warning that its text is of 2009.
     pub notice: Option<String>,
+    /// The notice in one line, shown on inner pages with the whole of it
+    /// a tap away (the home page shows it whole).
+    pub notice_short: Option<String>,
     pub jurisdiction: Option<&'static str>,
     pub service: Option<&'static str>,
     /// The jurisdiction and the service in the pages' language.
@@ -143,6 +148,76 @@ pub(super) struct PageContext {
     /// Whether some of its text (a section, an example) is translated into
     /// the page's language and some is not yet.
     pub partly_untranslated: bool,
+    /// The authority's urgent box for this page, shown before everything.
+    pub urgent: Option<UrgentContext>,
+    /// The anchor on "What's changed" of the day the page was last
+    /// updated, which its "Last updated" links to; `None` when that day has
+    /// no entry there (the model's publication date).
+    pub changes_anchor: Option<String>,
+    /// The edition's release in force (its newest), for the print stamp:
+    /// `version` and `from`, the day it came into force.
+    pub release: Option<ReleaseInForce>,
+}
+
+/// The release of an edition in force, as the print stamp names it.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ReleaseInForce {
+    pub version: String,
+    pub from: String,
+}
+
+/// An urgent box as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct UrgentContext {
+    pub heading: String,
+    pub items: Vec<UrgentItemContext>,
+    pub note: Option<String>,
+    pub section: Option<String>,
+}
+
+/// One thing to do in an urgent box, with its number and the `tel:` link
+/// that calls it.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct UrgentItemContext {
+    pub text: String,
+    pub phone: Option<String>,
+    pub tel: Option<String>,
+}
+
+/// A `tel:` link for a number as people write it: `01632 960 111` becomes
+/// `tel:01632960111`.
+pub(super) fn tel(phone: &str) -> String {
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{digits}")
+}
+
+/// The authority's urgent box for page `p`, if it has one. Its note links
+/// to the section it names only while the page has that section (a change
+/// of the council's text can take it away), so the box never breaks a
+/// link.
+fn urgent(linked: &LinkedEdition, p: &LinkedPage) -> Option<UrgentContext> {
+    let found = linked.edition.authority?.config.urgent.get(p.page.id())?;
+    Some(UrgentContext {
+        heading: found.heading.clone(),
+        items: found
+            .items
+            .iter()
+            .map(|item| UrgentItemContext {
+                text: item.text.clone(),
+                // Kept on one line: spaces in the number do not break.
+                phone: item.phone.as_ref().map(|p| p.replace(' ', "\u{a0}")),
+                tel: item.phone.as_deref().map(tel),
+            })
+            .collect(),
+        note: found.note.clone(),
+        section: found
+            .section
+            .clone()
+            .filter(|id| p.sections.iter().any(|s| &s.id == id)),
+    })
 }
 
 /// The title the contents list, breadcrumbs and A to Z give a page: "Home"
@@ -236,7 +311,8 @@ pub(super) fn site(
         name: edition.name().to_string(),
         short_name: config.map_or_else(|| "Model guidance".to_string(), |c| c.short_name.clone()),
         is_model: authority.is_none(),
-        notice: config.and_then(|c| c.notice.clone()),
+        notice: notice(linked, strings),
+        notice_short: notice_short(linked, strings),
         jurisdiction: config.map(|c| c.jurisdiction.label()),
         service: config.map(|c| c.service.label()),
         jurisdiction_name: config.map(|c| {
@@ -283,6 +359,38 @@ pub(super) fn site(
         has_edition_css: config.is_some_and(|c| c.theme.colour.is_some()),
         credit: credit(linked, None, strings),
     }
+}
+
+/// The notice at the top of an edition's pages: the authority's own, or on
+/// the model edition that its text is In Control's of 2009, not updated
+/// for the law since (issue 31).
+fn notice(linked: &LinkedEdition, strings: &Strings) -> Option<String> {
+    let model = linked.edition.model;
+    match linked.edition.authority {
+        Some(a) => a.config.notice.clone(),
+        None => Some(strings.fill(
+            "model_notice",
+            &[
+                ("date", &strings.long_date(model.meta.date)),
+                ("version", &model.meta.version),
+            ],
+        )),
+    }
+}
+
+/// The notice in one line: for a made-up council, that it is one; on the
+/// model edition, that its text is of 2009; otherwise the notice's first
+/// sentence.
+fn notice_short(linked: &LinkedEdition, strings: &Strings) -> Option<String> {
+    let Some(a) = linked.edition.authority else {
+        return Some(strings.get("model_notice_short").to_string());
+    };
+    let notice = a.config.notice.as_deref()?;
+    if a.config.demonstration {
+        return Some(strings.get("notice_demo_short").to_string());
+    }
+    let first = notice.find(". ").map_or(notice, |end| &notice[..=end]);
+    Some(first.trim().to_string())
 }
 
 /// Whose practice an edition's examples are: `Some(Own)` or `Some(Drawn)`
@@ -436,5 +544,8 @@ pub(super) fn page(
         untranslated: linked.edition.wholly_untranslated(&p.page),
         partly_untranslated: !linked.edition.wholly_untranslated(&p.page)
             && linked.edition.untranslated(&p.page),
+        urgent: urgent(linked, p),
+        changes_anchor: None,
+        release: None,
     }
 }

@@ -3,7 +3,9 @@
 //! `crate::editorial`). The marks are real words, so screen readers announce
 //! them and print keeps them; the styling is only an aid:
 //!
-//! - a heading `{.editorial}` ends with "(heading added by the editors)";
+//! - a heading `{.editorial}` ends with "(heading added by the editors)",
+//!   read out but not shown, so it does not break the text (the credits
+//!   page lists every such heading);
 //! - a passage `<div class="editorial">` starts with "Added by the editors
 //!   (not In Control's text):";
 //! - a note `<span class="editorial">` stands in square brackets, the
@@ -39,7 +41,7 @@ pub(super) fn dress(html: String, strings: &crate::language::Strings) -> String 
                 let end = rest.find(&close).unwrap_or(rest.len());
                 out.push_str(&rest[..end]);
                 out.push_str(&format!(
-                    " <span class=\"editorial__mark\" data-pagefind-ignore>{heading_mark}</span>"
+                    " <span class=\"editorial__mark visually-hidden\" data-pagefind-ignore>{heading_mark}</span>"
                 ));
                 rest = &rest[end..];
             }
@@ -95,7 +97,7 @@ mod tests {
         let english = crate::theme::built_in_strings(crate::language::Lang::En);
         let dressed = dress(html.to_string(), english);
         assert!(dressed.contains(
-            "Sources of help <span class=\"editorial__mark\" data-pagefind-ignore>(heading added by the editors)</span></h3>"
+            "Sources of help <span class=\"editorial__mark visually-hidden\" data-pagefind-ignore>(heading added by the editors)</span></h3>"
         ));
         assert!(dressed.contains(
             "<div class=\"editorial\"><p class=\"editorial__mark\" data-pagefind-ignore>Added by the editors (not In Control's text):</p>\n\n<p>Start here.</p>"

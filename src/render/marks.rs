@@ -3,7 +3,9 @@
 //! in a region whose label, in words, names the council, says what it did
 //! there and links to the override's entry on the differences page. The
 //! label is real text, so it is read by screen readers and kept in print;
-//! the border is only an aid.
+//! the border is only an aid. The line that ends a region is read out but
+//! not shown (a reader who looks sees where the box ends), and neither
+//! line is in the search index.
 //!
 //! The HTML writer puts a stand-in between top-level blocks wherever the
 //! mark changes ([`Marker`]); after the page's HTML has been through the
@@ -140,11 +142,13 @@ fn region(mark: &Mark, strings: &Strings) -> (String, String) {
         ""
     };
     let open = format!(
-        "<div class=\"{class}{quiet}\">\n<p class=\"hb-local-label\"><strong>{label}</strong> <a href=\"differences.html#{}\">{link}</a></p>\n",
+        "<div class=\"{class}{quiet}\">\n<p class=\"hb-local-label\" data-pagefind-ignore><strong>{label}</strong> <a href=\"differences.html#{}\">{link}</a></p>\n",
         escape(&mark.anchor)
     );
     (
         open,
-        format!("<p class=\"hb-local-end\">{end}</p>\n</div>\n"),
+        format!(
+            "<p class=\"hb-local-end visually-hidden\" data-pagefind-ignore>{end}</p>\n</div>\n"
+        ),
     )
 }

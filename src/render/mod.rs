@@ -51,6 +51,7 @@ mod marks;
 mod nav;
 mod print;
 mod site;
+mod subjects;
 mod versions;
 
 pub use cache::{Cache, Made, TextMemo};
@@ -125,7 +126,7 @@ pub struct Renderer<'r, 's> {
     settings_key: Key,
     /// Fingerprint of the values every page shares.
     site_key: OnceLock<Key>,
-    a_to_z: OnceLock<Vec<site::AzLetter>>,
+    a_to_z: OnceLock<Vec<subjects::AzLetter>>,
     changes: OnceLock<Vec<ChangeEntry>>,
     edition_key: OnceLock<Key>,
     /// See [`Renderer::outline_key`].
@@ -388,6 +389,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
                 self.page_inputs_key(p, &mut f);
                 f.bytes(&json(&self.page_versions(p.page.id())));
+                f.text(&self.changes_anchor_of(p).unwrap_or_default());
             }
             Output::Print => {
                 f.bytes(self.site_key())
@@ -416,6 +418,13 @@ impl<'r, 's> Renderer<'r, 's> {
                 f.bytes(self.site_key())
                     .bytes(&self.parts.contents.fingerprint_for(None))
                     .bytes(self.outline_key());
+                // The subject index's keywords and glossary terms.
+                for p in &self.linked.pages {
+                    f.text(&p.page.meta.keywords.join("\n"));
+                }
+                for term in &self.glossary {
+                    f.text(&term.term).text(&term.anchor);
+                }
             }
             Output::Site(page) => {
                 f.bytes(self.site_key())
@@ -592,10 +601,19 @@ impl<'r, 's> Renderer<'r, 's> {
                     .as_ref()
                     .clone();
                 let versions = self.page_versions(p.page.id());
+                // The home page shows the notice whole; a page's urgent box
+                // stands before everything (both in `base.html`).
+                let is_home = template == "home.html";
+                let urgent = context.urgent.clone();
                 self.render_template(
                     template,
                     Some(i),
-                    &[("page", &context), ("versions", &versions)],
+                    &[
+                        ("page", &context),
+                        ("versions", &versions),
+                        ("is_home", &is_home),
+                        ("urgent", &urgent),
+                    ],
                 )
             }
             Inputs::Print { examples, .. } => self.print(&examples),
@@ -653,12 +671,26 @@ impl<'r, 's> Renderer<'r, 's> {
         self.site_key.get_or_init(|| site_key_of(&self.site))
     }
 
+    /// The anchor on "What's changed" of the day page `p` was last updated,
+    /// if that day has entries there (every date a page's "Last updated"
+    /// can give comes from an entry: its own, the council's text on it or
+    /// an example it shows).
+    fn changes_anchor_of(&self, p: &LinkedPage) -> Option<String> {
+        let model_date = self.linked.edition.model.meta.date;
+        let iso = crate::governance::page_updated(&p.page, model_date).to_string();
+        self.changes()
+            .iter()
+            .any(|e| e.iso_date == iso)
+            .then(|| site::day_anchor(&iso))
+    }
+
     fn changes(&self) -> &[ChangeEntry] {
         self.changes.get_or_init(|| {
             let mut entries = site::change_entries(self.linked, &self.language.strings);
             if let Some(history) = self.history {
                 versions::add_release_notes(&mut entries, history, self.linked.edition.name());
             }
+            site::mark_entries(&mut entries);
             entries
         })
     }
@@ -697,6 +729,14 @@ impl<'r, 's> Renderer<'r, 's> {
             self.today,
             &self.language.strings,
         );
+        context.changes_anchor = self.changes_anchor_of(p);
+        context.release =
+            self.history
+                .and_then(|h| h.releases.last())
+                .map(|r| context::ReleaseInForce {
+                    version: r.version.clone(),
+                    from: r.from.clone(),
+                });
         let home = self.language.strings.get("home");
         for crumb in &mut context.breadcrumbs {
             if crumb.href == "index.html" {
@@ -841,7 +881,12 @@ impl<'r, 's> Renderer<'r, 's> {
                 .map(|p| {
                     let options = self.print_options(p);
                     self.text_html(p, "print", &options, &|| {
-                        to_html(&p.text, Some(&p.sections), &p.links, &options)
+                        print::nest_headings(&to_html(
+                            &p.text,
+                            Some(&p.sections),
+                            &p.links,
+                            &options,
+                        ))
                     })
                 })
                 .collect()
@@ -879,7 +924,13 @@ impl<'r, 's> Renderer<'r, 's> {
     /// The values a site page's template sees, by name.
     fn site_values(&self, page: &SitePage) -> TemplateValues<'_> {
         let az = || -> Box<dyn erased::Value + '_> {
-            Box::new(self.a_to_z.get_or_init(|| site::a_to_z(self.linked)))
+            Box::new(self.a_to_z.get_or_init(|| {
+                subjects::a_to_z(
+                    self.linked,
+                    &self.glossary,
+                    self.language.strings.get("nav_glossary"),
+                )
+            }))
         };
         match page.id {
             "glossary" => vec![(
@@ -1210,6 +1261,7 @@ fn contents_of(
                 lang: item.lang,
             })
             .collect(),
+        strings.get("nav_whole_folder"),
     )
 }
 
@@ -1228,6 +1280,9 @@ fn base_context(site: &context::SiteContext, language: &Language) -> tera::Conte
     );
     // Filled in for each output (see `render_template`).
     base.insert("languages", &Vec::<String>::new());
+    // Filled in for content pages (see `Renderer::make`).
+    base.insert("is_home", &false);
+    base.insert("urgent", &None::<context::UrgentContext>);
     let notices: Vec<serde_json::Value> = language
         .notices
         .iter()

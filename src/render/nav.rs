@@ -9,6 +9,11 @@
 //! lists are the same (the pages of one folder) share one rendering; the
 //! current page is marked by inserting `aria-current` at a recorded offset.
 //! The HTML is what the theme's navigation block wrote item by item.
+//!
+//! In a large folder (more than [`LARGE_FOLDER`] pages) a page shows its
+//! neighbourhood, the run of [`NEIGHBOURHOOD`] pages it is in, and a link to
+//! the folder's own page, not every page of the folder (issue 31); the pages
+//! of one run share a rendering.
 
 use crate::lock::Locked;
 use std::collections::HashMap;
@@ -18,6 +23,16 @@ use super::escape;
 
 /// Branches with at most this many pages are always shown open.
 pub const OPEN_BRANCH_PAGES: usize = 10;
+
+/// A folder with more pages than this shows each page its neighbourhood.
+pub const LARGE_FOLDER: usize = 30;
+
+/// How many pages of a large folder a page of it lists: the run it is in.
+pub const NEIGHBOURHOOD: usize = 10;
+
+/// What a rendering shows: the branch it opens, and in a large folder
+/// (by its entry) the run of its pages shown.
+type View = (Option<usize>, Option<(usize, usize)>);
 
 /// One entry of the contents list.
 #[derive(Debug)]
@@ -54,7 +69,13 @@ pub struct Nav {
     /// How many pages each entry's branch holds (itself excluded).
     branch: Vec<usize>,
     has_children: Vec<bool>,
-    rendered: Mutex<HashMap<Option<usize>, Arc<Rendered>>>,
+    /// Each entry's place among its parent's children, and how many
+    /// children each entry has.
+    position: Vec<usize>,
+    children: Vec<usize>,
+    /// The link to a large folder's own page: `{count}` and `{title}`.
+    whole_folder: String,
+    rendered: Mutex<HashMap<View, Arc<Rendered>>>,
 }
 
 const CURRENT: &str = " aria-current=\"page\"";
@@ -63,8 +84,9 @@ static CURRENT_BYTES: std::sync::LazyLock<Arc<[u8]>> =
     std::sync::LazyLock::new(|| CURRENT.as_bytes().into());
 
 impl Nav {
-    /// A contents list of entries in reading order.
-    pub fn new(entries: Vec<Entry>) -> Self {
+    /// A contents list of entries in reading order; `whole_folder` words
+    /// the link to a large folder's page (`{count}` pages, `{title}`).
+    pub fn new(entries: Vec<Entry>, whole_folder: &str) -> Self {
         let mut branch = vec![0usize; entries.len()];
         let mut has_children = vec![false; entries.len()];
         for (i, entry) in entries.iter().enumerate().rev() {
@@ -73,10 +95,21 @@ impl Nav {
                 has_children[p] = true;
             }
         }
+        let mut position = vec![0usize; entries.len()];
+        let mut children = vec![0usize; entries.len()];
+        for (i, entry) in entries.iter().enumerate() {
+            if let Some(p) = entry.parent.filter(|&p| p < i) {
+                position[i] = children[p];
+                children[p] += 1;
+            }
+        }
         Self {
             entries,
             branch,
             has_children,
+            position,
+            children,
+            whole_folder: whole_folder.to_string(),
             rendered: Mutex::new(HashMap::new()),
         }
     }
@@ -113,15 +146,22 @@ impl Nav {
     /// The branch a page opens. Pages whose open branches are the same share
     /// a rendering: a page with children opens its own branch, other pages
     /// their parent's, and the site's own pages the top of the tree.
-    fn open_for(&self, current: Option<usize>) -> Option<usize> {
+    /// In a large folder, a page without pages under it shows only its run.
+    fn open_for(&self, current: Option<usize>) -> View {
         match current {
-            Some(i) if self.has_children[i] => Some(i),
-            Some(i) => self.entries[i].parent,
-            None => (!self.entries.is_empty()).then_some(0),
+            Some(i) if self.has_children[i] => (Some(i), None),
+            Some(i) => {
+                let parent = self.entries[i].parent;
+                let run = parent
+                    .filter(|&p| p < i && self.children[p] > LARGE_FOLDER)
+                    .map(|p| (p, self.position[i] / NEIGHBOURHOOD));
+                (parent, run)
+            }
+            None => ((!self.entries.is_empty()).then_some(0), None),
         }
     }
 
-    fn rendered_for(&self, open: Option<usize>) -> Arc<Rendered> {
+    fn rendered_for(&self, open: View) -> Arc<Rendered> {
         if let Some(found) = self.rendered.locked().get(&open) {
             return Arc::clone(found);
         }
@@ -129,7 +169,7 @@ impl Nav {
         self.rendered.locked().entry(open).or_insert(made).clone()
     }
 
-    fn render(&self, open: Option<usize>) -> Rendered {
+    fn render(&self, (open, run): View) -> Rendered {
         let n = self.entries.len();
         let mut on_path = vec![false; n];
         let mut at = open;
@@ -146,16 +186,60 @@ impl Nav {
         let mut html = String::new();
         let mut marks = HashMap::new();
         for (i, entry) in self.entries.iter().enumerate() {
+            let in_run = |p: usize| match run {
+                Some((folder, r)) if folder == p => self.position[i] / NEIGHBOURHOOD == r,
+                _ => true,
+            };
             visible[i] = match entry.parent {
                 None => true,
                 Some(p) if p < i => {
-                    visible[p] && (on_path[p] || self.branch[p] <= OPEN_BRANCH_PAGES)
+                    visible[p] && (on_path[p] || self.branch[p] <= OPEN_BRANCH_PAGES) && in_run(p)
                 }
                 Some(_) => false,
             };
             if !visible[i] {
                 continue;
             }
+            if let Some((folder, r)) = run {
+                let last = ((r + 1) * NEIGHBOURHOOD).min(self.children[folder]) - 1;
+                if entry.parent == Some(folder) && self.position[i] == last {
+                    self.push_entry(&mut html, &mut marks, i);
+                    self.push_whole_folder(&mut html, folder);
+                    continue;
+                }
+            }
+            self.push_entry(&mut html, &mut marks, i);
+        }
+        let mut f = crate::fingerprint::Fingerprint::default();
+        f.text(&html);
+        Rendered {
+            bytes: html.as_bytes().into(),
+            html,
+            marks,
+            fingerprint: f.finish(),
+        }
+    }
+
+    /// The link after a large folder's run to the folder's own page.
+    fn push_whole_folder(&self, html: &mut String, folder: usize) {
+        let entry = &self.entries[folder];
+        let words = self
+            .whole_folder
+            .replace("{count}", &self.children[folder].to_string())
+            .replace("{title}", &entry.title);
+        html.push_str("<li class=\"site-nav__item site-nav__whole depth-");
+        html.push_str(&(entry.depth + 1).to_string());
+        html.push_str("\"><a href=\"");
+        html.push_str(&escape(&entry.href));
+        html.push_str("\">");
+        html.push_str(&escape(&words));
+        html.push_str("</a></li>\n    ");
+    }
+
+    /// One entry's item, recording where its link's tag ends.
+    fn push_entry(&self, html: &mut String, marks: &mut HashMap<usize, usize>, i: usize) {
+        let entry = &self.entries[i];
+        {
             html.push_str("<li class=\"site-nav__item depth-");
             html.push_str(&entry.depth.to_string());
             html.push_str("\"><a href=\"");
@@ -177,14 +261,6 @@ impl Nav {
                 None => html.push_str(&escape(&entry.title)),
             }
             html.push_str("</a></li>\n    ");
-        }
-        let mut f = crate::fingerprint::Fingerprint::default();
-        f.text(&html);
-        Rendered {
-            bytes: html.as_bytes().into(),
-            html,
-            marks,
-            fingerprint: f.finish(),
         }
     }
 
@@ -228,7 +304,7 @@ mod tests {
         for href in &big {
             entries.push(entry(href, 2, Some(b)));
         }
-        let nav = Nav::new(entries);
+        let nav = Nav::new(entries, "All {count} pages of {title}");
         let home = nav.html_for(Some(0));
         assert!(home.contains("a1.html") && home.contains("b.html"));
         assert!(
@@ -241,5 +317,37 @@ mod tests {
         assert_eq!(inside.matches("aria-current").count(), 1);
         assert!(inside.contains("<a href=\"b0.html\" aria-current=\"page\">"));
         assert!(!nav.html_for(None).contains("aria-current"));
+    }
+
+    #[test]
+    fn a_page_of_a_large_folder_lists_its_neighbourhood_and_links_to_the_folder() {
+        let mut entries = vec![
+            entry("index.html", 0, None),
+            entry("folder.html", 1, Some(0)),
+        ];
+        for n in 0..45 {
+            entries.push(entry(&format!("p{n}.html"), 2, Some(1)));
+        }
+        entries.push(entry("after.html", 1, Some(0)));
+        let nav = Nav::new(entries, "All {count} pages of {title}");
+        // Page 13 (entry 15) is in the run of pages 10 to 19.
+        let html = nav.html_for(Some(15));
+        for n in 10..20 {
+            assert!(html.contains(&format!("\"p{n}.html\"")), "p{n}: {html}");
+        }
+        assert!(!html.contains("\"p9.html\"") && !html.contains("\"p20.html\""));
+        assert!(html.contains("<a href=\"p13.html\" aria-current=\"page\">"));
+        assert!(html.contains("<a href=\"folder.html\">All 45 pages of folder.html</a>"));
+        assert!(html.contains("after.html"), "the rest of the tree stays");
+        // The last run is short; the folder's own page lists every page.
+        let last = nav.html_for(Some(2 + 44));
+        assert!(last.contains("\"p40.html\"") && last.contains("\"p44.html\""));
+        assert!(last.contains("All 45 pages"));
+        let folder = nav.html_for(Some(1));
+        assert!(folder.contains("\"p0.html\"") && folder.contains("\"p44.html\""));
+        assert!(!folder.contains("All 45 pages"));
+        // Pages of one run share a rendering.
+        assert_eq!(nav.open_for(Some(12)), nav.open_for(Some(14)));
+        assert_ne!(nav.open_for(Some(12)), nav.open_for(Some(22)));
     }
 }

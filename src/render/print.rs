@@ -27,6 +27,38 @@ pub(super) fn stand_in(i: usize) -> String {
     format!("\u{1}hb&print:{i}\u{1}")
 }
 
+/// A page's HTML with every heading one level down (`h2` becomes `h3`,
+/// `h6` stays `h6`), so that in the print view, where each page's title is
+/// an `h2`, the page's sections sit under it.
+pub(super) fn nest_headings(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<") {
+        out.push_str(&rest[..at]);
+        let tag = &rest[at..];
+        let name_at = if tag.starts_with("</") { 2 } else { 1 };
+        let bytes = tag.as_bytes();
+        let is_heading = bytes.get(name_at) == Some(&b'h')
+            && bytes
+                .get(name_at + 1)
+                .is_some_and(|d| (b'1'..=b'6').contains(d))
+            && bytes
+                .get(name_at + 2)
+                .is_some_and(|c| *c == b'>' || c.is_ascii_whitespace());
+        if is_heading {
+            let level = (bytes[name_at + 1] - b'0' + 1).min(6);
+            out.push_str(&tag[..name_at + 1]);
+            out.push(char::from(b'0' + level));
+            rest = &tag[name_at + 2..];
+        } else {
+            out.push('<');
+            rest = &tag[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// How many pages' HTML is made at a time (in parallel) while the print
 /// view is filled: enough to keep every thread busy, few enough that the
 /// pages' HTML is not all held beside the print view.
@@ -68,6 +100,15 @@ pub(super) fn fill(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pages_sections_sit_under_its_title_in_the_print_view() {
+        let html = "<h2 id=\"a\">A</h2>\n<p>x <hr> <h3>B</h3><h6>C</h6></p><header></header>";
+        assert_eq!(
+            nest_headings(html),
+            "<h3 id=\"a\">A</h3>\n<p>x <hr> <h4>B</h4><h6>C</h6></p><header></header>"
+        );
+    }
 
     #[test]
     fn the_print_view_is_filled_in_only_when_each_stand_in_is_there_once() {

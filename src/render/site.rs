@@ -1,6 +1,5 @@
 //! The values of the site pages Handbook makes itself (`url::SITE_PAGES`):
-//! the glossary, the A to Z (also the search page's no-JavaScript
-//! fallback), what's changed, the examples index and the differences page;
+//! the glossary, what's changed, the examples index and the differences page;
 //! and the list of editions written above several editions.
 //!
 //! It gathers values only; the renderer puts them through the templates.
@@ -9,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::context::{link_item, nav_title, LinkItem};
+use super::context::{link_item, LinkItem};
 use crate::authority::Action;
 use crate::differences::{self, Difference};
 use crate::glossary::Term;
@@ -32,6 +31,29 @@ pub struct ChangeEntry {
     pub note: String,
     /// The language of the title, when not the page's.
     pub lang: Option<&'static str>,
+    /// Whether it is the first entry of its date (a new date's heading).
+    #[serde(default)]
+    pub new_date: bool,
+    /// Whether the note is in the theme's words (in the page's language),
+    /// not an author's.
+    #[serde(default)]
+    pub worded: bool,
+}
+
+/// The anchor on "What's changed" of the heading of a day (`YYYY-MM-DD`),
+/// which a page's "Last updated" links to.
+pub(super) fn day_anchor(iso_date: &str) -> String {
+    format!("day-{iso_date}")
+}
+
+/// Marks, in entries newest first, the first of each date (under which
+/// the day's heading stands).
+pub(super) fn mark_entries(entries: &mut [ChangeEntry]) {
+    let mut last_date = String::new();
+    for e in entries.iter_mut() {
+        e.new_date = e.iso_date != last_date;
+        last_date.clone_from(&e.iso_date);
+    }
 }
 
 /// Every dated change of an edition, newest first.
@@ -46,6 +68,13 @@ pub(super) fn change_entries(
         href,
         note: c.note.clone(),
         lang: None,
+        new_date: false,
+        worded: false,
+    };
+    // A review date with no note of its own still changes "Last updated":
+    // it is listed too, in words.
+    let reviewed = |date: jiff::civil::Date, changes: &[crate::page::Change], note: String| {
+        (!changes.iter().any(|c| c.date == date)).then_some(crate::page::Change { date, note })
     };
     let mut entries: Vec<(jiff::civil::Date, ChangeEntry)> = Vec::new();
     if let Some(authority) = linked.edition.authority {
@@ -57,10 +86,19 @@ pub(super) fn change_entries(
         }
     }
     for p in &linked.pages {
-        for c in &p.page.meta.changes {
+        let meta = p.page.meta;
+        let review = meta.last_reviewed.and_then(|d| {
+            reviewed(
+                d,
+                &meta.changes,
+                strings.get("change_page_reviewed").to_string(),
+            )
+        });
+        for c in meta.changes.iter().chain(&review) {
             let href = file_of(&linked.edition.home, p.page.id());
             let mut change = entry(c, &p.title, href);
             change.lang = linked.edition.foreign(&p.page.file);
+            change.worded = std::ptr::eq(c, review.as_ref().map_or(std::ptr::null(), |r| r));
             entries.push((c.date, change));
         }
     }
@@ -74,16 +112,38 @@ pub(super) fn change_entries(
                 format!("differences.html#{}", over.anchor()),
             ),
         };
-        for c in &over.governance.changes {
-            entries.push((c.date, entry(c, title, href.clone())));
+        let council = linked.edition.name();
+        let place = applied
+            .section_title
+            .as_deref()
+            .unwrap_or(&applied.page_title);
+        let review = over.governance.last_reviewed.and_then(|d| {
+            let key = match over.action {
+                Action::Note => "change_override_note",
+                Action::Remove => "change_override_removed",
+                _ => "change_override_local",
+            };
+            let note = strings.fill(key, &[("council", council), ("place", place)]);
+            reviewed(d, &over.governance.changes, note)
+        });
+        for c in over.governance.changes.iter().chain(&review) {
+            let mut change = entry(c, title, href.clone());
+            change.worded = std::ptr::eq(c, review.as_ref().map_or(std::ptr::null(), |r| r));
+            entries.push((c.date, change));
         }
     }
     for ex in &linked.edition.examples {
         let title = linked
             .example_settings(&ex.id)
             .map_or(ex.title.as_str(), |s| s.title.as_str());
-        for c in &ex.governance.changes {
-            entries.push((c.date, entry(c, title, format!("examples.html#{}", ex.id))));
+        let review = ex.governance.last_reviewed.and_then(|d| {
+            let note = strings.fill("change_example_reviewed", &[("title", title)]);
+            reviewed(d, &ex.governance.changes, note)
+        });
+        for c in ex.governance.changes.iter().chain(&review) {
+            let mut change = entry(c, title, format!("examples.html#{}", ex.id));
+            change.worded = std::ptr::eq(c, review.as_ref().map_or(std::ptr::null(), |r| r));
+            entries.push((c.date, change));
         }
     }
     // Newest first; a stable sort keeps file order within a day.
@@ -103,13 +163,56 @@ pub(super) struct GlossaryContext {
     used_on: Vec<LinkItem>,
     /// The language of the term and its definition, when not the page's.
     lang: Option<&'static str>,
+    /// For a term defined by the same words as another (“Personal Budget
+    /// Holder” by the definition of “citizen”), that term: the glossary
+    /// says "see …" rather than repeat the definition.
+    see: Option<SeeTerm>,
+}
+
+/// The term whose definition another term shares.
+#[derive(Debug, Serialize)]
+pub(super) struct SeeTerm {
+    term: String,
+    anchor: String,
+}
+
+/// For each term, the term that holds the definition it shares, if it is
+/// another: of the terms one section defines, the one named like the
+/// section (else the first listed) holds it.
+fn shared_definitions(terms: &[Term]) -> Vec<Option<SeeTerm>> {
+    let holder = |t: &Term| -> Option<&Term> {
+        let sharing: Vec<&Term> = terms
+            .iter()
+            .filter(|o| o.defined_at == t.defined_at)
+            .collect();
+        if sharing.len() < 2 || t.model_term.is_some() {
+            return None;
+        }
+        let section = t.defined_at.rsplit('#').next().unwrap_or_default();
+        sharing
+            .iter()
+            .find(|o| crate::markdown::slug(&o.term) == section)
+            .or(sharing.first())
+            .copied()
+    };
+    terms
+        .iter()
+        .map(|t| {
+            holder(t).filter(|h| h.anchor != t.anchor).map(|h| SeeTerm {
+                term: h.term.clone(),
+                anchor: h.anchor.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The glossary page's terms.
 pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryContext> {
     terms
         .iter()
-        .map(|t| GlossaryContext {
+        .zip(shared_definitions(terms))
+        .map(|(t, see)| GlossaryContext {
+            see,
             term: t.term.clone(),
             anchor: t.anchor.clone(),
             definition: t.definition.clone(),
@@ -132,81 +235,6 @@ pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryCo
                 .collect(),
         })
         .collect()
-}
-
-/// One letter of the A to Z.
-#[derive(Debug, Serialize)]
-pub(super) struct AzLetter {
-    letter: String,
-    entries: Vec<AzEntry>,
-}
-
-#[derive(Debug, Serialize)]
-struct AzEntry {
-    title: String,
-    href: String,
-    within: Option<String>,
-    /// The languages of the title and of `within`, when not the page's.
-    lang: Option<&'static str>,
-    within_lang: Option<&'static str>,
-}
-
-/// Every page and section, alphabetically, grouped by first letter: the
-/// search that needs no JavaScript.
-pub(super) fn a_to_z(linked: &LinkedEdition) -> Vec<AzLetter> {
-    let mut entries: Vec<AzEntry> = Vec::new();
-    for p in &linked.pages {
-        let title = nav_title(linked, p);
-        let href = file_of(&linked.edition.home, p.page.id());
-        let foreign = linked.edition.foreign(&p.page.file);
-        for s in p.sections.iter().filter(|s| s.level <= 3) {
-            entries.push(AzEntry {
-                title: s.title.clone(),
-                href: format!("{href}#{}", s.id),
-                within: Some(title.clone()),
-                lang: foreign,
-                within_lang: foreign,
-            });
-        }
-        entries.push(AzEntry {
-            title,
-            href,
-            within: None,
-            lang: foreign,
-            within_lang: None,
-        });
-    }
-    let key = |e: &AzEntry| {
-        let t: String = e
-            .title
-            .chars()
-            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-            .collect();
-        (deunicode::deunicode(&t).to_lowercase(), e.href.clone())
-    };
-    // Each key is worked out once: it allocates, and there are tens of
-    // thousands of entries at 10,000 pages.
-    entries.sort_by_cached_key(key);
-    let mut letters: Vec<AzLetter> = Vec::new();
-    for entry in entries {
-        let first = deunicode::deunicode(&entry.title)
-            .chars()
-            .find(|c| c.is_alphanumeric())
-            .map_or('#', |c| c.to_ascii_uppercase());
-        let letter = if first.is_ascii_alphabetic() {
-            first.to_string()
-        } else {
-            "0–9".to_string()
-        };
-        match letters.last_mut() {
-            Some(last) if last.letter == letter => last.entries.push(entry),
-            _ => letters.push(AzLetter {
-                letter,
-                entries: vec![entry],
-            }),
-        }
-    }
-    letters
 }
 
 /// Where each example is first shown: its page's index and its place there.

@@ -198,6 +198,8 @@ pub fn add_release_notes(entries: &mut Vec<super::ChangeEntry>, history: &Histor
             href: row.href.clone(),
             note: row.note.clone(),
             lang: None,
+            new_date: false,
+            worded: false,
         });
     }
     entries.sort_by(|a, b| b.iso_date.cmp(&a.iso_date));

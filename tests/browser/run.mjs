@@ -15,6 +15,9 @@
 // and, per edition, the reader journeys: keyboard (skip link, visible focus on
 // every Tab stop), cross-references (model), print view and print stylesheet,
 // the contents list folded away on a phone and open beside the page on a wide screen,
+// the first paragraph of guidance on the first phone screen of every step page
+// (first-screen.mjs), the step switcher and "Back to top", the print stamp of
+// a page and the first printed sheets (PDF, and PNG where pdftoppm is installed),
 // search (only when a search box exists: otherwise it says SKIPPED on stderr;
 // where there are more results than fit at once, "Show more results" pressed
 // with the keyboard, the first new result focused and axe run again),
@@ -36,6 +39,7 @@ import { HtmlValidate, StaticConfigLoader } from "html-validate";
 import { isFile, serve } from "./serve.mjs";
 import { HTML_VALIDATE_CONFIG } from "./html-validate-config.mjs";
 import { CHROMIUM, htmlFiles, launch } from "./site-files.mjs";
+import { LIMITS, PHONE, measureFirstScreen, stepPages, withinLimits } from "./first-screen.mjs";
 
 const require = createRequire(import.meta.url);
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -61,7 +65,8 @@ const counts = {
   validationWarnings: 0,
   reflowChecks: 0,
   tabStops: 0,
-  journeys: { keyboard: 0, "cross-reference": 0, print: 0, search: 0, contents: 0, welsh: 0 },
+  journeys: { keyboard: 0, "cross-reference": 0, print: 0, search: 0, contents: 0, welsh: 0, steps: 0, "print stamp": 0, urgent: 0 },
+  firstScreen: [],
   skipped: [],
   screenshots: 0,
   passed: 0,
@@ -314,7 +319,12 @@ async function crossReferenceJourney(page, base, width) {
   await page.waitForURL(/\/model\/step-2\.html$/);
   const h1 = await page.locator("h1").innerText();
   check(/Step 2 of 7/.test(h1), "cross-reference: link opens step 2", where, `h1: ${h1}`);
-  await page.locator("nav.breadcrumbs").getByRole("link", { name: "Home", exact: true }).click();
+  // On a phone a lone "Home" breadcrumb is folded into the header's name,
+  // which leads to the same page.
+  const home = width <= 320
+    ? page.locator("a.site-header__name")
+    : page.locator("nav.breadcrumbs").getByRole("link", { name: "Home", exact: true });
+  await home.click();
   await page.waitForURL(/\/model\/index\.html$/);
   pass();
   await page.locator("#main a[href='step-1.html']").first().click();
@@ -502,6 +512,142 @@ async function welshJourney(page, base, edition) {
   counts.journeys.welsh += 1;
 }
 
+/** Issue 31: from anywhere on a step page, the other steps. Every step page
+ *  (each language) has the step switcher under its title and above
+ *  previous/next, with its own step marked; on step 3 a keyboard user
+ *  reaches step 5 from it, and at 360 px "Back to top" stays in view
+ *  half-way down the page and leads back to the switcher. */
+async function stepsJourney(page, base, out, edition) {
+  const pages = stepPages(out).filter((p) => p.startsWith(`${edition}/`));
+  for (const rel of pages) {
+    await open(page, `${base}/${rel}`, 1280);
+    const n = Number(rel.match(/step-(\d)\.html$/)[1]);
+    const state = await page.evaluate(() => {
+      const lists = [...document.querySelectorAll("ul.step-switcher")];
+      return lists.map((ul) => ({
+        inNav: !!ul.closest("nav"),
+        links: ul.querySelectorAll("a").length,
+        current: [...ul.querySelectorAll("a[aria-current=page]")].map((a) => a.textContent.replace(/\s+/g, " ").trim()),
+        name: ul.querySelector("a[aria-current=page]") ? ul.querySelector("a[aria-current=page]").textContent.trim() : "",
+      }));
+    });
+    check(
+      state.length === 2 && state.every((l) => l.inNav && l.links === 7 && l.current.length === 1 && l.current[0].endsWith(String(n))),
+      "steps: a step switcher above the text and one above previous/next, this step marked",
+      rel,
+      JSON.stringify(state),
+    );
+  }
+  const where = `${edition}/step-3.html`;
+  await open(page, `${base}/${edition}/step-3.html`, 1280);
+  const five = page.locator("nav.steps-nav a").nth(4);
+  await five.focus();
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/step-5\.html$/);
+  check(/5/.test(await page.locator("h1 .caption").innerText()), "steps: the switcher leads to step 5 by keyboard", where, page.url());
+  await open(page, `${base}/${edition}/step-3.html`, PHONE.width);
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight / 2));
+  await page.waitForTimeout(50);
+  const back = await page.evaluate(() => {
+    const a = document.querySelector(".back-to-top a");
+    if (!a) return null;
+    const r = a.getBoundingClientRect();
+    return { inView: r.top >= 0 && r.bottom <= window.innerHeight, href: a.getAttribute("href") };
+  });
+  check(back && back.inView, "steps: \"Back to top\" is in view half-way down the page at 360 px", where, JSON.stringify(back));
+  if (back) {
+    await page.locator(".back-to-top a").click();
+    await page.waitForFunction(() => window.scrollY === 0, null, { timeout: 5000 }).catch(() => {});
+    const switcherInView = await page.evaluate(() => {
+      const nav = document.querySelector("nav.steps-nav");
+      return !!nav && nav.getBoundingClientRect().bottom <= window.innerHeight;
+    });
+    check(switcherInView, "steps: \"Back to top\" leads back to the step switcher", where, "");
+  }
+  counts.journeys.steps += 1;
+}
+
+/** Issue 31: a printed step says where it came from. In print media the
+ *  stamp under the title names the edition, the last update and that
+ *  printed copies are uncontrolled; on screen it is not shown; link words
+ *  that lead nowhere on paper are not printed. The whole-handbook print
+ *  keeps its contents, with each page's sections under its title. */
+async function printStampJourney(page, base, edition) {
+  const where = `${edition}/step-3.html (print)`;
+  await open(page, `${base}/${edition}/step-3.html`, 1280);
+  const name = (await page.locator(".site-header__name").innerText()).trim();
+  const onScreen = await page.locator(".page-stamp").isVisible();
+  check(!onScreen, "print stamp: not shown on screen", where, "");
+  await page.emulateMedia({ media: "print" });
+  await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+  const stamp = await page.locator(".page-stamp").innerText();
+  check(stamp.includes(name) && /Last updated|Diweddarwyd/.test(stamp) && /uncontrolled|rheoli/.test(stamp) && /Printed on|Argraffwyd ar/.test(stamp),
+    "print stamp: edition, last update, print date and uncontrolled copies", where, stamp);
+  const hidden = await page.evaluate(() =>
+    [".backlinks", ".hb-local-label a", ".origin-tag a", ".steps-nav", ".back-to-top"]
+      .flatMap((sel) => [...document.querySelectorAll(sel)].map((el) => ({ sel, shown: getComputedStyle(el).display !== "none" })))
+      .filter((x) => x.shown));
+  check(hidden.length === 0, "print stamp: link words that lead nowhere on paper are not printed", where, JSON.stringify(hidden));
+  const closed = await page.evaluate(() => document.querySelectorAll("main details:not([open])").length);
+  check(closed === 0, "print stamp: folded parts print open", where, `${closed} closed`);
+  await page.evaluate(() => window.dispatchEvent(new Event("afterprint")));
+  await page.emulateMedia({ media: null });
+  await open(page, `${base}/${edition}/print.html`, 1280);
+  await page.emulateMedia({ media: "print" });
+  const view = await page.evaluate(() => ({
+    contents: !!document.querySelector(".print-contents") && getComputedStyle(document.querySelector(".print-contents")).display !== "none",
+    pageTitles: document.querySelectorAll(".print-page > h2").length,
+    pages: document.querySelectorAll(".print-page").length,
+    sectionH2: document.querySelectorAll(".print-page .prose h2").length,
+  }));
+  check(view.contents && view.pageTitles === view.pages && view.sectionH2 === 0,
+    "print stamp: the whole-handbook print keeps its contents, sections under each page's title", `${edition}/print.html`, JSON.stringify(view));
+  await page.emulateMedia({ media: null });
+  counts.journeys["print stamp"] += 1;
+}
+
+/** Issue 31: what a reader must act on comes first. An edition's urgent
+ *  box on its safeguarding page is the first thing on a phone's screen,
+ *  above the header, with its numbers as links that call them. */
+async function urgentJourney(page, base, edition) {
+  const where = `${edition}/staying-safe.html @${PHONE.width}px`;
+  await open(page, `${base}/${edition}/staying-safe.html`, PHONE.width);
+  const box = await page.evaluate(() => {
+    const urgent = document.querySelector(".urgent");
+    if (!urgent) return null;
+    const header = document.querySelector(".site-header");
+    return {
+      top: Math.round(urgent.getBoundingClientRect().top + window.scrollY),
+      bottom: Math.round(urgent.getBoundingClientRect().bottom),
+      headerTop: Math.round(header.getBoundingClientRect().top + window.scrollY),
+      tel: [...urgent.querySelectorAll("a[href^='tel:']")].length,
+    };
+  });
+  if (box === null) {
+    check(edition === "model", "urgent: each council's safeguarding page has an urgent box", where, "no .urgent box");
+    return;
+  }
+  check(box.top === 0 && box.headerTop >= box.bottom && box.bottom <= PHONE.height && box.tel >= 2,
+    "urgent: the urgent box comes first on a phone, whole on the first screen, with numbers to call", where, JSON.stringify(box));
+  counts.journeys.urgent += 1;
+}
+
+/** The first sheet of a page as printed on A4, as a PDF and (where
+ *  pdftoppm is installed) a PNG of its first sheet. */
+async function printedSheet(page, url, name) {
+  await page.goto(url, { waitUntil: "load" });
+  const pdf = path.join(SHOTS, `${name}.pdf`);
+  await page.pdf({ path: pdf, format: "A4", printBackground: true });
+  const png = spawnSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", pdf, path.join(SHOTS, `${name}-sheet-1`)]);
+  if (png.status !== 0) {
+    await page.emulateMedia({ media: "print" });
+    await page.setViewportSize({ width: 794, height: 1123 });
+    await page.screenshot({ path: path.join(SHOTS, `${name}-sheet-1.png`) });
+    await page.emulateMedia({ media: null });
+  }
+  counts.screenshots += 1;
+}
+
 async function notFound(base, edition) {
   const response = await fetch(`${base}/${edition}/no-such-page.html`);
   const body = await response.text();
@@ -571,6 +717,17 @@ async function main() {
     };
     await Promise.all(Array.from({ length: WORKERS }, worker));
 
+    // Where the guidance starts on a phone, on every step page (issue 31).
+    counts.firstScreen = await measureFirstScreen(base, stepPages(out));
+    for (const row of counts.firstScreen) {
+      check(
+        withinLimits(row),
+        `first screen: guidance starts within ${LIMITS.on} px with JavaScript and ${LIMITS.off} px without at ${PHONE.width}×${PHONE.height}`,
+        row.page,
+        `with JavaScript ${row.on} px, without ${row.off} px`,
+      );
+    }
+
     // Journeys.
     let current = "journeys";
     const page = await newPage(context, base, () => current);
@@ -592,6 +749,9 @@ async function main() {
       }
       await attempt("print journey", () => printJourney(page, base, edition));
       await attempt("contents journey", () => contentsJourney(page, base, edition));
+      await attempt("steps journey", () => stepsJourney(page, base, out, edition));
+      await attempt("print stamp journey", () => printStampJourney(page, base, edition));
+      await attempt("urgent journey", () => urgentJourney(page, base, edition));
       await attempt("search journey", () => searchJourney(page, base, edition));
       if (isFile(path.join(out, edition, "cy", "index.html"))) {
         await attempt("welsh journey", () => welshJourney(page, base, edition));
@@ -603,11 +763,21 @@ async function main() {
           await open(page, `${base}/${edition}/step-3.html`, width);
           await screenshot(page, `${edition}-step-3-${width}`);
         }
+        // Step 3 on the phone the first-screen limits are for (issue 31).
+        await page.setViewportSize(PHONE);
+        await page.goto(`${base}/${edition}/step-3.html`, { waitUntil: "load" });
+        await screenshot(page, `${edition}-step-3-${PHONE.width}`);
+        if (isFile(path.join(out, edition, "cy", "step-3.html"))) {
+          await page.goto(`${base}/${edition}/cy/step-3.html`, { waitUntil: "load" });
+          await screenshot(page, `${edition}-cy-step-3-${PHONE.width}`);
+        }
         // Step 3 as it prints, with the council's text marked in words.
         await open(page, `${base}/${edition}/step-3.html`, 1280);
         await page.emulateMedia({ media: "print" });
         await screenshot(page, `${edition}-step-3-print`);
         await page.emulateMedia({ media: null });
+        await printedSheet(page, `${base}/${edition}/step-3.html`, `${edition}-step-3-printed`);
+        await printedSheet(page, `${base}/${edition}/print.html`, `${edition}-print-printed`);
       });
     }
     current = "model journeys";
@@ -635,7 +805,13 @@ async function main() {
   console.log(`  html-validate:       ${counts.validated} pages, ${counts.validationErrors} errors, ${counts.validationWarnings} warnings`);
   console.log(`  Nu HTML checker:     ${counts.nu}`);
   const j = counts.journeys;
-  console.log(`  journeys completed:  keyboard ${j.keyboard} (${counts.tabStops} Tab stops), cross-reference ${j["cross-reference"]}, print ${j.print}, search ${j.search}, contents ${j.contents}, welsh ${j.welsh}`);
+  console.log(`  journeys completed:  keyboard ${j.keyboard} (${counts.tabStops} Tab stops), cross-reference ${j["cross-reference"]}, print ${j.print}, search ${j.search}, contents ${j.contents}, welsh ${j.welsh}, steps ${j.steps}, print stamp ${j["print stamp"]}, urgent ${j.urgent}`);
+  const fs360 = counts.firstScreen;
+  if (fs360.length) {
+    const worst = (key) => fs360.reduce((a, b) => (b[key] > a[key] ? b : a));
+    console.log(`  first screen:        ${fs360.length} step pages at ${PHONE.width}×${PHONE.height}; guidance starts by ${worst("on").on} px with JavaScript (${worst("on").page}), ${worst("off").off} px without (${worst("off").page})`);
+    for (const r of fs360) console.log(`    ${r.page.padEnd(30)} ${String(r.on).padStart(5)} px with JavaScript, ${String(r.off).padStart(5)} px without`);
+  }
   for (const s of counts.skipped) console.log(`  SKIPPED:             ${s}`);
   console.log(`  screenshots:         ${counts.screenshots} in ${path.relative(REPO, SHOTS)}/`);
   console.log(`  failures:            ${failures.length}`);

@@ -13,20 +13,62 @@
     });
   });
 
-  // The contents list: beside the page on wide screens, open; on narrow
-  // screens above the page, so it is folded away and the guidance comes
-  // first (the same width as the stylesheet's). A reader can open or fold
-  // it either way; without this script it is open.
-  var contents = document.querySelector("details[data-contents]");
-  if (contents && window.matchMedia) {
+  // The contents list and "On this page": on wide screens, beside and
+  // above the page, open; on narrow screens folded away so the guidance
+  // comes first (the same width as the stylesheet's). A reader can open or
+  // fold them either way; without this script they are folded.
+  var folds = document.querySelectorAll("details[data-contents], details[data-fold]");
+  if (folds.length && window.matchMedia) {
     var narrow = window.matchMedia("(max-width: 48.9375rem)");
     var fit = function () {
-      contents.open = !narrow.matches;
+      folds.forEach(function (fold) {
+        fold.open = !narrow.matches;
+      });
     };
     fit();
     if (narrow.addEventListener) {
       narrow.addEventListener("change", fit);
     }
+  }
+
+  // On paper every folded part is printed open, and the date it was
+  // printed and the page's address go in the print stamp; all is as it
+  // was once printed.
+  var folded = [];
+  window.addEventListener("beforeprint", function () {
+    folded = [];
+    document.querySelectorAll("main details:not([open])").forEach(function (d) {
+      folded.push(d);
+      d.open = true;
+    });
+    document.querySelectorAll("[data-print-date]").forEach(function (el) {
+      el.textContent = el.dataset.printDate.split("{date}").join(
+        new Date().toLocaleDateString(document.documentElement.lang || "en-GB",
+          { day: "numeric", month: "long", year: "numeric" }));
+      el.hidden = false;
+    });
+    document.querySelectorAll("[data-print-address]").forEach(function (el) {
+      if (/^https?:/.test(window.location.protocol)) {
+        el.textContent = el.dataset.printAddress.split("{address}").join(window.location.href.split("#")[0]);
+        el.hidden = false;
+      }
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    folded.forEach(function (d) {
+      d.open = false;
+    });
+    folded = [];
+  });
+
+  // "Back to top" shows once the top of the page is out of view.
+  var back = document.querySelector(".back-to-top");
+  if (back) {
+    var place = function () {
+      back.classList.toggle("back-to-top--away", window.scrollY < window.innerHeight);
+    };
+    place();
+    window.addEventListener("scroll", place, { passive: true });
   }
 
   // Wide tables scroll sideways in a box of their own. While a table is too
@@ -141,8 +183,9 @@
     heading.appendChild(link);
     item.appendChild(heading);
     item.appendChild(excerpt(page.excerpt));
+    // A section whose excerpt is the page's own says nothing new.
     var subs = (page.sub_results || []).filter(function (sub) {
-      return sub.url !== page.url;
+      return sub.url !== page.url && sub.excerpt !== page.excerpt;
     }).slice(0, 3);
     if (subs.length) {
       var sections = element("ul", "search-results__sections");
