@@ -321,6 +321,10 @@ pub struct OwnWords {
     /// `variables:` (each NAME must be one of `variables:`).
     #[serde(default)]
     pub variables: BTreeMap<String, String>,
+    /// The urgent boxes in the language, by page id, in place of those of
+    /// `urgent:` (each page must have one there).
+    #[serde(default)]
+    pub urgent: BTreeMap<String, UrgentBox>,
 }
 
 /// An authority's name as Welsh grammar changes its first letter after some

@@ -80,6 +80,45 @@ pub fn as_written(event: Event<'_>) -> Event<'_> {
     }
 }
 
+/// Whether a text's events, read in order, are all written plainly (see
+/// [`written_plainly`]), and no link stands inside another: the Markdown
+/// writer nests an autolink in a link's text, which the sanitiser, as a
+/// browser does, closes first (found by the `differential` fuzz target).
+#[derive(Debug)]
+pub struct Plainly {
+    links: usize,
+    plain: bool,
+}
+
+impl Default for Plainly {
+    fn default() -> Self {
+        Self {
+            links: 0,
+            plain: true,
+        }
+    }
+}
+
+impl Plainly {
+    /// Reads the next event.
+    pub fn see(&mut self, event: &Event) {
+        match event {
+            Event::Start(Tag::Link { .. }) => {
+                self.plain &= self.links == 0;
+                self.links += 1;
+            }
+            Event::End(TagEnd::Link) => self.links = self.links.saturating_sub(1),
+            _ => {}
+        }
+        self.plain &= written_plainly(event);
+    }
+
+    /// Whether every event read so far was written plainly.
+    pub fn plain(&self) -> bool {
+        self.plain
+    }
+}
+
 /// A heading found in Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {

@@ -381,29 +381,60 @@ fn in_language(
             );
         }
     }
+    for (page, urgent) in own.urgent {
+        match config.urgent.get_mut(&page) {
+            Some(known) => *known = urgent,
+            None => problems.push(not_in_default(
+                authority,
+                (lang, "urgent"),
+                &page,
+                config.urgent.keys().map(String::as_str),
+            )),
+        }
+    }
     for (name, value) in own.variables {
-        if let Some(known) = config.variables.get_mut(&name) {
-            *known = value;
-        } else {
-            let (start, end) = authority.setting_span("translations");
-            problems.push(
-                Diagnostic::error(
-                    "translated-variable",
-                    format!(
-                        "`translations.{}.variables` gives `{name}`, which is not under `variables:`",
-                        lang.code()
-                    ),
-                )
-                .at(&authority.config_file, start, end)
-                .hint(did_you_mean(
-                    &name,
-                    config.variables.keys().map(String::as_str),
-                    "a variable in another language stands in for one of `variables:`; add it there first",
-                )),
-            );
+        match config.variables.get_mut(&name) {
+            Some(known) => *known = value,
+            None => problems.push(not_in_default(
+                authority,
+                (lang, "variables"),
+                &name,
+                config.variables.keys().map(String::as_str),
+            )),
         }
     }
     config
+}
+
+/// The error for a name that `translations.LANG.SETTING` gives in a
+/// language but the default language's `SETTING:` (whose names are
+/// `known`) lacks.
+fn not_in_default<'k>(
+    authority: &Authority,
+    (lang, setting): (Lang, &str),
+    name: &str,
+    known: impl Iterator<Item = &'k str>,
+) -> Diagnostic {
+    let (start, end) = authority.setting_span("translations");
+    let code = match setting {
+        "urgent" => "translated-urgent",
+        _ => "translated-variable",
+    };
+    Diagnostic::error(
+        code,
+        format!(
+            "`translations.{}.{setting}` gives `{name}`, which is not under `{setting}:`",
+            lang.code()
+        ),
+    )
+    .at(&authority.config_file, start, end)
+    .hint(did_you_mean(
+        name,
+        known,
+        &format!(
+            "a value in another language stands in for one of `{setting}:`; add it there first"
+        ),
+    ))
 }
 
 /// Each of `items` in the translations' language: made by `translate`

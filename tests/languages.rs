@@ -609,7 +609,7 @@ fn an_authority_gives_its_name_forms_contacts_and_variables_in_welsh() {
         "Welsh contacts are not marked as English"
     );
     assert!(
-        home.contains("01632 960720"),
+        home.contains("href=\"tel:01632960720\""),
         "the number given once stands in both languages"
     );
     let english = read(out.join("index.html"));
@@ -884,4 +884,41 @@ fn accept_with_no_file_lists_the_translations_to_check_too() {
     let done = handbook_in(root, &["accept", "cwm"]);
     assert_ok(&done);
     assert!(text(&done).contains("Nothing to do"), "{}", text(&done));
+}
+
+#[test]
+fn an_urgent_box_is_shown_in_the_language_of_the_site() {
+    let dir = welsh_root();
+    let root = dir.path();
+    let settings = SETTINGS.replace(
+        "translations:\n  cy:\n",
+        "translations:\n  cy:\n    urgent:\n      step-3:\n        heading: Os ydych yn poeni am rywun nawr\n        items:\n          - text: Mewn perygl uniongyrchol, ffoniwch\n            phone: \"999\"\n",
+    );
+    let urgent = "urgent:\n  step-3:\n    heading: If you are worried about someone now\n    items:\n      - text: In immediate danger, call\n        phone: \"999\"\n";
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{settings}{urgent}"),
+    );
+    let out = build(root, &[]);
+    let english = read(out.join("step-3.html"));
+    assert!(english.contains("If you are worried about someone now"));
+    let welsh = read(out.join("cy/step-3.html"));
+    assert!(welsh.contains("Os ydych yn poeni am rywun nawr"), "{welsh}");
+    assert!(!welsh.contains("If you are worried about someone now"));
+
+    // A box in Welsh for a page with none in English is an error.
+    let stray = settings.replace("      step-3:\n", "      step-9:\n");
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{stray}{urgent}"),
+    );
+    let checked = handbook_in(root, &["check"]);
+    assert_fails(&checked);
+    assert!(
+        text(&checked).contains("translated-urgent"),
+        "{}",
+        text(&checked)
+    );
 }

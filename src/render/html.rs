@@ -146,10 +146,10 @@ pub fn to_html(
     };
     let mut nesting = markdown::Nesting::default();
     let mut marker = super::marks::Marker::default();
-    let mut plain = true;
+    let mut plainly = markdown::Plainly::default();
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
         let event = super::marks::scrub(markdown::as_written(event));
-        plain &= markdown::written_plainly(&event);
+        plainly.see(&event);
         marker.see(text, &event, range.start, &mut writer.events);
         nesting.see(&event);
         if nesting.too_deep() {
@@ -164,7 +164,7 @@ pub fn to_html(
     // Raw HTML the author wrote goes through the allow-list; what the
     // renderer wrote passes it unchanged, so text with none is not parsed
     // again. The council's and editors' text is then marked.
-    let written = plain && !always_clean();
+    let written = plainly.plain() && !always_clean();
     let safe = match written
         .then(|| crate::sanitize::as_written(&html))
         .flatten()
@@ -200,7 +200,9 @@ pub fn both_ways(markdown: &str) -> Option<(String, String)> {
     let events: Vec<Event> = parser
         .map(|e| super::marks::scrub(markdown::as_written(e)))
         .collect();
-    if !events.iter().all(markdown::written_plainly) {
+    let mut plainly = markdown::Plainly::default();
+    events.iter().for_each(|e| plainly.see(e));
+    if !plainly.plain() {
         return None;
     }
     let mut html = String::new();
