@@ -760,6 +760,26 @@ fn accept_translations(root: &Path, slug: &str, files: &[String], all: bool) -> 
 /// `handbook accept`: records the review of the named overrides (or all,
 /// with `all`), showing the model change each review covers; with neither,
 /// lists the stale overrides and fails, so nothing is recorded unseen.
+/// Prints `heading` and each of `unreviewed` (file, what it is of, its
+/// review), saying `never` or `changed` of each; nothing when there is none.
+fn list_unreviewed(
+    heading: &str,
+    unreviewed: &[(String, String, handbook::drift::Review)],
+    (never, changed): (&str, &str),
+) {
+    if unreviewed.is_empty() {
+        return;
+    }
+    print_out(&format!("{heading}\n"));
+    for (file, of, review) in unreviewed {
+        let why = match review {
+            handbook::drift::Review::Never => never,
+            _ => changed,
+        };
+        print_out(&format!("  {file} ({of}): {why}\n"));
+    }
+}
+
 fn accept(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
     use handbook::drift::{self, AcceptError, Choice};
     let (translations, files): (Vec<String>, Vec<String>) = files
@@ -818,26 +838,16 @@ fn accept(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Ok(Err(stale)) => {
-            if !stale.is_empty() {
-                print_out(&format!("The model text under {} override(s) of {slug} changed since the last review (or was never reviewed):\n", stale.len()));
-            }
-            for (file, target, review) in &stale {
-                let why = match review {
-                    drift::Review::Never => "never reviewed",
-                    _ => "model text changed",
-                };
-                print_out(&format!("  {file} ({target}): {why}\n"));
-            }
-            if !stale_translations.is_empty() {
-                print_out(&format!("The source text of {} translation(s) of {slug} changed since the last check (or was never checked):\n", stale_translations.len()));
-            }
-            for (file, source, review) in &stale_translations {
-                let why = match review {
-                    drift::Review::Never => "never checked",
-                    _ => "source text changed",
-                };
-                print_out(&format!("  {file} ({source}): {why}\n"));
-            }
+            list_unreviewed(
+                &format!("The model text under {} override(s) of {slug} changed since the last review (or was never reviewed):", stale.len()),
+                &stale,
+                ("never reviewed", "model text changed"),
+            );
+            list_unreviewed(
+                &format!("The source text of {} translation(s) of {slug} changed since the last check (or was never checked):", stale_translations.len()),
+                &stale_translations,
+                ("never checked", "source text changed"),
+            );
             say("Nothing was recorded.");
             say(&format!("  hint: see each change with `handbook check --authority {slug}`; once you have reviewed an override, run `handbook accept {slug} FILE` naming it, or `handbook accept {slug} --all` to record every one"));
             return ExitCode::FAILURE;

@@ -381,29 +381,44 @@ fn in_language(
             );
         }
     }
-    for (page, urgent) in own.urgent {
-        match config.urgent.get_mut(&page) {
-            Some(known) => *known = urgent,
-            None => problems.push(not_in_default(
-                authority,
-                (lang, "urgent"),
-                &page,
-                config.urgent.keys().map(String::as_str),
-            )),
-        }
-    }
-    for (name, value) in own.variables {
-        match config.variables.get_mut(&name) {
+    replace_named(
+        &mut config.urgent,
+        own.urgent,
+        (lang, "urgent"),
+        authority,
+        problems,
+    );
+    replace_named(
+        &mut config.variables,
+        own.variables,
+        (lang, "variables"),
+        authority,
+        problems,
+    );
+    config
+}
+
+/// Puts each value `given` in a language for `setting` in place of the
+/// default language's value of the same name in `known`; a name `known`
+/// lacks is an error.
+fn replace_named<T>(
+    known: &mut BTreeMap<String, T>,
+    given: BTreeMap<String, T>,
+    (lang, setting): (Lang, &str),
+    authority: &Authority,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (name, value) in given {
+        match known.get_mut(&name) {
             Some(known) => *known = value,
             None => problems.push(not_in_default(
                 authority,
-                (lang, "variables"),
+                (lang, setting),
                 &name,
-                config.variables.keys().map(String::as_str),
+                known.keys().map(String::as_str),
             )),
         }
     }
-    config
 }
 
 /// The error for a name that `translations.LANG.SETTING` gives in a

@@ -101,21 +101,7 @@ fn archive_and_comparison_pages_pass_the_browser_gate() {
     require_tools(&repo);
     let dir = common::copy_of_shipped();
     let root = dir.path();
-    common::git(root, &["init", "-q", "-b", "main"], None);
-    common::git(root, &["config", "user.name", "Policy Lead"], None);
-    common::git(root, &["config", "user.email", "policy@example.org"], None);
-    common::commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
-    common::git(
-        root,
-        &[
-            "tag",
-            "-a",
-            "handbook/model/1.0",
-            "-m",
-            "First published version.",
-        ],
-        Some("2026-01-12T10:00:00+00:00"),
-    );
+    common::with_model_release(root);
     let step2 = common::read(root.join("content/step-2.md"));
     let changed = step2.replacen(
         "{#social-work-role}\n",

@@ -10,7 +10,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use common::{assert_fails, assert_ok, handbook_in, read, text, write};
@@ -809,20 +808,11 @@ fn english_parts(html: &str) -> String {
 /// The addresses of the pages whose indexed text has `word`, read from the
 /// fragments of a Pagefind index (gzipped JSON, after Pagefind's marker).
 fn pages_with(index: &Path, word: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for file in std::fs::read_dir(index.join("fragment")).unwrap() {
-        let bytes = std::fs::read(file.unwrap().path()).unwrap();
-        let mut json = Vec::new();
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_end(&mut json)
-            .unwrap();
-        let json = String::from_utf8_lossy(&json);
-        let json = json.trim_start_matches("pagefind_dcd");
-        let fragment: serde_json::Value = serde_json::from_str(json).unwrap();
-        if fragment["content"].as_str().unwrap_or("").contains(word) {
-            found.push(fragment["url"].as_str().unwrap_or("").to_string());
-        }
-    }
+    let mut found: Vec<String> = common::index_fragments(index)
+        .into_iter()
+        .filter(|fragment| fragment["content"].as_str().unwrap_or("").contains(word))
+        .map(|fragment| fragment["url"].as_str().unwrap_or("").to_string())
+        .collect();
     found.sort();
     found
 }

@@ -11,16 +11,19 @@ fn page(edition: &str, file: &str) -> String {
     read(shipped_build().join(edition).join(file))
 }
 
+/// Every shipped edition and language, by its folder in the build.
+const EDITIONS: [&str; 5] = [
+    "model",
+    "exampleshire",
+    "kinloch-vale",
+    "cwm-derwen",
+    "cwm-derwen/cy",
+];
+
 /// Every step page of every shipped edition and language.
 fn step_pages() -> Vec<(String, String)> {
     let mut found = Vec::new();
-    for edition in [
-        "model",
-        "exampleshire",
-        "kinloch-vale",
-        "cwm-derwen",
-        "cwm-derwen/cy",
-    ] {
+    for edition in EDITIONS {
         for n in 1..=7 {
             found.push((edition.to_string(), format!("step-{n}.html")));
         }
@@ -242,13 +245,7 @@ fn a_to_z_entries(html: &str) -> Vec<(String, String, String)> {
 
 #[test]
 fn the_a_to_z_is_a_subject_index_with_each_subject_once_and_the_steps_in_order() {
-    for edition in [
-        "model",
-        "exampleshire",
-        "kinloch-vale",
-        "cwm-derwen",
-        "cwm-derwen/cy",
-    ] {
+    for edition in EDITIONS {
         let entries = a_to_z_entries(&page(edition, "a-z.html"));
         assert!(entries.len() > 20, "{edition}: {entries:?}");
         // No subject twice under one letter.
@@ -368,23 +365,15 @@ fn each_demonstration_council_puts_an_urgent_box_on_its_safeguarding_page() {
 
 /// The text the search index holds for each page of an edition's index.
 fn indexed(index: &std::path::Path) -> Vec<(String, String)> {
-    use std::io::Read;
-    let mut found = Vec::new();
-    for file in std::fs::read_dir(index.join("fragment")).unwrap() {
-        let bytes = std::fs::read(file.unwrap().path()).unwrap();
-        let mut json = Vec::new();
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_end(&mut json)
-            .unwrap();
-        let json = String::from_utf8_lossy(&json);
-        let fragment: serde_json::Value =
-            serde_json::from_str(json.trim_start_matches("pagefind_dcd")).unwrap();
-        found.push((
-            fragment["url"].as_str().unwrap_or("").to_string(),
-            fragment["content"].as_str().unwrap_or("").to_string(),
-        ));
-    }
-    found
+    index_fragments(index)
+        .into_iter()
+        .map(|fragment| {
+            (
+                fragment["url"].as_str().unwrap_or("").to_string(),
+                fragment["content"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -509,21 +498,7 @@ fn every_last_updated_date_is_on_whats_changed_under_that_date() {
 fn a_printed_page_names_the_release_in_force() {
     let dir = copy_of_shipped();
     let root = dir.path();
-    git(root, &["init", "-q", "-b", "main"], None);
-    git(root, &["config", "user.name", "Policy Lead"], None);
-    git(root, &["config", "user.email", "policy@example.org"], None);
-    commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
-    git(
-        root,
-        &[
-            "tag",
-            "-a",
-            "handbook/model/1.0",
-            "-m",
-            "First published version.",
-        ],
-        Some("2026-01-12T10:00:00+00:00"),
-    );
+    with_model_release(root);
     let out = root.join("site");
     assert_ok(&handbook_in(
         root,

@@ -441,3 +441,39 @@ pub fn feature_root() -> tempfile::TempDir {
     }
     root
 }
+
+/// Every page fragment of a Pagefind index folder (gzipped JSON, after
+/// Pagefind's marker), as JSON values with `url` and `content`.
+pub fn index_fragments(index: &Path) -> Vec<serde_json::Value> {
+    let mut found = Vec::new();
+    for file in std::fs::read_dir(index.join("fragment")).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut json)
+            .unwrap();
+        let json = String::from_utf8_lossy(&json);
+        found.push(serde_json::from_str(json.trim_start_matches("pagefind_dcd")).unwrap());
+    }
+    found
+}
+
+/// A root in git, its files committed on 12 January 2026 by a policy lead,
+/// with the model's release 1.0 tagged an hour later.
+pub fn with_model_release(root: &Path) {
+    git(root, &["init", "-q", "-b", "main"], None);
+    git(root, &["config", "user.name", "Policy Lead"], None);
+    git(root, &["config", "user.email", "policy@example.org"], None);
+    commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
+    git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/model/1.0",
+            "-m",
+            "First published version.",
+        ],
+        Some("2026-01-12T10:00:00+00:00"),
+    );
+}
