@@ -25,6 +25,7 @@
 //! and reports nothing itself; callers turn a [`Kind`] into a diagnostic.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Schemes that may be published: web, mail and telephone addresses.
 pub const PUBLISHED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
@@ -38,6 +39,13 @@ pub const UNSAFE_SCHEMES: &[&str] = &["javascript", "vbscript", "data"];
 /// parser about them: `.invalid` is reserved by RFC 2606, so no real
 /// address resolves to it.
 const EDITION_HOST: &str = "edition.invalid";
+
+/// A page of an edition at that host, which relative addresses are
+/// resolved against; parsed once, since every address of every page is read.
+static EDITION_PAGE: LazyLock<url::Url> = LazyLock::new(|| {
+    url::Url::parse(&format!("https://{EDITION_HOST}/folder/page.html"))
+        .expect("the base address parses")
+});
 
 /// What an address is, as a browser reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,7 +189,7 @@ fn browser_form(written: &str) -> Cow<'_, str> {
 /// The scheme at the start of `read`, as the URL Standard's scheme state
 /// reads it: an ASCII letter, then letters, digits, `+`, `-` or `.`, up to
 /// a `:`; lowercased.
-fn scheme_in(read: &str) -> Option<String> {
+pub fn scheme_in(read: &str) -> Option<String> {
     let (scheme, _) = read.split_once(':')?;
     let mut chars = scheme.chars();
     (chars.next()?.is_ascii_alphabetic()
@@ -211,9 +219,7 @@ fn kind_of(read: &str) -> Kind {
         _ => Kind::Relative,
     };
     // Ask the parser too: it reads some relative forms as another host.
-    let base = url::Url::parse(&format!("https://{EDITION_HOST}/folder/page.html"))
-        .expect("the base address parses");
-    match base.join(read) {
+    match EDITION_PAGE.join(read) {
         Err(why) => Kind::Unreadable(why.to_string()),
         Ok(u) if u.host_str() != Some(EDITION_HOST) || u.scheme() != "https" => Kind::OtherHost,
         Ok(_) => kind,

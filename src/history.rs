@@ -60,6 +60,16 @@ pub struct Ignored {
     pub hint: String,
 }
 
+impl Ignored {
+    fn new(tag: &str, why: impl Into<String>, hint: &str) -> Self {
+        Self {
+            tag: tag.to_string(),
+            why: why.into(),
+            hint: hint.to_string(),
+        }
+    }
+}
+
 /// The releases a repository records, and the tags under `handbook/` it
 /// could not read as releases.
 #[derive(Debug, Clone, Default)]
@@ -166,11 +176,7 @@ pub fn releases(root: &Path) -> Result<Recorded, Off> {
 /// The edition and version a tag's name `handbook/EDITION/VERSION` gives,
 /// or why it gives none.
 fn parse_tag_name(name: &str) -> Result<(&str, &str), Ignored> {
-    let ignored = |why: String, hint: &str| Ignored {
-        tag: name.to_string(),
-        why,
-        hint: hint.to_string(),
-    };
+    let ignored = |why: String, hint: &str| Ignored::new(name, why, hint);
     let rest = name.strip_prefix(TAG_PREFIX).unwrap_or(name);
     let Some((edition, version)) = rest.split_once('/') else {
         return Err(ignored(
@@ -203,11 +209,7 @@ fn read_tag(
     london: &jiff::tz::TimeZone,
 ) -> Result<Release, Ignored> {
     let (edition, version) = parse_tag_name(name)?;
-    let ignored = |why: &str, hint: &str| Ignored {
-        tag: name.to_string(),
-        why: why.to_string(),
-        hint: hint.to_string(),
-    };
+    let ignored = |why: &str, hint: &str| Ignored::new(name, why, hint);
     let remake = "a release is an annotated tag, with a date and a note: delete this one with `git tag -d TAG` and record it with `handbook release EDITION --version V --note TEXT` (or `git tag -a`)";
     let object = repo.find_object(id).map_err(|e| {
         ignored(

@@ -1559,9 +1559,10 @@ fn markdown_address(
         })
     );
     // Only a link's address is read as a page's id (and made its file); an
-    // address `address_problem` finds fault with is reported already.
+    // address `address_problem` finds fault with is reported already (of
+    // those left here, the unsafe and unpublishable ones).
     let by_id = !image && (wiki || is_id_reference(dest_url));
-    let reported = !written.publishable() || address_problem(dest_url, image).is_some();
+    let reported = !written.publishable() || unsafe_as_written(dest_url).is_some();
     Some(Address {
         url: dest_url.to_string(),
         image,
@@ -1848,10 +1849,7 @@ impl SafetyCheck {
 /// the rendered pages (`linkcheck`) and reported here, at their source.
 fn address_problem(url: &str, image: bool) -> Option<Diagnostic> {
     let what = if image { "image" } else { "link" };
-    // What the author wrote may name a scheme the writer's escaping hides
-    // (`java&#x1a;script:`): said as it was meant. The rest is judged as
-    // published.
-    if let Kind::Unsafe(scheme) = Written::read(url).kind {
+    if let Some(scheme) = unsafe_as_written(url) {
         return Some(unsafe_address(&scheme, what));
     }
     let href = markdown::href(url);
@@ -1873,6 +1871,18 @@ fn address_problem(url: &str, image: bool) -> Option<Diagnostic> {
             .hint("write a whole web address (`https://www.example.org/page`), or link to a page of the edition by its id (`[[step-3]]`)"),
         ),
         _ if image && written.is_outside_resource() => Some(outside_image(url)),
+        _ => None,
+    }
+}
+
+/// The unsafe scheme a Markdown address names as the author wrote it, if
+/// it names one: the Markdown writer's escaping may hide it
+/// (`java&#x1a;script:` is published as `java%1Ascript:`), but it is said
+/// as it was meant. Everything else is judged as published
+/// (`markdown::href`).
+fn unsafe_as_written(url: &str) -> Option<String> {
+    match Written::read(url).kind {
+        Kind::Unsafe(scheme) => Some(scheme),
         _ => None,
     }
 }

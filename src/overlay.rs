@@ -674,27 +674,23 @@ fn plan_overrides<'s>(
 fn lost_section_id(over: &Override, id: &str) -> Option<Diagnostic> {
     let body = over.body();
     let first = crate::markdown::headings(body).into_iter().next();
-    let kept = first.as_ref().is_some_and(|h| {
-        h.range.0 == body.len() - body.trim_start().len()
-            && h.explicit_id
-                .clone()
-                .unwrap_or_else(|| crate::markdown::slug(&h.text))
-                == id
+    let first_id = first.as_ref().map(|h| {
+        h.explicit_id
+            .clone()
+            .unwrap_or_else(|| crate::markdown::slug(&h.text))
     });
-    if kept {
+    let at_start = first
+        .as_ref()
+        .is_some_and(|h| h.range.0 == body.len() - body.trim_start().len());
+    if at_start && first_id.as_deref() == Some(id) {
         return None;
     }
-    let (what, at) = match &first {
-        Some(h) => (
-            format!(
-                "its first heading has the id `{}`",
-                h.explicit_id
-                    .clone()
-                    .unwrap_or_else(|| crate::markdown::slug(&h.text))
-            ),
+    let (what, at) = match (&first, &first_id) {
+        (Some(h), Some(first_id)) => (
+            format!("its first heading has the id `{first_id}`"),
             (over.body_start + h.range.0, over.body_start + h.range.1),
         ),
-        None => (
+        _ => (
             "its text has no heading".to_string(),
             (over.target_span.0, over.target_span.1),
         ),

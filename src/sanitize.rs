@@ -551,12 +551,7 @@ fn element_names(text: &str) -> Vec<String> {
 fn scheme_names(text: &str) -> Vec<String> {
     let mut names: Vec<String> = text
         .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-' | ':')))
-        .filter_map(|word| {
-            let (scheme, _) = word.split_once(':')?;
-            Address::read(&format!("{scheme}:x"))
-                .scheme()
-                .map(str::to_string)
-        })
+        .filter_map(address::scheme_in)
         .collect();
     names.sort();
     names.dedup();
