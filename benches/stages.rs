@@ -16,10 +16,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use handbook::diagnostic::Diagnostics;
-use handbook::load::{load, Selection};
-use handbook::theme::{Engine, TemplateFiles, Theme};
-use handbook::{link, overlay, render};
+use handbook::model::theme::{Engine, TemplateFiles, Theme};
+use handbook::stages::load::{load, Selection};
+use handbook::support::diagnostic::Diagnostics;
+use handbook::{stages::link, stages::overlay, stages::render};
 
 // The allocator the `handbook` binary uses.
 #[cfg(target_os = "linux")]
@@ -193,13 +193,15 @@ fn main() {
     );
     let model_files = render::render(&model, &engines[0], &theme.statics, today, &diagnostics);
     bench("search index of the model edition (Pagefind)", 20, || {
-        std::hint::black_box(handbook::search::index(&model_files).expect("the index builds"));
+        std::hint::black_box(
+            handbook::site::search::index(&model_files).expect("the index builds"),
+        );
     });
     bench(
         "search index of no pages (Pagefind's fixed cost)",
         20,
         || {
-            std::hint::black_box(handbook::search::index(&[]).expect("the index builds"));
+            std::hint::black_box(handbook::site::search::index(&[]).expect("the index builds"));
         },
     );
 
@@ -226,14 +228,14 @@ fn main() {
         &format!("link check of {pages} generated pages"),
         10,
         || {
-            std::hint::black_box(handbook::linkcheck::check("bench", &files, &[], None));
+            std::hint::black_box(handbook::site::linkcheck::check("bench", &files, &[], None));
         },
     );
     bench(
         &format!("search index of {pages} generated pages (Pagefind)"),
         3,
         || {
-            std::hint::black_box(handbook::search::index(&files).expect("the index builds"));
+            std::hint::black_box(handbook::site::search::index(&files).expect("the index builds"));
         },
     );
 

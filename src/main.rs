@@ -9,10 +9,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use handbook::authority::Jurisdiction;
-use handbook::diagnostic::{Diagnostic, Severity};
+use handbook::model::authority::Jurisdiction;
 use handbook::pipeline::{self, Editions, Request, Run};
-use handbook::report::{self, Totals};
+use handbook::support::diagnostic::{Diagnostic, Severity};
+use handbook::support::report::{self, Totals};
 
 /// Publishes the In Control model guidance, and each authority's edition of
 /// it, as accessible static sites.
@@ -197,7 +197,7 @@ struct AboutAuthority {
 impl AboutAuthority {
     /// The details of authority `slug`; `None`, said why, when the
     /// jurisdiction is not one of the four.
-    fn details<'a>(&'a self, slug: &'a str) -> Option<handbook::scaffold::Details<'a>> {
+    fn details<'a>(&'a self, slug: &'a str) -> Option<handbook::tools::scaffold::Details<'a>> {
         let Some(jurisdiction) = Jurisdiction::from_word(&self.jurisdiction) else {
             say(&format!(
                 "error: `{}` is not a jurisdiction",
@@ -206,7 +206,7 @@ impl AboutAuthority {
             say("  hint: use england, scotland, wales or northern-ireland");
             return None;
         };
-        Some(handbook::scaffold::Details {
+        Some(handbook::tools::scaffold::Details {
             slug,
             name: &self.name,
             jurisdiction,
@@ -347,7 +347,7 @@ fn refuse_to_replace(editions: &Editions, out: &Path, replace: bool) -> Option<E
     let Editions::Authorities(slugs) = editions else {
         return None;
     };
-    let found = handbook::write::editions_in(out);
+    let found = handbook::stages::write::editions_in(out);
     if replace || slugs.len() != 1 || found.is_empty() {
         return None;
     }
@@ -457,7 +457,7 @@ fn check(root: PathBuf, authorities: Vec<String>, deny_warnings: bool, format: F
 /// `handbook release`: checks the editions, refuses a root whose files
 /// differ from the commit, and tags each edition.
 fn release(root: &Path, mut slugs: Vec<String>, all: bool, version: &str, note: &str) -> ExitCode {
-    let model = handbook::overlay::MODEL_SLUG;
+    let model = handbook::support::url::MODEL_SLUG;
     let authorities: Vec<String> = slugs.iter().filter(|s| *s != model).cloned().collect();
     let editions = match (
         all,
@@ -485,7 +485,7 @@ fn release(root: &Path, mut slugs: Vec<String>, all: bool, version: &str, note: 
     if all {
         slugs = run.editions.iter().map(|e| e.slug.clone()).collect();
     }
-    match handbook::history::uncommitted(root) {
+    match handbook::stages::load::history::uncommitted(root) {
         Ok(files) if files.is_empty() => {}
         Ok(files) => {
             say("error: nothing was released: these files differ from the last commit:");
@@ -501,7 +501,7 @@ fn release(root: &Path, mut slugs: Vec<String>, all: bool, version: &str, note: 
             return ExitCode::FAILURE;
         }
     }
-    match handbook::history::record(root, &slugs, version, note) {
+    match handbook::stages::load::history::record(root, &slugs, version, note) {
         Ok(tags) => {
             for tag in tags {
                 print_out(&format!("Released {version}: tag {tag}\n"));
@@ -520,7 +520,7 @@ fn release(root: &Path, mut slugs: Vec<String>, all: bool, version: &str, note: 
 
 /// `handbook releases`: every release, oldest first.
 fn releases(root: &Path) -> ExitCode {
-    match handbook::history::releases(root) {
+    match handbook::stages::load::history::releases(root) {
         Ok(recorded) => {
             for i in &recorded.ignored {
                 say(&format!(
@@ -536,7 +536,7 @@ fn releases(root: &Path) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(handbook::history::Off::NoReleases) => {
+        Err(handbook::stages::load::history::Off::NoReleases) => {
             print_out("No releases have been recorded.\n");
             ExitCode::SUCCESS
         }
@@ -547,15 +547,15 @@ fn releases(root: &Path) -> ExitCode {
     }
 }
 
-fn new_authority(root: &Path, details: &handbook::scaffold::Details) -> ExitCode {
+fn new_authority(root: &Path, details: &handbook::tools::scaffold::Details) -> ExitCode {
     let slug = details.slug;
-    match handbook::scaffold::new_authority(root, details) {
+    match handbook::tools::scaffold::new_authority(root, details) {
         Ok(files) => {
             print_out(&format!("Created local-overrides/{slug}/ with:\n"));
             for f in files {
                 print_out(&format!(
                     "  {}\n",
-                    handbook::diagnostic::display_path(root, &f)
+                    handbook::support::diagnostic::display_path(root, &f)
                 ));
             }
             // The example override was written against today's model: record that.
@@ -575,9 +575,9 @@ fn new_authority(root: &Path, details: &handbook::scaffold::Details) -> ExitCode
     }
 }
 
-fn init(dir: &Path, details: &handbook::scaffold::Details) -> ExitCode {
+fn init(dir: &Path, details: &handbook::tools::scaffold::Details) -> ExitCode {
     let (slug, name) = (details.slug, details.name);
-    match handbook::scaffold::init(dir, details) {
+    match handbook::tools::scaffold::init(dir, details) {
         Ok(()) => {
             let shown = dir.display();
             print_out(&format!(
@@ -601,7 +601,7 @@ fn init(dir: &Path, details: &handbook::scaffold::Details) -> ExitCode {
 }
 
 fn schema(out: &Path) -> ExitCode {
-    match handbook::schema::write(out) {
+    match handbook::tools::schema::write(out) {
         Ok(files) => {
             print_out(&format!(
                 "Wrote {} JSON Schemas to {}:\n",
@@ -689,7 +689,7 @@ fn summary(run: &Run, started: Instant, written: Option<&Path>) {
 fn handbook_diff(root: &Path, slug: &str) -> ExitCode {
     let colour = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
     match pipeline::with_edition(root, slug, |linked| {
-        handbook::differences::to_terminal(linked, colour)
+        handbook::stages::analyses::differences::to_terminal(linked, colour)
     }) {
         Ok(text) => {
             print_out(&text);
@@ -706,7 +706,7 @@ fn handbook_diff(root: &Path, slug: &str) -> ExitCode {
 /// (or all, with `all`) were checked against their source text as it is
 /// now, showing the change in the source each check covers.
 fn accept_translations(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
-    use handbook::drift::{self, AcceptError, Choice};
+    use handbook::stages::overlay::drift::{self, AcceptError, Choice};
     let choice = if all {
         Choice::All
     } else {
@@ -764,7 +764,7 @@ fn accept_translations(root: &Path, slug: &str, files: &[String], all: bool) -> 
 /// review), saying `never` or `changed` of each; nothing when there is none.
 fn list_unreviewed(
     heading: &str,
-    unreviewed: &[(String, String, handbook::drift::Review)],
+    unreviewed: &[(String, String, handbook::stages::overlay::drift::Review)],
     (never, changed): (&str, &str),
 ) {
     if unreviewed.is_empty() {
@@ -773,7 +773,7 @@ fn list_unreviewed(
     print_out(&format!("{heading}\n"));
     for (file, of, review) in unreviewed {
         let why = match review {
-            handbook::drift::Review::Never => never,
+            handbook::stages::overlay::drift::Review::Never => never,
             _ => changed,
         };
         print_out(&format!("  {file} ({of}): {why}\n"));
@@ -781,11 +781,11 @@ fn list_unreviewed(
 }
 
 fn accept(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
-    use handbook::drift::{self, AcceptError, Choice};
+    use handbook::stages::overlay::drift::{self, AcceptError, Choice};
     let (translations, files): (Vec<String>, Vec<String>) = files
         .iter()
         .cloned()
-        .partition(|f| handbook::translation::file_language(f).is_some());
+        .partition(|f| handbook::model::translation::file_language(f).is_some());
     if all || !translations.is_empty() {
         let code = accept_translations(root, slug, &translations, all);
         if code != ExitCode::SUCCESS || (!all && files.is_empty()) {
@@ -880,8 +880,8 @@ fn accept(root: &Path, slug: &str, files: &[String], all: bool) -> ExitCode {
 
 /// Prints what `accept` recorded for the overrides of `slug`: each review
 /// with the model change it covers, and those already current.
-fn print_accepted(slug: &str, accepted: &handbook::drift::Accepted, all: bool) {
-    use handbook::drift;
+fn print_accepted(slug: &str, accepted: &handbook::stages::overlay::drift::Accepted, all: bool) {
+    use handbook::stages::overlay::drift;
     for path in &accepted.current {
         print_out(&format!(
             "{path}: already recorded as reviewed against the current model text; nothing to do.\n"

@@ -12,14 +12,17 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use handbook::address::{self, Address};
-use handbook::authority::{Authority, AuthorityConfig, Example, Override, AUTHORITY_KEYS};
-use handbook::diagnostic::{Diagnostic, Diagnostics, JsonDiagnostic, SourceFile};
-use handbook::load::{HandbookMeta, Model, HANDBOOK_KEYS};
-use handbook::output::{Content, OutputFile};
-use handbook::page::Page;
-use handbook::theme::{Engine, TemplateFiles, Theme};
-use handbook::{drift, frontmatter, governance, link, linkcheck, overlay, render, sanitize};
+use handbook::model::authority::{Authority, AuthorityConfig, Example, Override, AUTHORITY_KEYS};
+use handbook::model::handbook::{HandbookMeta, Model, HANDBOOK_KEYS};
+use handbook::model::page::Page;
+use handbook::model::theme::{Engine, TemplateFiles, Theme};
+use handbook::support::address::{self, Address};
+use handbook::support::diagnostic::{Diagnostic, Diagnostics, JsonDiagnostic, SourceFile};
+use handbook::support::output::{Content, OutputFile};
+use handbook::{
+    site::linkcheck, stages::analyses::governance, stages::link, stages::overlay,
+    stages::overlay::drift, stages::render, text::frontmatter, text::sanitize,
+};
 
 /// Text as `load::read_source` would hand it on, or `None` where it refuses the bytes.
 fn prepare(data: &[u8]) -> Option<String> {
@@ -247,7 +250,8 @@ pub fn page_pipeline(data: &[u8]) {
         }
         for file in &files {
             assert!(
-                handbook::names::unsafe_name(file.path.rsplit('/').next().unwrap_or("")).is_none()
+                handbook::support::names::unsafe_name(file.path.rsplit('/').next().unwrap_or(""))
+                    .is_none()
                     || matches!(file.content, Content::Copy(_)),
                 "unsafe output name {}",
                 file.path

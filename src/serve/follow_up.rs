@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{Reload, Shared};
-use crate::lock::ReadWrite;
-use crate::output::{Content, OutputFile, Part};
+use crate::support::lock::ReadWrite;
+use crate::support::output::{Content, OutputFile, Part};
 
 /// Starts the background thread; builds send it their work.
 pub(super) fn start(shared: Arc<Shared>) -> Sender<Followup> {
@@ -37,7 +37,7 @@ pub(super) struct Followup {
 /// and checks its links, after the pages are already served. Work for a
 /// build that a newer one replaced is merged into the newer one's.
 fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
-    let kept = crate::search::Kept::in_memory();
+    let kept = crate::site::search::Kept::in_memory();
     // The problems last printed, so that each is printed once, not after
     // every save while it stays.
     let mut printed: Vec<String> = Vec::new();
@@ -69,13 +69,13 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
                 .map(|(p, b)| as_output(p, b))
                 .collect();
             pages.sort_by(|a, b| a.path.cmp(&b.path));
-            let made = crate::search::index_in(&pages, "en", &kept);
+            let made = crate::site::search::index_in(&pages, "en", &kept);
             kept.forget_unused();
             made
         });
         // The index files checked against: the new ones, or those served.
         let renewed = matches!(&search, Some(Ok(_)));
-        let index_prefix = format!("{}/", crate::search::INDEX_DIR);
+        let index_prefix = format!("{}/", crate::site::search::INDEX_DIR);
         let mut all: Vec<OutputFile> = job
             .site
             .iter()
@@ -88,10 +88,10 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
                 content: Content::Bytes(Vec::new()),
             }));
         }
-        let found = crate::linkcheck::check(&job.edition, &all, &[], None);
-        let broken: Vec<&crate::linkcheck::BrokenLink> = found.broken.iter().collect();
+        let found = crate::site::linkcheck::check(&job.edition, &all, &[], None);
+        let broken: Vec<&crate::site::linkcheck::BrokenLink> = found.broken.iter().collect();
         let mut problems = found.problems;
-        problems.extend(crate::linkcheck::in_output(&job.edition, &broken));
+        problems.extend(crate::site::linkcheck::in_output(&job.edition, &broken));
         drop(all);
         let mut site = shared.site.writing();
         if site.generation != job.generation {
@@ -101,7 +101,7 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
         match search {
             Some(Ok(search)) => {
                 owed = false;
-                let prefix = format!("{}/", crate::search::INDEX_DIR);
+                let prefix = format!("{}/", crate::site::search::INDEX_DIR);
                 site.files.retain(|p, _| !p.starts_with(&prefix));
                 for f in search {
                     if let Content::Bytes(bytes) = f.content {

@@ -19,7 +19,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::broadcast;
 
-use crate::diagnostic::Diagnostic;
+use crate::support::diagnostic::Diagnostic;
 
 mod follow_up;
 mod routes;

@@ -16,9 +16,9 @@ use axum::Router;
 use tokio::sync::broadcast;
 
 use super::{Reload, Shared};
-use crate::diagnostic::Diagnostic;
-use crate::lock::ReadWrite;
-use crate::render::escape;
+use crate::stages::render::escape;
+use crate::support::diagnostic::Diagnostic;
+use crate::support::lock::ReadWrite;
 
 const LIVE_JS: &str = include_str!("assets/live.js");
 const LIVE_CSS: &str = include_str!("assets/live.css");
@@ -180,7 +180,7 @@ async fn file(shared: Arc<Shared>, uri: Uri) -> Response<Body> {
                 .files
                 .get("404.html")
                 .map(|b| {
-                    let page = crate::url::links_under(&String::from_utf8_lossy(b), "/");
+                    let page = crate::support::url::links_under(&String::from_utf8_lossy(b), "/");
                     decorate(page.as_bytes(), problems.as_deref())
                 })
                 .unwrap_or_else(|| b"Not found".to_vec());

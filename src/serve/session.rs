@@ -13,10 +13,10 @@ use std::time::Instant;
 
 use super::follow_up::{self, Followup};
 use super::{Reload, Shared};
-use crate::lock::ReadWrite;
 use crate::pipeline::{Preview, Step};
-use crate::render::Made;
-use crate::url::PRINT_FILE;
+use crate::stages::render::Made;
+use crate::support::lock::ReadWrite;
+use crate::support::url::PRINT_FILE;
 
 /// Builds the edition once, then again for each batch of saves sent to the
 /// returned sender, on a thread of its own.
@@ -27,7 +27,7 @@ pub(super) fn start(
 ) -> Mutex<Sender<Vec<PathBuf>>> {
     let edition = authority
         .clone()
-        .unwrap_or_else(|| crate::overlay::MODEL_SLUG.to_string());
+        .unwrap_or_else(|| crate::support::url::MODEL_SLUG.to_string());
     let mut session = Session {
         followups: follow_up::start(Arc::clone(&shared)),
         shared,
@@ -134,7 +134,7 @@ struct Served {
 /// thread renews it) and tells open pages to reload. Files count as changed
 /// when their bytes differ from those being served.
 fn serve_pages(shared: &Shared, made: Made) -> Served {
-    let index = format!("{}/", crate::search::INDEX_DIR);
+    let index = format!("{}/", crate::site::search::INDEX_DIR);
     // The search index and the print view are made after the pages.
     let made_later = |p: &str| p.starts_with(&index) || p == PRINT_FILE;
     let is_page = |p: &str| p.ends_with(".html") && p != PRINT_FILE;

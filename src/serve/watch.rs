@@ -15,8 +15,8 @@ use std::time::Duration;
 use notify_debouncer_mini::notify::{self, RecursiveMode};
 use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, DebouncedEvent};
 
-use crate::diagnostic::Diagnostics;
-use crate::lock::Locked;
+use crate::support::diagnostic::Diagnostics;
+use crate::support::lock::Locked;
 
 /// Whether a changed path under `root` is a file editors leave beside the
 /// ones being edited (or lies in such a folder), not a real save.
@@ -27,7 +27,7 @@ fn is_leftover(root: &Path, path: &Path) -> bool {
             std::path::Component::Normal(name) => Some(name.to_string_lossy()),
             _ => None,
         })
-        .any(|name| crate::source::is_leftover(&name))
+        .any(|name| crate::support::source::is_leftover(&name))
 }
 
 /// The size and modification time of each file under the watched folders.
@@ -47,7 +47,7 @@ impl Stamps {
         let mut stamps = HashMap::new();
         for folder in folders {
             // Problems reading the folders are the build's to report.
-            for entry in crate::source::walk(root, folder, &Diagnostics::new()) {
+            for entry in crate::support::source::walk(root, folder, &Diagnostics::new()) {
                 stamps.insert(entry.path.clone(), Self::stamp(&entry.path));
             }
         }

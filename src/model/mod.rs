@@ -1,0 +1,12 @@
+//! The value types of a handbook root, as read: pages, an authority and its
+//! local content, translations, languages and their words, the theme.
+//!
+//! Types and their parsing only: no stage runs here, and nothing here
+//! imports a stage. Imports `text` and `support`.
+
+pub mod authority;
+pub mod handbook;
+pub mod language;
+pub mod page;
+pub mod theme;
+pub mod translation;

@@ -1,0 +1,377 @@
+//! Published versions in the site: the releases of an edition with the
+//! dates each was in force, each page's own versions, and the pages of a
+//! past release marked as archived.
+//!
+//! It gathers values and marks already-made pages; it reads no git history
+//! (the `history` module does) and builds no edition (the pipeline does).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use jiff::civil::Date;
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+
+use super::context::long_date;
+use super::html::escape;
+use crate::support::output::{Content, OutputFile};
+
+/// One past release of an edition, with what its pages said.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ReleaseText {
+    /// The version.
+    pub version: String,
+    /// The day it came into force.
+    pub date: Date,
+    /// The release note.
+    pub note: String,
+    /// Each page's file and text (title and linked text), by page id.
+    pub pages: BTreeMap<String, (String, String)>,
+}
+
+/// A release as the "Guidance in force on a date" page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseRow {
+    /// The version.
+    pub version: String,
+    /// The release note.
+    pub note: String,
+    /// The first day in force, as readers see it.
+    pub from: String,
+    /// The first day in force, `YYYY-MM-DD`.
+    pub from_iso: String,
+    /// The day the next release replaced it, if one did.
+    pub until: Option<String>,
+    /// That day as `YYYY-MM-DD`.
+    pub until_iso: Option<String>,
+    /// The link to its home page in the edition.
+    pub href: String,
+}
+
+/// A release in which a page's text changed, for "Versions of this page".
+#[derive(Debug, Clone, Serialize)]
+pub struct PageVersion {
+    /// The version.
+    pub version: String,
+    /// The release's date, as readers see it.
+    pub date: String,
+    /// The release's date, `YYYY-MM-DD`.
+    pub iso_date: String,
+    /// The release note.
+    pub note: String,
+    /// The link to the page as that release had it.
+    pub href: String,
+    /// What changed from the release before, as HTML (see [`comparison`]);
+    /// none in the release that first had the page.
+    pub comparison: Option<String>,
+}
+
+/// What an edition's renderer knows of its releases.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The releases, oldest first.
+    pub releases: Vec<ReleaseRow>,
+    /// By page id: the releases in which the page's text changed, newest first.
+    pub pages: HashMap<String, Vec<PageVersion>>,
+    dates: Vec<Date>,
+}
+
+/// The folder of a release's pages in its edition.
+pub fn release_folder(version: &str) -> String {
+    format!("versions/{version}/")
+}
+
+impl History {
+    /// The history of an edition from its releases, oldest first. A page's
+    /// text changed in a release when the release has the page and the
+    /// release before did not, or had other text.
+    pub fn new(releases: &[ReleaseText]) -> Self {
+        let mut rows = Vec::new();
+        let mut pages: HashMap<String, Vec<PageVersion>> = HashMap::new();
+        for (i, release) in releases.iter().enumerate() {
+            let next = releases.get(i + 1).map(|r| r.date);
+            let folder = release_folder(&release.version);
+            rows.push(ReleaseRow {
+                version: release.version.clone(),
+                note: release.note.clone(),
+                from: long_date(release.date),
+                from_iso: release.date.to_string(),
+                until: next.map(long_date),
+                until_iso: next.map(|d| d.to_string()),
+                href: format!("{folder}index.html"),
+            });
+            let before = i.checked_sub(1).map(|b| &releases[b].pages);
+            for (id, (file, text)) in &release.pages {
+                let earlier = before.and_then(|b| b.get(id)).map(|(_, t)| t);
+                if earlier == Some(text) {
+                    continue;
+                }
+                pages.entry(id.clone()).or_default().insert(
+                    0,
+                    PageVersion {
+                        version: release.version.clone(),
+                        date: long_date(release.date),
+                        iso_date: release.date.to_string(),
+                        note: release.note.clone(),
+                        href: format!("{folder}{file}"),
+                        comparison: earlier.map(|before| comparison(before, text)),
+                    },
+                );
+            }
+        }
+        Self {
+            releases: rows,
+            pages,
+            dates: releases.iter().map(|r| r.date).collect(),
+        }
+    }
+
+    /// The version in force on `date`: the latest release on or before it
+    /// (on a release's day, that release). `None` before the first release.
+    pub fn in_force_on(&self, date: Date) -> Option<&ReleaseRow> {
+        let at = self.dates.partition_point(|d| *d <= date);
+        at.checked_sub(1).map(|i| &self.releases[i])
+    }
+}
+
+/// Two texts of a page (a title line, then Markdown) compared as readers
+/// read them: the paragraphs that changed, each a `<p>` whose removed words
+/// stand in `<del>` and added words in `<ins>`, each starting with a
+/// visually hidden "removed:" or "added:" so that screen readers say it
+/// (WCAG 1.3.1, 1.4.1: not by colour alone).
+pub fn comparison(before: &str, after: &str) -> String {
+    let (before, after) = (readable(before), readable(after));
+    let lines = TextDiff::from_lines(&before, &after);
+    let mut html = String::new();
+    for group in lines.grouped_ops(0) {
+        let (mut old, mut new) = (String::new(), String::new());
+        for op in &group {
+            for change in lines.iter_changes(op) {
+                match change.tag() {
+                    ChangeTag::Delete => old.push_str(change.value()),
+                    ChangeTag::Insert => new.push_str(change.value()),
+                    ChangeTag::Equal => {}
+                }
+            }
+        }
+        // Runs of words of one kind, so each change is marked once.
+        let mut runs: Vec<(ChangeTag, String)> = Vec::new();
+        for change in TextDiff::from_words(old.trim(), new.trim()).iter_all_changes() {
+            match runs.last_mut() {
+                Some((tag, words)) if *tag == change.tag() => words.push_str(change.value()),
+                _ => runs.push((change.tag(), change.value().to_string())),
+            }
+        }
+        html.push_str("<p>");
+        for (tag, words) in runs {
+            let words = escape(&words);
+            html.push_str(&match tag {
+                ChangeTag::Equal => words,
+                ChangeTag::Delete => {
+                    format!("<del><span class=\"visually-hidden\">removed: </span>{words}</del>")
+                }
+                ChangeTag::Insert => {
+                    format!("<ins><span class=\"visually-hidden\">added: </span>{words}</ins>")
+                }
+            });
+        }
+        html.push_str("</p>\n");
+    }
+    html
+}
+
+/// A page's text as readers see its words: the title line, then the
+/// Markdown as plain text, a paragraph a line.
+fn readable(text: &str) -> String {
+    let (title, markdown) = text.split_once('\n').unwrap_or((text, ""));
+    format!("{title}\n{}", crate::text::markdown::plain_text(markdown))
+}
+
+/// Adds each release's note to an edition's changes (newest first), linked
+/// to the release's pages; on one day, a release comes after the dated
+/// changes of pages.
+pub fn add_release_notes(entries: &mut Vec<super::ChangeEntry>, history: &History, edition: &str) {
+    for row in &history.releases {
+        entries.push(super::ChangeEntry {
+            date: row.from.clone(),
+            iso_date: row.from_iso.clone(),
+            title: format!("{edition}, version {}", row.version),
+            href: row.href.clone(),
+            note: row.note.clone(),
+            lang: None,
+            new_date: false,
+            worded: false,
+        });
+    }
+    entries.sort_by(|a, b| b.iso_date.cmp(&a.iso_date));
+}
+
+/// The files of a past release's build placed under its folder and marked
+/// as archived: each HTML page gets `noindex` and a banner saying when the
+/// version was in force, linking to the page of the same file in the
+/// current edition (`current` holds the current edition's paths), or to the
+/// "Guidance in force on a date" page when the current edition has none.
+/// The release's sitemap is left out (only current pages are listed), and
+/// so is its 404 page (a server shows the current edition's).
+///
+/// Errors: a file of the release that cannot be read (its path and why).
+pub fn archived(
+    files: Vec<OutputFile>,
+    row: &ReleaseRow,
+    current: &HashSet<String>,
+) -> Result<Vec<OutputFile>, String> {
+    let folder = release_folder(&row.version);
+    let mut placed = Vec::new();
+    for file in files {
+        if file.path == "sitemap.xml" || file.path == "404.html" {
+            continue;
+        }
+        let bytes = match &file.content {
+            Content::Copy(from) | Content::Kept(from) => {
+                std::fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?
+            }
+            content => content.bytes().unwrap_or_default().into_owned(),
+        };
+        let bytes = if file.path.ends_with(".html") {
+            let up = "../".repeat(2 + file.path.matches('/').count());
+            let target = if current.contains(&file.path) {
+                file.path.as_str()
+            } else {
+                "in-force.html"
+            };
+            mark(
+                &String::from_utf8_lossy(&bytes),
+                row,
+                &format!("{up}{target}"),
+                &up,
+            )
+            .into_bytes()
+        } else {
+            bytes
+        };
+        placed.push(OutputFile {
+            path: format!("{folder}{}", file.path),
+            content: Content::Bytes(bytes),
+        });
+    }
+    Ok(placed)
+}
+
+/// One archived page: `noindex` in its head and the banner at the start of
+/// its main content (or of its body, when it has no `<main>`).
+fn mark(html: &str, row: &ReleaseRow, current: &str, up: &str) -> String {
+    let range = match &row.until {
+        Some(until) => format!("from {} to {}", row.from, until),
+        None => format!("since {}: the current version", row.from),
+    };
+    let banner = format!(
+        "<div class=\"version-banner\" role=\"note\"><p><strong>This is version {} of this guidance, in force {}.</strong> <a href=\"{}\">See the current version of this page</a> or <a href=\"{}in-force.html\">the guidance in force on another date</a>.</p></div>",
+        escape(&row.version),
+        escape(&range),
+        escape(current),
+        up
+    );
+    let mut html = html.to_string();
+    if let Some(at) = html.find("<head>") {
+        html.insert_str(
+            at + "<head>".len(),
+            "\n<meta name=\"robots\" content=\"noindex\">",
+        );
+    }
+    let opening = html
+        .find("<main")
+        .or_else(|| html.find("<body"))
+        .and_then(|at| html[at..].find('>').map(|end| at + end + 1));
+    if let Some(at) = opening {
+        html.insert_str(at, &format!("\n{banner}"));
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release(version: &str, date: &str, text: &str) -> ReleaseText {
+        let mut pages = BTreeMap::new();
+        pages.insert("a".to_string(), ("a.html".to_string(), text.to_string()));
+        pages.insert("b".to_string(), ("b.html".to_string(), "same".to_string()));
+        ReleaseText {
+            version: version.into(),
+            date: date.parse().unwrap(),
+            note: format!("Note {version}"),
+            pages,
+        }
+    }
+
+    #[test]
+    fn a_page_lists_the_releases_that_changed_it_and_dates_find_their_version() {
+        let history = History::new(&[
+            release("1", "2026-01-05", "one"),
+            release("2", "2026-03-02", "two"),
+            release("3", "2026-06-01", "two"),
+        ]);
+        let versions: Vec<&str> = history.pages["a"]
+            .iter()
+            .map(|v| v.version.as_str())
+            .collect();
+        assert_eq!(versions, ["2", "1"], "newest first; 3 did not change it");
+        assert_eq!(history.pages["b"].len(), 1);
+        assert_eq!(history.pages["a"][0].href, "versions/2/a.html");
+        let on = |d: &str| {
+            history
+                .in_force_on(d.parse().unwrap())
+                .map(|r| r.version.as_str())
+        };
+        assert_eq!(on("2026-01-04"), None);
+        assert_eq!(on("2026-01-05"), Some("1"));
+        assert_eq!(on("2026-03-01"), Some("1"));
+        assert_eq!(on("2026-03-02"), Some("2"));
+        assert_eq!(on("2030-01-01"), Some("3"));
+        assert_eq!(history.releases[0].until_iso.as_deref(), Some("2026-03-02"));
+        assert_eq!(history.releases[2].until, None);
+        assert_eq!(
+            history.pages["a"][1].comparison, None,
+            "the first had no before"
+        );
+        assert_eq!(
+            history.pages["a"][0].comparison.as_deref(),
+            Some("<p><del><span class=\"visually-hidden\">removed: </span>one</del><ins><span class=\"visually-hidden\">added: </span>two</ins></p>\n")
+        );
+    }
+
+    #[test]
+    fn a_comparison_shows_only_the_paragraphs_that_changed_word_by_word() {
+        let before = "Title\n## Heading {#h}\n\nKeep this.\n\nThe panel meets monthly.\n";
+        let after = "Title\n## Heading {#h}\n\nKeep this.\n\nThe panel meets weekly & online.\n";
+        let html = comparison(before, after);
+        assert_eq!(
+            html,
+            "<p>The panel meets <del><span class=\"visually-hidden\">removed: </span>monthly.</del><ins><span class=\"visually-hidden\">added: </span>weekly &amp; online.</ins></p>\n"
+        );
+    }
+
+    #[test]
+    fn an_archived_page_says_when_it_was_in_force_and_is_not_indexed() {
+        let history = History::new(&[release("1", "2026-01-05", "one")]);
+        let page = OutputFile {
+            path: "a.html".into(),
+            content: Content::Bytes(b"<html><head><title>A</title></head><body><main id=\"main\">Text</main></body></html>".to_vec()),
+        };
+        let sitemap = OutputFile {
+            path: "sitemap.xml".into(),
+            content: Content::Bytes(Vec::new()),
+        };
+        let current: HashSet<String> = ["a.html".to_string()].into();
+        let files = archived(vec![page, sitemap], &history.releases[0], &current).unwrap();
+        assert_eq!(files.len(), 1, "no sitemap");
+        assert_eq!(files[0].path, "versions/1/a.html");
+        let html = String::from_utf8(files[0].content.bytes().unwrap().into_owned()).unwrap();
+        assert!(html.contains("<head>\n<meta name=\"robots\" content=\"noindex\">"));
+        assert!(html.contains("<main id=\"main\">\n<div class=\"version-banner\""));
+        assert!(
+            html.contains("in force since 5 January 2026: the current version"),
+            "{html}"
+        );
+        assert!(html.contains("href=\"../../a.html\""));
+    }
+}
