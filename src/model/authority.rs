@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::model::page::{Change, Page};
-use crate::support::diagnostic::{Diagnostic, SourceFile};
+use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::text::frontmatter;
 use crate::text::markdown;
 
@@ -875,6 +875,27 @@ pub struct Authority {
 }
 
 impl Authority {
+    /// The authority's colour (`theme: colour:`), if it has one Handbook
+    /// can use: `#` and six hexadecimal digits. One it cannot use is
+    /// reported at its line and left out.
+    pub fn colour(&self, diagnostics: &Diagnostics) -> Option<&str> {
+        let colour = self.config.theme.colour.as_deref()?;
+        let hex = colour.strip_prefix('#').unwrap_or("");
+        if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Some(colour);
+        }
+        let at = self.setting_span("theme");
+        diagnostics.push(
+            Diagnostic::error(
+                "bad-colour",
+                format!("`{colour}` is not a colour Handbook can use"),
+            )
+            .at(&self.config_file, at.0, at.1)
+            .hint("write the colour as `#` and six hexadecimal digits, such as `#1d5c3a`"),
+        );
+        None
+    }
+
     /// The byte range of a top-level setting in `authority.yaml`.
     pub fn setting_span(&self, key: &str) -> (usize, usize) {
         find_key(&self.config_file, (0, self.config_file.text.len()), key)

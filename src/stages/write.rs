@@ -1,4 +1,4 @@
-//! Stage 5, write: put rendered files on disk, all or nothing.
+//! Stage 6, write: put rendered files on disk, all or nothing.
 //!
 //! Everything is written into a new temporary folder beside the output
 //! folder (a [`Staging`], which a build fills file by file as they are

@@ -1,4 +1,4 @@
-//! What an edition shows besides its pages, worked out from the linked
+//! Stage 4, analyses: what an edition shows besides its pages, worked out from the linked
 //! edition: its glossary, how it differs from the model, what the editors
 //! added to In Control's text, and when each page is due for review.
 //!

@@ -1,11 +1,12 @@
-//! Stage 4, render: a linked edition becomes HTML and other files.
+//! Stage 5, render: a linked edition becomes HTML and other files.
 //!
 //! A [`Renderer`] is made once per edition. It knows every output the
 //! edition has ([`Renderer::outputs`]): each content page, the print view,
 //! the site pages (`url::SITE_PAGES`), the Atom feed, the sitemap, the
 //! authority's colours and the static files. For each it gathers the values
-//! the output is made from ([`Renderer::prepare`]), which give the output's
-//! [key](Renderer::key), and makes its bytes ([`Renderer::make`]).
+//! the output is made from ([`Renderer::prepare`], in `values`), works out
+//! the output's [key](Renderer::key) (in `keys`), and makes its bytes
+//! ([`Renderer::make`], filling a template in `templates`).
 //! [`make_each`] makes every output and hands each to the caller as soon
 //! as it is made (a build checks and writes it then, so an edition's pages
 //! are never all in memory at once); [`render`] collects them; a [`Cache`]
@@ -33,7 +34,7 @@ use rayon::prelude::*;
 
 use crate::model::theme::{Engine, StaticFile, StaticFiles};
 use crate::stages::link::{LinkedEdition, LinkedPage, Resolved};
-use crate::support::diagnostic::{Diagnostic, Diagnostics};
+use crate::support::diagnostic::Diagnostics;
 use crate::support::fingerprint::Fingerprint;
 use crate::support::output::{Content, OutputFile, Part};
 use crate::support::url::{file_of, Shown, SitePage, PRINT_FILE, SITE_PAGES};
@@ -45,6 +46,7 @@ mod credits;
 mod editorial;
 mod feeds;
 mod html;
+mod keys;
 #[cfg(test)]
 pub(crate) use html::{ALWAYS_CLEAN, AS_WRITTEN};
 mod marks;
@@ -52,16 +54,20 @@ mod nav;
 mod print;
 mod site;
 mod subjects;
+mod templates;
+mod values;
 mod versions;
 
 pub use cache::{Cache, Made, TextMemo};
 pub use context::long_date;
 pub use html::{both_ways, escape};
-pub use site::ChangeEntry;
+pub use site::{editions_index, ChangeEntry, Listed};
 pub use versions::{archived, release_folder, History, ReleaseRow, ReleaseText};
 
 use context::{ExampleContext, PageContext, SiteContext};
 use html::{to_html, GlossaryLink, HtmlOptions};
+use keys::{site_key_of, site_parts_key};
+use templates::{base_context, erased, json, TemplateValues};
 
 /// A fingerprint of everything an output is made from.
 pub type Key = [u8; 16];
@@ -244,7 +250,10 @@ impl<'r, 's> Renderer<'r, 's> {
             glossary_links,
             site,
             parts,
-            colour: edition_colour(linked, diagnostics),
+            colour: linked
+                .edition
+                .authority
+                .and_then(|a| a.colour(diagnostics)),
             settings_key: settings.finish(),
             site_key: site_key.map_or_else(OnceLock::new, OnceLock::from),
             a_to_z: OnceLock::new(),
@@ -373,215 +382,6 @@ impl<'r, 's> Renderer<'r, 's> {
         }
     }
 
-    /// The key of an output: a fingerprint of everything it is made from,
-    /// so that equal keys make equal bytes. It is worked out from the
-    /// inputs themselves, without gathering the output's values where that
-    /// costs much (a page's values, the print view, the A to Z), so a
-    /// [`Cache`] can tell what to make again cheaply. `None` when a text's
-    /// fingerprint is unknown (linked without a memo).
-    pub fn key(&self, output: Output) -> Option<Key> {
-        let mut f = Fingerprint::default();
-        f.text(&self.path(output));
-        match output {
-            Output::Page(i) => {
-                let p = &self.linked.pages[i];
-                f.bytes(self.site_key())
-                    .bytes(&self.parts.contents.fingerprint_for(Some(i)));
-                f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
-                self.page_inputs_key(p, &mut f);
-                f.bytes(&json(&self.page_versions(p.page.id())));
-                f.text(&self.changes_anchor_of(p).unwrap_or_default());
-            }
-            Output::Print => {
-                f.bytes(self.site_key())
-                    .bytes(&self.parts.contents.fingerprint_for(None));
-                let texts: Option<Vec<Key>> = self
-                    .linked
-                    .pages
-                    .par_iter()
-                    .map(|p| self.text_key(p, "print", &self.print_options(p)))
-                    .collect();
-                let inputs: Vec<Key> = self
-                    .linked
-                    .pages
-                    .par_iter()
-                    .map(|p| {
-                        let mut f = Fingerprint::default();
-                        self.page_inputs_key(p, &mut f);
-                        f.finish()
-                    })
-                    .collect();
-                for (text, inputs) in texts?.iter().zip(&inputs) {
-                    f.bytes(text).bytes(inputs);
-                }
-            }
-            Output::Site(page) if matches!(page.id, "a-z" | "search") => {
-                f.bytes(self.site_key())
-                    .bytes(&self.parts.contents.fingerprint_for(None))
-                    .bytes(self.outline_key());
-                // The subject index's keywords and glossary terms.
-                for p in &self.linked.pages {
-                    f.text(&p.page.meta.keywords.join("\n"));
-                }
-                for term in &self.glossary {
-                    f.text(&term.term).text(&term.anchor);
-                }
-            }
-            Output::Site(page) => {
-                f.bytes(self.site_key())
-                    .bytes(&self.parts.contents.fingerprint_for(None));
-                // The 404 page's links start with the edition's address.
-                f.text(self.linked.edition.address().unwrap_or("\0"));
-                for (name, value) in self.site_values(page) {
-                    f.text(name).bytes(&value.json());
-                }
-            }
-            Output::Feed | Output::Sitemap | Output::EditionCss | Output::Static(_) => {
-                match self.prepare(output).inputs {
-                    Inputs::Bytes(bytes) => f.bytes(&bytes),
-                    Inputs::Static(StaticFile::Path(path)) => {
-                        f.bytes(path.as_os_str().as_encoded_bytes())
-                    }
-                    Inputs::Static(StaticFile::BuiltIn(bytes)) => f.bytes(bytes),
-                    _ => return None,
-                };
-            }
-        }
-        Some(f.finish())
-    }
-
-    /// A fingerprint of everything a page's key reads besides the page's
-    /// own files: what every page shares (the site key, the settings of
-    /// HTML, the date), every page's id, place, title, sections, front
-    /// matter and backlinks (titles, breadcrumbs and "Referenced by" lists
-    /// read other pages'), the model's and the authority's settings (dates,
-    /// citations) and the releases shown. When it is the same as at the
-    /// last render, a page whose files did not change (linked from the
-    /// memo) has the key it had then: see [`Self::unchanged`].
-    pub fn edition_key(&self) -> Key {
-        *self.edition_key.get_or_init(|| self.make_edition_key())
-    }
-
-    fn make_edition_key(&self) -> Key {
-        let mut f = Fingerprint::default();
-        f.bytes(self.site_key()).bytes(&self.settings_key);
-        f.text(&self.today.to_string());
-        f.text(&format!("{:?}", self.linked.edition.model.meta));
-        if let Some(authority) = self.linked.edition.authority {
-            f.text(&format!("{:?}", authority.config));
-        }
-        f.bytes(self.outline_key());
-        for part in self.by_runs_of_pages(|f, p| {
-            f.bytes(&p.page.meta.fingerprint());
-            f.number(p.page.origin as u64);
-            f.text(p.page.parent.as_deref().unwrap_or("\0"));
-            let linking = self.linked.backlinks.get(p.page.id());
-            f.number(linking.map_or(0, |l| l.len() as u64));
-            for linking in linking.into_iter().flatten() {
-                f.text(linking);
-            }
-        }) {
-            f.bytes(&part);
-        }
-        if let Some(history) = self.history {
-            f.bytes(&json(&self.page_versions_all(history)));
-        }
-        f.finish()
-    }
-
-    /// A key of the edition's outline: every page's id and title, and its
-    /// sections' ids, titles and levels, in order (what the A to Z and the
-    /// search page list), from each page's [`LinkedPage::outline`].
-    fn outline_key(&self) -> &Key {
-        self.outline_key.get_or_init(|| {
-            let mut f = Fingerprint::default();
-            for p in &self.linked.pages {
-                f.bytes(&p.outline);
-            }
-            f.finish()
-        })
-    }
-
-    /// What `add` writes of each page, as one fingerprint for each run of
-    /// pages in order: runs are digested in parallel, and each digest
-    /// covers hundreds of pages' few short texts.
-    fn by_runs_of_pages(&self, add: impl Fn(&mut Fingerprint, &LinkedPage) + Sync) -> Vec<Key> {
-        self.linked
-            .pages
-            .par_chunks(256)
-            .map(|run| {
-                let mut f = Fingerprint::default();
-                for p in run {
-                    add(&mut f, p);
-                }
-                f.finish()
-            })
-            .collect()
-    }
-
-    /// Whether `output` is a page whose own files are as they were at the
-    /// last link (so, with an unchanged [`Self::edition_key`], its key is
-    /// too). Never the credits page, whose list reads every model page.
-    pub fn unchanged(&self, output: Output) -> bool {
-        match output {
-            Output::Page(i) => {
-                let p = &self.linked.pages[i];
-                p.unchanged && p.page.id() != context::CREDITS_ID
-            }
-            _ => false,
-        }
-    }
-
-    /// Every page's versions, in page order, for the edition key.
-    fn page_versions_all<'h>(
-        &self,
-        history: &'h History,
-    ) -> Vec<Option<&'h Vec<versions::PageVersion>>> {
-        self.linked
-            .pages
-            .iter()
-            .map(|p| history.pages.get(p.page.id()))
-            .collect()
-    }
-
-    /// Adds to `f` what a page's values are made from besides its text and
-    /// what every page shares (titles, the steps, the edition's settings,
-    /// which the site key holds): its front matter and origin, its place in
-    /// the tree, the pages that link to it, and its examples' settings.
-    fn page_inputs_key(&self, p: &LinkedPage, f: &mut Fingerprint) {
-        f.bytes(&p.page.meta.fingerprint())
-            .text(&format!("{:?}", p.page.origin));
-        if p.page.id() == context::CREDITS_ID {
-            // Its list of the editors' changes reads every model page: it
-            // is made again only when what the list shows changed.
-            f.bytes(&self.credits_key());
-        }
-        let mut parent = p.page.parent.as_deref();
-        // A parent loop is cut short, as breadcrumbs cut it.
-        for _ in 0..=21 {
-            let Some(id) = parent else { break };
-            f.text(id);
-            parent = self
-                .linked
-                .page(id)
-                .and_then(|pp| pp.page.parent.as_deref());
-        }
-        for linking in self.linked.backlinks.get(p.page.id()).into_iter().flatten() {
-            f.text(linking);
-        }
-        for ex in &p.page.examples {
-            f.text(&format!(
-                "{:?}{:?}{:?}",
-                ex.attach, ex.source, ex.governance
-            ));
-            f.text(
-                self.citation(ex.source.as_deref())
-                    .as_deref()
-                    .unwrap_or("\0"),
-            );
-        }
-    }
-
     /// Makes a prepared output; `None` when a template failed (reported).
     pub fn make(&self, prepared: Prepared) -> Option<Content> {
         match prepared.inputs {
@@ -642,39 +442,6 @@ impl<'r, 's> Renderer<'r, 's> {
         }
     }
 
-    /// The credits page's list's key, each page's part of it kept between
-    /// renders (with a memo) while neither the page's linked text, its model
-    /// file nor the edition key changed.
-    fn credits_key(&self) -> Key {
-        credits::editorial_key(self.linked, &|p, source| {
-            let make = || credits::page_part(self.linked, p, source, &self.found_in(source));
-            let (Some(memo), Some(text)) = (self.memo, p.fingerprint) else {
-                return make();
-            };
-            let inputs = [self.edition_key(), text, source.file.fingerprint()];
-            memo.credit_part(p.page.id(), inputs, make)
-        })
-    }
-
-    /// The editorial changes marked in a model page, found once for each
-    /// text of it when there is a memo.
-    fn found_in(
-        &self,
-        source: &crate::model::page::Page,
-    ) -> Arc<Vec<crate::stages::analyses::editorial_marks::Found>> {
-        let find = || crate::stages::analyses::editorial_marks::in_text(source.body());
-        match self.memo {
-            // The body's start is found from the text, so the file's
-            // fingerprint stands for both.
-            Some(memo) => memo.editorial(source.file.fingerprint(), find),
-            None => Arc::new(find()),
-        }
-    }
-
-    fn site_key(&self) -> &Key {
-        self.site_key.get_or_init(|| site_key_of(&self.site))
-    }
-
     /// The anchor on "What's changed" of the day page `p` was last updated,
     /// if that day has entries there (every date a page's "Last updated"
     /// can give comes from an entry: its own, the council's text on it or
@@ -717,78 +484,6 @@ impl<'r, 's> Renderer<'r, 's> {
         self.options(p.page.id(), Some(p.page.id()))
     }
 
-    fn page_inputs(&self, i: usize) -> Inputs<'_> {
-        let p = &self.linked.pages[i];
-        let examples = self.examples_of(p, false);
-        let editorial = if p.page.id() == context::CREDITS_ID {
-            credits::editorial_changes(self.linked, &|s| self.found_in(s))
-        } else {
-            Vec::new()
-        };
-        let mut context = context::page(
-            self.linked,
-            &self.site,
-            p,
-            examples,
-            editorial,
-            self.today,
-            &self.language.strings,
-        );
-        context.changes_anchor = self.changes_anchor_of(p);
-        context.release =
-            self.history
-                .and_then(|h| h.releases.last())
-                .map(|r| context::ReleaseInForce {
-                    version: r.version.clone(),
-                    from: r.from.clone(),
-                });
-        let home = self.language.strings.get("home");
-        for crumb in &mut context.breadcrumbs {
-            if crumb.href == "index.html" {
-                crumb.title = home.to_string();
-                crumb.lang = None;
-            }
-        }
-        let template = if p.page.id() == self.linked.edition.home {
-            "home.html"
-        } else {
-            "page.html"
-        };
-        Inputs::Page {
-            context: Box::new(context),
-            template,
-        }
-    }
-
-    /// The fingerprint of one text's HTML: the text itself (fingerprinted
-    /// by the link stage), where its links go and the titles they show, and
-    /// the edition's settings for HTML. `None` when the text's own
-    /// fingerprint is unknown.
-    fn text_key(&self, p: &LinkedPage, part: &str, options: &HtmlOptions) -> Option<Key> {
-        let mut f = Fingerprint::default();
-        f.bytes(&self.settings_key).bytes(&p.fingerprint?);
-        f.text(part).text(options.page_id);
-        f.text(options.print_page.unwrap_or("\0"));
-        f.number(options.glossary.len() as u64);
-        let mut links: Vec<(&String, &Resolved)> = p.links.iter().collect();
-        links.sort_by(|a, b| a.0.cmp(b.0));
-        for (dest, resolved) in links {
-            f.text(dest);
-            let Resolved::Page { page, section } = resolved else {
-                f.text("\0removed");
-                continue;
-            };
-            f.text(page).text(section.as_deref().unwrap_or("\0"));
-            if let Some(title) = self.linked.title_of(page, None) {
-                f.text(title);
-                if let Some(s) = section {
-                    f.text(self.linked.title_of(page, Some(s)).unwrap_or("\0"));
-                }
-            }
-        }
-        Some(f.finish())
-    }
-
     /// A text's HTML: remembered by its key when there is a memo.
     fn text_html(
         &self,
@@ -804,77 +499,6 @@ impl<'r, 's> Renderer<'r, 's> {
             (Some(memo), Some(key)) => memo.get_or_make(key, make),
             _ => Arc::new(make()),
         }
-    }
-
-    /// The local examples a page shows, on the page itself or, when `print`
-    /// is set, in the print view (ids and links made for it).
-    fn examples_of(&self, p: &LinkedPage, print: bool) -> Vec<ExampleContext> {
-        let options = HtmlOptions {
-            glossary: &[],
-            ..self.options(p.page.id(), print.then(|| p.page.id()))
-        };
-        let part = if print { "print example" } else { "example" };
-        p.page
-            .examples
-            .iter()
-            .zip(p.examples.iter().zip(p.example_settings.iter()))
-            .enumerate()
-            .map(|(i, (ex, (text, settings)))| {
-                let id = if print {
-                    format!("{}--{}", p.page.id(), ex.id)
-                } else {
-                    ex.id.clone()
-                };
-                let html = self
-                    .text_html(p, &format!("{part} {i}"), &options, &|| {
-                        let options = HtmlOptions {
-                            footnote_scope: Some(&ex.id),
-                            ..options
-                        };
-                        to_html(text, None, &p.links, &options)
-                    })
-                    .as_ref()
-                    .clone();
-                self.example_context(ex, id, settings, html)
-            })
-            .collect()
-    }
-
-    /// An example as templates see it, with its id, title and summary as
-    /// shown, and its HTML.
-    fn example_context(
-        &self,
-        ex: &crate::model::authority::Example,
-        id: String,
-        settings: &crate::stages::link::ExampleSettings,
-        html: String,
-    ) -> ExampleContext {
-        ExampleContext {
-            id,
-            title: settings.title.clone(),
-            html,
-            summary: settings.summary.clone(),
-            origin: ex.origin,
-            citation: self.citation(ex.source.as_deref()),
-            source_detail: ex.source_detail.clone(),
-            lang: self.linked.edition.foreign(&ex.file),
-            pages: ex
-                .attach
-                .iter()
-                .filter_map(|a| context::link_item(self.linked, a))
-                .collect(),
-        }
-    }
-
-    fn citation(&self, source: Option<&str>) -> Option<String> {
-        let source = source?;
-        let authority = self.linked.edition.authority?;
-        authority
-            .config
-            .sources
-            .iter()
-            .find(|s| s.id == source)
-            .map(|s| s.citation.clone())
     }
 
     /// The print view: every page in reading order, ids prefixed by page.
@@ -926,187 +550,6 @@ impl<'r, 's> Renderer<'r, 's> {
         self.render_template(PRINT_FILE, None, &[("pages", &full)])
     }
 
-    /// The values a site page's template sees, by name.
-    fn site_values(&self, page: &SitePage) -> TemplateValues<'_> {
-        let az = || -> Box<dyn erased::Value + '_> {
-            Box::new(self.a_to_z.get_or_init(|| {
-                subjects::a_to_z(
-                    self.linked,
-                    &self.glossary,
-                    self.language.strings.get("nav_glossary"),
-                )
-            }))
-        };
-        match page.id {
-            "glossary" => vec![(
-                "terms",
-                Box::new(site::glossary(self.linked, &self.glossary)),
-            )],
-            "a-z" | "search" => vec![("letters", az())],
-            "changes" => vec![("changes", Box::new(self.changes()))],
-            "in-force" => vec![(
-                "releases",
-                Box::new(self.history.map(|h| h.releases.clone()).unwrap_or_default()),
-            )],
-            "examples" => vec![("examples", Box::new(self.examples_index()))],
-            "translation" => vec![("translation", Box::new(self.translation_status()))],
-            "differences" => {
-                let d = site::differences(self.linked, &self.terms);
-                let options = HtmlOptions {
-                    glossary: &[],
-                    terms: &[],
-                    ..self.options("", None)
-                };
-                let entries = comparison::entries(self.linked, d.differences, &options);
-                vec![
-                    ("differences", Box::new(entries)),
-                    ("removed", Box::new(d.removed)),
-                    ("terms", Box::new(d.terms)),
-                    ("local_pages", Box::new(d.local_pages)),
-                ]
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// The translation status page's values: each page of the edition with
-    /// its state in the edition's other language, and how many are in each.
-    fn translation_status(&self) -> serde_json::Value {
-        let mut counts = [0usize; 3];
-        let rows: Vec<serde_json::Value> = self
-            .linked
-            .pages
-            .iter()
-            .map(|p| {
-                let id = p.page.id();
-                let state = self
-                    .language
-                    .states
-                    .iter()
-                    .find(|(s, _)| s == id)
-                    .map_or("missing", |(_, state)| *state);
-                let n = match state {
-                    "translated" => 0,
-                    "out-of-date" => 1,
-                    _ => 2,
-                };
-                counts[n] += 1;
-                let home = id == self.linked.edition.home;
-                serde_json::json!({
-                    "title": if home { self.language.strings.get("home") } else { p.title.as_str() },
-                    "href": crate::support::url::file_of(&self.linked.edition.home, id),
-                    "lang": (!home).then(|| self.linked.edition.foreign(&p.page.file)).flatten(),
-                    "state": state,
-                })
-            })
-            .collect();
-        serde_json::json!({
-            "rows": rows,
-            "translated": counts[0],
-            "stale": counts[1],
-            "missing": counts[2],
-        })
-    }
-
-    /// Every example of the edition, as the examples index shows it.
-    fn examples_index(&self) -> Vec<ExampleContext> {
-        let shown_on = site::first_showings(self.linked);
-        let options = self.options("", None);
-        self.linked
-            .edition
-            .examples
-            .iter()
-            .map(|ex| {
-                let html = shown_on.get(ex.id.as_str()).map(|&(i, at)| {
-                    let p = &self.linked.pages[i];
-                    let make = || {
-                        let options = HtmlOptions {
-                            footnote_scope: Some(&ex.id),
-                            ..options
-                        };
-                        to_html(&p.examples[at], None, &p.links, &options)
-                    };
-                    self.text_html(p, &format!("examples page {at}"), &options, &make)
-                        .as_ref()
-                        .clone()
-                });
-                let settings = self
-                    .linked
-                    .example_settings(&ex.id)
-                    .cloned()
-                    .unwrap_or_else(|| crate::stages::link::ExampleSettings {
-                        title: ex.title.clone(),
-                        summary: ex.summary.clone(),
-                    });
-                self.example_context(ex, ex.id.clone(), &settings, html.unwrap_or_default())
-            })
-            .collect()
-    }
-
-    /// Renders a template with the edition's values and `extra`; `current`
-    /// is the index of the page being rendered, for the contents list.
-    fn render_template(
-        &self,
-        template: &str,
-        current: Option<usize>,
-        extra: &[(&'static str, &dyn erased::Value)],
-    ) -> Option<Content> {
-        // Cloning shares the site values (tera values are reference-counted).
-        let mut context = self.parts.base.clone();
-        // The contents list goes in as a stand-in, replaced afterwards by the
-        // list's shared parts: it is neither copied through the template
-        // engine nor held once per page.
-        context.insert("nav_html", NAV_STAND_IN);
-        // Published versions are kept in the default language alone, so
-        // their page has no switch to another language.
-        let only_here = SITE_PAGES
-            .iter()
-            .any(|p| p.shown == Shown::WithHistory && p.file() == template);
-        if !self.language.others.is_empty() && !only_here {
-            // The language switch leads to the same file in each other language.
-            let here = match current {
-                Some(i) => self.path(Output::Page(i)),
-                None => template.to_string(),
-            };
-            let others: Vec<serde_json::Value> = self
-                .language
-                .others
-                .iter()
-                .map(|(l, prefix)| {
-                    serde_json::json!({ "code": l.code(), "html": l.html(), "name": l.own_name(), "href": format!("{prefix}{here}") })
-                })
-                .collect();
-            context.insert("languages", &others);
-        }
-        for (k, v) in extra {
-            v.insert_into(&mut context, k);
-        }
-        let rendered = |context: &tera::Context| match self.engine.render(template, context) {
-            Ok(html) => Some(html),
-            Err(d) => {
-                self.diagnostics.push(d);
-                None
-            }
-        };
-        let html = rendered(&context)?;
-        let mut found = html.match_indices(NAV_STAND_IN).map(|(at, _)| at);
-        match (found.next(), found.next()) {
-            (Some(at), None) => {
-                let mut parts = vec![Part::new(html.as_bytes()[..at].to_vec())];
-                parts.extend(self.parts.contents.pieces_for(current));
-                parts.push(Part::new(
-                    html.as_bytes()[at + NAV_STAND_IN.len()..].to_vec(),
-                ));
-                Some(Content::Parts(parts))
-            }
-            (None, _) if !html.contains('\u{1}') => Some(Content::Bytes(html.into_bytes())),
-            // The template does more than print the list: give it the list itself.
-            _ => {
-                context.insert("nav_html", &self.parts.contents.html_for(current));
-                rendered(&context).map(|html| Content::Bytes(html.into_bytes()))
-            }
-        }
-    }
 }
 
 /// Makes every output of `linked` with a new [`Renderer`] in English (see
@@ -1147,104 +590,6 @@ pub fn make_each<T: Send>(renderer: &Renderer, each: impl Fn(OutputFile) -> T + 
         .collect()
 }
 
-/// The authority's colour, if it has one Handbook can use; one it cannot
-/// use is reported.
-fn edition_colour<'r>(linked: &LinkedEdition<'r>, diagnostics: &Diagnostics) -> Option<&'r str> {
-    let authority = linked.edition.authority?;
-    let colour = authority.config.theme.colour.as_deref()?;
-    let hex = colour.strip_prefix('#').unwrap_or("");
-    if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Some(colour);
-    }
-    let at = authority.setting_span("theme");
-    diagnostics.push(
-        Diagnostic::error(
-            "bad-colour",
-            format!("`{colour}` is not a colour Handbook can use"),
-        )
-        .at(&authority.config_file, at.0, at.1)
-        .hint("write the colour as `#` and six hexadecimal digits, such as `#1d5c3a`"),
-    );
-    None
-}
-
-/// One edition in the list of editions written above several.
-#[derive(Debug, Clone, Copy)]
-pub struct Listed<'a> {
-    /// `model` or the authority's slug.
-    pub slug: &'a str,
-    /// The edition's name.
-    pub name: &'a str,
-    /// Whether the authority is made up (`demonstration: true`).
-    pub demonstration: bool,
-    /// Its languages besides the default, each at `<slug>/<code>/`.
-    pub other_languages: &'a [crate::model::language::Lang],
-}
-
-/// The list of editions written at the top of a multi-edition output, each
-/// marked when it is a fictional demonstration; `None` if its template
-/// failed (reported).
-pub fn editions_index(
-    editions: &[Listed],
-    engine: &Engine,
-    diagnostics: &Diagnostics,
-) -> Option<Vec<u8>> {
-    let list: Vec<site::EditionLink> = editions
-        .iter()
-        .map(|e| site::EditionLink {
-            slug: e.slug,
-            name: e.name,
-            href: format!("{}/index.html", e.slug),
-            demonstration: e.demonstration,
-            languages: e
-                .other_languages
-                .iter()
-                .map(|l| site::LanguageLink {
-                    code: l.code(),
-                    html: l.html(),
-                    name: l.own_name(),
-                    href: format!("{}/{}/index.html", e.slug, l.code()),
-                })
-                .collect(),
-        })
-        .collect();
-    let mut context = tera::Context::new();
-    context.insert("editions", &list);
-    context.insert("model_slug", crate::support::url::MODEL_SLUG);
-    engine
-        .render("editions.html", &context)
-        .map_err(|d| diagnostics.push(d))
-        .ok()
-        .map(String::into_bytes)
-}
-
-/// The key of the values every page shares.
-fn site_key_of(site: &SiteContext) -> Key {
-    let mut f = Fingerprint::default();
-    f.bytes(&json(site));
-    f.finish()
-}
-
-/// The key of an edition's [`SiteParts`]: the key of its site values
-/// (`site_key`), each page's parent (the contents list's tree) and its
-/// language (the theme's words, the other languages and their notices).
-fn site_parts_key(site_key: &Key, parents: &[Option<usize>], language: &Language) -> Key {
-    let mut f = Fingerprint::default();
-    f.bytes(site_key);
-    for parent in parents {
-        f.number(parent.map_or(u64::MAX, |p| p as u64));
-    }
-    f.text(&format!("{:?}", language.strings.lang));
-    for (key, word) in language.strings.words() {
-        f.text(key).text(word);
-    }
-    f.text(&format!(
-        "{:?}{:?}{:?}",
-        language.others, language.notices, language.states
-    ));
-    f.finish()
-}
-
 /// The contents list of an edition's pages, in the words of `strings`.
 fn contents_of(
     items: &[context::NavItem],
@@ -1268,66 +613,4 @@ fn contents_of(
             .collect(),
         strings.get("nav_whole_folder"),
     )
-}
-
-/// The values every template of an edition sees: `site`, the theme's
-/// words `t`, the pages' language `lang`, the links to the same page in
-/// the edition's other languages `languages` (each with the path to add
-/// before the page's file) and the notices of demonstration translations.
-fn base_context(site: &context::SiteContext, language: &Language) -> tera::Context {
-    let mut base = tera::Context::new();
-    base.insert("site", site);
-    base.insert_value("t", crate::model::theme::strings_value(&language.strings));
-    let lang = language.strings.lang;
-    base.insert(
-        "lang",
-        &serde_json::json!({ "code": lang.code(), "html": lang.html() }),
-    );
-    // Filled in for each output (see `render_template`).
-    base.insert("languages", &Vec::<String>::new());
-    // Filled in for content pages (see `Renderer::make`).
-    base.insert("is_home", &false);
-    base.insert("urgent", &None::<context::UrgentContext>);
-    let notices: Vec<serde_json::Value> = language
-        .notices
-        .iter()
-        .map(|(l, text)| serde_json::json!({ "html": l.html(), "text": text }))
-        .collect();
-    base.insert("translation_notices", &notices);
-    // Words that only the default language's files give (owners, notes of
-    // changes, contacts) are marked as that language on other languages' pages.
-    let source_lang = (!language.others.is_empty() && lang != crate::model::language::Lang::En)
-        .then(|| crate::model::language::Lang::En.code());
-    base.insert("source_lang", &source_lang);
-    base
-}
-
-/// What stands in a page's template for its contents list (see `nav_html`).
-const NAV_STAND_IN: &str = "\u{1}hb&nav\u{1}";
-
-fn json(value: &impl serde::Serialize) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
-}
-
-/// Values a site page's template sees, by name.
-type TemplateValues<'a> = Vec<(&'static str, Box<dyn erased::Value + 'a>)>;
-
-/// Serialisable values of different types in one list.
-mod erased {
-    /// A value that can put itself into a template context.
-    pub trait Value: Sync + Send {
-        fn insert_into(&self, context: &mut tera::Context, key: &'static str);
-        /// The value as JSON, for fingerprints.
-        fn json(&self) -> Vec<u8>;
-    }
-
-    impl<T: serde::Serialize + Sync + Send> Value for T {
-        fn insert_into(&self, context: &mut tera::Context, key: &'static str) {
-            context.insert(key, self);
-        }
-
-        fn json(&self) -> Vec<u8> {
-            super::json(self)
-        }
-    }
 }

@@ -320,3 +320,53 @@ pub(super) struct LanguageLink {
     pub name: &'static str,
     pub href: String,
 }
+
+/// One edition in the list of editions written above several.
+#[derive(Debug, Clone, Copy)]
+pub struct Listed<'a> {
+    /// `model` or the authority's slug.
+    pub slug: &'a str,
+    /// The edition's name.
+    pub name: &'a str,
+    /// Whether the authority is made up (`demonstration: true`).
+    pub demonstration: bool,
+    /// Its languages besides the default, each at `<slug>/<code>/`.
+    pub other_languages: &'a [crate::model::language::Lang],
+}
+
+/// The list of editions written at the top of a multi-edition output, each
+/// marked when it is a fictional demonstration; `None` if its template
+/// failed (reported).
+pub fn editions_index(
+    editions: &[Listed],
+    engine: &crate::model::theme::Engine,
+    diagnostics: &crate::support::diagnostic::Diagnostics,
+) -> Option<Vec<u8>> {
+    let list: Vec<EditionLink> = editions
+        .iter()
+        .map(|e| EditionLink {
+            slug: e.slug,
+            name: e.name,
+            href: format!("{}/index.html", e.slug),
+            demonstration: e.demonstration,
+            languages: e
+                .other_languages
+                .iter()
+                .map(|l| LanguageLink {
+                    code: l.code(),
+                    html: l.html(),
+                    name: l.own_name(),
+                    href: format!("{}/{}/index.html", e.slug, l.code()),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("editions", &list);
+    context.insert("model_slug", crate::support::url::MODEL_SLUG);
+    engine
+        .render("editions.html", &context)
+        .map_err(|d| diagnostics.push(d))
+        .ok()
+        .map(String::into_bytes)
+}

@@ -1,0 +1,311 @@
+//! The keys of an edition's outputs: a fingerprint of everything each
+//! output is made from, so the preview's [`Cache`](super::Cache) makes
+//! again only what changed and equal keys make equal bytes.
+//!
+//! Worked out from the inputs themselves, without gathering an output's
+//! values where that costs much (a page's values, the print view, the A to
+//! Z). Makes no output and reads no file.
+
+use rayon::prelude::*;
+
+use super::*;
+
+impl<'r, 's> Renderer<'r, 's> {
+    /// The key of an output: a fingerprint of everything it is made from,
+    /// so that equal keys make equal bytes. It is worked out from the
+    /// inputs themselves, without gathering the output's values where that
+    /// costs much (a page's values, the print view, the A to Z), so a
+    /// [`Cache`] can tell what to make again cheaply. `None` when a text's
+    /// fingerprint is unknown (linked without a memo).
+    pub fn key(&self, output: Output) -> Option<Key> {
+        let mut f = Fingerprint::default();
+        f.text(&self.path(output));
+        match output {
+            Output::Page(i) => {
+                let p = &self.linked.pages[i];
+                f.bytes(self.site_key())
+                    .bytes(&self.parts.contents.fingerprint_for(Some(i)));
+                f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
+                self.page_inputs_key(p, &mut f);
+                f.bytes(&json(&self.page_versions(p.page.id())));
+                f.text(&self.changes_anchor_of(p).unwrap_or_default());
+            }
+            Output::Print => {
+                f.bytes(self.site_key())
+                    .bytes(&self.parts.contents.fingerprint_for(None));
+                let texts: Option<Vec<Key>> = self
+                    .linked
+                    .pages
+                    .par_iter()
+                    .map(|p| self.text_key(p, "print", &self.print_options(p)))
+                    .collect();
+                let inputs: Vec<Key> = self
+                    .linked
+                    .pages
+                    .par_iter()
+                    .map(|p| {
+                        let mut f = Fingerprint::default();
+                        self.page_inputs_key(p, &mut f);
+                        f.finish()
+                    })
+                    .collect();
+                for (text, inputs) in texts?.iter().zip(&inputs) {
+                    f.bytes(text).bytes(inputs);
+                }
+            }
+            Output::Site(page) if matches!(page.id, "a-z" | "search") => {
+                f.bytes(self.site_key())
+                    .bytes(&self.parts.contents.fingerprint_for(None))
+                    .bytes(self.outline_key());
+                // The subject index's keywords and glossary terms.
+                for p in &self.linked.pages {
+                    f.text(&p.page.meta.keywords.join("\n"));
+                }
+                for term in &self.glossary {
+                    f.text(&term.term).text(&term.anchor);
+                }
+            }
+            Output::Site(page) => {
+                f.bytes(self.site_key())
+                    .bytes(&self.parts.contents.fingerprint_for(None));
+                // The 404 page's links start with the edition's address.
+                f.text(self.linked.edition.address().unwrap_or("\0"));
+                for (name, value) in self.site_values(page) {
+                    f.text(name).bytes(&value.json());
+                }
+            }
+            Output::Feed | Output::Sitemap | Output::EditionCss | Output::Static(_) => {
+                match self.prepare(output).inputs {
+                    Inputs::Bytes(bytes) => f.bytes(&bytes),
+                    Inputs::Static(StaticFile::Path(path)) => {
+                        f.bytes(path.as_os_str().as_encoded_bytes())
+                    }
+                    Inputs::Static(StaticFile::BuiltIn(bytes)) => f.bytes(bytes),
+                    _ => return None,
+                };
+            }
+        }
+        Some(f.finish())
+    }
+
+    /// A fingerprint of everything a page's key reads besides the page's
+    /// own files: what every page shares (the site key, the settings of
+    /// HTML, the date), every page's id, place, title, sections, front
+    /// matter and backlinks (titles, breadcrumbs and "Referenced by" lists
+    /// read other pages'), the model's and the authority's settings (dates,
+    /// citations) and the releases shown. When it is the same as at the
+    /// last render, a page whose files did not change (linked from the
+    /// memo) has the key it had then: see [`Self::unchanged`].
+    pub fn edition_key(&self) -> Key {
+        *self.edition_key.get_or_init(|| self.make_edition_key())
+    }
+
+    pub(super) fn make_edition_key(&self) -> Key {
+        let mut f = Fingerprint::default();
+        f.bytes(self.site_key()).bytes(&self.settings_key);
+        f.text(&self.today.to_string());
+        f.text(&format!("{:?}", self.linked.edition.model.meta));
+        if let Some(authority) = self.linked.edition.authority {
+            f.text(&format!("{:?}", authority.config));
+        }
+        f.bytes(self.outline_key());
+        for part in self.by_runs_of_pages(|f, p| {
+            f.bytes(&p.page.meta.fingerprint());
+            f.number(p.page.origin as u64);
+            f.text(p.page.parent.as_deref().unwrap_or("\0"));
+            let linking = self.linked.backlinks.get(p.page.id());
+            f.number(linking.map_or(0, |l| l.len() as u64));
+            for linking in linking.into_iter().flatten() {
+                f.text(linking);
+            }
+        }) {
+            f.bytes(&part);
+        }
+        if let Some(history) = self.history {
+            f.bytes(&json(&self.page_versions_all(history)));
+        }
+        f.finish()
+    }
+
+    /// A key of the edition's outline: every page's id and title, and its
+    /// sections' ids, titles and levels, in order (what the A to Z and the
+    /// search page list), from each page's [`LinkedPage::outline`].
+    pub(super) fn outline_key(&self) -> &Key {
+        self.outline_key.get_or_init(|| {
+            let mut f = Fingerprint::default();
+            for p in &self.linked.pages {
+                f.bytes(&p.outline);
+            }
+            f.finish()
+        })
+    }
+
+    /// What `add` writes of each page, as one fingerprint for each run of
+    /// pages in order: runs are digested in parallel, and each digest
+    /// covers hundreds of pages' few short texts.
+    pub(super) fn by_runs_of_pages(&self, add: impl Fn(&mut Fingerprint, &LinkedPage) + Sync) -> Vec<Key> {
+        self.linked
+            .pages
+            .par_chunks(256)
+            .map(|run| {
+                let mut f = Fingerprint::default();
+                for p in run {
+                    add(&mut f, p);
+                }
+                f.finish()
+            })
+            .collect()
+    }
+
+    /// Whether `output` is a page whose own files are as they were at the
+    /// last link (so, with an unchanged [`Self::edition_key`], its key is
+    /// too). Never the credits page, whose list reads every model page.
+    pub fn unchanged(&self, output: Output) -> bool {
+        match output {
+            Output::Page(i) => {
+                let p = &self.linked.pages[i];
+                p.unchanged && p.page.id() != context::CREDITS_ID
+            }
+            _ => false,
+        }
+    }
+
+    /// Every page's versions, in page order, for the edition key.
+    pub(super) fn page_versions_all<'h>(
+        &self,
+        history: &'h History,
+    ) -> Vec<Option<&'h Vec<versions::PageVersion>>> {
+        self.linked
+            .pages
+            .iter()
+            .map(|p| history.pages.get(p.page.id()))
+            .collect()
+    }
+
+    /// Adds to `f` what a page's values are made from besides its text and
+    /// what every page shares (titles, the steps, the edition's settings,
+    /// which the site key holds): its front matter and origin, its place in
+    /// the tree, the pages that link to it, and its examples' settings.
+    pub(super) fn page_inputs_key(&self, p: &LinkedPage, f: &mut Fingerprint) {
+        f.bytes(&p.page.meta.fingerprint())
+            .text(&format!("{:?}", p.page.origin));
+        if p.page.id() == context::CREDITS_ID {
+            // Its list of the editors' changes reads every model page: it
+            // is made again only when what the list shows changed.
+            f.bytes(&self.credits_key());
+        }
+        let mut parent = p.page.parent.as_deref();
+        // A parent loop is cut short, as breadcrumbs cut it.
+        for _ in 0..=21 {
+            let Some(id) = parent else { break };
+            f.text(id);
+            parent = self
+                .linked
+                .page(id)
+                .and_then(|pp| pp.page.parent.as_deref());
+        }
+        for linking in self.linked.backlinks.get(p.page.id()).into_iter().flatten() {
+            f.text(linking);
+        }
+        for ex in &p.page.examples {
+            f.text(&format!(
+                "{:?}{:?}{:?}",
+                ex.attach, ex.source, ex.governance
+            ));
+            f.text(
+                self.citation(ex.source.as_deref())
+                    .as_deref()
+                    .unwrap_or("\0"),
+            );
+        }
+    }
+
+    /// The credits page's list's key, each page's part of it kept between
+    /// renders (with a memo) while neither the page's linked text, its model
+    /// file nor the edition key changed.
+    pub(super) fn credits_key(&self) -> Key {
+        credits::editorial_key(self.linked, &|p, source| {
+            let make = || credits::page_part(self.linked, p, source, &self.found_in(source));
+            let (Some(memo), Some(text)) = (self.memo, p.fingerprint) else {
+                return make();
+            };
+            let inputs = [self.edition_key(), text, source.file.fingerprint()];
+            memo.credit_part(p.page.id(), inputs, make)
+        })
+    }
+
+    /// The editorial changes marked in a model page, found once for each
+    /// text of it when there is a memo.
+    pub(super) fn found_in(
+        &self,
+        source: &crate::model::page::Page,
+    ) -> Arc<Vec<crate::stages::analyses::editorial_marks::Found>> {
+        let find = || crate::stages::analyses::editorial_marks::in_text(source.body());
+        match self.memo {
+            // The body's start is found from the text, so the file's
+            // fingerprint stands for both.
+            Some(memo) => memo.editorial(source.file.fingerprint(), find),
+            None => Arc::new(find()),
+        }
+    }
+
+    pub(super) fn site_key(&self) -> &Key {
+        self.site_key.get_or_init(|| site_key_of(&self.site))
+    }
+
+    /// The fingerprint of one text's HTML: the text itself (fingerprinted
+    /// by the link stage), where its links go and the titles they show, and
+    /// the edition's settings for HTML. `None` when the text's own
+    /// fingerprint is unknown.
+    pub(super) fn text_key(&self, p: &LinkedPage, part: &str, options: &HtmlOptions) -> Option<Key> {
+        let mut f = Fingerprint::default();
+        f.bytes(&self.settings_key).bytes(&p.fingerprint?);
+        f.text(part).text(options.page_id);
+        f.text(options.print_page.unwrap_or("\0"));
+        f.number(options.glossary.len() as u64);
+        let mut links: Vec<(&String, &Resolved)> = p.links.iter().collect();
+        links.sort_by(|a, b| a.0.cmp(b.0));
+        for (dest, resolved) in links {
+            f.text(dest);
+            let Resolved::Page { page, section } = resolved else {
+                f.text("\0removed");
+                continue;
+            };
+            f.text(page).text(section.as_deref().unwrap_or("\0"));
+            if let Some(title) = self.linked.title_of(page, None) {
+                f.text(title);
+                if let Some(s) = section {
+                    f.text(self.linked.title_of(page, Some(s)).unwrap_or("\0"));
+                }
+            }
+        }
+        Some(f.finish())
+    }
+}
+
+/// The key of the values every page shares.
+pub(super) fn site_key_of(site: &SiteContext) -> Key {
+    let mut f = Fingerprint::default();
+    f.bytes(&json(site));
+    f.finish()
+}
+
+/// The key of an edition's [`SiteParts`]: the key of its site values
+/// (`site_key`), each page's parent (the contents list's tree) and its
+/// language (the theme's words, the other languages and their notices).
+pub(super) fn site_parts_key(site_key: &Key, parents: &[Option<usize>], language: &Language) -> Key {
+    let mut f = Fingerprint::default();
+    f.bytes(site_key);
+    for parent in parents {
+        f.number(parent.map_or(u64::MAX, |p| p as u64));
+    }
+    f.text(&format!("{:?}", language.strings.lang));
+    for (key, word) in language.strings.words() {
+        f.text(key).text(word);
+    }
+    f.text(&format!(
+        "{:?}{:?}{:?}",
+        language.others, language.notices, language.states
+    ));
+    f.finish()
+}
