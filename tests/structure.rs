@@ -34,16 +34,74 @@ const PLAN: &[(&str, &[&str])] = &[
     ("text", &["support"]),
     ("model", &["text", "support"]),
     ("stages/load", &["model", "text", "support"]),
-    ("stages/overlay", &["stages/load", "model", "text", "support"]),
-    ("stages/link", &["stages/overlay", "stages/load", "model", "text", "support"]),
-    ("stages/analyses", &["stages/link", "stages/overlay", "stages/load", "model", "text", "support"]),
-    ("stages/render", &["stages/analyses", "stages/link", "stages/overlay", "stages/load", "model", "text", "support"]),
+    (
+        "stages/overlay",
+        &["stages/load", "model", "text", "support"],
+    ),
+    (
+        "stages/link",
+        &["stages/overlay", "stages/load", "model", "text", "support"],
+    ),
+    (
+        "stages/analyses",
+        &[
+            "stages/link",
+            "stages/overlay",
+            "stages/load",
+            "model",
+            "text",
+            "support",
+        ],
+    ),
+    (
+        "stages/render",
+        &[
+            "stages/analyses",
+            "stages/link",
+            "stages/overlay",
+            "stages/load",
+            "model",
+            "text",
+            "support",
+        ],
+    ),
     ("stages/write", &["support"]),
     ("site", &["text", "support"]),
     ("tools", &["stages/load", "model", "text", "support"]),
-    ("pipeline", &["stages/write", "stages/render", "stages/analyses", "stages/link", "stages/overlay", "stages/load", "site", "model", "text", "support"]),
+    (
+        "pipeline",
+        &[
+            "stages/write",
+            "stages/render",
+            "stages/analyses",
+            "stages/link",
+            "stages/overlay",
+            "stages/load",
+            "site",
+            "model",
+            "text",
+            "support",
+        ],
+    ),
     ("serve", &["pipeline", "site", "support"]),
-    ("cli", &["serve", "pipeline", "tools", "site", "stages/write", "stages/render", "stages/analyses", "stages/link", "stages/overlay", "stages/load", "model", "text", "support"]),
+    (
+        "cli",
+        &[
+            "serve",
+            "pipeline",
+            "tools",
+            "site",
+            "stages/write",
+            "stages/render",
+            "stages/analyses",
+            "stages/link",
+            "stages/overlay",
+            "stages/load",
+            "model",
+            "text",
+            "support",
+        ],
+    ),
 ];
 
 /// Every `.rs` file under `src/`, sorted.
@@ -379,11 +437,15 @@ fn unplanned(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
     let mut wrong = Vec::new();
     for (room, uses) in graph {
         let Some(allowed) = planned(room) else {
-            wrong.push(format!("{room} is not in the plan (add it to ARCHITECTURE.md and PLAN)"));
+            wrong.push(format!(
+                "{room} is not in the plan (add it to ARCHITECTURE.md and PLAN)"
+            ));
             continue;
         };
         for used in uses.iter().filter(|u| !allowed.contains(&u.as_str())) {
-            wrong.push(format!("{room} imports {used}, which the plan does not allow"));
+            wrong.push(format!(
+                "{room} imports {used}, which the plan does not allow"
+            ));
         }
     }
     wrong
@@ -394,16 +456,25 @@ fn the_rooms_import_only_as_the_plan_allows() {
     let graph = import_graph();
     assert_no_cycles(&graph, "rooms of src/", ("stages/render", "stages/link"));
     assert!(
-        graph.get("cli").is_some_and(|uses| uses.contains("pipeline")),
+        graph
+            .get("cli")
+            .is_some_and(|uses| uses.contains("pipeline")),
         "the binary's imports were not read: {graph:?}"
     );
     for declaration in ["src/lib.rs", "src/stages/mod.rs"] {
         let text = std::fs::read_to_string(common::repo().join(declaration)).unwrap();
         let code = code_lines(&text).join("\n");
-        assert!(paths_after(&code, "crate::").is_empty(), "{declaration} imports");
+        assert!(
+            paths_after(&code, "crate::").is_empty(),
+            "{declaration} imports"
+        );
     }
     let wrong = unplanned(&graph);
-    assert!(wrong.is_empty(), "imports against the plan:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "imports against the plan:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -412,7 +483,10 @@ fn the_plan_runs_one_way_and_is_the_one_written_down() {
     for (at, (room, uses)) in PLAN.iter().enumerate() {
         for used in *uses {
             let before = PLAN[..at].iter().any(|(r, _)| r == used);
-            assert!(before, "the plan lets {room} import {used}, which is not below it");
+            assert!(
+                before,
+                "the plan lets {room} import {used}, which is not below it"
+            );
         }
         assert!(
             architecture.contains(&format!("`{room}/`")),
@@ -427,12 +501,20 @@ fn no_file_is_longer_than_the_limit() {
     for file in source_files() {
         let lines = std::fs::read_to_string(&file).unwrap().lines().count();
         let shown = shown(&file);
-        let limit = if shown == "src/main.rs" { MAX_MAIN_LINES } else { MAX_FILE_LINES };
+        let limit = if shown == "src/main.rs" {
+            MAX_MAIN_LINES
+        } else {
+            MAX_FILE_LINES
+        };
         if lines > limit {
             long.push(format!("{shown}: {lines} lines (at most {limit})"));
         }
     }
-    assert!(long.is_empty(), "files too long to read:\n{}", long.join("\n"));
+    assert!(
+        long.is_empty(),
+        "files too long to read:\n{}",
+        long.join("\n")
+    );
 }
 
 #[test]

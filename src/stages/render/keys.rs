@@ -143,7 +143,10 @@ impl<'r, 's> Renderer<'r, 's> {
     /// What `add` writes of each page, as one fingerprint for each run of
     /// pages in order: runs are digested in parallel, and each digest
     /// covers hundreds of pages' few short texts.
-    pub(super) fn by_runs_of_pages(&self, add: impl Fn(&mut Fingerprint, &LinkedPage) + Sync) -> Vec<Key> {
+    pub(super) fn by_runs_of_pages(
+        &self,
+        add: impl Fn(&mut Fingerprint, &LinkedPage) + Sync,
+    ) -> Vec<Key> {
         self.linked
             .pages
             .par_chunks(256)
@@ -257,7 +260,12 @@ impl<'r, 's> Renderer<'r, 's> {
     /// by the link stage), where its links go and the titles they show, and
     /// the edition's settings for HTML. `None` when the text's own
     /// fingerprint is unknown.
-    pub(super) fn text_key(&self, p: &LinkedPage, part: &str, options: &HtmlOptions) -> Option<Key> {
+    pub(super) fn text_key(
+        &self,
+        p: &LinkedPage,
+        part: &str,
+        options: &HtmlOptions,
+    ) -> Option<Key> {
         let mut f = Fingerprint::default();
         f.bytes(&self.settings_key).bytes(&p.fingerprint?);
         f.text(part).text(options.page_id);
@@ -293,7 +301,11 @@ pub(super) fn site_key_of(site: &SiteContext) -> Key {
 /// The key of an edition's [`SiteParts`]: the key of its site values
 /// (`site_key`), each page's parent (the contents list's tree) and its
 /// language (the theme's words, the other languages and their notices).
-pub(super) fn site_parts_key(site_key: &Key, parents: &[Option<usize>], language: &Language) -> Key {
+pub(super) fn site_parts_key(
+    site_key: &Key,
+    parents: &[Option<usize>],
+    language: &Language,
+) -> Key {
     let mut f = Fingerprint::default();
     f.bytes(site_key);
     for parent in parents {

@@ -250,10 +250,7 @@ impl<'r, 's> Renderer<'r, 's> {
             glossary_links,
             site,
             parts,
-            colour: linked
-                .edition
-                .authority
-                .and_then(|a| a.colour(diagnostics)),
+            colour: linked.edition.authority.and_then(|a| a.colour(diagnostics)),
             settings_key: settings.finish(),
             site_key: site_key.map_or_else(OnceLock::new, OnceLock::from),
             a_to_z: OnceLock::new(),
@@ -549,7 +546,6 @@ impl<'r, 's> Renderer<'r, 's> {
             .collect();
         self.render_template(PRINT_FILE, None, &[("pages", &full)])
     }
-
 }
 
 /// Makes every output of `linked` with a new [`Renderer`] in English (see
