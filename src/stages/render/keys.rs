@@ -12,24 +12,18 @@ use super::*;
 
 impl<'r, 's> Renderer<'r, 's> {
     /// The key of an output: a fingerprint of everything it is made from,
-    /// so that equal keys make equal bytes. It is worked out from the
-    /// inputs themselves, without gathering the output's values where that
-    /// costs much (a page's values, the print view, the A to Z), so a
-    /// [`Cache`] can tell what to make again cheaply. `None` when a text's
-    /// fingerprint is unknown (linked without a memo).
+    /// so that equal keys make equal bytes. A content page's key is made
+    /// from the very values its template is given ([`Self::page_key`]), so a
+    /// value added to a page cannot be left out of it. Other outputs' keys
+    /// are worked out from their inputs, without gathering values that cost
+    /// much (the print view's, the A to Z's), so a [`Cache`] can tell what
+    /// to make again cheaply. `None` when a text's fingerprint is unknown
+    /// (linked without a memo).
     pub fn key(&self, output: Output) -> Option<Key> {
         let mut f = Fingerprint::default();
         f.text(&self.path(output));
         match output {
-            Output::Page(i) => {
-                let p = &self.linked.pages[i];
-                f.bytes(self.site_key())
-                    .bytes(&self.parts.contents.fingerprint_for(Some(i)));
-                f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
-                self.page_inputs_key(p, &mut f);
-                f.bytes(&json(&self.page_versions(p.page.id())));
-                f.text(&self.changes_anchor_of(p).unwrap_or_default());
-            }
+            Output::Page(_) => return self.page_key(&self.prepare(output)),
             Output::Print => {
                 f.bytes(self.site_key())
                     .bytes(&self.parts.contents.fingerprint_for(None));
@@ -85,6 +79,28 @@ impl<'r, 's> Renderer<'r, 's> {
                 };
             }
         }
+        Some(f.finish())
+    }
+
+    /// The key of a prepared content page: its path, the values every page
+    /// shares and its contents list, its template and every value the
+    /// template is given (its text's HTML by the text's key, as that HTML
+    /// is made only when the page is). `None` for other outputs, and when
+    /// the text's fingerprint is unknown.
+    pub fn page_key(&self, prepared: &Prepared) -> Option<Key> {
+        let (Output::Page(i), Inputs::Page { context, template }) =
+            (prepared.output, &prepared.inputs)
+        else {
+            return None;
+        };
+        let p = &self.linked.pages[i];
+        let mut f = Fingerprint::default();
+        f.text(&prepared.path).text(template);
+        f.bytes(self.site_key())
+            .bytes(&self.parts.contents.fingerprint_for(Some(i)));
+        f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
+        f.bytes(&json(context));
+        f.bytes(&json(&self.page_versions(p.page.id())));
         Some(f.finish())
     }
 
