@@ -369,3 +369,79 @@ fn template_error(files: &BTreeMap<String, Arc<SourceFile>>, error: &tera::Error
         other => Diagnostic::error("template", format!("template problem: {other}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A handbook root in a temporary folder with the files given.
+    fn root_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let at = root.path().join(path);
+            std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+            std::fs::write(at, text).unwrap();
+        }
+        root
+    }
+
+    #[test]
+    fn the_built_in_theme_has_its_templates_and_every_language_every_word() {
+        let theme = Theme::built_in();
+        assert!(theme.templates.files.contains_key("theme/page.html"));
+        assert!(theme.statics.keys().any(|name| name.ends_with(".css")));
+        let english: Vec<&str> = theme.strings[&Lang::En].words().map(|(k, _)| k).collect();
+        assert!(english.contains(&"home"));
+        for lang in Lang::ALL {
+            for key in &english {
+                assert!(
+                    !theme.strings[&lang].get(key).is_empty(),
+                    "{lang:?} has no word for {key}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn words_go_into_templates_escaped_unless_their_key_says_html() {
+        let file = SourceFile::new("strings/en.yaml", "home: Home & <away>\nnote_html: <b>bold</b>\n");
+        let mut problems = Vec::new();
+        let strings = Strings::parse(Lang::En, &file, None, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let value = strings_value(&strings);
+        let word = |key| value.get_from_path(key).and_then(|v| v.as_str());
+        assert_eq!(word("home"), Some("Home &amp; &lt;away&gt;"));
+        assert_eq!(word("note_html"), Some("<b>bold</b>"));
+    }
+
+    #[test]
+    fn a_root_with_an_empty_theme_folder_is_told_where_templates_go() {
+        let root = root_with(&[("themes/default/static/site.css", "body {}")]);
+        let diagnostics = Diagnostics::new();
+        let theme_dir = root.path().join("themes/default");
+        let theme = Theme::load(root.path(), &theme_dir, &diagnostics);
+        assert!(theme.templates.is_empty());
+        let problems = diagnostics.into_sorted();
+        assert!(
+            problems.iter().any(|d| d.code == "no-theme"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn an_authority_gives_its_own_words_and_a_word_the_theme_lacks_is_an_error() {
+        let root = root_with(&[(
+            "local-overrides/x/strings/en.yaml",
+            "home: Start here\nhomme: Typo\n",
+        )]);
+        let theme = Theme::built_in();
+        let diagnostics = Diagnostics::new();
+        let dir = root.path().join("local-overrides/x");
+        let strings = theme.edition_strings(root.path(), Some(&dir), Lang::En, &diagnostics);
+        assert_eq!(strings.get("home"), "Start here");
+        let problems = diagnostics.into_sorted();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("homme"), "{problems:?}");
+        assert_eq!(problems[0].line_col().map(|(line, _)| line), Some(2));
+    }
+}
