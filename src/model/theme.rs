@@ -404,7 +404,10 @@ mod tests {
 
     #[test]
     fn words_go_into_templates_escaped_unless_their_key_says_html() {
-        let file = SourceFile::new("strings/en.yaml", "home: Home & <away>\nnote_html: <b>bold</b>\n");
+        let file = SourceFile::new(
+            "strings/en.yaml",
+            "home: Home & <away>\nnote_html: <b>bold</b>\n",
+        );
         let mut problems = Vec::new();
         let strings = Strings::parse(Lang::En, &file, None, &mut problems);
         assert!(problems.is_empty(), "{problems:?}");

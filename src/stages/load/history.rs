@@ -477,3 +477,89 @@ pub fn record(
     }
     Ok(names)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    /// Runs git in `dir` with a fixed user and date; fails the test if git does.
+    fn git(dir: &Path, args: &[&str]) {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_AUTHOR_NAME", "Policy Lead")
+            .env("GIT_AUTHOR_EMAIL", "policy@example.org")
+            .env("GIT_COMMITTER_NAME", "Policy Lead")
+            .env("GIT_COMMITTER_EMAIL", "policy@example.org")
+            .env("GIT_COMMITTER_DATE", "2026-03-02T10:00:00+00:00")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    /// A repository whose first commit holds `content/a.md` ("first") and is
+    /// released as model version 1, with a lightweight tag beside it.
+    fn released_root() -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path();
+        std::fs::create_dir_all(dir.join("content")).unwrap();
+        std::fs::write(dir.join("content/a.md"), "first\n").unwrap();
+        git(dir, &["init", "-q", "-b", "main"]);
+        git(dir, &["add", "."]);
+        git(dir, &["commit", "-q", "-m", "start"]);
+        git(
+            dir,
+            &["tag", "-a", "handbook/model/1", "-m", "The first release."],
+        );
+        git(dir, &["tag", "handbook/model/2"]);
+        root
+    }
+
+    #[test]
+    fn a_release_is_read_from_its_annotated_tag_and_a_lightweight_tag_is_named() {
+        let root = released_root();
+        let recorded = releases(root.path()).unwrap();
+        let versions: Vec<&str> = recorded
+            .releases
+            .iter()
+            .map(|r| r.version.as_str())
+            .collect();
+        assert_eq!(versions, ["1"]);
+        let release = &recorded.releases[0];
+        assert_eq!(release.edition, "model");
+        assert_eq!(release.note, "The first release.");
+        assert_eq!(release.date, Date::constant(2026, 3, 2));
+        let ignored: Vec<&str> = recorded.ignored.iter().map(|i| i.tag.as_str()).collect();
+        assert_eq!(ignored, ["handbook/model/2"]);
+        assert!(!recorded.shallow);
+    }
+
+    #[test]
+    fn a_release_s_files_come_from_its_commit_not_the_work_tree() {
+        let root = released_root();
+        std::fs::write(root.path().join("content/a.md"), "edited\n").unwrap();
+        std::fs::write(root.path().join("content/b.md"), "new\n").unwrap();
+        let recorded = releases(root.path()).unwrap();
+        let files = release_files(root.path(), &recorded.releases[0]).unwrap();
+        let texts: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+            .collect();
+        assert_eq!(texts, [("content/a.md", &b"first\n"[..])]);
+        assert_eq!(
+            uncommitted(root.path()).unwrap(),
+            ["content/a.md", "content/b.md"]
+        );
+    }
+
+    #[test]
+    fn a_folder_outside_any_repository_has_no_history_and_says_so() {
+        let root = tempfile::tempdir().unwrap();
+        let off = releases(root.path()).unwrap_err();
+        assert_eq!(off, Off::NotARepository);
+        assert_eq!(off.reason(), "the root is not in a git repository");
+    }
+}
