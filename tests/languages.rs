@@ -844,7 +844,7 @@ fn a_two_language_edition_is_updated_in_place_in_a_full_build() {
     let dir = welsh_root();
     let root = dir.path();
     assert_ok(&handbook_in(root, &["build", "--out", "public"]));
-    // The README's in-place update of one edition: its Welsh site is part
+    // The guide's in-place update (docs/web-teams.md) of one edition: its Welsh site is part
     // of it, not another edition the update would delete.
     let update = handbook_in(
         root,

@@ -173,7 +173,7 @@ fn authority_yaml(details: &Details, placeholders: bool) -> String {
          # demonstration: true      # only for a made-up authority: the list of editions says it is fictional\n\
          \n\
          # An edition in English and Welsh: the Welsh site is built at cy/ from `.cy.md` files beside\n\
-         # your own and under translations/ (see the README, \"English and Welsh\").\n\
+         # your own and under translations/ (see docs/welsh.md in the Handbook repository).\n\
          # languages: [en, cy]\n\
          # translations:\n\
          # \x20 cy: {{ name: \"…\", short_name: \"…\" }}\n\
