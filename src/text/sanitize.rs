@@ -64,50 +64,13 @@ const RENDERER_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("td", &["class"]),
 ];
 
-/// Elements the lenient twin of the sanitiser always keeps, so that removing
-/// them shows up as a difference.
-const ALWAYS_NOTICED: &[&str] = &[
-    "script",
-    "style",
-    "iframe",
-    "frame",
-    "frameset",
-    "object",
-    "embed",
-    "applet",
-    "param",
-    "svg",
-    "math",
-    "template",
-    "noembed",
-    "noframes",
-    "xmp",
-    "plaintext",
-    "form",
-    "input",
-    "button",
-    "select",
-    "option",
-    "textarea",
-    "label",
-    "fieldset",
-    "legend",
-    "base",
-    "link",
-    "meta",
-    "title",
-    "video",
-    "audio",
-    "source",
-    "track",
-    "picture",
-    "canvas",
-    "dialog",
-    "marquee",
-    "noscript",
-    "font",
-    "portal",
-    "image",
+/// Elements the lenient twin of the sanitiser always keeps besides
+/// [`REMOVED_WITH_CONTENT`], so that removing any of them shows up as a
+/// difference.
+const ALSO_NOTICED: &[&str] = &[
+    "param", "form", "input", "button", "select", "option", "textarea", "label", "fieldset",
+    "legend", "base", "link", "meta", "title", "video", "audio", "source", "track", "picture",
+    "canvas", "dialog", "marquee", "noscript", "font", "portal", "image",
 ];
 
 /// Whether the renderer may give an element this class.
@@ -384,7 +347,8 @@ fn lenient<'a>(names: &'a [String], schemes: &'a [String]) -> Builder<'a> {
     lenient
         .link_rel(None)
         .clean_content_tags(HashSet::new())
-        .add_tags(ALWAYS_NOTICED)
+        .add_tags(REMOVED_WITH_CONTENT)
+        .add_tags(ALSO_NOTICED)
         .add_tags(names.iter().map(String::as_str))
         .generic_attribute_prefixes(HashSet::from([""]))
         .add_url_schemes(address::UNSAFE_SCHEMES)
