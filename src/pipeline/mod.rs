@@ -46,6 +46,10 @@ use crate::{
     stages::analyses::governance, stages::link, stages::load::history, stages::overlay::drift,
 };
 
+pub mod release;
+pub mod requests;
+pub mod review;
+
 /// What a run is asked to do.
 #[derive(Debug, Clone)]
 pub struct Request {

@@ -12,6 +12,9 @@
 //! (`source_fingerprint:`) and a copy of that text in
 //! `translation-snapshots/`; [`check_translations`] warns when the source
 //! changed and [`accept_translations`] records a new check.
+//! [`unreviewed`] and [`unreviewed_translations`] list what is due for a
+//! review, as `accept` shows it when no file is named; the order of the
+//! steps of `accept` is `crate::pipeline`'s (it loads the edition).
 //!
 //! This module reads snapshots and, in [`accept`] and
 //! [`accept_translations`], writes front matter and snapshots; nothing else.
@@ -20,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::authority::Authority;
 use crate::model::handbook::{Model, Translated};
-use crate::model::translation::Translation;
+use crate::model::translation::{file_language, Translation};
 use crate::stages::overlay::{AppliedOverride, Edition};
 use crate::support::diagnostic::{did_you_mean, Diagnostic};
 
@@ -215,6 +218,57 @@ pub enum AcceptError {
     Unknown(Vec<(String, String)>),
     /// Writing a file failed.
     Io(std::io::Error),
+    /// The authority's edition could not be made: every problem found
+    /// (`crate::pipeline`, which loads it, says so; nothing was recorded).
+    Problems(Vec<Diagnostic>),
+}
+
+/// Splits the names a policy lead gave `accept` into translations (a name
+/// with a language tag, such as `translations/step-3.cy.md`) and
+/// overrides, each in the order given.
+pub fn split_names(names: &[String]) -> (Vec<String>, Vec<String>) {
+    names
+        .iter()
+        .cloned()
+        .partition(|name| file_language(name).is_some())
+}
+
+/// A file whose review is due, as `accept` lists it when it is given no
+/// name: an override whose model text changed, or a translation whose
+/// source text did, since the last review (or that was never reviewed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreviewed {
+    /// The file, as a policy lead names it to `accept`.
+    pub file: String,
+    /// What it is of: an override's target, a translation's source page.
+    pub of: String,
+    /// [`Review::Never`] or [`Review::Changed`].
+    pub review: Review,
+}
+
+/// The overrides of `edition` whose review is due, in file order.
+pub fn unreviewed(edition: &Edition) -> Vec<Unreviewed> {
+    stale(edition)
+        .iter()
+        .map(|a| Unreviewed {
+            file: file_argument(&a.over.file.path).to_string(),
+            of: a.over.target.to_string(),
+            review: review(a),
+        })
+        .collect()
+}
+
+/// The translations of `sources` whose check is due, in their order.
+pub fn unreviewed_translations(sources: &[TranslationSource]) -> Vec<Unreviewed> {
+    sources
+        .iter()
+        .filter(|s| s.review() != Review::Current)
+        .map(|s| Unreviewed {
+            file: s.file_argument().to_string(),
+            of: s.translation.source_path.clone(),
+            review: s.review(),
+        })
+        .collect()
 }
 
 /// The overrides of an edition whose model text changed since their last

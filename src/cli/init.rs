@@ -1,0 +1,99 @@
+//! `handbook init` and `handbook new-authority`: a new handbook root, or a
+//! new authority's folder in one, and what to do next.
+//!
+//! Reads the new authority's details from the arguments and prints what
+//! was made; what is written, and the first review a new authority's
+//! example override gets, are the library's.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use handbook::model::authority::Jurisdiction;
+use handbook::pipeline::{self, review};
+use handbook::support::diagnostic::display_path;
+use handbook::tools::scaffold::{self, Details};
+
+use super::args::{AboutAuthority, Init, NewAuthority};
+use super::print::{print_out, say};
+
+/// The details of authority `slug`; `None`, said why, when the
+/// jurisdiction is not one of the four.
+fn details<'a>(about: &'a AboutAuthority, slug: &'a str) -> Option<Details<'a>> {
+    let Some(jurisdiction) = Jurisdiction::from_word(&about.jurisdiction) else {
+        say(&format!(
+            "error: `{}` is not a jurisdiction",
+            about.jurisdiction
+        ));
+        say("  hint: use england, scotland, wales or northern-ireland");
+        return None;
+    };
+    Some(Details {
+        slug,
+        name: &about.name,
+        jurisdiction,
+        accessibility_email: about.accessibility_email.as_deref(),
+        today: pipeline::today(),
+    })
+}
+
+/// Runs `handbook new-authority`.
+pub fn new_authority(args: NewAuthority) -> ExitCode {
+    let Some(details) = details(&args.about, &args.slug) else {
+        return ExitCode::FAILURE;
+    };
+    let (root, slug) = (&args.root, details.slug);
+    let made = match review::new_authority(root, &details) {
+        Ok(made) => made,
+        Err(e) => {
+            say(&format!("error: {e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    print_out(&format!("Created local-overrides/{slug}/ with:\n"));
+    for f in &made.files {
+        print_out(&format!("  {}\n", display_path(root, f)));
+    }
+    super::accept::print(&made.review, slug, true);
+    if !made.review.succeeded() {
+        return ExitCode::FAILURE;
+    }
+    print_out(&format!(
+        "Replace each value and file marked `# placeholder` with your own (or delete it): \
+         `handbook check --authority {slug}` warns about each one until you do.\n"
+    ));
+    ExitCode::SUCCESS
+}
+
+/// Runs `handbook init`.
+pub fn init(args: Init) -> ExitCode {
+    let Some(details) = details(&args.about, &args.authority) else {
+        return ExitCode::FAILURE;
+    };
+    match scaffold::init(&args.dir, &details) {
+        Ok(()) => {
+            print_next_steps(&args.dir, &details);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            say(&format!("error: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What `init` made in `dir`, and the commands to run next.
+fn print_next_steps(dir: &Path, details: &Details) {
+    let (slug, name) = (details.slug, details.name);
+    let shown = dir.display();
+    print_out(&format!(
+        "Created a handbook root in {shown}: the model guidance (content/), the default theme \
+         (themes/default/), {name} (local-overrides/{slug}/), and JSON Schemas for editors (schemas/).\n\
+         Next:\n  cd {shown}\n  handbook check --deny-warnings\n  handbook serve --authority {slug}\n"
+    ));
+    if details.accessibility_email.is_none() {
+        print_out(&format!(
+            "Add your accessibility contact to local-overrides/{slug}/authority.yaml before publishing \
+             (`handbook check` notes it until then).\n"
+        ));
+    }
+}

@@ -1,0 +1,88 @@
+//! `handbook release` and `handbook releases`: records a published version
+//! of editions as git tags, and lists the versions recorded.
+//!
+//! Prints what the library did or why it refused; which editions a release
+//! covers, and what must hold before it is tagged, are the library's.
+
+use std::process::ExitCode;
+
+use handbook::pipeline::release::{self, NotReleased};
+use handbook::stages::load::history::{self, Off};
+
+use super::args::{Release, Releases};
+use super::print::{print_human, print_out, say};
+
+/// Runs `handbook release`.
+pub fn run(args: Release) -> ExitCode {
+    let editions = (!args.all).then_some(args.editions.as_slice());
+    let version = &args.release_version;
+    match release::release(&args.root, editions, version, &args.note) {
+        Ok(tags) => {
+            for tag in tags {
+                print_out(&format!("Released {version}: tag {tag}\n"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(not) => {
+            refused(not);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Says why nothing was released, and what to do.
+fn refused(not: NotReleased) {
+    match not {
+        NotReleased::Errors(diagnostics) => {
+            print_human(&diagnostics);
+            say("error: nothing was released: the check found errors");
+            say("  hint: fix them, commit, and release again");
+        }
+        NotReleased::Uncommitted(files) => {
+            say("error: nothing was released: these files differ from the last commit:");
+            for f in files {
+                say(&format!("  {f}"));
+            }
+            say("  hint: a release is what is committed: commit these files (or undo the changes), then release again");
+        }
+        NotReleased::NoHistory(off) => {
+            say(&format!("error: cannot record a release: {}", off.reason()));
+            say("  hint: keep the root in git (`git init`, then commit its files)");
+        }
+        NotReleased::Refused(message, hint) => {
+            say(&format!("error: {message}"));
+            if !hint.is_empty() {
+                say(&format!("  hint: {hint}"));
+            }
+        }
+    }
+}
+
+/// Runs `handbook releases`: every release, oldest first.
+pub fn list(args: Releases) -> ExitCode {
+    match history::releases(&args.root) {
+        Ok(recorded) => {
+            for i in &recorded.ignored {
+                say(&format!(
+                    "warning: the tag {} is not a release: {}\n  help: {}",
+                    i.tag, i.why, i.hint
+                ));
+            }
+            for r in recorded.releases {
+                print_out(&format!(
+                    "{}\t{}\t{}\t{}\n",
+                    r.edition, r.version, r.date, r.note
+                ));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Off::NoReleases) => {
+            print_out("No releases have been recorded.\n");
+            ExitCode::SUCCESS
+        }
+        Err(off) => {
+            say(&format!("error: cannot list releases: {}", off.reason()));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! A policy lead's review, recorded: `handbook accept`, and the first review
+//! of a new authority's example override (`handbook new-authority`).
+//!
+//! [`accept`] decides the steps: the names given are split into
+//! translations and overrides; the translations' checks are recorded first,
+//! then the overrides' reviews; with no name, nothing is recorded and what
+//! is due for a review is listed. Each step loads the authority afresh
+//! (through [`super::with_translations`] and [`super::with_edition`]), so
+//! it sees what the step before wrote. What is recorded, and how, is the
+//! `drift` module's.
+//!
+//! Writes only what `drift` and `scaffold` write; prints nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::stages::overlay::drift::{self, AcceptError, Accepted, Choice, Recorded, Unreviewed};
+use crate::tools::scaffold::{self, Details, ScaffoldError};
+
+/// What `accept` did, step by step.
+#[derive(Debug, Default)]
+pub struct Acceptance {
+    /// The translations whose check was recorded, when translations were
+    /// named or every file was chosen; `None` when none was named.
+    pub translations: Option<Result<Vec<Recorded>, AcceptError>>,
+    /// What became of the overrides; `None` when only translations were
+    /// named, or when recording the translations failed.
+    pub overrides: Option<Result<Overrides, AcceptError>>,
+}
+
+/// What `accept` did with an authority's overrides.
+#[derive(Debug)]
+pub enum Overrides {
+    /// No file was named: the overrides and translations whose review is
+    /// due. Nothing was recorded.
+    Due {
+        /// Overrides whose model text changed, or that were never reviewed.
+        overrides: Vec<Unreviewed>,
+        /// Translations whose source text changed, or never checked.
+        translations: Vec<Unreviewed>,
+    },
+    /// The reviews recorded.
+    Recorded(Accepted),
+}
+
+impl Acceptance {
+    /// Whether `accept` did what it was asked: nothing failed and, when it
+    /// was asked only to list, nothing is due for a review. (Listing what is
+    /// due fails, so that nothing is recorded unseen.)
+    pub fn succeeded(&self) -> bool {
+        let translations = !matches!(self.translations, Some(Err(_)));
+        match &self.overrides {
+            Some(Err(_)) => false,
+            Some(Ok(Overrides::Due {
+                overrides,
+                translations: unchecked,
+            })) => translations && overrides.is_empty() && unchecked.is_empty(),
+            Some(Ok(Overrides::Recorded(_))) | None => translations,
+        }
+    }
+}
+
+/// `handbook accept`: records the review of the chosen files of authority
+/// `slug` in `root` (the translations named, then the overrides named, or
+/// every one with [`Choice::All`]), each against the text it covers as it
+/// is now. With no file named, records nothing and lists what is due.
+pub fn accept(root: &Path, slug: &str, choice: Choice) -> Acceptance {
+    let all = matches!(choice, Choice::All);
+    let (translations, overrides) = match choice {
+        Choice::All => (Vec::new(), Vec::new()),
+        Choice::Files(names) => drift::split_names(names),
+    };
+    let mut acceptance = Acceptance::default();
+    if all || !translations.is_empty() {
+        let recorded = super::with_translations(root, slug, |authority, found| {
+            drift::accept_translations(found, authority, chosen(all, &translations))
+        })
+        .map_err(AcceptError::Problems)
+        .and_then(|recorded| recorded);
+        let done = recorded.is_err() || (!all && overrides.is_empty());
+        acceptance.translations = Some(recorded);
+        if done {
+            return acceptance;
+        }
+    }
+    acceptance.overrides = Some(if !all && overrides.is_empty() {
+        due(root, slug)
+    } else {
+        super::with_edition(root, slug, |linked| {
+            drift::accept(&linked.edition, chosen(all, &overrides))
+        })
+        .map_err(AcceptError::Problems)
+        .and_then(|accepted| accepted.map(Overrides::Recorded))
+    });
+    acceptance
+}
+
+/// Every file with `all`, else the files `names`.
+fn chosen(all: bool, names: &[String]) -> Choice<'_> {
+    if all {
+        Choice::All
+    } else {
+        Choice::Files(names)
+    }
+}
+
+/// The overrides and translations of `slug` whose review is due. The
+/// translations are left out when the root has errors: the edition's
+/// problems are the answer then.
+fn due(root: &Path, slug: &str) -> Result<Overrides, AcceptError> {
+    let translations =
+        super::with_translations(root, slug, |_, found| drift::unreviewed_translations(found))
+            .unwrap_or_default();
+    super::with_edition(root, slug, |linked| Overrides::Due {
+        overrides: drift::unreviewed(&linked.edition),
+        translations,
+    })
+    .map_err(AcceptError::Problems)
+}
+
+/// A new authority's folder, made, and its first review.
+#[derive(Debug)]
+pub struct NewAuthority {
+    /// The files written.
+    pub files: Vec<PathBuf>,
+    /// The review of its example override, recorded against the model as
+    /// it is now.
+    pub review: Acceptance,
+}
+
+/// `handbook new-authority`: makes `local-overrides/<slug>/` under `root`
+/// (see [`scaffold::new_authority`]) and records the review of every file
+/// in it, since its example override was written against today's model.
+pub fn new_authority(root: &Path, details: &Details) -> Result<NewAuthority, ScaffoldError> {
+    let files = scaffold::new_authority(root, details)?;
+    let review = accept(root, details.slug, Choice::All);
+    Ok(NewAuthority { files, review })
+}
