@@ -42,19 +42,20 @@ pub fn new_authority(args: NewAuthority) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let (root, slug) = (&args.root, details.slug);
-    let made = match review::new_authority(root, &details) {
-        Ok(made) => made,
+    let files = match scaffold::new_authority(root, &details) {
+        Ok(files) => files,
         Err(e) => {
             say(&format!("error: {e}"));
             return ExitCode::FAILURE;
         }
     };
     print_out(&format!("Created local-overrides/{slug}/ with:\n"));
-    for f in &made.files {
+    for f in &files {
         print_out(&format!("  {}\n", display_path(root, f)));
     }
-    super::accept::print(&made.review, slug, true);
-    if !made.review.succeeded() {
+    let review = review::first_review(root, slug);
+    super::accept::print(&review, slug, true);
+    if !review.succeeded() {
         return ExitCode::FAILURE;
     }
     print_out(&format!(

@@ -70,3 +70,24 @@ fn chosen(editions: Option<&[String]>) -> Editions {
         (true, false) => Editions::Every,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slugs(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_release_checks_the_editions_it_names() {
+        assert_eq!(chosen(None), Editions::Every);
+        assert_eq!(chosen(Some(&slugs(&["model"]))), Editions::Model);
+        assert_eq!(
+            chosen(Some(&slugs(&["x", "y"]))),
+            Editions::Authorities(slugs(&["x", "y"]))
+        );
+        // The model's edition with authorities' is checked with every one.
+        assert_eq!(chosen(Some(&slugs(&["x", "model"]))), Editions::Every);
+    }
+}

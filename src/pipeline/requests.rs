@@ -88,3 +88,57 @@ pub fn would_replace(editions: &Editions, out: &Path, replace: bool) -> Option<W
         found,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_writes_to_public_and_keeps_its_cache_beside_the_output() {
+        let out = output_folder(Path::new("root"), None);
+        assert_eq!(out, Path::new("root/public"));
+        assert_eq!(
+            output_folder(Path::new("root"), Some("site".into())),
+            Path::new("site")
+        );
+        assert_eq!(
+            cache_folder(&out, None, true),
+            Some(PathBuf::from("root/.handbook-cache"))
+        );
+        assert_eq!(
+            cache_folder(Path::new("site"), None, true),
+            Some(PathBuf::from(".handbook-cache"))
+        );
+        assert_eq!(
+            cache_folder(&out, Some("c".into()), true),
+            Some(PathBuf::from("c"))
+        );
+        assert_eq!(cache_folder(&out, None, false), None);
+    }
+
+    #[test]
+    fn one_edition_does_not_replace_a_full_build_unless_told_to() {
+        let out = tempfile::tempdir().unwrap();
+        let one = Editions::Authorities(vec!["x".into()]);
+        assert_eq!(would_replace(&one, out.path(), false), None);
+        for edition in ["model", "x"] {
+            for page in ["index.html", "404.html"] {
+                let file = out.path().join(edition).join(page);
+                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+                std::fs::write(file, "").unwrap();
+            }
+        }
+        assert_eq!(
+            would_replace(&one, out.path(), false),
+            Some(WouldReplace {
+                slug: "x".into(),
+                found: vec!["model".into(), "x".into()],
+            })
+        );
+        assert_eq!(would_replace(&one, out.path(), true), None);
+        let two = Editions::Authorities(vec!["x".into(), "y".into()]);
+        assert_eq!(would_replace(&two, out.path(), false), None);
+        assert_eq!(would_replace(&Editions::Every, out.path(), false), None);
+        assert_eq!(would_replace(&Editions::Model, out.path(), false), None);
+    }
+}

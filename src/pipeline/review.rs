@@ -1,5 +1,6 @@
 //! A policy lead's review, recorded: `handbook accept`, and the first review
-//! of a new authority's example override (`handbook new-authority`).
+//! of a new authority's example override (`handbook new-authority`, once
+//! `crate::tools::scaffold` has made its folder).
 //!
 //! [`accept`] decides the steps: the names given are split into
 //! translations and overrides; the translations' checks are recorded first,
@@ -9,12 +10,11 @@
 //! it sees what the step before wrote. What is recorded, and how, is the
 //! `drift` module's.
 //!
-//! Writes only what `drift` and `scaffold` write; prints nothing.
+//! Writes only what `drift` writes; prints nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::stages::overlay::drift::{self, AcceptError, Accepted, Choice, Recorded, Unreviewed};
-use crate::tools::scaffold::{self, Details, ScaffoldError};
 
 /// What `accept` did, step by step.
 #[derive(Debug, Default)]
@@ -47,14 +47,14 @@ impl Acceptance {
     /// was asked only to list, nothing is due for a review. (Listing what is
     /// due fails, so that nothing is recorded unseen.)
     pub fn succeeded(&self) -> bool {
-        let translations = !matches!(self.translations, Some(Err(_)));
+        let checked = !matches!(self.translations, Some(Err(_)));
         match &self.overrides {
             Some(Err(_)) => false,
             Some(Ok(Overrides::Due {
                 overrides,
-                translations: unchecked,
-            })) => translations && overrides.is_empty() && unchecked.is_empty(),
-            Some(Ok(Overrides::Recorded(_))) | None => translations,
+                translations,
+            })) => checked && overrides.is_empty() && translations.is_empty(),
+            Some(Ok(Overrides::Recorded(_))) | None => checked,
         }
     }
 }
@@ -117,21 +117,70 @@ fn due(root: &Path, slug: &str) -> Result<Overrides, AcceptError> {
     .map_err(AcceptError::Problems)
 }
 
-/// A new authority's folder, made, and its first review.
-#[derive(Debug)]
-pub struct NewAuthority {
-    /// The files written.
-    pub files: Vec<PathBuf>,
-    /// The review of its example override, recorded against the model as
-    /// it is now.
-    pub review: Acceptance,
+/// The first review of a new authority `slug` in `root`, just made by
+/// `handbook new-authority`: its example override was written against the
+/// model as it is now, so every file of it is recorded as reviewed.
+pub fn first_review(root: &Path, slug: &str) -> Acceptance {
+    accept(root, slug, Choice::All)
 }
 
-/// `handbook new-authority`: makes `local-overrides/<slug>/` under `root`
-/// (see [`scaffold::new_authority`]) and records the review of every file
-/// in it, since its example override was written against today's model.
-pub fn new_authority(root: &Path, details: &Details) -> Result<NewAuthority, ScaffoldError> {
-    let files = scaffold::new_authority(root, details)?;
-    let review = accept(root, details.slug, Choice::All);
-    Ok(NewAuthority { files, review })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stages::overlay::drift::Review;
+
+    fn due(overrides: usize, translations: usize) -> Option<Result<Overrides, AcceptError>> {
+        let one = Unreviewed {
+            file: "a.md".into(),
+            of: "step-1#a".into(),
+            review: Review::Never,
+        };
+        Some(Ok(Overrides::Due {
+            overrides: vec![one.clone(); overrides],
+            translations: vec![one; translations],
+        }))
+    }
+
+    #[test]
+    fn accept_fails_when_a_step_fails_or_a_review_is_due() {
+        fn unknown<T>() -> Result<T, AcceptError> {
+            Err(AcceptError::Unknown(vec![("x".into(), "y".into())]))
+        }
+        let accepted = || Some(Ok(Overrides::Recorded(Accepted::default())));
+        let case = |translations, overrides| Acceptance {
+            translations,
+            overrides,
+        };
+        assert!(case(None, accepted()).succeeded());
+        assert!(case(Some(Ok(Vec::new())), None).succeeded());
+        assert!(case(Some(Ok(Vec::new())), accepted()).succeeded());
+        assert!(case(None, due(0, 0)).succeeded());
+        assert!(!case(None, due(1, 0)).succeeded());
+        assert!(!case(None, due(0, 1)).succeeded());
+        assert!(!case(Some(unknown()), None).succeeded());
+        assert!(!case(None, Some(unknown())).succeeded());
+        assert!(!case(Some(Ok(Vec::new())), Some(unknown())).succeeded());
+    }
+
+    #[test]
+    fn accept_refuses_an_authority_that_is_not_there() {
+        let root = tempfile::tempdir().unwrap();
+        let names = vec!["step-1.cy.md".to_string(), "a.md".to_string()];
+        let acceptance = accept(root.path(), "nobody", Choice::Files(&names));
+        assert!(matches!(
+            acceptance.translations,
+            Some(Err(AcceptError::Problems(_)))
+        ));
+        assert!(
+            acceptance.overrides.is_none(),
+            "stopped after the translations"
+        );
+        assert!(!acceptance.succeeded());
+        let listed = accept(root.path(), "nobody", Choice::Files(&[]));
+        assert!(listed.translations.is_none());
+        assert!(matches!(
+            listed.overrides,
+            Some(Err(AcceptError::Problems(_)))
+        ));
+    }
 }

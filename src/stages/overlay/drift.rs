@@ -644,6 +644,16 @@ mod tests {
     }
 
     #[test]
+    fn names_with_a_language_tag_are_translations() {
+        let names: Vec<String> = ["translations/step-3.cy.md", "step-3.md", "a/b.cy.md", "x"]
+            .map(String::from)
+            .to_vec();
+        let (translations, overrides) = split_names(&names);
+        assert_eq!(translations, ["translations/step-3.cy.md", "a/b.cy.md"]);
+        assert_eq!(overrides, ["step-3.md", "x"]);
+    }
+
+    #[test]
     fn fingerprint_line_is_added_or_replaced() {
         let text = "---\ntarget: x\n---\nBody\n";
         let once = with_fingerprint(text, (4, 14), "b3:1");
