@@ -6,7 +6,7 @@
 
 use std::process::ExitCode;
 
-use handbook::pipeline::release::{self, NotReleased};
+use handbook::pipeline::record::{self, NotReleased};
 use handbook::stages::load::history::{self, Off};
 
 use super::args::{Release, Releases};
@@ -16,7 +16,7 @@ use super::print::{print_human, print_out, say};
 pub fn run(args: Release) -> ExitCode {
     let editions = (!args.all).then_some(args.editions.as_slice());
     let version = &args.release_version;
-    match release::release(&args.root, editions, version, &args.note) {
+    match record::release(&args.root, editions, version, &args.note) {
         Ok(tags) => {
             for tag in tags {
                 print_out(&format!("Released {version}: tag {tag}\n"));

@@ -43,8 +43,9 @@ pub struct HandbookMeta {
     #[serde(default)]
     pub source_note: Option<String>,
     /// The address the model edition is published at (the folder of its
-    /// home page), for the sitemap and the 404 page; checked by
-    /// [`crate::support::url::published_address`].
+    /// home page), for the sitemap and the 404 page: a web address
+    /// starting `https://` or `http://`, such as
+    /// `https://guidance.example.gov.uk/handbook/`.
     #[serde(default)]
     pub address: Option<String>,
     /// Changes the editors made to the model's text that no marking in the

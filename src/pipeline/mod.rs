@@ -46,7 +46,7 @@ use crate::{
     stages::analyses::governance, stages::link, stages::load::history, stages::overlay::drift,
 };
 
-pub mod release;
+pub mod record;
 pub mod requests;
 pub mod review;
 
