@@ -372,3 +372,81 @@ fn an_edition_in_english_and_welsh_is_previewed_in_english_without_links_to_the_
     let log = server.log_after(0);
     assert!(log.iter().all(|l| !l.contains("would stop")), "{log:?}");
 }
+
+/// A root of its own: a home page and two pages, with the built-in theme.
+fn small_root() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let page = |id: &str, weight: u8, text: &str| {
+        format!("---\nid: {id}\ntitle: Page {id}\nweight: {weight}\n---\n{text}\n")
+    };
+    write(
+        root.path(),
+        "content/_index.md",
+        &page("home", 0, "Welcome."),
+    );
+    write(root.path(), "content/a.md", &page("a", 1, "Text of A."));
+    write(root.path(), "content/b.md", &page("b", 2, "See [[a]]."));
+    root
+}
+
+/// Saves `body` as the text of page b (its sixth line) while the small
+/// root is previewed, and waits for the preview to print a problem at
+/// `at`; returns what the preview printed, the problems page b then shows
+/// (one `<li>` each), and what `handbook build` says of the same root.
+fn saved_while_previewing(body: &str, at: &str) -> (Vec<String>, String, String) {
+    let root = small_root();
+    let server = start(root.path(), &[]);
+    let ready = server
+        .wait_for_line("Search index and link check updated", 0)
+        .expect("the first build's link check");
+    let saved = format!("---\nid: b\ntitle: Page b\nweight: 2\n---\n{body}\n");
+    write(root.path(), "content/b.md", &saved);
+    server
+        .wait_for_line(&format!("{at}: error"), ready)
+        .expect("the problem is printed where it is written");
+    let log = server.log_after(ready);
+    let page = served(&server, "/b.html", |b| b.contains("hb-build-error"));
+    let shown = page
+        .split_once("<ul>")
+        .and_then(|(_, rest)| rest.split_once("</ul>"))
+        .map_or(String::new(), |(list, _)| list.to_string());
+    let built = handbook_in(root.path(), &["build", "--no-search"]);
+    assert_fails(&built);
+    (log, shown, text(&built))
+}
+
+#[test]
+fn a_broken_link_saved_while_previewing_is_reported_at_its_line_as_build_reports_it() {
+    let at = "content/b.md:6:5";
+    let (log, shown, built) = saved_while_previewing("See [the plan](plan.pdf).", at);
+    let what = "this link goes to `plan.pdf`, which is not in this edition";
+    assert!(log.contains(&format!("{at}: error: {what}")), "{log:#?}");
+    assert!(
+        shown.starts_with(&format!("<li><strong>{at}</strong> {what}<br>")),
+        "{shown}"
+    );
+    assert_eq!(shown.matches("<li>").count(), 1, "{shown}");
+    assert!(built.contains(&format!("{at}: {what}")), "{built}");
+    assert!(
+        !shown.contains("template"),
+        "a link written in a page is not said to be a template's: {shown}"
+    );
+}
+
+#[test]
+fn a_missing_image_saved_while_previewing_is_reported_at_its_source_not_the_print_view() {
+    let at = "content/b.md:6:10";
+    let (log, shown, built) = saved_while_previewing("A chart: ![the chart](assets/chart.png)", at);
+    let what = "there is no image `assets/chart.png` in this edition";
+    assert!(log.contains(&format!("{at}: error: {what}")), "{log:#?}");
+    assert!(
+        shown.starts_with(&format!("<li><strong>{at}</strong> {what}<br>")),
+        "{shown}"
+    );
+    assert!(built.contains(&format!("{at}: {what}")), "{built}");
+    // The print view shows every page's text, the image's too: the
+    // problem is still the page's, reported once.
+    assert_eq!(shown.matches("<li>").count(), 1, "{shown}");
+    assert!(!shown.contains("print.html"), "{shown}");
+    assert!(!log.iter().any(|l| l.contains("print.html")), "{log:#?}");
+}

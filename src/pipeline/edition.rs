@@ -9,11 +9,10 @@
 //! (`findings`), build past releases (`releases`) or decide which editions
 //! a run makes (the pipeline's `mod.rs`).
 
-use std::sync::Arc;
-
 use jiff::civil::Date;
 
-use super::{edition_theme, findings, releases, timed, EditionSummary, RunContext};
+use super::findings::{in_folder, SiteCheck, Written};
+use super::{edition_theme, releases, timed, EditionSummary, RunContext};
 use crate::model::handbook::Sources;
 use crate::model::language::Lang;
 use crate::model::theme::{Engine, StaticFiles, Theme};
@@ -34,8 +33,8 @@ pub(super) struct LanguageSite<'r, 's> {
     paths: Vec<String>,
     /// The pages of past releases, placed in it.
     archived: Vec<OutputFile>,
-    /// The files of its theme words.
-    strings: Vec<Arc<crate::support::diagnostic::SourceFile>>,
+    /// Where its text and templates write what its link check can find.
+    written: Written<'r>,
 }
 
 /// Builds an edition in each of its languages (`editions`: the default
@@ -113,15 +112,7 @@ pub(super) fn build_edition(
         .filter(|_| !diagnostics.has_errors())
         .map(|(staging, single)| (staging, if single { "" } else { slug }));
     for site in sites {
-        let made = make_site(
-            context,
-            site,
-            &everywhere,
-            into,
-            &statics,
-            engine,
-            diagnostics,
-        );
+        let made = make_site(context, site, &everywhere, into, diagnostics);
         if !made {
             break;
         }
@@ -303,7 +294,7 @@ fn sites_of<'r, 's>(
                 folder,
                 paths,
                 archived: Vec::new(),
-                strings,
+                written: Written::of(linked, engine, statics, &strings),
             }
         })
         .collect()
@@ -322,23 +313,12 @@ fn make_site(
     site: LanguageSite,
     everywhere: &[String],
     into: Option<(&Staging, &str)>,
-    statics: &StaticFiles,
-    engine: &Engine,
     diagnostics: &Diagnostics,
 ) -> bool {
-    let linked = site.linked;
-    let slug = linked.edition.slug.as_str();
+    let slug = site.linked.edition.slug.as_str();
     let folder = site.folder.as_str();
-    let index_paths: Vec<String> = match context.search {
-        true => crate::site::search::fixed_paths()
-            .into_iter()
-            .map(|p| format!("{folder}{p}"))
-            .collect(),
-        false => Vec::new(),
-    };
-    let paths = everywhere.iter().chain(&index_paths).map(String::as_str);
-    // Paths are from the edition's top, so its address is the top's.
-    let reader = crate::site::linkcheck::Reader::new(slug, paths, linked.edition.top_address());
+    let paths = everywhere.iter().map(String::as_str);
+    let check = SiteCheck::new(&site.written, paths, context.search);
     let write = |file: &OutputFile| {
         if let Some((staging, edition_folder)) = into {
             staging.write_one(edition_folder, file);
@@ -350,11 +330,8 @@ fn make_site(
                 .search
                 .then(|| crate::site::search::indexed_page(&file).map(|p| p.into_owned()))
                 .flatten();
-            // A site in a folder is checked where it stands, so that its
-            // links to the other languages' sites (`../step-3.html`) lead
-            // somewhere.
             let file = in_folder(folder, file);
-            let read = reader.read(&file);
+            let read = check.read(&file);
             write(&file);
             (read, indexed)
         })
@@ -365,22 +342,11 @@ fn make_site(
         return false;
     }
     let (reads, indexed): (Vec<_>, Vec<_>) = made.into_iter().unzip();
-    let found = timed(slug, "link check", || reader.finish(reads));
-    findings::report_findings(
-        (linked, folder, &site.strings),
-        found,
-        statics,
-        engine,
-        diagnostics,
-    );
+    check.finish(reads, diagnostics);
     if context.search && !diagnostics.has_errors() {
-        let lang = linked.edition.lang.unwrap_or(Lang::En);
         let indexed: Vec<_> = indexed.into_iter().flatten().collect();
-        let index = timed(slug, "search index", || {
-            crate::site::search::index_pages(indexed, lang.code(), &context.kept)
-        });
-        match index {
-            Ok(files) => files.into_iter().for_each(|f| write(&in_folder(folder, f))),
+        match check.index(indexed, &context.kept) {
+            Ok(files) => files.iter().for_each(write),
             Err(d) => diagnostics.push(d),
         }
     }
@@ -388,14 +354,6 @@ fn make_site(
         write(&in_folder(folder, f));
     }
     true
-}
-
-/// `file` at its place under `folder` (`""`, `cy/`).
-fn in_folder(folder: &str, file: OutputFile) -> OutputFile {
-    OutputFile {
-        path: format!("{folder}{}", file.path),
-        content: file.content,
-    }
 }
 
 /// Reports an edition's overrides whose model text changed (drift) and its

@@ -51,6 +51,7 @@ mod releases;
 #[cfg(test)]
 mod tests;
 
+pub use findings::{check_made, Checked, Written};
 pub use preview::{Preview, Step};
 pub use render::Made;
 

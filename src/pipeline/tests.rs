@@ -1,9 +1,12 @@
 //! The pipeline's tests, and the roots and builds its files' tests share.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::*;
+use crate::support::diagnostic::Severity;
+use crate::support::url::PRINT_FILE;
 
 /// A temporary root (with no themes folder: the built-in theme is used)
 /// of a home page and two pages, the second linking to the first, and
@@ -35,39 +38,167 @@ pub(crate) fn page_b(text: &str) -> String {
     format!("---\nid: b\ntitle: Page B\nweight: 2\n---\n{text}\n")
 }
 
-/// The request of `build --no-search` for the root's model edition.
-pub(crate) fn fresh_request(root: &Path) -> Request {
+/// The request of `build --no-search` for `editions` of the root.
+pub(crate) fn fresh_request(root: &Path, editions: &Editions) -> Request {
     Request {
         cache: None,
         root: root.to_path_buf(),
-        editions: Editions::Model,
+        editions: editions.clone(),
         today: today(),
         search: false,
         history: false,
     }
 }
 
-/// The run of that request, without writing (as `check` runs it).
-pub(crate) fn fresh_run(root: &Path) -> Run {
-    run(&fresh_request(root))
-}
-
-/// What `build --no-search` writes of the root's model edition, by path.
-pub(crate) fn fresh_build(root: &Path) -> HashMap<String, Vec<u8>> {
+/// What `build --no-search` of `editions` of the root says and writes:
+/// where each error is, sorted, and the files it writes, by path (none
+/// when there are errors).
+pub(crate) fn fresh(root: &Path, editions: &Editions) -> (Vec<Place>, HashMap<String, Vec<u8>>) {
     let out = tempfile::tempdir().unwrap();
-    let run = build(&fresh_request(root), &out.path().join("site"), &|_, _| {}).unwrap();
-    assert!(!run.has_errors(), "{:?}", run.diagnostics);
     let site = out.path().join("site");
-    walkdir::WalkDir::new(&site)
+    let run = build(&fresh_request(root, editions), &site, &|_, _| {}).unwrap();
+    let errors = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error);
+    let mut at: Vec<Place> = errors.map(place_of).collect();
+    at.sort();
+    let files = walkdir::WalkDir::new(&site)
         .into_iter()
-        .map(Result::unwrap)
+        .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let path = e.path().strip_prefix(&site).unwrap();
             let path = path.to_string_lossy().replace('\\', "/");
             (path, std::fs::read(e.path()).unwrap())
         })
-        .collect()
+        .collect();
+    (at, files)
+}
+
+/// What `build --no-search` writes of `editions` of the root, by path,
+/// which must have no errors.
+pub(crate) fn fresh_build(root: &Path, editions: &Editions) -> HashMap<String, Vec<u8>> {
+    let (errors, files) = fresh(root, editions);
+    assert!(errors.is_empty(), "{errors:?}");
+    files
+}
+
+/// Where an error is: its code, file and line.
+pub(crate) type Place = (&'static str, Option<String>, Option<usize>);
+
+pub(crate) fn place_of(d: &Diagnostic) -> Place {
+    let file = d.file_path().map(str::to_string);
+    (d.code, file, d.line_col().map(|(line, _)| line))
+}
+
+/// What one build of a preview served: its files by path, the paths its
+/// first step made again, and where its edition writes each link.
+#[derive(Debug)]
+pub(crate) struct Served {
+    pub files: HashMap<String, Arc<[u8]>>,
+    pub changed: Vec<String>,
+    pub written: Written<'static>,
+}
+
+impl Served {
+    /// The errors the checks of the made site find (see [`check_made`]),
+    /// where they are, sorted.
+    pub fn check(&self) -> Vec<Place> {
+        let files: Vec<OutputFile> = self
+            .files
+            .iter()
+            .map(|(path, bytes)| OutputFile {
+                path: path.clone(),
+                content: Content::Bytes(bytes.to_vec()),
+            })
+            .collect();
+        let mut at: Vec<_> = check_made(&self.written, &files, None)
+            .errors
+            .iter()
+            .map(place_of)
+            .collect();
+        at.sort();
+        at
+    }
+
+    /// Asserts that the files served are those `build --no-search` of
+    /// `editions` of the root makes, byte for byte.
+    pub fn assert_same_as_built(&self, root: &Path, editions: &Editions) {
+        self.assert_same_files(&fresh_build(root, editions));
+    }
+
+    /// Asserts that the files served are `built`, byte for byte.
+    pub fn assert_same_files(&self, built: &HashMap<String, Vec<u8>>) {
+        let mut paths: Vec<&String> = built.keys().collect();
+        paths.sort();
+        let mut served: Vec<&String> = self.files.keys().collect();
+        served.sort();
+        assert_eq!(served, paths, "the preview makes the files a build makes");
+        for path in paths {
+            assert!(
+                *self.files[path] == *built[path],
+                "{path} differs from a fresh build"
+            );
+        }
+    }
+}
+
+/// Builds `preview` from scratch.
+pub(crate) fn first_build(preview: &mut Preview) -> Result<Served, Vec<Diagnostic>> {
+    build_preview(preview, None)
+}
+
+/// Saves `text` to `relative` under `root`, the preview's root, and builds
+/// the preview again.
+pub(crate) fn save(
+    preview: &mut Preview,
+    root: &Path,
+    relative: &str,
+    text: &str,
+) -> Result<Served, Vec<Diagnostic>> {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    build_preview(preview, Some(&[path]))
+}
+
+/// Builds `preview` after `changed` files were saved: the files of its two
+/// steps, by path, and the paths the first made again.
+fn build_preview(
+    preview: &mut Preview,
+    changed: Option<&[PathBuf]>,
+) -> Result<Served, Vec<Diagnostic>> {
+    let mut files = HashMap::new();
+    let mut changed_paths = Vec::new();
+    let mut kinds = Vec::new();
+    let written = preview.build(changed, &mut |step| {
+        let made = match step {
+            Step::Pages(made) => {
+                kinds.push("pages");
+                assert!(made.files.iter().all(|(path, _)| path != PRINT_FILE));
+                changed_paths = made.changed.clone();
+                made
+            }
+            Step::Print(made) => {
+                kinds.push("print");
+                let paths: Vec<&str> = made.files.iter().map(|(p, _)| p.as_str()).collect();
+                assert_eq!(paths, [PRINT_FILE]);
+                made
+            }
+        };
+        files.extend(made.files);
+    })?;
+    assert_eq!(
+        kinds,
+        ["pages", "print"],
+        "pages first, then the print view"
+    );
+    Ok(Served {
+        files,
+        changed: changed_paths,
+        written,
+    })
 }
 
 #[test]
@@ -184,14 +315,14 @@ fn text_published_as_written_is_what_the_allow_list_makes_of_it() {
     .unwrap();
     use std::sync::atomic::Ordering;
     let before = crate::stages::render::AS_WRITTEN.load(Ordering::Relaxed);
-    let written = fresh_build(root.path());
+    let written = fresh_build(root.path(), &Editions::Model);
     assert!(
         crate::stages::render::AS_WRITTEN.load(Ordering::Relaxed) - before > n / 2,
         "texts published as written: {} for {n} pages",
         crate::stages::render::AS_WRITTEN.load(Ordering::Relaxed) - before
     );
     crate::stages::render::ALWAYS_CLEAN.store(true, Ordering::Relaxed);
-    let cleaned = fresh_build(root.path());
+    let cleaned = fresh_build(root.path(), &Editions::Model);
     crate::stages::render::ALWAYS_CLEAN.store(false, Ordering::Relaxed);
     assert_eq!(written.len(), cleaned.len());
     for (path, bytes) in &cleaned {

@@ -1,16 +1,21 @@
-//! The preview's background work after each build: renewing the search
-//! index from the pages the build changed, and checking the links of the
-//! whole site, after the pages are already served. Work for a build that a
+//! The preview's background work after each build: checking the links of
+//! the whole site and renewing its search index from the pages, after the
+//! pages are already served, through `pipeline::check_made`, the checks
+//! `build` makes, so a problem is reported where `build` reports it (a
+//! broken link at its line in the page's source). Work for a build that a
 //! newer one replaced is merged into the newer one's.
 //!
-//! It changes only the search index's files and the problems shown.
+//! It changes only the search index's files and the problems shown; it
+//! judges nothing itself.
 
 use std::collections::HashMap;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{Reload, Shared};
+use super::{print_new, Reload, Shared};
+use crate::pipeline::{check_made, Checked, Written};
+use crate::site::search::{Kept, INDEX_DIR};
 use crate::support::lock::ReadWrite;
 use crate::support::output::{Content, OutputFile, Part};
 
@@ -24,20 +29,20 @@ pub(super) fn start(shared: Arc<Shared>) -> Sender<Followup> {
 /// Work for the background thread after a build: whether to renew the
 /// search index, and the whole site to index and check the links of.
 pub(super) struct Followup {
-    /// The edition's name in messages: `model` or the authority's slug.
-    pub edition: String,
     pub generation: u64,
     /// Whether a page changed, came or went since the index served was made.
     pub renew_index: bool,
     pub site: HashMap<String, Arc<[u8]>>,
+    /// Where the edition the build made writes each link.
+    pub written: Written<'static>,
 }
 
-/// The background thread: renews the search index from the pages of the
-/// latest build (not made again if no indexed text changed),
-/// and checks its links, after the pages are already served. Work for a
-/// build that a newer one replaced is merged into the newer one's.
+/// The background thread: checks the links of the latest build and renews
+/// its search index (not made again if no indexed text changed), after the
+/// pages are already served. Work for a build that a newer one replaced is
+/// merged into the newer one's.
 fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
-    let kept = crate::site::search::Kept::in_memory();
+    let kept = Kept::in_memory();
     // The problems last printed, so that each is printed once, not after
     // every save while it stays.
     let mut printed: Vec<String> = Vec::new();
@@ -53,57 +58,25 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
             };
         }
         let started = Instant::now();
-        // The served bytes themselves, shared, not copied.
-        let as_output = |path: &String, bytes: &Arc<[u8]>| OutputFile {
-            path: path.clone(),
-            content: Content::Parts(vec![Part::shared(bytes, 0..bytes.len())]),
-        };
         // With no page changed, the index being served is still right.
         let renew = job.renew_index || owed;
         owed = renew;
-        let search = renew.then(|| {
-            let mut pages: Vec<OutputFile> = job
-                .site
-                .iter()
-                .filter(|(p, _)| p.ends_with(".html"))
-                .map(|(p, b)| as_output(p, b))
-                .collect();
-            pages.sort_by(|a, b| a.path.cmp(&b.path));
-            let made = crate::site::search::index_in(&pages, "en", &kept);
+        let checked = check(&job, renew.then_some(&kept));
+        if renew {
             kept.forget_unused();
-            made
-        });
-        // The index files checked against: the new ones, or those served.
-        let renewed = matches!(&search, Some(Ok(_)));
-        let index_prefix = format!("{}/", crate::site::search::INDEX_DIR);
-        let mut all: Vec<OutputFile> = job
-            .site
-            .iter()
-            .filter(|(p, _)| !(renewed && p.starts_with(&index_prefix)))
-            .map(|(p, b)| as_output(p, b))
-            .collect();
-        if let Some(Ok(search)) = &search {
-            all.extend(search.iter().map(|f| OutputFile {
-                path: f.path.clone(),
-                content: Content::Bytes(Vec::new()),
-            }));
         }
-        let found = crate::site::linkcheck::check(&job.edition, &all, &[], None);
-        let broken: Vec<&crate::site::linkcheck::BrokenLink> = found.broken.iter().collect();
-        let mut problems = found.problems;
-        problems.extend(crate::site::linkcheck::in_output(&job.edition, &broken));
-        drop(all);
         let mut site = shared.site.writing();
         if site.generation != job.generation {
             // A newer build is served; its own follow-up will come.
             continue;
         }
-        match search {
-            Some(Ok(search)) => {
+        let mut problems = checked.errors;
+        match checked.index {
+            Some(Ok(index)) => {
                 owed = false;
-                let prefix = format!("{}/", crate::site::search::INDEX_DIR);
+                let prefix = format!("{INDEX_DIR}/");
                 site.files.retain(|p, _| !p.starts_with(&prefix));
-                for f in search {
+                for f in index {
                     if let Content::Bytes(bytes) = f.content {
                         site.files.insert(f.path, bytes.into());
                     }
@@ -116,18 +89,29 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
             "Search index and link check updated in {} ms.",
             started.elapsed().as_millis()
         );
-        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        if shown != printed && !shown.is_empty() {
-            eprintln!("The pages being served have problems that would stop `handbook build`:");
-            for p in &shown {
-                eprintln!("{p}");
-            }
-        }
-        printed = shown;
+        let header = "The pages being served have problems that would stop `handbook build`:";
+        print_new(header, &problems, &mut printed);
         if !problems.is_empty() {
             site.problems = problems;
             drop(site);
             let _ = shared.reload.send(Reload::Every);
         }
     }
+}
+
+/// The checks `build` makes of a site, of the site a job serves: its
+/// files but the search index's, the served bytes themselves, shared, not
+/// copied; with `kept`, its index is renewed.
+fn check(job: &Followup, kept: Option<&Kept>) -> Checked {
+    let index = format!("{INDEX_DIR}/");
+    let files: Vec<OutputFile> = job
+        .site
+        .iter()
+        .filter(|(path, _)| !path.starts_with(&index))
+        .map(|(path, bytes)| OutputFile {
+            path: path.clone(),
+            content: Content::Parts(vec![Part::shared(bytes, 0..bytes.len())]),
+        })
+        .collect();
+    check_made(&job.written, &files, kept)
 }

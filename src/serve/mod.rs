@@ -1,12 +1,14 @@
 //! `handbook serve`: a preview of one edition on this computer that
 //! rebuilds as files are saved and reloads the open pages.
 //!
-//! Split by job: `session` builds the edition through
-//! `pipeline::Preview` (the same stages and renderer as `build`) and
-//! swaps the new files in; `follow_up` renews the search index and checks
-//! links in the background, after the pages are served; `watch` turns
-//! file-system events into saves; `routes` answers HTTP requests from
-//! memory, adding the reload script and, after a failed save, the problems.
+//! Split by job: `session` builds the edition through `pipeline::Preview`
+//! (the same stages and renderer as `build`) and swaps the new files in;
+//! `follow_up` checks links and renews the search index in the background,
+//! after the pages are served, through the checks `build` makes of a site
+//! (`pipeline::check_made`), so a problem is reported where `build`
+//! reports it; `watch` turns file-system events into saves; `routes`
+//! answers HTTP requests from memory, adding the reload script and, after
+//! a failed save, the problems.
 //!
 //! Files are served from memory; nothing is written to disk. A save is
 //! served in this order: the pages it changed, then the print view, then
@@ -117,4 +119,18 @@ pub fn serve(mut options: Options) -> Result<(), String> {
             .await
             .map_err(|e| format!("the server stopped: {e}"))
     })
+}
+
+/// Prints `problems` under `header`, unless they are those `printed` last
+/// (kept in it), so that a problem is printed once, not after every save
+/// while it stays.
+fn print_new(header: &str, problems: &[Diagnostic], printed: &mut Vec<String>) {
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    if shown != *printed && !shown.is_empty() {
+        eprintln!("{header}");
+        for p in &shown {
+            eprintln!("{p}");
+        }
+    }
+    *printed = shown;
 }

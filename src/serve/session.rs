@@ -3,7 +3,8 @@
 //! served, pages first and the print view after them.
 //!
 //! It only calls the pipeline and updates the served site; the search index
-//! and link check are left to `follow_up`.
+//! and link check are left to `follow_up`, with where the edition writes
+//! each link, which the pipeline hands back with each build.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -12,9 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::follow_up::{self, Followup};
-use super::{Reload, Shared};
-use crate::pipeline::{Preview, Step};
-use crate::stages::render::Made;
+use super::{print_new, Reload, Shared};
+use crate::pipeline::{Made, Preview, Step};
+use crate::support::diagnostic::Diagnostic;
 use crate::support::lock::ReadWrite;
 use crate::support::url::PRINT_FILE;
 
@@ -25,14 +26,10 @@ pub(super) fn start(
     root: PathBuf,
     authority: Option<String>,
 ) -> Mutex<Sender<Vec<PathBuf>>> {
-    let edition = authority
-        .clone()
-        .unwrap_or_else(|| crate::support::url::MODEL_SLUG.to_string());
     let mut session = Session {
         followups: follow_up::start(Arc::clone(&shared)),
         shared,
         preview: Preview::new(root, authority),
-        edition,
         printed: Vec::new(),
     };
     session.rebuild(None);
@@ -45,8 +42,6 @@ pub(super) fn start(
 struct Session {
     shared: Arc<Shared>,
     preview: Preview,
-    /// The edition's name in messages: `model` or the authority's slug.
-    edition: String,
     followups: Sender<Followup>,
     /// The problems of the last failed build as printed, so that saves
     /// failing the same way do not print them again.
@@ -90,33 +85,33 @@ impl Session {
             }
             Step::Print(made) => serve_print(shared, made),
         });
-        if let Err(problems) = result {
-            let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            if shown != self.printed {
-                eprintln!("The build failed; still serving the last good pages:");
-                for p in &shown {
-                    eprintln!("{p}");
-                }
-                self.printed = shown;
-            }
-            let mut site = shared.site.writing();
-            site.problems = problems;
-            site.save_failed = true;
-            drop(site);
-            let _ = shared.reload.send(Reload::Every);
-            return;
-        }
+        let written = match result {
+            Ok(written) => written,
+            Err(problems) => return self.failed(problems),
+        };
         if !self.printed.is_empty() {
             eprintln!("The build works again: the problems printed above are fixed.");
             self.printed.clear();
         }
         let site = shared.site.reading();
         let _ = self.followups.send(Followup {
-            edition: self.edition.clone(),
             generation: site.generation,
             renew_index: fresh || !changed_pages.is_empty(),
             site: site.files.clone(),
+            written,
         });
+    }
+
+    /// Shows a failed build's `problems` above the last pages that built,
+    /// and prints them unless they are those printed last.
+    fn failed(&mut self, problems: Vec<Diagnostic>) {
+        let header = "The build failed; still serving the last good pages:";
+        print_new(header, &problems, &mut self.printed);
+        let mut site = self.shared.site.writing();
+        site.problems = problems;
+        site.save_failed = true;
+        drop(site);
+        let _ = self.shared.reload.send(Reload::Every);
     }
 }
 
