@@ -49,6 +49,8 @@ mod findings;
 mod preview;
 mod releases;
 #[cfg(test)]
+mod saves;
+#[cfg(test)]
 mod tests;
 
 pub use findings::{check_made, Checked, Written};
