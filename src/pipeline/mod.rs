@@ -13,7 +13,10 @@
 //!   link check's findings reported where the edition's text writes them,
 //!   the one way `build` and the preview check a site;
 //! - `releases`: past releases, built from git, and their build cache;
-//! - `preview`: [`Preview`], one edition built again and again for `serve`.
+//! - `preview`: [`Preview`], one edition built again and again for `serve`;
+//! - `requests`, `record` and `review`: what the commands ask of a run and
+//!   what its result says, a release recorded, and a policy lead's review
+//!   recorded (`accept`).
 //!
 //! Editions are built in parallel (one pool of threads for editions and
 //! their pages). Within an edition, each file is read for the link check
@@ -47,7 +50,10 @@ use crate::support::store::Store;
 mod edition;
 mod findings;
 mod preview;
+pub mod record;
 mod releases;
+pub mod requests;
+pub mod review;
 #[cfg(test)]
 mod saves;
 #[cfg(test)]
@@ -56,10 +62,6 @@ mod tests;
 pub use findings::{check_made, Checked, Written};
 pub use preview::{Preview, Step};
 pub use render::Made;
-
-pub mod record;
-pub mod requests;
-pub mod review;
 
 /// What a run is asked to do.
 #[derive(Debug, Clone)]
