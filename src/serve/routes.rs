@@ -16,7 +16,7 @@ use axum::Router;
 use tokio::sync::broadcast;
 
 use super::{Reload, Shared};
-use crate::stages::render::escape;
+use crate::support::characters::escape_html as escape;
 use crate::support::diagnostic::Diagnostic;
 use crate::support::lock::ReadWrite;
 

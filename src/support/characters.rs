@@ -1,8 +1,8 @@
-//! Which characters a published page or feed may hold, and how a message
-//! names one. One rule for every stage: the reader of a file refuses them,
-//! the link stage warns where a character reference stands for one, the
-//! sanitiser and the address judge take them out before judging, and a
-//! message shows them.
+//! Which characters a published page or feed may hold, how a message
+//! names one, and how text is escaped to show as written in HTML. One rule
+//! for every stage: the reader of a file refuses them, the link stage warns
+//! where a character reference stands for one, the sanitiser and the
+//! address judge take them out before judging, and a message shows them.
 //!
 //! A leaf: it imports nothing from the crate.
 
@@ -78,6 +78,23 @@ pub fn describe(c: char) -> String {
         _ => "",
     };
     format!("U+{:04X}{name}", c as u32)
+}
+
+/// `text` escaped for HTML: in element content and in quoted attribute
+/// values it shows as written.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

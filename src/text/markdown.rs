@@ -10,6 +10,8 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+pub use crate::support::characters::escape_html;
+
 /// The address a link or image with the destination `dest` has in the
 /// published page, as a browser reads it: the Markdown writer
 /// percent-escapes some characters (`\\` as `%5C`, a space as `%20`), and
@@ -361,23 +363,6 @@ pub fn escape_text(value: &str) -> String {
             out.push('\\');
         }
         out.push(c);
-    }
-    out
-}
-
-/// `text` escaped for HTML: in element content and in quoted attribute
-/// values it shows as written.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
     }
     out
 }
