@@ -390,10 +390,11 @@ fn small_root() -> tempfile::TempDir {
 }
 
 /// Saves `body` as the text of page b (its sixth line) while the small
-/// root is previewed, and waits for the preview to print a problem at
-/// `at`; returns what the preview printed, the problems page b then shows
-/// (one `<li>` each), and what `handbook build` says of the same root.
-fn saved_while_previewing(body: &str, at: &str) -> (Vec<String>, String, String) {
+/// root is previewed, and asserts that the preview reports one problem,
+/// `what`, at `at` (a file, line and column), in the terminal and above the
+/// page, as `handbook build` of the same root reports it. Returns what the
+/// preview printed and the problems page b shows (one `<li>` each).
+fn reported_while_previewing(body: &str, at: &str, what: &str) -> (Vec<String>, String) {
     let root = small_root();
     let server = start(root.path(), &[]);
     let ready = server
@@ -405,28 +406,27 @@ fn saved_while_previewing(body: &str, at: &str) -> (Vec<String>, String, String)
         .wait_for_line(&format!("{at}: error"), ready)
         .expect("the problem is printed where it is written");
     let log = server.log_after(ready);
+    assert!(log.contains(&format!("{at}: error: {what}")), "{log:#?}");
     let page = served(&server, "/b.html", |b| b.contains("hb-build-error"));
     let shown = page
         .split_once("<ul>")
         .and_then(|(_, rest)| rest.split_once("</ul>"))
         .map_or(String::new(), |(list, _)| list.to_string());
+    let item = format!("<li><strong>{at}</strong> {what}<br>");
+    assert!(shown.starts_with(&item), "{shown}");
+    assert_eq!(shown.matches("<li>").count(), 1, "once: {shown}");
     let built = handbook_in(root.path(), &["build", "--no-search"]);
     assert_fails(&built);
-    (log, shown, text(&built))
+    let built = text(&built);
+    assert!(built.contains(&format!("{at}: {what}")), "{built}");
+    (log, shown)
 }
 
 #[test]
 fn a_broken_link_saved_while_previewing_is_reported_at_its_line_as_build_reports_it() {
-    let at = "content/b.md:6:5";
-    let (log, shown, built) = saved_while_previewing("See [the plan](plan.pdf).", at);
     let what = "this link goes to `plan.pdf`, which is not in this edition";
-    assert!(log.contains(&format!("{at}: error: {what}")), "{log:#?}");
-    assert!(
-        shown.starts_with(&format!("<li><strong>{at}</strong> {what}<br>")),
-        "{shown}"
-    );
-    assert_eq!(shown.matches("<li>").count(), 1, "{shown}");
-    assert!(built.contains(&format!("{at}: {what}")), "{built}");
+    let body = "See [the plan](plan.pdf).";
+    let (_, shown) = reported_while_previewing(body, "content/b.md:6:5", what);
     assert!(
         !shown.contains("template"),
         "a link written in a page is not said to be a template's: {shown}"
@@ -435,18 +435,11 @@ fn a_broken_link_saved_while_previewing_is_reported_at_its_line_as_build_reports
 
 #[test]
 fn a_missing_image_saved_while_previewing_is_reported_at_its_source_not_the_print_view() {
-    let at = "content/b.md:6:10";
-    let (log, shown, built) = saved_while_previewing("A chart: ![the chart](assets/chart.png)", at);
     let what = "there is no image `assets/chart.png` in this edition";
-    assert!(log.contains(&format!("{at}: error: {what}")), "{log:#?}");
-    assert!(
-        shown.starts_with(&format!("<li><strong>{at}</strong> {what}<br>")),
-        "{shown}"
-    );
-    assert!(built.contains(&format!("{at}: {what}")), "{built}");
+    let body = "A chart: ![the chart](assets/chart.png)";
+    let (log, shown) = reported_while_previewing(body, "content/b.md:6:10", what);
     // The print view shows every page's text, the image's too: the
-    // problem is still the page's, reported once.
-    assert_eq!(shown.matches("<li>").count(), 1, "{shown}");
+    // problem is still the page's, reported once, at its source.
     assert!(!shown.contains("print.html"), "{shown}");
     assert!(!log.iter().any(|l| l.contains("print.html")), "{log:#?}");
 }

@@ -241,13 +241,8 @@ mod tests {
         served.assert_same_as_built(root, &model);
 
         // A save of one page's text makes that page again, and not the others.
-        let saved = save(
-            &mut preview,
-            root,
-            "content/a.md",
-            &page_a("New text of A."),
-        );
-        let served = saved.unwrap();
+        let text = page_a("New text of A.");
+        let served = save(&mut preview, root, "content/a.md", &text).unwrap();
         assert!(page(&served, "a.html").contains("New text of A."));
         assert!(page(&served, PRINT_FILE).contains("New text of A."));
         let changed = &served.changed;
@@ -320,13 +315,8 @@ mod tests {
         assert_eq!(problems[0].file_path(), Some("content/b.md"));
         assert_eq!(problems[0].line_col().map(|(line, _)| line), Some(6));
 
-        let fixed = save(
-            &mut preview,
-            root,
-            "content/b.md",
-            &page_b("See [[local]]."),
-        );
-        let served = fixed.unwrap();
+        let text = page_b("See [[local]].");
+        let served = save(&mut preview, root, "content/b.md", &text).unwrap();
         assert!(page(&served, "b.html").contains("href=\"local.html\""));
         assert!(served.changed.contains(&"b.html".into()));
 
