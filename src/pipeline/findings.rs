@@ -7,9 +7,10 @@
 //!
 //! `build` feeds a [`SiteCheck`] each file as soon as it is made; the
 //! preview, which has every file at once, calls [`check_made`] in the
-//! background. Both report from a [`Written`], an owned map of where the
-//! edition writes each address, so the preview can check its site after the
-//! edition it was made from is gone.
+//! background. Both report from a [`Written`], where the edition writes
+//! each address: `build` reads it from the linked edition, and only when a
+//! link is broken; the preview is handed it owned ([`Written::kept`]), so
+//! it can check its site after the edition it was made from is gone.
 //!
 //! It judges no link itself (that is `site::linkcheck`), talks to no search
 //! library (`site::search`), and makes, writes and serves no file.
