@@ -377,8 +377,9 @@ impl<'r, 's> Renderer<'r, 's> {
     /// so that equal keys make equal bytes. It is worked out from the
     /// inputs themselves, without gathering the output's values where that
     /// costs much (a page's values, the print view, the A to Z), so a
-    /// [`Cache`] can tell what to make again cheaply. `None` when a text's
-    /// fingerprint is unknown (linked without a memo).
+    /// [`Cache`] can tell what to make again cheaply. `None` when the
+    /// output's inputs are of a kind it cannot key (it is then made every
+    /// time).
     pub fn key(&self, output: Output) -> Option<Key> {
         let mut f = Fingerprint::default();
         f.text(&self.path(output));
@@ -387,7 +388,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 let p = &self.linked.pages[i];
                 f.bytes(self.site_key())
                     .bytes(&self.parts.contents.fingerprint_for(Some(i)));
-                f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
+                f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None)));
                 self.page_inputs_key(p, &mut f);
                 f.bytes(&json(&self.page_versions(p.page.id())));
                 f.text(&self.changes_anchor_of(p).unwrap_or_default());
@@ -395,7 +396,7 @@ impl<'r, 's> Renderer<'r, 's> {
             Output::Print => {
                 f.bytes(self.site_key())
                     .bytes(&self.parts.contents.fingerprint_for(None));
-                let texts: Option<Vec<Key>> = self
+                let texts: Vec<Key> = self
                     .linked
                     .pages
                     .par_iter()
@@ -411,7 +412,7 @@ impl<'r, 's> Renderer<'r, 's> {
                         f.finish()
                     })
                     .collect();
-                for (text, inputs) in texts?.iter().zip(&inputs) {
+                for (text, inputs) in texts.iter().zip(&inputs) {
                     f.bytes(text).bytes(inputs);
                 }
             }
@@ -526,7 +527,7 @@ impl<'r, 's> Renderer<'r, 's> {
         match output {
             Output::Page(i) => {
                 let p = &self.linked.pages[i];
-                p.unchanged && p.page.id() != context::CREDITS_ID
+                self.linked.unchanged(i) && p.page.id() != context::CREDITS_ID
             }
             _ => false,
         }
@@ -648,10 +649,14 @@ impl<'r, 's> Renderer<'r, 's> {
     fn credits_key(&self) -> Key {
         credits::editorial_key(self.linked, &|p, source| {
             let make = || credits::page_part(self.linked, p, source, &self.found_in(source));
-            let (Some(memo), Some(text)) = (self.memo, p.fingerprint) else {
+            let Some(memo) = self.memo else {
                 return make();
             };
-            let inputs = [self.edition_key(), text, source.file.fingerprint()];
+            let inputs = [
+                self.edition_key(),
+                p.fingerprint(),
+                source.file.fingerprint(),
+            ];
             memo.credit_part(p.page.id(), inputs, make)
         })
     }
@@ -762,11 +767,10 @@ impl<'r, 's> Renderer<'r, 's> {
 
     /// The fingerprint of one text's HTML: the text itself (fingerprinted
     /// by the link stage), where its links go and the titles they show, and
-    /// the edition's settings for HTML. `None` when the text's own
-    /// fingerprint is unknown.
-    fn text_key(&self, p: &LinkedPage, part: &str, options: &HtmlOptions) -> Option<Key> {
+    /// the edition's settings for HTML.
+    fn text_key(&self, p: &LinkedPage, part: &str, options: &HtmlOptions) -> Key {
         let mut f = Fingerprint::default();
-        f.bytes(&self.settings_key).bytes(&p.fingerprint?);
+        f.bytes(&self.settings_key).bytes(&p.fingerprint());
         f.text(part).text(options.page_id);
         f.text(options.print_page.unwrap_or("\0"));
         f.number(options.glossary.len() as u64);
@@ -786,7 +790,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 }
             }
         }
-        Some(f.finish())
+        f.finish()
     }
 
     /// A text's HTML: remembered by its key when there is a memo.
@@ -799,7 +803,7 @@ impl<'r, 's> Renderer<'r, 's> {
     ) -> Arc<String> {
         match (
             self.memo,
-            self.memo.and_then(|_| self.text_key(p, part, options)),
+            self.memo.map(|_| self.text_key(p, part, options)),
         ) {
             (Some(memo), Some(key)) => memo.get_or_make(key, make),
             _ => Arc::new(make()),
