@@ -341,3 +341,96 @@ impl Reuse<'_> {
         self.last.as_ref().map(|l| Arc::clone(&l.by_id))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::handbook::Model;
+    use crate::stages::link::tests::pages;
+    use crate::stages::link::{link, link_with, LinkedEdition};
+    use crate::stages::load::tests::{model_of, page};
+    use crate::stages::overlay::model_edition;
+
+    /// The model edition of `model`, linked with `memo` (or without one),
+    /// and the codes of the problems found.
+    fn linked<'m>(
+        model: &'m Model,
+        memo: Option<&LinkMemo>,
+    ) -> (LinkedEdition<'m>, Vec<&'static str>) {
+        let diagnostics = Diagnostics::new();
+        let edition = model_edition(model, &diagnostics);
+        let linked = match memo {
+            Some(memo) => link_with(edition, &diagnostics, Some(memo)),
+            None => link(edition, &diagnostics),
+        };
+        let codes = diagnostics.into_sorted().iter().map(|d| d.code).collect();
+        (linked, codes)
+    }
+
+    /// What a page of a linked edition shows of its linking.
+    fn made(linked: &LinkedEdition) -> Vec<String> {
+        linked
+            .pages
+            .iter()
+            .map(|p| {
+                let mut links: Vec<_> = p.links.iter().collect();
+                links.sort_by_key(|(dest, _)| dest.as_str());
+                format!(
+                    "{} {:?} {:?} {:?} {:?} {:?}",
+                    p.title,
+                    p.sections,
+                    links,
+                    p.fingerprint(),
+                    p.outline,
+                    linked.backlinks.get(p.page.id())
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_save_reads_again_only_the_saved_page_and_links_as_a_fresh_link_does() {
+        let pages = pages();
+        let model = model_of(pages.clone());
+        let memo = LinkMemo::default();
+        let (first, problems) = linked(&model, Some(&memo));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!((0..3).all(|i| !first.unchanged(i)), "nothing was known");
+        let before = made(&first);
+        drop(first);
+        let (again, _) = linked(&model, Some(&memo));
+        assert!((0..3).all(|i| again.unchanged(i)), "nothing was saved");
+        assert_eq!(made(&again), before);
+        drop(again);
+        // `step-1` saved: its section renamed, which `step-2`'s heading shows.
+        let mut saved = pages.clone();
+        saved[1] = page(
+            "content/step-1.md",
+            "---\nid: step-1\ntitle: Step one\nweight: 1\n---\n## Our money {#money}\n\nThen [[step-2|the plan]].\n",
+        );
+        let model = model_of(saved);
+        let (after, problems) = linked(&model, Some(&memo));
+        assert!(problems.is_empty(), "{problems:?}");
+        let unchanged: Vec<bool> = (0..3).map(|i| after.unchanged(i)).collect();
+        assert_eq!(unchanged, [true, false, true]);
+        assert_eq!(
+            after.page("step-2").unwrap().sections[0].title,
+            "About Our money"
+        );
+        assert_eq!(made(&after), made(&linked(&model, None).0));
+    }
+
+    #[test]
+    fn the_memo_forgets_a_page_the_edition_no_longer_has() {
+        let pages = pages();
+        let memo = LinkMemo::default();
+        let model = model_of(pages.clone());
+        drop(linked(&model, Some(&memo)));
+        assert_eq!(memo.pages.len(), 3);
+        let fewer = model_of(pages[..2].to_vec());
+        let (linked, problems) = linked(&fewer, Some(&memo));
+        assert_eq!(memo.pages.len(), 2, "step-2 is forgotten");
+        assert!(linked.unchanged(0) && linked.unchanged(1));
+        assert_eq!(problems, ["unknown-id"], "step-1's link to step-2");
+    }
+}

@@ -486,3 +486,106 @@ pub fn link_aside(
         .collect();
     (text, links)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::handbook::Model;
+    use crate::model::page::Page;
+    use crate::stages::load::tests::{model_of, page};
+    use crate::stages::overlay::model_edition;
+
+    /// Three pages that link to one another: a home page, `step-1` with a
+    /// section, and `step-2`, whose heading names `step-1`'s section.
+    pub(super) fn pages() -> Vec<Page> {
+        vec![
+            page(
+                "content/_index.md",
+                "---\nid: home\ntitle: Home\n---\nStart at [[step-1]].\n",
+            ),
+            page(
+                "content/step-1.md",
+                "---\nid: step-1\ntitle: Step one\nweight: 1\n---\n## Your money {#money}\n\nThen [[step-2|the plan]].\n",
+            ),
+            page(
+                "content/step-2.md",
+                "---\nid: step-2\ntitle: Step two\nweight: 2\n---\n## About [[step-1#money]]\n\nBack [home](home).\n",
+            ),
+        ]
+    }
+
+    /// The model edition of `model`, linked, and the problems found.
+    fn linked(model: &Model) -> (LinkedEdition<'_>, Vec<Diagnostic>) {
+        let diagnostics = Diagnostics::new();
+        let linked = link(model_edition(model, &diagnostics), &diagnostics);
+        (linked, diagnostics.into_sorted())
+    }
+
+    #[test]
+    fn an_edition_resolves_its_references_names_its_headings_and_records_backlinks() {
+        let model = model_of(pages());
+        let (linked, problems) = linked(&model);
+        assert!(problems.is_empty(), "{problems:?}");
+        let step_2 = linked.page("step-2").unwrap();
+        assert_eq!(
+            step_2.links.get("step-1#money"),
+            Some(&Resolved::Page {
+                page: "step-1".into(),
+                section: Some("money".into())
+            })
+        );
+        assert_eq!(step_2.sections[0].title, "About Your money");
+        assert_eq!(
+            linked.title_of("step-2", Some(&step_2.sections[0].id)),
+            Some("About Your money")
+        );
+        assert_eq!(linked.backlinks["step-1"], ["home", "step-2"]);
+        assert_eq!(linked.backlinks["home"], ["step-2"]);
+        assert!(!linked.unchanged(0), "linked without a memo");
+    }
+
+    #[test]
+    fn an_unknown_id_fails_at_its_line_and_column_with_the_closest_ids() {
+        let mut pages = pages();
+        pages[2] = page(
+            "content/step-2.md",
+            "---\nid: step-2\ntitle: Step two\n---\nFirst line.\nThen see [[step-l]].\n",
+        );
+        let model = model_of(pages);
+        let (_, problems) = linked(&model);
+        let [problem] = &problems[..] else {
+            panic!("one problem: {problems:?}");
+        };
+        assert_eq!(problem.code, "unknown-id");
+        assert_eq!(problem.file_path(), Some("content/step-2.md"));
+        assert_eq!(problem.line_col(), Some((6, 10)));
+        assert_eq!(
+            problem.hint.as_deref(),
+            Some("did you mean `step-1`, `step-2`?")
+        );
+    }
+
+    #[test]
+    fn a_javascript_address_fails_the_link_at_its_line() {
+        let mut pages = pages();
+        pages[1] = page(
+            "content/step-1.md",
+            "---\nid: step-1\ntitle: Step one\n---\nRead [this](javascript:alert(1)).\n",
+        );
+        let model = model_of(pages);
+        let (linked, problems) = linked(&model);
+        let places: Vec<_> = problems
+            .iter()
+            .map(|d| (d.code, d.file_path(), d.line_col()))
+            .collect();
+        assert!(
+            places.contains(&("unsafe-address", Some("content/step-1.md"), Some((5, 6)))),
+            "{places:?}"
+        );
+        let step_1 = linked.page("step-1").unwrap();
+        assert!(
+            step_1.addresses.iter().all(|a| a.checked_here),
+            "reported here, left out of the check of the made pages"
+        );
+    }
+}

@@ -551,3 +551,157 @@ fn title_in(titles: &Outline, page: &str, section: Option<&str>) -> Option<Strin
 fn unknown_id(message: String, hint: String) -> Diagnostic {
     Diagnostic::error("unknown-id", message).hint(hint)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stages::load::tests::{model_of, page};
+    use crate::support::diagnostic::SourceFile;
+
+    #[test]
+    fn id_references_are_told_from_files_and_addresses() {
+        assert!(is_id_reference("step-3"));
+        assert!(is_id_reference("step-3#good-plan-checklist"));
+        assert!(is_id_reference("#social-work-role"));
+        assert!(!is_id_reference("https://example.org"));
+        assert!(!is_id_reference("file.html"));
+        assert!(!is_id_reference("mailto:a@b.example"));
+    }
+
+    #[test]
+    fn a_walk_finds_references_addresses_and_outside_links_in_order() {
+        let body = "See [[step-2]] and [the money](step-3#money).\n\n[A site](https://example.org/a) ![A picture](assets/p.png)\n\n<a href=\"forms/f.pdf\">form</a>\n";
+        let file = SourceFile::new("content/step-1.md", body);
+        let mut found = Scanned::default();
+        let mut problems = Vec::new();
+        scan(&LinkedText::whole(&file), None, &mut found, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let dests: Vec<&str> = found.references.iter().map(|r| r.dest.as_str()).collect();
+        assert_eq!(dests, ["step-2", "step-3#money"]);
+        let addresses: Vec<(&str, bool, bool)> = found
+            .addresses
+            .iter()
+            .map(|a| (a.url.as_str(), a.image, a.checked_here))
+            .collect();
+        assert_eq!(
+            addresses,
+            [
+                ("step-2", false, true),
+                ("step-3#money", false, true),
+                ("assets/p.png", true, false),
+                ("forms/f.pdf", false, false),
+            ],
+            "ids are checked here; files in the made pages"
+        );
+        let [(url, at)] = &found.outside_links[..] else {
+            panic!("one outside link: {:?}", found.outside_links);
+        };
+        assert_eq!(url, "https://example.org/a");
+        let (start, end) = at.span.unwrap();
+        assert_eq!(&body[start..end], "[A site](https://example.org/a)");
+    }
+
+    /// A model of three pages: `step-1` with the sections `money` and
+    /// `plan`, `step-2`, and `old`, which the outline below leaves out (as
+    /// an edition that removed it does).
+    fn model() -> Model {
+        model_of(vec![
+            page(
+                "content/step-1.md",
+                "---\nid: step-1\ntitle: Step one\n---\n## Money\n\n## Plan\n",
+            ),
+            page(
+                "content/step-2.md",
+                "---\nid: step-2\ntitle: Step two\n---\nText.\n",
+            ),
+            page("content/old.md", "---\nid: old\ntitle: Old\n---\nGone.\n"),
+        ])
+    }
+
+    /// Resolves `dest`, written on `from`, in an edition of [`model`]
+    /// without the page `old` and the section `plan`.
+    fn resolved(dest: &str, from: &str) -> Result<Resolved, Diagnostic> {
+        let model = model();
+        let money = [SectionRef {
+            id: "money".into(),
+            title: "Money".into(),
+            level: 2,
+        }];
+        let outline: Outline = [
+            ("step-1", ("Step one", &money[..])),
+            ("step-2", ("Step two", &[][..])),
+        ]
+        .into_iter()
+        .collect();
+        let sides = Sides {
+            model: &model,
+            authority: None,
+        };
+        resolve(dest, from, &outline, sides)
+    }
+
+    /// A reference resolved to `page` and maybe `section`.
+    fn to(page: &str, section: Option<&str>) -> Option<Resolved> {
+        Some(Resolved::Page {
+            page: page.into(),
+            section: section.map(Into::into),
+        })
+    }
+
+    #[test]
+    fn a_reference_resolves_to_its_page_and_section() {
+        assert_eq!(resolved("step-1", "step-2").ok(), to("step-1", None));
+        assert_eq!(
+            resolved("step-1#money", "step-2").ok(),
+            to("step-1", Some("money"))
+        );
+        assert_eq!(
+            resolved("#money", "step-1").ok(),
+            to("step-1", Some("money")),
+            "on its own page"
+        );
+    }
+
+    #[test]
+    fn a_reference_to_what_the_edition_removed_links_to_what_is_left() {
+        assert_eq!(resolved("old", "step-2").ok(), Some(Resolved::Removed));
+        assert_eq!(
+            resolved("step-1#plan", "step-2").ok(),
+            to("step-1", None),
+            "a removed section: its page"
+        );
+    }
+
+    #[test]
+    fn an_unknown_id_is_an_error_with_the_closest_ids() {
+        let Err(problem) = resolved("step-3", "step-1") else {
+            panic!("step-3 resolved");
+        };
+        assert_eq!(problem.code, "unknown-id");
+        assert_eq!(&*problem.message, "there is no page with the id `step-3`");
+        assert_eq!(
+            problem.hint.as_deref(),
+            Some("did you mean `step-1`, `step-2`?")
+        );
+        let Err(problem) = resolved("step-1#mony", "step-2") else {
+            panic!("step-1#mony resolved");
+        };
+        assert_eq!(&*problem.message, "the page `step-1` has no section `mony`");
+        assert_eq!(problem.hint.as_deref(), Some("did you mean `money`?"));
+    }
+
+    #[test]
+    fn a_table_row_with_more_cells_than_columns_is_a_warning_at_the_row() {
+        let body = "| a | b |\n| - | - |\n| 1 | 2 | 3 |\n| 4 \\| 5 | 6 |\n";
+        let file = SourceFile::new("content/step-1.md", body);
+        let mut problems = Vec::new();
+        scan(
+            &LinkedText::whole(&file),
+            None,
+            &mut Scanned::default(),
+            &mut problems,
+        );
+        let places: Vec<_> = problems.iter().map(|d| (d.code, d.line_col())).collect();
+        assert_eq!(places, [("table-row-too-long", Some((3, 1)))]);
+    }
+}

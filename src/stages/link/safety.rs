@@ -217,3 +217,94 @@ fn outside_image(url: &str) -> Diagnostic {
     )
     .hint("an edition makes no request to any outside host: save the image in `static/` (the theme's, or the authority's `local-overrides/<slug>/static/`) and use `assets/NAME`; a link to the page on the other site is fine")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::diagnostic::{Severity, SourceFile};
+    use pulldown_cmark::Parser;
+
+    /// What the safety check finds in `body`, a page's text, as the link
+    /// stage walks it: the problems, and the check with the addresses
+    /// written in HTML.
+    fn checked(body: &str) -> (Vec<Diagnostic>, SafetyCheck) {
+        let file = SourceFile::new("content/step-1.md", body);
+        let text = LinkedText::whole(&file);
+        let mut check = SafetyCheck::default();
+        let mut problems = Vec::new();
+        for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+            check.see(&text, &event, (range.start, range.end), &mut problems);
+        }
+        (problems, check)
+    }
+
+    /// Each problem's code and line.
+    fn codes_and_lines(problems: &[Diagnostic]) -> Vec<(&str, usize)> {
+        problems
+            .iter()
+            .map(|d| (d.code, d.line_col().map_or(0, |(line, _)| line)))
+            .collect()
+    }
+
+    #[test]
+    fn a_javascript_link_is_refused_at_its_line() {
+        let (problems, _) = checked("Some text.\n\nThen [a link](javascript:alert(1)) here.\n");
+        assert_eq!(codes_and_lines(&problems), [("unsafe-address", 3)]);
+        assert_eq!(problems[0].line_col(), Some((3, 6)), "at the link");
+        assert!(
+            problems[0].message.contains("`javascript:`"),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(problems[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn a_scheme_hidden_by_a_character_reference_is_named_as_written() {
+        let (problems, _) = checked("[x](java&#x1a;script:alert(1))\n");
+        assert_eq!(codes_and_lines(&problems), [("unsafe-address", 1)]);
+        assert!(
+            problems[0].message.contains("`javascript:`"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn a_data_image_and_an_image_from_another_site_are_errors() {
+        let body = "![a](data:image/png;base64,AAAA)\n\n![b](https://example.org/b.png)\n";
+        let (problems, _) = checked(body);
+        assert_eq!(
+            codes_and_lines(&problems),
+            [("unsafe-address", 1), ("outside-image", 3)]
+        );
+    }
+
+    #[test]
+    fn safe_links_pass_and_html_the_sanitiser_trims_is_a_warning() {
+        let body = "[web](https://example.org) [mail](mailto:a@b.example) [call](tel:01632960000) [[step-2]]\n\n<p onclick=\"go()\">Hi</p>\n";
+        let (problems, _) = checked(body);
+        assert_eq!(codes_and_lines(&problems), [("unsafe-html-removed", 3)]);
+        assert_eq!(problems[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn an_address_written_in_html_is_kept_for_the_check_of_the_made_pages() {
+        let body = "Before.\n\n<a href=\"forms/claim.pdf\">the form</a>\n";
+        let (problems, check) = checked(body);
+        assert!(problems.is_empty(), "{problems:?}");
+        let [(url, (start, end), image)] = &check.addresses[..] else {
+            panic!("one address: {:?}", check.addresses);
+        };
+        assert_eq!(url, "forms/claim.pdf");
+        assert_eq!(&body[*start..*end], "forms/claim.pdf");
+        assert!(!image);
+    }
+
+    #[test]
+    fn runaway_nesting_is_reported_once() {
+        let body = format!("{} deep\n", ">".repeat(markdown::MAX_NESTING + 5));
+        let (problems, _) = checked(&body);
+        assert_eq!(codes_and_lines(&problems), [("nested-too-deeply", 1)]);
+    }
+}

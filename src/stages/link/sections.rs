@@ -189,3 +189,115 @@ pub(super) fn outline_fingerprint(id: &str, title: &str, sections: &[SectionRef]
     }
     f.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::diagnostic::SourceFile;
+
+    /// Each section's id, level and title.
+    fn shown(sections: &[SectionRef]) -> Vec<(&str, u8, &str)> {
+        sections
+            .iter()
+            .map(|s| (s.id.as_str(), s.level, s.title.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn headings_get_their_written_id_or_a_slug_made_unique_on_the_page() {
+        let body = "Intro.\n\n## Your plan\n\n### Money {#money}\n\n## Your plan\n";
+        assert_eq!(
+            shown(&headings_of(body)),
+            [
+                ("your-plan", 2, "Your plan"),
+                ("money", 3, "Money"),
+                ("your-plan-2", 2, "Your plan"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_second_main_heading_and_a_skipped_level_are_reported_at_their_lines() {
+        let file = SourceFile::new(
+            "content/step-1.md",
+            "Intro.\n\n# Big\n\n## Two\n\n#### Four\n",
+        );
+        let mut problems = Vec::new();
+        check_outline(&LinkedText::whole(&file), &mut problems);
+        let places: Vec<_> = problems.iter().map(|d| (d.code, d.line_col())).collect();
+        assert_eq!(
+            places,
+            [
+                ("heading-level", Some((3, 1))),
+                ("heading-level", Some((7, 1)))
+            ]
+        );
+        assert!(problems[0].message.contains("second main heading"));
+        assert_eq!(
+            problems[1].hint.as_deref(),
+            Some("make it level 3 (`###`), or add the heading it belongs under")
+        );
+    }
+
+    #[test]
+    fn a_heading_shows_the_title_its_reference_links_to_and_the_local_terms() {
+        let file = SourceFile::new(
+            "content/step-1.md",
+            "## See [[step-2]]\n\n## Your personal budget\n\n## Go [[step-2|back]]\n",
+        );
+        let text = LinkedText::whole(&file);
+        let mut sections = headings_of(&text.markdown);
+        let links = HashMap::from([(
+            "step-2".to_string(),
+            Resolved::Page {
+                page: "step-2".into(),
+                section: None,
+            },
+        )]);
+        let terms = [(
+            "personal budget".to_string(),
+            "individual budget".to_string(),
+        )];
+        let title_of = |page: &str, section: Option<&str>| {
+            (page == "step-2" && section.is_none()).then(|| "Step two: the plan".to_string())
+        };
+        name_sections(&text, &mut sections, &terms, &links, &title_of);
+        let titles: Vec<&str> = sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "See Step two: the plan",
+                "Your individual budget",
+                "Go back"
+            ]
+        );
+        assert_eq!(
+            sections[0].id, "see-step-2",
+            "the id is the heading as written"
+        );
+    }
+
+    #[test]
+    fn a_definition_runs_from_its_heading_to_the_next_at_its_level() {
+        let body = "## Terms\n\n### Budget {#budget}\n\nMoney.\n\n#### More\n\nDetail.\n\n### Plan\n\nHow.\n";
+        let file = SourceFile::new("content/terms.md", body);
+        let mut text = LinkedText::whole(&file);
+        let glossary = [crate::model::page::GlossaryEntry {
+            term: "Budget".into(),
+            section: "budget".into(),
+        }];
+        keep_definitions(&mut text, &glossary);
+        let [(start, end)] = text.definitions[..] else {
+            panic!("one definition: {:?}", text.definitions);
+        };
+        assert_eq!(
+            &body[start..end],
+            "### Budget {#budget}\n\nMoney.\n\n#### More\n\nDetail.\n\n"
+        );
+        assert!(
+            text.is_local(body.find("Detail").unwrap()),
+            "kept as written"
+        );
+        assert!(!text.is_local(body.find("How").unwrap()));
+    }
+}

@@ -117,3 +117,60 @@ impl LinkedText {
             .any(|&(a, b)| at >= a && at < b)
     }
 }
+
+#[cfg(test)]
+impl LinkedText {
+    /// A file's whole text as one linked text, the model's, nothing
+    /// substituted: for tests of what reads a linked text.
+    pub(super) fn whole(file: &Arc<SourceFile>) -> Self {
+        Self {
+            markdown: Markdown::Shared(Arc::clone(file), 0..file.text.len()),
+            anchors: vec![Anchor {
+                at: 0,
+                file: Arc::clone(file),
+                offset: 0,
+            }],
+            ..Self::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_position_is_traced_to_the_file_and_line_its_text_came_from() {
+        let model = SourceFile::new("content/step-1.md", "---\nid: step-1\n---\nModel text.\n");
+        let local = SourceFile::new("local-overrides/x/overrides/o.md", "---\n---\nOurs.\n");
+        // "Model text.\n" from the model file, then "Ours.\n" from the override.
+        let text = LinkedText {
+            markdown: Markdown::Own("Model text.\nOurs.\n".to_string()),
+            local_ranges: vec![(12, 18)],
+            anchors: vec![
+                Anchor {
+                    at: 0,
+                    file: Arc::clone(&model),
+                    offset: 19,
+                },
+                Anchor {
+                    at: 12,
+                    file: Arc::clone(&local),
+                    offset: 8,
+                },
+            ],
+            ..LinkedText::default()
+        };
+        let (file, offset) = text.origin(6).unwrap();
+        assert_eq!(file.path, model.path);
+        assert_eq!(&file.text[offset..offset + 4], "text");
+        let problem = text.locate(Diagnostic::warning("w", "here"), (12, 16));
+        assert_eq!(
+            problem.file_path(),
+            Some("local-overrides/x/overrides/o.md")
+        );
+        assert_eq!(problem.line_col(), Some((3, 1)));
+        assert!(!text.is_local(11), "the model's text");
+        assert!(text.is_local(12), "the council's");
+    }
+}

@@ -466,3 +466,169 @@ fn insert_value(value: &str, context: Context) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Variables with these values (`vars.phone`, `authority.name`, …).
+    fn vars(values: &[(&str, &str)]) -> Variables {
+        Variables {
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            terms: Vec::new(),
+        }
+    }
+
+    /// `body` as the council's text of an override file, joined with
+    /// `vars`, with the problems found.
+    fn joined(body: &str, vars: &Variables) -> (Arc<SourceFile>, LinkedText, Vec<Diagnostic>) {
+        let file = SourceFile::new(
+            "local-overrides/x/overrides/o.md",
+            format!("---\n---\n{body}"),
+        );
+        let chunk = Chunk {
+            file: Arc::clone(&file),
+            range: (8, file.text.len()),
+            local: true,
+            mark: None,
+        };
+        let mut problems = Vec::new();
+        let text = LinkedText::join(&[chunk], vars, &mut problems);
+        (file, text, problems)
+    }
+
+    /// The text a reader sees of Markdown, without its markup.
+    fn words(markdown: &str) -> String {
+        Parser::new_ext(markdown, markdown::options())
+            .filter_map(|event| match event {
+                Event::Text(t) | Event::Code(t) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn variables_are_substituted_and_unknown_ones_reported_at_their_line() {
+        let vars = vars(&[("vars.phone", "01632 960000")]);
+        let (file, text, problems) = joined("Call {{ vars.phone }} or {{ vars.fone }}.\n", &vars);
+        assert!(text.markdown.starts_with("Call 01632 960000 or"));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line_col(), Some((3, 26)));
+        assert!(problems[0].hint.as_deref().unwrap().contains("vars.phone"));
+        // Positions after a substitution still map to the right place in the file.
+        let at = text.markdown.find("or").unwrap();
+        let (_, offset) = text.origin(at).unwrap();
+        assert_eq!(&file.text[offset..offset + 2], "or");
+    }
+
+    #[test]
+    fn the_council_name_is_substituted_and_a_misspelt_name_is_reported_with_the_closest() {
+        let vars = vars(&[("authority.name", "Anytown Council"), ("vars.phone", "1")]);
+        let (_, text, problems) = joined(
+            "Ask {{ authority.name }}.\n\nThen ring\n{{ vars.phoen }}.\n",
+            &vars,
+        );
+        assert_eq!(
+            words(&text.markdown),
+            "Ask Anytown Council.Then ring{{ vars.phoen }}."
+        );
+        let [problem] = &problems[..] else {
+            panic!("one problem: {problems:?}");
+        };
+        assert_eq!(problem.code, "unknown-variable");
+        assert_eq!(&*problem.message, "`{{ vars.phoen }}` names no variable");
+        assert_eq!(problem.line_col(), Some((6, 1)), "line 4 of the body");
+        assert_eq!(problem.hint.as_deref(), Some("did you mean `vars.phone`?"));
+    }
+
+    #[test]
+    fn in_code_a_variable_is_its_value_and_other_braces_stay_as_written() {
+        let vars = vars(&[("vars.phone", "01632 960000")]);
+        let body = "Dial `{{ vars.phone }}`, not `{{ x }}` or `\\{{ vars.phone }}`.\n\n```\n{{ anything }}\n```\n";
+        let (_, text, problems) = joined(body, &vars);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            &*text.markdown,
+            "Dial `01632 960000`, not `{{ x }}` or `{{ vars.phone }}`.\n\n```\n{{ anything }}\n```\n"
+        );
+    }
+
+    #[test]
+    fn an_escaped_opening_shows_the_braces_and_names_nothing() {
+        let (_, text, problems) = joined("Write \\{{ vars.phone }} to show it.\n", &vars(&[]));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(words(&text.markdown), "Write {{ vars.phone }} to show it.");
+    }
+
+    #[test]
+    fn a_value_reads_as_written_in_text_html_and_a_links_address() {
+        let vars = vars(&[
+            ("vars.team", "*Care* <team> & co"),
+            ("vars.form", "forms/a b.pdf"),
+        ]);
+        let body =
+            "{{ vars.team }}\n\n<p title=\"{{ vars.team }}\">x</p>\n\n[form]({{ vars.form }})\n";
+        let (_, text, problems) = joined(body, &vars);
+        assert!(problems.is_empty(), "{problems:?}");
+        let (first, _) = text.markdown.split_once("\n\n").unwrap();
+        assert_eq!(words(first), "*Care* <team> & co");
+        let events: Vec<Event> = Parser::new_ext(&text.markdown, markdown::options()).collect();
+        assert!(text
+            .markdown
+            .contains("<p title=\"*Care* &lt;team&gt; &amp; co\">"));
+        let address = events.iter().find_map(|e| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        });
+        assert_eq!(address.as_deref(), Some("forms/a%20b.pdf"));
+    }
+
+    #[test]
+    fn a_reference_with_its_own_text_in_a_table_row_becomes_a_markdown_link() {
+        let body = "| Step | Why |\n| --- | --- |\n| [[step-2|the next step]] | it follows |\n";
+        let (_, text, problems) = joined(body, &vars(&[]));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(
+            text.markdown
+                .contains("| [the next step](step-2) | it follows |"),
+            "{}",
+            &*text.markdown
+        );
+    }
+
+    #[test]
+    fn a_setting_gets_its_variables_and_on_model_pages_the_local_terms() {
+        let file = SourceFile::new(
+            "content/step-1.md",
+            "---\nid: step-1\ntitle: Your personal budget\nsummary: Call {{ vars.fone }}\n---\n",
+        );
+        let mut vars = vars(&[("vars.phone", "1")]);
+        vars.terms = vec![("personal budget".into(), "individual budget".into())];
+        let mut problems = Vec::new();
+        let model = vars.plain("Your personal budget", &file, false, "title", &mut problems);
+        assert_eq!(model, "Your individual budget");
+        let local = vars.plain("Your personal budget", &file, true, "title", &mut problems);
+        assert_eq!(
+            local, "Your personal budget",
+            "the council's own words are kept"
+        );
+        assert!(problems.is_empty());
+        let summary = vars.plain(
+            "Call {{ vars.fone }}",
+            &file,
+            true,
+            "summary",
+            &mut problems,
+        );
+        assert_eq!(summary, "Call {{ vars.fone }}", "left as written");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].line_col(),
+            Some((4, 1)),
+            "at the `summary:` line"
+        );
+    }
+}
