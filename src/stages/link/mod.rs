@@ -514,6 +514,16 @@ mod tests {
         ]
     }
 
+    /// A model of [`pages`] with the page `id` holding `body` instead
+    /// (from its fifth line, under four lines of front matter).
+    fn model_with(id: &str, body: &str) -> Model {
+        let mut pages = pages();
+        let text = format!("---\nid: {id}\ntitle: {id}\n---\n{body}");
+        let at = pages.iter().position(|p| p.id() == id).unwrap();
+        pages[at] = page(&format!("content/{id}.md"), &text);
+        model_of(pages)
+    }
+
     /// The model edition of `model`, linked, and the problems found.
     fn linked(model: &Model) -> (LinkedEdition<'_>, Vec<Diagnostic>) {
         let diagnostics = Diagnostics::new();
@@ -546,12 +556,7 @@ mod tests {
 
     #[test]
     fn an_unknown_id_fails_at_its_line_and_column_with_the_closest_ids() {
-        let mut pages = pages();
-        pages[2] = page(
-            "content/step-2.md",
-            "---\nid: step-2\ntitle: Step two\n---\nFirst line.\nThen see [[step-l]].\n",
-        );
-        let model = model_of(pages);
+        let model = model_with("step-2", "First line.\nThen see [[step-l]].\n");
         let (_, problems) = linked(&model);
         let [problem] = &problems[..] else {
             panic!("one problem: {problems:?}");
@@ -567,12 +572,7 @@ mod tests {
 
     #[test]
     fn a_javascript_address_fails_the_link_at_its_line() {
-        let mut pages = pages();
-        pages[1] = page(
-            "content/step-1.md",
-            "---\nid: step-1\ntitle: Step one\n---\nRead [this](javascript:alert(1)).\n",
-        );
-        let model = model_of(pages);
+        let model = model_with("step-1", "Read [this](javascript:alert(1)).\n");
         let (linked, problems) = linked(&model);
         let places: Vec<_> = problems
             .iter()
