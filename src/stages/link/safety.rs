@@ -8,8 +8,9 @@
 //! scheme the Markdown writer's escaping would hide, as written).
 //!
 //! It removes nothing (the sanitiser does, when `render` publishes the
-//! page) and decides nothing of its own about what is safe: the judgement
-//! is `support::address`'s and `text::sanitize`'s.
+//! page) and holds no rule of its own about which addresses or HTML are
+//! safe: `support::address` judges addresses and `text::sanitize` HTML;
+//! this file says where the author wrote what they find.
 
 use std::collections::HashMap;
 
