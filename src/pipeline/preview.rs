@@ -29,7 +29,7 @@ pub struct Preview {
     sources: Option<Sources>,
     theme: Option<Theme>,
     engine: std::sync::OnceLock<Option<Engine>>,
-    link: link::Memo,
+    link: link::LinkMemo,
     cache: Cache,
 }
 
@@ -53,7 +53,7 @@ impl Preview {
             sources: None,
             theme: None,
             engine: std::sync::OnceLock::new(),
-            link: link::Memo::default(),
+            link: link::LinkMemo::default(),
             cache: Cache::default(),
         }
     }

@@ -227,7 +227,7 @@ fn terms_that_merge(
 /// The plain text of a section (without its heading), found by id.
 fn section_text(markdown_text: &str, id: &str) -> Option<String> {
     let headings = markdown::headings(markdown_text);
-    let sections = crate::stages::link::sections_of(markdown_text);
+    let sections = crate::stages::link::headings_of(markdown_text);
     let index = sections.iter().position(|s| s.id == id)?;
     let heading = &headings[index];
     // After the heading, with a setext heading's underline.

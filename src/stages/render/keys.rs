@@ -17,8 +17,8 @@ impl<'r, 's> Renderer<'r, 's> {
     /// value added to a page cannot be left out of it. Other outputs' keys
     /// are worked out from their inputs, without gathering values that cost
     /// much (the print view's, the A to Z's), so a [`Cache`] can tell what
-    /// to make again cheaply. `None` when a text's fingerprint is unknown
-    /// (linked without a memo).
+    /// to make again cheaply. `None` when the output's inputs are of a kind
+    /// it cannot key (it is then made every time).
     pub fn key(&self, output: Output) -> Option<Key> {
         let mut f = Fingerprint::default();
         f.text(&self.path(output));
@@ -27,7 +27,7 @@ impl<'r, 's> Renderer<'r, 's> {
             Output::Print => {
                 f.bytes(self.site_key())
                     .bytes(&self.parts.contents.fingerprint_for(None));
-                let texts: Option<Vec<Key>> = self
+                let texts: Vec<Key> = self
                     .linked
                     .pages
                     .par_iter()
@@ -43,7 +43,7 @@ impl<'r, 's> Renderer<'r, 's> {
                         f.finish()
                     })
                     .collect();
-                for (text, inputs) in texts?.iter().zip(&inputs) {
+                for (text, inputs) in texts.iter().zip(&inputs) {
                     f.bytes(text).bytes(inputs);
                 }
             }
@@ -85,8 +85,7 @@ impl<'r, 's> Renderer<'r, 's> {
     /// The key of a prepared content page: its path, the values every page
     /// shares and its contents list, its template and every value the
     /// template is given (its text's HTML by the text's key, as that HTML
-    /// is made only when the page is). `None` for other outputs, and when
-    /// the text's fingerprint is unknown.
+    /// is made only when the page is). `None` for other outputs.
     pub fn page_key(&self, prepared: &Prepared) -> Option<Key> {
         let (Output::Page(i), Inputs::Page { context, template }) =
             (prepared.output, &prepared.inputs)
@@ -98,7 +97,7 @@ impl<'r, 's> Renderer<'r, 's> {
         f.text(&prepared.path).text(template);
         f.bytes(self.site_key())
             .bytes(&self.parts.contents.fingerprint_for(Some(i)));
-        f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None))?);
+        f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None)));
         f.bytes(&json(context));
         f.bytes(&json(&self.page_versions(p.page.id())));
         Some(f.finish())
@@ -183,7 +182,7 @@ impl<'r, 's> Renderer<'r, 's> {
         match output {
             Output::Page(i) => {
                 let p = &self.linked.pages[i];
-                p.unchanged && p.page.id() != context::CREDITS_ID
+                self.linked.unchanged(i) && p.page.id() != context::CREDITS_ID
             }
             _ => false,
         }
@@ -245,10 +244,14 @@ impl<'r, 's> Renderer<'r, 's> {
     pub(super) fn credits_key(&self) -> Key {
         credits::editorial_key(self.linked, &|p, source| {
             let make = || credits::page_part(self.linked, p, source, &self.found_in(source));
-            let (Some(memo), Some(text)) = (self.memo, p.fingerprint) else {
+            let Some(memo) = self.memo else {
                 return make();
             };
-            let inputs = [self.edition_key(), text, source.file.fingerprint()];
+            let inputs = [
+                self.edition_key(),
+                p.fingerprint(),
+                source.file.fingerprint(),
+            ];
             memo.credit_part(p.page.id(), inputs, make)
         })
     }
@@ -274,16 +277,10 @@ impl<'r, 's> Renderer<'r, 's> {
 
     /// The fingerprint of one text's HTML: the text itself (fingerprinted
     /// by the link stage), where its links go and the titles they show, and
-    /// the edition's settings for HTML. `None` when the text's own
-    /// fingerprint is unknown.
-    pub(super) fn text_key(
-        &self,
-        p: &LinkedPage,
-        part: &str,
-        options: &HtmlOptions,
-    ) -> Option<Key> {
+    /// the edition's settings for HTML.
+    pub(super) fn text_key(&self, p: &LinkedPage, part: &str, options: &HtmlOptions) -> Key {
         let mut f = Fingerprint::default();
-        f.bytes(&self.settings_key).bytes(&p.fingerprint?);
+        f.bytes(&self.settings_key).bytes(&p.fingerprint());
         f.text(part).text(options.page_id);
         f.text(options.print_page.unwrap_or("\0"));
         f.number(options.glossary.len() as u64);
@@ -303,7 +300,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 }
             }
         }
-        Some(f.finish())
+        f.finish()
     }
 }
 

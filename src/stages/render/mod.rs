@@ -489,12 +489,9 @@ impl<'r, 's> Renderer<'r, 's> {
         options: &HtmlOptions,
         make: &(dyn Fn() -> String + Sync),
     ) -> Arc<String> {
-        match (
-            self.memo,
-            self.memo.and_then(|_| self.text_key(p, part, options)),
-        ) {
-            (Some(memo), Some(key)) => memo.get_or_make(key, make),
-            _ => Arc::new(make()),
+        match self.memo {
+            Some(memo) => memo.get_or_make(self.text_key(p, part, options), make),
+            None => Arc::new(make()),
         }
     }
 
