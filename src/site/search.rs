@@ -18,12 +18,12 @@
 //! write files.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use crate::support::diagnostic::Diagnostic;
+use crate::support::memo::Memo;
 use crate::support::output::{Content, OutputFile};
 use crate::support::store::{Entry, Store};
 
@@ -273,10 +273,6 @@ fn failed(e: &dyn std::fmt::Display) -> Diagnostic {
     )
 }
 
-/// Indexes kept in memory by key, each with whether it was used since
-/// [`Kept::forget_unused`] last ran.
-type Remembered = HashMap<[u8; 16], (Arc<Bundle>, bool)>;
-
 /// The kind of build cache entry that holds an edition's index.
 const INDEX_ENTRY: &str = "search-index";
 
@@ -288,9 +284,8 @@ pub struct Kept {
     /// The build cache and the key of this program, which says which
     /// Pagefind made an entry.
     store: Option<(Store, [u8; 16])>,
-    /// Indexes kept in memory, if any are, and whether each was used since
-    /// [`Kept::forget_unused`] last ran.
-    memory: Option<Mutex<Remembered>>,
+    /// Indexes kept in memory by key, if any are.
+    memory: Option<Memo<[u8; 16], Arc<Bundle>>>,
     /// The first reason an index could not be put in the build cache.
     unwritable: Mutex<Option<std::io::Error>>,
 }
@@ -320,7 +315,7 @@ impl Kept {
     /// In memory, for as long as this value lives.
     pub fn in_memory() -> Self {
         Self {
-            memory: Some(Mutex::default()),
+            memory: Some(Memo::default()),
             ..Self::default()
         }
     }
@@ -329,8 +324,7 @@ impl Kept {
     /// this last ran (the preview keeps only its latest index).
     pub fn forget_unused(&self) {
         if let Some(memory) = &self.memory {
-            let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
-            memory.retain(|_, (_, used)| std::mem::take(used));
+            memory.forget_unused();
         }
     }
 
@@ -363,8 +357,7 @@ impl Kept {
             }
         };
         if let Some(memory) = &self.memory {
-            let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
-            memory.insert(key, (Arc::clone(&files), true));
+            memory.put(key, Arc::clone(&files));
         }
         Ok(files)
     }
@@ -385,11 +378,7 @@ impl Kept {
     }
 
     fn remembered(&self, key: &[u8; 16]) -> Option<Arc<Bundle>> {
-        let memory = self.memory.as_ref()?;
-        let mut memory = memory.lock().unwrap_or_else(|e| e.into_inner());
-        let (files, used) = memory.get_mut(key)?;
-        *used = true;
-        Some(Arc::clone(files))
+        self.memory.as_ref()?.get(key)
     }
 
     fn put(&self, key: &[u8; 16], files: &Bundle) {

@@ -9,88 +9,42 @@
 //! from. It renders nothing itself: every byte comes from the same
 //! [`Renderer`] methods `build` uses.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use super::{Key, Output, Renderer, SiteParts};
 use crate::stages::analyses::editorial_marks::Found;
-use crate::support::lock::{Locked, ReadWrite};
+use crate::support::lock::Locked;
+use crate::support::memo::Memo;
 use crate::support::output::Content;
-
-/// Values by the key of what each was made from, forgetting those a
-/// build did not ask for.
-#[derive(Debug)]
-struct Remembered<V> {
-    values: Mutex<HashMap<Key, Arc<V>>>,
-    used: Mutex<HashSet<Key>>,
-}
-
-impl<V> Default for Remembered<V> {
-    fn default() -> Self {
-        Self {
-            values: Mutex::default(),
-            used: Mutex::default(),
-        }
-    }
-}
-
-impl<V> Remembered<V> {
-    /// The value remembered for `key`, or `make`'s, remembered.
-    fn get_or_make(&self, key: Key, make: impl FnOnce() -> V) -> Arc<V> {
-        self.used.locked().insert(key);
-        if let Some(value) = self.values.locked().get(&key) {
-            return Arc::clone(value);
-        }
-        let value = Arc::new(make());
-        self.values.locked().insert(key, Arc::clone(&value));
-        value
-    }
-
-    /// Forgets every value not asked for since the last call.
-    fn keep_used(&self) {
-        let used = std::mem::take(&mut *self.used.locked());
-        self.values.locked().retain(|key, _| used.contains(key));
-    }
-}
 
 /// The HTML of page texts, by the key of what each was made from; the
 /// editorial changes marked in each model page, by the page's text; each
 /// page's part of the credits key; and the last edition's [`SiteParts`].
 #[derive(Debug, Default)]
 pub struct TextMemo {
-    html: Remembered<String>,
-    editorial: Remembered<Vec<Found>>,
-    /// By page id: each page's part of the credits key (see
-    /// [`TextMemo::credit_part`]). Read by many threads at once: it is asked
-    /// for every model page on every save.
-    credit_parts: RwLock<HashMap<String, CreditPart>>,
+    html: Memo<Key, Arc<String>>,
+    editorial: Memo<Key, Arc<Vec<Found>>>,
+    /// By page id: each page's part of the credits key, with the inputs it
+    /// was worked out from (see [`TextMemo::credit_part`]). Read by many
+    /// threads at once: it is asked for every model page on every save.
+    credit_parts: Memo<String, ([Key; 3], Key)>,
     /// The last edition's [`SiteParts`], by their key.
     site: Mutex<Option<(Key, Arc<SiteParts>)>>,
-}
-
-/// A page's part of the credits key.
-#[derive(Debug)]
-struct CreditPart {
-    /// What it was worked out from.
-    from: [Key; 3],
-    part: Key,
-    /// Whether it was asked for since the memo last forgot what was not.
-    used: AtomicBool,
 }
 
 impl TextMemo {
     /// The HTML remembered for `key`, or `make`'s, remembered.
     pub(super) fn get_or_make(&self, key: Key, make: &(dyn Fn() -> String + Sync)) -> Arc<String> {
-        self.html.get_or_make(key, make)
+        self.html.get_or_make(&key, || Arc::new(make()))
     }
 
     /// The editorial changes remembered for a model page's text (`key`
     /// fingerprints it), or `find`'s, remembered.
     pub(super) fn editorial(&self, key: Key, find: impl FnOnce() -> Vec<Found>) -> Arc<Vec<Found>> {
-        self.editorial.get_or_make(key, find)
+        self.editorial.get_or_make(&key, || Arc::new(find()))
     }
 
     /// Page `id`'s part of the credits page's key: the part kept when it
@@ -104,21 +58,14 @@ impl TextMemo {
         inputs: [Key; 3],
         make: impl FnOnce() -> Key,
     ) -> Key {
-        let parts = self.credit_parts.reading();
-        if let Some(kept) = parts.get(id).filter(|kept| kept.from == inputs) {
-            kept.used.store(true, Ordering::Relaxed);
-            return kept.part;
+        match self.credit_parts.get(id) {
+            Some((from, part)) if from == inputs => part,
+            _ => {
+                let part = make();
+                self.credit_parts.put(id.to_string(), (inputs, part));
+                part
+            }
         }
-        drop(parts);
-        let part = make();
-        let kept = CreditPart {
-            from: inputs,
-            part,
-            used: AtomicBool::new(true),
-        };
-        let mut parts = self.credit_parts.writing();
-        parts.insert(id.to_string(), kept);
-        part
     }
 
     /// The site parts kept when they were made for the same `key`, else
@@ -137,11 +84,9 @@ impl TextMemo {
 
     /// Forgets every text not used since the last call.
     fn keep_used(&self) {
-        self.html.keep_used();
-        self.editorial.keep_used();
-        let mut parts = self.credit_parts.writing();
-        // Kept if asked for, and then asked again before the next call.
-        parts.retain(|_, kept| kept.used.swap(false, Ordering::Relaxed));
+        self.html.forget_unused();
+        self.editorial.forget_unused();
+        self.credit_parts.forget_unused();
     }
 }
 
@@ -288,12 +233,8 @@ mod tests {
         asked(&memo, "step-1", [[1; 16], [2; 16], [4; 16]], &mut made);
         assert_eq!(made, 3, "made again when its inputs changed");
         memo.keep_used();
-        assert_eq!(
-            memo.credit_parts.reading().len(),
-            1,
-            "step-2 was not asked for"
-        );
+        assert_eq!(memo.credit_parts.len(), 1, "step-2 was not asked for");
         memo.keep_used();
-        assert!(memo.credit_parts.reading().is_empty());
+        assert!(memo.credit_parts.is_empty());
     }
 }
