@@ -334,3 +334,140 @@ pub(super) fn site_parts_key(
     ));
     f.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::theme::{TemplateFiles, Theme};
+    use crate::stages::link::{link_with, LinkMemo};
+    use crate::stages::load::tests::root_with;
+    use crate::stages::load::{load, Selection};
+    use crate::stages::overlay::model_edition;
+
+    /// A model of three pages: `a` links to `b`; `c` links to nothing.
+    fn root(b_title: &str, b_text: &str, c_keywords: &str) -> tempfile::TempDir {
+        root_with(&[
+            (
+                "content/_index.md",
+                "---\nid: home\ntitle: Home\n---\nWelcome.\n",
+            ),
+            (
+                "content/a.md",
+                "---\nid: a\ntitle: Page A\nweight: 1\n---\nSee [[b]].\n",
+            ),
+            (
+                "content/b.md",
+                &format!("---\nid: b\ntitle: {b_title}\nweight: 2\n---\n{b_text}\n"),
+            ),
+            (
+                "content/c.md",
+                &format!(
+                    "---\nid: c\ntitle: Page C\nweight: 3\nkeywords: [{c_keywords}]\n---\nAlone.\n"
+                ),
+            ),
+        ])
+    }
+
+    /// Every output of the model edition of `root`, by path, with its key,
+    /// as the preview works them out (a link memo and a text memo).
+    fn keys_of(root: &tempfile::TempDir) -> BTreeMap<String, Option<Key>> {
+        let diagnostics = Diagnostics::new();
+        let sources = load(root.path(), &Selection::All, &diagnostics);
+        let linked = link_with(
+            model_edition(&sources.model, &diagnostics),
+            &diagnostics,
+            Some(&LinkMemo::default()),
+        );
+        let theme = Theme::built_in();
+        let engine = Engine::new(&theme, &TemplateFiles::default(), &diagnostics).unwrap();
+        let texts = cache::TextMemo::default();
+        let renderer = Renderer::new(
+            &linked,
+            &engine,
+            &theme.statics,
+            Date::constant(2026, 12, 7),
+            &diagnostics,
+            Some(&texts),
+            Language::english(),
+        );
+        assert!(!diagnostics.has_errors(), "{:?}", diagnostics.into_sorted());
+        let keys = renderer
+            .outputs()
+            .into_iter()
+            .map(|output| (renderer.path(output), renderer.key(output)))
+            .collect();
+        keys
+    }
+
+    /// The paths whose keys differ between two sets of keys.
+    fn changed(
+        before: &BTreeMap<String, Option<Key>>,
+        after: &BTreeMap<String, Option<Key>>,
+    ) -> Vec<String> {
+        assert_eq!(
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>()
+        );
+        before
+            .iter()
+            .filter(|(path, key)| after[*path] != **key)
+            .map(|(path, _)| path.clone())
+            .collect()
+    }
+
+    #[test]
+    fn the_same_sources_give_the_same_keys_and_every_page_has_one() {
+        let first = keys_of(&root("Page B", "Text of B.", "panel"));
+        let again = keys_of(&root("Page B", "Text of B.", "panel"));
+        assert_eq!(first, again);
+        for page in ["index.html", "a.html", "b.html", "c.html", "print.html"] {
+            assert!(first[page].is_some(), "{page} has no key");
+        }
+    }
+
+    #[test]
+    fn a_change_to_a_page_s_text_changes_its_key_its_print_view_and_no_other_page() {
+        let before = keys_of(&root("Page B", "Text of B.", "panel"));
+        let after = keys_of(&root("Page B", "New text of B.", "panel"));
+        let changed = changed(&before, &after);
+        for path in ["b.html", "print.html"] {
+            assert!(
+                changed.contains(&path.to_string()),
+                "{path} kept its key: {changed:?}"
+            );
+        }
+        for path in ["a.html", "c.html", "index.html"] {
+            assert!(
+                !changed.contains(&path.to_string()),
+                "{path} changed: {changed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_title_changes_the_pages_that_show_it() {
+        let before = keys_of(&root("Page B", "Text of B.", "panel"));
+        let after = keys_of(&root("Budgets", "Text of B.", "panel"));
+        let changed = changed(&before, &after);
+        // Its own page, the page whose link shows its title, and every
+        // page's contents list.
+        for path in ["b.html", "a.html", "c.html", "print.html"] {
+            assert!(
+                changed.contains(&path.to_string()),
+                "{path} kept its key: {changed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_keyword_changes_the_a_to_z_and_not_the_other_pages() {
+        let before = keys_of(&root("Page B", "Text of B.", "panel"));
+        let after = keys_of(&root("Page B", "Text of B.", "carers"));
+        let changed = changed(&before, &after);
+        assert!(changed.contains(&"a-z.html".to_string()), "{changed:?}");
+        assert!(!changed.contains(&"a.html".to_string()), "{changed:?}");
+        assert!(!changed.contains(&"b.html".to_string()), "{changed:?}");
+    }
+}
