@@ -49,10 +49,10 @@ fn refused(not: NotReleased) {
             say(&format!("error: cannot record a release: {}", off.reason()));
             say("  hint: keep the root in git (`git init`, then commit its files)");
         }
-        NotReleased::Refused(message, hint) => {
-            say(&format!("error: {message}"));
-            if !hint.is_empty() {
-                say(&format!("  hint: {hint}"));
+        NotReleased::Refused(refused) => {
+            say(&format!("error: {}", refused.why));
+            if !refused.hint.is_empty() {
+                say(&format!("  hint: {}", refused.hint));
             }
         }
     }

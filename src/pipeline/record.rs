@@ -21,9 +21,8 @@ pub enum NotReleased {
     Uncommitted(Vec<String>),
     /// The root's git history cannot be read or written.
     NoHistory(Off),
-    /// The tags could not be made: what went wrong, and what to do (may be
-    /// empty).
-    Refused(String, String),
+    /// The tags could not be made: what went wrong, and what to do.
+    Refused(history::Refused),
 }
 
 /// `handbook release`: records release `version` of `editions` (authority
@@ -49,8 +48,7 @@ pub fn release(
         Ok(files) => return Err(NotReleased::Uncommitted(files)),
         Err(off) => return Err(NotReleased::NoHistory(off)),
     }
-    history::record(root, &slugs, version, note)
-        .map_err(|(message, hint)| NotReleased::Refused(message, hint))
+    history::record(root, &slugs, version, note).map_err(NotReleased::Refused)
 }
 
 /// The editions a release checks: the model's alone when `model` is the

@@ -429,7 +429,8 @@ fn build_release(
         .map_err(|e| left_out(e.to_string()))
         .ok()?;
     let written = history::release_files(root, release)
-        .and_then(|files| history::write_files(&files, dir.path()));
+        .map_err(|off| off.reason())
+        .and_then(|files| history::write_files(&files, dir.path()).map_err(|e| e.to_string()));
     if let Err(why) = written {
         left_out(why);
         return None;
@@ -471,7 +472,7 @@ fn build_release(
                 note: release.note.clone(),
                 pages,
             },
-            in_memory(files).map_err(left_out).ok()?,
+            in_memory(files).map_err(|e| left_out(e.to_string())).ok()?,
         )),
         (_, error) => {
             left_out(error.map_or_else(|| "it has no such edition".into(), |e| e.message.into()));
@@ -481,7 +482,9 @@ fn build_release(
 }
 
 /// Files with every copied file read into memory.
-fn in_memory(files: Vec<OutputFile>) -> Result<Vec<OutputFile>, String> {
+///
+/// Errors: a file that cannot be read, named in the error.
+fn in_memory(files: Vec<OutputFile>) -> std::io::Result<Vec<OutputFile>> {
     files
         .into_iter()
         .map(|f| match f.content {
@@ -490,7 +493,7 @@ fn in_memory(files: Vec<OutputFile>) -> Result<Vec<OutputFile>, String> {
                     path: f.path,
                     content: Content::Bytes(bytes),
                 })
-                .map_err(|e| format!("{}: {e}", from.display())),
+                .map_err(|e| crate::support::source::naming(&from, e)),
             _ => Ok(f),
         })
         .collect()

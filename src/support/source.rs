@@ -268,6 +268,11 @@ pub fn walk(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Entry> {
     found
 }
 
+/// `error`, of the same kind, with `path` named in its words.
+pub fn naming(path: &Path, error: std::io::Error) -> std::io::Error {
+    std::io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -254,14 +254,15 @@ fn read_tag(
 /// `content/` and `themes/`, and the authority's own folder, by path
 /// relative to the root, read from the tagged commit (not the work tree).
 ///
-/// Errors: the words of a git object that cannot be read.
-pub fn release_files(root: &Path, release: &Release) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let (repo, prefix) = open(root).map_err(|off| off.reason())?;
-    let commit = gix::ObjectId::from_hex(release.commit.as_bytes()).map_err(|e| e.to_string())?;
+/// Errors: [`Off`] when the repository, or a git object of the release,
+/// cannot be read.
+pub fn release_files(root: &Path, release: &Release) -> Result<BTreeMap<String, Vec<u8>>, Off> {
+    let (repo, prefix) = open(root)?;
+    let commit = gix::ObjectId::from_hex(release.commit.as_bytes()).map_err(unreadable)?;
     let tree = repo
         .find_object(commit)
         .and_then(|o| o.peel_to_tree())
-        .map_err(|e| e.to_string())?;
+        .map_err(unreadable)?;
     let mut folders = vec!["content".to_string(), "themes".to_string()];
     if release.edition != crate::support::url::MODEL_SLUG {
         folders.push(format!("local-overrides/{}", release.edition));
@@ -270,10 +271,10 @@ pub fn release_files(root: &Path, release: &Release) -> Result<BTreeMap<String, 
     for folder in folders {
         let entry = tree
             .lookup_entry_by_path(format!("{prefix}{folder}"))
-            .map_err(|e| e.to_string())?;
+            .map_err(unreadable)?;
         if let Some(entry) = entry.filter(|e| e.mode().is_tree()) {
             walk_tree(&repo, entry.object_id(), &folder, &mut |path, id| {
-                let blob = repo.find_blob(id).map_err(|e| e.to_string())?;
+                let blob = repo.find_blob(id).map_err(unreadable)?;
                 files.insert(path, blob.data.clone());
                 Ok(())
             })?;
@@ -288,10 +289,10 @@ fn walk_tree(
     repo: &gix::Repository,
     id: gix::ObjectId,
     under: &str,
-    visit: &mut dyn FnMut(String, gix::ObjectId) -> Result<(), String>,
-) -> Result<(), String> {
-    let tree = repo.find_tree(id).map_err(|e| e.to_string())?;
-    let decoded = tree.decode().map_err(|e| e.to_string())?;
+    visit: &mut dyn FnMut(String, gix::ObjectId) -> Result<(), Off>,
+) -> Result<(), Off> {
+    let tree = repo.find_tree(id).map_err(unreadable)?;
+    let decoded = tree.decode().map_err(unreadable)?;
     for entry in &decoded.entries {
         let path = format!("{under}/{}", entry.filename);
         if entry.mode.is_tree() {
@@ -305,14 +306,14 @@ fn walk_tree(
 
 /// Writes `files` (from [`release_files`]) under the folder `to`.
 ///
-/// Errors: the file that could not be written and why.
-pub fn write_files(files: &BTreeMap<String, Vec<u8>>, to: &Path) -> Result<(), String> {
+/// Errors: the file that could not be written, named in the error.
+pub fn write_files(files: &BTreeMap<String, Vec<u8>>, to: &Path) -> std::io::Result<()> {
     for (path, bytes) in files {
         let at = to.join(path);
         if let Some(parent) = at.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", at.display()))?;
+            std::fs::create_dir_all(parent).map_err(|e| crate::support::source::naming(&at, e))?;
         }
-        std::fs::write(&at, bytes).map_err(|e| format!("{}: {e}", at.display()))?;
+        std::fs::write(&at, bytes).map_err(|e| crate::support::source::naming(&at, e))?;
     }
     Ok(())
 }
@@ -340,13 +341,12 @@ pub fn uncommitted(root: &Path) -> Result<Vec<String>, Off> {
                     committed.insert(path, id);
                 }
                 Ok(())
-            })
-            .map_err(unreadable)?;
+            })?;
         }
     }
     let mut on_disk = BTreeMap::new();
     for folder in SOURCE_FOLDERS {
-        disk_ids(&root.join(folder), folder, &mut on_disk).map_err(unreadable)?;
+        disk_ids(&root.join(folder), folder, &mut on_disk)?;
     }
     let mut differ: Vec<String> = on_disk
         .iter()
@@ -364,11 +364,7 @@ pub fn uncommitted(root: &Path) -> Result<Vec<String>, Off> {
 }
 
 /// The blob id git would give every file under `dir` on disk.
-fn disk_ids(
-    dir: &Path,
-    under: &str,
-    ids: &mut BTreeMap<String, gix::ObjectId>,
-) -> Result<(), String> {
+fn disk_ids(dir: &Path, under: &str, ids: &mut BTreeMap<String, gix::ObjectId>) -> Result<(), Off> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(());
     };
@@ -387,14 +383,34 @@ fn disk_ids(
         if path.is_dir() {
             disk_ids(&path, &relative, ids)?;
         } else {
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let bytes = std::fs::read(&path)
+                .map_err(|e| unreadable(crate::support::source::naming(&path, e)))?;
             let id =
                 gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::object::Kind::Blob, &bytes)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(unreadable)?;
             ids.insert(relative, id);
         }
     }
     Ok(())
+}
+
+/// Why `handbook release` recorded nothing: what is wrong, in plain words,
+/// and what to do (empty when there is nothing to say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// What is wrong.
+    pub why: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+impl Refused {
+    fn new(why: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            why: why.into(),
+            hint: hint.into(),
+        }
+    }
 }
 
 /// Records release `version` of each of `editions` as an annotated tag
@@ -411,31 +427,31 @@ pub fn record(
     editions: &[String],
     version: &str,
     note: &str,
-) -> Result<Vec<String>, (String, String)> {
+) -> Result<Vec<String>, Refused> {
     let (repo, _) = open(root).map_err(|off| {
-        (
+        Refused::new(
             format!("cannot record a release: {}", off.reason()),
-            "run `git init`, then commit the root's files".to_string(),
+            "run `git init`, then commit the root's files",
         )
     })?;
     if let Some(why) = crate::support::names::version_problem(version) {
-        return Err((
+        return Err(Refused::new(
             format!("`{version}` cannot be a version: {why}"),
-            "use lowercase letters, digits, `.` and `-`, such as `2026.1` or `3`".into(),
+            "use lowercase letters, digits, `.` and `-`, such as `2026.1` or `3`",
         ));
     }
     let head = repo.head_id().map_err(|_| {
-        (
-            "cannot record a release: the repository has no commit yet".to_string(),
-            "commit the root's files first".to_string(),
+        Refused::new(
+            "cannot record a release: the repository has no commit yet",
+            "commit the root's files first",
         )
     })?;
     let tagger = match repo.committer() {
         Some(Ok(tagger)) => tagger,
         _ => {
-            return Err((
-                "cannot record a release: git does not know who you are (user.name and user.email are not set)".into(),
-                "run `git config user.name \"Your Name\"` and `git config user.email you@example.org`".into(),
+            return Err(Refused::new(
+                "cannot record a release: git does not know who you are (user.name and user.email are not set)",
+                "run `git config user.name \"Your Name\"` and `git config user.email you@example.org`",
             ))
         }
     };
@@ -444,18 +460,18 @@ pub fn record(
         .map(|slug| format!("{TAG_PREFIX}{slug}/{version}"))
         .collect();
     let london =
-        jiff::tz::TimeZone::get("Europe/London").map_err(|e| (e.to_string(), String::new()))?;
+        jiff::tz::TimeZone::get("Europe/London").map_err(|e| Refused::new(e.to_string(), ""))?;
     for name in &names {
         let Ok(existing) = repo.find_reference(format!("refs/tags/{name}").as_str()) else {
             continue;
         };
         let id = existing.id().detach();
         return Err(match read_tag(&repo, id, name, &london) {
-            Ok(_) => (
+            Ok(_) => Refused::new(
                 format!("release {version} was already recorded (tag {name})"),
-                "give this release a new version".into(),
+                "give this release a new version",
             ),
-            Err(ignored) => (
+            Err(ignored) => Refused::new(
                 format!(
                     "the tag {name} is there already, but it is not a release: {}",
                     ignored.why
@@ -473,7 +489,7 @@ pub fn record(
             format!("{}\n", note.trim()),
             gix::refs::transaction::PreviousValue::MustNotExist,
         )
-        .map_err(|e| (format!("could not record tag {name}: {e}"), String::new()))?;
+        .map_err(|e| Refused::new(format!("could not record tag {name}: {e}"), ""))?;
     }
     Ok(names)
 }

@@ -213,12 +213,12 @@ pub fn add_release_notes(entries: &mut Vec<super::ChangeEntry>, history: &Histor
 /// The release's sitemap is left out (only current pages are listed), and
 /// so is its 404 page (a server shows the current edition's).
 ///
-/// Errors: a file of the release that cannot be read (its path and why).
+/// Errors: a file of the release that cannot be read, named in the error.
 pub fn archived(
     files: Vec<OutputFile>,
     row: &ReleaseRow,
     current: &HashSet<String>,
-) -> Result<Vec<OutputFile>, String> {
+) -> std::io::Result<Vec<OutputFile>> {
     let folder = release_folder(&row.version);
     let mut placed = Vec::new();
     for file in files {
@@ -227,7 +227,7 @@ pub fn archived(
         }
         let bytes = match &file.content {
             Content::Copy(from) | Content::Kept(from) => {
-                std::fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?
+                std::fs::read(from).map_err(|e| crate::support::source::naming(from, e))?
             }
             content => content.bytes().unwrap_or_default().into_owned(),
         };
