@@ -2,6 +2,10 @@
 //! on the shipped handbook or on a temporary copy of it.
 #![allow(dead_code)]
 
+pub mod html;
+#[allow(unused_imports)] // not every test file reads pages
+pub use html::Html;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
