@@ -70,6 +70,19 @@ fn text_is_what_a_reader_sees() {
 }
 
 #[test]
+fn a_definition_is_found_by_its_term() {
+    let page = Html::parse(PAGE);
+    let term = page.all("dt").with_text("Last updated").one();
+    let definition = term.next().expect("a definition after the term");
+    assert_eq!(definition.name(), "dd");
+    assert_eq!(definition.text(), "1 June 2026");
+    assert!(definition.next().is_none(), "the last of its list");
+    // Only the words directly inside, not a child element's.
+    let call = page.one("main p:has(a)");
+    assert_eq!(call.own_text(), "Call\u{a0}us on & ask.");
+}
+
+#[test]
 fn a_query_inside_an_element_stays_inside_it() {
     let page = Html::parse(PAGE);
     let nav = page.one("nav");

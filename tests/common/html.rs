@@ -148,11 +148,26 @@ impl<'a> Element<'a> {
     pub fn text(&self) -> String {
         let mut out = String::new();
         collect_text(self.0, &mut out);
-        // HTML's whitespace: a non-breaking space is a character of the text.
-        out.split(|c: char| c.is_ascii_whitespace())
-            .filter(|word| !word.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        collapse(&out)
+    }
+
+    /// The text directly inside the element, leaving out what its child
+    /// elements hold (a date before a link: `<dd>1 June 2026 <a>…</a></dd>`).
+    pub fn own_text(&self) -> String {
+        let own: String = self
+            .0
+            .children()
+            .filter_map(|child| child.value().as_text().map(|text| &**text))
+            .collect();
+        collapse(&own)
+    }
+
+    /// The element that follows this one under the same parent, if any.
+    pub fn next(&self) -> Option<Element<'a>> {
+        self.0
+            .next_siblings()
+            .find_map(ElementRef::wrap)
+            .map(Element)
     }
 
     /// The element as HTML, for failure messages.
@@ -169,6 +184,15 @@ impl<'a> Element<'a> {
             .find(|id| *id == this || *id == that)
             .is_some_and(|id| id == this && this != that)
     }
+}
+
+/// Whitespace collapsed as HTML collapses it: a non-breaking space is a
+/// character of the text, not a space to collapse.
+fn collapse(text: &str) -> String {
+    text.split(|c: char| c.is_ascii_whitespace())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn collect_text(element: ElementRef<'_>, out: &mut String) {
