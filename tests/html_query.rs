@@ -83,6 +83,26 @@ fn a_definition_is_found_by_its_term() {
 }
 
 #[test]
+fn text_can_leave_out_parts_of_the_page() {
+    let page = Html::parse(
+        r#"<html lang="cy"><body><p>Cam 1 <span lang="en">Step One</span></p>
+        <div lang="en-GB"><p>Not yet <span lang="cy">wedi</span> translated</p></div>
+        <p>Diwedd</p></body></html>"#,
+    );
+    assert_eq!(page.text_without("[lang^=en]"), "Cam 1 Diwedd");
+    assert_eq!(
+        page.all("[lang^=en]").texts(),
+        ["Step One", "Not yet wedi translated"]
+    );
+    // The element queried can itself be left out.
+    assert_eq!(page.text_without("[lang=cy]"), "");
+    assert_eq!(
+        page.text_without("[lang=cy]:not(html)"),
+        "Cam 1 Step One Not yet translated Diwedd"
+    );
+}
+
+#[test]
 fn a_query_inside_an_element_stays_inside_it() {
     let page = Html::parse(PAGE);
     let nav = page.one("nav");

@@ -95,6 +95,12 @@ impl Html {
     pub fn text(&self) -> String {
         self.root().text()
     }
+
+    /// The page's text leaving out the elements matching `css`: see
+    /// [`Element::text_without`].
+    pub fn text_without(&self, css: &str) -> String {
+        self.root().text_without(css)
+    }
 }
 
 impl<'a> Element<'a> {
@@ -147,7 +153,17 @@ impl<'a> Element<'a> {
     /// non-breaking space kept).
     pub fn text(&self) -> String {
         let mut out = String::new();
-        collect_text(self.0, &mut out);
+        collect_text(self.0, &|_| false, &mut out);
+        collapse(&out)
+    }
+
+    /// The element's text as [`Element::text`] gives it, leaving out the
+    /// elements matching `css` (this one included) and all they hold: the
+    /// words of a Welsh page outside its parts marked as English.
+    pub fn text_without(&self, css: &str) -> String {
+        let unwanted = selector(css);
+        let mut out = String::new();
+        collect_text(self.0, &|e| unwanted.matches(e), &mut out);
         collapse(&out)
     }
 
@@ -195,9 +211,9 @@ fn collapse(text: &str) -> String {
         .join(" ")
 }
 
-fn collect_text(element: ElementRef<'_>, out: &mut String) {
+fn collect_text(element: ElementRef<'_>, skip: &dyn Fn(&ElementRef) -> bool, out: &mut String) {
     let name = element.value().name();
-    if UNSEEN.contains(&name) {
+    if UNSEEN.contains(&name) || skip(&element) {
         return;
     }
     let block = !INLINE.contains(&name);
@@ -208,7 +224,7 @@ fn collect_text(element: ElementRef<'_>, out: &mut String) {
         if let Some(text) = child.value().as_text() {
             out.push_str(text);
         } else if let Some(inner) = ElementRef::wrap(child) {
-            collect_text(inner, out);
+            collect_text(inner, skip, out);
         }
     }
     if block {
