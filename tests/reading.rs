@@ -64,15 +64,13 @@ fn pages_list_the_pages_that_refer_to_them() {
 
 #[test]
 fn an_unknown_cross_reference_fails_build_and_check_with_its_line_and_a_suggestion() {
-    let root = copy_of_model();
-    let path = root.path().join("content/step-4.md");
+    let root = small_root();
+    let path = root.path().join("content/visits.md");
     let text = read(&path);
-    let lines_before = text[..text.find("## The social work role").unwrap()]
-        .lines()
-        .count();
+    let lines_before = text[..text.find("## On the day").unwrap()].lines().count();
     let broken = text.replacen(
-        "## The social work role",
-        "See [[step-33]] first.\n\n## The social work role",
+        "## On the day",
+        "See [[reveiws]] first.\n\n## On the day",
         1,
     );
     std::fs::write(&path, broken).unwrap();
@@ -80,13 +78,13 @@ fn an_unknown_cross_reference_fails_build_and_check_with_its_line_and_a_suggesti
         let run = handbook_in(root.path(), &[command]);
         assert_fails(&run);
         let all = text_of(&run);
-        let expected = format!("content/step-4.md:{}:", lines_before + 1);
+        let expected = format!("content/visits.md:{}:", lines_before + 1);
         assert!(
             all.contains(&expected),
             "{command}: expected {expected} in\n{all}"
         );
         assert!(
-            all.contains("step-33") && all.contains("`step-3`"),
+            all.contains("reveiws") && all.contains("`reviews`"),
             "{command}: no suggestion in\n{all}"
         );
     }
@@ -102,15 +100,15 @@ fn text_of(run: &std::process::Output) -> String {
 
 #[test]
 fn an_unknown_section_is_an_error_listing_the_pages_sections() {
-    let root = copy_of_model();
-    let path = root.path().join("content/about.md");
-    let text = read(&path) + "\nSee [[step-3#good-plan-checklst]].\n";
+    let root = small_root();
+    let path = root.path().join("content/plans.md");
+    let text = read(&path) + "\nSee [[visits#on-the-dya]].\n";
     std::fs::write(&path, text).unwrap();
     let run = handbook_in(root.path(), &["check"]);
     assert_fails(&run);
     let all = text_of(&run);
-    assert!(all.contains("content/about.md:"), "{all}");
-    assert!(all.contains("good-plan-checklist"), "{all}");
+    assert!(all.contains("content/plans.md:"), "{all}");
+    assert!(all.contains("on-the-day"), "{all}");
 }
 
 #[test]
@@ -316,22 +314,24 @@ fn the_accessibility_statement_follows_the_govuk_sample_and_names_the_authority(
     assert!(text.contains("This statement was prepared on"));
 }
 
+/// Adds `front` to the front matter of the small handbook's `reviews` page
+/// (`small_root`), right after its first line.
 fn with_review(root: &std::path::Path, front: &str) {
-    let path = root.join("content/step-7.md");
+    let path = root.join("content/reviews.md");
     let text = read(&path).replacen("---\n", &format!("---\n{front}"), 1);
     std::fs::write(path, text).unwrap();
 }
 
 #[test]
 fn an_overdue_page_carries_a_banner_and_check_warns() {
-    let root = copy_of_model();
+    let root = small_root();
     with_review(
         root.path(),
         "owner: Practice development team\nlast_reviewed: 2024-01-10\nreview_every: 12 months\n",
     );
     let run = handbook_in(root.path(), &["build"]);
     assert_ok(&run);
-    let html = read(root.path().join("public/model/step-7.html"));
+    let html = read(root.path().join("public/model/reviews.html"));
     assert!(
         html.contains("This page is overdue for review"),
         "no banner"
@@ -348,7 +348,7 @@ fn an_overdue_page_carries_a_banner_and_check_warns() {
     let check = handbook_in(root.path(), &["check"]);
     assert_ok(&check);
     assert!(
-        text(&check).contains("content/step-7.md:"),
+        text(&check).contains("content/reviews.md:"),
         "{}",
         text(&check)
     );
@@ -358,7 +358,7 @@ fn an_overdue_page_carries_a_banner_and_check_warns() {
 
 #[test]
 fn check_gives_overdue_reviews_to_scripts_as_json() {
-    let root = copy_of_model();
+    let root = small_root();
     with_review(root.path(), "review_by: 2026-01-01\n");
     let run = handbook_in(root.path(), &["check", "--format", "json"]);
     assert_ok(&run);
@@ -370,20 +370,20 @@ fn check_gives_overdue_reviews_to_scripts_as_json() {
         .find(|d| d["code"] == "review-overdue")
         .expect("an overdue warning");
     assert_eq!(overdue["severity"], "warning");
-    assert_eq!(overdue["file"], "content/step-7.md");
+    assert_eq!(overdue["file"], "content/reviews.md");
     assert_eq!(overdue["line"], 2);
 }
 
 #[test]
 fn a_page_not_yet_due_has_no_banner() {
-    let root = copy_of_model();
+    let root = small_root();
     with_review(
         root.path(),
         "last_reviewed: 2026-06-01\nreview_every: 12 months\n",
     );
     assert_ok(&handbook_in(root.path(), &["check", "--deny-warnings"]));
     assert_ok(&handbook_in(root.path(), &["build"]));
-    let html = read(root.path().join("public/model/step-7.html"));
+    let html = read(root.path().join("public/model/reviews.html"));
     assert!(!html.contains("overdue for review"));
     assert!(
         visible_text(&html).contains("1 June 2027"),
@@ -393,20 +393,24 @@ fn a_page_not_yet_due_has_no_banner() {
 
 #[test]
 fn an_unreadable_review_period_is_an_error_with_a_hint() {
-    let root = copy_of_model();
+    let root = small_root();
     with_review(
         root.path(),
         "last_reviewed: 2026-06-01\nreview_every: yearly\n",
     );
     let run = handbook_in(root.path(), &["check"]);
     assert_fails(&run);
-    assert!(text(&run).contains("content/step-7.md:3"), "{}", text(&run));
+    assert!(
+        text(&run).contains("content/reviews.md:3"),
+        "{}",
+        text(&run)
+    );
     assert!(text(&run).contains("12 months"), "{}", text(&run));
 }
 
 #[test]
 fn whats_changed_lists_changes_newest_first_with_a_feed() {
-    let root = copy_of_model();
+    let root = small_root();
     with_review(
         root.path(),
         "changes:\n  - { date: 2026-03-01, note: \"Older note.\" }\n  - { date: 2026-09-15, note: \"Newer note.\" }\n",
@@ -436,7 +440,7 @@ fn whats_changed_lists_changes_newest_first_with_a_feed() {
     assert!(elements("updated")
         .iter()
         .any(|e| e.text() == Some("2026-09-15T00:00:00Z")));
-    let step = read(out.join("step-7.html"));
+    let step = read(out.join("reviews.html"));
     assert!(
         visible_text(&step).contains("Last updated 15 September 2026"),
         "last updated on the page"

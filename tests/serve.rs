@@ -34,11 +34,11 @@ fn edit(root: &std::path::Path, file: &str, from: &str, to: &str) {
 
 #[test]
 fn a_save_is_served_a_broken_save_shows_the_error_and_a_fix_recovers() {
-    let root = copy_of_model();
+    let root = small_root();
     let server = start(root.path(), &[]);
-    let (status, body) = get(&server, "/step-1.html");
+    let (status, body) = get(&server, "/visits.html");
     assert_eq!(status, 200);
-    assert!(body.contains("Step One: My money"));
+    assert!(body.contains("Before a visit"));
     assert!(
         body.contains("/__handbook/live.js"),
         "pages carry the reload script"
@@ -47,51 +47,51 @@ fn a_save_is_served_a_broken_save_shows_the_error_and_a_fix_recovers() {
     // A save shows up within 2 seconds.
     edit(
         root.path(),
-        "content/step-1.md",
-        "holistic view",
-        "whole-person view",
+        "content/visits.md",
+        "a good week",
+        "a good day",
     );
-    let took = wait_for(&server, "/step-1.html", Duration::from_secs(2), |b| {
-        b.contains("whole-person view")
+    let took = wait_for(&server, "/visits.html", Duration::from_secs(2), |b| {
+        b.contains("a good day")
     });
     assert!(took.is_some(), "the edit was not served within 2 s");
 
     // A broken save: the error is shown, and the last good pages still serve.
     edit(
         root.path(),
-        "content/step-2.md",
+        "content/plans.md",
         "title: ",
         "title: [unclosed ",
     );
-    let shown = wait_for(&server, "/step-1.html", Duration::from_secs(5), |b| {
+    let shown = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
         b.contains("hb-build-error")
     });
     assert!(shown.is_some(), "the build error is not shown in the page");
-    let (status, body) = get(&server, "/step-1.html");
+    let (status, body) = get(&server, "/visits.html");
     assert_eq!(status, 200);
     assert!(
-        body.contains("content/step-2.md:3"),
+        body.contains("content/plans.md:3"),
         "the error names the file and line"
     );
     assert!(body.contains("How to fix it"), "the error carries a hint");
     assert!(
-        body.contains("whole-person view"),
+        body.contains("a good day"),
         "the last good page still serves"
     );
-    let (_, step2) = get(&server, "/step-2.html");
+    let (_, plans) = get(&server, "/plans.html");
     assert!(
-        step2.contains("Step Two: Making my Plan"),
+        plans.contains("Making a plan"),
         "the broken page's last good version still serves"
     );
 
     // The next good save recovers.
     edit(
         root.path(),
-        "content/step-2.md",
+        "content/plans.md",
         "title: [unclosed ",
         "title: ",
     );
-    let recovered = wait_for(&server, "/step-1.html", Duration::from_secs(5), |b| {
+    let recovered = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
         !b.contains("hb-build-error")
     });
     assert!(

@@ -403,6 +403,17 @@ pub fn commit(root: &Path, message: &str, date: &str) {
     git(root, &["commit", "-q", "-m", message], Some(date));
 }
 
+/// A temporary copy of the small handbook (`tests/fixtures/small-handbook`):
+/// four short pages written for the tests (`start`, `visits`, `plans`,
+/// `reviews`), with no theme of its own and no authority, for behaviour
+/// tests that must not depend on the model guidance's wording. Each page's
+/// title is on line 3 of its file.
+pub fn small_root() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/small-handbook"), dir.path());
+    dir
+}
+
 /// The Markdown feature page (`tests/fixtures/features.md`: every construct
 /// the renderer supports) built into a copy of the shipped root: as a model
 /// page of its own (`features`) and, in Exampleshire's edition, as the text
