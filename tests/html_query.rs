@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::Html;
+use common::{Html, Query};
 
 const PAGE: &str = r#"<!doctype html>
 <html lang="en-GB">

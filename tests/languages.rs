@@ -12,7 +12,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{assert_fails, assert_ok, handbook_in, read, text, write, Html};
+use common::{assert_fails, assert_ok, handbook_in, read, text, write, Html, Query};
 
 /// The authority's settings: an edition in English and Welsh.
 const SETTINGS: &str = "name: Cwm Prawf County Borough Council

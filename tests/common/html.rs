@@ -55,42 +55,6 @@ impl Html {
         Element(self.0.root_element())
     }
 
-    /// Every element matching `css`, the `<html>` element included.
-    pub fn all(&self, css: &str) -> Selection<'_> {
-        let wanted = selector(css);
-        let root = self.0.root_element();
-        let elements = root
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .filter(|element| wanted.matches(element))
-            .map(Element)
-            .collect();
-        Selection {
-            selector: css.to_string(),
-            elements,
-        }
-    }
-
-    /// The one element matching `css`; panics if there is none or more than one.
-    pub fn one(&self, css: &str) -> Element<'_> {
-        self.all(css).one()
-    }
-
-    /// The first element matching `css`, if any.
-    pub fn first(&self, css: &str) -> Option<Element<'_>> {
-        self.all(css).first()
-    }
-
-    /// How many elements match `css`.
-    pub fn count(&self, css: &str) -> usize {
-        self.all(css).len()
-    }
-
-    /// Whether any element matches `css`.
-    pub fn has(&self, css: &str) -> bool {
-        !self.all(css).is_empty()
-    }
-
     /// The page's text as a reader sees it: see [`Element::text`].
     pub fn text(&self) -> String {
         self.root().text()
@@ -103,35 +67,63 @@ impl Html {
     }
 }
 
-impl<'a> Element<'a> {
-    /// Every element inside this one matching `css` (`:scope` is this one).
-    pub fn all(&self, css: &str) -> Selection<'a> {
+/// Queries by CSS selector, of a whole page (`&Html`, where the `<html>`
+/// element itself can match) or inside one element (`Element`, where
+/// `:scope` is that element and it does not match itself).
+pub trait Query<'a>: Sized {
+    /// Every element matching `css`, in document order.
+    fn all(self, css: &str) -> Selection<'a>;
+
+    /// The one element matching `css`; panics, naming the selector, if
+    /// there is none or more than one.
+    fn one(self, css: &str) -> Element<'a> {
+        self.all(css).one()
+    }
+
+    /// The first element matching `css`, if any.
+    fn first(self, css: &str) -> Option<Element<'a>> {
+        self.all(css).first()
+    }
+
+    /// How many elements match `css`.
+    fn count(self, css: &str) -> usize {
+        self.all(css).len()
+    }
+
+    /// Whether any element matches `css`.
+    fn has(self, css: &str) -> bool {
+        !self.all(css).is_empty()
+    }
+}
+
+impl<'a> Query<'a> for &'a Html {
+    fn all(self, css: &str) -> Selection<'a> {
+        let wanted = selector(css);
+        let elements = self
+            .0
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|element| wanted.matches(element))
+            .map(Element)
+            .collect();
+        Selection {
+            selector: css.to_string(),
+            elements,
+        }
+    }
+}
+
+impl<'a> Query<'a> for Element<'a> {
+    fn all(self, css: &str) -> Selection<'a> {
         Selection {
             selector: css.to_string(),
             elements: self.0.select(&selector(css)).map(Element).collect(),
         }
     }
+}
 
-    /// The one element inside this one matching `css`; panics otherwise.
-    pub fn one(&self, css: &str) -> Element<'a> {
-        self.all(css).one()
-    }
-
-    /// The first element inside this one matching `css`, if any.
-    pub fn first(&self, css: &str) -> Option<Element<'a>> {
-        self.all(css).first()
-    }
-
-    /// How many elements inside this one match `css`.
-    pub fn count(&self, css: &str) -> usize {
-        self.all(css).len()
-    }
-
-    /// Whether any element inside this one matches `css`.
-    pub fn has(&self, css: &str) -> bool {
-        !self.all(css).is_empty()
-    }
-
+impl<'a> Element<'a> {
     /// The element's name, such as `a` or `h2`.
     pub fn name(&self) -> &'a str {
         self.0.value().name()

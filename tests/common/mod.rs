@@ -4,7 +4,7 @@
 
 pub mod html;
 #[allow(unused_imports)] // not every test file reads pages
-pub use html::Html;
+pub use html::{Html, Query};
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
