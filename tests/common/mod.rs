@@ -70,6 +70,32 @@ pub fn assert_fails(output: &Output) {
     assert!(!all.contains("panicked"), "handbook panicked:\n{all}");
 }
 
+/// Runs `check` on every case of a table, each named by `name`, and fails
+/// once all have run, naming every case that failed with what it said: a
+/// table of cases reads as one scenario with its inputs and expectations
+/// set out, and still says which case broke.
+pub fn each_case<C>(cases: &[C], name: impl Fn(&C) -> &str, check: impl Fn(&C)) {
+    let mut failed = Vec::new();
+    for case in cases {
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(case)));
+        if let Err(payload) = ran {
+            let said = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            failed.push(format!("case “{}”: {said}", name(case)));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failed.len(),
+        cases.len(),
+        failed.join("\n\n")
+    );
+}
+
 /// Copies a folder tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
