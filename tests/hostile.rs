@@ -247,16 +247,7 @@ impl Case {
     }
 
     fn no_temporary_folders(&self) {
-        let leftovers: Vec<String> = std::fs::read_dir(self.path())
-            .unwrap()
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".public."))
-            .collect();
-        assert!(
-            leftovers.is_empty(),
-            "temporary folders left: {leftovers:?}"
-        );
+        assert_no_temporary_folders(self.path());
     }
 }
 
@@ -313,99 +304,30 @@ fn try_each(cases: &[Hostile]) {
 // ---------------------------------------------------------------- front matter
 
 #[test]
+#[rustfmt::skip] // a table: one case a line
 fn broken_front_matter_is_refused_at_its_place() {
     try_each(&[
-        Hostile {
-            name: "malformed YAML",
-            start: Model,
-            change: |case| case.replace("content/step-5.md", "weight: 70", "weight: [70"),
-            ends: Refused(&["content/step-5.md:4:"]),
-        },
-        Hostile {
-            name: "unclosed front matter",
-            start: Model,
-            change: |case| case.replace("content/step-5.md", "\n---\n", "\n\n"),
-            ends: Refused(&["content/step-5.md", "never closed", "help:"]),
-        },
-        Hostile {
-            name: "no front matter",
-            start: Model,
-            change: |case| {
-                case.write(
-                    "content/notes.md",
-                    "Just some notes, with no settings at all.\n",
-                )
-            },
-            ends: Refused(&["content/notes.md:1:1", "no front matter"]),
-        },
-        Hostile {
-            name: "an empty file",
-            start: Model,
-            change: |case| case.write("content/empty.md", ""),
-            ends: Refused(&["content/empty.md", "no front matter"]),
-        },
-        Hostile {
-            name: "a typo in a key",
-            start: Model,
-            change: |case| case.replace("content/step-5.md", "weight: 70", "wieght: 70"),
-            ends: Refused(&["content/step-5.md:4:1", "did you mean `weight`"]),
-        },
-        Hostile {
-            name: "a date that is not a date",
-            start: Model,
-            change: |case| {
-                case.replace(
-                    "content/step-5.md",
-                    "weight: 70",
-                    "weight: 70\nlast_reviewed: next Tuesday",
-                )
-            },
-            ends: Refused(&["content/step-5.md:5:"]),
-        },
-        Hostile {
-            name: "deeply nested YAML",
-            start: Model,
-            change: |case| {
-                let deep = format!("summary: {}x{}", "[".repeat(5_000), "]".repeat(5_000));
-                case.replace(
-                    "content/step-5.md",
-                    "weight: 70",
-                    &format!("weight: 70\n{deep}"),
-                );
-            },
-            ends: Refused(&["content/step-5.md"]),
-        },
-        Hostile {
-            name: "huge front matter",
-            start: Model,
-            change: |case| {
-                let mut big = String::from("changes:\n");
-                for i in 0..4_000 {
-                    big.push_str(&format!(
-                        "  - {{ date: 2020-01-01, note: \"change number {i} of very many\" }}\n"
-                    ));
-                }
-                case.replace(
-                    "content/step-5.md",
-                    "weight: 70\n",
-                    &format!("weight: 70\n{big}"),
-                );
-            },
-            ends: Refused(&["content/step-5.md", "front matter is"]),
-        },
-        Hostile {
-            name: "a huge page",
-            start: Model,
-            change: |case| {
-                let line =
-                    "This sentence is repeated to make a page far larger than any real page.\n";
-                case.write(
-                    "content/huge.md",
-                    &page("huge", &line.repeat(5 * 1024 * 1024 / line.len() + 1)),
-                );
-            },
-            ends: Refused(&["content/huge.md", "the limit is"]),
-        },
+        Hostile { name: "malformed YAML", start: Model, change: |case| case.replace("content/step-5.md", "weight: 70", "weight: [70"), ends: Refused(&["content/step-5.md:4:"]) },
+        Hostile { name: "unclosed front matter", start: Model, change: |case| case.replace("content/step-5.md", "\n---\n", "\n\n"), ends: Refused(&["content/step-5.md", "never closed", "help:"]) },
+        Hostile { name: "no front matter", start: Model, change: |case| case.write("content/notes.md", "Just some notes, with no settings at all.\n"), ends: Refused(&["content/notes.md:1:1", "no front matter"]) },
+        Hostile { name: "an empty file", start: Model, change: |case| case.write("content/empty.md", ""), ends: Refused(&["content/empty.md", "no front matter"]) },
+        Hostile { name: "a typo in a key", start: Model, change: |case| case.replace("content/step-5.md", "weight: 70", "wieght: 70"), ends: Refused(&["content/step-5.md:4:1", "did you mean `weight`"]) },
+        Hostile { name: "a date that is not a date", start: Model, change: |case| case.replace("content/step-5.md", "weight: 70", "weight: 70\nlast_reviewed: next Tuesday"), ends: Refused(&["content/step-5.md:5:"]) },
+        Hostile { name: "deeply nested YAML", start: Model, ends: Refused(&["content/step-5.md"]), change: |case| {
+            let deep = format!("summary: {}x{}", "[".repeat(5_000), "]".repeat(5_000));
+            case.replace("content/step-5.md", "weight: 70", &format!("weight: 70\n{deep}"));
+        } },
+        Hostile { name: "huge front matter", start: Model, ends: Refused(&["content/step-5.md", "front matter is"]), change: |case| {
+            let mut big = String::from("changes:\n");
+            for i in 0..4_000 {
+                big.push_str(&format!("  - {{ date: 2020-01-01, note: \"change number {i} of very many\" }}\n"));
+            }
+            case.replace("content/step-5.md", "weight: 70\n", &format!("weight: 70\n{big}"));
+        } },
+        Hostile { name: "a huge page", start: Model, ends: Refused(&["content/huge.md", "the limit is"]), change: |case| {
+            let line = "This sentence is repeated to make a page far larger than any real page.\n";
+            case.write("content/huge.md", &page("huge", &line.repeat(5 * 1024 * 1024 / line.len() + 1)));
+        } },
     ]);
 }
 
@@ -543,121 +465,30 @@ const PANEL_PAGE: &str = "local-overrides/exampleshire/pages/resource-allocation
 const LOCAL_PANEL: &str = "local-overrides/exampleshire/overrides/step-3-local-panel.md";
 
 #[test]
+#[rustfmt::skip] // a table: one case a line
 fn unknown_duplicate_and_escaping_ids_are_refused() {
     try_each(&[
-        Hostile {
-            name: "an unknown id",
-            start: Model,
-            change: |case| {
-                case.replace(
-                    "content/step-6.md",
-                    "## The social work role",
-                    "See [[step-99]].\n\n## The social work role",
-                )
-            },
-            ends: Refused(&["content/step-6.md:", "step-99"]),
-        },
-        Hostile {
-            name: "a duplicate id",
-            start: Model,
-            change: |case| {
-                let step2 = read(case.path().join("content/step-2.md"));
-                case.write("content/step-2-copy.md", &step2);
-            },
-            ends: Refused(&["content/step-2-copy.md", "content/step-2.md", "step-2"]),
-        },
-        Hostile {
-            name: "an unknown variable",
-            start: Shipped,
-            change: |case| case.append(PANEL_PAGE, "\nCall {{ vars.no_such_thing }}.\n"),
-            ends: Refused(&[PANEL_PAGE, "vars.no_such_thing"]),
-        },
-        Hostile {
-            name: "a bad override target",
-            start: Shipped,
-            change: |case| {
-                case.replace(
-                    LOCAL_PANEL,
-                    "target: step-3#systems-practice-support",
-                    "target: step-3#no-such-section",
-                )
-            },
-            ends: Refused(&[LOCAL_PANEL, "no-such-section"]),
-        },
-        Hostile {
-            name: "a target with `..`",
-            start: Shipped,
-            change: |case| {
-                case.replace(
-                    LOCAL_PANEL,
-                    "target: step-3#systems-practice-support",
-                    "target: ../../content/step-3",
-                )
-            },
-            ends: Refused(&[LOCAL_PANEL]),
-        },
-        Hostile {
-            name: "two overrides clash",
-            start: Shipped,
-            change: |case| {
-                for (file, which, text) in [
-                    ("zz-clash", "second", "Other text."),
-                    ("zz-clash-2", "third", "Yet other text."),
-                ] {
-                    case.write(
-                        &format!("local-overrides/exampleshire/overrides/{file}.md"),
-                        &format!("---\ntarget: step-3#systems-practice-support\naction: replace\nreason: \"A {which} replacement of the same section.\"\n---\n{text}\n"),
-                    );
-                }
-            },
-            ends: Refused(&["local-overrides/exampleshire/overrides/zz-clash"]),
-        },
-        Hostile {
-            name: "`..` in an example's id",
-            start: Shipped,
-            change: |case| {
+        Hostile { name: "an unknown id", start: Model, change: |case| case.replace("content/step-6.md", "## The social work role", "See [[step-99]].\n\n## The social work role"), ends: Refused(&["content/step-6.md:", "step-99"]) },
+        Hostile { name: "a duplicate id", start: Model, ends: Refused(&["content/step-2-copy.md", "content/step-2.md", "step-2"]), change: |case| {
+            let step2 = read(case.path().join("content/step-2.md"));
+            case.write("content/step-2-copy.md", &step2);
+        } },
+        Hostile { name: "an unknown variable", start: Shipped, change: |case| case.append(PANEL_PAGE, "\nCall {{ vars.no_such_thing }}.\n"), ends: Refused(&[PANEL_PAGE, "vars.no_such_thing"]) },
+        Hostile { name: "a bad override target", start: Shipped, change: |case| case.replace(LOCAL_PANEL, "target: step-3#systems-practice-support", "target: step-3#no-such-section"), ends: Refused(&[LOCAL_PANEL, "no-such-section"]) },
+        Hostile { name: "a target with `..`", start: Shipped, change: |case| case.replace(LOCAL_PANEL, "target: step-3#systems-practice-support", "target: ../../content/step-3"), ends: Refused(&[LOCAL_PANEL]) },
+        Hostile { name: "two overrides clash", start: Shipped, ends: Refused(&["local-overrides/exampleshire/overrides/zz-clash"]), change: |case| {
+            for (file, which, text) in [("zz-clash", "second", "Other text."), ("zz-clash-2", "third", "Yet other text.")] {
                 case.write(
-                    "local-overrides/exampleshire/examples/ex-escape.md",
-                    "---\nid: ../ex-escape\ntitle: \"Escape\"\nattach: [step-3]\n---\nText.\n",
-                )
-            },
-            ends: Refused(&[
-                "local-overrides/exampleshire/examples/ex-escape.md",
-                "../ex-escape",
-            ]),
-        },
-        Hostile {
-            name: "an absolute path as a page id",
-            start: Model,
-            change: |case| case.write("content/abs.md", &page("/tmp/abs", "Absolute.")),
-            ends: Refused(&["content/abs.md", "/tmp/abs"]),
-        },
-        Hostile {
-            name: "a page id Windows reserves",
-            start: Model,
-            change: |case| {
-                case.write(
-                    "content/console.md",
-                    &page("con", "A page that would be written to con.html."),
-                )
-            },
-            ends: Refused(&["content/console.md", "`con`", "Windows"]),
-        },
-        Hostile {
-            name: "an authority folder Windows reserves",
-            start: Shipped,
-            change: |case| case.copy_authority("aux"),
-            ends: Refused(&["local-overrides/aux", "`aux`"]),
-        },
-        Hostile {
-            name: "an authority folder with bad characters",
-            start: Shipped,
-            change: |case| case.copy_authority("North Shire: \"Adults\""),
-            ends: Refused(&[
-                "local-overrides/North Shire: \"Adults\"",
-                "authority folder name",
-            ]),
-        },
+                    &format!("local-overrides/exampleshire/overrides/{file}.md"),
+                    &format!("---\ntarget: step-3#systems-practice-support\naction: replace\nreason: \"A {which} replacement of the same section.\"\n---\n{text}\n"),
+                );
+            }
+        } },
+        Hostile { name: "`..` in an example's id", start: Shipped, change: |case| case.write("local-overrides/exampleshire/examples/ex-escape.md", "---\nid: ../ex-escape\ntitle: \"Escape\"\nattach: [step-3]\n---\nText.\n"), ends: Refused(&["local-overrides/exampleshire/examples/ex-escape.md", "../ex-escape"]) },
+        Hostile { name: "an absolute path as a page id", start: Model, change: |case| case.write("content/abs.md", &page("/tmp/abs", "Absolute.")), ends: Refused(&["content/abs.md", "/tmp/abs"]) },
+        Hostile { name: "a page id Windows reserves", start: Model, change: |case| case.write("content/console.md", &page("con", "A page that would be written to con.html.")), ends: Refused(&["content/console.md", "`con`", "Windows"]) },
+        Hostile { name: "an authority folder Windows reserves", start: Shipped, change: |case| case.copy_authority("aux"), ends: Refused(&["local-overrides/aux", "`aux`"]) },
+        Hostile { name: "an authority folder with bad characters", start: Shipped, change: |case| case.copy_authority("North Shire: \"Adults\""), ends: Refused(&["local-overrides/North Shire: \"Adults\"", "authority folder name"]) },
     ]);
 }
 
@@ -676,108 +507,39 @@ fn dot_dot_in_a_page_id() {
 // ---------------------------------------------------------------- files and folders
 
 #[test]
+#[rustfmt::skip] // a table: one case a line
 fn files_from_outside_the_root_or_with_names_windows_cannot_hold_are_refused() {
     try_each(&[
-        Hostile {
-            name: "a symlink to a page outside the root",
-            start: Model,
-            change: |case| {
-                let secret = case.outside.path().join("secret.md");
-                std::fs::write(&secret, page("secret", "Outside the root.")).unwrap();
-                std::os::unix::fs::symlink(&secret, case.path().join("content/secret.md")).unwrap();
-            },
-            ends: Refused(&["content/secret.md", "outside the handbook folder"]),
-        },
-        Hostile {
-            name: "a symlinked folder outside the root",
-            start: Model,
-            change: |case| {
-                let secret = case.outside.path().join("secret.md");
-                std::fs::write(secret, page("secret", "Outside the root.")).unwrap();
-                std::os::unix::fs::symlink(
-                    case.outside.path(),
-                    case.path().join("content/elsewhere"),
-                )
-                .unwrap();
-            },
-            ends: Refused(&["content/elsewhere/secret.md", "outside the handbook folder"]),
-        },
-        Hostile {
-            name: "authority settings linked from outside the root",
-            start: Shipped,
-            change: |case| {
-                let file = case
-                    .path()
-                    .join("local-overrides/exampleshire/authority.yaml");
-                let outside = case.outside.path().join("authority.yaml");
-                std::fs::copy(&file, &outside).unwrap();
-                std::fs::remove_file(&file).unwrap();
-                std::os::unix::fs::symlink(outside, &file).unwrap();
-            },
-            ends: Refused(&[
-                "local-overrides/exampleshire/authority.yaml",
-                "outside the handbook folder",
-            ]),
-        },
-        Hostile {
-            name: "a static file linked from outside the root",
-            start: Shipped,
-            change: |case| {
-                let static_dir = case.path().join("local-overrides/exampleshire/static");
-                std::fs::create_dir_all(&static_dir).unwrap();
-                std::os::unix::fs::symlink("/etc/passwd", static_dir.join("passwd.txt")).unwrap();
-            },
-            ends: Refused(&[
-                "local-overrides/exampleshire/static/passwd.txt",
-                "outside the handbook folder",
-            ]),
-        },
-        Hostile {
-            name: "a static file with a name Windows reserves",
-            start: Shipped,
-            change: |case| {
-                case.write(
-                    "local-overrides/exampleshire/static/Nul.css",
-                    "p { margin: 0; }\n",
-                )
-            },
-            ends: Refused(&[
-                "local-overrides/exampleshire/static/Nul.css",
-                "Windows reserves",
-            ]),
-        },
-        Hostile {
-            name: "static file names Windows cannot hold",
-            start: Shipped,
-            change: |case| {
-                for name in [
-                    "logo:v2.png",
-                    "what?.png",
-                    "trailing-dot.png.",
-                    "back\\slash.png",
-                ] {
-                    case.write(&format!("local-overrides/exampleshire/static/{name}"), "x");
-                }
-            },
-            ends: Refused(&[
-                "static/logo:v2.png",
-                "static/what?.png",
-                "static/trailing-dot.png.",
-                "static/back\\slash.png",
-            ]),
-        },
-        Hostile {
-            name: "a theme static file with a control character",
-            start: Model,
-            change: |case| case.write("themes/default/static/bell\u{7}.js", "// ring\n"),
-            ends: Refused(&["themes/default/static/bell", "control character"]),
-        },
-        Hostile {
-            name: "a folder named like a page",
-            start: Model,
-            change: |case| std::fs::create_dir_all(case.path().join("content/step-9.md")).unwrap(),
-            ends: Warned(&["content/step-9.md", "folder"], &[]),
-        },
+        Hostile { name: "a symlink to a page outside the root", start: Model, ends: Refused(&["content/secret.md", "outside the handbook folder"]), change: |case| {
+            let secret = case.outside.path().join("secret.md");
+            std::fs::write(&secret, page("secret", "Outside the root.")).unwrap();
+            std::os::unix::fs::symlink(&secret, case.path().join("content/secret.md")).unwrap();
+        } },
+        Hostile { name: "a symlinked folder outside the root", start: Model, ends: Refused(&["content/elsewhere/secret.md", "outside the handbook folder"]), change: |case| {
+            let secret = case.outside.path().join("secret.md");
+            std::fs::write(secret, page("secret", "Outside the root.")).unwrap();
+            std::os::unix::fs::symlink(case.outside.path(), case.path().join("content/elsewhere")).unwrap();
+        } },
+        Hostile { name: "authority settings linked from outside the root", start: Shipped, ends: Refused(&["local-overrides/exampleshire/authority.yaml", "outside the handbook folder"]), change: |case| {
+            let file = case.path().join("local-overrides/exampleshire/authority.yaml");
+            let outside = case.outside.path().join("authority.yaml");
+            std::fs::copy(&file, &outside).unwrap();
+            std::fs::remove_file(&file).unwrap();
+            std::os::unix::fs::symlink(outside, &file).unwrap();
+        } },
+        Hostile { name: "a static file linked from outside the root", start: Shipped, ends: Refused(&["local-overrides/exampleshire/static/passwd.txt", "outside the handbook folder"]), change: |case| {
+            let static_dir = case.path().join("local-overrides/exampleshire/static");
+            std::fs::create_dir_all(&static_dir).unwrap();
+            std::os::unix::fs::symlink("/etc/passwd", static_dir.join("passwd.txt")).unwrap();
+        } },
+        Hostile { name: "a static file with a name Windows reserves", start: Shipped, change: |case| case.write("local-overrides/exampleshire/static/Nul.css", "p { margin: 0; }\n"), ends: Refused(&["local-overrides/exampleshire/static/Nul.css", "Windows reserves"]) },
+        Hostile { name: "static file names Windows cannot hold", start: Shipped, ends: Refused(&["static/logo:v2.png", "static/what?.png", "static/trailing-dot.png.", "static/back\\slash.png"]), change: |case| {
+            for name in ["logo:v2.png", "what?.png", "trailing-dot.png.", "back\\slash.png"] {
+                case.write(&format!("local-overrides/exampleshire/static/{name}"), "x");
+            }
+        } },
+        Hostile { name: "a theme static file with a control character", start: Model, change: |case| case.write("themes/default/static/bell\u{7}.js", "// ring\n"), ends: Refused(&["themes/default/static/bell", "control character"]) },
+        Hostile { name: "a folder named like a page", start: Model, change: |case| std::fs::create_dir_all(case.path().join("content/step-9.md")).unwrap(), ends: Warned(&["content/step-9.md", "folder"], &[]) },
     ]);
 }
 
@@ -844,32 +606,17 @@ fn ten_thousand_block_quotes() {
 }
 
 #[test]
+#[rustfmt::skip] // a table: one case a line
 fn deeply_nested_lists_and_raw_html_are_refused() {
     try_each(&[
-        Hostile {
-            name: "deeply nested lists",
-            start: Model,
-            change: |case| {
-                let list: String = (0..1_500)
-                    .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
-                    .collect();
-                case.write("content/deep-list.md", &page("deep-list", &list));
-            },
-            ends: Refused(&["content/deep-list.md", "nested more than"]),
-        },
-        Hostile {
-            name: "deeply nested raw HTML",
-            start: Model,
-            change: |case| {
-                let html = format!(
-                    "<div>\n{}x{}\n</div>",
-                    "<div>".repeat(20_000),
-                    "</div>".repeat(20_000)
-                );
-                case.write("content/deep-html.md", &page("deep-html", &html));
-            },
-            ends: Refused(&["content/deep-html.md", "nested more than"]),
-        },
+        Hostile { name: "deeply nested lists", start: Model, ends: Refused(&["content/deep-list.md", "nested more than"]), change: |case| {
+            let list: String = (0..1_500).map(|i| format!("{}- level {i}\n", "  ".repeat(i))).collect();
+            case.write("content/deep-list.md", &page("deep-list", &list));
+        } },
+        Hostile { name: "deeply nested raw HTML", start: Model, ends: Refused(&["content/deep-html.md", "nested more than"]), change: |case| {
+            let html = format!("<div>\n{}x{}\n</div>", "<div>".repeat(20_000), "</div>".repeat(20_000));
+            case.write("content/deep-html.md", &page("deep-html", &html));
+        } },
     ]);
 }
 
@@ -892,220 +639,27 @@ fn a_page_of_many_raw_tags() {
 // ---------------------------------------------------------------- injection
 
 #[test]
+#[rustfmt::skip] // a table: one case a line
 fn unsafe_html_is_removed_with_a_warning_or_refused() {
     try_each(&[
-        Hostile {
-            name: "a script element",
-            start: Model,
-            change: |case| case.insert_in_step_4("<script>alert('stolen')</script>"),
-            ends: Warned(
-                &["content/step-4.md:", "`<script>` element"],
-                &["alert('stolen')"],
-            ),
-        },
-        Hostile {
-            // The differences page shows the override's text as text; no
-            // element is published.
-            name: "an inline script in an override",
-            start: Shipped,
-            change: |case| {
-                case.replace(
-                    LOCAL_PANEL,
-                    "team managers agree",
-                    "team managers <script src=\"https://evil.example/x.js\"></script>agree",
-                )
-            },
-            ends: Warned(
-                &[LOCAL_PANEL, "`<script>` element"],
-                &["src=\"https://evil.example"],
-            ),
-        },
-        Hostile {
-            name: "an event handler",
-            start: Shipped,
-            change: |case| {
-                case.append(
-                    PANEL_PAGE,
-                    "\n<p onclick=\"steal()\" onmouseover='steal()'>Click me</p>\n",
-                )
-            },
-            ends: Warned(
-                &[PANEL_PAGE, "`onclick` attribute", "`onmouseover` attribute"],
-                &["steal()"],
-            ),
-        },
-        Hostile {
-            name: "an event handler in an example",
-            start: Shipped,
-            change: |case| {
-                case.replace(
-                    "local-overrides/exampleshire/examples/ex-challenging-a-plan.md",
-                    "A man in his fifties",
-                    "<img src=\"assets/handbook.css\" alt=\"\" onerror=\"steal()\">A man in his fifties",
-                )
-            },
-            ends: Warned(
-                &[
-                    "local-overrides/exampleshire/examples/ex-challenging-a-plan.md",
-                    "`onerror` attribute",
-                ],
-                &["steal()"],
-            ),
-        },
-        Hostile {
-            name: "a javascript: link in Markdown",
-            start: Model,
-            change: |case| case.insert_in_step_4("[Click here](javascript:alert(document.cookie))"),
-            ends: Refused(&["content/step-4.md:", "`javascript:` address"]),
-        },
-        Hostile {
-            name: "an encoded javascript: link in Markdown",
-            start: Model,
-            change: |case| {
-                case.insert_in_step_4(
-                    "[Click here](&#x6A;avascript&#58;alert(1)) and <JAVASCRIPT:alert(2)>",
-                )
-            },
-            ends: Refused(&["content/step-4.md:", "`javascript:` address"]),
-        },
-        Hostile {
-            name: "a javascript: link in raw HTML",
-            start: Model,
-            change: |case| {
-                case.insert_in_step_4("<a href=\" jav&#x09;ascript:alert(1)\">Click</a>")
-            },
-            ends: Warned(
-                &["content/step-4.md:", "`javascript:` address"],
-                &["alert(1)"],
-            ),
-        },
-        Hostile {
-            name: "a data: image and a vbscript: link",
-            start: Model,
-            change: |case| {
-                case.insert_in_step_4(
-                    "![x](data:image/svg+xml;base64,PHN2Zz4=) [y](vbscript:msgbox)",
-                )
-            },
-            ends: Refused(&[
-                "content/step-4.md:",
-                "`data:` address",
-                "`vbscript:` address",
-            ]),
-        },
-        Hostile {
-            name: "an iframe",
-            start: Model,
-            change: |case| case.insert_in_step_4("<iframe src=\"https://evil.example/\"></iframe>"),
-            ends: Warned(
-                &["content/step-4.md:", "`<iframe>` element"],
-                &["evil.example"],
-            ),
-        },
-        Hostile {
-            name: "objects, embeds, forms, SVG and MathML",
-            start: Model,
-            change: |case| {
-                case.insert_in_step_4("<object data=\"x.swf\"></object>\n<embed src=\"y.swf\">\n<form action=\"/steal\"><input name=\"password\"></form>\n<svg onload=\"steal()\"><circle r=\"4\"/></svg>\n<math><mi>x</mi></math>")
-            },
-            ends: Warned(
-                &[
-                    "`<object>` element",
-                    "`<embed>` element",
-                    "`<form>` element",
-                    "`<svg>` element",
-                    "`<math>` element",
-                ],
-                &["x.swf", "y.swf", "/steal", "steal()", "<circle", "<mi>"],
-            ),
-        },
-        Hostile {
-            name: "style attributes and elements",
-            start: Model,
-            change: |case| {
-                case.insert_in_step_4("<p style=\"position:fixed;top:0\">Fake login</p>\n\n<style>body { display: none; color: #123456 }</style>")
-            },
-            ends: Warned(
-                &[
-                    "content/step-4.md:",
-                    "`style` attribute",
-                    "`<style>` element",
-                ],
-                &["position:fixed", "#123456"],
-            ),
-        },
-        Hostile {
-            name: "a heading attribute",
-            start: Model,
-            change: |case| {
-                case.replace(
-                    "content/step-4.md",
-                    "### Sources of help {#sources-of-help .editorial}",
-                    "### Sources of help {#sources-of-help .editorial onclick=steal()}",
-                )
-            },
-            ends: Warned(
-                &["content/step-4.md:", "heading attribute `onclick`"],
-                &["steal()"],
-            ),
-        },
-        Hostile {
-            name: "an outside image in Markdown",
-            start: Model,
-            change: |case| case.insert_in_step_4("![Tracker](https://tracker.example/pixel.gif)"),
-            ends: Refused(&["content/step-4.md:", "https://tracker.example/pixel.gif"]),
-        },
-        Hostile {
-            name: "an outside image in raw HTML",
-            start: Shipped,
-            change: |case| {
-                case.append(
-                    PANEL_PAGE,
-                    "\n<p>Logo: <img src=\"//cdn.example/logo.png\" alt=\"Logo\"></p>\n",
-                )
-            },
-            ends: Refused(&[PANEL_PAGE, "//cdn.example/logo.png", "another site"]),
-        },
-        Hostile {
-            name: "an outside font in an authority's style sheet",
-            start: Shipped,
-            change: |case| {
-                case.write(
-                    "local-overrides/exampleshire/static/fonts.css",
-                    "@import url(\"https://fonts.example/css?family=Sans\");\nbody { font-family: Sans; }\n",
-                )
-            },
-            ends: Refused(&[
-                "local-overrides/exampleshire/static/fonts.css",
-                "https://fonts.example",
-            ]),
-        },
-        Hostile {
-            name: "an outside script in an authority's template",
-            start: Shipped,
-            change: |case| {
-                case.write(
-                    "local-overrides/kinloch-vale/templates/page.html",
-                    "{% extends \"theme/page.html\" %}\n{% block pagination %}<script src=\"https://cdn.example/analytics.js\"></script>{% endblock pagination %}\n",
-                )
-            },
-            ends: Refused(&[
-                "kinloch-vale",
-                "https://cdn.example/analytics.js",
-                "another site",
-            ]),
-        },
-        Hostile {
-            name: "an authority's base template without the Content-Security-Policy",
-            start: Shipped,
-            change: |case| {
-                case.write(
-                    "local-overrides/kinloch-vale/templates/base.html",
-                    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{% block title %}{% endblock title %}</title></head>\n<body>{% block header %}{% endblock header %}{% block navigation %}{% endblock navigation %}{% block main %}{% endblock main %}{% block footer %}{% block credit %}{% endblock credit %}{% endblock footer %}</body></html>\n",
-                )
-            },
-            ends: Refused(&["kinloch-vale/", "has no Content-Security-Policy"]),
-        },
+        Hostile { name: "a script element", start: Model, change: |case| case.insert_in_step_4("<script>alert('stolen')</script>"), ends: Warned(&["content/step-4.md:", "`<script>` element"], &["alert('stolen')"]) },
+        // The differences page shows the override's text as text; no element is published.
+        Hostile { name: "an inline script in an override", start: Shipped, change: |case| case.replace(LOCAL_PANEL, "team managers agree", "team managers <script src=\"https://evil.example/x.js\"></script>agree"), ends: Warned(&[LOCAL_PANEL, "`<script>` element"], &["src=\"https://evil.example"]) },
+        Hostile { name: "an event handler", start: Shipped, change: |case| case.append(PANEL_PAGE, "\n<p onclick=\"steal()\" onmouseover='steal()'>Click me</p>\n"), ends: Warned(&[PANEL_PAGE, "`onclick` attribute", "`onmouseover` attribute"], &["steal()"]) },
+        Hostile { name: "an event handler in an example", start: Shipped, change: |case| case.replace("local-overrides/exampleshire/examples/ex-challenging-a-plan.md", "A man in his fifties", "<img src=\"assets/handbook.css\" alt=\"\" onerror=\"steal()\">A man in his fifties"), ends: Warned(&["local-overrides/exampleshire/examples/ex-challenging-a-plan.md", "`onerror` attribute"], &["steal()"]) },
+        Hostile { name: "a javascript: link in Markdown", start: Model, change: |case| case.insert_in_step_4("[Click here](javascript:alert(document.cookie))"), ends: Refused(&["content/step-4.md:", "`javascript:` address"]) },
+        Hostile { name: "an encoded javascript: link in Markdown", start: Model, change: |case| case.insert_in_step_4("[Click here](&#x6A;avascript&#58;alert(1)) and <JAVASCRIPT:alert(2)>"), ends: Refused(&["content/step-4.md:", "`javascript:` address"]) },
+        Hostile { name: "a javascript: link in raw HTML", start: Model, change: |case| case.insert_in_step_4("<a href=\" jav&#x09;ascript:alert(1)\">Click</a>"), ends: Warned(&["content/step-4.md:", "`javascript:` address"], &["alert(1)"]) },
+        Hostile { name: "a data: image and a vbscript: link", start: Model, change: |case| case.insert_in_step_4("![x](data:image/svg+xml;base64,PHN2Zz4=) [y](vbscript:msgbox)"), ends: Refused(&["content/step-4.md:", "`data:` address", "`vbscript:` address"]) },
+        Hostile { name: "an iframe", start: Model, change: |case| case.insert_in_step_4("<iframe src=\"https://evil.example/\"></iframe>"), ends: Warned(&["content/step-4.md:", "`<iframe>` element"], &["evil.example"]) },
+        Hostile { name: "objects, embeds, forms, SVG and MathML", start: Model, change: |case| case.insert_in_step_4("<object data=\"x.swf\"></object>\n<embed src=\"y.swf\">\n<form action=\"/steal\"><input name=\"password\"></form>\n<svg onload=\"steal()\"><circle r=\"4\"/></svg>\n<math><mi>x</mi></math>"), ends: Warned(&["`<object>` element", "`<embed>` element", "`<form>` element", "`<svg>` element", "`<math>` element"], &["x.swf", "y.swf", "/steal", "steal()", "<circle", "<mi>"]) },
+        Hostile { name: "style attributes and elements", start: Model, change: |case| case.insert_in_step_4("<p style=\"position:fixed;top:0\">Fake login</p>\n\n<style>body { display: none; color: #123456 }</style>"), ends: Warned(&["content/step-4.md:", "`style` attribute", "`<style>` element"], &["position:fixed", "#123456"]) },
+        Hostile { name: "a heading attribute", start: Model, change: |case| case.replace("content/step-4.md", "### Sources of help {#sources-of-help .editorial}", "### Sources of help {#sources-of-help .editorial onclick=steal()}"), ends: Warned(&["content/step-4.md:", "heading attribute `onclick`"], &["steal()"]) },
+        Hostile { name: "an outside image in Markdown", start: Model, change: |case| case.insert_in_step_4("![Tracker](https://tracker.example/pixel.gif)"), ends: Refused(&["content/step-4.md:", "https://tracker.example/pixel.gif"]) },
+        Hostile { name: "an outside image in raw HTML", start: Shipped, change: |case| case.append(PANEL_PAGE, "\n<p>Logo: <img src=\"//cdn.example/logo.png\" alt=\"Logo\"></p>\n"), ends: Refused(&[PANEL_PAGE, "//cdn.example/logo.png", "another site"]) },
+        Hostile { name: "an outside font in an authority's style sheet", start: Shipped, change: |case| case.write("local-overrides/exampleshire/static/fonts.css", "@import url(\"https://fonts.example/css?family=Sans\");\nbody { font-family: Sans; }\n"), ends: Refused(&["local-overrides/exampleshire/static/fonts.css", "https://fonts.example"]) },
+        Hostile { name: "an outside script in an authority's template", start: Shipped, change: |case| case.write("local-overrides/kinloch-vale/templates/page.html", "{% extends \"theme/page.html\" %}\n{% block pagination %}<script src=\"https://cdn.example/analytics.js\"></script>{% endblock pagination %}\n"), ends: Refused(&["kinloch-vale", "https://cdn.example/analytics.js", "another site"]) },
+        Hostile { name: "an authority's base template without the Content-Security-Policy", start: Shipped, change: |case| case.write("local-overrides/kinloch-vale/templates/base.html", "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{% block title %}{% endblock title %}</title></head>\n<body>{% block header %}{% endblock header %}{% block navigation %}{% endblock navigation %}{% block main %}{% endblock main %}{% block footer %}{% block credit %}{% endblock credit %}{% endblock footer %}</body></html>\n"), ends: Refused(&["kinloch-vale/", "has no Content-Security-Policy"]) },
     ]);
 }
 #[test]
@@ -1213,7 +767,12 @@ fn a_killed_build_leaves_the_old_or_the_new_output_never_a_mix() {
     let ran = run(root.path(), &["build", "--out", out.to_str().unwrap()]);
     assert_eq!(ran.code, Some(0), "{}", ran.text);
     assert!(snapshot(&out) == new);
-    let leftovers: Vec<String> = std::fs::read_dir(root.path())
+    assert_no_temporary_folders(root.path());
+}
+
+/// Asserts that no build left its temporary output folder (`.public.…`) in `root`.
+fn assert_no_temporary_folders(root: &Path) {
+    let leftovers: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
