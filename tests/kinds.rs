@@ -95,68 +95,34 @@ fn step_2_with_variables(body: &str) -> String {
     read(built(root.path()).join("exampleshire/step-2.html"))
 }
 
-#[test]
-fn a_variable_in_an_autolink_makes_a_mail_link() {
-    let html = step_2_with_variables("Email <{{ vars.duty_email }}>.\n");
-    assert_has(
-        &html,
-        "<a href=\"mailto:adult_duty@exampleshire.example\">adult_duty@exampleshire.example</a>",
-    );
-    assert_lacks(&html, "&lt;adult");
-    assert_lacks(&html, "adult\\_duty");
+/// A variable's value in one Markdown context: what step 2 says, and what it
+/// must hold and must not.
+struct InContext {
+    name: &'static str,
+    says: &'static str,
+    holds: &'static [&'static str],
+    lacks: &'static [&'static str],
 }
 
 #[test]
-fn a_variable_in_an_autolink_makes_a_web_link_without_backslashes() {
-    let html = step_2_with_variables("See <{{ vars.care_web }}>.\n");
-    assert_has(
-        &html,
-        "<a href=\"https://exampleshire.example/adult_care/find_support\">",
-    );
-    assert_lacks(&html, "%5C");
-}
-
-#[test]
-fn a_variable_in_text_in_a_link_and_in_a_prefix_of_an_address_reads_as_written() {
-    let html = step_2_with_variables(
-        "Write to {{ vars.duty_email }}; [find support]({{ vars.care_web }}); <https://exampleshire.example/{{ vars.duty_email }}>.\n",
-    );
-    assert_has(&html, "Write to adult_duty@exampleshire.example;");
-    assert_has(
-        &html,
-        "<a href=\"https://exampleshire.example/adult_care/find_support\">find support</a>",
-    );
-    assert_has(
-        &html,
-        "href=\"https://exampleshire.example/adult_duty@exampleshire.example\"",
-    );
-    assert_lacks(&html, "\\_");
-}
-
-#[test]
-fn a_variable_in_raw_html_is_escaped_for_html_not_for_markdown() {
-    let html = step_2_with_variables(
-        "<p class=\"x\">Email <a href=\"mailto:{{ vars.duty_email }}\">{{ vars.duty_email }}</a></p>\n",
-    );
-    assert_has(
-        &html,
-        "href=\"mailto:adult_duty@exampleshire.example\">adult_duty@exampleshire.example</a>",
-    );
-    assert_lacks(&html, "adult\\_duty");
-}
-
-#[test]
-fn a_variable_in_code_shows_its_value_as_written() {
-    let html = step_2_with_variables(
-        "Type `{{ vars.duty_email }}` here.\n\n```\nTo: {{ vars.duty_email }}\nSee {{ vars.care_web }}\n```\n",
-    );
-    assert_has(&html, "<code>adult_duty@exampleshire.example</code>");
-    assert_has(
-        &html,
-        "To: adult_duty@exampleshire.example\nSee https://exampleshire.example/adult_care/find_support\n</code>",
-    );
-    assert_lacks(&html, "adult\\_duty");
-    assert_lacks(&html, "{{ vars.duty_email }}");
+#[rustfmt::skip] // a table: one case a line
+fn a_variable_reads_as_written_in_every_markdown_context() {
+    let cases = [
+        InContext { name: "in an autolink, a mail link", says: "Email <{{ vars.duty_email }}>.\n", holds: &["<a href=\"mailto:adult_duty@exampleshire.example\">adult_duty@exampleshire.example</a>"], lacks: &["&lt;adult", "adult\\_duty"] },
+        InContext { name: "in an autolink, a web link without backslashes", says: "See <{{ vars.care_web }}>.\n", holds: &["<a href=\"https://exampleshire.example/adult_care/find_support\">"], lacks: &["%5C"] },
+        InContext { name: "in text, in a link and in a prefix of an address", says: "Write to {{ vars.duty_email }}; [find support]({{ vars.care_web }}); <https://exampleshire.example/{{ vars.duty_email }}>.\n", holds: &["Write to adult_duty@exampleshire.example;", "<a href=\"https://exampleshire.example/adult_care/find_support\">find support</a>", "href=\"https://exampleshire.example/adult_duty@exampleshire.example\""], lacks: &["\\_"] },
+        InContext { name: "in raw HTML, escaped for HTML, not for Markdown", says: "<p class=\"x\">Email <a href=\"mailto:{{ vars.duty_email }}\">{{ vars.duty_email }}</a></p>\n", holds: &["href=\"mailto:adult_duty@exampleshire.example\">adult_duty@exampleshire.example</a>"], lacks: &["adult\\_duty"] },
+        InContext { name: "in code, its value as written", says: "Type `{{ vars.duty_email }}` here.\n\n```\nTo: {{ vars.duty_email }}\nSee {{ vars.care_web }}\n```\n", holds: &["<code>adult_duty@exampleshire.example</code>", "To: adult_duty@exampleshire.example\nSee https://exampleshire.example/adult_care/find_support\n</code>"], lacks: &["adult\\_duty", "{{ vars.duty_email }}"] },
+    ];
+    each_case(&cases, |case| case.name, |case| {
+        let html = step_2_with_variables(case.says);
+        for part in case.holds {
+            assert_has(&html, part);
+        }
+        for part in case.lacks {
+            assert_lacks(&html, part);
+        }
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -238,23 +204,6 @@ fn a_backslash_shows_variable_syntax_as_written_in_prose_and_titles() {
     assert_has(&html, "In prose, {{ authority.name }} is the council");
     assert_has(&html, "Step Three {{ x }}");
     assert_lacks(&html, "\\{{");
-}
-
-#[test]
-fn one_unknown_variable_in_prose_is_one_error_at_its_place() {
-    let root = copy_of_model();
-    append(
-        root.path(),
-        "content/step-3.md",
-        "\nCall {{ vars.phone }} today.\n",
-    );
-    let line = read(root.path().join("content/step-3.md")).lines().count();
-    let run = handbook_in(root.path(), &["check"]);
-    assert_fails(&run);
-    let all = text(&run);
-    assert_eq!(count(&all, "names no variable"), 1, "{all}");
-    assert_has(&all, &format!("content/step-3.md:{line}:6:"));
-    assert_has(&all, "\\{{");
 }
 
 // ---------------------------------------------------------------------------
@@ -462,36 +411,43 @@ fn a_cross_reference_with_its_own_text_works_in_a_table_cell() {
     }
 }
 
-#[test]
-fn a_broken_cross_reference_in_a_table_is_reported_at_its_place() {
-    let root = copy_of_model();
-    append(
-        root.path(),
-        "content/step-4.md",
-        "\n| Step | Read |\n| --- | --- |\n| 3 | [[step-33|your text]] |\n",
-    );
-    let line = read(root.path().join("content/step-4.md")).lines().count();
-    let run = handbook_in(root.path(), &["check"]);
-    assert_fails(&run);
-    let all = text(&run);
-    assert_has(&all, &format!("content/step-4.md:{line}:7:"));
-    assert_has(&all, "there is no page with the id `step-33`");
+/// A fault written at the end of a model page, and how `check` reports it.
+struct AtItsPlace {
+    name: &'static str,
+    page: &'static str,
+    written: &'static str,
+    /// The column of the fault on the page's last line.
+    column: usize,
+    /// What the report says, once.
+    says: &'static str,
+    /// A further word of the report, such as its hint.
+    also: &'static str,
+    /// Whether it is an error (`check` fails) or a warning (only
+    /// `check --deny-warnings` fails).
+    error: bool,
 }
 
 #[test]
-fn a_table_row_with_more_cells_than_columns_warns() {
-    let root = copy_of_model();
-    append(
-        root.path(),
-        "content/step-4.md",
-        "\n| Step | Read |\n| --- | --- |\n| 3 | a | lost text |\n",
-    );
-    let line = read(root.path().join("content/step-4.md")).lines().count();
-    let run = handbook_in(root.path(), &["check"]);
-    let all = text(&run);
-    assert_has(&all, &format!("content/step-4.md:{line}:1:"));
-    assert_has(&all, "3 cells but the table has 2 columns");
-    assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+#[rustfmt::skip] // a table: one case a line
+fn a_fault_in_a_page_is_reported_once_at_its_line_and_column() {
+    let cases = [
+        AtItsPlace { name: "an unknown variable in prose", page: "content/step-3.md", written: "\nCall {{ vars.phone }} today.\n", column: 6, says: "names no variable", also: "\\{{", error: true },
+        AtItsPlace { name: "a broken cross-reference in a table", page: "content/step-4.md", written: "\n| Step | Read |\n| --- | --- |\n| 3 | [[step-33|your text]] |\n", column: 7, says: "there is no page with the id `step-33`", also: "`step-3`", error: true },
+        AtItsPlace { name: "a table row with more cells than columns", page: "content/step-4.md", written: "\n| Step | Read |\n| --- | --- |\n| 3 | a | lost text |\n", column: 1, says: "3 cells but the table has 2 columns", also: "warning", error: false },
+        AtItsPlace { name: "a control character in a page", page: "content/step-3.md", written: "\nA bell \u{7} rings.\n", column: 8, says: "this file holds the invisible control character U+0007 (bell)", also: "error", error: true },
+    ];
+    each_case(&cases, |case| case.name, |case| {
+        let root = copy_of_model();
+        append(root.path(), case.page, case.written);
+        let line = read(root.path().join(case.page)).lines().count();
+        let run = handbook_in(root.path(), &["check"]);
+        assert_eq!(run.status.success(), !case.error, "{}", text(&run));
+        let all = text(&run);
+        assert_has(&all, &format!("{}:{line}:{}:", case.page, case.column));
+        assert_eq!(count(&all, case.says), 1, "{all}");
+        assert_has(&all, case.also);
+        assert_fails(&handbook_in(root.path(), &["check", "--deny-warnings"]));
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -699,38 +655,38 @@ fn an_unclosed_quote_in_front_matter_is_reported_where_it_opened() {
 }
 
 #[test]
-fn an_unclosed_quote_in_authority_yaml_is_reported_at_its_line() {
+fn a_mistake_in_authority_yaml_is_reported_at_its_line_and_column() {
     let yaml = "local-overrides/exampleshire/authority.yaml";
+    let phone = "phone: \"01632 960400\"";
     let line = read(repo().join(yaml))
         .lines()
-        .position(|l| l.contains("phone: \"01632 960400\""))
+        .position(|l| l.contains(phone))
         .unwrap()
         + 1;
-    let all = check_with(yaml, "phone: \"01632 960400\"", "phone: \"01632 960400");
-    assert_has(
-        &all,
-        &format!("{yaml}:{line}:12: this double quote (`\"`) is never closed"),
+    // (case, the line as written, where and what is said, and a further word)
+    let cases = [
+        (
+            "an unclosed quote",
+            "    phone: \"01632 960400",
+            "12: this double quote (`\"`) is never closed",
+            "help:",
+        ),
+        (
+            "a tab that indents",
+            "  \tphone: \"01632 960400\"",
+            "3: a tab is used to indent this line",
+            "use spaces, not a tab, to indent",
+        ),
+    ];
+    each_case(
+        &cases,
+        |case| case.0,
+        |(_, written, said, also)| {
+            let all = check_with(yaml, &format!("    {phone}"), written);
+            assert_has(&all, &format!("{yaml}:{line}:{said}"));
+            assert_has(&all, also);
+        },
     );
-}
-
-#[test]
-fn a_tab_that_indents_is_reported_at_the_tab() {
-    let yaml = "local-overrides/exampleshire/authority.yaml";
-    let line = read(repo().join(yaml))
-        .lines()
-        .position(|l| l.contains("phone: \"01632 960400\""))
-        .unwrap()
-        + 1;
-    let all = check_with(
-        yaml,
-        "    phone: \"01632 960400\"",
-        "  \tphone: \"01632 960400\"",
-    );
-    assert_has(
-        &all,
-        &format!("{yaml}:{line}:3: a tab is used to indent this line"),
-    );
-    assert_has(&all, "use spaces, not a tab, to indent");
 }
 
 #[test]
@@ -1138,18 +1094,6 @@ fn backslashes_that_are_not_control_characters_are_fine() {
     let out = built(root.path());
     assert_has(&read(out.join("model/step-3.html")), "Step Three \\x10");
     assert_xml_well_formed(&out);
-}
-
-#[test]
-fn a_control_character_in_a_page_is_refused_at_its_line_and_column() {
-    let root = copy_of_model();
-    append(root.path(), "content/step-3.md", "\nA bell \u{7} rings.\n");
-    let line = read(root.path().join("content/step-3.md")).lines().count();
-    let all = text(&handbook_in(root.path(), &["check"]));
-    assert_has(
-        &all,
-        &format!("content/step-3.md:{line}:8: this file holds the invisible control character U+0007 (bell)"),
-    );
 }
 
 #[test]
