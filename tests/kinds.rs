@@ -15,6 +15,20 @@ fn shipped() -> tempfile::TempDir {
     copy_of_shipped()
 }
 
+/// A copy of the shipped root with `text` appended to its file `page`.
+fn shipped_with(page: &str, text: &str) -> tempfile::TempDir {
+    let root = shipped();
+    append(root.path(), page, text);
+    root
+}
+
+/// A copy of the shipped model and theme with `text` appended to its file `page`.
+fn model_with(page: &str, text: &str) -> tempfile::TempDir {
+    let root = copy_of_model();
+    append(root.path(), page, text);
+    root
+}
+
 /// Appends text to a file of a root.
 fn append(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
@@ -55,6 +69,19 @@ fn exampleshire_override(root: &Path, name: &str, target: &str, action: &str, bo
         &format!("local-overrides/exampleshire/overrides/{name}.md"),
         &format!("---\ntarget: {target}\naction: {action}\n{reason}---\n{body}"),
     );
+}
+
+/// A file of Exampleshire's folder under `local-overrides/`.
+fn exampleshire_file(root: &tempfile::TempDir, name: &str) -> PathBuf {
+    root.path().join("local-overrides/exampleshire").join(name)
+}
+
+/// A root whose underlined section `step-5#carers` (see [`setext_root`])
+/// has `text` prepended by an override of Exampleshire's.
+fn carers_prepended(text: &str) -> tempfile::TempDir {
+    let root = setext_root();
+    exampleshire_override(root.path(), "carers", "step-5#carers", "prepend", text);
+    root
 }
 
 /// Adds variables to Exampleshire's `authority.yaml`.
@@ -130,8 +157,7 @@ fn a_variable_reads_as_written_in_every_markdown_context() {
 
 /// Step 3 with `text` appended, built: the model's and Exampleshire's HTML.
 fn step_3_in_model_and_exampleshire(text: &str) -> (String, String) {
-    let root = shipped();
-    append(root.path(), "content/step-3.md", text);
+    let root = shipped_with("content/step-3.md", text);
     let out = built(root.path());
     (
         read(out.join("model/step-3.html")),
@@ -141,12 +167,7 @@ fn step_3_in_model_and_exampleshire(text: &str) -> (String, String) {
 
 #[test]
 fn brace_syntax_in_code_builds_and_shows_as_written_in_the_model() {
-    let root = copy_of_model();
-    append(
-        root.path(),
-        "content/step-3.md",
-        "\nWrite `{{ authority.name }}` or `={{1,2}}`.\n\n```\nTitle: {{ authority.name }}\n=SUM({{1,2}})\n```\n\n    indented {{ vars.nothing }}\n",
-    );
+    let root = model_with("content/step-3.md", "\nWrite `{{ authority.name }}` or `={{1,2}}`.\n\n```\nTitle: {{ authority.name }}\n=SUM({{1,2}})\n```\n\n    indented {{ vars.nothing }}\n");
     let check = handbook_in(root.path(), &["check"]);
     assert_ok(&check);
     assert_lacks(&text(&check), "names no variable");
@@ -186,9 +207,7 @@ fn a_backslash_shows_braces_as_written_in_code_and_html_in_every_edition() {
 
 #[test]
 fn a_backslash_shows_variable_syntax_as_written_in_prose_and_titles() {
-    let root = shipped();
-    append(
-        root.path(),
+    let root = shipped_with(
         "content/step-3.md",
         "\nIn prose, \\{{ authority.name }} is the council's name.\n",
     );
@@ -212,25 +231,15 @@ fn a_backslash_shows_variable_syntax_as_written_in_prose_and_titles() {
 /// A root whose step 5 ends with an underlined (setext) section and a code
 /// block of `#` lines.
 fn setext_root() -> tempfile::TempDir {
-    let root = shipped();
-    append(
-        root.path(),
+    shipped_with(
         "content/step-5.md",
         "\nCarers' assessments {#carers}\n-----------------------------\n\nA carer can ask for an assessment.\n\nThe whole handbook {#whole}\n---\n\nNext section.\n\n```\n# not a section {#code-heading}\n```\n",
-    );
-    root
+    )
 }
 
 #[test]
 fn prepending_to_an_underlined_section_keeps_its_heading() {
-    let root = setext_root();
-    exampleshire_override(
-        root.path(),
-        "carers",
-        "step-5#carers",
-        "prepend",
-        "Ring the carers' line first.\n",
-    );
+    let root = carers_prepended("Ring the carers' line first.\n");
     let html = read(built(root.path()).join("exampleshire/step-5.html"));
     // The heading stays whole, the local text follows it, marked as the
     // council's, and the model's own text comes after.
@@ -283,14 +292,7 @@ fn every_action_on_an_underlined_section_keeps_headings_whole() {
 
 #[test]
 fn a_cross_reference_to_an_underlined_section_links_to_it() {
-    let root = setext_root();
-    exampleshire_override(
-        root.path(),
-        "carers",
-        "step-5#carers",
-        "prepend",
-        "Ring first.\n",
-    );
+    let root = carers_prepended("Ring first.\n");
     append(
         root.path(),
         "content/step-4.md",
@@ -340,12 +342,7 @@ fn the_glossary_definition_of_an_underlined_section_leaves_out_its_underline() {
 
 #[test]
 fn a_heading_with_a_cross_reference_has_one_name_everywhere() {
-    let root = copy_of_model();
-    append(
-        root.path(),
-        "content/step-5.md",
-        "\n## Before you read [[step-3]] {#before}\n\nRead it.\n\n## The *whole* `plan` {#whole-plan}\n\nText.\n",
-    );
+    let root = model_with("content/step-5.md", "\n## Before you read [[step-3]] {#before}\n\nRead it.\n\n## The *whole* `plan` {#whole-plan}\n\nText.\n");
     append(
         root.path(),
         "content/step-4.md",
@@ -372,9 +369,7 @@ fn a_heading_with_a_cross_reference_has_one_name_everywhere() {
 
 #[test]
 fn a_heading_in_model_text_is_named_with_the_local_term() {
-    let root = shipped();
-    append(
-        root.path(),
+    let root = shipped_with(
         "content/step-4.md",
         "\n## Managing the Individual Budget {#managing}\n\nText.\n",
     );
@@ -397,8 +392,7 @@ const TABLE: &str = "\n| Step | Read |\n| --- | --- |\n| 3 | [[step-3|your text]
 
 #[test]
 fn a_cross_reference_with_its_own_text_works_in_a_table_cell() {
-    let root = shipped();
-    append(root.path(), "content/step-4.md", TABLE);
+    let root = shipped_with("content/step-4.md", TABLE);
     let out = built(root.path());
     for edition in ["model", "exampleshire"] {
         let html = read(out.join(edition).join("step-4.html"));
@@ -490,11 +484,7 @@ fn an_html_comment_in_an_override_is_published_nowhere() {
 #[test]
 fn an_authority_folder_without_its_settings_is_an_error_naming_it() {
     let root = shipped();
-    std::fs::remove_file(
-        root.path()
-            .join("local-overrides/exampleshire/authority.yaml"),
-    )
-    .unwrap();
+    std::fs::remove_file(exampleshire_file(&root, "authority.yaml")).unwrap();
     let run = build(root.path());
     assert_fails(&run);
     let all = text(&run);
@@ -507,13 +497,8 @@ fn an_authority_folder_without_its_settings_is_an_error_naming_it() {
 #[test]
 fn a_misspelt_authority_settings_file_is_an_error_saying_how_to_name_it() {
     let root = shipped();
-    std::fs::rename(
-        root.path()
-            .join("local-overrides/exampleshire/authority.yaml"),
-        root.path()
-            .join("local-overrides/exampleshire/authority.yml"),
-    )
-    .unwrap();
+    let settings = exampleshire_file(&root, "authority.yaml");
+    std::fs::rename(&settings, settings.with_extension("yml")).unwrap();
     for args in [
         &["build", "--out", "out"][..],
         &["check"],
@@ -728,11 +713,7 @@ fn quoted_text_over_several_lines_is_still_fine() {
 #[test]
 fn a_local_term_leaves_the_models_definitions_as_written_and_check_warns() {
     let root = shipped();
-    std::fs::remove_file(
-        root.path()
-            .join("local-overrides/exampleshire/overrides/terminology-citizen.md"),
-    )
-    .unwrap();
+    std::fs::remove_file(exampleshire_file(&root, "overrides/terminology-citizen.md")).unwrap();
     let run = handbook_in(root.path(), &["check"]);
     let all = text(&run);
     let settings = read(
@@ -1098,9 +1079,7 @@ fn backslashes_that_are_not_control_characters_are_fine() {
 
 #[test]
 fn a_character_reference_to_a_control_character_is_left_out_with_a_warning() {
-    let root = copy_of_model();
-    append(
-        root.path(),
+    let root = model_with(
         "content/step-3.md",
         "\n## Paying &#16;money {#paying}\n\nA &#11;tab and &#x85;more.\n",
     );
@@ -1135,12 +1114,7 @@ fn a_character_reference_to_a_control_character_is_left_out_with_a_warning() {
 
 #[test]
 fn table_alignment_is_a_class_not_a_style_the_policy_blocks() {
-    let root = shipped();
-    append(
-        root.path(),
-        "content/step-4.md",
-        "\n| Item | Cost | Note |\n| :--- | ---: | :-: |\n| Gym | £20.00 | weekly |\n\n<table><tr><td style=\"text-align: right\">1</td></tr></table>\n",
-    );
+    let root = shipped_with("content/step-4.md", "\n| Item | Cost | Note |\n| :--- | ---: | :-: |\n| Gym | £20.00 | weekly |\n\n<table><tr><td style=\"text-align: right\">1</td></tr></table>\n");
     let out = built(root.path());
     for edition in ["model", "exampleshire"] {
         let html = read(out.join(edition).join("step-4.html"));
@@ -1263,9 +1237,7 @@ fn an_examples_footnotes_are_its_own() {
 /// A copy of the shipped root where the model's `handbook.yaml` and
 /// Exampleshire's `authority.yaml` give published addresses.
 fn addressed() -> tempfile::TempDir {
-    let root = shipped();
-    append(
-        root.path(),
+    let root = shipped_with(
         "content/handbook.yaml",
         "address: https://intranet.example/guidance\n",
     );
