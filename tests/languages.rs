@@ -12,7 +12,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{assert_fails, assert_ok, handbook_in, read, text, write};
+use common::{assert_fails, assert_ok, handbook_in, read, text, write, Html, Query};
 
 /// The authority's settings: an edition in English and Welsh.
 const SETTINGS: &str = "name: Cwm Prawf County Borough Council
@@ -107,28 +107,30 @@ fn build(root: &Path, extra: &[&str]) -> PathBuf {
 fn a_page_and_its_translation_link_to_each_other() {
     let dir = welsh_root();
     let out = build(dir.path(), &["--no-search"]);
-    let english = read(out.join("step-3.html"));
-    assert!(
-        english.contains("<a href=\"cy/step-3.html\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a>"),
-        "the English page links to its Welsh page"
+    let english = parse(out.join("step-3.html"));
+    assert_eq!(
+        switch(&english, "cy"),
+        ("cy/step-3.html", "Cymraeg".to_string(), Some("cy")),
+        "the English page links to its Welsh page, in Welsh"
     );
-    let welsh = read(out.join("cy/step-3.html"));
-    assert!(
-        welsh.contains("<a href=\"../step-3.html\" hreflang=\"en\" lang=\"en-GB\">English</a>"),
-        "the Welsh page links to its English page"
+    let welsh = parse(out.join("cy/step-3.html"));
+    assert_eq!(
+        switch(&welsh, "en"),
+        ("../step-3.html", "English".to_string(), Some("en-GB")),
+        "the Welsh page links to its English page, in English"
     );
     // Every page of each site, site pages too, leads to the same page in the other.
     for page in common::html_files(&out.join("cy")) {
         let name = page.file_name().unwrap().to_string_lossy().into_owned();
         assert!(out.join(&name).is_file(), "{name} is in both languages");
-        let html = read(&page);
-        assert!(
-            html.contains(&format!("href=\"../{name}\" hreflang=\"en\"")),
+        assert_eq!(
+            switch(&parse(&page), "en").0,
+            format!("../{name}"),
             "cy/{name} has no switch to English"
         );
-        let english = read(out.join(&name));
-        assert!(
-            english.contains(&format!("href=\"cy/{name}\" hreflang=\"cy\"")),
+        assert_eq!(
+            switch(&parse(out.join(&name)), "cy").0,
+            format!("cy/{name}"),
             "{name} has no switch to Welsh"
         );
     }
@@ -138,15 +140,17 @@ fn a_page_and_its_translation_link_to_each_other() {
         "systems-practice-support",
         "good-plan-checklist",
     ] {
-        assert!(english.contains(&format!("id=\"{id}\"")), "{id} in English");
-        assert!(welsh.contains(&format!("id=\"{id}\"")), "{id} in Welsh");
+        assert_eq!(english.count(&format!("#{id}")), 1, "{id} in English");
+        assert_eq!(welsh.count(&format!("#{id}")), 1, "{id} in Welsh");
     }
-    let local = read(out.join("cy/volunteers.html"));
+    let local = parse(out.join("cy/volunteers.html"));
     assert!(
-        local.contains("href=\"step-3.html#good-plan-checklist\""),
+        local.has("a[href='step-3.html#good-plan-checklist']"),
         "a cross-reference works in the Welsh site"
     );
-    assert!(local.contains("<h1><span data-pagefind-meta=\"title\">Gwirfoddolwyr sy&#39;n helpu gyda chynlluniau</span></h1>"));
+    let title = local.one("h1 > span[data-pagefind-meta=title]");
+    assert_eq!(title.text(), "Gwirfoddolwyr sy'n helpu gyda chynlluniau");
+    assert_eq!(title.attr("lang"), None, "a translated title is not marked");
 }
 
 #[test]
@@ -154,26 +158,40 @@ fn every_page_has_its_language_and_every_untranslated_part_is_marked() {
     let dir = welsh_root();
     let out = build(dir.path(), &["--no-search"]);
     for page in common::html_files(&out) {
-        let html = read(&page);
         let welsh = page.starts_with(out.join("cy"));
-        let want = if welsh {
-            "<html lang=\"cy\">"
-        } else {
-            "<html lang=\"en-GB\">"
-        };
-        assert!(html.contains(want), "{}: {want}", page.display());
+        let want = if welsh { "cy" } else { "en-GB" };
+        assert_eq!(
+            parse(&page).root().attr("lang"),
+            Some(want),
+            "{}",
+            page.display()
+        );
     }
     let cy = |name: &str| read(out.join("cy").join(name));
     // A page not yet translated: English, marked, with a notice in Welsh.
     let step_1 = cy("step-1.html");
-    assert!(step_1.contains("<span data-pagefind-meta=\"title\" lang=\"en\">Step One: My money, finding out how much</span>"));
-    assert!(step_1.contains("<div lang=\"en\">"), "its text is marked");
+    let page = Html::parse(&step_1);
+    let title = page.one("h1 span[data-pagefind-meta=title]");
+    assert_eq!(
+        (title.text().as_str(), title.attr("lang")),
+        ("Step One: My money, finding out how much", Some("en"))
+    );
+    assert!(page.has("div[lang=en]"), "its text is marked");
     assert!(step_1.contains("Nid yw'r dudalen hon wedi'i chyfieithu i'r Gymraeg eto"));
-    assert!(step_1.contains("<a href=\"step-1.html\" aria-current=\"page\"><span class=\"site-nav__step\">Cam 1</span> <span lang=\"en\">Step One"));
+    let current = page.one("nav.site-nav a[aria-current=page]");
+    assert_eq!(current.attr("href"), Some("step-1.html"));
+    assert_eq!(current.one("span.site-nav__step").text(), "Cam 1");
+    assert!(
+        current.one("span[lang=en]").text().starts_with("Step One"),
+        "{current:?}"
+    );
     // A translated page with an override left in English: only that is marked.
     let step_2 = cy("step-2.html");
-    assert!(
-        step_2.contains("<span data-pagefind-meta=\"title\">Cam Dau: Gwneud fy Nghynllun</span>")
+    let page = Html::parse(&step_2);
+    let title = page.one("h1 span[data-pagefind-meta=title]");
+    assert_eq!(
+        (title.text().as_str(), title.attr("lang")),
+        ("Cam Dau: Gwneud fy Nghynllun", None)
     );
     let marked = english_parts(&step_2);
     assert!(
@@ -189,7 +207,12 @@ fn every_page_has_its_language_and_every_untranslated_part_is_marked() {
     assert!(!step_1.contains("Nid yw rhannau o'r dudalen hon"));
     // The example left in English is marked; the translated override is not.
     let step_3 = cy("step-3.html");
-    assert!(step_3.contains("<div class=\"example\" id=\"ex-panel\" lang=\"en\">"));
+    assert_eq!(
+        Html::parse(&step_3)
+            .one("div.example#ex-panel")
+            .attr("lang"),
+        Some("en")
+    );
     assert!(outside_english(&step_3).contains("Mae ein panel yn cyfarfod ar ddydd Mercher."));
     assert!(
         step_3.contains("Nid yw rhannau o'r dudalen hon wedi'u cyfieithu"),
@@ -207,15 +230,15 @@ fn every_page_has_its_language_and_every_untranslated_part_is_marked() {
     );
     // The Welsh site's feed, in Welsh, with an id of its own.
     let feed = read(out.join("cy/changes.xml"));
-    assert!(
-        feed.contains("<title>Beth sydd wedi newid: Cyngor Bwrdeistref Sirol Cwm Prawf</title>"),
-        "{feed}"
+    assert_eq!(
+        feed_field(&feed, "title"),
+        "Beth sydd wedi newid: Cyngor Bwrdeistref Sirol Cwm Prawf"
     );
-    assert!(
-        feed.contains("<id>tag:handbook,2009:cwm/cy/changes</id>"),
-        "{feed}"
+    assert_eq!(feed_field(&feed, "id"), "tag:handbook,2009:cwm/cy/changes");
+    assert_eq!(
+        feed_field(&read(out.join("changes.xml")), "id"),
+        "tag:handbook,2009:cwm/changes"
     );
-    assert!(read(out.join("changes.xml")).contains("<id>tag:handbook,2009:cwm/changes</id>"));
     // Welsh dates.
     assert!(
         outside_english(&step_3).contains("1 Hydref 2026"),
@@ -259,19 +282,32 @@ fn no_english_word_of_the_theme_is_on_a_welsh_page() {
         "English theme words on Welsh pages:\n{}",
         found.join("\n")
     );
-    // The check can fail: the same test finds the English words on an English page.
+    // The check can fail: the same test finds the English words on an
+    // English page, read as if it were not marked English as a whole.
     let english_page =
-        outside_english(&read(out.join("step-3.html")).replace("<html lang=\"en-GB\">", "<html>"));
+        Html::parse(&read(out.join("step-3.html"))).text_without("[lang^=en]:not(html)");
     assert!(label_words(&english["on_this_page"])
         .iter()
         .all(|w| english_page.contains(w)));
     // The demonstration translation is said in both languages on every page.
     for page in [out.join("step-3.html"), out.join("cy/step-3.html")] {
-        let html = read(page);
-        assert!(html.contains(
-            "lang=\"en-GB\">The Welsh words of this handbook are a demonstration translation"
-        ));
-        assert!(html.contains("lang=\"cy\">Cyfieithiad arddangos yw geiriau Cymraeg"));
+        let html = parse(&page);
+        for (lang, words) in [
+            (
+                "en-GB",
+                "The Welsh words of this handbook are a demonstration translation",
+            ),
+            ("cy", "Cyfieithiad arddangos yw geiriau Cymraeg"),
+        ] {
+            assert!(
+                html.all(&format!("[lang={lang}]:not(html)"))
+                    .texts()
+                    .iter()
+                    .any(|t| t.starts_with(words)),
+                "{}: {words}",
+                page.display()
+            );
+        }
     }
 }
 
@@ -329,15 +365,14 @@ fn a_change_to_english_under_a_welsh_translation_warns_with_the_change_until_acc
         "the check's summary:\n{said}"
     );
     let out = build(root, &["--no-search"]);
-    let status = read(out.join("cy/translation.html"));
-    let table = status.split_once("<tbody>").unwrap().1;
-    let row = table
-        .split("<tr>")
-        .find(|r| r.contains("href=\"step-3.html\""))
-        .unwrap();
+    let status = parse(out.join("cy/translation.html"));
+    let row = status
+        .all("tbody tr:has(a[href='step-3.html'])")
+        .one()
+        .text();
     assert!(row.contains("Wedi dyddio"), "{row}");
     assert!(
-        status.contains("Heb ei chyfieithu eto"),
+        status.text().contains("Heb ei chyfieithu eto"),
         "pages not yet translated are listed"
     );
 
@@ -354,13 +389,14 @@ fn a_change_to_english_under_a_welsh_translation_warns_with_the_change_until_acc
 fn the_welsh_site_has_its_own_search_index_that_finds_the_welsh_page() {
     let dir = welsh_root();
     let out = build(dir.path(), &[]);
-    let entry = read(out.join("cy/pagefind/pagefind-entry.json"));
-    assert!(entry.contains("\"languages\":{\"cy\""), "{entry}");
-    let english_entry = read(out.join("pagefind/pagefind-entry.json"));
-    assert!(
-        english_entry.contains("\"languages\":{\"en\""),
-        "{english_entry}"
-    );
+    let languages = |index: &str| {
+        let entry = read(out.join(index).join("pagefind-entry.json"));
+        let entry: serde_json::Value = serde_json::from_str(&entry).expect("JSON");
+        let languages = entry["languages"].as_object().expect("languages");
+        languages.keys().cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(languages("cy/pagefind"), ["cy"]);
+    assert_eq!(languages("pagefind"), ["en"]);
     let welsh = pages_with(&out.join("cy/pagefind"), "Gwirfoddolwyr");
     assert!(
         welsh.contains(&"/volunteers.html".to_string()),
@@ -368,7 +404,7 @@ fn the_welsh_site_has_its_own_search_index_that_finds_the_welsh_page() {
     );
     assert!(pages_with(&out.join("pagefind"), "Gwirfoddolwyr").is_empty());
     assert!(
-        read(out.join("cy/search.html")).contains("href=\"volunteers.html\""),
+        parse(out.join("cy/search.html")).has("a[href='volunteers.html']"),
         "the A to Z fallback in Welsh"
     );
 }
@@ -438,7 +474,11 @@ fn each_bad_translation_or_strings_file_is_an_error_at_its_place() {
         "the hint shows how: {said}"
     );
     let out = build(dir.path(), &["--no-search"]);
-    assert!(read(out.join("cy/step-1.html")).contains("lang=\"en\">Step One"));
+    assert!(parse(out.join("cy/step-1.html"))
+        .all("[lang=en]")
+        .texts()
+        .iter()
+        .any(|t| t.starts_with("Step One")));
     // A language not among the edition's.
     let dir = welsh_root();
     let settings = SETTINGS.replace("languages: [en, cy]\n", "");
@@ -512,8 +552,11 @@ fn published_versions_stay_in_the_default_language_and_every_link_still_works() 
     assert!(out.join("in-force.html").is_file());
     assert!(out.join("versions/1.0/step-3.html").is_file());
     assert!(!out.join("cy/in-force.html").exists());
-    assert!(!read(out.join("in-force.html")).contains("hreflang=\"cy\""));
-    assert!(read(out.join("step-3.html")).contains("href=\"cy/step-3.html\" hreflang=\"cy\""));
+    assert!(!parse(out.join("in-force.html")).has("[hreflang=cy]"));
+    assert_eq!(
+        switch(&parse(out.join("step-3.html")), "cy").0,
+        "cy/step-3.html"
+    );
 }
 
 #[test]
@@ -534,19 +577,25 @@ fn an_authority_words_the_theme_its_own_way_in_each_language() {
     let out = build(root, &["--no-search"]);
     // The search page's script says the council's words too, in English as
     // in Welsh.
-    assert!(read(out.join("search.html")).contains("data-more=\"Next ten results\""));
-    assert!(read(out.join("cy/search.html")).contains("data-more=\"Dangos rhagor o ganlyniadau\""));
-    let welsh = read(out.join("cy/step-1.html"));
+    let more = |page: &str| {
+        parse(out.join(page))
+            .all("[data-more]")
+            .attrs("data-more")
+            .join("")
+    };
+    assert_eq!(more("search.html"), "Next ten results");
+    assert_eq!(more("cy/search.html"), "Dangos rhagor o ganlyniadau");
+    let welsh = parse(out.join("cy/step-1.html"));
     assert!(
-        welsh.contains("<a href=\"index.html\">Cartref</a>"),
+        welsh
+            .all("a[href='index.html']")
+            .texts()
+            .contains(&"Cartref".to_string()),
         "the council's word"
     );
-    assert!(!welsh.contains("Hafan"), "in place of the theme's");
+    assert!(!welsh.text().contains("Hafan"), "in place of the theme's");
     for page in [out.join("step-1.html"), out.join("cy/step-1.html")] {
-        assert!(
-            !read(page).contains("site-footer__translation"),
-            "no notice"
-        );
+        assert!(!parse(&page).has(".site-footer__translation"), "no notice");
     }
 }
 
@@ -592,8 +641,8 @@ fn an_authority_gives_its_name_forms_contacts_and_variables_in_welsh() {
         welsh.contains("ysgrifennwyd gan Gyngor Bwrdeistref Sirol Cwm Prawf"),
         "the name mutated after “gan”"
     );
-    let adapted = read(out.join("cy/step-3.html"));
-    assert!(adapted.contains("wedi&#39;i addasu gan Gyngor Bwrdeistref Sirol Cwm Prawf"));
+    let adapted = Html::parse(&read(out.join("cy/step-3.html"))).text();
+    assert!(adapted.contains("wedi'i addasu gan Gyngor Bwrdeistref Sirol Cwm Prawf"));
     for html in [&welsh, &adapted] {
         assert!(!html.contains("gan Cyngor"), "never unmutated");
         assert!(
@@ -601,14 +650,19 @@ fn an_authority_gives_its_name_forms_contacts_and_variables_in_welsh() {
             "the credit is Welsh throughout"
         );
     }
-    let home = read(out.join("cy/index.html"));
-    assert!(home.contains("Tîm Diogelu Oedolion") && home.contains("I roi gwybod am oedolyn"));
+    let home = parse(out.join("cy/index.html"));
+    assert!(home.text().contains("I roi gwybod am oedolyn"));
+    let contact = home.all("h3").with_text("Tîm Diogelu Oedolion").one();
     assert!(
-        home.contains("<h3>Tîm Diogelu Oedolion</h3>"),
-        "Welsh contacts are not marked as English"
+        contact.attr("lang").is_none()
+            && home
+                .all("[lang^=en] h3")
+                .with_text("Tîm Diogelu Oedolion")
+                .is_empty(),
+        "Welsh contacts are not marked as English: {contact:?}"
     );
     assert!(
-        home.contains("href=\"tel:01632960720\""),
+        home.has("a[href='tel:01632960720']"),
         "the number given once stands in both languages"
     );
     let english = read(out.join("index.html"));
@@ -653,13 +707,24 @@ fn the_shipped_welsh_council_builds_in_both_languages_without_a_problem() {
         "--deny-warnings",
     ]));
     let out = common::shipped_build();
-    let index = read(out.join("index.html"));
-    assert!(index
-        .contains("<a href=\"cwm-derwen/cy/index.html\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a>"));
-    let home = read(out.join("cwm-derwen/cy/index.html"));
-    assert!(home.contains("<a class=\"site-header__name\" href=\"index.html\">Cyngor Bwrdeistref Sirol Cwm Derwen</a>"));
+    let index = parse(out.join("index.html"));
+    let welsh = index.one("a[href='cwm-derwen/cy/index.html']");
+    assert_eq!(
+        (
+            welsh.text().as_str(),
+            welsh.attr("hreflang"),
+            welsh.attr("lang")
+        ),
+        ("Cymraeg", Some("cy"), Some("cy"))
+    );
+    let home = parse(out.join("cwm-derwen/cy/index.html"));
+    let name = home.one("a.site-header__name");
+    assert_eq!(
+        (name.text().as_str(), name.attr("href")),
+        ("Cyngor Bwrdeistref Sirol Cwm Derwen", Some("index.html"))
+    );
     assert!(
-        home.contains("gwasanaethau oedolion yng Nghymru"),
+        home.text().contains("gwasanaethau oedolion yng Nghymru"),
         "the home page's opening in Welsh"
     );
     assert!(out.join("cwm-derwen/cy/translation.html").is_file());
@@ -702,7 +767,10 @@ fn a_new_authority_turns_welsh_on_with_one_line() {
             "--no-search",
         ],
     ));
-    assert!(read(root.join("out/cy/index.html")).contains("<html lang=\"cy\">"));
+    assert_eq!(
+        parse(root.join("out/cy/index.html")).root().attr("lang"),
+        Some("cy")
+    );
 }
 
 /// The theme's strings file of a language, by key.
@@ -743,66 +811,37 @@ fn label_words(value: &str) -> Vec<String> {
     pieces
 }
 
-/// Elements that have no end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
-
-/// A page's text, split into what is inside elements marked `lang="en…"`
-/// (`.0`) and what is not (`.1`), each with whitespace collapsed. Scripts,
-/// styles and the title are left out.
-fn split_by_language(html: &str) -> (String, String) {
-    let (mut inside, mut outside) = (String::new(), String::new());
-    let mut stack: Vec<bool> = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find('<') {
-        let text = &rest[..at];
-        if stack.iter().any(|&english| english) {
-            inside.push_str(text);
-        } else {
-            outside.push_str(text);
-        }
-        inside.push(' ');
-        outside.push(' ');
-        let end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
-        let tag = &rest[at + 1..end.saturating_sub(1)];
-        rest = &rest[end..];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() || VOID.contains(&name.as_str()) || tag.starts_with('!') {
-            continue;
-        }
-        if tag.starts_with('/') {
-            stack.pop();
-        } else {
-            let hidden = matches!(name.as_str(), "script" | "style" | "title");
-            stack.push(hidden || tag.contains(" lang=\"en"));
-        }
-    }
-    let clean = |s: &str| {
-        s.replace("&amp;", "&")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    (clean(&inside), clean(&outside))
-}
-
 /// The text of a page outside its parts marked as English.
 fn outside_english(html: &str) -> String {
-    split_by_language(html).1
+    Html::parse(html).text_without("[lang^=en]")
 }
 
 /// The text of a page inside its parts marked as English.
 fn english_parts(html: &str) -> String {
-    split_by_language(html).0
+    Html::parse(html).all("[lang^=en]").texts().join(" ")
+}
+
+/// A built page, parsed.
+fn parse(path: impl AsRef<Path>) -> Html {
+    Html::parse(&read(path))
+}
+
+/// A page's switch to its page in another language (`hreflang`): where it
+/// goes, its words, and the language they are marked as.
+fn switch<'a>(page: &'a Html, hreflang: &str) -> (&'a str, String, Option<&'a str>) {
+    let link = page.one(&format!("a[hreflang={hreflang}]"));
+    (link.attr("href").unwrap(), link.text(), link.attr("lang"))
+}
+
+/// The text of an Atom feed's own element `name` (its `title` or `id`).
+fn feed_field(feed: &str, name: &str) -> String {
+    let feed = roxmltree::Document::parse(feed).expect("the feed is XML");
+    let field = feed
+        .root_element()
+        .children()
+        .find(|e| e.tag_name().name() == name)
+        .unwrap_or_else(|| panic!("the feed has no <{name}>"));
+    field.text().unwrap_or("").to_string()
 }
 
 /// The addresses of the pages whose indexed text has `word`, read from the
@@ -829,14 +868,30 @@ fn a_published_address_works_in_every_language_of_an_edition() {
     let out = build(root, &[]);
     // Each language's 404 page, shown for a missing page in any folder,
     // leads into its own site, and to the other language's 404 page.
-    let english = read(out.join("404.html"));
-    assert!(english.contains("href=\"https://intranet.cwm.example/guidance/step-3.html\""));
-    assert!(english.contains("href=\"https://intranet.cwm.example/guidance/cy/404.html\""));
-    let welsh = read(out.join("cy/404.html"));
-    assert!(welsh.contains("href=\"https://intranet.cwm.example/guidance/cy/step-3.html\""));
-    assert!(welsh.contains("href=\"https://intranet.cwm.example/guidance/cy/../404.html\""));
+    let links = |page: &str| {
+        parse(out.join(page))
+            .all("a")
+            .attrs("href")
+            .iter()
+            .map(|href| href.to_string())
+            .collect::<Vec<_>>()
+    };
+    let english = links("404.html");
+    for href in ["guidance/step-3.html", "guidance/cy/404.html"] {
+        let href = format!("https://intranet.cwm.example/{href}");
+        assert!(english.contains(&href), "404.html: {href}");
+    }
+    let welsh = links("cy/404.html");
+    for href in ["guidance/cy/step-3.html", "guidance/cy/../404.html"] {
+        let href = format!("https://intranet.cwm.example/{href}");
+        assert!(welsh.contains(&href), "cy/404.html: {href}");
+    }
     let sitemap = read(out.join("cy/sitemap.xml"));
-    assert!(sitemap.contains("<loc>https://intranet.cwm.example/guidance/cy/step-3.html</loc>"));
+    let sitemap = roxmltree::Document::parse(&sitemap).expect("the sitemap is XML");
+    assert!(sitemap
+        .descendants()
+        .filter(|e| e.tag_name().name() == "loc")
+        .any(|loc| loc.text() == Some("https://intranet.cwm.example/guidance/cy/step-3.html")));
 }
 
 #[test]

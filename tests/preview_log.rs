@@ -26,19 +26,18 @@ fn settle(server: &Server, after: usize) -> usize {
 
 #[test]
 fn one_save_is_one_rebuild_that_names_how_many_files_changed() {
-    let root = copy_of_model();
+    let root = small_root();
     let server = start(root.path(), &[]);
     let ready = settle(&server, 0);
-    let text =
-        read(root.path().join("content/step-1.md")).replace("holistic view", "whole-person view");
-    save_by_rename(root.path(), "content/step-1.md", &text);
+    let text = read(root.path().join("content/visits.md")).replace("a good week", "a good day");
+    save_by_rename(root.path(), "content/visits.md", &text);
     let rebuilt = server
         .wait_for_line("Rebuilt in", ready)
         .expect("the save is rebuilt");
     let done = settle(&server, rebuilt - 1);
     // A save with nothing in it, so that any rebuild of the first is done.
     let text = format!("{text}\n");
-    save_by_rename(root.path(), "content/step-1.md", &text);
+    save_by_rename(root.path(), "content/visits.md", &text);
     let second = server
         .wait_for_line("Rebuilt in", done)
         .expect("the second save is rebuilt");
@@ -50,7 +49,7 @@ fn one_save_is_one_rebuild_that_names_how_many_files_changed() {
     assert_eq!(rebuilds.len(), 2, "one rebuild per save:\n{log:#?}");
     assert!(
         rebuilds[0].ends_with("(1 file changed)."),
-        "the edit changed step-1.html: {log:#?}"
+        "the edit changed visits.html: {log:#?}"
     );
     assert!(
         rebuilds[1].ends_with("(0 files changed)."),
@@ -60,39 +59,39 @@ fn one_save_is_one_rebuild_that_names_how_many_files_changed() {
 
 #[test]
 fn a_failure_is_printed_once_while_saves_keep_failing_the_same_way() {
-    let root = copy_of_model();
+    let root = small_root();
     let server = start(root.path(), &[]);
     let ready = settle(&server, 0);
-    let path = root.path().join("content/step-2.md");
+    let path = root.path().join("content/plans.md");
     let good = read(&path);
     let broken = good.replacen("title: ", "title: [unclosed ", 1);
-    save_by_rename(root.path(), "content/step-2.md", &broken);
+    save_by_rename(root.path(), "content/plans.md", &broken);
     let failed = server
         .wait_for_line("The build failed", ready)
         .expect("the failure is printed");
     // Saved again, still broken the same way; then an unrelated broken
     // save is printed, which shows the second save was built.
-    save_by_rename(root.path(), "content/step-2.md", &format!("{broken}\n"));
-    let step_6 = read(root.path().join("content/step-6.md"));
-    let also_broken = step_6.replacen("title: ", "title: [also unclosed ", 1);
-    save_by_rename(root.path(), "content/step-6.md", &also_broken);
+    save_by_rename(root.path(), "content/plans.md", &format!("{broken}\n"));
+    let reviews = read(root.path().join("content/reviews.md"));
+    let also_broken = reviews.replacen("title: ", "title: [also unclosed ", 1);
+    save_by_rename(root.path(), "content/reviews.md", &also_broken);
     let second = server
-        .wait_for_line("content/step-6.md", failed)
+        .wait_for_line("content/reviews.md", failed)
         .expect("a new problem is printed");
     let log = server.log_after(ready);
     let until_second = &log[..second - ready];
-    let step_2_printed = until_second
+    let plans_printed = until_second
         .iter()
-        .filter(|l| l.starts_with("content/step-2.md:3:8: error"))
+        .filter(|l| l.starts_with("content/plans.md:3:8: error"))
         .count();
-    assert_eq!(step_2_printed, 2, "printed when it first failed, and again with the new problem, never for the same failure:\n{log:#?}");
+    assert_eq!(plans_printed, 2, "printed when it first failed, and again with the new problem, never for the same failure:\n{log:#?}");
     let headers = until_second
         .iter()
         .filter(|l| l.starts_with("The build failed"))
         .count();
     assert_eq!(headers, 2, "{log:#?}");
-    save_by_rename(root.path(), "content/step-2.md", &good);
-    save_by_rename(root.path(), "content/step-6.md", &step_6);
+    save_by_rename(root.path(), "content/plans.md", &good);
+    save_by_rename(root.path(), "content/reviews.md", &reviews);
     server
         .wait_for_line("The build works again", second)
         .expect("the fix is reported");
@@ -100,10 +99,10 @@ fn a_failure_is_printed_once_while_saves_keep_failing_the_same_way() {
 
 #[test]
 fn a_missing_image_is_printed_and_the_banner_says_the_pages_are_current() {
-    let root = copy_of_model();
+    let root = small_root();
     let server = start(root.path(), &[]);
     let ready = settle(&server, 0);
-    let path = root.path().join("content/step-4.md");
+    let path = root.path().join("content/plans.md");
     let text = read(&path);
     std::fs::write(
         &path,
@@ -116,7 +115,7 @@ fn a_missing_image_is_printed_and_the_banner_says_the_pages_are_current() {
     server
         .wait_for_line("assets/panel-flow.png", ready)
         .expect("the missing image is named");
-    let page = served(&server, "/step-4.html", |b| {
+    let page = served(&server, "/plans.html", |b| {
         b.contains("panel-flow.png") && b.contains("hb-build-error")
     });
     assert!(

@@ -192,26 +192,9 @@ fn diff_marks_overrides_whose_model_text_changed() {
 // ---------------------------------------------------------------------------
 // Item 4: examples say where they come from
 
-/// Each example of `html`: from its `class="example"` to the end of its
-/// source line.
-fn example_blocks(html: &str) -> Vec<&str> {
-    let starts: Vec<usize> = html
-        .match_indices("class=\"example\"")
-        .map(|(at, _)| at)
-        .collect();
-    starts
-        .iter()
-        .enumerate()
-        .map(|(i, &at)| {
-            let end = starts.get(i + 1).copied().unwrap_or(html.len());
-            // An example ends with its source line.
-            let end = html[at..end]
-                .find("class=\"example__source\"")
-                .and_then(|s| html[at + s..end].find("</p>").map(|e| at + s + e + 4))
-                .unwrap_or(end);
-            &html[at..end]
-        })
-        .collect()
+/// The text of each example of a page, its source line included.
+fn example_texts(page: &Path) -> Vec<String> {
+    Html::parse(&read(page)).all(".example").texts()
 }
 
 #[test]
@@ -219,19 +202,21 @@ fn kinloch_vale_never_heads_the_reports_examples_as_its_own() {
     let out = shipped_build().join("kinloch-vale");
     let mut pages_with_examples = 0;
     for page in html_files(&out) {
-        let html = read(&page);
-        let shown = visible_text(&html);
+        let html = Html::parse(&read(&page));
+        let shown = html.text();
         assert!(
             !shown.contains("Local practice examples")
                 && !shown.contains("Examples of practice from Kinloch Vale Council"),
             "{} labels the report's examples as the council's own",
             page.display()
         );
-        if html.contains("id=\"hb-examples\"") {
+        if let Some(heading) = html.first("#hb-examples") {
             pages_with_examples += 1;
-            assert!(
-                html.contains(
-                    "<h2 id=\"hb-examples\">Practice examples from the Social Work Scotland report</h2>"
+            assert_eq!(
+                (heading.name(), heading.text().as_str()),
+                (
+                    "h2",
+                    "Practice examples from the Social Work Scotland report"
                 ),
                 "{}: the heading over examples does not name the report",
                 page.display()
@@ -251,11 +236,9 @@ fn kinloch_vale_never_heads_the_reports_examples_as_its_own() {
 fn each_example_shows_its_source_once() {
     let out = shipped_build().join("kinloch-vale");
     for file in ["examples.html", "step-5.html", "step-3.html", "print.html"] {
-        let html = read(out.join(file));
-        let blocks = example_blocks(&html);
+        let blocks = example_texts(&out.join(file));
         assert!(!blocks.is_empty(), "{file} shows no example");
-        for block in blocks {
-            let text = visible_text(block);
+        for text in blocks {
             // The source line, the citation in it, the report's example
             // number and whose practice it is: each exactly once.
             for (part, times) in [
@@ -280,10 +263,11 @@ fn each_example_shows_its_source_once() {
 #[test]
 fn exampleshire_examples_are_its_own_practice() {
     let out = shipped_build().join("exampleshire");
-    let step = read(out.join("step-3.html"));
-    assert!(step.contains("<h2 id=\"hb-examples\">Local practice examples</h2>"));
-    for block in example_blocks(&step) {
-        let text = visible_text(block);
+    let step = Html::parse(&read(out.join("step-3.html")));
+    assert_eq!(step.one("h2#hb-examples").text(), "Local practice examples");
+    let blocks = step.all(".example").texts();
+    assert!(!blocks.is_empty(), "step 3 shows no example");
+    for text in blocks {
         shows(
             &text,
             "Source: the practice of Exampleshire County Council.",
@@ -328,12 +312,10 @@ fn an_example_with_a_source_is_drawn_unless_it_says_it_is_the_councils_own() {
         "attach: [step-3]\nsource: eval-2025\norigin: own\n",
     );
     let out = built(root, &["--authority", "exampleshire"]);
-    let index = read(out.join("examples.html"));
-    let block = example_blocks(&index)
+    let shown = example_texts(&out.join("examples.html"))
         .into_iter()
         .find(|b| b.contains("A plan that relied on one person"))
         .unwrap();
-    let shown = visible_text(block);
     shows(
         &shown,
         "Source: the practice of Exampleshire County Council.",
@@ -345,14 +327,8 @@ fn an_example_with_a_source_is_drawn_unless_it_says_it_is_the_councils_own() {
 
 #[test]
 fn the_editions_index_marks_the_demonstration_councils_as_fictional() {
-    let index = read(shipped_build().join("index.html"));
-    let entry = |slug: &str| {
-        let at = index
-            .find(&format!("href=\"{slug}/index.html\""))
-            .unwrap_or_else(|| panic!("{slug} is not listed"));
-        let end = index[at..].find("</li>").unwrap() + at;
-        visible_text(&index[at..end])
-    };
+    let index = Html::parse(&read(shipped_build().join("index.html")));
+    let entry = |slug: &str| edition_entry(&index, slug);
     for slug in ["exampleshire", "kinloch-vale", "cwm-derwen"] {
         assert!(
             entry(slug).contains("Fictional demonstration:"),
@@ -374,29 +350,26 @@ fn only_an_authority_that_says_so_is_marked_as_a_demonstration() {
         "",
     );
     let out = built(root, &[]);
-    let index = read(out.join("index.html"));
-    let at = index.find("href=\"exampleshire/index.html\"").unwrap();
-    let end = index[at..].find("</li>").unwrap() + at;
-    assert!(!index[at..end].contains("Fictional"), "{}", &index[at..end]);
-    let at = index.find("href=\"kinloch-vale/index.html\"").unwrap();
-    let end = index[at..].find("</li>").unwrap() + at;
-    assert!(index[at..end].contains("Fictional demonstration"));
+    let index = Html::parse(&read(out.join("index.html")));
+    let exampleshire = edition_entry(&index, "exampleshire");
+    assert!(!exampleshire.contains("Fictional"), "{exampleshire}");
+    assert!(edition_entry(&index, "kinloch-vale").contains("Fictional demonstration"));
+}
+
+/// What the editions index says of an edition: its entry's text.
+fn edition_entry(index: &Html, slug: &str) -> String {
+    index
+        .all(&format!("li:has(> a[href='{slug}/index.html'])"))
+        .one()
+        .text()
 }
 
 // ---------------------------------------------------------------------------
 // Item 6: the differences page reads as readers read
 
-/// One entry of a differences page, by its id: to the next entry or the
-/// list of removals.
-fn entry_of<'h>(html: &'h str, id: &str) -> &'h str {
-    let at = html
-        .find(&format!("id=\"{id}\""))
-        .unwrap_or_else(|| panic!("no entry {id}"));
-    let end = html[at + 1..]
-        .find("<section class=\"difference\"")
-        .or_else(|| html[at + 1..].find("id=\"removed\""))
-        .map_or(html.len(), |e| at + 1 + e);
-    &html[at..end]
+/// One entry of a differences page, by its id.
+fn entry_of<'h>(page: &'h Html, id: &str) -> common::html::Element<'h> {
+    page.one(&format!("section.difference[id='{id}']"))
 }
 
 #[test]
@@ -414,37 +387,51 @@ fn the_differences_page_shows_rendered_text_with_changes_marked_in_words() {
     );
     std::fs::write(root.join(over), replaced).unwrap();
     let out = built(root, &["--authority", "exampleshire"]);
-    let html = read(out.join("differences.html"));
+    let raw_page = read(out.join("differences.html"));
     for raw in ["{{", "{#", "### ", "## ", "[["] {
         assert!(
-            !html.contains(raw),
+            !raw_page.contains(raw),
             "raw source `{raw}` on the differences page"
         );
     }
+    let html = Html::parse(&raw_page);
     let entry = entry_of(&html, "override-terminology-social-worker");
-    let model_side = &entry
-        [entry.find("In the model guidance").unwrap()..entry.find("In this edition").unwrap()];
-    let local_side = &entry[entry.find("In this edition").unwrap()..];
-    assert!(
-        visible_text(model_side).contains("Removed: A social worker is a qualified professional"),
-        "{model_side}"
+    let model_side = entry.one(".comparison__side--model");
+    let local_side = entry.one(".comparison__side--local");
+    assert_eq!(
+        model_side.one(".comparison__heading").text(),
+        "In the model guidance"
     );
-    assert!(model_side.contains("<del class=\"change change--removed\">"));
-    assert!(
-        visible_text(local_side).contains("Added: Call 01632 960200 and see"),
-        "{local_side}"
+    assert_eq!(
+        local_side.one(".comparison__heading").text(),
+        "In this edition"
     );
-    assert!(local_side.contains("<ins class=\"change change--added\">"));
     assert!(
-        local_side.contains("href=\"step-3.html#good-plan-checklist\""),
-        "the cross-reference is not a link:\n{local_side}"
+        model_side
+            .all("del.change.change--removed")
+            .texts()
+            .iter()
+            .any(|t| t.starts_with("Removed: A social worker is a qualified professional")),
+        "{model_side:?}"
+    );
+    let added = local_side
+        .all("ins.change.change--added")
+        .containing("Added: Call 01632 960200 and see")
+        .one();
+    assert!(
+        added.has("a[href='step-3.html#good-plan-checklist']"),
+        "the cross-reference is not a link:\n{local_side:?}"
     );
     // The heading both sides share is shown once on each side, unmarked.
     for side in [model_side, local_side] {
-        let heading = side.find("<h5").expect("the shared heading");
-        assert!(visible_text(&side[heading..]).starts_with("Social worker"));
+        let heading = side.first("h5").expect("the shared heading");
+        assert!(heading.text().starts_with("Social worker"));
         assert!(
-            !side[..heading].contains("change__label"),
+            !side.has(".change h5")
+                && side
+                    .all(".change__label")
+                    .iter()
+                    .all(|label| heading.is_before(&label)),
             "the unchanged heading is marked as a change"
         );
     }
@@ -456,7 +443,7 @@ fn the_differences_page_shows_rendered_text_with_changes_marked_in_words() {
 fn every_override_has_a_stable_entry_on_the_differences_page() {
     let out = shipped_build();
     for slug in ["exampleshire", "kinloch-vale", "cwm-derwen"] {
-        let html = read(out.join(slug).join("differences.html"));
+        let html = Html::parse(&read(out.join(slug).join("differences.html")));
         let folder = repo().join("local-overrides").join(slug).join("overrides");
         for entry in std::fs::read_dir(folder).unwrap() {
             let path = entry.unwrap().path();
@@ -464,11 +451,15 @@ fn every_override_has_a_stable_entry_on_the_differences_page() {
                 continue;
             }
             let stem = path.file_stem().unwrap().to_string_lossy().to_string();
-            let id = format!("id=\"override-{stem}\"");
-            assert_eq!(html.matches(&id).count(), 1, "{slug}: no entry {id}");
+            let id = format!("override-{stem}");
+            assert_eq!(
+                html.count(&format!("section.difference[id='{id}']")),
+                1,
+                "{slug}: no entry {id}"
+            );
         }
         assert!(
-            !html.contains("line by line"),
+            !html.text().contains("line by line"),
             "{slug} still compares source lines"
         );
     }
@@ -476,15 +467,16 @@ fn every_override_has_a_stable_entry_on_the_differences_page() {
 
 #[test]
 fn additions_and_removals_are_marked_as_wholes() {
-    let html = read(shipped_build().join("exampleshire/differences.html"));
+    let html = Html::parse(&read(shipped_build().join("exampleshire/differences.html")));
     let entry = entry_of(&html, "override-step-3-local-panel");
-    assert!(
-        visible_text(entry).contains("In this edition Added by Exampleshire County Council:"),
-        "{}",
-        visible_text(entry)
+    let added = entry.one(".comparison__side--local ins.change.change--added");
+    assert_eq!(
+        added.one(":scope > .change__label").text(),
+        "Added by Exampleshire County Council:",
+        "{entry:?}"
     );
     assert!(
-        !entry.contains("In the model guidance"),
+        !entry.has(".comparison__side--model") && !entry.text().contains("In the model guidance"),
         "an addition leaves the model as it is"
     );
 }
@@ -528,8 +520,15 @@ fn editorial_headings_say_so_in_words_on_the_page_and_in_print() {
         "only {} editorial headings",
         headings.len()
     );
-    let step = read(model.join("step-2.html"));
-    shows(&step, "<h3 id=\"sources-of-help\" class=\"editorial\">Sources of help <span class=\"editorial__mark visually-hidden\" data-pagefind-ignore>(heading added by the editors)</span></h3>");
+    let step = Html::parse(&read(model.join("step-2.html")));
+    let heading = step.one("h3#sources-of-help.editorial");
+    assert_eq!(
+        heading.text(),
+        "Sources of help (heading added by the editors)"
+    );
+    // The mark is read out, not shown, and not in the index.
+    let mark = heading.one("span.editorial__mark.visually-hidden[data-pagefind-ignore]");
+    assert_eq!(mark.text(), "(heading added by the editors)");
     let print = visible_text(&read(model.join("print.html")));
     for (file, heading) in &headings {
         assert!(
@@ -589,7 +588,7 @@ fn a_newly_marked_heading_is_listed_on_credits_without_other_edits() {
         "{}",
         visible_text(&credits)
     );
-    assert!(credits.contains("<a href=\"step-4.html#mediation\">"));
+    assert!(Html::parse(&credits).has("a[href='step-4.html#mediation']"));
     let page = visible_text(&read(out.join("model/step-4.html")));
     shows(&page, "Mediation (heading added by the editors)");
 }
@@ -615,13 +614,21 @@ fn the_column_headings_keep_in_controls_words() {
     assert!(seed.contains("The social work role <i>(as defined in the Social Workers' Contribution paper)</i>\tSystems, Practice and Professional Support"));
     let model = shipped_build().join("model");
     for n in 1..=7 {
-        let html = read(model.join(format!("step-{n}.html")));
-        assert!(
-            html.contains("<h2 id=\"social-work-role\">The social work role <em>(as defined in the Social Workers' Contribution paper)</em></h2>"),
+        let html = Html::parse(&read(model.join(format!("step-{n}.html"))));
+        let role = html.one("h2#social-work-role");
+        assert_eq!(
+            role.text(),
+            "The social work role (as defined in the Social Workers' Contribution paper)",
             "step {n}"
         );
-        assert!(
-            html.contains("<h2 id=\"systems-practice-support\">Systems, Practice and Professional Support</h2>"),
+        assert_eq!(
+            role.one("em").text(),
+            "(as defined in the Social Workers' Contribution paper)",
+            "step {n}: the italics of the 2009 text"
+        );
+        assert_eq!(
+            html.one("h2#systems-practice-support").text(),
+            "Systems, Practice and Professional Support",
             "step {n}"
         );
     }
@@ -634,7 +641,7 @@ fn the_column_headings_keep_in_controls_words() {
 fn the_models_2009_addresses_are_text_marked_as_2009_addresses() {
     let out = shipped_build();
     for page in html_files(out) {
-        let html = read(&page);
+        let html = Html::parse(&read(&page));
         for dead in [
             "cqc.org.uk",
             "in-control.org.uk",
@@ -643,8 +650,9 @@ fn the_models_2009_addresses_are_text_marked_as_2009_addresses() {
             "helensandersonassociates",
         ] {
             assert!(
-                !html.contains(&format!("href=\"http://www.{dead}"))
-                    && !html.contains(&format!("href=\"https://www.{dead}")),
+                !html.has(&format!(
+                    "[href^='http://www.{dead}'], [href^='https://www.{dead}']"
+                )),
                 "{}: a live link to a 2009 address ({dead})",
                 page.display()
             );
@@ -667,12 +675,11 @@ fn the_contents_list_is_a_disclosure_that_works_without_javascript() {
     let out = shipped_build();
     let mut pages = 0;
     for page in html_files(out) {
-        let html = read(&page);
-        let Some(at) = html.find("<nav class=\"site-nav\"") else {
+        let html = Html::parse(&read(&page));
+        let Some(nav) = html.first("nav.site-nav") else {
             continue;
         };
         pages += 1;
-        let nav = &html[at..at + html[at..].find("</nav>").unwrap()];
         // Folded without JavaScript, so that on a phone the guidance comes
         // first (issue 31), and opened with a click or a key press: a
         // <details> needs no script. "Contents" in the page's language (a
@@ -682,20 +689,27 @@ fn the_contents_list_is_a_disclosure_that_works_without_javascript() {
         } else {
             "Contents"
         };
-        assert!(
-            nav.contains(&format!("<details class=\"site-nav__contents\" data-contents>\n    <summary class=\"site-nav__summary\">{word}</summary>")),
-            "{}: {nav}",
+        let fold = nav.one(":scope > details.site-nav__contents[data-contents]");
+        assert_eq!(
+            fold.attr("open"),
+            None,
+            "{}: folded without JavaScript",
             page.display()
         );
-        let list = nav.find("<ul class=\"site-nav__list\">").unwrap();
-        let end = nav.find("</details>").unwrap();
+        assert_eq!(
+            fold.one(":scope > summary.site-nav__summary:first-child")
+                .text(),
+            word,
+            "{}: {nav:?}",
+            page.display()
+        );
         assert!(
-            nav.find("<details").unwrap() < list && list < end,
+            fold.has("ul.site-nav__list"),
             "{}: the list is not inside the disclosure",
             page.display()
         );
         // The page's own text follows the contents, whatever the script does.
-        assert!(html.find("<main").unwrap() > at, "{}", page.display());
+        assert!(nav.is_before(&html.one("main")), "{}", page.display());
     }
     assert!(pages > 40, "only {pages} pages have the contents list");
     // The script opens the list where the stylesheet puts it beside the page.
@@ -706,5 +720,5 @@ fn the_contents_list_is_a_disclosure_that_works_without_javascript() {
     assert!(js.contains("window.matchMedia(\"(max-width: 48.9375rem)\")"));
     assert!(js.contains("fold.open = !narrow.matches;"));
     // In print the contents are left out.
-    assert!(!read(model.join("print.html")).contains("site-nav__contents"));
+    assert!(!Html::parse(&read(model.join("print.html"))).has(".site-nav__contents"));
 }

@@ -9,48 +9,68 @@ fn model(file: &str) -> String {
     read(shipped_build().join("model").join(file))
 }
 
+/// A page of the shipped model edition, parsed.
+fn model_page(file: &str) -> Html {
+    Html::parse(&model(file))
+}
+
+/// Where the links on a page whose text is `text` go.
+fn links<'a>(page: &'a Html, text: &str) -> Vec<&'a str> {
+    page.all("a").with_text(text).attrs("href")
+}
+
 #[test]
 fn the_models_own_cross_references_are_links() {
-    let step1 = model("step-1.html");
-    assert!(
-        step1.contains("<a href=\"step-2.html\">steps two</a>"),
+    let step1 = model_page("step-1.html");
+    assert_eq!(
+        links(&step1, "steps two"),
+        ["step-2.html"],
         "step 1 should link 'steps two'"
     );
-    assert!(step1.contains("<a href=\"step-3.html\">three</a>"));
-    let safe = model("staying-safe.html");
-    assert!(safe.contains("<a href=\"about.html#social-workers-contribution\">the above table</a>"));
+    assert_eq!(links(&step1, "three"), ["step-3.html"]);
+    let safe = model_page("staying-safe.html");
+    assert_eq!(
+        links(&safe, "the above table"),
+        ["about.html#social-workers-contribution"]
+    );
 }
 
 #[test]
 fn a_bare_cross_reference_takes_the_targets_title() {
-    let about = model("about.html");
-    assert!(
-        about.contains("<a href=\"step-1.html\">Step One: My money, finding out how much</a>"),
+    let about = model_page("about.html");
+    let prose = about.one("div.prose");
+    assert_eq!(
+        prose
+            .all("a[href='step-1.html']")
+            .with_text("Step One: My money, finding out how much")
+            .len(),
+        1,
         "[[step-1]] on the about page should show step 1's title"
     );
 }
 
 #[test]
 fn pages_list_the_pages_that_refer_to_them() {
-    let step2 = model("step-2.html");
-    let referenced = &step2[step2.find("Referenced by").expect("step 2 has backlinks")..];
+    let step2 = model_page("step-2.html");
+    let referenced = step2
+        .all("section.backlinks")
+        .containing("Referenced by")
+        .one();
     assert!(
-        referenced.contains("href=\"step-1.html\""),
+        referenced.has("a[href='step-1.html']"),
         "step 1 links to step 2"
     );
 }
 
 #[test]
 fn an_unknown_cross_reference_fails_build_and_check_with_its_line_and_a_suggestion() {
-    let root = copy_of_model();
-    let path = root.path().join("content/step-4.md");
+    let root = small_root();
+    let path = root.path().join("content/visits.md");
     let text = read(&path);
-    let lines_before = text[..text.find("## The social work role").unwrap()]
-        .lines()
-        .count();
+    let lines_before = text[..text.find("## On the day").unwrap()].lines().count();
     let broken = text.replacen(
-        "## The social work role",
-        "See [[step-33]] first.\n\n## The social work role",
+        "## On the day",
+        "See [[reveiws]] first.\n\n## On the day",
         1,
     );
     std::fs::write(&path, broken).unwrap();
@@ -58,13 +78,13 @@ fn an_unknown_cross_reference_fails_build_and_check_with_its_line_and_a_suggesti
         let run = handbook_in(root.path(), &[command]);
         assert_fails(&run);
         let all = text_of(&run);
-        let expected = format!("content/step-4.md:{}:", lines_before + 1);
+        let expected = format!("content/visits.md:{}:", lines_before + 1);
         assert!(
             all.contains(&expected),
             "{command}: expected {expected} in\n{all}"
         );
         assert!(
-            all.contains("step-33") && all.contains("`step-3`"),
+            all.contains("reveiws") && all.contains("`reviews`"),
             "{command}: no suggestion in\n{all}"
         );
     }
@@ -80,47 +100,49 @@ fn text_of(run: &std::process::Output) -> String {
 
 #[test]
 fn an_unknown_section_is_an_error_listing_the_pages_sections() {
-    let root = copy_of_model();
-    let path = root.path().join("content/about.md");
-    let text = read(&path) + "\nSee [[step-3#good-plan-checklst]].\n";
+    let root = small_root();
+    let path = root.path().join("content/plans.md");
+    let text = read(&path) + "\nSee [[visits#on-the-dya]].\n";
     std::fs::write(&path, text).unwrap();
     let run = handbook_in(root.path(), &["check"]);
     assert_fails(&run);
     let all = text_of(&run);
-    assert!(all.contains("content/about.md:"), "{all}");
-    assert!(all.contains("good-plan-checklist"), "{all}");
+    assert!(all.contains("content/plans.md:"), "{all}");
+    assert!(all.contains("on-the-day"), "{all}");
 }
 
 #[test]
 fn glossary_terms_link_from_their_first_use_on_each_page() {
-    let step1 = model("step-1.html");
-    let links = step1
-        .matches("class=\"glossary-term\" href=\"glossary.html#term-social-worker\"")
-        .count();
+    let step1 = model_page("step-1.html");
     assert_eq!(
-        links, 1,
+        step1.count("a.glossary-term[href='glossary.html#term-social-worker']"),
+        1,
         "the first use of 'social worker' on step 1 links to the glossary, once"
     );
-    let terminology = model("terminology.html");
+    let terminology = model_page("terminology.html");
     assert!(
-        !terminology.contains("glossary-term"),
+        !terminology.has(".glossary-term"),
         "the defining page does not link its own terms"
     );
 }
 
 #[test]
 fn the_glossary_lists_each_term_with_its_definition_and_the_pages_using_it() {
-    let glossary = visible_text(&model("glossary.html"));
-    assert!(glossary.contains("social worker"));
-    assert!(glossary.contains("A social worker is a qualified professional"));
-    let html = model("glossary.html");
-    let entry = &html[html.find("id=\"term-social-worker\"").unwrap()..];
-    let entry = &entry[..entry.find("</dd>").unwrap()];
+    let glossary = model_page("glossary.html");
+    let term = glossary.one("dt#term-social-worker");
+    assert_eq!(term.text(), "social worker");
+    let entry = term
+        .next()
+        .filter(|dd| dd.name() == "dd")
+        .expect("a definition");
+    assert!(entry
+        .text()
+        .contains("A social worker is a qualified professional"));
     assert!(
-        entry.contains("href=\"step-1.html\""),
+        entry.has("a[href='step-1.html']"),
         "step 1 uses 'social worker'"
     );
-    assert!(entry.contains("href=\"terminology.html#social-worker\""));
+    assert!(entry.has("a[href='terminology.html#social-worker']"));
 }
 
 #[test]
@@ -134,20 +156,27 @@ fn local_terms_are_in_an_authoritys_glossary() {
 
 #[test]
 fn the_a_to_z_lists_every_page_and_section_alphabetically() {
-    let az = model("a-z.html");
+    let az = model_page("a-z.html");
+    let entries = az.all("ul.a-z__list > li > a");
     for expected in [
-        "href=\"step-3.html#good-plan-checklist\"",
-        "href=\"staying-safe.html#six-ways\"",
-        "href=\"credits.html\"",
+        "step-3.html#good-plan-checklist",
+        "staying-safe.html#six-ways",
+        "credits.html",
     ] {
-        assert!(az.contains(expected), "A to Z lacks {expected}");
+        assert!(
+            entries.attrs("href").contains(&expected),
+            "A to Z lacks {expected}"
+        );
     }
-    let about = az.find(">About this guidance<").unwrap();
-    let terminology = az.find(">Terminology<").unwrap();
-    assert!(about < terminology, "A to Z is not alphabetical");
-    let search = model("search.html");
+    let subjects = entries.texts();
+    let at = |subject: &str| subjects.iter().position(|s| s == subject).unwrap();
     assert!(
-        search.contains("href=\"step-3.html#good-plan-checklist\""),
+        at("About this guidance") < at("Terminology"),
+        "A to Z is not alphabetical"
+    );
+    let search = model_page("search.html");
+    assert!(
+        search.has("a[href='step-3.html#good-plan-checklist']"),
         "search page carries the A to Z for readers without JavaScript"
     );
 }
@@ -155,9 +184,8 @@ fn the_a_to_z_lists_every_page_and_section_alphabetically() {
 #[test]
 fn every_page_has_a_search_box_and_the_edition_has_its_own_index() {
     for page in html_files(&shipped_build().join("kinloch-vale")) {
-        let html = read(&page);
         assert!(
-            html.contains("type=\"search\""),
+            Html::parse(&read(&page)).has("input[type=search]"),
             "{} has no search box",
             page.display()
         );
@@ -174,59 +202,62 @@ fn every_page_has_a_search_box_and_the_edition_has_its_own_index() {
 
 #[test]
 fn the_print_view_has_every_page_in_order_stamped_and_dated() {
-    let print = model("print.html");
-    let text = visible_text(&print);
-    let mut last = 0;
+    let print = model_page("print.html");
+    let text = print.text();
+    let pages = print.all("section.print-page").attrs("id");
+    let mut last = None;
     for step in 1..=7 {
-        let at = print
-            .find(&format!("id=\"step-{step}\""))
+        let at = pages
+            .iter()
+            .position(|id| *id == format!("step-{step}"))
             .unwrap_or_else(|| panic!("step {step} missing"));
-        assert!(at > last, "step {step} out of order");
-        last = at;
+        assert!(Some(at) > last, "step {step} out of order");
+        last = Some(at);
     }
     assert!(text.contains("Draft 6"), "version");
     assert!(text.contains("24 November 2026"), "build date");
     assert!(text.contains("Printed copies may be out of date"));
-    assert!(print.contains("data-print"), "a print button");
-    assert!(
-        print.contains("id=\"step-3--good-plan-checklist\""),
+    assert!(print.has("button[data-print]"), "a print button");
+    assert_eq!(
+        print.count("[id$=good-plan-checklist]"),
+        1,
         "section ids are unique in the print view"
     );
+    assert!(print.has("section#step-3 #step-3--good-plan-checklist"));
 }
 
 #[test]
 fn the_print_view_of_an_authority_has_its_local_examples_under_their_pages() {
-    let print = read(shipped_build().join("exampleshire").join("print.html"));
-    let step7 = print.find("id=\"step-7\"").expect("step 7 is printed");
+    let print = Html::parse(&read(
+        shipped_build().join("exampleshire").join("print.html"),
+    ));
+    assert!(print.has("section.print-page#step-7"), "step 7 is printed");
     let example = print
-        .find("id=\"step-7--ex-review-with-dementia\"")
-        .expect("the example attached to step 7 is printed");
-    let next = print[step7 + 1..]
-        .find("class=\"print-page\"")
-        .map_or(print.len(), |at| step7 + 1 + at);
+        .first("section.print-page#step-7 #step-7--ex-review-with-dementia")
+        .expect("the example attached to step 7 is printed with its page");
+    assert!(example
+        .text()
+        .contains("A review that looked to the future"));
     assert!(
-        step7 < example && example < next,
-        "the example is printed with its page"
-    );
-    let text = visible_text(&print[example..next]);
-    assert!(text.contains("A review that looked to the future"));
-    assert!(
-        print[example..next].contains("href=\"#step-3\""),
+        example.has("a[href='#step-3']"),
         "an example's cross-reference points within the print view"
     );
     assert!(
-        !model("print.html").contains("Local practice examples"),
+        !model_page("print.html")
+            .text()
+            .contains("Local practice examples"),
         "the model has no local examples"
     );
 }
 
 #[test]
 fn pages_offer_a_print_button_only_with_javascript() {
-    let step = model("step-5.html");
+    let step = model_page("step-5.html");
     assert!(
-        step.contains("<p class=\"print-control\" hidden>"),
+        step.one("p.print-control").attr("hidden").is_some(),
         "hidden until the script shows it"
     );
+    assert!(step.has("p.print-control > button[data-print]"));
     let script = read(shipped_build().join("model/assets/handbook.js"));
     assert!(script.contains("window.print()"));
 }
@@ -256,7 +287,7 @@ fn site_pages_exist_at_each_editions_root() {
             continue;
         }
         assert!(
-            read(&page).contains("href=\"accessibility.html\""),
+            Html::parse(&read(&page)).has("a[href='accessibility.html']"),
             "{} has no accessibility link",
             page.display()
         );
@@ -283,22 +314,24 @@ fn the_accessibility_statement_follows_the_govuk_sample_and_names_the_authority(
     assert!(text.contains("This statement was prepared on"));
 }
 
+/// Adds `front` to the front matter of the small handbook's `reviews` page
+/// (`small_root`), right after its first line.
 fn with_review(root: &std::path::Path, front: &str) {
-    let path = root.join("content/step-7.md");
+    let path = root.join("content/reviews.md");
     let text = read(&path).replacen("---\n", &format!("---\n{front}"), 1);
     std::fs::write(path, text).unwrap();
 }
 
 #[test]
 fn an_overdue_page_carries_a_banner_and_check_warns() {
-    let root = copy_of_model();
+    let root = small_root();
     with_review(
         root.path(),
         "owner: Practice development team\nlast_reviewed: 2024-01-10\nreview_every: 12 months\n",
     );
     let run = handbook_in(root.path(), &["build"]);
     assert_ok(&run);
-    let html = read(root.path().join("public/model/step-7.html"));
+    let html = read(root.path().join("public/model/reviews.html"));
     assert!(
         html.contains("This page is overdue for review"),
         "no banner"
@@ -315,7 +348,7 @@ fn an_overdue_page_carries_a_banner_and_check_warns() {
     let check = handbook_in(root.path(), &["check"]);
     assert_ok(&check);
     assert!(
-        text(&check).contains("content/step-7.md:"),
+        text(&check).contains("content/reviews.md:"),
         "{}",
         text(&check)
     );
@@ -325,7 +358,7 @@ fn an_overdue_page_carries_a_banner_and_check_warns() {
 
 #[test]
 fn check_gives_overdue_reviews_to_scripts_as_json() {
-    let root = copy_of_model();
+    let root = small_root();
     with_review(root.path(), "review_by: 2026-01-01\n");
     let run = handbook_in(root.path(), &["check", "--format", "json"]);
     assert_ok(&run);
@@ -337,20 +370,20 @@ fn check_gives_overdue_reviews_to_scripts_as_json() {
         .find(|d| d["code"] == "review-overdue")
         .expect("an overdue warning");
     assert_eq!(overdue["severity"], "warning");
-    assert_eq!(overdue["file"], "content/step-7.md");
+    assert_eq!(overdue["file"], "content/reviews.md");
     assert_eq!(overdue["line"], 2);
 }
 
 #[test]
 fn a_page_not_yet_due_has_no_banner() {
-    let root = copy_of_model();
+    let root = small_root();
     with_review(
         root.path(),
         "last_reviewed: 2026-06-01\nreview_every: 12 months\n",
     );
     assert_ok(&handbook_in(root.path(), &["check", "--deny-warnings"]));
     assert_ok(&handbook_in(root.path(), &["build"]));
-    let html = read(root.path().join("public/model/step-7.html"));
+    let html = read(root.path().join("public/model/reviews.html"));
     assert!(!html.contains("overdue for review"));
     assert!(
         visible_text(&html).contains("1 June 2027"),
@@ -360,37 +393,54 @@ fn a_page_not_yet_due_has_no_banner() {
 
 #[test]
 fn an_unreadable_review_period_is_an_error_with_a_hint() {
-    let root = copy_of_model();
+    let root = small_root();
     with_review(
         root.path(),
         "last_reviewed: 2026-06-01\nreview_every: yearly\n",
     );
     let run = handbook_in(root.path(), &["check"]);
     assert_fails(&run);
-    assert!(text(&run).contains("content/step-7.md:3"), "{}", text(&run));
+    assert!(
+        text(&run).contains("content/reviews.md:3"),
+        "{}",
+        text(&run)
+    );
     assert!(text(&run).contains("12 months"), "{}", text(&run));
 }
 
 #[test]
 fn whats_changed_lists_changes_newest_first_with_a_feed() {
-    let root = copy_of_model();
+    let root = small_root();
     with_review(
         root.path(),
         "changes:\n  - { date: 2026-03-01, note: \"Older note.\" }\n  - { date: 2026-09-15, note: \"Newer note.\" }\n",
     );
     assert_ok(&handbook_in(root.path(), &["build"]));
     let out = root.path().join("public/model");
-    let changes = read(out.join("changes.html"));
-    let newer = changes.find("Newer note.").expect("newer change listed");
-    let older = changes.find("Older note.").expect("older change listed");
+    let changes = Html::parse(&read(out.join("changes.html")));
+    let listed = changes.all("ul.change-list > li").texts();
+    let at = |note: &str| listed.iter().position(|li| li.ends_with(note));
+    let newer = at("Newer note.").expect("newer change listed");
+    let older = at("Older note.").expect("older change listed");
     assert!(newer < older, "changes are not newest first");
     let feed = read(out.join("changes.xml"));
-    assert!(
-        feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">")
+    assert!(feed.starts_with("<?xml"));
+    let feed = roxmltree::Document::parse(&feed).expect("the feed is XML");
+    let root = feed.root_element();
+    assert_eq!(
+        (root.tag_name().namespace(), root.tag_name().name()),
+        (Some("http://www.w3.org/2005/Atom"), "feed")
     );
-    assert_eq!(feed.matches("<entry>").count(), 2);
-    assert!(feed.contains("<updated>2026-09-15T00:00:00Z</updated>"));
-    let step = read(out.join("step-7.html"));
+    let elements = |name: &str| {
+        root.descendants()
+            .filter(|e| e.tag_name().name() == name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(elements("entry").len(), 2);
+    assert!(elements("updated")
+        .iter()
+        .any(|e| e.text() == Some("2026-09-15T00:00:00Z")));
+    let step = read(out.join("reviews.html"));
     assert!(
         visible_text(&step).contains("Last updated 15 September 2026"),
         "last updated on the page"

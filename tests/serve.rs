@@ -34,11 +34,11 @@ fn edit(root: &std::path::Path, file: &str, from: &str, to: &str) {
 
 #[test]
 fn a_save_is_served_a_broken_save_shows_the_error_and_a_fix_recovers() {
-    let root = copy_of_model();
+    let root = small_root();
     let server = start(root.path(), &[]);
-    let (status, body) = get(&server, "/step-1.html");
+    let (status, body) = get(&server, "/visits.html");
     assert_eq!(status, 200);
-    assert!(body.contains("Step One: My money"));
+    assert!(body.contains("Before a visit"));
     assert!(
         body.contains("/__handbook/live.js"),
         "pages carry the reload script"
@@ -47,51 +47,51 @@ fn a_save_is_served_a_broken_save_shows_the_error_and_a_fix_recovers() {
     // A save shows up within 2 seconds.
     edit(
         root.path(),
-        "content/step-1.md",
-        "holistic view",
-        "whole-person view",
+        "content/visits.md",
+        "a good week",
+        "a good day",
     );
-    let took = wait_for(&server, "/step-1.html", Duration::from_secs(2), |b| {
-        b.contains("whole-person view")
+    let took = wait_for(&server, "/visits.html", Duration::from_secs(2), |b| {
+        b.contains("a good day")
     });
     assert!(took.is_some(), "the edit was not served within 2 s");
 
     // A broken save: the error is shown, and the last good pages still serve.
     edit(
         root.path(),
-        "content/step-2.md",
+        "content/plans.md",
         "title: ",
         "title: [unclosed ",
     );
-    let shown = wait_for(&server, "/step-1.html", Duration::from_secs(5), |b| {
+    let shown = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
         b.contains("hb-build-error")
     });
     assert!(shown.is_some(), "the build error is not shown in the page");
-    let (status, body) = get(&server, "/step-1.html");
+    let (status, body) = get(&server, "/visits.html");
     assert_eq!(status, 200);
     assert!(
-        body.contains("content/step-2.md:3"),
+        body.contains("content/plans.md:3"),
         "the error names the file and line"
     );
     assert!(body.contains("How to fix it"), "the error carries a hint");
     assert!(
-        body.contains("whole-person view"),
+        body.contains("a good day"),
         "the last good page still serves"
     );
-    let (_, step2) = get(&server, "/step-2.html");
+    let (_, plans) = get(&server, "/plans.html");
     assert!(
-        step2.contains("Step Two: Making my Plan"),
+        plans.contains("Making a plan"),
         "the broken page's last good version still serves"
     );
 
     // The next good save recovers.
     edit(
         root.path(),
-        "content/step-2.md",
+        "content/plans.md",
         "title: [unclosed ",
         "title: ",
     );
-    let recovered = wait_for(&server, "/step-1.html", Duration::from_secs(5), |b| {
+    let recovered = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
         !b.contains("hb-build-error")
     });
     assert!(
@@ -373,41 +373,25 @@ fn an_edition_in_english_and_welsh_is_previewed_in_english_without_links_to_the_
     assert!(log.iter().all(|l| !l.contains("would stop")), "{log:?}");
 }
 
-/// A root of its own: a home page and two pages, with the built-in theme.
-fn small_root() -> tempfile::TempDir {
-    let root = tempfile::tempdir().unwrap();
-    let page = |id: &str, weight: u8, text: &str| {
-        format!("---\nid: {id}\ntitle: Page {id}\nweight: {weight}\n---\n{text}\n")
-    };
-    write(
-        root.path(),
-        "content/_index.md",
-        &page("home", 0, "Welcome."),
-    );
-    write(root.path(), "content/a.md", &page("a", 1, "Text of A."));
-    write(root.path(), "content/b.md", &page("b", 2, "See [[a]]."));
-    root
-}
-
-/// Saves `body` as the text of page b (its sixth line) while the small
-/// root is previewed, and asserts that the preview reports one problem,
+/// Saves `body` as the text of the small handbook's `plans` page (its
+/// sixth line) while it is previewed, and asserts that the preview reports one problem,
 /// `what`, at `at` (a file, line and column), in the terminal and above the
 /// page, as `handbook build` of the same root reports it. Returns what the
-/// preview printed and the problems page b shows (one `<li>` each).
+/// preview printed and the problems the page shows (one `<li>` each).
 fn reported_while_previewing(body: &str, at: &str, what: &str) -> (Vec<String>, String) {
     let root = small_root();
     let server = start(root.path(), &[]);
     let ready = server
         .wait_for_line("Search index and link check updated", 0)
         .expect("the first build's link check");
-    let saved = format!("---\nid: b\ntitle: Page b\nweight: 2\n---\n{body}\n");
-    write(root.path(), "content/b.md", &saved);
+    let saved = format!("---\nid: plans\ntitle: Making a plan\nweight: 20\n---\n{body}\n");
+    write(root.path(), "content/plans.md", &saved);
     server
         .wait_for_line(&format!("{at}: error"), ready)
         .expect("the problem is printed where it is written");
     let log = server.log_after(ready);
     assert!(log.contains(&format!("{at}: error: {what}")), "{log:#?}");
-    let page = served(&server, "/b.html", |b| b.contains("hb-build-error"));
+    let page = served(&server, "/plans.html", |b| b.contains("hb-build-error"));
     let shown = page
         .split_once("<ul>")
         .and_then(|(_, rest)| rest.split_once("</ul>"))
@@ -426,7 +410,7 @@ fn reported_while_previewing(body: &str, at: &str, what: &str) -> (Vec<String>, 
 fn a_broken_link_saved_while_previewing_is_reported_at_its_line_as_build_reports_it() {
     let what = "this link goes to `plan.pdf`, which is not in this edition";
     let body = "See [the plan](plan.pdf).";
-    let (_, shown) = reported_while_previewing(body, "content/b.md:6:5", what);
+    let (_, shown) = reported_while_previewing(body, "content/plans.md:6:5", what);
     assert!(
         !shown.contains("template"),
         "a link written in a page is not said to be a template's: {shown}"
@@ -437,7 +421,7 @@ fn a_broken_link_saved_while_previewing_is_reported_at_its_line_as_build_reports
 fn a_missing_image_saved_while_previewing_is_reported_at_its_source_not_the_print_view() {
     let what = "there is no image `assets/chart.png` in this edition";
     let body = "A chart: ![the chart](assets/chart.png)";
-    let (log, shown) = reported_while_previewing(body, "content/b.md:6:10", what);
+    let (log, shown) = reported_while_previewing(body, "content/plans.md:6:10", what);
     // The print view shows every page's text, the image's too: the
     // problem is still the page's, reported once, at its source.
     assert!(!shown.contains("print.html"), "{shown}");

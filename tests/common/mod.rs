@@ -2,6 +2,10 @@
 //! on the shipped handbook or on a temporary copy of it.
 #![allow(dead_code)]
 
+pub mod html;
+#[allow(unused_imports)] // not every test file reads pages
+pub use html::{Html, Query};
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -64,6 +68,32 @@ pub fn assert_fails(output: &Output) {
     let all = text(output);
     assert_eq!(output.status.code(), Some(1), "expected exit 1:\n{all}");
     assert!(!all.contains("panicked"), "handbook panicked:\n{all}");
+}
+
+/// Runs `check` on every case of a table, each named by `name`, and fails
+/// once all have run, naming every case that failed with what it said: a
+/// table of cases reads as one scenario with its inputs and expectations
+/// set out, and still says which case broke.
+pub fn each_case<C>(cases: &[C], name: impl Fn(&C) -> &str, check: impl Fn(&C)) {
+    let mut failed = Vec::new();
+    for case in cases {
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(case)));
+        if let Err(payload) = ran {
+            let said = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            failed.push(format!("case “{}”: {said}", name(case)));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failed.len(),
+        cases.len(),
+        failed.join("\n\n")
+    );
 }
 
 /// Copies a folder tree.
@@ -397,6 +427,17 @@ pub fn git(root: &Path, args: &[&str], date: Option<&str>) {
 pub fn commit(root: &Path, message: &str, date: &str) {
     git(root, &["add", "-A"], None);
     git(root, &["commit", "-q", "-m", message], Some(date));
+}
+
+/// A temporary copy of the small handbook (`tests/fixtures/small-handbook`):
+/// four short pages written for the tests (`start`, `visits`, `plans`,
+/// `reviews`), with no theme of its own and no authority, for behaviour
+/// tests that must not depend on the model guidance's wording. Each page's
+/// title is on line 3 of its file.
+pub fn small_root() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/small-handbook"), dir.path());
+    dir
 }
 
 /// The Markdown feature page (`tests/fixtures/features.md`: every construct
