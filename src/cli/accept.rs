@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use handbook::pipeline::review::{self, Acceptance, Overrides};
 use handbook::stages::overlay::drift::{
-    AcceptError, Accepted, Choice, ModelChange, Recorded, Review, Unreviewed,
+    AcceptError, Accepted, Choice, ModelChange, Review, ReviewRecorded, Unreviewed,
 };
 
 use super::args::Accept;
@@ -41,7 +41,7 @@ pub fn print(acceptance: &Acceptance, slug: &str, all: bool) {
             overrides,
             translations,
         })) => print_due(slug, overrides, translations),
-        Some(Ok(Overrides::Recorded(accepted))) => print_accepted(slug, accepted, all),
+        Some(Ok(Overrides::ReviewRecorded(accepted))) => print_accepted(slug, accepted, all),
         Some(Err(e)) => refused(e, "review"),
         None => {}
     }
@@ -67,7 +67,7 @@ fn refused(error: &AcceptError, what: &str) {
 
 /// Prints the translations whose check was recorded, each with the change
 /// in its source text the check covers.
-fn print_checked(recorded: &[Recorded]) {
+fn print_checked(recorded: &[ReviewRecorded]) {
     for r in recorded {
         match &r.change {
             ModelChange::First(_) | ModelChange::None => print_out(&format!(

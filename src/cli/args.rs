@@ -37,7 +37,7 @@ pub enum Command {
     /// Build the model edition and every authority's edition into static sites.
     Build(Build),
     /// Record a published version of editions: a git tag per edition on the committed root, after a clean check.
-    Release(Release),
+    Release(RecordRelease),
     /// List the published versions recorded in the root's git history.
     Releases(Releases),
     /// Report every problem in the handbook without writing anything.
@@ -95,7 +95,7 @@ pub struct Build {
 
 /// What `handbook release` is told (its help is on [`Command::Release`]).
 #[derive(Debug, clap::Args)]
-pub struct Release {
+pub struct RecordRelease {
     /// The editions to release: authority slugs, and `model` for the model edition.
     #[arg(value_name = "SLUG", required_unless_present = "all")]
     pub editions: Vec<String>,

@@ -9,11 +9,11 @@ use std::process::ExitCode;
 use handbook::pipeline::record::{self, NotReleased};
 use handbook::stages::load::history::{self, Off};
 
-use super::args::{Release, Releases};
+use super::args::{RecordRelease, Releases};
 use super::print::{print_human, print_out, say};
 
 /// Runs `handbook release`.
-pub fn run(args: Release) -> ExitCode {
+pub fn run(args: RecordRelease) -> ExitCode {
     let editions = (!args.all).then_some(args.editions.as_slice());
     let version = &args.release_version;
     match record::release(&args.root, editions, version, &args.note) {

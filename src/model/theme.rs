@@ -250,7 +250,7 @@ impl TemplateFiles {
 pub fn static_files(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> StaticFiles {
     let mut files = BTreeMap::new();
     for entry in source::walk(root, dir, diagnostics) {
-        if entry.kind != source::Kind::File {
+        if entry.kind != source::WalkedKind::File {
             continue;
         }
         if let Some(why) = entry

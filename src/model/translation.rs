@@ -71,7 +71,7 @@ pub struct TranslationMeta {
 
 /// What a translation translates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum Translates {
     /// A page of the model, under `content/`.
     ModelPage,
     /// One of the authority's own pages.
@@ -88,7 +88,7 @@ pub struct Translation {
     /// Its language.
     pub lang: Lang,
     /// What it translates.
-    pub kind: Kind,
+    pub kind: Translates,
     /// The file.
     pub file: Arc<SourceFile>,
     /// Its front matter.
@@ -167,10 +167,10 @@ pub fn parse(file: Arc<SourceFile>, dir: &str) -> Result<Translation, Diagnostic
             .unwrap_or(rest)
     );
     let (kind, source_path) = match folder {
-        TRANSLATIONS_DIR => (Kind::ModelPage, format!("content/{plain}")),
-        "pages" => (Kind::LocalPage, format!("{dir}/pages/{plain}")),
-        "overrides" => (Kind::Override, format!("{dir}/overrides/{plain}")),
-        _ => (Kind::Example, format!("{dir}/examples/{plain}")),
+        TRANSLATIONS_DIR => (Translates::ModelPage, format!("content/{plain}")),
+        "pages" => (Translates::LocalPage, format!("{dir}/pages/{plain}")),
+        "overrides" => (Translates::Override, format!("{dir}/overrides/{plain}")),
+        _ => (Translates::Example, format!("{dir}/examples/{plain}")),
     };
     Ok(Translation {
         lang,
@@ -187,10 +187,10 @@ pub fn parse(file: Arc<SourceFile>, dir: &str) -> Result<Translation, Diagnostic
 /// closest of `known` (paths from the root).
 fn unknown_source<'a>(t: &Translation, known: impl IntoIterator<Item = &'a str>) -> Diagnostic {
     let what = match t.kind {
-        Kind::ModelPage => "page of the model",
-        Kind::LocalPage => "local page",
-        Kind::Override => "override",
-        Kind::Example => "example",
+        Translates::ModelPage => "page of the model",
+        Translates::LocalPage => "local page",
+        Translates::Override => "override",
+        Translates::Example => "example",
     };
     let at = t.span_of("title");
     Diagnostic::error(
@@ -258,7 +258,10 @@ pub fn model_pages(
     problems: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Page> {
     let mut out = pages.clone();
-    for t in translations.iter().filter(|t| t.kind == Kind::ModelPage) {
+    for t in translations
+        .iter()
+        .filter(|t| t.kind == Translates::ModelPage)
+    {
         match pages.values().find(|p| p.file.path == t.source_path) {
             Some(source) => {
                 let page = translated_page(t, source, problems);
@@ -291,33 +294,36 @@ pub fn authority(
     config.address = config.address.map(|a| format!("{a}{}/", lang.code()));
     let overrides = each_translated(
         &authority.overrides,
-        Kind::Override,
+        Translates::Override,
         translations,
         |o| &o.file,
         translated_override,
     );
     let examples = each_translated(
         &authority.examples,
-        Kind::Example,
+        Translates::Example,
         translations,
         |e| &e.file,
         |t, e| translated_example(t, e, problems),
     );
     let pages = each_translated(
         &authority.pages,
-        Kind::LocalPage,
+        Translates::LocalPage,
         translations,
         |p| &p.file,
         |t, p| translated_page(t, p, problems),
     );
-    for t in translations.iter().filter(|t| t.kind != Kind::ModelPage) {
+    for t in translations
+        .iter()
+        .filter(|t| t.kind != Translates::ModelPage)
+    {
         let known: Vec<&str> = match t.kind {
-            Kind::Override => authority
+            Translates::Override => authority
                 .overrides
                 .iter()
                 .map(|o| o.file.path.as_str())
                 .collect(),
-            Kind::Example => authority
+            Translates::Example => authority
                 .examples
                 .iter()
                 .map(|e| e.file.path.as_str())
@@ -457,7 +463,7 @@ fn not_in_default<'k>(
 /// from the translation of `kind` whose source is its file, or itself.
 fn each_translated<T: Clone>(
     items: &[T],
-    kind: Kind,
+    kind: Translates,
     translations: &[Translation],
     file: impl Fn(&T) -> &Arc<SourceFile>,
     mut translate: impl FnMut(&Translation, &T) -> T,
@@ -518,16 +524,16 @@ pub fn source_text(
 ) -> Option<String> {
     let page_text = |p: &Page| format!("# {}\n\n{}", p.meta.title, p.body());
     match t.kind {
-        Kind::ModelPage => model
+        Translates::ModelPage => model
             .values()
             .find(|p| p.file.path == t.source_path)
             .map(page_text),
-        Kind::LocalPage => authority
+        Translates::LocalPage => authority
             .pages
             .iter()
             .find(|p| p.file.path == t.source_path)
             .map(page_text),
-        Kind::Override => authority
+        Translates::Override => authority
             .overrides
             .iter()
             .find(|o| o.file.path == t.source_path)
@@ -535,7 +541,7 @@ pub fn source_text(
                 Some(reason) => format!("reason: {reason}\n\n{}", o.body()),
                 None => o.body().to_string(),
             }),
-        Kind::Example => authority
+        Translates::Example => authority
             .examples
             .iter()
             .find(|e| e.file.path == t.source_path)
@@ -566,7 +572,7 @@ mod tests {
         let t = parse_at("local-overrides/x/translations/step-3.cy.md");
         assert_eq!(
             (t.kind, t.source_path.as_str()),
-            (Kind::ModelPage, "content/step-3.md")
+            (Translates::ModelPage, "content/step-3.md")
         );
         assert_eq!(t.body(), "Testun.\n");
         let t = parse_at("local-overrides/x/overrides/sub/panel.cy.md");

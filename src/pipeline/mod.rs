@@ -41,7 +41,7 @@ use crate::model::language::Lang;
 use crate::model::theme::{Engine, StaticFiles, TemplateFiles, Theme};
 use crate::stages::load::{self, history, Selection};
 use crate::stages::overlay::{self, drift, Edition};
-use crate::stages::write::{Output, Staging};
+use crate::stages::write::{Staging, TopFiles};
 use crate::stages::{link, render};
 use crate::support::diagnostic::{Diagnostic, Diagnostics};
 use crate::support::output::{Content, OutputFile};
@@ -139,7 +139,7 @@ pub struct Run {
     /// The files above the editions to write (the list of several), if
     /// there were no errors: each edition's own files are written to the
     /// staging folder as they are made (see [`build`]).
-    pub output: Option<Output>,
+    pub output: Option<TopFiles>,
 }
 
 impl Run {
@@ -230,8 +230,8 @@ fn above_editions(
     theme: &Theme,
     editions: &[EditionSummary],
     diagnostics: &Diagnostics,
-) -> Output {
-    let mut output = Output::default();
+) -> TopFiles {
+    let mut output = TopFiles::default();
     if request.editions.single() {
         return output;
     }

@@ -122,8 +122,9 @@ impl Preview {
             )
         });
         let outputs = renderer.outputs();
-        let (print, pages): (Vec<_>, Vec<_>) =
-            outputs.iter().partition(|o| **o == render::Output::Print);
+        let (print, pages): (Vec<_>, Vec<_>) = outputs
+            .iter()
+            .partition(|o| **o == render::OutputKind::Print);
         let made = timed("preview", "render", || self.cache.render(&renderer, &pages));
         let made = made.map_err(|(path, e)| {
             vec![Diagnostic::error(

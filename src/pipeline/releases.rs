@@ -17,7 +17,7 @@ use crate::stages::load::{self, history, Selection};
 use crate::stages::{link, render};
 use crate::support::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::support::output::{Content, OutputFile};
-use crate::support::store::{Entry, Store};
+use crate::support::store::{CacheEntry, Store};
 
 /// The releases a run shows, oldest first: none when `request.history` is
 /// off, and none dated after `request.today` (a release comes into force
@@ -364,8 +364,8 @@ fn program_key() -> Option<[u8; 16]> {
 }
 
 /// A built release as a build cache entry: its text as JSON, its files.
-fn to_entry(text: &render::ReleaseText, files: &[OutputFile]) -> Entry {
-    Entry {
+fn to_entry(text: &render::ReleaseText, files: &[OutputFile]) -> CacheEntry {
+    CacheEntry {
         about: serde_json::to_vec(text).unwrap_or_default(),
         files: files
             .iter()
@@ -390,7 +390,7 @@ fn kept(files: Vec<(String, PathBuf)>) -> Vec<OutputFile> {
 }
 
 /// The files of a build cache entry.
-fn from_entry(entry: Entry) -> Vec<OutputFile> {
+fn from_entry(entry: CacheEntry) -> Vec<OutputFile> {
     entry
         .files
         .into_iter()

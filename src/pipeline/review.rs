@@ -14,14 +14,16 @@
 
 use std::path::Path;
 
-use crate::stages::overlay::drift::{self, AcceptError, Accepted, Choice, Recorded, Unreviewed};
+use crate::stages::overlay::drift::{
+    self, AcceptError, Accepted, Choice, ReviewRecorded, Unreviewed,
+};
 
 /// What `accept` did, step by step.
 #[derive(Debug, Default)]
 pub struct Acceptance {
     /// The translations whose check was recorded, when translations were
     /// named or every file was chosen; `None` when none was named.
-    pub translations: Option<Result<Vec<Recorded>, AcceptError>>,
+    pub translations: Option<Result<Vec<ReviewRecorded>, AcceptError>>,
     /// What became of the overrides; `None` when only translations were
     /// named, or when recording the translations failed.
     pub overrides: Option<Result<Overrides, AcceptError>>,
@@ -39,7 +41,7 @@ pub enum Overrides {
         translations: Vec<Unreviewed>,
     },
     /// The reviews recorded.
-    Recorded(Accepted),
+    ReviewRecorded(Accepted),
 }
 
 impl Acceptance {
@@ -54,7 +56,7 @@ impl Acceptance {
                 overrides,
                 translations,
             })) => checked && overrides.is_empty() && translations.is_empty(),
-            Some(Ok(Overrides::Recorded(_))) | None => checked,
+            Some(Ok(Overrides::ReviewRecorded(_))) | None => checked,
         }
     }
 }
@@ -89,7 +91,7 @@ pub fn accept(root: &Path, slug: &str, choice: Choice) -> Acceptance {
             drift::accept(&linked.edition, chosen(all, &overrides))
         })
         .map_err(AcceptError::Problems)
-        .and_then(|accepted| accepted.map(Overrides::Recorded))
+        .and_then(|accepted| accepted.map(Overrides::ReviewRecorded))
     });
     acceptance
 }
@@ -146,7 +148,7 @@ mod tests {
         fn unknown<T>() -> Result<T, AcceptError> {
             Err(AcceptError::Unknown(vec![("x".into(), "y".into())]))
         }
-        let accepted = || Some(Ok(Overrides::Recorded(Accepted::default())));
+        let accepted = || Some(Ok(Overrides::ReviewRecorded(Accepted::default())));
         let case = |translations, overrides| Acceptance {
             translations,
             overrides,

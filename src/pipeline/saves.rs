@@ -207,7 +207,7 @@ fn places(problems: &[Diagnostic]) -> Vec<Place> {
 
 /// What a save came to in a preview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Outcome {
+enum SaveOutcome {
     /// It served, with no problem.
     Clean,
     /// It served, and the checks of the made site found problems.
@@ -226,16 +226,16 @@ fn assert_as_built(
     root: &Path,
     editions: &Editions,
     what: &str,
-) -> Outcome {
+) -> SaveOutcome {
     let (mut built, files) = fresh(root, editions);
     match result {
         Ok(served) => {
             assert_eq!(served.check(), built, "{what}");
             if !built.is_empty() {
-                return Outcome::Problems;
+                return SaveOutcome::Problems;
             }
             served.assert_same_files(&files);
-            Outcome::Clean
+            SaveOutcome::Clean
         }
         Err(problems) => {
             for at in places(&problems) {
@@ -247,7 +247,7 @@ fn assert_as_built(
             let link_check = ["broken-link", "missing-image"];
             let rest = built.iter().all(|(code, _, _)| link_check.contains(code));
             assert!(rest, "{what}: the preview did not report {built:?}");
-            Outcome::Failed
+            SaveOutcome::Failed
         }
     }
 }
@@ -292,7 +292,7 @@ impl Previews<'_> {
 
     /// Saves `text` to `file` and checks each preview; returns what the
     /// save came to in the English ones, the worst first.
-    fn save(&mut self, file: &str, text: &str) -> Vec<Outcome> {
+    fn save(&mut self, file: &str, text: &str) -> Vec<SaveOutcome> {
         let root = self.root;
         let what = format!("the save of {file}:\n{text}");
         let mut outcomes = Vec::new();
@@ -334,7 +334,7 @@ fn any_run_of_saves_serves_what_a_fresh_build_makes() {
         assert!(first_build(preview).is_ok(), "the root builds at first");
     }
     let _ = first_build(&mut previews.welsh);
-    let mut met: HashMap<(String, Outcome), usize> = HashMap::new();
+    let mut met: HashMap<(String, SaveOutcome), usize> = HashMap::new();
     for _ in 0..32 {
         let (file, text) = any_save(&dice);
         let outcome = previews.save(&file, &text)[0];
@@ -342,15 +342,15 @@ fn any_run_of_saves_serves_what_a_fresh_build_makes() {
             .rsplit_once('/')
             .map_or(file.as_str(), |(folder, _)| folder);
         *met.entry((kind.to_string(), outcome)).or_default() += 1;
-        if outcome == Outcome::Clean {
+        if outcome == SaveOutcome::Clean {
             good.insert(file, text);
         } else {
             let back = previews.save(&file, &good[&file]);
-            assert!(back.iter().all(|o| *o == Outcome::Clean), "{back:?}");
+            assert!(back.iter().all(|o| *o == SaveOutcome::Clean), "{back:?}");
         }
     }
     // Every kind of file was saved cleanly, and each outcome was met.
-    let count = |f: &dyn Fn(&(String, Outcome)) -> bool| -> usize {
+    let count = |f: &dyn Fn(&(String, SaveOutcome)) -> bool| -> usize {
         met.iter().filter(|(k, _)| f(k)).map(|(_, n)| n).sum()
     };
     for kind in [
@@ -361,10 +361,14 @@ fn any_run_of_saves_serves_what_a_fresh_build_makes() {
         "local-overrides/x/strings",
         "local-overrides/w/translations",
     ] {
-        let clean = count(&|(k, o)| k == kind && *o == Outcome::Clean);
+        let clean = count(&|(k, o)| k == kind && *o == SaveOutcome::Clean);
         assert!(clean >= 2, "{kind}: {met:?}");
     }
-    for outcome in [Outcome::Clean, Outcome::Problems, Outcome::Failed] {
+    for outcome in [
+        SaveOutcome::Clean,
+        SaveOutcome::Problems,
+        SaveOutcome::Failed,
+    ] {
         assert!(count(&|(_, o)| *o == outcome) >= 3, "{met:?}");
     }
 }

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use crate::support::diagnostic::Diagnostic;
 use crate::support::memo::Memo;
 use crate::support::output::{Content, OutputFile};
-use crate::support::store::{Entry, Store};
+use crate::support::store::{CacheEntry, Store};
 
 /// The folder of an edition that holds the index.
 pub const INDEX_DIR: &str = "pagefind";
@@ -181,7 +181,7 @@ pub fn index_in(
 /// as soon as it is made ([`IndexedPage::into_owned`]), so the pages
 /// themselves need not be kept until the index is made.
 #[derive(Debug, Clone)]
-pub struct IndexedPage<'a>(Page<'a>);
+pub struct IndexedPage<'a>(PageText<'a>);
 
 impl IndexedPage<'_> {
     /// The same, holding its own copy of the indexed part.
@@ -216,7 +216,7 @@ pub fn index_pages(
     kept: &Kept,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     pages.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0));
-    let pages: Vec<Page> = pages.into_iter().map(|p| p.0).collect();
+    let pages: Vec<PageText> = pages.into_iter().map(|p| p.0).collect();
     let bundle = kept.bundle(lang, &pages)?;
     // Moved when nothing else holds it (the preview's memory does).
     let bundle = Arc::try_unwrap(bundle).unwrap_or_else(|kept| kept.as_ref().clone());
@@ -233,10 +233,10 @@ pub fn index_pages(
 type Bundle = Vec<(String, Vec<u8>)>;
 
 /// An indexed page: its address in the edition (`/step-3.html`) and its indexed part.
-type Page<'a> = (String, Indexed<'a>);
+type PageText<'a> = (String, Indexed<'a>);
 
 /// Makes the bundle of an index of `pages`.
-fn make_bundle(lang: &str, pages: &[Page]) -> Result<Bundle, Diagnostic> {
+fn make_bundle(lang: &str, pages: &[PageText]) -> Result<Bundle, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| failed(&e))?;
@@ -336,7 +336,7 @@ impl Kept {
     }
 
     /// The bundle of the index of `pages` in `lang`: kept, or made and kept.
-    fn bundle(&self, lang: &str, pages: &[Page]) -> Result<Arc<Bundle>, Diagnostic> {
+    fn bundle(&self, lang: &str, pages: &[PageText]) -> Result<Arc<Bundle>, Diagnostic> {
         if self.store.is_none() && self.memory.is_none() {
             return make_bundle(lang, pages).map(Arc::new);
         }
@@ -364,7 +364,7 @@ impl Kept {
 
     /// The key of an index: the program, the language and every page's
     /// address and indexed text, in order.
-    fn key(&self, lang: &str, pages: &[Page]) -> [u8; 16] {
+    fn key(&self, lang: &str, pages: &[PageText]) -> [u8; 16] {
         let mut f = crate::support::fingerprint::Fingerprint::default();
         f.text("search index 2").text(lang);
         if let Some((_, program)) = &self.store {
@@ -385,7 +385,7 @@ impl Kept {
         let Some((store, _)) = &self.store else {
             return;
         };
-        let entry = Entry {
+        let entry = CacheEntry {
             about: Vec::new(),
             files: files.clone(),
         };

@@ -24,12 +24,12 @@ use crate::support::output::{Content, OutputFile};
 
 /// Files to write, by the folder (relative to the output root) they go in.
 #[derive(Debug, Default)]
-pub struct Output {
+pub struct TopFiles {
     /// `(folder, file)`: folder `""` is the output root.
     pub files: Vec<(String, OutputFile)>,
 }
 
-impl Output {
+impl TopFiles {
     /// Adds an edition's files under `folder` (`""` for the root).
     pub fn add(&mut self, folder: &str, files: Vec<OutputFile>) {
         self.files
@@ -118,7 +118,7 @@ pub fn editions_in(out: &Path) -> Vec<String> {
 }
 
 /// Writes `output` to `out`, replacing what was there only once everything is written.
-pub fn write_atomically(out: &Path, output: &Output) -> io::Result<()> {
+pub fn write_atomically(out: &Path, output: &TopFiles) -> io::Result<()> {
     let staging = Staging::beside(out);
     staging.write_output(output);
     staging.finish()
@@ -185,7 +185,7 @@ impl Staging {
     }
 
     /// Writes every file of `output`.
-    pub fn write_output(&self, output: &Output) {
+    pub fn write_output(&self, output: &TopFiles) {
         self.write_all(output.files.iter().map(|(d, f)| (d.as_str(), f)).collect());
     }
 
@@ -362,13 +362,13 @@ mod tests {
     fn replaces_previous_output_and_leaves_no_temporary_folders() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let mut first = Output::default();
+        let mut first = TopFiles::default();
         first.add(
             "model",
             vec![file("index.html", "one"), file("old.html", "x")],
         );
         write_atomically(&out, &first).unwrap();
-        let mut second = Output::default();
+        let mut second = TopFiles::default();
         second.add("model", vec![file("index.html", "two")]);
         write_atomically(&out, &second).unwrap();
         assert_eq!(
@@ -384,7 +384,7 @@ mod tests {
     fn good_output(folder: &str) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let mut first = Output::default();
+        let mut first = TopFiles::default();
         first.add(folder, vec![file("index.html", "good")]);
         write_atomically(&out, &first).unwrap();
         (dir, out)
@@ -470,7 +470,7 @@ mod tests {
             "con.html",
             "assets/a:b.png",
         ] {
-            let mut bad = Output::default();
+            let mut bad = TopFiles::default();
             bad.add("", vec![file(path, "x")]);
             let err = write_atomically(&out, &bad).unwrap_err();
             assert!(
@@ -541,7 +541,7 @@ mod tests {
         std::fs::create_dir_all(&running).unwrap();
         let other = dir.path().join(".elsewhere.new-4000000000-abc");
         std::fs::create_dir_all(&other).unwrap();
-        let mut output = Output::default();
+        let mut output = TopFiles::default();
         output.add("", vec![file("index.html", "new")]);
         write_atomically(&out, &output).unwrap();
         assert!(!dead.exists());

@@ -152,7 +152,7 @@ pub fn is_leftover(name: &str) -> bool {
 
 /// What a walked entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum WalkedKind {
     /// A plain file (links followed).
     File,
     /// A folder.
@@ -193,13 +193,13 @@ fn no_link_below(root: &Path, path: &Path) -> bool {
 
 /// One entry found by [`walk`].
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct Walked {
     /// Its path.
     pub path: PathBuf,
     /// Its `/`-separated path relative to the folder walked.
     pub name: String,
     /// What it is.
-    pub kind: Kind,
+    pub kind: WalkedKind,
 }
 
 /// Every entry under `dir` (itself left out), sorted by name: the one safe
@@ -207,7 +207,7 @@ pub struct Entry {
 /// `root` is refused with an error; an entry that cannot be read (a loop, a
 /// link to nothing) is an error, unless its name is a [leftover](is_leftover),
 /// which is skipped with everything under it. A missing `dir` has no entries.
-pub fn walk(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Entry> {
+pub fn walk(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Walked> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -255,11 +255,11 @@ pub fn walk(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Entry> {
             continue;
         }
         let kind = match entry.file_type() {
-            t if t.is_file() => Kind::File,
-            t if t.is_dir() => Kind::Folder,
-            _ => Kind::Other,
+            t if t.is_file() => WalkedKind::File,
+            t if t.is_dir() => WalkedKind::Folder,
+            _ => WalkedKind::Other,
         };
-        found.push(Entry {
+        found.push(Walked {
             name: display_path(dir, &path),
             path,
             kind,

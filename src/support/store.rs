@@ -43,7 +43,7 @@ pub struct Store {
 /// One entry: a description of what was made (the caller's own format)
 /// and the files made, by path.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Entry {
+pub struct CacheEntry {
     /// What the caller needs besides the files, in its own format.
     pub about: Vec<u8>,
     /// The files, by path, in the caller's order.
@@ -94,7 +94,7 @@ impl Store {
 
     /// The entry of `kind` stored under `key`; `None` when there is none or
     /// it is not whole (cut short, altered, or of another format).
-    pub fn get(&self, kind: &str, key: &[u8; 16]) -> Option<Entry> {
+    pub fn get(&self, kind: &str, key: &[u8; 16]) -> Option<CacheEntry> {
         let bytes = std::fs::read(self.path_of(kind, key)).ok()?;
         let rest = bytes.strip_prefix(MAGIC)?;
         let line_end = rest.iter().position(|&b| b == b'\n')?;
@@ -118,7 +118,7 @@ impl Store {
                 (path, body[at - len..at].to_vec())
             })
             .collect();
-        Some(Entry {
+        Some(CacheEntry {
             about: about.to_vec(),
             files,
         })
@@ -127,13 +127,13 @@ impl Store {
     /// Stores `entry` of `kind` under `key`, replacing any entry there.
     /// Errors are the file system's, naming the folder that cannot be made
     /// or the entry that cannot be written.
-    pub fn put(&self, kind: &str, key: &[u8; 16], entry: &Entry) -> std::io::Result<()> {
+    pub fn put(&self, kind: &str, key: &[u8; 16], entry: &CacheEntry) -> std::io::Result<()> {
         let at = self.path_of(kind, key);
         make_folder(at.parent().unwrap_or(&self.dir))?;
         self.put_at(&at, entry).map_err(|e| naming(&at, e))
     }
 
-    fn put_at(&self, at: &Path, entry: &Entry) -> std::io::Result<()> {
+    fn put_at(&self, at: &Path, entry: &CacheEntry) -> std::io::Result<()> {
         let folder = at.parent().unwrap_or(&self.dir);
         let mut body = Fingerprint::default();
         for (_, bytes) in &entry.files {
@@ -168,7 +168,7 @@ impl Store {
     /// every other entry of `kind` (and every other folder of files, see
     /// [`Store::put_files`]) is deleted once it is in place (for entries
     /// that a newer one makes useless, so they do not pile up).
-    fn put_only(&self, kind: &str, key: &[u8; 16], entry: &Entry) -> std::io::Result<()> {
+    fn put_only(&self, kind: &str, key: &[u8; 16], entry: &CacheEntry) -> std::io::Result<()> {
         self.put(kind, key, entry)?;
         let keep = self.path_of(kind, key);
         let keep_folder = self.folder_of(kind, key);
@@ -242,7 +242,7 @@ impl Store {
             std::fs::remove_dir_all(&folder)?;
         }
         std::fs::rename(staged.keep(), &folder)?;
-        let entry = Entry {
+        let entry = CacheEntry {
             about: serde_json::to_vec(&recorded)?,
             files: Vec::new(),
         };
@@ -337,8 +337,8 @@ fn fingerprint_hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn entry() -> Entry {
-        Entry {
+    fn entry() -> CacheEntry {
+        CacheEntry {
             about: b"{\"version\":\"2\"}".to_vec(),
             files: vec![
                 ("index.html".into(), b"<p>Home</p>".to_vec()),

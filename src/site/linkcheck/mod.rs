@@ -361,7 +361,7 @@ impl<'a> Reader<'a> {
             .filter(|_| file.path.ends_with(".html"))
             .map(|bytes| {
                 let html = std::str::from_utf8(&bytes).unwrap_or("");
-                let page = Page {
+                let page = PageToCheck {
                     edition,
                     path: &file.path,
                     address: self.address,
@@ -443,13 +443,13 @@ impl FragmentLink {
 
 /// The page being checked: its edition's name, its path in the edition,
 /// and the edition's published address.
-struct Page<'a> {
+struct PageToCheck<'a> {
     edition: &'a str,
     path: &'a str,
     address: Option<&'a str>,
 }
 
-impl Page<'_> {
+impl PageToCheck<'_> {
     /// An address as a path relative to this page's folder, and the page it
     /// is read from: one under the edition's published address is read from
     /// the top of the edition.
@@ -463,7 +463,7 @@ impl Page<'_> {
 
 /// Reads one page's attributes (see [`PageRead`]); `paths` are the
 /// edition's files.
-fn read_page(page: &Page, all: &[Attribute], paths: &foldhash::HashSet<&str>) -> PageRead {
+fn read_page(page: &PageToCheck, all: &[Attribute], paths: &foldhash::HashSet<&str>) -> PageRead {
     let (edition, path) = (page.edition, page.path);
     let mut problems = Vec::new();
     let mut broken = Vec::new();
@@ -559,7 +559,7 @@ fn fetched_from_outside(address: &Address) -> bool {
 /// fragment of another page is added to `to_fragments`, to be judged once
 /// every page's ids are known.
 fn link_in_edition(
-    page: &Page,
+    page: &PageToCheck,
     (from, url, shown): (&str, &str, &str),
     paths: &foldhash::HashSet<&str>,
     to_fragments: &mut Vec<FragmentLink>,

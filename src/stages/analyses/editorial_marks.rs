@@ -22,7 +22,7 @@ use crate::text::markdown;
 
 /// What kind of editorial change a marking records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub enum EditorialKind {
     /// A heading the editors added.
     Heading,
     /// A passage the editors added.
@@ -37,7 +37,7 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// What kind.
-    pub kind: Kind,
+    pub kind: EditorialKind,
     /// Its words (a passage's first words, ending in `…` when cut).
     pub text: String,
     /// Byte offset in the text where it starts.
@@ -58,14 +58,17 @@ pub fn in_text(text: &str) -> Vec<Found> {
     for (event, range) in Parser::new_ext(text, markdown::options()).into_offset_iter() {
         if let Some((change, depth)) = open.as_mut() {
             let ends = match (&event, change.kind) {
-                (Event::End(TagEnd::Heading(_)), Kind::Heading) => true,
-                (Event::End(TagEnd::Link), Kind::Link) => *depth == 0,
-                (Event::Html(h) | Event::InlineHtml(h), Kind::Passage | Kind::Note) => {
+                (Event::End(TagEnd::Heading(_)), EditorialKind::Heading) => true,
+                (Event::End(TagEnd::Link), EditorialKind::Link) => *depth == 0,
+                (
+                    Event::Html(h) | Event::InlineHtml(h),
+                    EditorialKind::Passage | EditorialKind::Note,
+                ) => {
                     *depth = (*depth as isize + crate::text::sanitize::nesting_change(h).0).max(0)
                         as usize;
                     *depth == 0
                 }
-                (Event::Start(Tag::Link { .. }), Kind::Link) => {
+                (Event::Start(Tag::Link { .. }), EditorialKind::Link) => {
                     *depth += 1;
                     false
                 }
@@ -95,17 +98,17 @@ pub fn in_text(text: &str) -> Vec<Found> {
                     at: range.start,
                     target,
                 },
-                usize::from(matches!(kind, Kind::Passage | Kind::Note)),
+                usize::from(matches!(kind, EditorialKind::Passage | EditorialKind::Note)),
             ))
         };
         open = match &event {
             Event::Start(Tag::Heading { classes, .. })
                 if classes.iter().any(|c| c.as_ref() == "editorial") =>
             {
-                start(Kind::Heading, None)
+                start(EditorialKind::Heading, None)
             }
-            Event::Html(h) if opens(h, "div") => start(Kind::Passage, None),
-            Event::InlineHtml(h) if opens(h, "span") => start(Kind::Note, None),
+            Event::Html(h) if opens(h, "div") => start(EditorialKind::Passage, None),
+            Event::InlineHtml(h) if opens(h, "span") => start(EditorialKind::Note, None),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -113,7 +116,7 @@ pub fn in_text(text: &str) -> Vec<Found> {
             }) if matches!(link_type, LinkType::WikiLink { .. })
                 || crate::stages::link::is_id_reference(dest_url) =>
             {
-                start(Kind::Link, Some(dest_url.to_string()))
+                start(EditorialKind::Link, Some(dest_url.to_string()))
             }
             _ => None,
         };
@@ -132,7 +135,7 @@ fn opens(html: &str, element: &str) -> bool {
 /// A change's words with spaces tidied, a passage's cut to its first words.
 fn tidy(mut change: Found) -> Found {
     let words: Vec<&str> = change.text.split_whitespace().collect();
-    let mut text = if change.kind == Kind::Passage && words.len() > QUOTED_WORDS {
+    let mut text = if change.kind == EditorialKind::Passage && words.len() > QUOTED_WORDS {
         format!("{} …", words[..QUOTED_WORDS].join(" "))
     } else {
         words.join(" ")
@@ -161,22 +164,22 @@ mod tests {
                     </div>\n\n\
                     A [plain link](https://example.org) and [[about#context]].\n";
         let found = in_text(text);
-        let kinds: Vec<(Kind, &str, Option<&str>)> = found
+        let kinds: Vec<(EditorialKind, &str, Option<&str>)> = found
             .iter()
             .map(|f| (f.kind, f.text.as_str(), f.target.as_deref()))
             .collect();
         assert_eq!(
             kinds,
             [
-                (Kind::Link, "steps two", Some("step-2")),
-                (Kind::Heading, "Sources of help", None),
-                (Kind::Note, "2009 address", None),
+                (EditorialKind::Link, "steps two", Some("step-2")),
+                (EditorialKind::Heading, "Sources of help", None),
+                (EditorialKind::Note, "2009 address", None),
                 (
-                    Kind::Passage,
+                    EditorialKind::Passage,
                     "The guidance for each step is set out on the step pages, under two …",
                     None
                 ),
-                (Kind::Link, "about#context", Some("about#context")),
+                (EditorialKind::Link, "about#context", Some("about#context")),
             ]
         );
         assert_eq!(&text[found[1].at..found[1].at + 3], "###");

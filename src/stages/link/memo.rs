@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-use super::references::{Address, Reference, Resolution};
+use super::references::{LocalAddress, Reference, Resolution};
 use super::sections::SectionRef;
 use super::text::LinkedText;
 use super::variables::Variables;
@@ -67,12 +67,12 @@ struct Remembered {
 /// One page's first-pass results and what they were made from.
 #[derive(Debug)]
 struct FirstPass {
-    inputs: Inputs,
+    inputs: FirstPassInputs,
     text: Arc<LinkedText>,
     sections: Arc<[SectionRef]>,
     references: Arc<[Reference]>,
     examples: Arc<[LinkedText]>,
-    addresses: Arc<[Address]>,
+    addresses: Arc<[LocalAddress]>,
     example_settings: Arc<[ExampleSettings]>,
     title: String,
     summary: Option<String>,
@@ -85,12 +85,12 @@ struct FirstPass {
 /// compared by identity) and byte ranges of its text and examples, and the
 /// edition's variables.
 #[derive(Debug)]
-struct Inputs {
+struct FirstPassInputs {
     pieces: Vec<(Arc<SourceFile>, (usize, usize), bool)>,
     variables: [u8; 16],
 }
 
-impl Inputs {
+impl FirstPassInputs {
     fn of(page: &EditionPage, variables: [u8; 16]) -> Self {
         let mut pieces = vec![(Arc::clone(&page.file), (0, 0), false)];
         pieces.extend(
@@ -129,7 +129,7 @@ impl FirstPass {
     /// What pass 1 made of `linked`, with the inputs it was made from.
     fn of(
         linked: &LinkedPage,
-        inputs: Inputs,
+        inputs: FirstPassInputs,
         references: Vec<Reference>,
         problems: Vec<Diagnostic>,
     ) -> Self {
@@ -205,7 +205,7 @@ impl LinkMemo {
                 let (page, references) = first_pass(page, vars, &problems);
                 let problems = problems.into_sorted();
                 diagnostics.extend(problems.iter().cloned());
-                let inputs = Inputs::of(&page.page, variables);
+                let inputs = FirstPassInputs::of(&page.page, variables);
                 let first = Arc::new(FirstPass::of(&page, inputs, references, problems));
                 let prepared = Prepared {
                     page,

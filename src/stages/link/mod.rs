@@ -41,7 +41,7 @@ use references::{
     backlinks_of, check_footnotes, outline_of, resolve, resolve_page, scan, Lookups, Reference,
     Resolution, Scanned, Sides,
 };
-pub use references::{is_id_reference, Address};
+pub use references::{is_id_reference, LocalAddress};
 use sections::{check_outline, keep_definitions, name_sections};
 pub use sections::{headings_of, SectionRef};
 pub use text::{LinkedText, Markdown};
@@ -75,7 +75,7 @@ pub struct LinkedPage<'s> {
     /// Examples shown on this page, linked.
     pub examples: Arc<[LinkedText]>,
     /// The addresses its text and examples write, in order.
-    pub addresses: Arc<[Address]>,
+    pub addresses: Arc<[LocalAddress]>,
     /// The title and summary of each of those examples as readers see them.
     pub example_settings: Arc<[ExampleSettings]>,
     /// The title readers see: variables substituted and, on model pages, local terms applied.
@@ -199,11 +199,11 @@ impl<'s> LinkedEdition<'s> {
         self.by_id.get(id).copied()
     }
 
-    /// Every address the edition's texts write (see [`Address`]), by the
+    /// Every address the edition's texts write (see [`LocalAddress`]), by the
     /// key it is compared by with the rendered pages (`address::key`), each
     /// with the page it is on.
-    pub fn addresses(&self) -> HashMap<String, Vec<(&LinkedPage<'s>, &Address)>> {
-        let mut found: HashMap<String, Vec<(&LinkedPage<'s>, &Address)>> = HashMap::new();
+    pub fn addresses(&self) -> HashMap<String, Vec<(&LinkedPage<'s>, &LocalAddress)>> {
+        let mut found: HashMap<String, Vec<(&LinkedPage<'s>, &LocalAddress)>> = HashMap::new();
         for page in &self.pages {
             for address in page.addresses.iter() {
                 found

@@ -57,7 +57,7 @@ fn text_of<'a>(page: &'a LinkedPage, example: Option<usize>) -> &'a LinkedText {
 /// a Markdown link or image, or an `href` or `src` in raw HTML, that does
 /// not go to another site.
 #[derive(Debug, Clone)]
-pub struct Address {
+pub struct LocalAddress {
     /// The address as the parser read it.
     pub url: String,
     /// Whether it is an image's.
@@ -72,7 +72,7 @@ pub struct Address {
     example: Option<usize>,
 }
 
-impl Address {
+impl LocalAddress {
     /// Where it is written: a byte range of its text.
     pub fn range(&self) -> (usize, usize) {
         self.range
@@ -104,8 +104,8 @@ pub fn is_id_reference(dest: &str) -> bool {
 pub(super) struct Scanned {
     /// The cross-references.
     pub(super) references: Vec<Reference>,
-    /// The addresses written (see [`Address`]).
-    pub(super) addresses: Vec<Address>,
+    /// The addresses written (see [`LocalAddress`]).
+    pub(super) addresses: Vec<LocalAddress>,
     /// The `http:` and `https:` addresses linked to, each with where it is written.
     pub(super) outside_links: Vec<OutsideLink>,
 }
@@ -157,7 +157,7 @@ pub(super) fn scan(
         safety
             .addresses
             .into_iter()
-            .map(|(url, range, image)| Address {
+            .map(|(url, range, image)| LocalAddress {
                 // Written in HTML, it is published as written: never read as an id.
                 checked_here: false,
                 url,
@@ -206,7 +206,7 @@ fn markdown_address(
     event: &Event,
     range: (usize, usize),
     example: Option<usize>,
-) -> Option<Address> {
+) -> Option<LocalAddress> {
     let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
         event
     else {
@@ -233,7 +233,7 @@ fn markdown_address(
     // those left here, the unsafe and unpublishable ones).
     let by_id = !image && (wiki || is_id_reference(dest_url));
     let reported = !written.publishable() || unsafe_as_written(dest_url).is_some();
-    Some(Address {
+    Some(LocalAddress {
         url: dest_url.to_string(),
         image,
         checked_here: by_id || reported,

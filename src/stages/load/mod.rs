@@ -283,8 +283,8 @@ fn markdown_files(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Pat
             continue;
         }
         match entry.kind {
-            source::Kind::File => files.push(entry.path),
-            source::Kind::Folder => diagnostics.push(
+            source::WalkedKind::File => files.push(entry.path),
+            source::WalkedKind::Folder => diagnostics.push(
                 Diagnostic::warning(
                     "folder-named-like-page",
                     "this is a folder whose name ends in `.md`; it is read as a folder, not as a page",
@@ -292,7 +292,7 @@ fn markdown_files(root: &Path, dir: &Path, diagnostics: &Diagnostics) -> Vec<Pat
                 .in_path(display_path(root, &entry.path))
                 .hint("rename the folder (without `.md`), or, if it should be a page, make it a file"),
             ),
-            source::Kind::Other => diagnostics.push(
+            source::WalkedKind::Other => diagnostics.push(
                 Diagnostic::error(
                     "not-a-file",
                     "this is not a plain file (it is a device, a pipe or a socket), so it cannot be read as a page",

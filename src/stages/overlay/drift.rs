@@ -192,7 +192,7 @@ pub enum Choice<'a> {
 
 /// One override whose review was recorded, with the model change reviewed.
 #[derive(Debug)]
-pub struct Recorded {
+pub struct ReviewRecorded {
     /// The override file, from the root.
     pub file: String,
     /// What it targets.
@@ -205,7 +205,7 @@ pub struct Recorded {
 #[derive(Debug, Default)]
 pub struct Accepted {
     /// The overrides whose review it recorded, in file order.
-    pub recorded: Vec<Recorded>,
+    pub recorded: Vec<ReviewRecorded>,
     /// Named overrides already recorded against the current model text.
     pub current: Vec<String>,
 }
@@ -308,7 +308,7 @@ pub fn accept(edition: &Edition, choice: Choice) -> Result<Accepted, AcceptError
             continue;
         }
         record(authority, applied, &snapshot).map_err(AcceptError::Io)?;
-        accepted.recorded.push(Recorded {
+        accepted.recorded.push(ReviewRecorded {
             file: over.file.path.clone(),
             target: over.target.to_string(),
             change,
@@ -567,7 +567,7 @@ pub fn accept_translations(
     sources: &[TranslationSource],
     authority: &Authority,
     choice: Choice,
-) -> Result<Vec<Recorded>, AcceptError> {
+) -> Result<Vec<ReviewRecorded>, AcceptError> {
     let chosen: Vec<&TranslationSource> = match choice {
         Choice::All => sources.iter().collect(),
         Choice::Files(names) => {
@@ -624,7 +624,7 @@ pub fn accept_translations(
         if let Some(root) = authority.dir.parent().and_then(Path::parent) {
             std::fs::write(root.join(&t.file.path), text).map_err(AcceptError::Io)?;
         }
-        recorded.push(Recorded {
+        recorded.push(ReviewRecorded {
             file: t.file.path.clone(),
             target: t.source_path.clone(),
             change,

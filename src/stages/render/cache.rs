@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::{Key, Output, Renderer, SiteParts};
+use super::{Key, OutputKind, Renderer, SiteParts};
 use crate::stages::analyses::editorial_marks::Found;
 use crate::support::lock::Locked;
 use crate::support::memo::Memo;
@@ -130,7 +130,7 @@ impl Cache {
     pub fn render(
         &self,
         renderer: &Renderer,
-        outputs: &[Output],
+        outputs: &[OutputKind],
     ) -> Result<Made, (String, std::io::Error)> {
         let edition = renderer.edition_key();
         // Forgotten until this render has kept what it made.

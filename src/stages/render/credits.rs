@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::Key;
 use crate::model::page::Page;
-use crate::stages::analyses::editorial_marks::{self, Found, Kind};
+use crate::stages::analyses::editorial_marks::{self, EditorialKind, Found};
 use crate::stages::link::{LinkedEdition, LinkedPage, Resolved};
 use crate::stages::overlay::Origin;
 use crate::support::fingerprint::Fingerprint;
@@ -59,7 +59,7 @@ fn marked<'l>(
 
 /// The id of the section an added heading starts, if it is one.
 fn heading_section<'p>(source: &'p Page, found: &Found) -> Option<&'p str> {
-    if found.kind != Kind::Heading {
+    if found.kind != EditorialKind::Heading {
         return None;
     }
     let at = source.body_start + found.at;
@@ -150,16 +150,25 @@ pub(super) fn editorial_changes(
     linked: &LinkedEdition,
     found_in: &(dyn Fn(&Page) -> Arc<Vec<Found>> + Sync),
 ) -> Vec<EditorialGroup> {
-    let mut groups: [(Kind, &str, Counted); 4] = [
-        (Kind::Heading, "Headings added", Vec::new()),
-        (Kind::Passage, "Passages added", Vec::new()),
-        (Kind::Note, "Notes added to In Control's text", Vec::new()),
-        (Kind::Link, "Links made from In Control's words", Vec::new()),
+    let mut groups: [(EditorialKind, &str, Counted); 4] = [
+        (EditorialKind::Heading, "Headings added", Vec::new()),
+        (EditorialKind::Passage, "Passages added", Vec::new()),
+        (
+            EditorialKind::Note,
+            "Notes added to In Control's text",
+            Vec::new(),
+        ),
+        (
+            EditorialKind::Link,
+            "Links made from In Control's words",
+            Vec::new(),
+        ),
     ];
     let model = linked.edition.model;
     // Where each (kind, page, words) already stands in its group's list, so
     // a repeat is counted without searching the list.
-    let mut seen: std::collections::HashMap<(Kind, String, String), usize> = Default::default();
+    let mut seen: std::collections::HashMap<(EditorialKind, String, String), usize> =
+        Default::default();
     for (p, source, marks) in marked(linked, found_in) {
         for found in marks.iter() {
             let section = heading_section(source, found);

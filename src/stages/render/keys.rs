@@ -19,12 +19,12 @@ impl<'r, 's> Renderer<'r, 's> {
     /// much (the print view's, the A to Z's), so a [`Cache`] can tell what
     /// to make again cheaply. `None` when the output's inputs are of a kind
     /// it cannot key (it is then made every time).
-    pub fn key(&self, output: Output) -> Option<Key> {
+    pub fn key(&self, output: OutputKind) -> Option<Key> {
         let mut f = Fingerprint::default();
         f.text(&self.path(output));
         match output {
-            Output::Page(_) => return self.page_key(&self.prepare(output)),
-            Output::Print => {
+            OutputKind::Page(_) => return self.page_key(&self.prepare(output)),
+            OutputKind::Print => {
                 f.bytes(self.site_key())
                     .bytes(&self.parts.contents.fingerprint_for(None));
                 let texts: Vec<Key> = self
@@ -47,7 +47,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     f.bytes(text).bytes(inputs);
                 }
             }
-            Output::Site(page) if matches!(page.id, "a-z" | "search") => {
+            OutputKind::Site(page) if matches!(page.id, "a-z" | "search") => {
                 f.bytes(self.site_key())
                     .bytes(&self.parts.contents.fingerprint_for(None))
                     .bytes(self.outline_key());
@@ -59,7 +59,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     f.text(&term.term).text(&term.anchor);
                 }
             }
-            Output::Site(page) => {
+            OutputKind::Site(page) => {
                 f.bytes(self.site_key())
                     .bytes(&self.parts.contents.fingerprint_for(None));
                 // The 404 page's links start with the edition's address.
@@ -68,7 +68,10 @@ impl<'r, 's> Renderer<'r, 's> {
                     f.text(name).bytes(&value.json());
                 }
             }
-            Output::Feed | Output::Sitemap | Output::EditionCss | Output::Static(_) => {
+            OutputKind::Feed
+            | OutputKind::Sitemap
+            | OutputKind::EditionCss
+            | OutputKind::Static(_) => {
                 match self.prepare(output).inputs {
                     Inputs::Bytes(bytes) => f.bytes(&bytes),
                     Inputs::Static(StaticFile::Path(path)) => {
@@ -87,7 +90,7 @@ impl<'r, 's> Renderer<'r, 's> {
     /// template is given (its text's HTML by the text's key, as that HTML
     /// is made only when the page is). `None` for other outputs.
     pub fn page_key(&self, prepared: &Prepared) -> Option<Key> {
-        let (Output::Page(i), Inputs::Page { context, template }) =
+        let (OutputKind::Page(i), Inputs::Page { context, template }) =
             (prepared.output, &prepared.inputs)
         else {
             return None;
@@ -178,9 +181,9 @@ impl<'r, 's> Renderer<'r, 's> {
     /// Whether `output` is a page whose own files are as they were at the
     /// last link (so, with an unchanged [`Self::edition_key`], its key is
     /// too). Never the credits page, whose list reads every model page.
-    pub fn unchanged(&self, output: Output) -> bool {
+    pub fn unchanged(&self, output: OutputKind) -> bool {
         match output {
-            Output::Page(i) => {
+            OutputKind::Page(i) => {
                 let p = &self.linked.pages[i];
                 self.linked.unchanged(i) && p.page.id() != context::CREDITS_ID
             }

@@ -74,7 +74,7 @@ pub type Key = [u8; 16];
 
 /// One output of an edition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output<'t> {
+pub enum OutputKind<'t> {
     /// The content page at this index in reading order.
     Page(usize),
     /// The whole handbook on one page.
@@ -94,7 +94,7 @@ pub enum Output<'t> {
 /// An output with the values it is made from, ready to be keyed and made.
 pub struct Prepared<'p> {
     /// Which output.
-    pub output: Output<'p>,
+    pub output: OutputKind<'p>,
     /// Its path in the edition.
     pub path: String,
     inputs: Inputs<'p>,
@@ -278,10 +278,11 @@ impl<'r, 's> Renderer<'r, 's> {
     }
 
     /// Every output of the edition, content pages first in reading order.
-    pub fn outputs(&self) -> Vec<Output<'r>> {
+    pub fn outputs(&self) -> Vec<OutputKind<'r>> {
         let edition = &self.linked.edition;
-        let mut outputs: Vec<Output<'r>> = (0..self.linked.pages.len()).map(Output::Page).collect();
-        outputs.push(Output::Print);
+        let mut outputs: Vec<OutputKind<'r>> =
+            (0..self.linked.pages.len()).map(OutputKind::Page).collect();
+        outputs.push(OutputKind::Print);
         outputs.extend(
             SITE_PAGES
                 .iter()
@@ -292,20 +293,20 @@ impl<'r, 's> Renderer<'r, 's> {
                     Shown::WithHistory => self.history.is_some(),
                     Shown::WithLanguages => !self.language.others.is_empty(),
                 })
-                .map(Output::Site),
+                .map(OutputKind::Site),
         );
-        outputs.push(Output::Feed);
+        outputs.push(OutputKind::Feed);
         // The sitemap protocol allows only absolute addresses.
         if edition.address().is_some() {
-            outputs.push(Output::Sitemap);
+            outputs.push(OutputKind::Sitemap);
         }
         if self.colour.is_some() {
-            outputs.push(Output::EditionCss);
+            outputs.push(OutputKind::EditionCss);
         }
         outputs.extend(
             self.statics
                 .keys()
-                .map(|name| Output::Static(name.as_str())),
+                .map(|name| OutputKind::Static(name.as_str())),
         );
         outputs
     }
@@ -313,32 +314,34 @@ impl<'r, 's> Renderer<'r, 's> {
     /// Whether `output` is made from every page: the print view, the site
     /// pages (the A to Z and the search page list every section), and the
     /// credits page (its list of the editors' changes reads every model page).
-    pub fn reads_every_page(&self, output: Output) -> bool {
+    pub fn reads_every_page(&self, output: OutputKind) -> bool {
         match output {
-            Output::Print | Output::Site(_) => true,
-            Output::Page(i) => self.linked.pages[i].page.id() == context::CREDITS_ID,
+            OutputKind::Print | OutputKind::Site(_) => true,
+            OutputKind::Page(i) => self.linked.pages[i].page.id() == context::CREDITS_ID,
             _ => false,
         }
     }
 
     /// The path of an output in the edition.
-    pub fn path(&self, output: Output) -> String {
+    pub fn path(&self, output: OutputKind) -> String {
         match output {
-            Output::Page(i) => file_of(&self.linked.edition.home, self.linked.pages[i].page.id()),
-            Output::Print => PRINT_FILE.to_string(),
-            Output::Site(page) => page.file(),
-            Output::Feed => "changes.xml".to_string(),
-            Output::Sitemap => "sitemap.xml".to_string(),
-            Output::EditionCss => "assets/edition.css".to_string(),
-            Output::Static(name) => format!("assets/{name}"),
+            OutputKind::Page(i) => {
+                file_of(&self.linked.edition.home, self.linked.pages[i].page.id())
+            }
+            OutputKind::Print => PRINT_FILE.to_string(),
+            OutputKind::Site(page) => page.file(),
+            OutputKind::Feed => "changes.xml".to_string(),
+            OutputKind::Sitemap => "sitemap.xml".to_string(),
+            OutputKind::EditionCss => "assets/edition.css".to_string(),
+            OutputKind::Static(name) => format!("assets/{name}"),
         }
     }
 
     /// Gathers the values `output` is made from.
-    pub fn prepare<'p>(&'p self, output: Output<'p>) -> Prepared<'p> {
+    pub fn prepare<'p>(&'p self, output: OutputKind<'p>) -> Prepared<'p> {
         let inputs = match output {
-            Output::Page(i) => self.page_inputs(i),
-            Output::Print => Inputs::Print {
+            OutputKind::Page(i) => self.page_inputs(i),
+            OutputKind::Print => Inputs::Print {
                 examples: self
                     .linked
                     .pages
@@ -346,8 +349,8 @@ impl<'r, 's> Renderer<'r, 's> {
                     .map(|p| self.examples_of(p, true))
                     .collect(),
             },
-            Output::Site(page) => Inputs::Site(self.site_values(page)),
-            Output::Feed => Inputs::Bytes(
+            OutputKind::Site(page) => Inputs::Site(self.site_values(page)),
+            OutputKind::Feed => Inputs::Bytes(
                 feeds::atom(
                     self.linked,
                     self.linked.edition.name(),
@@ -356,21 +359,21 @@ impl<'r, 's> Renderer<'r, 's> {
                 )
                 .into_bytes(),
             ),
-            Output::Sitemap => Inputs::Bytes(
+            OutputKind::Sitemap => Inputs::Bytes(
                 feeds::sitemap(
                     self.linked,
                     self.linked.edition.address().unwrap_or_default(),
                 )
                 .into_bytes(),
             ),
-            Output::EditionCss => Inputs::Bytes(
+            OutputKind::EditionCss => Inputs::Bytes(
                 format!(
                     ":root {{\n  --brand: {};\n}}\n",
                     self.colour.unwrap_or_default()
                 )
                 .into_bytes(),
             ),
-            Output::Static(name) => Inputs::Static(&self.statics[name]),
+            OutputKind::Static(name) => Inputs::Static(&self.statics[name]),
         };
         Prepared {
             output,
@@ -387,7 +390,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 template,
                 ..
             } => {
-                let Output::Page(i) = prepared.output else {
+                let OutputKind::Page(i) = prepared.output else {
                     return None;
                 };
                 let p = &self.linked.pages[i];
@@ -416,7 +419,7 @@ impl<'r, 's> Renderer<'r, 's> {
             }
             Inputs::Print { examples, .. } => self.print(&examples),
             Inputs::Site(values) => {
-                let Output::Site(page) = prepared.output else {
+                let OutputKind::Site(page) = prepared.output else {
                     return None;
                 };
                 let values: Vec<(&'static str, &dyn erased::Value)> =
@@ -593,7 +596,7 @@ fn contents_of(
         items
             .iter()
             .zip(parents)
-            .map(|(item, &parent)| nav::Entry {
+            .map(|(item, &parent)| nav::ContentsEntry {
                 href: item.href.clone(),
                 title: item.title.clone(),
                 depth: item.depth,

@@ -36,7 +36,7 @@ type View = (Option<usize>, Option<(usize, usize)>);
 
 /// One entry of the contents list.
 #[derive(Debug)]
-pub struct Entry {
+pub struct ContentsEntry {
     /// Its link.
     pub href: String,
     /// Its title as the list shows it.
@@ -65,7 +65,7 @@ struct Rendered {
 /// The contents list of an edition.
 #[derive(Debug)]
 pub struct Nav {
-    entries: Vec<Entry>,
+    entries: Vec<ContentsEntry>,
     /// How many pages each entry's branch holds (itself excluded).
     branch: Vec<usize>,
     has_children: Vec<bool>,
@@ -86,7 +86,7 @@ static CURRENT_BYTES: std::sync::LazyLock<Arc<[u8]>> =
 impl Nav {
     /// A contents list of entries in reading order; `whole_folder` words
     /// the link to a large folder's page (`{count}` pages, `{title}`).
-    pub fn new(entries: Vec<Entry>, whole_folder: &str) -> Self {
+    pub fn new(entries: Vec<ContentsEntry>, whole_folder: &str) -> Self {
         let mut branch = vec![0usize; entries.len()];
         let mut has_children = vec![false; entries.len()];
         for (i, entry) in entries.iter().enumerate().rev() {
@@ -279,8 +279,8 @@ impl Nav {
 mod tests {
     use super::*;
 
-    fn entry(href: &str, depth: usize, parent: Option<usize>) -> Entry {
-        Entry {
+    fn entry(href: &str, depth: usize, parent: Option<usize>) -> ContentsEntry {
+        ContentsEntry {
             href: href.to_string(),
             title: href.to_string(),
             depth,

@@ -29,7 +29,7 @@ impl<'r, 's> Renderer<'r, 's> {
         if !self.language.others.is_empty() && !only_here {
             // The language switch leads to the same file in each other language.
             let here = match current {
-                Some(i) => self.path(Output::Page(i)),
+                Some(i) => self.path(OutputKind::Page(i)),
                 None => template.to_string(),
             };
             let others: Vec<serde_json::Value> = self
