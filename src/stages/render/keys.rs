@@ -87,8 +87,9 @@ impl<'r, 's> Renderer<'r, 's> {
 
     /// The key of a prepared content page: its path, the values every page
     /// shares and its contents list, its template and every value the
-    /// template is given (its text's HTML by the text's key, as that HTML
-    /// is made only when the page is). `None` for other outputs.
+    /// template is given (its text's HTML by the text's key, and the credits
+    /// page's list of the editors' changes by the credits key, as those are
+    /// made only when the page is). `None` for other outputs.
     pub fn page_key(&self, prepared: &Prepared) -> Option<Key> {
         let (OutputKind::Page(i), Inputs::Page { context, template }) =
             (prepared.output, &prepared.inputs)
@@ -101,6 +102,10 @@ impl<'r, 's> Renderer<'r, 's> {
         f.bytes(self.site_key())
             .bytes(&self.parts.contents.fingerprint_for(Some(i)));
         f.bytes(&self.text_key(p, "text", &self.options(p.page.id(), None)));
+        if p.page.id() == context::CREDITS_ID {
+            // Its list of the editors' changes, made only with the page.
+            f.bytes(&self.credits_key());
+        }
         f.bytes(&json(context));
         f.bytes(&json(&self.page_versions(p.page.id())));
         Some(f.finish())

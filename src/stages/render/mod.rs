@@ -401,6 +401,10 @@ impl<'r, 's> Renderer<'r, 's> {
                     })
                     .as_ref()
                     .clone();
+                if p.page.id() == context::CREDITS_ID {
+                    context.editorial =
+                        credits::editorial_changes(self.linked, &|s| self.found_in(s));
+                }
                 let versions = self.page_versions(p.page.id());
                 // The home page shows the notice whole; a page's urgent box
                 // stands before everything (both in `base.html`).

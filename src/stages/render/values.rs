@@ -10,17 +10,15 @@ impl<'r, 's> Renderer<'r, 's> {
     pub(super) fn page_inputs(&self, i: usize) -> Inputs<'_> {
         let p = &self.linked.pages[i];
         let examples = self.examples_of(p, false);
-        let editorial = if p.page.id() == context::CREDITS_ID {
-            credits::editorial_changes(self.linked, &|s| self.found_in(s))
-        } else {
-            Vec::new()
-        };
+        // The credits page's list of the editors' changes reads every model
+        // page: it is made with the page (`Renderer::make`), like its text's
+        // HTML, and stands in its key as the credits key.
         let mut context = context::page(
             self.linked,
             &self.site,
             p,
             examples,
-            editorial,
+            Vec::new(),
             self.today,
             &self.language.strings,
         );
