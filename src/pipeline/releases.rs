@@ -488,12 +488,13 @@ fn in_memory(files: Vec<OutputFile>) -> std::io::Result<Vec<OutputFile>> {
     files
         .into_iter()
         .map(|f| match f.content {
-            Content::Copy(from) | Content::Kept(from) => std::fs::read(&from)
-                .map(|bytes| OutputFile {
+            Content::Copy(_) | Content::Kept(_) => {
+                let bytes = f.content.read()?.into_owned();
+                Ok(OutputFile {
                     path: f.path,
                     content: Content::Bytes(bytes),
                 })
-                .map_err(|e| crate::support::source::naming(&from, e)),
+            }
             _ => Ok(f),
         })
         .collect()

@@ -71,6 +71,18 @@ impl Content {
             }
         }
     }
+
+    /// Its bytes: made by the build, or read from disk for a copied file.
+    ///
+    /// Errors: a copied file that cannot be read, named in the error.
+    pub fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Content::Copy(from) | Content::Kept(from) => std::fs::read(from)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| crate::support::source::naming(from, e)),
+            made => Ok(made.bytes().unwrap_or_default()),
+        }
+    }
 }
 
 /// One file of an edition, by its `/`-separated path inside the edition.

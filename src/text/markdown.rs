@@ -10,8 +10,6 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-pub use crate::support::characters::escape_html;
-
 /// The address a link or image with the destination `dest` has in the
 /// published page, as a browser reads it: the Markdown writer
 /// percent-escapes some characters (`\\` as `%5C`, a space as `%20`), and

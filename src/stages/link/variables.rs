@@ -438,7 +438,7 @@ fn insert_value(value: &str, context: Context) -> String {
     match context {
         Context::Text | Context::Escaped => markdown::escape_text(value),
         Context::Code => value.to_string(),
-        Context::Html => markdown::escape_html(value),
+        Context::Html => crate::support::characters::escape_html(value),
         Context::Autolink
             if !value.contains(|c: char| c.is_whitespace() || c == '<' || c == '>') =>
         {

@@ -13,11 +13,12 @@ use std::collections::HashMap;
 use serde::Serialize;
 use similar::DiffTag;
 
-use super::html::{escape, to_html, HtmlOptions};
+use super::html::{to_html, HtmlOptions};
 use crate::model::authority::Action;
 use crate::stages::analyses::differences::Difference;
 use crate::stages::link::{self, LinkedEdition, LinkedText, Resolved};
 use crate::stages::overlay::{AppliedOverride, Chunk};
+use crate::support::characters::escape_html as escape;
 use crate::support::diagnostic::SourceFile;
 use crate::text::markdown;
 

@@ -3,9 +3,10 @@
 //! absolute addresses only) and the Atom feed of changes, whose links are
 //! relative to it.
 
-use super::{escape, ChangeEntry};
+use super::ChangeEntry;
 use crate::stages::analyses::governance;
 use crate::stages::link::LinkedEdition;
+use crate::support::characters::escape_html as escape;
 use crate::support::url::file_of;
 
 /// A sitemap of the edition's pages, each located under `address` (the

@@ -11,9 +11,9 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::stages::link::{LinkedEdition, LinkedText, Resolved, SectionRef};
+use crate::support::characters::escape_html as escape;
 use crate::support::url::file_of;
 use crate::text::markdown;
-pub use crate::text::markdown::escape_html as escape;
 use crate::text::terms::{self, find_lowercase_term, Piece};
 
 /// How a page's Markdown becomes HTML.

@@ -19,7 +19,7 @@ use crate::model::authority::MarkStyle;
 use crate::model::language::Strings;
 use crate::stages::link::LinkedText;
 use crate::stages::overlay::{Mark, MarkKind};
-use crate::text::markdown::escape_html as escape;
+use crate::support::characters::escape_html as escape;
 
 /// The character stand-ins are made of; never left in published HTML.
 const STAND_IN: char = '\u{E000}';

@@ -60,7 +60,7 @@ mod versions;
 
 pub use cache::{Cache, Made, TextMemo};
 pub use context::long_date;
-pub use html::{both_ways, escape};
+pub use html::both_ways;
 pub use site::{editions_index, ChangeEntry, Listed};
 pub use versions::{archived, release_folder, History, ReleaseRow, ReleaseText};
 

@@ -19,7 +19,7 @@ use crate::support::lock::Locked;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::escape;
+use crate::support::characters::escape_html as escape;
 
 /// Branches with at most this many pages are always shown open.
 pub const OPEN_BRANCH_PAGES: usize = 10;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::context::long_date;
-use super::html::escape;
+use crate::support::characters::escape_html as escape;
 use crate::support::output::{Content, OutputFile};
 
 /// One past release of an edition, with what its pages said.
@@ -225,12 +225,7 @@ pub fn archived(
         if file.path == "sitemap.xml" || file.path == "404.html" {
             continue;
         }
-        let bytes = match &file.content {
-            Content::Copy(from) | Content::Kept(from) => {
-                std::fs::read(from).map_err(|e| crate::support::source::naming(from, e))?
-            }
-            content => content.bytes().unwrap_or_default().into_owned(),
-        };
+        let bytes = file.content.read()?.into_owned();
         let bytes = if file.path.ends_with(".html") {
             let up = "../".repeat(2 + file.path.matches('/').count());
             let target = if current.contains(&file.path) {
