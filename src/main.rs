@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::Accept(args) => cli::accept::run(args),
         Command::NewAuthority(args) => cli::init::new_authority(args),
         Command::Init(args) => cli::init::init(args),
+        Command::UpdateModel(args) => cli::update_model::run(args),
         Command::Schema(args) => cli::schema::run(args),
         Command::Completions(args) => cli::manual::completions(args),
         Command::Man => cli::manual::man(),

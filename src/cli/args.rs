@@ -56,6 +56,12 @@ pub enum Command {
     NewAuthority(NewAuthority),
     /// Start a new handbook root: the model guidance, the default theme and one authority.
     Init(Init),
+    /// Take the model guidance this handbook carries into a root, and list what then needs review.
+    ///
+    /// Shows what changed in the model (pages, sections, words) and the
+    /// overrides, notes and translations to review; writes only content/.
+    /// Refuses when content/ has been edited in the root.
+    UpdateModel(UpdateModel),
     /// Write JSON Schemas of handbook.yaml, authority.yaml and front matter, for editors.
     Schema(Schema),
     /// Print a shell's completion script for handbook.
@@ -204,6 +210,23 @@ pub struct Init {
     pub authority: String,
     #[command(flatten)]
     pub about: AboutAuthority,
+}
+
+/// What `handbook update-model` is told (its help is on [`Command::UpdateModel`]).
+#[derive(Debug, clap::Args)]
+pub struct UpdateModel {
+    /// The handbook root (default: this folder).
+    #[arg(value_name = "ROOT", conflicts_with = "root")]
+    pub folder: Option<PathBuf>,
+    /// The handbook root, as the other commands take it.
+    #[arg(long, value_name = "ROOT")]
+    pub root: Option<PathBuf>,
+    /// Show what would change, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace files of content/ that were edited in this root with the model's (the edits are lost).
+    #[arg(long)]
+    pub discard_local_edits: bool,
 }
 
 /// What `handbook schema` is told (its help is on [`Command::Schema`]).

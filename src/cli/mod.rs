@@ -18,3 +18,4 @@ pub mod print;
 pub mod release;
 pub mod schema;
 pub mod serve;
+pub mod update_model;

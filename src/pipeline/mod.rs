@@ -49,6 +49,8 @@ use crate::support::store::Store;
 
 mod edition;
 mod findings;
+pub mod model_changes;
+pub mod model_update;
 mod preview;
 pub mod record;
 mod releases;
