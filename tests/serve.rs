@@ -373,6 +373,21 @@ fn an_edition_in_english_and_welsh_is_previewed_in_english_without_links_to_the_
     assert!(log.iter().all(|l| !l.contains("would stop")), "{log:?}");
 }
 
+/// A message as the preview shows it: each `name` in backticks as code.
+fn as_code(message: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Saves `body` as the text of the small handbook's `plans` page (its
 /// sixth line) while it is previewed, and asserts that the preview reports one problem,
 /// `what`, at `at` (a file, line and column), in the terminal and above the
@@ -396,7 +411,7 @@ fn reported_while_previewing(body: &str, at: &str, what: &str) -> (Vec<String>, 
         .split_once("<ul>")
         .and_then(|(_, rest)| rest.split_once("</ul>"))
         .map_or(String::new(), |(list, _)| list.to_string());
-    let item = format!("<li><strong>{at}</strong> {what}<br>");
+    let item = format!("<li><strong>{at}</strong> {}<br>", as_code(what));
     assert!(shown.starts_with(&item), "{shown}");
     assert_eq!(shown.matches("<li>").count(), 1, "once: {shown}");
     let built = handbook_in(root.path(), &["build", "--no-search"]);
@@ -426,4 +441,101 @@ fn a_missing_image_saved_while_previewing_is_reported_at_its_source_not_the_prin
     // problem is still the page's, reported once, at its source.
     assert!(!shown.contains("print.html"), "{shown}");
     assert!(!log.iter().any(|l| l.contains("print.html")), "{log:#?}");
+}
+
+/// A small root with an authority, `x`, whose override's model text changed
+/// since its review was recorded, and whose local page is overdue for review.
+fn root_with_warnings() -> tempfile::TempDir {
+    let root = small_root();
+    let dir = root.path();
+    write(
+        dir,
+        "local-overrides/x/authority.yaml",
+        "name: X Council\nshort_name: X\njurisdiction: england\nservice: adults\n",
+    );
+    write(
+        dir,
+        "local-overrides/x/overrides/plans-panel.md",
+        "---\ntarget: plans#covers\naction: append\nlast_reviewed: 2026-11-01\nmodel_fingerprint: \"b3:00000000000000000000000000000000\"\n---\nOur panel meets on Tuesdays.\n",
+    );
+    write(
+        dir,
+        "local-overrides/x/pages/panel.md",
+        "---\nid: panel\ntitle: Our panel\nparent: plans\nowner: Policy team\nlast_reviewed: 2024-01-10\nreview_every: 12 months\n---\nThe panel meets on Tuesdays.\n",
+    );
+    root
+}
+
+#[test]
+fn the_preview_lists_warnings_at_their_source_line_under_a_count_that_opens_them() {
+    let root = root_with_warnings();
+    let check = handbook_in(root.path(), &["check", "--authority", "x"]);
+    let checked = text(&check);
+    let stale = "local-overrides/x/overrides/plans-panel.md:2:1";
+    let overdue = "local-overrides/x/pages/panel.md:6:1";
+    for at in [stale, overdue] {
+        assert!(
+            checked.contains(&format!("{at}: warning")) || checked.contains(at),
+            "check reports {at}:\n{checked}"
+        );
+    }
+
+    let server = start(root.path(), &["--authority", "x"]);
+    let page = served(&server, "/panel.html", |b| b.contains("hb-warnings"));
+    let banner = page
+        .split_once("<aside class=\"hb-warnings\"")
+        .and_then(|(_, rest)| rest.split_once("</aside>"))
+        .map(|(banner, _)| banner.to_string())
+        .unwrap_or_else(|| panic!("no list of warnings:\n{page}"));
+    assert!(
+        banner.contains("<details><summary>2 warnings in the files of this edition"),
+        "{banner}"
+    );
+    for item in [
+        format!("<li><strong>{stale}</strong> the model text of <code>plans#covers</code> changed since this override was last reviewed"),
+        format!("<li><strong>{overdue}</strong> <code>panel</code> was due for review on 2025-01-10"),
+    ] {
+        assert!(banner.contains(&item), "expected {item:?} in:\n{banner}");
+    }
+    assert!(
+        banner.contains("How to fix it: read the change below"),
+        "{banner}"
+    );
+    assert!(
+        !page.contains("hb-build-error"),
+        "warnings do not stop the preview"
+    );
+    assert!(
+        !banner.contains("<script") && !banner.contains(" style="),
+        "{banner}"
+    );
+    assert!(page.contains("<link rel=\"stylesheet\" href=\"/__handbook/live.css\">"));
+    let css = get(&server, "/__handbook/live.css").1;
+    assert!(css.contains(".hb-warnings"), "{css}");
+    let home = get(&server, "/index.html").1;
+    assert!(home.contains("<summary>2 warnings"), "on every page");
+    assert!(
+        server.wait_for_line(overdue, 0).is_some(),
+        "printed in the terminal too: {:#?}",
+        server.log_after(0)
+    );
+
+    // The page reviewed: one warning is left, then none and no list.
+    edit(
+        root.path(),
+        "local-overrides/x/pages/panel.md",
+        "last_reviewed: 2024-01-10",
+        "last_reviewed: 2026-11-20",
+    );
+    let page = served(&server, "/panel.html", |b| {
+        b.contains("<summary>1 warning in")
+    });
+    assert!(page.contains("<summary>1 warning in"), "{page}");
+    assert!(!page.contains(overdue), "{page}");
+    assert_ok(&handbook_in(
+        root.path(),
+        &["accept", "x", "plans-panel.md"],
+    ));
+    let page = served(&server, "/panel.html", |b| !b.contains("hb-warnings"));
+    assert!(!page.contains("hb-warnings"), "{page}");
 }

@@ -18,7 +18,7 @@ use crate::model::theme::{Engine, Theme};
 use crate::stages::link;
 use crate::stages::load::{self, Selection};
 use crate::stages::render::{self, Cache, Made, Renderer};
-use crate::support::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::support::diagnostic::{display_path, Diagnostic, Diagnostics, Severity};
 
 /// One edition built again and again for `serve`, through the same stages
 /// as `build`, keeping what each stage can reuse between saves.
@@ -31,13 +31,20 @@ pub struct Preview {
     engine: std::sync::OnceLock<Option<Engine>>,
     link: link::LinkMemo,
     cache: Cache,
+    /// The warnings of the last full read of the root (a setting still a
+    /// placeholder, a folder named like a page), shown again after a save
+    /// that re-reads only the files saved; a saved file's are dropped.
+    read_warnings: Vec<Diagnostic>,
 }
 
 /// What one build of a [`Preview`] made, handed over in two steps.
 #[derive(Debug)]
 pub enum Step {
-    /// Every output but the print view: the pages to serve at once.
-    Pages(Made),
+    /// Every output but the print view: the pages to serve at once, with
+    /// the warnings the build found in the edition's sources (a review
+    /// overdue, an override whose model text changed), sorted, as `check`
+    /// reports them.
+    Pages(Made, Vec<Diagnostic>),
     /// The print view, made after the pages are served (at thousands of
     /// pages it takes longer to put together than the pages a save changed).
     Print(Made),
@@ -55,6 +62,7 @@ impl Preview {
             engine: std::sync::OnceLock::new(),
             link: link::LinkMemo::default(),
             cache: Cache::default(),
+            read_warnings: Vec::new(),
         }
     }
 
@@ -135,7 +143,7 @@ impl Preview {
         if diagnostics.has_errors() {
             return Err(errors(diagnostics));
         }
-        hand_over(Step::Pages(made));
+        hand_over(Step::Pages(made, diagnostics.sorted_of(Severity::Warning)));
         if let Ok(made) = self.cache.render(&renderer, &print) {
             hand_over(Step::Print(made));
         }
@@ -151,15 +159,25 @@ impl Preview {
         if let (Some(sources), Some(changed)) = (&mut self.sources, changed) {
             if load::reload(sources, changed).is_some() {
                 served_here(sources);
+                let saved: Vec<String> = changed
+                    .iter()
+                    .map(|path| display_path(&sources.root, path))
+                    .collect();
+                self.read_warnings
+                    .retain(|w| w.file_path().is_none_or(|f| !saved.iter().any(|s| s == f)));
+                diagnostics.extend(self.read_warnings.iter().cloned());
                 return;
             }
         }
         let selection = Selection::Only(self.authority.iter().cloned().collect());
-        let mut sources = load::load(&self.root, &selection, diagnostics);
+        let read = Diagnostics::new();
+        let mut sources = load::load(&self.root, &selection, &read);
         served_here(&mut sources);
-        let theme = Theme::load(&sources.root, &sources.theme_dir, diagnostics);
-        let good = !diagnostics.has_errors();
+        let theme = Theme::load(&sources.root, &sources.theme_dir, &read);
+        let good = !read.has_errors();
         *self = Self::new(self.root.clone(), self.authority.clone());
+        self.read_warnings = read.sorted_of(Severity::Warning);
+        diagnostics.extend(read.into_sorted());
         if good {
             self.sources = Some(sources);
             self.theme = Some(theme);

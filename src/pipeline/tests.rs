@@ -174,7 +174,7 @@ fn build_preview(
     let mut kinds = Vec::new();
     let written = preview.build(changed, &mut |step| {
         let made = match step {
-            Step::Pages(made) => {
+            Step::Pages(made, _) => {
                 kinds.push("pages");
                 assert!(made.files.iter().all(|(path, _)| path != PRINT_FILE));
                 changed_paths = made.changed.clone();
