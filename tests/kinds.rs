@@ -695,6 +695,58 @@ fn other_yaml_mistakes_are_named_at_their_line() {
     }
 }
 
+/// The mistakes the newcomer review of 7 December 2026 still found in the
+/// YAML library's words (issue 33), each named at its line with the fix.
+#[test]
+fn the_yaml_mistakes_still_in_parser_words_are_put_plainly_with_the_fix() {
+    let yaml = "local-overrides/exampleshire/authority.yaml";
+    let example = "local-overrides/exampleshire/examples/ex-challenging-a-plan.md";
+    let panel = "  panel_email: \"rap@exampleshire.example\"";
+    let panel_line = read(repo().join(yaml))
+        .lines()
+        .position(|l| l == panel)
+        .unwrap()
+        + 1;
+    // (case, file, the text changed, as written, where and what is said, the fix)
+    let cases = [
+        (
+            "a quote missing inside `{ … }`",
+            yaml,
+            "terms:\n  \"Individual Budget\": \"Personal Budget\"\n  \"Individual Budgets\": \"Personal Budgets\"\n",
+            "terms: { \"Individual Budget: \"Personal Budget\" }\n",
+            "the quoted text `Individual Budget` is never closed: there is no `\"` before this `:`".to_string(),
+            "so that the line reads `terms: { \"Individual Budget\": \"Personal Budget\" }`",
+        ),
+        (
+            "a missing colon one level down",
+            yaml,
+            panel,
+            "  panel_email \"rap@exampleshire.example\"",
+            format!("{panel_line}:3: this line is not a setting: there is no `:` after its name"),
+            "write it `panel_email: \"rap@exampleshire.example\"`",
+        ),
+        (
+            "`attach:` not written as a list",
+            example,
+            "attach: [step-3]",
+            "attach: step-3",
+            "4:9: `attach` takes a list, but is given a single value here".to_string(),
+            "such as `attach: [step-3]`",
+        ),
+    ];
+    each_case(
+        &cases,
+        |case| case.0,
+        |(_, file, from, to, said, fix)| {
+            let all = check_with(file, from, to);
+            assert_has(&all, &format!("{file}:"));
+            assert_has(&all, said);
+            assert_has(&all, fix);
+            assert_lacks(&all, "cannot be read");
+        },
+    );
+}
+
 #[test]
 fn quoted_text_over_several_lines_is_still_fine() {
     let root = shipped();
