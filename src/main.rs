@@ -28,6 +28,8 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 static JEMALLOC_SETTINGS: &[u8; 10] = b"narenas:1\0";
 
 fn main() -> ExitCode {
+    // Shell completion runs `handbook` with `COMPLETE` set: answered here.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     match Cli::parse().command {
         Command::Build(args) => cli::build::run(args),
         Command::Release(args) => cli::release::run(args),

@@ -10,6 +10,7 @@
 pub mod accept;
 pub mod args;
 pub mod build;
+pub mod candidates;
 pub mod check;
 pub mod diff;
 pub mod init;
