@@ -599,6 +599,89 @@ fn an_authority_words_the_theme_its_own_way_in_each_language() {
     }
 }
 
+#[test]
+fn a_translators_check_replaces_the_demonstration_notice_with_their_sign_off() {
+    let dir = welsh_root();
+    let root = dir.path();
+    let footer = |page: &str| {
+        let page = parse(root.join("out").join(page));
+        page.all(".site-footer__translation")
+            .texts()
+            .into_iter()
+            .zip(page.all(".site-footer__translation").attrs("lang"))
+            .map(|(text, lang)| format!("{lang}: {text}"))
+            .collect::<Vec<_>>()
+    };
+    // Not yet checked: the demonstration notice, in both languages, on the
+    // pages of both languages.
+    build(root, &["--no-search"]);
+    let notice = [
+        "en-GB: The Welsh words of this handbook are a demonstration translation: they have not been checked by a qualified translator.",
+        "cy: Cyfieithiad arddangos yw geiriau Cymraeg y llawlyfr hwn: nid ydynt wedi'u gwirio gan gyfieithydd cymwys.",
+    ];
+    for page in [
+        "step-1.html",
+        "cy/step-1.html",
+        "index.html",
+        "cy/search.html",
+    ] {
+        assert_eq!(footer(page), notice, "{page}");
+    }
+    // Checked: the translator's sign-off, each language's date words, and
+    // no demonstration notice anywhere.
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!(
+            "{SETTINGS}    checked:\n      by: Elin Jones, Cyfieithu Prawf Cyf\n      qualification: full member of Cymdeithas Cyfieithwyr Cymru\n      date: 2026-11-30\n"
+        ),
+    );
+    assert_ok(&handbook_in(root, &["check", "--authority", "cwm"]));
+    build(root, &["--no-search"]);
+    let signed = [
+        "en-GB: The Welsh words of this handbook were checked by a qualified translator on 30 November 2026: Elin Jones, Cyfieithu Prawf Cyf, full member of Cymdeithas Cyfieithwyr Cymru.",
+        "cy: Gwiriwyd geiriau Cymraeg y llawlyfr hwn gan gyfieithydd cymwys ar 30 Tachwedd 2026: Elin Jones, Cyfieithu Prawf Cyf, full member of Cymdeithas Cyfieithwyr Cymru.",
+    ];
+    for page in [
+        "step-1.html",
+        "cy/step-1.html",
+        "index.html",
+        "cy/search.html",
+    ] {
+        assert_eq!(footer(page), signed, "{page}");
+    }
+    let every_page = walkdir::WalkDir::new(root.join("out"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"));
+    for page in every_page {
+        let html = read(page.path());
+        assert!(
+            !html.contains("demonstration translation"),
+            "{}",
+            page.path().display()
+        );
+        assert!(
+            !html.contains("Cyfieithiad arddangos"),
+            "{}",
+            page.path().display()
+        );
+    }
+    // A check that does not say who made it is an error in `check`.
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{SETTINGS}    checked: {{ by: \"\", qualification: \"\", date: 2026-11-30 }}\n"),
+    );
+    let run = handbook_in(root, &["check", "--authority", "cwm"]);
+    assert_fails(&run);
+    assert!(
+        text(&run).contains("`translations.cy.checked` must say who checked the translation"),
+        "{}",
+        text(&run)
+    );
+}
+
 /// `SETTINGS` with the council's name forms, a contact and a variable in Welsh.
 const SETTINGS_IN_WELSH: &str = "    name_forms:
       soft: Gyngor Bwrdeistref Sirol Cwm Prawf
@@ -726,6 +809,13 @@ fn the_shipped_welsh_council_builds_in_both_languages_without_a_problem() {
     assert!(
         home.text().contains("gwasanaethau oedolion yng Nghymru"),
         "the home page's opening in Welsh"
+    );
+    // Its Welsh has not been checked by a qualified translator: it says so.
+    assert!(
+        home.one(".site-footer__translation[lang=cy]")
+            .text()
+            .starts_with("Cyfieithiad arddangos"),
+        "the demonstration notice"
     );
     assert!(out.join("cwm-derwen/cy/translation.html").is_file());
     assert!(out

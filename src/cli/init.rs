@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use handbook::model::authority::Jurisdiction;
 use handbook::pipeline::{self, review};
 use handbook::support::diagnostic::display_path;
+use handbook::support::url::published_address;
 use handbook::tools::scaffold::{self, Details};
 
 use super::args::{AboutAuthority, Init, NewAuthority};
@@ -27,11 +28,24 @@ fn details<'a>(about: &'a AboutAuthority, slug: &'a str) -> Option<Details<'a>> 
         say("  hint: use england, scotland, wales or northern-ireland");
         return None;
     };
+    let address = match about.address.as_deref().map(published_address) {
+        None => None,
+        Some(Ok(address)) => Some(address),
+        Some(Err(why)) => {
+            say(&format!(
+                "error: `{}` is not an address the edition can be published at: {why}",
+                about.address.as_deref().unwrap_or_default()
+            ));
+            say("  hint: give the full web address of the folder the edition's home page will be in, such as `--address https://intranet.example/guidance/`");
+            return None;
+        }
+    };
     Some(Details {
         slug,
         name: &about.name,
         jurisdiction,
         accessibility_email: about.accessibility_email.as_deref(),
+        address,
         today: pipeline::today(),
     })
 }

@@ -388,6 +388,22 @@ fn in_language(
             );
         }
     }
+    if let Some(check) = &own.checked {
+        if check.by.trim().is_empty() || check.qualification.trim().is_empty() {
+            let (start, end) = authority.setting_span("translations");
+            problems.push(
+                Diagnostic::error(
+                    "translation-check",
+                    format!(
+                        "`translations.{}.checked` must say who checked the translation (`by:`) and their qualification (`qualification:`)",
+                        lang.code()
+                    ),
+                )
+                .at(&authority.config_file, start, end)
+                .hint("write the translator's name and qualification, such as `by: Elin Jones, Cyfieithu Derwen` and `qualification: full member of the Association of Welsh Translators and Interpreters`, or delete `checked:` until a translator has checked the words"),
+            );
+        }
+    }
     replace_named(
         &mut config.urgent,
         own.urgent,

@@ -160,11 +160,33 @@ pub(super) fn edition_language(
             (l, format!("{up}{folder}"))
         })
         .collect();
+    // A qualified translator's check of the edition's other language, if
+    // the authority records one, replaces the theme's notice that the
+    // translation is a demonstration one.
+    let check = authority.and_then(|a| {
+        languages[1..]
+            .iter()
+            .find_map(|l| a.config.translations.get(l)?.checked.as_ref())
+    });
     let notices = if languages.len() > 1 {
         languages
             .iter()
-            .map(|&l| (l, strings_of(l).get("translation_notice").to_string()))
-            // An authority whose translation was checked empties the notice.
+            .map(|&l| {
+                let strings = strings_of(l);
+                let notice = match check {
+                    Some(check) => strings.fill(
+                        "translation_checked",
+                        &[
+                            ("by", check.by.trim()),
+                            ("qualification", check.qualification.trim()),
+                            ("date", &strings.long_date(check.date)),
+                        ],
+                    ),
+                    None => strings.get("translation_notice").to_string(),
+                };
+                (l, notice)
+            })
+            // An authority may also empty the notice in its strings files.
             .filter(|(_, notice)| !notice.trim().is_empty())
             .collect()
     } else {
