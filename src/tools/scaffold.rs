@@ -333,8 +333,13 @@ pub fn new_authority(root: &Path, details: &Details) -> Result<Vec<PathBuf>, Sca
 /// any file or folder in it): `content/` and `themes/default/` as built
 /// into Handbook, `local-overrides/<slug>/` with an `authority.yaml` of
 /// what `details` says and empty `overrides/`, `examples/` and `pages/`
-/// folders, `schemas/` with `.vscode/settings.json`, and `.gitignore`.
-pub fn init(dir: &Path, details: &Details) -> Result<(), ScaffoldError> {
+/// folders, `schemas/` with `.vscode/settings.json`, `.gitignore`, and
+/// with `ci`, the council's pipeline ([`crate::tools::ci`]).
+pub fn init(
+    dir: &Path,
+    details: &Details,
+    ci: Option<crate::tools::ci::Service>,
+) -> Result<(), ScaffoldError> {
     let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if occupied || (dir.exists() && !dir.is_dir()) {
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
@@ -363,6 +368,10 @@ pub fn init(dir: &Path, details: &Details) -> Result<(), ScaffoldError> {
             (".gitignore", "/public/\n/.handbook-cache/\n"),
         ],
     )?;
+    if let Some(service) = ci {
+        let pipeline = crate::tools::ci::pipeline(service, details.name, &[details.slug]);
+        write_files(dir, [(crate::tools::ci::file_name(service), pipeline)])?;
+    }
     Ok(())
 }
 
