@@ -59,7 +59,10 @@ fn the_release_workflow_is_valid_and_builds_every_platform_from_a_tag_with_check
         "HANDBOOK_RELEASES: ${{ github.server_url }}/${{ github.repository }}/releases/download",
         "--file Containerfile",
     ] {
-        assert!(text.contains(needed), "the release workflow lacks {needed:?}");
+        assert!(
+            text.contains(needed),
+            "the release workflow lacks {needed:?}"
+        );
     }
     // Named as the council's pipeline downloads it.
     assert!(text.contains("dist/handbook-$VERSION-${{ matrix.target }}$ext"));
@@ -79,7 +82,11 @@ fn the_container_image_holds_only_the_binary_and_runs_it_as_a_user_that_is_not_r
             .map(|l| l[word.len()..].trim())
             .collect()
     };
-    assert_eq!(instruction("FROM "), ["scratch"], "nothing but what is copied");
+    assert_eq!(
+        instruction("FROM "),
+        ["scratch"],
+        "nothing but what is copied"
+    );
     assert_eq!(
         instruction("COPY "),
         ["--chmod=0555 ${TARGETARCH}/handbook /handbook"],
@@ -140,7 +147,9 @@ fn the_allocator_is_chosen_for_the_same_platforms_where_it_is_used_and_where_it_
 #[test]
 fn the_readme_offers_the_download_first_and_cargo_install_second() {
     let readme = read(repo().join("README.md"));
-    let install = &readme[readme.find("## Installing Handbook").expect("an install section")..];
+    let install = &readme[readme
+        .find("## Installing Handbook")
+        .expect("an install section")..];
     let download = install.find("### Download").expect("a download");
     let build = install.find("cargo install --locked --path .").unwrap();
     assert!(download < build);
