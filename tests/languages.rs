@@ -967,3 +967,85 @@ fn an_urgent_box_is_shown_in_the_language_of_the_site() {
         text(&checked)
     );
 }
+
+/// Item 10 of the reader issue: a translation that gives only a page's
+/// title and summary (no text yet) puts the Welsh site's navigation,
+/// previous and next links, breadcrumbs and A to Z into Welsh, while the
+/// page's text stays English and is marked so.
+#[test]
+fn a_translation_of_the_title_alone_puts_the_navigation_into_welsh() {
+    let dir = welsh_root();
+    let root = dir.path();
+    let welsh_title = "Cam Pump: Trefnu fy nghymorth";
+    write(
+        root,
+        "local-overrides/cwm/translations/step-5.cy.md",
+        &format!("---\ntitle: \"{welsh_title}\"\nsummary: Trefnu'r cymorth yn y cynllun.\n---\n"),
+    );
+    let output = handbook_in(root, &["check", "--authority", "cwm"]);
+    assert!(
+        !text(&output).contains("missing-section"),
+        "a translation of the title alone is not a translation lacking sections:\n{}",
+        text(&output)
+    );
+    let out = build(root, &["--no-search"]);
+    let page = parse(out.join("cy/step-5.html"));
+    let title = page.one("h1 > span[data-pagefind-meta=title]");
+    assert_eq!(title.text(), welsh_title);
+    assert_eq!(
+        title.attr("lang"),
+        None,
+        "the Welsh title is not marked English"
+    );
+    assert!(
+        page.one(".prose").attr("lang") == Some("en") || page.has(".prose [lang=en]"),
+        "the English text is marked as English"
+    );
+    assert!(
+        page.has(".translation-tag"),
+        "the page says it is not all translated"
+    );
+    let first = parse(out.join("step-5.html")).all(".prose p").texts()[0].clone();
+    assert!(
+        page.one(".prose").text().contains(&first),
+        "the text is the English page's: {first}"
+    );
+    // Every way to reach the page names it in Welsh, unmarked.
+    let next = parse(out.join("cy/step-4.html"));
+    let link = next.one(".pagination__next a");
+    assert!(
+        link.text().contains(welsh_title),
+        "next link: {}",
+        link.text()
+    );
+    assert!(
+        !link.has("[lang=en]"),
+        "the next link's title is not marked English"
+    );
+    let contents = page.all("nav a[href='step-5.html']");
+    assert!(!contents.is_empty());
+    assert!(
+        contents.iter().any(|a| a.text().ends_with(welsh_title)),
+        "the contents list names the page in Welsh: {:?}",
+        contents.texts()
+    );
+    for a in contents.iter() {
+        assert!(
+            a.attr("lang").is_none() && !a.has("[lang=en]"),
+            "{}",
+            a.html()
+        );
+    }
+    let a_z = read(out.join("cy/a-z.html"));
+    assert!(
+        a_z.contains(welsh_title),
+        "the A to Z lists the Welsh title"
+    );
+    let status = parse(out.join("cy/translation.html"));
+    let row = status.all("tr").containing(welsh_title);
+    assert_eq!(
+        row.len(),
+        1,
+        "the status page lists the page once, by its Welsh title"
+    );
+}

@@ -526,7 +526,7 @@ impl<'r, 's> Renderer<'r, 's> {
             title: p.title.clone(),
             html,
             examples: &examples[i],
-            lang: self.linked.edition.foreign(&p.page.file),
+            lang: self.linked.edition.foreign(&p.page.title_file),
         };
         let stand_ins: Vec<print::PrintPage> = pages
             .iter()

@@ -232,7 +232,7 @@ pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryCo
                     href: file_of(&linked.edition.home, id),
                     lang: linked
                         .page(id)
-                        .and_then(|p| linked.edition.foreign(&p.page.file)),
+                        .and_then(|p| linked.edition.foreign(&p.page.title_file)),
                 })
                 .collect(),
         })
