@@ -731,6 +731,22 @@ fn the_shipped_welsh_council_builds_in_both_languages_without_a_problem() {
     assert!(out
         .join("cwm-derwen/cy/pagefind/pagefind-entry.json")
         .is_file());
+    // The demonstration translation is said once, in the notice at the top
+    // of every Welsh page, not again in the page's text.
+    let warning = "nid yw cyfieithydd cymwysedig wedi'i gwirio";
+    for page in common::html_files(&out.join("cwm-derwen/cy")) {
+        let html = parse(&page);
+        let name = page.display();
+        assert_eq!(
+            html.all(".notice").containing(warning).len(),
+            1,
+            "{name}: the notice says the Welsh is a demonstration translation"
+        );
+        assert!(
+            !html.one("main").text().contains(warning),
+            "{name}: the page's text repeats the notice"
+        );
+    }
 }
 
 #[test]
