@@ -731,6 +731,26 @@ fn the_shipped_welsh_council_builds_in_both_languages_without_a_problem() {
     assert!(out
         .join("cwm-derwen/cy/pagefind/pagefind-entry.json")
         .is_file());
+    // The Welsh glossary lists the Welsh terms, each shared definition held
+    // by the term its page lists first, and links them in the Welsh text.
+    let glossary = parse(out.join("cwm-derwen/cy/glossary.html"));
+    for term in ["gweithiwr-cymdeithasol", "rheoli-gofal", "dinesydd"] {
+        assert!(
+            glossary.has(&format!("dt#term-{term}")),
+            "{term} in the Welsh glossary"
+        );
+    }
+    assert!(
+        !glossary.has("dt#term-citizen"),
+        "no English term in the Welsh glossary"
+    );
+    let see = glossary
+        .one("dt#term-deiliad-cyllideb-unigol")
+        .next()
+        .unwrap();
+    assert!(see.text().contains("Gweler dinesydd"), "{}", see.text());
+    let step = parse(out.join("cwm-derwen/cy/step-3.html"));
+    assert!(step.has("a.glossary-term[href='glossary.html#term-gweithiwr-cymdeithasol']"));
     // The demonstration translation is said once, in the notice at the top
     // of every Welsh page, not again in the page's text.
     let warning = "nid yw cyfieithydd cymwysedig wedi'i gwirio";
@@ -1063,5 +1083,38 @@ fn a_translation_of_the_title_alone_puts_the_navigation_into_welsh() {
         row.len(),
         1,
         "the status page lists the page once, by its Welsh title"
+    );
+}
+
+/// A local term is described on the glossary page in the site's language.
+#[test]
+fn a_local_term_is_described_in_the_language_of_the_site() {
+    let dir = welsh_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{SETTINGS}terms:\n  care management: care coordination\n"),
+    );
+    let out = build(root, &["--no-search"]);
+    let english = parse(out.join("glossary.html"));
+    let welsh = parse(out.join("cy/glossary.html"));
+    let definition = |page: &Html| page.one("dt#term-care-coordination").next().unwrap().text();
+    assert!(
+        definition(&english)
+            .contains("Cwm Prawf's term for what the model guidance calls “care management”"),
+        "{}",
+        definition(&english)
+    );
+    assert!(
+        definition(&welsh).contains(
+            "Term Cwm Prawf am yr hyn y mae canllawiau'r model yn ei alw'n “care management”"
+        ),
+        "{}",
+        definition(&welsh)
+    );
+    assert!(
+        !definition(&welsh).contains("term for"),
+        "no English on the Welsh page"
     );
 }
