@@ -821,6 +821,42 @@ fn the_shipped_welsh_council_builds_in_both_languages_without_a_problem() {
     assert!(out
         .join("cwm-derwen/cy/pagefind/pagefind-entry.json")
         .is_file());
+    // The Welsh glossary lists the Welsh terms, each shared definition held
+    // by the term its page lists first, and links them in the Welsh text.
+    let glossary = parse(out.join("cwm-derwen/cy/glossary.html"));
+    for term in ["gweithiwr-cymdeithasol", "rheoli-gofal", "dinesydd"] {
+        assert!(
+            glossary.has(&format!("dt#term-{term}")),
+            "{term} in the Welsh glossary"
+        );
+    }
+    assert!(
+        !glossary.has("dt#term-citizen"),
+        "no English term in the Welsh glossary"
+    );
+    let see = glossary
+        .one("dt#term-deiliad-cyllideb-unigol")
+        .next()
+        .unwrap();
+    assert!(see.text().contains("Gweler dinesydd"), "{}", see.text());
+    let step = parse(out.join("cwm-derwen/cy/step-3.html"));
+    assert!(step.has("a.glossary-term[href='glossary.html#term-gweithiwr-cymdeithasol']"));
+    // The demonstration translation is said once, in the notice at the top
+    // of every Welsh page, not again in the page's text.
+    let warning = "nid yw cyfieithydd cymwysedig wedi'i gwirio";
+    for page in common::html_files(&out.join("cwm-derwen/cy")) {
+        let html = parse(&page);
+        let name = page.display();
+        assert_eq!(
+            html.all(".notice").containing(warning).len(),
+            1,
+            "{name}: the notice says the Welsh is a demonstration translation"
+        );
+        assert!(
+            !html.one("main").text().contains(warning),
+            "{name}: the page's text repeats the notice"
+        );
+    }
 }
 
 #[test]
@@ -1055,5 +1091,120 @@ fn an_urgent_box_is_shown_in_the_language_of_the_site() {
         text(&checked).contains("translated-urgent"),
         "{}",
         text(&checked)
+    );
+}
+
+/// Item 10 of the reader issue: a translation that gives only a page's
+/// title and summary (no text yet) puts the Welsh site's navigation,
+/// previous and next links, breadcrumbs and A to Z into Welsh, while the
+/// page's text stays English and is marked so.
+#[test]
+fn a_translation_of_the_title_alone_puts_the_navigation_into_welsh() {
+    let dir = welsh_root();
+    let root = dir.path();
+    let welsh_title = "Cam Pump: Trefnu fy nghymorth";
+    write(
+        root,
+        "local-overrides/cwm/translations/step-5.cy.md",
+        &format!("---\ntitle: \"{welsh_title}\"\nsummary: Trefnu'r cymorth yn y cynllun.\n---\n"),
+    );
+    let output = handbook_in(root, &["check", "--authority", "cwm"]);
+    assert!(
+        !text(&output).contains("missing-section"),
+        "a translation of the title alone is not a translation lacking sections:\n{}",
+        text(&output)
+    );
+    let out = build(root, &["--no-search"]);
+    let page = parse(out.join("cy/step-5.html"));
+    let title = page.one("h1 > span[data-pagefind-meta=title]");
+    assert_eq!(title.text(), welsh_title);
+    assert_eq!(
+        title.attr("lang"),
+        None,
+        "the Welsh title is not marked English"
+    );
+    assert!(
+        page.one(".prose").attr("lang") == Some("en") || page.has(".prose [lang=en]"),
+        "the English text is marked as English"
+    );
+    assert!(
+        page.has(".translation-tag"),
+        "the page says it is not all translated"
+    );
+    let first = parse(out.join("step-5.html")).all(".prose p").texts()[0].clone();
+    assert!(
+        page.one(".prose").text().contains(&first),
+        "the text is the English page's: {first}"
+    );
+    // Every way to reach the page names it in Welsh, unmarked.
+    let next = parse(out.join("cy/step-4.html"));
+    let link = next.one(".pagination__next a");
+    assert!(
+        link.text().contains(welsh_title),
+        "next link: {}",
+        link.text()
+    );
+    assert!(
+        !link.has("[lang=en]"),
+        "the next link's title is not marked English"
+    );
+    let contents = page.all("nav a[href='step-5.html']");
+    assert!(!contents.is_empty());
+    assert!(
+        contents.iter().any(|a| a.text().ends_with(welsh_title)),
+        "the contents list names the page in Welsh: {:?}",
+        contents.texts()
+    );
+    for a in contents.iter() {
+        assert!(
+            a.attr("lang").is_none() && !a.has("[lang=en]"),
+            "{}",
+            a.html()
+        );
+    }
+    let a_z = read(out.join("cy/a-z.html"));
+    assert!(
+        a_z.contains(welsh_title),
+        "the A to Z lists the Welsh title"
+    );
+    let status = parse(out.join("cy/translation.html"));
+    let row = status.all("tr").containing(welsh_title);
+    assert_eq!(
+        row.len(),
+        1,
+        "the status page lists the page once, by its Welsh title"
+    );
+}
+
+/// A local term is described on the glossary page in the site's language.
+#[test]
+fn a_local_term_is_described_in_the_language_of_the_site() {
+    let dir = welsh_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{SETTINGS}terms:\n  care management: care coordination\n"),
+    );
+    let out = build(root, &["--no-search"]);
+    let english = parse(out.join("glossary.html"));
+    let welsh = parse(out.join("cy/glossary.html"));
+    let definition = |page: &Html| page.one("dt#term-care-coordination").next().unwrap().text();
+    assert!(
+        definition(&english)
+            .contains("Cwm Prawf's term for what the model guidance calls “care management”"),
+        "{}",
+        definition(&english)
+    );
+    assert!(
+        definition(&welsh).contains(
+            "Term Cwm Prawf am yr hyn y mae canllawiau'r model yn ei alw'n “care management”"
+        ),
+        "{}",
+        definition(&welsh)
+    );
+    assert!(
+        !definition(&welsh).contains("term for"),
+        "no English on the Welsh page"
     );
 }

@@ -230,7 +230,8 @@ fn translation_states(
         .pages
         .iter()
         .map(|page| {
-            let mut files = std::iter::once(page.file.path.as_str())
+            let mut files = [page.file.path.as_str(), page.title_file.path.as_str()]
+                .into_iter()
                 .chain(page.chunks.iter().map(|c| c.file.path.as_str()))
                 .chain(page.examples.iter().map(|e| e.file.path.as_str()));
             let state = if files.any(|f| stale.contains(f)) {
