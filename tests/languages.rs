@@ -1208,3 +1208,46 @@ fn a_local_term_is_described_in_the_language_of_the_site() {
         "no English on the Welsh page"
     );
 }
+
+/// An authority adds glossary terms of its own, with their definitions, on
+/// its own pages (`glossary:` as on the model's terminology page), and
+/// gives them in Welsh in the page's translation: each glossary lists the
+/// terms in its language, defined by the page's section, linked from text.
+#[test]
+fn an_authority_adds_glossary_terms_with_definitions_in_each_language() {
+    let dir = welsh_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/cwm/pages/volunteers.md",
+        "---\nid: volunteers\ntitle: Volunteers who help with plans\nparent: step-3\nglossary:\n  - term: planning volunteer\n    section: who\n---\n## Who they are {#who}\n\nA planning volunteer is someone from the community who helps people plan. See [[step-3#good-plan-checklist]].\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/pages/volunteers.cy.md",
+        "---\ntitle: Gwirfoddolwyr sy'n helpu gyda chynlluniau\nglossary:\n  - term: gwirfoddolwr cynllunio\n    section: who\n---\n## Pwy ydynt {#who}\n\nMae gwirfoddolwr cynllunio yn rhywun o'r gymuned sy'n helpu pobl i gynllunio. Gweler [[step-3#good-plan-checklist]].\n",
+    );
+    let out = build(root, &["--no-search"]);
+    for (page, term, definition) in [
+        (
+            "glossary.html",
+            "planning-volunteer",
+            "someone from the community who helps people plan",
+        ),
+        (
+            "cy/glossary.html",
+            "gwirfoddolwr-cynllunio",
+            "rhywun o'r gymuned sy'n helpu pobl i gynllunio",
+        ),
+    ] {
+        let glossary = parse(out.join(page));
+        let entry = glossary.one(&format!("dt#term-{term}"));
+        let said = entry.next().unwrap().text();
+        assert!(said.contains(definition), "{page}: {said}");
+        assert!(
+            glossary.has("a[href='volunteers.html#who']"),
+            "{page} links to the definition's section"
+        );
+    }
+    assert!(!read(out.join("cy/glossary.html")).contains("planning volunteer"));
+}
