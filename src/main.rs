@@ -12,6 +12,9 @@ use clap::Parser;
 
 use cli::args::{Cli, Command};
 
+// jemalloc on Linux (glibc, and musl for the static release binaries); the
+// system's allocator on Windows and macOS, where jemalloc is not built
+// (the cfg of its dependency in Cargo.toml).
 #[cfg(target_os = "linux")]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -599,6 +599,89 @@ fn an_authority_words_the_theme_its_own_way_in_each_language() {
     }
 }
 
+#[test]
+fn a_translators_check_replaces_the_demonstration_notice_with_their_sign_off() {
+    let dir = welsh_root();
+    let root = dir.path();
+    let footer = |page: &str| {
+        let page = parse(root.join("out").join(page));
+        page.all(".site-footer__translation")
+            .texts()
+            .into_iter()
+            .zip(page.all(".site-footer__translation").attrs("lang"))
+            .map(|(text, lang)| format!("{lang}: {text}"))
+            .collect::<Vec<_>>()
+    };
+    // Not yet checked: the demonstration notice, in both languages, on the
+    // pages of both languages.
+    build(root, &["--no-search"]);
+    let notice = [
+        "en-GB: The Welsh words of this handbook are a demonstration translation: they have not been checked by a qualified translator.",
+        "cy: Cyfieithiad arddangos yw geiriau Cymraeg y llawlyfr hwn: nid ydynt wedi'u gwirio gan gyfieithydd cymwys.",
+    ];
+    for page in [
+        "step-1.html",
+        "cy/step-1.html",
+        "index.html",
+        "cy/search.html",
+    ] {
+        assert_eq!(footer(page), notice, "{page}");
+    }
+    // Checked: the translator's sign-off, each language's date words, and
+    // no demonstration notice anywhere.
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!(
+            "{SETTINGS}    checked:\n      by: Elin Jones, Cyfieithu Prawf Cyf\n      qualification: full member of Cymdeithas Cyfieithwyr Cymru\n      date: 2026-11-30\n"
+        ),
+    );
+    assert_ok(&handbook_in(root, &["check", "--authority", "cwm"]));
+    build(root, &["--no-search"]);
+    let signed = [
+        "en-GB: The Welsh words of this handbook were checked by a qualified translator on 30 November 2026: Elin Jones, Cyfieithu Prawf Cyf, full member of Cymdeithas Cyfieithwyr Cymru.",
+        "cy: Gwiriwyd geiriau Cymraeg y llawlyfr hwn gan gyfieithydd cymwys ar 30 Tachwedd 2026: Elin Jones, Cyfieithu Prawf Cyf, full member of Cymdeithas Cyfieithwyr Cymru.",
+    ];
+    for page in [
+        "step-1.html",
+        "cy/step-1.html",
+        "index.html",
+        "cy/search.html",
+    ] {
+        assert_eq!(footer(page), signed, "{page}");
+    }
+    let every_page = walkdir::WalkDir::new(root.join("out"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"));
+    for page in every_page {
+        let html = read(page.path());
+        assert!(
+            !html.contains("demonstration translation"),
+            "{}",
+            page.path().display()
+        );
+        assert!(
+            !html.contains("Cyfieithiad arddangos"),
+            "{}",
+            page.path().display()
+        );
+    }
+    // A check that does not say who made it is an error in `check`.
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{SETTINGS}    checked: {{ by: \"\", qualification: \"\", date: 2026-11-30 }}\n"),
+    );
+    let run = handbook_in(root, &["check", "--authority", "cwm"]);
+    assert_fails(&run);
+    assert!(
+        text(&run).contains("`translations.cy.checked` must say who checked the translation"),
+        "{}",
+        text(&run)
+    );
+}
+
 /// `SETTINGS` with the council's name forms, a contact and a variable in Welsh.
 const SETTINGS_IN_WELSH: &str = "    name_forms:
       soft: Gyngor Bwrdeistref Sirol Cwm Prawf
@@ -727,10 +810,53 @@ fn the_shipped_welsh_council_builds_in_both_languages_without_a_problem() {
         home.text().contains("gwasanaethau oedolion yng Nghymru"),
         "the home page's opening in Welsh"
     );
+    // Its Welsh has not been checked by a qualified translator: it says so.
+    assert!(
+        home.one(".site-footer__translation[lang=cy]")
+            .text()
+            .starts_with("Cyfieithiad arddangos"),
+        "the demonstration notice"
+    );
     assert!(out.join("cwm-derwen/cy/translation.html").is_file());
     assert!(out
         .join("cwm-derwen/cy/pagefind/pagefind-entry.json")
         .is_file());
+    // The Welsh glossary lists the Welsh terms, each shared definition held
+    // by the term its page lists first, and links them in the Welsh text.
+    let glossary = parse(out.join("cwm-derwen/cy/glossary.html"));
+    for term in ["gweithiwr-cymdeithasol", "rheoli-gofal", "dinesydd"] {
+        assert!(
+            glossary.has(&format!("dt#term-{term}")),
+            "{term} in the Welsh glossary"
+        );
+    }
+    assert!(
+        !glossary.has("dt#term-citizen"),
+        "no English term in the Welsh glossary"
+    );
+    let see = glossary
+        .one("dt#term-deiliad-cyllideb-unigol")
+        .next()
+        .unwrap();
+    assert!(see.text().contains("Gweler dinesydd"), "{}", see.text());
+    let step = parse(out.join("cwm-derwen/cy/step-3.html"));
+    assert!(step.has("a.glossary-term[href='glossary.html#term-gweithiwr-cymdeithasol']"));
+    // The demonstration translation is said once, in the notice at the top
+    // of every Welsh page, not again in the page's text.
+    let warning = "nid yw cyfieithydd cymwysedig wedi'i gwirio";
+    for page in common::html_files(&out.join("cwm-derwen/cy")) {
+        let html = parse(&page);
+        let name = page.display();
+        assert_eq!(
+            html.all(".notice").containing(warning).len(),
+            1,
+            "{name}: the notice says the Welsh is a demonstration translation"
+        );
+        assert!(
+            !html.one("main").text().contains(warning),
+            "{name}: the page's text repeats the notice"
+        );
+    }
 }
 
 #[test]
@@ -966,4 +1092,162 @@ fn an_urgent_box_is_shown_in_the_language_of_the_site() {
         "{}",
         text(&checked)
     );
+}
+
+/// Item 10 of the reader issue: a translation that gives only a page's
+/// title and summary (no text yet) puts the Welsh site's navigation,
+/// previous and next links, breadcrumbs and A to Z into Welsh, while the
+/// page's text stays English and is marked so.
+#[test]
+fn a_translation_of_the_title_alone_puts_the_navigation_into_welsh() {
+    let dir = welsh_root();
+    let root = dir.path();
+    let welsh_title = "Cam Pump: Trefnu fy nghymorth";
+    write(
+        root,
+        "local-overrides/cwm/translations/step-5.cy.md",
+        &format!("---\ntitle: \"{welsh_title}\"\nsummary: Trefnu'r cymorth yn y cynllun.\n---\n"),
+    );
+    let output = handbook_in(root, &["check", "--authority", "cwm"]);
+    assert!(
+        !text(&output).contains("missing-section"),
+        "a translation of the title alone is not a translation lacking sections:\n{}",
+        text(&output)
+    );
+    let out = build(root, &["--no-search"]);
+    let page = parse(out.join("cy/step-5.html"));
+    let title = page.one("h1 > span[data-pagefind-meta=title]");
+    assert_eq!(title.text(), welsh_title);
+    assert_eq!(
+        title.attr("lang"),
+        None,
+        "the Welsh title is not marked English"
+    );
+    assert!(
+        page.one(".prose").attr("lang") == Some("en") || page.has(".prose [lang=en]"),
+        "the English text is marked as English"
+    );
+    assert!(
+        page.has(".translation-tag"),
+        "the page says it is not all translated"
+    );
+    let first = parse(out.join("step-5.html")).all(".prose p").texts()[0].clone();
+    assert!(
+        page.one(".prose").text().contains(&first),
+        "the text is the English page's: {first}"
+    );
+    // Every way to reach the page names it in Welsh, unmarked.
+    let next = parse(out.join("cy/step-4.html"));
+    let link = next.one(".pagination__next a");
+    assert!(
+        link.text().contains(welsh_title),
+        "next link: {}",
+        link.text()
+    );
+    assert!(
+        !link.has("[lang=en]"),
+        "the next link's title is not marked English"
+    );
+    let contents = page.all("nav a[href='step-5.html']");
+    assert!(!contents.is_empty());
+    assert!(
+        contents.iter().any(|a| a.text().ends_with(welsh_title)),
+        "the contents list names the page in Welsh: {:?}",
+        contents.texts()
+    );
+    for a in contents.iter() {
+        assert!(
+            a.attr("lang").is_none() && !a.has("[lang=en]"),
+            "{}",
+            a.html()
+        );
+    }
+    let a_z = read(out.join("cy/a-z.html"));
+    assert!(
+        a_z.contains(welsh_title),
+        "the A to Z lists the Welsh title"
+    );
+    let status = parse(out.join("cy/translation.html"));
+    let row = status.all("tr").containing(welsh_title);
+    assert_eq!(
+        row.len(),
+        1,
+        "the status page lists the page once, by its Welsh title"
+    );
+}
+
+/// A local term is described on the glossary page in the site's language.
+#[test]
+fn a_local_term_is_described_in_the_language_of_the_site() {
+    let dir = welsh_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{SETTINGS}terms:\n  care management: care coordination\n"),
+    );
+    let out = build(root, &["--no-search"]);
+    let english = parse(out.join("glossary.html"));
+    let welsh = parse(out.join("cy/glossary.html"));
+    let definition = |page: &Html| page.one("dt#term-care-coordination").next().unwrap().text();
+    assert!(
+        definition(&english)
+            .contains("Cwm Prawf's term for what the model guidance calls “care management”"),
+        "{}",
+        definition(&english)
+    );
+    assert!(
+        definition(&welsh).contains(
+            "Term Cwm Prawf am yr hyn y mae canllawiau'r model yn ei alw'n “care management”"
+        ),
+        "{}",
+        definition(&welsh)
+    );
+    assert!(
+        !definition(&welsh).contains("term for"),
+        "no English on the Welsh page"
+    );
+}
+
+/// An authority adds glossary terms of its own, with their definitions, on
+/// its own pages (`glossary:` as on the model's terminology page), and
+/// gives them in Welsh in the page's translation: each glossary lists the
+/// terms in its language, defined by the page's section, linked from text.
+#[test]
+fn an_authority_adds_glossary_terms_with_definitions_in_each_language() {
+    let dir = welsh_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/cwm/pages/volunteers.md",
+        "---\nid: volunteers\ntitle: Volunteers who help with plans\nparent: step-3\nglossary:\n  - term: planning volunteer\n    section: who\n---\n## Who they are {#who}\n\nA planning volunteer is someone from the community who helps people plan. See [[step-3#good-plan-checklist]].\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/pages/volunteers.cy.md",
+        "---\ntitle: Gwirfoddolwyr sy'n helpu gyda chynlluniau\nglossary:\n  - term: gwirfoddolwr cynllunio\n    section: who\n---\n## Pwy ydynt {#who}\n\nMae gwirfoddolwr cynllunio yn rhywun o'r gymuned sy'n helpu pobl i gynllunio. Gweler [[step-3#good-plan-checklist]].\n",
+    );
+    let out = build(root, &["--no-search"]);
+    for (page, term, definition) in [
+        (
+            "glossary.html",
+            "planning-volunteer",
+            "someone from the community who helps people plan",
+        ),
+        (
+            "cy/glossary.html",
+            "gwirfoddolwr-cynllunio",
+            "rhywun o'r gymuned sy'n helpu pobl i gynllunio",
+        ),
+    ] {
+        let glossary = parse(out.join(page));
+        let entry = glossary.one(&format!("dt#term-{term}"));
+        let said = entry.next().unwrap().text();
+        assert!(said.contains(definition), "{page}: {said}");
+        assert!(
+            glossary.has("a[href='volunteers.html#who']"),
+            "{page} links to the definition's section"
+        );
+    }
+    assert!(!read(out.join("cy/glossary.html")).contains("planning volunteer"));
 }

@@ -233,6 +233,33 @@ fn an_urgent_box_comes_before_everything_on_its_page() {
         "{said}"
     );
     assert!(said.contains("step-4"), "{said}");
+
+    // A section the page does not have is a warning at the box's `section:`
+    // line, not a note that silently links nowhere.
+    std::fs::write(
+        &config,
+        yaml.replace("section: social-work-role", "section: social-work-rol"),
+    )
+    .unwrap();
+    let run = handbook_in(root, &["check", "--authority", "exampleshire"]);
+    let said = text(&run);
+    let line = yaml
+        .lines()
+        .position(|l| l.contains("section: social-work-role"))
+        .unwrap()
+        + 1;
+    assert!(
+        said.contains("the urgent box for `step-4` links to the section `social-work-rol`, which that page does not have"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("authority.yaml:{line}:")),
+        "at its line {line}: {said}"
+    );
+    assert!(
+        said.contains("social-work-role"),
+        "the hint names the closest: {said}"
+    );
 }
 
 /// The entries of an A to Z page: (letter, subject, visible text).

@@ -145,6 +145,12 @@ pub struct Check {
     /// How to print problems.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+    /// Where `build` will write the sites, as given to `build --out` (default ROOT/public): warns when the build cache would be published inside it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The build cache, as given to `build --cache` (default: `.handbook-cache` beside --out).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
 }
 
 /// What `handbook serve` is told (its help is on [`Command::Serve`]).
@@ -215,6 +221,20 @@ pub struct Init {
     pub authority: String,
     #[command(flatten)]
     pub about: AboutAuthority,
+    /// Also write the council's own pipeline, which fetches a pinned Handbook release, checks every change and publishes the council's editions: `.github/workflows/handbook.yml` or `.gitlab-ci.yml`.
+    #[arg(long, value_enum, default_value = "none")]
+    pub ci: Ci,
+}
+
+/// Which pipeline `handbook init --ci` writes.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Ci {
+    /// GitHub Actions: `.github/workflows/handbook.yml`, publishing with GitHub Pages.
+    Github,
+    /// GitLab CI/CD: `.gitlab-ci.yml`, publishing with GitLab Pages.
+    Gitlab,
+    /// No pipeline.
+    None,
 }
 
 /// What `handbook update-model` is told (its help is on [`Command::UpdateModel`]).
@@ -261,4 +281,7 @@ pub struct AboutAuthority {
     /// Where readers ask for other formats and report accessibility problems.
     #[arg(long, value_name = "EMAIL")]
     pub accessibility_email: Option<String>,
+    /// The full web address the edition is published at (the folder of its home page), such as https://intranet.example/guidance/: gives it a sitemap and a 404 page that works in any folder.
+    #[arg(long, value_name = "URL")]
+    pub address: Option<String>,
 }

@@ -44,7 +44,8 @@ pub fn run(args: Build) -> ExitCode {
             }
         }
     };
-    let run = match pipeline::build(&request, &out, &progress) {
+    let published = requests::published_cache(&out, request.cache.as_deref());
+    let mut run = match pipeline::build(&request, &out, &progress) {
         Ok(run) => run,
         Err(e) => {
             say(&format!("error: could not write {}: {e}", out.display()));
@@ -52,6 +53,9 @@ pub fn run(args: Build) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(warning) = published {
+        run.add(warning);
+    }
     let shown: Vec<Diagnostic> = run
         .diagnostics
         .iter()

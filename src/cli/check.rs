@@ -7,6 +7,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use handbook::pipeline::requests;
 use handbook::pipeline::{self, Editions, Request};
 use handbook::support::report;
 
@@ -18,7 +19,14 @@ pub fn run(args: Check) -> ExitCode {
     let started = Instant::now();
     let shown_root = args.root.to_string_lossy().into_owned();
     let editions = Editions::from_slugs(args.authorities);
-    let run = pipeline::run(&Request::to_check(args.root, editions));
+    // Where `build` would write and keep its cache, for the one warning
+    // about the command rather than the root.
+    let out = requests::output_folder(&args.root, args.out);
+    let cache = requests::cache_folder(&out, args.cache, true);
+    let mut run = pipeline::run(&Request::to_check(args.root, editions));
+    if let Some(warning) = requests::published_cache(&out, cache.as_deref()) {
+        run.add(warning);
+    }
     let diagnostics = &run.diagnostics;
     match args.format {
         Format::Json => print_out(&format!("{}\n", report::json(diagnostics, run.totals()))),

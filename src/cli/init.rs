@@ -11,9 +11,11 @@ use std::process::ExitCode;
 use handbook::model::authority::Jurisdiction;
 use handbook::pipeline::{self, review};
 use handbook::support::diagnostic::display_path;
+use handbook::support::url::published_address;
+use handbook::tools::ci::{self, Service};
 use handbook::tools::scaffold::{self, Details};
 
-use super::args::{AboutAuthority, Init, NewAuthority};
+use super::args::{AboutAuthority, Ci, Init, NewAuthority};
 use super::print::{print_out, say};
 
 /// The details of authority `slug`; `None`, said why, when the
@@ -27,11 +29,24 @@ fn details<'a>(about: &'a AboutAuthority, slug: &'a str) -> Option<Details<'a>> 
         say("  hint: use england, scotland, wales or northern-ireland");
         return None;
     };
+    let address = match about.address.as_deref().map(published_address) {
+        None => None,
+        Some(Ok(address)) => Some(address),
+        Some(Err(why)) => {
+            say(&format!(
+                "error: `{}` is not an address the edition can be published at: {why}",
+                about.address.as_deref().unwrap_or_default()
+            ));
+            say("  hint: give the full web address of the folder the edition's home page will be in, such as `--address https://intranet.example/guidance/`");
+            return None;
+        }
+    };
     Some(Details {
         slug,
         name: &about.name,
         jurisdiction,
         accessibility_email: about.accessibility_email.as_deref(),
+        address,
         today: pipeline::today(),
     })
 }
@@ -70,9 +85,17 @@ pub fn init(args: Init) -> ExitCode {
     let Some(details) = details(&args.about, &args.authority) else {
         return ExitCode::FAILURE;
     };
-    match scaffold::init(&args.dir, &details) {
+    let service = match args.ci {
+        Ci::Github => Some(Service::Github),
+        Ci::Gitlab => Some(Service::Gitlab),
+        Ci::None => None,
+    };
+    match scaffold::init(&args.dir, &details, service) {
         Ok(()) => {
             print_next_steps(&args.dir, &details);
+            if let Some(service) = service {
+                print_pipeline_steps(service);
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -97,4 +120,21 @@ fn print_next_steps(dir: &Path, details: &Details) {
              (`handbook check` notes it until then).\n"
         ));
     }
+}
+
+/// What to do before the pipeline `init --ci` wrote first runs.
+fn print_pipeline_steps(service: Service) {
+    let file = ci::file_name(service);
+    let version = env!("CARGO_PKG_VERSION");
+    print_out(&format!(
+        "Wrote the pipeline {file}: it fetches Handbook {version}, checks every change and publishes your edition.\n\
+         Before its first run, set HANDBOOK_SHA256 at the top of {file} to the checksum of \
+         handbook-{version}-{target} in SHA256SUMS of Handbook's release v{version}{releases}.\n",
+        target = ci::TARGET,
+        releases = if ci::releases_address().is_empty() {
+            ", and HANDBOOK_RELEASES to the address Handbook's release files are downloaded from (the part before `/v<version>/`)"
+        } else {
+            ""
+        },
+    ));
 }

@@ -154,6 +154,10 @@ pub struct Page {
     /// in by `load` for model pages; `None` for the root `_index.md` and for
     /// pages outside `content/`. Front matter `parent` wins over it.
     pub folder_parent: Option<String>,
+    /// The file its title and summary came from, when that is not `file`:
+    /// a translation that gives them before the text is translated (the
+    /// text is then `file`'s, still in the source's language).
+    pub title_file: Option<Arc<SourceFile>>,
 }
 
 impl Page {
@@ -200,13 +204,17 @@ impl Page {
             body_start: split.body_start,
             sections,
             folder_parent: None,
+            title_file: None,
         })
     }
 
     /// The page in another language: `source`'s front matter with the
     /// translation's `title` (and `summary`, when given), and the body of
-    /// `file` from `body_start`. `None`, with a warning at the translation's
-    /// file for each, when the translation lacks a section id of `source`:
+    /// `file` from `body_start`. A translation with no text (front matter
+    /// only) gives the title and summary alone: the page keeps `source`'s
+    /// text, so the site's navigation is in the language before the text
+    /// is. `None`, with a warning at the translation's file for each, when
+    /// the translation has text but lacks a section id of `source`:
     /// overrides and cross-references find sections by id in either
     /// language, so the source is shown until the translation has them all.
     pub fn translated(
@@ -220,6 +228,13 @@ impl Page {
         meta.title = words.0;
         if words.1.is_some() {
             meta.summary = words.1;
+        }
+        if file.text[body_start..].trim().is_empty() {
+            return Some(Self {
+                meta,
+                title_file: Some(file),
+                ..source.clone()
+            });
         }
         let sections = sections_of(&file, body_start, problems);
         let mut complete = true;
@@ -248,7 +263,14 @@ impl Page {
             body_start,
             sections,
             folder_parent: source.folder_parent.clone(),
+            title_file: None,
         })
+    }
+
+    /// The file its title and summary came from: [`Self::title_file`] or,
+    /// as for most pages, its own.
+    pub fn title_source(&self) -> &Arc<SourceFile> {
+        self.title_file.as_ref().unwrap_or(&self.file)
     }
 
     /// The page's Markdown body.

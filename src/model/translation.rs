@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 use crate::model::authority::{Authority, Example, Override};
 use crate::model::language::Lang;
-use crate::model::page::Page;
+use crate::model::page::{GlossaryEntry, Page};
 use crate::support::diagnostic::{did_you_mean, Diagnostic, SourceFile};
 use crate::text::frontmatter;
 
@@ -41,6 +41,7 @@ pub const TRANSLATION_KEYS: &[&str] = &[
     "reason",
     "source_detail",
     "source_fingerprint",
+    "glossary",
 ];
 
 /// A translation's front matter.
@@ -67,6 +68,11 @@ pub struct TranslationMeta {
     /// written by `handbook accept`.
     #[serde(default)]
     pub source_fingerprint: Option<String>,
+    /// A page's glossary terms in the translation's language, each with the
+    /// id of the section that defines it (as the source's `glossary:`);
+    /// without it the page's terms are the source's.
+    #[serde(default)]
+    pub glossary: Option<Vec<GlossaryEntry>>,
 }
 
 /// What a translation translates.
@@ -240,14 +246,22 @@ fn translated_page(t: &Translation, source: &Page, problems: &mut Vec<Diagnostic
         );
         source.meta.title.clone()
     });
-    Page::translated(
+    let translated = Page::translated(
         source,
         Arc::clone(&t.file),
         t.body_start,
         (title, t.meta.summary.clone()),
         problems,
-    )
-    .unwrap_or_else(|| source.clone())
+    );
+    match (translated, &t.meta.glossary) {
+        // The translation's terms are looked for in its own text.
+        (Some(mut page), Some(glossary)) if page.title_file.is_none() => {
+            page.meta.glossary = glossary.clone();
+            page
+        }
+        (Some(page), _) => page,
+        (None, _) => source.clone(),
+    }
 }
 
 /// The model's pages in a language: each translated one in place of its
@@ -385,6 +399,22 @@ fn in_language(
                 )
                 .at(&authority.config_file, start, end)
                 .hint("give one entry for each contact, in the same order; leave out the fields that stay as they are (a telephone number, an email address)"),
+            );
+        }
+    }
+    if let Some(check) = &own.checked {
+        if check.by.trim().is_empty() || check.qualification.trim().is_empty() {
+            let (start, end) = authority.setting_span("translations");
+            problems.push(
+                Diagnostic::error(
+                    "translation-check",
+                    format!(
+                        "`translations.{}.checked` must say who checked the translation (`by:`) and their qualification (`qualification:`)",
+                        lang.code()
+                    ),
+                )
+                .at(&authority.config_file, start, end)
+                .hint("write the translator's name and qualification, such as `by: Elin Jones, Cyfieithu Derwen` and `qualification: full member of the Association of Welsh Translators and Interpreters`, or delete `checked:` until a translator has checked the words"),
             );
         }
     }

@@ -160,11 +160,33 @@ pub(super) fn edition_language(
             (l, format!("{up}{folder}"))
         })
         .collect();
+    // A qualified translator's check of the edition's other language, if
+    // the authority records one, replaces the theme's notice that the
+    // translation is a demonstration one.
+    let check = authority.and_then(|a| {
+        languages[1..]
+            .iter()
+            .find_map(|l| a.config.translations.get(l)?.checked.as_ref())
+    });
     let notices = if languages.len() > 1 {
         languages
             .iter()
-            .map(|&l| (l, strings_of(l).get("translation_notice").to_string()))
-            // An authority whose translation was checked empties the notice.
+            .map(|&l| {
+                let strings = strings_of(l);
+                let notice = match check {
+                    Some(check) => strings.fill(
+                        "translation_checked",
+                        &[
+                            ("by", check.by.trim()),
+                            ("qualification", check.qualification.trim()),
+                            ("date", &strings.long_date(check.date)),
+                        ],
+                    ),
+                    None => strings.get("translation_notice").to_string(),
+                };
+                (l, notice)
+            })
+            // An authority may also empty the notice in its strings files.
             .filter(|(_, notice)| !notice.trim().is_empty())
             .collect()
     } else {
@@ -208,7 +230,8 @@ fn translation_states(
         .pages
         .iter()
         .map(|page| {
-            let mut files = std::iter::once(page.file.path.as_str())
+            let mut files = [page.file.path.as_str(), page.title_file.path.as_str()]
+                .into_iter()
                 .chain(page.chunks.iter().map(|c| c.file.path.as_str()))
                 .chain(page.examples.iter().map(|e| e.file.path.as_str()));
             let state = if files.any(|f| stale.contains(f)) {

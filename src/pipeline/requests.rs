@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::{today, Editions, Request, Run};
 use crate::stages::write;
+use crate::support::diagnostic::Diagnostic;
 use crate::support::report::Totals;
 
 impl Request {
@@ -37,6 +38,12 @@ impl Run {
         Totals::of(&self.diagnostics, self.editions.len(), pages)
     }
 
+    /// Adds a problem with the command rather than a file (such as
+    /// [`published_cache`]'s), shown first as such problems are.
+    pub fn add(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.insert(0, diagnostic);
+    }
+
     /// Whether the run found errors, or, with `deny_warnings`, warnings.
     pub fn fails(&self, deny_warnings: bool) -> bool {
         self.has_errors() || (deny_warnings && self.totals().warnings > 0)
@@ -57,6 +64,69 @@ pub fn cache_folder(out: &Path, cache: Option<PathBuf>, keep: bool) -> Option<Pa
             beside.join(".handbook-cache")
         })
     })
+}
+
+/// `path` made absolute and without `.` and `..`, as written (links are
+/// not followed), so that two paths can be compared before they exist.
+fn plain_absolute(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut plain = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                plain.pop();
+            }
+            other => plain.push(other),
+        }
+    }
+    plain
+}
+
+/// A warning, at no line, when the build cache of a build into `out` would
+/// be published with the site: when it is inside `out`, or beside `out` in
+/// a folder that holds a full build (as when one edition of a full build in
+/// `public/` is updated in place with `--out public/SLUG`). The cache holds
+/// past releases' pages and search indexes, not meant for readers.
+pub fn published_cache(out: &Path, cache: Option<&Path>) -> Option<Diagnostic> {
+    let cache = cache?;
+    let (out_at, cache_at) = (plain_absolute(out), plain_absolute(cache));
+    let why = if cache_at.starts_with(&out_at) {
+        format!("it is inside the output folder `{}`", out.display())
+    } else {
+        let parent = cache_at.parent()?;
+        // A full build's folder: its list of editions, and the editions.
+        let editions = write::editions_in(parent);
+        if editions.is_empty()
+            || !parent.join("index.html").is_file()
+            || !out_at.starts_with(parent)
+        {
+            return None;
+        }
+        format!(
+            "it is inside `{}`, which holds a full build's editions ({}) and is published with them",
+            match cache.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
+                _ => ".".to_string(),
+            },
+            editions.join(", ")
+        )
+    };
+    Some(
+        Diagnostic::warning(
+            "cache-published",
+            format!(
+                "the build cache `{}` would be published with the site: {why}",
+                cache.display()
+            ),
+        )
+        .hint(format!(
+            "give `build` a cache folder outside every folder the web server publishes, such as \
+             `--cache .handbook-cache` in the handbook root or `--cache /var/cache/handbook`, and delete \
+             `{}` (the cache is always safe to delete)",
+            cache.display()
+        )),
+    )
 }
 
 /// A build of one edition refused: writing it at the top of its output
@@ -114,6 +184,56 @@ mod tests {
             Some(PathBuf::from("c"))
         );
         assert_eq!(cache_folder(&out, None, false), None);
+    }
+
+    #[test]
+    fn a_cache_inside_the_output_or_beside_an_edition_of_a_full_build_is_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        let cache = |out: &Path, given: Option<&str>| {
+            let folder = cache_folder(out, given.map(|g| dir.path().join(g)), true);
+            published_cache(out, folder.as_deref())
+        };
+        // The defaults, and a cache kept elsewhere, are not published.
+        assert!(cache(&public, None).is_none());
+        assert!(cache(&public, Some("cache")).is_none());
+        assert!(published_cache(&public, None).is_none());
+        // Inside the output, however it is written.
+        let warning = cache(&public, Some("public/cache")).expect("inside --out");
+        assert_eq!(
+            warning.severity,
+            crate::support::diagnostic::Severity::Warning
+        );
+        assert!(warning.location.is_none(), "at no line");
+        assert!(
+            warning.message.contains("inside the output folder"),
+            "{}",
+            warning.message
+        );
+        assert!(warning.hint.as_deref().unwrap().contains("--cache"));
+        assert!(cache(&public, Some("other/../public/./x")).is_some());
+        // Beside one edition of a full build, updated in place: the default
+        // cache lands in the full build's folder.
+        let edition = public.join("north");
+        assert!(cache(&edition, None).is_none(), "no full build there yet");
+        for folder in ["model", "north"] {
+            for page in ["index.html", "404.html"] {
+                let file = public.join(folder).join(page);
+                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+                std::fs::write(file, "").unwrap();
+            }
+        }
+        // One edition beside the folder (`--out out` in the root) is not a
+        // full build: the root has no list of editions.
+        assert!(cache(&edition, None).is_none(), "no list of editions");
+        std::fs::write(public.join("index.html"), "").unwrap();
+        let warning = cache(&edition, None).expect("in the full build");
+        assert!(
+            warning.message.contains("model, north"),
+            "{}",
+            warning.message
+        );
+        assert!(cache(&edition, Some("cache")).is_none());
     }
 
     #[test]

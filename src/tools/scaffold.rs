@@ -61,7 +61,7 @@ impl std::fmt::Display for ScaffoldError {
 impl std::error::Error for ScaffoldError {}
 
 /// What a new authority is told on the command line.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Details<'a> {
     /// Its folder name and id.
     pub slug: &'a str,
@@ -71,6 +71,9 @@ pub struct Details<'a> {
     pub jurisdiction: Jurisdiction,
     /// Where readers ask for other formats and report accessibility problems.
     pub accessibility_email: Option<&'a str>,
+    /// The address the edition is published at (the folder of its home
+    /// page), already checked and normalised.
+    pub address: Option<String>,
     /// The date of the accessibility statement and of the starter page's review.
     pub today: Date,
 }
@@ -126,6 +129,16 @@ fn contacts_yaml(placeholders: bool) -> String {
     }
 }
 
+/// `address:` of `authority.yaml`: the address given, or the form in a comment.
+fn address_yaml(address: Option<&str>) -> String {
+    let about = "# The full web address of the folder the edition's home page is published in: with it, the\n\
+                 # edition gets a sitemap, and its 404 page works for a missing page in any folder.\n";
+    match address {
+        Some(address) => format!("{about}address: {}\n", yaml_quote(address)),
+        None => format!("{about}# address: https://intranet.your-council.gov.uk/guidance/\n"),
+    }
+}
+
 /// `accessibility:` of `authority.yaml`: the contact given; a made-up one
 /// marked as a placeholder; or, with neither, the form in comments.
 fn accessibility_yaml(email: Option<&str>, placeholders: bool, today: Date) -> String {
@@ -169,6 +182,8 @@ fn authority_yaml(details: &Details, placeholders: bool) -> String {
          \n\
          # demonstration: true      # only for a made-up authority: the list of editions says it is fictional\n\
          \n\
+         {address}\
+         \n\
          # An edition in English and Welsh: the Welsh site is built at cy/ from `.cy.md` files beside\n\
          # your own and under translations/ (see docs/welsh.md in the Handbook repository).\n\
          # languages: [en, cy]\n\
@@ -201,6 +216,7 @@ fn authority_yaml(details: &Details, placeholders: bool) -> String {
         short_q = yaml_quote(&short_name(name)),
         jurisdiction = jurisdiction_word(details.jurisdiction),
         contacts = contacts_yaml(placeholders),
+        address = address_yaml(details.address.as_deref()),
         accessibility =
             accessibility_yaml(details.accessibility_email, placeholders, details.today),
     )
@@ -314,8 +330,13 @@ pub fn new_authority(root: &Path, details: &Details) -> Result<Vec<PathBuf>, Sca
 /// any file or folder in it): `content/` and `themes/default/` as built
 /// into Handbook, `local-overrides/<slug>/` with an `authority.yaml` of
 /// what `details` says and empty `overrides/`, `examples/` and `pages/`
-/// folders, `schemas/` with `.vscode/settings.json`, and `.gitignore`.
-pub fn init(dir: &Path, details: &Details) -> Result<(), ScaffoldError> {
+/// folders, `schemas/` with `.vscode/settings.json`, `.gitignore`, and
+/// with `ci`, the council's pipeline ([`crate::tools::ci`]).
+pub fn init(
+    dir: &Path,
+    details: &Details,
+    ci: Option<crate::tools::ci::Service>,
+) -> Result<(), ScaffoldError> {
     let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if occupied || (dir.exists() && !dir.is_dir()) {
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
@@ -350,6 +371,10 @@ pub fn init(dir: &Path, details: &Details) -> Result<(), ScaffoldError> {
             (".gitignore", "/public/\n/.handbook-cache/\n"),
         ],
     )?;
+    if let Some(service) = ci {
+        let pipeline = crate::tools::ci::pipeline(service, details.name, &[details.slug]);
+        write_files(dir, [(crate::tools::ci::file_name(service), pipeline)])?;
+    }
     Ok(())
 }
 
@@ -381,6 +406,7 @@ mod tests {
             name: "North \"Exampleshire\" Council",
             jurisdiction: Jurisdiction::Wales,
             accessibility_email: Some("access@north.example"),
+            address: Some("https://intranet.example/guidance/".to_string()),
             today: Date::constant(2026, 11, 24),
         };
         let told = authority_yaml(&details, false);
@@ -389,6 +415,7 @@ mod tests {
         assert!(told.contains("short_name: \"North \\\"Exampleshire\\\"\""));
         assert!(told.contains("jurisdiction: wales"));
         assert!(told.contains("contact_email: \"access@north.example\""));
+        assert!(told.contains("\naddress: \"https://intranet.example/guidance/\"\n"));
         let made_up = authority_yaml(&details, true);
         assert_eq!(
             made_up.matches(&format!("   {PLACEHOLDER_MARK}")).count(),

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod html;
+pub mod schemas;
 #[allow(unused_imports)] // not every test file reads pages
 pub use html::{Html, Query};
 

@@ -332,6 +332,28 @@ pub struct OwnWords {
     /// `urgent:` (each page must have one there).
     #[serde(default)]
     pub urgent: BTreeMap<String, UrgentBox>,
+    /// That a qualified translator checked the edition's words in the
+    /// language: every page then says who checked them, and when, in place
+    /// of the theme's notice that its translation is a demonstration one.
+    #[serde(default)]
+    pub checked: Option<TranslationCheck>,
+}
+
+/// A qualified translator's check of an edition's words in one language,
+/// shown on every page of the edition, in each of its languages, as the
+/// translator's sign-off: "The Welsh of this handbook was checked by
+/// {by}, {qualification}, on {date}."
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationCheck {
+    /// Who checked the words: the translator, and their firm if any.
+    pub by: String,
+    /// Their qualification, such as their membership of a professional
+    /// body of translators; shown as written on pages in every language.
+    pub qualification: String,
+    /// The date of the check.
+    #[schemars(with = "String")]
+    pub date: Date,
 }
 
 /// An authority's name as Welsh grammar changes its first letter after some

@@ -33,10 +33,26 @@ pub struct Term {
     pub model_term: Option<String>,
     /// Ids and titles of the pages that use it.
     pub used_on: Vec<(String, String)>,
+    /// Its place in the order the pages' `glossary:` lists give the terms
+    /// (the list this function returns is in alphabetical order).
+    pub listed: usize,
 }
 
-/// The glossary of an edition, in alphabetical order.
-pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
+/// How a local term is described, in the language of the site it is
+/// listed in (from the theme's words).
+#[derive(Debug, Clone, Copy)]
+pub struct LocalTermWords<'w> {
+    /// The definition of a local term, with `{name}` for the authority's
+    /// short name and `{term}` for the model's term it stands for.
+    pub definition: &'w str,
+    /// The title of the page that explains local terms (the differences
+    /// page).
+    pub explained_on: &'w str,
+}
+
+/// The glossary of an edition, in alphabetical order, local terms described
+/// in `words`.
+pub fn of(linked: &LinkedEdition, words: LocalTermWords, diagnostics: &Diagnostics) -> Vec<Term> {
     let mut terms = Vec::new();
     for page in &linked.pages {
         for entry in &page.page.meta.glossary {
@@ -73,6 +89,7 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
                 defined_on: page.page.id().to_string(),
                 model_term: None,
                 used_on: Vec::new(),
+                listed: terms.len(),
             });
         }
     }
@@ -82,15 +99,16 @@ pub fn of(linked: &LinkedEdition, diagnostics: &Diagnostics) -> Vec<Term> {
             terms.push(Term {
                 term: local_term.clone(),
                 anchor: format!("term-{}", markdown::slug(local_term)),
-                definition: format!(
-                    "{}'s term for what the model guidance calls “{model_term}”.",
-                    authority.config.short_name
-                ),
+                definition: words
+                    .definition
+                    .replace("{name}", &authority.config.short_name)
+                    .replace("{term}", model_term),
                 defined_at: "differences.html#local-terms".to_string(),
-                defined_on_title: "Differences from the model".to_string(),
+                defined_on_title: words.explained_on.to_string(),
                 defined_on: String::new(),
                 model_term: Some(model_term.clone()),
                 used_on: Vec::new(),
+                listed: terms.len(),
             });
         }
     }
@@ -282,7 +300,11 @@ mod tests {
             None => overlay::model_edition(model, &diagnostics),
         };
         let linked = crate::stages::link::link(edition, &diagnostics);
-        let terms = of(&linked, &diagnostics);
+        let words = LocalTermWords {
+            definition: "{name}'s term for what the model guidance calls “{term}”.",
+            explained_on: "Differences from the model",
+        };
+        let terms = of(&linked, words, &diagnostics);
         (terms, diagnostics.into_sorted())
     }
 

@@ -403,6 +403,7 @@ fn resolve_all<'s>(
         unchanged = prepared.iter().map(|p| p.unchanged).collect();
     }
     let pages = with_resolutions(prepared, resolutions);
+    references::check_urgent_sections(&edition, &pages, diagnostics);
     let term_uses = term_uses(&edition, &pages);
     LinkedEdition {
         edition,

@@ -25,6 +25,7 @@ use crate::model::handbook::Model;
 use crate::stages::overlay::Edition;
 use crate::support::address::{Address as Written, Kind};
 use crate::support::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Location, OutsideLink};
+use crate::text::frontmatter::find_nested_key;
 use crate::text::markdown;
 
 /// A cross-reference found in text: its destination and where it is.
@@ -550,6 +551,51 @@ fn title_in(titles: &Outline, page: &str, section: Option<&str>) -> Option<Strin
 /// The error for a reference to an id the edition does not have.
 fn unknown_id(message: String, hint: String) -> Diagnostic {
     Diagnostic::error("unknown-id", message).hint(hint)
+}
+
+/// Warns of each urgent box in `authority.yaml` whose `section:` names a
+/// section its page does not have once the edition is put together (an
+/// override removed or renamed it): the box's note would then link to
+/// nothing. At the box's `section:` line, with the page's sections as the
+/// hint.
+pub(super) fn check_urgent_sections(
+    edition: &Edition,
+    pages: &[LinkedPage],
+    diagnostics: &Diagnostics,
+) {
+    let Some(authority) = edition.authority else {
+        return;
+    };
+    let file = &authority.config_file;
+    for (id, urgent) in &authority.config.urgent {
+        let Some(section) = &urgent.section else {
+            continue;
+        };
+        let Some(page) = pages.iter().find(|p| p.page.id() == id) else {
+            continue;
+        };
+        if page.sections.iter().any(|s| &s.id == section) {
+            continue;
+        }
+        let (urgent_at, _) = authority.setting_span("urgent");
+        let end = file.text.len();
+        let (box_at, _) = find_nested_key(file, (urgent_at, end), id);
+        let at = find_nested_key(file, (box_at, end), "section");
+        diagnostics.push(
+            Diagnostic::warning(
+                "unknown-urgent-section",
+                format!(
+                    "the urgent box for `{id}` links to the section `{section}`, which that page does not have in this edition, so the box's note links to nothing"
+                ),
+            )
+            .at(file, at.0, at.1)
+            .hint(did_you_mean(
+                section,
+                page.sections.iter().map(|s| s.id.as_str()),
+                "use the `{#id}` of a section the page has, or remove `section:`",
+            )),
+        );
+    }
 }
 
 #[cfg(test)]

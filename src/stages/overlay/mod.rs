@@ -98,6 +98,9 @@ pub struct EditionPage<'s> {
     pub meta: &'s PageMeta,
     /// The page's own file.
     pub file: Arc<SourceFile>,
+    /// The file its title came from: its own, or a translation that gives
+    /// the title before the text ([`Page::title_file`]).
+    pub title_file: Arc<SourceFile>,
     /// Model, adapted or local.
     pub origin: Origin,
     /// The page's Markdown, in pieces.
@@ -207,7 +210,7 @@ impl<'s> Edition<'s> {
         let Some(lang) = self.lang else {
             return false;
         };
-        self.foreign(&page.file).is_some()
+        self.foreign(&page.title_file).is_some()
             && !page
                 .chunks
                 .iter()
@@ -220,7 +223,7 @@ impl<'s> Edition<'s> {
         let Some(lang) = self.lang else {
             return false;
         };
-        self.foreign(&page.file).is_some()
+        self.foreign(&page.title_file).is_some()
             || page.chunks.iter().any(|c| !in_language(c, lang))
             || page
                 .examples
@@ -395,6 +398,7 @@ fn model_pages<'s>(
         pages.push(EditionPage {
             meta: &page.meta,
             file: Arc::clone(&page.file),
+            title_file: Arc::clone(page.title_source()),
             origin,
             chunks,
             parent: model_parent(page, home),
@@ -437,6 +441,7 @@ fn add_local_pages<'s>(
         pages.push(EditionPage {
             meta: &page.meta,
             file: Arc::clone(&page.file),
+            title_file: Arc::clone(page.title_source()),
             origin: Origin::Local,
             chunks: vec![Chunk {
                 file: Arc::clone(&page.file),

@@ -100,7 +100,7 @@ pub(super) fn entries(
             let prefix = |side: &str| format!("{}-{side}-", difference.anchor);
             let model_lang = linked
                 .page(&applied.over.target.page)
-                .and_then(|p| linked.edition.foreign(&p.page.file));
+                .and_then(|p| linked.edition.foreign(&p.page.title_file));
             DifferenceEntry {
                 lang: linked.edition.foreign(&applied.over.file),
                 model_lang,

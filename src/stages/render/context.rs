@@ -259,7 +259,7 @@ pub(super) fn nav_items(linked: &LinkedEdition) -> (Vec<NavItem>, Vec<Option<usi
             step: p.page.meta.step,
             summary: p.summary.clone(),
             local: p.page.origin == Origin::Local,
-            lang: linked.edition.foreign(&p.page.file),
+            lang: linked.edition.foreign(&p.page.title_file),
         })
         .collect();
     (items, parents)
@@ -439,7 +439,7 @@ pub(super) fn link_item(linked: &LinkedEdition, id: &str) -> Option<LinkItem> {
     linked.page(id).map(|p| LinkItem {
         title: p.title.clone(),
         href: file_of(&linked.edition.home, id),
-        lang: linked.edition.foreign(&p.page.file),
+        lang: linked.edition.foreign(&p.page.title_file),
     })
 }
 
@@ -454,7 +454,7 @@ pub(super) fn breadcrumbs(linked: &LinkedEdition, p: &LinkedPage) -> Vec<LinkIte
         crumbs.push(LinkItem {
             title: nav_title(linked, pp),
             href: file_of(&linked.edition.home, parent),
-            lang: linked.edition.foreign(&pp.page.file),
+            lang: linked.edition.foreign(&pp.page.title_file),
         });
         current = pp.page.parent.as_deref();
     }
@@ -540,7 +540,7 @@ pub(super) fn page(
             .collect(),
         credit: credit(linked, Some(p.page.origin), strings),
         editorial,
-        title_lang: linked.edition.foreign(&p.page.file),
+        title_lang: linked.edition.foreign(&p.page.title_file),
         untranslated: linked.edition.wholly_untranslated(&p.page),
         partly_untranslated: !linked.edition.wholly_untranslated(&p.page)
             && linked.edition.untranslated(&p.page),

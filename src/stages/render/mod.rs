@@ -201,7 +201,11 @@ impl<'r, 's> Renderer<'r, 's> {
         language: Language,
     ) -> Self {
         let terms = crate::stages::link::edition_terms(linked.edition.authority);
-        let glossary = crate::stages::analyses::glossary::of(linked, diagnostics);
+        let words = crate::stages::analyses::glossary::LocalTermWords {
+            definition: language.strings.get("local_term_definition"),
+            explained_on: language.strings.get("nav_differences"),
+        };
+        let glossary = crate::stages::analyses::glossary::of(linked, words, diagnostics);
         let glossary_links: Vec<GlossaryLink> = glossary
             .iter()
             .map(|t| GlossaryLink {
@@ -526,7 +530,7 @@ impl<'r, 's> Renderer<'r, 's> {
             title: p.title.clone(),
             html,
             examples: &examples[i],
-            lang: self.linked.edition.foreign(&p.page.file),
+            lang: self.linked.edition.foreign(&p.page.title_file),
         };
         let stand_ins: Vec<print::PrintPage> = pages
             .iter()

@@ -180,7 +180,7 @@ pub(super) struct SeeTerm {
 
 /// For each term, the term that holds the definition it shares, if it is
 /// another: of the terms one section defines, the one named like the
-/// section (else the first listed) holds it.
+/// section (else the first its page lists) holds it.
 fn shared_definitions(terms: &[Term]) -> Vec<Option<SeeTerm>> {
     let holder = |t: &Term| -> Option<&Term> {
         let sharing: Vec<&Term> = terms
@@ -194,7 +194,7 @@ fn shared_definitions(terms: &[Term]) -> Vec<Option<SeeTerm>> {
         sharing
             .iter()
             .find(|o| crate::text::markdown::slug(&o.term) == section)
-            .or(sharing.first())
+            .or_else(|| sharing.iter().min_by_key(|o| o.listed))
             .copied()
     };
     terms
@@ -232,7 +232,7 @@ pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryCo
                     href: file_of(&linked.edition.home, id),
                     lang: linked
                         .page(id)
-                        .and_then(|p| linked.edition.foreign(&p.page.file)),
+                        .and_then(|p| linked.edition.foreign(&p.page.title_file)),
                 })
                 .collect(),
         })

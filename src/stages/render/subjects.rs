@@ -66,7 +66,7 @@ pub(super) fn a_to_z(
         let page = AzPlace {
             title: title.clone(),
             href: href.clone(),
-            lang: foreign,
+            lang: linked.edition.foreign(&p.page.title_file),
         };
         let key = match p.page.meta.step {
             Some(step) => format!("{} {step:02}", first_word(&title)),

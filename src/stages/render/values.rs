@@ -188,7 +188,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 serde_json::json!({
                     "title": if home { self.language.strings.get("home") } else { p.title.as_str() },
                     "href": crate::support::url::file_of(&self.linked.edition.home, id),
-                    "lang": (!home).then(|| self.linked.edition.foreign(&p.page.file)).flatten(),
+                    "lang": (!home).then(|| self.linked.edition.foreign(&p.page.title_file)).flatten(),
                     "state": state,
                 })
             })

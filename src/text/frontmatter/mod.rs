@@ -758,12 +758,31 @@ impl schemars::JsonSchema for DateText {
 
 /// Finds the byte range of `key:` inside a YAML block, for pointing at a setting.
 pub fn find_key(file: &SourceFile, yaml: (usize, usize), key: &str) -> (usize, usize) {
+    find_line(file, yaml, key, false)
+}
+
+/// Finds the byte range of the first line inside `yaml` that sets `key:` at
+/// any indentation, for pointing at a setting nested in another (an urgent
+/// box's `section:`); the start of `yaml` when there is none.
+pub fn find_nested_key(file: &SourceFile, yaml: (usize, usize), key: &str) -> (usize, usize) {
+    find_line(file, yaml, key, true)
+}
+
+fn find_line(file: &SourceFile, yaml: (usize, usize), key: &str, nested: bool) -> (usize, usize) {
     let block = &file.text[yaml.0..yaml.1];
     let mut offset = 0;
     for line in block.split_inclusive('\n') {
-        if line.starts_with(key) && line[key.len()..].trim_start().starts_with(':') {
-            let end = yaml.0 + offset + line.trim_end().len();
-            return (yaml.0 + offset, end);
+        let indent = if nested {
+            line.len() - line.trim_start().len()
+        } else {
+            0
+        };
+        let rest = &line[indent..];
+        if rest.starts_with(key) && rest[key.len()..].trim_start().starts_with(':') {
+            return (
+                yaml.0 + offset + indent,
+                yaml.0 + offset + line.trim_end().len(),
+            );
         }
         offset += line.len();
     }
