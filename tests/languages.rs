@@ -967,3 +967,76 @@ fn an_urgent_box_is_shown_in_the_language_of_the_site() {
         text(&checked)
     );
 }
+
+#[test]
+fn every_name_shown_in_english_on_a_welsh_page_is_marked_as_english() {
+    let dir = welsh_root();
+    let root = dir.path();
+    // A section the council adds to the translated step 3, left in English,
+    // and a Welsh page that names pages and sections of both languages.
+    write(
+        root,
+        "local-overrides/cwm/overrides/step-3-own.md",
+        "---\ntarget: step-3#good-plan-checklist\naction: insert-after\nlast_reviewed: 2026-10-01\n---\n## Our own panel {#own-panel}\n\nThe panel is ours.\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/pages/volunteers.cy.md",
+        "---\ntitle: Gwirfoddolwyr sy'n helpu gyda chynlluniau\n---\n## Pwy ydynt {#who}\n\nGweler [[step-1]], [[step-3#own-panel]] a [[step-3#good-plan-checklist]].\n",
+    );
+    let out = build(root, &["--no-search"]);
+    // A page shown in English: every entry of "On this page" is marked.
+    let step_1 = parse(out.join("cy/step-1.html"));
+    let entries = step_1.all("nav.contents a");
+    assert!(entries.len() > 1);
+    for entry in entries.iter() {
+        assert_eq!(entry.attr("lang"), Some("en"), "{}", entry.text());
+    }
+    // A translated page: only its section in English is.
+    let step_3 = parse(out.join("cy/step-3.html"));
+    assert_eq!(
+        step_3.all("nav.contents a[lang]").texts(),
+        ["Our own panel"]
+    );
+    assert!(step_3.all("nav.contents a").len() > 2);
+    // The A to Z names that section in English too.
+    let a_to_z = parse(out.join("cy/a-z.html"));
+    let own = a_to_z.all(".a-z [lang]").with_text("Our own panel");
+    assert_eq!(own.attrs("lang"), ["en"]);
+    // A cross-reference shows each title in its own language.
+    let volunteers = parse(out.join("cy/volunteers.html"));
+    let named = |href: &str| volunteers.one(&format!(".prose a[href='{href}']"));
+    let step = named("step-1.html");
+    assert_eq!(step.one("span").attr("lang"), Some("en"), "{}", step.html());
+    assert!(step.text().starts_with("Step One"));
+    let panel = named("step-3.html#own-panel");
+    assert_eq!(panel.one("span[lang=en]").text(), "Our own panel");
+    let welsh = named("step-3.html#good-plan-checklist");
+    assert!(!welsh.has("[lang]"), "{}", welsh.html());
+    // The English site marks none of them.
+    let english = parse(out.join("step-3.html"));
+    assert!(!english.has("nav.contents a[lang]"));
+}
+
+#[test]
+fn a_welsh_glossary_marks_a_definition_left_in_english_whatever_its_pages_language() {
+    let dir = welsh_root();
+    let root = dir.path();
+    // The terminology page in Welsh, but for one definition the council
+    // gives in English.
+    write(
+        root,
+        "local-overrides/cwm/translations/terminology.cy.md",
+        "---\ntitle: Termau\n---\n## Gweithiwr cymdeithasol {#social-worker}\n\nGweithiwr proffesiynol cymwys.\n\n## Rheoli gofal {#care-management}\n\nSwyddogaeth.\n\n## Dinesydd {#citizen}\n\nPob un ohonom.\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/overrides/terminology-citizen.md",
+        "---\ntarget: terminology#citizen\naction: replace\nreason: Our own words.\nlast_reviewed: 2026-10-01\n---\n## Citizen {#citizen}\n\nEvery person who lives in Cwm Prawf.\n",
+    );
+    let out = build(root, &["--no-search"]);
+    let glossary = parse(out.join("cy/glossary.html"));
+    let term = |anchor: &str| glossary.one(&format!("dt#{anchor}"));
+    assert_eq!(term("term-citizen").attr("lang"), Some("en"));
+    assert_eq!(term("term-social-worker").attr("lang"), None);
+}

@@ -26,6 +26,11 @@ pub struct SectionRef {
     pub title: String,
     /// 2 for `##`, 3 for `###`, …
     pub level: u8,
+    /// The language of its words, when not its site's: a heading not yet
+    /// translated on a page of a site in another language (`"en"`), so
+    /// that wherever its name is shown ("On this page", the A to Z, a
+    /// cross-reference) it is marked as in that language.
+    pub lang: Option<&'static str>,
 }
 
 /// The headings of joined Markdown with the ids they get: the written
@@ -50,6 +55,7 @@ pub fn headings_of(markdown_text: &str) -> Vec<SectionRef> {
                 // A heading's `&#16;`: SafetyCheck warns where it is written.
                 title: crate::support::characters::publishable(h.text.trim()).into_owned(),
                 level: h.level,
+                lang: None,
             }
         })
         .collect()
@@ -126,6 +132,25 @@ pub(super) fn name_sections(
     for (section, name) in sections.iter_mut().zip(names) {
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
         section.title = crate::support::characters::publishable(&name).into_owned();
+    }
+}
+
+/// Marks each section whose heading is not in its site's language with the
+/// language it is in: `foreign` tells it of the file each heading's words
+/// come from (see `overlay::foreign_in`).
+pub(super) fn mark_languages(
+    text: &LinkedText,
+    sections: &mut [SectionRef],
+    foreign: &dyn Fn(&crate::support::diagnostic::SourceFile) -> Option<&'static str>,
+) {
+    let headings = markdown::headings(&text.markdown);
+    if headings.len() != sections.len() {
+        return;
+    }
+    for (section, heading) in sections.iter_mut().zip(headings) {
+        section.lang = text
+            .origin(heading.range.0)
+            .and_then(|(file, _)| foreign(file));
     }
 }
 

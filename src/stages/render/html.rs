@@ -301,7 +301,7 @@ impl<'t> Writer<'t, '_> {
                 dest_url,
                 title,
                 id,
-            }) => self.link(link_type, dest_url, title, id),
+            }) => self.link(link_type, dest_url, title, id, at),
             Event::End(TagEnd::Link) => {
                 self.link_depth = self.link_depth.saturating_sub(1);
                 self.replacing_text = false;
@@ -343,6 +343,28 @@ impl<'t> Writer<'t, '_> {
         }
     }
 
+    /// The language of the title of what `resolved` links to, when it is
+    /// not that of the text at byte `at` (on a site in another language, a
+    /// page or section not yet translated, named from translated text, or
+    /// the other way round).
+    fn title_lang(&self, resolved: &Resolved, at: usize) -> Option<&'static str> {
+        let edition = &self.options.linked.edition;
+        let site = edition.lang?;
+        let Resolved::Page { page, section } = resolved else {
+            return None;
+        };
+        let target = self.options.linked.page(page)?;
+        let title = match section {
+            None => edition.foreign(&target.page.file),
+            Some(id) => target.sections.iter().find(|s| &s.id == id)?.lang,
+        };
+        let here = self
+            .text
+            .origin(at)
+            .and_then(|(file, _)| edition.foreign(file));
+        (title != here).then(|| title.unwrap_or(site.code()))
+    }
+
     /// Holds text (or a line break) starting at byte `at`, to be written
     /// with the text around it (see [`Writer::pending`]).
     fn hold(&mut self, t: &str, at: usize) {
@@ -363,15 +385,18 @@ impl<'t> Writer<'t, '_> {
         }
     }
 
-    /// A link's start: a cross-reference becomes a relative link (showing
-    /// the title of what it links to when it has no text of its own), one
-    /// to something this edition removed loses its tag; others stay.
+    /// A link's start, at byte `at` of the text: a cross-reference becomes
+    /// a relative link (showing the title of what it links to when it has
+    /// no text of its own, marked with its language where that is not the
+    /// text's), one to something this edition removed loses its tag;
+    /// others stay.
     fn link(
         &mut self,
         link_type: LinkType,
         dest_url: CowStr<'t>,
         title: CowStr<'t>,
         id: CowStr<'t>,
+        at: usize,
     ) {
         self.link_depth += 1;
         let internal = matches!(link_type, LinkType::WikiLink { .. })
@@ -404,7 +429,15 @@ impl<'t> Writer<'t, '_> {
         if matches!(link_type, LinkType::WikiLink { has_pothole: false }) {
             if let Some(t) = title_for(resolved, self.options) {
                 self.replacing_text = true;
-                self.events.push(Event::Text(t.into()));
+                match self.title_lang(resolved, at) {
+                    Some(lang) => {
+                        self.events
+                            .push(Event::InlineHtml(format!("<span lang=\"{lang}\">").into()));
+                        self.events.push(Event::Text(t.into()));
+                        self.events.push(Event::InlineHtml("</span>".into()));
+                    }
+                    None => self.events.push(Event::Text(t.into())),
+                }
             }
         }
     }

@@ -221,9 +221,14 @@ pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryCo
             defined_at: t.defined_at.clone(),
             defined_on_title: t.defined_on_title.clone(),
             model_term: t.model_term.clone(),
-            lang: linked
-                .page(&t.defined_on)
-                .and_then(|p| linked.edition.foreign(&p.page.file)),
+            // The language of the section that defines it.
+            lang: linked.page(&t.defined_on).and_then(|p| {
+                let section = t.defined_at.rsplit_once('#').map(|(_, s)| s);
+                match p.sections.iter().find(|s| Some(s.id.as_str()) == section) {
+                    Some(s) => s.lang,
+                    None => linked.edition.foreign(&p.page.file),
+                }
+            }),
             used_on: t
                 .used_on
                 .iter()
