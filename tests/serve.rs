@@ -427,3 +427,98 @@ fn a_missing_image_saved_while_previewing_is_reported_at_its_source_not_the_prin
     assert!(!shown.contains("print.html"), "{shown}");
     assert!(!log.iter().any(|l| l.contains("print.html")), "{log:#?}");
 }
+
+#[test]
+fn a_page_that_is_a_link_to_a_file_elsewhere_in_the_root_is_served_as_it_is_saved() {
+    let root = small_root();
+    let at = |p: &str| root.path().join(p);
+    // The page's file lives in a folder of the root that holds no sources;
+    // the content folder has a link to it, as `build` accepts.
+    std::fs::create_dir_all(at("drafts")).unwrap();
+    std::fs::rename(at("content/visits.md"), at("drafts/visits.md")).unwrap();
+    std::os::unix::fs::symlink("../drafts/visits.md", at("content/visits.md")).unwrap();
+    let server = start(root.path(), &[]);
+    assert!(get(&server, "/visits.html").1.contains("a good week"));
+
+    // Saved in place.
+    edit(root.path(), "drafts/visits.md", "a good week", "a good day");
+    let seen = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
+        b.contains("a good day")
+    });
+    assert!(seen.is_some(), "a save of the linked file was not served");
+
+    // Saved as editors do: a new file renamed over the old one.
+    let text = read(at("drafts/visits.md")).replace("a good day", "a good month");
+    std::fs::write(at("drafts/.visits.md.new"), text).unwrap();
+    std::fs::rename(at("drafts/.visits.md.new"), at("drafts/visits.md")).unwrap();
+    let seen = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
+        b.contains("a good month")
+    });
+    assert!(
+        seen.is_some(),
+        "a save by rename of the linked file was not served"
+    );
+
+    // A link made while the preview runs is followed too.
+    std::fs::write(
+        at("drafts/notes.md"),
+        "---\nid: notes\ntitle: Notes\nweight: 40\n---\nFirst notes.\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../drafts/notes.md", at("content/notes.md")).unwrap();
+    let seen = wait_for(&server, "/notes.html", Duration::from_secs(5), |b| {
+        b.contains("First notes.")
+    });
+    assert!(seen.is_some(), "a new linked page was not served");
+    edit(
+        root.path(),
+        "drafts/notes.md",
+        "First notes.",
+        "Second notes.",
+    );
+    let seen = wait_for(&server, "/notes.html", Duration::from_secs(5), |b| {
+        b.contains("Second notes.")
+    });
+    assert!(
+        seen.is_some(),
+        "a save of a newly linked file was not served"
+    );
+
+    // And so is a link to a folder.
+    std::fs::create_dir_all(at("library/guides")).unwrap();
+    std::fs::write(
+        at("library/guides/guide.md"),
+        "---\nid: guide\ntitle: A guide\nweight: 50\n---\nFirst guide.\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../library/guides", at("content/guides")).unwrap();
+    let seen = wait_for(&server, "/guide.html", Duration::from_secs(5), |b| {
+        b.contains("First guide.")
+    });
+    assert!(
+        seen.is_some(),
+        "a page in a newly linked folder was not served"
+    );
+    edit(
+        root.path(),
+        "library/guides/guide.md",
+        "First guide.",
+        "Second guide.",
+    );
+    let seen = wait_for(&server, "/guide.html", Duration::from_secs(5), |b| {
+        b.contains("Second guide.")
+    });
+    assert!(
+        seen.is_some(),
+        "a save in a newly linked folder was not served"
+    );
+
+    // What is served is what a build makes (of the root's one edition).
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    assert_ok(&handbook_in(
+        root.path(),
+        &["build", "--no-search", "--out", site.to_str().unwrap()],
+    ));
+    assert_served_as_built(&server, &site.join("model"));
+}
