@@ -681,3 +681,102 @@ fn a_shallow_clone_without_tags_says_so() {
     assert!(said.contains("shallow clone"), "{said}");
     assert!(said.contains("--unshallow --tags"), "{said}");
 }
+
+/// The warnings a run printed, each by its first line.
+fn warnings(said: &str) -> Vec<&str> {
+    said.lines().filter(|l| l.contains('⚠')).collect()
+}
+
+/// Builds exampleshire without the build cache into `out`; returns the
+/// warnings it printed.
+fn build_alone(root: &Path, out: &Path) -> Vec<String> {
+    let args = [
+        "build",
+        "--authority",
+        "exampleshire",
+        "--no-search",
+        "--no-cache",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let built = handbook_in(root, &args);
+    assert_ok(&built);
+    warnings(&text(&built))
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// Runs four `handbook build`s of exampleshire at once, each into its own
+/// folder under `work` (named after `round`), all with the build cache
+/// `cache`; each must succeed, warn of nothing but what a build alone
+/// warns of (`alone`), and write what `expected` holds.
+fn four_at_once(
+    root: &Path,
+    work: &Path,
+    cache: &Path,
+    round: &str,
+    (expected, alone): (&Path, &[String]),
+) {
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            let out = work.join(format!("{round}-{i}"));
+            let child = handbook_command(
+                root,
+                &[
+                    "build",
+                    "--authority",
+                    "exampleshire",
+                    "--no-search",
+                    "--cache",
+                    cache.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                ],
+            )
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+            (out, child)
+        })
+        .collect();
+    let wanted = snapshot(expected);
+    for (out, child) in children {
+        let output = child.wait_with_output().unwrap();
+        assert_ok(&output);
+        let said = text(&output);
+        assert_eq!(warnings(&said), alone, "{round}: {said}");
+        assert!(
+            snapshot(&out) == wanted,
+            "{round}: {} differs from a build without the cache",
+            out.display()
+        );
+    }
+}
+
+#[test]
+fn builds_at_the_same_time_share_one_cache_without_interfering() {
+    let dir = three_releases();
+    let root = dir.path();
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let expected = work.path().join("expected");
+    let alone = build_alone(root, &expected);
+    // A cold cache, then a warm one, each several times.
+    for round in ["cold", "warm", "warm-again"] {
+        four_at_once(root, work.path(), &cache, round, (&expected, &alone));
+    }
+    // A new page: every release is placed again, beside the current pages,
+    // while the others' places are taken away.
+    write(
+        root,
+        "local-overrides/exampleshire/pages/new-page.md",
+        "---\nid: new-page\ntitle: A new page\nparent: step-3\nlast_reviewed: 2026-10-01\n---\nNew.\n",
+    );
+    let expected = work.path().join("expected-new");
+    let alone = build_alone(root, &expected);
+    for round in ["new", "new-again"] {
+        four_at_once(root, work.path(), &cache, round, (&expected, &alone));
+    }
+}
