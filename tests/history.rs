@@ -308,6 +308,45 @@ fn archived_pages_are_not_in_the_current_search_index() {
 }
 
 #[test]
+fn search_works_in_an_archived_version_and_finds_that_versions_words() {
+    let dir = three_releases();
+    let root = dir.path();
+    let out = root.join("out");
+    let args = [
+        "build",
+        "--authority",
+        "exampleshire",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert_ok(&handbook_in(root, &args));
+    // The archived search page loads its index from beside it, as the
+    // current one does.
+    for version in ["1.0", "2.0", "3.0"] {
+        let top = out.join("versions").join(version);
+        assert!(top.join("search.html").is_file());
+        assert!(
+            top.join("pagefind/pagefind.js").is_file(),
+            "{version} has no search index"
+        );
+    }
+    let found = |index: &Path, words: &str| -> Vec<String> {
+        index_fragments(index)
+            .into_iter()
+            .filter(|f| f["content"].as_str().unwrap_or("").contains(words))
+            .map(|f| f["url"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    // Each version's index finds what that version said, at its own pages.
+    let added = "Release two adds this sentence";
+    assert_eq!(
+        found(&out.join("versions/2.0/pagefind"), added),
+        ["/step-2.html"]
+    );
+    assert!(found(&out.join("versions/1.0/pagefind"), added).is_empty());
+}
+
+#[test]
 fn a_release_must_be_clean_committed_and_new() {
     let dir = three_releases();
     let root = dir.path();

@@ -527,36 +527,135 @@ fn each_bad_translation_or_strings_file_is_an_error_at_its_place() {
     assert!(said.contains("no `search_button`"), "{said}");
 }
 
-#[test]
-fn published_versions_stay_in_the_default_language_and_every_link_still_works() {
+/// `welsh_root` in git with two releases of `cwm`: 1.0 (1 October 2026)
+/// and 2.0 (20 October 2026), which changes the Welsh of step 3.
+fn welsh_releases() -> tempfile::TempDir {
     let dir = welsh_root();
     let root = dir.path();
     common::git(root, &["init", "-q", "-b", "main"], None);
     common::git(root, &["config", "user.name", "Policy Lead"], None);
     common::git(root, &["config", "user.email", "policy@cwm.example"], None);
     common::commit(root, "The Welsh edition", "2026-10-01T09:00:00+00:00");
-    common::git(
+    let tag = |version: &str, note: &str, date: &str| {
+        let name = format!("handbook/cwm/{version}");
+        common::git(root, &["tag", "-a", &name, "-m", note], Some(date));
+    };
+    tag(
+        "1.0",
+        "First published version.",
+        "2026-10-01T10:00:00+01:00",
+    );
+    let welsh = read(root.join("local-overrides/cwm/translations/step-3.cy.md"));
+    write(
         root,
-        &[
-            "tag",
-            "-a",
-            "handbook/cwm/1.0",
-            "-m",
-            "First published version.",
-        ],
-        Some("2026-10-01T10:00:00+00:00"),
+        "local-overrides/cwm/translations/step-3.cy.md",
+        &welsh.replacen("Testun Cymraeg", "Testun Cymraeg newydd", 1),
     );
-    // Built with its links checked: a switch to a page the Welsh site does
-    // not have would fail the build.
-    let out = build(root, &["--no-search"]);
-    assert!(out.join("in-force.html").is_file());
-    assert!(out.join("versions/1.0/step-3.html").is_file());
-    assert!(!out.join("cy/in-force.html").exists());
-    assert!(!parse(out.join("in-force.html")).has("[hreflang=cy]"));
+    common::commit(root, "Step 3 in new Welsh", "2026-10-20T09:00:00+01:00");
+    tag("2.0", "Step 3 reworded.", "2026-10-20T10:00:00+01:00");
+    dir
+}
+
+#[test]
+fn published_versions_are_shown_in_every_language_of_an_edition_in_its_words() {
+    let dir = welsh_releases();
+    // Built with its links checked: a link to a page the sites do not have
+    // would fail the build.
+    let out = build(dir.path(), &[]);
+    // The Welsh site lists the releases in Welsh, each linking to its
+    // archived Welsh site, each note marked as the English it is in.
+    let in_force = parse(out.join("cy/in-force.html"));
+    assert_eq!(in_force.root().attr("lang"), Some("cy"));
     assert_eq!(
-        switch(&parse(out.join("step-3.html")), "cy").0,
-        "cy/step-3.html"
+        in_force.one("h1").text(),
+        "Canllawiau mewn grym ar ddyddiad"
     );
+    let rows = in_force.all(".in-force-table tbody tr");
+    assert_eq!(rows.len(), 2);
+    let first = rows.first().unwrap();
+    assert_eq!(
+        first.one("a").attr("href"),
+        Some("../versions/1.0/cy/index.html")
+    );
+    assert_eq!(first.one("a").text(), "Fersiwn 1.0");
+    assert!(first.text().contains("1 Hydref 2026"), "{}", first.html());
+    assert!(first.text().contains("20 Hydref 2026"), "{}", first.html());
+    assert_eq!(
+        first.all("td[lang=en]").texts(),
+        ["First published version."]
+    );
+    assert!(in_force
+        .one("form[data-in-force]")
+        .attr("data-none")
+        .unwrap()
+        .contains("Nid oedd"));
+    assert_eq!(switch(&in_force, "en").0, "../in-force.html");
+    assert_eq!(
+        switch(&parse(out.join("in-force.html")), "cy").0,
+        "cy/in-force.html"
+    );
+    // A Welsh page lists its versions, with what changed in Welsh.
+    let step_3 = parse(out.join("cy/step-3.html"));
+    let versions = step_3.one("section.versions");
+    assert_eq!(versions.one("h2").text(), "Fersiynau o'r dudalen hon");
+    assert_eq!(
+        versions.all("li > a").attrs("href"),
+        [
+            "../versions/2.0/cy/step-3.html",
+            "../versions/1.0/cy/step-3.html"
+        ]
+    );
+    assert!(versions.one("ins").text().contains("newydd"));
+    assert_eq!(
+        versions.one("ins .visually-hidden").text(),
+        "wedi'i ychwanegu:"
+    );
+    // The releases' notes are among the Welsh site's changes.
+    let changes = parse(out.join("cy/changes.html"));
+    let entry = changes.all("main li").containing("fersiwn 2.0");
+    assert_eq!(entry.len(), 1, "{}", changes.one("main").html());
+    assert_eq!(entry.one().one("[lang=en]").text(), "Step 3 reworded.");
+    assert!(read(out.join("cy/changes.xml")).contains("fersiwn 2.0"));
+    // An archived Welsh page: in Welsh, with its banner in Welsh, marked
+    // as a demonstration translation like every Welsh page.
+    let archived = parse(out.join("versions/1.0/cy/step-3.html"));
+    assert_eq!(archived.root().attr("lang"), Some("cy"));
+    let banner = archived.one(".version-banner");
+    assert!(
+        banner.text().starts_with("Dyma fersiwn 1.0"),
+        "{}",
+        banner.html()
+    );
+    assert!(banner.text().contains("o 1 Hydref 2026 tan 20 Hydref 2026"));
+    assert_eq!(
+        banner.all("a").attrs("href"),
+        ["../../../cy/step-3.html", "../../../cy/in-force.html"]
+    );
+    assert!(archived.has(".site-footer__translation"));
+    assert_eq!(switch(&archived, "en").0, "../step-3.html");
+    assert!(out.join("versions/1.0/step-3.html").is_file());
+    // No English word of the theme stands on a Welsh page outside the parts
+    // marked as English.
+    for page in [
+        "cy/in-force.html",
+        "cy/step-3.html",
+        "versions/2.0/cy/step-3.html",
+    ] {
+        let html = read(out.join(page));
+        for english in [
+            "Versions of this page",
+            "This is version",
+            "Still in force",
+            "removed: ",
+            "added: ",
+            "version 2.0",
+        ] {
+            assert!(
+                !outside_english(&html).contains(english),
+                "{page}: {english}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -49,6 +49,7 @@ use crate::support::store::Store;
 
 mod edition;
 mod findings;
+mod language;
 mod preview;
 pub mod record;
 mod releases;

@@ -12,7 +12,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{edition, edition_theme, overlay_edition, timed, today, Written};
+use super::{edition, edition_theme, language, overlay_edition, timed, today, Written};
 use crate::model::handbook::Sources;
 use crate::model::theme::{Engine, Theme};
 use crate::stages::link;
@@ -184,7 +184,7 @@ fn preview_language(
     linked: &link::LinkedEdition,
     diagnostics: &Diagnostics,
 ) -> render::Language {
-    let mut language = edition::edition_language(sources, theme, linked, &[], diagnostics);
+    let mut language = language::edition_language(sources, theme, linked, &[], diagnostics);
     language.others.clear();
     language
 }
