@@ -1139,3 +1139,47 @@ fn a_welsh_glossary_marks_a_definition_left_in_english_whatever_its_pages_langua
     assert_eq!(term("term-citizen").attr("lang"), Some("en"));
     assert_eq!(term("term-social-worker").attr("lang"), None);
 }
+
+#[test]
+fn the_shipped_welsh_council_shows_its_published_versions_in_welsh() {
+    let dir = common::copy_of_shipped();
+    let root = dir.path();
+    common::git(root, &["init", "-q", "-b", "main"], None);
+    common::git(root, &["config", "user.name", "Policy Lead"], None);
+    common::git(root, &["config", "user.email", "policy@cwm.example"], None);
+    common::commit(root, "The handbook", "2026-10-01T09:00:00+01:00");
+    common::git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/cwm-derwen/1.0",
+            "-m",
+            "First published version.",
+        ],
+        Some("2026-10-01T10:00:00+01:00"),
+    );
+    let out = root.join("out");
+    let args = [
+        "build",
+        "--authority",
+        "cwm-derwen",
+        "--no-search",
+        "--out",
+        "out",
+    ];
+    assert_ok(&handbook_in(root, &args));
+    let in_force = parse(out.join("cy/in-force.html"));
+    assert_eq!(
+        in_force.one("h1").text(),
+        "Canllawiau mewn grym ar ddyddiad"
+    );
+    assert_eq!(
+        in_force.one(".in-force-table tbody a").attr("href"),
+        Some("../versions/1.0/cy/index.html")
+    );
+    assert!(parse(out.join("cy/step-3.html")).has("section.versions"));
+    let changes = parse(out.join("cy/changes.html"));
+    assert_eq!(changes.all("main li").containing("fersiwn 1.0").len(), 1);
+    assert!(out.join("versions/1.0/cy/step-3.html").is_file());
+}
