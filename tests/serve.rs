@@ -356,21 +356,61 @@ fn a_save_that_changes_no_page_keeps_the_search_index_and_reports_nothing() {
 }
 
 #[test]
-fn an_edition_in_english_and_welsh_is_previewed_in_english_without_links_to_the_welsh_site() {
+fn an_edition_in_english_and_welsh_is_previewed_in_both_languages_as_build_makes_them() {
     let root = copy_of_shipped();
     let server = start(root.path(), &["--authority", "cwm-derwen"]);
     server
         .wait_for_line("Search index and link check updated", 0)
         .expect("the first build's link check");
-    let (status, page) = get(&server, "/step-3.html");
+    // Both languages' sites, each page switching to the other's.
+    let (status, english) = get(&server, "/step-3.html");
     assert_eq!(status, 200);
-    assert!(page.contains("<html lang=\"en-GB\">"));
-    // The preview shows the default language: no switch leads to a Welsh
-    // page it does not serve, so its link check finds nothing wrong.
-    assert!(!page.contains("hreflang"), "no language switch");
-    assert!(!page.contains("hb-build-error"), "no problem is reported");
+    assert!(english.contains("<html lang=\"en-GB\">"));
+    assert!(english.contains("href=\"cy/step-3.html\" hreflang=\"cy\""));
+    let (status, welsh) = get(&server, "/cy/step-3.html");
+    assert_eq!(status, 200, "the Welsh site is served");
+    assert!(welsh.contains("<html lang=\"cy\">"));
+    assert!(welsh.contains("href=\"../step-3.html\" hreflang=\"en\""));
+    assert_eq!(get(&server, "/cy/search.html").0, 200);
+    // The Welsh site's own search index.
+    let index = served(&server, "/cy/pagefind/pagefind-entry.json", |b| {
+        b.contains("\"cy\"")
+    });
+    assert!(index.contains("\"cy\""), "{index}");
+    // Its link check finds nothing wrong: every switch leads somewhere.
+    assert!(!welsh.contains("hb-build-error"), "no problem is reported");
     let log = server.log_after(0);
     assert!(log.iter().all(|l| !l.contains("would stop")), "{log:?}");
+
+    // A save of a Welsh translation is served in the Welsh site.
+    edit(
+        root.path(),
+        "local-overrides/cwm-derwen/translations/step-3.cy.md",
+        "Mae sgiliau craidd gwaith cymdeithasol",
+        "Mae sgiliau newydd gwaith cymdeithasol",
+    );
+    let page = served(&server, "/cy/step-3.html", |b| b.contains("sgiliau newydd"));
+    assert!(
+        page.contains("sgiliau newydd"),
+        "the Welsh save was not served"
+    );
+    // Every file is the one a build makes, in both languages.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let built = handbook_in(
+        root.path(),
+        &[
+            "build",
+            "--authority",
+            "cwm-derwen",
+            "--no-search",
+            "--out",
+            site.to_str().unwrap(),
+        ],
+    );
+    assert_ok(&built);
+    assert!(site.join("cy/step-3.html").is_file());
+    assert_served_as_built(&server, &site);
 }
 
 /// Saves `body` as the text of the small handbook's `plans` page (its

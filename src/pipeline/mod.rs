@@ -60,8 +60,8 @@ mod saves;
 #[cfg(test)]
 mod tests;
 
-pub use findings::{check_made, Checked, Written};
-pub use preview::{Preview, Step};
+pub use findings::{check_made, in_search_index, Checked, Written};
+pub use preview::{made_after_pages, Preview, Step};
 pub use render::Made;
 
 /// What a run is asked to do.
