@@ -667,6 +667,9 @@ fn tags_that_are_not_releases_are_reported_and_a_future_release_is_not_in_force(
     }
     let in_force = read(out.join("model/in-force.html"));
     assert!(!in_force.contains("9.0"), "a future release is shown");
+    // The release before it is still in force, not replaced on a day to come.
+    assert!(in_force.contains("Still in force"), "{in_force}");
+    assert!(!in_force.contains("2027"), "{in_force}");
 
     let release = |version: &str| {
         handbook_command(

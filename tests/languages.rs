@@ -1028,6 +1028,21 @@ fn accept_with_no_file_lists_the_translations_to_check_too() {
     let done = handbook_in(root, &["accept", "cwm"]);
     assert_ok(&done);
     assert!(text(&done).contains("Nothing to do"), "{}", text(&done));
+    // A translation whose English changed since it was checked, as `check`
+    // warns, is listed too.
+    let step_3 = read(root.join("content/step-3.md"));
+    let changed = step_3.replacen(
+        "Core social work skills",
+        "The core skills of social work",
+        1,
+    );
+    assert_ne!(changed, step_3);
+    write(root, "content/step-3.md", &changed);
+    let stale = handbook_in(root, &["accept", "cwm"]);
+    assert_fails(&stale);
+    let said = text(&stale);
+    assert!(said.contains("translations/step-3.cy.md"), "{said}");
+    assert!(said.contains("source text changed"), "{said}");
 }
 
 #[test]
