@@ -1198,3 +1198,39 @@ fn the_shipped_welsh_council_shows_its_published_versions_in_welsh() {
     assert_eq!(changes.all("main li").containing("fersiwn 1.0").len(), 1);
     assert!(out.join("versions/1.0/cy/step-3.html").is_file());
 }
+
+#[test]
+fn a_councils_local_term_is_explained_in_welsh_and_marked_as_english_in_the_welsh_glossary() {
+    let dir = welsh_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{SETTINGS}terms:\n  \"Personal Budget\": \"Individual Budget\"\n"),
+    );
+    let out = build(root, &["--no-search"]);
+    let glossary = parse(out.join("cy/glossary.html"));
+    let term = glossary.one("dt#term-individual-budget");
+    assert_eq!(
+        term.attr("lang"),
+        Some("en"),
+        "the council's term is English"
+    );
+    let definition = term.next().unwrap();
+    assert!(
+        !outside_english(&definition.html()).contains("term for what the model guidance calls"),
+        "{}",
+        definition.html()
+    );
+    assert!(
+        definition.text().contains("Cwm Prawf"),
+        "{}",
+        definition.html()
+    );
+    // In English, as before.
+    let english = parse(out.join("glossary.html"));
+    let definition = english.one("dt#term-individual-budget").next().unwrap();
+    assert!(definition
+        .text()
+        .contains("Cwm Prawf's term for what the model guidance calls “Personal Budget”."));
+}

@@ -165,6 +165,10 @@ pub(super) struct GlossaryContext {
     used_on: Vec<LinkItem>,
     /// The language of the term and its definition, when not the page's.
     lang: Option<&'static str>,
+    /// The language of the term alone, when not the page's: a council's
+    /// local term (an English word) on a site in another language, whose
+    /// definition is worded in the site's language.
+    term_lang: Option<&'static str>,
     /// For a term defined by the same words as another (“Personal Budget
     /// Holder” by the definition of “citizen”), that term: the glossary
     /// says "see …" rather than repeat the definition.
@@ -208,8 +212,27 @@ fn shared_definitions(terms: &[Term]) -> Vec<Option<SeeTerm>> {
         .collect()
 }
 
-/// The glossary page's terms.
-pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryContext> {
+/// The glossary page's terms, in the words of `strings` where the
+/// glossary words them itself (a council's local term).
+pub(super) fn glossary(
+    linked: &LinkedEdition,
+    terms: &[Term],
+    strings: &crate::model::language::Strings,
+) -> Vec<GlossaryContext> {
+    let local_term = |model_term: &str| {
+        let name = linked
+            .edition
+            .authority
+            .map_or("", |a| a.config.short_name.as_str());
+        let values = [("name", name), ("term", model_term)];
+        strings.fill("glossary_local_term", &values)
+    };
+    // A council's terms are English words, which a site in another
+    // language marks as such.
+    let english = linked
+        .edition
+        .lang
+        .map(|_| crate::model::language::Lang::En.code());
     terms
         .iter()
         .zip(shared_definitions(terms))
@@ -217,7 +240,14 @@ pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryCo
             see,
             term: t.term.clone(),
             anchor: t.anchor.clone(),
-            definition: t.definition.clone(),
+            definition: t
+                .model_term
+                .as_deref()
+                .map_or_else(|| t.definition.clone(), local_term),
+            term_lang: match t.model_term {
+                Some(_) => english,
+                None => None,
+            },
             defined_at: t.defined_at.clone(),
             defined_on_title: t.defined_on_title.clone(),
             model_term: t.model_term.clone(),

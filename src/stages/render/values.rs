@@ -133,7 +133,11 @@ impl<'r, 's> Renderer<'r, 's> {
         match page.id {
             "glossary" => vec![(
                 "terms",
-                Box::new(site::glossary(self.linked, &self.glossary)),
+                Box::new(site::glossary(
+                    self.linked,
+                    &self.glossary,
+                    &self.language.strings,
+                )),
             )],
             "a-z" | "search" => vec![("letters", az())],
             "changes" => vec![("changes", Box::new(self.changes()))],
