@@ -562,3 +562,26 @@ fn a_page_that_is_a_link_to_a_file_elsewhere_in_the_root_is_served_as_it_is_save
     ));
     assert_served_as_built(&server, &site.join("model"));
 }
+
+#[test]
+fn a_save_that_keeps_the_files_length_and_time_is_served() {
+    let root = small_root();
+    let page = root.path().join("content/visits.md");
+    let server = start(root.path(), &[]);
+    assert!(get(&server, "/visits.html").1.contains("a good week"));
+    // Copied in with its time kept (as `cp -p`, `rsync -t` or an unpacked
+    // archive do), the same length as before.
+    let when = std::fs::metadata(&page).unwrap().modified().unwrap();
+    let text = read(&page).replace("a good week", "a good wink");
+    std::fs::write(&page, text).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&page)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    let seen = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
+        b.contains("a good wink")
+    });
+    assert!(seen.is_some(), "the save was not served");
+}

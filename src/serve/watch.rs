@@ -37,28 +37,47 @@ fn is_leftover(root: &Path, path: &Path) -> bool {
         .any(|name| crate::support::source::is_leftover(&name))
 }
 
-/// The size and modification time of each file under the watched folders.
+/// A file's stamp: its modification time, size and a fingerprint of its
+/// bytes, so that a save that keeps the first two (a copy that keeps
+/// times, a file system that keeps them to the second) is still seen.
+type Stamp = (std::time::SystemTime, u64, [u8; 16]);
+
+/// The stamp of each file under the watched folders.
 ///
 /// The watcher also reports files being opened (as every build does), so a
 /// batch of events counts as a save only if some file's stamp changed.
 #[derive(Debug, Default)]
-struct Stamps(HashMap<PathBuf, Option<(std::time::SystemTime, u64)>>);
+struct Stamps(HashMap<PathBuf, Option<Stamp>>);
 
 impl Stamps {
-    fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    fn stamp(path: &Path) -> Option<Stamp> {
         let meta = std::fs::metadata(path).ok()?;
-        Some((meta.modified().ok()?, meta.len()))
+        if !meta.is_file() {
+            return Some((meta.modified().ok()?, meta.len(), [0; 16]));
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let mut f = crate::support::fingerprint::Fingerprint::default();
+        f.run(&bytes);
+        Some((meta.modified().ok()?, meta.len(), f.finish()))
     }
 
     fn of(root: &Path, folders: &[PathBuf]) -> Self {
-        let mut stamps = HashMap::new();
-        for folder in folders {
-            // Problems reading the folders are the build's to report.
-            for entry in crate::support::source::walk(root, folder, &Diagnostics::new()) {
-                stamps.insert(entry.path.clone(), Self::stamp(&entry.path));
-            }
-        }
-        Self(stamps)
+        use rayon::prelude::*;
+        // Problems reading the folders are the build's to report.
+        let paths: Vec<PathBuf> = folders
+            .iter()
+            .flat_map(|folder| crate::support::source::walk(root, folder, &Diagnostics::new()))
+            .map(|entry| entry.path)
+            .collect();
+        Self(
+            paths
+                .into_par_iter()
+                .map(|path| {
+                    let stamp = Self::stamp(&path);
+                    (path, stamp)
+                })
+                .collect(),
+        )
     }
 
     /// Records the current stamps of `paths`; returns those that differ from
