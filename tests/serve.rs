@@ -585,3 +585,48 @@ fn a_save_that_keeps_the_files_length_and_time_is_served() {
     });
     assert!(seen.is_some(), "the save was not served");
 }
+
+#[test]
+fn a_missing_image_saved_in_a_welsh_translation_is_reported_at_its_line_as_build_reports_it() {
+    let root = copy_of_shipped();
+    let file = "local-overrides/cwm-derwen/translations/step-3.cy.md";
+    let server = start(root.path(), &["--authority", "cwm-derwen"]);
+    let ready = server
+        .wait_for_line("Search index and link check updated", 0)
+        .expect("the first build's link check");
+    let from = "Mae sgiliau craidd gwaith cymdeithasol";
+    edit(
+        root.path(),
+        file,
+        from,
+        &format!("![Siart](assets/siart.png) {from}"),
+    );
+    let line = 1 + read(root.path().join(file))
+        .lines()
+        .position(|l| l.contains("assets/siart.png"))
+        .unwrap();
+    let at = format!("{file}:{line}:1");
+    let what = "there is no image `assets/siart.png` in this edition";
+    server
+        .wait_for_line(&format!("{at}: error"), ready)
+        .expect("the preview reports the Welsh page's image where it is written");
+    let log = server.log_after(ready);
+    assert!(log.contains(&format!("{at}: error: {what}")), "{log:#?}");
+    let built = handbook_in(
+        root.path(),
+        &[
+            "build",
+            "--authority",
+            "cwm-derwen",
+            "--no-search",
+            "--out",
+            "out",
+        ],
+    );
+    assert_fails(&built);
+    assert!(
+        text(&built).contains(&format!("{at}: {what}")),
+        "{}",
+        text(&built)
+    );
+}
