@@ -1633,3 +1633,83 @@ fn an_invisible_character_in_an_address_is_an_error_that_shows_it() {
         assert!(message.contains("`⟨U+200B⟩step-3`"), "{message}");
     }
 }
+
+/// A model page whose text wraps Exampleshire's local term ("Individual
+/// Budget", shown as "Personal Budget") and a glossary term ("social
+/// worker") across line breaks and other runs of white space, in a
+/// paragraph, a list, a link's text and an underlined heading: the root,
+/// and the folder Exampleshire's edition is built in.
+fn wrapped_terms_built() -> (tempfile::TempDir, PathBuf) {
+    let root = shipped();
+    write(
+        root.path(),
+        "content/wrapped.md",
+        "---\nid: wrapped\ntitle: Wrapped words\nweight: 1000\n---\nAsk a social\nworker about your Individual\nBudget.\n\nTwo Individual\r\n   Budgets, an Individual\tBudget and an Individual  Budget.\n\n- A list item about the Individual\n  Budget\n\nSee [the Individual\nBudget rules](step-3.html).\n\nThe Individual\nBudget panel\n------------\n\nText.\n\n## After {#after}\n\n`Individual\nBudget` in code stays.\n",
+    );
+    let out = root.path().join("out");
+    assert_ok(&handbook_in(
+        root.path(),
+        &[
+            "build",
+            "--authority",
+            "exampleshire",
+            "--no-search",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    (root, out)
+}
+
+#[test]
+fn a_local_term_wrapped_across_a_line_break_is_replaced_as_on_one_line() {
+    let (_root, out) = wrapped_terms_built();
+    let html = read(out.join("wrapped.html"));
+    let page = Html::parse(&html);
+    let terms = page.all(".prose .local-term").texts();
+    assert_eq!(
+        terms,
+        [
+            "Personal Budget",
+            "Personal Budgets",
+            "Personal Budget",
+            "Personal Budget",
+            "Personal Budget",
+            "Personal Budget",
+            "Personal Budget",
+        ],
+        "{html}"
+    );
+    // The heading and "On this page" read the local term too.
+    assert_eq!(
+        page.all("nav.contents a").texts(),
+        ["The Personal Budget panel", "After"]
+    );
+    // In code, text stays as written.
+    assert_has(&html, "<code>Individual Budget</code>");
+    let prose = page.one(".prose").text();
+    assert_eq!(count(&prose, "Individual"), 1, "{prose}");
+    // The differences page lists the page among those that show the term.
+    let differences = Html::parse(&read(out.join("differences.html")));
+    let row = differences
+        .all("#local-terms ~ table tr")
+        .containing("Individual Budget");
+    assert!(
+        row.first()
+            .unwrap()
+            .all("a")
+            .attrs("href")
+            .contains(&"wrapped.html"),
+        "{}",
+        row.first().unwrap().html()
+    );
+}
+
+#[test]
+fn a_glossary_term_wrapped_across_a_line_break_links_to_the_glossary() {
+    let (_root, out) = wrapped_terms_built();
+    let html = read(out.join("wrapped.html"));
+    let page = Html::parse(&html);
+    let linked = page.all(".prose a.glossary-term");
+    assert_eq!(linked.texts(), ["social worker"], "{html}");
+}

@@ -49,6 +49,7 @@ use crate::support::store::Store;
 
 mod edition;
 mod findings;
+mod language;
 pub mod model_changes;
 pub mod model_update;
 mod preview;
@@ -61,8 +62,8 @@ mod saves;
 #[cfg(test)]
 mod tests;
 
-pub use findings::{check_made, Checked, Written};
-pub use preview::{Preview, Step};
+pub use findings::{check_made, in_search_index, Checked, Written};
+pub use preview::{made_after_pages, Preview, Step};
 pub use render::Made;
 
 /// What a run is asked to do.

@@ -102,7 +102,7 @@ pub fn serve(mut options: Options) -> Result<(), String> {
         options.authority.clone(),
     );
     runtime.block_on(async move {
-        let _watcher = watch::watch(&options.root, move |paths| {
+        watch::watch(&options.root, move |paths| {
             if let Ok(sender) = saves.lock() {
                 let _ = sender.send(paths);
             }

@@ -104,7 +104,7 @@ impl Session {
             generation: site.generation,
             renew_index: fresh || !changed_pages.is_empty(),
             site: site.files.clone(),
-            written,
+            sites: written,
         });
     }
 
@@ -132,14 +132,12 @@ struct Served {
 }
 
 /// Serves a build's files (the search index stays until the background
-/// thread renews it) with the warnings it found, and tells open pages to
-/// reload. Files count as changed when their bytes differ from those being
-/// served.
+/// thread renews it) and tells open pages to reload. Files count as changed
+/// when their bytes differ from those being served.
 fn serve_pages(shared: &Shared, made: Made, warnings: Vec<Diagnostic>) -> Served {
-    let index = format!("{}/", crate::site::search::INDEX_DIR);
-    // The search index and the print view are made after the pages.
-    let made_later = |p: &str| p.starts_with(&index) || p == PRINT_FILE;
-    let is_page = |p: &str| p.ends_with(".html") && p != PRINT_FILE;
+    // The search indexes and the print views are made after the pages.
+    let made_later = crate::pipeline::made_after_pages;
+    let is_page = |p: &str| p.ends_with(".html") && !made_later(p);
     let mut site = shared.site.writing();
     let mut changed_pages = Vec::new();
     let mut changed = 0;

@@ -78,7 +78,7 @@ pub(super) fn a_to_z(
                 href: format!("{href}#{}", s.id),
                 ..page.clone()
             };
-            index.add(&s.title, sort_key(&s.title), place, foreign);
+            index.add(&s.title, sort_key(&s.title), place, s.lang);
         }
         for keyword in &p.page.meta.keywords {
             index.add(keyword, sort_key(keyword), page.clone(), None);
