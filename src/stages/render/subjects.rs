@@ -62,7 +62,6 @@ pub(super) fn a_to_z(
     for p in &linked.pages {
         let title = nav_title(linked, p);
         let href = file_of(&linked.edition.home, p.page.id());
-        let foreign = linked.edition.foreign(&p.page.file);
         let page = AzPlace {
             title: title.clone(),
             href: href.clone(),
