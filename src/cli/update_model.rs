@@ -156,20 +156,16 @@ fn print_changes(changes: &ModelChanges, kept: &[String]) {
     if changes.is_empty() {
         print_out("  Nothing a reader sees: only how its files are written.\n");
     }
-    if !changes.added.is_empty() {
-        print_out("  New pages:\n");
-        for p in &changes.added {
-            print_out(&format!(
-                "    {}  “{}” ({})\n",
-                p.id,
-                p.title,
-                counted(p.words, "word")
-            ));
-        }
-    }
-    if !changes.removed.is_empty() {
-        print_out("  Pages the model no longer has (their files are deleted from content/):\n");
-        for p in &changes.removed {
+    let pages = [
+        ("New pages", &changes.added),
+        (
+            "Pages the model no longer has (their files are deleted from content/)",
+            &changes.removed,
+        ),
+    ];
+    for (heading, listed) in pages.into_iter().filter(|(_, l)| !l.is_empty()) {
+        print_out(&format!("  {heading}:\n"));
+        for p in listed {
             print_out(&format!(
                 "    {}  “{}” ({})\n",
                 p.id,
