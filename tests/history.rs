@@ -277,6 +277,37 @@ fn in_force_answers(script: &Path, page: &str) -> Vec<String> {
 }
 
 #[test]
+fn a_report_of_a_problem_names_the_version_in_force_and_the_web_address() {
+    let dir = three_releases();
+    let root = dir.path();
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("site");
+    build(root, &out, &[]);
+    let page = Html::parse(&read(out.join("step-2.html")));
+    let href = page.one(".feedback a").attr("href").unwrap();
+    let (_, query) = href.split_once('?').unwrap();
+    let body = query
+        .split('&')
+        .find_map(|field| field.strip_prefix("body="))
+        .expect("a body");
+    let body = percent_encoding::percent_decode_str(body)
+        .decode_utf8()
+        .unwrap();
+    let lines: Vec<&str> = body.split("\r\n").collect();
+    assert_eq!(
+        lines[1],
+        "Address: https://handbook.exampleshire.example/step-2.html"
+    );
+    assert_eq!(lines[2], "Version: 3.0, in force since 1 June 2026");
+    assert!(lines[3].starts_with("Last updated: "), "{lines:?}");
+    // A past version is a record, not guidance to act on: a problem is
+    // reported from the current page, which its banner links to.
+    let old = Html::parse(&read(out.join("versions/3.0/step-2.html")));
+    assert!(old.has(".version-banner"));
+    assert!(!old.has(".feedback"), "a past version offers no report");
+}
+
+#[test]
 fn archived_pages_are_not_in_the_current_search_index() {
     let dir = three_releases();
     let root = dir.path();

@@ -380,12 +380,14 @@ fn make_site(
 }
 
 /// Reports an edition's overrides whose model text changed (drift) and its
-/// overdue reviews; those of model pages once, by the model edition.
+/// overdue reviews (those of model pages once, by the model edition); for
+/// an authority's, who readers' reports of problems go to.
 pub(super) fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagnostics) {
     diagnostics.extend(drift::check(edition));
     if edition.address().is_none() {
         diagnostics.push(no_address(edition));
     }
+    diagnostics.extend(crate::stages::analyses::feedback::check(edition));
     if let Some(authority) = edition.authority {
         let overrides = authority.overrides.iter().map(|o| (&o.file, &o.governance));
         let examples = authority.examples.iter().map(|e| (&e.file, &e.governance));

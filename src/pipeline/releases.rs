@@ -403,8 +403,8 @@ fn from_entry(entry: CacheEntry) -> Vec<OutputFile> {
 
 /// One release of one edition built from the files of its tag, through the
 /// same stages as the current edition, as of the release's date and
-/// without a search index; every file is read into memory, so nothing of
-/// it stays on disk. A release that cannot be built is left out with a
+/// without a search index or "Report a problem" links; every file is read
+/// into memory, so nothing of it stays on disk. A release that cannot be built is left out with a
 /// warning naming its first problem.
 fn build_release(
     root: &Path,
@@ -438,11 +438,16 @@ fn build_release(
     let own = Diagnostics::new();
     let slug =
         (release.edition != crate::support::url::MODEL_SLUG).then_some(release.edition.as_str());
-    let sources = load::load(
+    let mut sources = load::load(
         dir.path(),
         &Selection::Only(slug.into_iter().map(String::from).collect()),
         &own,
     );
+    // A past release is the record of what the guidance said: a reader
+    // reports a problem from the current page, which its banner links to.
+    for authority in &mut sources.authorities {
+        authority.config.feedback.off = true;
+    }
     let theme = Theme::load(&sources.root, &sources.theme_dir, &own);
     let files = overlay_edition(&sources, slug, &own).and_then(|edition| {
         let linked = link::link(edition, &own);

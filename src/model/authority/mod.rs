@@ -8,11 +8,13 @@
 
 mod examples;
 mod overrides;
+mod service;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use examples::*;
 pub use overrides::*;
+pub use service::*;
 
 use crate::text::frontmatter::find_key;
 use std::collections::BTreeMap;
@@ -45,6 +47,7 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "languages",
     "translations",
     "urgent",
+    "feedback",
 ];
 
 /// The four UK jurisdictions.
@@ -263,6 +266,10 @@ pub struct AuthorityConfig {
     /// [{ text: …, phone: … }] } }` (issue 31).
     #[serde(default)]
     pub urgent: BTreeMap<String, UrgentBox>,
+    /// Where "Report a problem with this page" sends readers' emails:
+    /// `feedback: { email: …, owners: { "Owner": … }, off: true }`.
+    #[serde(default)]
+    pub feedback: Feedback,
 }
 
 /// A box at the top of a page: a heading, what to do with a number to

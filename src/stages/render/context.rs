@@ -157,6 +157,21 @@ pub(super) struct PageContext {
     /// The edition's release in force (its newest), for the print stamp:
     /// `version` and `from`, the day it came into force.
     pub release: Option<ReleaseInForce>,
+    /// "Report a problem with this page": the `mailto:` link to the page's
+    /// owner or the edition's feedback contact; none when there is no one
+    /// to write to or the edition turned it off.
+    pub feedback: Option<FeedbackLink>,
+}
+
+/// "Report a problem with this page" as templates see it
+/// (`page.feedback`), made by `feedback::link`.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct FeedbackLink {
+    /// The `mailto:` address, every field percent-encoded.
+    pub href: String,
+    /// The address the email goes to, shown beside the link for readers
+    /// whose computer opens no mail program.
+    pub to: String,
 }
 
 /// The release of an edition in force, as the print stamp names it.
@@ -547,5 +562,6 @@ pub(super) fn page(
         urgent: urgent(linked, p),
         changes_anchor: None,
         release: None,
+        feedback: None,
     }
 }

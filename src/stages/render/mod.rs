@@ -44,6 +44,7 @@ mod comparison;
 mod context;
 mod credits;
 mod editorial;
+mod feedback;
 mod feeds;
 mod html;
 mod keys;
