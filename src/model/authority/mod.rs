@@ -48,6 +48,7 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "translations",
     "urgent",
     "feedback",
+    "wording",
 ];
 
 /// The four UK jurisdictions.
@@ -270,6 +271,11 @@ pub struct AuthorityConfig {
     /// `feedback: { email: …, owners: { "Owner": … }, off: true }`.
     #[serde(default)]
     pub feedback: Feedback,
+    /// Wording rules `check` applies to the authority's own text:
+    /// `wording: { must_needs_citation: false }` turns off the note on a
+    /// "must" that cites no law.
+    #[serde(default)]
+    pub wording: Wording,
 }
 
 /// A box at the top of a page: a heading, what to do with a number to

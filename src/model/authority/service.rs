@@ -1,5 +1,6 @@
 //! The settings of the service around an edition's text (issue 36): where
-//! readers' reports of a problem with a page go (`feedback:`).
+//! readers' reports of a problem with a page go (`feedback:`), and whether
+//! `check` notes a "must" that cites no law (`wording:`).
 //!
 //! Types and the plain rules that read them (whose address a report goes
 //! to, whether an address can be written in a `mailto:` link) only: the
@@ -30,6 +31,32 @@ pub struct Feedback {
     /// `true` for no "Report a problem with this page" link on any page.
     #[serde(default)]
     pub off: bool,
+}
+
+/// Wording rules `check` applies to the authority's own text
+/// (`wording:` in `authority.yaml`).
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Wording {
+    /// Whether each "must" in the authority's own text needs an Act,
+    /// regulation, code of practice or statutory guidance cited in the same
+    /// paragraph or list item ("must" where the law requires, "should" for
+    /// guidance): `check` notes each one that has none. `false` turns the
+    /// note off.
+    #[serde(default = "yes")]
+    pub must_needs_citation: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Wording {
+    fn default() -> Self {
+        Self {
+            must_needs_citation: true,
+        }
+    }
 }
 
 /// Whether two owners' names are the same owner: the same words, whatever

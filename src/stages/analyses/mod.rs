@@ -2,7 +2,7 @@
 //! edition: its glossary, how it differs from the model, what the editors
 //! added to In Control's text, and when each page is due for review; and
 //! checks of the service around the text: who readers' reports of a
-//! problem go to (`feedback`).
+//! problem go to (`feedback`), and "must" without a citation (`wording`).
 //!
 //! Runs after `link` and before `render`; returns values and diagnostics,
 //! never HTML.
@@ -12,3 +12,4 @@ pub mod editorial_marks;
 pub mod feedback;
 pub mod glossary;
 pub mod governance;
+pub mod wording;
