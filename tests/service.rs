@@ -538,3 +538,123 @@ fn diagnostics_of_all(root: &Path) -> Vec<serde_json::Value> {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&run)));
     report["diagnostics"].as_array().unwrap().clone()
 }
+
+/// A copy of the shipped root whose Exampleshire and Cwm Derwen editions
+/// plan their next update on `date`.
+fn next_update_on(date: &str) -> tempfile::TempDir {
+    let dir = copy_of_shipped();
+    for slug in ["exampleshire", "cwm-derwen"] {
+        let path = dir
+            .path()
+            .join(format!("local-overrides/{slug}/authority.yaml"));
+        let yaml = read(&path);
+        let start = yaml.find("\nnext_update: ").expect("a next update") + 1;
+        let end = start + yaml[start..].find('\n').unwrap();
+        std::fs::write(
+            &path,
+            format!("{}next_update: {date}{}", &yaml[..start], &yaml[end..]),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn the_next_planned_update_is_on_the_home_and_whats_changed_pages_in_the_sites_language() {
+    let dir = next_update_on("2027-02-14");
+    let root = dir.path();
+    let out = root.join("out");
+    assert_ok(&handbook_in(
+        root,
+        &["build", "--no-search", "--out", out.to_str().unwrap()],
+    ));
+    for (file, says) in [
+        (
+            "exampleshire/index.html",
+            "Next planned update: 14 February 2027.",
+        ),
+        (
+            "exampleshire/changes.html",
+            "Next planned update: 14 February 2027.",
+        ),
+        (
+            "cwm-derwen/index.html",
+            "Next planned update: 14 February 2027.",
+        ),
+        (
+            "cwm-derwen/cy/index.html",
+            "Y diweddariad nesaf a gynlluniwyd: 14 Chwefror 2027.",
+        ),
+        (
+            "cwm-derwen/cy/changes.html",
+            "Y diweddariad nesaf a gynlluniwyd: 14 Chwefror 2027.",
+        ),
+    ] {
+        let page = page(out.join(file));
+        assert!(
+            page.one(".next-update").text().starts_with(says),
+            "{file}: {}",
+            page.one(".next-update").text()
+        );
+    }
+    let home = page(out.join("exampleshire/index.html"));
+    assert_eq!(
+        home.one(".next-update a").attr("href"),
+        Some("changes.html")
+    );
+    // An edition that plans none says nothing of it.
+    for file in [
+        "kinloch-vale/index.html",
+        "kinloch-vale/changes.html",
+        "model/index.html",
+    ] {
+        assert!(!page(out.join(file)).has(".next-update"), "{file}");
+    }
+}
+
+#[test]
+fn a_next_planned_update_that_has_passed_is_a_warning_at_its_line() {
+    // Tests are run as of 24 November 2026 (`common::TODAY`).
+    let dir = next_update_on("2026-11-23");
+    let root = dir.path();
+    let found = diagnostics(root);
+    let passed = with_code(&found, "next-update-passed");
+    assert_eq!(passed.len(), 1, "{found:#?}");
+    let warning = passed[0];
+    let yaml = read(root.join("local-overrides/exampleshire/authority.yaml"));
+    let line = yaml
+        .lines()
+        .position(|l| l.starts_with("next_update:"))
+        .unwrap()
+        + 1;
+    assert_eq!(warning["severity"], "warning");
+    assert_eq!(
+        warning["file"],
+        "local-overrides/exampleshire/authority.yaml"
+    );
+    assert_eq!(
+        (warning["line"].as_u64(), warning["column"].as_u64()),
+        (Some(line as u64), Some(1))
+    );
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap()
+            .contains("23 November 2026"),
+        "{warning}"
+    );
+    assert!(
+        warning["hint"]
+            .as_str()
+            .unwrap()
+            .contains("set `next_update:` to the date of the one after it"),
+        "{warning}"
+    );
+    assert_fails(&handbook_in(
+        root,
+        &["check", "--authority", "exampleshire", "--deny-warnings"],
+    ));
+    // Planned for today, it has not yet passed.
+    let dir = next_update_on(TODAY);
+    assert!(with_code(&diagnostics(dir.path()), "next-update-passed").is_empty());
+}

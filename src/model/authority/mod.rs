@@ -49,6 +49,7 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "urgent",
     "feedback",
     "wording",
+    "next_update",
 ];
 
 /// The four UK jurisdictions.
@@ -276,6 +277,11 @@ pub struct AuthorityConfig {
     /// "must" that cites no law.
     #[serde(default)]
     pub wording: Wording,
+    /// The date of the edition's next planned update, shown on its home
+    /// and "What's changed" pages; `check` warns once it has passed.
+    #[serde(default, deserialize_with = "crate::text::frontmatter::optional_date")]
+    #[schemars(with = "Option<crate::text::frontmatter::DateText>")]
+    pub next_update: Option<Date>,
 }
 
 /// A box at the top of a page: a heading, what to do with a number to

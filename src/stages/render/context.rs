@@ -68,6 +68,9 @@ pub(super) struct SiteContext {
     pub last_tested: Option<String>,
     pub has_edition_css: bool,
     pub credit: String,
+    /// The date of the edition's next planned update, in the pages'
+    /// language, for its home and "What's changed" pages.
+    pub next_update: Option<String>,
 }
 
 /// One entry of the contents list as templates see it.
@@ -373,6 +376,7 @@ pub(super) fn site(
         last_tested: contact.and_then(|a| a.last_tested.map(long_date)),
         has_edition_css: config.is_some_and(|c| c.theme.colour.is_some()),
         credit: credit(linked, None, strings),
+        next_update: config.and_then(|c| c.next_update).map(long_date),
     }
 }
 
