@@ -12,6 +12,7 @@ pub mod args;
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod digest;
 pub mod init;
 pub mod manual;
 pub mod print;

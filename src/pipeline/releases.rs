@@ -406,7 +406,7 @@ fn from_entry(entry: CacheEntry) -> Vec<OutputFile> {
 /// without a search index or "Report a problem" links; every file is read
 /// into memory, so nothing of it stays on disk. A release that cannot be built is left out with a
 /// warning naming its first problem.
-fn build_release(
+pub(super) fn build_release(
     root: &Path,
     release: &history::Release,
     diagnostics: &Diagnostics,
