@@ -266,7 +266,7 @@ fn preview_edit(pages: usize) {
             let saved = [page.clone()];
             preview
                 .build(Some(&saved), &mut |step| {
-                    if matches!(step, handbook::pipeline::Step::Pages(_)) {
+                    if matches!(step, handbook::pipeline::Step::Pages(..)) {
                         served = Some(started.elapsed());
                     }
                 })

@@ -31,6 +31,8 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 static JEMALLOC_SETTINGS: &[u8; 10] = b"narenas:1\0";
 
 fn main() -> ExitCode {
+    // Shell completion runs `handbook` with `COMPLETE` set: answered here.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     match Cli::parse().command {
         Command::Build(args) => cli::build::run(args),
         Command::Release(args) => cli::release::run(args),
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Accept(args) => cli::accept::run(args),
         Command::NewAuthority(args) => cli::init::new_authority(args),
         Command::Init(args) => cli::init::init(args),
+        Command::UpdateModel(args) => cli::update_model::run(args),
         Command::Schema(args) => cli::schema::run(args),
         Command::Completions(args) => cli::manual::completions(args),
         Command::Man => cli::manual::man(),

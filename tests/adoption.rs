@@ -1,6 +1,6 @@
 //! A council adopting Handbook (issue 19): `init`, the JSON Schemas editors
-//! use, SARIF and GitHub output for pull requests, the sample pipelines,
-//! shell completions and the manual page.
+//! use, SARIF and GitHub output for pull requests and the sample pipelines
+//! (shell completions and the manual page are `tests/command_line.rs`').
 //!
 //! Formats are checked with validators Handbook did not write: the Python
 //! package `jsonschema`, with the official SARIF 2.1.0 schema and the
@@ -441,49 +441,4 @@ fn sample_pipelines_are_valid_for_their_services_and_run_check() {
         lines[3].starts_with("invalid a misspelt `script`"),
         "{lines:?}"
     );
-}
-
-#[test]
-fn completions_and_the_manual_page_name_every_command() {
-    let commands = [
-        "build",
-        "check",
-        "serve",
-        "diff",
-        "accept",
-        "new-authority",
-        "init",
-        "schema",
-        "completions",
-        "man",
-    ];
-    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let run = handbook(&["completions", shell]);
-        assert_ok(&run);
-        let script = String::from_utf8_lossy(&run.stdout);
-        for command in commands {
-            assert!(
-                script.contains(command),
-                "{shell} completions lack {command}"
-            );
-        }
-        assert!(script.contains("deny-warnings"), "{shell}");
-    }
-    let run = handbook(&["man"]);
-    assert_ok(&run);
-    let page = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        page.starts_with(".ie") || page.contains(".TH handbook"),
-        "{page}"
-    );
-    for command in commands {
-        assert!(
-            page.contains(&format!("handbook\\-{}", command.replace('-', "\\-"))),
-            "the manual page lacks {command}"
-        );
-    }
-    // An unknown shell is a usage mistake: clap's exit status 2, naming it.
-    let run = handbook(&["completions", "tcsh"]);
-    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
-    assert_says(&run, "invalid value 'tcsh'");
 }

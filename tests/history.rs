@@ -453,6 +453,45 @@ fn archived_pages_are_not_in_the_current_search_index() {
 }
 
 #[test]
+fn search_works_in_an_archived_version_and_finds_that_versions_words() {
+    let dir = three_releases();
+    let root = dir.path();
+    let out = root.join("out");
+    let args = [
+        "build",
+        "--authority",
+        "exampleshire",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert_ok(&handbook_in(root, &args));
+    // The archived search page loads its index from beside it, as the
+    // current one does.
+    for version in ["1.0", "2.0", "3.0"] {
+        let top = out.join("versions").join(version);
+        assert!(top.join("search.html").is_file());
+        assert!(
+            top.join("pagefind/pagefind.js").is_file(),
+            "{version} has no search index"
+        );
+    }
+    let found = |index: &Path, words: &str| -> Vec<String> {
+        index_fragments(index)
+            .into_iter()
+            .filter(|f| f["content"].as_str().unwrap_or("").contains(words))
+            .map(|f| f["url"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    // Each version's index finds what that version said, at its own pages.
+    let added = "Release two adds this sentence";
+    assert_eq!(
+        found(&out.join("versions/2.0/pagefind"), added),
+        ["/step-2.html"]
+    );
+    assert!(found(&out.join("versions/1.0/pagefind"), added).is_empty());
+}
+
+#[test]
 fn a_release_must_be_clean_committed_and_new() {
     let dir = three_releases();
     let root = dir.path();
@@ -773,6 +812,9 @@ fn tags_that_are_not_releases_are_reported_and_a_future_release_is_not_in_force(
     }
     let in_force = read(out.join("model/in-force.html"));
     assert!(!in_force.contains("9.0"), "a future release is shown");
+    // The release before it is still in force, not replaced on a day to come.
+    assert!(in_force.contains("Still in force"), "{in_force}");
+    assert!(!in_force.contains("2027"), "{in_force}");
 
     let release = |version: &str| {
         handbook_command(
@@ -825,4 +867,103 @@ fn a_shallow_clone_without_tags_says_so() {
     let said = text(&checked);
     assert!(said.contains("shallow clone"), "{said}");
     assert!(said.contains("--unshallow --tags"), "{said}");
+}
+
+/// The warnings a run printed, each by its first line.
+fn warnings(said: &str) -> Vec<&str> {
+    said.lines().filter(|l| l.contains('⚠')).collect()
+}
+
+/// Builds exampleshire without the build cache into `out`; returns the
+/// warnings it printed.
+fn build_alone(root: &Path, out: &Path) -> Vec<String> {
+    let args = [
+        "build",
+        "--authority",
+        "exampleshire",
+        "--no-search",
+        "--no-cache",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let built = handbook_in(root, &args);
+    assert_ok(&built);
+    warnings(&text(&built))
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// Runs four `handbook build`s of exampleshire at once, each into its own
+/// folder under `work` (named after `round`), all with the build cache
+/// `cache`; each must succeed, warn of nothing but what a build alone
+/// warns of (`alone`), and write what `expected` holds.
+fn four_at_once(
+    root: &Path,
+    work: &Path,
+    cache: &Path,
+    round: &str,
+    (expected, alone): (&Path, &[String]),
+) {
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            let out = work.join(format!("{round}-{i}"));
+            let child = handbook_command(
+                root,
+                &[
+                    "build",
+                    "--authority",
+                    "exampleshire",
+                    "--no-search",
+                    "--cache",
+                    cache.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                ],
+            )
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+            (out, child)
+        })
+        .collect();
+    let wanted = snapshot(expected);
+    for (out, child) in children {
+        let output = child.wait_with_output().unwrap();
+        assert_ok(&output);
+        let said = text(&output);
+        assert_eq!(warnings(&said), alone, "{round}: {said}");
+        assert!(
+            snapshot(&out) == wanted,
+            "{round}: {} differs from a build without the cache",
+            out.display()
+        );
+    }
+}
+
+#[test]
+fn builds_at_the_same_time_share_one_cache_without_interfering() {
+    let dir = three_releases();
+    let root = dir.path();
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let expected = work.path().join("expected");
+    let alone = build_alone(root, &expected);
+    // A cold cache, then a warm one, each several times.
+    for round in ["cold", "warm", "warm-again"] {
+        four_at_once(root, work.path(), &cache, round, (&expected, &alone));
+    }
+    // A new page: every release is placed again, beside the current pages,
+    // while the others' places are taken away.
+    write(
+        root,
+        "local-overrides/exampleshire/pages/new-page.md",
+        "---\nid: new-page\ntitle: A new page\nparent: step-3\nlast_reviewed: 2026-10-01\n---\nNew.\n",
+    );
+    let expected = work.path().join("expected-new");
+    let alone = build_alone(root, &expected);
+    for round in ["new", "new-again"] {
+        four_at_once(root, work.path(), &cache, round, (&expected, &alone));
+    }
 }

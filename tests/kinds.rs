@@ -695,6 +695,58 @@ fn other_yaml_mistakes_are_named_at_their_line() {
     }
 }
 
+/// The mistakes the newcomer review of 7 December 2026 still found in the
+/// YAML library's words (issue 33), each named at its line with the fix.
+#[test]
+fn the_yaml_mistakes_still_in_parser_words_are_put_plainly_with_the_fix() {
+    let yaml = "local-overrides/exampleshire/authority.yaml";
+    let example = "local-overrides/exampleshire/examples/ex-challenging-a-plan.md";
+    let panel = "  panel_email: \"rap@exampleshire.example\"";
+    let panel_line = read(repo().join(yaml))
+        .lines()
+        .position(|l| l == panel)
+        .unwrap()
+        + 1;
+    // (case, file, the text changed, as written, where and what is said, the fix)
+    let cases = [
+        (
+            "a quote missing inside `{ … }`",
+            yaml,
+            "terms:\n  \"Individual Budget\": \"Personal Budget\"\n  \"Individual Budgets\": \"Personal Budgets\"\n",
+            "terms: { \"Individual Budget: \"Personal Budget\" }\n",
+            "the quoted text `Individual Budget` is never closed: there is no `\"` before this `:`".to_string(),
+            "so that the line reads `terms: { \"Individual Budget\": \"Personal Budget\" }`",
+        ),
+        (
+            "a missing colon one level down",
+            yaml,
+            panel,
+            "  panel_email \"rap@exampleshire.example\"",
+            format!("{panel_line}:3: this line is not a setting: there is no `:` after its name"),
+            "write it `panel_email: \"rap@exampleshire.example\"`",
+        ),
+        (
+            "`attach:` not written as a list",
+            example,
+            "attach: [step-3]",
+            "attach: step-3",
+            "4:9: `attach` takes a list, but is given a single value here".to_string(),
+            "such as `attach: [step-3]`",
+        ),
+    ];
+    each_case(
+        &cases,
+        |case| case.0,
+        |(_, file, from, to, said, fix)| {
+            let all = check_with(file, from, to);
+            assert_has(&all, &format!("{file}:"));
+            assert_has(&all, said);
+            assert_has(&all, fix);
+            assert_lacks(&all, "cannot be read");
+        },
+    );
+}
+
 #[test]
 fn quoted_text_over_several_lines_is_still_fine() {
     let root = shipped();
@@ -1580,4 +1632,84 @@ fn an_invisible_character_in_an_address_is_an_error_that_shows_it() {
         let message = d["message"].as_str().unwrap();
         assert!(message.contains("`⟨U+200B⟩step-3`"), "{message}");
     }
+}
+
+/// A model page whose text wraps Exampleshire's local term ("Individual
+/// Budget", shown as "Personal Budget") and a glossary term ("social
+/// worker") across line breaks and other runs of white space, in a
+/// paragraph, a list, a link's text and an underlined heading: the root,
+/// and the folder Exampleshire's edition is built in.
+fn wrapped_terms_built() -> (tempfile::TempDir, PathBuf) {
+    let root = shipped();
+    write(
+        root.path(),
+        "content/wrapped.md",
+        "---\nid: wrapped\ntitle: Wrapped words\nweight: 1000\n---\nAsk a social\nworker about your Individual\nBudget.\n\nTwo Individual\r\n   Budgets, an Individual\tBudget and an Individual  Budget.\n\n- A list item about the Individual\n  Budget\n\nSee [the Individual\nBudget rules](step-3.html).\n\nThe Individual\nBudget panel\n------------\n\nText.\n\n## After {#after}\n\n`Individual\nBudget` in code stays.\n",
+    );
+    let out = root.path().join("out");
+    assert_ok(&handbook_in(
+        root.path(),
+        &[
+            "build",
+            "--authority",
+            "exampleshire",
+            "--no-search",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    (root, out)
+}
+
+#[test]
+fn a_local_term_wrapped_across_a_line_break_is_replaced_as_on_one_line() {
+    let (_root, out) = wrapped_terms_built();
+    let html = read(out.join("wrapped.html"));
+    let page = Html::parse(&html);
+    let terms = page.all(".prose .local-term").texts();
+    assert_eq!(
+        terms,
+        [
+            "Personal Budget",
+            "Personal Budgets",
+            "Personal Budget",
+            "Personal Budget",
+            "Personal Budget",
+            "Personal Budget",
+            "Personal Budget",
+        ],
+        "{html}"
+    );
+    // The heading and "On this page" read the local term too.
+    assert_eq!(
+        page.all("nav.contents a").texts(),
+        ["The Personal Budget panel", "After"]
+    );
+    // In code, text stays as written.
+    assert_has(&html, "<code>Individual Budget</code>");
+    let prose = page.one(".prose").text();
+    assert_eq!(count(&prose, "Individual"), 1, "{prose}");
+    // The differences page lists the page among those that show the term.
+    let differences = Html::parse(&read(out.join("differences.html")));
+    let row = differences
+        .all("#local-terms ~ table tr")
+        .containing("Individual Budget");
+    assert!(
+        row.first()
+            .unwrap()
+            .all("a")
+            .attrs("href")
+            .contains(&"wrapped.html"),
+        "{}",
+        row.first().unwrap().html()
+    );
+}
+
+#[test]
+fn a_glossary_term_wrapped_across_a_line_break_links_to_the_glossary() {
+    let (_root, out) = wrapped_terms_built();
+    let html = read(out.join("wrapped.html"));
+    let page = Html::parse(&html);
+    let linked = page.all(".prose a.glossary-term");
+    assert_eq!(linked.texts(), ["social worker"], "{html}");
 }

@@ -527,36 +527,135 @@ fn each_bad_translation_or_strings_file_is_an_error_at_its_place() {
     assert!(said.contains("no `search_button`"), "{said}");
 }
 
-#[test]
-fn published_versions_stay_in_the_default_language_and_every_link_still_works() {
+/// `welsh_root` in git with two releases of `cwm`: 1.0 (1 October 2026)
+/// and 2.0 (20 October 2026), which changes the Welsh of step 3.
+fn welsh_releases() -> tempfile::TempDir {
     let dir = welsh_root();
     let root = dir.path();
     common::git(root, &["init", "-q", "-b", "main"], None);
     common::git(root, &["config", "user.name", "Policy Lead"], None);
     common::git(root, &["config", "user.email", "policy@cwm.example"], None);
     common::commit(root, "The Welsh edition", "2026-10-01T09:00:00+00:00");
-    common::git(
+    let tag = |version: &str, note: &str, date: &str| {
+        let name = format!("handbook/cwm/{version}");
+        common::git(root, &["tag", "-a", &name, "-m", note], Some(date));
+    };
+    tag(
+        "1.0",
+        "First published version.",
+        "2026-10-01T10:00:00+01:00",
+    );
+    let welsh = read(root.join("local-overrides/cwm/translations/step-3.cy.md"));
+    write(
         root,
-        &[
-            "tag",
-            "-a",
-            "handbook/cwm/1.0",
-            "-m",
-            "First published version.",
-        ],
-        Some("2026-10-01T10:00:00+00:00"),
+        "local-overrides/cwm/translations/step-3.cy.md",
+        &welsh.replacen("Testun Cymraeg", "Testun Cymraeg newydd", 1),
     );
-    // Built with its links checked: a switch to a page the Welsh site does
-    // not have would fail the build.
-    let out = build(root, &["--no-search"]);
-    assert!(out.join("in-force.html").is_file());
-    assert!(out.join("versions/1.0/step-3.html").is_file());
-    assert!(!out.join("cy/in-force.html").exists());
-    assert!(!parse(out.join("in-force.html")).has("[hreflang=cy]"));
+    common::commit(root, "Step 3 in new Welsh", "2026-10-20T09:00:00+01:00");
+    tag("2.0", "Step 3 reworded.", "2026-10-20T10:00:00+01:00");
+    dir
+}
+
+#[test]
+fn published_versions_are_shown_in_every_language_of_an_edition_in_its_words() {
+    let dir = welsh_releases();
+    // Built with its links checked: a link to a page the sites do not have
+    // would fail the build.
+    let out = build(dir.path(), &[]);
+    // The Welsh site lists the releases in Welsh, each linking to its
+    // archived Welsh site, each note marked as the English it is in.
+    let in_force = parse(out.join("cy/in-force.html"));
+    assert_eq!(in_force.root().attr("lang"), Some("cy"));
     assert_eq!(
-        switch(&parse(out.join("step-3.html")), "cy").0,
-        "cy/step-3.html"
+        in_force.one("h1").text(),
+        "Canllawiau mewn grym ar ddyddiad"
     );
+    let rows = in_force.all(".in-force-table tbody tr");
+    assert_eq!(rows.len(), 2);
+    let first = rows.first().unwrap();
+    assert_eq!(
+        first.one("a").attr("href"),
+        Some("../versions/1.0/cy/index.html")
+    );
+    assert_eq!(first.one("a").text(), "Fersiwn 1.0");
+    assert!(first.text().contains("1 Hydref 2026"), "{}", first.html());
+    assert!(first.text().contains("20 Hydref 2026"), "{}", first.html());
+    assert_eq!(
+        first.all("td[lang=en]").texts(),
+        ["First published version."]
+    );
+    assert!(in_force
+        .one("form[data-in-force]")
+        .attr("data-none")
+        .unwrap()
+        .contains("Nid oedd"));
+    assert_eq!(switch(&in_force, "en").0, "../in-force.html");
+    assert_eq!(
+        switch(&parse(out.join("in-force.html")), "cy").0,
+        "cy/in-force.html"
+    );
+    // A Welsh page lists its versions, with what changed in Welsh.
+    let step_3 = parse(out.join("cy/step-3.html"));
+    let versions = step_3.one("section.versions");
+    assert_eq!(versions.one("h2").text(), "Fersiynau o'r dudalen hon");
+    assert_eq!(
+        versions.all("li > a").attrs("href"),
+        [
+            "../versions/2.0/cy/step-3.html",
+            "../versions/1.0/cy/step-3.html"
+        ]
+    );
+    assert!(versions.one("ins").text().contains("newydd"));
+    assert_eq!(
+        versions.one("ins .visually-hidden").text(),
+        "wedi'i ychwanegu:"
+    );
+    // The releases' notes are among the Welsh site's changes.
+    let changes = parse(out.join("cy/changes.html"));
+    let entry = changes.all("main li").containing("fersiwn 2.0");
+    assert_eq!(entry.len(), 1, "{}", changes.one("main").html());
+    assert_eq!(entry.one().one("[lang=en]").text(), "Step 3 reworded.");
+    assert!(read(out.join("cy/changes.xml")).contains("fersiwn 2.0"));
+    // An archived Welsh page: in Welsh, with its banner in Welsh, marked
+    // as a demonstration translation like every Welsh page.
+    let archived = parse(out.join("versions/1.0/cy/step-3.html"));
+    assert_eq!(archived.root().attr("lang"), Some("cy"));
+    let banner = archived.one(".version-banner");
+    assert!(
+        banner.text().starts_with("Dyma fersiwn 1.0"),
+        "{}",
+        banner.html()
+    );
+    assert!(banner.text().contains("o 1 Hydref 2026 tan 20 Hydref 2026"));
+    assert_eq!(
+        banner.all("a").attrs("href"),
+        ["../../../cy/step-3.html", "../../../cy/in-force.html"]
+    );
+    assert!(archived.has(".site-footer__translation"));
+    assert_eq!(switch(&archived, "en").0, "../step-3.html");
+    assert!(out.join("versions/1.0/step-3.html").is_file());
+    // No English word of the theme stands on a Welsh page outside the parts
+    // marked as English.
+    for page in [
+        "cy/in-force.html",
+        "cy/step-3.html",
+        "versions/2.0/cy/step-3.html",
+    ] {
+        let html = read(out.join(page));
+        for english in [
+            "Versions of this page",
+            "This is version",
+            "Still in force",
+            "removed: ",
+            "added: ",
+            "version 2.0",
+        ] {
+            assert!(
+                !outside_english(&html).contains(english),
+                "{page}: {english}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -598,105 +697,6 @@ fn an_authority_words_the_theme_its_own_way_in_each_language() {
         assert!(!parse(&page).has(".site-footer__translation"), "no notice");
     }
 }
-
-#[test]
-fn a_translators_check_replaces_the_demonstration_notice_with_their_sign_off() {
-    let dir = welsh_root();
-    let root = dir.path();
-    let footer = |page: &str| {
-        let page = parse(root.join("out").join(page));
-        page.all(".site-footer__translation")
-            .texts()
-            .into_iter()
-            .zip(page.all(".site-footer__translation").attrs("lang"))
-            .map(|(text, lang)| format!("{lang}: {text}"))
-            .collect::<Vec<_>>()
-    };
-    // Not yet checked: the demonstration notice, in both languages, on the
-    // pages of both languages.
-    build(root, &["--no-search"]);
-    let notice = [
-        "en-GB: The Welsh words of this handbook are a demonstration translation: they have not been checked by a qualified translator.",
-        "cy: Cyfieithiad arddangos yw geiriau Cymraeg y llawlyfr hwn: nid ydynt wedi'u gwirio gan gyfieithydd cymwys.",
-    ];
-    for page in [
-        "step-1.html",
-        "cy/step-1.html",
-        "index.html",
-        "cy/search.html",
-    ] {
-        assert_eq!(footer(page), notice, "{page}");
-    }
-    // Checked: the translator's sign-off, each language's date words, and
-    // no demonstration notice anywhere.
-    write(
-        root,
-        "local-overrides/cwm/authority.yaml",
-        &format!(
-            "{SETTINGS}    checked:\n      by: Elin Jones, Cyfieithu Prawf Cyf\n      qualification: full member of Cymdeithas Cyfieithwyr Cymru\n      date: 2026-11-30\n"
-        ),
-    );
-    assert_ok(&handbook_in(root, &["check", "--authority", "cwm"]));
-    build(root, &["--no-search"]);
-    let signed = [
-        "en-GB: The Welsh words of this handbook were checked by a qualified translator on 30 November 2026: Elin Jones, Cyfieithu Prawf Cyf, full member of Cymdeithas Cyfieithwyr Cymru.",
-        "cy: Gwiriwyd geiriau Cymraeg y llawlyfr hwn gan gyfieithydd cymwys ar 30 Tachwedd 2026: Elin Jones, Cyfieithu Prawf Cyf, full member of Cymdeithas Cyfieithwyr Cymru.",
-    ];
-    for page in [
-        "step-1.html",
-        "cy/step-1.html",
-        "index.html",
-        "cy/search.html",
-    ] {
-        assert_eq!(footer(page), signed, "{page}");
-    }
-    let every_page = walkdir::WalkDir::new(root.join("out"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"));
-    for page in every_page {
-        let html = read(page.path());
-        assert!(
-            !html.contains("demonstration translation"),
-            "{}",
-            page.path().display()
-        );
-        assert!(
-            !html.contains("Cyfieithiad arddangos"),
-            "{}",
-            page.path().display()
-        );
-    }
-    // A check that does not say who made it is an error in `check`.
-    write(
-        root,
-        "local-overrides/cwm/authority.yaml",
-        &format!("{SETTINGS}    checked: {{ by: \"\", qualification: \"\", date: 2026-11-30 }}\n"),
-    );
-    let run = handbook_in(root, &["check", "--authority", "cwm"]);
-    assert_fails(&run);
-    assert!(
-        text(&run).contains("`translations.cy.checked` must say who checked the translation"),
-        "{}",
-        text(&run)
-    );
-}
-
-/// `SETTINGS` with the council's name forms, a contact and a variable in Welsh.
-const SETTINGS_IN_WELSH: &str = "    name_forms:
-      soft: Gyngor Bwrdeistref Sirol Cwm Prawf
-    contacts:
-      - name: Tîm Diogelu Oedolion
-        note: I roi gwybod am oedolyn a allai fod yn wynebu risg.
-    variables:
-      team: Tîm Diogelu Oedolion
-contacts:
-  - name: Adult Safeguarding Team
-    phone: \"01632 960720\"
-    note: To report an adult who may be at risk.
-variables:
-  team: Adult Safeguarding Team
-";
 
 #[test]
 fn an_authority_gives_its_name_forms_contacts_and_variables_in_welsh() {
@@ -1055,6 +1055,21 @@ fn accept_with_no_file_lists_the_translations_to_check_too() {
     let done = handbook_in(root, &["accept", "cwm"]);
     assert_ok(&done);
     assert!(text(&done).contains("Nothing to do"), "{}", text(&done));
+    // A translation whose English changed since it was checked, as `check`
+    // warns, is listed too.
+    let step_3 = read(root.join("content/step-3.md"));
+    let changed = step_3.replacen(
+        "Core social work skills",
+        "The core skills of social work",
+        1,
+    );
+    assert_ne!(changed, step_3);
+    write(root, "content/step-3.md", &changed);
+    let stale = handbook_in(root, &["accept", "cwm"]);
+    assert_fails(&stale);
+    let said = text(&stale);
+    assert!(said.contains("translations/step-3.cy.md"), "{said}");
+    assert!(said.contains("source text changed"), "{said}");
 }
 
 #[test]
@@ -1093,6 +1108,258 @@ fn an_urgent_box_is_shown_in_the_language_of_the_site() {
         text(&checked)
     );
 }
+
+#[test]
+fn every_name_shown_in_english_on_a_welsh_page_is_marked_as_english() {
+    let dir = welsh_root();
+    let root = dir.path();
+    // A section the council adds to the translated step 3, left in English,
+    // and a Welsh page that names pages and sections of both languages.
+    write(
+        root,
+        "local-overrides/cwm/overrides/step-3-own.md",
+        "---\ntarget: step-3#good-plan-checklist\naction: insert-after\nlast_reviewed: 2026-10-01\n---\n## Our own panel {#own-panel}\n\nThe panel is ours.\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/pages/volunteers.cy.md",
+        "---\ntitle: Gwirfoddolwyr sy'n helpu gyda chynlluniau\n---\n## Pwy ydynt {#who}\n\nGweler [[step-1]], [[step-3#own-panel]] a [[step-3#good-plan-checklist]].\n",
+    );
+    let out = build(root, &["--no-search"]);
+    // A page shown in English: every entry of "On this page" is marked.
+    let step_1 = parse(out.join("cy/step-1.html"));
+    let entries = step_1.all("nav.contents a");
+    assert!(entries.len() > 1);
+    for entry in entries.iter() {
+        assert_eq!(entry.attr("lang"), Some("en"), "{}", entry.text());
+    }
+    // A translated page: only its section in English is.
+    let step_3 = parse(out.join("cy/step-3.html"));
+    assert_eq!(
+        step_3.all("nav.contents a[lang]").texts(),
+        ["Our own panel"]
+    );
+    assert!(step_3.all("nav.contents a").len() > 2);
+    // The A to Z names that section in English too.
+    let a_to_z = parse(out.join("cy/a-z.html"));
+    let own = a_to_z.all(".a-z [lang]").with_text("Our own panel");
+    assert_eq!(own.attrs("lang"), ["en"]);
+    // A cross-reference shows each title in its own language.
+    let volunteers = parse(out.join("cy/volunteers.html"));
+    let named = |href: &str| volunteers.one(&format!(".prose a[href='{href}']"));
+    let step = named("step-1.html");
+    assert_eq!(step.one("span").attr("lang"), Some("en"), "{}", step.html());
+    assert!(step.text().starts_with("Step One"));
+    let panel = named("step-3.html#own-panel");
+    assert_eq!(panel.one("span[lang=en]").text(), "Our own panel");
+    let welsh = named("step-3.html#good-plan-checklist");
+    assert!(!welsh.has("[lang]"), "{}", welsh.html());
+    // The English site marks none of them.
+    let english = parse(out.join("step-3.html"));
+    assert!(!english.has("nav.contents a[lang]"));
+}
+
+#[test]
+fn a_welsh_glossary_marks_a_definition_left_in_english_whatever_its_pages_language() {
+    let dir = welsh_root();
+    let root = dir.path();
+    // The terminology page in Welsh, but for one definition the council
+    // gives in English.
+    write(
+        root,
+        "local-overrides/cwm/translations/terminology.cy.md",
+        "---\ntitle: Termau\n---\n## Gweithiwr cymdeithasol {#social-worker}\n\nGweithiwr proffesiynol cymwys.\n\n## Rheoli gofal {#care-management}\n\nSwyddogaeth.\n\n## Dinesydd {#citizen}\n\nPob un ohonom.\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/overrides/terminology-citizen.md",
+        "---\ntarget: terminology#citizen\naction: replace\nreason: Our own words.\nlast_reviewed: 2026-10-01\n---\n## Citizen {#citizen}\n\nEvery person who lives in Cwm Prawf.\n",
+    );
+    let out = build(root, &["--no-search"]);
+    let glossary = parse(out.join("cy/glossary.html"));
+    let term = |anchor: &str| glossary.one(&format!("dt#{anchor}"));
+    assert_eq!(term("term-citizen").attr("lang"), Some("en"));
+    assert_eq!(term("term-social-worker").attr("lang"), None);
+}
+
+#[test]
+fn the_shipped_welsh_council_shows_its_published_versions_in_welsh() {
+    let dir = common::copy_of_shipped();
+    let root = dir.path();
+    common::git(root, &["init", "-q", "-b", "main"], None);
+    common::git(root, &["config", "user.name", "Policy Lead"], None);
+    common::git(root, &["config", "user.email", "policy@cwm.example"], None);
+    common::commit(root, "The handbook", "2026-10-01T09:00:00+01:00");
+    common::git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/cwm-derwen/1.0",
+            "-m",
+            "First published version.",
+        ],
+        Some("2026-10-01T10:00:00+01:00"),
+    );
+    let out = root.join("out");
+    let args = [
+        "build",
+        "--authority",
+        "cwm-derwen",
+        "--no-search",
+        "--out",
+        "out",
+    ];
+    assert_ok(&handbook_in(root, &args));
+    let in_force = parse(out.join("cy/in-force.html"));
+    assert_eq!(
+        in_force.one("h1").text(),
+        "Canllawiau mewn grym ar ddyddiad"
+    );
+    assert_eq!(
+        in_force.one(".in-force-table tbody a").attr("href"),
+        Some("../versions/1.0/cy/index.html")
+    );
+    assert!(parse(out.join("cy/step-3.html")).has("section.versions"));
+    let changes = parse(out.join("cy/changes.html"));
+    assert_eq!(changes.all("main li").containing("fersiwn 1.0").len(), 1);
+    assert!(out.join("versions/1.0/cy/step-3.html").is_file());
+}
+
+#[test]
+fn a_councils_local_term_is_explained_in_welsh_and_marked_as_english_in_the_welsh_glossary() {
+    let dir = welsh_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{SETTINGS}terms:\n  \"Personal Budget\": \"Individual Budget\"\n"),
+    );
+    let out = build(root, &["--no-search"]);
+    let glossary = parse(out.join("cy/glossary.html"));
+    let term = glossary.one("dt#term-individual-budget");
+    assert_eq!(
+        term.attr("lang"),
+        Some("en"),
+        "the council's term is English"
+    );
+    let definition = term.next().unwrap();
+    assert!(
+        !outside_english(&definition.html()).contains("term for what the model guidance calls"),
+        "{}",
+        definition.html()
+    );
+    assert!(
+        definition.text().contains("Cwm Prawf"),
+        "{}",
+        definition.html()
+    );
+    // In English, as before.
+    let english = parse(out.join("glossary.html"));
+    let definition = english.one("dt#term-individual-budget").next().unwrap();
+    assert!(definition
+        .text()
+        .contains("Cwm Prawf's term for what the model guidance calls “Personal Budget”."));
+}
+
+#[test]
+fn a_translators_check_replaces_the_demonstration_notice_with_their_sign_off() {
+    let dir = welsh_root();
+    let root = dir.path();
+    let footer = |page: &str| {
+        let page = parse(root.join("out").join(page));
+        page.all(".site-footer__translation")
+            .texts()
+            .into_iter()
+            .zip(page.all(".site-footer__translation").attrs("lang"))
+            .map(|(text, lang)| format!("{lang}: {text}"))
+            .collect::<Vec<_>>()
+    };
+    // Not yet checked: the demonstration notice, in both languages, on the
+    // pages of both languages.
+    build(root, &["--no-search"]);
+    let notice = [
+        "en-GB: The Welsh words of this handbook are a demonstration translation: they have not been checked by a qualified translator.",
+        "cy: Cyfieithiad arddangos yw geiriau Cymraeg y llawlyfr hwn: nid ydynt wedi'u gwirio gan gyfieithydd cymwys.",
+    ];
+    for page in [
+        "step-1.html",
+        "cy/step-1.html",
+        "index.html",
+        "cy/search.html",
+    ] {
+        assert_eq!(footer(page), notice, "{page}");
+    }
+    // Checked: the translator's sign-off, each language's date words, and
+    // no demonstration notice anywhere.
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!(
+            "{SETTINGS}    checked:\n      by: Elin Jones, Cyfieithu Prawf Cyf\n      qualification: full member of Cymdeithas Cyfieithwyr Cymru\n      date: 2026-11-30\n"
+        ),
+    );
+    assert_ok(&handbook_in(root, &["check", "--authority", "cwm"]));
+    build(root, &["--no-search"]);
+    let signed = [
+        "en-GB: The Welsh words of this handbook were checked by a qualified translator on 30 November 2026: Elin Jones, Cyfieithu Prawf Cyf, full member of Cymdeithas Cyfieithwyr Cymru.",
+        "cy: Gwiriwyd geiriau Cymraeg y llawlyfr hwn gan gyfieithydd cymwys ar 30 Tachwedd 2026: Elin Jones, Cyfieithu Prawf Cyf, full member of Cymdeithas Cyfieithwyr Cymru.",
+    ];
+    for page in [
+        "step-1.html",
+        "cy/step-1.html",
+        "index.html",
+        "cy/search.html",
+    ] {
+        assert_eq!(footer(page), signed, "{page}");
+    }
+    let every_page = walkdir::WalkDir::new(root.join("out"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"));
+    for page in every_page {
+        let html = read(page.path());
+        assert!(
+            !html.contains("demonstration translation"),
+            "{}",
+            page.path().display()
+        );
+        assert!(
+            !html.contains("Cyfieithiad arddangos"),
+            "{}",
+            page.path().display()
+        );
+    }
+    // A check that does not say who made it is an error in `check`.
+    write(
+        root,
+        "local-overrides/cwm/authority.yaml",
+        &format!("{SETTINGS}    checked: {{ by: \"\", qualification: \"\", date: 2026-11-30 }}\n"),
+    );
+    let run = handbook_in(root, &["check", "--authority", "cwm"]);
+    assert_fails(&run);
+    assert!(
+        text(&run).contains("`translations.cy.checked` must say who checked the translation"),
+        "{}",
+        text(&run)
+    );
+}
+
+/// `SETTINGS` with the council's name forms, a contact and a variable in Welsh.
+const SETTINGS_IN_WELSH: &str = "    name_forms:
+      soft: Gyngor Bwrdeistref Sirol Cwm Prawf
+    contacts:
+      - name: Tîm Diogelu Oedolion
+        note: I roi gwybod am oedolyn a allai fod yn wynebu risg.
+    variables:
+      team: Tîm Diogelu Oedolion
+contacts:
+  - name: Adult Safeguarding Team
+    phone: \"01632 960720\"
+    note: To report an adult who may be at risk.
+variables:
+  team: Adult Safeguarding Team
+";
 
 /// Item 10 of the reader issue: a translation that gives only a page's
 /// title and summary (no text yet) puts the Welsh site's navigation,
@@ -1198,7 +1465,7 @@ fn a_local_term_is_described_in_the_language_of_the_site() {
     );
     assert!(
         definition(&welsh).contains(
-            "Term Cwm Prawf am yr hyn y mae canllawiau'r model yn ei alw'n “care management”"
+            "Term Cwm Prawf am yr hyn y mae'r canllawiau model yn ei alw'n “care management”"
         ),
         "{}",
         definition(&welsh)
@@ -1207,4 +1474,47 @@ fn a_local_term_is_described_in_the_language_of_the_site() {
         !definition(&welsh).contains("term for"),
         "no English on the Welsh page"
     );
+}
+
+/// An authority adds glossary terms of its own, with their definitions, on
+/// its own pages (`glossary:` as on the model's terminology page), and
+/// gives them in Welsh in the page's translation: each glossary lists the
+/// terms in its language, defined by the page's section, linked from text.
+#[test]
+fn an_authority_adds_glossary_terms_with_definitions_in_each_language() {
+    let dir = welsh_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/cwm/pages/volunteers.md",
+        "---\nid: volunteers\ntitle: Volunteers who help with plans\nparent: step-3\nglossary:\n  - term: planning volunteer\n    section: who\n---\n## Who they are {#who}\n\nA planning volunteer is someone from the community who helps people plan. See [[step-3#good-plan-checklist]].\n",
+    );
+    write(
+        root,
+        "local-overrides/cwm/pages/volunteers.cy.md",
+        "---\ntitle: Gwirfoddolwyr sy'n helpu gyda chynlluniau\nglossary:\n  - term: gwirfoddolwr cynllunio\n    section: who\n---\n## Pwy ydynt {#who}\n\nMae gwirfoddolwr cynllunio yn rhywun o'r gymuned sy'n helpu pobl i gynllunio. Gweler [[step-3#good-plan-checklist]].\n",
+    );
+    let out = build(root, &["--no-search"]);
+    for (page, term, definition) in [
+        (
+            "glossary.html",
+            "planning-volunteer",
+            "someone from the community who helps people plan",
+        ),
+        (
+            "cy/glossary.html",
+            "gwirfoddolwr-cynllunio",
+            "rhywun o'r gymuned sy'n helpu pobl i gynllunio",
+        ),
+    ] {
+        let glossary = parse(out.join(page));
+        let entry = glossary.one(&format!("dt#term-{term}"));
+        let said = entry.next().unwrap().text();
+        assert!(said.contains(definition), "{page}: {said}");
+        assert!(
+            glossary.has("a[href='volunteers.html#who']"),
+            "{page} links to the definition's section"
+        );
+    }
+    assert!(!read(out.join("cy/glossary.html")).contains("planning volunteer"));
 }

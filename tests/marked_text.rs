@@ -160,9 +160,12 @@ fn root_with_note(position: &str) -> tempfile::TempDir {
         .path()
         .join("local-overrides/exampleshire/authority.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
+    // Without the council's overrides, its urgent box's section (which one
+    // of them adds) is gone: the box keeps its note without the link.
     std::fs::write(
         &config,
-        text.replace("terms:\n  \"Individual Budget\": \"Personal Budget\"\n", ""),
+        text.replace("terms:\n  \"Individual Budget\": \"Personal Budget\"\n", "")
+            .replace("    section: raising-a-concern\n", ""),
     )
     .unwrap();
     for folder in ["overrides", "examples"] {

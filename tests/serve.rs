@@ -356,21 +356,61 @@ fn a_save_that_changes_no_page_keeps_the_search_index_and_reports_nothing() {
 }
 
 #[test]
-fn an_edition_in_english_and_welsh_is_previewed_in_english_without_links_to_the_welsh_site() {
+fn an_edition_in_english_and_welsh_is_previewed_in_both_languages_as_build_makes_them() {
     let root = copy_of_shipped();
     let server = start(root.path(), &["--authority", "cwm-derwen"]);
     server
         .wait_for_line("Search index and link check updated", 0)
         .expect("the first build's link check");
-    let (status, page) = get(&server, "/step-3.html");
+    // Both languages' sites, each page switching to the other's.
+    let (status, english) = get(&server, "/step-3.html");
     assert_eq!(status, 200);
-    assert!(page.contains("<html lang=\"en-GB\">"));
-    // The preview shows the default language: no switch leads to a Welsh
-    // page it does not serve, so its link check finds nothing wrong.
-    assert!(!page.contains("hreflang"), "no language switch");
-    assert!(!page.contains("hb-build-error"), "no problem is reported");
+    assert!(english.contains("<html lang=\"en-GB\">"));
+    assert!(english.contains("href=\"cy/step-3.html\" hreflang=\"cy\""));
+    let (status, welsh) = get(&server, "/cy/step-3.html");
+    assert_eq!(status, 200, "the Welsh site is served");
+    assert!(welsh.contains("<html lang=\"cy\">"));
+    assert!(welsh.contains("href=\"../step-3.html\" hreflang=\"en\""));
+    assert_eq!(get(&server, "/cy/search.html").0, 200);
+    // The Welsh site's own search index.
+    let index = served(&server, "/cy/pagefind/pagefind-entry.json", |b| {
+        b.contains("\"cy\"")
+    });
+    assert!(index.contains("\"cy\""), "{index}");
+    // Its link check finds nothing wrong: every switch leads somewhere.
+    assert!(!welsh.contains("hb-build-error"), "no problem is reported");
     let log = server.log_after(0);
     assert!(log.iter().all(|l| !l.contains("would stop")), "{log:?}");
+
+    // A save of a Welsh translation is served in the Welsh site.
+    edit(
+        root.path(),
+        "local-overrides/cwm-derwen/translations/step-3.cy.md",
+        "Mae sgiliau craidd gwaith cymdeithasol",
+        "Mae sgiliau newydd gwaith cymdeithasol",
+    );
+    let page = served(&server, "/cy/step-3.html", |b| b.contains("sgiliau newydd"));
+    assert!(
+        page.contains("sgiliau newydd"),
+        "the Welsh save was not served"
+    );
+    // Every file is the one a build makes, in both languages.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let built = handbook_in(
+        root.path(),
+        &[
+            "build",
+            "--authority",
+            "cwm-derwen",
+            "--no-search",
+            "--out",
+            site.to_str().unwrap(),
+        ],
+    );
+    assert_ok(&built);
+    assert!(site.join("cy/step-3.html").is_file());
+    assert_served_as_built(&server, &site);
 }
 
 /// Saves `body` as the text of the small handbook's `plans` page (its
@@ -396,7 +436,7 @@ fn reported_while_previewing(body: &str, at: &str, what: &str) -> (Vec<String>, 
         .split_once("<ul>")
         .and_then(|(_, rest)| rest.split_once("</ul>"))
         .map_or(String::new(), |(list, _)| list.to_string());
-    let item = format!("<li><strong>{at}</strong> {what}<br>");
+    let item = format!("<li><strong>{at}</strong> {}<br>", as_code(what));
     assert!(shown.starts_with(&item), "{shown}");
     assert_eq!(shown.matches("<li>").count(), 1, "once: {shown}");
     let built = handbook_in(root.path(), &["build", "--no-search"]);
@@ -426,4 +466,281 @@ fn a_missing_image_saved_while_previewing_is_reported_at_its_source_not_the_prin
     // problem is still the page's, reported once, at its source.
     assert!(!shown.contains("print.html"), "{shown}");
     assert!(!log.iter().any(|l| l.contains("print.html")), "{log:#?}");
+}
+
+#[test]
+fn a_page_that_is_a_link_to_a_file_elsewhere_in_the_root_is_served_as_it_is_saved() {
+    let root = small_root();
+    let at = |p: &str| root.path().join(p);
+    // The page's file lives in a folder of the root that holds no sources;
+    // the content folder has a link to it, as `build` accepts.
+    std::fs::create_dir_all(at("drafts")).unwrap();
+    std::fs::rename(at("content/visits.md"), at("drafts/visits.md")).unwrap();
+    std::os::unix::fs::symlink("../drafts/visits.md", at("content/visits.md")).unwrap();
+    let server = start(root.path(), &[]);
+    assert!(get(&server, "/visits.html").1.contains("a good week"));
+
+    // Saved in place.
+    edit(root.path(), "drafts/visits.md", "a good week", "a good day");
+    let seen = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
+        b.contains("a good day")
+    });
+    assert!(seen.is_some(), "a save of the linked file was not served");
+
+    // Saved as editors do: a new file renamed over the old one.
+    let text = read(at("drafts/visits.md")).replace("a good day", "a good month");
+    std::fs::write(at("drafts/.visits.md.new"), text).unwrap();
+    std::fs::rename(at("drafts/.visits.md.new"), at("drafts/visits.md")).unwrap();
+    let seen = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
+        b.contains("a good month")
+    });
+    assert!(
+        seen.is_some(),
+        "a save by rename of the linked file was not served"
+    );
+
+    // A link made while the preview runs is followed too.
+    std::fs::write(
+        at("drafts/notes.md"),
+        "---\nid: notes\ntitle: Notes\nweight: 40\n---\nFirst notes.\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../drafts/notes.md", at("content/notes.md")).unwrap();
+    let seen = wait_for(&server, "/notes.html", Duration::from_secs(5), |b| {
+        b.contains("First notes.")
+    });
+    assert!(seen.is_some(), "a new linked page was not served");
+    edit(
+        root.path(),
+        "drafts/notes.md",
+        "First notes.",
+        "Second notes.",
+    );
+    let seen = wait_for(&server, "/notes.html", Duration::from_secs(5), |b| {
+        b.contains("Second notes.")
+    });
+    assert!(
+        seen.is_some(),
+        "a save of a newly linked file was not served"
+    );
+
+    // And so is a link to a folder.
+    std::fs::create_dir_all(at("library/guides")).unwrap();
+    std::fs::write(
+        at("library/guides/guide.md"),
+        "---\nid: guide\ntitle: A guide\nweight: 50\n---\nFirst guide.\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../library/guides", at("content/guides")).unwrap();
+    let seen = wait_for(&server, "/guide.html", Duration::from_secs(5), |b| {
+        b.contains("First guide.")
+    });
+    assert!(
+        seen.is_some(),
+        "a page in a newly linked folder was not served"
+    );
+    edit(
+        root.path(),
+        "library/guides/guide.md",
+        "First guide.",
+        "Second guide.",
+    );
+    let seen = wait_for(&server, "/guide.html", Duration::from_secs(5), |b| {
+        b.contains("Second guide.")
+    });
+    assert!(
+        seen.is_some(),
+        "a save in a newly linked folder was not served"
+    );
+
+    // What is served is what a build makes (of the root's one edition).
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    assert_ok(&handbook_in(
+        root.path(),
+        &["build", "--no-search", "--out", site.to_str().unwrap()],
+    ));
+    assert_served_as_built(&server, &site.join("model"));
+}
+
+#[test]
+fn a_save_that_keeps_the_files_length_and_time_is_served() {
+    let root = small_root();
+    let page = root.path().join("content/visits.md");
+    let server = start(root.path(), &[]);
+    assert!(get(&server, "/visits.html").1.contains("a good week"));
+    // Copied in with its time kept (as `cp -p`, `rsync -t` or an unpacked
+    // archive do), the same length as before.
+    let when = std::fs::metadata(&page).unwrap().modified().unwrap();
+    let text = read(&page).replace("a good week", "a good wink");
+    std::fs::write(&page, text).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&page)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    let seen = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
+        b.contains("a good wink")
+    });
+    assert!(seen.is_some(), "the save was not served");
+}
+
+#[test]
+fn a_missing_image_saved_in_a_welsh_translation_is_reported_at_its_line_as_build_reports_it() {
+    let root = copy_of_shipped();
+    let file = "local-overrides/cwm-derwen/translations/step-3.cy.md";
+    let server = start(root.path(), &["--authority", "cwm-derwen"]);
+    let ready = server
+        .wait_for_line("Search index and link check updated", 0)
+        .expect("the first build's link check");
+    let from = "Mae sgiliau craidd gwaith cymdeithasol";
+    edit(
+        root.path(),
+        file,
+        from,
+        &format!("![Siart](assets/siart.png) {from}"),
+    );
+    let line = 1 + read(root.path().join(file))
+        .lines()
+        .position(|l| l.contains("assets/siart.png"))
+        .unwrap();
+    let at = format!("{file}:{line}:1");
+    let what = "there is no image `assets/siart.png` in this edition";
+    server
+        .wait_for_line(&format!("{at}: error"), ready)
+        .expect("the preview reports the Welsh page's image where it is written");
+    let log = server.log_after(ready);
+    assert!(log.contains(&format!("{at}: error: {what}")), "{log:#?}");
+    let built = handbook_in(
+        root.path(),
+        &[
+            "build",
+            "--authority",
+            "cwm-derwen",
+            "--no-search",
+            "--out",
+            "out",
+        ],
+    );
+    assert_fails(&built);
+    assert!(
+        text(&built).contains(&format!("{at}: {what}")),
+        "{}",
+        text(&built)
+    );
+}
+
+/// A message as the preview shows it: each `name` in backticks as code.
+fn as_code(message: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A small root with an authority, `x`, whose override's model text changed
+/// since its review was recorded, and whose local page is overdue for review
+/// (with a feedback contact, so that its owner's missing address is no
+/// third warning).
+fn root_with_warnings() -> tempfile::TempDir {
+    let root = small_root();
+    let dir = root.path();
+    write(
+        dir,
+        "local-overrides/x/authority.yaml",
+        "name: X Council\nshort_name: X\njurisdiction: england\nservice: adults\nfeedback:\n  email: handbook@x.example\n",
+    );
+    write(
+        dir,
+        "local-overrides/x/overrides/plans-panel.md",
+        "---\ntarget: plans#covers\naction: append\nlast_reviewed: 2026-11-01\nmodel_fingerprint: \"b3:00000000000000000000000000000000\"\n---\nOur panel meets on Tuesdays.\n",
+    );
+    write(
+        dir,
+        "local-overrides/x/pages/panel.md",
+        "---\nid: panel\ntitle: Our panel\nparent: plans\nowner: Policy team\nlast_reviewed: 2024-01-10\nreview_every: 12 months\n---\nThe panel meets on Tuesdays.\n",
+    );
+    root
+}
+
+#[test]
+fn the_preview_lists_warnings_at_their_source_line_under_a_count_that_opens_them() {
+    let root = root_with_warnings();
+    let check = handbook_in(root.path(), &["check", "--authority", "x"]);
+    let checked = text(&check);
+    let stale = "local-overrides/x/overrides/plans-panel.md:2:1";
+    let overdue = "local-overrides/x/pages/panel.md:6:1";
+    for at in [stale, overdue] {
+        assert!(
+            checked.contains(&format!("{at}: warning")) || checked.contains(at),
+            "check reports {at}:\n{checked}"
+        );
+    }
+
+    let server = start(root.path(), &["--authority", "x"]);
+    let page = served(&server, "/panel.html", |b| b.contains("hb-warnings"));
+    let banner = page
+        .split_once("<aside class=\"hb-warnings\"")
+        .and_then(|(_, rest)| rest.split_once("</aside>"))
+        .map(|(banner, _)| banner.to_string())
+        .unwrap_or_else(|| panic!("no list of warnings:\n{page}"));
+    assert!(
+        banner.contains("<details><summary>2 warnings in the files of this edition"),
+        "{banner}"
+    );
+    for item in [
+        format!("<li><strong>{stale}</strong> the model text of <code>plans#covers</code> changed since this override was last reviewed"),
+        format!("<li><strong>{overdue}</strong> <code>panel</code> was due for review on 2025-01-10"),
+    ] {
+        assert!(banner.contains(&item), "expected {item:?} in:\n{banner}");
+    }
+    assert!(
+        banner.contains("How to fix it: read the change below"),
+        "{banner}"
+    );
+    assert!(
+        !page.contains("hb-build-error"),
+        "warnings do not stop the preview"
+    );
+    assert!(
+        !banner.contains("<script") && !banner.contains(" style="),
+        "{banner}"
+    );
+    assert!(page.contains("<link rel=\"stylesheet\" href=\"/__handbook/live.css\">"));
+    let css = get(&server, "/__handbook/live.css").1;
+    assert!(css.contains(".hb-warnings"), "{css}");
+    let home = get(&server, "/index.html").1;
+    assert!(home.contains("<summary>2 warnings"), "on every page");
+    assert!(
+        server.wait_for_line(overdue, 0).is_some(),
+        "printed in the terminal too: {:#?}",
+        server.log_after(0)
+    );
+
+    // The page reviewed: one warning is left, then none and no list.
+    edit(
+        root.path(),
+        "local-overrides/x/pages/panel.md",
+        "last_reviewed: 2024-01-10",
+        "last_reviewed: 2026-11-20",
+    );
+    let page = served(&server, "/panel.html", |b| {
+        b.contains("<summary>1 warning in")
+    });
+    assert!(page.contains("<summary>1 warning in"), "{page}");
+    assert!(!page.contains(overdue), "{page}");
+    assert_ok(&handbook_in(
+        root.path(),
+        &["accept", "x", "plans-panel.md"],
+    ));
+    let page = served(&server, "/panel.html", |b| !b.contains("hb-warnings"));
+    assert!(!page.contains("hb-warnings"), "{page}");
 }

@@ -3,11 +3,14 @@
 //! handed whole to that command's module.
 //!
 //! Describes arguments only: no defaults decided here beyond what clap
-//! shows in the help, and no work done.
+//! shows in the help, and no work done (what completion offers for an
+//! authority is `candidates`').
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use super::candidates;
 
 /// Publishes the In Control model guidance, and each authority's edition of
 /// it, as accessible static sites.
@@ -62,6 +65,12 @@ pub enum Command {
     NewAuthority(NewAuthority),
     /// Start a new handbook root: the model guidance, the default theme and one authority.
     Init(Init),
+    /// Take the model guidance this handbook carries into a root, and list what then needs review.
+    ///
+    /// Shows what changed in the model (pages, sections, words) and the
+    /// overrides, notes and translations to review; writes only content/.
+    /// Refuses when content/ has been edited in the root.
+    UpdateModel(UpdateModel),
     /// Write JSON Schemas of handbook.yaml, authority.yaml and front matter, for editors.
     Schema(Schema),
     /// Print a shell's completion script for handbook.
@@ -77,7 +86,7 @@ pub struct Build {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
     /// Build only this authority's edition (repeat for several). With exactly one, it is written at the top of --out.
-    #[arg(long = "authority", value_name = "SLUG")]
+    #[arg(long = "authority", value_name = "SLUG", add = candidates::authorities())]
     pub authorities: Vec<String>,
     /// Where to write the sites (default ROOT/public).
     #[arg(long)]
@@ -103,7 +112,7 @@ pub struct Build {
 #[derive(Debug, clap::Args)]
 pub struct RecordRelease {
     /// The editions to release: authority slugs, and `model` for the model edition.
-    #[arg(value_name = "SLUG", required_unless_present = "all")]
+    #[arg(value_name = "SLUG", required_unless_present = "all", add = candidates::editions())]
     pub editions: Vec<String>,
     /// Release every edition.
     #[arg(long, conflicts_with = "editions")]
@@ -134,7 +143,7 @@ pub struct Check {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
     /// Check only this authority's edition (repeat for several).
-    #[arg(long = "authority", value_name = "SLUG")]
+    #[arg(long = "authority", value_name = "SLUG", add = candidates::authorities())]
     pub authorities: Vec<String>,
     /// Fail on warnings (overdue reviews, stale overrides) as well as errors.
     #[arg(long)]
@@ -157,7 +166,7 @@ pub struct Serve {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
     /// Preview this authority's edition (the model's if not given).
-    #[arg(long = "authority", value_name = "SLUG")]
+    #[arg(long = "authority", value_name = "SLUG", add = candidates::authorities())]
     pub authority: Option<String>,
     /// The port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8000)]
@@ -171,6 +180,7 @@ pub struct Serve {
 #[derive(Debug, clap::Args)]
 pub struct Diff {
     /// The authority's folder name under local-overrides/.
+    #[arg(add = candidates::authorities())]
     pub slug: String,
     /// The handbook root.
     #[arg(long, default_value = ".")]
@@ -197,6 +207,7 @@ pub struct DigestArgs {
 #[derive(Debug, clap::Args)]
 pub struct Accept {
     /// The authority's folder name under local-overrides/.
+    #[arg(add = candidates::authorities())]
     pub slug: String,
     /// Override files you reviewed, such as `step-3-local-panel.md`, or
     /// translations you checked, such as `translations/step-3.cy.md`.
@@ -246,6 +257,23 @@ pub enum Ci {
     Gitlab,
     /// No pipeline.
     None,
+}
+
+/// What `handbook update-model` is told (its help is on [`Command::UpdateModel`]).
+#[derive(Debug, clap::Args)]
+pub struct UpdateModel {
+    /// The handbook root (default: this folder).
+    #[arg(value_name = "ROOT", conflicts_with = "root")]
+    pub folder: Option<PathBuf>,
+    /// The handbook root, as the other commands take it.
+    #[arg(long, value_name = "ROOT")]
+    pub root: Option<PathBuf>,
+    /// Show what would change, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace files of content/ that were edited in this root with the model's (the edits are lost).
+    #[arg(long)]
+    pub discard_local_edits: bool,
 }
 
 /// What `handbook schema` is told (its help is on [`Command::Schema`]).

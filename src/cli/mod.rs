@@ -10,6 +10,7 @@
 pub mod accept;
 pub mod args;
 pub mod build;
+pub mod candidates;
 pub mod check;
 pub mod diff;
 pub mod digest;
@@ -19,3 +20,4 @@ pub mod print;
 pub mod release;
 pub mod schema;
 pub mod serve;
+pub mod update_model;

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use super::edition::edition_language;
-use super::{overlay_edition, releases};
+use super::language::edition_language;
+use super::{overlay_edition, releases, RunContext};
 use crate::model::theme::Theme;
 use crate::stages::link;
 use crate::stages::load::{self, history, Selection};
@@ -173,7 +173,20 @@ pub fn digest(request: &DigestRequest) -> Result<Made, Vec<Diagnostic>> {
         return Err(failed(diagnostics, unknown()));
     };
     let linked = link::link(edition, &diagnostics);
-    let built = releases::build_release(&request.root, &since, &diagnostics);
+    // The release is built as a build of past versions builds it, without
+    // its search index or the build cache: only its text is compared.
+    let context = RunContext {
+        sources: &sources,
+        theme: &theme,
+        today: request.today,
+        search: false,
+        engine: std::sync::OnceLock::new(),
+        releases: Vec::new(),
+        store: None,
+        kept: crate::site::search::Kept::none(),
+        staging: None,
+    };
+    let built = releases::build_release(&context, &since, &diagnostics);
     let (Some((then, _)), false) = (built, diagnostics.has_errors()) else {
         let why = Diagnostic::error(
             "no-release",

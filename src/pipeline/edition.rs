@@ -12,10 +12,8 @@
 use jiff::civil::Date;
 
 use super::findings::{in_folder, SiteCheck, Written};
-use super::{edition_theme, releases, timed, EditionSummary, RunContext};
-use crate::model::handbook::Sources;
-use crate::model::language::Lang;
-use crate::model::theme::{Engine, StaticFiles, Theme};
+use super::{edition_theme, language, releases, timed, EditionSummary, RunContext};
+use crate::model::theme::{Engine, StaticFiles};
 use crate::stages::analyses::governance;
 use crate::stages::overlay::{self, drift, Edition};
 use crate::stages::write::Staging;
@@ -59,7 +57,7 @@ pub(super) fn build_edition(
     timed(slug, "drift", || {
         check_sources(edition, context.today, diagnostics)
     });
-    let states = translation_states(context.sources, &editions, diagnostics);
+    let states = language::translation_states(context.sources, &editions, diagnostics);
     let linked: Vec<link::LinkedEdition> = editions
         .into_iter()
         .map(|edition| timed(slug, "link", || link::link(edition, diagnostics)))
@@ -75,23 +73,35 @@ pub(super) fn build_edition(
     ) else {
         return summary;
     };
-    let (history, builds) = match timed(slug, "history", || {
+    let (texts, builds) = match timed(slug, "history", || {
         releases::past(context, slug, diagnostics)
     }) {
-        Some(past) => (Some(past.history), past.builds),
+        Some(past) => (Some(past.texts), past.builds),
         None => (None, Vec::new()),
     };
+    let languages: Vec<render::Language> = linked
+        .iter()
+        .map(|linked| {
+            language::edition_language(context.sources, context.theme, linked, &states, diagnostics)
+        })
+        .collect();
+    let histories = histories(&linked, &languages, texts.as_deref());
+    let placing = placing(&linked, &languages, &histories);
     let mut sites = sites_of(
         context,
         &linked,
         (engine, &statics),
-        history.as_ref(),
-        &states,
+        languages,
+        &histories,
         diagnostics,
     );
-    if let Some(history) = &history {
+    if texts.is_some() {
+        let current: Vec<String> = sites
+            .iter()
+            .flat_map(|s| s.paths.iter().map(|p| format!("{}{p}", s.folder)))
+            .collect();
         sites[0].archived = timed(slug, "archive", || {
-            releases::place(context, builds, history, &sites[0].paths, diagnostics)
+            releases::place(context, builds, &placing, &current, diagnostics)
         });
     }
     // Each language's site links to the others' (the language switch).
@@ -120,181 +130,76 @@ pub(super) fn build_edition(
     summary
 }
 
-/// The language of an edition's pages for the renderer: the theme's words
-/// in it (with the authority's own), and, for an edition in several
-/// languages, the others, the notice of a demonstration translation in
-/// each, and each page's translation state.
-pub(super) fn edition_language(
-    sources: &Sources,
-    theme: &Theme,
-    linked: &link::LinkedEdition,
-    states: &[(String, &'static str)],
-    diagnostics: &Diagnostics,
-) -> render::Language {
-    let authority = linked.edition.authority;
-    let languages = authority.map_or_else(|| vec![Lang::En], |a| a.config.languages());
-    let lang = linked.edition.lang.unwrap_or(languages[0]);
-    let dir = authority.map(|a| a.dir.as_path());
-    let strings_of = |l: Lang| {
-        // An authority's strings file is reported once, by its language's site.
-        let quiet = Diagnostics::new();
-        let shown = if l == lang { diagnostics } else { &quiet };
-        let forms = authority
-            .and_then(|a| a.config.translations.get(&l))
-            .map(|own| own.name_forms.given())
-            .unwrap_or_default();
-        theme
-            .edition_strings(&sources.root, dir, l, shown)
-            .with_name_forms(&forms)
-    };
-    let up = if lang == languages[0] { "" } else { "../" };
-    let others = languages
+/// What each language's site of an edition (`linked`, in `languages`)
+/// shows of its past releases (`texts`), in its own words; none without.
+fn histories(
+    linked: &[link::LinkedEdition],
+    languages: &[render::Language],
+    texts: Option<&[render::ReleaseText]>,
+) -> Vec<Option<render::History>> {
+    linked
         .iter()
-        .filter(|&&l| l != lang)
-        .map(|&l| {
-            let folder = if l == languages[0] {
-                String::new()
-            } else {
-                format!("{}/", l.code())
+        .zip(languages)
+        .map(|(linked, language)| {
+            let site = render::SiteOf {
+                lang: linked.edition.lang,
+                strings: &language.strings,
             };
-            (l, format!("{up}{folder}"))
+            texts.map(|texts| render::History::new(texts, &site))
         })
-        .collect();
-    // A qualified translator's check of the edition's other language, if
-    // the authority records one, replaces the theme's notice that the
-    // translation is a demonstration one.
-    let check = authority.and_then(|a| {
-        languages[1..]
-            .iter()
-            .find_map(|l| a.config.translations.get(l)?.checked.as_ref())
-    });
-    let notices = if languages.len() > 1 {
-        languages
-            .iter()
-            .map(|&l| {
-                let strings = strings_of(l);
-                let notice = match check {
-                    Some(check) => strings.fill(
-                        "translation_checked",
-                        &[
-                            ("by", check.by.trim()),
-                            ("qualification", check.qualification.trim()),
-                            ("date", &strings.long_date(check.date)),
-                        ],
-                    ),
-                    None => strings.get("translation_notice").to_string(),
-                };
-                (l, notice)
-            })
-            // An authority may also empty the notice in its strings files.
-            .filter(|(_, notice)| !notice.trim().is_empty())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    render::Language {
-        strings: strings_of(lang),
-        others,
-        notices,
-        states: states.to_vec(),
-    }
+        .collect()
 }
 
-/// Each page's state in an edition's other language (`editions[1]`):
-/// `out-of-date` (a translation on it was made from source text that has
-/// changed since), else `missing` (some of it is not yet translated), else
-/// `translated`. Warns of each translation whose source changed, and of each
-/// never checked; a note sums the states up for `check`.
-fn translation_states(
-    sources: &Sources,
-    editions: &[Edition],
-    diagnostics: &Diagnostics,
-) -> Vec<(String, &'static str)> {
-    let (Some(english), Some(other)) = (editions.first(), editions.get(1)) else {
+/// How each past release's pages are placed: its version, and the banner
+/// of each language's site (`linked`, in `languages`' words, showing
+/// `histories`).
+fn placing(
+    linked: &[link::LinkedEdition],
+    languages: &[render::Language],
+    histories: &[Option<render::History>],
+) -> Vec<releases::Placing> {
+    let Some(Some(first)) = histories.first() else {
         return Vec::new();
     };
-    let (Some(authority), Some(lang)) = (english.authority, other.lang) else {
-        return Vec::new();
-    };
-    let Some(translated) = sources.in_language(&authority.slug, lang) else {
-        return Vec::new();
-    };
-    let found = drift::translation_sources(translated, english.model, authority);
-    diagnostics.extend(drift::check_translations(&found, authority));
-    let stale: std::collections::HashSet<&str> = found
-        .iter()
-        .filter(|s| s.review() == drift::Review::Changed)
-        .map(|s| s.translation.file.path.as_str())
-        .collect();
-    let states: Vec<(String, &'static str)> = other
-        .pages
-        .iter()
-        .map(|page| {
-            let mut files = [page.file.path.as_str(), page.title_file.path.as_str()]
-                .into_iter()
-                .chain(page.chunks.iter().map(|c| c.file.path.as_str()))
-                .chain(page.examples.iter().map(|e| e.file.path.as_str()));
-            let state = if files.any(|f| stale.contains(f)) {
-                "out-of-date"
-            } else if other.untranslated(page) {
-                "missing"
-            } else {
-                "translated"
-            };
-            (page.id().to_string(), state)
+    (0..first.releases.len())
+        .map(|i| {
+            let banners = linked
+                .iter()
+                .zip(languages)
+                .zip(histories)
+                .filter_map(|((linked, language), history)| {
+                    let row = history.as_ref()?.releases.get(i)?;
+                    Some(render::banner(
+                        row,
+                        &language.strings,
+                        &linked.edition.folder(),
+                    ))
+                })
+                .collect();
+            (first.releases[i].version.clone(), banners)
         })
-        .collect();
-    let of = |state: &str| -> Vec<&str> {
-        states
-            .iter()
-            .filter(|(_, s)| *s == state)
-            .map(|(id, _)| id.as_str())
-            .collect()
-    };
-    let (done, stale, missing) = (of("translated"), of("out-of-date"), of("missing"));
-    diagnostics.push(
-        Diagnostic::note(
-            "translation-status",
-            format!(
-                "the {} edition of `{}`: {} page(s) translated ({}), {} out of date ({}), {} not yet translated ({})",
-                lang.english_name(),
-                authority.slug,
-                done.len(),
-                done.join(", "),
-                stale.len(),
-                stale.join(", "),
-                missing.len(),
-                missing.join(", "),
-            ),
-        )
-        .in_file(&authority.config_file)
-        .hint(format!(
-            "the edition's {}/translation.html lists each page and its state",
-            lang.code()
-        )),
-    );
-    states
+        .collect()
 }
 
 /// The site of each language of an edition (`linked`, the default
-/// language's first), ready to be made with the edition's templates and
-/// static files (`themed`); the default language's shows `history`.
+/// language's first, in `languages`), ready to be made with the edition's
+/// templates and static files (`themed`); each shows its history, if the
+/// edition has one (`histories`).
 fn sites_of<'r, 's>(
     context: &RunContext,
     linked: &'r [link::LinkedEdition<'s>],
     (engine, statics): (&'r Engine, &'r StaticFiles),
-    history: Option<&'r render::History>,
-    states: &[(String, &'static str)],
+    languages: Vec<render::Language>,
+    histories: &'r [Option<render::History>],
     diagnostics: &'r Diagnostics,
 ) -> Vec<LanguageSite<'r, 's>> {
     linked
         .iter()
-        .map(|linked| {
-            let language =
-                edition_language(context.sources, context.theme, linked, states, diagnostics);
+        .zip(languages)
+        .zip(histories)
+        .map(|((linked, language), history)| {
             let strings = language.strings.files().to_vec();
-            // Past releases are shown in the default language's site.
-            let shown = history.filter(|_| linked.edition.lang.is_none());
+            let shown = history.as_ref();
             let renderer = Renderer::new(
                 linked,
                 engine,

@@ -305,25 +305,60 @@ pub struct Checked {
     pub index: Option<Result<Vec<OutputFile>, Diagnostic>>,
 }
 
-/// The checks of a whole site made beforehand (the preview's, in the
-/// background after a save): `files` are every file of the site `written`
-/// tells of, but its search index's; with `index`, the index is made
-/// again from its pages, or taken from there.
-pub fn check_made(written: &Written, files: &[OutputFile], index: Option<&Kept>) -> Checked {
-    let check = SiteCheck::new(written, files.iter().map(|f| f.path.as_str()), true);
-    let reads: Vec<Read> = files.par_iter().map(|f| check.read(f)).collect();
+/// Whether `path` (in an edition) is a file of one of its sites' search
+/// indexes (`pagefind/…`, `cy/pagefind/…`).
+pub fn in_search_index(path: &str) -> bool {
+    let in_site = Lang::ALL
+        .iter()
+        .find_map(|l| path.strip_prefix(l.code())?.strip_prefix('/'))
+        .unwrap_or(path);
+    in_site.starts_with(&format!("{}/", search::INDEX_DIR))
+}
+
+/// The checks of a whole edition made beforehand (the preview's, in the
+/// background after a save), one site at a time: `sites` tell of each of
+/// its languages' sites, and `files` are every file of them all but their
+/// search indexes, at their paths in the edition. With `index`, each
+/// site's index is made again from its pages, or taken from there.
+pub fn check_made(sites: &[Written], files: &[OutputFile], index: Option<&Kept>) -> Checked {
     let diagnostics = Diagnostics::new();
-    check.finish(reads, &diagnostics);
-    let index = index.map(|kept| {
-        let pages = files.par_iter().filter_map(search::indexed_page).collect();
-        check.index(pages, kept)
-    });
+    let mut made: Option<Result<Vec<OutputFile>, Diagnostic>> = index.map(|_| Ok(Vec::new()));
+    for written in sites {
+        // A site's files are those in its folder but not in another's
+        // folder inside it (the default language's holds the others').
+        let others: Vec<&str> = sites
+            .iter()
+            .map(|w| w.folder.as_str())
+            .filter(|f| f.len() > written.folder.len() && f.starts_with(&written.folder))
+            .collect();
+        let mine = |f: &&OutputFile| {
+            f.path.starts_with(&written.folder) && !others.iter().any(|o| f.path.starts_with(o))
+        };
+        let check = SiteCheck::new(written, files.iter().map(|f| f.path.as_str()), true);
+        let reads: Vec<Read> = files
+            .par_iter()
+            .filter(mine)
+            .map(|f| check.read(f))
+            .collect();
+        check.finish(reads, &diagnostics);
+        if let (Some(kept), Some(Ok(all))) = (index, made.as_mut()) {
+            let pages = files
+                .par_iter()
+                .filter(mine)
+                .filter_map(|f| search::indexed_page_in(f, &written.folder))
+                .collect();
+            match check.index(pages, kept) {
+                Ok(files) => all.extend(files),
+                Err(d) => made = Some(Err(d)),
+            }
+        }
+    }
     let errors = diagnostics.into_sorted();
     Checked {
         errors: errors
             .into_iter()
             .filter(|d| d.severity == Severity::Error)
             .collect(),
-        index,
+        index: made,
     }
 }

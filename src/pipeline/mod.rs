@@ -51,6 +51,9 @@ use crate::support::store::Store;
 pub mod digest;
 mod edition;
 mod findings;
+mod language;
+pub mod model_changes;
+pub mod model_update;
 mod preview;
 pub mod record;
 mod releases;
@@ -61,8 +64,8 @@ mod saves;
 #[cfg(test)]
 mod tests;
 
-pub use findings::{check_made, Checked, Written};
-pub use preview::{Preview, Step};
+pub use findings::{check_made, in_search_index, Checked, Written};
+pub use preview::{made_after_pages, Preview, Step};
 pub use render::Made;
 
 /// What a run is asked to do.

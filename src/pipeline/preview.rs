@@ -1,24 +1,27 @@
 //! [`Preview`]: one edition built again and again for `serve` as files are
-//! saved, through the same stages and the same renderer as `build`,
-//! keeping what each stage can reuse: the sources (re-reading only the
-//! files saved), the link stage's per-page results, and the render
-//! [`Cache`]. It hands the pages over first and the print view after them.
+//! saved, through the same stages and the same renderer as `build`, in
+//! each of its languages (each other language's site in its folder, `cy/`,
+//! as `build` writes them), keeping what each stage can reuse: the
+//! sources (re-reading only the files saved), and for each language the
+//! link stage's per-page results and the render [`Cache`]. It hands the
+//! pages over first and the print views after them.
 //!
-//! It leaves the search index and the link check of what it made to the
+//! It leaves the search indexes and the link checks of what it made to the
 //! caller (through `findings`, as `build` checks a site), off the path from
-//! save to reload, and shows only the edition's default language (its
-//! other languages' sites are not made).
+//! save to reload.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{edition, edition_theme, overlay_edition, timed, today, Written};
+use super::{edition, edition_theme, language, overlay_edition, overlay_in, timed, today, Written};
 use crate::model::handbook::Sources;
+use crate::model::language::Lang;
 use crate::model::theme::{Engine, Theme};
 use crate::stages::link;
 use crate::stages::load::{self, Selection};
 use crate::stages::render::{self, Cache, Made, Renderer};
-use crate::support::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::support::diagnostic::{display_path, Diagnostic, Diagnostics, Severity};
+use crate::support::url::PRINT_FILE;
 
 /// One edition built again and again for `serve`, through the same stages
 /// as `build`, keeping what each stage can reuse between saves.
@@ -29,6 +32,18 @@ pub struct Preview {
     sources: Option<Sources>,
     theme: Option<Theme>,
     engine: std::sync::OnceLock<Option<Engine>>,
+    /// What each language's site keeps between saves, the default
+    /// language's first.
+    sites: Vec<SiteMemo>,
+    /// The warnings of the last full read of the root (a setting still a
+    /// placeholder, a folder named like a page), shown again after a save
+    /// that re-reads only the files saved; a saved file's are dropped.
+    read_warnings: Vec<Diagnostic>,
+}
+
+/// What the preview keeps of one language's site between saves.
+#[derive(Default)]
+struct SiteMemo {
     link: link::LinkMemo,
     cache: Cache,
 }
@@ -36,11 +51,25 @@ pub struct Preview {
 /// What one build of a [`Preview`] made, handed over in two steps.
 #[derive(Debug)]
 pub enum Step {
-    /// Every output but the print view: the pages to serve at once.
-    Pages(Made),
-    /// The print view, made after the pages are served (at thousands of
-    /// pages it takes longer to put together than the pages a save changed).
+    /// Every output but the print views, of every language's site: the
+    /// pages to serve at once, with the warnings the build found in the
+    /// edition's sources (a review overdue, an override whose model text
+    /// changed), sorted, as `check` reports them.
+    Pages(Made, Vec<Diagnostic>),
+    /// The print views, made after the pages are served (at thousands of
+    /// pages one takes longer to put together than the pages a save changed).
     Print(Made),
+}
+
+/// Whether a file of the preview (by its path in the edition) is made after
+/// the pages: a site's print view, or a file of its search index (see
+/// [`Step`]).
+pub fn made_after_pages(path: &str) -> bool {
+    let in_site = Lang::ALL
+        .iter()
+        .find_map(|l| path.strip_prefix(l.code())?.strip_prefix('/'))
+        .unwrap_or(path);
+    in_site == PRINT_FILE || super::in_search_index(path)
 }
 
 impl Preview {
@@ -53,32 +82,32 @@ impl Preview {
             sources: None,
             theme: None,
             engine: std::sync::OnceLock::new(),
-            link: link::LinkMemo::default(),
-            cache: Cache::default(),
+            sites: Vec::new(),
+            read_warnings: Vec::new(),
         }
     }
 
     /// Builds the edition after `changed` files were saved (everything is
     /// read again when `changed` is `None`, or when the files cannot be
-    /// re-read alone), giving what it made to `hand_over` in two steps.
-    /// Returns where the edition writes each link, for [`check_made`](super::check_made) to
-    /// check the made site by, as `build` does; or, as `Err`, the errors
-    /// that stopped it, when nothing is handed over.
+    /// re-read alone), in each of its languages, giving what it made to
+    /// `hand_over` in two steps. Returns where each language's site writes
+    /// each link, for [`check_made`](super::check_made) to check the made
+    /// site by, as `build` does; or, as `Err`, the errors that stopped it,
+    /// when nothing is handed over.
     pub fn build(
         &mut self,
         changed: Option<&[PathBuf]>,
         hand_over: &mut dyn FnMut(Step),
-    ) -> Result<Written<'static>, Vec<Diagnostic>> {
+    ) -> Result<Vec<Written<'static>>, Vec<Diagnostic>> {
         let diagnostics = Diagnostics::new();
         timed("preview", "read", || self.read(changed, &diagnostics));
         let (Some(sources), Some(theme)) = (&self.sources, &self.theme) else {
             return Err(errors(diagnostics));
         };
         let slug = self.authority.as_deref();
-        let edition = timed("preview", "overlay", || {
-            overlay_edition(sources, slug, &diagnostics)
-        });
-        let Some(edition) = edition else {
+        let Some(editions) = timed("preview", "overlay", || {
+            editions_of(sources, slug, &diagnostics)
+        }) else {
             diagnostics.push(Diagnostic::error(
                 "unknown-authority",
                 format!(
@@ -90,59 +119,78 @@ impl Preview {
         };
         let today = today();
         timed("preview", "drift", || {
-            edition::check_sources(&edition, today, &diagnostics)
+            edition::check_sources(&editions[0], today, &diagnostics)
         });
-        let linked = timed("preview", "link", || {
-            link::link_with(edition, &diagnostics, Some(&self.link))
-        });
+        let states = language::translation_states(sources, &editions, &diagnostics);
+        self.sites.resize_with(editions.len(), SiteMemo::default);
+        let linked: Vec<link::LinkedEdition> = editions
+            .into_iter()
+            .zip(&self.sites)
+            .map(|(edition, site)| {
+                timed("preview", "link", || {
+                    link::link_with(edition, &diagnostics, Some(&site.link))
+                })
+            })
+            .collect();
         let mut own = None;
         let themed = edition_theme(
             &self.engine,
             &mut own,
             sources,
             theme,
-            &linked,
+            &linked[0],
             &diagnostics,
         );
         let Some((engine, statics)) = themed else {
-            self.cache.forget_edition();
+            self.sites
+                .iter()
+                .for_each(|site| site.cache.forget_edition());
             return Err(errors(diagnostics));
         };
-        let language = preview_language(sources, theme, &linked, &diagnostics);
-        let strings = language.strings.files().to_vec();
-        let renderer = timed("preview", "renderer", || {
-            Renderer::new(
-                &linked,
-                engine,
-                &statics,
-                today,
-                &diagnostics,
-                Some(self.cache.texts()),
-                language,
-            )
-        });
-        let outputs = renderer.outputs();
-        let (print, pages): (Vec<_>, Vec<_>) = outputs
+        let renderers: Vec<(Renderer, Vec<Arc<crate::support::diagnostic::SourceFile>>)> = linked
             .iter()
-            .partition(|o| **o == render::OutputKind::Print);
-        let made = timed("preview", "render", || self.cache.render(&renderer, &pages));
-        let made = made.map_err(|(path, e)| {
-            vec![Diagnostic::error(
-                "unreadable",
-                format!("cannot read {path}: {e}"),
-            )]
-        })?;
-        if diagnostics.has_errors() {
+            .zip(&self.sites)
+            .map(|(linked, site)| {
+                let language =
+                    language::edition_language(sources, theme, linked, &states, &diagnostics);
+                let strings = language.strings.files().to_vec();
+                let renderer = timed("preview", "renderer", || {
+                    Renderer::new(
+                        linked,
+                        engine,
+                        &statics,
+                        today,
+                        &diagnostics,
+                        Some(site.cache.texts()),
+                        language,
+                    )
+                });
+                (renderer, strings)
+            })
+            .collect();
+        let sites: Vec<(&Renderer, &SiteMemo, String)> = renderers
+            .iter()
+            .zip(&self.sites)
+            .zip(&linked)
+            .map(|(((renderer, _), site), linked)| (renderer, site, linked.edition.folder()))
+            .collect();
+        if make_sites(&sites, &diagnostics, hand_over).is_none() {
             return Err(errors(diagnostics));
         }
-        hand_over(Step::Pages(made));
-        if let Ok(made) = self.cache.render(&renderer, &print) {
-            hand_over(Step::Print(made));
+        let mut written = Vec::new();
+        for ((renderer, strings), (site, linked)) in
+            renderers.iter().zip(self.sites.iter().zip(&linked))
+        {
+            let paths: Vec<String> = renderer
+                .outputs()
+                .iter()
+                .map(|o| renderer.path(*o))
+                .collect();
+            site.cache
+                .keep_only(&paths.iter().map(String::as_str).collect());
+            written.push(Written::of(linked, engine, &statics, strings).kept());
         }
-        let paths: Vec<String> = outputs.iter().map(|o| renderer.path(*o)).collect();
-        self.cache
-            .keep_only(&paths.iter().map(String::as_str).collect());
-        Ok(Written::of(&linked, engine, &statics, &strings).kept())
+        Ok(written)
     }
 
     /// Brings the sources up to date: re-reads just `changed` where it can,
@@ -151,20 +199,99 @@ impl Preview {
         if let (Some(sources), Some(changed)) = (&mut self.sources, changed) {
             if load::reload(sources, changed).is_some() {
                 served_here(sources);
+                let saved: Vec<String> = changed
+                    .iter()
+                    .map(|path| display_path(&sources.root, path))
+                    .collect();
+                self.read_warnings
+                    .retain(|w| w.file_path().is_none_or(|f| !saved.iter().any(|s| s == f)));
+                diagnostics.extend(self.read_warnings.iter().cloned());
                 return;
             }
         }
         let selection = Selection::Only(self.authority.iter().cloned().collect());
-        let mut sources = load::load(&self.root, &selection, diagnostics);
+        let read = Diagnostics::new();
+        let mut sources = load::load(&self.root, &selection, &read);
         served_here(&mut sources);
-        let theme = Theme::load(&sources.root, &sources.theme_dir, diagnostics);
-        let good = !diagnostics.has_errors();
+        let theme = Theme::load(&sources.root, &sources.theme_dir, &read);
+        let good = !read.has_errors();
         *self = Self::new(self.root.clone(), self.authority.clone());
+        self.read_warnings = read.sorted_of(Severity::Warning);
+        diagnostics.extend(read.into_sorted());
         if good {
             self.sources = Some(sources);
             self.theme = Some(theme);
         }
     }
+}
+
+/// The editions of `slug`'s edition (the model's when `None`) of `sources`
+/// in each of its languages, the default language's first; `None` when
+/// there is no such authority.
+fn editions_of<'s>(
+    sources: &'s Sources,
+    slug: Option<&str>,
+    diagnostics: &Diagnostics,
+) -> Option<Vec<crate::stages::overlay::Edition<'s>>> {
+    let mut editions = vec![overlay_edition(sources, slug, diagnostics)?];
+    editions.extend(
+        sources
+            .translated
+            .iter()
+            .filter(|t| Some(t.slug.as_str()) == slug)
+            .map(|t| overlay_in(t, diagnostics)),
+    );
+    Some(editions)
+}
+
+/// Makes each language's site (its renderer, what the preview keeps of
+/// it, its folder in the edition) and hands them over: every site's pages
+/// first, then every site's print view. `None` when errors were found (in
+/// `diagnostics`) and nothing is handed over.
+fn make_sites(
+    sites: &[(&Renderer, &SiteMemo, String)],
+    diagnostics: &Diagnostics,
+    hand_over: &mut dyn FnMut(Step),
+) -> Option<()> {
+    let mut pages = Made::default();
+    for (renderer, site, folder) in sites {
+        let rest: Vec<_> = renderer
+            .outputs()
+            .into_iter()
+            .filter(|o| *o != render::OutputKind::Print)
+            .collect();
+        match timed("preview", "render", || site.cache.render(renderer, &rest)) {
+            Ok(made) => add_made(&mut pages, made, folder),
+            Err((path, e)) => diagnostics.push(Diagnostic::error(
+                "unreadable",
+                format!("cannot read {path}: {e}"),
+            )),
+        }
+    }
+    if diagnostics.has_errors() {
+        return None;
+    }
+    hand_over(Step::Pages(pages, diagnostics.sorted_of(Severity::Warning)));
+    let mut prints = Made::default();
+    for (renderer, site, folder) in sites {
+        if let Ok(made) = site.cache.render(renderer, &[render::OutputKind::Print]) {
+            add_made(&mut prints, made, folder);
+        }
+    }
+    hand_over(Step::Print(prints));
+    Some(())
+}
+
+/// Adds what one language's site made (`made`, by paths in the site) to
+/// `all`, at its paths in the edition (under `folder`).
+fn add_made(all: &mut Made, made: Made, folder: &str) {
+    let place = |path: String| format!("{folder}{path}");
+    all.files.extend(
+        made.files
+            .into_iter()
+            .map(|(path, bytes)| (place(path), bytes)),
+    );
+    all.changed.extend(made.changed.into_iter().map(place));
 }
 
 impl std::fmt::Debug for Preview {
@@ -174,19 +301,6 @@ impl std::fmt::Debug for Preview {
             .field("authority", &self.authority)
             .finish_non_exhaustive()
     }
-}
-
-/// The language of the preview's pages: the edition's default, without a
-/// switch to its other languages, whose sites the preview does not make.
-fn preview_language(
-    sources: &Sources,
-    theme: &Theme,
-    linked: &link::LinkedEdition,
-    diagnostics: &Diagnostics,
-) -> render::Language {
-    let mut language = edition::edition_language(sources, theme, linked, &[], diagnostics);
-    language.others.clear();
-    language
 }
 
 /// Sources as the preview serves them: at its own address, not at the

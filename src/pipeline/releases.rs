@@ -1,8 +1,10 @@
 //! Past releases of an edition: each built from the files committed at
-//! its tag, through the same stages as the current edition, and placed
-//! under the edition's `versions/`, marked as archived and linked to the
-//! current pages. What they made is kept in the build cache (`--cache`),
-//! keyed by what it depends on, so a release is built once.
+//! its tag, through the same stages as the current edition, in each of the
+//! languages it had (each language's site with its search index, when the
+//! run makes indexes), and placed under the edition's `versions/`, marked
+//! as archived in each page's language and linked to the current pages.
+//! What they made is kept in the build cache (`--cache`), keyed by what it
+//! depends on, so a release is built once.
 //!
 //! It reads git only through `history` and the cache only through
 //! `store`, and it never touches the current edition's pages.
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{edition_theme, overlay_edition, Request, RunContext};
+use super::{edition_theme, language, overlay_edition, overlay_in, Request, RunContext};
 use crate::model::theme::Theme;
 use crate::stages::load::{self, history, Selection};
 use crate::stages::{link, render};
@@ -73,10 +75,11 @@ pub(super) fn shown(
     (shown, warnings, None)
 }
 
-/// An edition's past releases, built: what the renderer shows of them, and
-/// each one's pages, to be placed under `versions/`.
+/// An edition's past releases, built: what their pages said (from which
+/// each language's site makes its [`render::History`]), and each one's
+/// pages, to be placed under `versions/`.
 pub(super) struct Past<'a> {
-    pub(super) history: render::History,
+    pub(super) texts: Vec<render::ReleaseText>,
     pub(super) builds: Vec<Built<'a>>,
 }
 
@@ -96,13 +99,18 @@ const RELEASE_ENTRY: &str = "releases";
 /// entry a release, in a folder named by the release's key.
 const ARCHIVED_ENTRY: &str = "archived";
 
-/// The pages of every past release of an edition (`builds`, shown in
-/// `history`) under its folder, marked as archived and linked to the
-/// current edition's files, at `paths`.
+/// One past release as its pages are placed: its version, and the banner
+/// of each language's site (see [`render::banner`]).
+pub(super) type Placing = (String, Vec<render::Banner>);
+
+/// The pages of every past release of an edition (`builds`, each placed as
+/// `placing` says) under its folder, marked as archived and linked to the
+/// current edition's files, at `paths` (every language's, from the
+/// edition's top).
 pub(super) fn place(
     context: &RunContext,
     builds: Vec<Built>,
-    history: &render::History,
+    placing: &[Placing],
     paths: &[String],
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
@@ -116,23 +124,30 @@ pub(super) fn place(
     let current_key = f.finish();
     let placed: Vec<Vec<OutputFile>> = builds
         .into_par_iter()
-        .zip(&history.releases)
-        .map(|(built, row)| {
-            placed_release(context, built, row, (&current, &current_key), diagnostics)
+        .zip(placing)
+        .map(|(built, placing)| {
+            placed_release(
+                context,
+                built,
+                placing,
+                (&current, &current_key),
+                diagnostics,
+            )
         })
         .collect();
     placed.into_iter().flatten().collect()
 }
 
-/// The key of a release's pages as placed: the release's key, the dates
-/// its banner shows, and the current pages its pages link to.
-fn placed_key(release: &[u8; 16], row: &render::ReleaseRow, current: &[u8; 16]) -> [u8; 16] {
+/// The key of a release's pages as placed: the release's key, the banners
+/// (with the dates they show, in each language), and the current pages its
+/// pages link to.
+fn placed_key(release: &[u8; 16], (version, banners): &Placing, current: &[u8; 16]) -> [u8; 16] {
     let mut f = crate::support::fingerprint::Fingerprint::default();
-    f.bytes(release)
-        .text(&row.version)
-        .text(&row.from)
-        .text(row.until.as_deref().unwrap_or("\0"))
-        .bytes(current);
+    f.bytes(release).text(version);
+    for banner in banners {
+        f.text(&banner.folder).text(&banner.html);
+    }
+    f.bytes(current);
     f.finish()
 }
 
@@ -143,7 +158,7 @@ fn placed_key(release: &[u8; 16], row: &render::ReleaseRow, current: &[u8; 16]) 
 fn placed_release(
     context: &RunContext,
     built: Built,
-    row: &render::ReleaseRow,
+    placing: &Placing,
     (current, current_key): (&std::collections::HashSet<String>, &[u8; 16]),
     diagnostics: &Diagnostics,
 ) -> Vec<OutputFile> {
@@ -154,7 +169,7 @@ fn placed_release(
             "{ARCHIVED_ENTRY}/{}",
             crate::support::fingerprint::hex(&key)
         );
-        (store, kind, placed_key(&key, row, current_key))
+        (store, kind, placed_key(&key, placing, current_key))
     });
     if let Some((store, kind, key)) = &placed {
         if let Some(files) = store.files(kind, key) {
@@ -168,7 +183,7 @@ fn placed_release(
     let files = files.or_else(|| {
         // Its pages as built are missing from the cache or damaged there:
         // built again, and kept again.
-        let (text, files) = build_release(&context.sources.root, built.release, diagnostics)?;
+        let (text, files) = build_release(context, built.release, diagnostics)?;
         if let Some((store, key)) = store.zip(built.key) {
             let kept = store.put(RELEASE_ENTRY, &key, &to_entry(&text, &files));
             cache_kept(kept, store, built.release, diagnostics);
@@ -178,7 +193,8 @@ fn placed_release(
     let Some(files) = files else {
         return Vec::new();
     };
-    match render::archived(files, row, current) {
+    let (version, banners) = placing;
+    match render::archived(files, version, banners, current) {
         Ok(files) => {
             if let Some((store, kind, key)) = &placed {
                 let bytes: Vec<(&str, std::borrow::Cow<[u8]>)> = files
@@ -194,7 +210,7 @@ fn placed_release(
         Err(why) => {
             diagnostics.push(Diagnostic::error(
                 "unreadable",
-                format!("cannot read a file of release {}: {why}", row.version),
+                format!("cannot read a file of release {version}: {why}"),
             ));
             Vec::new()
         }
@@ -222,10 +238,7 @@ pub(super) fn past<'a>(
         .filter_map(|release| release_built(context, release, diagnostics))
         .collect();
     let (texts, builds): (Vec<render::ReleaseText>, Vec<_>) = built.into_iter().unzip();
-    Some(Past {
-        history: render::History::new(&texts),
-        builds,
-    })
+    Some(Past { texts, builds })
 }
 
 /// One release: what its pages said, from the build cache when it holds
@@ -240,7 +253,7 @@ fn release_built<'a>(
     let key = context
         .store
         .as_ref()
-        .and_then(|_| release_key(&context.sources.root, release));
+        .and_then(|_| release_key(&context.sources.root, release, context.search));
     let stored = context.store.as_ref().zip(key);
     if let Some((store, key)) = &stored {
         let about = store.about(RELEASE_ENTRY, key);
@@ -256,7 +269,7 @@ fn release_built<'a>(
             ));
         }
     }
-    let (text, files) = build_release(&context.sources.root, release, diagnostics)?;
+    let (text, files) = build_release(context, release, diagnostics)?;
     if let Some((store, key)) = &stored {
         let kept = store.put(RELEASE_ENTRY, key, &to_entry(&text, &files));
         cache_kept(kept, store, release, diagnostics);
@@ -326,11 +339,13 @@ pub(super) fn search_kept(request: &Request) -> crate::site::search::Kept {
 }
 
 /// The key of a release's pages: this program, the root, the commit of the
-/// release's tag, and what the tag says (edition, version, date, note).
-/// `None` when this program's own file cannot be read.
-fn release_key(root: &Path, release: &history::Release) -> Option<[u8; 16]> {
+/// release's tag, what the tag says (edition, version, date, note), and
+/// whether its sites have search indexes. `None` when this program's own
+/// file cannot be read.
+fn release_key(root: &Path, release: &history::Release, search: bool) -> Option<[u8; 16]> {
     let mut f = crate::support::fingerprint::Fingerprint::default();
     f.bytes(&program_key()?)
+        .number(u64::from(search))
         .text(&root.to_string_lossy())
         .text(release.commit())
         .text(&release.edition)
@@ -402,12 +417,15 @@ fn from_entry(entry: CacheEntry) -> Vec<OutputFile> {
 }
 
 /// One release of one edition built from the files of its tag, through the
-/// same stages as the current edition, as of the release's date and
-/// without a search index or "Report a problem" links; every file is read
-/// into memory, so nothing of it stays on disk. A release that cannot be built is left out with a
-/// warning naming its first problem.
+/// same stages as the current edition, in each of its languages (each
+/// other language's site in its folder, `cy/`), as of the release's date,
+/// without "Report a problem" links; with the run's search indexes on, each
+/// site has its own, so that search works in the archived version too.
+/// Every file is read into memory, so nothing of it stays on disk. A
+/// release that cannot be built is left out with a warning naming its
+/// first problem.
 pub(super) fn build_release(
-    root: &Path,
+    context: &RunContext,
     release: &history::Release,
     diagnostics: &Diagnostics,
 ) -> Option<(render::ReleaseText, Vec<OutputFile>)> {
@@ -428,7 +446,7 @@ pub(super) fn build_release(
     let dir = tempfile::tempdir()
         .map_err(|e| left_out(e.to_string()))
         .ok()?;
-    let written = history::release_files(root, release)
+    let written = history::release_files(&context.sources.root, release)
         .map_err(|off| off.reason())
         .and_then(|files| history::write_files(&files, dir.path()).map_err(|e| e.to_string()));
     if let Err(why) = written {
@@ -448,42 +466,130 @@ pub(super) fn build_release(
     for authority in &mut sources.authorities {
         authority.config.feedback.off = true;
     }
-    let theme = Theme::load(&sources.root, &sources.theme_dir, &own);
-    let files = overlay_edition(&sources, slug, &own).and_then(|edition| {
-        let linked = link::link(edition, &own);
-        let pages = linked
-            .pages
-            .iter()
-            .map(|p| {
-                let id = p.page.id().to_string();
-                let file = crate::support::url::file_of(&linked.edition.home, &id);
-                (id, (file, format!("{}\n{}", p.title, &*p.text.markdown)))
-            })
-            .collect();
-        let (engine, mut mine) = (std::sync::OnceLock::new(), None);
-        let (engine, statics) = edition_theme(&engine, &mut mine, &sources, &theme, &linked, &own)?;
-        let files = render::render(&linked, engine, &statics, release.date, &own);
-        Some((pages, files))
-    });
+    for translated in &mut sources.translated {
+        translated.authority.config.feedback.off = true;
+    }
+    let made = release_sites(context, &sources, slug, release, &own);
     let first_error = own
         .into_sorted()
         .into_iter()
         .find(|d| d.severity == Severity::Error);
-    match (files, first_error) {
-        (Some((pages, files)), None) => Some((
-            render::ReleaseText {
+    match (made, first_error) {
+        (Some(sites), None) => {
+            let mut text = render::ReleaseText {
                 version: release.version.clone(),
                 date: release.date,
                 note: release.note.clone(),
-                pages,
-            },
-            in_memory(files).map_err(|e| left_out(e.to_string())).ok()?,
-        )),
+                pages: Default::default(),
+                translated: Default::default(),
+            };
+            let mut files = Vec::new();
+            for (lang, pages, made) in sites {
+                match lang {
+                    None => text.pages = pages,
+                    Some(lang) => {
+                        text.translated.insert(lang.code().to_string(), pages);
+                    }
+                }
+                files.extend(made);
+            }
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            Some((
+                text,
+                in_memory(files).map_err(|e| left_out(e.to_string())).ok()?,
+            ))
+        }
         (_, error) => {
             left_out(error.map_or_else(|| "it has no such edition".into(), |e| e.message.into()));
             None
         }
     }
+}
+
+/// Each language's site of a release (`slug`'s edition, `None` for the
+/// model's, of `sources` as its tag has them), made as of its date; `None`
+/// when the edition is not there or a template fails (in `own`).
+fn release_sites(
+    context: &RunContext,
+    sources: &crate::model::handbook::Sources,
+    slug: Option<&str>,
+    release: &history::Release,
+    own: &Diagnostics,
+) -> Option<Vec<ReleaseSite>> {
+    let theme = Theme::load(&sources.root, &sources.theme_dir, own);
+    let first = overlay_edition(sources, slug, own)?;
+    let mut editions = vec![first];
+    editions.extend(
+        sources
+            .translated
+            .iter()
+            .filter(|t| Some(t.slug.as_str()) == slug)
+            .map(|t| overlay_in(t, own)),
+    );
+    // What the current edition says of the translations is not said
+    // again of a past release's.
+    let states = language::translation_states(sources, &editions, &Diagnostics::new());
+    let linked: Vec<link::LinkedEdition> =
+        editions.into_iter().map(|e| link::link(e, own)).collect();
+    let (engine, mut mine) = (std::sync::OnceLock::new(), None);
+    let (engine, statics) = edition_theme(&engine, &mut mine, sources, &theme, &linked[0], own)?;
+    let sites = linked.iter().map(|linked| {
+        let language = language::edition_language(sources, &theme, linked, &states, own);
+        let renderer =
+            render::Renderer::new(linked, engine, &statics, release.date, own, None, language);
+        let files = render::make_each(&renderer, |file| file);
+        site_of(context, linked, files, own)
+    });
+    Some(sites.collect())
+}
+
+/// A past release's site in one language: its language (`None` for the
+/// edition's default), each page's file and text by page id, and its files
+/// in its folder.
+type ReleaseSite = (
+    Option<crate::model::language::Lang>,
+    std::collections::BTreeMap<String, (String, String)>,
+    Vec<OutputFile>,
+);
+
+/// The site of a past release in the language of `linked`, made as
+/// `files`, with its search index when the run makes them (a failure to
+/// make one goes to `diagnostics`).
+fn site_of(
+    context: &RunContext,
+    linked: &link::LinkedEdition,
+    mut files: Vec<OutputFile>,
+    diagnostics: &Diagnostics,
+) -> ReleaseSite {
+    let pages = linked
+        .pages
+        .iter()
+        .map(|p| {
+            let id = p.page.id().to_string();
+            let file = crate::support::url::file_of(&linked.edition.home, &id);
+            (id, (file, format!("{}\n{}", p.title, &*p.text.markdown)))
+        })
+        .collect();
+    if context.search {
+        let indexed = files
+            .par_iter()
+            .filter_map(crate::site::search::indexed_page)
+            .collect();
+        let lang = linked
+            .edition
+            .lang
+            .unwrap_or(crate::model::language::Lang::En);
+        match crate::site::search::index_pages(indexed, lang.code(), &context.kept) {
+            Ok(index) => files.extend(index),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let folder = linked.edition.folder();
+    let files = files
+        .into_iter()
+        .map(|f| super::findings::in_folder(&folder, f))
+        .collect();
+    (linked.edition.lang, pages, files)
 }
 
 /// Files with every copied file read into memory.

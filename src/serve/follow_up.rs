@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{print_new, Reload, Shared};
-use crate::pipeline::{check_made, Checked, Written};
-use crate::site::search::{Kept, INDEX_DIR};
+use crate::pipeline::{check_made, in_search_index, Checked, Written};
+use crate::site::search::Kept;
 use crate::support::lock::ReadWrite;
 use crate::support::output::{Content, OutputFile, Part};
 
@@ -33,8 +33,9 @@ pub(super) struct Followup {
     /// Whether a page changed, came or went since the index served was made.
     pub renew_index: bool,
     pub site: HashMap<String, Arc<[u8]>>,
-    /// Where the edition the build made writes each link.
-    pub written: Written<'static>,
+    /// Where each language's site of the edition the build made writes
+    /// each link.
+    pub sites: Vec<Written<'static>>,
 }
 
 /// The background thread: checks the links of the latest build and renews
@@ -74,8 +75,7 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
         match checked.index {
             Some(Ok(index)) => {
                 owed = false;
-                let prefix = format!("{INDEX_DIR}/");
-                site.files.retain(|p, _| !p.starts_with(&prefix));
+                site.files.retain(|p, _| !in_search_index(p));
                 for f in index {
                     if let Content::Bytes(bytes) = f.content {
                         site.files.insert(f.path, bytes.into());
@@ -103,15 +103,14 @@ fn follow_up(shared: &Shared, queue: Receiver<Followup>) {
 /// files but the search index's, the served bytes themselves, shared, not
 /// copied; with `kept`, its index is renewed.
 fn check(job: &Followup, kept: Option<&Kept>) -> Checked {
-    let index = format!("{INDEX_DIR}/");
     let files: Vec<OutputFile> = job
         .site
         .iter()
-        .filter(|(path, _)| !path.starts_with(&index))
+        .filter(|(path, _)| !in_search_index(path))
         .map(|(path, bytes)| OutputFile {
             path: path.clone(),
             content: Content::Parts(vec![Part::shared(bytes, 0..bytes.len())]),
         })
         .collect();
-    check_made(&job.written, &files, kept)
+    check_made(&job.sites, &files, kept)
 }

@@ -7,8 +7,8 @@
 //! after the pages are served, through the checks `build` makes of a site
 //! (`pipeline::check_made`), so a problem is reported where `build`
 //! reports it; `watch` turns file-system events into saves; `routes`
-//! answers HTTP requests from memory, adding the reload script and, after
-//! a failed save, the problems.
+//! answers HTTP requests from memory, adding the reload script, the
+//! problems after a failed save, and the warnings of the build served.
 //!
 //! Files are served from memory; nothing is written to disk. A save is
 //! served in this order: the pages it changed, then the print view, then
@@ -43,11 +43,15 @@ pub struct Options {
     pub port: u16,
 }
 
-/// The pages being served, and the problems of the latest build if it failed.
+/// The pages being served, the problems of the latest build if it failed,
+/// and the warnings of the build being served.
 #[derive(Debug, Default)]
 struct Site {
     files: HashMap<String, Arc<[u8]>>,
     problems: Vec<Diagnostic>,
+    /// The warnings the build being served found in the sources, as
+    /// `check` reports them.
+    warnings: Vec<Diagnostic>,
     has_good_build: bool,
     /// Whether the latest save failed to build, so that the pages served
     /// are from an earlier one.
@@ -98,7 +102,7 @@ pub fn serve(mut options: Options) -> Result<(), String> {
         options.authority.clone(),
     );
     runtime.block_on(async move {
-        let _watcher = watch::watch(&options.root, move |paths| {
+        watch::watch(&options.root, move |paths| {
             if let Ok(sender) = saves.lock() {
                 let _ = sender.send(paths);
             }

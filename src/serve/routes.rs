@@ -23,6 +23,9 @@ use crate::support::lock::ReadWrite;
 const LIVE_JS: &str = include_str!("assets/live.js");
 const LIVE_CSS: &str = include_str!("assets/live.css");
 const PROBLEMS_HTML: &str = include_str!("assets/problems.html");
+const WARNINGS_HTML: &str = include_str!("assets/warnings.html");
+/// The preview's stylesheet, for the problems and the warnings.
+const LIVE_CSS_LINK: &str = "<link rel=\"stylesheet\" href=\"/__handbook/live.css\">";
 const FAILED_HTML: &str = include_str!("assets/failed.html");
 
 /// The routes of the preview server.
@@ -76,25 +79,77 @@ fn problems_html(problems: &[Diagnostic], has_good_build: bool, save_failed: boo
         (true, false) => "The pages you are seeing have the problems below, which would stop `handbook build`. Fix them and save; this page will update by itself.",
         (false, _) => "Fix the problems below and save again; this page will update by itself.",
     };
-    let mut items = String::new();
-    for p in problems {
-        items.push_str(&format!(
-            "<li><strong>{}</strong> {}",
-            escape(&p.position()),
-            escape(&p.message)
-        ));
-        if let Some(hint) = &p.hint {
-            items.push_str(&format!("<br>How to fix it: {}", escape(hint)));
-        }
-        items.push_str("</li>");
-    }
+    let items: String = problems.iter().map(item_html).collect();
     PROBLEMS_HTML
         .trim_end()
         .replace("{{intro}}", intro)
         .replace("{{problems}}", &items)
 }
 
-/// Adds the reload script (and the problems, if any) to a served HTML page.
+/// Text of a message, escaped, with each `name` in backticks shown as code.
+fn words_html(text: &str) -> String {
+    let escaped = escape(text);
+    let parts: Vec<&str> = escaped.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return escaped;
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            1 => format!("<code>{part}</code>"),
+            _ => (*part).to_string(),
+        })
+        .collect()
+}
+
+/// One problem as an item of a list: where it is (file:line:col), what is
+/// wrong, how to fix it, and its detail (such as a change, - was, + now).
+fn item_html(p: &Diagnostic) -> String {
+    let mut item = format!(
+        "<li><strong>{}</strong> {}",
+        escape(&p.position()),
+        words_html(&p.message)
+    );
+    if let Some(hint) = &p.hint {
+        item.push_str(&format!("<br>How to fix it: {}", words_html(hint)));
+    }
+    if let Some(detail) = &p.detail {
+        item.push_str(&format!("<pre>{}</pre>", escape(detail)));
+    }
+    item.push_str("</li>");
+    item
+}
+
+/// The warnings of the build served, as HTML for the top of a page: their
+/// count, which opens the list of them, each at its file and line.
+fn warnings_html(warnings: &[Diagnostic]) -> String {
+    let count = match warnings.len() {
+        1 => "1 warning".to_string(),
+        n => format!("{n} warnings"),
+    };
+    let items: String = warnings.iter().map(item_html).collect();
+    WARNINGS_HTML
+        .trim_end()
+        .replace("{{count}}", &count)
+        .replace("{{warnings}}", &items)
+}
+
+/// What goes at the top of a page: the preview's stylesheet, then the
+/// problems and the warnings, if there are any.
+fn banners(problems: Option<String>, warnings: Option<String>) -> Option<String> {
+    if problems.is_none() && warnings.is_none() {
+        return None;
+    }
+    Some(format!(
+        "{LIVE_CSS_LINK}{}{}",
+        problems.unwrap_or_default(),
+        warnings.unwrap_or_default()
+    ))
+}
+
+/// Adds the reload script (and the problems and warnings, if any) to a
+/// served HTML page.
 fn decorate(page: &[u8], problems: Option<&str>) -> Vec<u8> {
     let text = String::from_utf8_lossy(page);
     let script = "<script src=\"/__handbook/live.js\"></script>";
@@ -149,6 +204,9 @@ async fn file(shared: Arc<Shared>, uri: Uri) -> Response<Body> {
     let site = shared.site.reading();
     let problems = (!site.problems.is_empty())
         .then(|| problems_html(&site.problems, site.has_good_build, site.save_failed));
+    let warnings =
+        (site.has_good_build && !site.warnings.is_empty()).then(|| warnings_html(&site.warnings));
+    let problems = banners(problems, warnings);
     if !site.has_good_build {
         let page = FAILED_HTML
             .trim_end()
@@ -239,10 +297,42 @@ mod tests {
         let html = problems_html(&problems, true, true);
         assert_eq!(html.matches("<li>").count(), 2);
         assert!(html.contains("first &lt;problem&gt;"));
+        assert!(!html.contains(LIVE_CSS_LINK), "added once, by banners");
         assert!(html.contains("How to fix it: do this"));
         assert!(html.contains("the last pages that built"));
         let found_later = problems_html(&problems, true, false);
         assert!(found_later.contains("The pages you are seeing have the problems below"));
         assert!(!found_later.contains("the last pages that built"));
+    }
+
+    #[test]
+    fn warnings_are_counted_in_a_summary_that_opens_their_list() {
+        let warnings = vec![
+            Diagnostic::warning("stale-override", "the model text of `step-3#a` changed")
+                .in_path("local-overrides/x/overrides/a.md")
+                .hint("run `handbook accept x a.md`")
+                .detail("- was <old>\n+ now"),
+            Diagnostic::warning("overdue", "review `overdue`").in_path("content/b.md"),
+        ];
+        let html = warnings_html(&warnings);
+        assert!(html.starts_with("<aside class=\"hb-warnings\" aria-label=\"Warnings\"><details><summary>2 warnings "), "{html}");
+        assert_eq!(html.matches("<li>").count(), 2);
+        assert!(html.contains("<strong>local-overrides/x/overrides/a.md</strong> the model text of <code>step-3#a</code> changed"), "{html}");
+        assert!(
+            html.contains("How to fix it: run <code>handbook accept x a.md</code>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<pre>- was &lt;old&gt;\n+ now</pre>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("<script") && !html.contains("style="),
+            "no inline script or style: {html}"
+        );
+        assert!(warnings_html(&warnings[1..]).contains("<summary>1 warning in"));
+        assert_eq!(banners(None, None), None);
+        let both = banners(Some("P".into()), Some("W".into())).unwrap();
+        assert_eq!(both, format!("{LIVE_CSS_LINK}PW"));
     }
 }

@@ -31,6 +31,7 @@ pub(super) fn start(
         shared,
         preview: Preview::new(root, authority),
         printed: Vec::new(),
+        warned: Vec::new(),
     };
     session.rebuild(None);
     let (saves, queue) = channel::<Vec<PathBuf>>();
@@ -46,6 +47,8 @@ struct Session {
     /// The problems of the last failed build as printed, so that saves
     /// failing the same way do not print them again.
     printed: Vec<String>,
+    /// The warnings of the last good build as printed, likewise.
+    warned: Vec<String>,
 }
 
 impl Session {
@@ -68,12 +71,15 @@ impl Session {
     fn rebuild(&mut self, changed: Option<&[PathBuf]>) {
         let shared = &*self.shared;
         let preview = &mut self.preview;
+        let warned = &mut self.warned;
         let started = Instant::now();
         let mut changed_pages = Vec::new();
         let mut fresh = false;
         let result = preview.build(changed, &mut |step| match step {
-            Step::Pages(made) => {
-                let report = serve_pages(shared, made);
+            Step::Pages(made, warnings) => {
+                let header = "Warnings (`handbook check --deny-warnings` fails on them; they are listed at the top of each page):";
+                print_new(header, &warnings, warned);
+                let report = serve_pages(shared, made, warnings);
                 fresh = report.fresh;
                 changed_pages = report.changed_pages;
                 eprintln!(
@@ -98,7 +104,7 @@ impl Session {
             generation: site.generation,
             renew_index: fresh || !changed_pages.is_empty(),
             site: site.files.clone(),
-            written,
+            sites: written,
         });
     }
 
@@ -128,11 +134,10 @@ struct Served {
 /// Serves a build's files (the search index stays until the background
 /// thread renews it) and tells open pages to reload. Files count as changed
 /// when their bytes differ from those being served.
-fn serve_pages(shared: &Shared, made: Made) -> Served {
-    let index = format!("{}/", crate::site::search::INDEX_DIR);
-    // The search index and the print view are made after the pages.
-    let made_later = |p: &str| p.starts_with(&index) || p == PRINT_FILE;
-    let is_page = |p: &str| p.ends_with(".html") && p != PRINT_FILE;
+fn serve_pages(shared: &Shared, made: Made, warnings: Vec<Diagnostic>) -> Served {
+    // The search indexes and the print views are made after the pages.
+    let made_later = crate::pipeline::made_after_pages;
+    let is_page = |p: &str| p.ends_with(".html") && !made_later(p);
     let mut site = shared.site.writing();
     let mut changed_pages = Vec::new();
     let mut changed = 0;
@@ -173,6 +178,7 @@ fn serve_pages(shared: &Shared, made: Made) -> Served {
     }
     let fresh = !site.has_good_build || pages_added || pages_gone;
     site.problems.clear();
+    site.warnings = warnings;
     site.save_failed = false;
     site.has_good_build = true;
     site.generation += 1;
@@ -236,16 +242,24 @@ mod tests {
             site: std::sync::RwLock::new(Site::default()),
             reload,
         };
-        let first = serve_pages(&shared, made(&[("a.html", "A"), ("b.html", "B")]));
+        let first = serve_pages(
+            &shared,
+            made(&[("a.html", "A"), ("b.html", "B")]),
+            Vec::new(),
+        );
         assert!(first.fresh, "the first build");
         serve_print(&shared, made(&[(PRINT_FILE, "A B")]));
 
-        let edit = serve_pages(&shared, made(&[("a.html", "A2"), ("b.html", "B")]));
+        let edit = serve_pages(
+            &shared,
+            made(&[("a.html", "A2"), ("b.html", "B")]),
+            Vec::new(),
+        );
         assert!(!edit.fresh);
         assert_eq!((edit.changed, edit.changed_pages.len()), (1, 1));
         assert_eq!(edit.changed_pages[0].0, "a.html");
 
-        let gone = serve_pages(&shared, made(&[("a.html", "A2")]));
+        let gone = serve_pages(&shared, made(&[("a.html", "A2")]), Vec::new());
         assert!(gone.fresh, "a page was taken away");
         let paths: Vec<String> = served(&shared).into_iter().map(|(p, _)| p).collect();
         assert_eq!(
@@ -254,7 +268,11 @@ mod tests {
             "the print view stays until made again"
         );
 
-        let added = serve_pages(&shared, made(&[("a.html", "A2"), ("c.html", "C")]));
+        let added = serve_pages(
+            &shared,
+            made(&[("a.html", "A2"), ("c.html", "C")]),
+            Vec::new(),
+        );
         assert!(added.fresh && added.changed == 1, "a page was added");
         assert_eq!(
             served(&shared),

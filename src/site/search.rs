@@ -200,11 +200,19 @@ impl IndexedPage<'_> {
 /// What the index reads of `file` (see [`IndexedPage`]); `None` for a file
 /// that is not a page, or a page with nothing marked to index.
 pub fn indexed_page(file: &OutputFile) -> Option<IndexedPage<'_>> {
+    indexed_page_in(file, "")
+}
+
+/// [`indexed_page`] of a file of the site in `folder` of an edition
+/// (`cy/`), whose path is from the edition's top: its address in the index
+/// is from the site's top.
+pub fn indexed_page_in<'f>(file: &'f OutputFile, folder: &str) -> Option<IndexedPage<'f>> {
     if !file.path.ends_with(".html") {
         return None;
     }
+    let path = file.path.strip_prefix(folder)?;
     let indexed = indexed_part(&file.content)?;
-    Some(IndexedPage((format!("/{}", file.path), indexed)))
+    Some(IndexedPage((format!("/{path}"), indexed)))
 }
 
 /// Like [`index_in`], from what the index reads of each page (see

@@ -291,11 +291,15 @@ fn write_file(dir: &Path, folder: &str, file: &OutputFile) -> io::Result<()> {
 }
 
 fn swap_in(staging: tempfile::TempDir, out: &Path, parent: &Path, name: &str) -> io::Result<()> {
-    if !out.exists() {
-        let staged = staging.keep();
-        return std::fs::rename(&staged, out).inspect_err(|_| {
-            let _ = std::fs::remove_dir_all(&staged);
-        });
+    // Where there is no output yet, the new one is renamed into place; if
+    // another build put one there first, it is swapped like any output.
+    match std::fs::rename(staging.path(), out) {
+        Ok(()) => {
+            let _ = staging.keep();
+            return Ok(());
+        }
+        Err(_) if out.exists() => {}
+        Err(e) => return Err(e),
     }
     if exchange(staging.path(), out).is_ok() {
         // `staging` now holds the old output; dropping it removes what the

@@ -419,6 +419,22 @@ impl Diagnostics {
             .count()
     }
 
+    /// The problems of one severity recorded so far, sorted by file and
+    /// position, duplicates removed; the run goes on recording.
+    pub fn sorted_of(&self, severity: Severity) -> Vec<Diagnostic> {
+        let found = self
+            .items
+            .locked()
+            .iter()
+            .filter(|d| d.severity == severity)
+            .cloned()
+            .collect();
+        Diagnostics {
+            items: Mutex::new(found),
+        }
+        .into_sorted()
+    }
+
     /// All problems, sorted by file and position, duplicates removed.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut items = self.items.into_value();

@@ -19,6 +19,14 @@
 //! the output that shares it), whatever its length and times say, is
 //! noticed and the entry made again.
 //!
+//! Several builds may share one store at the same time. Everything is put
+//! in place by renaming (a file, or a whole folder made beside it), and an
+//! entry another build has already put in place is taken as put. A build
+//! that uses a folder entry first takes its own hard links to the files
+//! (held until the store is dropped, at the end of the build) and checks
+//! those, so another build may replace or tidy away the entry at any time
+//! without taking a file from under it.
+//!
 //! A leaf: it knows nothing of the pipeline's types (an entry is a
 //! description in bytes and a list of files), and it writes only inside
 //! its own folder.
@@ -38,6 +46,10 @@ const MAGIC: &[u8] = b"handbook cache entry 2\n";
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
+    /// The folders of this store's own hard links to the files of the
+    /// folder entries it used (see [`Store::files`]), removed when the last
+    /// clone of the store is dropped.
+    held: std::sync::Arc<std::sync::Mutex<Vec<tempfile::TempDir>>>,
 }
 
 /// One entry: a description of what was made (the caller's own format)
@@ -65,7 +77,10 @@ struct Manifest {
 impl Store {
     /// The store in `dir` (made when the first entry is put).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+        Self {
+            dir: dir.into(),
+            held: std::sync::Arc::default(),
+        }
     }
 
     /// The folder the entries are in.
@@ -170,23 +185,33 @@ impl Store {
     /// that a newer one makes useless, so they do not pile up).
     fn put_only(&self, kind: &str, key: &[u8; 16], entry: &CacheEntry) -> std::io::Result<()> {
         self.put(kind, key, entry)?;
+        self.tidy(kind, key);
+        Ok(())
+    }
+
+    /// Deletes every entry of `kind` but the one under `key`. Tidying is
+    /// never a failure: what another build is deleting, putting or holding
+    /// at the same time is left to it (a build that uses an entry holds
+    /// its own links to the files, so nothing it reads is taken from it).
+    fn tidy(&self, kind: &str, key: &[u8; 16]) {
         let keep = self.path_of(kind, key);
         let keep_folder = self.folder_of(kind, key);
-        for found in std::fs::read_dir(self.dir.join(kind))? {
-            let found = found?;
+        let Ok(found) = std::fs::read_dir(self.dir.join(kind)) else {
+            return;
+        };
+        for found in found.filter_map(Result::ok) {
             let path = found.path();
             if path == keep || path == keep_folder {
                 continue;
             }
-            if found.file_type()?.is_dir() {
+            if found.file_type().is_ok_and(|t| t.is_dir()) {
                 if !being_put(&path) {
-                    std::fs::remove_dir_all(path)?;
+                    remove_folder(&path);
                 }
             } else if path.extension().is_some_and(|e| e == "entry") {
-                std::fs::remove_file(path)?;
+                let _ = std::fs::remove_file(path);
             }
         }
-        Ok(())
     }
 
     fn folder_of(&self, kind: &str, key: &[u8; 16]) -> PathBuf {
@@ -238,10 +263,7 @@ impl Store {
             });
         }
         let folder = self.folder_of(kind, key);
-        if folder.exists() {
-            std::fs::remove_dir_all(&folder)?;
-        }
-        std::fs::rename(staged.keep(), &folder)?;
+        put_in_place(staged, &folder, &recorded)?;
         let entry = CacheEntry {
             about: serde_json::to_vec(&recorded)?,
             files: Vec::new(),
@@ -257,18 +279,38 @@ impl Store {
     pub fn files(&self, kind: &str, key: &[u8; 16]) -> Option<Vec<(String, PathBuf)>> {
         let recorded: Vec<Recorded> = serde_json::from_slice(&self.about(kind, key)?).ok()?;
         let folder = self.folder_of(kind, key);
+        // This build's own links to the files, in a folder beside the
+        // entry's, so that another build replacing or tidying the entry
+        // away takes nothing from under this one.
+        let held = tempfile::Builder::new()
+            .prefix(HELD)
+            .tempdir_in(self.dir.join(kind))
+            .ok()?;
         let found: Option<Vec<(String, PathBuf)>> = recorded
             .into_par_iter()
             .map(|file| {
-                let at = folder.join(&file.path);
-                let meta = std::fs::symlink_metadata(&at).ok()?;
-                if !meta.is_file() || meta.len() != file.len {
+                if !stays_inside(&file.path) {
+                    return None;
+                }
+                let at = held.path().join(&file.path);
+                std::fs::create_dir_all(at.parent()?).ok()?;
+                let from = folder.join(&file.path);
+                if !std::fs::symlink_metadata(&from).ok()?.is_file() {
+                    return None;
+                }
+                std::fs::hard_link(&from, &at)
+                    .or_else(|_| std::fs::copy(&from, &at).map(|_| ()))
+                    .ok()?;
+                if std::fs::metadata(&at).ok()?.len() != file.len {
                     return None;
                 }
                 let bytes = std::fs::read(&at).ok()?;
                 (fingerprint_hex(&bytes) == file.fingerprint).then_some((file.path, at))
             })
             .collect();
+        if found.is_some() {
+            crate::support::lock::Locked::locked(&*self.held).push(held);
+        }
         found
     }
 }
@@ -280,6 +322,85 @@ struct Recorded {
     path: String,
     len: u64,
     fingerprint: String,
+}
+
+/// The start of the name of a folder of a build's own links to an entry's
+/// files (see [`Store::files`]).
+const HELD: &str = ".held-";
+
+/// Puts the folder `staged` (holding the files `recorded`) in place at
+/// `folder`. Another build may put the same entry at the same time, or
+/// have left one there that is no longer whole: a folder already there
+/// whose files are those recorded is taken as put (and `staged` deleted);
+/// one that is not is moved aside and deleted, and `staged` put in its
+/// place. Errors are the file system's, other than another build's having
+/// put or moved the folder first.
+fn put_in_place(
+    staged: tempfile::TempDir,
+    folder: &Path,
+    recorded: &[Recorded],
+) -> std::io::Result<()> {
+    let parent = folder.parent().unwrap_or(folder);
+    for _ in 0..8 {
+        match std::fs::rename(staged.path(), folder) {
+            Ok(()) => {
+                let _ = staged.keep();
+                return Ok(());
+            }
+            Err(e) if !is_taken(&e) => return Err(e),
+            Err(_) => {}
+        }
+        if holds(folder, recorded) {
+            // Another build put the same entry: `staged` is deleted.
+            return Ok(());
+        }
+        let aside = tempfile::Builder::new()
+            .prefix(".old-")
+            .tempdir_in(parent)?;
+        match std::fs::rename(folder, aside.path().join("entry")) {
+            // Deleted with `aside`.
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(
+        "other builds kept putting the entry in place at the same time",
+    ))
+}
+
+/// Whether a rename failed because its destination is a folder already
+/// there (another build's).
+fn is_taken(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::DirectoryNotEmpty | std::io::ErrorKind::AlreadyExists
+    )
+}
+
+/// Whether `folder` holds exactly the files `recorded`, each as recorded.
+fn holds(folder: &Path, recorded: &[Recorded]) -> bool {
+    recorded.par_iter().all(|file| {
+        let at = folder.join(&file.path);
+        std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_file() && m.len() == file.len)
+            && std::fs::read(&at).is_ok_and(|b| fingerprint_hex(&b) == file.fingerprint)
+    })
+}
+
+/// Deletes a folder of the store another build may be deleting too: moved
+/// aside first (so no build finds it half deleted under its own name), and
+/// any failure left alone (what is left is tidied another time).
+fn remove_folder(path: &Path) {
+    let Some(parent) = path.parent() else {
+        return;
+    };
+    if let Ok(aside) = tempfile::Builder::new().prefix(".old-").tempdir_in(parent) {
+        if std::fs::rename(path, aside.path().join("entry")).is_ok() {
+            // Deleted with `aside`.
+            return;
+        }
+    }
+    let _ = std::fs::remove_dir_all(path);
 }
 
 /// Makes `folder` and those above it; the error says which folder could
@@ -305,12 +426,14 @@ fn naming(entry: &Path, error: std::io::Error) -> std::io::Error {
 /// build that stopped half way, and removed.
 const PUT_TAKES_AT_MOST: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Whether `path` is a folder another build may still be putting (a
-/// `.new-` folder made less than [`PUT_TAKES_AT_MOST`] ago).
+/// Whether `path` is a folder another build may still be using: one it is
+/// putting (`.new-`), holding (see [`HELD`]) or deleting (`.old-`), made
+/// less than [`PUT_TAKES_AT_MOST`] ago.
 fn being_put(path: &Path) -> bool {
-    let new = path
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with(".new-"));
+    let new = path.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy();
+        [".new-", HELD, ".old-"].iter().any(|p| n.starts_with(p))
+    });
     let age = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .ok()
@@ -437,6 +560,41 @@ mod tests {
             "a file changed in place"
         );
         assert!(store.put_files("placed/r", &key, &[("../x", b"")]).is_err());
+    }
+
+    #[test]
+    fn a_folder_entry_another_build_put_first_is_taken_and_a_damaged_one_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let key = [5; 16];
+        let files: Vec<(&str, &[u8])> = vec![("a.html", b"<p>A</p>")];
+        store.put_files("placed/r", &key, &files).unwrap();
+        // Found and held by one build...
+        let held = store.files("placed/r", &key).unwrap();
+        // ...while another puts the same entry again, and a third tidies
+        // the kind away: what the first holds stays whole.
+        Store::new(dir.path())
+            .put_files("placed/r", &key, &files)
+            .unwrap();
+        Store::new(dir.path()).tidy("placed/r", &[6; 16]);
+        assert_eq!(std::fs::read(&held[0].1).unwrap(), b"<p>A</p>");
+        // An entry left damaged in place is replaced by a whole one.
+        store.put_files("placed/r", &key, &files).unwrap();
+        let folder = store.folder_of("placed/r", &key);
+        std::fs::write(folder.join("a.html"), "damaged").unwrap();
+        assert_eq!(store.files("placed/r", &key), None);
+        Store::new(dir.path())
+            .put_files("placed/r", &key, &files)
+            .unwrap();
+        let found = store.files("placed/r", &key).expect("put again whole");
+        assert_eq!(std::fs::read(&found[0].1).unwrap(), b"<p>A</p>");
+        // Nothing is left beside the entries but what this store holds.
+        let left: Vec<String> = std::fs::read_dir(dir.path().join("placed/r"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.') && !n.starts_with(HELD))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]

@@ -7,19 +7,32 @@
 
 /// Every whole-word use of `term` in `text`, as byte ranges, in order:
 /// the one term finder of Handbook. A use is whole when no letter, digit or
-/// `_` touches it; with `plural`, a following `s` belongs to it. Matching
-/// is exact: to ignore case, pass both in ASCII lowercase (which keeps every
-/// byte offset).
+/// `_` touches it; with `plural`, a following `s` belongs to it. Between
+/// its words, a term matches any run of white space (spaces, tabs, line
+/// breaks), as the text reads however its source is wrapped ("Individual⏎
+/// Budget" is "Individual Budget"). Matching is exact otherwise: to ignore
+/// case, pass both in ASCII lowercase (which keeps every byte offset).
 pub fn whole_words<'t>(
     text: &'t str,
     term: &'t str,
     plural: bool,
 ) -> impl Iterator<Item = (usize, usize)> + 't {
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    text.match_indices(term)
-        .filter(move |_| !term.is_empty())
+    let mut words = term.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    let rest: Vec<&str> = words.collect();
+    text.match_indices(first)
+        .filter(move |_| !first.is_empty())
         .filter_map(move |(at, _)| {
-            let mut end = at + term.len();
+            let mut end = at + first.len();
+            for word in &rest {
+                let after = &text[end..];
+                let gap = after.len() - after.trim_start().len();
+                if gap == 0 || !after[gap..].starts_with(word) {
+                    return None;
+                }
+                end += gap + word.len();
+            }
             if plural && text[end..].starts_with('s') && !is_word(text[end + 1..].chars().next()) {
                 end += 1;
             }
@@ -65,8 +78,8 @@ pub enum Piece<'a> {
 pub fn apply<'a>(text: &'a str, terms: &'a [(String, String)]) -> Vec<Piece<'a>> {
     let mut hits: Vec<(usize, usize, usize)> = Vec::new();
     for (i, (model, _)) in terms.iter().enumerate() {
-        for at in find_whole_words(text, model) {
-            hits.push((at, at + model.len(), i));
+        for (at, end) in whole_words(text, model, false) {
+            hits.push((at, end, i));
         }
     }
     hits.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
@@ -100,6 +113,37 @@ mod tests {
         assert_eq!(
             find_whole_words("a Personal Budget; Personal Budgets", "Personal Budget"),
             vec![2]
+        );
+    }
+
+    #[test]
+    fn a_term_matches_across_any_run_of_white_space() {
+        let text = "an Individual\nBudget, Individual \t\r\n Budgets, Individual-Budget, Individual\u{a0}Budget";
+        let found: Vec<&str> = whole_words(text, "Individual Budget", true)
+            .map(|(at, end)| &text[at..end])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Individual\nBudget",
+                "Individual \t\r\n Budgets",
+                "Individual\u{a0}Budget"
+            ]
+        );
+        let terms = vec![(
+            "Individual Budget".to_string(),
+            "Personal Budget".to_string(),
+        )];
+        assert_eq!(
+            apply("my Individual\n  Budget.", &terms),
+            [
+                Piece::Plain("my "),
+                Piece::Term {
+                    model: "Individual Budget",
+                    local: "Personal Budget"
+                },
+                Piece::Plain(".")
+            ]
         );
     }
 

@@ -7,7 +7,8 @@
 //! `check` warns about until it is replaced ([`PLACEHOLDER_MARK`]).
 //!
 //! [`init`] writes a new handbook root: the model guidance and the default
-//! theme as built into Handbook, one authority with only what it was told
+//! theme as built into Handbook (with the record of which model it is,
+//! `content/model-fingerprints.yaml`, for `handbook update-model`), one authority with only what it was told
 //! (nothing made up, so the root passes `check --deny-warnings` at once),
 //! the JSON Schemas and editor settings of [`crate::tools::schema`], and a
 //! `.gitignore` for the built site.
@@ -20,10 +21,6 @@ use jiff::civil::Date;
 
 use crate::model::authority::{Jurisdiction, PLACEHOLDER_MARK};
 use crate::text::markdown::is_valid_id;
-
-mod model {
-    include!(concat!(env!("OUT_DIR"), "/built_in_content.rs"));
-}
 
 /// Why a new folder could not be made.
 #[derive(Debug)]
@@ -368,7 +365,13 @@ pub fn init(
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
     }
     let authority = new_authority_dir(dir, details.slug)?;
-    write_files(&dir.join("content"), model::FILES.iter().copied())?;
+    let model = crate::model::shipped::built_in_files();
+    write_files(&dir.join("content"), model.iter().copied())?;
+    let record = crate::model::shipped::ModelFingerprints::built_in();
+    write_files(
+        &dir.join("content"),
+        [(crate::model::shipped::FINGERPRINTS_FILE, record.to_yaml())],
+    )?;
     write_files(
         &dir.join("themes").join("default"),
         crate::model::theme::built_in_files().iter().copied(),
@@ -404,7 +407,10 @@ mod tests {
 
     #[test]
     fn the_model_and_theme_are_built_in() {
-        let names: Vec<&str> = model::FILES.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = crate::model::shipped::built_in_files()
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
         for file in ["handbook.yaml", "_index.md", "step-3.md", "credits.md"] {
             assert!(names.contains(&file), "{file} is not built in: {names:?}");
         }

@@ -466,7 +466,29 @@ async function searchJourney(page, base, edition) {
     const h1 = await page.locator("h1").innerText();
     check(/Step 3 of 7/.test(h1), "search: first step 3 result opens step 3", where, `h1: ${h1}`);
   }
+  await searchReadsClean(page, base, edition);
   counts.journeys["search"] += 1;
+}
+
+// Two words a social worker would type: the first result is a page whose
+// guidance is about them (not the home page, whose contacts mention them),
+// and no excerpt carries the labels and end lines around the text or
+// contact terms run together.
+async function searchReadsClean(page, base, edition) {
+  const where = `${edition} search "direct payments"`;
+  await open(page, `${base}/${edition}/search.html?q=${encodeURIComponent("direct payments")}`, 1280);
+  const results = page.locator(RESULT_LINKS).filter({ visible: true });
+  try {
+    await results.first().waitFor({ timeout: 10000 });
+  } catch {
+    fail("search: results appear for \"direct payments\"", where, `no result links at ${page.url()}`);
+    return;
+  }
+  const first = await results.first().getAttribute("href");
+  check(!/(^|\/)index\.html(#.*)?$/.test(first), "search: the home page is not the first result for \"direct payments\"", where, `first result: ${first}`);
+  const excerpts = await page.locator(".search-results__item").evaluateAll((items) => items.map((i) => i.innerText));
+  const noisy = excerpts.filter((t) => /End of (the )?(note|text|example)|heading added by the editors|Telephone\d|Email\S*@/i.test(t));
+  check(noisy.length === 0, "search: excerpts hold the guidance, not labels, end lines or run-together contacts", where, noisy.join("\n---\n"));
 }
 
 // An edition in Welsh as well as English (issue 17): its Welsh site at

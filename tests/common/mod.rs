@@ -357,8 +357,24 @@ pub fn served(server: &Server, path: &str, ok: impl Fn(&str) -> bool) -> String 
 /// The preview's live-reload script, which it adds to every HTML page it serves.
 const LIVE_SCRIPT: &str = "<script src=\"/__handbook/live.js\"></script>";
 
-/// A file as the server serves it, HTML without the live-reload script;
-/// `None` if it is not served.
+/// The list of warnings the preview puts at the top of a page while the
+/// edition has any, from its stylesheet to the end of the list.
+const WARNINGS_START: &str =
+    "<link rel=\"stylesheet\" href=\"/__handbook/live.css\"><aside class=\"hb-warnings\"";
+
+/// A served page without the preview's list of warnings, if it has one.
+pub fn without_warnings(page: &str) -> String {
+    match page.split_once(WARNINGS_START) {
+        Some((before, rest)) => match rest.split_once("</aside>") {
+            Some((_, after)) => format!("{before}{after}"),
+            None => page.to_string(),
+        },
+        None => page.to_string(),
+    }
+}
+
+/// A file as the server serves it, HTML without the live-reload script
+/// and the list of warnings; `None` if it is not served.
 fn served_as_built(server: &Server, path: &str) -> Option<Vec<u8>> {
     let (status, body) = get_bytes(server, &format!("/{path}"));
     if status != 200 {
@@ -368,7 +384,7 @@ fn served_as_built(server: &Server, path: &str) -> Option<Vec<u8>> {
         return Some(body);
     }
     let text = String::from_utf8(body).ok()?;
-    Some(text.replacen(LIVE_SCRIPT, "", 1).into_bytes())
+    Some(without_warnings(&text.replacen(LIVE_SCRIPT, "", 1)).into_bytes())
 }
 
 /// Asserts that the server serves every file of the build in `out`, byte

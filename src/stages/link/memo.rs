@@ -25,6 +25,7 @@ use super::sections::SectionRef;
 use super::text::LinkedText;
 use super::variables::Variables;
 use super::{first_pass, ExampleSettings, LinkedPage, Prepared};
+use crate::model::language::Lang;
 use crate::stages::overlay::EditionPage;
 use crate::support::diagnostic::{Diagnostic, Diagnostics, OutsideLink, SourceFile};
 use crate::support::lock::Locked;
@@ -186,9 +187,16 @@ impl LinkMemo {
         &self,
         pages: Vec<EditionPage<'s>>,
         vars: &Variables,
+        lang: Option<Lang>,
         diagnostics: &Diagnostics,
     ) -> Vec<Prepared<'s>> {
-        let variables = vars.fingerprint();
+        // The site's language is an input of every page's pass too.
+        let variables = {
+            let mut f = crate::support::fingerprint::Fingerprint::default();
+            f.bytes(&vars.fingerprint())
+                .text(lang.map_or("", |l| l.code()));
+            f.finish()
+        };
         // Pages are read from the memo while they are linked in parallel;
         // what is made afresh is kept once they all are.
         let passed: Vec<(Prepared<'s>, Option<Arc<FirstPass>>)> = pages
@@ -202,7 +210,7 @@ impl LinkMemo {
                     }
                 }
                 let problems = Diagnostics::new();
-                let (page, references) = first_pass(page, vars, &problems);
+                let (page, references) = first_pass(page, vars, lang, &problems);
                 let problems = problems.into_sorted();
                 diagnostics.extend(problems.iter().cloned());
                 let inputs = FirstPassInputs::of(&page.page, variables);

@@ -33,7 +33,8 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::stages::overlay::{Chunk, Edition, EditionPage, Origin};
+use crate::model::language::Lang;
+use crate::stages::overlay::{foreign_in, Chunk, Edition, EditionPage, Origin};
 use crate::support::diagnostic::{Diagnostic, Diagnostics, OutsideLink};
 use crate::support::fingerprint::Fingerprint;
 pub use memo::LinkMemo;
@@ -42,7 +43,7 @@ use references::{
     Resolution, Scanned, Sides,
 };
 pub use references::{is_id_reference, LocalAddress};
-use sections::{check_outline, keep_definitions, name_sections};
+use sections::{check_outline, keep_definitions, mark_languages, name_sections};
 pub use sections::{headings_of, SectionRef};
 pub use text::{LinkedText, Markdown};
 pub use variables::{edition_terms, Variables};
@@ -249,14 +250,15 @@ pub fn link_with<'s>(
     memo: Option<&LinkMemo>,
 ) -> LinkedEdition<'s> {
     let vars = Variables::of(&edition);
+    let lang = edition.lang;
     let pages = std::mem::take(&mut edition.pages);
     // Pass 1: join text, substitute variables, find headings and references.
     let prepared = match memo {
-        Some(memo) => memo.first_passes(pages, &vars, diagnostics),
+        Some(memo) => memo.first_passes(pages, &vars, lang, diagnostics),
         None => pages
             .into_par_iter()
             .map(|page| {
-                let (page, references) = first_pass(page, &vars, diagnostics);
+                let (page, references) = first_pass(page, &vars, lang, diagnostics);
                 Prepared {
                     page,
                     references: references.into(),
@@ -269,11 +271,13 @@ pub fn link_with<'s>(
     resolve_all(edition, prepared, diagnostics, memo)
 }
 
-/// Pass 1 for one page: join its text, substitute variables, find its
-/// headings and references.
+/// Pass 1 for one page of a site in `lang` (`None`: the edition's default
+/// language): join its text, substitute variables, find its headings (each
+/// marked with its language when not the site's) and references.
 fn first_pass<'s>(
     page: EditionPage<'s>,
     vars: &Variables,
+    lang: Option<Lang>,
     diagnostics: &Diagnostics,
 ) -> (LinkedPage<'s>, Vec<Reference>) {
     let mut problems = Vec::new();
@@ -285,6 +289,9 @@ fn first_pass<'s>(
     if !vars.terms().is_empty() {
         let no_links = HashMap::new();
         name_sections(&text, &mut sections, vars.terms(), &no_links, &|_, _| None);
+    }
+    if lang.is_some() {
+        mark_languages(&text, &mut sections, &|file| foreign_in(lang, file));
     }
     let mut found = Scanned::default();
     scan(&text, None, &mut found, &mut problems);

@@ -669,6 +669,7 @@ mod tests {
     fn resolved(dest: &str, from: &str) -> Result<Resolved, Diagnostic> {
         let model = model();
         let money = [SectionRef {
+            lang: None,
             id: "money".into(),
             title: "Money".into(),
             level: 2,

@@ -26,6 +26,11 @@ pub struct SectionRef {
     pub title: String,
     /// 2 for `##`, 3 for `###`, …
     pub level: u8,
+    /// The language of its words, when not its site's: a heading not yet
+    /// translated on a page of a site in another language (`"en"`), so
+    /// that wherever its name is shown ("On this page", the A to Z, a
+    /// cross-reference) it is marked as in that language.
+    pub lang: Option<&'static str>,
 }
 
 /// The headings of joined Markdown with the ids they get: the written
@@ -50,6 +55,7 @@ pub fn headings_of(markdown_text: &str) -> Vec<SectionRef> {
                 // A heading's `&#16;`: SafetyCheck warns where it is written.
                 title: crate::support::characters::publishable(h.text.trim()).into_owned(),
                 level: h.level,
+                lang: None,
             }
         })
         .collect()
@@ -68,10 +74,30 @@ pub(super) fn name_sections(
 ) {
     let mut names: Vec<String> = Vec::with_capacity(sections.len());
     let mut current: Option<String> = None;
+    // Model text read since the heading's last other part: terms are
+    // found in the whole run, so a term wrapped across the lines of an
+    // underlined heading reads as one.
+    let mut model_text = String::new();
+    let with_terms = |name: &mut String, model_text: &mut String| {
+        for piece in crate::text::terms::apply(model_text, terms) {
+            name.push_str(match piece {
+                crate::text::terms::Piece::Plain(p) => p,
+                crate::text::terms::Piece::Term { local, .. } => local,
+            });
+        }
+        model_text.clear();
+    };
     // Inside a link whose text is replaced by a title.
     let mut replaced = false;
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
-        match markdown::as_written(event) {
+        let event = markdown::as_written(event);
+        if let Some(name) = current.as_mut() {
+            let held = matches!(event, Event::Text(_) | Event::SoftBreak | Event::HardBreak);
+            if !held || text.is_local(range.start) {
+                with_terms(name, &mut model_text);
+            }
+        }
+        match event {
             Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => names.extend(current.take()),
             _ if current.is_none() => {}
@@ -91,23 +117,12 @@ pub(super) fn name_sections(
             }
             Event::End(TagEnd::Link) => replaced = false,
             Event::Text(_) | Event::Code(_) if replaced => {}
-            Event::Text(t) => {
-                let name = current.get_or_insert_with(String::new);
-                if text.is_local(range.start) {
-                    name.push_str(&t);
-                    continue;
-                }
-                for piece in crate::text::terms::apply(&t, terms) {
-                    name.push_str(match piece {
-                        crate::text::terms::Piece::Plain(p) => p,
-                        crate::text::terms::Piece::Term { local, .. } => local,
-                    });
-                }
+            Event::Text(t) if text.is_local(range.start) => {
+                current.get_or_insert_with(String::new).push_str(&t);
             }
+            Event::Text(t) => model_text.push_str(&t),
             Event::Code(t) => current.get_or_insert_with(String::new).push_str(&t),
-            Event::SoftBreak | Event::HardBreak => {
-                current.get_or_insert_with(String::new).push(' ');
-            }
+            Event::SoftBreak | Event::HardBreak => model_text.push(' '),
             _ => {}
         }
     }
@@ -117,6 +132,25 @@ pub(super) fn name_sections(
     for (section, name) in sections.iter_mut().zip(names) {
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
         section.title = crate::support::characters::publishable(&name).into_owned();
+    }
+}
+
+/// Marks each section whose heading is not in its site's language with the
+/// language it is in: `foreign` tells it of the file each heading's words
+/// come from (see `overlay::foreign_in`).
+pub(super) fn mark_languages(
+    text: &LinkedText,
+    sections: &mut [SectionRef],
+    foreign: &dyn Fn(&crate::support::diagnostic::SourceFile) -> Option<&'static str>,
+) {
+    let headings = markdown::headings(&text.markdown);
+    if headings.len() != sections.len() {
+        return;
+    }
+    for (section, heading) in sections.iter_mut().zip(headings) {
+        section.lang = text
+            .origin(heading.range.0)
+            .and_then(|(file, _)| foreign(file));
     }
 }
 

@@ -200,8 +200,7 @@ impl<'s> Edition<'s> {
     /// another language and the file is not: `Some("en")` for a page not
     /// yet translated, `None` for text in the edition's own language.
     pub fn foreign(&self, file: &SourceFile) -> Option<&'static str> {
-        let lang = self.lang?;
-        (file_language(&file.path) != Some(Ok(lang))).then(|| Lang::En.code())
+        foreign_in(self.lang, file)
     }
 
     /// Whether no text of `page` (its title or any piece of its text) is in
@@ -277,6 +276,15 @@ pub fn edition_in<'s>(
         }
     }
     edition
+}
+
+/// The language code of text from `file` on a site in `lang` (`None`: the
+/// edition's default language), when the file is not in that language:
+/// `Some("en")` for text not yet translated, `None` for text in the site's
+/// own language (see [`Edition::foreign`]).
+pub fn foreign_in(lang: Option<Lang>, file: &SourceFile) -> Option<&'static str> {
+    let lang = lang?;
+    (file_language(&file.path) != Some(Ok(lang))).then(|| Lang::En.code())
 }
 
 /// Whether a chunk is in `lang`: a translation into it, or text made by

@@ -143,6 +143,7 @@ pub fn to_html(
         link_depth: 0,
         image_depth: 0,
         dropped_links: Vec::new(),
+        pending: None,
     };
     let mut nesting = markdown::Nesting::default();
     let mut marker = super::marks::Marker::default();
@@ -150,14 +151,18 @@ pub fn to_html(
     for (event, range) in Parser::new_ext(&text.markdown, markdown::options()).into_offset_iter() {
         let event = super::marks::scrub(markdown::as_written(event));
         plainly.see(&event);
-        marker.see(text, &event, range.start, &mut writer.events);
         nesting.see(&event);
         if nesting.too_deep() {
             // The link stage has reported it as an error, so this is never published.
             return "<p>This text is nested too deeply to show.</p>\n".to_string();
         }
+        if !matches!(event, Event::Text(_) | Event::SoftBreak) {
+            writer.flush();
+        }
+        marker.see(text, &event, range.start, &mut writer.events);
         writer.see(event, range.start);
     }
+    writer.flush();
     marker.finish(&mut writer.events);
     let mut html = String::with_capacity(text.markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, writer.events.into_iter());
@@ -254,6 +259,12 @@ struct Writer<'t, 'o> {
     image_depth: usize,
     /// For each link open: whether its tag is left out (it goes nowhere).
     dropped_links: Vec<bool>,
+    /// The text read since the last event that is not text or a line
+    /// break: where it starts, and whether it is local text. The parser
+    /// hands a paragraph's text over line by line (and in pieces where a
+    /// character might have been markup); terms are found in the whole
+    /// run, so a term wrapped across lines reads as one.
+    pending: Option<(String, usize, bool)>,
 }
 
 impl<'t> Writer<'t, '_> {
@@ -290,7 +301,7 @@ impl<'t> Writer<'t, '_> {
                 dest_url,
                 title,
                 id,
-            }) => self.link(link_type, dest_url, title, id),
+            }) => self.link(link_type, dest_url, title, id, at),
             Event::End(TagEnd::Link) => {
                 self.link_depth = self.link_depth.saturating_sub(1);
                 self.replacing_text = false;
@@ -321,21 +332,71 @@ impl<'t> Writer<'t, '_> {
             Event::End(TagEnd::FootnoteDefinition) => {
                 self.events.push(Event::Html(CowStr::from("</div>\n")));
             }
-            Event::Text(t) if !self.replacing_text => self.text(t, at),
+            Event::Text(t) if self.in_code => self.events.push(Event::Text(t)),
+            Event::Text(t) if !self.replacing_text => self.hold(&t, at),
+            // A line break inside an image's alternative text reads as a space.
+            Event::SoftBreak if !self.replacing_text => {
+                self.hold(if self.image_depth > 0 { " " } else { "\n" }, at);
+            }
             Event::Text(_) | Event::Code(_) if self.replacing_text => {}
             other => self.events.push(other),
         }
     }
 
-    /// A link's start: a cross-reference becomes a relative link (showing
-    /// the title of what it links to when it has no text of its own), one
-    /// to something this edition removed loses its tag; others stay.
+    /// The language of the title of what `resolved` links to, when it is
+    /// not that of the text at byte `at` (on a site in another language, a
+    /// page or section not yet translated, named from translated text, or
+    /// the other way round).
+    fn title_lang(&self, resolved: &Resolved, at: usize) -> Option<&'static str> {
+        let edition = &self.options.linked.edition;
+        let site = edition.lang?;
+        let Resolved::Page { page, section } = resolved else {
+            return None;
+        };
+        let target = self.options.linked.page(page)?;
+        let title = match section {
+            None => edition.foreign(&target.page.file),
+            Some(id) => target.sections.iter().find(|s| &s.id == id)?.lang,
+        };
+        let here = self
+            .text
+            .origin(at)
+            .and_then(|(file, _)| edition.foreign(file));
+        (title != here).then(|| title.unwrap_or(site.code()))
+    }
+
+    /// Holds text (or a line break) starting at byte `at`, to be written
+    /// with the text around it (see [`Writer::pending`]).
+    fn hold(&mut self, t: &str, at: usize) {
+        let local = self.text.is_local(at);
+        if self.pending.as_ref().is_some_and(|(_, _, l)| *l != local) {
+            self.flush();
+        }
+        match &mut self.pending {
+            Some((held, _, _)) => held.push_str(t),
+            None => self.pending = Some((t.to_string(), at, local)),
+        }
+    }
+
+    /// Writes the text held (see [`Writer::pending`]).
+    fn flush(&mut self) {
+        if let Some((held, at, _)) = self.pending.take() {
+            self.text(CowStr::from(held), at);
+        }
+    }
+
+    /// A link's start, at byte `at` of the text: a cross-reference becomes
+    /// a relative link (showing the title of what it links to when it has
+    /// no text of its own, marked with its language where that is not the
+    /// text's), one to something this edition removed loses its tag;
+    /// others stay.
     fn link(
         &mut self,
         link_type: LinkType,
         dest_url: CowStr<'t>,
         title: CowStr<'t>,
         id: CowStr<'t>,
+        at: usize,
     ) {
         self.link_depth += 1;
         let internal = matches!(link_type, LinkType::WikiLink { .. })
@@ -368,7 +429,15 @@ impl<'t> Writer<'t, '_> {
         if matches!(link_type, LinkType::WikiLink { has_pothole: false }) {
             if let Some(t) = title_for(resolved, self.options) {
                 self.replacing_text = true;
-                self.events.push(Event::Text(t.into()));
+                match self.title_lang(resolved, at) {
+                    Some(lang) => {
+                        self.events
+                            .push(Event::InlineHtml(format!("<span lang=\"{lang}\">").into()));
+                        self.events.push(Event::Text(t.into()));
+                        self.events.push(Event::InlineHtml("</span>".into()));
+                    }
+                    None => self.events.push(Event::Text(t.into())),
+                }
             }
         }
     }

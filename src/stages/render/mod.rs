@@ -64,7 +64,9 @@ pub use cache::{Cache, Made, TextMemo};
 pub use context::long_date;
 pub use html::both_ways;
 pub use site::{change_entries, editions_index, ChangeEntry, Listed};
-pub use versions::{archived, release_folder, History, ReleaseRow, ReleaseText};
+pub use versions::{
+    archived, banner, release_folder, Banner, History, ReleaseRow, ReleaseText, SiteOf,
+};
 
 use context::{ExampleContext, PageContext, SiteContext};
 use html::{to_html, GlossaryLink, HtmlOptions};
@@ -470,7 +472,12 @@ impl<'r, 's> Renderer<'r, 's> {
         self.changes.get_or_init(|| {
             let mut entries = site::change_entries(self.linked, &self.language.strings);
             if let Some(history) = self.history {
-                versions::add_release_notes(&mut entries, history, self.linked.edition.name());
+                versions::add_release_notes(
+                    &mut entries,
+                    history,
+                    self.linked.edition.name(),
+                    &self.language.strings,
+                );
             }
             site::mark_entries(&mut entries);
             entries

@@ -165,6 +165,10 @@ pub(super) struct GlossaryContext {
     used_on: Vec<LinkItem>,
     /// The language of the term and its definition, when not the page's.
     lang: Option<&'static str>,
+    /// The language of the term alone, when not the page's: a council's
+    /// local term (an English word) on a site in another language, whose
+    /// definition is worded in the site's language.
+    term_lang: Option<&'static str>,
     /// For a term defined by the same words as another (“Personal Budget
     /// Holder” by the definition of “citizen”), that term: the glossary
     /// says "see …" rather than repeat the definition.
@@ -208,8 +212,15 @@ fn shared_definitions(terms: &[Term]) -> Vec<Option<SeeTerm>> {
         .collect()
 }
 
-/// The glossary page's terms.
+/// The glossary page's terms (a council's local term described in the
+/// site's words by the glossary stage).
 pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryContext> {
+    // A council's terms are English words, which a site in another
+    // language marks as such.
+    let english = linked
+        .edition
+        .lang
+        .map(|_| crate::model::language::Lang::En.code());
     terms
         .iter()
         .zip(shared_definitions(terms))
@@ -218,12 +229,21 @@ pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryCo
             term: t.term.clone(),
             anchor: t.anchor.clone(),
             definition: t.definition.clone(),
+            term_lang: match t.model_term {
+                Some(_) => english,
+                None => None,
+            },
             defined_at: t.defined_at.clone(),
             defined_on_title: t.defined_on_title.clone(),
             model_term: t.model_term.clone(),
-            lang: linked
-                .page(&t.defined_on)
-                .and_then(|p| linked.edition.foreign(&p.page.file)),
+            // The language of the section that defines it.
+            lang: linked.page(&t.defined_on).and_then(|p| {
+                let section = t.defined_at.rsplit_once('#').map(|(_, s)| s);
+                match p.sections.iter().find(|s| Some(s.id.as_str()) == section) {
+                    Some(s) => s.lang,
+                    None => linked.edition.foreign(&p.page.file),
+                }
+            }),
             used_on: t
                 .used_on
                 .iter()

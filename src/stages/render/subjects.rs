@@ -62,7 +62,6 @@ pub(super) fn a_to_z(
     for p in &linked.pages {
         let title = nav_title(linked, p);
         let href = file_of(&linked.edition.home, p.page.id());
-        let foreign = linked.edition.foreign(&p.page.file);
         let page = AzPlace {
             title: title.clone(),
             href: href.clone(),
@@ -78,7 +77,7 @@ pub(super) fn a_to_z(
                 href: format!("{href}#{}", s.id),
                 ..page.clone()
             };
-            index.add(&s.title, sort_key(&s.title), place, foreign);
+            index.add(&s.title, sort_key(&s.title), place, s.lang);
         }
         for keyword in &p.page.meta.keywords {
             index.add(keyword, sort_key(keyword), page.clone(), None);

@@ -21,12 +21,7 @@ impl<'r, 's> Renderer<'r, 's> {
         // list's shared parts: it is neither copied through the template
         // engine nor held once per page.
         context.insert("nav_html", NAV_STAND_IN);
-        // Published versions are kept in the default language alone, so
-        // their page has no switch to another language.
-        let only_here = SITE_PAGES
-            .iter()
-            .any(|p| p.shown == Shown::WithHistory && p.file() == template);
-        if !self.language.others.is_empty() && !only_here {
+        if !self.language.others.is_empty() {
             // The language switch leads to the same file in each other language.
             let here = match current {
                 Some(i) => self.path(OutputKind::Page(i)),

@@ -11,11 +11,12 @@ use jiff::civil::Date;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
-use super::context::long_date;
+use crate::model::language::{Lang, Strings};
 use crate::support::characters::escape_html as escape;
 use crate::support::output::{Content, OutputFile};
 
-/// One past release of an edition, with what its pages said.
+/// One past release of an edition, with what its pages said in each of
+/// its languages.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReleaseText {
     /// The version.
@@ -24,8 +25,13 @@ pub struct ReleaseText {
     pub date: Date,
     /// The release note.
     pub note: String,
-    /// Each page's file and text (title and linked text), by page id.
+    /// Each page's file and text (title and linked text), by page id, in
+    /// the edition's default language.
     pub pages: BTreeMap<String, (String, String)>,
+    /// The same in each other language the release had a site in, by the
+    /// language's code.
+    #[serde(default)]
+    pub translated: BTreeMap<String, BTreeMap<String, (String, String)>>,
 }
 
 /// A release as the "Guidance in force on a date" page lists it.
@@ -43,8 +49,11 @@ pub struct ReleaseRow {
     pub until: Option<String>,
     /// That day as `YYYY-MM-DD`.
     pub until_iso: Option<String>,
-    /// The link to its home page in the edition.
+    /// The link to its home page, from the top of the site.
     pub href: String,
+    /// The language of the pages it links to, when not the site's (a
+    /// release made before the edition had a site in this language).
+    pub lang: Option<&'static str>,
 }
 
 /// A release in which a page's text changed, for "Versions of this page".
@@ -63,6 +72,9 @@ pub struct PageVersion {
     /// What changed from the release before, as HTML (see [`comparison`]);
     /// none in the release that first had the page.
     pub comparison: Option<String>,
+    /// The language of the page it links to and of the comparison, when
+    /// not the site's.
+    pub lang: Option<&'static str>,
 }
 
 /// What an edition's renderer knows of its releases.
@@ -80,16 +92,60 @@ pub fn release_folder(version: &str) -> String {
     format!("versions/{version}/")
 }
 
+/// Each page's file and text (title and linked text), by page id.
+type PageTexts = BTreeMap<String, (String, String)>;
+
+/// The site of an edition a [`History`] is shown in: its language (`None`
+/// for the edition's default) and that language's words.
+#[derive(Clone, Copy)]
+pub struct SiteOf<'a> {
+    /// The site's language, when not the edition's default.
+    pub lang: Option<Lang>,
+    /// The words of its language (its dates are written in them).
+    pub strings: &'a Strings,
+}
+
+impl SiteOf<'_> {
+    /// A release's pages as this site shows them: in its language where
+    /// the release had a site in it, else the default language's; the
+    /// folder they are in, from the top of this site; and their language
+    /// when not the site's.
+    fn pages_of<'r>(
+        &self,
+        release: &'r ReleaseText,
+    ) -> (
+        &'r BTreeMap<String, (String, String)>,
+        String,
+        Option<&'static str>,
+    ) {
+        let folder = release_folder(&release.version);
+        let Some(lang) = self.lang else {
+            return (&release.pages, folder, None);
+        };
+        match release.translated.get(lang.code()) {
+            Some(pages) => (pages, format!("../{folder}{}/", lang.code()), None),
+            None => (
+                &release.pages,
+                format!("../{folder}"),
+                Some(Lang::En.code()),
+            ),
+        }
+    }
+}
+
 impl History {
-    /// The history of an edition from its releases, oldest first. A page's
-    /// text changed in a release when the release has the page and the
-    /// release before did not, or had other text.
-    pub fn new(releases: &[ReleaseText]) -> Self {
+    /// The history of an edition from its releases, oldest first, as the
+    /// site `site` shows it. A page's text changed in a release when the
+    /// release has the page and the release before did not, or had other
+    /// text in the same language.
+    pub fn new(releases: &[ReleaseText], site: &SiteOf) -> Self {
+        let long_date = |d: Date| site.strings.long_date(d);
         let mut rows = Vec::new();
         let mut pages: HashMap<String, Vec<PageVersion>> = HashMap::new();
+        let mut before: Option<(&PageTexts, Option<&str>)> = None;
         for (i, release) in releases.iter().enumerate() {
             let next = releases.get(i + 1).map(|r| r.date);
-            let folder = release_folder(&release.version);
+            let (shown, folder, lang) = site.pages_of(release);
             rows.push(ReleaseRow {
                 version: release.version.clone(),
                 note: release.note.clone(),
@@ -98,10 +154,12 @@ impl History {
                 until: next.map(long_date),
                 until_iso: next.map(|d| d.to_string()),
                 href: format!("{folder}index.html"),
+                lang,
             });
-            let before = i.checked_sub(1).map(|b| &releases[b].pages);
-            for (id, (file, text)) in &release.pages {
-                let earlier = before.and_then(|b| b.get(id)).map(|(_, t)| t);
+            // Texts are compared in one language only.
+            let earlier_pages = before.filter(|(_, l)| *l == lang).map(|(b, _)| b);
+            for (id, (file, text)) in shown {
+                let earlier = earlier_pages.and_then(|b| b.get(id)).map(|(_, t)| t);
                 if earlier == Some(text) {
                     continue;
                 }
@@ -113,10 +171,12 @@ impl History {
                         iso_date: release.date.to_string(),
                         note: release.note.clone(),
                         href: format!("{folder}{file}"),
-                        comparison: earlier.map(|before| comparison(before, text)),
+                        comparison: earlier.map(|before| comparison(before, text, site.strings)),
+                        lang,
                     },
                 );
             }
+            before = Some((shown, lang));
         }
         Self {
             releases: rows,
@@ -136,9 +196,20 @@ impl History {
 /// Two texts of a page (a title line, then Markdown) compared as readers
 /// read them: the paragraphs that changed, each a `<p>` whose removed words
 /// stand in `<del>` and added words in `<ins>`, each starting with a
-/// visually hidden "removed:" or "added:" so that screen readers say it
-/// (WCAG 1.3.1, 1.4.1: not by colour alone).
-pub fn comparison(before: &str, after: &str) -> String {
+/// visually hidden "removed:" or "added:" in the words of `strings` (marked
+/// as their language, but for English, since the texts may be English not
+/// yet translated) so that screen readers say it (WCAG 1.3.1, 1.4.1: not
+/// by colour alone).
+pub fn comparison(before: &str, after: &str, strings: &Strings) -> String {
+    let label = |key: &str| match strings.lang {
+        Lang::En => escape(strings.get(key)),
+        lang => format!(
+            "<span lang=\"{}\">{}</span>",
+            lang.html(),
+            escape(strings.get(key))
+        ),
+    };
+    let (removed, added) = (label("version_removed"), label("version_added"));
     let (before, after) = (readable(before), readable(after));
     let lines = TextDiff::from_lines(&before, &after);
     let mut html = String::new();
@@ -167,10 +238,10 @@ pub fn comparison(before: &str, after: &str) -> String {
             html.push_str(&match tag {
                 ChangeTag::Equal => words,
                 ChangeTag::Delete => {
-                    format!("<del><span class=\"visually-hidden\">removed: </span>{words}</del>")
+                    format!("<del><span class=\"visually-hidden\">{removed}</span>{words}</del>")
                 }
                 ChangeTag::Insert => {
-                    format!("<ins><span class=\"visually-hidden\">added: </span>{words}</ins>")
+                    format!("<ins><span class=\"visually-hidden\">{added}</span>{words}</ins>")
                 }
             });
         }
@@ -187,14 +258,20 @@ fn readable(text: &str) -> String {
 }
 
 /// Adds each release's note to an edition's changes (newest first), linked
-/// to the release's pages; on one day, a release comes after the dated
-/// changes of pages.
-pub fn add_release_notes(entries: &mut Vec<super::ChangeEntry>, history: &History, edition: &str) {
+/// to the release's pages, in the words of `strings`; on one day, a
+/// release comes after the dated changes of pages.
+pub fn add_release_notes(
+    entries: &mut Vec<super::ChangeEntry>,
+    history: &History,
+    edition: &str,
+    strings: &Strings,
+) {
     for row in &history.releases {
+        let values = [("name", edition), ("version", row.version.as_str())];
         entries.push(super::ChangeEntry {
             date: row.from.clone(),
             iso_date: row.from_iso.clone(),
-            title: format!("{edition}, version {}", row.version),
+            title: strings.fill("release_entry_title", &values),
             href: row.href.clone(),
             note: row.note.clone(),
             lang: None,
@@ -205,43 +282,85 @@ pub fn add_release_notes(entries: &mut Vec<super::ChangeEntry>, history: &Histor
     entries.sort_by(|a, b| b.iso_date.cmp(&a.iso_date));
 }
 
-/// The files of a past release's build placed under its folder and marked
-/// as archived: each HTML page gets `noindex` and a banner saying when the
-/// version was in force, linking to the page of the same file in the
-/// current edition (`current` holds the current edition's paths), or to the
-/// "Guidance in force on a date" page when the current edition has none.
-/// The release's sitemap is left out (only current pages are listed), and
-/// so is its 404 page (a server shows the current edition's).
+/// How the pages of one language's site of a past release are marked as
+/// archived: the site's folder in the edition (`""`, `cy/`) and the banner
+/// at the top of each page, in its language (see [`banner`]).
+#[derive(Debug, Clone)]
+pub struct Banner {
+    /// The site's folder in the edition.
+    pub folder: String,
+    /// The banner's HTML, with `{current}` and `{other}` for the addresses
+    /// of the current page and of the "Guidance in force on a date" page.
+    pub html: String,
+}
+
+/// The banner of the pages of a past release (`row`, as its language's
+/// site lists it) in the site in `folder` whose words are `strings`: which
+/// version it is and when it was in force, with links to the current page
+/// and to the "Guidance in force on a date" page.
+pub fn banner(row: &ReleaseRow, strings: &Strings, folder: &str) -> Banner {
+    let range = match &row.until {
+        Some(until) => strings.fill(
+            "version_banner_range",
+            &[("from", &row.from), ("until", until)],
+        ),
+        None => strings.fill("version_banner_current", &[("from", &row.from)]),
+    };
+    let html = strings
+        .get("version_banner_html")
+        .replace("{version}", &escape(&row.version))
+        .replace("{range}", &escape(&range));
+    Banner {
+        folder: folder.to_string(),
+        html,
+    }
+}
+
+/// The files of a past release's build (each language's site in its folder)
+/// placed under the release's folder and marked as archived: each HTML page
+/// gets `noindex` and the banner of its language's site (of `banners`),
+/// linking to the page of the same file in the current edition (`current`
+/// holds the current edition's paths, every language's), or to its
+/// language's "Guidance in force on a date" page when the current edition
+/// has none. The release's sitemaps are left out (only current pages are
+/// listed), and so are its 404 pages (a server shows the current
+/// edition's).
 ///
 /// Errors: a file of the release that cannot be read, named in the error.
 pub fn archived(
     files: Vec<OutputFile>,
-    row: &ReleaseRow,
+    version: &str,
+    banners: &[Banner],
     current: &HashSet<String>,
 ) -> std::io::Result<Vec<OutputFile>> {
-    let folder = release_folder(&row.version);
+    let folder = release_folder(version);
     let mut placed = Vec::new();
     for file in files {
-        if file.path == "sitemap.xml" || file.path == "404.html" {
+        let banner = banners
+            .iter()
+            .filter(|b| file.path.starts_with(&b.folder))
+            .max_by_key(|b| b.folder.len());
+        let in_site = banner.map_or(file.path.as_str(), |b| &file.path[b.folder.len()..]);
+        if in_site == "sitemap.xml" || in_site == "404.html" {
             continue;
         }
         let bytes = file.content.read()?.into_owned();
-        let bytes = if file.path.ends_with(".html") {
-            let up = "../".repeat(2 + file.path.matches('/').count());
-            let target = if current.contains(&file.path) {
-                file.path.as_str()
-            } else {
-                "in-force.html"
-            };
-            mark(
-                &String::from_utf8_lossy(&bytes),
-                row,
-                &format!("{up}{target}"),
-                &up,
-            )
-            .into_bytes()
-        } else {
-            bytes
+        let bytes = match banner.filter(|_| file.path.ends_with(".html")) {
+            Some(banner) => {
+                let up = "../".repeat(2 + file.path.matches('/').count());
+                let other = format!("{up}{}in-force.html", banner.folder);
+                let target = if current.contains(&file.path) {
+                    format!("{up}{}", file.path)
+                } else {
+                    other.clone()
+                };
+                let html = banner
+                    .html
+                    .replace("{current}", &escape(&target))
+                    .replace("{other}", &escape(&other));
+                mark(&String::from_utf8_lossy(&bytes), &html).into_bytes()
+            }
+            None => bytes,
         };
         placed.push(OutputFile {
             path: format!("{folder}{}", file.path),
@@ -251,20 +370,10 @@ pub fn archived(
     Ok(placed)
 }
 
-/// One archived page: `noindex` in its head and the banner at the start of
-/// its main content (or of its body, when it has no `<main>`).
-fn mark(html: &str, row: &ReleaseRow, current: &str, up: &str) -> String {
-    let range = match &row.until {
-        Some(until) => format!("from {} to {}", row.from, until),
-        None => format!("since {}: the current version", row.from),
-    };
-    let banner = format!(
-        "<div class=\"version-banner\" role=\"note\"><p><strong>This is version {} of this guidance, in force {}.</strong> <a href=\"{}\">See the current version of this page</a> or <a href=\"{}in-force.html\">the guidance in force on another date</a>.</p></div>",
-        escape(&row.version),
-        escape(&range),
-        escape(current),
-        up
-    );
+/// One archived page: `noindex` in its head and the banner (its HTML) at
+/// the start of its main content (or of its body, when it has no `<main>`).
+fn mark(html: &str, banner: &str) -> String {
+    let banner = format!("<div class=\"version-banner\" role=\"note\"><p>{banner}</p></div>");
     let mut html = html.to_string();
     if let Some(at) = html.find("<head>") {
         html.insert_str(
@@ -295,16 +404,27 @@ mod tests {
             date: date.parse().unwrap(),
             note: format!("Note {version}"),
             pages,
+            translated: BTreeMap::new(),
+        }
+    }
+
+    fn english() -> SiteOf<'static> {
+        SiteOf {
+            lang: None,
+            strings: crate::model::theme::built_in_strings(Lang::En),
         }
     }
 
     #[test]
     fn a_page_lists_the_releases_that_changed_it_and_dates_find_their_version() {
-        let history = History::new(&[
-            release("1", "2026-01-05", "one"),
-            release("2", "2026-03-02", "two"),
-            release("3", "2026-06-01", "two"),
-        ]);
+        let history = History::new(
+            &[
+                release("1", "2026-01-05", "one"),
+                release("2", "2026-03-02", "two"),
+                release("3", "2026-06-01", "two"),
+            ],
+            &english(),
+        );
         let versions: Vec<&str> = history.pages["a"]
             .iter()
             .map(|v| v.version.as_str())
@@ -338,7 +458,7 @@ mod tests {
     fn a_comparison_shows_only_the_paragraphs_that_changed_word_by_word() {
         let before = "Title\n## Heading {#h}\n\nKeep this.\n\nThe panel meets monthly.\n";
         let after = "Title\n## Heading {#h}\n\nKeep this.\n\nThe panel meets weekly & online.\n";
-        let html = comparison(before, after);
+        let html = comparison(before, after, english().strings);
         assert_eq!(
             html,
             "<p>The panel meets <del><span class=\"visually-hidden\">removed: </span>monthly.</del><ins><span class=\"visually-hidden\">added: </span>weekly &amp; online.</ins></p>\n"
@@ -347,7 +467,7 @@ mod tests {
 
     #[test]
     fn an_archived_page_says_when_it_was_in_force_and_is_not_indexed() {
-        let history = History::new(&[release("1", "2026-01-05", "one")]);
+        let history = History::new(&[release("1", "2026-01-05", "one")], &english());
         let page = OutputFile {
             path: "a.html".into(),
             content: Content::Bytes(b"<html><head><title>A</title></head><body><main id=\"main\">Text</main></body></html>".to_vec()),
@@ -357,7 +477,9 @@ mod tests {
             content: Content::Bytes(Vec::new()),
         };
         let current: HashSet<String> = ["a.html".to_string()].into();
-        let files = archived(vec![page, sitemap], &history.releases[0], &current).unwrap();
+        let row = &history.releases[0];
+        let banners = [banner(row, english().strings, "")];
+        let files = archived(vec![page, sitemap], &row.version, &banners, &current).unwrap();
         assert_eq!(files.len(), 1, "no sitemap");
         assert_eq!(files[0].path, "versions/1/a.html");
         let html = String::from_utf8(files[0].content.bytes().unwrap().into_owned()).unwrap();

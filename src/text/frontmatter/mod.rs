@@ -5,7 +5,9 @@
 //! body, parses YAML with input limits (no alias bombs, no runaway nesting),
 //! and turns YAML errors into [`Diagnostic`]s that point at the right line of
 //! the *file*, not of the YAML block. Unknown keys get the closest known key
-//! as a hint. An escape that stands for a control character (`"\x10"`),
+//! as a hint; a value of the wrong form (a single value where a list or a
+//! group of settings belongs) and a quote closed too early are put in plain
+//! words with their fix (`plain`). An escape that stands for a control character (`"\x10"`),
 //! which no page or feed may hold, is refused where it is written.
 //!
 //! It does not know what the keys mean: callers define the types.
@@ -16,6 +18,8 @@ use jiff::civil::Date;
 use serde::de::DeserializeOwned;
 
 use crate::support::diagnostic::{did_you_mean, Diagnostic, SourceFile};
+
+mod plain;
 
 /// Front matter larger than this is refused, whatever the YAML says.
 pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
@@ -287,6 +291,12 @@ fn yaml_error(
             }
         }
     }
+    let block = (base, block_end(file, base));
+    if let Some(plain) = plain::explain(&message, &file.text, block, start) {
+        return Diagnostic::error("yaml", plain.message)
+            .at(file, plain.at.0, plain.at.1.min(file.text.len()))
+            .hint(plain.hint);
+    }
     let end = file.text[start..]
         .find(['\n', ':'])
         .map_or(file.text.len(), |i| start + i)
@@ -389,6 +399,15 @@ fn find_mistake(yaml: &str) -> Option<Mistake> {
         if let Some(found) = scan_line(content, line_start, &mut quote, &mut brackets) {
             return Some(found);
         }
+        if let Some((q, opened)) = quote {
+            // Inside `[ … ]` or `{ … }`, a quote open at the end of the line
+            // it opened on is one never closed.
+            if opened >= line_start && brackets.first().is_some_and(|&(_, b)| b < opened) {
+                return Some(unclosed_quote_in_brackets(
+                    yaml, q, opened, line_start, content,
+                ));
+            }
+        }
     }
     if let Some((q, at)) = quote {
         return Some(unclosed_quote(q, at));
@@ -479,6 +498,36 @@ fn unclosed_quote(q: char, at: usize) -> Mistake {
     }
 }
 
+/// A quote opened inside `[ … ]` or `{ … }` and not closed on its line:
+/// the quote is put before the line's last `]` or `}`, and the line offered
+/// whole when the YAML then reads.
+fn unclosed_quote_in_brackets(
+    yaml: &str,
+    q: char,
+    at: usize,
+    line_start: usize,
+    content: &str,
+) -> Mistake {
+    let mut mistake = unclosed_quote(q, at);
+    let after = &content[at - line_start..];
+    let Some(close) = after.rfind([']', '}']) else {
+        return mistake;
+    };
+    let text_end = at - line_start + after[..close].trim_end().len();
+    let mut line = content.to_string();
+    line.insert(text_end, q);
+    let mut fixed = yaml.to_string();
+    fixed.insert(line_start + text_end, q);
+    if plain::readable(&fixed) {
+        let closing = &after[close..=close];
+        mistake.hint = format!(
+            "end the text with a `{q}` before the `{closing}`, so that the line reads `{}`",
+            line.trim()
+        );
+    }
+    mistake
+}
+
 fn unclosed_bracket(open: char, at: usize) -> Mistake {
     let (close, what, example) = if open == '[' {
         (']', "list", "[step-3, step-5]")
@@ -527,9 +576,15 @@ fn plain_syntax(message: &str, file: &SourceFile, at: usize) -> Option<(String, 
         return Some((message, hint));
     }
     if message.contains("expected ':'") || message.contains("simple key") {
+        let (line, _) = file.line_col(at);
+        let written = file.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        let hint = match plain::with_colon(written) {
+            Some(fixed) => format!("write it `{fixed}`, with a space after the colon; text that goes on over several lines must be indented under its setting"),
+            None => "write each setting as `name: value`, with a space after the colon; text that goes on over several lines must be indented under its setting".to_string(),
+        };
         return Some((
             "this line is not a setting: there is no `:` after its name".to_string(),
-            "write each setting as `name: value`, with a space after the colon; text that goes on over several lines must be indented under its setting".to_string(),
+            hint,
         ));
     }
     if message.contains("tab") {

@@ -41,8 +41,12 @@
     if (release) {
       window.location.href = release.href;
     } else if (releases.length) {
-      answer.textContent = "No version of this handbook had been published by " + date +
-        ". The first, version " + releases[0].version + ", came into force on " + releases[0].from + ".";
+      // In the words of the page's language (`data-none`).
+      var words = form.dataset.none ||
+        "No version of this handbook had been published by {date}. The first, version {version}, came into force on {from}.";
+      answer.textContent = words.split("{date}").join(date)
+        .split("{version}").join(releases[0].version)
+        .split("{from}").join(releases[0].from);
     }
   });
 })();
