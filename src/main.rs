@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(args),
         Command::Serve(args) => cli::serve::run(args),
         Command::Diff(args) => cli::diff::run(args),
+        Command::Digest(args) => cli::digest::run(args),
         Command::Accept(args) => cli::accept::run(args),
         Command::NewAuthority(args) => cli::init::new_authority(args),
         Command::Init(args) => cli::init::init(args),

@@ -1507,6 +1507,13 @@ fn a_new_authority_warns_about_its_placeholders_until_they_are_replaced() {
             "`contact_email` is still the made-up value",
         ),
         (
+            format!(
+                "local-overrides/demo/authority.yaml:{}:3",
+                line_of("email: handbook@")
+            ),
+            "`email` is still the made-up value",
+        ),
+        (
             "local-overrides/demo/overrides/step-1-local-contact.md:2:1".to_string(),
             "this override is still the made-up one",
         ),
@@ -1524,7 +1531,7 @@ fn a_new_authority_warns_about_its_placeholders_until_they_are_replaced() {
             "{place}: {what}\n{out}"
         );
     }
-    assert!(out.contains("6 warnings"), "{out}");
+    assert!(out.contains("7 warnings"), "{out}");
     // Real values in, marks and made-up files out: nothing left to warn about.
     let real = yaml
         .replace("contacts:   # placeholder", "contacts:")
@@ -1536,6 +1543,10 @@ fn a_new_authority_warns_about_its_placeholders_until_they_are_replaced() {
         .replace(
             "accessibility@council.example   # placeholder",
             "access@demo.example",
+        )
+        .replace(
+            "handbook@council.example   # placeholder",
+            "handbook@demo.example",
         );
     std::fs::write(&yaml_path, real).unwrap();
     for file in [

@@ -7,7 +7,8 @@
 //! in English and Welsh (issue 17) is checked in both: every page of its
 //! Welsh site (`cy/`) is among the pages, and its journey follows the
 //! language switch both ways, searches in Welsh and takes screenshots of a
-//! Welsh step page, the switch and the translation status page.
+//! Welsh step page, the switch and the translation status page. The digest
+//! of changes since a release (issue 36), an email, passes the Nu checker.
 //!
 //! Needs Node packages (`npm ci`) and `/usr/bin/chromium`; `.ci/run` installs
 //! both. When either is missing this test fails: it never skips.
@@ -175,6 +176,67 @@ fn the_markdown_feature_page_is_valid_and_within_its_policy_in_every_edition() {
     assert!(checked.contains(", 0 problems"), "{checked}");
     let nu = node_check(&repo, "nu.mjs", &out);
     assert!(nu.contains(", 0 errors"), "{nu}");
+}
+
+/// Issue 36: the digest of what changed since a release, written for a
+/// council's mailer, is a valid HTML document by the W3C Nu checker.
+#[test]
+fn the_digest_of_changes_passes_the_nu_checker() {
+    let repo = common::repo();
+    require_tools(&repo);
+    let dir = common::copy_of_shipped();
+    let root = dir.path();
+    let settings = common::read(root.join("local-overrides/exampleshire/authority.yaml"));
+    common::write(
+        root,
+        "local-overrides/exampleshire/authority.yaml",
+        &format!("{settings}\naddress: https://handbook.exampleshire.example/\n"),
+    );
+    common::git(root, &["init", "-q", "-b", "main"], None);
+    common::git(root, &["config", "user.name", "Policy Lead"], None);
+    common::git(
+        root,
+        &["config", "user.email", "policy@exampleshire.example"],
+        None,
+    );
+    common::commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
+    common::git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/exampleshire/1.0",
+            "-m",
+            "First & <only> version.",
+        ],
+        Some("2026-01-12T10:00:00+00:00"),
+    );
+    let step2 = common::read(root.join("content/step-2.md"));
+    common::write(
+        root,
+        "content/step-2.md",
+        &step2.replacen(
+            "{#social-work-role}\n",
+            "{#social-work-role}\n\nA new sentence & more.\n",
+            1,
+        ),
+    );
+    let out = root.join("digests");
+    let run = common::handbook_in(
+        root,
+        &[
+            "digest",
+            "exampleshire",
+            "--since",
+            "1.0",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    common::assert_ok(&run);
+    assert!(out.join("digest-exampleshire-since-1.0.html").is_file());
+    let nu = node_check(&repo, "nu.mjs", &out);
+    assert!(nu.contains("nu: 1 page checked, 0 errors"), "{nu}");
 }
 
 /// Issue 20: a reader's search of a large edition (here 2,100 pages) is

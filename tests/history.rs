@@ -277,6 +277,151 @@ fn in_force_answers(script: &Path, page: &str) -> Vec<String> {
 }
 
 #[test]
+fn a_report_of_a_problem_names_the_version_in_force_and_the_web_address() {
+    let dir = three_releases();
+    let root = dir.path();
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("site");
+    build(root, &out, &[]);
+    let page = Html::parse(&read(out.join("step-2.html")));
+    let href = page.one(".feedback a").attr("href").unwrap();
+    let (_, query) = href.split_once('?').unwrap();
+    let body = query
+        .split('&')
+        .find_map(|field| field.strip_prefix("body="))
+        .expect("a body");
+    let body = percent_encoding::percent_decode_str(body)
+        .decode_utf8()
+        .unwrap();
+    let lines: Vec<&str> = body.split("\r\n").collect();
+    assert_eq!(
+        lines[1],
+        "Address: https://handbook.exampleshire.example/step-2.html"
+    );
+    assert_eq!(lines[2], "Version: 3.0, in force since 1 June 2026");
+    assert!(lines[3].starts_with("Last updated: "), "{lines:?}");
+    // A past version is a record, not guidance to act on: a problem is
+    // reported from the current page, which its banner links to.
+    let old = Html::parse(&read(out.join("versions/3.0/step-2.html")));
+    assert!(old.has(".version-banner"));
+    assert!(!old.has(".feedback"), "a past version offers no report");
+}
+
+#[test]
+fn a_digest_lists_what_changed_for_staff_since_a_release() {
+    let dir = three_releases();
+    let root = dir.path();
+    // After 3.0, a new local page, not yet released.
+    write(
+        root,
+        "local-overrides/exampleshire/pages/carers-breaks.md",
+        "---\nid: carers-breaks\ntitle: Breaks for carers\nparent: home\nweight: 400\nowner: Adult Social Care Practice Quality Team\nlast_reviewed: 2026-06-10\nchanges:\n  - { date: 2026-06-10, note: \"New page on short breaks.\" }\n---\nText.\n",
+    );
+    let out = root.join("digests");
+    let run = handbook_in(
+        root,
+        &[
+            "digest",
+            "exampleshire",
+            "--since",
+            "2.0",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_ok(&run);
+    assert!(
+        text(&run).contains("2 page(s) of `exampleshire` changed since version 2.0"),
+        "{}",
+        text(&run)
+    );
+    let plain = read(out.join("digest-exampleshire-since-2.0.txt"));
+    let html = Html::parse(&read(out.join("digest-exampleshire-since-2.0.html")));
+    assert_eq!(html.one("html").attr("lang"), Some("en-GB"));
+    assert_eq!(
+        html.one("h1").text(),
+        "What has changed in Exampleshire County Council since version 2.0"
+    );
+    assert_eq!(html.one("title").text(), html.one("h1").text());
+    assert!(html
+        .one("h1 + p")
+        .text()
+        .contains("since version 2.0 came into force on 2 March 2026"));
+    assert_eq!(
+        html.one("main > p:last-child a").attr("href"),
+        Some("https://handbook.exampleshire.example/changes.html")
+    );
+    // The versions published since, and each page changed, with its note and link.
+    assert_eq!(html.all("main > ul").len(), 2);
+    assert_eq!(
+        html.all("main > ul").first().unwrap().text(),
+        "Version 3.0 (1 June 2026): Step 5's role section removed."
+    );
+    let pages: Vec<String> = html
+        .all("main > ul")
+        .iter()
+        .nth(1)
+        .unwrap()
+        .all("li")
+        .texts();
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(
+        pages[0].starts_with("Step Five"),
+        "reading order: {pages:?}"
+    );
+    assert!(
+        pages[0].contains(
+            "(changed): Exampleshire County Council removed or reviewed the removal of model text"
+        ),
+        "{pages:?}"
+    );
+    assert_eq!(
+        pages[1],
+        "Breaks for carers (new page): New page on short breaks."
+    );
+    let link = html.one("a[href='https://handbook.exampleshire.example/carers-breaks.html']");
+    assert_eq!(link.text(), "Breaks for carers");
+    assert!(
+        !html.root().html().contains("<link"),
+        "nothing is loaded from anywhere"
+    );
+    assert!(
+        html.all("[style]").len() > 5,
+        "styled inline, for mail programs"
+    );
+    // The plain text says the same, with each page's address on its own line.
+    assert!(plain.contains("- Breaks for carers (new page): New page on short breaks.\n  https://handbook.exampleshire.example/carers-breaks.html\n"), "{plain}");
+    assert!(
+        plain.contains("- Version 3.0 (1 June 2026): Step 5's role section removed."),
+        "{plain}"
+    );
+
+    // A version the edition never had is refused, naming those it has.
+    let run = handbook_in(
+        root,
+        &[
+            "digest",
+            "exampleshire",
+            "--since",
+            "9.9",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_fails(&run);
+    assert!(
+        text(&run).contains("`exampleshire` has no release `9.9`"),
+        "{}",
+        text(&run)
+    );
+    assert!(
+        text(&run).contains("its releases are 1.0, 2.0, 3.0"),
+        "{}",
+        text(&run)
+    );
+}
+
+#[test]
 fn archived_pages_are_not_in_the_current_search_index() {
     let dir = three_releases();
     let root = dir.path();

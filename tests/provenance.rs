@@ -114,17 +114,29 @@ fn accept_of_one_file_shows_the_model_change_and_records_only_that_file() {
     );
     shows(&snapshot, "Care Registration Board");
 
-    let check = text(&handbook_in(
+    let check = handbook_in(
         root,
-        &["check", "--authority", "exampleshire"],
-    ));
+        &["check", "--authority", "exampleshire", "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let stale: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "stale-override")
+        .filter_map(|d| d["file"].as_str())
+        .collect();
     assert!(
-        !check.contains("overrides/terminology-social-worker.md:"),
-        "the accepted override is still stale:\n{check}"
+        !stale
+            .iter()
+            .any(|f| f.ends_with("overrides/terminology-social-worker.md")),
+        "the accepted override is still stale: {stale:?}"
     );
     assert!(
-        check.contains("overrides/note-step-3-seven-outcomes.md:"),
-        "the other override is no longer reported:\n{check}"
+        stale
+            .iter()
+            .any(|f| f.ends_with("overrides/note-step-3-seven-outcomes.md")),
+        "the other override is no longer reported: {stale:?}"
     );
 }
 

@@ -647,14 +647,16 @@ fn as_code(message: &str) -> String {
 }
 
 /// A small root with an authority, `x`, whose override's model text changed
-/// since its review was recorded, and whose local page is overdue for review.
+/// since its review was recorded, and whose local page is overdue for review
+/// (with a feedback contact, so that its owner's missing address is no
+/// third warning).
 fn root_with_warnings() -> tempfile::TempDir {
     let root = small_root();
     let dir = root.path();
     write(
         dir,
         "local-overrides/x/authority.yaml",
-        "name: X Council\nshort_name: X\njurisdiction: england\nservice: adults\n",
+        "name: X Council\nshort_name: X\njurisdiction: england\nservice: adults\nfeedback:\n  email: handbook@x.example\n",
     );
     write(
         dir,

@@ -49,6 +49,12 @@ pub enum Command {
     Serve(Serve),
     /// Show how an authority's edition differs from the model.
     Diff(Diff),
+    /// Write what changed for staff since a release, as an email-ready HTML file and plain text.
+    ///
+    /// Each page whose text changed since the release (new, changed or
+    /// removed), with the notes of what changed and a link (when the
+    /// edition has a published `address:`), and the versions published since.
+    Digest(DigestArgs),
     /// Record that you have reviewed the model's changes under an authority's overrides.
     ///
     /// Name the override files you reviewed (their path under the authority's
@@ -179,6 +185,22 @@ pub struct Diff {
     /// The handbook root.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+}
+
+/// What `handbook digest` is told (its help is on [`Command::Digest`]).
+#[derive(Debug, clap::Args)]
+pub struct DigestArgs {
+    /// The edition: the authority's folder name under local-overrides/, or `model`.
+    pub slug: String,
+    /// The published version the digest starts from, such as `2026.1`.
+    #[arg(long, value_name = "V")]
+    pub since: String,
+    /// The handbook root.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The folder to write the two files into.
+    #[arg(long, default_value = ".")]
+    pub out: PathBuf,
 }
 
 /// What `handbook accept` is told (its help is on [`Command::Accept`]).

@@ -13,6 +13,7 @@ pub mod build;
 pub mod candidates;
 pub mod check;
 pub mod diff;
+pub mod digest;
 pub mod init;
 pub mod manual;
 pub mod print;

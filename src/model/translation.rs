@@ -372,6 +372,9 @@ fn in_language(
     problems: &mut Vec<Diagnostic>,
 ) -> crate::model::authority::AuthorityConfig {
     let mut config = authority.config.clone();
+    // Pages' owners keep their names in every language; the contacts'
+    // names are translated below, so their addresses are kept by name.
+    config.feedback = config.feedback.with_contacts(&config.contacts);
     let own = config.translations.get(&lang).cloned().unwrap_or_default();
     config.name = own.name.unwrap_or(config.name);
     config.short_name = own.short_name.unwrap_or(config.short_name);

@@ -285,13 +285,18 @@ fn make_site(
 }
 
 /// Reports an edition's overrides whose model text changed (drift) and its
-/// overdue reviews; those of model pages once, by the model edition.
+/// overdue reviews (those of model pages once, by the model edition); for
+/// an authority's, who readers' reports of problems go to, each "must" of
+/// its own text that cites no law, and a next planned update passed.
 pub(super) fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagnostics) {
     diagnostics.extend(drift::check(edition));
     if edition.address().is_none() {
         diagnostics.push(no_address(edition));
     }
+    diagnostics.extend(crate::stages::analyses::feedback::check(edition));
     if let Some(authority) = edition.authority {
+        diagnostics.extend(crate::stages::analyses::wording::check(authority));
+        diagnostics.extend(governance::check_next_update(authority, today));
         let overrides = authority.overrides.iter().map(|o| (&o.file, &o.governance));
         let examples = authority.examples.iter().map(|e| (&e.file, &e.governance));
         diagnostics.extend(

@@ -13,6 +13,7 @@
 //!   link check's findings reported where the edition's text writes them,
 //!   the one way `build` and the preview check a site;
 //! - `releases`: past releases, built from git, and their build cache;
+//! - `digest`: what changed for staff since a release (`handbook digest`);
 //! - `preview`: [`Preview`], one edition built again and again for `serve`;
 //! - `requests`, `record` and `review`: what the commands ask of a run and
 //!   what its result says, a release recorded, and a policy lead's review
@@ -47,6 +48,7 @@ use crate::support::diagnostic::{Diagnostic, Diagnostics};
 use crate::support::output::{Content, OutputFile};
 use crate::support::store::Store;
 
+pub mod digest;
 mod edition;
 mod findings;
 mod language;

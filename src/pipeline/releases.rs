@@ -418,12 +418,13 @@ fn from_entry(entry: CacheEntry) -> Vec<OutputFile> {
 
 /// One release of one edition built from the files of its tag, through the
 /// same stages as the current edition, in each of its languages (each
-/// other language's site in its folder, `cy/`), as of the release's date;
-/// with the run's search indexes on, each site has its own, so that search
-/// works in the archived version too. Every file is read into memory, so
-/// nothing of it stays on disk. A release that cannot be built is left out
-/// with a warning naming its first problem.
-fn build_release(
+/// other language's site in its folder, `cy/`), as of the release's date,
+/// without "Report a problem" links; with the run's search indexes on, each
+/// site has its own, so that search works in the archived version too.
+/// Every file is read into memory, so nothing of it stays on disk. A
+/// release that cannot be built is left out with a warning naming its
+/// first problem.
+pub(super) fn build_release(
     context: &RunContext,
     release: &history::Release,
     diagnostics: &Diagnostics,
@@ -455,11 +456,19 @@ fn build_release(
     let own = Diagnostics::new();
     let slug =
         (release.edition != crate::support::url::MODEL_SLUG).then_some(release.edition.as_str());
-    let sources = load::load(
+    let mut sources = load::load(
         dir.path(),
         &Selection::Only(slug.into_iter().map(String::from).collect()),
         &own,
     );
+    // A past release is the record of what the guidance said: a reader
+    // reports a problem from the current page, which its banner links to.
+    for authority in &mut sources.authorities {
+        authority.config.feedback.off = true;
+    }
+    for translated in &mut sources.translated {
+        translated.authority.config.feedback.off = true;
+    }
     let made = release_sites(context, &sources, slug, release, &own);
     let first_error = own
         .into_sorted()

@@ -2,6 +2,8 @@
 //! written to. Every link Handbook makes is relative to the edition's top
 //! folder, so an edition works under any sub-path.
 //!
+//! It also writes a `mailto:` link with its fields filled in ([`mailto`]).
+//!
 //! A leaf: it imports only `address` (what an address is) and touches no
 //! files.
 
@@ -184,9 +186,44 @@ pub fn links_under(html: &str, base: &str) -> String {
     out
 }
 
+/// The characters written as they are in a `mailto:` link's address and
+/// fields: RFC 3986's unreserved characters (and `@` in the address).
+/// Everything else is percent-encoded as UTF-8, so that `&`, `=`, `?`,
+/// `#`, `%` and `+` in a title never end a field or read as a space.
+const MAILTO_FIELD: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The same for the address, where `@` is written as it is.
+const MAILTO_ADDRESS: &percent_encoding::AsciiSet = &MAILTO_FIELD.remove(b'@');
+
+/// A `mailto:` link (RFC 6068) to `to` with its `subject` and `body`
+/// filled in, each percent-encoded; each line break of the body becomes
+/// `%0D%0A`, as RFC 6068 asks.
+pub fn mailto(to: &str, subject: &str, body: &str) -> String {
+    let encode = |text: &str| percent_encoding::utf8_percent_encode(text, MAILTO_FIELD).to_string();
+    let body = body.replace("\r\n", "\n").replace('\n', "\r\n");
+    format!(
+        "mailto:{}?subject={}&body={}",
+        percent_encoding::utf8_percent_encode(to, MAILTO_ADDRESS),
+        encode(subject),
+        encode(&body)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mailto_links_encode_every_field() {
+        assert_eq!(
+            mailto("a.b@x.example", "Q&A: 50% + more?", "Line one\nLlinell ŵ #2"),
+            "mailto:a.b@x.example?subject=Q%26A%3A%2050%25%20%2B%20more%3F&body=Line%20one%0D%0ALlinell%20%C5%B5%20%232"
+        );
+    }
 
     #[test]
     fn published_addresses_are_absolute_web_addresses_of_folders() {

@@ -3,7 +3,8 @@
 //! Holds the pulldown-cmark options every stage parses with, finds the
 //! headings that make a page's sections (with their byte ranges, so the
 //! overlay can splice text and errors can point at lines), makes heading
-//! ids, splits text into its top-level blocks, and measures how deeply text nests ([`Nesting`]), so that runaway
+//! ids, splits text into its top-level blocks and its passages of prose
+//! ([`passages`], for what is "near" a word), and measures how deeply text nests ([`Nesting`]), so that runaway
 //! nesting is refused before it reaches slower stages, and takes out the HTML
 //! comments that are notes to colleagues. It does not resolve
 //! links or write HTML files; `link` and `render` do.
@@ -334,6 +335,98 @@ fn push_block(found: &mut Vec<(usize, usize)>, block: (usize, usize)) {
     }
 }
 
+/// A passage of prose, the unit within which words are "near" each other:
+/// a whole list item (with any list nested in it), else a paragraph, a
+/// heading, a table cell or a definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// Its byte range in the text, as written (link addresses included).
+    pub range: (usize, usize),
+    /// The byte ranges of its words as written: its text, not its code,
+    /// raw HTML or comments, nor the addresses of its links.
+    pub words: Vec<(usize, usize)>,
+    /// For a list item, what leads into its list: the paragraph just
+    /// before the list ("Under the Care Act 2014:"), or the item a nested
+    /// list is in.
+    pub lead: Option<(usize, usize)>,
+}
+
+/// What [`passages`] has open while it reads.
+enum Open {
+    /// A list item, with its list's lead.
+    Item((usize, usize), Option<(usize, usize)>),
+    /// A list, with its lead.
+    List(Option<(usize, usize)>),
+    /// A paragraph, heading, table cell or definition.
+    Prose((usize, usize)),
+    /// Anything else, which holds passages but is none.
+    Other,
+}
+
+/// The passages of `text` that hold words, in order (see [`Passage`]).
+pub fn passages(text: &str) -> Vec<Passage> {
+    let mut open: Vec<Open> = Vec::new();
+    let mut found: Vec<Passage> = Vec::new();
+    let mut last_paragraph: Option<(usize, usize)> = None;
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let here = (range.start, range.end);
+        match event {
+            Event::Start(Tag::List(_)) => {
+                let enclosing = open.iter().rev().find_map(|o| match o {
+                    Open::Item(r, _) => Some(*r),
+                    _ => None,
+                });
+                let before =
+                    last_paragraph.filter(|p| p.1 <= here.0 && text[p.1..here.0].trim().is_empty());
+                open.push(Open::List(enclosing.or(before)));
+            }
+            Event::Start(Tag::Item) => {
+                let lead = match open.last() {
+                    Some(Open::List(lead)) => *lead,
+                    _ => None,
+                };
+                open.push(Open::Item(here, lead));
+            }
+            Event::Start(
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::TableCell
+                | Tag::DefinitionListTitle
+                | Tag::DefinitionListDefinition,
+            ) => open.push(Open::Prose(here)),
+            Event::Start(_) => open.push(Open::Other),
+            Event::End(end) => {
+                if let (TagEnd::Paragraph, Some(Open::Prose(r))) = (end, open.last()) {
+                    last_paragraph = Some(*r);
+                }
+                open.pop();
+            }
+            Event::Text(_) => {
+                let item = open.iter().rev().find_map(|o| match o {
+                    Open::Item(r, lead) => Some((*r, *lead)),
+                    _ => None,
+                });
+                let prose = open.iter().rev().find_map(|o| match o {
+                    Open::Prose(r) => Some(*r),
+                    _ => None,
+                });
+                let (passage, lead) = item.unwrap_or((prose.unwrap_or(here), None));
+                match found.iter_mut().rev().find(|p| p.range == passage) {
+                    Some(p) => p.words.push(here),
+                    None => found.push(Passage {
+                        range: passage,
+                        words: vec![here],
+                        lead,
+                    }),
+                }
+            }
+            _ => {}
+        }
+    }
+    found.sort_by_key(|p| p.range.0);
+    found
+}
+
 /// Plain text of Markdown (for summaries, search and word counts).
 pub fn plain_text(text: &str) -> String {
     let mut out = String::new();
@@ -368,6 +461,43 @@ pub fn escape_text(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passages_are_paragraphs_and_whole_list_items() {
+        let text = "One `code` [link](https://x.example/a) here.\nSame paragraph.\n\n- Item <!-- note -->\n  - nested\n- Other\n\n| a | b |\n| - | - |\n| c | d |\n";
+        let found = passages(text);
+        let shown: Vec<(&str, Vec<&str>)> = found
+            .iter()
+            .map(|p| {
+                let words = p.words.iter().map(|&(a, b)| &text[a..b]).collect();
+                (text[p.range.0..p.range.1].trim_end(), words)
+            })
+            .collect();
+        assert_eq!(
+            shown[0].0,
+            "One `code` [link](https://x.example/a) here.\nSame paragraph."
+        );
+        assert_eq!(
+            shown[0].1,
+            ["One ", " ", "link", " here.", "Same paragraph."]
+        );
+        assert_eq!(shown[1].0, "- Item <!-- note -->\n  - nested");
+        assert_eq!(shown[1].1, ["Item "]);
+        assert_eq!(
+            found[1].lead,
+            Some(found[0].range),
+            "the paragraph before the list leads into it"
+        );
+        assert_eq!(
+            found[2].lead,
+            Some(found[1].range),
+            "a nested list's lead is its item"
+        );
+        assert_eq!(shown[2].0, "- nested");
+        assert_eq!(shown[3].0, "- Other");
+        let cells: Vec<&str> = shown[4..].iter().map(|(p, _)| p.trim()).collect();
+        assert_eq!(cells, ["a", "b", "c", "d"]);
+    }
 
     #[test]
     fn finds_headings_with_ids_and_ranges() {

@@ -139,6 +139,26 @@ fn address_yaml(address: Option<&str>) -> String {
     }
 }
 
+/// `feedback:` of `authority.yaml`, where "Report a problem with this page"
+/// sends readers' emails: a made-up address marked as a placeholder, or the
+/// form in comments.
+fn feedback_yaml(placeholders: bool) -> String {
+    let about = "# \"Report a problem with this page\", on every page, opens an email to the page's owner: at the\n\
+                 # address `owners:` gives for the owner, else that of the contact of the same name in `contacts:`.\n\
+                 # A page whose owner has neither, and a page with no owner, is reported to `email:`.\n\
+                 # `off: true` takes the link off every page.\n";
+    if placeholders {
+        format!("{about}feedback:\n  email: handbook@council.example   {PLACEHOLDER_MARK}\n")
+    } else {
+        format!(
+            "{about}# feedback:\n\
+             #   email: handbook@your-council.gov.uk\n\
+             #   owners:\n\
+             #     \"Practice Quality Team\": practice.quality@your-council.gov.uk\n"
+        )
+    }
+}
+
 /// `accessibility:` of `authority.yaml`: the contact given; a made-up one
 /// marked as a placeholder; or, with neither, the form in comments.
 fn accessibility_yaml(email: Option<&str>, placeholders: bool, today: Date) -> String {
@@ -211,7 +231,9 @@ fn authority_yaml(details: &Details, placeholders: bool) -> String {
          # with {{% extends \"theme/page.html\" %}} and replace one block. Files in static/ are\n\
          # published under assets/ and replace theme files of the same name.\n\
          \n\
-         {accessibility}",
+         {accessibility}\
+         \n\
+         {feedback}",
         name_q = yaml_quote(name),
         short_q = yaml_quote(&short_name(name)),
         jurisdiction = jurisdiction_word(details.jurisdiction),
@@ -219,6 +241,7 @@ fn authority_yaml(details: &Details, placeholders: bool) -> String {
         address = address_yaml(details.address.as_deref()),
         accessibility =
             accessibility_yaml(details.accessibility_email, placeholders, details.today),
+        feedback = feedback_yaml(placeholders),
     )
 }
 
@@ -419,7 +442,11 @@ mod tests {
         let made_up = authority_yaml(&details, true);
         assert_eq!(
             made_up.matches(&format!("   {PLACEHOLDER_MARK}")).count(),
-            2
+            3
         );
+        assert!(made_up.contains(&format!(
+            "  email: handbook@council.example   {PLACEHOLDER_MARK}"
+        )));
+        assert!(told.contains("# feedback:\n#   email: handbook@your-council.gov.uk\n"));
     }
 }

@@ -600,13 +600,17 @@ async function printStampJourney(page, base, edition) {
   const name = (await page.locator(".site-header__name").innerText()).trim();
   const onScreen = await page.locator(".page-stamp").isVisible();
   check(!onScreen, "print stamp: not shown on screen", where, "");
+  // Issue 36: "Report a problem with this page" on screen (a council's
+  // edition), never on paper (below).
+  const report = await page.locator(".feedback a[href^='mailto:']").count();
+  check(report === (edition === "model" ? 0 : 1), "report a problem: the link is on the screen of a council's page", where, `${report} links`);
   await page.emulateMedia({ media: "print" });
   await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
   const stamp = await page.locator(".page-stamp").innerText();
   check(stamp.includes(name) && /Last updated|Diweddarwyd/.test(stamp) && /uncontrolled|rheoli/.test(stamp) && /Printed on|Argraffwyd ar/.test(stamp),
     "print stamp: edition, last update, print date and uncontrolled copies", where, stamp);
   const hidden = await page.evaluate(() =>
-    [".backlinks", ".hb-local-label a", ".origin-tag a", ".steps-nav", ".back-to-top"]
+    [".backlinks", ".hb-local-label a", ".origin-tag a", ".steps-nav", ".back-to-top", ".feedback"]
       .flatMap((sel) => [...document.querySelectorAll(sel)].map((el) => ({ sel, shown: getComputedStyle(el).display !== "none" })))
       .filter((x) => x.shown));
   check(hidden.length === 0, "print stamp: link words that lead nowhere on paper are not printed", where, JSON.stringify(hidden));

@@ -8,11 +8,13 @@
 
 mod examples;
 mod overrides;
+mod service;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use examples::*;
 pub use overrides::*;
+pub use service::*;
 
 use crate::text::frontmatter::find_key;
 use std::collections::BTreeMap;
@@ -45,6 +47,9 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "languages",
     "translations",
     "urgent",
+    "feedback",
+    "wording",
+    "next_update",
 ];
 
 /// The four UK jurisdictions.
@@ -263,6 +268,20 @@ pub struct AuthorityConfig {
     /// [{ text: …, phone: … }] } }` (issue 31).
     #[serde(default)]
     pub urgent: BTreeMap<String, UrgentBox>,
+    /// Where "Report a problem with this page" sends readers' emails:
+    /// `feedback: { email: …, owners: { "Owner": … }, off: true }`.
+    #[serde(default)]
+    pub feedback: Feedback,
+    /// Wording rules `check` applies to the authority's own text:
+    /// `wording: { must_needs_citation: false }` turns off the note on a
+    /// "must" that cites no law.
+    #[serde(default)]
+    pub wording: Wording,
+    /// The date of the edition's next planned update, shown on its home
+    /// and "What's changed" pages; `check` warns once it has passed.
+    #[serde(default, deserialize_with = "crate::text::frontmatter::optional_date")]
+    #[schemars(with = "Option<crate::text::frontmatter::DateText>")]
+    pub next_update: Option<Date>,
 }
 
 /// A box at the top of a page: a heading, what to do with a number to

@@ -3,7 +3,8 @@
 //! Reads a page's `last_reviewed`, `review_every` and `review_by` and works
 //! out the due date against "today" (which a build fixes once, so output is
 //! reproducible). Reports overdue pages and unreadable periods as
-//! diagnostics. It does not render anything.
+//! diagnostics; and warns when an edition's next planned update has
+//! passed. It does not render anything.
 
 use jiff::civil::Date;
 use jiff::{Span, ToSpan};
@@ -80,6 +81,31 @@ pub fn check_dated(
         Diagnostic::warning("undated-local-text", "this local text says nothing of when it was written or reviewed")
             .at(file, 0, file.text.find('\n').unwrap_or(0))
             .hint("add `last_reviewed: YYYY-MM-DD` to its front matter, so the pages it changes show a true \"last updated\" date"),
+    )
+}
+
+/// A warning when the edition's next planned update (`next_update:` in
+/// `authority.yaml`) has passed: its home and "What's changed" pages
+/// still give the date, so readers are told of an update that did not come.
+pub fn check_next_update(
+    authority: &crate::model::authority::Authority,
+    today: Date,
+) -> Option<Diagnostic> {
+    let date = authority.config.next_update?;
+    if date >= today {
+        return None;
+    }
+    let at = authority.setting_span("next_update");
+    Some(
+        Diagnostic::warning(
+            "next-update-passed",
+            format!(
+                "the edition's next planned update was due on {}, which has passed, and its home and \"What's changed\" pages still say it is planned",
+                date.strftime("%-d %B %Y")
+            ),
+        )
+        .at(&authority.config_file, at.0, at.1)
+        .hint("once the update is published, set `next_update:` to the date of the one after it; or delete the line if none is planned"),
     )
 }
 

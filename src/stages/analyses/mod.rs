@@ -1,11 +1,15 @@
 //! Stage 4, analyses: what an edition shows besides its pages, worked out from the linked
 //! edition: its glossary, how it differs from the model, what the editors
-//! added to In Control's text, and when each page is due for review.
+//! added to In Control's text, and when each page is due for review; and
+//! checks of the service around the text: who readers' reports of a
+//! problem go to (`feedback`), and "must" without a citation (`wording`).
 //!
 //! Runs after `link` and before `render`; returns values and diagnostics,
 //! never HTML.
 
 pub mod differences;
 pub mod editorial_marks;
+pub mod feedback;
 pub mod glossary;
 pub mod governance;
+pub mod wording;

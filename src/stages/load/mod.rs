@@ -528,6 +528,7 @@ fn load_authority(
     let mut config = config;
     config.address = checked_address(&config_file, config.address.take(), diagnostics);
     check_languages(&config, &config_file, diagnostics);
+    check_feedback(&config, &config_file, diagnostics);
     let in_folders = |folder: &str| {
         let (own, translations): (Vec<PathBuf>, Vec<PathBuf>) =
             markdown_files(root, &dir.join(folder), diagnostics)
@@ -591,6 +592,41 @@ fn check_languages(config: &AuthorityConfig, file: &Arc<SourceFile>, diagnostics
                 .at(file, at.0, at.1)
                 .hint("write `languages: [en, cy]`; Welsh pages are translations of the English"),
         );
+    }
+}
+
+/// Reports each address of `feedback:` that a `mailto:` link cannot hold,
+/// at its line: readers' reports of a problem would go nowhere.
+fn check_feedback(config: &AuthorityConfig, file: &Arc<SourceFile>, diagnostics: &Diagnostics) {
+    let feedback = &config.feedback;
+    let whole = (0, file.text.len());
+    let (block, _) = crate::text::frontmatter::find_key(file, whole, "feedback");
+    let end = file.text.len();
+    let owners = feedback.owners.iter().map(|(owner, email)| {
+        let (owners_at, _) =
+            crate::text::frontmatter::find_nested_key(file, (block, end), "owners");
+        let at = [owner.clone(), format!("\"{owner}\""), format!("'{owner}'")]
+            .iter()
+            .map(|key| crate::text::frontmatter::find_nested_key(file, (owners_at, end), key))
+            .find(|at| at.0 != owners_at)
+            .unwrap_or((owners_at, owners_at));
+        (format!("the address of `{owner}`"), email, at)
+    });
+    let edition = feedback.email.iter().map(|email| {
+        let at = crate::text::frontmatter::find_nested_key(file, (block, end), "email");
+        ("the edition's feedback address".to_string(), email, at)
+    });
+    for (what, email, at) in edition.chain(owners) {
+        if let Some(why) = crate::model::authority::unusable_email(email) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "bad-feedback-email",
+                    format!("`{email}` cannot be {what} in `feedback:`: {why}"),
+                )
+                .at(file, at.0, at.1)
+                .hint("write one email address, such as `practice.quality@council.gov.uk`, with nothing else on the line"),
+            );
+        }
     }
 }
 

@@ -68,6 +68,9 @@ pub(super) struct SiteContext {
     pub last_tested: Option<String>,
     pub has_edition_css: bool,
     pub credit: String,
+    /// The date of the edition's next planned update, in the pages'
+    /// language, for its home and "What's changed" pages.
+    pub next_update: Option<String>,
 }
 
 /// One entry of the contents list as templates see it.
@@ -157,6 +160,21 @@ pub(super) struct PageContext {
     /// The edition's release in force (its newest), for the print stamp:
     /// `version` and `from`, the day it came into force.
     pub release: Option<ReleaseInForce>,
+    /// "Report a problem with this page": the `mailto:` link to the page's
+    /// owner or the edition's feedback contact; none when there is no one
+    /// to write to or the edition turned it off.
+    pub feedback: Option<FeedbackLink>,
+}
+
+/// "Report a problem with this page" as templates see it
+/// (`page.feedback`), made by `feedback::link`.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct FeedbackLink {
+    /// The `mailto:` address, every field percent-encoded.
+    pub href: String,
+    /// The address the email goes to, shown beside the link for readers
+    /// whose computer opens no mail program.
+    pub to: String,
 }
 
 /// The release of an edition in force, as the print stamp names it.
@@ -358,6 +376,7 @@ pub(super) fn site(
         last_tested: contact.and_then(|a| a.last_tested.map(long_date)),
         has_edition_css: config.is_some_and(|c| c.theme.colour.is_some()),
         credit: credit(linked, None, strings),
+        next_update: config.and_then(|c| c.next_update).map(long_date),
     }
 }
 
@@ -547,5 +566,6 @@ pub(super) fn page(
         urgent: urgent(linked, p),
         changes_anchor: None,
         release: None,
+        feedback: None,
     }
 }

@@ -43,7 +43,9 @@ mod cache;
 mod comparison;
 mod context;
 mod credits;
+pub mod digest;
 mod editorial;
+mod feedback;
 mod feeds;
 mod html;
 mod keys;
@@ -61,7 +63,7 @@ mod versions;
 pub use cache::{Cache, Made, TextMemo};
 pub use context::long_date;
 pub use html::both_ways;
-pub use site::{editions_index, ChangeEntry, Listed};
+pub use site::{change_entries, editions_index, ChangeEntry, Listed};
 pub use versions::{
     archived, banner, release_folder, Banner, History, ReleaseRow, ReleaseText, SiteOf,
 };

@@ -57,7 +57,7 @@ pub(super) fn mark_entries(entries: &mut [ChangeEntry]) {
 }
 
 /// Every dated change of an edition, newest first.
-pub(super) fn change_entries(
+pub fn change_entries(
     linked: &LinkedEdition,
     strings: &crate::model::language::Strings,
 ) -> Vec<ChangeEntry> {

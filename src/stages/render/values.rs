@@ -30,6 +30,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     version: r.version.clone(),
                     from: r.from.clone(),
                 });
+        context.feedback = feedback::link(self.linked, &context, &self.language.strings);
         let home = self.language.strings.get("home");
         for crumb in &mut context.breadcrumbs {
             if crumb.href == "index.html" {
