@@ -196,9 +196,7 @@ pub(super) fn watch(
     // Folders to watch besides the source folders (those of files links
     // lead to), handed to the thread that holds the watcher.
     let (more, wanted) = channel::<(PathBuf, bool)>();
-    for folder in &links.locked().folders {
-        let _ = more.send(folder.clone());
-    }
+    let linked_at_start: Vec<(PathBuf, bool)> = links.locked().folders.iter().cloned().collect();
     let watched = folders.clone();
     let root = root.to_path_buf();
     let handler = move |result: DebounceEventResult| match result {
@@ -239,11 +237,15 @@ pub(super) fn watch(
         }
         Err(e) => eprintln!("warning: watching for changes failed: {e}"),
     };
-    let watcher = start_watcher(&folders, handler)?;
-    // The watcher is held by a thread that also watches each folder asked
-    // for; it lives as long as the process (the preview's).
+    let mut watcher = start_watcher(&folders, handler)?;
+    // The folders of files linked to at the start are watched before the
+    // preview says it is serving, so that no save made after that is missed.
+    for (folder, recursive) in &linked_at_start {
+        watcher.watch_one(folder, *recursive);
+    }
+    // The watcher is then held by a thread that also watches each folder
+    // asked for later; it lives as long as the process (the preview's).
     std::thread::spawn(move || {
-        let mut watcher = watcher;
         while let Ok((folder, recursive)) = wanted.recv() {
             watcher.watch_one(&folder, recursive);
         }
