@@ -38,6 +38,10 @@ pub struct ChangeEntry {
     /// not an author's.
     #[serde(default)]
     pub worded: bool,
+    /// For a release's entry, the pages whose text it changed, in reading
+    /// order (the amendments list of the release); empty for the first
+    /// release and for a page's own change.
+    pub pages: Vec<super::versions::ReleasePage>,
 }
 
 /// The anchor on "What's changed" of the heading of a day (`YYYY-MM-DD`),
@@ -70,6 +74,7 @@ pub fn change_entries(
         lang: None,
         new_date: false,
         worded: false,
+        pages: Vec::new(),
     };
     // A review date with no note of its own still changes "Last updated":
     // it is listed too, in words.
