@@ -429,8 +429,14 @@ fn each_release_lists_the_pages_it_changed_on_whats_changed_in_the_feed_and_in_i
     // page 3.0 changed, with its note; 1.0 and 2.0 were tagged by hand.
     let plain = read(root.join("digest-exampleshire-since-2.0.txt"));
     assert!(plain.contains("- Step Five"), "{plain}");
-    assert!(plain.contains("https://handbook.exampleshire.example/step-5.html"), "{plain}");
-    assert!(!plain.contains("Step Two"), "2.0's change is not 3.0's: {plain}");
+    assert!(
+        plain.contains("https://handbook.exampleshire.example/step-5.html"),
+        "{plain}"
+    );
+    assert!(
+        !plain.contains("Step Two"),
+        "2.0's change is not 3.0's: {plain}"
+    );
     let html = Html::parse(&read(root.join("digest-exampleshire-since-2.0.html")));
     assert!(html.one("h1").text().ends_with("since version 2.0"));
 
@@ -457,7 +463,9 @@ fn each_release_lists_the_pages_it_changed_on_whats_changed_in_the_feed_and_in_i
     let feed = read(out.join("changes.xml"));
     let entry_of = |version: &str| -> String {
         let link = format!("<link href=\"versions/{version}/index.html\"/>");
-        let at = feed.find(&link).unwrap_or_else(|| panic!("{version}: {feed}"));
+        let at = feed
+            .find(&link)
+            .unwrap_or_else(|| panic!("{version}: {feed}"));
         let end = feed[at..].find("</entry>").unwrap() + at;
         feed[at..end].to_string()
     };
@@ -467,7 +475,27 @@ fn each_release_lists_the_pages_it_changed_on_whats_changed_in_the_feed_and_in_i
         three.contains("&lt;a href=&quot;step-5.html&quot;&gt;Step Five: Organising my support&lt;/a&gt;: Exampleshire County Council removed"),
         "{three}"
     );
-    assert!(!entry_of("1.0").contains("<content"), "the first release lists no change");
+    assert!(
+        !entry_of("1.0").contains("<content"),
+        "the first release lists no change"
+    );
+
+    // A past release's feed is a feed of its own, not the current one again.
+    let feed_id = |xml: &str| {
+        xml.split("<id>")
+            .nth(1)
+            .unwrap()
+            .split("</id>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let archived = read(out.join("versions/2.0/changes.xml"));
+    assert_eq!(feed_id(&feed), "tag:handbook,2009:exampleshire/changes");
+    assert_eq!(
+        feed_id(&archived),
+        "tag:handbook,2009:exampleshire/versions/2.0/changes"
+    );
 }
 
 #[test]

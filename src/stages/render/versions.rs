@@ -417,6 +417,13 @@ pub fn archived(
             continue;
         }
         let bytes = file.content.read()?.into_owned();
+        if in_site == "changes.xml" {
+            placed.push(OutputFile {
+                path: format!("{folder}{}", file.path),
+                content: Content::Bytes(archived_feed(&bytes, version)),
+            });
+            continue;
+        }
         let bytes = match banner.filter(|_| file.path.ends_with(".html")) {
             Some(banner) => {
                 let up = "../".repeat(2 + file.path.matches('/').count());
@@ -440,6 +447,20 @@ pub fn archived(
         });
     }
     Ok(placed)
+}
+
+/// A past release's Atom feed with an id of its own (RFC 4287, 4.2.6: a
+/// feed's id names that feed alone; the current feed keeps the edition's):
+/// the feed's id (the first, before any entry's) gains the release's
+/// folder. Its entries keep theirs: an entry in both feeds is one entry.
+fn archived_feed(xml: &[u8], version: &str) -> Vec<u8> {
+    String::from_utf8_lossy(xml)
+        .replacen(
+            "/changes</id>",
+            &format!("/{}changes</id>", release_folder(version)),
+            1,
+        )
+        .into_bytes()
 }
 
 /// One archived page: `noindex` in its head and the banner (its HTML) at
