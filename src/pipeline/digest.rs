@@ -238,6 +238,9 @@ pub fn digest(request: &DigestRequest) -> Result<Made, Vec<Diagnostic>> {
     })
 }
 
+/// A digest, or the problems that kept it from being made.
+pub type MadeOrNot = Result<Made, Vec<Diagnostic>>;
+
 /// The digest of each edition's release `version` since the release of
 /// the same edition before it, as `handbook release` writes them after
 /// recording it: one for each edition with release `version` and an
@@ -248,7 +251,7 @@ pub fn of_release(
     root: &Path,
     version: &str,
     today: Date,
-) -> Result<Vec<(String, Result<Made, Vec<Diagnostic>>)>, Diagnostic> {
+) -> Result<Vec<(String, MadeOrNot)>, Diagnostic> {
     let recorded = history::releases(root).map_err(|off| {
         Diagnostic::error(
             "no-release",
