@@ -533,15 +533,7 @@ fn archived_pages_are_not_in_the_current_search_index() {
 fn search_works_in_an_archived_version_and_finds_that_versions_words() {
     let dir = three_releases();
     let root = dir.path();
-    let out = root.join("out");
-    let args = [
-        "build",
-        "--authority",
-        "exampleshire",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    assert_ok(&handbook_in(root, &args));
+    let out = built_edition(root, "exampleshire", &[]);
     // The archived search page loads its index from beside it, as the
     // current one does.
     for version in ["1.0", "2.0", "3.0"] {

@@ -1646,18 +1646,7 @@ fn wrapped_terms_built() -> (tempfile::TempDir, PathBuf) {
         "content/wrapped.md",
         "---\nid: wrapped\ntitle: Wrapped words\nweight: 1000\n---\nAsk a social\nworker about your Individual\nBudget.\n\nTwo Individual\r\n   Budgets, an Individual\tBudget and an Individual  Budget.\n\n- A list item about the Individual\n  Budget\n\nSee [the Individual\nBudget rules](step-3.html).\n\nThe Individual\nBudget panel\n------------\n\nText.\n\n## After {#after}\n\n`Individual\nBudget` in code stays.\n",
     );
-    let out = root.path().join("out");
-    assert_ok(&handbook_in(
-        root.path(),
-        &[
-            "build",
-            "--authority",
-            "exampleshire",
-            "--no-search",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    ));
+    let out = built_edition(root.path(), "exampleshire", &["--no-search"]);
     (root, out)
 }
 

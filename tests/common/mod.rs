@@ -575,3 +575,13 @@ pub fn init_council(dir: &Path, jurisdiction: &str, extra: &[&str]) -> (PathBuf,
     assert_ok(&run);
     (dir.join("council-handbook"), run)
 }
+
+/// Builds the edition `slug` alone into `ROOT/out` (with `extra`
+/// arguments, such as `--no-search`), which must succeed; returns `ROOT/out`.
+pub fn built_edition(root: &Path, slug: &str, extra: &[&str]) -> PathBuf {
+    let out = root.join("out");
+    let mut args = vec!["build", "--authority", slug, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    assert_ok(&handbook_in(root, &args));
+    out
+}
