@@ -306,7 +306,7 @@ mod tests {
             "---\nid: terminology\ntitle: Terminology\nglossary:\n  - {{ term: Personal Budget, section: personal-budget }}\n  - {{ term: Support Plan, section: {section} }}\n---\n## Personal budget {{#personal-budget}}\n\nThe *money* a person's\nsupport costs.\n\n### More {{#more}}\n\nMore on budgets.\n\n## Support plan {{#support-plan}}\n\nHow the budget is spent.\n"
         );
         let step_1 =
-            "---\nid: step-1\ntitle: Step one\nweight: 1\n---\nEveryone has a personal budget.\n";
+            "---\nid: step-1\ntitle: Step one\nweight: 1\n---\nEveryone has a Personal Budget.\n";
         let step_2 = "---\nid: step-2\ntitle: Step two\nweight: 2\n---\nWrite a support plan. A personal budgetary note.\n";
         model_of(vec![
             page(
