@@ -44,6 +44,7 @@ mod comparison;
 mod context;
 mod credits;
 pub mod digest;
+mod documents;
 mod editorial;
 mod feedback;
 mod feeds;
@@ -93,6 +94,8 @@ pub enum OutputKind<'t> {
     EditionCss,
     /// A static file of the theme or the authority, by name under `assets/`.
     Static(&'t str),
+    /// The authority's local document at this index, under `documents/`.
+    Document(usize),
 }
 
 /// An output with the values it is made from, ready to be keyed and made.
@@ -116,6 +119,7 @@ enum Inputs<'p> {
     Site(TemplateValues<'p>),
     Bytes(Vec<u8>),
     Static(&'p StaticFile),
+    Copy(&'p crate::model::authority::DocumentFile),
 }
 
 /// The renderer of one edition: what every output of it shares.
@@ -300,6 +304,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     Shown::ForAuthority => edition.authority.is_some(),
                     Shown::WithHistory => self.history.is_some(),
                     Shown::WithLanguages => !self.language.others.is_empty(),
+                    Shown::WithDocuments => self.documents().next().is_some(),
                 })
                 .map(OutputKind::Site),
         );
@@ -316,7 +321,30 @@ impl<'r, 's> Renderer<'r, 's> {
                 .keys()
                 .map(|name| OutputKind::Static(name.as_str())),
         );
+        outputs.extend(self.documents().map(|(i, _)| OutputKind::Document(i)));
         outputs
+    }
+
+    /// The edition's published local documents, each with its index among
+    /// the authority's documents.
+    pub(super) fn documents(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            usize,
+            (
+                &'r crate::model::authority::Description,
+                &'r crate::model::authority::DocumentFile,
+            ),
+        ),
+    > {
+        self.linked
+            .edition
+            .authority
+            .map_or(&[][..], |a| a.documents.as_slice())
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((i, d.published()?)))
     }
 
     /// Whether `output` is made from every page: the print view, the site
@@ -342,6 +370,11 @@ impl<'r, 's> Renderer<'r, 's> {
             OutputKind::Sitemap => "sitemap.xml".to_string(),
             OutputKind::EditionCss => "assets/edition.css".to_string(),
             OutputKind::Static(name) => format!("assets/{name}"),
+            OutputKind::Document(i) => self
+                .documents()
+                .find(|(at, _)| *at == i)
+                .map(|(_, (_, file))| crate::model::authority::Document::href(file))
+                .unwrap_or_default(),
         }
     }
 
@@ -382,6 +415,10 @@ impl<'r, 's> Renderer<'r, 's> {
                 .into_bytes(),
             ),
             OutputKind::Static(name) => Inputs::Static(&self.statics[name]),
+            OutputKind::Document(i) => match self.documents().find(|(at, _)| *at == i) {
+                Some((_, (_, file))) => Inputs::Copy(file),
+                None => Inputs::Bytes(Vec::new()),
+            },
         };
         Prepared {
             output,
@@ -451,6 +488,7 @@ impl<'r, 's> Renderer<'r, 's> {
             }
             Inputs::Bytes(bytes) => Some(Content::Bytes(bytes)),
             Inputs::Static(file) => Some(file.content()),
+            Inputs::Copy(file) => Some(Content::Copy(file.path.clone())),
         }
     }
 
