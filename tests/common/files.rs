@@ -114,8 +114,7 @@ pub fn stored_zip(files: &[(&str, &[u8])]) -> Vec<u8> {
             h.extend((name.len() as u16).to_le_bytes());
             h.extend(0u16.to_le_bytes()); // extra field
             if in_directory {
-                h.extend([0u8; 8]); // comment, disk, attributes
-                h.extend([0u8; 4]);
+                h.extend([0u8; 10]); // comment, disk, attributes
                 h.extend(offset.to_le_bytes());
             }
             h.extend(name.as_bytes());

@@ -385,7 +385,7 @@ mod tests {
                 h.extend((name.len() as u16).to_le_bytes());
                 h.extend(0u16.to_le_bytes());
                 if central {
-                    h.extend([0u8; 8]);
+                    h.extend([0u8; 10]);
                     h.extend(offset.to_le_bytes());
                 }
                 h.extend(name.as_bytes());
