@@ -28,6 +28,10 @@ pub const DOCUMENT_KEYS: &[&str] = &[
     "form",
 ];
 
+/// What a cross-reference to a local document starts with:
+/// `[[doc:carers-leaflet]]`.
+pub const DOCUMENT_PREFIX: &str = "doc:";
+
 /// The largest document Handbook publishes: 10 MB (10,485,760 bytes), so
 /// that a reader on a phone or a slow connection can still open it.
 pub const MAX_DOCUMENT_BYTES: u64 = 10 * 1024 * 1024;

@@ -473,7 +473,7 @@ pub(super) fn resolve(
     outline: &Outline,
     edition: Sides,
 ) -> Result<Resolved, Diagnostic> {
-    if let Some(id) = dest.strip_prefix(DOCUMENT_PREFIX) {
+    if let Some(id) = dest.strip_prefix(crate::model::authority::DOCUMENT_PREFIX) {
         return resolve_document(id, edition.authority);
     }
     let (page, section) = match dest.split_once('#') {
@@ -538,9 +538,6 @@ pub(super) fn resolve(
         ),
     ))
 }
-
-/// What a cross-reference to a local document starts with: `[[doc:carers-leaflet]]`.
-pub const DOCUMENT_PREFIX: &str = "doc:";
 
 /// Where `[[doc:id]]` points: the authority's published document `id`; an
 /// `unknown-id` error, with the closest ids, if the edition has none such.

@@ -78,7 +78,7 @@ impl SafetyCheck {
                 link_type: pulldown_cmark::LinkType::WikiLink { .. },
                 dest_url,
                 ..
-            }) if dest_url.starts_with(super::references::DOCUMENT_PREFIX) => {}
+            }) if dest_url.starts_with(crate::model::authority::DOCUMENT_PREFIX) => {}
             Event::Start(Tag::Link { dest_url, .. }) => {
                 problems.extend(address_problem(dest_url, false).map(|d| text.locate(d, range)));
             }
