@@ -340,6 +340,50 @@ fn an_overdue_review_is_a_warning_at_its_last_reviewed_line() {
 }
 
 #[test]
+fn a_draft_is_refused_by_its_name_or_its_title() {
+    let by_name = description("Referral procedure", "");
+    let by_title = description("Referral procedure (DRAFT v2)", "");
+    let drafting = description("Drafting a support plan", "");
+    let dir = root_with(&[
+        ("procedure-draft.pdf", &leaflet(None)),
+        ("procedure-draft.yaml", by_name.as_bytes()),
+        ("procedure.pdf", &leaflet(None)),
+        ("procedure.yaml", by_title.as_bytes()),
+        ("drafting.pdf", &leaflet(None)),
+        ("drafting.yaml", drafting.as_bytes()),
+    ]);
+    let (found, failed) = check(dir.path());
+    assert!(failed);
+    let drafts: Vec<_> = found
+        .iter()
+        .filter(|d| d["code"] == "document-draft")
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["line"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        drafts,
+        [
+            (
+                "error",
+                format!("{DOCUMENTS}/procedure-draft.yaml").as_str(),
+                Some(1)
+            ),
+            (
+                "error",
+                format!("{DOCUMENTS}/procedure.yaml").as_str(),
+                Some(1)
+            ),
+        ],
+        "\"Drafting\" is not a draft"
+    );
+}
+
+#[test]
 fn a_file_without_a_description_and_a_description_without_a_file_are_refused() {
     let yaml = description("Lost", "");
     let dir = root_with(&[

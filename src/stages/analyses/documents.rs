@@ -2,7 +2,7 @@
 //! before a document is published, as a council's document library would.
 //!
 //! Refused (errors): a file with no description, a description with no
-//! file, two files with one name, a type that is not allowed (a PDF whose
+//! file, two files with one name, a draft (by its name or title), a type that is not allowed (a PDF whose
 //! bytes are not a PDF; an editable file not marked `form: true`; any other
 //! type), a macro-enabled file, a file over the size limit, and a review
 //! period Handbook cannot read. Warned of: an author in the file's own
@@ -50,8 +50,27 @@ pub fn check(document: &Document, today: Date) -> Vec<Diagnostic> {
                 .hint("keep one file for each description: rename or remove the others"),
         ),
     }
+    problems.extend(check_draft(&document.id, description));
     problems.extend(check_review(description, today));
     problems
+}
+
+/// An error for a document whose id or title calls it a draft: only a
+/// signed-off version is published.
+fn check_draft(id: &str, description: &Description) -> Option<Diagnostic> {
+    let is_draft = |text: &str| {
+        text.split(|c: char| !c.is_alphanumeric())
+            .any(|word| word.eq_ignore_ascii_case("draft"))
+    };
+    if !is_draft(id) && !is_draft(&description.meta.title) {
+        return None;
+    }
+    let at = description.span("title");
+    Some(
+        Diagnostic::error("document-draft", format!("the document `{id}` is called a draft, and only a signed-off version is published"))
+            .at(&description.file, at.0, at.1)
+            .hint("publish the version that was signed off; if this is it, take \"draft\" out of its title and its file's name"),
+    )
 }
 
 fn names(files: &[DocumentFile]) -> String {

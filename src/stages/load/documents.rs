@@ -429,4 +429,21 @@ mod tests {
         assert_eq!(office_author(&zip, &entries).as_deref(), Some("A Person"));
         assert!(zip_entries(b"PK\x03\x04 not a whole archive").is_empty());
     }
+
+    #[test]
+    fn a_deflated_properties_file_is_read_as_office_programs_write_it() {
+        use std::io::Write;
+        let core = b"<cp:coreProperties><dc:creator>A Person</dc:creator></cp:coreProperties>";
+        let mut encoder =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(core).unwrap();
+        let deflated = encoder.finish().unwrap();
+        let mut zip = stored_zip(&[("docProps/core.xml", &deflated)]);
+        // Mark the file as deflated (method 8) in both its headers.
+        zip[8] = 8;
+        let central = zip.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        zip[central + 10] = 8;
+        let entries = zip_entries(&zip);
+        assert_eq!(office_author(&zip, &entries).as_deref(), Some("A Person"));
+    }
 }

@@ -3,7 +3,8 @@
 //! A [`Renderer`] is made once per edition. It knows every output the
 //! edition has ([`Renderer::outputs`]): each content page, the print view,
 //! the site pages (`url::SITE_PAGES`), the Atom feed, the sitemap, the
-//! authority's colours and the static files. For each it gathers the values
+//! authority's colours, the static files and the authority's local
+//! documents (copied under `documents/`). For each it gathers the values
 //! the output is made from ([`Renderer::prepare`], in `values`), works out
 //! the output's [key](Renderer::key) (in `keys`), and makes its bytes
 //! ([`Renderer::make`], filling a template in `templates`).
@@ -32,6 +33,7 @@ use std::sync::{Arc, OnceLock};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::model::authority::{Description, DocumentFile};
 use crate::model::theme::{Engine, StaticFile, StaticFiles};
 use crate::stages::link::{LinkedEdition, LinkedPage, Resolved};
 use crate::support::diagnostic::Diagnostics;
@@ -119,8 +121,11 @@ enum Inputs<'p> {
     Site(TemplateValues<'p>),
     Bytes(Vec<u8>),
     Static(&'p StaticFile),
-    Copy(&'p crate::model::authority::DocumentFile),
+    Copy(&'p DocumentFile),
 }
+
+/// A local document as published: its description and its file.
+type Published<'r> = (&'r Description, &'r DocumentFile);
 
 /// The renderer of one edition: what every output of it shares.
 pub struct Renderer<'r, 's> {
@@ -327,17 +332,7 @@ impl<'r, 's> Renderer<'r, 's> {
 
     /// The edition's published local documents, each with its index among
     /// the authority's documents.
-    pub(super) fn documents(
-        &self,
-    ) -> impl Iterator<
-        Item = (
-            usize,
-            (
-                &'r crate::model::authority::Description,
-                &'r crate::model::authority::DocumentFile,
-            ),
-        ),
-    > {
+    pub(super) fn documents(&self) -> impl Iterator<Item = (usize, Published<'r>)> {
         self.linked
             .edition
             .authority
@@ -345,6 +340,12 @@ impl<'r, 's> Renderer<'r, 's> {
             .iter()
             .enumerate()
             .filter_map(|(i, d)| Some((i, d.published()?)))
+    }
+
+    /// The file of the authority's document at index `i`, if it is published.
+    fn document_file(&self, i: usize) -> Option<&'r DocumentFile> {
+        let document = self.linked.edition.authority?.documents.get(i)?;
+        document.published().map(|(_, file)| file)
     }
 
     /// Whether `output` is made from every page: the print view, the site
@@ -371,9 +372,8 @@ impl<'r, 's> Renderer<'r, 's> {
             OutputKind::EditionCss => "assets/edition.css".to_string(),
             OutputKind::Static(name) => format!("assets/{name}"),
             OutputKind::Document(i) => self
-                .documents()
-                .find(|(at, _)| *at == i)
-                .map(|(_, (_, file))| crate::model::authority::Document::href(file))
+                .document_file(i)
+                .map(crate::model::authority::Document::href)
                 .unwrap_or_default(),
         }
     }
@@ -415,8 +415,8 @@ impl<'r, 's> Renderer<'r, 's> {
                 .into_bytes(),
             ),
             OutputKind::Static(name) => Inputs::Static(&self.statics[name]),
-            OutputKind::Document(i) => match self.documents().find(|(at, _)| *at == i) {
-                Some((_, (_, file))) => Inputs::Copy(file),
+            OutputKind::Document(i) => match self.document_file(i) {
+                Some(file) => Inputs::Copy(file),
                 None => Inputs::Bytes(Vec::new()),
             },
         };
