@@ -538,3 +538,60 @@ fn search_finds_a_document_by_the_words_of_its_summary() {
         .collect();
     assert_eq!(found, ["/documents.html"]);
 }
+
+#[test]
+fn the_welsh_site_lists_documents_in_welsh_words_with_their_english_descriptions_marked() {
+    let dir = copy_of_shipped();
+    let root = dir.path();
+    let folder = "local-overrides/cwm-derwen/documents";
+    std::fs::create_dir_all(root.join(folder)).unwrap();
+    std::fs::write(root.join(folder).join("leaflet.pdf"), leaflet(None)).unwrap();
+    write(
+        root,
+        &format!("{folder}/leaflet.yaml"),
+        &description("A leaflet", ""),
+    );
+    let out = root.join("out");
+    assert_ok(&handbook_in(
+        root,
+        &[
+            "build",
+            "--authority",
+            "cwm-derwen",
+            "--no-search",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    let page = &Html::parse(&read(out.join("cy/documents.html")));
+    assert_eq!(page.one("h1").text().trim(), "Dogfennau lleol");
+    let title = page.one("h3#doc-leaflet");
+    assert!(
+        title.text().starts_with("A leaflet (PDF, "),
+        "{}",
+        title.html()
+    );
+    let document = page.one("div.document");
+    assert_eq!(
+        document.attr("lang"),
+        Some("en"),
+        "the description is in English"
+    );
+    let facts: Vec<String> = document.all("dt").texts();
+    assert_eq!(
+        facts,
+        [
+            "Perchennog",
+            "Cymeradwywyd gan",
+            "Adolygwyd ddiwethaf",
+            "Adolygiad nesaf i'w wneud"
+        ]
+    );
+    assert!(document
+        .all("dt")
+        .iter()
+        .all(|dt| dt.attr("lang") == Some("cy")));
+    // The link leads to the file from the Welsh page.
+    let href = title.one("a").attr("href").unwrap();
+    assert!(out.join("cy").join(href).is_file(), "{href}");
+}
