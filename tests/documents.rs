@@ -216,8 +216,26 @@ fn a_kind_of_file_not_allowed_is_refused() {
     let dir = root_with(&[
         ("notes.html", b"<p>Notes</p>"),
         ("notes.yaml", yaml.as_bytes()),
+        // Without a description, its type is refused too.
+        ("script.js", b"alert(1)"),
     ]);
     let (found, failed) = check(dir.path());
+    let refused: Vec<&str> = found
+        .iter()
+        .filter(|d| d["code"] == "document-type-not-allowed")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            format!("{DOCUMENTS}/notes.html"),
+            format!("{DOCUMENTS}/script.js")
+        ]
+    );
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|d| d["file"] != format!("{DOCUMENTS}/script.js"))
+        .collect();
     let (severity, file, _, words) = one(&found, "document-type-not-allowed");
     assert!(failed);
     assert_eq!(severity, "error");
@@ -399,6 +417,12 @@ fn a_file_without_a_description_and_a_description_without_a_file_are_refused() {
         words.contains("add `unexplained.yaml` beside it"),
         "{words}"
     );
+    // Nothing else is wrong with that file (it is a PDF, small, without macros).
+    let about_it = found
+        .iter()
+        .filter(|d| d["file"] == format!("{DOCUMENTS}/unexplained.pdf"))
+        .count();
+    assert_eq!(about_it, 1, "{found:#?}");
     let (severity, file, _, words) = one(&found, "document-missing");
     assert_eq!(severity, "error");
     assert_eq!(file, format!("{DOCUMENTS}/lost.yaml"));

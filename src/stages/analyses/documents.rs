@@ -34,6 +34,9 @@ pub fn check(document: &Document, today: Date) -> Vec<Diagnostic> {
                     .in_path(&file.shown)
                     .hint(format!("add `{}.yaml` beside it with `title`, `summary`, `topic`, `owner`, `approved_by`, `last_reviewed` and `review_every`", document.id)),
             );
+            // What the file itself breaks is told at once, not after the
+            // description is written.
+            problems.extend(check_contents(file, None));
         }
         return problems;
     };
@@ -83,6 +86,14 @@ fn names(files: &[DocumentFile]) -> String {
 
 /// The rules of a document's file: type, macros, size, author.
 fn check_file(file: &DocumentFile, description: &Description) -> Vec<Diagnostic> {
+    let mut problems = check_contents(file, Some(description));
+    problems.extend(check_author(file, description));
+    problems
+}
+
+/// The rules a file's own bytes, name and size answer: type, macros, size;
+/// with its description, whether an editable file is marked as a form.
+fn check_contents(file: &DocumentFile, description: Option<&Description>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let ext = file.extension.as_str();
     let macros = file
@@ -114,7 +125,7 @@ fn check_file(file: &DocumentFile, description: &Description) -> Vec<Diagnostic>
                     .in_path(&file.shown)
                     .hint("save it again from the program it was written in"),
             );
-        } else if !description.meta.form {
+        } else if let Some(description) = description.filter(|d| !d.meta.form) {
             let at = description.span("title");
             problems.push(
                 Diagnostic::error("editable-not-form", format!("`{}` is an editable file, which is published only as a form to fill in", file.name))
@@ -136,7 +147,6 @@ fn check_file(file: &DocumentFile, description: &Description) -> Vec<Diagnostic>
                 .hint("make it smaller (save images at a lower resolution, or split it into parts)"),
         );
     }
-    problems.extend(check_author(file, description));
     problems
 }
 
