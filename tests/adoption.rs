@@ -55,21 +55,6 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Runs `handbook init FOLDER --authority SLUG --name NAME --jurisdiction england` in `dir`.
-fn init_in(dir: &Path, folder: &str, slug: &str, name: &str) -> std::process::Output {
-    let args = [
-        "init",
-        folder,
-        "--authority",
-        slug,
-        "--name",
-        name,
-        "--jurisdiction",
-        "england",
-    ];
-    handbook_in(dir, &args)
-}
-
 /// Asserts that a run printed `words`, showing what it printed if not.
 fn assert_says(run: &std::process::Output, words: &str) {
     assert!(
@@ -165,13 +150,13 @@ fn init_makes_a_root_that_passes_check_with_deny_warnings_and_builds() {
 fn init_refuses_a_folder_that_is_not_empty() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "notes.txt", "mine");
-    let run = init_in(dir.path(), ".", "x", "X Council");
+    let run = init_in(dir.path(), [".", "x", "X Council", "england"], &[]);
     assert_fails(&run);
     assert_says(&run, "is not empty");
     assert_says(&run, "handbook new-authority");
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(left.len(), 1, "nothing was written");
-    let run = init_in(dir.path(), "new", "Bad Slug", "X");
+    let run = init_in(dir.path(), ["new", "Bad Slug", "X", "england"], &[]);
     assert_fails(&run);
     assert_says(&run, "cannot be an authority folder name");
 }
@@ -193,7 +178,11 @@ fn the_committed_schemas_and_editor_settings_are_what_handbook_writes() {
             name.display()
         );
     }
-    assert_ok(&init_in(dir.path(), "root", "x", "X Council"));
+    assert_ok(&init_in(
+        dir.path(),
+        ["root", "x", "X Council", "england"],
+        &[],
+    ));
     assert_eq!(
         read(dir.path().join("root/.vscode/settings.json")),
         read(repo().join(".vscode/settings.json"))

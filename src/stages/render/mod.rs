@@ -392,13 +392,7 @@ impl<'r, 's> Renderer<'r, 's> {
             },
             OutputKind::Site(page) => Inputs::Site(self.site_values(page)),
             OutputKind::Feed => Inputs::Bytes(
-                feeds::atom(
-                    self.linked,
-                    self.linked.edition.name(),
-                    self.language.strings.get("changes_title"),
-                    self.changes(),
-                )
-                .into_bytes(),
+                feeds::atom(self.linked, &self.language.strings, self.changes()).into_bytes(),
             ),
             OutputKind::Sitemap => Inputs::Bytes(
                 feeds::sitemap(
@@ -513,7 +507,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 versions::add_release_notes(
                     &mut entries,
                     history,
-                    self.linked.edition.name(),
+                    self.linked,
                     &self.language.strings,
                 );
             }
