@@ -35,6 +35,7 @@ fn committed_schemas() -> serde_json::Value {
         "page",
         "override",
         "example",
+        "document",
         "translation",
     ] {
         let text = read(repo().join("schemas").join(format!("{kind}.schema.json")));
@@ -239,12 +240,24 @@ fn every_shipped_file_validates_against_its_schema_and_mistakes_do_not() {
                 ));
             }
         }
+        // The descriptions of local documents, beside each document.
+        if let Ok(entries) = std::fs::read_dir(authority.join("documents")) {
+            for file in entries.map(|e| e.unwrap().path()) {
+                if file.extension().is_some_and(|e| e == "yaml") {
+                    documents.push((
+                        file.display().to_string(),
+                        "document",
+                        yaml_as_json(&read(&file)),
+                    ));
+                }
+            }
+        }
     }
     let kinds: std::collections::BTreeSet<&str> = documents.iter().map(|(_, k, _)| *k).collect();
-    assert_eq!(kinds.len(), 6, "every kind of file is shipped: {kinds:?}");
+    assert_eq!(kinds.len(), 7, "every kind of file is shipped: {kinds:?}");
     let shipped = documents.len();
     // Mistakes a policy lead makes, each refused by its schema.
-    let mistakes: [(&str, &str); 7] = [
+    let mistakes: [(&str, &str); 8] = [
         ("authority", "name: A\nshort_name: A\njurisdicton: england\nservice: adults\n"),
         ("authority", "name: A\nshort_name: A\njurisdiction: england\nservice: adults\ncontacts: \"ring us\"\n"),
         ("authority", "name: A\nshort_name: A\njurisdiction: france\nservice: adults\n"),
@@ -252,6 +265,7 @@ fn every_shipped_file_validates_against_its_schema_and_mistakes_do_not() {
         ("page", "id: x\ntitle: X\nlast_reviewed: 2026-10-1\n"),
         ("override", "target: step-1\naction: rplace\nreason: r\n"),
         ("example", "id: ex-a\ntitle: A\nattach: step-1\n"),
+        ("document", "title: T\nsummary: S\ntopic: T\nowner: O\napproved_by: A\nlast_reviewed: 2026-01-01\nreview_every: 1 year\nform: yes please\n"),
     ];
     for (i, (schema, text)) in mistakes.iter().enumerate() {
         documents.push((format!("mistake {i}"), schema, yaml_as_json(text)));

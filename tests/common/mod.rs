@@ -2,6 +2,7 @@
 //! on the shipped handbook or on a temporary copy of it.
 #![allow(dead_code)]
 
+pub mod files;
 pub mod html;
 pub mod schemas;
 #[allow(unused_imports)] // not every test file reads pages

@@ -3,7 +3,8 @@
 //! A [`Renderer`] is made once per edition. It knows every output the
 //! edition has ([`Renderer::outputs`]): each content page, the print view,
 //! the site pages (`url::SITE_PAGES`), the Atom feed, the sitemap, the
-//! authority's colours and the static files. For each it gathers the values
+//! authority's colours, the static files and the authority's local
+//! documents (copied under `documents/`). For each it gathers the values
 //! the output is made from ([`Renderer::prepare`], in `values`), works out
 //! the output's [key](Renderer::key) (in `keys`), and makes its bytes
 //! ([`Renderer::make`], filling a template in `templates`).
@@ -32,6 +33,7 @@ use std::sync::{Arc, OnceLock};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::model::authority::{Description, DocumentFile};
 use crate::model::theme::{Engine, StaticFile, StaticFiles};
 use crate::stages::link::{LinkedEdition, LinkedPage, Resolved};
 use crate::support::diagnostic::Diagnostics;
@@ -44,6 +46,7 @@ mod comparison;
 mod context;
 mod credits;
 pub mod digest;
+mod documents;
 mod editorial;
 mod feedback;
 mod feeds;
@@ -93,6 +96,8 @@ pub enum OutputKind<'t> {
     EditionCss,
     /// A static file of the theme or the authority, by name under `assets/`.
     Static(&'t str),
+    /// The authority's local document at this index, under `documents/`.
+    Document(usize),
 }
 
 /// An output with the values it is made from, ready to be keyed and made.
@@ -116,7 +121,11 @@ enum Inputs<'p> {
     Site(TemplateValues<'p>),
     Bytes(Vec<u8>),
     Static(&'p StaticFile),
+    Copy(&'p DocumentFile),
 }
+
+/// A local document as published: its description and its file.
+type Published<'r> = (&'r Description, &'r DocumentFile);
 
 /// The renderer of one edition: what every output of it shares.
 pub struct Renderer<'r, 's> {
@@ -300,6 +309,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     Shown::ForAuthority => edition.authority.is_some(),
                     Shown::WithHistory => self.history.is_some(),
                     Shown::WithLanguages => !self.language.others.is_empty(),
+                    Shown::WithDocuments => self.documents().next().is_some(),
                 })
                 .map(OutputKind::Site),
         );
@@ -316,7 +326,26 @@ impl<'r, 's> Renderer<'r, 's> {
                 .keys()
                 .map(|name| OutputKind::Static(name.as_str())),
         );
+        outputs.extend(self.documents().map(|(i, _)| OutputKind::Document(i)));
         outputs
+    }
+
+    /// The edition's published local documents, each with its index among
+    /// the authority's documents.
+    pub(super) fn documents(&self) -> impl Iterator<Item = (usize, Published<'r>)> {
+        self.linked
+            .edition
+            .authority
+            .map_or(&[][..], |a| a.documents.as_slice())
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((i, d.published()?)))
+    }
+
+    /// The file of the authority's document at index `i`, if it is published.
+    fn document_file(&self, i: usize) -> Option<&'r DocumentFile> {
+        let document = self.linked.edition.authority?.documents.get(i)?;
+        document.published().map(|(_, file)| file)
     }
 
     /// Whether `output` is made from every page: the print view, the site
@@ -342,6 +371,10 @@ impl<'r, 's> Renderer<'r, 's> {
             OutputKind::Sitemap => "sitemap.xml".to_string(),
             OutputKind::EditionCss => "assets/edition.css".to_string(),
             OutputKind::Static(name) => format!("assets/{name}"),
+            OutputKind::Document(i) => self
+                .document_file(i)
+                .map(crate::model::authority::Document::href)
+                .unwrap_or_default(),
         }
     }
 
@@ -376,6 +409,10 @@ impl<'r, 's> Renderer<'r, 's> {
                 .into_bytes(),
             ),
             OutputKind::Static(name) => Inputs::Static(&self.statics[name]),
+            OutputKind::Document(i) => match self.document_file(i) {
+                Some(file) => Inputs::Copy(file),
+                None => Inputs::Bytes(Vec::new()),
+            },
         };
         Prepared {
             output,
@@ -445,6 +482,7 @@ impl<'r, 's> Renderer<'r, 's> {
             }
             Inputs::Bytes(bytes) => Some(Content::Bytes(bytes)),
             Inputs::Static(file) => Some(file.content()),
+            Inputs::Copy(file) => Some(Content::Copy(file.path.clone())),
         }
     }
 
