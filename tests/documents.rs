@@ -575,6 +575,10 @@ fn the_welsh_site_lists_documents_in_welsh_words_with_their_english_descriptions
         &format!("{folder}/leaflet.yaml"),
         &description("A leaflet", ""),
     );
+    // A Welsh page links to it.
+    let step_1 = "local-overrides/cwm-derwen/translations/step-1.cy.md";
+    let welsh = read(root.join(step_1));
+    write(root, step_1, &format!("{welsh}\nGweler [[doc:leaflet]].\n"));
     let out = root.join("out");
     assert_ok(&handbook_in(
         root,
@@ -618,4 +622,13 @@ fn the_welsh_site_lists_documents_in_welsh_words_with_their_english_descriptions
     // The link leads to the file from the Welsh page.
     let href = title.one("a").attr("href").unwrap();
     assert!(out.join("cy").join(href).is_file(), "{href}");
+    // On a Welsh page, a link's words from the description are marked English.
+    let step = Html::parse(&read(out.join("cy/step-1.html")));
+    let link = step.one("main a[href='documents/leaflet.pdf']");
+    assert_eq!(link.one("span").attr("lang"), Some("en"), "{}", link.html());
+    assert!(
+        link.text().starts_with("A leaflet (PDF, "),
+        "{}",
+        link.html()
+    );
 }

@@ -353,13 +353,17 @@ impl<'t> Writer<'t, '_> {
     fn title_lang(&self, resolved: &Resolved, at: usize) -> Option<&'static str> {
         let edition = &self.options.linked.edition;
         let site = edition.lang?;
-        let Resolved::Page { page, section } = resolved else {
-            return None;
-        };
-        let target = self.options.linked.page(page)?;
-        let title = match section {
-            None => edition.foreign(&target.page.file),
-            Some(id) => target.sections.iter().find(|s| &s.id == id)?.lang,
+        let title = match resolved {
+            // A local document's description is in English.
+            Resolved::Document { .. } => Some(crate::model::language::Lang::En.code()),
+            Resolved::Removed => return None,
+            Resolved::Page { page, section } => {
+                let target = self.options.linked.page(page)?;
+                match section {
+                    None => edition.foreign(&target.page.file),
+                    Some(id) => target.sections.iter().find(|s| &s.id == id)?.lang,
+                }
+            }
         };
         let here = self
             .text
