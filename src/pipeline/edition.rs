@@ -12,6 +12,7 @@
 use jiff::civil::Date;
 
 use super::findings::{in_folder, SiteCheck, Written};
+use super::offline::SavedCopy;
 use super::{edition_theme, language, releases, timed, EditionSummary, RunContext};
 use crate::model::theme::{Engine, StaticFiles};
 use crate::stages::analyses::governance;
@@ -121,11 +122,33 @@ pub(super) fn build_edition(
         .staging
         .filter(|_| !diagnostics.has_errors())
         .map(|(staging, single)| (staging, if single { "" } else { slug }));
+    // A saved copy is offered with the search index it needs (not by a
+    // build with `--no-search`, nor by the preview).
+    let offline = linked[0]
+        .edition
+        .authority
+        .is_some_and(|a| a.config.offline);
+    let saved = (offline && context.search && into.is_some()).then(SavedCopy::default);
+    let mut made_all = true;
     for site in sites {
-        let made = make_site(context, site, &everywhere, into, diagnostics);
-        if !made {
+        made_all = make_site(
+            context,
+            site,
+            &everywhere,
+            (into, saved.as_ref()),
+            diagnostics,
+        );
+        if !made_all {
             break;
         }
+    }
+    if let (Some(saved), Some((staging, folder)), true) = (saved, into, made_all) {
+        let version = histories
+            .first()
+            .and_then(Option::as_ref)
+            .and_then(|h| h.releases.last())
+            .map(|r| r.version.as_str());
+        staging.write_one(folder, &saved.list(version, context.today));
     }
     summary
 }
@@ -235,12 +258,14 @@ fn sites_of<'r, 's>(
 /// reported, where the edition's text or templates write them, and the
 /// search index is made and written (only for output that can be written).
 /// `everywhere` are the paths (from the edition's top) of every file of
-/// every language's site. `false` when a template failed.
+/// every language's site. Each file written but those of past releases is
+/// added to `saved`, the edition's saved copy, when it offers one. `false`
+/// when a template failed.
 fn make_site(
     context: &RunContext,
     site: LanguageSite,
     everywhere: &[String],
-    into: Option<(&Staging, &str)>,
+    (into, saved): (Option<(&Staging, &str)>, Option<&SavedCopy>),
     diagnostics: &Diagnostics,
 ) -> bool {
     let slug = site.linked.edition.slug.as_str();
@@ -252,6 +277,12 @@ fn make_site(
             staging.write_one(edition_folder, file);
         }
     };
+    let keep = |file: &OutputFile| {
+        write(file);
+        if let Some(saved) = saved {
+            saved.add(file);
+        }
+    };
     let made = timed(slug, "render", || {
         render::make_each(&site.renderer, |file| {
             let indexed = context
@@ -260,7 +291,7 @@ fn make_site(
                 .flatten();
             let file = in_folder(folder, file);
             let read = check.read(&file);
-            write(&file);
+            keep(&file);
             (read, indexed)
         })
     });
@@ -274,7 +305,7 @@ fn make_site(
     if context.search && !diagnostics.has_errors() {
         let indexed: Vec<_> = indexed.into_iter().flatten().collect();
         match check.index(indexed, &context.kept) {
-            Ok(files) => files.iter().for_each(write),
+            Ok(files) => files.iter().for_each(keep),
             Err(d) => diagnostics.push(d),
         }
     }

@@ -71,7 +71,8 @@ impl<'r, 's> Renderer<'r, 's> {
             OutputKind::Feed
             | OutputKind::Sitemap
             | OutputKind::EditionCss
-            | OutputKind::Static(_) => {
+            | OutputKind::Static(_)
+            | OutputKind::OfflineWorker => {
                 match self.prepare(output).inputs {
                     Inputs::Bytes(bytes) => f.bytes(&bytes),
                     Inputs::Static(StaticFile::Path(path)) => {
