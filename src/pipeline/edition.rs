@@ -122,34 +122,17 @@ pub(super) fn build_edition(
         .staging
         .filter(|_| !diagnostics.has_errors())
         .map(|(staging, single)| (staging, if single { "" } else { slug }));
-    // A saved copy is offered with the search index it needs (not by a
-    // build with `--no-search`, nor by the preview).
     let offline = linked[0]
         .edition
         .authority
         .is_some_and(|a| a.config.offline);
-    let saved = (offline && context.search && into.is_some()).then(SavedCopy::default);
-    let mut made_all = true;
-    for site in sites {
-        made_all = make_site(
-            context,
-            site,
-            &everywhere,
-            (into, saved.as_ref()),
-            diagnostics,
-        );
-        if !made_all {
-            break;
-        }
-    }
-    if let (Some(saved), Some((staging, folder)), true) = (saved, into, made_all) {
-        let version = histories
-            .first()
-            .and_then(Option::as_ref)
-            .and_then(|h| h.releases.last())
-            .map(|r| r.version.as_str());
-        staging.write_one(folder, &saved.list(version, context.today));
-    }
+    let version = histories
+        .first()
+        .and_then(Option::as_ref)
+        .and_then(|h| h.releases.last())
+        .map(|r| r.version.as_str());
+    let saved = offline.then_some(version);
+    make_sites(context, sites, &everywhere, (into, saved), diagnostics);
     summary
 }
 
@@ -249,6 +232,35 @@ fn sites_of<'r, 's>(
             }
         })
         .collect()
+}
+
+/// Makes each language's site of an edition in turn (see [`make_site`]),
+/// until a template fails. For an edition that offers a saved copy
+/// (`saved`, with its newest release, if any), the copy's list is then
+/// written at the edition's top: only with the search index it needs (not
+/// by a build with `--no-search`, nor by the preview).
+fn make_sites(
+    context: &RunContext,
+    sites: Vec<LanguageSite>,
+    everywhere: &[String],
+    (into, saved): (Option<(&Staging, &str)>, Option<Option<&str>>),
+    diagnostics: &Diagnostics,
+) {
+    let copy = (saved.is_some() && context.search && into.is_some()).then(SavedCopy::default);
+    for site in sites {
+        if !make_site(
+            context,
+            site,
+            everywhere,
+            (into, copy.as_ref()),
+            diagnostics,
+        ) {
+            return;
+        }
+    }
+    if let (Some(copy), Some((staging, folder)), Some(version)) = (copy, into, saved) {
+        staging.write_one(folder, &copy.list(version, context.today));
+    }
 }
 
 /// Makes one language's site of an edition: each file is read for the

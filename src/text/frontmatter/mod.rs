@@ -682,12 +682,9 @@ fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
         );
     }
     if message.contains("invalid boolean") || message.contains("expected a boolean") {
-        return (
-            "this setting is on or off: its value is `true` or `false`".to_string(),
-            Some(
-                "write `true` to turn it on or `false` to turn it off, without quotes".to_string(),
-            ),
-        );
+        let what = "this setting is on or off: its value is `true` or `false`";
+        let hint = "write `true` to turn it on or `false` to turn it off, without quotes";
+        return (what.to_string(), Some(hint.to_string()));
     }
     if message.contains("budget") || message.contains("limit") {
         return (
