@@ -89,16 +89,21 @@ function tellUpdated() {
 
 // Saves the edition again if the server's list has another stamp than the
 // copy's; nothing when offline, or when there is no copy (it was removed).
+// Once the list has been fetched, it is not fetched again for five minutes,
+// so reading page after page does not spend a reader's mobile data.
 var checking = null;
+var checked = 0;
+var AGAIN_AFTER = 5 * 60 * 1000;
 function update() {
-  if (checking) {
-    return checking;
+  if (checking || Date.now() - checked < AGAIN_AFTER) {
+    return checking || Promise.resolve();
   }
   checking = copies().then(function (found) {
     if (!found.length) {
       return null;
     }
     return Promise.all([stampOf(found[0]), fetchList()]).then(function (both) {
+      checked = Date.now();
       if (both[0] === both[1].stamp) {
         return null;
       }
