@@ -35,6 +35,7 @@ fn committed_schemas() -> serde_json::Value {
         "page",
         "override",
         "example",
+        "document",
         "translation",
     ] {
         let text = read(repo().join("schemas").join(format!("{kind}.schema.json")));
@@ -52,21 +53,6 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// Runs `handbook init FOLDER --authority SLUG --name NAME --jurisdiction england` in `dir`.
-fn init_in(dir: &Path, folder: &str, slug: &str, name: &str) -> std::process::Output {
-    let args = [
-        "init",
-        folder,
-        "--authority",
-        slug,
-        "--name",
-        name,
-        "--jurisdiction",
-        "england",
-    ];
-    handbook_in(dir, &args)
 }
 
 /// Asserts that a run printed `words`, showing what it printed if not.
@@ -164,13 +150,13 @@ fn init_makes_a_root_that_passes_check_with_deny_warnings_and_builds() {
 fn init_refuses_a_folder_that_is_not_empty() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "notes.txt", "mine");
-    let run = init_in(dir.path(), ".", "x", "X Council");
+    let run = init_in(dir.path(), [".", "x", "X Council", "england"], &[]);
     assert_fails(&run);
     assert_says(&run, "is not empty");
     assert_says(&run, "handbook new-authority");
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(left.len(), 1, "nothing was written");
-    let run = init_in(dir.path(), "new", "Bad Slug", "X");
+    let run = init_in(dir.path(), ["new", "Bad Slug", "X", "england"], &[]);
     assert_fails(&run);
     assert_says(&run, "cannot be an authority folder name");
 }
@@ -192,7 +178,11 @@ fn the_committed_schemas_and_editor_settings_are_what_handbook_writes() {
             name.display()
         );
     }
-    assert_ok(&init_in(dir.path(), "root", "x", "X Council"));
+    assert_ok(&init_in(
+        dir.path(),
+        ["root", "x", "X Council", "england"],
+        &[],
+    ));
     assert_eq!(
         read(dir.path().join("root/.vscode/settings.json")),
         read(repo().join(".vscode/settings.json"))
@@ -250,12 +240,24 @@ fn every_shipped_file_validates_against_its_schema_and_mistakes_do_not() {
                 ));
             }
         }
+        // The descriptions of local documents, beside each document.
+        if let Ok(entries) = std::fs::read_dir(authority.join("documents")) {
+            for file in entries.map(|e| e.unwrap().path()) {
+                if file.extension().is_some_and(|e| e == "yaml") {
+                    documents.push((
+                        file.display().to_string(),
+                        "document",
+                        yaml_as_json(&read(&file)),
+                    ));
+                }
+            }
+        }
     }
     let kinds: std::collections::BTreeSet<&str> = documents.iter().map(|(_, k, _)| *k).collect();
-    assert_eq!(kinds.len(), 6, "every kind of file is shipped: {kinds:?}");
+    assert_eq!(kinds.len(), 7, "every kind of file is shipped: {kinds:?}");
     let shipped = documents.len();
     // Mistakes a policy lead makes, each refused by its schema.
-    let mistakes: [(&str, &str); 7] = [
+    let mistakes: [(&str, &str); 8] = [
         ("authority", "name: A\nshort_name: A\njurisdicton: england\nservice: adults\n"),
         ("authority", "name: A\nshort_name: A\njurisdiction: england\nservice: adults\ncontacts: \"ring us\"\n"),
         ("authority", "name: A\nshort_name: A\njurisdiction: france\nservice: adults\n"),
@@ -263,6 +265,7 @@ fn every_shipped_file_validates_against_its_schema_and_mistakes_do_not() {
         ("page", "id: x\ntitle: X\nlast_reviewed: 2026-10-1\n"),
         ("override", "target: step-1\naction: rplace\nreason: r\n"),
         ("example", "id: ex-a\ntitle: A\nattach: step-1\n"),
+        ("document", "title: T\nsummary: S\ntopic: T\nowner: O\napproved_by: A\nlast_reviewed: 2026-01-01\nreview_every: 1 year\nform: yes please\n"),
     ];
     for (i, (schema, text)) in mistakes.iter().enumerate() {
         documents.push((format!("mistake {i}"), schema, yaml_as_json(text)));

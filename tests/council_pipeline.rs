@@ -17,37 +17,23 @@ use std::process::Command;
 use common::schemas::validate;
 use common::*;
 
-const SLUG: &str = "north-exampleshire";
-
 /// A fresh root made by `init --ci SERVICE`, in `dir/council-handbook`.
 fn init_with(dir: &Path, service: &str) -> PathBuf {
-    std::fs::create_dir_all(dir).unwrap();
-    let run = handbook_in(
-        dir,
-        &[
-            "init",
-            "council-handbook",
-            "--authority",
-            SLUG,
-            "--name",
-            "North Exampleshire Council",
-            "--jurisdiction",
-            "england",
-            "--accessibility-email",
-            "access@north.example",
-            "--address",
-            "https://intranet.example/guidance/",
-            "--ci",
-            service,
-        ],
-    );
-    assert_ok(&run);
+    let extra = [
+        "--accessibility-email",
+        "access@north.example",
+        "--address",
+        "https://intranet.example/guidance/",
+        "--ci",
+        service,
+    ];
+    let (root, run) = init_council(dir, "england", &extra);
     assert!(
         service == "none" || text(&run).contains("set HANDBOOK_SHA256 at the top of"),
         "init says what to do before the first run:\n{}",
         text(&run)
     );
-    dir.join("council-handbook")
+    root
 }
 
 /// The release the pipeline downloads, as a folder it can reach by a

@@ -422,6 +422,83 @@ fn a_digest_lists_what_changed_for_staff_since_a_release() {
 }
 
 #[test]
+fn each_release_lists_the_pages_it_changed_on_whats_changed_in_the_feed_and_in_its_digest() {
+    let dir = three_releases();
+    let root = dir.path();
+    // `handbook release 3.0` wrote the digest since 2.0 where it ran: the
+    // page 3.0 changed, with its note; 1.0 and 2.0 were tagged by hand.
+    let plain = read(root.join("digest-exampleshire-since-2.0.txt"));
+    assert!(plain.contains("- Step Five"), "{plain}");
+    assert!(
+        plain.contains("https://handbook.exampleshire.example/step-5.html"),
+        "{plain}"
+    );
+    assert!(
+        !plain.contains("Step Two"),
+        "2.0's change is not 3.0's: {plain}"
+    );
+    let html = Html::parse(&read(root.join("digest-exampleshire-since-2.0.html")));
+    assert!(html.one("h1").text().ends_with("since version 2.0"));
+
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("site");
+    build(root, &out, &[]);
+
+    // What's changed: under each release but the first, the pages it changed.
+    let changes = Html::parse(&read(out.join("changes.html")));
+    let lists = changes.all("ul.release-pages");
+    assert_eq!(lists.len(), 2, "releases 3.0 and 2.0, not the first");
+    let (in_3, in_2) = (lists.first().unwrap(), lists.iter().nth(1).unwrap());
+    assert_eq!(in_3.all("li").len(), 1, "{}", in_3.text());
+    assert_eq!(in_3.one("a").attr("href"), Some("step-5.html"));
+    assert!(in_3.text().starts_with("Step Five:"), "{}", in_3.text());
+    assert_eq!(in_2.one("a").attr("href"), Some("step-2.html"));
+    assert_eq!(in_2.all("li").len(), 1, "{}", in_2.text());
+    assert_eq!(
+        changes.all(".release-pages__lead").texts(),
+        ["Pages changed in this version:"; 2]
+    );
+
+    // The feed: the same lists as each release's entry's content.
+    let feed = read(out.join("changes.xml"));
+    let entry_of = |version: &str| -> String {
+        let link = format!("<link href=\"versions/{version}/index.html\"/>");
+        let at = feed
+            .find(&link)
+            .unwrap_or_else(|| panic!("{version}: {feed}"));
+        let end = feed[at..].find("</entry>").unwrap() + at;
+        feed[at..end].to_string()
+    };
+    let three = entry_of("3.0");
+    assert!(three.contains("<content type=\"html\">"), "{three}");
+    assert!(
+        three.contains("&lt;a href=&quot;step-5.html&quot;&gt;Step Five: Organising my support&lt;/a&gt;: Exampleshire County Council removed"),
+        "{three}"
+    );
+    assert!(
+        !entry_of("1.0").contains("<content"),
+        "the first release lists no change"
+    );
+
+    // A past release's feed is a feed of its own, not the current one again.
+    let feed_id = |xml: &str| {
+        xml.split("<id>")
+            .nth(1)
+            .unwrap()
+            .split("</id>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let archived = read(out.join("versions/2.0/changes.xml"));
+    assert_eq!(feed_id(&feed), "tag:handbook,2009:exampleshire/changes");
+    assert_eq!(
+        feed_id(&archived),
+        "tag:handbook,2009:exampleshire/versions/2.0/changes"
+    );
+}
+
+#[test]
 fn archived_pages_are_not_in_the_current_search_index() {
     let dir = three_releases();
     let root = dir.path();
@@ -456,15 +533,7 @@ fn archived_pages_are_not_in_the_current_search_index() {
 fn search_works_in_an_archived_version_and_finds_that_versions_words() {
     let dir = three_releases();
     let root = dir.path();
-    let out = root.join("out");
-    let args = [
-        "build",
-        "--authority",
-        "exampleshire",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    assert_ok(&handbook_in(root, &args));
+    let out = built_edition(root, "exampleshire", &[]);
     // The archived search page loads its index from beside it, as the
     // current one does.
     for version in ["1.0", "2.0", "3.0"] {

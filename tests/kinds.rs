@@ -1646,18 +1646,7 @@ fn wrapped_terms_built() -> (tempfile::TempDir, PathBuf) {
         "content/wrapped.md",
         "---\nid: wrapped\ntitle: Wrapped words\nweight: 1000\n---\nAsk a social\nworker about your Individual\nBudget.\n\nTwo Individual\r\n   Budgets, an Individual\tBudget and an Individual  Budget.\n\n- A list item about the Individual\n  Budget\n\nSee [the Individual\nBudget rules](step-3.html).\n\nThe Individual\nBudget panel\n------------\n\nText.\n\n## After {#after}\n\n`Individual\nBudget` in code stays.\n",
     );
-    let out = root.path().join("out");
-    assert_ok(&handbook_in(
-        root.path(),
-        &[
-            "build",
-            "--authority",
-            "exampleshire",
-            "--no-search",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    ));
+    let out = built_edition(root.path(), "exampleshire", &["--no-search"]);
     (root, out)
 }
 
@@ -1712,4 +1701,54 @@ fn a_glossary_term_wrapped_across_a_line_break_links_to_the_glossary() {
     let page = Html::parse(&html);
     let linked = page.all(".prose a.glossary-term");
     assert_eq!(linked.texts(), ["social worker"], "{html}");
+}
+
+#[test]
+fn a_local_term_no_model_text_uses_is_a_warning_at_its_line_and_listed_as_unused() {
+    let root = shipped();
+    replace(
+        root.path(),
+        "local-overrides/exampleshire/authority.yaml",
+        "terms:\n",
+        "terms:\n  \"Zebra crossing\": \"Pelican crossing\"\n",
+    );
+    let run = build(root.path());
+    assert_ok(&run);
+    let said = text(&run);
+    assert_has(
+        &said,
+        "local-overrides/exampleshire/authority.yaml:58:3: the local term for “Zebra crossing” replaces nothing",
+    );
+    let differences = read(root.path().join("out/exampleshire/differences.html"));
+    assert_has(
+        &differences,
+        "<td>Zebra crossing</td><td>Pelican crossing</td><td>Not used on any page</td>",
+    );
+}
+
+/// The names every template is given (the theme's words, the site's
+/// values): a loop or `set` named like one hides it for the rest of the
+/// block, and a branch the shipped editions never take fails only when a
+/// council's content takes it.
+#[test]
+fn no_template_hides_the_theme_words_or_the_site_values_behind_a_variable_of_its_own() {
+    let templates = repo().join("themes/default/templates");
+    let mut hidden = Vec::new();
+    for entry in std::fs::read_dir(&templates).unwrap() {
+        let path = entry.unwrap().path();
+        let text = read(&path);
+        for tag in text.split("{%").skip(1) {
+            let words: Vec<&str> = tag.split_whitespace().take(4).collect();
+            let names: Vec<&str> = match words.as_slice() {
+                ["for", a, b, "in", ..] => vec![a.trim_end_matches(','), b],
+                ["for", a, ..] => vec![a],
+                ["set" | "set_global", a, ..] => vec![a.trim_end_matches('=')],
+                _ => continue,
+            };
+            if let Some(name) = names.iter().find(|n| ["t", "site"].contains(n)) {
+                hidden.push(format!("{}: `{name}` in {{%{tag}", path.display()));
+            }
+        }
+    }
+    assert!(hidden.is_empty(), "{hidden:#?}");
 }

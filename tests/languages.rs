@@ -1254,6 +1254,22 @@ fn a_councils_local_term_is_explained_in_welsh_and_marked_as_english_in_the_wels
         "{}",
         definition.html()
     );
+    // The model's term it stands for is English inside the Welsh sentence.
+    let model_term = definition.one("p span[lang='en']");
+    assert_eq!(model_term.text(), "Personal Budget");
+    // So are both terms where the Welsh differences page lists them.
+    let differences = parse(out.join("cy/differences.html"));
+    assert_eq!(
+        differences
+            .all("#local-terms + table td[lang='en']")
+            .texts(),
+        ["Personal Budget", "Individual Budget"]
+    );
+    assert!(
+        definition.text().contains("“Personal Budget”"),
+        "{}",
+        definition.html()
+    );
     // In English, as before.
     let english = parse(out.join("glossary.html"));
     let definition = english.one("dt#term-individual-budget").next().unwrap();

@@ -289,6 +289,14 @@ fn every_kind_of_save_to_exampleshire_serves_what_a_fresh_build_makes() {
             "step-5.html",
             "is an imaginary council",
         ),
+        // A local document's title, on the page that links to it.
+        (
+            "local-overrides/exampleshire/documents/carers-leaflet.yaml",
+            "Support for carers: a leaflet",
+            "Help for carers: a leaflet",
+            "step-1.html",
+            "Help for carers: a leaflet (PDF, 3 KB)",
+        ),
     ]);
     every_save_serves_what_a_fresh_build_makes("exampleshire", saves);
 }

@@ -236,17 +236,7 @@ fn exampleshire_with(title: &str, owner: &str, settings: &str) -> tempfile::Temp
 }
 
 fn build_exampleshire(root: &Path) -> std::path::PathBuf {
-    let out = root.join("out");
-    let args = [
-        "build",
-        "--authority",
-        "exampleshire",
-        "--no-search",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    assert_ok(&handbook_in(root, &args));
-    out
+    built_edition(root, "exampleshire", &["--no-search"])
 }
 
 #[test]

@@ -15,25 +15,11 @@ use std::path::Path;
 use common::*;
 use handbook::model::shipped::{self, ModelFingerprints, FINGERPRINTS_FILE};
 
-const SLUG: &str = "north-exampleshire";
+const SLUG: &str = INIT_SLUG;
 
 /// A root made by `handbook init` in `dir`, for a Welsh council.
 fn init_root(dir: &Path) -> std::path::PathBuf {
-    let run = handbook_in(
-        dir,
-        &[
-            "init",
-            "council-handbook",
-            "--authority",
-            SLUG,
-            "--name",
-            "North Exampleshire Council",
-            "--jurisdiction",
-            "wales",
-        ],
-    );
-    assert_ok(&run);
-    dir.join("council-handbook")
+    init_council(dir, "wales", &[]).0
 }
 
 /// Replaces `from` by `to` in the root's file `relative`, which must hold it.

@@ -221,6 +221,7 @@ pub fn page_pipeline(data: &[u8]) {
         pages: parse_page("local-overrides/fuzzshire/pages/fuzz.md", &page_text)
             .into_iter()
             .collect(),
+        documents: Vec::new(),
         broken_page_ids: Default::default(),
         dir: PathBuf::from("/nonexistent/handbook-fuzz/local-overrides/fuzzshire"),
     };

@@ -126,6 +126,11 @@ pub struct RecordRelease {
     /// The handbook root.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+    /// The folder to write each edition's digest into: what changed for
+    /// staff since its release before, as an email-ready HTML file and
+    /// plain text.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub digest_out: PathBuf,
 }
 
 /// What `handbook releases` is told (its help is on [`Command::Releases`]).

@@ -6,7 +6,10 @@
 
 use std::process::ExitCode;
 
-use handbook::pipeline::record::{self, NotReleased};
+use handbook::pipeline::{
+    self,
+    record::{self, NotReleased},
+};
 use handbook::stages::load::history::{self, Off};
 
 use super::args::{RecordRelease, Releases};
@@ -21,11 +24,49 @@ pub fn run(args: RecordRelease) -> ExitCode {
             for tag in tags {
                 print_out(&format!("Released {version}: tag {tag}\n"));
             }
+            write_digests(&args);
             ExitCode::SUCCESS
         }
         Err(not) => {
             refused(not);
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes the digest of each edition released since its release before
+/// (see [`pipeline::digest::of_release`]) into `--digest-out`, and says
+/// where. The release stands whatever happens here (the command still
+/// succeeds): a digest that cannot be made is reported with the command
+/// that makes it later.
+fn write_digests(args: &RecordRelease) {
+    let version = &args.release_version;
+    let made = match pipeline::digest::of_release(&args.root, version, pipeline::today()) {
+        Ok(made) => made,
+        Err(problem) => return print_human(&[problem]),
+    };
+    for (slug, digest) in made {
+        let written = digest
+            .map_err(|problems| print_human(&problems))
+            .and_then(|made| {
+                let since = made.digest.since.clone();
+                let files = made.write(&args.digest_out, &slug).map_err(|e| {
+                    say(&format!(
+                        "error: cannot write the digest into {}: {e}",
+                        args.digest_out.display()
+                    ))
+                })?;
+                Ok((since, files))
+            });
+        match written {
+            Ok((since, [html, text])) => print_out(&format!(
+                "What changed in `{slug}` since version {since}, for staff:\n  {}  (HTML, for email)\n  {}  (plain text)\n",
+                html.display(),
+                text.display()
+            )),
+            Err(()) => {
+                say(&format!("  hint: the release is recorded; make its digest later with `handbook digest {slug} --since VERSION`"));
+            }
         }
     }
 }

@@ -359,6 +359,7 @@ pub fn authority(
         overrides,
         examples,
         pages,
+        documents: authority.documents.clone(),
         broken_page_ids: authority.broken_page_ids.clone(),
         dir: authority.dir.clone(),
     }

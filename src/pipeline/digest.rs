@@ -238,6 +238,49 @@ pub fn digest(request: &DigestRequest) -> Result<Made, Vec<Diagnostic>> {
     })
 }
 
+/// A digest, or the problems that kept it from being made.
+pub type MadeOrNot = Result<Made, Vec<Diagnostic>>;
+
+/// The digest of each edition's release `version` since the release of
+/// the same edition before it, as `handbook release` writes them after
+/// recording it: one for each edition with release `version` and an
+/// earlier one (a first release has nothing to compare with), by slug.
+/// Errors: the root's releases cannot be read (the digest of an edition
+/// that cannot be made is that edition's error).
+pub fn of_release(
+    root: &Path,
+    version: &str,
+    today: Date,
+) -> Result<Vec<(String, MadeOrNot)>, Diagnostic> {
+    let recorded = history::releases(root).map_err(|off| {
+        Diagnostic::error(
+            "no-release",
+            format!("cannot read the releases: {}", off.reason()),
+        )
+    })?;
+    let mut releases = recorded.releases;
+    releases.sort_by_key(|r| (r.date, r.seconds));
+    let mut made = Vec::new();
+    for (at, release) in releases.iter().enumerate() {
+        if release.version != version {
+            continue;
+        }
+        let before = releases[..at]
+            .iter()
+            .rev()
+            .find(|r| r.edition == release.edition);
+        let Some(before) = before else { continue };
+        let request = DigestRequest {
+            root: root.to_path_buf(),
+            slug: release.edition.clone(),
+            since: before.version.clone(),
+            today,
+        };
+        made.push((release.edition.clone(), digest(&request)));
+    }
+    Ok(made)
+}
+
 impl Made {
     /// Writes the digest into the folder `out` (made if need be) as
     /// `digest-SLUG-since-V.html` (email-ready) and `.txt` (plain text);

@@ -340,6 +340,9 @@ pub(super) fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagno
     if let Some(authority) = edition.authority {
         diagnostics.extend(crate::stages::analyses::wording::check(authority));
         diagnostics.extend(governance::check_next_update(authority, today));
+        for document in &authority.documents {
+            diagnostics.extend(crate::stages::analyses::documents::check(document, today));
+        }
         let overrides = authority.overrides.iter().map(|o| (&o.file, &o.governance));
         let examples = authority.examples.iter().map(|e| (&e.file, &e.governance));
         diagnostics.extend(

@@ -38,6 +38,8 @@ pub enum Shown {
     WithHistory,
     /// In editions in more than one language (issue 17).
     WithLanguages,
+    /// In editions with local documents.
+    WithDocuments,
 }
 
 /// A page of the site that Handbook makes itself, from a template of the
@@ -87,6 +89,10 @@ pub const SITE_PAGES: &[SitePage] = &[
     SitePage {
         id: "examples",
         shown: Shown::WithExamples,
+    },
+    SitePage {
+        id: "documents",
+        shown: Shown::WithDocuments,
     },
     SitePage {
         id: "differences",

@@ -3,7 +3,8 @@
 //! the reader does not.
 //!
 //! `handbook.yaml` ([`HandbookMeta`]), `authority.yaml` ([`AuthorityConfig`])
-//! and the front matter of pages (model and local), overrides and examples.
+//! the front matter of pages (model and local), overrides and examples, and
+//! the descriptions of local documents ([`DocumentMeta`]).
 //! Each type refuses unknown keys (`deny_unknown_fields`), which a schema
 //! says as `additionalProperties: false`, so an editor marks a misspelt key
 //! as the reader would. Schemas follow JSON Schema draft 7, which editors'
@@ -15,7 +16,7 @@ use std::path::Path;
 
 use schemars::JsonSchema;
 
-use crate::model::authority::{AuthorityConfig, ExampleMeta, OverrideMeta};
+use crate::model::authority::{AuthorityConfig, DocumentMeta, ExampleMeta, OverrideMeta};
 use crate::model::handbook::HandbookMeta;
 use crate::model::page::PageMeta;
 use crate::model::translation::TranslationMeta;
@@ -36,7 +37,8 @@ fn schema_of<T: JsonSchema>(title: &str, description: &str) -> String {
 pub const EDITOR_SETTINGS: &str = r#"{
   "yaml.schemas": {
     "./schemas/handbook.schema.json": ["content/handbook.yaml"],
-    "./schemas/authority.schema.json": ["local-overrides/*/authority.yaml"]
+    "./schemas/authority.schema.json": ["local-overrides/*/authority.yaml"],
+    "./schemas/document.schema.json": ["local-overrides/*/documents/*.yaml"]
   }
 }
 "#;
@@ -77,6 +79,13 @@ pub fn all() -> Vec<(&'static str, String)> {
             schema_of::<ExampleMeta>(
                 "Example front matter",
                 "The front matter of a local practice example: local-overrides/<slug>/examples/*.md.",
+            ),
+        ),
+        (
+            "document.schema.json",
+            schema_of::<DocumentMeta>(
+                "Local document description",
+                "The description beside a local document: local-overrides/<slug>/documents/<id>.yaml, beside <id>.pdf (or, for a form, <id>.docx, .odt, .xlsx or .ods).",
             ),
         ),
         (
@@ -129,6 +138,10 @@ mod tests {
                 crate::model::authority::OVERRIDE_KEYS,
             ),
             ("example.schema.json", crate::model::authority::EXAMPLE_KEYS),
+            (
+                "document.schema.json",
+                crate::model::authority::DOCUMENT_KEYS,
+            ),
             (
                 "translation.schema.json",
                 crate::model::translation::TRANSLATION_KEYS,

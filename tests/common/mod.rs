@@ -2,6 +2,7 @@
 //! on the shipped handbook or on a temporary copy of it.
 #![allow(dead_code)]
 
+pub mod files;
 pub mod html;
 pub mod schemas;
 #[allow(unused_imports)] // not every test file reads pages
@@ -534,4 +535,54 @@ pub fn with_model_release(root: &Path) {
         ],
         Some("2026-01-12T10:00:00+00:00"),
     );
+}
+
+/// The council `init_council` makes: North Exampleshire (fictional).
+pub const INIT_SLUG: &str = "north-exampleshire";
+
+/// Runs `handbook init FOLDER --authority SLUG --name NAME --jurisdiction J`
+/// in `dir`, with `extra` arguments after them.
+pub fn init_in(
+    dir: &Path,
+    [folder, slug, name, jurisdiction]: [&str; 4],
+    extra: &[&str],
+) -> Output {
+    let mut args = vec![
+        "init",
+        folder,
+        "--authority",
+        slug,
+        "--name",
+        name,
+        "--jurisdiction",
+        jurisdiction,
+    ];
+    args.extend_from_slice(extra);
+    handbook_in(dir, &args)
+}
+
+/// A fresh root for North Exampleshire Council (`INIT_SLUG`) in
+/// `jurisdiction`, made by `init` (with `extra` arguments) in
+/// `dir/council-handbook`, which it returns; the run must succeed.
+pub fn init_council(dir: &Path, jurisdiction: &str, extra: &[&str]) -> (PathBuf, Output) {
+    std::fs::create_dir_all(dir).unwrap();
+    let names = [
+        "council-handbook",
+        INIT_SLUG,
+        "North Exampleshire Council",
+        jurisdiction,
+    ];
+    let run = init_in(dir, names, extra);
+    assert_ok(&run);
+    (dir.join("council-handbook"), run)
+}
+
+/// Builds the edition `slug` alone into `ROOT/out` (with `extra`
+/// arguments, such as `--no-search`), which must succeed; returns `ROOT/out`.
+pub fn built_edition(root: &Path, slug: &str, extra: &[&str]) -> PathBuf {
+    let out = root.join("out");
+    let mut args = vec!["build", "--authority", slug, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    assert_ok(&handbook_in(root, &args));
+    out
 }

@@ -1,17 +1,19 @@
 //! An authority (a council or trust) and its local content.
 //!
-//! Holds the typed `authority.yaml`, and the parsed overrides, examples and
-//! local pages of one `local-overrides/<slug>/` folder. Parsing checks each
+//! Holds the typed `authority.yaml`, and the parsed overrides, examples,
+//! local pages and local documents of one `local-overrides/<slug>/` folder. Parsing checks each
 //! file on its own (keys, types, required reasons); whether targets exist is
 //! the overlay's question, since only it sees the model. This module does not
 //! read folders (`load` does).
 
+mod documents;
 mod examples;
 mod overrides;
 mod service;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use documents::*;
 pub use examples::*;
 pub use overrides::*;
 pub use service::*;
@@ -479,6 +481,8 @@ pub struct Authority {
     pub examples: Vec<Example>,
     /// Local pages, sorted by file path.
     pub pages: Vec<Page>,
+    /// Local documents under `documents/`, sorted by id.
+    pub documents: Vec<Document>,
     /// Ids of local pages whose files could not be read (already reported).
     pub broken_page_ids: std::collections::BTreeSet<String>,
     /// The authority's folder on disk (for templates, static files and drift snapshots).

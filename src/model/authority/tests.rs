@@ -29,6 +29,7 @@ pub(crate) fn authority_x(more: &str, overrides: &[(&str, &str)], pages: Vec<Pag
         overrides,
         examples: Vec::new(),
         pages,
+        documents: Vec::new(),
         broken_page_ids: Default::default(),
         dir: PathBuf::from("local-overrides/x"),
     }

@@ -95,6 +95,7 @@ pub fn of(linked: &LinkedEdition, words: LocalTermWords, diagnostics: &Diagnosti
     }
     if let Some(authority) = linked.edition.authority {
         diagnostics.extend(terms_that_merge(linked, authority));
+        diagnostics.extend(terms_unused(linked, authority));
         for (model_term, local_term) in &authority.config.terms {
             terms.push(Term {
                 term: local_term.clone(),
@@ -149,6 +150,55 @@ pub fn of(linked: &LinkedEdition, words: LocalTermWords, diagnostics: &Diagnosti
 /// applied, reads as another defined model term (or two model terms given
 /// one local term). A term whose definition the authority has replaced with
 /// its own is left alone: the authority explains it there.
+/// The line under `terms:` in `authority.yaml` that gives the local term
+/// for a model term (of `terms`) that `term` holds; the `terms:` line when
+/// none is found.
+fn term_line(
+    authority: &crate::model::authority::Authority,
+    terms: &[(String, String)],
+    term: &str,
+) -> (usize, usize) {
+    let terms_at = authority.setting_span("terms");
+    let text = &authority.config_file.text;
+    terms
+        .iter()
+        .filter(|(model, _)| term.contains(model.as_str()))
+        .find_map(|(model, _)| text[terms_at.0..].find(model.as_str()))
+        .map(|i| {
+            let start = text[..terms_at.0 + i].rfind('\n').map_or(0, |n| n + 1);
+            let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+            (
+                start + (text[start..end].len() - text[start..end].trim_start().len()),
+                end,
+            )
+        })
+        .unwrap_or(terms_at)
+}
+
+/// A warning for each local term whose model term no model text of the
+/// edition uses (a misspelt term, or one the model no longer has): it
+/// would replace nothing, and readers would never meet it.
+fn terms_unused(
+    linked: &LinkedEdition,
+    authority: &crate::model::authority::Authority,
+) -> Vec<Diagnostic> {
+    let terms = crate::stages::link::edition_terms(Some(authority));
+    linked
+        .term_uses
+        .iter()
+        .filter(|(_, pages)| pages.is_empty())
+        .map(|(model_term, _)| {
+            let at = term_line(authority, &terms, model_term);
+            Diagnostic::warning(
+                "unused-term",
+                format!("the local term for “{model_term}” replaces nothing: no model text of this edition uses “{model_term}”"),
+            )
+            .at(&authority.config_file, at.0, at.1)
+            .hint("check the spelling and capitals of the model's term as the model's pages write it, or remove the line")
+        })
+        .collect()
+}
+
 fn terms_that_merge(
     linked: &LinkedEdition,
     authority: &crate::model::authority::Authority,
@@ -202,28 +252,10 @@ fn terms_that_merge(
             }
         }
     }
-    let terms_at = authority.setting_span("terms");
-    let text = &authority.config_file.text;
-    // The line under `terms:` that gives the local term a model term uses.
-    let line_of = |term: &str| -> (usize, usize) {
-        terms
-            .iter()
-            .filter(|(model, _)| term.contains(model.as_str()))
-            .find_map(|(model, _)| text[terms_at.0..].find(model.as_str()))
-            .map(|i| {
-                let start = text[..terms_at.0 + i].rfind('\n').map_or(0, |n| n + 1);
-                let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
-                (
-                    start + (text[start..end].len() - text[start..end].trim_start().len()),
-                    end,
-                )
-            })
-            .unwrap_or(terms_at)
-    };
     merged
         .into_iter()
         .map(|(term, other, target)| {
-            let at = line_of(&term);
+            let at = term_line(authority, &terms, &term);
             let hint = if target.is_empty() {
                 "give each model term its own local term, or remove one of them".to_string()
             } else {
@@ -274,7 +306,7 @@ mod tests {
             "---\nid: terminology\ntitle: Terminology\nglossary:\n  - {{ term: Personal Budget, section: personal-budget }}\n  - {{ term: Support Plan, section: {section} }}\n---\n## Personal budget {{#personal-budget}}\n\nThe *money* a person's\nsupport costs.\n\n### More {{#more}}\n\nMore on budgets.\n\n## Support plan {{#support-plan}}\n\nHow the budget is spent.\n"
         );
         let step_1 =
-            "---\nid: step-1\ntitle: Step one\nweight: 1\n---\nEveryone has a personal budget.\n";
+            "---\nid: step-1\ntitle: Step one\nweight: 1\n---\nEveryone has a Personal Budget.\n";
         let step_2 = "---\nid: step-2\ntitle: Step two\nweight: 2\n---\nWrite a support plan. A personal budgetary note.\n";
         model_of(vec![
             page(

@@ -60,6 +60,14 @@ pub enum Resolved {
     },
     /// Something the model has but this edition removed: the differences page says why.
     Removed,
+    /// One of the authority's local documents (`[[doc:id]]`).
+    Document {
+        /// Its path in the edition, such as `documents/carers-leaflet.pdf`.
+        href: String,
+        /// What a link to it says when no text is given: its title, type
+        /// and size, such as "Carers' leaflet (PDF, 24 KB)".
+        title: String,
+    },
 }
 
 /// A page with its text linked.

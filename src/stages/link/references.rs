@@ -473,6 +473,9 @@ pub(super) fn resolve(
     outline: &Outline,
     edition: Sides,
 ) -> Result<Resolved, Diagnostic> {
+    if let Some(id) = dest.strip_prefix(crate::model::authority::DOCUMENT_PREFIX) {
+        return resolve_document(id, edition.authority);
+    }
     let (page, section) = match dest.split_once('#') {
         Some((page, section)) => (if page.is_empty() { from } else { page }, Some(section)),
         None => (dest, None),
@@ -533,6 +536,40 @@ pub(super) fn resolve(
                     .join(", ")
             ),
         ),
+    ))
+}
+
+/// Where `[[doc:id]]` points: the authority's published document `id`; an
+/// `unknown-id` error, with the closest ids, if the edition has none such.
+fn resolve_document(id: &str, authority: Option<&Authority>) -> Result<Resolved, Diagnostic> {
+    let documents = authority.map_or(&[][..], |a| a.documents.as_slice());
+    if let Some(document) = documents.iter().find(|d| d.id == id) {
+        return Ok(match document.published() {
+            Some((description, file)) => Resolved::Document {
+                href: crate::model::authority::Document::href(file),
+                title: format!(
+                    "{} ({}, {})",
+                    description.meta.title,
+                    file.kind(),
+                    file.size_text()
+                ),
+            },
+            // Its own problem (no file, no description) is already reported.
+            None => Resolved::Removed,
+        });
+    }
+    let hint = if documents.is_empty() {
+        "this edition has no local documents: put the file and its description (`.yaml`) in the authority's `documents/` folder".to_string()
+    } else {
+        did_you_mean(
+            id,
+            documents.iter().map(|d| d.id.as_str()),
+            "a document's id is its file's name without the extension",
+        )
+    };
+    Err(unknown_id(
+        format!("there is no local document with the id `{id}`"),
+        hint,
     ))
 }
 

@@ -73,6 +73,12 @@ impl SafetyCheck {
                 Some(pieces) => pieces.push((range.0, html.to_string())),
                 None => self.check_html(text, &[(range.0, html.to_string())], problems),
             },
+            // `[[doc:id]]` names a local document, resolved by `references`.
+            Event::Start(Tag::Link {
+                link_type: pulldown_cmark::LinkType::WikiLink { .. },
+                dest_url,
+                ..
+            }) if dest_url.starts_with(crate::model::authority::DOCUMENT_PREFIX) => {}
             Event::Start(Tag::Link { dest_url, .. }) => {
                 problems.extend(address_problem(dest_url, false).map(|d| text.locate(d, range)));
             }

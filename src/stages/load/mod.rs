@@ -18,6 +18,7 @@
 //! defaults) when the root has none. For `serve`, [`reload`] re-reads saved
 //! files into the sources already loaded.
 
+mod documents;
 pub mod history;
 mod reload;
 
@@ -461,6 +462,7 @@ fn report_folder_without_settings(root: &Path, slug: &str, diagnostics: &Diagnos
         "pages",
         "templates",
         "static",
+        "documents",
         "model-snapshots",
     ];
     let parts: Vec<&String> = names
@@ -555,6 +557,7 @@ fn load_authority(
         translation::parse(file, &shown_dir)
     });
     let translations = in_languages_of(&config, translations, diagnostics);
+    let documents = documents::load(root, &dir.join("documents"), diagnostics);
     let authority = Authority {
         slug: slug.to_string(),
         config,
@@ -562,6 +565,7 @@ fn load_authority(
         overrides,
         examples,
         pages,
+        documents,
         broken_page_ids: broken.into_value(),
         dir,
     };

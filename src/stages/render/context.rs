@@ -59,6 +59,8 @@ pub(super) struct SiteContext {
     /// language's, and marked so on other languages' pages).
     pub contacts_translated: bool,
     pub has_examples: bool,
+    /// Whether the edition publishes local documents.
+    pub has_documents: bool,
     pub examples_heading: String,
     pub examples_intro: String,
     pub has_differences: bool,
@@ -385,6 +387,8 @@ pub(super) fn site(
             .and_then(|l| config.and_then(|c| c.translations.get(&l)))
             .is_some_and(|words| !words.contacts.is_empty()),
         has_examples: !edition.examples.is_empty(),
+        has_documents: authority
+            .is_some_and(|a| a.documents.iter().any(|d| d.published().is_some())),
         examples_heading: examples_heading(linked, strings),
         examples_intro: examples_intro(linked, strings),
         has_differences: authority.is_some(),

@@ -4,6 +4,7 @@
 //! relative to it.
 
 use super::ChangeEntry;
+use crate::model::language::Strings;
 use crate::stages::analyses::governance;
 use crate::stages::link::LinkedEdition;
 use crate::support::characters::escape_html as escape;
@@ -46,10 +47,41 @@ fn entry_key(change: &ChangeEntry, seen: &mut std::collections::HashMap<String, 
     }
 }
 
-/// An Atom feed of the edition's changes, newest first, headed `heading`
-/// ("What's changed" in the edition's language) and the edition's name
-/// `title`. The feed of a site in another language has an id of its own.
-pub fn atom(linked: &LinkedEdition, title: &str, heading: &str, changes: &[ChangeEntry]) -> String {
+/// The content of a release's entry: its note, then the pages it changed,
+/// each linked, with its notes (the release's digest), as escaped HTML in
+/// the words of `strings`.
+fn release_content(change: &ChangeEntry, strings: &Strings) -> String {
+    let mut html = format!("<p>{}</p>", escape(&change.note));
+    html.push_str(&format!(
+        "<p>{}</p><ul>",
+        escape(strings.get("release_pages"))
+    ));
+    for page in &change.pages {
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{}</a>",
+            escape(&page.href),
+            escape(&page.title)
+        ));
+        if page.new {
+            html.push_str(&format!(" ({})", escape(strings.get("digest_new"))));
+        }
+        if !page.notes.is_empty() {
+            html.push_str(&format!(": {}", escape(&page.notes.join("; "))));
+        }
+        html.push_str("</li>");
+    }
+    html.push_str("</ul>");
+    escape(&html)
+}
+
+/// An Atom feed of the edition's changes, newest first, headed "What's
+/// changed" and the edition's name in the words of `strings` (its
+/// language's). A release's entry holds the pages it changed (see
+/// [`release_content`]). The feed of a site in another language has an id
+/// of its own.
+pub fn atom(linked: &LinkedEdition, strings: &Strings, changes: &[ChangeEntry]) -> String {
+    let title = linked.edition.name();
+    let heading = strings.get("changes_title");
     let slug = match linked.edition.lang {
         Some(lang) => format!("{}/{}", linked.edition.slug, lang.code()),
         None => linked.edition.slug.clone(),
@@ -92,6 +124,12 @@ pub fn atom(linked: &LinkedEdition, title: &str, heading: &str, changes: &[Chang
             "    <summary>{}</summary>\n",
             escape(&change.note)
         ));
+        if !change.pages.is_empty() {
+            xml.push_str(&format!(
+                "    <content type=\"html\">{}</content>\n",
+                release_content(change, strings)
+            ));
+        }
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");

@@ -101,6 +101,7 @@ fn link_terms<'e>(
 fn href_for(resolved: &Resolved, options: &HtmlOptions) -> Option<String> {
     match resolved {
         Resolved::Removed => None,
+        Resolved::Document { href, .. } => Some(href.clone()),
         Resolved::Page { page, section } => Some(match (options.print_page, section) {
             (Some(_), Some(s)) => format!("#{page}--{s}"),
             (Some(_), None) => format!("#{page}"),
@@ -111,8 +112,10 @@ fn href_for(resolved: &Resolved, options: &HtmlOptions) -> Option<String> {
 }
 
 fn title_for(resolved: &Resolved, options: &HtmlOptions) -> Option<String> {
-    let Resolved::Page { page, section } = resolved else {
-        return None;
+    let (page, section) = match resolved {
+        Resolved::Page { page, section } => (page, section),
+        Resolved::Document { title, .. } => return Some(title.clone()),
+        Resolved::Removed => return None,
     };
     options
         .linked

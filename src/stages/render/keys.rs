@@ -72,13 +72,17 @@ impl<'r, 's> Renderer<'r, 's> {
             | OutputKind::Sitemap
             | OutputKind::EditionCss
             | OutputKind::Static(_)
-            | OutputKind::OfflineWorker => {
+            | OutputKind::OfflineWorker
+            | OutputKind::Document(_) => {
                 match self.prepare(output).inputs {
                     Inputs::Bytes(bytes) => f.bytes(&bytes),
                     Inputs::Static(StaticFile::Path(path)) => {
                         f.bytes(path.as_os_str().as_encoded_bytes())
                     }
                     Inputs::Static(StaticFile::BuiltIn(bytes)) => f.bytes(bytes),
+                    Inputs::Copy(file) => f
+                        .bytes(file.path.as_os_str().as_encoded_bytes())
+                        .bytes(&file.size.to_le_bytes()),
                     _ => return None,
                 };
             }
@@ -297,9 +301,16 @@ impl<'r, 's> Renderer<'r, 's> {
         links.sort_by(|a, b| a.0.cmp(b.0));
         for (dest, resolved) in links {
             f.text(dest);
-            let Resolved::Page { page, section } = resolved else {
-                f.text("\0removed");
-                continue;
+            let (page, section) = match resolved {
+                Resolved::Page { page, section } => (page, section),
+                Resolved::Document { href, title } => {
+                    f.text("\0document").text(href).text(title);
+                    continue;
+                }
+                Resolved::Removed => {
+                    f.text("\0removed");
+                    continue;
+                }
             };
             f.text(page).text(section.as_deref().unwrap_or("\0"));
             if let Some(title) = self.linked.title_of(page, None) {

@@ -3,7 +3,8 @@
 //! A [`Renderer`] is made once per edition. It knows every output the
 //! edition has ([`Renderer::outputs`]): each content page, the print view,
 //! the site pages (`url::SITE_PAGES`), the Atom feed, the sitemap, the
-//! authority's colours and the static files. For each it gathers the values
+//! authority's colours, the static files and the authority's local
+//! documents (copied under `documents/`). For each it gathers the values
 //! the output is made from ([`Renderer::prepare`], in `values`), works out
 //! the output's [key](Renderer::key) (in `keys`), and makes its bytes
 //! ([`Renderer::make`], filling a template in `templates`).
@@ -32,6 +33,7 @@ use std::sync::{Arc, OnceLock};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::model::authority::{Description, DocumentFile};
 use crate::model::theme::{Engine, StaticFile, StaticFiles};
 use crate::stages::link::{LinkedEdition, LinkedPage, Resolved};
 use crate::support::diagnostic::Diagnostics;
@@ -44,6 +46,7 @@ mod comparison;
 mod context;
 mod credits;
 pub mod digest;
+mod documents;
 mod editorial;
 mod feedback;
 mod feeds;
@@ -96,6 +99,8 @@ pub enum OutputKind<'t> {
     /// The script that keeps the edition's saved copy, at the edition's
     /// top (`offline: true`, issue 36).
     OfflineWorker,
+    /// The authority's local document at this index, under `documents/`.
+    Document(usize),
 }
 
 /// An output with the values it is made from, ready to be keyed and made.
@@ -119,7 +124,11 @@ enum Inputs<'p> {
     Site(TemplateValues<'p>),
     Bytes(Vec<u8>),
     Static(&'p StaticFile),
+    Copy(&'p DocumentFile),
 }
+
+/// A local document as published: its description and its file.
+type Published<'r> = (&'r Description, &'r DocumentFile);
 
 /// The renderer of one edition: what every output of it shares.
 pub struct Renderer<'r, 's> {
@@ -303,6 +312,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     Shown::ForAuthority => edition.authority.is_some(),
                     Shown::WithHistory => self.history.is_some(),
                     Shown::WithLanguages => !self.language.others.is_empty(),
+                    Shown::WithDocuments => self.documents().next().is_some(),
                 })
                 .map(OutputKind::Site),
         );
@@ -322,10 +332,29 @@ impl<'r, 's> Renderer<'r, 's> {
                 .filter(|name| *name != OFFLINE_WORKER)
                 .map(|name| OutputKind::Static(name.as_str())),
         );
+        outputs.extend(self.documents().map(|(i, _)| OutputKind::Document(i)));
         if self.site.offline.is_some() && edition.folder().is_empty() {
             outputs.push(OutputKind::OfflineWorker);
         }
         outputs
+    }
+
+    /// The edition's published local documents, each with its index among
+    /// the authority's documents.
+    pub(super) fn documents(&self) -> impl Iterator<Item = (usize, Published<'r>)> {
+        self.linked
+            .edition
+            .authority
+            .map_or(&[][..], |a| a.documents.as_slice())
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((i, d.published()?)))
+    }
+
+    /// The file of the authority's document at index `i`, if it is published.
+    fn document_file(&self, i: usize) -> Option<&'r DocumentFile> {
+        let document = self.linked.edition.authority?.documents.get(i)?;
+        document.published().map(|(_, file)| file)
     }
 
     /// The renderer with no "Keep this handbook on this device": for a
@@ -371,6 +400,10 @@ impl<'r, 's> Renderer<'r, 's> {
             OutputKind::EditionCss => "assets/edition.css".to_string(),
             OutputKind::Static(name) => format!("assets/{name}"),
             OutputKind::OfflineWorker => OFFLINE_WORKER.to_string(),
+            OutputKind::Document(i) => self
+                .document_file(i)
+                .map(crate::model::authority::Document::href)
+                .unwrap_or_default(),
         }
     }
 
@@ -388,13 +421,7 @@ impl<'r, 's> Renderer<'r, 's> {
             },
             OutputKind::Site(page) => Inputs::Site(self.site_values(page)),
             OutputKind::Feed => Inputs::Bytes(
-                feeds::atom(
-                    self.linked,
-                    self.linked.edition.name(),
-                    self.language.strings.get("changes_title"),
-                    self.changes(),
-                )
-                .into_bytes(),
+                feeds::atom(self.linked, &self.language.strings, self.changes()).into_bytes(),
             ),
             OutputKind::Sitemap => Inputs::Bytes(
                 feeds::sitemap(
@@ -421,6 +448,10 @@ impl<'r, 's> Renderer<'r, 's> {
                         .map(|(_, bytes)| bytes.to_vec())
                         .unwrap_or_default(),
                 ),
+            },
+            OutputKind::Document(i) => match self.document_file(i) {
+                Some(file) => Inputs::Copy(file),
+                None => Inputs::Bytes(Vec::new()),
             },
         };
         Prepared {
@@ -491,6 +522,7 @@ impl<'r, 's> Renderer<'r, 's> {
             }
             Inputs::Bytes(bytes) => Some(Content::Bytes(bytes)),
             Inputs::Static(file) => Some(file.content()),
+            Inputs::Copy(file) => Some(Content::Copy(file.path.clone())),
         }
     }
 
@@ -515,7 +547,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 versions::add_release_notes(
                     &mut entries,
                     history,
-                    self.linked.edition.name(),
+                    self.linked,
                     &self.language.strings,
                 );
             }

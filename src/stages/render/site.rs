@@ -38,6 +38,10 @@ pub struct ChangeEntry {
     /// not an author's.
     #[serde(default)]
     pub worded: bool,
+    /// For a release's entry, the pages whose text it changed, in reading
+    /// order (the amendments list of the release); empty for the first
+    /// release and for a page's own change.
+    pub pages: Vec<super::versions::ReleasePage>,
 }
 
 /// The anchor on "What's changed" of the heading of a day (`YYYY-MM-DD`),
@@ -70,6 +74,7 @@ pub fn change_entries(
         lang: None,
         new_date: false,
         worded: false,
+        pages: Vec::new(),
     };
     // A review date with no note of its own still changes "Last updated":
     // it is listed too, in words.
@@ -173,6 +178,31 @@ pub(super) struct GlossaryContext {
     /// Holder” by the definition of “citizen”), that term: the glossary
     /// says "see …" rather than repeat the definition.
     see: Option<SeeTerm>,
+    /// A local term's definition on a site in another language, cut
+    /// around the model's term it names (an English word inside a sentence
+    /// in the site's language), so that the term alone is marked English
+    /// (WCAG 3.1.2, language of parts).
+    definition_parts: Option<DefinitionParts>,
+}
+
+/// A definition cut around a term it names.
+#[derive(Debug, Serialize)]
+pub(super) struct DefinitionParts {
+    before: String,
+    term: String,
+    after: String,
+}
+
+/// `definition` cut before and after `term` where it stands in it (the
+/// first time).
+fn cut_around(definition: &str, term: &str) -> Option<DefinitionParts> {
+    let at = definition.find(term)?;
+    let end = at + term.len();
+    Some(DefinitionParts {
+        before: definition[..at].to_string(),
+        term: term.to_string(),
+        after: definition[end..].to_string(),
+    })
 }
 
 /// The term whose definition another term shares.
@@ -229,6 +259,9 @@ pub(super) fn glossary(linked: &LinkedEdition, terms: &[Term]) -> Vec<GlossaryCo
             term: t.term.clone(),
             anchor: t.anchor.clone(),
             definition: t.definition.clone(),
+            definition_parts: english
+                .and(t.model_term.as_deref())
+                .and_then(|model_term| cut_around(&t.definition, model_term)),
             term_lang: match t.model_term {
                 Some(_) => english,
                 None => None,
@@ -275,6 +308,8 @@ pub(super) fn first_showings<'l>(linked: &'l LinkedEdition) -> HashMap<&'l str, 
 pub(super) struct TermUse {
     model: String,
     local: String,
+    /// The language of both terms (English words), when not the site's.
+    lang: Option<&'static str>,
     pages: Vec<LinkItem>,
 }
 
@@ -298,6 +333,10 @@ pub(super) fn differences(linked: &LinkedEdition, terms: &[(String, String)]) ->
         .term_uses
         .iter()
         .map(|(model_term, ids)| TermUse {
+            lang: linked
+                .edition
+                .lang
+                .map(|_| crate::model::language::Lang::En.code()),
             model: model_term.clone(),
             local: terms
                 .iter()

@@ -143,6 +143,7 @@ impl<'r, 's> Renderer<'r, 's> {
                 Box::new(self.history.map(|h| h.releases.clone()).unwrap_or_default()),
             )],
             "examples" => vec![("examples", Box::new(self.examples_index()))],
+            "documents" => vec![("topics", Box::new(self.documents_index()))],
             "translation" => vec![("translation", Box::new(self.translation_status()))],
             "differences" => {
                 let d = site::differences(self.linked, &self.terms);

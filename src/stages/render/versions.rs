@@ -257,18 +257,87 @@ fn readable(text: &str) -> String {
     format!("{title}\n{}", crate::text::markdown::plain_text(markdown))
 }
 
-/// Adds each release's note to an edition's changes (newest first), linked
-/// to the release's pages, in the words of `strings`; on one day, a
-/// release comes after the dated changes of pages.
+/// A page whose text a release changed, as the release's entry on
+/// "What's changed" and in the feed lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleasePage {
+    /// The page's title now.
+    pub title: String,
+    /// Link to the page now, from the top of the site.
+    pub href: String,
+    /// The language of the title, when not the site's.
+    pub lang: Option<&'static str>,
+    /// Whether the release before did not have the page.
+    pub new: bool,
+    /// The notes of what changed on the page, dated after the release
+    /// before and up to this one, oldest first.
+    pub notes: Vec<String>,
+}
+
+/// The pages of `linked` whose text changed in the release `version`
+/// (of `history`), in reading order, each with its notes among `entries`
+/// dated after `after` (the release before's day) and up to `until`.
+fn release_pages(
+    linked: &crate::stages::link::LinkedEdition,
+    history: &History,
+    version: &str,
+    (after, until): (&str, &str),
+    entries: &[super::ChangeEntry],
+) -> Vec<ReleasePage> {
+    let mut pages = Vec::new();
+    for p in &linked.pages {
+        let Some(changed) = history
+            .pages
+            .get(p.page.id())
+            .and_then(|versions| versions.iter().find(|v| v.version == version))
+        else {
+            continue;
+        };
+        let href = crate::support::url::file_of(&linked.edition.home, p.page.id());
+        let mut notes: Vec<String> = entries
+            .iter()
+            .filter(|e| e.href == href && e.iso_date.as_str() > after)
+            .filter(|e| e.iso_date.as_str() <= until)
+            .map(|e| e.note.clone())
+            .collect();
+        // "What's changed" lists the newest first; a release's list reads
+        // oldest first.
+        notes.reverse();
+        pages.push(ReleasePage {
+            title: p.title.clone(),
+            href,
+            lang: linked.edition.foreign(&p.page.file),
+            new: changed.comparison.is_none(),
+            notes,
+        });
+    }
+    pages
+}
+
+/// Adds each release's note to an edition's changes (`entries`, newest
+/// first), linked to the release's pages, in the words of `strings`, with
+/// the pages whose text it changed (all but the first release, whose pages
+/// are all new); on one day, a release comes after the dated changes of
+/// pages.
 pub fn add_release_notes(
     entries: &mut Vec<super::ChangeEntry>,
     history: &History,
-    edition: &str,
+    linked: &crate::stages::link::LinkedEdition,
     strings: &Strings,
 ) {
+    let edition = linked.edition.name();
+    let mut before: Option<&str> = None;
+    let mut added = Vec::new();
     for row in &history.releases {
         let values = [("name", edition), ("version", row.version.as_str())];
-        entries.push(super::ChangeEntry {
+        let pages = match before {
+            Some(after) => {
+                let days = (after, row.from_iso.as_str());
+                release_pages(linked, history, &row.version, days, entries)
+            }
+            None => Vec::new(),
+        };
+        added.push(super::ChangeEntry {
             date: row.from.clone(),
             iso_date: row.from_iso.clone(),
             title: strings.fill("release_entry_title", &values),
@@ -277,8 +346,11 @@ pub fn add_release_notes(
             lang: None,
             new_date: false,
             worded: false,
+            pages,
         });
+        before = Some(&row.from_iso);
     }
+    entries.extend(added);
     entries.sort_by(|a, b| b.iso_date.cmp(&a.iso_date));
 }
 
@@ -345,6 +417,13 @@ pub fn archived(
             continue;
         }
         let bytes = file.content.read()?.into_owned();
+        if in_site == "changes.xml" {
+            placed.push(OutputFile {
+                path: format!("{folder}{}", file.path),
+                content: Content::Bytes(archived_feed(&bytes, version)),
+            });
+            continue;
+        }
         let bytes = match banner.filter(|_| file.path.ends_with(".html")) {
             Some(banner) => {
                 let up = "../".repeat(2 + file.path.matches('/').count());
@@ -368,6 +447,20 @@ pub fn archived(
         });
     }
     Ok(placed)
+}
+
+/// A past release's Atom feed with an id of its own (RFC 4287, 4.2.6: a
+/// feed's id names that feed alone; the current feed keeps the edition's):
+/// the feed's id (the first, before any entry's) gains the release's
+/// folder. Its entries keep theirs: an entry in both feeds is one entry.
+fn archived_feed(xml: &[u8], version: &str) -> Vec<u8> {
+    String::from_utf8_lossy(xml)
+        .replacen(
+            "/changes</id>",
+            &format!("/{}changes</id>", release_folder(version)),
+            1,
+        )
+        .into_bytes()
 }
 
 /// One archived page: `noindex` in its head and the banner (its HTML) at
