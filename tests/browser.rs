@@ -9,6 +9,8 @@
 //! language switch both ways, searches in Welsh and takes screenshots of a
 //! Welsh step page, the switch and the translation status page. The digest
 //! of changes since a release (issue 36), an email, passes the Nu checker.
+//! Reading offline (issue 36): a kept edition is read and searched in
+//! Chromium with the network off, and updates itself after a new build.
 //!
 //! Needs Node packages (`npm ci`) and `/usr/bin/chromium`; `.ci/run` installs
 //! both. When either is missing this test fails: it never skips.
@@ -350,4 +352,94 @@ fn node_search(
     let printed = common::text(&run);
     assert!(run.status.success(), "search.mjs failed:\n{printed}");
     printed
+}
+
+/// Issue 36: a reader keeps Kinloch Vale's edition (released as 1.0) on
+/// their device, then reads and searches it with the network off (the
+/// browser offline and the server stopped), each page saying it is the
+/// saved copy of version 1.0; after a page is changed and the edition built
+/// again, going online updates the copy, which then shows the change with
+/// the network off; the reader removes the copy. Nothing is saved before
+/// the button is pressed, and nothing is asked of another host.
+#[test]
+fn a_kept_edition_is_read_and_searched_offline_and_updates_itself() {
+    let repo = common::repo();
+    require_tools(&repo);
+    let dir = common::copy_of_shipped();
+    let root = dir.path();
+    common::git(root, &["init", "-q", "-b", "main"], None);
+    common::git(root, &["config", "user.name", "Policy Lead"], None);
+    common::git(
+        root,
+        &["config", "user.email", "policy@kinlochvale.example"],
+        None,
+    );
+    common::commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
+    common::git(
+        root,
+        &[
+            "tag",
+            "-a",
+            "handbook/kinloch-vale/1.0",
+            "-m",
+            "First version.",
+        ],
+        Some("2026-01-12T10:00:00+00:00"),
+    );
+    let out = root.join("out");
+    let build = [
+        "build",
+        "--authority",
+        "kinloch-vale",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    common::assert_ok(&common::handbook_in(root, &build));
+    let page = root.join("local-overrides/kinloch-vale/pages/sds-in-scotland.md");
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser/offline.mjs"))
+        .arg(&out)
+        .arg(".")
+        .arg("direct payments")
+        .arg(&page)
+        .arg("Regulations and statutory guidance sit alongside it.")
+        .arg("Regulations and statutory guidance, changed after the copy was kept, sit alongside it.")
+        .arg(env!("CARGO_BIN_EXE_handbook"))
+        .arg(root)
+        .args(build)
+        .current_dir(&repo)
+        .env("NO_COLOR", "1")
+        .env("HANDBOOK_TODAY", common::TODAY)
+        .output()
+        .expect("node runs");
+    let shown = common::text(&run);
+    assert!(run.status.success(), "offline.mjs failed:\n{shown}");
+    let notice = "notice: This is a saved copy of this handbook, from version 1.0, built on 24 November 2026.";
+    for line in [
+        "control: shown, Keep this handbook on this device",
+        "before: 0, controlled false",
+        "kept: This handbook is saved on this device: you can read and search it without a signal.",
+        &format!("offline step-2.html: Step 2 of 7 Step Two: Making my Plan | {notice}"),
+        &format!("offline glossary.html: Glossary | {notice}"),
+        "updated: The saved copy was updated to the newest edition of this handbook.",
+        &format!("after update sds-in-scotland.html: has TO | {notice}"),
+        "removed: The saved copy was removed from this device., caches 0, button Keep this handbook on this device",
+    ] {
+        assert!(shown.lines().any(|l| l == line), "missing `{line}`:\n{shown}");
+    }
+    let search = shown
+        .lines()
+        .find_map(|l| l.strip_prefix("search: "))
+        .unwrap_or_else(|| panic!("no search:\n{shown}"));
+    let count: usize = search.split(' ').next().unwrap().parse().unwrap_or(0);
+    assert!(
+        count > 0
+            && search.contains("results for “direct payments”")
+            && !search.ends_with("first: none"),
+        "a two-word search works offline: {search}"
+    );
+    assert!(
+        !shown.contains("outside: "),
+        "another host was asked:\n{shown}"
+    );
 }

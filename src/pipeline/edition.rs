@@ -12,6 +12,7 @@
 use jiff::civil::Date;
 
 use super::findings::{in_folder, SiteCheck, Written};
+use super::offline::SavedCopy;
 use super::{edition_theme, language, releases, timed, EditionSummary, RunContext};
 use crate::model::theme::{Engine, StaticFiles};
 use crate::stages::analyses::governance;
@@ -121,12 +122,17 @@ pub(super) fn build_edition(
         .staging
         .filter(|_| !diagnostics.has_errors())
         .map(|(staging, single)| (staging, if single { "" } else { slug }));
-    for site in sites {
-        let made = make_site(context, site, &everywhere, into, diagnostics);
-        if !made {
-            break;
-        }
-    }
+    let offline = linked[0]
+        .edition
+        .authority
+        .is_some_and(|a| a.config.offline);
+    let version = histories
+        .first()
+        .and_then(Option::as_ref)
+        .and_then(|h| h.releases.last())
+        .map(|r| r.version.as_str());
+    let saved = offline.then_some(version);
+    make_sites(context, sites, &everywhere, (into, saved), diagnostics);
     summary
 }
 
@@ -228,6 +234,35 @@ fn sites_of<'r, 's>(
         .collect()
 }
 
+/// Makes each language's site of an edition in turn (see [`make_site`]),
+/// until a template fails. For an edition that offers a saved copy
+/// (`saved`, with its newest release, if any), the copy's list is then
+/// written at the edition's top: only with the search index it needs (not
+/// by a build with `--no-search`, nor by the preview).
+fn make_sites(
+    context: &RunContext,
+    sites: Vec<LanguageSite>,
+    everywhere: &[String],
+    (into, saved): (Option<(&Staging, &str)>, Option<Option<&str>>),
+    diagnostics: &Diagnostics,
+) {
+    let copy = (saved.is_some() && context.search && into.is_some()).then(SavedCopy::default);
+    for site in sites {
+        if !make_site(
+            context,
+            site,
+            everywhere,
+            (into, copy.as_ref()),
+            diagnostics,
+        ) {
+            return;
+        }
+    }
+    if let (Some(copy), Some((staging, folder)), Some(version)) = (copy, into, saved) {
+        staging.write_one(folder, &copy.list(version, context.today));
+    }
+}
+
 /// Makes one language's site of an edition: each file is read for the
 /// link check, written `into` the staging folder under the edition's folder
 /// (when the run writes), and, with the search index on, what the index
@@ -235,12 +270,14 @@ fn sites_of<'r, 's>(
 /// reported, where the edition's text or templates write them, and the
 /// search index is made and written (only for output that can be written).
 /// `everywhere` are the paths (from the edition's top) of every file of
-/// every language's site. `false` when a template failed.
+/// every language's site. Each file written but those of past releases is
+/// added to `saved`, the edition's saved copy, when it offers one. `false`
+/// when a template failed.
 fn make_site(
     context: &RunContext,
     site: LanguageSite,
     everywhere: &[String],
-    into: Option<(&Staging, &str)>,
+    (into, saved): (Option<(&Staging, &str)>, Option<&SavedCopy>),
     diagnostics: &Diagnostics,
 ) -> bool {
     let slug = site.linked.edition.slug.as_str();
@@ -252,6 +289,12 @@ fn make_site(
             staging.write_one(edition_folder, file);
         }
     };
+    let keep = |file: &OutputFile| {
+        write(file);
+        if let Some(saved) = saved {
+            saved.add(file);
+        }
+    };
     let made = timed(slug, "render", || {
         render::make_each(&site.renderer, |file| {
             let indexed = context
@@ -260,7 +303,7 @@ fn make_site(
                 .flatten();
             let file = in_folder(folder, file);
             let read = check.read(&file);
-            write(&file);
+            keep(&file);
             (read, indexed)
         })
     });
@@ -274,7 +317,7 @@ fn make_site(
     if context.search && !diagnostics.has_errors() {
         let indexed: Vec<_> = indexed.into_iter().flatten().collect();
         match check.index(indexed, &context.kept) {
-            Ok(files) => files.iter().for_each(write),
+            Ok(files) => files.iter().for_each(keep),
             Err(d) => diagnostics.push(d),
         }
     }

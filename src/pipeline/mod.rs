@@ -54,6 +54,7 @@ mod findings;
 mod language;
 pub mod model_changes;
 pub mod model_update;
+mod offline;
 mod preview;
 pub mod record;
 mod releases;

@@ -536,7 +536,8 @@ fn release_sites(
     let sites = linked.iter().map(|linked| {
         let language = language::edition_language(sources, &theme, linked, &states, own);
         let renderer =
-            render::Renderer::new(linked, engine, &statics, release.date, own, None, language);
+            render::Renderer::new(linked, engine, &statics, release.date, own, None, language)
+                .without_offline();
         let files = render::make_each(&renderer, |file| file);
         site_of(context, linked, files, own)
     });

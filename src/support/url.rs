@@ -111,6 +111,15 @@ pub const SITE_PAGES: &[SitePage] = &[
 /// The print view's file.
 pub const PRINT_FILE: &str = "print.html";
 
+/// The script that keeps an edition's saved copy on a reader's device
+/// (`offline: true`, issue 36). A service worker looks after the pages of
+/// its own folder and those under it, so it stands beside the home page.
+pub const OFFLINE_WORKER: &str = "offline-worker.js";
+
+/// The list of the files an edition's saved copy holds, with the stamp its
+/// script compares to know when the edition changed.
+pub const OFFLINE_LIST: &str = "offline.json";
+
 /// Names at the top of an edition that are not site pages: the home page's
 /// file, the print view, and the folder of static files.
 const OTHER_NAMES: &[&str] = &["index", "print", "assets", "versions"];

@@ -52,6 +52,7 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "feedback",
     "wording",
     "next_update",
+    "offline",
 ];
 
 /// The four UK jurisdictions.
@@ -284,6 +285,12 @@ pub struct AuthorityConfig {
     #[serde(default, deserialize_with = "crate::text::frontmatter::optional_date")]
     #[schemars(with = "Option<crate::text::frontmatter::DateText>")]
     pub next_update: Option<Date>,
+    /// Whether readers may keep the edition on their device to read
+    /// without a signal: `offline: true` puts "Keep this handbook on this
+    /// device" on every page, and the build writes the saved copy's list
+    /// of files and the script that keeps it (issue 36). Off unless set.
+    #[serde(default)]
+    pub offline: bool,
 }
 
 /// A box at the top of a page: a heading, what to do with a number to

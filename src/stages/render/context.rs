@@ -73,6 +73,24 @@ pub(super) struct SiteContext {
     /// The date of the edition's next planned update, in the pages'
     /// language, for its home and "What's changed" pages.
     pub next_update: Option<String>,
+    /// "Keep this handbook on this device", on editions with `offline:
+    /// true` (issue 36).
+    pub offline: Option<OfflineContext>,
+}
+
+/// What pages show of reading offline: where the edition's top is from
+/// the page, and the saved-copy notice the page script shows when the
+/// page came from a copy kept on the reader's device.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct OfflineContext {
+    /// The edition's top, from the site's folder: `./`, or `../` from
+    /// another language's (`cy/`).
+    pub root: String,
+    /// The notice, dated with this build; its `{version}` is the saved
+    /// copy's release, filled in by the page script.
+    pub saved: String,
+    /// The notice for an edition with no release.
+    pub saved_dated: String,
 }
 
 /// One entry of the contents list as templates see it.
@@ -381,6 +399,15 @@ pub(super) fn site(
         has_edition_css: config.is_some_and(|c| c.theme.colour.is_some()),
         credit: credit(linked, None, strings),
         next_update: config.and_then(|c| c.next_update).map(long_date),
+        offline: config.filter(|c| c.offline).map(|_| OfflineContext {
+            root: if edition.folder().is_empty() {
+                "./".to_string()
+            } else {
+                "../".to_string()
+            },
+            saved: strings.fill("offline_saved", &[("date", &long_date(today))]),
+            saved_dated: strings.fill("offline_saved_dated", &[("date", &long_date(today))]),
+        }),
     }
 }
 

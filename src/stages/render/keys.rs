@@ -72,6 +72,7 @@ impl<'r, 's> Renderer<'r, 's> {
             | OutputKind::Sitemap
             | OutputKind::EditionCss
             | OutputKind::Static(_)
+            | OutputKind::OfflineWorker
             | OutputKind::Document(_) => {
                 match self.prepare(output).inputs {
                     Inputs::Bytes(bytes) => f.bytes(&bytes),

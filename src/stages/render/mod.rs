@@ -39,7 +39,7 @@ use crate::stages::link::{LinkedEdition, LinkedPage, Resolved};
 use crate::support::diagnostic::Diagnostics;
 use crate::support::fingerprint::Fingerprint;
 use crate::support::output::{Content, OutputFile, Part};
-use crate::support::url::{file_of, Shown, SitePage, PRINT_FILE, SITE_PAGES};
+use crate::support::url::{file_of, Shown, SitePage, OFFLINE_WORKER, PRINT_FILE, SITE_PAGES};
 
 mod cache;
 mod comparison;
@@ -96,6 +96,9 @@ pub enum OutputKind<'t> {
     EditionCss,
     /// A static file of the theme or the authority, by name under `assets/`.
     Static(&'t str),
+    /// The script that keeps the edition's saved copy, at the edition's
+    /// top (`offline: true`, issue 36).
+    OfflineWorker,
     /// The authority's local document at this index, under `documents/`.
     Document(usize),
 }
@@ -321,12 +324,18 @@ impl<'r, 's> Renderer<'r, 's> {
         if self.colour.is_some() {
             outputs.push(OutputKind::EditionCss);
         }
+        // The offline script is written at the edition's top, and only
+        // for an edition that offers a saved copy.
         outputs.extend(
             self.statics
                 .keys()
+                .filter(|name| *name != OFFLINE_WORKER)
                 .map(|name| OutputKind::Static(name.as_str())),
         );
         outputs.extend(self.documents().map(|(i, _)| OutputKind::Document(i)));
+        if self.site.offline.is_some() && edition.folder().is_empty() {
+            outputs.push(OutputKind::OfflineWorker);
+        }
         outputs
     }
 
@@ -346,6 +355,25 @@ impl<'r, 's> Renderer<'r, 's> {
     fn document_file(&self, i: usize) -> Option<&'r DocumentFile> {
         let document = self.linked.edition.authority?.documents.get(i)?;
         document.published().map(|(_, file)| file)
+    }
+
+    /// The renderer with no "Keep this handbook on this device": for a
+    /// past release's pages, which the saved copy of the edition does not
+    /// hold, whatever the release's settings said.
+    pub fn without_offline(mut self) -> Self {
+        if self.site.offline.take().is_some() {
+            let base = base_context(&self.site, &self.language);
+            match Arc::get_mut(&mut self.parts) {
+                Some(parts) => parts.base = base,
+                None => {
+                    let (_, parents) = context::nav_items(self.linked);
+                    let contents = contents_of(&self.site.nav, &parents, &self.language.strings);
+                    self.parts = Arc::new(SiteParts { base, contents });
+                }
+            }
+            self.site_key = OnceLock::new();
+        }
+        self
     }
 
     /// Whether `output` is made from every page: the print view, the site
@@ -371,6 +399,7 @@ impl<'r, 's> Renderer<'r, 's> {
             OutputKind::Sitemap => "sitemap.xml".to_string(),
             OutputKind::EditionCss => "assets/edition.css".to_string(),
             OutputKind::Static(name) => format!("assets/{name}"),
+            OutputKind::OfflineWorker => OFFLINE_WORKER.to_string(),
             OutputKind::Document(i) => self
                 .document_file(i)
                 .map(crate::model::authority::Document::href)
@@ -409,6 +438,17 @@ impl<'r, 's> Renderer<'r, 's> {
                 .into_bytes(),
             ),
             OutputKind::Static(name) => Inputs::Static(&self.statics[name]),
+            // A root whose own theme predates the script has the built-in one.
+            OutputKind::OfflineWorker => match self.statics.get(OFFLINE_WORKER) {
+                Some(file) => Inputs::Static(file),
+                None => Inputs::Bytes(
+                    crate::model::theme::built_in_files()
+                        .iter()
+                        .find(|(name, _)| name.strip_prefix("static/") == Some(OFFLINE_WORKER))
+                        .map(|(_, bytes)| bytes.to_vec())
+                        .unwrap_or_default(),
+                ),
+            },
             OutputKind::Document(i) => match self.document_file(i) {
                 Some(file) => Inputs::Copy(file),
                 None => Inputs::Bytes(Vec::new()),

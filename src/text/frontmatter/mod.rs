@@ -681,6 +681,11 @@ fn explain(message: &str, known_keys: &[&str]) -> (String, Option<String>) {
             Some("write dates as YYYY-MM-DD, such as 2026-11-24".to_string()),
         );
     }
+    if message.contains("invalid boolean") || message.contains("expected a boolean") {
+        let what = "this setting is on or off: its value is `true` or `false`";
+        let hint = "write `true` to turn it on or `false` to turn it off, without quotes";
+        return (what.to_string(), Some(hint.to_string()));
+    }
     if message.contains("budget") || message.contains("limit") {
         return (
             format!("this YAML is too large or too deeply nested to read safely ({message})"),

@@ -113,6 +113,124 @@
     window.addEventListener("resize", markScrollingTables);
   }
 
+  // Reading offline (issue 36), on editions that offer it: "Keep this
+  // handbook on this device" starts the edition's offline script, which
+  // saves the edition; "Remove the saved copy" stops it and deletes the
+  // copy. The control shows only where a copy can be kept; nothing is
+  // saved until the reader presses it. A page that came from the copy
+  // says so, with the copy's version or the day it was built.
+  function readingOffline() {
+    var box = document.querySelector("[data-offline]");
+    if (!box || !("serviceWorker" in navigator) || !window.caches || !window.fetch) {
+      return;
+    }
+    var top = new URL(box.dataset.offline, document.baseURI).href;
+    var keep = box.querySelector("[data-offline-keep]");
+    var remove = box.querySelector("[data-offline-remove]");
+    var status = box.querySelector("[data-offline-status]");
+    var notice = document.querySelector("[data-saved-copy]");
+    var fromCopy = Boolean(navigator.serviceWorker.controller);
+    function tell(name) {
+      status.textContent = status.dataset[name] || "";
+    }
+    function kept(yes) {
+      keep.hidden = yes;
+      remove.hidden = !yes;
+    }
+    // The notice, with the version of the copy this page came from.
+    function showNotice() {
+      return fetch(new URL("offline.json", top).href).then(function (response) {
+        return response.json();
+      }).then(function (list) {
+        var text = notice.querySelector("p");
+        if (list.version) {
+          text.textContent = text.dataset.versionText.split("{version}").join(list.version);
+        }
+        notice.hidden = false;
+      }).catch(function () {});
+    }
+    // Resolves once the script has saved the copy and taken over; fails
+    // if it could not save it.
+    function started(registration) {
+      var worker = registration.installing || registration.waiting || registration.active;
+      return new Promise(function (resolve, reject) {
+        function check() {
+          if (worker.state === "activated") {
+            resolve();
+          } else if (worker.state === "redundant") {
+            reject(new Error("not saved"));
+          }
+        }
+        worker.addEventListener("statechange", check);
+        check();
+      });
+    }
+    function ours() {
+      return navigator.serviceWorker.getRegistration(top).then(function (registration) {
+        return registration && registration.scope === top ? registration : null;
+      });
+    }
+    box.hidden = false;
+    ours().then(function (registration) {
+      kept(Boolean(registration));
+      if (registration && fromCopy && notice) {
+        showNotice();
+      }
+    });
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.handbook === "updated") {
+        tell("updated");
+        if (fromCopy && notice) {
+          showNotice();
+        }
+      }
+    });
+    keep.addEventListener("click", function () {
+      keep.disabled = true;
+      tell("saving");
+      navigator.serviceWorker.register(new URL("offline-worker.js", top).href, { scope: top })
+        .then(started)
+        .then(function () {
+          kept(true);
+          tell("kept");
+          remove.focus();
+        }, function () {
+          tell("failed");
+          return ours().then(function (registration) {
+            return registration && registration.unregister();
+          });
+        })
+        .then(function () {
+          keep.disabled = false;
+        });
+    });
+    remove.addEventListener("click", function () {
+      remove.disabled = true;
+      ours().then(function (registration) {
+        return registration && registration.unregister();
+      }).then(function () {
+        return caches.keys();
+      }).then(function (names) {
+        var prefix = "handbook-offline " + top + " ";
+        return Promise.all(names.filter(function (name) {
+          return name.indexOf(prefix) === 0;
+        }).map(function (name) {
+          return caches.delete(name);
+        }));
+      }).then(function () {
+        kept(false);
+        if (notice) {
+          notice.hidden = true;
+        }
+        tell("removed");
+        keep.focus();
+      }).catch(function () {}).then(function () {
+        remove.disabled = false;
+      });
+    });
+  }
+  readingOffline();
+
   // Search results, on the search page only. The index is in pagefind/,
   // beside search.html; result addresses are made relative to it so an
   // edition works under any sub-path.
