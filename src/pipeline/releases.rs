@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{edition_theme, language, overlay_edition, overlay_in, Request, RunContext};
+use super::{edition_theme, editions_of, language, Bases, Request, RunContext};
 use crate::model::theme::Theme;
 use crate::stages::load::{self, history, Selection};
 use crate::stages::{link, render};
@@ -517,15 +517,8 @@ fn release_sites(
     own: &Diagnostics,
 ) -> Option<Vec<ReleaseSite>> {
     let theme = Theme::load(&sources.root, &sources.theme_dir, own);
-    let first = overlay_edition(sources, slug, own)?;
-    let mut editions = vec![first];
-    editions.extend(
-        sources
-            .translated
-            .iter()
-            .filter(|t| Some(t.slug.as_str()) == slug)
-            .map(|t| overlay_in(t, own)),
-    );
+    let bases = Bases::of(sources, own);
+    let editions = editions_of(sources, &bases, slug, own)?;
     // What the current edition says of the translations is not said
     // again of a past release's.
     let states = language::translation_states(sources, &editions, &Diagnostics::new());

@@ -44,6 +44,12 @@ pub struct Difference {
     /// Its entry's id on the differences page, which marked local text on
     /// pages links to (see [`crate::model::authority::Override::anchor`]).
     pub anchor: String,
+    /// Whose change it is: the layer's publisher, or the edition's
+    /// authority (issue 35).
+    pub by: String,
+    /// The publisher of the layer whose text it changes, when that is not
+    /// the model's.
+    pub under: Option<String>,
     /// The model text compared with the local text, line by line.
     pub lines: Vec<DiffLine>,
     /// Whether it was reviewed against the model text as it is now.
@@ -121,7 +127,10 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                     }
                 },
             };
+            let (by, under) = linked.edition.whose(applied);
             Difference {
+                by,
+                under,
                 target: over.target.to_string(),
                 target_title,
                 href,
@@ -129,7 +138,7 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                 action_text: action_text.to_string(),
                 reason: over.reason.clone(),
                 file: over.file.path.clone(),
-                anchor: over.anchor(),
+                anchor: applied.anchor.clone(),
                 lines: compare(model, local),
                 review: crate::stages::overlay::drift::review(applied),
             }

@@ -19,7 +19,10 @@
 //! files into the sources already loaded.
 
 pub mod history;
+mod layers;
 mod reload;
+
+pub use layers::chain;
 
 pub use reload::{reload, Reloaded};
 
@@ -71,20 +74,27 @@ pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> So
         insert_unique(&mut model_pages, page, diagnostics);
     }
     add_missing_site_pages(&mut model_pages, &meta);
-    let loaded = load_authorities(root, selection, diagnostics);
+    let mut loaded = load_authorities(root, selection, diagnostics);
+    let bases_only = load_bases(root, &mut loaded, diagnostics);
+    let (mut authorities, translations): (Vec<Authority>, Vec<Vec<Translation>>) =
+        loaded.into_iter().unzip();
+    layers::settle(&mut authorities, diagnostics);
     let model = Model {
         meta,
         pages: model_pages,
         broken_ids: broken.into_value(),
+        removed: Default::default(),
     };
-    let translated = loaded
+    let translated = authorities
         .iter()
+        .zip(&translations)
         .flat_map(|(a, t)| in_other_languages(&model, a, t, diagnostics))
         .collect();
     Sources {
         root: root.to_path_buf(),
         model: Arc::new(model),
-        authorities: loaded.into_iter().map(|(a, _)| a).collect(),
+        authorities,
+        bases_only,
         theme_dir: root.join("themes").join("default"),
         translated,
     }
@@ -113,6 +123,7 @@ fn in_other_languages(
                     meta: model.meta.clone(),
                     pages: translation::model_pages(&model.pages, &own, &mut problems),
                     broken_ids: model.broken_ids.clone(),
+                    removed: Default::default(),
                 }),
                 authority: translation::authority(authority, lang, &own, &mut problems),
                 translations: own,
@@ -418,6 +429,32 @@ fn load_authorities(
         .par_iter()
         .filter_map(|slug| load_authority(root, slug, diagnostics))
         .collect()
+}
+
+/// Loads the layers the authorities loaded build on that the run did not
+/// ask for, and the layers under those; returns their slugs.
+fn load_bases(
+    root: &Path,
+    loaded: &mut Vec<(Authority, Vec<Translation>)>,
+    diagnostics: &Diagnostics,
+) -> BTreeSet<String> {
+    let known = authority_slugs(root);
+    let mut added = BTreeSet::new();
+    loop {
+        let have: Vec<&Authority> = loaded.iter().map(|(a, _)| a).collect();
+        let missing = layers::missing_bases(&have, &known);
+        if missing.is_empty() {
+            return added;
+        }
+        for slug in missing {
+            added.insert(slug.clone());
+            match load_authority(root, &slug, diagnostics) {
+                Some(found) => loaded.push(found),
+                // Reported; named so the loop does not ask for it again.
+                None => return added,
+            }
+        }
+    }
 }
 
 /// The folders under `local-overrides/` that hold no `authority.yaml`

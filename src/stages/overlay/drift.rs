@@ -142,6 +142,9 @@ pub fn check(edition: &Edition) -> Vec<Diagnostic> {
     };
     let mut warnings = Vec::new();
     for applied in &edition.applied {
+        // A layer's override is its keeper's to review, against the text
+        // under the layer (issue 35).
+        let authority = applied.layer.unwrap_or(authority);
         let over = applied.over;
         let (start, end) = over.target_span;
         let file = file_argument(&over.file.path);
@@ -274,10 +277,19 @@ pub fn unreviewed_translations(sources: &[TranslationSource]) -> Vec<Unreviewed>
 /// The overrides of an edition whose model text changed since their last
 /// review, or that were never reviewed, in file order.
 pub fn stale<'e, 's>(edition: &'e Edition<'s>) -> Vec<&'e AppliedOverride<'s>> {
+    own(edition)
+        .into_iter()
+        .filter(|a| review(a) != Review::Current)
+        .collect()
+}
+
+/// The overrides of the edition's own authority, not of the layers it
+/// builds on, in file order: those its `accept` records the review of.
+pub fn own<'e, 's>(edition: &'e Edition<'s>) -> Vec<&'e AppliedOverride<'s>> {
     edition
         .applied
         .iter()
-        .filter(|a| review(a) != Review::Current)
+        .filter(|a| a.layer.is_none())
         .collect()
 }
 
@@ -291,7 +303,7 @@ pub fn accept(edition: &Edition, choice: Choice) -> Result<Accepted, AcceptError
         return Ok(Accepted::default());
     };
     let chosen: Vec<&AppliedOverride> = match choice {
-        Choice::All => edition.applied.iter().collect(),
+        Choice::All => own(edition),
         Choice::Files(names) => find(edition, names).map_err(AcceptError::Unknown)?,
     };
     let mut accepted = Accepted::default();
@@ -350,16 +362,15 @@ fn find<'e, 's>(
     edition: &'e Edition<'s>,
     names: &[String],
 ) -> Result<Vec<&'e AppliedOverride<'s>>, Vec<(String, String)>> {
-    let mut chosen = vec![false; edition.applied.len()];
+    let applied = own(edition);
+    let mut chosen = vec![false; applied.len()];
     let mut unknown = Vec::new();
-    let known: Vec<&str> = edition
-        .applied
+    let known: Vec<&str> = applied
         .iter()
         .map(|a| file_argument(&a.over.file.path))
         .collect();
     for name in names {
-        let matches: Vec<usize> = edition
-            .applied
+        let matches: Vec<usize> = applied
             .iter()
             .enumerate()
             .filter(|(_, a)| names_file(name, &a.over.file.path, edition))
@@ -390,9 +401,8 @@ fn find<'e, 's>(
     if !unknown.is_empty() {
         return Err(unknown);
     }
-    Ok(edition
-        .applied
-        .iter()
+    Ok(applied
+        .into_iter()
         .zip(chosen)
         .filter_map(|(a, c)| c.then_some(a))
         .collect())
