@@ -333,3 +333,70 @@ fn drift_reaches_the_layer_from_the_model_and_the_council_from_the_layer() {
     let (passed, said) = strict_check(root);
     assert!(passed, "{said}");
 }
+
+/// Tags a release of `edition` at `date`, as `handbook release` records one.
+fn tag_release(root: &Path, edition: &str, version: &str, note: &str, date: &str) {
+    let tag = format!("handbook/{edition}/{version}");
+    git(root, &["tag", "-a", &tag, "-m", note], Some(date));
+}
+
+#[test]
+fn a_council_is_told_when_its_layer_publishes_a_release_until_it_records_its_review() {
+    let dir = three_layer_root();
+    let root = dir.path();
+    git(root, &["init", "-q"], None);
+    git(root, &["config", "user.name", "Policy Lead"], None);
+    git(
+        root,
+        &["config", "user.email", "policy@townshire.example"],
+        None,
+    );
+    commit(root, "A layered root", "2026-10-01T09:00:00+00:00");
+    tag_release(
+        root,
+        "nationwide",
+        "1.0",
+        "The first national release.",
+        "2026-10-01T10:00:00+00:00",
+    );
+    let said = text(&handbook_in(root, &["check"]));
+    assert!(
+        said.contains("local-overrides/townshire/authority.yaml:5:1"),
+        "{said}"
+    );
+    assert!(
+        said.contains(
+            "the layer `nationwide` this edition builds on published release 1.0 on 2026-10-01"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("The first national release."), "{said}");
+    assert!(said.contains("handbook accept townshire --all"), "{said}");
+
+    let accepted = handbook_in(root, &["accept", "townshire", "--all"]);
+    assert_ok(&accepted);
+    assert!(
+        text(&accepted)
+            .contains("Recorded that release 1.0 of the layer `nationwide` was reviewed."),
+        "{}",
+        text(&accepted)
+    );
+    let said = text(&handbook_in(root, &["check"]));
+    assert!(!said.contains("layer-release"), "{said}");
+
+    commit(root, "The council's review", "2026-10-02T09:00:00+00:00");
+    tag_release(
+        root,
+        "nationwide",
+        "2.0",
+        "The second national release.",
+        "2026-11-01T10:00:00+00:00",
+    );
+    let said = text(&handbook_in(root, &["check"]));
+    assert!(
+        said.contains(
+            "published release 2.0 on 2026-11-01 (its release 1.0 was the last reviewed)"
+        ),
+        "{said}"
+    );
+}

@@ -184,6 +184,7 @@ pub fn digest(request: &DigestRequest) -> Result<Made, Vec<Diagnostic>> {
         search: false,
         engine: std::sync::OnceLock::new(),
         releases: Vec::new(),
+        in_force: Vec::new(),
         store: None,
         kept: crate::site::search::Kept::none(),
         staging: None,

@@ -196,8 +196,13 @@ fn run_into(
     });
     let theme = Theme::load(&sources.root, &sources.theme_dir, &diagnostics);
     let with_model = matches!(request.editions, Editions::Every | Editions::Model);
-    let (releases, history_warnings, history_off) = releases::shown(request);
-    diagnostics.extend(history_warnings);
+    let releases::Shown {
+        shown: releases,
+        warnings,
+        off: history_off,
+        in_force,
+    } = releases::shown(request);
+    diagnostics.extend(warnings);
     let bases = Bases::of(&sources, &diagnostics);
     let context = RunContext {
         sources: &sources,
@@ -207,6 +212,7 @@ fn run_into(
         search: request.search,
         engine: std::sync::OnceLock::new(),
         releases,
+        in_force,
         store: request.cache.as_ref().map(Store::new),
         kept: releases::search_kept(request),
         staging: staging.map(|s| (s, request.editions.single())),
@@ -281,6 +287,8 @@ struct RunContext<'a> {
     engine: std::sync::OnceLock<Option<Engine>>,
     /// The releases whose pages the editions show, oldest first.
     releases: Vec<history::Release>,
+    /// Every release in force, for telling a council of its layer's.
+    in_force: Vec<history::Release>,
     /// The build cache, if the run keeps one.
     store: Option<Store>,
     /// Where search indexes made before are found (the build cache).

@@ -120,7 +120,7 @@ impl Preview {
         };
         let today = today();
         timed("preview", "drift", || {
-            edition::check_sources(&editions[0], today, &diagnostics)
+            edition::check_sources(&editions[0], today, &[], &diagnostics)
         });
         let states = language::translation_states(sources, &editions, &diagnostics);
         self.sites.resize_with(editions.len(), SiteMemo::default);

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use crate::model::authority::Authority;
 use crate::model::handbook::{Model, Translated};
 use crate::model::translation::{file_language, Translation};
+use crate::stages::load::history::Release;
 use crate::stages::overlay::{AppliedOverride, Edition};
 use crate::support::diagnostic::{did_you_mean, Diagnostic};
 
@@ -641,6 +642,99 @@ pub fn accept_translations(
         });
     }
     Ok(recorded)
+}
+
+/// The file, in an authority's `model-snapshots/`, that records the
+/// release of each layer under it that its policy lead last reviewed
+/// (issue 35), one `layer: "version"` a line; written by `accept --all`.
+pub const LAYER_RELEASES: &str = "layer-releases.yaml";
+
+/// The release of each layer that `authority`'s policy lead last
+/// reviewed, by the layer's slug.
+fn reviewed_layer_releases(authority: &Authority) -> std::collections::BTreeMap<String, String> {
+    let path = authority.dir.join(SNAPSHOT_DIR).join(LAYER_RELEASES);
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(slug, version)| {
+            let version = version.trim().trim_matches('"');
+            (slug.trim().to_string(), version.to_string())
+        })
+        .collect()
+}
+
+/// The latest of `releases` of each layer the edition builds on.
+fn latest_layer_releases<'r>(edition: &Edition, releases: &'r [Release]) -> Vec<&'r Release> {
+    edition
+        .layers
+        .iter()
+        .filter_map(|layer| {
+            releases
+                .iter()
+                .filter(|r| r.edition == layer.slug)
+                .max_by_key(|r| (r.date, r.seconds))
+        })
+        .collect()
+}
+
+/// A warning for each layer the edition builds on that recorded a release
+/// since the authority's policy lead last reviewed its releases.
+pub fn check_layer_releases(edition: &Edition, releases: &[Release]) -> Vec<Diagnostic> {
+    let Some(authority) = edition.authority else {
+        return Vec::new();
+    };
+    let reviewed = reviewed_layer_releases(authority);
+    let at = authority.setting_span("base");
+    latest_layer_releases(edition, releases)
+        .into_iter()
+        .filter(|r| reviewed.get(&r.edition) != Some(&r.version))
+        .map(|r| {
+            let since = reviewed
+                .get(&r.edition)
+                .map_or(String::new(), |v| format!(" (its release {v} was the last reviewed)"));
+            Diagnostic::warning(
+                "layer-release",
+                format!(
+                    "the layer `{}` this edition builds on published release {} on {}{since}: \u{201c}{}\u{201d}",
+                    r.edition, r.version, r.date, r.note
+                ),
+            )
+            .at(&authority.config_file, at.0, at.1)
+            .hint(format!(
+                "read what changed in the layer, check this edition's overrides against it (`handbook check` warns of each whose text under it changed), then run `handbook accept {} --all` to record the review",
+                authority.slug
+            ))
+        })
+        .collect()
+}
+
+/// Records that the authority's policy lead reviewed the latest release of
+/// each layer its edition builds on; returns each as (layer, version).
+pub fn accept_layer_releases(
+    edition: &Edition,
+    releases: &[Release],
+) -> std::io::Result<Vec<(String, String)>> {
+    let Some(authority) = edition.authority else {
+        return Ok(Vec::new());
+    };
+    let latest: Vec<(String, String)> = latest_layer_releases(edition, releases)
+        .into_iter()
+        .map(|r| (r.edition.clone(), r.version.clone()))
+        .collect();
+    if latest.is_empty() {
+        return Ok(latest);
+    }
+    let folder = authority.dir.join(SNAPSHOT_DIR);
+    std::fs::create_dir_all(&folder)?;
+    let text: String = latest
+        .iter()
+        .map(|(slug, version)| {
+            let quoted = serde_json::to_string(version).unwrap_or_default();
+            format!("{slug}: {quoted}\n")
+        })
+        .collect();
+    std::fs::write(folder.join(LAYER_RELEASES), text)?;
+    Ok(latest)
 }
 
 #[cfg(test)]
