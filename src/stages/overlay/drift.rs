@@ -106,7 +106,12 @@ pub fn model_change(authority_dir: &Path, applied: &AppliedOverride) -> ModelCha
         Review::Current => ModelChange::None,
         Review::Never => ModelChange::First(applied.model_text.trim_end().to_string()),
         Review::Changed => match std::fs::read_to_string(snapshot_path(authority_dir, applied)) {
-            Ok(before) => ModelChange::Lines(changed_lines(&before, &applied.model_text)),
+            // Comments are not published: the blank comment between a
+            // layer's text and the model's is left out of the change shown.
+            Ok(before) => ModelChange::Lines(changed_lines(
+                &crate::text::markdown::without_comments(&before),
+                &crate::text::markdown::without_comments(&applied.model_text),
+            )),
             Err(_) => ModelChange::Unknown,
         },
     }
@@ -147,13 +152,19 @@ pub fn check(edition: &Edition) -> Vec<Diagnostic> {
         // under the layer (issue 35).
         let authority = applied.layer.unwrap_or(authority);
         let over = applied.over;
+        // What the override is written against: the model's text, or the
+        // model's as the layer under it adapted it.
+        let text = match edition.whose(applied).1 {
+            Some(layer) => format!("text of `{}` as {layer} adapted it", over.target),
+            None => format!("model text of `{}`", over.target),
+        };
         let (start, end) = over.target_span;
         let file = file_argument(&over.file.path);
         match review(applied) {
             Review::Never => warnings.push(
                 Diagnostic::warning(
                     "not-reviewed",
-                    format!("this override has no record of the model text of `{}` it was written against", over.target),
+                    format!("this override has no record of the {text} it was written against"),
                 )
                 .at(&over.file, start, end)
                 .hint(format!("check the override against the model, then run `handbook accept {} {file}`", authority.slug)),
@@ -161,7 +172,7 @@ pub fn check(edition: &Edition) -> Vec<Diagnostic> {
             Review::Changed => warnings.push(
                 Diagnostic::warning(
                     "stale-override",
-                    format!("the model text of `{}` changed since this override was last reviewed", over.target),
+                    format!("the {text} changed since this override was last reviewed"),
                 )
                 .at(&over.file, start, end)
                 .hint(format!(
