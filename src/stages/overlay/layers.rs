@@ -97,6 +97,7 @@ fn one_layer<'s>(
                 over,
                 layer: Some(layer),
                 anchor: a.anchor.clone(),
+                on_layer_text: a.on_layer_text,
                 page_title: a.page_title.clone(),
                 section_title: a.section_title.clone(),
                 model_text: a.model_text.clone(),
@@ -211,6 +212,22 @@ pub fn edition_on<'s>(
     edition
 }
 
+/// The layers' marks on an edition's pages in the edition's own marking
+/// style (`theme: provenance:` of the authority the edition is for).
+fn in_edition_style(edition: &mut Edition) {
+    let Some(authority) = edition.authority else {
+        return;
+    };
+    let style = authority.config.theme.provenance;
+    for page in &mut edition.pages {
+        for chunk in &mut page.chunks {
+            if let Some(mark) = chunk.mark.as_mut().filter(|m| m.style != style) {
+                Arc::make_mut(mark).style = style;
+            }
+        }
+    }
+}
+
 /// Adds the layers' overrides and examples to an edition built on them.
 pub fn with_layers<'s>(
     edition: &mut Edition<'s>,
@@ -225,6 +242,7 @@ pub fn with_layers<'s>(
     examples.append(&mut edition.examples);
     edition.examples = examples;
     edition.layers = layered.layers.clone();
+    in_edition_style(edition);
     let mut applied = layered.applied.clone();
     applied.append(&mut edition.applied);
     edition.applied = applied;

@@ -107,6 +107,9 @@ pub struct AppliedOverride<'s> {
     pub layer: Option<&'s Authority>,
     /// Its entry on the differences page, which its marks link to.
     pub anchor: String,
+    /// Whether the text it changes or sits beside holds a layer's text
+    /// (issue 35): it was then written against the layer's words.
+    pub on_layer_text: bool,
     /// The target page's title.
     pub page_title: String,
     /// The target section's title, if a section.
@@ -156,6 +159,7 @@ impl<'s> Edition<'s> {
             None => Some(self.layers.len()),
         };
         let under = at
+            .filter(|_| applied.on_layer_text)
             .and_then(|i| i.checked_sub(1))
             .and_then(|i| self.layers.get(i))
             .map(|l| l.config.publisher().to_string());
@@ -361,6 +365,7 @@ fn build<'s>(
             over: p.over,
             layer: None,
             anchor: overrides::anchor_of(p.over, authority),
+            on_layer_text: p.on_layer_text(),
             page_title: p.page.meta.title.clone(),
             section_title: p.section.map(|s| p.page.sections[s].title.clone()),
             model_text: p.model_text().to_string(),

@@ -339,6 +339,16 @@ pub(super) fn separator() -> Chunk {
 }
 
 impl Planned<'_> {
+    /// Whether the text the override changes, or sits beside, holds text a
+    /// layer under the edition wrote (issue 35).
+    pub(super) fn on_layer_text(&self) -> bool {
+        let (start, end) = self.range();
+        self.page
+            .pieces
+            .iter()
+            .any(|p| p.mark.is_some() && p.at.0 < end && start < p.at.1)
+    }
+
     /// The byte range of the target in the page's file.
     pub(super) fn range(&self) -> (usize, usize) {
         match self.section {
