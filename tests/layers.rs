@@ -400,3 +400,84 @@ fn a_council_is_told_when_its_layer_publishes_a_release_until_it_records_its_rev
         "{said}"
     );
 }
+
+#[test]
+fn the_preview_rebuilds_a_council_edition_after_a_save_in_its_layer() {
+    let dir = three_layer_root();
+    let root = dir.path();
+    let server = start(root, &["--authority", "townshire"]);
+    let before = served(&server, "/step-3.html", |b| b.contains("LAYER NOTE"));
+    assert!(
+        before.contains("LAYER NOTE: call 0300 000 0001."),
+        "{before}"
+    );
+    let layer = "local-overrides/nationwide";
+    edit(
+        root,
+        &format!("{layer}/overrides/note-step-3.md"),
+        "LAYER NOTE:",
+        "LAYER NOTE SAVED:",
+    );
+    let after = served(&server, "/step-3.html", |b| b.contains("LAYER NOTE SAVED"));
+    assert!(
+        after.contains("LAYER NOTE SAVED: call 0300 000 0001."),
+        "{after}"
+    );
+    assert!(!after.contains("hb-build-error"), "{after}");
+    // A variable saved in the layer's settings reaches the council's page too.
+    edit(
+        root,
+        &format!("{layer}/authority.yaml"),
+        "0300 000 0001",
+        "0300 000 0002",
+    );
+    let after = served(&server, "/step-3.html", |b| b.contains("0300 000 0002"));
+    assert!(
+        after.contains("LAYER NOTE SAVED: call 0300 000 0002."),
+        "{after}"
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    let out = fresh.path().join("out");
+    let args = [
+        "build",
+        "--authority",
+        "townshire",
+        "--no-search",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert_ok(&handbook_in(root, &args));
+    assert_served_as_built(&server, &out);
+}
+
+#[test]
+fn new_authority_with_base_builds_on_the_layer_and_refuses_an_unknown_one() {
+    let dir = three_layer_root();
+    let root = dir.path();
+    let new = |base: &str| {
+        let args = [
+            "new-authority",
+            "shireton",
+            "--name",
+            "Shireton Council",
+            "--jurisdiction",
+            "england",
+            "--base",
+            base,
+        ];
+        handbook_in(root, &args)
+    };
+    let refused = new("nationwyde");
+    assert_fails(&refused);
+    let said = text(&refused);
+    assert!(said.contains("there is no layer `nationwyde`"), "{said}");
+    assert!(said.contains("did you mean `nationwide`?"), "{said}");
+    assert!(!root.join("local-overrides/shireton").exists());
+
+    assert_ok(&new("nationwide"));
+    let settings = read(root.join("local-overrides/shireton/authority.yaml"));
+    assert!(settings.contains("\nbase: nationwide "), "{settings}");
+    let out = built(root, &["--authority", "shireton"]);
+    let page = Html::parse(&read(out.join("step-3.html")));
+    assert!(region_label(&page, "LAYER NOTE").contains("The Nationwide Practice Body (fictional)"));
+}
