@@ -481,3 +481,22 @@ fn new_authority_with_base_builds_on_the_layer_and_refuses_an_unknown_one() {
     let page = Html::parse(&read(out.join("step-3.html")));
     assert!(region_label(&page, "LAYER NOTE").contains("The Nationwide Practice Body (fictional)"));
 }
+
+#[test]
+fn diff_names_whose_each_change_is_and_the_layers_text_a_council_changes() {
+    let dir = three_layer_root();
+    let run = handbook_in(dir.path(), &["diff", "townshire"]);
+    assert_ok(&run);
+    let said = text(&run);
+    let layer_entry = said
+        .split("\nreplace step-4#social-work-role")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(layer_entry.contains("file: local-overrides/nationwide/overrides/step-4-role.md\n  by: The Nationwide Practice Body (fictional)"), "{said}");
+    assert!(said.contains("file: local-overrides/townshire/overrides/step-4-role.md\n  by: Townshire Council\n  changes the text as The Nationwide Practice Body (fictional) adapted it"), "{said}");
+    // The layer's change is the layer keeper's to review.
+    assert!(
+        said.contains("handbook accept nationwide step-4-role.md"),
+        "{said}"
+    );
+}

@@ -50,6 +50,9 @@ pub struct Difference {
     /// The publisher of the layer whose text it changes, when that is not
     /// the model's.
     pub under: Option<String>,
+    /// The folder of the layer whose change it is, which reviews it; `None`
+    /// for the edition's own authority's.
+    pub layer: Option<String>,
     /// The model text compared with the local text, line by line.
     pub lines: Vec<DiffLine>,
     /// Whether it was reviewed against the model text as it is now.
@@ -131,6 +134,7 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
             Difference {
                 by,
                 under,
+                layer: applied.layer.map(|l| l.slug.clone()),
                 target: over.target.to_string(),
                 target_title,
                 href,
@@ -148,6 +152,7 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
 
 /// What `handbook diff` says of an override that needs a review, if it does.
 fn review_warning(d: &Difference, slug: &str) -> Option<String> {
+    let slug = d.layer.as_deref().unwrap_or(slug);
     let accept = format!(
         "`handbook accept {slug} {}`",
         crate::stages::overlay::drift::file_argument(&d.file)
@@ -190,6 +195,14 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
             d.target_title
         );
         let _ = writeln!(out, "  file: {}", d.file);
+        // Whose change it is, and whose text it changes, when the edition
+        // builds on a layer (issue 35).
+        if !linked.edition.layers.is_empty() {
+            let _ = writeln!(out, "  by: {}", d.by);
+        }
+        if let Some(under) = &d.under {
+            let _ = writeln!(out, "  changes the text as {under} adapted it");
+        }
         if let Some(warning) = review_warning(d, slug) {
             let _ = writeln!(out, "  {}", paint("33", &warning));
         }

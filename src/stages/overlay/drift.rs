@@ -154,17 +154,18 @@ pub fn check(edition: &Edition) -> Vec<Diagnostic> {
         let over = applied.over;
         // What the override is written against: the model's text, or the
         // model's as the layer under it adapted it.
-        let text = match edition.whose(applied).1 {
-            Some(layer) => format!("text of `{}` as {layer} adapted it", over.target),
-            None => format!("model text of `{}`", over.target),
+        let adapted = match edition.whose(applied).1 {
+            Some(layer) => format!(", as {layer} adapted it,"),
+            None => String::new(),
         };
+        let target = &over.target;
         let (start, end) = over.target_span;
         let file = file_argument(&over.file.path);
         match review(applied) {
             Review::Never => warnings.push(
                 Diagnostic::warning(
                     "not-reviewed",
-                    format!("this override has no record of the {text} it was written against"),
+                    format!("this override has no record of the model text of `{target}` it was written against{}", adapted.trim_end_matches(',')),
                 )
                 .at(&over.file, start, end)
                 .hint(format!("check the override against the model, then run `handbook accept {} {file}`", authority.slug)),
@@ -172,7 +173,7 @@ pub fn check(edition: &Edition) -> Vec<Diagnostic> {
             Review::Changed => warnings.push(
                 Diagnostic::warning(
                     "stale-override",
-                    format!("the {text} changed since this override was last reviewed"),
+                    format!("the model text of `{target}`{adapted} changed since this override was last reviewed"),
                 )
                 .at(&over.file, start, end)
                 .hint(format!(
