@@ -6,7 +6,9 @@
 //! line endings are accepted); problems go to the shared [`Diagnostics`] and
 //! the file is left out, so one run reports every broken file. A folder
 //! under `local-overrides/` without `authority.yaml` is reported, never
-//! skipped silently. Symbolic links
+//! skipped silently. A layer an authority builds on (`base:`, issue 35) is
+//! read even when the run did not ask for it, and every `base:` is checked
+//! (`layers`). Symbolic links
 //! that leave the root, and anything that is not a plain file, are refused.
 //! This is the only stage that reads content files; later stages work on the
 //! values it returns.

@@ -8,6 +8,11 @@
 //! [`Chunk`]s that remember which file each piece came from, so later stages
 //! can point errors at the right line and tell model text from local text.
 //!
+//! An authority that builds on layers (issue 35) has its overlay applied
+//! to the model as the layers left it (`layers`: [`layered`], then
+//! [`edition_on`]), by the same code; the layers' overrides and examples
+//! join the edition's, each naming its layer.
+//!
 //! An authority's edition in another of its languages ([`edition_in`]) is
 //! overlaid the same way from its sources in that language; each piece
 //! still in the default language is wrapped in a `lang` region.
