@@ -500,3 +500,33 @@ fn diff_names_whose_each_change_is_and_the_layers_text_a_council_changes() {
         "{said}"
     );
 }
+
+#[test]
+fn a_welsh_edition_shows_the_welsh_of_its_layers_text() {
+    let dir = copy_of_model();
+    let root = dir.path();
+    let layer = "local-overrides/cymru";
+    write(root, &format!("{layer}/authority.yaml"), "name: Cymru-wide layer\nshort_name: Cymru\nkind: layer\npublisher: \"The All-Wales Practice Body (fictional)\"\njurisdiction: wales\nservice: adults\nlanguages: [en, cy]\n");
+    write(
+        root,
+        &format!("{layer}/overrides/note-step-3.md"),
+        &over("step-3#social-work-role", "note", "LAYER NOTE IN ENGLISH."),
+    );
+    write(
+        root,
+        &format!("{layer}/overrides/note-step-3.cy.md"),
+        "---\nreason: \"Am fod y gyfraith wedi newid.\"\n---\nNODYN YR HAEN YN GYMRAEG.\n",
+    );
+    write(root, "local-overrides/tref/authority.yaml", "name: Tref Council\nshort_name: Tref\njurisdiction: wales\nservice: adults\nlanguages: [en, cy]\nbase: cymru\n");
+    let out = built(root, &["--authority", "tref"]);
+    let english = Html::parse(&read(out.join("step-3.html")));
+    assert!(region_label(&english, "LAYER NOTE IN ENGLISH.")
+        .contains("The All-Wales Practice Body (fictional)"));
+    let welsh = Html::parse(&read(out.join("cy/step-3.html")));
+    let all = welsh.text();
+    assert!(all.contains("NODYN YR HAEN YN GYMRAEG."), "{all}");
+    assert!(!all.contains("LAYER NOTE IN ENGLISH."), "{all}");
+    assert!(
+        region_label(&welsh, "NODYN YR HAEN").contains("The All-Wales Practice Body (fictional)")
+    );
+}

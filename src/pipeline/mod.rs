@@ -351,7 +351,8 @@ pub(crate) struct Bases<'s> {
 
 impl<'s> Bases<'s> {
     /// The layered model of each authority of `sources` that builds on a
-    /// layer, in each of its languages (the layers' text is their own).
+    /// layer, in each of its languages: a layer's text is in the language
+    /// where the layer has it, else in its default language.
     pub(crate) fn of(sources: &'s Sources, diagnostics: &Diagnostics) -> Self {
         let mut made = Vec::new();
         for authority in &sources.authorities {
@@ -363,6 +364,15 @@ impl<'s> Bases<'s> {
             let model = overlay::layered(&sources.model, &chain, diagnostics);
             made.push((slug.clone(), None, model));
             for t in sources.translated.iter().filter(|t| &t.slug == slug) {
+                // Each layer in the language, where it has its text in it.
+                let chain: Vec<&Authority> = chain
+                    .iter()
+                    .map(|l| {
+                        sources
+                            .in_language(&l.slug, t.lang)
+                            .map_or(*l, |lt| &lt.authority)
+                    })
+                    .collect();
                 // Its problems are the default language's, reported there.
                 let model = overlay::layered(&t.model, &chain, &Diagnostics::new());
                 made.push((slug.clone(), Some(t.lang), model));
