@@ -1222,9 +1222,20 @@ fn new_authority_refuses_an_unknown_jurisdiction() {
 // The shipped demonstration authorities
 
 fn shipped_authorities() -> Vec<String> {
+    // A layer that is not published makes no edition of its own (issue 35).
+    let unpublished_layer = |slug: &str| {
+        let settings = read(
+            repo()
+                .join("local-overrides")
+                .join(slug)
+                .join("authority.yaml"),
+        );
+        settings.contains("\nkind: layer\n") && !settings.contains("\npublish: true\n")
+    };
     let mut slugs: Vec<String> = std::fs::read_dir(repo().join("local-overrides"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|slug| !unpublished_layer(slug))
         .collect();
     slugs.sort();
     slugs

@@ -121,7 +121,8 @@ fn bash_completes_commands_options_and_the_roots_own_authorities() {
             &["handbook", "serve", &root_flag, "--authority", ""],
         ],
     );
-    let authorities = "cwm-derwen exampleshire kinloch-vale";
+    // Layers too: `check --authority` and `accept` take a layer (issue 35).
+    let authorities = "cwm-derwen england-wide exampleshire kinloch-vale";
     let wanted = [
         "build".to_string(),
         "--deny-warnings".to_string(),

@@ -161,11 +161,13 @@ fn root_with_note(position: &str) -> tempfile::TempDir {
         .join("local-overrides/exampleshire/authority.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
     // Without the council's overrides, its urgent box's section (which one
-    // of them adds) is gone: the box keeps its note without the link.
+    // of them adds) is gone: the box keeps its note without the link. Nor
+    // does it build on the England-wide layer, whose notes are not its own.
     std::fs::write(
         &config,
         text.replace("terms:\n  \"Individual Budget\": \"Personal Budget\"\n", "")
-            .replace("    section: raising-a-concern\n", ""),
+            .replace("    section: raising-a-concern\n", "")
+            .replace("base: england-wide\n", ""),
     )
     .unwrap();
     for folder in ["overrides", "examples"] {
@@ -375,8 +377,14 @@ fn a_quiet_style_is_still_labelled() {
     let marked = regions(&html);
     assert!(!marked.is_empty());
     for region in marked {
+        // The England-wide layer's notes too, in the edition's style.
         assert!(region.contains("hb-quiet"));
-        assert!(label(region).contains("Exampleshire County Council"));
+        let by = label(region);
+        assert!(
+            by.contains("Exampleshire County Council")
+                || by.contains("the National Adult Social Care Guidance Forum"),
+            "{by}"
+        );
     }
 }
 

@@ -82,10 +82,10 @@ fn accept_of_one_file_shows_the_model_change_and_records_only_that_file() {
     edit(
         root,
         "content/step-3.md",
-        "Core social work skills",
-        "Core professional skills",
+        "A system that supports social workers",
+        "A system that helps social workers",
     );
-    let other = "local-overrides/exampleshire/overrides/note-step-3-seven-outcomes.md";
+    let other = "local-overrides/exampleshire/overrides/step-3-local-panel.md";
     let other_before = read(root.join(other));
 
     let run = handbook_in(
@@ -103,7 +103,7 @@ fn accept_of_one_file_shows_the_model_change_and_records_only_that_file() {
         "the new model text is not shown:\n{said}"
     );
     shows(&said, "Recorded the review of 1 override");
-    assert!(!said.contains("note-step-3-seven-outcomes"), "{said}");
+    assert!(!said.contains("step-3-local-panel"), "{said}");
     assert_eq!(
         read(root.join(other)),
         other_before,
@@ -135,7 +135,7 @@ fn accept_of_one_file_shows_the_model_change_and_records_only_that_file() {
     assert!(
         stale
             .iter()
-            .any(|f| f.ends_with("overrides/note-step-3-seven-outcomes.md")),
+            .any(|f| f.ends_with("overrides/step-3-local-panel.md")),
         "the other override is no longer reported: {stale:?}"
     );
 }

@@ -188,6 +188,7 @@ pub fn page_pipeline(data: &[u8]) {
         meta: HandbookMeta::fallback(),
         pages,
         broken_ids: Default::default(),
+        removed: Default::default(),
     };
     let config_file = SourceFile::new("local-overrides/fuzzshire/authority.yaml", AUTHORITY);
     let config: AuthorityConfig =

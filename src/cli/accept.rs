@@ -45,6 +45,11 @@ pub fn print(acceptance: &Acceptance, slug: &str, all: bool) {
         Some(Err(e)) => refused(e, "review"),
         None => {}
     }
+    for (layer, version) in &acceptance.layer_releases {
+        print_out(&format!(
+            "Recorded that release {version} of the layer `{layer}` was reviewed.\n"
+        ));
+    }
 }
 
 /// Says why nothing was recorded (the `what`: a check or a review).

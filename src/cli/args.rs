@@ -233,6 +233,9 @@ pub struct NewAuthority {
     pub slug: String,
     #[command(flatten)]
     pub about: AboutAuthority,
+    /// The folder name of a layer of the root (an adaptation several authorities share, `kind: layer`) that the new edition builds on.
+    #[arg(long, value_name = "LAYER")]
+    pub base: Option<String>,
     /// The handbook root.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,

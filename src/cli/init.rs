@@ -47,15 +47,17 @@ fn details<'a>(about: &'a AboutAuthority, slug: &'a str) -> Option<Details<'a>> 
         jurisdiction,
         accessibility_email: about.accessibility_email.as_deref(),
         address,
+        base: None,
         today: pipeline::today(),
     })
 }
 
 /// Runs `handbook new-authority`.
 pub fn new_authority(args: NewAuthority) -> ExitCode {
-    let Some(details) = details(&args.about, &args.slug) else {
+    let Some(mut details) = details(&args.about, &args.slug) else {
         return ExitCode::FAILURE;
     };
+    details.base = args.base.as_deref();
     let (root, slug) = (&args.root, details.slug);
     let files = match scaffold::new_authority(root, &details) {
         Ok(files) => files,

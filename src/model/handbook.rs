@@ -107,6 +107,10 @@ pub struct Model {
     /// Ids of model pages whose files could not be read (already reported),
     /// so links to them are not reported again as unknown.
     pub broken_ids: BTreeSet<String>,
+    /// What the layers under an edition removed (issue 35): each target
+    /// (`page` or `page#section`) with the layer and file that removed it.
+    /// Empty for the model read from `content/`.
+    pub removed: BTreeMap<String, (String, String)>,
 }
 
 /// Everything read from a handbook root.
@@ -116,8 +120,11 @@ pub struct Sources {
     pub root: PathBuf,
     /// The model.
     pub model: Arc<Model>,
-    /// Authorities, by slug.
+    /// Authorities, by slug: councils and layers (issue 35).
     pub authorities: Vec<Authority>,
+    /// The slugs of the layers loaded only because an authority the run
+    /// asked for builds on them: no edition of their own is made.
+    pub bases_only: std::collections::BTreeSet<String>,
     /// The theme folder (`themes/default`); when the root has no `themes/`
     /// folder, the theme built into Handbook is used instead.
     pub theme_dir: PathBuf,

@@ -9,6 +9,7 @@
 pub mod authority;
 pub mod handbook;
 pub mod language;
+pub mod layered;
 pub mod page;
 pub mod shipped;
 pub mod theme;

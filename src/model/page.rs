@@ -158,6 +158,10 @@ pub struct Page {
     /// a translation that gives them before the text is translated (the
     /// text is then `file`'s, still in the source's language).
     pub title_file: Option<Arc<SourceFile>>,
+    /// For a page a layer adapted (issue 35), the pieces its text is made
+    /// of, in order, each with whose words it is; empty for a page read
+    /// from one file.
+    pub pieces: Vec<crate::model::layered::Piece>,
 }
 
 impl Page {
@@ -205,6 +209,7 @@ impl Page {
             sections,
             folder_parent: None,
             title_file: None,
+            pieces: Vec::new(),
         })
     }
 
@@ -264,6 +269,7 @@ impl Page {
             sections,
             folder_parent: source.folder_parent.clone(),
             title_file: None,
+            pieces: Vec::new(),
         })
     }
 

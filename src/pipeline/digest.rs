@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use super::language::edition_language;
-use super::{overlay_edition, releases, RunContext};
+use super::{overlay_edition, releases, Bases, RunContext};
 use crate::model::theme::Theme;
 use crate::stages::link;
 use crate::stages::load::{self, history, Selection};
@@ -169,7 +169,8 @@ pub fn digest(request: &DigestRequest) -> Result<Made, Vec<Diagnostic>> {
         )
         .hint("name a folder of local-overrides/, or `model`")
     };
-    let Some(edition) = overlay_edition(&sources, slug, &diagnostics) else {
+    let bases = Bases::of(&sources, &diagnostics);
+    let Some(edition) = overlay_edition(&sources, &bases, slug, &diagnostics) else {
         return Err(failed(diagnostics, unknown()));
     };
     let linked = link::link(edition, &diagnostics);
@@ -177,11 +178,13 @@ pub fn digest(request: &DigestRequest) -> Result<Made, Vec<Diagnostic>> {
     // its search index or the build cache: only its text is compared.
     let context = RunContext {
         sources: &sources,
+        bases: &bases,
         theme: &theme,
         today: request.today,
         search: false,
         engine: std::sync::OnceLock::new(),
         releases: Vec::new(),
+        in_force: Vec::new(),
         store: None,
         kept: crate::site::search::Kept::none(),
         staging: None,

@@ -56,7 +56,7 @@ pub(super) fn build_edition(
     };
     let slug = summary.slug.as_str();
     timed(slug, "drift", || {
-        check_sources(edition, context.today, diagnostics)
+        check_sources(edition, context.today, &context.in_force, diagnostics)
     });
     let states = language::translation_states(context.sources, &editions, diagnostics);
     let linked: Vec<link::LinkedEdition> = editions
@@ -331,8 +331,14 @@ fn make_site(
 /// overdue reviews (those of model pages once, by the model edition); for
 /// an authority's, who readers' reports of problems go to, each "must" of
 /// its own text that cites no law, and a next planned update passed.
-pub(super) fn check_sources(edition: &Edition, today: Date, diagnostics: &Diagnostics) {
+pub(super) fn check_sources(
+    edition: &Edition,
+    today: Date,
+    releases: &[crate::stages::load::history::Release],
+    diagnostics: &Diagnostics,
+) {
     diagnostics.extend(drift::check(edition));
+    diagnostics.extend(drift::check_layer_releases(edition, releases));
     if edition.address().is_none() {
         diagnostics.push(no_address(edition));
     }

@@ -197,15 +197,23 @@ fn run_into(
     });
     let theme = Theme::load(&sources.root, &sources.theme_dir, &diagnostics);
     let with_model = matches!(request.editions, Editions::Every | Editions::Model);
-    let (releases, history_warnings, history_off) = releases::shown(request);
-    diagnostics.extend(history_warnings);
+    let releases::Shown {
+        shown: releases,
+        warnings,
+        off: history_off,
+        in_force,
+    } = releases::shown(request);
+    diagnostics.extend(warnings);
+    let bases = Bases::of(&sources, &diagnostics);
     let context = RunContext {
         sources: &sources,
+        bases: &bases,
         theme: &theme,
         today: request.today,
         search: request.search,
         engine: std::sync::OnceLock::new(),
         releases,
+        in_force,
         store: request.cache.as_ref().map(Store::new),
         kept: releases::search_kept(request),
         staging: staging.map(|s| (s, request.editions.single())),
@@ -270,6 +278,8 @@ fn above_editions(
 /// What every edition of a run shares.
 struct RunContext<'a> {
     sources: &'a Sources,
+    /// The model as the layers under each authority left it.
+    bases: &'a Bases<'a>,
     theme: &'a Theme,
     today: Date,
     search: bool,
@@ -278,6 +288,8 @@ struct RunContext<'a> {
     engine: std::sync::OnceLock<Option<Engine>>,
     /// The releases whose pages the editions show, oldest first.
     releases: Vec<history::Release>,
+    /// Every release in force, for telling a council of its layer's.
+    in_force: Vec<history::Release>,
     /// The build cache, if the run keeps one.
     store: Option<Store>,
     /// Where search indexes made before are found (the build cache).
@@ -303,11 +315,17 @@ fn make_editions(
     if with_model {
         jobs.push(None);
     }
-    jobs.extend(sources.authorities.iter().map(Some));
+    // A layer's edition is made when it says so, or when the run names it;
+    // a layer loaded only because another builds on it makes none.
+    let made = |a: &&Authority| {
+        !sources.bases_only.contains(&a.slug) && (a.config.published() || !with_model)
+    };
+    jobs.extend(sources.authorities.iter().filter(made).map(Some));
+    let bases = context.bases;
     jobs.par_iter()
         .map(|&authority| {
             let edition = timed("each", "overlay", || {
-                edition_of(sources, authority, diagnostics)
+                edition_of(sources, bases, authority, diagnostics)
             });
             let mut editions = vec![edition];
             editions.extend(authority.into_iter().flat_map(|authority| {
@@ -315,7 +333,7 @@ fn make_editions(
                     .translated
                     .iter()
                     .filter(move |t| t.slug == authority.slug)
-                    .map(|t| overlay_in(t, diagnostics))
+                    .map(|t| overlay_in(t, bases, diagnostics))
             }));
             let result = edition::build_edition(context, editions, diagnostics);
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -325,44 +343,128 @@ fn make_editions(
         .collect()
 }
 
+/// The model as the layers under each authority of a run left it (issue
+/// 35), in each of the authority's languages: made once, before the
+/// editions built on it, which borrow it.
+pub(crate) struct Bases<'s> {
+    made: Vec<(String, Option<Lang>, overlay::Layered<'s>)>,
+}
+
+impl<'s> Bases<'s> {
+    /// The layered model of each authority of `sources` that builds on a
+    /// layer, in each of its languages: a layer's text is in the language
+    /// where the layer has it, else in its default language.
+    pub(crate) fn of(sources: &'s Sources, diagnostics: &Diagnostics) -> Self {
+        let mut made = Vec::new();
+        for authority in &sources.authorities {
+            let chain = load::chain(authority, &sources.authorities);
+            if chain.is_empty() {
+                continue;
+            }
+            let slug = &authority.slug;
+            let model = overlay::layered(&sources.model, &chain, diagnostics);
+            made.push((slug.clone(), None, model));
+            for t in sources.translated.iter().filter(|t| &t.slug == slug) {
+                // Each layer in the language, where it has its text in it.
+                let chain: Vec<&Authority> = chain
+                    .iter()
+                    .map(|l| {
+                        sources
+                            .in_language(&l.slug, t.lang)
+                            .map_or(*l, |lt| &lt.authority)
+                    })
+                    .collect();
+                // Its problems are the default language's, reported there.
+                let model = overlay::layered(&t.model, &chain, &Diagnostics::new());
+                made.push((slug.clone(), Some(t.lang), model));
+            }
+        }
+        Self { made }
+    }
+
+    /// The model `slug`'s edition in `lang` (`None`: its default language)
+    /// builds on, when it builds on a layer.
+    fn get(&self, slug: &str, lang: Option<Lang>) -> Option<&overlay::Layered<'s>> {
+        self.made
+            .iter()
+            .find(|(s, l, _)| s == slug && *l == lang)
+            .map(|(_, _, m)| m)
+    }
+}
+
 /// An authority's edition in one of its other languages (see
-/// [`overlay::edition_in`]).
-fn overlay_in<'s>(translated: &'s Translated, diagnostics: &Diagnostics) -> Edition<'s> {
-    overlay::edition_in(
-        &translated.model,
+/// [`overlay::edition_in`]), built on its layers if it has any.
+fn overlay_in<'b>(
+    translated: &'b Translated,
+    bases: &'b Bases<'b>,
+    diagnostics: &Diagnostics,
+) -> Edition<'b> {
+    let layered = bases.get(&translated.slug, Some(translated.lang));
+    let model = layered.map_or(translated.model.as_ref(), |l| &l.model);
+    let mut edition = overlay::edition_in(
+        model,
         &translated.authority,
         translated.lang,
         Lang::En,
         diagnostics,
-    )
+    );
+    if let Some(layered) = layered {
+        overlay::with_layers(&mut edition, layered, &Diagnostics::new());
+    }
+    edition
 }
 
 /// The edition of `authority`, one of those in `sources` (the model's when
-/// `None`), in its default language.
-fn edition_of<'s>(
-    sources: &'s Sources,
-    authority: Option<&'s Authority>,
+/// `None`), in its default language, built on its layers if it has any.
+fn edition_of<'b>(
+    sources: &'b Sources,
+    bases: &'b Bases<'b>,
+    authority: Option<&'b Authority>,
     diagnostics: &Diagnostics,
-) -> Edition<'s> {
+) -> Edition<'b> {
     let model = sources.model.as_ref();
     match authority {
         None => overlay::model_edition(model, diagnostics),
-        Some(authority) => overlay::authority_edition(model, authority, diagnostics),
+        Some(authority) => match bases.get(&authority.slug, None) {
+            Some(layered) => overlay::edition_on(layered, authority, diagnostics),
+            None => overlay::authority_edition(model, authority, diagnostics),
+        },
     }
 }
 
 /// The edition of the authority `slug` (the model's when `None`), in its
 /// default language; `None` if no such authority was loaded.
-fn overlay_edition<'s>(
-    sources: &'s Sources,
+fn overlay_edition<'b>(
+    sources: &'b Sources,
+    bases: &'b Bases<'b>,
     slug: Option<&str>,
     diagnostics: &Diagnostics,
-) -> Option<Edition<'s>> {
+) -> Option<Edition<'b>> {
     let authority = match slug {
         None => None,
         Some(slug) => Some(sources.authorities.iter().find(|a| a.slug == slug)?),
     };
-    Some(edition_of(sources, authority, diagnostics))
+    Some(edition_of(sources, bases, authority, diagnostics))
+}
+
+/// The editions of `slug`'s edition (the model's when `None`) of `sources`
+/// in each of its languages, the default language's first; `None` when
+/// there is no such authority.
+fn editions_of<'b>(
+    sources: &'b Sources,
+    bases: &'b Bases<'b>,
+    slug: Option<&str>,
+    diagnostics: &Diagnostics,
+) -> Option<Vec<Edition<'b>>> {
+    let mut editions = vec![overlay_edition(sources, bases, slug, diagnostics)?];
+    editions.extend(
+        sources
+            .translated
+            .iter()
+            .filter(|t| Some(t.slug.as_str()) == slug)
+            .map(|t| overlay_in(t, bases, diagnostics)),
+    );
+    Some(editions)
 }
 
 /// The template engine and static files of an edition: its authority's own
@@ -427,7 +529,8 @@ pub fn with_edition<T>(
 ) -> Result<T, Vec<Diagnostic>> {
     let diagnostics = Diagnostics::new();
     let sources = load::load(root, &Selection::Only(vec![slug.to_string()]), &diagnostics);
-    let edition = overlay_edition(&sources, Some(slug), &diagnostics);
+    let bases = Bases::of(&sources, &diagnostics);
+    let edition = overlay_edition(&sources, &bases, Some(slug), &diagnostics);
     let linked = edition.map(|edition| link::link(edition, &diagnostics));
     match linked {
         Some(linked) if !diagnostics.has_errors() => Ok(work(&linked)),

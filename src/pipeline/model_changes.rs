@@ -238,6 +238,7 @@ mod tests {
             meta: HandbookMeta::fallback(),
             pages: map,
             broken_ids: BTreeSet::new(),
+            removed: Default::default(),
         }
     }
 

@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{edition, edition_theme, language, overlay_edition, overlay_in, timed, today, Written};
+use super::{edition, edition_theme, editions_of, language, timed, today, Bases, Written};
 use crate::model::handbook::Sources;
 use crate::model::language::Lang;
 use crate::model::theme::{Engine, Theme};
@@ -105,8 +105,9 @@ impl Preview {
             return Err(errors(diagnostics));
         };
         let slug = self.authority.as_deref();
+        let bases = Bases::of(sources, &diagnostics);
         let Some(editions) = timed("preview", "overlay", || {
-            editions_of(sources, slug, &diagnostics)
+            editions_of(sources, &bases, slug, &diagnostics)
         }) else {
             diagnostics.push(Diagnostic::error(
                 "unknown-authority",
@@ -119,7 +120,7 @@ impl Preview {
         };
         let today = today();
         timed("preview", "drift", || {
-            edition::check_sources(&editions[0], today, &diagnostics)
+            edition::check_sources(&editions[0], today, &[], &diagnostics)
         });
         let states = language::translation_states(sources, &editions, &diagnostics);
         self.sites.resize_with(editions.len(), SiteMemo::default);
@@ -223,25 +224,6 @@ impl Preview {
             self.theme = Some(theme);
         }
     }
-}
-
-/// The editions of `slug`'s edition (the model's when `None`) of `sources`
-/// in each of its languages, the default language's first; `None` when
-/// there is no such authority.
-fn editions_of<'s>(
-    sources: &'s Sources,
-    slug: Option<&str>,
-    diagnostics: &Diagnostics,
-) -> Option<Vec<crate::stages::overlay::Edition<'s>>> {
-    let mut editions = vec![overlay_edition(sources, slug, diagnostics)?];
-    editions.extend(
-        sources
-            .translated
-            .iter()
-            .filter(|t| Some(t.slug.as_str()) == slug)
-            .map(|t| overlay_in(t, diagnostics)),
-    );
-    Some(editions)
 }
 
 /// Makes each language's site (its renderer, what the preview keeps of

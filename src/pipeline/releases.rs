@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{edition_theme, language, overlay_edition, overlay_in, Request, RunContext};
+use super::{edition_theme, editions_of, language, Bases, Request, RunContext};
 use crate::model::theme::Theme;
 use crate::stages::load::{self, history, Selection};
 use crate::stages::{link, render};
@@ -26,9 +26,7 @@ use crate::support::store::{CacheEntry, Store};
 /// on its date). Returns them, a warning for each tag under `handbook/`
 /// that is not a release and each release not yet in force, and, when the
 /// root has no history to show, a note saying why.
-pub(super) fn shown(
-    request: &Request,
-) -> (Vec<history::Release>, Vec<Diagnostic>, Option<Diagnostic>) {
+pub(super) fn shown(request: &Request) -> Shown {
     let recorded = match history::releases(&request.root) {
         Ok(recorded) => recorded,
         Err(off) => {
@@ -37,7 +35,10 @@ pub(super) fn shown(
                 format!("history is off: {}, so the site shows no past versions", off.reason()),
             )
             .hint("keep the root in git and record releases with `handbook release SLUG --version V --note TEXT`");
-            return (Vec::new(), Vec::new(), Some(note));
+            return Shown {
+                off: Some(note),
+                ..Shown::default()
+            };
         }
     };
     let mut warnings: Vec<Diagnostic> = recorded
@@ -71,8 +72,29 @@ pub(super) fn shown(
         )
         .hint("a release comes into force on its tag's date: if the date is wrong (a computer's clock, a tag made with a date in the future), delete the tag with `git tag -d` and record it again")
     }));
+    let in_force = shown.clone();
     let shown = if request.history { shown } else { Vec::new() };
-    (shown, warnings, None)
+    Shown {
+        shown,
+        warnings,
+        off: None,
+        in_force,
+    }
+}
+
+/// What [`shown`] finds of a root's releases.
+#[derive(Debug, Default)]
+pub(super) struct Shown {
+    /// The releases the run shows, oldest first.
+    pub shown: Vec<history::Release>,
+    /// A warning for each tag that is not a release, and each release not
+    /// yet in force.
+    pub warnings: Vec<Diagnostic>,
+    /// Why the root has no history to show, if it has none.
+    pub off: Option<Diagnostic>,
+    /// Every release in force, shown or not (a layer's releases are told
+    /// to the councils built on it even when the run shows no history).
+    pub in_force: Vec<history::Release>,
 }
 
 /// An edition's past releases, built: what their pages said (from which
@@ -517,15 +539,8 @@ fn release_sites(
     own: &Diagnostics,
 ) -> Option<Vec<ReleaseSite>> {
     let theme = Theme::load(&sources.root, &sources.theme_dir, own);
-    let first = overlay_edition(sources, slug, own)?;
-    let mut editions = vec![first];
-    editions.extend(
-        sources
-            .translated
-            .iter()
-            .filter(|t| Some(t.slug.as_str()) == slug)
-            .map(|t| overlay_in(t, own)),
-    );
+    let bases = Bases::of(sources, own);
+    let editions = editions_of(sources, &bases, slug, own)?;
     // What the current edition says of the translations is not said
     // again of a past release's.
     let states = language::translation_states(sources, &editions, &Diagnostics::new());

@@ -27,6 +27,9 @@ pub struct Acceptance {
     /// What became of the overrides; `None` when only translations were
     /// named, or when recording the translations failed.
     pub overrides: Option<Result<Overrides, AcceptError>>,
+    /// With every file chosen, the latest release of each layer the
+    /// edition builds on, recorded as reviewed, as (layer, version).
+    pub layer_releases: Vec<(String, String)>,
 }
 
 /// What `accept` did with an authority's overrides.
@@ -93,6 +96,19 @@ pub fn accept(root: &Path, slug: &str, choice: Choice) -> Acceptance {
         .map_err(AcceptError::Problems)
         .and_then(|accepted| accepted.map(Overrides::ReviewRecorded))
     });
+    if all && matches!(acceptance.overrides, Some(Ok(_))) {
+        let releases = crate::stages::load::history::releases(root)
+            .map(|recorded| recorded.releases)
+            .unwrap_or_default();
+        let recorded = super::with_edition(root, slug, |linked| {
+            drift::accept_layer_releases(&linked.edition, &releases)
+        });
+        match recorded {
+            Ok(Ok(done)) => acceptance.layer_releases = done,
+            Ok(Err(e)) => acceptance.overrides = Some(Err(AcceptError::Io(e))),
+            Err(problems) => acceptance.overrides = Some(Err(AcceptError::Problems(problems))),
+        }
+    }
     acceptance
 }
 
@@ -152,6 +168,7 @@ mod tests {
         let case = |translations, overrides| Acceptance {
             translations,
             overrides,
+            layer_releases: Vec::new(),
         };
         assert!(case(None, accepted()).succeeded());
         assert!(case(Some(Ok(Vec::new())), None).succeeded());

@@ -31,6 +31,9 @@ pub enum ScaffoldError {
     Exists(PathBuf),
     /// The folder for a new root has files in it.
     NotEmpty(PathBuf),
+    /// The layer to build on is not a folder of the root: its name, and a
+    /// hint.
+    UnknownBase(String, String),
     /// A file could not be written.
     Io(std::io::Error),
 }
@@ -53,6 +56,10 @@ impl std::fmt::Display for ScaffoldError {
                  choose a new folder, or add an authority to an existing root with `handbook new-authority`",
                 path.display()
             ),
+            ScaffoldError::UnknownBase(base, hint) => write!(
+                f,
+                "there is no layer `{base}` under local-overrides/ to build on\n  hint: {hint}"
+            ),
             ScaffoldError::Io(e) => write!(f, "could not write the new folder: {e}"),
         }
     }
@@ -74,6 +81,8 @@ pub struct Details<'a> {
     /// The address the edition is published at (the folder of its home
     /// page), already checked and normalised.
     pub address: Option<String>,
+    /// The layer the new edition builds on (`base:`), for `new-authority --base`.
+    pub base: Option<&'a str>,
     /// The date of the accessibility statement and of the starter page's review.
     pub today: Date,
 }
@@ -126,6 +135,14 @@ fn contacts_yaml(placeholders: bool) -> String {
          # Values for {{ vars.NAME }} in any page of this edition, such as `duty_phone: \"01632 960000\"`.\n\
          variables: {}\n"
             .to_string()
+    }
+}
+
+/// `base:` of `authority.yaml`: the layer given, or the form in a comment.
+fn base_yaml(base: Option<&str>) -> String {
+    match base {
+        Some(base) => format!("base: {base}   # the layer (an adaptation several authorities share) this edition builds on\n"),
+        None => "# base: england-wide   # the folder of a layer (`kind: layer`) this edition builds on, if any\n".to_string(),
     }
 }
 
@@ -196,6 +213,7 @@ fn authority_yaml(details: &Details, placeholders: bool) -> String {
          short_name: {short_q}       # a short name for the page header\n\
          jurisdiction: {jurisdiction}   # england | scotland | wales | northern-ireland\n\
          service: adults             # adults | children-and-families | all\n\
+         {base}\
          \n\
          # A notice shown at the top of every page (delete the line if you need none).\n\
          # notice: \"This is a draft edition.\"\n\
@@ -239,6 +257,7 @@ fn authority_yaml(details: &Details, placeholders: bool) -> String {
         jurisdiction = jurisdiction_word(details.jurisdiction),
         contacts = contacts_yaml(placeholders),
         address = address_yaml(details.address.as_deref()),
+        base = base_yaml(details.base),
         accessibility =
             accessibility_yaml(details.accessibility_email, placeholders, details.today),
         feedback = feedback_yaml(placeholders),
@@ -343,6 +362,17 @@ fn new_authority_dir(root: &Path, slug: &str) -> Result<PathBuf, ScaffoldError> 
 /// Creates `local-overrides/<slug>/` under `root` with placeholders to
 /// replace. Returns the files written.
 pub fn new_authority(root: &Path, details: &Details) -> Result<Vec<PathBuf>, ScaffoldError> {
+    if let Some(base) = details.base {
+        let known = crate::stages::load::authority_slugs(root);
+        if !known.iter().any(|k| k == base) {
+            let hint = crate::support::diagnostic::did_you_mean(
+                base,
+                known.iter().map(String::as_str),
+                "`--base` names the folder of a layer under local-overrides/, one whose authority.yaml says `kind: layer`",
+            );
+            return Err(ScaffoldError::UnknownBase(base.to_string(), hint));
+        }
+    }
     let dir = new_authority_dir(root, details.slug)?;
     let mut files = vec![("authority.yaml", authority_yaml(details, true))];
     files.extend(starter_files(details.today));
@@ -430,6 +460,7 @@ mod tests {
             jurisdiction: Jurisdiction::Wales,
             accessibility_email: Some("access@north.example"),
             address: Some("https://intranet.example/guidance/".to_string()),
+            base: None,
             today: Date::constant(2026, 11, 24),
         };
         let told = authority_yaml(&details, false);

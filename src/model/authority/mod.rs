@@ -53,6 +53,10 @@ pub const AUTHORITY_KEYS: &[&str] = &[
     "wording",
     "next_update",
     "offline",
+    "kind",
+    "publisher",
+    "publish",
+    "base",
 ];
 
 /// The four UK jurisdictions.
@@ -90,6 +94,22 @@ impl Jurisdiction {
             _ => None,
         }
     }
+}
+
+/// What an `authority.yaml` describes (`kind:`): a council's edition, or a
+/// layer, an adaptation of the model several councils build on.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A council or trust that publishes its own edition (the default).
+    #[default]
+    Council,
+    /// An adaptation of the model kept for several councils, such as a
+    /// national body's or a regional partnership's: councils name it with
+    /// `base:` and build on it.
+    Layer,
 }
 
 /// Which social-care service an edition is for.
@@ -291,6 +311,22 @@ pub struct AuthorityConfig {
     /// of files and the script that keeps it (issue 36). Off unless set.
     #[serde(default)]
     pub offline: bool,
+    /// `council` (the default) or `layer`: an adaptation of the model that
+    /// councils build on with `base:` (issue 35).
+    #[serde(default)]
+    pub kind: Kind,
+    /// For a layer: the body whose words its text is, named on every piece
+    /// of its text in every edition built on it.
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// For a layer: `true` to build it as an edition of its own too; a
+    /// layer is not published on its own unless it says so.
+    #[serde(default)]
+    pub publish: bool,
+    /// The folder name of the layer this builds on: its edition is the
+    /// model, then the layer's changes, then its own.
+    #[serde(default)]
+    pub base: Option<String>,
 }
 
 /// A box at the top of a page: a heading, what to do with a number to
@@ -455,6 +491,23 @@ impl ContactWords {
 }
 
 impl AuthorityConfig {
+    /// Whether this is a layer (`kind: layer`).
+    pub fn is_layer(&self) -> bool {
+        self.kind == Kind::Layer
+    }
+
+    /// Whose words the authority's text is, as marks name it: a layer's
+    /// publisher, else the authority's name.
+    pub fn publisher(&self) -> &str {
+        self.publisher.as_deref().unwrap_or(&self.name)
+    }
+
+    /// Whether the authority's own edition is built when every edition
+    /// is: always for a council, for a layer only with `publish: true`.
+    pub fn published(&self) -> bool {
+        !self.is_layer() || self.publish
+    }
+
     /// The edition's languages, its default first: `[en]` when
     /// `languages:` is not given.
     pub fn languages(&self) -> Vec<crate::model::language::Lang> {
@@ -592,7 +645,8 @@ impl Authority {
                 );
             }
         }
-        if self.config.accessibility.is_none() {
+        // A layer not published on its own has no accessibility statement.
+        if self.config.accessibility.is_none() && self.config.published() {
             found.push(
                 Diagnostic::note(
                     "no-accessibility-contact",

@@ -44,6 +44,15 @@ pub struct Difference {
     /// Its entry's id on the differences page, which marked local text on
     /// pages links to (see [`crate::model::authority::Override::anchor`]).
     pub anchor: String,
+    /// Whose change it is: the layer's publisher, or the edition's
+    /// authority (issue 35).
+    pub by: String,
+    /// The publisher of the layer whose text it changes, when that is not
+    /// the model's.
+    pub under: Option<String>,
+    /// The folder of the layer whose change it is, which reviews it; `None`
+    /// for the edition's own authority's.
+    pub layer: Option<String>,
     /// The model text compared with the local text, line by line.
     pub lines: Vec<DiffLine>,
     /// Whether it was reviewed against the model text as it is now.
@@ -121,7 +130,11 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                     }
                 },
             };
+            let (by, under) = linked.edition.whose(applied);
             Difference {
+                by,
+                under,
+                layer: applied.layer.map(|l| l.slug.clone()),
                 target: over.target.to_string(),
                 target_title,
                 href,
@@ -129,7 +142,7 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                 action_text: action_text.to_string(),
                 reason: over.reason.clone(),
                 file: over.file.path.clone(),
-                anchor: over.anchor(),
+                anchor: applied.anchor.clone(),
                 lines: compare(model, local),
                 review: crate::stages::overlay::drift::review(applied),
             }
@@ -139,6 +152,7 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
 
 /// What `handbook diff` says of an override that needs a review, if it does.
 fn review_warning(d: &Difference, slug: &str) -> Option<String> {
+    let slug = d.layer.as_deref().unwrap_or(slug);
     let accept = format!(
         "`handbook accept {slug} {}`",
         crate::stages::overlay::drift::file_argument(&d.file)
@@ -181,6 +195,14 @@ pub fn to_terminal(linked: &LinkedEdition, colour: bool) -> String {
             d.target_title
         );
         let _ = writeln!(out, "  file: {}", d.file);
+        // Whose change it is, and whose text it changes, when the edition
+        // builds on a layer (issue 35).
+        if !linked.edition.layers.is_empty() {
+            let _ = writeln!(out, "  by: {}", d.by);
+        }
+        if let Some(under) = &d.under {
+            let _ = writeln!(out, "  changes the text as {under} adapted it");
+        }
         if let Some(warning) = review_warning(d, slug) {
             let _ = writeln!(out, "  {}", paint("33", &warning));
         }

@@ -251,7 +251,8 @@ fn read_tag(
 }
 
 /// The files of `release` that make its edition: everything under
-/// `content/` and `themes/`, and the authority's own folder, by path
+/// `content/` and `themes/`, and the authority's own folder and those of
+/// the layers it builds on, by path
 /// relative to the root, read from the tagged commit (not the work tree).
 ///
 /// Errors: [`Off`] when the repository, or a git object of the release,
@@ -268,7 +269,8 @@ pub fn release_files(root: &Path, release: &Release) -> Result<BTreeMap<String, 
         folders.push(format!("local-overrides/{}", release.edition));
     }
     let mut files = BTreeMap::new();
-    for folder in folders {
+    let mut next = Some(release.edition.clone());
+    while let Some(folder) = folders.pop() {
         let entry = tree
             .lookup_entry_by_path(format!("{prefix}{folder}"))
             .map_err(unreadable)?;
@@ -279,8 +281,33 @@ pub fn release_files(root: &Path, release: &Release) -> Result<BTreeMap<String, 
                 Ok(())
             })?;
         }
+        // The layer the edition builds on, as the release had it, and the
+        // layers under that (issue 35).
+        if folders.is_empty() {
+            let base = next
+                .take()
+                .and_then(|slug| files.get(&format!("local-overrides/{slug}/authority.yaml")))
+                .and_then(|yaml| base_of(yaml));
+            if let Some(base) = base.filter(|b| {
+                !files
+                    .keys()
+                    .any(|p| p.starts_with(&format!("local-overrides/{b}/")))
+            }) {
+                folders.push(format!("local-overrides/{base}"));
+                next = Some(base);
+            }
+        }
     }
     Ok(files)
+}
+
+/// The `base:` an `authority.yaml` gives, read plainly from its line (the
+/// whole file is read and checked when the release is loaded).
+fn base_of(yaml: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(yaml).ok()?;
+    let value = text.lines().find_map(|l| l.strip_prefix("base:"))?;
+    let value = value.split(" #").next()?.trim().trim_matches(['"', '\'']);
+    crate::text::markdown::is_valid_id(value).then(|| value.to_string())
 }
 
 /// Calls `visit` with the path (`under/…`) and blob id of every file under

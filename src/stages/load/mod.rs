@@ -6,7 +6,9 @@
 //! line endings are accepted); problems go to the shared [`Diagnostics`] and
 //! the file is left out, so one run reports every broken file. A folder
 //! under `local-overrides/` without `authority.yaml` is reported, never
-//! skipped silently. Symbolic links
+//! skipped silently. A layer an authority builds on (`base:`, issue 35) is
+//! read even when the run did not ask for it, and every `base:` is checked
+//! (`layers`). Symbolic links
 //! that leave the root, and anything that is not a plain file, are refused.
 //! This is the only stage that reads content files; later stages work on the
 //! values it returns.
@@ -20,7 +22,10 @@
 
 mod documents;
 pub mod history;
+mod layers;
 mod reload;
+
+pub use layers::chain;
 
 pub use reload::{reload, Reloaded};
 
@@ -72,20 +77,27 @@ pub fn load(root: &Path, selection: &Selection, diagnostics: &Diagnostics) -> So
         insert_unique(&mut model_pages, page, diagnostics);
     }
     add_missing_site_pages(&mut model_pages, &meta);
-    let loaded = load_authorities(root, selection, diagnostics);
+    let mut loaded = load_authorities(root, selection, diagnostics);
+    let bases_only = load_bases(root, &mut loaded, diagnostics);
+    let (mut authorities, translations): (Vec<Authority>, Vec<Vec<Translation>>) =
+        loaded.into_iter().unzip();
+    layers::settle(&mut authorities, diagnostics);
     let model = Model {
         meta,
         pages: model_pages,
         broken_ids: broken.into_value(),
+        removed: Default::default(),
     };
-    let translated = loaded
+    let translated = authorities
         .iter()
+        .zip(&translations)
         .flat_map(|(a, t)| in_other_languages(&model, a, t, diagnostics))
         .collect();
     Sources {
         root: root.to_path_buf(),
         model: Arc::new(model),
-        authorities: loaded.into_iter().map(|(a, _)| a).collect(),
+        authorities,
+        bases_only,
         theme_dir: root.join("themes").join("default"),
         translated,
     }
@@ -114,6 +126,7 @@ fn in_other_languages(
                     meta: model.meta.clone(),
                     pages: translation::model_pages(&model.pages, &own, &mut problems),
                     broken_ids: model.broken_ids.clone(),
+                    removed: Default::default(),
                 }),
                 authority: translation::authority(authority, lang, &own, &mut problems),
                 translations: own,
@@ -419,6 +432,32 @@ fn load_authorities(
         .par_iter()
         .filter_map(|slug| load_authority(root, slug, diagnostics))
         .collect()
+}
+
+/// Loads the layers the authorities loaded build on that the run did not
+/// ask for, and the layers under those; returns their slugs.
+fn load_bases(
+    root: &Path,
+    loaded: &mut Vec<(Authority, Vec<Translation>)>,
+    diagnostics: &Diagnostics,
+) -> BTreeSet<String> {
+    let known = authority_slugs(root);
+    let mut added = BTreeSet::new();
+    loop {
+        let have: Vec<&Authority> = loaded.iter().map(|(a, _)| a).collect();
+        let missing = layers::missing_bases(&have, &known);
+        if missing.is_empty() {
+            return added;
+        }
+        for slug in missing {
+            added.insert(slug.clone());
+            match load_authority(root, &slug, diagnostics) {
+                Some(found) => loaded.push(found),
+                // Reported; named so the loop does not ask for it again.
+                None => return added,
+            }
+        }
+    }
 }
 
 /// The folders under `local-overrides/` that hold no `authority.yaml`

@@ -13,6 +13,7 @@ pub(crate) fn model_of(pages: Vec<Page>) -> Model {
         meta: HandbookMeta::fallback(),
         pages: pages.into_iter().map(|p| (p.id().to_string(), p)).collect(),
         broken_ids: BTreeSet::new(),
+        removed: Default::default(),
     }
 }
 

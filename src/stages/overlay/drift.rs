@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use crate::model::authority::Authority;
 use crate::model::handbook::{Model, Translated};
 use crate::model::translation::{file_language, Translation};
+use crate::stages::load::history::Release;
 use crate::stages::overlay::{AppliedOverride, Edition};
 use crate::support::diagnostic::{did_you_mean, Diagnostic};
 
@@ -105,7 +106,12 @@ pub fn model_change(authority_dir: &Path, applied: &AppliedOverride) -> ModelCha
         Review::Current => ModelChange::None,
         Review::Never => ModelChange::First(applied.model_text.trim_end().to_string()),
         Review::Changed => match std::fs::read_to_string(snapshot_path(authority_dir, applied)) {
-            Ok(before) => ModelChange::Lines(changed_lines(&before, &applied.model_text)),
+            // Comments are not published: the blank comment between a
+            // layer's text and the model's is left out of the change shown.
+            Ok(before) => ModelChange::Lines(changed_lines(
+                &crate::text::markdown::without_comments(&before),
+                &crate::text::markdown::without_comments(&applied.model_text),
+            )),
             Err(_) => ModelChange::Unknown,
         },
     }
@@ -142,14 +148,24 @@ pub fn check(edition: &Edition) -> Vec<Diagnostic> {
     };
     let mut warnings = Vec::new();
     for applied in &edition.applied {
+        // A layer's override is its keeper's to review, against the text
+        // under the layer (issue 35).
+        let authority = applied.layer.unwrap_or(authority);
         let over = applied.over;
+        // What the override is written against: the model's text, or the
+        // model's as the layer under it adapted it.
+        let adapted = match edition.whose(applied).1 {
+            Some(layer) => format!(", as {layer} adapted it,"),
+            None => String::new(),
+        };
+        let target = &over.target;
         let (start, end) = over.target_span;
         let file = file_argument(&over.file.path);
         match review(applied) {
             Review::Never => warnings.push(
                 Diagnostic::warning(
                     "not-reviewed",
-                    format!("this override has no record of the model text of `{}` it was written against", over.target),
+                    format!("this override has no record of the model text of `{target}` it was written against{}", adapted.trim_end_matches(',')),
                 )
                 .at(&over.file, start, end)
                 .hint(format!("check the override against the model, then run `handbook accept {} {file}`", authority.slug)),
@@ -157,7 +173,7 @@ pub fn check(edition: &Edition) -> Vec<Diagnostic> {
             Review::Changed => warnings.push(
                 Diagnostic::warning(
                     "stale-override",
-                    format!("the model text of `{}` changed since this override was last reviewed", over.target),
+                    format!("the model text of `{target}`{adapted} changed since this override was last reviewed"),
                 )
                 .at(&over.file, start, end)
                 .hint(format!(
@@ -274,10 +290,19 @@ pub fn unreviewed_translations(sources: &[TranslationSource]) -> Vec<Unreviewed>
 /// The overrides of an edition whose model text changed since their last
 /// review, or that were never reviewed, in file order.
 pub fn stale<'e, 's>(edition: &'e Edition<'s>) -> Vec<&'e AppliedOverride<'s>> {
+    own(edition)
+        .into_iter()
+        .filter(|a| review(a) != Review::Current)
+        .collect()
+}
+
+/// The overrides of the edition's own authority, not of the layers it
+/// builds on, in file order: those its `accept` records the review of.
+pub fn own<'e, 's>(edition: &'e Edition<'s>) -> Vec<&'e AppliedOverride<'s>> {
     edition
         .applied
         .iter()
-        .filter(|a| review(a) != Review::Current)
+        .filter(|a| a.layer.is_none())
         .collect()
 }
 
@@ -291,7 +316,7 @@ pub fn accept(edition: &Edition, choice: Choice) -> Result<Accepted, AcceptError
         return Ok(Accepted::default());
     };
     let chosen: Vec<&AppliedOverride> = match choice {
-        Choice::All => edition.applied.iter().collect(),
+        Choice::All => own(edition),
         Choice::Files(names) => find(edition, names).map_err(AcceptError::Unknown)?,
     };
     let mut accepted = Accepted::default();
@@ -350,16 +375,15 @@ fn find<'e, 's>(
     edition: &'e Edition<'s>,
     names: &[String],
 ) -> Result<Vec<&'e AppliedOverride<'s>>, Vec<(String, String)>> {
-    let mut chosen = vec![false; edition.applied.len()];
+    let applied = own(edition);
+    let mut chosen = vec![false; applied.len()];
     let mut unknown = Vec::new();
-    let known: Vec<&str> = edition
-        .applied
+    let known: Vec<&str> = applied
         .iter()
         .map(|a| file_argument(&a.over.file.path))
         .collect();
     for name in names {
-        let matches: Vec<usize> = edition
-            .applied
+        let matches: Vec<usize> = applied
             .iter()
             .enumerate()
             .filter(|(_, a)| names_file(name, &a.over.file.path, edition))
@@ -390,9 +414,8 @@ fn find<'e, 's>(
     if !unknown.is_empty() {
         return Err(unknown);
     }
-    Ok(edition
-        .applied
-        .iter()
+    Ok(applied
+        .into_iter()
         .zip(chosen)
         .filter_map(|(a, c)| c.then_some(a))
         .collect())
@@ -631,6 +654,99 @@ pub fn accept_translations(
         });
     }
     Ok(recorded)
+}
+
+/// The file, in an authority's `model-snapshots/`, that records the
+/// release of each layer under it that its policy lead last reviewed
+/// (issue 35), one `layer: "version"` a line; written by `accept --all`.
+pub const LAYER_RELEASES: &str = "layer-releases.yaml";
+
+/// The release of each layer that `authority`'s policy lead last
+/// reviewed, by the layer's slug.
+fn reviewed_layer_releases(authority: &Authority) -> std::collections::BTreeMap<String, String> {
+    let path = authority.dir.join(SNAPSHOT_DIR).join(LAYER_RELEASES);
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(slug, version)| {
+            let version = version.trim().trim_matches('"');
+            (slug.trim().to_string(), version.to_string())
+        })
+        .collect()
+}
+
+/// The latest of `releases` of each layer the edition builds on.
+fn latest_layer_releases<'r>(edition: &Edition, releases: &'r [Release]) -> Vec<&'r Release> {
+    edition
+        .layers
+        .iter()
+        .filter_map(|layer| {
+            releases
+                .iter()
+                .filter(|r| r.edition == layer.slug)
+                .max_by_key(|r| (r.date, r.seconds))
+        })
+        .collect()
+}
+
+/// A warning for each layer the edition builds on that recorded a release
+/// since the authority's policy lead last reviewed its releases.
+pub fn check_layer_releases(edition: &Edition, releases: &[Release]) -> Vec<Diagnostic> {
+    let Some(authority) = edition.authority else {
+        return Vec::new();
+    };
+    let reviewed = reviewed_layer_releases(authority);
+    let at = authority.setting_span("base");
+    latest_layer_releases(edition, releases)
+        .into_iter()
+        .filter(|r| reviewed.get(&r.edition) != Some(&r.version))
+        .map(|r| {
+            let since = reviewed
+                .get(&r.edition)
+                .map_or(String::new(), |v| format!(" (its release {v} was the last reviewed)"));
+            Diagnostic::warning(
+                "layer-release",
+                format!(
+                    "the layer `{}` this edition builds on published release {} on {}{since}: \u{201c}{}\u{201d}",
+                    r.edition, r.version, r.date, r.note
+                ),
+            )
+            .at(&authority.config_file, at.0, at.1)
+            .hint(format!(
+                "read what changed in the layer, check this edition's overrides against it (`handbook check` warns of each whose text under it changed), then run `handbook accept {} --all` to record the review",
+                authority.slug
+            ))
+        })
+        .collect()
+}
+
+/// Records that the authority's policy lead reviewed the latest release of
+/// each layer its edition builds on; returns each as (layer, version).
+pub fn accept_layer_releases(
+    edition: &Edition,
+    releases: &[Release],
+) -> std::io::Result<Vec<(String, String)>> {
+    let Some(authority) = edition.authority else {
+        return Ok(Vec::new());
+    };
+    let latest: Vec<(String, String)> = latest_layer_releases(edition, releases)
+        .into_iter()
+        .map(|r| (r.edition.clone(), r.version.clone()))
+        .collect();
+    if latest.is_empty() {
+        return Ok(latest);
+    }
+    let folder = authority.dir.join(SNAPSHOT_DIR);
+    std::fs::create_dir_all(&folder)?;
+    let text: String = latest
+        .iter()
+        .map(|(slug, version)| {
+            let quoted = serde_json::to_string(version).unwrap_or_default();
+            format!("{slug}: {quoted}\n")
+        })
+        .collect();
+    std::fs::write(folder.join(LAYER_RELEASES), text)?;
+    Ok(latest)
 }
 
 #[cfg(test)]

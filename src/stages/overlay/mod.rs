@@ -8,6 +8,11 @@
 //! [`Chunk`]s that remember which file each piece came from, so later stages
 //! can point errors at the right line and tell model text from local text.
 //!
+//! An authority that builds on layers (issue 35) has its overlay applied
+//! to the model as the layers left it (`layers`: [`layered`], then
+//! [`edition_on`]), by the same code; the layers' overrides and examples
+//! join the edition's, each naming its layer.
+//!
 //! An authority's edition in another of its languages ([`edition_in`]) is
 //! overlaid the same way from its sources in that language; each piece
 //! still in the default language is wrapped in a `lang` region.
@@ -15,14 +20,17 @@
 //! It does not resolve links, substitute variables or write HTML.
 
 pub mod drift;
+mod layers;
 mod overrides;
+
+pub use layers::{edition_on, layer_anchor, layered, with_layers, Layered};
 
 use overrides::{plan_overrides, splice, Planned};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::model::authority::{Action, Authority, Example, MarkStyle, Override, Position};
+use crate::model::authority::{Action, Authority, Example, Override, Position};
 use crate::model::handbook::Model;
 use crate::model::language::Lang;
 use crate::model::page::{Page, PageMeta};
@@ -46,31 +54,7 @@ pub struct Chunk {
     pub mark: Option<Arc<Mark>>,
 }
 
-/// What marks a piece of an adapted page as the council's, where it stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mark {
-    /// What the council did there.
-    pub kind: MarkKind,
-    /// The council's name.
-    pub council: String,
-    /// The override's entry on the differences page.
-    pub anchor: String,
-    /// When the local text last changed, as its front matter says.
-    pub updated: Option<jiff::civil::Date>,
-    /// The edition's marking style.
-    pub style: MarkStyle,
-}
-
-/// What a council did at a marked place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MarkKind {
-    /// Its own text, in place of or beside the model's.
-    Local,
-    /// A note beside model text, which is unchanged.
-    Note,
-    /// A notice where it removed model text.
-    Removed,
-}
+pub use crate::model::layered::{Mark, MarkKind};
 
 impl Chunk {
     /// The chunk's text.
@@ -119,10 +103,18 @@ impl EditionPage<'_> {
 }
 
 /// One override as applied, for the differences page and `handbook diff`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AppliedOverride<'s> {
     /// The override.
     pub over: &'s Override,
+    /// The layer whose override it is, in an edition built on layers;
+    /// `None` for the edition's own authority's.
+    pub layer: Option<&'s Authority>,
+    /// Its entry on the differences page, which its marks link to.
+    pub anchor: String,
+    /// Whether the text it changes or sits beside holds a layer's text
+    /// (issue 35): it was then written against the layer's words.
+    pub on_layer_text: bool,
     /// The target page's title.
     pub page_title: String,
     /// The target section's title, if a section.
@@ -149,6 +141,9 @@ pub struct Edition<'s> {
     pub applied: Vec<AppliedOverride<'s>>,
     /// All examples, in file order.
     pub examples: Vec<&'s Example>,
+    /// The layers the edition builds on, the one next to the model first
+    /// (issue 35); empty for an edition built on the model alone.
+    pub layers: Vec<&'s Authority>,
     /// The edition's language when it is one of its authority's other
     /// languages (`None` for the default language): text still in the
     /// default language is marked as such.
@@ -156,6 +151,26 @@ pub struct Edition<'s> {
 }
 
 impl<'s> Edition<'s> {
+    /// Whose words the text an override of `applied` adds is, and whose
+    /// text it changes: the layer's or the authority's publisher, and that
+    /// of the layer under it (`None`: the model's).
+    pub fn whose(&self, applied: &AppliedOverride) -> (String, Option<String>) {
+        let by = applied.layer.map_or_else(
+            || self.name().to_string(),
+            |l| l.config.publisher().to_string(),
+        );
+        let at = match applied.layer {
+            Some(layer) => self.layers.iter().position(|l| std::ptr::eq(*l, layer)),
+            None => Some(self.layers.len()),
+        };
+        let under = at
+            .filter(|_| applied.on_layer_text)
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| self.layers.get(i))
+            .map(|l| l.config.publisher().to_string());
+        (by, under)
+    }
+
     /// The edition's name as readers see it.
     pub fn name(&self) -> &str {
         match self.authority {
@@ -319,13 +334,9 @@ fn model_parent(page: &Page, home: &str) -> Option<String> {
     })
 }
 
-fn whole(page: &Page) -> Chunk {
-    Chunk {
-        file: Arc::clone(&page.file),
-        range: (page.body_start, page.file.text.len()),
-        local: false,
-        mark: None,
-    }
+/// The whole text of a model page, in chunks (one, unless a layer adapted it).
+fn whole(page: &Page) -> Vec<Chunk> {
+    layers::model_chunks(page, page.body_start, page.file.text.len())
 }
 
 fn build<'s>(
@@ -357,6 +368,9 @@ fn build<'s>(
         .iter()
         .map(|p| AppliedOverride {
             over: p.over,
+            layer: None,
+            anchor: overrides::anchor_of(p.over, authority),
+            on_layer_text: p.on_layer_text(),
             page_title: p.page.meta.title.clone(),
             section_title: p.section.map(|s| p.page.sections[s].title.clone()),
             model_text: p.model_text().to_string(),
@@ -371,6 +385,7 @@ fn build<'s>(
         pages,
         applied,
         examples,
+        layers: Vec::new(),
         lang: None,
     }
 }
@@ -401,7 +416,9 @@ fn model_pages<'s>(
         }
         let (chunks, origin) = match authority.filter(|_| !edits.is_empty()) {
             Some(authority) => (splice(page, &edits, authority), Origin::Adapted),
-            None => (vec![whole(page)], Origin::Model),
+            // A page a layer adapted shows the layer's marks.
+            None if page.pieces.iter().any(|p| p.mark.is_some()) => (whole(page), Origin::Adapted),
+            None => (whole(page), Origin::Model),
         };
         pages.push(EditionPage {
             meta: &page.meta,

@@ -28,6 +28,10 @@ pub(super) fn plan_overrides<'s>(
     let mut planned: Vec<Planned<'s>> = Vec::new();
     for over in &authority.overrides {
         let target = &over.target;
+        if let Some(problem) = removed_by_layer(model, over) {
+            problems.push(problem);
+            continue;
+        }
         let Some(page) = model.pages.get(&target.page) else {
             let local = authority.pages.iter().any(|p| p.id() == target.page);
             let hint = if local {
@@ -110,6 +114,30 @@ pub(super) fn plan_overrides<'s>(
         });
     }
     reject_clashes(planned, problems)
+}
+
+/// The error for an override whose target a layer under the edition
+/// removed (issue 35): its page, or its section.
+fn removed_by_layer(model: &Model, over: &Override) -> Option<Diagnostic> {
+    let target = &over.target;
+    let (layer, file) = model
+        .removed
+        .get(&target.to_string())
+        .or_else(|| model.removed.get(&target.page))?;
+    Some(
+        Diagnostic::error(
+            "target-removed-by-layer",
+            format!(
+                "the layer `{layer}` this edition builds on removed `{}`, so there is nothing here to {}",
+                target,
+                over.action.word()
+            ),
+        )
+        .at(&over.file, over.target_span.0, over.target_span.1)
+        .hint(format!(
+            "the layer removes it in `{file}`: to keep the text, ask the layer's keeper, or write it as your own with an `insert-before` or `insert-after` beside a section that is still there; otherwise delete this override"
+        )),
+    )
 }
 
 /// The warning for a `replace` override of the section `id` whose text
@@ -223,18 +251,10 @@ pub(super) fn splice(page: &Page, edits: &[&Planned], authority: &Authority) -> 
         };
         (pos, p.rank(), p.over.file.path.clone())
     });
-    let file = &page.file;
     let mut chunks = Vec::new();
     let mut cursor = page.body_start;
     let model = |from: usize, to: usize, chunks: &mut Vec<Chunk>| {
-        if to > from {
-            chunks.push(Chunk {
-                file: Arc::clone(file),
-                range: (from, to),
-                local: false,
-                mark: None,
-            });
-        }
+        chunks.extend(super::layers::model_chunks(page, from, to));
     };
     for p in ordered {
         let (start, end) = match p.edit() {
@@ -250,7 +270,7 @@ pub(super) fn splice(page: &Page, edits: &[&Planned], authority: &Authority) -> 
         chunks.push(local);
         chunks.push(separator());
     }
-    model(cursor, file.text.len(), &mut chunks);
+    model(cursor, page.file.text.len(), &mut chunks);
     chunks
 }
 
@@ -265,8 +285,8 @@ pub(super) fn marked_text(p: &Planned, authority: &Authority) -> Option<Chunk> {
     };
     let mark = Arc::new(Mark {
         kind,
-        council: authority.config.name.clone(),
-        anchor: p.over.anchor(),
+        council: authority.config.publisher().to_string(),
+        anchor: anchor_of(p.over, Some(authority)),
         updated: p.over.governance.last_updated(),
         style: authority.config.theme.provenance,
     });
@@ -294,6 +314,16 @@ pub(super) fn marked_text(p: &Planned, authority: &Authority) -> Option<Chunk> {
     })
 }
 
+/// The entry of `over`, an override of `authority`, on the differences
+/// page: a layer's is named by the layer too, so that it never shares an
+/// entry with an override of the same name of the council built on it.
+pub(super) fn anchor_of(over: &Override, authority: Option<&Authority>) -> String {
+    match authority {
+        Some(a) if a.config.is_layer() => format!("{}-{}", a.slug, over.anchor()),
+        _ => over.anchor(),
+    }
+}
+
 /// What goes between model and local text: a blank line and an empty
 /// comment, so that local text never continues a model list or paragraph
 /// (the comment is not published).
@@ -309,6 +339,16 @@ pub(super) fn separator() -> Chunk {
 }
 
 impl Planned<'_> {
+    /// Whether the text the override changes, or sits beside, holds text a
+    /// layer under the edition wrote (issue 35).
+    pub(super) fn on_layer_text(&self) -> bool {
+        let (start, end) = self.range();
+        self.page
+            .pieces
+            .iter()
+            .any(|p| p.mark.is_some() && p.at.0 < end && start < p.at.1)
+    }
+
     /// The byte range of the target in the page's file.
     pub(super) fn range(&self) -> (usize, usize) {
         match self.section {

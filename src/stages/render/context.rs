@@ -411,13 +411,21 @@ pub(super) fn site(
     }
 }
 
-/// The notice at the top of an edition's pages: the authority's own, or on
-/// the model edition that its text is In Control's of 2009, not updated
-/// for the law since (issue 31).
+/// The notice at the top of an edition's pages: the authority's own, then
+/// each of the layers' it builds on (issue 35: a made-up layer says so on
+/// every page), or on the model edition that its text is In Control's of
+/// 2009, not updated for the law since (issue 31).
 fn notice(linked: &LinkedEdition, strings: &Strings) -> Option<String> {
     let model = linked.edition.model;
     match linked.edition.authority {
-        Some(a) => a.config.notice.clone(),
+        Some(a) => {
+            let layers = linked.edition.layers.iter().rev();
+            let notices: Vec<&str> = std::iter::once(a)
+                .chain(layers.copied())
+                .filter_map(|a| a.config.notice.as_deref())
+                .collect();
+            (!notices.is_empty()).then(|| notices.join(" "))
+        }
         None => Some(strings.fill(
             "model_notice",
             &[

@@ -116,10 +116,11 @@ pub fn change_entries(
             Some(p) => (p.title.as_str(), file_of(&linked.edition.home, p.page.id())),
             None => (
                 applied.page_title.as_str(),
-                format!("differences.html#{}", over.anchor()),
+                format!("differences.html#{}", applied.anchor),
             ),
         };
-        let council = linked.edition.name();
+        let (by, _) = linked.edition.whose(applied);
+        let council = by.as_str();
         let place = applied
             .section_title
             .as_deref()
@@ -319,6 +320,15 @@ pub(super) struct DifferencesValues {
     pub removed: Vec<Difference>,
     pub terms: Vec<TermUse>,
     pub local_pages: Vec<LinkItem>,
+    pub layers: Vec<LayerListed>,
+}
+
+/// A layer the edition builds on, as the differences page lists it.
+#[derive(Debug, Serialize)]
+pub(super) struct LayerListed {
+    anchor: String,
+    publisher: String,
+    pages: Vec<LinkItem>,
 }
 
 /// What the differences page lists.
@@ -352,11 +362,26 @@ pub(super) fn differences(linked: &LinkedEdition, terms: &[(String, String)]) ->
         .filter(|p| p.page.origin == Origin::Local)
         .filter_map(|p| link_item(linked, p.page.id()))
         .collect();
+    let layers = linked
+        .edition
+        .layers
+        .iter()
+        .map(|layer| LayerListed {
+            anchor: crate::stages::overlay::layer_anchor(layer),
+            publisher: layer.config.publisher().to_string(),
+            pages: layer
+                .pages
+                .iter()
+                .filter_map(|p| link_item(linked, p.id()))
+                .collect(),
+        })
+        .collect();
     DifferencesValues {
         differences,
         removed,
         terms,
         local_pages,
+        layers,
     }
 }
 

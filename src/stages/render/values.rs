@@ -158,6 +158,7 @@ impl<'r, 's> Renderer<'r, 's> {
                     ("removed", Box::new(d.removed)),
                     ("terms", Box::new(d.terms)),
                     ("local_pages", Box::new(d.local_pages)),
+                    ("layers", Box::new(d.layers)),
                 ]
             }
             _ => Vec::new(),
