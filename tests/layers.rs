@@ -530,3 +530,36 @@ fn a_welsh_edition_shows_the_welsh_of_its_layers_text() {
         region_label(&welsh, "NODYN YR HAEN").contains("The All-Wales Practice Body (fictional)")
     );
 }
+
+#[test]
+fn a_layers_own_text_is_checked_once_though_it_is_not_published_on_its_own() {
+    let dir = three_layer_root();
+    let root = dir.path();
+    // A second council on the same layer.
+    write(
+        root,
+        "local-overrides/villageshire/authority.yaml",
+        &COUNCIL_YAML.replace("Townshire", "Villageshire"),
+    );
+    // A "must" in the layer's own text that cites no law.
+    edit(
+        root,
+        "local-overrides/nationwide/overrides/note-step-3.md",
+        "LAYER NOTE: call",
+        "LAYER NOTE: you must call",
+    );
+    let run = handbook_in(root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let musts: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "must-without-citation")
+        .map(|d| d["file"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        musts,
+        ["local-overrides/nationwide/overrides/note-step-3.md"],
+        "once, at the layer's file: {report:#}"
+    );
+}

@@ -330,7 +330,8 @@ fn make_site(
 /// Reports an edition's overrides whose model text changed (drift) and its
 /// overdue reviews (those of model pages once, by the model edition); for
 /// an authority's, who readers' reports of problems go to, each "must" of
-/// its own text that cites no law, and a next planned update passed.
+/// its own text and its layers' that cites no law, their undated text, and
+/// a next planned update passed.
 pub(super) fn check_sources(
     edition: &Edition,
     today: Date,
@@ -344,13 +345,18 @@ pub(super) fn check_sources(
     }
     diagnostics.extend(crate::stages::analyses::feedback::check(edition));
     if let Some(authority) = edition.authority {
-        diagnostics.extend(crate::stages::analyses::wording::check(authority));
         diagnostics.extend(governance::check_next_update(authority, today));
         for document in &authority.documents {
             diagnostics.extend(crate::stages::analyses::documents::check(document, today));
         }
-        let overrides = authority.overrides.iter().map(|o| (&o.file, &o.governance));
-        let examples = authority.examples.iter().map(|e| (&e.file, &e.governance));
+    }
+    // The authority's own text, and that of each layer it builds on, which
+    // is checked here whether or not the layer is published on its own (a
+    // problem of a layer's found through two editions is reported once).
+    for own in edition.authority.into_iter().chain(edition.layers.iter().copied()) {
+        diagnostics.extend(crate::stages::analyses::wording::check(own));
+        let overrides = own.overrides.iter().map(|o| (&o.file, &o.governance));
+        let examples = own.examples.iter().map(|e| (&e.file, &e.governance));
         diagnostics.extend(
             overrides
                 .chain(examples)
