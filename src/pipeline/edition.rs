@@ -353,7 +353,11 @@ pub(super) fn check_sources(
     // The authority's own text, and that of each layer it builds on, which
     // is checked here whether or not the layer is published on its own (a
     // problem of a layer's found through two editions is reported once).
-    for own in edition.authority.into_iter().chain(edition.layers.iter().copied()) {
+    for own in edition
+        .authority
+        .into_iter()
+        .chain(edition.layers.iter().copied())
+    {
         diagnostics.extend(crate::stages::analyses::wording::check(own));
         let overrides = own.overrides.iter().map(|o| (&o.file, &o.governance));
         let examples = own.examples.iter().map(|e| (&e.file, &e.governance));
