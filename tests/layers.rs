@@ -563,3 +563,59 @@ fn a_layers_own_text_is_checked_once_though_it_is_not_published_on_its_own() {
         "once, at the layer's file: {report:#}"
     );
 }
+
+#[test]
+fn init_with_base_copies_the_layer_in_and_builds_on_it_and_refuses_what_is_not_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let layer = repo().join("local-overrides/england-wide");
+    let layer = layer.to_str().unwrap();
+    let (root, run) = init_council(dir.path(), "england", &["--base", layer]);
+    assert!(
+        text(&run).contains("It builds on the layer copied from"),
+        "{}",
+        text(&run)
+    );
+    let settings = read(root.join(format!("local-overrides/{INIT_SLUG}/authority.yaml")));
+    assert!(settings.contains("\nbase: england-wide"), "{settings}");
+    assert!(root
+        .join("local-overrides/england-wide/authority.yaml")
+        .is_file());
+    // The council's edition has the layer's text, marked as the layer's.
+    let out = built(&root, &["--authority", INIT_SLUG]);
+    let differences = read(out.join("differences.html"));
+    assert!(
+        differences.contains("National Adult Social Care Guidance Forum"),
+        "the layer's publisher is named"
+    );
+    // The layer is not published on its own.
+    assert!(!out.join("england-wide").exists());
+
+    // Not a layer, a layer of another country's law, no folder at all.
+    let council = repo().join("local-overrides/exampleshire");
+    for (folder, jurisdiction, says) in [
+        (
+            council.to_str().unwrap(),
+            "england",
+            "does not say `kind: layer`",
+        ),
+        (layer, "wales", "another jurisdiction's law"),
+        ("no-such-folder", "england", "it has no authority.yaml"),
+    ] {
+        let run = init_in(
+            dir.path(),
+            [
+                "other",
+                "north-exampleshire",
+                "North Exampleshire Council",
+                jurisdiction,
+            ],
+            &["--base", folder],
+        );
+        assert_fails(&run);
+        assert!(text(&run).contains(says), "{}", text(&run));
+        assert!(
+            !dir.path().join("other/content").exists(),
+            "nothing is written"
+        );
+    }
+}

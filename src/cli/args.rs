@@ -254,6 +254,9 @@ pub struct Init {
     /// Also write the council's own pipeline, which fetches a pinned Handbook release, checks every change and publishes the council's editions: `.github/workflows/handbook.yml` or `.gitlab-ci.yml`.
     #[arg(long, value_enum, default_value = "none")]
     pub ci: Ci,
+    /// Build on a layer, an adaptation several councils share (a national or regional body's): the layer's folder as its publisher gives it, holding an authority.yaml that says `kind: layer`. It is copied into local-overrides/ and named as the new authority's `base:`.
+    #[arg(long, value_name = "LAYER_FOLDER")]
+    pub base: Option<PathBuf>,
 }
 
 /// Which pipeline `handbook init --ci` writes.

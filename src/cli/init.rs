@@ -92,9 +92,15 @@ pub fn init(args: Init) -> ExitCode {
         Ci::Gitlab => Some(Service::Gitlab),
         Ci::None => None,
     };
-    match scaffold::init(&args.dir, &details, service) {
+    match scaffold::init(&args.dir, &details, service, args.base.as_deref()) {
         Ok(()) => {
             print_next_steps(&args.dir, &details);
+            if let Some(layer) = &args.base {
+                print_out(&format!(
+                    "It builds on the layer copied from {} into local-overrides/ (`base:` in its authority.yaml): when the layer's publisher issues a new version, copy it over that folder, and `handbook check` shows where it changed under your overrides.\n",
+                    layer.display()
+                ));
+            }
             if let Some(service) = service {
                 print_pipeline_steps(service);
             }

@@ -34,6 +34,8 @@ pub enum ScaffoldError {
     /// The layer to build on is not a folder of the root: its name, and a
     /// hint.
     UnknownBase(String, String),
+    /// The folder `init --base` names is not a layer: the folder, and why.
+    NotALayer(PathBuf, &'static str),
     /// A file could not be written.
     Io(std::io::Error),
 }
@@ -59,6 +61,11 @@ impl std::fmt::Display for ScaffoldError {
             ScaffoldError::UnknownBase(base, hint) => write!(
                 f,
                 "there is no layer `{base}` under local-overrides/ to build on\n  hint: {hint}"
+            ),
+            ScaffoldError::NotALayer(path, why) => write!(
+                f,
+                "{} cannot be built on: {why}\n  hint: `--base` names the folder of a layer (an adaptation several councils share) as its publisher gives it: a folder holding an authority.yaml that says `kind: layer`",
+                path.display()
             ),
             ScaffoldError::Io(e) => write!(f, "could not write the new folder: {e}"),
         }
@@ -379,22 +386,89 @@ pub fn new_authority(root: &Path, details: &Details) -> Result<Vec<PathBuf>, Sca
     write_files(&dir, files)
 }
 
+/// The folder name of the layer at `folder` (`init --base`), once it is
+/// known to be one: a folder whose `authority.yaml` says `kind: layer`,
+/// of the jurisdiction of `details` (the new authority's), named as an
+/// authority folder may be, and not as the new authority is.
+fn layer_name(folder: &Path, details: &Details) -> Result<String, ScaffoldError> {
+    let not = |why| Err(ScaffoldError::NotALayer(folder.to_path_buf(), why));
+    let Ok(settings) = std::fs::read_to_string(folder.join("authority.yaml")) else {
+        return not("it has no authority.yaml");
+    };
+    let says_layer = settings.lines().any(|line| {
+        let line = line.split(" #").next().unwrap_or_default().trim_end();
+        matches!(line, "kind: layer" | "kind: \"layer\"" | "kind: 'layer'")
+    });
+    if !says_layer {
+        return not("its authority.yaml does not say `kind: layer`, so it is a council's folder, not a layer");
+    }
+    let jurisdiction = format!("jurisdiction: {}", jurisdiction_word(details.jurisdiction));
+    if !settings.lines().any(|line| line.trim_end() == jurisdiction) {
+        return not("it is a layer of another jurisdiction's law than the new authority's");
+    }
+    let real = folder.canonicalize().map_err(ScaffoldError::Io)?;
+    let name = real
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !is_valid_id(&name) {
+        return Err(ScaffoldError::BadSlug(name));
+    }
+    if name == details.slug {
+        return not("it has the same folder name as the new authority");
+    }
+    Ok(name)
+}
+
+/// Copies the files of `from` into `to` (made), folder by folder, leaving
+/// out links (which could lead anywhere) and the files editors leave
+/// beside the ones being edited.
+fn copy_folder(from: &Path, to: &Path) -> Result<(), ScaffoldError> {
+    std::fs::create_dir_all(to).map_err(ScaffoldError::Io)?;
+    for entry in std::fs::read_dir(from).map_err(ScaffoldError::Io)? {
+        let entry = entry.map_err(ScaffoldError::Io)?;
+        let name = entry.file_name();
+        let kind = entry.file_type().map_err(ScaffoldError::Io)?;
+        if crate::support::source::is_leftover(&name.to_string_lossy()) || kind.is_symlink() {
+            continue;
+        }
+        if kind.is_dir() {
+            copy_folder(&entry.path(), &to.join(&name))?;
+        } else {
+            std::fs::copy(entry.path(), to.join(&name)).map_err(ScaffoldError::Io)?;
+        }
+    }
+    Ok(())
+}
+
 /// Creates a new handbook root at `dir` (made if missing; `Err` if it has
 /// any file or folder in it): `content/` and `themes/default/` as built
 /// into Handbook, `local-overrides/<slug>/` with an `authority.yaml` of
 /// what `details` says and empty `overrides/`, `examples/` and `pages/`
 /// folders, `schemas/` with `.vscode/settings.json`, `.gitignore`, and
-/// with `ci`, the council's pipeline ([`crate::tools::ci`]).
+/// with `ci`, the council's pipeline ([`crate::tools::ci`]); with `layer`
+/// (`--base`), a copy of that layer's folder in `local-overrides/`, which
+/// the new authority builds on (`base:`).
 pub fn init(
     dir: &Path,
     details: &Details,
     ci: Option<crate::tools::ci::Service>,
+    layer: Option<&Path>,
 ) -> Result<(), ScaffoldError> {
     let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if occupied || (dir.exists() && !dir.is_dir()) {
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
     }
+    let layer = layer
+        .map(|folder| Ok::<_, ScaffoldError>((folder, layer_name(folder, details)?)))
+        .transpose()?;
+    let mut details = details.clone();
+    details.base = layer.as_ref().map(|(_, name)| name.as_str());
+    let details = &details;
     let authority = new_authority_dir(dir, details.slug)?;
+    if let Some((folder, name)) = &layer {
+        copy_folder(folder, &dir.join("local-overrides").join(name))?;
+    }
     let model = crate::model::shipped::built_in_files();
     write_files(&dir.join("content"), model.iter().copied())?;
     let record = crate::model::shipped::ModelFingerprints::built_in();
