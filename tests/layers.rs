@@ -619,3 +619,14 @@ fn init_with_base_copies_the_layer_in_and_builds_on_it_and_refuses_what_is_not_o
         );
     }
 }
+
+#[test]
+fn the_differences_page_says_whose_each_note_is_and_calls_no_layers_note_a_councils() {
+    let dir = copy_of_shipped();
+    let out = built(dir.path(), &["--authority", "exampleshire"]);
+    let differences = Html::parse(&read(out.join("differences.html")));
+    let text = differences.one("main").text();
+    assert!(!text.contains("council's note"), "{text}");
+    assert!(text.contains("A note is added after it; the text it is about is unchanged."));
+    assert!(text.contains("National Adult Social Care Guidance Forum"));
+}

@@ -123,10 +123,10 @@ pub fn of(linked: &LinkedEdition) -> Vec<Difference> {
                 Action::InsertAfter => "Local text is added just after it.",
                 Action::Note => match over.position {
                     crate::model::authority::Position::Before => {
-                        "A council's note is added before it; the model text is unchanged."
+                        "A note is added before it; the text it is about is unchanged."
                     }
                     crate::model::authority::Position::After => {
-                        "A council's note is added after it; the model text is unchanged."
+                        "A note is added after it; the text it is about is unchanged."
                     }
                 },
             };
