@@ -1712,12 +1712,20 @@ fn a_local_term_no_model_text_uses_is_a_warning_at_its_line_and_listed_as_unused
         "terms:\n",
         "terms:\n  \"Zebra crossing\": \"Pelican crossing\"\n",
     );
+    let settings = read(
+        root.path()
+            .join("local-overrides/exampleshire/authority.yaml"),
+    );
+    let line = 1 + settings
+        .lines()
+        .position(|l| l.contains("Zebra crossing"))
+        .unwrap();
     let run = build(root.path());
     assert_ok(&run);
     let said = text(&run);
     assert_has(
         &said,
-        "local-overrides/exampleshire/authority.yaml:58:3: the local term for “Zebra crossing” replaces nothing",
+        &format!("local-overrides/exampleshire/authority.yaml:{line}:3: the local term for “Zebra crossing” replaces nothing"),
     );
     let differences = read(root.path().join("out/exampleshire/differences.html"));
     assert_has(
