@@ -194,25 +194,7 @@ fn the_digest_of_changes_passes_the_nu_checker() {
         "local-overrides/exampleshire/authority.yaml",
         &format!("{settings}\naddress: https://handbook.exampleshire.example/\n"),
     );
-    common::git(root, &["init", "-q", "-b", "main"], None);
-    common::git(root, &["config", "user.name", "Policy Lead"], None);
-    common::git(
-        root,
-        &["config", "user.email", "policy@exampleshire.example"],
-        None,
-    );
-    common::commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
-    common::git(
-        root,
-        &[
-            "tag",
-            "-a",
-            "handbook/exampleshire/1.0",
-            "-m",
-            "First & <only> version.",
-        ],
-        Some("2026-01-12T10:00:00+00:00"),
-    );
+    common::with_first_release(root, "exampleshire", "First & <only> version.");
     let step2 = common::read(root.join("content/step-2.md"));
     common::write(
         root,
@@ -367,25 +349,7 @@ fn a_kept_edition_is_read_and_searched_offline_and_updates_itself() {
     require_tools(&repo);
     let dir = common::copy_of_shipped();
     let root = dir.path();
-    common::git(root, &["init", "-q", "-b", "main"], None);
-    common::git(root, &["config", "user.name", "Policy Lead"], None);
-    common::git(
-        root,
-        &["config", "user.email", "policy@kinlochvale.example"],
-        None,
-    );
-    common::commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
-    common::git(
-        root,
-        &[
-            "tag",
-            "-a",
-            "handbook/kinloch-vale/1.0",
-            "-m",
-            "First version.",
-        ],
-        Some("2026-01-12T10:00:00+00:00"),
-    );
+    common::with_first_release(root, "kinloch-vale", "First version.");
     let out = root.join("out");
     let build = [
         "build",

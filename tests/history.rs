@@ -23,25 +23,7 @@ fn three_releases() -> tempfile::TempDir {
         "local-overrides/exampleshire/authority.yaml",
         &format!("{settings}\naddress: https://handbook.exampleshire.example/\n"),
     );
-    git(root, &["init", "-q", "-b", "main"], None);
-    git(root, &["config", "user.name", "Policy Lead"], None);
-    git(
-        root,
-        &["config", "user.email", "policy@exampleshire.example"],
-        None,
-    );
-    commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
-    git(
-        root,
-        &[
-            "tag",
-            "-a",
-            "handbook/exampleshire/1.0",
-            "-m",
-            "First published version.",
-        ],
-        Some("2026-01-12T10:00:00+00:00"),
-    );
+    with_first_release(root, "exampleshire", "First published version.");
 
     let step2 = std::fs::read_to_string(root.join("content/step-2.md")).unwrap();
     let changed = step2.replacen(

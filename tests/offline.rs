@@ -187,25 +187,7 @@ fn the_stamp_changes_when_a_page_does_and_only_then() {
 fn a_released_edition_names_its_version_and_its_past_pages_offer_no_copy() {
     let dir = with_offline("kinloch-vale", "offline: true");
     let root = dir.path();
-    git(root, &["init", "-q", "-b", "main"], None);
-    git(root, &["config", "user.name", "Policy Lead"], None);
-    git(
-        root,
-        &["config", "user.email", "policy@kinlochvale.example"],
-        None,
-    );
-    commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
-    git(
-        root,
-        &[
-            "tag",
-            "-a",
-            "handbook/kinloch-vale/1.0",
-            "-m",
-            "First version.",
-        ],
-        Some("2026-01-12T10:00:00+00:00"),
-    );
+    with_first_release(root, "kinloch-vale", "First version.");
     let out = build(root, "kinloch-vale");
     let list = list(&out);
     assert_eq!(list["version"], "1.0");

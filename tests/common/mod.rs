@@ -520,19 +520,20 @@ pub fn index_fragments(index: &Path) -> Vec<serde_json::Value> {
 /// A root in git, its files committed on 12 January 2026 by a policy lead,
 /// with the model's release 1.0 tagged an hour later.
 pub fn with_model_release(root: &Path) {
+    with_first_release(root, "model", "First published version.");
+}
+
+/// A root in git, its files committed on 12 January 2026 by a policy lead,
+/// with release 1.0 of `edition` tagged an hour later with `note`.
+pub fn with_first_release(root: &Path, edition: &str, note: &str) {
     git(root, &["init", "-q", "-b", "main"], None);
     git(root, &["config", "user.name", "Policy Lead"], None);
     git(root, &["config", "user.email", "policy@example.org"], None);
     commit(root, "The shipped handbook", "2026-01-12T09:00:00+00:00");
+    let tag = format!("handbook/{edition}/1.0");
     git(
         root,
-        &[
-            "tag",
-            "-a",
-            "handbook/model/1.0",
-            "-m",
-            "First published version.",
-        ],
+        &["tag", "-a", &tag, "-m", note],
         Some("2026-01-12T10:00:00+00:00"),
     );
 }
