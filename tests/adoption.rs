@@ -74,24 +74,12 @@ fn assert_checks_clean(root: &Path) {
 #[test]
 fn init_makes_a_root_that_passes_check_with_deny_warnings_and_builds() {
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "init",
-        "council-handbook",
-        "--authority",
-        "north-exampleshire",
-        "--name",
-        "North Exampleshire Council",
-        "--jurisdiction",
-        "scotland",
-    ];
-    let run = handbook_in(dir.path(), &args);
-    assert_ok(&run);
+    let (root, run) = init_council(dir.path(), "scotland", &[]);
     assert!(
         text(&run).contains("handbook check --deny-warnings"),
         "it says what to do next:\n{}",
         text(&run)
     );
-    let root = dir.path().join("council-handbook");
     for file in [
         "content/handbook.yaml",
         "content/step-3.md",

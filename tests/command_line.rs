@@ -89,21 +89,7 @@ fn bash_completes_commands_options_and_the_roots_own_authorities() {
     let shipped = copy_of_shipped();
     let root = shipped.path();
     let other = tempfile::tempdir().unwrap();
-    let made = handbook_in(
-        other.path(),
-        &[
-            "init",
-            "council-handbook",
-            "--authority",
-            "north-exampleshire",
-            "--name",
-            "North Exampleshire Council",
-            "--jurisdiction",
-            "england",
-        ],
-    );
-    assert_ok(&made);
-    let council = other.path().join("council-handbook");
+    let (council, _) = init_council(other.path(), "england", &[]);
     let council = council.to_str().unwrap();
     let root_flag = format!("--root={council}");
     let offered = bash_offers(

@@ -32,6 +32,11 @@ fn edit(root: &std::path::Path, file: &str, from: &str, to: &str) {
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Whether `path` is served with `words` in it within five seconds.
+fn served_with(server: &Server, path: &str, words: &str) -> bool {
+    wait_for(server, path, Duration::from_secs(5), |b| b.contains(words)).is_some()
+}
+
 #[test]
 fn a_save_is_served_a_broken_save_shows_the_error_and_a_fix_recovers() {
     let root = small_root();
@@ -490,20 +495,17 @@ fn a_page_that_is_a_link_to_a_file_elsewhere_in_the_root_is_served_as_it_is_save
 
     // Saved in place.
     edit(root.path(), "drafts/visits.md", "a good week", "a good day");
-    let seen = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
-        b.contains("a good day")
-    });
-    assert!(seen.is_some(), "a save of the linked file was not served");
+    assert!(
+        served_with(&server, "/visits.html", "a good day"),
+        "a save of the linked file was not served"
+    );
 
     // Saved as editors do: a new file renamed over the old one.
     let text = read(at("drafts/visits.md")).replace("a good day", "a good month");
     std::fs::write(at("drafts/.visits.md.new"), text).unwrap();
     std::fs::rename(at("drafts/.visits.md.new"), at("drafts/visits.md")).unwrap();
-    let seen = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
-        b.contains("a good month")
-    });
     assert!(
-        seen.is_some(),
+        served_with(&server, "/visits.html", "a good month"),
         "a save by rename of the linked file was not served"
     );
 
@@ -514,21 +516,18 @@ fn a_page_that_is_a_link_to_a_file_elsewhere_in_the_root_is_served_as_it_is_save
     )
     .unwrap();
     std::os::unix::fs::symlink("../drafts/notes.md", at("content/notes.md")).unwrap();
-    let seen = wait_for(&server, "/notes.html", Duration::from_secs(5), |b| {
-        b.contains("First notes.")
-    });
-    assert!(seen.is_some(), "a new linked page was not served");
+    assert!(
+        served_with(&server, "/notes.html", "First notes."),
+        "a new linked page was not served"
+    );
     edit(
         root.path(),
         "drafts/notes.md",
         "First notes.",
         "Second notes.",
     );
-    let seen = wait_for(&server, "/notes.html", Duration::from_secs(5), |b| {
-        b.contains("Second notes.")
-    });
     assert!(
-        seen.is_some(),
+        served_with(&server, "/notes.html", "Second notes."),
         "a save of a newly linked file was not served"
     );
 
@@ -540,11 +539,8 @@ fn a_page_that_is_a_link_to_a_file_elsewhere_in_the_root_is_served_as_it_is_save
     )
     .unwrap();
     std::os::unix::fs::symlink("../library/guides", at("content/guides")).unwrap();
-    let seen = wait_for(&server, "/guide.html", Duration::from_secs(5), |b| {
-        b.contains("First guide.")
-    });
     assert!(
-        seen.is_some(),
+        served_with(&server, "/guide.html", "First guide."),
         "a page in a newly linked folder was not served"
     );
     edit(
@@ -553,11 +549,8 @@ fn a_page_that_is_a_link_to_a_file_elsewhere_in_the_root_is_served_as_it_is_save
         "First guide.",
         "Second guide.",
     );
-    let seen = wait_for(&server, "/guide.html", Duration::from_secs(5), |b| {
-        b.contains("Second guide.")
-    });
     assert!(
-        seen.is_some(),
+        served_with(&server, "/guide.html", "Second guide."),
         "a save in a newly linked folder was not served"
     );
 
@@ -588,10 +581,10 @@ fn a_save_that_keeps_the_files_length_and_time_is_served() {
         .unwrap()
         .set_modified(when)
         .unwrap();
-    let seen = wait_for(&server, "/visits.html", Duration::from_secs(5), |b| {
-        b.contains("a good wink")
-    });
-    assert!(seen.is_some(), "the save was not served");
+    assert!(
+        served_with(&server, "/visits.html", "a good wink"),
+        "the save was not served"
+    );
 }
 
 #[test]
