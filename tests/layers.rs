@@ -630,3 +630,34 @@ fn the_differences_page_says_whose_each_note_is_and_calls_no_layers_note_a_counc
     assert!(text.contains("A note is added after it; the text it is about is unchanged."));
     assert!(text.contains("National Adult Social Care Guidance Forum"));
 }
+
+#[test]
+fn a_layers_own_page_overdue_for_review_is_a_warning_at_its_file_once() {
+    let dir = three_layer_root();
+    let root = dir.path();
+    write(
+        root,
+        "local-overrides/villageshire/authority.yaml",
+        &COUNCIL_YAML.replace("Townshire", "Villageshire"),
+    );
+    edit(
+        root,
+        "local-overrides/nationwide/pages/national-duties.md",
+        "title: National duties\n",
+        "title: National duties\nlast_reviewed: 2020-01-01\nreview_every: 12 months\n",
+    );
+    let run = handbook_in(root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let overdue: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "review-overdue")
+        .map(|d| d["file"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        overdue,
+        ["local-overrides/nationwide/pages/national-duties.md"],
+        "once, at the layer's page: {report:#}"
+    );
+}

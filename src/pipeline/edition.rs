@@ -367,8 +367,17 @@ pub(super) fn check_sources(
                 .filter_map(|(f, g)| governance::check_dated(f, g)),
         );
     }
+    // A layer's own pages stand in the edition as model pages (the layer
+    // gave them to the model it left); their reviews are the layer's.
+    let layer_page = |page: &overlay::EditionPage| {
+        edition.layers.iter().any(|layer| {
+            let folder = format!("local-overrides/{}/", layer.slug);
+            page.file.path.starts_with(&folder)
+        })
+    };
     for page in &edition.pages {
-        if edition.authority.is_none() || page.origin == overlay::Origin::Local {
+        if edition.authority.is_none() || page.origin == overlay::Origin::Local || layer_page(page)
+        {
             diagnostics.extend(governance::check(page, today));
         }
     }
