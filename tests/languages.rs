@@ -1201,16 +1201,7 @@ fn the_shipped_welsh_council_shows_its_published_versions_in_welsh() {
         ],
         Some("2026-10-01T10:00:00+01:00"),
     );
-    let out = root.join("out");
-    let args = [
-        "build",
-        "--authority",
-        "cwm-derwen",
-        "--no-search",
-        "--out",
-        "out",
-    ];
-    assert_ok(&handbook_in(root, &args));
+    let out = common::built_edition(root, "cwm-derwen", &["--no-search"]);
     let in_force = parse(out.join("cy/in-force.html"));
     assert_eq!(
         in_force.one("h1").text(),

@@ -531,6 +531,19 @@ fn a_welsh_edition_shows_the_welsh_of_its_layers_text() {
     );
 }
 
+/// The file of each problem `check` reports with `code`, in its order.
+fn files_with(root: &Path, code: &str) -> Vec<String> {
+    let run = handbook_in(root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| d["file"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 #[test]
 fn a_layers_own_text_is_checked_once_though_it_is_not_published_on_its_own() {
     let dir = three_layer_root();
@@ -548,19 +561,11 @@ fn a_layers_own_text_is_checked_once_though_it_is_not_published_on_its_own() {
         "LAYER NOTE: call",
         "LAYER NOTE: you must call",
     );
-    let run = handbook_in(root, &["check", "--format", "json"]);
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    let musts: Vec<String> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "must-without-citation")
-        .map(|d| d["file"].as_str().unwrap_or_default().to_string())
-        .collect();
+    let musts = files_with(root, "must-without-citation");
     assert_eq!(
         musts,
         ["local-overrides/nationwide/overrides/note-step-3.md"],
-        "once, at the layer's file: {report:#}"
+        "once, at the layer's file"
     );
 }
 
@@ -646,18 +651,10 @@ fn a_layers_own_page_overdue_for_review_is_a_warning_at_its_file_once() {
         "title: National duties\n",
         "title: National duties\nlast_reviewed: 2020-01-01\nreview_every: 12 months\n",
     );
-    let run = handbook_in(root, &["check", "--format", "json"]);
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    let overdue: Vec<String> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "review-overdue")
-        .map(|d| d["file"].as_str().unwrap_or_default().to_string())
-        .collect();
+    let overdue = files_with(root, "review-overdue");
     assert_eq!(
         overdue,
         ["local-overrides/nationwide/pages/national-duties.md"],
-        "once, at the layer's page: {report:#}"
+        "once, at the layer's page"
     );
 }
