@@ -276,13 +276,14 @@ pub struct ReleasePage {
 
 /// The pages of `linked` whose text changed in the release `version`
 /// (of `history`), in reading order, each with its notes among `entries`
+/// (by the page they link to)
 /// dated after `after` (the release before's day) and up to `until`.
 fn release_pages(
     linked: &crate::stages::link::LinkedEdition,
     history: &History,
     version: &str,
     (after, until): (&str, &str),
-    entries: &[super::ChangeEntry],
+    entries: &HashMap<&str, Vec<&super::ChangeEntry>>,
 ) -> Vec<ReleasePage> {
     let mut pages = Vec::new();
     for p in &linked.pages {
@@ -295,9 +296,10 @@ fn release_pages(
         };
         let href = crate::support::url::file_of(&linked.edition.home, p.page.id());
         let mut notes: Vec<String> = entries
-            .iter()
-            .filter(|e| e.href == href && e.iso_date.as_str() > after)
-            .filter(|e| e.iso_date.as_str() <= until)
+            .get(href.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|e| e.iso_date.as_str() > after && e.iso_date.as_str() <= until)
             .map(|e| e.note.clone())
             .collect();
         // "What's changed" lists the newest first; a release's list reads
@@ -326,6 +328,11 @@ pub fn add_release_notes(
     strings: &Strings,
 ) {
     let edition = linked.edition.name();
+    // Each page's changes, found once for every release.
+    let mut by_page: HashMap<&str, Vec<&super::ChangeEntry>> = HashMap::new();
+    for e in entries.iter() {
+        by_page.entry(e.href.as_str()).or_default().push(e);
+    }
     let mut before: Option<&str> = None;
     let mut added = Vec::new();
     for row in &history.releases {
@@ -333,7 +340,7 @@ pub fn add_release_notes(
         let pages = match before {
             Some(after) => {
                 let days = (after, row.from_iso.as_str());
-                release_pages(linked, history, &row.version, days, entries)
+                release_pages(linked, history, &row.version, days, &by_page)
             }
             None => Vec::new(),
         };
